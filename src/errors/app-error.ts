@@ -1,0 +1,45 @@
+// The one error type of Passkey Coach: a stable code, a message safe to show a user, and whose fault it is.
+
+export type ErrorCode =
+  | 'config.invalid'
+  | 'request.malformed'
+  | 'request.too-large'
+  | 'request.unauthorized'
+  | 'request.forbidden'
+  | 'store.conflict'
+  | 'store.not-found'
+  | 'store.already-exists'
+  | 'store.lease-held'
+  | 'audit.broken-chain'
+  | 'card.invalid'
+  | 'internal';
+
+export interface AppErrorOptions {
+  /** Text a person may read in Teams or a terminal; never contains secrets. */
+  userMessage?: string;
+  /** True when the caller (user, admin, sender) did something wrong, false when we did. */
+  userFault?: boolean;
+  cause?: unknown;
+  /** Extra structured facts for logs; passed through redaction like everything logged. */
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string;
+  readonly userFault: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.userMessage = options.userMessage ?? 'Something went wrong on our side. Please try again in a moment.';
+    this.userFault = options.userFault ?? false;
+    this.details = options.details;
+  }
+}
+
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,73 @@
+// The store port: the only way features persist state. Every adapter (SQLite now, Azure Table Storage
+// later) implements exactly these semantics, and test/store/store-contract.ts proves it.
+
+/**
+ * A stored record. `partition` groups records that are read together (one user's state, one
+ * campaign's outbox); `key` is unique inside a partition. `etag` changes on every write and is the
+ * token for compare-and-swap.
+ */
+export interface StoredRecord<T> {
+  partition: string;
+  key: string;
+  value: T;
+  etag: string;
+  /** ISO-8601, set by the store on every write. */
+  updatedAt: string;
+}
+
+export interface ListOptions {
+  /** Only keys starting with this prefix. */
+  keyPrefix?: string;
+  /** Page size, 1..1000; default 100. */
+  limit?: number;
+  /** Opaque token from the previous page's `continuationToken`. */
+  continuationToken?: string;
+}
+
+export interface RecordPage<T> {
+  records: StoredRecord<T>[];
+  /** Present when more records follow; pass it back to get the next page. */
+  continuationToken?: string;
+}
+
+export interface Lease {
+  name: string;
+  holder: string;
+  /** ISO-8601 instant after which any holder may take the lease. */
+  expiresAt: string;
+  /** Changes on every acquire/renew; renew and release require it. */
+  token: string;
+}
+
+/**
+ * Persistent key/value records with optimistic concurrency and leases.
+ *
+ * Errors: a stale `etag` on update/delete throws AppError `store.conflict`; `insert` of an existing
+ * key throws `store.already-exists`; update/delete of a missing key throws `store.not-found`
+ * (or `store.conflict` when an etag was given and the record is gone — both mean "re-read").
+ * Keys and partitions are non-empty strings of at most 512 characters.
+ */
+export interface Store {
+  get<T>(partition: string, key: string): Promise<StoredRecord<T> | undefined>;
+  /** Unconditional upsert. Returns the new record with its new etag. */
+  put<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>>;
+  /** Create-if-absent (idempotency keys, append-only logs). */
+  insert<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>>;
+  /** Compare-and-swap: succeeds only while the stored etag equals `expectedEtag`. */
+  update<T>(partition: string, key: string, value: T, expectedEtag: string): Promise<StoredRecord<T>>;
+  /** Deletes; with `expectedEtag` only while it still matches. Deleting a missing key without an etag is a no-op. */
+  delete(partition: string, key: string, expectedEtag?: string): Promise<void>;
+  /** Records of one partition in ascending key order, paged. */
+  list<T>(partition: string, options?: ListOptions): Promise<RecordPage<T>>;
+
+  /** Takes the named lease for `durationMs` if it is free, expired, or already held by `holder`. Returns undefined when someone else holds it. */
+  acquireLease(name: string, holder: string, durationMs: number): Promise<Lease | undefined>;
+  /** Extends a lease still held with this token; throws `store.lease-held` when it was lost. */
+  renewLease(lease: Lease, durationMs: number): Promise<Lease>;
+  /** Gives the lease up early; a no-op when it was already lost. */
+  releaseLease(lease: Lease): Promise<void>;
+
+  /** True when the store can serve requests (for /readyz). */
+  isOpen(): boolean;
+  close(): Promise<void>;
+}
