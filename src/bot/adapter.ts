@@ -1,0 +1,48 @@
+// Builds the Teams adapter (CloudAdapter) with Bot Framework authentication from the validated config.
+
+import { ConfigurationServiceClientCredentialFactory, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { AppConfig } from '../config/load-config.js';
+
+/** The issuer whose tokens prove a call came from the Bot Connector service (public cloud). */
+export const PUBLIC_CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
+
+export function botFrameworkAuthOptions(config: AppConfig): ConfigurationBotFrameworkAuthenticationOptions {
+  const { bot } = config;
+  if (config.mode === 'demo') return {};
+  const options: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.password,
+    MicrosoftAppType: bot.type,
+    MicrosoftAppTenantId: bot.tenantId,
+  };
+  if (bot.endpoints) {
+    // Every endpoint is set together (load-config enforces it); a partial set would fall back to the public cloud.
+    Object.assign(options, {
+      ToBotFromChannelOpenIdMetadataUrl: bot.endpoints.openIdMetadataUrl,
+      ToBotFromChannelTokenIssuer: bot.endpoints.tokenIssuer,
+      ToBotFromEmulatorOpenIdMetadataUrl: bot.endpoints.emulatorOpenIdMetadataUrl,
+      ToChannelFromBotLoginUrl: bot.endpoints.loginUrl,
+      ToChannelFromBotOAuthScope: bot.endpoints.oauthScope,
+      OAuthUrl: bot.endpoints.oauthUrl,
+      ValidateAuthority: bot.validateAuthority,
+    });
+  }
+  return options;
+}
+
+export function createTeamsAdapter(config: AppConfig): TeamsAdapter {
+  const options = botFrameworkAuthOptions(config);
+  // The factory decides both inbound validation (no app id = auth disabled, demo only) and outbound credentials.
+  const credentials = new ConfigurationServiceClientCredentialFactory(
+    config.mode === 'demo'
+      ? {}
+      : { MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.password, MicrosoftAppType: config.bot.type, MicrosoftAppTenantId: config.bot.tenantId },
+  );
+  return new TeamsAdapter(options, credentials);
+}
+
+/** The token issuer inbound calls must carry: tokens minted for the bot by anyone else do not prove Teams sent them. */
+export function expectedChannelIssuer(config: AppConfig): string {
+  return config.bot.endpoints?.tokenIssuer ?? PUBLIC_CHANNEL_TOKEN_ISSUER;
+}

@@ -1,0 +1,71 @@
+// The commands people type, as constants matched exactly after normalisation: never routed by splitting strings.
+
+export type Audience = 'everyone' | 'employee' | 'helpdesk' | 'admin';
+
+export interface CommandSpec {
+  /** Exactly what a person types (also the manifest's command title). */
+  readonly text: string;
+  readonly audience: Audience;
+  /** Shown in the help card and the manifest. */
+  readonly description: string;
+  /** Argument hint, e.g. `<upn>`; absent when the command takes none. */
+  readonly argument?: string;
+  /** False until the feature that answers it ships: help does not offer what the bot cannot do yet. */
+  readonly available: boolean;
+}
+
+export const COMMANDS = {
+  help: { text: 'help', audience: 'everyone', description: 'What I can do for you', available: true },
+  status: { text: 'status', audience: 'employee', description: 'Check whether your passkey is set up', available: false },
+  setup: { text: 'setup', audience: 'employee', description: 'Step-by-step passkey set-up for your device', available: false },
+  talkToPerson: { text: 'talk to a person', audience: 'employee', description: 'Ask the helpdesk to contact you', available: false },
+  tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: false },
+  tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests', available: false },
+  tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: false },
+  campaignPreview: { text: 'campaign preview', audience: 'admin', description: 'Who a campaign would reach', available: false },
+  campaignStart: { text: 'campaign start', audience: 'admin', description: 'Start a roll-out campaign', available: false },
+  campaignStatus: { text: 'campaign status', audience: 'admin', description: 'Progress of the current campaign', available: false },
+  campaignPause: { text: 'campaign pause', audience: 'admin', description: 'Pause sending', available: false },
+  campaignResume: { text: 'campaign resume', audience: 'admin', description: 'Resume sending', available: false },
+  campaignExport: { text: 'campaign export', audience: 'admin', description: 'Download campaign results as CSV', available: false },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandId = keyof typeof COMMANDS;
+
+/** Other ways people ask for help, matched exactly like commands. */
+const HELP_ALIASES = ['?', 'menu', 'commands', 'what can you do', 'hi', 'hello', 'hey', 'start'];
+
+export interface ParsedCommand {
+  id: CommandId;
+  /** Whatever follows the command words, trimmed (e.g. the UPN of `tap request`). */
+  argument: string;
+}
+
+/** Lower-cases, folds white space and drops trailing punctuation, so "Help!" and " help " mean the same. */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.!?…]+$/u, (match) => (match === '?' && text.trim() === '?' ? match : ''))
+    .trim()
+    .toLowerCase();
+}
+
+/** The command a message starts with, longest command first so "campaign status" never matches a shorter command. */
+export function parseCommand(text: string): ParsedCommand | undefined {
+  const normalised = normaliseText(text);
+  if (HELP_ALIASES.includes(normalised)) return { id: 'help', argument: '' };
+  for (const [id, spec] of COMMAND_ORDER) {
+    if (normalised === spec.text) return { id, argument: '' };
+    if (spec.argument && normalised.startsWith(`${spec.text} `)) {
+      const original = text.replace(/\s+/g, ' ').trim();
+      return { id, argument: original.slice(original.length - (normalised.length - spec.text.length) + 1).trim() };
+    }
+  }
+  return undefined;
+}
+
+const COMMAND_ORDER: [CommandId, CommandSpec][] = (Object.entries(COMMANDS) as [CommandId, CommandSpec][]).sort(
+  (a, b) => b[1].text.length - a[1].text.length,
+);

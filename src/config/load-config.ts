@@ -1,0 +1,215 @@
+// Turns the environment into a validated AppConfig, or refuses to start with a message naming what to set.
+
+import { AppError } from '../errors/app-error.js';
+import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, type EnvSettings, envSchema } from './config-schema.js';
+import type { LogLevel } from '../logging/logger.js';
+
+export type GraphCredential =
+  | { kind: 'client-secret'; tenantId: string; clientId: string; secret: string }
+  | { kind: 'certificate'; tenantId: string; clientId: string; certificatePath: string }
+  | { kind: 'managed-identity'; clientId?: string }
+  | { kind: 'none' };
+
+export interface BotFrameworkEndpoints {
+  openIdMetadataUrl: string;
+  tokenIssuer: string;
+  emulatorOpenIdMetadataUrl: string;
+  loginUrl: string;
+  oauthScope: string;
+  oauthUrl: string;
+}
+
+export interface AppConfig {
+  /** demo: no BOT_ID, inbound auth off, loopback only. */
+  mode: 'demo' | 'production';
+  bot: {
+    appId: string;
+    password?: string;
+    type: BotType;
+    tenantId?: string;
+    allowedTenantIds: readonly string[];
+    /** Present only when the public Bot Framework endpoints are replaced (sovereign cloud, tests). */
+    endpoints?: BotFrameworkEndpoints;
+    validateAuthority: boolean;
+    domain?: string;
+  };
+  http: { host: string; port: number };
+  dataDir: string;
+  logLevel: LogLevel;
+  audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
+  graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string };
+}
+
+/** Deliberately public: demo mode protects nothing, and says so. */
+export const DEMO_AUDIT_KEY = 'passkey-coach-demo-audit-key--not-a-secret--do-not-use';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(pickKnown(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
+    throw configError(problems);
+  }
+  const settings = parsed.data;
+  const problems: string[] = [];
+  const config = settings.BOT_ID === '' ? demoConfig(settings, env, problems) : productionConfig(settings, problems);
+  if (problems.length > 0) throw configError(problems);
+  return config;
+}
+
+function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]): AppConfig {
+  // An empty BOT_ID is the only switch that turns inbound authentication off, so it must not be an accident.
+  for (const name of ['BOT_PASSWORD', 'BOT_TENANT_ID', 'ALLOWED_TENANT_IDS'] as const) {
+    if (s[name] !== undefined) problems.push(`BOT_ID is empty (demo mode) but ${name} is set: set BOT_ID to the bot's app id, or unset ${name} to run the demo.`);
+  }
+  if (s.BOT_TYPE === 'UserAssignedMsi') problems.push("BOT_TYPE is UserAssignedMsi but BOT_ID is empty: set BOT_ID to the managed identity's client id.");
+  else if (s.BOT_TYPE !== undefined) problems.push(`BOT_TYPE is ${s.BOT_TYPE} but BOT_ID is empty: set BOT_ID to the bot's app id, or unset BOT_TYPE to run the demo.`);
+  for (const name of ['GRAPH_CLIENT_SECRET', 'GRAPH_CERTIFICATE_PATH'] as const) {
+    if (s[name] !== undefined) problems.push(`Demo mode refuses real Graph credentials: unset ${name}, or set BOT_ID to run for real.`);
+  }
+  if (s.GRAPH_USE_MANAGED_IDENTITY) problems.push('Demo mode refuses real Graph credentials: unset GRAPH_USE_MANAGED_IDENTITY, or set BOT_ID to run for real.');
+  if (env.GRAPH_BASE_URL && !isLoopbackUrl(s.GRAPH_BASE_URL)) problems.push('Demo mode talks only to a local Graph emulator: GRAPH_BASE_URL must be a loopback URL (or unset).');
+  if (s.HOST !== undefined && !LOOPBACK_HOSTS.has(s.HOST)) problems.push(`Demo mode listens on 127.0.0.1 only: unset HOST (it is ${s.HOST}) or set BOT_ID to run for real.`);
+  const endpoints = endpointSettings(s, problems);
+  if (endpoints) problems.push('The BOT_* endpoint settings need BOT_ID: demo mode has no inbound authentication to configure.');
+  return {
+    mode: 'demo',
+    bot: { appId: '', type: 'SingleTenant', allowedTenantIds: [], validateAuthority: true, domain: s.BOT_DOMAIN },
+    http: { host: '127.0.0.1', port: s.PORT },
+    dataDir: s.DATA_DIR,
+    logLevel: s.LOG_LEVEL,
+    audit: auditKeys(s, problems, true),
+    graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST },
+  };
+}
+
+function productionConfig(s: EnvSettings, problems: string[]): AppConfig {
+  const type: BotType = s.BOT_TYPE ?? 'SingleTenant';
+  if (type === 'SingleTenant' || type === 'UserAssignedMsi') {
+    if (!s.BOT_TENANT_ID) problems.push(`BOT_TYPE ${type} needs BOT_TENANT_ID: set it to the bot's Entra tenant id.`);
+  }
+  if (type === 'UserAssignedMsi') {
+    if (s.BOT_PASSWORD) problems.push('BOT_TYPE UserAssignedMsi uses the managed identity, not a password: unset BOT_PASSWORD.');
+  } else if (!s.BOT_PASSWORD) {
+    problems.push(`BOT_TYPE ${type} needs BOT_PASSWORD: set it to the bot app's client secret (in .env.*.user or an App Service setting).`);
+  }
+  const allowedTenantIds = splitList(s.ALLOWED_TENANT_IDS) ?? (s.BOT_TENANT_ID ? [s.BOT_TENANT_ID] : []);
+  if (allowedTenantIds.length === 0) problems.push('No tenant would be served: set ALLOWED_TENANT_IDS (or BOT_TENANT_ID).');
+  const endpoints = endpointSettings(s, problems);
+  if (!s.BOT_VALIDATE_AUTHORITY && !endpoints) problems.push('BOT_VALIDATE_AUTHORITY=false is only for a local token service: set the BOT_* endpoint keys too, or remove it.');
+  return {
+    mode: 'production',
+    bot: {
+      appId: s.BOT_ID,
+      password: s.BOT_PASSWORD,
+      type,
+      tenantId: s.BOT_TENANT_ID,
+      allowedTenantIds,
+      endpoints,
+      validateAuthority: s.BOT_VALIDATE_AUTHORITY,
+      domain: s.BOT_DOMAIN,
+    },
+    http: { host: s.HOST ?? '0.0.0.0', port: s.PORT },
+    dataDir: s.DATA_DIR,
+    logLevel: s.LOG_LEVEL,
+    audit: auditKeys(s, problems, false),
+    graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST },
+  };
+}
+
+function endpointSettings(s: EnvSettings, problems: string[]): BotFrameworkEndpoints | undefined {
+  const missing = BOT_FRAMEWORK_ENDPOINT_KEYS.filter((name) => !s[name]);
+  if (missing.length === BOT_FRAMEWORK_ENDPOINT_KEYS.length) return undefined;
+  if (missing.length > 0) {
+    // A partial set silently sends some validation paths to the public cloud: refuse instead.
+    problems.push(`The BOT_* endpoint settings come as a set: also set ${missing.join(', ')} (or unset them all for the public cloud).`);
+    return undefined;
+  }
+  return {
+    openIdMetadataUrl: s.BOT_OPENID_METADATA_URL!,
+    tokenIssuer: s.BOT_TOKEN_ISSUER!,
+    emulatorOpenIdMetadataUrl: s.BOT_EMULATOR_OPENID_METADATA_URL!,
+    loginUrl: s.BOT_LOGIN_URL!,
+    oauthScope: s.BOT_OAUTH_SCOPE!,
+    oauthUrl: s.BOT_OAUTH_URL!,
+  };
+}
+
+function graphCredential(s: EnvSettings, problems: string[]): GraphCredential {
+  const chosen = [s.GRAPH_CLIENT_SECRET && 'GRAPH_CLIENT_SECRET', s.GRAPH_CERTIFICATE_PATH && 'GRAPH_CERTIFICATE_PATH', s.GRAPH_USE_MANAGED_IDENTITY && 'GRAPH_USE_MANAGED_IDENTITY'].filter(Boolean);
+  if (chosen.length > 1) {
+    problems.push(`Choose one Graph credential: ${chosen.join(' and ')} are both set.`);
+    return { kind: 'none' };
+  }
+  const tenantId = s.GRAPH_TENANT_ID ?? s.BOT_TENANT_ID;
+  const clientId = s.GRAPH_CLIENT_ID ?? s.BOT_ID;
+  if (s.GRAPH_USE_MANAGED_IDENTITY) return { kind: 'managed-identity', clientId: s.GRAPH_CLIENT_ID };
+  if (s.GRAPH_CLIENT_SECRET || s.GRAPH_CERTIFICATE_PATH) {
+    if (!tenantId) {
+      problems.push('A Graph credential needs a tenant: set GRAPH_TENANT_ID (or BOT_TENANT_ID).');
+      return { kind: 'none' };
+    }
+    return s.GRAPH_CLIENT_SECRET
+      ? { kind: 'client-secret', tenantId, clientId, secret: s.GRAPH_CLIENT_SECRET }
+      : { kind: 'certificate', tenantId, clientId, certificatePath: s.GRAPH_CERTIFICATE_PATH! };
+  }
+  return { kind: 'none' };
+}
+
+function auditKeys(s: EnvSettings, problems: string[], demo: boolean): AppConfig['audit'] {
+  const keys = new Map<string, string>();
+  for (const pair of splitList(s.AUDIT_PREVIOUS_KEYS) ?? []) {
+    const at = pair.indexOf('=');
+    const id = pair.slice(0, at).trim();
+    const key = pair.slice(at + 1).trim();
+    if (at <= 0 || key.length < 32) problems.push('AUDIT_PREVIOUS_KEYS must be id=key pairs with keys of at least 32 characters.');
+    else keys.set(id, key);
+  }
+  if (s.AUDIT_HMAC_KEY) {
+    keys.set(s.AUDIT_HMAC_KEY_ID, s.AUDIT_HMAC_KEY);
+    return { keyId: s.AUDIT_HMAC_KEY_ID, keys, isDemoKey: false };
+  }
+  if (!demo) problems.push('AUDIT_HMAC_KEY is required: set it to a random value of 32+ characters kept outside the database (e.g. `openssl rand -base64 48`).');
+  keys.set('demo', DEMO_AUDIT_KEY);
+  return { keyId: 'demo', keys, isDemoKey: true };
+}
+
+function splitList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return items.length > 0 ? items : undefined;
+}
+
+function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(envSchema.shape)) {
+    const value = env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function configError(problems: string[]): AppError {
+  return new AppError('config.invalid', `Configuration is incomplete or inconsistent:\n- ${problems.join('\n- ')}`, {
+    userMessage: problems.join(' '),
+    userFault: true,
+    details: { problems },
+  });
+}
+
+/** Every secret value in the config, for registering with the log redactor at start-up. */
+export function configSecrets(config: AppConfig): string[] {
+  const secrets = [...config.audit.keys.values()];
+  if (config.bot.password) secrets.push(config.bot.password);
+  if (config.graph.credential.kind === 'client-secret') secrets.push(config.graph.credential.secret);
+  return secrets;
+}

@@ -1,0 +1,461 @@
+// The embedded Store adapter: one SQLite file (or memory) through better-sqlite3, with CAS by etag and leases.
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError, isAppError } from '../errors/app-error.js';
+import { migrate } from './sqlite-migrations.js';
+import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from './store-port.js';
+
+export interface SqliteStoreOptions {
+  /** A file path (its folder is created) or ':memory:'. */
+  path: string;
+  /** Milliseconds since the epoch; defaults to Date.now, read on every call so faked timers apply. */
+  now?: () => number;
+  /** How long a write waits for another connection's lock before failing; default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+const MAX_NAME_LENGTH = 512;
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+const TOKEN_VERSION = 1;
+
+interface RecordRow {
+  key: string;
+  value: string;
+  etag: string;
+  updated_at: string;
+}
+
+interface LeaseRow {
+  name: string;
+  holder: string;
+  token: string;
+  expires_at: number;
+}
+
+type Statement<P extends unknown[], R = unknown> = Database.Statement<P, R>;
+
+interface Statements {
+  get: Statement<[string, string], RecordRow>;
+  etagOf: Statement<[string, string], { etag: string }>;
+  upsert: Statement<[string, string, string, string, string]>;
+  insert: Statement<[string, string, string, string, string]>;
+  update: Statement<[string, string, string, string, string, string]>;
+  deleteAny: Statement<[string, string]>;
+  deleteIfEtag: Statement<[string, string, string]>;
+  /** partition, after (exclusive), prefix (inclusive), limit */
+  listOpen: Statement<[string, string, string, number], RecordRow>;
+  /** partition, after (exclusive), prefix (inclusive), upper bound (exclusive), limit */
+  listBounded: Statement<[string, string, string, string, number], RecordRow>;
+  getLease: Statement<[string], LeaseRow>;
+  putLease: Statement<[string, string, string, number]>;
+  releaseLease: Statement<[string, string]>;
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #now: () => number;
+  readonly #statements: Statements;
+  readonly #acquire: Database.Transaction<(name: string, holder: string, durationMs: number) => Lease | undefined>;
+  readonly #renew: Database.Transaction<(lease: Lease, durationMs: number) => Lease>;
+  readonly #updateOrExplain: Database.Transaction<
+    (partition: string, key: string, json: string, expectedEtag: string) => StoredRecord<string>
+  >;
+  readonly #deleteOrExplain: Database.Transaction<(partition: string, key: string, expectedEtag: string) => void>;
+  #open = true;
+
+  private constructor(db: Database.Database, now: () => number) {
+    this.#db = db;
+    this.#now = now;
+    this.#statements = prepareStatements(db);
+    this.#acquire = db.transaction((name: string, holder: string, durationMs: number) =>
+      this.#acquireNow(name, holder, durationMs),
+    );
+    this.#renew = db.transaction((lease: Lease, durationMs: number) => this.#renewNow(lease, durationMs));
+    this.#updateOrExplain = db.transaction((partition: string, key: string, json: string, expectedEtag: string) =>
+      this.#updateNow(partition, key, json, expectedEtag),
+    );
+    this.#deleteOrExplain = db.transaction((partition: string, key: string, expectedEtag: string) =>
+      this.#deleteNow(partition, key, expectedEtag),
+    );
+  }
+
+  /** Opens (creating if needed) and migrates the database. Throws AppError `config.invalid` when it cannot. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const { path } = options;
+    if (typeof path !== 'string' || path.trim() === '') {
+      throw new AppError('config.invalid', 'The SQLite store needs a file path or ":memory:"');
+    }
+    const inMemory = path === ':memory:';
+    let db: Database.Database | undefined;
+    try {
+      const filename = inMemory ? path : resolve(path);
+      if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
+      db = new Database(filename);
+      if (!inMemory) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      return new SqliteStore(db, options.now ?? (() => Date.now()));
+    } catch (error) {
+      db?.close();
+      if (isAppError(error)) throw error;
+      throw new AppError('config.invalid', `Could not open the SQLite store at ${path}: ${describe(error)}`, {
+        cause: error,
+        details: { path },
+      });
+    }
+  }
+
+  async get<T>(partition: string, key: string): Promise<StoredRecord<T> | undefined> {
+    return this.#run('get', () => {
+      checkName('partition', partition);
+      checkName('key', key);
+      const row = this.#statements.get.get(partition, key);
+      return row === undefined ? undefined : toRecord<T>(partition, row);
+    });
+  }
+
+  async put<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>> {
+    return this.#run('put', () => {
+      checkName('partition', partition);
+      checkName('key', key);
+      const json = toJson(value);
+      const etag = randomUUID();
+      const updatedAt = this.#isoNow();
+      this.#statements.upsert.run(partition, key, json, etag, updatedAt);
+      return toRecord<T>(partition, { key, value: json, etag, updated_at: updatedAt });
+    });
+  }
+
+  async insert<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>> {
+    return this.#run('insert', () => {
+      checkName('partition', partition);
+      checkName('key', key);
+      const json = toJson(value);
+      const etag = randomUUID();
+      const updatedAt = this.#isoNow();
+      const { changes } = this.#statements.insert.run(partition, key, json, etag, updatedAt);
+      if (changes === 0) {
+        throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, {
+          userMessage: 'That was already recorded.',
+          details: { partition, key },
+        });
+      }
+      return toRecord<T>(partition, { key, value: json, etag, updated_at: updatedAt });
+    });
+  }
+
+  async update<T>(partition: string, key: string, value: T, expectedEtag: string): Promise<StoredRecord<T>> {
+    return this.#run('update', () => {
+      checkName('partition', partition);
+      checkName('key', key);
+      checkEtag(expectedEtag);
+      const record = this.#updateOrExplain(partition, key, toJson(value), expectedEtag);
+      return toRecord<T>(partition, {
+        key,
+        value: record.value,
+        etag: record.etag,
+        updated_at: record.updatedAt,
+      });
+    });
+  }
+
+  async delete(partition: string, key: string, expectedEtag?: string): Promise<void> {
+    this.#run('delete', () => {
+      checkName('partition', partition);
+      checkName('key', key);
+      if (expectedEtag === undefined) {
+        this.#statements.deleteAny.run(partition, key);
+        return;
+      }
+      checkEtag(expectedEtag);
+      this.#deleteOrExplain(partition, key, expectedEtag);
+    });
+  }
+
+  async list<T>(partition: string, options: ListOptions = {}): Promise<RecordPage<T>> {
+    return this.#run('list', () => {
+      checkName('partition', partition);
+      const limit = checkLimit(options.limit);
+      const prefix = checkPrefix(options.keyPrefix);
+      const after = options.continuationToken === undefined ? '' : decodeToken(options.continuationToken);
+      const upper = prefix === '' ? undefined : prefixUpperBound(prefix);
+      // One row more than asked tells whether another page follows, without a second query.
+      const rows =
+        upper === undefined
+          ? this.#statements.listOpen.all(partition, after, prefix, limit + 1)
+          : this.#statements.listBounded.all(partition, after, prefix, upper, limit + 1);
+      const page = rows.slice(0, limit);
+      const records = page.map((row) => toRecord<T>(partition, row));
+      const last = page.at(-1);
+      return rows.length > limit && last !== undefined
+        ? { records, continuationToken: encodeToken(last.key) }
+        : { records };
+    });
+  }
+
+  async acquireLease(name: string, holder: string, durationMs: number): Promise<Lease | undefined> {
+    return this.#run('acquireLease', () => {
+      checkName('lease name', name);
+      checkName('lease holder', holder);
+      checkDuration(durationMs);
+      return this.#acquire.immediate(name, holder, durationMs);
+    });
+  }
+
+  async renewLease(lease: Lease, durationMs: number): Promise<Lease> {
+    return this.#run('renewLease', () => {
+      checkLease(lease);
+      checkDuration(durationMs);
+      return this.#renew.immediate(lease, durationMs);
+    });
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    this.#run('releaseLease', () => {
+      checkLease(lease);
+      this.#statements.releaseLease.run(lease.name, lease.token);
+    });
+  }
+
+  isOpen(): boolean {
+    return this.#open && this.#db.open;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#db.close();
+  }
+
+  #updateNow(partition: string, key: string, json: string, expectedEtag: string): StoredRecord<string> {
+    const etag = randomUUID();
+    const updatedAt = this.#isoNow();
+    const { changes } = this.#statements.update.run(json, etag, updatedAt, partition, key, expectedEtag);
+    if (changes === 0) throw this.#explainMiss(partition, key, 'update');
+    return { partition, key, value: json, etag, updatedAt };
+  }
+
+  #deleteNow(partition: string, key: string, expectedEtag: string): void {
+    const { changes } = this.#statements.deleteIfEtag.run(partition, key, expectedEtag);
+    if (changes === 0) throw this.#explainMiss(partition, key, 'delete');
+  }
+
+  /** A conditional write matched nothing: say whether the record changed under us or is gone. */
+  #explainMiss(partition: string, key: string, verb: 'update' | 'delete'): AppError {
+    const details = { partition, key };
+    if (this.#statements.etagOf.get(partition, key) === undefined) {
+      return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, {
+        userMessage: 'That item no longer exists. Please start again.',
+        details,
+      });
+    }
+    return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, {
+      userMessage: 'Someone else changed this at the same moment. Please try again.',
+      details,
+    });
+  }
+
+  #acquireNow(name: string, holder: string, durationMs: number): Lease | undefined {
+    const now = this.#now();
+    const current = this.#statements.getLease.get(name);
+    if (current !== undefined && current.expires_at > now && current.holder !== holder) return undefined;
+    return this.#writeLease(name, holder, now + durationMs);
+  }
+
+  #renewNow(lease: Lease, durationMs: number): Lease {
+    const now = this.#now();
+    const current = this.#statements.getLease.get(lease.name);
+    if (current === undefined || current.token !== lease.token || current.expires_at <= now) {
+      throw new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, {
+        userMessage: 'Another worker took over this job.',
+        details: { name: lease.name, holder: lease.holder },
+      });
+    }
+    return this.#writeLease(lease.name, current.holder, now + durationMs);
+  }
+
+  #writeLease(name: string, holder: string, expiresAtMs: number): Lease {
+    const token = randomUUID();
+    this.#statements.putLease.run(name, holder, token, expiresAtMs);
+    return { name, holder, token, expiresAt: new Date(expiresAtMs).toISOString() };
+  }
+
+  #isoNow(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  /** Runs one operation: refuses after close, and turns driver errors into AppErrors that keep the cause. */
+  #run<R>(operation: string, body: () => R): R {
+    if (!this.isOpen()) {
+      throw new AppError('internal', `The SQLite store is closed (${operation})`, { details: { operation } });
+    }
+    try {
+      return body();
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      throw new AppError('internal', `SQLite store ${operation} failed: ${describe(error)}`, {
+        cause: error,
+        details: { operation },
+      });
+    }
+  }
+}
+
+function prepareStatements(db: Database.Database): Statements {
+  const columns = 'key, value, etag, updated_at';
+  // The row and parameter types come from the Statements field each statement is assigned to.
+  const prepare = <P extends unknown[], R = unknown>(sql: string): Statement<P, R> => db.prepare<P, R>(sql);
+  return {
+    get: prepare(`SELECT ${columns} FROM records WHERE partition = ? AND key = ?`),
+    etagOf: prepare('SELECT etag FROM records WHERE partition = ? AND key = ?'),
+    upsert: prepare(
+      `INSERT INTO records (partition, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (partition, key) DO UPDATE
+       SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
+    ),
+    insert: prepare(
+      `INSERT INTO records (partition, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (partition, key) DO NOTHING`,
+    ),
+    update: prepare(
+      'UPDATE records SET value = ?, etag = ?, updated_at = ? WHERE partition = ? AND key = ? AND etag = ?',
+    ),
+    deleteAny: prepare('DELETE FROM records WHERE partition = ? AND key = ?'),
+    deleteIfEtag: prepare('DELETE FROM records WHERE partition = ? AND key = ? AND etag = ?'),
+    listOpen: prepare(
+      `SELECT ${columns} FROM records WHERE partition = ? AND key > ? AND key >= ? ORDER BY key LIMIT ?`,
+    ),
+    listBounded: prepare(
+      `SELECT ${columns} FROM records WHERE partition = ? AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
+    ),
+    getLease: prepare('SELECT name, holder, token, expires_at FROM leases WHERE name = ?'),
+    putLease: prepare(
+      `INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = excluded.token, expires_at = excluded.expires_at`,
+    ),
+    releaseLease: prepare('DELETE FROM leases WHERE name = ? AND token = ?'),
+  };
+}
+
+function toRecord<T>(partition: string, row: RecordRow): StoredRecord<T> {
+  let value: T;
+  try {
+    value = JSON.parse(row.value) as T;
+  } catch (error) {
+    throw new AppError('internal', `Stored value of ${partition}/${row.key} is not valid JSON`, {
+      cause: error,
+      details: { partition, key: row.key },
+    });
+  }
+  return { partition, key: row.key, value, etag: row.etag, updatedAt: row.updated_at };
+}
+
+function toJson(value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw malformed(`The value cannot be stored as JSON: ${describe(error)}`, error);
+  }
+  if (json === undefined) throw malformed('The value cannot be stored as JSON (undefined, a function or a symbol)');
+  return json;
+}
+
+// Lone surrogates would be replaced when encoded as UTF-8, so two different keys could collide.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function checkName(what: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    throw malformed(`The ${what} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
+  }
+  if (LONE_SURROGATE.test(name)) throw malformed(`The ${what} contains an unpaired surrogate character`);
+}
+
+function checkEtag(etag: unknown): asserts etag is string {
+  if (typeof etag !== 'string' || etag.length === 0) throw malformed('The expected etag must be a non-empty string');
+}
+
+function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw malformed(`The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${String(limit)}`);
+  }
+  return limit;
+}
+
+function checkPrefix(prefix: string | undefined): string {
+  if (prefix === undefined) return '';
+  if (typeof prefix !== 'string' || prefix.length > MAX_NAME_LENGTH) {
+    throw malformed(`The key prefix must be a string of at most ${MAX_NAME_LENGTH} characters`);
+  }
+  if (LONE_SURROGATE.test(prefix)) throw malformed('The key prefix contains an unpaired surrogate character');
+  return prefix;
+}
+
+function checkDuration(durationMs: number): void {
+  if (!Number.isSafeInteger(durationMs) || durationMs <= 0) {
+    throw malformed(`A lease duration must be a positive whole number of milliseconds; got ${String(durationMs)}`);
+  }
+}
+
+function checkLease(lease: Lease): void {
+  if (typeof lease !== 'object' || lease === null) throw malformed('A lease object is required');
+  checkName('lease name', lease.name);
+  if (typeof lease.token !== 'string' || lease.token.length === 0) throw malformed('The lease has no token');
+}
+
+/**
+ * The smallest string greater than every string that starts with `prefix`, in SQLite's BINARY (UTF-8 byte,
+ * i.e. code point) order. Appending '\uffff' is not enough: characters beyond U+FFFF sort after it.
+ * Undefined when no such string exists (the prefix is all U+10FFFF).
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const codePoints = Array.from(prefix);
+  while (codePoints.length > 0) {
+    const last = codePoints.pop()?.codePointAt(0) ?? 0;
+    const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+    if (next <= 0x10ffff) return codePoints.join('') + String.fromCodePoint(next);
+  }
+  return undefined;
+}
+
+function encodeToken(lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, after: lastKey }), 'utf8').toString('base64url');
+}
+
+function decodeToken(token: unknown): string {
+  const invalid = () =>
+    malformed('The continuation token is not one this store issued; start listing again from the first page');
+  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{1,4096}$/.test(token)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  const { v, after } = parsed as { v?: unknown; after?: unknown };
+  if (v !== TOKEN_VERSION || typeof after !== 'string') throw invalid();
+  if (after.length === 0 || after.length > MAX_NAME_LENGTH || LONE_SURROGATE.test(after)) throw invalid();
+  // Base64 decoding is lenient; insisting on the canonical form rejects edited tokens.
+  if (encodeToken(after) !== token) throw invalid();
+  return after;
+}
+
+function malformed(message: string, cause?: unknown): AppError {
+  return new AppError('request.malformed', message, {
+    userMessage: 'That request was not valid. Please check it and try again.',
+    userFault: true,
+    cause,
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
