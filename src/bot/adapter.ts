@@ -1,6 +1,12 @@
 // Builds the Teams adapter (CloudAdapter) with Bot Framework authentication from the validated config.
 
-import { ConfigurationServiceClientCredentialFactory, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import {
+  type Activity,
+  ConfigurationServiceClientCredentialFactory,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { AppConfig } from '../config/load-config.js';
 
@@ -31,7 +37,15 @@ export function botFrameworkAuthOptions(config: AppConfig): ConfigurationBotFram
   return options;
 }
 
-export function createTeamsAdapter(config: AppConfig): TeamsAdapter {
+/** The Teams adapter with one public entry that takes an already-parsed activity, so HTTP stays in the server module. */
+export class CoachAdapter extends TeamsAdapter {
+  /** Validates the token (401 via AuthenticationError), then runs `logic` in a turn; returns the invoke/expectReplies response. */
+  handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+export function createTeamsAdapter(config: AppConfig): CoachAdapter {
   const options = botFrameworkAuthOptions(config);
   // The factory decides both inbound validation (no app id = auth disabled, demo only) and outbound credentials.
   const credentials = new ConfigurationServiceClientCredentialFactory(
@@ -39,7 +53,7 @@ export function createTeamsAdapter(config: AppConfig): TeamsAdapter {
       ? {}
       : { MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.password, MicrosoftAppType: config.bot.type, MicrosoftAppTenantId: config.bot.tenantId },
   );
-  return new TeamsAdapter(options, credentials);
+  return new CoachAdapter(options, credentials);
 }
 
 /** The token issuer inbound calls must carry: tokens minted for the bot by anyone else do not prove Teams sent them. */

@@ -7,7 +7,10 @@ import { CardFactory, type Attachment } from 'botbuilder';
 import { AppError } from '../errors/app-error.js';
 import { packageRoot } from '../shared/package-root.js';
 
-export type CardJson = Record<string, unknown>;
+export interface CardJson {
+  type: 'AdaptiveCard';
+  [property: string]: unknown;
+}
 
 export class CardRenderer {
   readonly #templates: ReadonlyMap<string, CardJson>;
@@ -23,7 +26,7 @@ export class CardRenderer {
       const name = file.slice(0, -'.json'.length);
       try {
         const parsed: unknown = JSON.parse(readFileSync(path.join(folder, file), 'utf8'));
-        if (!isObject(parsed) || parsed.type !== 'AdaptiveCard') throw new Error('not an AdaptiveCard');
+        if (!isObject(parsed)) throw new Error('not an AdaptiveCard');
         templates.set(name, parsed);
       } catch (error) {
         throw new AppError('card.invalid', `Card template ${file} cannot be loaded: ${(error as Error).message}`, { cause: error });
@@ -51,5 +54,5 @@ export class CardRenderer {
 }
 
 function isObject(value: unknown): value is CardJson {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { type?: unknown }).type === 'AdaptiveCard';
 }

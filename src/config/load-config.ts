@@ -34,6 +34,7 @@ export interface AppConfig {
     domain?: string;
   };
   http: { host: string; port: number };
+  organisationName: string;
   dataDir: string;
   logLevel: LogLevel;
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
@@ -85,6 +86,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     mode: 'demo',
     bot: { appId: '', type: 'SingleTenant', allowedTenantIds: [], validateAuthority: true, domain: s.BOT_DOMAIN },
     http: { host: '127.0.0.1', port: s.PORT },
+    organisationName: s.ORGANISATION_NAME,
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, true),
@@ -119,6 +121,7 @@ function productionConfig(s: EnvSettings, problems: string[]): AppConfig {
       domain: s.BOT_DOMAIN,
     },
     http: { host: s.HOST ?? '0.0.0.0', port: s.PORT },
+    organisationName: s.ORGANISATION_NAME,
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, false),

@@ -1,0 +1,85 @@
+// The `passkey-coach audit verify|export` commands, free of argv and process so they can be tested directly.
+
+import { AppError } from '../errors/app-error.js';
+import type { Store } from '../store/store-port.js';
+import { exportAudit } from './audit-export.js';
+import { type AuditProblem, type VerifyReport, verifyAuditChain } from './audit-verify.js';
+
+export interface AuditVerifyCommand {
+  store: Store;
+  /** keyId → key: `AppConfig['audit'].keys`. */
+  keys: ReadonlyMap<string, string>;
+  /** Receives one line at a time, without its newline. */
+  out: (line: string) => void;
+}
+
+export interface AuditExportCommand extends AuditVerifyCommand {
+  since?: Date;
+  /** Where the closing summary goes, so `out` carries nothing but entry lines; omitted, no summary. */
+  err?: (line: string) => void;
+}
+
+/** Exit codes: 0 when the chain verifies, 1 when anything is wrong with it. */
+export const EXIT_OK = 0;
+export const EXIT_PROBLEMS = 1;
+
+const PROBLEMS_SHOWN = 20;
+
+/** Prints a summary a person can read, then the full report as one JSON line for machines. */
+export async function runAuditVerify({ store, keys, out }: AuditVerifyCommand): Promise<number> {
+  const report = await verifyAuditChain(store, keys);
+  for (const line of describeReport(report)) out(line);
+  out(JSON.stringify({ command: 'audit.verify', ...report }));
+  return report.ok ? EXIT_OK : EXIT_PROBLEMS;
+}
+
+/** Writes the entries as JSON lines to `out`; returns 1 when any part of the chain failed verification. */
+export async function runAuditExport({ store, keys, since, out, err }: AuditExportCommand): Promise<number> {
+  const { exported, report } = await exportAudit(store, { keys, since }, out);
+  if (err !== undefined) {
+    const scope = since === undefined ? '' : ` since ${since.toISOString()}`;
+    err(`Exported ${exported} audit ${exported === 1 ? 'entry' : 'entries'}${scope}.`);
+    if (!report.ok) for (const line of describeReport(report)) err(line);
+  }
+  return report.ok ? EXIT_OK : EXIT_PROBLEMS;
+}
+
+/** Parses `--since`: an ISO date (midnight UTC) or date-time with an offset or Z. */
+export function parseAuditSince(text: string): Date {
+  const value = text.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value);
+  const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  if ((!dateOnly && !dateTime) || Number.isNaN(date.getTime()) || !isCalendarDate(value.slice(0, 10))) {
+    const message = `--since must be a date such as 2025-01-31 or 2025-01-31T09:00:00Z, not '${value}'`;
+    throw new AppError('request.malformed', message, { userMessage: message, userFault: true });
+  }
+  return date;
+}
+
+/** Date parsing rolls 2025-02-30 over to March; a typo should be refused instead. */
+function isCalendarDate(ymd: string): boolean {
+  const [year, month, day] = ymd.split('-').map(Number);
+  if (year === undefined || month === undefined || day === undefined) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+export function describeReport(report: VerifyReport): string[] {
+  if (report.ok) {
+    if (report.entries === 0) return ['Audit trail is empty: nothing to verify.'];
+    const keys = report.keyIds.length === 1 ? `key ${report.keyIds[0]}` : `keys ${report.keyIds.join(', ')}`;
+    const pending = report.pendingAfterHead > 0 ? ` (entry ${report.lastSeq} is past the head: an append in flight or interrupted; the next append completes it)` : '';
+    return [`Audit trail verified: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, seq 1–${report.lastSeq}, sealed with ${keys}.${pending}`];
+  }
+  const lines = [
+    `Audit trail FAILED verification: ${report.problemCount} ${report.problemCount === 1 ? 'problem' : 'problems'} in ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'} (head at ${report.headSeq}).`,
+    ...report.problems.slice(0, PROBLEMS_SHOWN).map(describeProblem),
+  ];
+  if (report.problemCount > PROBLEMS_SHOWN) lines.push(`  … and ${report.problemCount - PROBLEMS_SHOWN} more (see the JSON line).`);
+  return lines;
+}
+
+function describeProblem(problem: AuditProblem): string {
+  return `  seq ${problem.seq}: ${problem.kind} — ${problem.message}`;
+}

@@ -1,0 +1,58 @@
+// One turn, end to end after authentication: refuse traffic that is not ours, remember the conversation, run the app.
+
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AppConfig } from '../config/load-config.js';
+import { isAppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { ConversationReferences } from '../messaging/conversation-references.js';
+import { actorOf } from './app.js';
+import { assertServedTurn, tenantOf } from './turn-guard.js';
+
+export interface TurnHandlerDeps {
+  app: Application<TurnState>;
+  config: AppConfig;
+  conversations: ConversationReferences;
+  audit: AuditLog;
+}
+
+export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext, logger: Logger) => Promise<void> {
+  return async (context, logger) => {
+    try {
+      assertServedTurn(context, deps.config);
+    } catch (error) {
+      if (isAppError(error, 'request.forbidden')) {
+        await deps.audit.record({
+          action: 'request.refused',
+          outcome: 'denied',
+          actor: actorOf(context.activity),
+          details: { ...(error.details ?? {}), activityType: context.activity.type },
+        });
+      }
+      throw error;
+    }
+    await deps.conversations.remember(context.activity, tenantOf(context));
+    try {
+      await deps.app.run(context);
+    } catch (error) {
+      await replyToTurnError(context, error, logger);
+    }
+  };
+}
+
+/** The one place a failed turn becomes words for the person and a log line for us. */
+export async function replyToTurnError(context: TurnContext, error: unknown, logger: Logger): Promise<void> {
+  const userFault = isAppError(error) && error.userFault;
+  const log = { error, activityType: context.activity.type, conversationType: context.activity.conversation?.conversationType };
+  if (userFault) logger.warn('turn refused input', log);
+  else logger.error('turn failed', log);
+  // Invokes expect an invoke response, not a chat message: let the HTTP layer answer 500 (or 400).
+  if (context.activity.type !== ActivityTypes.Message) throw error;
+  const text = isAppError(error) ? error.userMessage : 'Sorry, something went wrong on my side. Please try again in a moment.';
+  try {
+    await context.sendActivity(text);
+  } catch (sendError) {
+    logger.error('could not tell the person about a failed turn', { error: sendError });
+  }
+}

@@ -1,0 +1,132 @@
+// The `passkey-coach` command: start the bot, or run an operator task against its data.
+
+import { parseArgs } from 'node:util';
+import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-cli.js';
+import { type AppConfig, loadConfig } from './config/load-config.js';
+import { isAppError } from './errors/app-error.js';
+import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+const USAGE = `Usage: passkey-coach <command>
+
+Commands:
+  start                 Run the bot (demo mode when BOT_ID is empty).
+  demo                  Run the bot in demo mode; refuses if BOT_ID is set.
+  check-config          Validate the configuration and exit.
+  audit verify          Verify the audit trail's hash chain and signatures.
+  audit export [--since DATE]
+                        Write audit entries as JSON lines (for a SIEM).
+  warm-cache            Start and stop once in memory (used by the build).
+  help                  Show this text.
+
+Configuration comes from environment variables; see the README.`;
+
+/** Set by the launcher (bin/passkey-coach.cjs): called once start-up work is done, so it can save the code cache. */
+type ReadyHook = () => void;
+const readyHook = (globalThis as { __passkeyCoachStarted?: ReadyHook }).__passkeyCoachStarted;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command = 'start', subcommand, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return serve(loadConfig(), subcommand === undefined ? [] : [subcommand, ...rest]);
+    case 'demo': {
+      const config = loadConfig();
+      if (config.mode !== 'demo') return fail('demo mode needs an empty BOT_ID: unset BOT_ID (and the other BOT_* settings), or use `start`.');
+      return serve(config, []);
+    }
+    case 'check-config': {
+      const config = loadConfig();
+      process.stdout.write(`Configuration is valid (${config.mode} mode, ${config.bot.type}, listening on ${config.http.host}:${config.http.port}).\n`);
+      return 0;
+    }
+    case 'audit':
+      return audit(subcommand, rest);
+    case 'warm-cache':
+      return warmCache();
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      return fail(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+async function serve(config: AppConfig, extra: string[]): Promise<number> {
+  if (extra.length > 0) return fail(`start takes no arguments (got "${extra.join(' ')}"); configure it with environment variables.`);
+  const service = await startService(config);
+  readyHook?.();
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        service.logger.warn('second signal: exiting without waiting', { signal });
+        resolve(1);
+        return;
+      }
+      // A stuck turn must not keep the process alive past the platform's kill timer.
+      setTimeout(() => {
+        service.logger.error('shutdown exceeded its budget; exiting', { budgetMs: SHUTDOWN_BUDGET_MS });
+        resolve(1);
+      }, SHUTDOWN_BUDGET_MS).unref();
+      service.stop(signal).then(
+        () => resolve(0),
+        (error: unknown) => {
+          service.logger.error('shutdown failed', { error });
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+async function audit(subcommand: string | undefined, args: string[]): Promise<number> {
+  const config = loadConfig();
+  const { values, positionals } = parseArgs({ args, options: { since: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length > 0) return fail(`Unexpected argument "${positionals[0]}".`);
+  const store = SqliteStore.open({ path: databaseFile(config) });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    if (subcommand === 'verify') {
+      if (values.since !== undefined) return fail('audit verify checks the whole chain; --since belongs to audit export.');
+      return await runAuditVerify({ store, keys: config.audit.keys, out });
+    }
+    if (subcommand === 'export') {
+      const since = values.since === undefined ? undefined : parseAuditSince(values.since);
+      return await runAuditExport({ store, keys: config.audit.keys, since, out, err });
+    }
+    return fail(`Unknown audit command "${subcommand ?? ''}": use "audit verify" or "audit export [--since DATE]".`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function warmCache(): Promise<number> {
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: '.' });
+  const service = await startService(config, { databasePath: ':memory:', logSink: { write: () => undefined }, quiet: true });
+  await service.stop('warm-cache');
+  readyHook?.();
+  return 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`passkey-coach: ${message}\n`);
+  return 2;
+}
+
+export function main(): void {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (isAppError(error) && error.userFault) process.stderr.write(`passkey-coach: ${error.message}\n`);
+      else process.stderr.write(`passkey-coach: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(isAppError(error, 'config.invalid') ? 78 : 1);
+    },
+  );
+}

@@ -1,0 +1,142 @@
+// The only module that knows HTTP: restify routes, body limits, status codes and graceful shutdown.
+
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import restify, { type Request, type Response } from 'restify';
+import type { Activity, InvokeResponse } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
+import { isAppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import { inboundActivitySchema } from './activity-schema.js';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Runs one authenticated turn; returns the invoke/expectReplies response, if any. */
+  processActivity: (authHeader: string, activity: Activity, logger: Logger) => Promise<InvokeResponse | undefined>;
+  isReady: () => boolean;
+}
+
+export interface HttpServerHandle {
+  url: string;
+  port: number;
+  /** Stops accepting, waits for requests in flight until the deadline, then closes every connection. */
+  close(deadline: number): Promise<{ drained: boolean }>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
+  const { logger } = options;
+  const server = restify.createServer({ name: 'passkey-coach', handleUncaughtExceptions: false });
+  let inFlight = 0;
+  let draining = false;
+  const idle: (() => void)[] = [];
+
+  server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
+  server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'alive' });
+  });
+
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const ready = !draining && options.isReady();
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'stopping' : 'not ready' });
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const requestId = headerText(req, 'x-request-id')?.slice(0, 100) ?? randomUUID();
+    const log = logger.child({ requestId });
+    if (draining) {
+      res.header('Retry-After', '5');
+      res.send(503, { error: 'stopping', message: 'The bot is restarting; Teams will retry.' });
+      return;
+    }
+    const parsed = inboundActivitySchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
+      log.warn('rejected a body that is not an activity', { issues });
+      res.send(400, { error: 'not-an-activity', message: 'The body must be a Bot Framework activity.', issues });
+      return;
+    }
+    inFlight += 1;
+    try {
+      const activity = parsed.data as unknown as Activity;
+      const response = await options.processActivity(headerText(req, 'authorization') ?? '', activity, log);
+      if (response) res.send(response.status, response.body ?? undefined);
+      else res.send(200);
+    } catch (error) {
+      replyWithError(res, error, log);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) for (const wake of idle.splice(0)) wake();
+    }
+  });
+
+  // Body-parser failures (malformed JSON, too large) and unknown routes arrive here as restify errors.
+  server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, next: (ok?: boolean) => void) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) logger.error('request failed', { path: req.path(), error });
+    else logger.warn('request refused', { path: req.path(), status, reason: error.message });
+    next();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
+    port: address.port,
+    async close(deadline: number): Promise<{ drained: boolean }> {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      const drained = await new Promise<boolean>((resolve) => {
+        if (inFlight === 0) return resolve(true);
+        const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+        idle.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      server.server.closeAllConnections();
+      await closed;
+      return { drained };
+    },
+  };
+}
+
+function replyWithError(res: Response, error: unknown, log: Logger): void {
+  if (error instanceof AuthenticationError || (error as { name?: string })?.name === 'AuthenticationError') {
+    log.warn('refused an unauthenticated request', { reason: (error as Error).message });
+    res.header('WWW-Authenticate', 'Bearer');
+    res.send(401, { error: 'unauthorized', message: 'A valid Bot Framework token is required.' });
+    return;
+  }
+  if (isAppError(error, 'request.forbidden')) {
+    log.warn('refused an activity', { reason: error.message, details: error.details });
+    res.send(403, { error: 'forbidden', message: error.userMessage });
+    return;
+  }
+  if (isAppError(error) && error.userFault) {
+    log.warn('bad request', { code: error.code, reason: error.message });
+    res.send(400, { error: error.code, message: error.userMessage });
+    return;
+  }
+  log.error('turn failed', { error });
+  res.send(500, { error: 'internal', message: 'The bot hit an internal error.' });
+}
+
+function headerText(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,106 @@
+// Composes the service from its parts: config → logger → store → audit → bot → HTTP. No HTTP knowledge here.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import { StoreAuditLog } from './audit/audit-log.js';
+import { createTeamsAdapter } from './bot/adapter.js';
+import { createBotApplication } from './bot/app.js';
+import { createTurnHandler } from './bot/turn-handler.js';
+import { CardRenderer } from './cards/card-renderer.js';
+import { type AppConfig, configSecrets } from './config/load-config.js';
+import { startHttpServer } from './http/server.js';
+import { createLogger, type LogSink, type Logger } from './logging/logger.js';
+import { Redactor } from './logging/redact.js';
+import { ConversationReferences } from './messaging/conversation-references.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store-port.js';
+
+export const SHUTDOWN_BUDGET_MS = 10_000;
+
+export interface ServiceOptions {
+  logSink?: LogSink;
+  /** Overrides the database file (tests use ':memory:'). */
+  databasePath?: string;
+  /** Skips the demo-mode banner on stderr (the build's warm-up run). */
+  quiet?: boolean;
+}
+
+export interface ServiceHandle {
+  url: string;
+  port: number;
+  config: AppConfig;
+  logger: Logger;
+  store: Store;
+  redactor: Redactor;
+  /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
+  stop(reason: string): Promise<{ drained: boolean }>;
+}
+
+export function databaseFile(config: AppConfig): string {
+  return path.join(config.dataDir, 'passkey-coach.db');
+}
+
+export async function startService(config: AppConfig, options: ServiceOptions = {}): Promise<ServiceHandle> {
+  const redactor = new Redactor();
+  for (const secret of configSecrets(config)) redactor.addSecret(secret);
+  const logger = createLogger({ level: config.logLevel, sink: options.logSink, redactor, bindings: { service: 'passkey-coach' } });
+  if (config.mode === 'demo' && !options.quiet) announceDemoMode(config, logger);
+
+  const databasePath = options.databasePath ?? databaseFile(config);
+  if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
+  const store = SqliteStore.open({ path: databasePath });
+  const audit = new StoreAuditLog({ store, keyring: config.audit, redactor });
+  const cards = CardRenderer.load();
+  const adapter = createTeamsAdapter(config);
+  const app = createBotApplication(adapter, config.bot.appId, { cards, audit, logger: logger.child({ feature: 'bot' }), organisationName: config.organisationName });
+  const handleTurn = createTurnHandler({ app, config, conversations: new ConversationReferences(store), audit });
+
+  const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
+    adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
+
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    logger: logger.child({ component: 'http' }),
+    processActivity,
+    isReady: () => store.isOpen(),
+  });
+  logger.info('listening', { url: http.url, mode: config.mode });
+
+  let stopping: Promise<{ drained: boolean }> | undefined;
+  return {
+    url: http.url,
+    port: http.port,
+    config,
+    logger,
+    store,
+    redactor,
+    stop(reason: string) {
+      stopping ??= (async () => {
+        const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
+        logger.info('stopping', { reason });
+        const result = await http.close(deadline);
+        await store.close();
+        logger.info('stopped', { drained: result.drained });
+        return result;
+      })();
+      return stopping;
+    },
+  };
+}
+
+function announceDemoMode(config: AppConfig, logger: Logger): void {
+  const line = '!'.repeat(78);
+  process.stderr.write(
+    [
+      line,
+      '!!  DEMO MODE: BOT_ID is empty, so inbound authentication is OFF.',
+      `!!  Listening on ${config.http.host} only. Never expose this to a network.`,
+      '!!  Set BOT_ID, BOT_PASSWORD and BOT_TENANT_ID to run for real.',
+      line,
+      '',
+    ].join('\n'),
+  );
+  logger.warn('demo mode: inbound authentication is off; loopback only');
+}

@@ -1,0 +1,63 @@
+// Remembers where each conversation lives so later features can message people proactively.
+
+import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
+import type { Store } from '../store/store-port.js';
+
+export const CONVERSATIONS_PARTITION = 'conversation-refs';
+/** One row per person: the reference of their personal (1:1) chat with the bot, keyed by Entra object id. */
+export const PERSONAL_CHATS_PARTITION = 'personal-chats';
+
+export interface StoredConversation {
+  reference: Partial<ConversationReference>;
+  conversationType: string;
+  tenantId?: string;
+  lastSeenAt: string;
+}
+
+export class ConversationReferences {
+  readonly #store: Store;
+  /** Last reference written per row: most turns come from a known conversation, and rewriting an identical row costs a write per turn. */
+  readonly #written = new Map<string, string>();
+  readonly #maxCached: number;
+
+  constructor(store: Store, options: { maxCached?: number } = {}) {
+    this.#store = store;
+    this.#maxCached = options.maxCached ?? 10_000;
+  }
+
+  async remember(activity: Partial<Activity>, tenantId: string | undefined): Promise<void> {
+    const conversationId = activity.conversation?.id;
+    if (!conversationId) return;
+    const reference = TurnContext.getConversationReference(activity);
+    // The activity id points at one message; the reference is about the conversation.
+    delete reference.activityId;
+    const conversationType = activity.conversation?.conversationType ?? 'personal';
+    const fingerprint = JSON.stringify([reference, conversationType, tenantId]);
+    const rows: [string, string][] = [[CONVERSATIONS_PARTITION, conversationId]];
+    const userId = activity.from?.aadObjectId;
+    if (conversationType === 'personal' && userId) rows.push([PERSONAL_CHATS_PARTITION, userId]);
+    for (const [partition, key] of rows) {
+      const cacheKey = `${partition}\u0000${key}`;
+      if (this.#written.get(cacheKey) === fingerprint) continue;
+      const value: StoredConversation = { reference, conversationType, tenantId, lastSeenAt: new Date().toISOString() };
+      await this.#store.put(partition, key, value);
+      this.#remember(cacheKey, fingerprint);
+    }
+  }
+
+  async byConversationId(conversationId: string): Promise<StoredConversation | undefined> {
+    return (await this.#store.get<StoredConversation>(CONVERSATIONS_PARTITION, conversationId))?.value;
+  }
+
+  async personalChatOf(aadObjectId: string): Promise<StoredConversation | undefined> {
+    return (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, aadObjectId))?.value;
+  }
+
+  #remember(cacheKey: string, fingerprint: string): void {
+    if (this.#written.size >= this.#maxCached) {
+      const oldest = this.#written.keys().next().value;
+      if (oldest !== undefined) this.#written.delete(oldest);
+    }
+    this.#written.set(cacheKey, fingerprint);
+  }
+}
