@@ -99,6 +99,8 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       db.pragma('foreign_keys = ON');
+      // Erasing a person must not leave their name readable in the file's free pages.
+      db.pragma('secure_delete = ON');
       migrate(db);
       return new SqliteStore(db, options.now ?? (() => Date.now()));
     } catch (error) {
