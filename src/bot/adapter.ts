@@ -8,6 +8,8 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { AuthenticationError } from 'botframework-connector';
+import { StatusCodes } from 'botframework-schema';
 import type { AppConfig } from '../config/load-config.js';
 
 /** The issuer whose tokens prove a call came from the Bot Connector service (public cloud). */
@@ -37,11 +39,19 @@ export function botFrameworkAuthOptions(config: AppConfig): ConfigurationBotFram
   return options;
 }
 
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
 /** The Teams adapter with one public entry that takes an already-parsed activity, so HTTP stays in the server module. */
 export class CoachAdapter extends TeamsAdapter {
   /** Validates the token (401 via AuthenticationError), then runs `logic` in a turn; returns the invoke/expectReplies response. */
-  handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authHeader, activity, logic);
+  async handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    try {
+      return await this.processActivity(authHeader, activity, logic);
+    } catch (error) {
+      // botbuilder rethrows jsonwebtoken's own errors for a bad signature or a not-yet-valid token: those are 401s too.
+      if (error instanceof Error && JWT_ERRORS.has(error.name)) throw new AuthenticationError(`Invalid token: ${error.message}`, StatusCodes.UNAUTHORIZED);
+      throw error;
+    }
   }
 }
 

@@ -116,8 +116,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 }
 
 function replyWithError(res: Response, error: unknown, log: Logger): void {
-  if (error instanceof AuthenticationError || (error as { name?: string })?.name === 'AuthenticationError') {
-    log.warn('refused an unauthenticated request', { reason: (error as Error).message });
+  if (error instanceof AuthenticationError) {
+    if (error.statusCode !== undefined && error.statusCode !== 401) {
+      // The token could not be checked at all (signing keys unreachable): fail closed, but say it is our side.
+      log.error('cannot validate Bot Framework tokens', { reason: error.message, statusCode: error.statusCode });
+      res.send(503, { error: 'auth-unavailable', message: 'Token validation is unavailable; retry later.' });
+      return;
+    }
+    log.warn('refused an unauthenticated request', { reason: error.message });
     res.header('WWW-Authenticate', 'Bearer');
     res.send(401, { error: 'unauthorized', message: 'A valid Bot Framework token is required.' });
     return;

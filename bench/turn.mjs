@@ -1,0 +1,232 @@
+// Turn benchmark: Passkey Coach against a bare echo bot on the same stack, plus Passkey Coach's cold start.
+// Prints ONE JSON line on stdout; progress goes to stderr. Everything stays on 127.0.0.1.
+//
+// Usage: npm run bench:turn [-- --concurrency 32 --turns 5000 --warmup 500 --cold-runs 5 --users 200
+//                              --skip-build --profile --timeout 900]
+// Targets (acceptance): throughput ratio ≥ 0.5, p99 ratio ≤ 2.5, cold start < 1.5 s.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { rssMb, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
+import { buildTurnBodies, percentile, runClosedLoop } from './lib/load.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = path.join(root, 'dist', 'passkey-coach.cjs');
+
+const { values: options } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '32' },
+    turns: { type: 'string', default: '5000' },
+    warmup: { type: 'string', default: '500' },
+    'cold-runs': { type: 'string', default: '5' },
+    users: { type: 'string', default: '200' },
+    'log-level': { type: 'string', default: 'warn' },
+    'skip-build': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '900' },
+  },
+  strict: true,
+});
+
+const concurrency = positiveInt('concurrency', 1, 1024);
+const turns = positiveInt('turns', 1, 1_000_000);
+const warmup = positiveInt('warmup', 0, 1_000_000);
+const coldRuns = positiveInt('cold-runs', 0, 100);
+const users = positiveInt('users', 1, 9999);
+const timeoutSeconds = positiveInt('timeout', 10, 3600);
+
+const log = (line) => process.stderr.write(`bench:turn: ${line}\n`);
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'passkey-coach-bench-'));
+
+// Bounded: a hung server or client cannot keep this running; the exit handler in lib/child.mjs kills the children.
+const watchdog = setTimeout(() => {
+  log(`gave up after ${timeoutSeconds} s`);
+  cleanup();
+  process.exit(2);
+}, timeoutSeconds * 1000);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    cleanup();
+    process.exit(130);
+  });
+}
+
+function cleanup() {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+/** Environment for Passkey Coach: demo mode on loopback, nothing inherited that could switch it to real auth. */
+function coachEnv(dataDir) {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: options['log-level'] };
+}
+
+function positiveInt(name, min, max) {
+  const value = Number(options[name]);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    process.stderr.write(`bench:turn: --${name} must be an integer from ${min} to ${max} (got "${options[name]}")\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function newestMtime(folder) {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfStale() {
+  let bundleTime = 0;
+  try {
+    bundleTime = statSync(bundle).mtimeMs;
+  } catch {
+    bundleTime = 0;
+  }
+  // --skip-build keeps a stale bundle (others may be mid-edit in src/); a missing one is always built.
+  if (bundleTime > 0 && (options['skip-build'] || bundleTime >= newestMtime(path.join(root, 'src')))) return;
+  log(bundleTime === 0 ? 'dist/ is missing: running npm run build' : 'src/ is newer than dist/: running npm run build');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+}
+
+/**
+ * Starts one target, warms it up, measures `turns` turns, reads its RSS, stops it.
+ * @param {string} name
+ * @param {() => import('./lib/child.mjs').ServerChild} start
+ */
+async function measureTarget(name, start) {
+  const server = start();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  try {
+    const { port } = await waitUntilReady(server, { timeoutMs: 30_000 });
+    log(`${name}: pid ${server.pid} on 127.0.0.1:${port}; warm-up ${warmup} turns`);
+    if (warmup > 0) {
+      const warm = await runClosedLoop({ port, bodies: buildTurnBodies(warmup, { users, seed: 1 }), concurrency, agent });
+      if (warm.errors > 0) log(`${name}: warm-up had ${warm.errors} errors: ${warm.errorSamples.join(' | ')}`);
+    }
+    const bodies = buildTurnBodies(turns, { users, seed: 2 });
+    log(`${name}: measuring ${turns} turns at concurrency ${concurrency}`);
+    const run = await runClosedLoop({ port, bodies, concurrency, agent });
+    const rss = rssMb(server.pid);
+    const sorted = Float64Array.from(run.latenciesMs).sort();
+    const result = {
+      turnsPerSec: round((run.turns * 1000) / run.elapsedMs, 1),
+      p50Ms: round(percentile(sorted, 0.5), 2),
+      p99Ms: round(percentile(sorted, 0.99), 2),
+      errors: run.errors,
+      rssMb: rss,
+    };
+    if (run.errors > 0) {
+      result.errorKinds = run.errorKinds;
+      log(`${name}: ${run.errors} errors, e.g. ${run.errorSamples.join(' | ')}`);
+    }
+    log(`${name}: ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    agent.destroy();
+    const exit = await stopServer(server);
+    if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`${name}: exited with ${exit.code ?? exit.signal}; stderr: ${server.stderrTail().trim()}`);
+  }
+}
+
+async function measureColdStart() {
+  /** @type {number[]} */
+  const times = [];
+  for (let run = 0; run < coldRuns; run += 1) {
+    // A fresh data folder each time: the worst case, the store is created and migrated during start-up.
+    const dataDir = path.join(scratch, `cold-${run}`);
+    mkdirSync(dataDir);
+    const server = spawnServer([path.join(root, 'bin', 'passkey-coach.cjs'), 'demo'], { cwd: root, env: coachEnv(dataDir) });
+    try {
+      const { readyAt } = await waitUntilReady(server, { intervalMs: 10, timeoutMs: 30_000 });
+      times.push(readyAt - server.startedAt);
+    } finally {
+      await stopServer(server);
+    }
+  }
+  if (times.length === 0) return { runs: 0, medianMs: null, maxMs: null, firstMs: null };
+  const sorted = [...times].sort((a, b) => a - b);
+  const coldStart = { runs: times.length, medianMs: round(median(sorted), 1), maxMs: round(sorted.at(-1), 1), firstMs: round(times[0], 1) };
+  log(`cold start: ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  return coldStart;
+}
+
+function median(sorted) {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function round(value, digits) {
+  if (value === null || !Number.isFinite(value)) return null;
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+async function main() {
+  buildIfStale();
+  const loadStart = os.loadavg()[0];
+  log(`load average (1 min) before: ${loadStart.toFixed(2)} on ${os.cpus().length} cpus`);
+
+  const coldStart = await measureColdStart();
+
+  const profileDir = path.join(scratch, 'cpu-profile');
+  const coachData = path.join(scratch, 'coach-data');
+  mkdirSync(coachData);
+  const passkeyCoach = await measureTarget('passkey-coach', () =>
+    spawnServer([path.join(root, 'bin', 'passkey-coach.cjs'), 'demo'], {
+      cwd: root,
+      env: coachEnv(coachData),
+      execArgv: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    }),
+  );
+  const echoBot = await measureTarget('echo-bot', () =>
+    spawnServer([path.join(root, 'bench', 'echo-bot.mjs')], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } }),
+  );
+
+  if (options.profile) {
+    const { summarise } = await import('./cpu-profile-top.mjs');
+    const { readFileSync } = await import('node:fs');
+    for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))) {
+      log(`cpu profile of passkey-coach (warm-up + measured run):\n${summarise(JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')), 30)}`);
+    }
+  }
+
+  const loadEnd = os.loadavg()[0];
+  const report = {
+    bench: 'turn',
+    concurrency,
+    turns,
+    passkeyCoach,
+    echoBot,
+    ratio: {
+      throughput: round(passkeyCoach.turnsPerSec / echoBot.turnsPerSec, 3),
+      p99: round(passkeyCoach.p99Ms / echoBot.p99Ms, 3),
+    },
+    coldStart,
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAvg1m: { before: round(loadStart, 2), after: round(loadEnd, 2) },
+    profiled: options.profile || undefined,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  if (passkeyCoach.errors > 0 || echoBot.errors > 0) process.exitCode = 1;
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  cleanup();
+}

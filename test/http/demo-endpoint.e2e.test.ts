@@ -1,0 +1,165 @@
+// The endpoint in demo mode, driven over real HTTP with real Teams activity JSON.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityFixture, cardsIn, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type RecordingConnector, startRecordingConnector } from '../support/recording-connector.js';
+
+let bot: RunningBot;
+let connector: RecordingConnector;
+
+beforeAll(async () => {
+  connector = await startRecordingConnector();
+  bot = await startBot({ ORGANISATION_NAME: 'Contoso' });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await connector?.close();
+});
+
+const expectReplies = (name: string, overrides: Record<string, unknown> = {}) =>
+  activityFixture(name, { serviceUrl: connector.serviceUrl, deliveryMode: 'expectReplies', ...overrides });
+
+async function stillServing(): Promise<void> {
+  const health = await fetch(`${bot.url}/healthz`);
+  expect(health.status).toBe(200);
+  const reply = await bot.post(expectReplies('message-personal'));
+  expect(reply.status).toBe(200);
+}
+
+describe('health endpoints', () => {
+  it('answers /healthz and /readyz while the store is open', async () => {
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${bot.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('listens on loopback only in demo mode', () => {
+    expect(new URL(bot.url).hostname).toBe('127.0.0.1');
+    expect(bot.service.config.mode).toBe('demo');
+  });
+});
+
+describe('bad requests get a clear 4xx and the server keeps serving', () => {
+  it('malformed JSON is a 400', async () => {
+    const result = await bot.post(undefined, { rawBody: '{"type": "message", ' });
+    expect(result.status).toBe(400);
+    await stillServing();
+  });
+
+  it('a body over 256 KB is a 413', async () => {
+    const huge = JSON.stringify({ ...activityFixture('message-personal'), text: 'x'.repeat(300 * 1024) });
+    const result = await bot.post(undefined, { rawBody: huge });
+    expect(result.status).toBe(413);
+    await stillServing();
+  });
+
+  it('JSON that is not an activity is a 400 that says why', async () => {
+    const result = await bot.post({ hello: 'world' });
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({ error: 'not-an-activity' });
+    expect(JSON.stringify(result.body)).toContain('serviceUrl');
+    await stillServing();
+  });
+
+  it('an activity with a non-http serviceUrl is a 400', async () => {
+    const result = await bot.post(expectReplies('message-personal', { serviceUrl: 'file:///etc/passwd' }));
+    expect(result.status).toBe(400);
+    await stillServing();
+  });
+
+  it('a JSON array, a string and a text/plain body are all 400s', async () => {
+    expect((await bot.post(undefined, { rawBody: '[1,2,3]' })).status).toBe(400);
+    expect((await bot.post(undefined, { rawBody: '"message"' })).status).toBe(400);
+    expect((await bot.post(undefined, { rawBody: 'type=message', contentType: 'text/plain' })).status).toBe(400);
+    await stillServing();
+  });
+
+  it('an activity from another channel is refused with 403, even in demo mode', async () => {
+    const result = await bot.post(expectReplies('message-personal', { channelId: 'webchat' }));
+    expect(result.status).toBe(403);
+    await stillServing();
+  });
+});
+
+describe('first conversation', () => {
+  it('welcomes a person who installs the app, by first name, through the connector', async () => {
+    const before = connector.sent.length;
+    const result = await bot.post(activityFixture('conversation-update-personal-install', { serviceUrl: connector.serviceUrl }));
+    expect(result.status).toBe(200);
+    const sent = (await connector.waitFor(before + 1)).slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.conversationId).toBe('a:1sRk2m0O8n9JmYk1Xz0vFqA4bB5cC6dD7eE8fF9gG0hH1hXq3Ww0vXk3-ZyQn4xX7');
+    const [card] = cardsIn([sent[0]?.activity]);
+    expect(JSON.stringify(card)).toContain("Hi Mara, I'm Passkey Coach");
+    expect(JSON.stringify(card)).toContain('Contoso');
+  });
+
+  it('stores the conversation reference of the personal chat for proactive messages later', async () => {
+    const stored = await bot.service.store.get<{ reference: { serviceUrl?: string; conversation?: { id?: string } } }>(
+      'personal-chats',
+      '6f1d2c3b-4a59-4e8d-9c7b-1a2b3c4d5e6f',
+    );
+    expect(stored?.value.reference.serviceUrl).toBe(connector.serviceUrl);
+    expect(stored?.value.reference.conversation?.id).toBe('a:1sRk2m0O8n9JmYk1Xz0vFqA4bB5cC6dD7eE8fF9gG0hH1hXq3Ww0vXk3-ZyQn4xX7');
+  });
+
+  it('welcomes a team with the team card when installed in a team', async () => {
+    const before = connector.sent.length;
+    await bot.post(activityFixture('conversation-update-team-install', { serviceUrl: connector.serviceUrl }));
+    const sent = (await connector.waitFor(before + 1)).slice(before);
+    expect(JSON.stringify(cardsIn([sent[0]?.activity]))).toContain('Passkey Coach joined IT Helpdesk');
+  });
+
+  it('does not welcome anyone when another member joins', async () => {
+    const before = connector.sent.length;
+    const result = await bot.post(
+      activityFixture('conversation-update-personal-install', {
+        serviceUrl: connector.serviceUrl,
+        deliveryMode: 'expectReplies',
+        membersAdded: [{ id: '29:someone-else' }],
+      }),
+    );
+    expect(result.status).toBe(200);
+    expect((result.body as { activities?: unknown[] } | undefined)?.activities ?? []).toHaveLength(0);
+    expect(connector.sent.length).toBe(before);
+  });
+
+  it('answers "help" with the help card listing what an employee can do', async () => {
+    const result = await bot.post(expectReplies('message-personal', { text: '  Help! ' }));
+    expect(result.status).toBe(200);
+    const cards = cardsIn((result.body as { activities: unknown[] }).activities);
+    expect(cards).toHaveLength(1);
+    expect(JSON.stringify(cards[0])).toContain('What I can do for you');
+    expect(JSON.stringify(cards[0])).toContain('"title":"help"');
+  });
+
+  it('answers help when mentioned in a team channel', async () => {
+    const result = await bot.post(expectReplies('message-channel-mention'));
+    expect(cardsIn((result.body as { activities: unknown[] }).activities)).toHaveLength(1);
+  });
+
+  it('points any other text to help, kindly', async () => {
+    const result = await bot.post(expectReplies('message-personal', { text: 'can you reset my password???' }));
+    const activities = (result.body as { activities: { text?: string }[] }).activities;
+    expect(activities).toHaveLength(1);
+    expect(activities[0]?.text).toMatch(/type "help"/i);
+  });
+
+  it('answers the welcome card button (Action.Execute) with the help card in the invoke response', async () => {
+    const result = await bot.post(activityFixture('invoke-adaptive-card-action', { serviceUrl: connector.serviceUrl }));
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify((result.body as { value: unknown }).value)).toContain('What I can do for you');
+  });
+
+  it('answers an unknown card verb with a message and audits it', async () => {
+    const invoke = activityFixture('invoke-adaptive-card-action', { serviceUrl: connector.serviceUrl });
+    const result = await bot.post({ ...invoke, value: { action: { type: 'Action.Execute', verb: 'tap.approve', data: { id: 'forged' } }, trigger: 'manual' } });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    const entries = await bot.service.store.list<{ action: string; details: { verb: string } }>('audit-entries');
+    expect(entries.records.some((r) => r.value.action === 'card.action.unknown' && r.value.details.verb === 'tap.approve')).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+// Starts the real service in-process on 127.0.0.1:0 and talks to it over HTTP like Teams does.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/load-config.js';
+import { MemorySink } from '../../src/logging/logger.js';
+import { type ServiceHandle, startService } from '../../src/main.js';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'activities');
+
+export type ActivityJson = Record<string, unknown>;
+
+/** A Teams activity fixture, with fields replaced (shallow at the top level; nested objects replace whole). */
+export function activityFixture(name: string, overrides: ActivityJson = {}): ActivityJson {
+  const base = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as ActivityJson;
+  return { ...base, ...overrides };
+}
+
+export interface PostResult {
+  status: number;
+  body: unknown;
+  text: string;
+}
+
+export interface RunningBot {
+  url: string;
+  service: ServiceHandle;
+  logs: MemorySink;
+  post(activity: unknown, options?: { token?: string; rawBody?: string; contentType?: string }): Promise<PostResult>;
+  stop(): Promise<void>;
+}
+
+export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789abcdef';
+
+export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
+  const logs = new MemorySink();
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: '/nonexistent-unused', ...env });
+  const service = await startService(config, { logSink: logs, databasePath: ':memory:', quiet: true });
+  return {
+    url: service.url,
+    service,
+    logs,
+    async post(activity, options = {}) {
+      const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const response = await fetch(`${service.url}/api/messages`, {
+        method: 'POST',
+        headers,
+        body: options.rawBody ?? JSON.stringify(activity),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // Not JSON: keep the text for the assertion message.
+      }
+      return { status: response.status, body, text };
+    },
+    async stop() {
+      await service.stop('test finished');
+    },
+  };
+}
+
+/** The Adaptive Card content of each attachment in a list of activities. */
+export function cardsIn(activities: unknown): Record<string, unknown>[] {
+  const list = Array.isArray(activities) ? activities : [];
+  return list.flatMap((activity: { attachments?: { contentType?: string; content?: Record<string, unknown> }[] }) =>
+    (activity.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content ?? {}),
+  );
+}
