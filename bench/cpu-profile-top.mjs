@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -29,7 +30,8 @@ function locate(callFrame) {
   const { url, lineNumber, columnNumber } = callFrame;
   if (!url) return { where: '(native)', pkg: callFrame.functionName.startsWith('(') ? callFrame.functionName : '(native)' };
   const map = sourceMapFor(url);
-  let file = url.startsWith('file:') ? fileURLToPath(url) : url;
+  const generated = url.startsWith('file:') ? fileURLToPath(url) : url;
+  let file = generated;
   let line = lineNumber + 1;
   if (map) {
     const entry = map.findEntry(lineNumber, columnNumber);
@@ -37,6 +39,10 @@ function locate(callFrame) {
       file = entry.originalSource;
       line = entry.originalLine + 1;
     }
+  }
+  if (file !== generated && !file.includes('node_modules/') && !existsSync(path.resolve(path.dirname(generated), file))) {
+    // A dependency's own (broken) source map points at a src/ that is not ours: antlr4ts's src/atn/* ends up here.
+    return { where: `${shorten(file)}:${line}`, pkg: `(dependency) ${file.replace(/^(\.\.\/)+/, '').split('/').slice(0, 2).join('/')}` };
   }
   return { where: `${shorten(file)}:${line}`, pkg: packageOf(file) };
 }
@@ -85,7 +91,38 @@ export function summarise(profile, top = 25) {
   for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(us)}  ${key}`);
   lines.push('', 'self time by package:');
   for (const [pkg, us] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`  ${pct(us)}  ${pkg}`);
+  lines.push('', `top ${top} named functions by total (inclusive) time:`);
+  for (const [key, us] of inclusiveByFunction(profile, selfUs).slice(0, top)) lines.push(`  ${pct(us)}  ${key}`);
   return lines.join('\n');
+}
+
+/** Inclusive time per function, counting a recursive function once per stack; anonymous and V8-internal frames skipped. */
+function inclusiveByFunction(profile, selfUs) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const keyOf = new Map();
+  const keyFor = (node) => {
+    if (!keyOf.has(node.id)) {
+      const name = node.callFrame.functionName;
+      keyOf.set(node.id, name && !name.startsWith('(') ? `${name}  ${locate(node.callFrame).where}` : null);
+    }
+    return keyOf.get(node.id);
+  };
+  const totals = new Map();
+  const onStack = new Map();
+  const visit = (node) => {
+    const key = keyFor(node);
+    if (key) onStack.set(key, (onStack.get(key) ?? 0) + 1);
+    const us = selfUs.get(node.id) ?? 0;
+    if (us > 0) for (const active of onStack.keys()) totals.set(active, (totals.get(active) ?? 0) + us);
+    for (const childId of node.children ?? []) visit(byId.get(childId));
+    if (key) {
+      const depth = onStack.get(key) - 1;
+      if (depth === 0) onStack.delete(key);
+      else onStack.set(key, depth);
+    }
+  };
+  visit(profile.nodes[0]);
+  return [...totals].sort((a, b) => b[1] - a[1]);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -179,7 +179,8 @@ async function main() {
 
   const coldStart = await measureColdStart();
 
-  const profileDir = path.join(scratch, 'cpu-profile');
+  // Kept after the run (outside the scratch folder) so the profile can be read again or loaded into DevTools.
+  const profileDir = path.join(os.tmpdir(), `passkey-coach-cpu-profile-${process.pid}`);
   const coachData = path.join(scratch, 'coach-data');
   mkdirSync(coachData);
   const passkeyCoach = await measureTarget('passkey-coach', () =>
@@ -197,7 +198,7 @@ async function main() {
     const { summarise } = await import('./cpu-profile-top.mjs');
     const { readFileSync } = await import('node:fs');
     for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))) {
-      log(`cpu profile of passkey-coach (warm-up + measured run):\n${summarise(JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')), 30)}`);
+      log(`cpu profile of passkey-coach (warm-up + measured run), ${path.join(profileDir, file)}:\n${summarise(JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')), 30)}`);
     }
   }
 

@@ -44,21 +44,25 @@ export class Redactor {
 
   /** Returns a deep copy safe to serialize: secret-named fields blanked, secret-shaped text scrubbed, cycles cut. */
   redact(value: unknown): unknown {
-    return this.#walk(value, new WeakSet(), 0);
+    return this.#walk(value, new WeakSet(), 0, false);
   }
 
-  #walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
-    if (typeof value === 'string') return this.redactText(value);
+  /** `secret`: we are inside a secret-named object, where every string is blanked and only numbers and flags survive. */
+  #walk(value: unknown, seen: WeakSet<object>, depth: number, secret: boolean): unknown {
+    if (typeof value === 'string') return secret && value !== '' ? REDACTED : this.redactText(value);
     if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? value.toString() : value;
     if (depth > 12) return '[too deep]';
     if (seen.has(value)) return '[circular]';
     seen.add(value);
     if (value instanceof Error) return this.#error(value, seen, depth);
     if (value instanceof Date) return value.toISOString();
-    if (Array.isArray(value)) return value.map((item) => this.#walk(item, seen, depth + 1));
+    if (Array.isArray(value)) return value.map((item) => this.#walk(item, seen, depth + 1, secret));
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && item !== undefined && item !== null && item !== '' ? REDACTED : this.#walk(item, seen, depth + 1);
+      const secretKey = SECRET_KEY.test(key);
+      // A secret-named object (e.g. `tap: {...}`) keeps its shape, numbers and flags; every string in it is blanked.
+      const blank = secretKey && item !== undefined && item !== null && item !== '' && typeof item !== 'object';
+      out[key] = blank ? REDACTED : this.#walk(item, seen, depth + 1, secret || secretKey);
     }
     return out;
   }
@@ -68,9 +72,9 @@ export class Redactor {
     const extra = error as Error & { code?: unknown; statusCode?: unknown; details?: unknown };
     if (extra.code !== undefined) out.code = extra.code;
     if (extra.statusCode !== undefined) out.statusCode = extra.statusCode;
-    if (extra.details !== undefined) out.details = this.#walk(extra.details, seen, depth + 1);
+    if (extra.details !== undefined) out.details = this.#walk(extra.details, seen, depth + 1, false);
     if (error.stack) out.stack = this.redactText(error.stack);
-    if (error.cause !== undefined) out.cause = this.#walk(error.cause, seen, depth + 1);
+    if (error.cause !== undefined) out.cause = this.#walk(error.cause, seen, depth + 1, false);
     return out;
   }
 }

@@ -1,0 +1,52 @@
+// Every card the bot can send parses cleanly at Adaptive Cards 1.5 (what Teams renders) and is accessible.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CardRenderer } from '../../src/cards/card-renderer.js';
+import { helpCardJson } from '../../src/onboarding/help.js';
+import { validateCard } from '../support/card-validator.js';
+
+const cards = CardRenderer.load();
+const sampleData = (name: string) =>
+  JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'card-data', `${name}.json`), 'utf8')) as Record<string, unknown>;
+
+describe('card templates', () => {
+  it('are all loaded', () => {
+    expect(cards.names().sort()).toEqual(['help', 'welcome', 'welcome-team']);
+  });
+
+  it.each(cards.names())('%s expands to a card with no parser events, no unknown properties and no accessibility problems', (name) => {
+    const card = cards.render(name, sampleData(name));
+    expect(card.version).toBe('1.5');
+    expect(JSON.stringify(card)).not.toContain('${');
+    expect(validateCard(card)).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
+  });
+
+  it('the help card the bot really sends validates too', () => {
+    expect(validateCard(helpCardJson({ cards, organisationName: 'Contoso' }))).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
+  });
+
+  it('inserts data as text, never as template expressions', () => {
+    const card = cards.render('welcome', { firstName: '${organisation}', organisation: 'Contoso' });
+    expect(JSON.stringify(card)).toContain('Hi ${organisation}');
+  });
+});
+
+describe('the validator', () => {
+  it('catches an unknown element, an unknown property, an image without alt text and an input without a label', () => {
+    const problems = validateCard({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'Carousel3D', text: 'x' },
+        { type: 'TextBlock', text: 'hi', colour: 'Good' },
+        { type: 'Image', url: 'https://example.com/a.png' },
+        { type: 'Input.Text', id: 'reason' },
+      ],
+    });
+    expect(problems.parserEvents.join()).toContain('Carousel3D');
+    expect(problems.unknownProperties).toContain('$.body[1].colour');
+    expect(problems.accessibility).toEqual(expect.arrayContaining([expect.stringContaining('Image without altText'), expect.stringContaining('Input.Text without label')]));
+  });
+});
