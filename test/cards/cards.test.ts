@@ -19,6 +19,7 @@ describe('card templates', () => {
   it.each(cards.names())('%s expands to a card with no parser events, no unknown properties and no accessibility problems', (name) => {
     const card = cards.render(name, sampleData(name));
     expect(card.version).toBe('1.5');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: looking for an unexpanded template expression
     expect(JSON.stringify(card)).not.toContain('${');
     expect(validateCard(card)).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
   });
@@ -28,7 +29,9 @@ describe('card templates', () => {
   });
 
   it('inserts data as text, never as template expressions', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a person's name that looks like a template expression
     const card = cards.render('welcome', { firstName: '${organisation}', organisation: 'Contoso' });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: it must come out literally
     expect(JSON.stringify(card)).toContain('Hi ${organisation}');
   });
 });

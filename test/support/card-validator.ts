@@ -34,7 +34,7 @@ export function validateCard(card: Record<string, unknown>): CardProblems {
 function compareKeys(input: unknown, output: unknown, at: string, problems: string[]): void {
   if (Array.isArray(input)) {
     const out = Array.isArray(output) ? output : [];
-    input.forEach((item, index) => compareKeys(item, out[index], `${at}[${index}]`, problems));
+    for (const [index, item] of input.entries()) compareKeys(item, out[index], `${at}[${index}]`, problems);
     return;
   }
   if (typeof input !== 'object' || input === null) return;
@@ -84,7 +84,7 @@ function hasText(node: unknown): boolean {
 
 function walk(node: unknown, at: string, visit: (node: Record<string, unknown>, at: string) => void): void {
   if (Array.isArray(node)) {
-    node.forEach((child, index) => walk(child, `${at}[${index}]`, visit));
+    for (const [index, child] of node.entries()) walk(child, `${at}[${index}]`, visit);
     return;
   }
   if (typeof node !== 'object' || node === null) return;
