@@ -2,7 +2,8 @@
 // Prints ONE JSON line on stdout; progress goes to stderr. Everything stays on 127.0.0.1.
 //
 // Usage: npm run bench:turn [-- --concurrency 32 --turns 5000 --warmup 500 --cold-runs 5 --users 200
-//                              --skip-build --profile --timeout 900]
+//                              --skip-build --profile --timeout 900 --coach-root DIR]
+// --coach-root measures another checkout/copy of Passkey Coach (its bin/ and dist/), e.g. a patched build; never rebuilt.
 // Targets (acceptance): throughput ratio ≥ 0.5, p99 ratio ≤ 2.5, cold start < 1.5 s.
 
 import { spawnSync } from 'node:child_process';
@@ -15,8 +16,7 @@ import { parseArgs } from 'node:util';
 import { rssMb, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
 import { buildTurnBodies, percentile, runClosedLoop } from './lib/load.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = path.join(root, 'dist', 'passkey-coach.cjs');
+const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const { values: options } = parseArgs({
   options: {
@@ -29,9 +29,13 @@ const { values: options } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
+    'coach-root': { type: 'string' },
   },
   strict: true,
 });
+
+const root = path.resolve(options['coach-root'] ?? benchRoot);
+const bundle = path.join(root, 'dist', 'passkey-coach.cjs');
 
 const concurrency = positiveInt('concurrency', 1, 1024);
 const turns = positiveInt('turns', 1, 1_000_000);
@@ -93,6 +97,10 @@ function buildIfStale() {
     bundleTime = 0;
   }
   // --skip-build keeps a stale bundle (others may be mid-edit in src/); a missing one is always built.
+  if (options['coach-root'] !== undefined) {
+    if (bundleTime === 0) throw new Error(`${bundle} is missing`);
+    return;
+  }
   if (bundleTime > 0 && (options['skip-build'] || bundleTime >= newestMtime(path.join(root, 'src')))) return;
   log(bundleTime === 0 ? 'dist/ is missing: running npm run build' : 'src/ is newer than dist/: running npm run build');
   const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
@@ -191,7 +199,7 @@ async function main() {
     }),
   );
   const echoBot = await measureTarget('echo-bot', () =>
-    spawnServer([path.join(root, 'bench', 'echo-bot.mjs')], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } }),
+    spawnServer([path.join(benchRoot, 'bench', 'echo-bot.mjs')], { cwd: benchRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } }),
   );
 
   if (options.profile) {
@@ -218,6 +226,7 @@ async function main() {
     cpus: os.cpus().length,
     loadAvg1m: { before: round(loadStart, 2), after: round(loadEnd, 2) },
     profiled: options.profile || undefined,
+    coachRoot: options['coach-root'] === undefined ? undefined : root,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   if (passkeyCoach.errors > 0 || echoBot.errors > 0) process.exitCode = 1;

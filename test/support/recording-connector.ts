@@ -19,14 +19,15 @@ export interface RecordingConnector {
   close(): Promise<void>;
 }
 
-export async function startRecordingConnector(): Promise<RecordingConnector> {
+export async function startRecordingConnector(options: { delayMs?: number } = {}): Promise<RecordingConnector> {
   const sent: SentActivity[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let next = 1;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? '');
       res.setHeader('content-type', 'application/json');
       if (req.method !== 'POST' || !match) {

@@ -1,0 +1,140 @@
+// The built command as a process: refusing bad configuration, graceful shutdown, and the audit tools.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditMac, entryHash } from '../../src/audit/audit-crypto.js';
+import { activityFixture } from '../support/bot-harness.js';
+import { runCommand, startProcess } from '../support/bot-process.js';
+import { type RecordingConnector, startRecordingConnector } from '../support/recording-connector.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('refuses to start on inconsistent configuration', () => {
+  it.each([
+    ['SingleTenant without BOT_TENANT_ID', { BOT_ID: 'app-1', BOT_PASSWORD: 'pw-123456789', AUDIT_HMAC_KEY: 'a'.repeat(32) }, 'BOT_TENANT_ID'],
+    ['a password type without BOT_PASSWORD', { BOT_ID: 'app-1', BOT_TYPE: 'MultiTenant', ALLOWED_TENANT_IDS: 't1', AUDIT_HMAC_KEY: 'a'.repeat(32) }, 'BOT_PASSWORD'],
+    ['UserAssignedMsi without a client id', { BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: 't1' }, 'BOT_ID'],
+    ['demo mode with a real Graph secret', { GRAPH_CLIENT_SECRET: 'real-secret-123' }, 'GRAPH_CLIENT_SECRET'],
+  ])('%s', async (_name, env, named) => {
+    const result = await runCommand(['start'], { ...env, PORT: '0', DATA_DIR: tempDir() });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain(named);
+    expect(result.stdout).not.toContain('"listening"');
+  });
+
+  it('an unknown command exits 2 with the usage', async () => {
+    const result = await runCommand(['frobnicate'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: passkey-coach');
+  });
+});
+
+describe('graceful shutdown', () => {
+  let connector: RecordingConnector;
+  beforeAll(async () => {
+    connector = await startRecordingConnector({ delayMs: 1500 });
+  });
+  afterAll(async () => {
+    await connector.close();
+  });
+
+  it('on SIGTERM finishes the turn in flight, refuses new work and exits 0 well within 10 s', async () => {
+    const bot = await startProcess({ DATA_DIR: tempDir(), LOG_LEVEL: 'info' });
+    // The welcome is sent to a connector that takes 1.5 s to answer: the turn is still running when SIGTERM arrives.
+    const inFlight = fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activityFixture('conversation-update-personal-install', { serviceUrl: connector.serviceUrl })),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalledAt = Date.now();
+    bot.child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await bot.exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(connector.sent).toHaveLength(1);
+    expect(bot.output()).toContain('"msg":"stopped","service":"passkey-coach","drained":true');
+    await expect(fetch(`${bot.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('audit verify and export', () => {
+  const dataDir = tempDir();
+
+  beforeAll(async () => {
+    const bot = await startProcess({ DATA_DIR: dataDir });
+    const invoke = activityFixture('invoke-adaptive-card-action', { serviceUrl: 'http://127.0.0.1:9/' });
+    for (const verb of ['old.verb.one', 'old.verb.two', 'old.verb.three']) {
+      const response = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...invoke, value: { action: { type: 'Action.Execute', verb, data: {} }, trigger: 'manual' } }),
+      });
+      expect(response.status).toBe(200);
+    }
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  });
+
+  const db = () => new Database(path.join(dataDir, 'passkey-coach.db'));
+  type Row = { key: string; value: string };
+
+  it('verifies an untouched trail and exports it as JSON lines', async () => {
+    const verify = await runCommand(['audit', 'verify'], { DATA_DIR: dataDir });
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('Audit trail verified: 3 entries');
+    const exported = await runCommand(['audit', 'export', '--since', '2000-01-01'], { DATA_DIR: dataDir });
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; actor?: { displayName?: string } });
+    expect(lines.map((line) => line.action)).toEqual(['card.action.unknown', 'card.action.unknown', 'card.action.unknown']);
+    expect(JSON.stringify(lines[0])).toContain('Mara Jensen');
+  });
+
+  it('flags a hand-edited entry', async () => {
+    const handle = db();
+    const row = handle.prepare("SELECT key, value FROM records WHERE partition = 'audit-entries' ORDER BY key LIMIT 1 OFFSET 1").get() as Row;
+    const original = row.value;
+    const entry = JSON.parse(row.value) as Record<string, unknown>;
+    entry.outcome = 'success';
+    handle.prepare("UPDATE records SET value = ? WHERE partition = 'audit-entries' AND key = ?").run(JSON.stringify(entry), row.key);
+    const verify = await runCommand(['audit', 'verify'], { DATA_DIR: dataDir });
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/seq 2: changed/);
+    handle.prepare("UPDATE records SET value = ? WHERE partition = 'audit-entries' AND key = ?").run(original, row.key);
+    handle.close();
+    expect((await runCommand(['audit', 'verify'], { DATA_DIR: dataDir })).code).toBe(0);
+  });
+
+  it('flags a chain recomputed by someone without the key', async () => {
+    const handle = db();
+    const rows = handle.prepare("SELECT key, value FROM records WHERE partition = 'audit-entries' ORDER BY key").all() as Row[];
+    // The forger edits entry 2 and recomputes every hash after it, sealing with a key of their own.
+    let prevHash: string | undefined;
+    for (const [index, row] of rows.entries()) {
+      const entry = JSON.parse(row.value) as Record<string, unknown>;
+      if (index === 1) entry.outcome = 'success';
+      if (prevHash !== undefined) entry.prevHash = prevHash;
+      const { hash: _hash, mac: _mac, ...hashed } = entry;
+      entry.hash = entryHash(hashed);
+      entry.mac = auditMac('forger-key-forger-key-forger-key-00', entry.hash as string);
+      prevHash = entry.hash as string;
+      handle.prepare("UPDATE records SET value = ? WHERE partition = 'audit-entries' AND key = ?").run(JSON.stringify(entry), row.key);
+    }
+    handle.close();
+    const verify = await runCommand(['audit', 'verify'], { DATA_DIR: dataDir });
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/forged-mac/);
+  });
+});
