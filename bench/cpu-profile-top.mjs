@@ -73,7 +73,9 @@ function packageOf(file) {
  */
 export function summarise(profile, top = 25) {
   const selfUs = new Map();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  profile.samples.forEach((id, index) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  });
   const total = [...selfUs.values()].reduce((sum, us) => sum + us, 0) || 1;
   const byFunction = new Map();
   const byPackage = new Map();

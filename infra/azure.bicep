@@ -20,6 +20,10 @@ param botAadAppClientSecret string
 @description('Tenant of the bot\'s Entra app (BOT_TENANT_ID): the bot is single-tenant.')
 param botTenantId string
 
+@secure()
+@description('Key that seals the audit trail (SECRET_AUDIT_HMAC_KEY, 32+ characters). Keep a copy outside Azure: verifying the trail needs it.')
+param auditHmacKey string
+
 @description('Command App Service runs to start the bot.')
 param startupCommand string = 'npm start'
 
@@ -92,6 +96,10 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         {
           name: 'DATA_DIR'
           value: '/home/data' // /home is the persistent share on Linux App Service
+        }
+        {
+          name: 'AUDIT_HMAC_KEY'
+          value: auditHmacKey
         }
       ]
     }

@@ -1,10 +1,13 @@
 // The `passkey-coach` command: start the bot, or run an operator task against its data.
 
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-cli.js';
+import { updateReadme } from './config/config-docs.js';
 import { type AppConfig, loadConfig } from './config/load-config.js';
 import { isAppError } from './errors/app-error.js';
 import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
+import { packageRoot } from './shared/package-root.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 const USAGE = `Usage: passkey-coach <command>
@@ -16,6 +19,7 @@ Commands:
   audit verify          Verify the audit trail's hash chain and signatures.
   audit export [--since DATE]
                         Write audit entries as JSON lines (for a SIEM).
+  docs                  Regenerate the README's configuration and permission tables.
   warm-cache            Start and stop once in memory (used by the build).
   help                  Show this text.
 
@@ -44,6 +48,11 @@ export async function runCli(argv: string[]): Promise<number> {
       return audit(subcommand, rest);
     case 'warm-cache':
       return warmCache();
+    case 'docs': {
+      const changed = updateReadme(path.join(packageRoot(), 'README.md'));
+      process.stdout.write(changed ? 'README.md updated.\n' : 'README.md is up to date.\n');
+      return 0;
+    }
     case 'help':
     case '--help':
     case '-h':

@@ -19,7 +19,6 @@ describe('card templates', () => {
   it.each(cards.names())('%s expands to a card with no parser events, no unknown properties and no accessibility problems', (name) => {
     const card = cards.render(name, sampleData(name));
     expect(card.version).toBe('1.5');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: looking for an unexpanded template expression
     expect(JSON.stringify(card)).not.toContain('${');
     expect(validateCard(card)).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
   });

@@ -1,0 +1,54 @@
+// The README stays true: generated tables current, two-command quick start, permissions equal everywhere.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fillGeneratedSections } from '../../src/config/config-docs.js';
+import { GRAPH_PERMISSIONS } from '../../src/directory/graph-permissions.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+describe('README', () => {
+  it('has its generated tables up to date (run `npm run docs` after changing the schema or permissions)', () => {
+    expect(fillGeneratedSections(readme)).toBe(readme);
+  });
+
+  it('starts with a Quick start of exactly two commands, both real npm scripts', () => {
+    const section = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const commands = section
+      .split('\n')
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter(Boolean);
+    expect(commands).toEqual(['npm install && npm run demo', 'npm test']);
+    expect(packageJson.scripts.demo).toBeDefined();
+    expect(packageJson.scripts.test).toBeDefined();
+  });
+
+  it('documents how to run the benchmark that package.json defines', () => {
+    expect(packageJson.scripts['bench:turn']).toBeDefined();
+    expect(readme).toContain('npm run bench:turn');
+  });
+});
+
+describe('Graph permissions', () => {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'infra', 'aad.manifest.json'), 'utf8')) as {
+    requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: 'Role' | 'Scope' }[] }[];
+  };
+  const requested = manifest.requiredResourceAccess
+    .filter((resource) => resource.resourceAppId === 'Microsoft Graph')
+    .flatMap((resource) => resource.resourceAccess.map((access) => `${access.type === 'Role' ? 'Application' : 'Delegated'}:${access.id}`))
+    .sort();
+
+  it('the Entra app manifest requests exactly the permissions the code declares', () => {
+    expect(requested).toEqual(GRAPH_PERMISSIONS.map((p) => `${p.type}:${p.name}`).sort());
+  });
+
+  it('no source file uses the Graph SDK while no permission is declared', () => {
+    const users = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) => readFileSync(path.join(root, 'src', file), 'utf8').includes('@microsoft/microsoft-graph-client'));
+    expect(users.length === 0 || GRAPH_PERMISSIONS.length > 0, `Graph SDK used in ${users.join(', ')} but no permission declared`).toBe(true);
+  });
+});
