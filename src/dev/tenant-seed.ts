@@ -1,0 +1,155 @@
+// The seed format of a local demo tenant (demo/tenant.json): people, groups, roles, methods and policy
+// that the Graph emulator serves. Documented for people in docs/demo-tenant.md.
+
+import { z } from 'zod';
+
+/** `methodsRegistered` values of Graph's userRegistrationDetails report; a seeded method names one of them. */
+export const REGISTERED_METHODS = [
+  'fido2SecurityKey',
+  'passKeyDeviceBound',
+  'passKeyDeviceBoundAuthenticator',
+  'passKeyDeviceBoundWindowsHello',
+  'passKeySynced',
+  'windowsHelloForBusiness',
+  'microsoftAuthenticatorPush',
+  'microsoftAuthenticatorPasswordless',
+  'softwareOneTimePasscode',
+  'hardwareOneTimePasscode',
+  'temporaryAccessPass',
+  'macOsSecureEnclaveKey',
+  'mobilePhone',
+  'alternateMobilePhone',
+  'sms',
+  'email',
+] as const;
+export type RegisteredMethod = (typeof REGISTERED_METHODS)[number];
+
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a lower-case GUID');
+const isoDateTime = z.string().datetime({ offset: true });
+
+export const seedMethodSchema = z.object({
+  /** Also decides the Graph resource: fido2SecurityKey and passKey… → fido2AuthenticationMethod, windowsHelloForBusiness → windowsHelloForBusinessAuthenticationMethod, microsoftAuthenticator* → microsoftAuthenticatorAuthenticationMethod, mobilePhone/alternateMobilePhone/sms → phoneAuthenticationMethod, email → emailAuthenticationMethod, softwareOneTimePasscode → softwareOathAuthenticationMethod. */
+  kind: z.enum(REGISTERED_METHODS),
+  id: guid.optional(),
+  displayName: z.string().min(1).max(200).optional(),
+  createdDateTime: isoDateTime,
+  /** FIDO2 / passkeys: authenticator model, AAGUID and attestation level. */
+  model: z.string().max(200).optional(),
+  aaGuid: guid.optional(),
+  attestationLevel: z.enum(['attested', 'notAttested']).optional(),
+  /** Phone methods: the number (E.164, shown masked by the emulator where Graph masks it). */
+  phoneNumber: z.string().max(32).optional(),
+  /** Email method. */
+  emailAddress: z.string().email().optional(),
+  /** Authenticator / Windows Hello: device name and OS. */
+  deviceTag: z.string().max(100).optional(),
+  phoneAppVersion: z.string().max(50).optional(),
+});
+export type SeedMethod = z.infer<typeof seedMethodSchema>;
+
+export const seedUserSchema = z.object({
+  id: guid,
+  userPrincipalName: z.string().email(),
+  displayName: z.string().min(1).max(256),
+  givenName: z.string().max(64).optional(),
+  surname: z.string().max(64).optional(),
+  mail: z.string().email().optional(),
+  jobTitle: z.string().max(128).optional(),
+  department: z.string().max(64).optional(),
+  officeLocation: z.string().max(128).optional(),
+  usageLocation: z.string().length(2).optional(),
+  preferredLanguage: z.string().max(16).optional(),
+  accountEnabled: z.boolean().default(true),
+  userType: z.enum(['Member', 'Guest']).default('Member'),
+  /** Id of the manager; absent for the top of the chain. */
+  managerId: guid.optional(),
+  /** Resource and shared mailboxes (rooms, shared inboxes): real accounts nobody enrols. */
+  accountKind: z.enum(['person', 'resource', 'shared']).default('person'),
+  /** Whether the user holds a licence that includes Teams. */
+  teamsLicensed: z.boolean().default(true),
+  mailboxTimeZone: z.string().max(64).optional(),
+  /** Whether Passkey Coach is already installed for the user (personal scope). */
+  appInstalled: z.boolean().default(false),
+  /** Registered methods besides the password (every user has a password unless `passwordless`). */
+  methods: z.array(seedMethodSchema).default([]),
+  passwordless: z.boolean().default(false),
+  createdDateTime: isoDateTime.optional(),
+});
+export type SeedUser = z.infer<typeof seedUserSchema>;
+
+export const seedGroupSchema = z.object({
+  id: guid,
+  displayName: z.string().min(1).max(256),
+  mailNickname: z.string().min(1).max(64),
+  description: z.string().max(1024).optional(),
+  securityEnabled: z.boolean().default(true),
+  /** A short name the product's configuration refers to (e.g. HELPDESK_GROUP_ID in demo mode). */
+  role: z.enum(['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'privileged', 'department']).optional(),
+  /** User ids and group ids (nested groups are resolved by transitiveMemberOf). */
+  members: z.array(guid).default([]),
+});
+export type SeedGroup = z.infer<typeof seedGroupSchema>;
+
+export const seedSchema = z.object({
+  tenant: z.object({
+    id: guid,
+    displayName: z.string().min(1),
+    defaultDomain: z.string().min(3),
+    defaultTimeZone: z.string().default('UTC'),
+  }),
+  /** The app registrations the token endpoint knows (client credentials). Demo secrets only. */
+  apps: z
+    .array(z.object({ clientId: guid, clientSecret: z.string().min(16), displayName: z.string().min(1) }))
+    .min(1),
+  /** The Teams app in the org catalog (its catalog id is what installedApps binds to). */
+  teamsApp: z.object({ catalogId: guid, externalId: guid, displayName: z.string().min(1) }),
+  /** Entra's Temporary Access Pass policy. */
+  tapPolicy: z.object({
+    state: z.enum(['enabled', 'disabled']).default('enabled'),
+    defaultLifetimeInMinutes: z.number().int().min(10).max(43200).default(60),
+    minimumLifetimeInMinutes: z.number().int().min(10).max(43200).default(60),
+    maximumLifetimeInMinutes: z.number().int().min(10).max(43200).default(480),
+    defaultLength: z.number().int().min(8).max(48).default(8),
+    isUsableOnce: z.boolean().default(false),
+  }),
+  /** How far the registration-details report lags behind real-time method changes. */
+  reportLagMinutes: z.number().int().min(0).max(24 * 60).default(180),
+  users: z.array(seedUserSchema).min(1),
+  groups: z.array(seedGroupSchema).default([]),
+  directoryRoles: z
+    .object({
+      /** roleDefinitionId → display name, e.g. 62e90394-69f5-4237-9190-012177145e10 → Global Administrator. */
+      definitions: z.array(z.object({ id: guid, displayName: z.string().min(1), isPrivileged: z.boolean().default(true) })),
+      assignments: z.array(z.object({ principalId: guid, roleDefinitionId: guid })).default([]),
+      eligibilities: z.array(z.object({ principalId: guid, roleDefinitionId: guid })).default([]),
+    })
+    .default({ definitions: [], assignments: [], eligibilities: [] }),
+  /** Accounts the organisation keeps for emergencies: never targeted, never sent a pass. */
+  breakGlassUserIds: z.array(guid).default([]),
+});
+export type TenantSeed = z.infer<typeof seedSchema>;
+
+/** Parses and cross-checks a seed: every reference (manager, member, role principal) must exist. */
+export function parseTenantSeed(json: unknown): TenantSeed {
+  const seed = seedSchema.parse(json);
+  const users = new Set(seed.users.map((u) => u.id));
+  const groups = new Set(seed.groups.map((g) => g.id));
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const user of seed.users) {
+    if (seen.has(user.id)) problems.push(`duplicate user id ${user.id}`);
+    seen.add(user.id);
+    if (user.managerId && !users.has(user.managerId)) problems.push(`${user.userPrincipalName}: manager ${user.managerId} is not a user`);
+  }
+  for (const group of seed.groups) {
+    for (const member of group.members) if (!users.has(member) && !groups.has(member)) problems.push(`${group.displayName}: member ${member} is unknown`);
+  }
+  const roles = new Set(seed.directoryRoles.definitions.map((d) => d.id));
+  for (const grant of [...seed.directoryRoles.assignments, ...seed.directoryRoles.eligibilities]) {
+    if (!users.has(grant.principalId) && !groups.has(grant.principalId)) problems.push(`role grant to unknown principal ${grant.principalId}`);
+    if (!roles.has(grant.roleDefinitionId)) problems.push(`role grant of unknown role ${grant.roleDefinitionId}`);
+  }
+  for (const id of seed.breakGlassUserIds) if (!users.has(id)) problems.push(`break-glass account ${id} is not a user`);
+  if (problems.length > 0) throw new Error(`Tenant seed is inconsistent:\n- ${problems.join('\n- ')}`);
+  return seed;
+}
