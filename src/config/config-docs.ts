@@ -15,7 +15,7 @@ export function renderConfigTable(): string {
 
 export function renderPermissionsTable(): string {
   if (GRAPH_PERMISSIONS.length === 0) {
-    return '_None yet._ The foundation calls no Microsoft Graph API; each feature that adds a Graph call adds its permission to `src/directory/graph-permissions.ts`, this table and `infra/aad.manifest.json` together (a test keeps the three equal).';
+    return '_None._';
   }
   const rows = GRAPH_PERMISSIONS.map((p) => `| \`${p.name}\` | ${p.type} | ${cell(p.why)} |`);
   return ['| Permission | Type | Why |', '|---|---|---|', ...rows].join('\n');

@@ -1,5 +1,5 @@
 // Every Microsoft Graph permission Passkey Coach asks for, and why. The README table, the Entra app
-// manifest (infra/aad.manifest.json) and the code's Graph calls are all checked against this list.
+// manifest (infra/aad.manifest.json) and the directory module's operations are all checked against this list.
 
 export interface GraphPermission {
   /** As Entra names it, e.g. `UserAuthenticationMethod.Read.All`. */
@@ -10,8 +10,21 @@ export interface GraphPermission {
   why: string;
 }
 
-/**
- * The foundation calls no Graph API: inbound and outbound Bot Framework traffic needs none. Each feature
- * that adds a Graph call adds its permission here, in the same change, and the narrowest that works.
- */
-export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [];
+export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
+  { name: 'User.Read.All', type: 'Application', why: "Read people's names, departments, account state and managers: whom to coach, and whom to ask when someone refuses." },
+  { name: 'GroupMember.Read.All', type: 'Application', why: 'Read group membership: the helpdesk, approver, security and admin groups that decide who may do what, and pilot or excluded groups.' },
+  { name: 'AuditLog.Read.All', type: 'Application', why: 'Read the authentication-methods registration report: who has no passkey yet (needs Entra ID P1/P2).' },
+  {
+    name: 'UserAuthenticationMethod.ReadWrite.All',
+    type: 'Application',
+    why: "Read a person's real-time methods (\"check my status\") and create or remove Temporary Access Passes after a second person approves. Where your tenant offers them, the granular UserAuthMethod-Passkey.Read.All and UserAuthMethod-TAP.ReadWrite.All are narrower.",
+  },
+  { name: 'User.RevokeSessions.All', type: 'Application', why: "Sign a person out everywhere when a pass was issued in error (the helpdesk's recovery step)." },
+  { name: 'RoleManagement.Read.Directory', type: 'Application', why: 'Tell privileged accounts apart (active and eligible admin roles): passes for them are refused by default.' },
+  { name: 'MailboxSettings.Read', type: 'Application', why: "Read a person's time zone so reminders respect quiet hours." },
+  {
+    name: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+    type: 'Application',
+    why: 'Install Passkey Coach (and only it) for a person so it can start the personal chat, and find that chat.',
+  },
+];

@@ -12,6 +12,11 @@ export type ErrorCode =
   | 'store.lease-held'
   | 'audit.broken-chain'
   | 'card.invalid'
+  | 'directory.not-found'
+  | 'directory.denied'
+  | 'directory.throttled'
+  | 'directory.unavailable'
+  | 'directory.failed'
   | 'internal';
 
 export interface AppErrorOptions {

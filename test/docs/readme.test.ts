@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillGeneratedSections } from '../../src/config/config-docs.js';
+import { DIRECTORY_PERMISSIONS } from '../../src/directory/directory.js';
 import { GRAPH_PERMISSIONS } from '../../src/directory/graph-permissions.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -43,6 +44,18 @@ describe('Graph permissions', () => {
 
   it('the Entra app manifest requests exactly the permissions the code declares', () => {
     expect(requested).toEqual(GRAPH_PERMISSIONS.map((p) => `${p.type}:${p.name}`).sort());
+  });
+
+  it('is exactly the set of permissions the directory operations declare', () => {
+    expect(new Set(GRAPH_PERMISSIONS.map((p) => p.name))).toEqual(new Set(Object.values(DIRECTORY_PERMISSIONS)));
+  });
+
+  it('only the directory module imports the Graph SDK', () => {
+    const users = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) => readFileSync(path.join(root, 'src', file), 'utf8').includes("from '@microsoft/microsoft-graph-client"));
+    expect(users.length).toBeGreaterThan(0);
+    for (const file of users) expect(file.startsWith('directory/') || file.startsWith('dev/'), file).toBe(true);
   });
 
   it('no source file uses the Graph SDK while no permission is declared', () => {

@@ -1,0 +1,297 @@
+// The directory port and its Microsoft Graph adapter: the only code in the product that calls Graph.
+
+import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
+import { AppError, isAppError } from '../errors/app-error.js';
+
+const userSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string().nullable().optional(),
+    givenName: z.string().nullable().optional(),
+    surname: z.string().nullable().optional(),
+    userPrincipalName: z.string(),
+    mail: z.string().nullable().optional(),
+    jobTitle: z.string().nullable().optional(),
+    department: z.string().nullable().optional(),
+    accountEnabled: z.boolean().nullable().optional(),
+    userType: z.string().nullable().optional(),
+    preferredLanguage: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type DirectoryUser = z.infer<typeof userSchema>;
+export const USER_FIELDS = 'id,displayName,givenName,surname,userPrincipalName,mail,jobTitle,department,accountEnabled,userType,preferredLanguage';
+
+const registrationSchema = z
+  .object({
+    id: z.string(),
+    userPrincipalName: z.string(),
+    userDisplayName: z.string().nullable().optional(),
+    userType: z.string().nullable().optional(),
+    isAdmin: z.boolean().nullable().optional(),
+    isMfaRegistered: z.boolean().nullable().optional(),
+    isPasswordlessCapable: z.boolean().nullable().optional(),
+    methodsRegistered: z.array(z.string()).default([]),
+    lastUpdatedDateTime: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type RegistrationDetails = z.infer<typeof registrationSchema>;
+
+const methodSchema = z
+  .object({
+    '@odata.type': z.string(),
+    id: z.string(),
+    displayName: z.string().nullable().optional(),
+    createdDateTime: z.string().nullable().optional(),
+    model: z.string().nullable().optional(),
+    aaGuid: z.string().nullable().optional(),
+    attestationLevel: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type AuthenticationMethod = z.infer<typeof methodSchema>;
+
+const tapSchema = z
+  .object({
+    id: z.string(),
+    temporaryAccessPass: z.string().nullable().optional(),
+    createdDateTime: z.string().nullable().optional(),
+    startDateTime: z.string().nullable().optional(),
+    lifetimeInMinutes: z.number(),
+    isUsableOnce: z.boolean(),
+    isUsable: z.boolean().nullable().optional(),
+    methodUsabilityReason: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type TemporaryAccessPassMethod = z.infer<typeof tapSchema>;
+
+const roleGrantSchema = z.object({ roleDefinitionId: z.string(), roleDefinition: z.object({ displayName: z.string() }).partial().nullable().optional() }).passthrough();
+const idOnlySchema = z.object({ id: z.string(), '@odata.type': z.string().optional() }).passthrough();
+const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() }).passthrough();
+
+export interface RoleSummary {
+  active: string[];
+  eligible: string[];
+}
+
+export type InstallOutcome = 'installed' | 'already-installed';
+
+export interface TapRequest {
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  startDateTime?: string;
+}
+
+/** What features need from the directory. Implemented by GraphDirectory; features never see Graph. */
+export interface Directory {
+  getUser(idOrUpn: string): Promise<DirectoryUser | undefined>;
+  getManager(userId: string): Promise<DirectoryUser | undefined>;
+  listUsers(options?: { filter?: string; pageSize?: number }): AsyncIterable<DirectoryUser[]>;
+  transitiveGroupIds(userId: string): Promise<Set<string>>;
+  groupMemberIds(groupId: string): Promise<string[]>;
+  registrationDetails(options?: { filter?: string }): AsyncIterable<RegistrationDetails[]>;
+  authenticationMethods(userId: string): Promise<AuthenticationMethod[]>;
+  /** The created pass, with its value: the only time Graph returns it. The caller must not store or log it. */
+  createTemporaryAccessPass(userId: string, request: TapRequest): Promise<TemporaryAccessPassMethod>;
+  temporaryAccessPasses(userId: string): Promise<TemporaryAccessPassMethod[]>;
+  deleteTemporaryAccessPass(userId: string, methodId: string): Promise<void>;
+  revokeSignInSessions(userId: string): Promise<void>;
+  directoryRoles(userId: string): Promise<RoleSummary>;
+  mailboxTimeZone(userId: string): Promise<string | undefined>;
+  installAppForUser(userId: string, catalogAppId: string): Promise<InstallOutcome>;
+  /** The id of the personal chat between the user and the installed app. */
+  installedAppChatId(userId: string, catalogAppId: string): Promise<string | undefined>;
+}
+
+export class GraphDirectory implements Directory {
+  readonly #client: Client;
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  async getUser(idOrUpn: string): Promise<DirectoryUser | undefined> {
+    return this.#maybe(async () => userSchema.parse(await this.#client.api(`/users/${encodeURIComponent(idOrUpn)}`).select(USER_FIELDS).get()));
+  }
+
+  async getManager(userId: string): Promise<DirectoryUser | undefined> {
+    return this.#maybe(async () => userSchema.parse(await this.#client.api(`/users/${encodeURIComponent(userId)}/manager`).select(USER_FIELDS).get()));
+  }
+
+  async *listUsers(options: { filter?: string; pageSize?: number } = {}): AsyncIterable<DirectoryUser[]> {
+    let request = this.#client.api('/users').select(USER_FIELDS).top(options.pageSize ?? 999);
+    if (options.filter) request = request.filter(options.filter);
+    yield* this.#pages(await this.#call(() => request.get()), userSchema);
+  }
+
+  async transitiveGroupIds(userId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const first = await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/transitiveMemberOf`).select('id').top(999).get());
+    for await (const page of this.#pages(first, idOnlySchema)) {
+      for (const item of page) if (!item['@odata.type'] || item['@odata.type'] === '#microsoft.graph.group') ids.add(item.id);
+    }
+    return ids;
+  }
+
+  async groupMemberIds(groupId: string): Promise<string[]> {
+    const ids: string[] = [];
+    const first = await this.#call(() => this.#client.api(`/groups/${encodeURIComponent(groupId)}/members`).select('id').top(999).get());
+    for await (const page of this.#pages(first, idOnlySchema)) for (const item of page) ids.push(item.id);
+    return ids;
+  }
+
+  async *registrationDetails(options: { filter?: string } = {}): AsyncIterable<RegistrationDetails[]> {
+    let request = this.#client.api('/reports/authenticationMethods/userRegistrationDetails').header('Prefer', 'include-unknown-enum-members');
+    if (options.filter) request = request.filter(options.filter);
+    yield* this.#pages(await this.#call(() => request.get()), registrationSchema);
+  }
+
+  async authenticationMethods(userId: string): Promise<AuthenticationMethod[]> {
+    const first = await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/methods`).get());
+    const all: AuthenticationMethod[] = [];
+    for await (const page of this.#pages(first, methodSchema)) all.push(...page);
+    return all;
+  }
+
+  async createTemporaryAccessPass(userId: string, request: TapRequest): Promise<TemporaryAccessPassMethod> {
+    const body = { lifetimeInMinutes: request.lifetimeInMinutes, isUsableOnce: request.isUsableOnce, ...(request.startDateTime ? { startDateTime: request.startDateTime } : {}) };
+    return tapSchema.parse(await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`).post(body)));
+  }
+
+  async temporaryAccessPasses(userId: string): Promise<TemporaryAccessPassMethod[]> {
+    const page = pageSchema.parse(await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`).get()));
+    return page.value.map((item) => tapSchema.parse(item));
+  }
+
+  async deleteTemporaryAccessPass(userId: string, methodId: string): Promise<void> {
+    await this.#call(() =>
+      this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods/${encodeURIComponent(methodId)}`).delete(),
+    );
+  }
+
+  async revokeSignInSessions(userId: string): Promise<void> {
+    await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/revokeSignInSessions`).post({}));
+  }
+
+  async directoryRoles(userId: string): Promise<RoleSummary> {
+    const filter = `principalId eq '${odataString(userId)}'`;
+    const [active, eligible] = await Promise.all([
+      this.#call(() => this.#client.api('/roleManagement/directory/roleAssignments').filter(filter).expand('roleDefinition').get()),
+      this.#call(() => this.#client.api('/roleManagement/directory/roleEligibilitySchedules').filter(filter).expand('roleDefinition').get()),
+    ]);
+    const names = (page: unknown) =>
+      pageSchema.parse(page).value.map((item) => {
+        const grant = roleGrantSchema.parse(item);
+        return grant.roleDefinition?.displayName ?? grant.roleDefinitionId;
+      });
+    return { active: names(active), eligible: names(eligible) };
+  }
+
+  async mailboxTimeZone(userId: string): Promise<string | undefined> {
+    const settings = await this.#maybe(() => this.#client.api(`/users/${encodeURIComponent(userId)}/mailboxSettings`).select('timeZone').get());
+    const parsed = z.object({ timeZone: z.string().nullable().optional() }).passthrough().safeParse(settings);
+    return parsed.success ? (parsed.data.timeZone ?? undefined) : undefined;
+  }
+
+  async installAppForUser(userId: string, catalogAppId: string): Promise<InstallOutcome> {
+    try {
+      await this.#call(() =>
+        this.#client
+          .api(`/users/${encodeURIComponent(userId)}/teamwork/installedApps`)
+          .post({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${encodeURIComponent(catalogAppId)}` }),
+      );
+      return 'installed';
+    } catch (error) {
+      // 409 Conflict: the app is already installed for this user (Company Communicator treats it the same).
+      if (isAppError(error) && error.details?.statusCode === 409) return 'already-installed';
+      throw error;
+    }
+  }
+
+  async installedAppChatId(userId: string, catalogAppId: string): Promise<string | undefined> {
+    const installs = pageSchema.parse(
+      await this.#call(() =>
+        this.#client
+          .api(`/users/${encodeURIComponent(userId)}/teamwork/installedApps`)
+          .filter(`teamsApp/id eq '${odataString(catalogAppId)}'`)
+          .get(),
+      ),
+    );
+    const install = installs.value.map((item) => idOnlySchema.parse(item))[0];
+    if (!install) return undefined;
+    const chat = z
+      .object({ id: z.string() })
+      .passthrough()
+      .parse(await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/teamwork/installedApps/${encodeURIComponent(install.id)}/chat`).get()));
+    return chat.id;
+  }
+
+  async *#pages<T>(first: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>): AsyncIterable<T[]> {
+    let page = pageSchema.parse(first);
+    for (;;) {
+      yield page.value.map((item) => schema.parse(item));
+      const next = page['@odata.nextLink'];
+      if (!next) return;
+      page = pageSchema.parse(await this.#call(() => this.#client.api(next).get()));
+    }
+  }
+
+  async #maybe<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await this.#call(call);
+    } catch (error) {
+      if (isAppError(error, 'directory.not-found')) return undefined;
+      throw error;
+    }
+  }
+
+  async #call<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toAppError(error);
+    }
+  }
+}
+
+/** Graph failures as the product's one error type; the message never carries a token or a pass. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) {
+    return new AppError('directory.failed', `Graph answered in an unexpected shape: ${error.issues[0]?.message ?? 'invalid'}`, { cause: error });
+  }
+  const graph = error as Partial<GraphError> & { message?: string };
+  const statusCode = typeof graph.statusCode === 'number' ? graph.statusCode : undefined;
+  const details = { statusCode, graphCode: graph.code, requestId: graph.requestId };
+  const message = `Graph call failed${statusCode ? ` with ${statusCode}` : ''}: ${graph.code ?? ''} ${graph.message ?? String(error)}`.trim();
+  if (statusCode === 404) return new AppError('directory.not-found', message, { details, userMessage: 'That person or object was not found in the directory.', userFault: true });
+  if (statusCode === 401 || statusCode === 403) return new AppError('directory.denied', message, { details, userMessage: 'Passkey Coach is not allowed to do that in your directory.' });
+  if (statusCode === 429) return new AppError('directory.throttled', message, { details, userMessage: 'Microsoft Graph is busy; please try again in a minute.' });
+  if (statusCode !== undefined && statusCode >= 500) return new AppError('directory.unavailable', message, { details, userMessage: 'Microsoft Graph is not answering right now; please try again shortly.' });
+  return new AppError('directory.failed', message, { details, cause: error });
+}
+
+function odataString(value: string): string {
+  return value.replace(/'/g, "''");
+}
+
+/**
+ * The Graph application permission each directory operation needs. A test keeps this equal to
+ * GRAPH_PERMISSIONS, the README table and the Entra app manifest.
+ */
+export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string> = {
+  getUser: 'User.Read.All',
+  getManager: 'User.Read.All',
+  listUsers: 'User.Read.All',
+  transitiveGroupIds: 'GroupMember.Read.All',
+  groupMemberIds: 'GroupMember.Read.All',
+  registrationDetails: 'AuditLog.Read.All',
+  authenticationMethods: 'UserAuthenticationMethod.ReadWrite.All',
+  createTemporaryAccessPass: 'UserAuthenticationMethod.ReadWrite.All',
+  temporaryAccessPasses: 'UserAuthenticationMethod.ReadWrite.All',
+  deleteTemporaryAccessPass: 'UserAuthenticationMethod.ReadWrite.All',
+  revokeSignInSessions: 'User.RevokeSessions.All',
+  directoryRoles: 'RoleManagement.Read.Directory',
+  mailboxTimeZone: 'MailboxSettings.Read',
+  installAppForUser: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  installedAppChatId: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+};

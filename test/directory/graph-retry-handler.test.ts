@@ -1,0 +1,125 @@
+// The Graph retry/throttle middleware as a pure unit: a scripted next handler and a virtual clock.
+
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { describe, expect, it } from 'vitest';
+import { GraphRetryHandler } from '../../src/directory/graph-retry-handler.js';
+import type { Clock } from '../../src/directory/rate-limiter.js';
+import { createLogger, MemorySink } from '../../src/logging/logger.js';
+
+class VirtualClock implements Clock {
+  time = 1_000_000;
+  readonly sleeps: number[] = [];
+  now(): number {
+    return this.time;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.time += ms;
+  }
+}
+
+/** Answers each call with the next scripted status (the last one repeats), recording what was sent and when. */
+class ScriptedGraph implements Middleware {
+  readonly calls: { method: string; url: string; at: number }[] = [];
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly script: { status: number; retryAfter?: string }[],
+  ) {}
+  async execute(context: Context): Promise<void> {
+    const step = this.script[Math.min(this.calls.length, this.script.length - 1)] ?? { status: 200 };
+    this.calls.push({ method: context.options?.method ?? 'GET', url: String(context.request), at: this.clock.now() });
+    const headers = step.retryAfter ? { 'retry-after': step.retryAfter } : undefined;
+    context.response = new Response(step.status === 204 ? null : '{}', { status: step.status, headers });
+  }
+}
+
+function setup(script: { status: number; retryAfter?: string }[]) {
+  const clock = new VirtualClock();
+  const graph = new ScriptedGraph(clock, script);
+  const logs = new MemorySink();
+  const handler = new GraphRetryHandler({ logger: createLogger({ sink: logs, level: 'debug' }), clock, random: () => 0.5 });
+  handler.setNext(graph);
+  const send = async (method: string, url: string, body?: unknown) => {
+    const context: Context = { request: url, options: { method, body: body === undefined ? undefined : JSON.stringify(body) } };
+    await handler.execute(context);
+    return context.response?.status;
+  };
+  return { clock, graph, logs, send };
+}
+
+describe('retries', () => {
+  it('rides out a 503 storm on a read and honours Retry-After', async () => {
+    const { graph, clock, send } = setup([{ status: 503, retryAfter: '3' }, { status: 503 }, { status: 429, retryAfter: '7' }, { status: 200 }]);
+    expect(await send('GET', 'https://graph.microsoft.com/v1.0/users')).toBe(200);
+    expect(graph.calls).toHaveLength(4);
+    expect(clock.sleeps[0]).toBe(3000);
+    expect(clock.sleeps[1]).toBe(1000); // no Retry-After: jittered back-off, 0.5 × 2^1 s
+    expect(clock.sleeps[2]).toBe(7000);
+  });
+
+  it('gives up after the last attempt and returns the failure', async () => {
+    const { graph, send } = setup([{ status: 504 }]);
+    expect(await send('GET', 'https://graph.microsoft.com/v1.0/users/x')).toBe(504);
+    expect(graph.calls).toHaveLength(5);
+  });
+
+  it.each([503, 504, 429])('never sends a create twice: a POST answered %i is returned, not retried', async (status) => {
+    const { graph, send } = setup([{ status, retryAfter: '1' }, { status: 201 }]);
+    expect(await send('POST', 'https://graph.microsoft.com/v1.0/users/u1/authentication/temporaryAccessPassMethods', { lifetimeInMinutes: 60 })).toBe(status);
+    expect(graph.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('replays a $batch made only of reads, but not one that writes', async () => {
+    const reads = setup([{ status: 503 }, { status: 200 }]);
+    expect(await reads.send('POST', 'https://graph.microsoft.com/v1.0/$batch', { requests: [{ id: '1', method: 'GET', url: '/users/a' }] })).toBe(200);
+    expect(reads.graph.calls).toHaveLength(2);
+    const writes = setup([{ status: 503 }, { status: 200 }]);
+    const body = { requests: [{ id: '1', method: 'GET', url: '/users/a' }, { id: '2', method: 'POST', url: '/users/a/revokeSignInSessions' }] };
+    expect(await writes.send('POST', 'https://graph.microsoft.com/v1.0/$batch', body)).toBe(503);
+    expect(writes.graph.calls).toHaveLength(1);
+  });
+
+  it('logs the path but never the query, which can hold names', async () => {
+    const { logs, send } = setup([{ status: 503 }, { status: 200 }]);
+    await send('GET', "https://graph.microsoft.com/v1.0/users?$filter=displayName eq 'Mara Jensen'");
+    expect(logs.text()).toContain('/v1.0/users');
+    expect(logs.text()).not.toContain('Mara');
+  });
+});
+
+describe('throttle buckets', () => {
+  it('queues the sixth report or method read in ten seconds instead of sending it into a 429', async () => {
+    const { graph, send } = setup([{ status: 200 }]);
+    const urls = [
+      'https://graph.microsoft.com/v1.0/reports/authenticationMethods/userRegistrationDetails',
+      ...[1, 2, 3, 4, 5].map((n) => `https://graph.microsoft.com/v1.0/users/u${n}/authentication/methods`),
+    ];
+    await Promise.all(urls.map((url) => send('GET', url)));
+    const times = graph.calls.map((c) => c.at);
+    expect(times).toHaveLength(6);
+    expect((times[5] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(10_000);
+    expect((times[4] ?? 0) - (times[0] ?? 0)).toBe(0);
+  });
+
+  it('does not hold back ordinary calls behind the reports bucket', async () => {
+    const { graph, send } = setup([{ status: 200 }]);
+    await Promise.all(Array.from({ length: 12 }, (_, n) => send('GET', `https://graph.microsoft.com/v1.0/users/u${n}`)));
+    expect(new Set(graph.calls.map((c) => c.at)).size).toBe(1);
+  });
+
+  it('a 429 in the bucket makes the next caller wait out its Retry-After', async () => {
+    const { graph, send } = setup([{ status: 429, retryAfter: '20' }, { status: 200 }]);
+    // A create is not retried, so the 429 comes back; the bucket must still remember it.
+    expect(await send('POST', 'https://graph.microsoft.com/v1.0/users/a/authentication/temporaryAccessPassMethods', {})).toBe(429);
+    expect(await send('GET', 'https://graph.microsoft.com/v1.0/users/b/authentication/methods')).toBe(200);
+    expect((graph.calls[1]?.at ?? 0) - (graph.calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(20_000);
+  });
+
+  it('limits app installs to 30 a second', async () => {
+    const { graph, send } = setup([{ status: 201 }]);
+    await Promise.all(Array.from({ length: 31 }, (_, n) => send('POST', `https://graph.microsoft.com/v1.0/users/u${n}/teamwork/installedApps`, {})));
+    const times = graph.calls.map((c) => c.at);
+    expect((times[30] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1_000);
+    expect((times[29] ?? 0) - (times[0] ?? 0)).toBe(0);
+  });
+});
