@@ -126,6 +126,14 @@ export const seedSchema = z.object({
     .default({ definitions: [], assignments: [], eligibilities: [] }),
   /** Accounts the organisation keeps for emergencies: never targeted, never sent a pass. */
   breakGlassUserIds: z.array(guid).default([]),
+  /**
+   * The people a demo visitor talks as (Microsoft 365 Agents Playground takes the current user plus exactly five):
+   * user ids of an unenrolled employee (the current user), their manager, a helpdesk agent, a TAP approver,
+   * a security officer and a campaign admin. Optional for other seeds.
+   */
+  personas: z
+    .object({ employee: guid, manager: guid, helpdesk: guid, approver: guid, security: guid, admin: guid })
+    .optional(),
 });
 export type TenantSeed = z.infer<typeof seedSchema>;
 
@@ -150,6 +158,7 @@ export function parseTenantSeed(json: unknown): TenantSeed {
     if (!roles.has(grant.roleDefinitionId)) problems.push(`role grant of unknown role ${grant.roleDefinitionId}`);
   }
   for (const id of seed.breakGlassUserIds) if (!users.has(id)) problems.push(`break-glass account ${id} is not a user`);
+  for (const [persona, id] of Object.entries(seed.personas ?? {})) if (!users.has(id)) problems.push(`persona ${persona} (${id}) is not a user`);
   if (problems.length > 0) throw new Error(`Tenant seed is inconsistent:\n- ${problems.join('\n- ')}`);
   return seed;
 }
