@@ -49,7 +49,8 @@ export type SeedMethod = z.infer<typeof seedMethodSchema>;
 
 export const seedUserSchema = z.object({
   id: guid,
-  userPrincipalName: z.string().email(),
+  /** Guests look like `jane.doe_contoso.example#EXT#@northwind.example`, which a strict e-mail check refuses. */
+  userPrincipalName: z.string().regex(/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i, 'a user principal name such as name@domain.example'),
   displayName: z.string().min(1).max(256),
   givenName: z.string().max(64).optional(),
   surname: z.string().max(64).optional(),
