@@ -46,6 +46,8 @@ const yaml = (value, indent = '') =>
 const list = (items, indent) => items.map((item) => `${indent}- ${yaml(item, `${indent}  `).trimStart()}`).join('\n');
 
 const current = asPlaygroundUser(personas.employee, 'employee');
+// The team in the playground is the helpdesk's, where team commands are used.
+const team = (seed.groups ?? []).find((group) => group.role === 'helpdesk');
 const others = ['manager', 'helpdesk', 'approver', 'security', 'admin'].map((label) => asPlaygroundUser(personas[label], label));
 const folder = path.join(root, '.data', 'playground');
 mkdirSync(folder, { recursive: true });
@@ -64,6 +66,16 @@ writeFileSync(
     list(others, '  '),
     'personalChat:',
     '  id: "a:passkey-coach-demo-personal-chat"',
+    'groupChat:',
+    '  id: "19:passkey-coach-demo-group-chat@thread.v2"',
+    '  name: "Roll-out questions"',
+    'team:',
+    '  id: "19:passkey-coach-demo-team@thread.tacv2"',
+    `  name: ${JSON.stringify(team?.displayName ?? 'IT Helpdesk')}`,
+    `  aadGroupId: ${JSON.stringify(team?.id ?? seed.tenant.id)}`,
+    '  channels:',
+    '    - id: "19:passkey-coach-demo-general@thread.tacv2"',
+    '      name: "General"',
     '',
   ].join('\n'),
 );
