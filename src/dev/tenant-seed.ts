@@ -100,10 +100,26 @@ export const seedSchema = z.object({
   }),
   /** The app registrations the token endpoint knows (client credentials). Demo secrets only. */
   apps: z
-    .array(z.object({ clientId: guid, clientSecret: z.string().min(16), displayName: z.string().min(1) }))
+    .array(
+      z.object({
+        clientId: guid,
+        clientSecret: z.string().min(16),
+        displayName: z.string().min(1),
+        /** Application permissions granted (the token's `roles`); absent: every permission the Graph emulator knows. */
+        roles: z.array(z.string().min(1)).optional(),
+      }),
+    )
     .min(1),
   /** The Teams app in the org catalog (its catalog id is what installedApps binds to). */
-  teamsApp: z.object({ catalogId: guid, externalId: guid, displayName: z.string().min(1) }),
+  teamsApp: z.object({
+    catalogId: guid,
+    externalId: guid,
+    displayName: z.string().min(1),
+    /** The bot's app id (the 1:1 chat id is built from it); absent: the first app's clientId. */
+    botId: guid.optional(),
+    /** The manifest version shown in teamsAppDefinition. */
+    version: z.string().min(1).optional(),
+  }),
   /** Entra's Temporary Access Pass policy. */
   tapPolicy: z.object({
     state: z.enum(['enabled', 'disabled']).default('enabled'),

@@ -1,0 +1,87 @@
+// `passkey-coach graph-emulator --seed FILE [--port P] [--authority-port Q] [--ca-out FILE]`: runs the
+// emulator on its own until interrupted, and prints what a client needs to reach it.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseTenantSeed } from '../tenant-seed.js';
+import { startGraphEmulator } from './graph-emulator.js';
+
+export const GRAPH_EMULATOR_USAGE = `Usage: passkey-coach graph-emulator --seed FILE [--port P] [--authority-port Q] [--ca-out FILE] [--report-lag-minutes N]
+
+Runs the local Microsoft Graph emulator on 127.0.0.1 until interrupted. Both servers use HTTPS with a
+certificate made at start; --ca-out writes it (PEM) so clients can trust it (e.g. curl --cacert FILE).`;
+
+/** Runs until SIGINT/SIGTERM, or until `stop` settles (tests). */
+export async function runGraphEmulatorCommand(args: string[], out: NodeJS.WritableStream = process.stdout, stop?: Promise<void>): Promise<number> {
+  let values: { seed?: string; port?: string; 'authority-port'?: string; 'ca-out'?: string; 'report-lag-minutes'?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        seed: { type: 'string' },
+        port: { type: 'string' },
+        'authority-port': { type: 'string' },
+        'ca-out': { type: 'string' },
+        'report-lag-minutes': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${GRAPH_EMULATOR_USAGE}\n`);
+    return 2;
+  }
+  if (!values.seed) {
+    process.stderr.write(`--seed is required.\n\n${GRAPH_EMULATOR_USAGE}\n`);
+    return 2;
+  }
+  const port = parsePort(values.port);
+  const authorityPort = parsePort(values['authority-port']);
+  const lag = values['report-lag-minutes'] === undefined ? undefined : Number(values['report-lag-minutes']);
+  if (port === null || authorityPort === null || (lag !== undefined && !(Number.isInteger(lag) && lag >= 0))) {
+    process.stderr.write(`Ports must be integers from 0 to 65535 and the lag a whole number of minutes.\n\n${GRAPH_EMULATOR_USAGE}\n`);
+    return 2;
+  }
+  let seed: ReturnType<typeof parseTenantSeed>;
+  try {
+    seed = parseTenantSeed(JSON.parse(readFileSync(values.seed, 'utf8')));
+  } catch (error) {
+    process.stderr.write(`Cannot use the seed ${values.seed}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const emulator = await startGraphEmulator({ seed, port, authorityPort, reportLagMinutes: lag });
+  if (values['ca-out']) writeFileSync(values['ca-out'], emulator.caCertificate);
+  out.write(
+    [
+      'Local Microsoft Graph emulator (not Microsoft Graph: demo data only)',
+      `  Graph:          ${emulator.graphUrl}/v1.0`,
+      `  Authority host: ${emulator.authorityHost}  (tenant ${emulator.tenantId})`,
+      `  Apps:           ${seed.apps.map((app) => `${app.displayName} ${app.clientId}`).join('; ')}`,
+      `  Certificate:    ${values['ca-out'] ?? 'pass --ca-out FILE to save it'}`,
+      `  Emulator API:   ${emulator.graphUrl}/_emulator`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await (stop ?? untilSignal());
+  await emulator.close();
+  return 0;
+}
+
+function parsePort(raw: string | undefined): number | undefined | null {
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : null;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

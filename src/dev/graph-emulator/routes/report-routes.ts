@@ -1,0 +1,133 @@
+// The authentication-methods registration report (userRegistrationDetails): paged, filtered, lagging
+// behind real-time method changes, with newer method names hidden behind an evolvable-enum preference.
+
+import type { RegisteredMethod, SeedUser } from '../../tenant-seed.js';
+import { type EmulatorContext, requireUser } from '../emulator-context.js';
+import { notFound } from '../graph-errors.js';
+import { evaluateFilter } from '../odata-filter.js';
+import { contextUrl, type ODataRequest, page, parseFilterOption, parseOrderBy, parseSelect, project } from '../odata-query.js';
+import { PERMISSIONS } from '../permissions.js';
+import type { Route } from '../router.js';
+import { collection } from './directory-routes.js';
+
+/**
+ * methodsRegistered values added after the report's first release. Graph hides such evolvable-enum
+ * members behind `Prefer: include-unknown-enum-members`, answering `unknownFutureValue` without it.
+ */
+export const EVOLVABLE_METHOD_VALUES: ReadonlySet<RegisteredMethod> = new Set([
+  'passKeyDeviceBound',
+  'passKeyDeviceBoundAuthenticator',
+  'passKeyDeviceBoundWindowsHello',
+  'passKeySynced',
+  'macOsSecureEnclaveKey',
+  'fido2SecurityKey',
+]);
+
+const REPORT_FIELDS = [
+  'id',
+  'userPrincipalName',
+  'userDisplayName',
+  'userType',
+  'isAdmin',
+  'isSsprRegistered',
+  'isSsprEnabled',
+  'isSsprCapable',
+  'isMfaRegistered',
+  'isMfaCapable',
+  'isPasswordlessCapable',
+  'isSystemPreferredAuthenticationMethodEnabled',
+  'lastUpdatedDateTime',
+  'methodsRegistered',
+  'systemPreferredAuthenticationMethods',
+  'userPreferredMethodForSecondaryAuthentication',
+];
+const FILTERABLE = new Set([
+  'id',
+  'userPrincipalName',
+  'userDisplayName',
+  'userType',
+  'isAdmin',
+  'isSsprRegistered',
+  'isSsprEnabled',
+  'isSsprCapable',
+  'isMfaRegistered',
+  'isMfaCapable',
+  'isPasswordlessCapable',
+  'isSystemPreferredAuthenticationMethodEnabled',
+  'methodsRegistered',
+  'systemPreferredAuthenticationMethods',
+  'userPreferredMethodForSecondaryAuthentication',
+]);
+const SORTABLE = new Set(['userPrincipalName', 'userDisplayName']);
+const PREFERENCE = 'include-unknown-enum-members';
+
+export function reportRoutes(context: EmulatorContext): Route[] {
+  const snapshotTime = () => context.now() - context.reportLagMinutes * 60_000;
+  const record = (user: SeedUser) => context.state.registrationDetails(user, snapshotTime(), context.startedAt);
+
+  const present = (request: ODataRequest, details: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> => {
+    const shown = wantsUnknownMembers(request) ? details : { ...details, methodsRegistered: hideEvolvable(details.methodsRegistered as RegisteredMethod[]) };
+    return project(shown, select, REPORT_FIELDS);
+  };
+
+  const appliedHeaders = (request: ODataRequest) => (wantsUnknownMembers(request) ? { 'Preference-Applied': PREFERENCE } : undefined);
+
+  return [
+    {
+      method: 'GET',
+      pattern: '/reports/authenticationMethods/userRegistrationDetails',
+      permissions: PERMISSIONS.readRegistrationReport,
+      throttle: 'identityReports',
+      handle: ({ request }) => {
+        const filter = parseFilterOption(request, { filterable: FILTERABLE });
+        const select = parseSelect(request, 'userRegistrationDetails', new Set(REPORT_FIELDS));
+        const order = parseOrderBy(request, SORTABLE);
+        // Graph documents that the report leaves disabled accounts out.
+        let rows = context.state
+          .users()
+          .filter((user) => user.accountEnabled)
+          .map(record)
+          .filter((row) => !filter || evaluateFilter(filter, (path) => row[path.join('/')]));
+        if (order) {
+          rows = [...rows].sort((a, b) => String(a[order.property]).localeCompare(String(b[order.property])) * (order.descending ? -1 : 1));
+        }
+        const { value, nextLink } = page(rows, request, { defaultTop: context.reportPageSize, maxTop: 1000 });
+        const result = collection(
+          request,
+          'reports/authenticationMethods/userRegistrationDetails',
+          nextLink,
+          undefined,
+          value.map((row) => present(request, row, select)),
+        );
+        return { ...result, headers: appliedHeaders(request) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/reports/authenticationMethods/userRegistrationDetails/{user}',
+      permissions: PERMISSIONS.readRegistrationReport,
+      throttle: 'identityReports',
+      handle: ({ request, params }) => {
+        const user = requireUser(context, params.user as string);
+        if (!user.accountEnabled) throw notFound(user.id);
+        const select = parseSelect(request, 'userRegistrationDetails', new Set(REPORT_FIELDS));
+        return {
+          status: 200,
+          headers: appliedHeaders(request),
+          body: { '@odata.context': contextUrl(request, 'reports/authenticationMethods/userRegistrationDetails/$entity'), ...present(request, record(user), select) },
+        };
+      },
+    },
+  ];
+}
+
+function wantsUnknownMembers(request: ODataRequest): boolean {
+  return (request.headers.prefer ?? '')
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .includes(PREFERENCE);
+}
+
+function hideEvolvable(methods: readonly RegisteredMethod[]): string[] {
+  return [...new Set(methods.map((method) => (EVOLVABLE_METHOD_VALUES.has(method) ? 'unknownFutureValue' : method)))];
+}

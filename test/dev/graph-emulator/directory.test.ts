@@ -1,0 +1,147 @@
+import { type Client, GraphError, PageIterator } from '@microsoft/microsoft-graph-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
+import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
+import { GROUPS, graphClient, PEOPLE, testSeed } from './graph-test-client.js';
+
+type User = { id: string; displayName: string; [key: string]: unknown };
+
+async function failure(promise: Promise<unknown>): Promise<GraphError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof GraphError)) throw new Error(`expected a GraphError, got ${String(error)}`);
+  return error;
+}
+
+describe('directory reads through the Graph SDK', () => {
+  let seed: TenantSeed;
+  let emulator: GraphEmulator;
+  let client: Client;
+
+  beforeAll(async () => {
+    seed = testSeed();
+    emulator = await startGraphEmulator({ seed });
+    client = graphClient(emulator, seed);
+  });
+  afterAll(() => emulator.close());
+
+  it('pages through every user with @odata.nextLink and $skiptoken, as the SDK PageIterator follows it', async () => {
+    const first = await client.api('/users').top(5).get();
+    expect(first['@odata.context']).toBe(`${emulator.graphUrl}/v1.0/$metadata#users`);
+    expect(first['@odata.nextLink']).toMatch(new RegExp(`^${emulator.graphUrl}/v1.0/users\\?\\$top=5&\\$skiptoken=`));
+    const seen: string[] = [];
+    await new PageIterator(client, first, (user: User) => {
+      seen.push(user.id);
+      return true;
+    }).iterate();
+    expect(seen).toEqual(seed.users.map((user) => user.id));
+    expect(emulator.calls.list({ path: '/v1.0/users' })).toHaveLength(3);
+  });
+
+  it('returns Graph v1.0 default properties unless $select asks for others', async () => {
+    const user = await client.api(`/users/${PEOPLE.omar}`).get();
+    expect(Object.keys(user).sort()).toEqual(
+      ['@odata.context', 'businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'].sort(),
+    );
+    expect(user.department).toBeUndefined();
+    const selected = await client.api(`/users/${PEOPLE.omar}`).select(['id', 'department', 'accountEnabled', 'userType']).get();
+    expect(selected).toEqual({
+      '@odata.context': `${emulator.graphUrl}/v1.0/$metadata#users(id,department,accountEnabled,userType)/$entity`,
+      id: PEOPLE.omar,
+      department: 'IT',
+      accountEnabled: true,
+      userType: 'Member',
+    });
+  });
+
+  it('finds a user by userPrincipalName as well as by id, and 404s an unknown one', async () => {
+    const byUpn = await client.api('/users/Priya.Nair@fabrikam-test.example').get();
+    expect(byUpn.id).toBe(PEOPLE.priya);
+    const missing = await failure(client.api('/users/nobody@fabrikam-test.example').get());
+    expect(missing.statusCode).toBe(404);
+    expect(missing.code).toBe('Request_ResourceNotFound');
+  });
+
+  it('filters users with eq on booleans and strings, startswith, in, and and', async () => {
+    const ids = async (filter: string) =>
+      (await client.api('/users').filter(filter).select('id').top(999).get()).value.map((user: User) => user.id).sort();
+    expect(await ids("accountEnabled eq true and userType eq 'Member' and department eq 'Sales'")).toEqual([PEOPLE.tom, PEOPLE.sofia, PEOPLE.jin].sort());
+    expect(await ids("startswith(displayName,'ja') or startswith(displayName,'JI')")).toEqual([PEOPLE.jin]);
+    expect(await ids(`id in ('${PEOPLE.dana}', '${PEOPLE.lee}', '00000000-0000-0000-0000-000000000000')`)).toEqual([PEOPLE.dana, PEOPLE.lee].sort());
+    expect(await ids("userType eq 'Guest'")).toEqual([PEOPLE.lee]);
+    expect(await ids('accountEnabled eq false')).toEqual([PEOPLE.ben]);
+  });
+
+  it('answers advanced-query operators only with ConsistencyLevel: eventual and $count=true', async () => {
+    const refused = await failure(client.api('/users').filter("department ne 'Sales'").get());
+    expect(refused.statusCode).toBe(400);
+    expect(refused.code).toBe('Request_UnsupportedQuery');
+    const counted = await client.api('/users').header('ConsistencyLevel', 'eventual').query({ $count: 'true' }).filter("department ne 'Sales'").select('id').get();
+    expect(counted['@odata.count']).toBe(seed.users.filter((user) => user.department !== 'Sales').length);
+  });
+
+  it('rejects a $top above 999, an unknown $select property and a malformed $filter with 400', async () => {
+    expect((await failure(client.api('/users').top(1000).get())).statusCode).toBe(400);
+    const select = await failure(client.api('/users').select('shoeSize').get());
+    expect(select.statusCode).toBe(400);
+    expect(select.message).toContain("'shoeSize'");
+    const syntax = await failure(client.api('/users').filter("department eq 'Sales").get());
+    expect(syntax.statusCode).toBe(400);
+    expect(syntax.code).toBe('BadRequest');
+  });
+
+  it("expands a user's manager with $expand=manager($select=...)", async () => {
+    const user = await client.api(`/users/${PEOPLE.sofia}`).expand('manager($select=id,displayName)').select('id,displayName').get();
+    expect(user.manager).toEqual({ '@odata.type': '#microsoft.graph.user', id: PEOPLE.tom, displayName: 'Tom Becker' });
+  });
+
+  it('returns the manager, and 404 Request_ResourceNotFound at the top of the chain', async () => {
+    const manager = await client.api(`/users/${PEOPLE.jin}/manager`).get();
+    expect(manager['@odata.type']).toBe('#microsoft.graph.user');
+    expect(manager.id).toBe(PEOPLE.tom);
+    const none = await failure(client.api(`/users/${PEOPLE.dana}/manager`).get());
+    expect(none.statusCode).toBe(404);
+    expect(none.code).toBe('Request_ResourceNotFound');
+  });
+
+  it('resolves nested groups in transitiveMemberOf but not in memberOf', async () => {
+    const transitive = await client.api(`/users/${PEOPLE.priya}/transitiveMemberOf`).get();
+    expect(transitive.value.map((group: { id: string }) => group.id).sort()).toEqual([GROUPS.helpdesk, GROUPS.allIt].sort());
+    expect(transitive.value.every((object: Record<string, unknown>) => object['@odata.type'] === '#microsoft.graph.group')).toBe(true);
+    const direct = await client.api(`/users/${PEOPLE.priya}/memberOf`).get();
+    expect(direct.value.map((group: { id: string }) => group.id)).toEqual([GROUPS.helpdesk]);
+  });
+
+  it('pages group members, users and nested groups with their @odata.type', async () => {
+    const first = await client.api(`/groups/${GROUPS.allIt}/members`).top(2).get();
+    expect(first.value).toHaveLength(2);
+    const rest = await client.api(first['@odata.nextLink']).get();
+    expect(rest['@odata.nextLink']).toBeUndefined();
+    const all = [...first.value, ...rest.value] as Array<Record<string, unknown>>;
+    expect(all.map((member) => [member.id, member['@odata.type']])).toEqual([
+      [PEOPLE.omar, '#microsoft.graph.user'],
+      [GROUPS.helpdesk, '#microsoft.graph.group'],
+      [PEOPLE.lukas, '#microsoft.graph.user'],
+    ]);
+    const everyone = await client.api(`/groups/${GROUPS.allIt}/transitiveMembers/microsoft.graph.user`).get();
+    expect(everyone.value.map((user: User) => user.id).sort()).toEqual([PEOPLE.omar, PEOPLE.priya, PEOPLE.lukas].sort());
+  });
+
+  it("gives a mailbox's time zone, falling back to the tenant's, and 404s a guest without a mailbox", async () => {
+    expect((await client.api(`/users/${PEOPLE.jin}/mailboxSettings`).get()).timeZone).toBe('Korea Standard Time');
+    expect((await client.api(`/users/${PEOPLE.tom}/mailboxSettings`).get()).timeZone).toBe('W. Europe Standard Time');
+    const guest = await failure(client.api(`/users/${PEOPLE.lee}/mailboxSettings`).get());
+    expect(guest.statusCode).toBe(404);
+    expect(guest.code).toBe('MailboxNotEnabledForRESTAPI');
+  });
+
+  it('answers 400 for an unknown segment and 405 for a method the resource does not take', async () => {
+    const unknown = await failure(client.api('/usres').get());
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.message).toBe("Resource not found for the segment 'usres'.");
+    const method = await failure(client.api(`/users/${PEOPLE.dana}/manager`).post({}));
+    expect(method.statusCode).toBe(405);
+  });
+});
