@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-cli.js';
 import { updateReadme } from './config/config-docs.js';
+import { runConnectorEmulatorCommand } from './dev/connector-emulator/cli.js';
+import { runGraphEmulatorCommand } from './dev/graph-emulator/cli.js';
 import { type AppConfig, loadConfig } from './config/load-config.js';
 import { isAppError } from './errors/app-error.js';
 import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
@@ -19,6 +21,10 @@ Commands:
   audit verify          Verify the audit trail's hash chain and signatures.
   audit export [--since DATE]
                         Write audit entries as JSON lines (for a SIEM).
+  graph-emulator --seed FILE [--port P]
+                        Run the local Microsoft Graph emulator (see docs/graph-emulator.md).
+  connector-emulator [--port P] [--seed FILE]
+                        Run the local Bot Connector emulator (see docs/connector-emulator.md).
   docs                  Regenerate the README's configuration and permission tables.
   warm-cache            Start and stop once in memory (used by the build).
   help                  Show this text.
@@ -48,6 +54,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return audit(subcommand, rest);
     case 'warm-cache':
       return warmCache();
+    case 'graph-emulator':
+      return runGraphEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
+    case 'connector-emulator':
+      return runConnectorEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'docs': {
       const changed = updateReadme(path.join(packageRoot(), 'README.md'));
       process.stdout.write(changed ? 'README.md updated.\n' : 'README.md is up to date.\n');

@@ -12,6 +12,10 @@ import { type AppConfig, configSecrets } from './config/load-config.js';
 import { startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
+import { type DemoEnvironment, startDemoEnvironment } from './dev/demo-environment.js';
+import type { Directory } from './directory/directory.js';
+import { GraphDirectory } from './directory/directory.js';
+import { createGraphClient, createGraphCredential } from './directory/graph-client.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store-port.js';
@@ -24,6 +28,8 @@ export interface ServiceOptions {
   databasePath?: string;
   /** Skips the demo-mode banner on stderr (the build's warm-up run). */
   quiet?: boolean;
+  /** Demo mode: start the local Graph and Bot Connector emulators (default: as configured; tests that do not need them pass false). */
+  emulators?: boolean;
 }
 
 export interface ServiceHandle {
@@ -33,6 +39,10 @@ export interface ServiceHandle {
   logger: Logger;
   store: Store;
   redactor: Redactor;
+  /** The Graph-backed directory; undefined when no Graph credential is configured (features that need it fail closed). */
+  directory: Directory | undefined;
+  /** Demo mode's emulators, when running. */
+  demo: DemoEnvironment | undefined;
   /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
@@ -45,7 +55,11 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const redactor = new Redactor();
   for (const secret of configSecrets(config)) redactor.addSecret(secret);
   const logger = createLogger({ level: config.logLevel, sink: options.logSink, redactor, bindings: { service: 'passkey-coach' } });
-  if (config.mode === 'demo' && !options.quiet) announceDemoMode(config, logger);
+  const demo =
+    config.mode === 'demo' && (options.emulators ?? config.demo?.startEmulators ?? false)
+      ? await startDemoEnvironment({ seedFile: config.demo?.tenantFile, logger })
+      : undefined;
+  const directory = createDirectory(config, demo, logger);
 
   const databasePath = options.databasePath ?? databaseFile(config);
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
@@ -67,6 +81,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     isReady: () => store.isOpen(),
   });
   logger.info('listening', { url: http.url, mode: config.mode });
+  demo?.attachBot(`${http.url}/api/messages`);
+  if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, config, demo, logger);
 
   let stopping: Promise<{ drained: boolean }> | undefined;
   return {
@@ -76,12 +92,15 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     logger,
     store,
     redactor,
+    directory,
+    demo,
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         logger.info('stopping', { reason });
         const result = await http.close(deadline);
         await store.close();
+        await demo?.close();
         logger.info('stopped', { drained: result.drained });
         return result;
       })();
@@ -90,17 +109,40 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   };
 }
 
-function announceDemoMode(config: AppConfig, logger: Logger): void {
+function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger): Directory | undefined {
+  const log = logger.child({ component: 'graph' });
+  if (demo) {
+    return new GraphDirectory(createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log }));
+  }
+  const credential = createGraphCredential(config.graph.credential, { authorityHost: config.graph.authorityHost });
+  return credential ? new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log })) : undefined;
+}
+
+function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger): void {
   const line = '!'.repeat(78);
-  process.stderr.write(
-    [
-      line,
-      '!!  DEMO MODE: BOT_ID is empty, so inbound authentication is OFF.',
-      `!!  Listening on ${config.http.host} only. Never expose this to a network.`,
-      '!!  Set BOT_ID, BOT_PASSWORD and BOT_TENANT_ID to run for real.',
-      line,
-      '',
-    ].join('\n'),
-  );
+  const personas = demo?.seed.personas;
+  const nameOf = (id: string | undefined) => demo?.seed.users.find((user) => user.id === id)?.displayName ?? '?';
+  const lines = [
+    line,
+    '!!  DEMO MODE: BOT_ID is empty, so inbound authentication is OFF.',
+    `!!  Listening on ${url} only. Never expose this to a network.`,
+    '!!  Set BOT_ID, BOT_PASSWORD and BOT_TENANT_ID to run for real.',
+    line,
+  ];
+  if (demo) {
+    lines.push(
+      `  Demo tenant:        ${demo.seed.tenant.displayName} (${demo.seed.users.length} accounts, ${config.demo?.tenantFile})`,
+      `  Graph emulator:     ${demo.graph.graphUrl}/v1.0   (not Microsoft Graph)`,
+      `  Connector emulator: ${demo.connector.serviceUrl}   (what the bot sent: ${demo.connector.serviceUrl}_emulator/activities)`,
+      '  Chat with it:       npm run playground   (Microsoft 365 Agents Playground, on loopback)',
+    );
+    if (personas) {
+      lines.push(
+        `  You are ${nameOf(personas.employee)}, not enrolled yet; also ${nameOf(personas.manager)} (manager), ${nameOf(personas.helpdesk)} (helpdesk),`,
+        `  ${nameOf(personas.approver)} (approver), ${nameOf(personas.security)} (security), ${nameOf(personas.admin)} (campaign admin).`,
+      );
+    }
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
   logger.warn('demo mode: inbound authentication is off; loopback only');
 }

@@ -39,6 +39,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string };
+  /** Demo mode only: whether to run the local Graph and Bot Connector emulators (no GRAPH_BASE_URL given), and with which tenant. */
+  demo?: { startEmulators: boolean; tenantFile: string };
 }
 
 /** Deliberately public: demo mode protects nothing, and says so. */
@@ -91,6 +93,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, true),
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST },
+    demo: { startEmulators: !env.GRAPH_BASE_URL, tenantFile: s.DEMO_TENANT_FILE },
   };
 }
 

@@ -6,6 +6,7 @@ import { AuthenticationHandler, Client, HTTPMessageHandler } from '@microsoft/mi
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { GraphCredential } from '../config/load-config.js';
 import type { Logger } from '../logging/logger.js';
+import { TrustingHttpsHandler } from './graph-https-handler.js';
 import { GraphRetryHandler, type GraphRetryHandlerOptions } from './graph-retry-handler.js';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -36,15 +37,18 @@ export function createGraphCredential(credential: GraphCredential, options: Cred
 }
 
 export interface GraphClientOptions extends Omit<GraphRetryHandlerOptions, 'logger'> {
+  /** https only: the SDK attaches tokens and follows nextLinks over https alone. */
   baseUrl: string;
   credential: TokenCredential;
   logger: Logger;
+  /** PEM of an extra CA that Graph's certificate chains to (the local emulator's). */
+  caCertificate?: string;
 }
 
 export function createGraphClient(options: GraphClientOptions): Client {
   const authentication = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(options.credential, { scopes: [GRAPH_SCOPE] }));
   const retry = new GraphRetryHandler(options);
-  const http = new HTTPMessageHandler();
+  const http = options.caCertificate ? new TrustingHttpsHandler(options.caCertificate) : new HTTPMessageHandler();
   authentication.setNext(retry);
   retry.setNext(http);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');

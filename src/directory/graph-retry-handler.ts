@@ -4,7 +4,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.js';
 import { type Clock, SlidingWindowLimiter, systemClock } from './rate-limiter.js';
 
-/** Graph's "identity and access reports" throttle: the registration report and every authenticationMethod resource, per app per tenant. */
+/** Graph's "identity and access reports" throttle: the registration report and every authenticationMethod read, per app per tenant. */
 export const REPORTS_LIMIT = { limit: 5, windowMs: 10_000 };
 /** Teams app installs for users: 30 POST/s per app per tenant. */
 export const INSTALLS_LIMIT = { limit: 30, windowMs: 1_000 };
@@ -95,7 +95,8 @@ export function bucketsOf(method: string, url: string, body: unknown): ThrottleB
     const inner = parseBatch(body)?.requests ?? [];
     return inner.flatMap((request) => bucketsOf((request.method ?? 'GET').toUpperCase(), `/${(request.url ?? '').replace(/^\//, '')}`, undefined));
   }
-  if (/\/reports\/authenticationMethods\//i.test(path) || /\/authentication\//i.test(path)) return ['reports'];
+  // The throttle covers the report and authentication-method reads; creating or deleting a pass is not in it.
+  if (/\/reports\/authenticationMethods\//i.test(path) || (method === 'GET' && /\/authentication\//i.test(path))) return ['reports'];
   if (method === 'POST' && /\/teamwork\/installedApps$/i.test(path)) return ['installs'];
   return [];
 }

@@ -33,11 +33,11 @@ class ScriptedGraph implements Middleware {
   }
 }
 
-function setup(script: { status: number; retryAfter?: string }[]) {
+function setup(script: { status: number; retryAfter?: string }[], maxAttempts = 5) {
   const clock = new VirtualClock();
   const graph = new ScriptedGraph(clock, script);
   const logs = new MemorySink();
-  const handler = new GraphRetryHandler({ logger: createLogger({ sink: logs, level: 'debug' }), clock, random: () => 0.5 });
+  const handler = new GraphRetryHandler({ logger: createLogger({ sink: logs, level: 'debug' }), clock, random: () => 0.5, retry: { maxAttempts } });
   handler.setNext(graph);
   const send = async (method: string, url: string, body?: unknown) => {
     const context: Context = { request: url, options: { method, body: body === undefined ? undefined : JSON.stringify(body) } };
@@ -88,6 +88,12 @@ describe('retries', () => {
 });
 
 describe('throttle buckets', () => {
+  it('keeps pass creation out of the reports bucket', async () => {
+    const { graph, send } = setup([{ status: 201 }]);
+    await Promise.all(Array.from({ length: 8 }, (_, n) => send('POST', `https://graph.microsoft.com/v1.0/users/u${n}/authentication/temporaryAccessPassMethods`, {})));
+    expect(new Set(graph.calls.map((c) => c.at)).size).toBe(1);
+  });
+
   it('queues the sixth report or method read in ten seconds instead of sending it into a 429', async () => {
     const { graph, send } = setup([{ status: 200 }]);
     const urls = [
@@ -108,9 +114,9 @@ describe('throttle buckets', () => {
   });
 
   it('a 429 in the bucket makes the next caller wait out its Retry-After', async () => {
-    const { graph, send } = setup([{ status: 429, retryAfter: '20' }, { status: 200 }]);
-    // A create is not retried, so the 429 comes back; the bucket must still remember it.
-    expect(await send('POST', 'https://graph.microsoft.com/v1.0/users/a/authentication/temporaryAccessPassMethods', {})).toBe(429);
+    const { graph, send } = setup([{ status: 429, retryAfter: '20' }, { status: 200 }], 1);
+    // With no attempts left the 429 comes back to its caller; the bucket must still remember it.
+    expect(await send('GET', 'https://graph.microsoft.com/v1.0/users/a/authentication/methods')).toBe(429);
     expect(await send('GET', 'https://graph.microsoft.com/v1.0/users/b/authentication/methods')).toBe(200);
     expect((graph.calls[1]?.at ?? 0) - (graph.calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(20_000);
   });

@@ -33,10 +33,11 @@ export interface RunningBot {
 
 export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789abcdef';
 
-export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
+/** `emulators`: run demo mode's Graph and Bot Connector emulators too (off by default: most tests bring their own peers). */
+export async function startBot(env: Record<string, string> = {}, options: { emulators?: boolean } = {}): Promise<RunningBot> {
   const logs = new MemorySink();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: '/nonexistent-unused', ...env });
-  const service = await startService(config, { logSink: logs, databasePath: ':memory:', quiet: true });
+  const service = await startService(config, { logSink: logs, databasePath: ':memory:', quiet: true, emulators: options.emulators ?? false });
   return {
     url: service.url,
     service,

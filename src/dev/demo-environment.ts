@@ -1,0 +1,100 @@
+// Demo mode's local Microsoft 365: the Graph emulator with the demo tenant, the Bot Connector emulator, and
+// the glue Teams would provide (installing the app for someone makes Teams tell the bot).
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TokenCredential } from '@azure/identity';
+import { createGraphCredential } from '../directory/graph-client.js';
+import type { Logger } from '../logging/logger.js';
+import { packageRoot } from '../shared/package-root.js';
+import { type ConnectorEmulator, startConnectorEmulator } from './connector-emulator/index.js';
+import { type GraphEmulator, startGraphEmulator } from './graph-emulator/index.js';
+import { parseTenantSeed, type TenantSeed } from './tenant-seed.js';
+
+export const DEFAULT_DEMO_TENANT = 'demo/tenant.json';
+
+export interface DemoEnvironment {
+  seed: TenantSeed;
+  graph: GraphEmulator;
+  connector: ConnectorEmulator;
+  /** A real @azure/identity credential for the seed's app, against the emulator's token service. */
+  credential: TokenCredential;
+  /** Tells the environment where the bot listens, so app installs reach it as Teams' conversationUpdate. */
+  attachBot(messagesUrl: string): void;
+  close(): Promise<void>;
+}
+
+export function loadSeed(file: string): TenantSeed {
+  const resolved = path.isAbsolute(file) ? file : path.join(packageRoot(), file);
+  return parseTenantSeed(JSON.parse(readFileSync(resolved, 'utf8')));
+}
+
+export async function startDemoEnvironment(options: { seedFile?: string; logger: Logger }): Promise<DemoEnvironment> {
+  const seed = loadSeed(options.seedFile ?? DEFAULT_DEMO_TENANT);
+  const app = seed.apps[0];
+  if (!app) throw new Error('The demo tenant seed has no app registration');
+  const [graph, connector] = await Promise.all([
+    startGraphEmulator({ seed }),
+    startConnectorEmulator({
+      tenantId: seed.tenant.id,
+      users: seed.users
+        .filter((user) => user.accountKind === 'person' && user.teamsLicensed)
+        .map((user) => ({
+          aadObjectId: user.id,
+          name: user.displayName,
+          tenantId: seed.tenant.id,
+          email: user.mail,
+          userPrincipalName: user.userPrincipalName,
+          givenName: user.givenName,
+          surname: user.surname,
+          userRole: user.userType === 'Guest' ? ('guest' as const) : ('user' as const),
+          installed: user.appInstalled,
+        })),
+    }),
+  ]);
+  const credential = createGraphCredential(
+    { kind: 'client-secret', tenantId: seed.tenant.id, clientId: app.clientId, secret: app.clientSecret },
+    { authorityHost: graph.authorityHost, caCertificate: graph.caCertificate },
+  );
+  if (!credential) throw new Error('unreachable: a client-secret credential always exists');
+
+  let messagesUrl: string | undefined;
+  const log = options.logger.child({ component: 'demo' });
+  graph.onAppInstalled(async (event) => {
+    connector.installApp(event.userId);
+    connector.addConversation({ id: event.chatId, userId: event.userId });
+    if (!messagesUrl) return;
+    // What Teams does after an install: tell the bot it was added to the person's personal chat.
+    const user = seed.users.find((candidate) => candidate.id === event.userId);
+    const response = await fetch(messagesUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'conversationUpdate',
+        channelId: 'msteams',
+        serviceUrl: connector.serviceUrl,
+        timestamp: new Date().toISOString(),
+        id: `f:${event.installationId}`,
+        membersAdded: [{ id: `28:${event.botId}` }],
+        from: { id: `29:${event.userId}`, aadObjectId: event.userId, name: user?.displayName },
+        recipient: { id: `28:${event.botId}`, name: seed.teamsApp.displayName },
+        conversation: { id: event.chatId, conversationType: 'personal', tenantId: seed.tenant.id },
+        channelData: { tenant: { id: seed.tenant.id } },
+      }),
+    });
+    if (!response.ok) log.warn('the bot refused the install notification', { status: response.status });
+  });
+
+  return {
+    seed,
+    graph,
+    connector,
+    credential,
+    attachBot(url) {
+      messagesUrl = url;
+    },
+    async close() {
+      await Promise.all([graph.close(), connector.close()]);
+    },
+  };
+}
