@@ -66,6 +66,8 @@ export type TemporaryAccessPassMethod = z.infer<typeof tapSchema>;
 
 const roleGrantSchema = z.object({ roleDefinitionId: z.string(), roleDefinition: z.object({ displayName: z.string() }).partial().nullable().optional() }).passthrough();
 const idOnlySchema = z.object({ id: z.string(), '@odata.type': z.string().optional() }).passthrough();
+const BATCH_SIZE = 20;
+const batchSchema = z.object({ responses: z.array(z.object({ id: z.string(), status: z.number(), body: z.unknown().optional() }).passthrough()) }).passthrough();
 const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() }).passthrough();
 
 export interface RoleSummary {
@@ -85,6 +87,8 @@ export interface TapRequest {
 export interface Directory {
   getUser(idOrUpn: string): Promise<DirectoryUser | undefined>;
   getManager(userId: string): Promise<DirectoryUser | undefined>;
+  /** Many people at once, 20 per Graph `$batch` call; ids that do not exist are absent from the map. */
+  getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>>;
   listUsers(options?: { filter?: string; pageSize?: number }): AsyncIterable<DirectoryUser[]>;
   transitiveGroupIds(userId: string): Promise<Set<string>>;
   groupMemberIds(groupId: string): Promise<string[]>;
@@ -115,6 +119,30 @@ export class GraphDirectory implements Directory {
 
   async getManager(userId: string): Promise<DirectoryUser | undefined> {
     return this.#maybe(async () => userSchema.parse(await this.#client.api(`/users/${encodeURIComponent(userId)}/manager`).select(USER_FIELDS).get()));
+  }
+
+  async getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>> {
+    const found = new Map<string, DirectoryUser>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += BATCH_SIZE) {
+      let pending = unique.slice(start, start + BATCH_SIZE);
+      // Requests a batch answers 429 for are asked again (the batch itself succeeded); others are final.
+      for (let round = 0; pending.length > 0 && round < 5; round++) {
+        const body = { requests: pending.map((id, index) => ({ id: String(index), method: 'GET', url: `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS}` })) };
+        const answer = batchSchema.parse(await this.#call(() => this.#client.api('/$batch').post(body)));
+        const retry: string[] = [];
+        for (const response of answer.responses) {
+          const id = pending[Number(response.id)];
+          if (id === undefined) continue;
+          if (response.status === 200) found.set(id, userSchema.parse(response.body));
+          else if (response.status === 429 || response.status >= 500) retry.push(id);
+          else if (response.status !== 404) throw toAppError({ statusCode: response.status, code: 'batchItemFailed', message: `user lookup in a batch answered ${response.status}` });
+        }
+        pending = retry;
+      }
+      if (pending.length > 0) throw new AppError('directory.throttled', `Graph kept throttling ${pending.length} user lookups in a batch`);
+    }
+    return found;
   }
 
   async *listUsers(options: { filter?: string; pageSize?: number } = {}): AsyncIterable<DirectoryUser[]> {
@@ -281,6 +309,7 @@ function odataString(value: string): string {
 export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string> = {
   getUser: 'User.Read.All',
   getManager: 'User.Read.All',
+  getUsers: 'User.Read.All',
   listUsers: 'User.Read.All',
   transitiveGroupIds: 'GroupMember.Read.All',
   groupMemberIds: 'GroupMember.Read.All',

@@ -1,6 +1,6 @@
 // The built command as a process: refusing bad configuration, graceful shutdown, and the audit tools.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -37,6 +37,25 @@ describe('refuses to start on inconsistent configuration', () => {
     const result = await runCommand(['frobnicate'], {});
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Usage: passkey-coach');
+  });
+});
+
+describe('demo mode', () => {
+  it('starts with no tenant configured: emulators on loopback, the demo tenant, the banner, SQLite under DATA_DIR', async () => {
+    const dataDir = tempDir();
+    const bot = await startProcess({ DATA_DIR: dataDir });
+    try {
+      expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+      const banner = bot.output();
+      expect(banner).toContain('DEMO MODE');
+      expect(banner).toMatch(/Graph emulator: +https:\/\/127\.0\.0\.1:\d+/);
+      expect(banner).toMatch(/Connector emulator: +http:\/\/127\.0\.0\.1:\d+/);
+      expect(banner).toContain('npm run playground');
+      expect(existsSync(path.join(dataDir, 'passkey-coach.db'))).toBe(true);
+    } finally {
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+    }
   });
 });
 

@@ -54,6 +54,14 @@ describe('reading the directory', () => {
     expect(await directory.getManager(ceo?.id ?? '')).toBeUndefined();
   });
 
+  it('looks many people up in $batch calls of 20, skipping ids that do not exist', async () => {
+    const ids = demo.seed.users.slice(0, 45).map((u) => u.id);
+    demo.graph.calls.clear();
+    const found = await directory.getUsers([...ids, '00000000-0000-4000-8000-000000000000']);
+    expect(found.size).toBe(45);
+    expect(demo.graph.calls.list().filter((c) => c.path.endsWith('/$batch'))).toHaveLength(3);
+  });
+
   it('pages through every user', async () => {
     let count = 0;
     let pages = 0;
