@@ -25,7 +25,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '500' },
     'cold-runs': { type: 'string', default: '5' },
     users: { type: 'string', default: '200' },
-    'log-level': { type: 'string', default: 'warn' },
+    'log-level': { type: 'string', default: 'info' },
     'skip-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },

@@ -137,8 +137,11 @@ export async function waitUntilReady(child, { intervalMs = 10, timeoutMs = 30_00
   });
   while (performance.now() < deadline) {
     if (exitedEarly) throw new Error(`server exited before it was ready; stderr: ${child.stderrTail().trim() || '(empty)'}`);
-    port ??= child.announcedPort() ?? listeningPortFromProc(child.pid);
-    if (port !== undefined && (await readyzStatus(port, intervalMs * 50)) === 200) return { port, readyAt: performance.now() };
+    // The announced port wins. /proc is only a fallback for a child that does not announce (a quiet log
+    // level), and then any of its ports may be an emulator's, so a port is kept only once /readyz answers 200.
+    const candidate = child.announcedPort() ?? listeningPortFromProc(child.pid);
+    if (candidate !== undefined && (await readyzStatus(candidate, intervalMs * 50)) === 200) return { port: candidate, readyAt: performance.now() };
+    port = candidate;
     await sleep(intervalMs);
   }
   throw new Error(`server not ready within ${timeoutMs} ms (port ${port ?? 'unknown'}); stderr: ${child.stderrTail().trim() || '(empty)'}`);

@@ -20,23 +20,29 @@ export interface AppIdentity {
 }
 
 type CryptoKeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
-let sharedKeys: Promise<CryptoKeyPair> | undefined;
+interface SigningKey {
+  keys: CryptoKeyPair;
+  jwk: JWK;
+}
+let sharedKey: Promise<SigningKey> | undefined;
 
 export class TokenService {
   private constructor(
     private readonly seed: TenantSeed,
     private readonly now: () => number,
-    private readonly keys: CryptoKeyPair,
-    private readonly jwk: JWK,
+    /** Generated in the background: the first token request waits for it, start-up does not. */
+    private readonly signingKey: Promise<SigningKey>,
   ) {}
 
   static async create(seed: TenantSeed, now: () => number): Promise<TokenService> {
-    // RSA key generation is most of an emulator's start-up time; emulators in one process share a key
-    // (each still checks its own tenant and apps), so a test can start one per case.
-    sharedKeys ??= generateKeyPair('RS256', { extractable: true });
-    const keys = await sharedKeys;
-    const jwk = { ...(await exportJWK(keys.publicKey)), kid: randomUUID(), use: 'sig', alg: 'RS256' };
-    return new TokenService(seed, now, keys, jwk);
+    // RSA key generation is most of an emulator's start-up time (100-600 ms here). It runs off the main
+    // thread while the rest starts, and emulators in one process share a key (each still checks its own
+    // tenant and apps), so a test can start one per case.
+    sharedKey ??= generateKeyPair('RS256', { extractable: true }).then(async (keys) => ({
+      keys,
+      jwk: { ...(await exportJWK(keys.publicKey)), kid: randomUUID(), use: 'sig', alg: 'RS256' },
+    }));
+    return new TokenService(seed, now, sharedKey);
   }
 
   /** The v1 issuer Graph app tokens carry. */
@@ -54,7 +60,7 @@ export class TokenService {
       if (!tenant) return aadError(res, 400, 'invalid_tenant', 90002, `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
       return json(res, 200, this.metadata(`${base}/${tenantSegment}`));
     }
-    if (req.method === 'GET' && (route === 'discovery/v2.0/keys' || route === 'discovery/keys')) return json(res, 200, { keys: [this.jwk] });
+    if (req.method === 'GET' && (route === 'discovery/v2.0/keys' || route === 'discovery/keys')) return json(res, 200, { keys: [(await this.signingKey).jwk] });
     if (req.method === 'POST' && route === 'oauth2/v2.0/token') {
       if (!tenant) return aadError(res, 400, 'invalid_request', 90002, `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
       return this.token(req, res);
@@ -68,7 +74,7 @@ export class TokenService {
     if (!match) throw invalidToken('Access token is empty.');
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(match[1] as string, this.keys.publicKey, {
+      ({ payload } = await jwtVerify(match[1] as string, (await this.signingKey).keys.publicKey, {
         algorithms: ['RS256'],
         issuer: this.issuer,
         audience: [GRAPH_AUDIENCE, GRAPH_APP_ID],
@@ -152,6 +158,7 @@ export class TokenService {
     }
     const issuedAt = Math.floor(this.now() / 1000);
     const servicePrincipalId = stableGuid(`service-principal:${app.clientId}`);
+    const { keys, jwk } = await this.signingKey;
     const accessToken = await new SignJWT({
       aio: randomUUID(),
       app_displayname: app.displayName,
@@ -165,14 +172,14 @@ export class TokenService {
       uti: randomUUID().replace(/-/g, ''),
       ver: '1.0',
     })
-      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.jwk.kid as string })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: jwk.kid as string })
       .setIssuer(this.issuer)
       .setAudience(GRAPH_AUDIENCE)
       .setSubject(servicePrincipalId)
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)
       .setExpirationTime(issuedAt + TOKEN_LIFETIME_SECONDS)
-      .sign(this.keys.privateKey);
+      .sign(keys.privateKey);
     json(res, 200, { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: accessToken });
   }
 }
