@@ -1,13 +1,14 @@
 // The built command as a process: refusing bad configuration, graceful shutdown, and the audit tools.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditMac, entryHash } from '../../src/audit/audit-crypto.js';
 import { activityFixture } from '../support/bot-harness.js';
-import { runCommand, startProcess } from '../support/bot-process.js';
+import { runCommand, startCommand, startProcess } from '../support/bot-process.js';
 import { type RecordingConnector, startRecordingConnector } from '../support/recording-connector.js';
 
 const dirs: string[] = [];
@@ -56,6 +57,36 @@ describe('demo mode', () => {
       bot.child.kill('SIGTERM');
       expect(await bot.exited).toBe(0);
     }
+  });
+});
+
+describe('the emulators as standalone commands', () => {
+  it('graph-emulator serves the seed over HTTPS, refuses a call without a token, and stops on SIGTERM', async () => {
+    const caFile = path.join(tempDir(), 'ca.pem');
+    const emulator = await startCommand(['graph-emulator', '--seed', 'demo/tenant.json', '--port', '0', '--ca-out', caFile], {}, /Graph: +(https:\/\/127\.0\.0\.1:\d+)\/v1\.0/);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      https
+        .get(`${emulator.url}/v1.0/users`, { ca: readFileSync(caFile) }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => {
+            body += chunk.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on('error', reject);
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    emulator.child.kill('SIGTERM');
+    expect(await emulator.exited).toBe(0);
+  });
+
+  it('connector-emulator records what a bot sends and stops on SIGTERM', async () => {
+    const emulator = await startCommand(['connector-emulator', '--port', '0', '--seed', 'demo/tenant.json'], {}, /serviceUrl: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const activities = await fetch(`${emulator.url}_emulator/activities`);
+    expect(activities.status).toBe(200);
+    emulator.child.kill('SIGTERM');
+    expect(await emulator.exited).toBe(0);
   });
 });
 

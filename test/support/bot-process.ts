@@ -77,3 +77,31 @@ export function startProcess(env: Record<string, string>, timeoutMs = 15_000): P
     });
   });
 }
+
+/** Starts a long-running command and resolves with its output once `ready` matches it. */
+export function startCommand(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 15_000): Promise<ServingProcess & { match: RegExpExecArray }> {
+  assertBuilt();
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no match for ${ready} within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = ready.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] ?? '', match, output: () => out, exited });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${out}`));
+    });
+  });
+}
