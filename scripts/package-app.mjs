@@ -44,6 +44,9 @@ export function loadEnv(envName, root = repoRoot) {
 
 /** Replaces every ${{VAR}}; throws naming every variable that is missing or empty. */
 export function substitute(template, vars, source = 'manifest.json') {
+  // An app package is handed to Teams admins and uploaded to the catalog: a secret must never be put in it.
+  const secrets = [...template.matchAll(PLACEHOLDER)].map(([, name]) => name).filter((name) => name.startsWith('SECRET_'));
+  if (secrets.length > 0) throw new Error(`package-app: ${source} refers to secrets (${[...new Set(secrets)].join(', ')}); an app package must not contain them.`);
   const unset = new Set();
   for (const [, name] of template.matchAll(PLACEHOLDER)) {
     if (vars[name] === undefined || vars[name] === '') unset.add(name);

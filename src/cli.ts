@@ -1,5 +1,6 @@
 // The `passkey-coach` command: start the bot, or run an operator task against its data.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-cli.js';
@@ -108,6 +109,8 @@ async function audit(subcommand: string | undefined, args: string[]): Promise<nu
   const config = loadConfig();
   const { values, positionals } = parseArgs({ args, options: { since: { type: 'string' } }, allowPositionals: true, strict: true });
   if (positionals.length > 0) return fail(`Unexpected argument "${positionals[0]}".`);
+  // Opening a missing file would create an empty database and "verify" it: a wrong DATA_DIR must fail instead.
+  if (!existsSync(databaseFile(config))) return fail(`no database at ${databaseFile(config)}: check DATA_DIR.`);
   const store = SqliteStore.open({ path: databaseFile(config) });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);

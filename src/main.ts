@@ -9,7 +9,7 @@ import { createBotApplication } from './bot/app.js';
 import { createTurnHandler } from './bot/turn-handler.js';
 import { CardRenderer } from './cards/card-renderer.js';
 import { type AppConfig, configSecrets } from './config/load-config.js';
-import { startHttpServer } from './http/server.js';
+import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
 import { type DemoEnvironment, startDemoEnvironment } from './dev/demo-environment.js';
@@ -59,27 +59,38 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     config.mode === 'demo' && (options.emulators ?? config.demo?.startEmulators ?? false)
       ? await startDemoEnvironment({ seedFile: config.demo?.tenantFile, logger })
       : undefined;
-  const directory = createDirectory(config, demo, logger);
+  const directory = createDirectory(config, demo, logger, redactor);
 
   const databasePath = options.databasePath ?? databaseFile(config);
-  if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
-  const store = SqliteStore.open({ path: databasePath });
-  const audit = new StoreAuditLog({ store, keyring: config.audit, redactor });
-  const cards = CardRenderer.load();
-  const adapter = createTeamsAdapter(config);
-  const app = createBotApplication(adapter, config.bot.appId, { cards, audit, logger: logger.child({ feature: 'bot' }), organisationName: config.organisationName });
-  const handleTurn = createTurnHandler({ app, config, conversations: new ConversationReferences(store), audit });
+  let store: SqliteStore | undefined;
+  let http: HttpServerHandle;
+  try {
+    if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
+    store = SqliteStore.open({ path: databasePath });
+    const openStore = store;
+    const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
+    const cards = CardRenderer.load();
+    const adapter = createTeamsAdapter(config);
+    const app = createBotApplication(adapter, config.bot.appId, { cards, audit, logger: logger.child({ feature: 'bot' }), organisationName: config.organisationName });
+    const handleTurn = createTurnHandler({ app, config, conversations: new ConversationReferences(openStore), audit });
 
-  const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
-    adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
+    const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
+      adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
 
-  const http = await startHttpServer({
-    host: config.http.host,
-    port: config.http.port,
-    logger: logger.child({ component: 'http' }),
-    processActivity,
-    isReady: () => store.isOpen(),
-  });
+    http = await startHttpServer({
+      host: config.http.host,
+      port: config.http.port,
+      logger: logger.child({ component: 'http' }),
+      processActivity,
+      isReady: () => openStore.isOpen(),
+    });
+  } catch (error) {
+    // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
+    await store?.close();
+    await demo?.close();
+    throw error;
+  }
+  const openStore = store;
   logger.info('listening', { url: http.url, mode: config.mode });
   demo?.attachBot(`${http.url}/api/messages`);
   if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, config, demo, logger);
@@ -90,7 +101,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     port: http.port,
     config,
     logger,
-    store,
+    store: openStore,
     redactor,
     directory,
     demo,
@@ -99,8 +110,11 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         logger.info('stopping', { reason });
         const result = await http.close(deadline);
-        await store.close();
-        await demo?.close();
+        try {
+          await openStore.close();
+        } finally {
+          await demo?.close();
+        }
         logger.info('stopped', { drained: result.drained });
         return result;
       })();
@@ -109,13 +123,17 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   };
 }
 
-function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger): Directory | undefined {
+function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger, redactor: Redactor): Directory | undefined {
   const log = logger.child({ component: 'graph' });
+  // A pass value Graph returns is scrubbed from every log line from the moment it arrives.
+  const onSecret = (value: string) => redactor.addSecret(value);
   if (demo) {
-    return new GraphDirectory(createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log }));
+    const client = createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log });
+    return new GraphDirectory(client, { graphBaseUrl: demo.graph.graphUrl, onSecret });
   }
   const credential = createGraphCredential(config.graph.credential, { authorityHost: config.graph.authorityHost });
-  return credential ? new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log })) : undefined;
+  if (!credential) return undefined;
+  return new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log }), { graphBaseUrl: config.graph.baseUrl, onSecret });
 }
 
 function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger): void {

@@ -58,12 +58,18 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   if (HELP_ALIASES.includes(normalised)) return { id: 'help', argument: '' };
   for (const [id, spec] of COMMAND_ORDER) {
     if (normalised === spec.text) return { id, argument: '' };
-    if (spec.argument && normalised.startsWith(`${spec.text} `)) {
-      const original = text.replace(/\s+/g, ' ').trim();
-      return { id, argument: original.slice(original.length - (normalised.length - spec.text.length) + 1).trim() };
+    if (spec.argument) {
+      // Match the command words on the original text, so the argument keeps its case and every character.
+      const match = commandPattern(spec.text).exec(text.normalize('NFKC'));
+      if (match) return { id, argument: (match[1] ?? '').trim().replace(/[.!?…,;]+$/u, '').trim() };
     }
   }
   return undefined;
+}
+
+function commandPattern(words: string): RegExp {
+  const escaped = words.split(' ').map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^\\s*${escaped.join('\\s+')}\\s+(\\S[\\s\\S]*)$`, 'iu');
 }
 
 const COMMAND_ORDER: [CommandId, CommandSpec][] = (Object.entries(COMMANDS) as [CommandId, CommandSpec][]).sort(

@@ -24,7 +24,7 @@ export function assertServedTurn(context: TurnContext, config: AppConfig): void 
     throw forbidden('token was not issued by the Bot Connector service', { issuer });
   }
   const tenantId = tenantOf(context);
-  if (!tenantId || !config.bot.allowedTenantIds.includes(tenantId)) {
+  if (!tenantId || !config.bot.allowedTenantIds.includes(tenantId.toLowerCase())) {
     throw forbidden('tenant is not on ALLOWED_TENANT_IDS', { tenantId });
   }
 }

@@ -23,12 +23,15 @@ export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext,
       assertServedTurn(context, deps.config);
     } catch (error) {
       if (isAppError(error, 'request.forbidden')) {
-        await deps.audit.record({
-          action: 'request.refused',
-          outcome: 'denied',
-          actor: actorOf(context.activity),
-          details: { ...(error.details ?? {}), activityType: context.activity.type },
-        });
+        // The refusal stands even when it cannot be audited; the failure to audit is logged loudly.
+        await deps.audit
+          .record({
+            action: 'request.refused',
+            outcome: 'denied',
+            actor: actorOf(context.activity),
+            details: { ...(error.details ?? {}), activityType: context.activity.type },
+          })
+          .catch((auditError: unknown) => logger.error('could not audit a refused activity', { error: auditError }));
       }
       throw error;
     }

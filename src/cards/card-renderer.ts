@@ -7,6 +7,22 @@ import { CardFactory, type Attachment } from 'botbuilder';
 import { AppError } from '../errors/app-error.js';
 import { packageRoot } from '../shared/package-root.js';
 
+/** Text a template may show as markdown: only for content we wrote (catalog answers), never for names people chose. */
+export class TrustedMarkdown {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Backslash-escapes what card markdown would turn into a link or emphasis, and list or heading markers at
+ * the start of a line. Deliberately narrow: ordinary punctuation in names stays as typed.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]~]/g, (char) => `\\${char}`)
+    .replace(/^(\s*)([#>+-])(?=\s)/gm, (_match, indent: string, marker: string) => `${indent}\\${marker}`)
+    .replace(/^(\s*\d+)\.(?=\s)/gm, (_match, number: string) => `${number}\\.`);
+}
+
 export interface CardJson {
   type: 'AdaptiveCard';
   [property: string]: unknown;
@@ -41,9 +57,13 @@ export class CardRenderer {
     return [...this.#templates.keys()];
   }
 
-  /** The expanded card JSON. Data values are inserted as text: templating never evaluates user input as an expression. */
+  /**
+   * The expanded card JSON. Data values are inserted as text: templating never evaluates them as expressions,
+   * and every string is markdown-escaped (a team called "[Verify here](https://…)" must not become a link),
+   * unless it is wrapped in TrustedMarkdown.
+   */
   render(name: string, data: Record<string, unknown>): CardJson {
-    const expanded: unknown = this.#template(name).expand({ $root: data });
+    const expanded: unknown = this.#template(name).expand({ $root: escapeData(data) });
     if (!isObject(expanded)) throw new AppError('card.invalid', `Card template ${name} expanded to nothing`);
     return expanded;
   }
@@ -62,6 +82,14 @@ export class CardRenderer {
   attachment(name: string, data: Record<string, unknown>): Attachment {
     return CardFactory.adaptiveCard(this.render(name, data));
   }
+}
+
+function escapeData(value: unknown): unknown {
+  if (value instanceof TrustedMarkdown) return value.text;
+  if (typeof value === 'string') return escapeMarkdown(value);
+  if (Array.isArray(value)) return value.map(escapeData);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeData(item)]));
+  return value;
 }
 
 function isObject(value: unknown): value is CardJson {

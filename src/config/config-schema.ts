@@ -33,7 +33,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'BOT_PASSWORD', description: "The bot app's client secret (SingleTenant and MultiTenant).", secret: true },
   { name: 'BOT_TYPE', default: 'SingleTenant', description: 'SingleTenant, MultiTenant or UserAssignedMsi. New multi-tenant bot registrations can no longer be created.' },
   { name: 'BOT_TENANT_ID', description: "The bot's Entra tenant id. Required for SingleTenant and UserAssignedMsi." },
-  { name: 'ALLOWED_TENANT_IDS', description: "Comma-separated tenant ids whose Teams traffic is served. Defaults to BOT_TENANT_ID; required for MultiTenant." },
+  { name: 'ALLOWED_TENANT_IDS', description: "Comma-separated tenant ids whose Teams traffic is served. Defaults to BOT_TENANT_ID; a MultiTenant bot needs one or the other." },
   { name: 'BOT_DOMAIN', description: 'Public host name of the bot (used in the app package and links).' },
   { name: 'ORGANISATION_NAME', default: 'your organisation', description: 'How the coach names the organisation in what it says ("sign in to Contoso").' },
   { name: 'PORT', default: '3978', description: 'TCP port of the HTTP endpoint.' },

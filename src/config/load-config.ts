@@ -107,7 +107,8 @@ function productionConfig(s: EnvSettings, problems: string[]): AppConfig {
   } else if (!s.BOT_PASSWORD) {
     problems.push(`BOT_TYPE ${type} needs BOT_PASSWORD: set it to the bot app's client secret (in .env.*.user or an App Service setting).`);
   }
-  const allowedTenantIds = splitList(s.ALLOWED_TENANT_IDS) ?? (s.BOT_TENANT_ID ? [s.BOT_TENANT_ID] : []);
+  // Tenant ids are GUIDs, compared without regard to case (Teams sends them lower-case).
+  const allowedTenantIds = (splitList(s.ALLOWED_TENANT_IDS) ?? (s.BOT_TENANT_ID ? [s.BOT_TENANT_ID] : [])).map((id) => id.toLowerCase());
   if (allowedTenantIds.length === 0) problems.push('No tenant would be served: set ALLOWED_TENANT_IDS (or BOT_TENANT_ID).');
   const endpoints = endpointSettings(s, problems);
   if (!s.BOT_VALIDATE_AUTHORITY && !endpoints) problems.push('BOT_VALIDATE_AUTHORITY=false is only for a local token service: set the BOT_* endpoint keys too, or remove it.');
@@ -178,6 +179,7 @@ function auditKeys(s: EnvSettings, problems: string[], demo: boolean): AppConfig
     const id = pair.slice(0, at).trim();
     const key = pair.slice(at + 1).trim();
     if (at <= 0 || key.length < 32) problems.push('AUDIT_PREVIOUS_KEYS must be id=key pairs with keys of at least 32 characters.');
+    else if (keys.has(id) || id === s.AUDIT_HMAC_KEY_ID) problems.push(`Audit key id ${id} is used twice: every key (AUDIT_HMAC_KEY_ID and AUDIT_PREVIOUS_KEYS) needs its own id.`);
     else keys.set(id, key);
   }
   if (s.AUDIT_HMAC_KEY) {

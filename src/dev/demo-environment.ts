@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import { createGraphCredential } from '../directory/graph-client.js';
 import type { Logger } from '../logging/logger.js';
 import { packageRoot } from '../shared/package-root.js';
-import { type ConnectorEmulator, startConnectorEmulator } from './connector-emulator/index.js';
+import { type ConnectorEmulator, startConnectorEmulator, type UserInput } from './connector-emulator/index.js';
 import { type GraphEmulator, startGraphEmulator } from './graph-emulator/index.js';
 import { parseTenantSeed, type TenantSeed } from './tenant-seed.js';
 
@@ -29,28 +29,30 @@ export function loadSeed(file: string): TenantSeed {
   return parseTenantSeed(JSON.parse(readFileSync(resolved, 'utf8')));
 }
 
+/** The seed's people as Teams users of the connector emulator (accounts nobody chats from are left out). */
+export function connectorUsersFromSeed(seed: TenantSeed): UserInput[] {
+  return seed.users
+    .filter((user) => user.accountKind === 'person' && user.teamsLicensed)
+    .map((user) => ({
+      aadObjectId: user.id,
+      name: user.displayName,
+      tenantId: seed.tenant.id,
+      email: user.mail,
+      userPrincipalName: user.userPrincipalName,
+      givenName: user.givenName,
+      surname: user.surname,
+      userRole: user.userType === 'Guest' ? ('guest' as const) : ('user' as const),
+      installed: user.appInstalled,
+    }));
+}
+
 export async function startDemoEnvironment(options: { seedFile?: string; logger: Logger }): Promise<DemoEnvironment> {
   const seed = loadSeed(options.seedFile ?? DEFAULT_DEMO_TENANT);
   const app = seed.apps[0];
   if (!app) throw new Error('The demo tenant seed has no app registration');
   const [graph, connector] = await Promise.all([
     startGraphEmulator({ seed }),
-    startConnectorEmulator({
-      tenantId: seed.tenant.id,
-      users: seed.users
-        .filter((user) => user.accountKind === 'person' && user.teamsLicensed)
-        .map((user) => ({
-          aadObjectId: user.id,
-          name: user.displayName,
-          tenantId: seed.tenant.id,
-          email: user.mail,
-          userPrincipalName: user.userPrincipalName,
-          givenName: user.givenName,
-          surname: user.surname,
-          userRole: user.userType === 'Guest' ? ('guest' as const) : ('user' as const),
-          installed: user.appInstalled,
-        })),
-    }),
+    startConnectorEmulator({ tenantId: seed.tenant.id, users: connectorUsersFromSeed(seed) }),
   ]);
   const credential = createGraphCredential(
     { kind: 'client-secret', tenantId: seed.tenant.id, clientId: app.clientId, secret: app.clientSecret },

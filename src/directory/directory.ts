@@ -67,7 +67,17 @@ export type TemporaryAccessPassMethod = z.infer<typeof tapSchema>;
 const roleGrantSchema = z.object({ roleDefinitionId: z.string(), roleDefinition: z.object({ displayName: z.string() }).partial().nullable().optional() }).passthrough();
 const idOnlySchema = z.object({ id: z.string(), '@odata.type': z.string().optional() }).passthrough();
 const BATCH_SIZE = 20;
-const batchSchema = z.object({ responses: z.array(z.object({ id: z.string(), status: z.number(), body: z.unknown().optional() }).passthrough()) }).passthrough();
+const batchSchema = z
+  .object({
+    responses: z.array(z.object({ id: z.string(), status: z.number(), headers: z.record(z.string()).optional(), body: z.unknown().optional() }).passthrough()),
+  })
+  .passthrough();
+
+function retryAfterOfItem(headers: Record<string, string> | undefined): number | undefined {
+  const value = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+  const seconds = value === undefined ? Number.NaN : Number(value);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
 const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() }).passthrough();
 
 export interface RoleSummary {
@@ -106,11 +116,26 @@ export interface Directory {
   installedAppChatId(userId: string, catalogAppId: string): Promise<string | undefined>;
 }
 
+export interface GraphDirectoryOptions {
+  /** Graph's root (`https://graph.microsoft.com`, a national cloud's, or the emulator's): `@odata.bind` links point into it. */
+  graphBaseUrl?: string;
+  /** Called with every secret Graph hands back (a pass value) before anything else sees it: register it with the log redactor. */
+  onSecret?: (value: string) => void;
+  /** Waits between rounds of a batch whose items were throttled; injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 export class GraphDirectory implements Directory {
   readonly #client: Client;
+  readonly #graphBaseUrl: string;
+  readonly #onSecret: (value: string) => void;
+  readonly #sleep: (ms: number) => Promise<void>;
 
-  constructor(client: Client) {
+  constructor(client: Client, options: GraphDirectoryOptions = {}) {
     this.#client = client;
+    this.#graphBaseUrl = (options.graphBaseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
+    this.#onSecret = options.onSecret ?? (() => undefined);
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async getUser(idOrUpn: string): Promise<DirectoryUser | undefined> {
@@ -131,14 +156,19 @@ export class GraphDirectory implements Directory {
         const body = { requests: pending.map((id, index) => ({ id: String(index), method: 'GET', url: `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS}` })) };
         const answer = batchSchema.parse(await this.#call(() => this.#client.api('/$batch').post(body)));
         const retry: string[] = [];
+        let waitMs = 0;
         for (const response of answer.responses) {
           const id = pending[Number(response.id)];
           if (id === undefined) continue;
           if (response.status === 200) found.set(id, userSchema.parse(response.body));
-          else if (response.status === 429 || response.status >= 500) retry.push(id);
+          else if (response.status === 429 || response.status >= 500) {
+            retry.push(id);
+            waitMs = Math.max(waitMs, retryAfterOfItem(response.headers) ?? 1_000 * 2 ** round);
+          }
           else if (response.status !== 404) throw toAppError({ statusCode: response.status, code: 'batchItemFailed', message: `user lookup in a batch answered ${response.status}` });
         }
         pending = retry;
+        if (pending.length > 0) await this.#sleep(Math.min(waitMs, 60_000));
       }
       if (pending.length > 0) throw new AppError('directory.throttled', `Graph kept throttling ${pending.length} user lookups in a batch`);
     }
@@ -182,7 +212,9 @@ export class GraphDirectory implements Directory {
 
   async createTemporaryAccessPass(userId: string, request: TapRequest): Promise<TemporaryAccessPassMethod> {
     const body = { lifetimeInMinutes: request.lifetimeInMinutes, isUsableOnce: request.isUsableOnce, ...(request.startDateTime ? { startDateTime: request.startDateTime } : {}) };
-    return tapSchema.parse(await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`).post(body)));
+    const created = tapSchema.parse(await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`).post(body)));
+    if (created.temporaryAccessPass) this.#onSecret(created.temporaryAccessPass);
+    return created;
   }
 
   async temporaryAccessPasses(userId: string): Promise<TemporaryAccessPassMethod[]> {
@@ -191,7 +223,8 @@ export class GraphDirectory implements Directory {
   }
 
   async deleteTemporaryAccessPass(userId: string, methodId: string): Promise<void> {
-    await this.#call(() =>
+    // Gone already (deleted by a retried DELETE, expired and cleaned up) is what the caller wanted.
+    await this.#maybe(() =>
       this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods/${encodeURIComponent(methodId)}`).delete(),
     );
   }
@@ -225,7 +258,7 @@ export class GraphDirectory implements Directory {
       await this.#call(() =>
         this.#client
           .api(`/users/${encodeURIComponent(userId)}/teamwork/installedApps`)
-          .post({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${encodeURIComponent(catalogAppId)}` }),
+          .post({ 'teamsApp@odata.bind': `${this.#graphBaseUrl}/v1.0/appCatalogs/teamsApps/${encodeURIComponent(catalogAppId)}` }),
       );
       return 'installed';
     } catch (error) {
@@ -290,11 +323,12 @@ export function toAppError(error: unknown): AppError {
   const graph = error as Partial<GraphError> & { message?: string };
   const statusCode = typeof graph.statusCode === 'number' ? graph.statusCode : undefined;
   const details = { statusCode, graphCode: graph.code, requestId: graph.requestId };
-  const message = `Graph call failed${statusCode ? ` with ${statusCode}` : ''}: ${graph.code ?? ''} ${graph.message ?? String(error)}`.trim();
+  // Graph's own message often quotes the UPN or id asked for; the code and request id are enough to trace it.
+  const message = `Graph call failed${statusCode ? ` with ${statusCode}` : ''}${graph.code ? ` (${graph.code})` : ''}${statusCode === undefined ? `: ${graph.name ?? 'network error'}` : ''}`;
   if (statusCode === 404) return new AppError('directory.not-found', message, { details, userMessage: 'That person or object was not found in the directory.', userFault: true });
   if (statusCode === 401 || statusCode === 403) return new AppError('directory.denied', message, { details, userMessage: 'Passkey Coach is not allowed to do that in your directory.' });
   if (statusCode === 429) return new AppError('directory.throttled', message, { details, userMessage: 'Microsoft Graph is busy; please try again in a minute.' });
-  if (statusCode !== undefined && statusCode >= 500) return new AppError('directory.unavailable', message, { details, userMessage: 'Microsoft Graph is not answering right now; please try again shortly.' });
+  if (statusCode === undefined || statusCode >= 500) return new AppError('directory.unavailable', message, { details, userMessage: 'Microsoft Graph is not answering right now; please try again shortly.' });
   return new AppError('directory.failed', message, { details, cause: error });
 }
 

@@ -12,17 +12,18 @@ export class TrustingHttpsHandler implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const { url, method, headers, body } = await requestParts(context);
-    context.response = await this.send(url, method, headers, body);
+    const signal = context.options?.signal ?? undefined;
+    context.response = await this.send(url, method, headers, body, signal);
   }
 
-  private send(url: string, method: string, headers: Headers, body: Buffer | undefined): Promise<Response> {
+  private send(url: string, method: string, headers: Headers, body: Buffer | undefined, signal: AbortSignal | undefined): Promise<Response> {
     return new Promise((resolve, reject) => {
       const outgoing: Record<string, string> = {};
       headers.forEach((value, name) => {
         outgoing[name] = value;
       });
       if (body) outgoing['content-length'] = String(body.length);
-      const req = httpsRequest(url, { method, headers: outgoing, ca: this.caCertificate }, (res) => {
+      const req = httpsRequest(url, { method, headers: outgoing, ca: this.caCertificate, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);

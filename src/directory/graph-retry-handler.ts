@@ -18,9 +18,13 @@ export interface RetryOptions {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** A Retry-After longer than this is not waited out in a person's turn: the throttle error goes back to the caller. */
+  maxRetryAfterMs: number;
+  /** One attempt's limit, so a hung connection cannot hold a turn. */
+  attemptTimeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 32_000 };
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 32_000, maxRetryAfterMs: 60_000, attemptTimeoutMs: 30_000 };
 
 export interface GraphRetryHandlerOptions {
   logger: Logger;
@@ -66,14 +70,15 @@ export class GraphRetryHandler implements Middleware {
     const replayable = isReplayable(method, url, context.options?.body);
     for (let attempt = 1; ; attempt++) {
       for (const bucket of buckets) await this.#limiters[bucket].acquire();
+      context.options = { ...context.options, signal: AbortSignal.timeout(this.#retry.attemptTimeoutMs) };
       await this.#next.execute(context);
       const response = context.response;
       if (!response || !RETRY_STATUSES.has(response.status)) return;
       const delay = retryAfterMs(response, this.#clock.now()) ?? this.#backoff(attempt);
       if (response.status === 429) for (const bucket of buckets) this.#limiters[bucket].blockUntil(this.#clock.now() + delay);
-      const path = safePath(url);
-      if (!replayable || attempt >= this.#retry.maxAttempts) {
-        this.#log.warn('graph call failed, not retried', { method, path, status: response.status, attempt, replayable });
+      const path = routeOf(url);
+      if (!replayable || attempt >= this.#retry.maxAttempts || delay > this.#retry.maxRetryAfterMs) {
+        this.#log.warn('graph call failed, not retried', { method, path, status: response.status, attempt, replayable, delayMs: delay });
         return;
       }
       this.#log.info('graph call throttled or unavailable, retrying', { method, path, status: response.status, attempt, delayMs: delay });
@@ -130,7 +135,28 @@ export function retryAfterMs(response: Response, now: number): number | undefine
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The path only: query strings can carry filters with people's names, which do not belong in logs. */
+/**
+ * The route, for logs: no query (filters carry names) and no ids or UPNs in the path,
+ * e.g. `/v1.0/users/{id}/authentication/methods`.
+ */
+export function routeOf(url: string): string {
+  return safePath(url)
+    .split('/')
+    .map((segment, index, all) => (ID_PARENTS.has((all[index - 1] ?? '').toLowerCase()) || /@|^[0-9a-f-]{32,36}$/i.test(decodeSegment(segment)) ? '{id}' : segment))
+    .join('/');
+}
+
+const ID_PARENTS = new Set(['users', 'groups', 'methods', 'fido2methods', 'windowshelloforbusinessmethods', 'temporaryaccesspassmethods', 'installedapps']);
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // malformed escapes: judge the raw text
+  }
+}
+
+/** The path only: query strings can carry filters with people's names. */
 function safePath(url: string): string {
   try {
     return new URL(url, 'http://graph.invalid').pathname;

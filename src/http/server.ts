@@ -128,6 +128,12 @@ function replyWithError(res: Response, error: unknown, log: Logger): void {
     res.send(401, { error: 'unauthorized', message: 'A valid Bot Framework token is required.' });
     return;
   }
+  if ((error as { name?: unknown })?.name === 'FetchError') {
+    // node-fetch inside botbuilder could not reach the OpenID metadata: tokens cannot be checked, so nothing is served.
+    log.error('cannot reach the Bot Framework signing keys', { reason: (error as Error).message });
+    res.send(503, { error: 'auth-unavailable', message: 'Token validation is unavailable; retry later.' });
+    return;
+  }
   if (isAppError(error, 'request.forbidden')) {
     log.warn('refused an activity', { reason: error.message, details: error.details });
     res.send(403, { error: 'forbidden', message: error.userMessage });

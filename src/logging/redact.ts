@@ -4,7 +4,7 @@ const REDACTED = '[redacted]';
 
 /** Property names whose values are never written anywhere, whatever they contain. */
 const SECRET_KEY =
-  /(pass(word|phrase)?|secret|token|authorization|auth[-_]?header|cookie|credential|assertion|private[-_]?key|api[-_]?key|hmac[-_]?key|signing[-_]?key|^key$|temporaryaccesspass|^tap$|^tap[-_]?value$|connection[-_]?string|sas|sig)$/i;
+  /(pass(word|phrase)?|secret(text|value)?|token|authorization|auth[-_]?header|cookie|credential|assertion|private[-_]?key|api[-_]?key|account[-_]?key|hmac[-_]?key|signing[-_]?key|^key$|pem|temporaryaccesspass|^tap$|^tap[-_]?value$|connection[-_]?string|sas|sig)$/i;
 
 /** Shapes of secrets that can hide inside free text (error messages, URLs, headers). */
 const SECRET_PATTERNS: RegExp[] = [

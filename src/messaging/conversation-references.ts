@@ -11,7 +11,8 @@ export interface StoredConversation {
   reference: Partial<ConversationReference>;
   conversationType: string;
   tenantId?: string;
-  lastSeenAt: string;
+  /** When this row was last written. An unchanged reference is not rewritten, so this is not "last seen". */
+  storedAt: string;
 }
 
 export class ConversationReferences {
@@ -39,7 +40,7 @@ export class ConversationReferences {
     for (const [partition, key] of rows) {
       const cacheKey = `${partition}\u0000${key}`;
       if (this.#written.get(cacheKey) === fingerprint) continue;
-      const value: StoredConversation = { reference, conversationType, tenantId, lastSeenAt: new Date().toISOString() };
+      const value: StoredConversation = { reference, conversationType, tenantId, storedAt: new Date().toISOString() };
       await this.#store.put(partition, key, value);
       this.#remember(cacheKey, fingerprint);
     }

@@ -195,6 +195,26 @@ describe('Teams app manifest', { timeout: 60_000 }, () => {
     }
   });
 
+  it('refuses to put a secret into the package, even when it has a value', () => {
+    const project = mkdtempSync(join(tmpdir(), 'passkey-coach-package-'));
+    try {
+      cpSync(join(root, 'appPackage'), join(project, 'appPackage'), { recursive: true, filter: (src) => !src.includes(`${join('appPackage', 'build')}`) });
+      cpSync(join(root, 'env'), join(project, 'env'), { recursive: true });
+      const manifestPath = join(project, 'appPackage', 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { description: { short: string } };
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Teams Toolkit placeholder, not a JS template
+      manifest.description.short = 'Key ${{SECRET_BOT_PASSWORD}}';
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      writeFileSync(join(project, 'env', '.env.ci.user'), 'SECRET_BOT_PASSWORD=very-secret-value\n');
+      const result = run('node', ['scripts/package-app.mjs', '--env', 'ci', '--root', project]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('SECRET_BOT_PASSWORD');
+      expect(result.stderr).not.toContain('very-secret-value');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown environment with a clear message', () => {
     const result = run('node', ['scripts/package-app.mjs', '--env', 'no-such-env']);
     expect(result.status).toBe(1);

@@ -15,6 +15,15 @@ describe('parseCommand', () => {
     expect(parseCommand('campaign status')).toEqual({ id: 'campaignStatus', argument: '' });
   });
 
+  it.each([
+    ['tap request jane@contoso.com.', 'jane@contoso.com'],
+    ['tap cancel 12?', '12'],
+    ['Tap   Request\tÉlodie.Durand@contoso.com', 'Élodie.Durand@contoso.com'],
+    ['  tap request   a.b@c.example  ', 'a.b@c.example'],
+  ])('keeps the whole argument of %j', (text, argument) => {
+    expect(parseCommand(text)?.argument).toBe(argument);
+  });
+
   it('does not treat a sentence that starts like a command as that command', () => {
     expect(parseCommand('help me understand why my employer needs this')).toBeUndefined();
     expect(parseCommand('statuses')).toBeUndefined();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CardRenderer } from '../../src/cards/card-renderer.js';
+import { CardRenderer, escapeMarkdown, TrustedMarkdown } from '../../src/cards/card-renderer.js';
 import { helpCardJson } from '../../src/onboarding/help.js';
 import { validateCard } from '../support/card-validator.js';
 
@@ -61,5 +61,27 @@ describe('the renderer', () => {
     expect(JSON.stringify(second)).toContain('Hi Bob');
     expect(JSON.stringify(second)).not.toContain('Ann');
     expect(JSON.stringify(first)).not.toContain('Fabrikam');
+  });
+});
+
+describe('data from people is shown as text, not markdown', () => {
+  it('does not let a team name become a link or emphasis', () => {
+    const card = cards.render('welcome-team', { teamName: '[Verify your passkey](https://evil.example) **now**' });
+    const text = JSON.stringify(card);
+    expect(text).toContain('\\\\[Verify your passkey\\\\](https://evil.example) \\\\*\\\\*now\\\\*\\\\*');
+  });
+
+  it('leaves ordinary punctuation in names alone', () => {
+    const card = cards.render('welcome', { firstName: "Zoë O'Brien-Smith (R&D).", organisation: 'Contoso' });
+    expect(JSON.stringify(card)).toContain("Hi Zoë O'Brien-Smith (R&D).");
+  });
+
+  it('escapes list and heading markers at the start of a line', () => {
+    expect(escapeMarkdown('# Title\n- item\n1. first')).toBe('\\# Title\n\\- item\n1\\. first');
+  });
+
+  it('keeps TrustedMarkdown as written', () => {
+    const card = cards.render('welcome', { firstName: new TrustedMarkdown('**Ada**'), organisation: 'Contoso' });
+    expect(JSON.stringify(card)).toContain('Hi **Ada**');
   });
 });

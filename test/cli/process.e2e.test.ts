@@ -34,6 +34,12 @@ describe('refuses to start on inconsistent configuration', () => {
     expect(result.stdout).not.toContain('"listening"');
   });
 
+  it('audit verify refuses a DATA_DIR with no database instead of verifying an empty one', async () => {
+    const result = await runCommand(['audit', 'verify'], { DATA_DIR: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no database at');
+  });
+
   it('an unknown command exits 2 with the usage', async () => {
     const result = await runCommand(['frobnicate'], {});
     expect(result.code).toBe(2);

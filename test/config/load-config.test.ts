@@ -107,6 +107,10 @@ describe('refuses to start on inconsistent authentication settings', () => {
     expect(refusal({ ...production, GRAPH_CLIENT_SECRET: 'x-secret-123', GRAPH_USE_MANAGED_IDENTITY: 'true' })).toMatch(/Choose one Graph credential/);
   });
 
+  it('two audit keys with one id', () => {
+    expect(refusal({ ...production, AUDIT_PREVIOUS_KEYS: `k1=${'o'.repeat(32)}` })).toMatch(/Audit key id k1 is used twice/);
+  });
+
   it('lists every problem at once, not just the first', () => {
     const message = refusal({ BOT_ID: production.BOT_ID });
     expect(message).toContain('BOT_TENANT_ID');
@@ -122,6 +126,10 @@ describe('a complete production configuration', () => {
     expect(config.bot.type).toBe('SingleTenant');
     expect(config.bot.allowedTenantIds).toEqual([TENANT]);
     expect(config.http.host).toBe('0.0.0.0');
+  });
+
+  it('compares tenant ids without regard to case', () => {
+    expect(loadConfig({ ...production, BOT_TENANT_ID: TENANT.toUpperCase() }).bot.allowedTenantIds).toEqual([TENANT]);
   });
 
   it('takes ALLOWED_TENANT_IDS as a comma-separated list', () => {

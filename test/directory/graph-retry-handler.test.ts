@@ -2,7 +2,7 @@
 
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { GraphRetryHandler } from '../../src/directory/graph-retry-handler.js';
+import { GraphRetryHandler, routeOf } from '../../src/directory/graph-retry-handler.js';
 import type { Clock } from '../../src/directory/rate-limiter.js';
 import { createLogger, MemorySink } from '../../src/logging/logger.js';
 
@@ -79,11 +79,47 @@ describe('retries', () => {
     expect(writes.graph.calls).toHaveLength(1);
   });
 
+  it('does not wait out a Retry-After longer than a turn can bear: the throttle goes back to the caller', async () => {
+    const { graph, clock, send } = setup([{ status: 429, retryAfter: '3600' }, { status: 200 }]);
+    expect(await send('GET', 'https://graph.microsoft.com/v1.0/users')).toBe(429);
+    expect(graph.calls).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('gives every attempt its own time limit', async () => {
+    const { send } = setup([{ status: 200 }]);
+    const signals: (AbortSignal | undefined)[] = [];
+    const clock = new VirtualClock();
+    const handler = new GraphRetryHandler({ logger: createLogger({ level: 'silent' }), clock });
+    handler.setNext({
+      execute: async (context) => {
+        signals.push(context.options?.signal ?? undefined);
+        context.response = new Response('{}', { status: signals.length === 1 ? 503 : 200, headers: { 'retry-after': '0' } });
+      },
+    });
+    await handler.execute({ request: 'https://graph.microsoft.com/v1.0/users', options: { method: 'GET' } });
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+    expect(signals[0]).not.toBe(signals[1]);
+    expect(await send('GET', 'https://graph.microsoft.com/v1.0/users')).toBe(200);
+  });
+
   it('logs the path but never the query, which can hold names', async () => {
     const { logs, send } = setup([{ status: 503 }, { status: 200 }]);
     await send('GET', "https://graph.microsoft.com/v1.0/users?$filter=displayName eq 'Mara Jensen'");
     expect(logs.text()).toContain('/v1.0/users');
     expect(logs.text()).not.toContain('Mara');
+  });
+});
+
+describe('routeOf', () => {
+  it.each([
+    ['https://graph.microsoft.com/v1.0/users/mara.jensen%40northwind.example/manager', '/v1.0/users/{id}/manager'],
+    ['https://graph.microsoft.com/v1.0/users/6f1d2c3b-4a59-4e8d-9c7b-1a2b3c4d5e6f/authentication/temporaryAccessPassMethods/abc', '/v1.0/users/{id}/authentication/temporaryAccessPassMethods/{id}'],
+    ["https://graph.microsoft.com/v1.0/users?$filter=displayName eq 'Mara'", '/v1.0/users'],
+    ['https://graph.microsoft.com/v1.0/$batch', '/v1.0/$batch'],
+  ])('logs %s as %s', (url, route) => {
+    expect(routeOf(url)).toBe(route);
   });
 });
 

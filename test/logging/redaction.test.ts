@@ -28,6 +28,11 @@ describe('log redaction', () => {
     expect(text).toContain('"lifetimeInMinutes":60');
   });
 
+  it('blanks the secret fields of Entra and Azure Storage objects', () => {
+    const text = logWith({ passwordCredentials: [{ secretText: 'entra-secret-1' }], storage: { accountKey: 'storage-key-1' }, certificatePem: 'pem-body-1' });
+    for (const secret of ['entra-secret-1', 'storage-key-1', 'pem-body-1']) expect(text).not.toContain(secret);
+  });
+
   it('blanks every string inside a secret-named object, whatever its inner names', () => {
     const text = logWith({ password: { value: 'inner-secret-1' }, credential: ['inner-secret-2'] });
     expect(text).not.toContain('inner-secret-1');

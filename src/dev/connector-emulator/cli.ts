@@ -2,7 +2,7 @@
 // until interrupted, with the seed's people as Teams users.
 
 import { parseArgs } from 'node:util';
-import { loadSeed } from '../demo-environment.js';
+import { connectorUsersFromSeed, loadSeed } from '../demo-environment.js';
 import { startConnectorEmulator } from './index.js';
 
 export const CONNECTOR_EMULATOR_USAGE = `Usage: passkey-coach connector-emulator [--port P] [--seed FILE] [--lenient]
@@ -28,9 +28,7 @@ export async function runConnectorEmulatorCommand(args: string[], out: NodeJS.Wr
     port,
     lenient: values.lenient ?? false,
     tenantId: seed?.tenant.id,
-    users: seed?.users
-      .filter((user) => user.accountKind === 'person' && user.teamsLicensed)
-      .map((user) => ({ aadObjectId: user.id, name: user.displayName, tenantId: seed.tenant.id, userPrincipalName: user.userPrincipalName, installed: user.appInstalled })),
+    users: seed ? connectorUsersFromSeed(seed) : undefined,
   });
   out.write(`Local Bot Connector emulator (not Microsoft Teams)\n  serviceUrl: ${emulator.serviceUrl}\n  activities: ${emulator.serviceUrl}_emulator/activities\n`);
   await new Promise<void>((resolve) => {
