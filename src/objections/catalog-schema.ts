@@ -1,0 +1,51 @@
+// The objection catalog's format: what people worry about, how they say it, and what the coach answers.
+// Content is data (catalog/<locale>/*.json); an admin's CATALOG_DIR can replace or add entries.
+
+import { z } from 'zod';
+
+export const INTENT_IDS = [
+  'employer-spying',
+  'location-tracking',
+  'personal-data-access',
+  'personal-device',
+  'compensation',
+  'storage-and-data',
+  'biometrics',
+  'why-required',
+  'no-smartphone',
+  'unsupported-phone',
+  'lost-phone',
+  'synced-passkeys',
+  'setup-help',
+  'enrolled',
+  'refusal',
+  'human-help',
+  'out-of-scope',
+] as const;
+export type IntentId = (typeof INTENT_IDS)[number];
+
+/** What a follow-up button does; the dialog decides what each means. */
+export const FOLLOW_UPS = ['show-me-how', 'tell-me-more', 'another-concern', 'still-no', 'talk-to-person', 'check-status', 'security-key', 'windows-hello'] as const;
+export type FollowUp = (typeof FOLLOW_UPS)[number];
+
+const words = (max: number) => (text: string) => text.trim().split(/\s+/).length <= max;
+
+export const intentSchema = z.object({
+  id: z.enum(INTENT_IDS),
+  /** A short title for cards and logs, e.g. "Will my employer see my phone?" */
+  title: z.string().min(3).max(80),
+  /** How people say it: questions, statements, angry, terse, typos, lower case. Used for training only. */
+  examples: z.array(z.string().min(1).max(300)).min(20),
+  /** The answer, in the coach's own words: calm, factual, at most about 80 words. Plain text with simple markdown. */
+  answer: z.string().min(20).refine(words(90), 'an answer is at most about 80 words'),
+  /** Optional deeper answer behind "Tell me more". */
+  more: z.string().min(20).refine(words(200), 'tell-me-more is at most about 200 words').optional(),
+  /** The fact from the brief (ENROLLMENT-FACTS.md) the answer rests on, for reviewers. */
+  fact: z.string().min(10),
+  /** Buttons offered under the answer, in order. */
+  followUps: z.array(z.enum(FOLLOW_UPS)).max(5).default(['show-me-how', 'another-concern', 'still-no', 'talk-to-person']),
+});
+export type Intent = z.infer<typeof intentSchema>;
+
+/** A catalog file holds one intent or a list of them. */
+export const catalogFileSchema = z.union([intentSchema, z.array(intentSchema)]);
