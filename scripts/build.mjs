@@ -27,6 +27,17 @@ await build({
   banner: { js: "const __passkeyCoachModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
+// Train the intent model once here, so no start-up ever has to (it is used when the catalog is unchanged).
+const train = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', 'intent-model.json')], {
+  cwd: root,
+  env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+if (train.status !== 0) {
+  process.stderr.write(`build: training the intent model failed (exit ${train.status})\n`);
+  process.exit(1);
+}
+
 // Start once in memory so the code cache holds what a real start compiles.
 const warm = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'warm-cache'], {
   cwd: root,

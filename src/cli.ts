@@ -1,6 +1,7 @@
 // The `passkey-coach` command: start the bot, or run an operator task against its data.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-cli.js';
@@ -9,6 +10,9 @@ import { runConnectorEmulatorCommand } from './dev/connector-emulator/cli.js';
 import { runGraphEmulatorCommand } from './dev/graph-emulator/cli.js';
 import { type AppConfig, loadConfig } from './config/load-config.js';
 import { isAppError } from './errors/app-error.js';
+import { loadCatalog } from './objections/catalog-loader.js';
+import { runClassifyCommand } from './objections/classify-command.js';
+import { IntentMatcher, trainAndSave } from './objections/intent-matcher.js';
 import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
 import { packageRoot } from './shared/package-root.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -26,6 +30,8 @@ Commands:
                         Run the local Microsoft Graph emulator (see docs/graph-emulator.md).
   connector-emulator [--port P] [--seed FILE]
                         Run the local Bot Connector emulator (see docs/connector-emulator.md).
+  classify              Read lines on stdin; print each one's intent and confidence as JSON.
+  train-model FILE      Train the intent model on the catalog and write it (the build does this).
   docs                  Regenerate the README's configuration and permission tables.
   warm-cache            Start and stop once in memory (used by the build).
   help                  Show this text.
@@ -59,6 +65,22 @@ export async function runCli(argv: string[]): Promise<number> {
       return runGraphEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'connector-emulator':
       return runConnectorEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
+    case 'classify': {
+      const config = loadConfig();
+      const catalog = loadCatalog({ locale: 'en', overrideDir: config.coach.catalogDir });
+      const matcher = await IntentMatcher.load({
+        catalog,
+        cacheDir: path.join(config.dataDir, 'cache'),
+        prebuiltFile: path.join(packageRoot(), 'dist', 'intent-model.json'),
+        threshold: config.coach.confidenceThreshold,
+      });
+      return runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher });
+    }
+    case 'train-model': {
+      if (!subcommand) return fail('train-model needs the file to write.');
+      await trainAndSave(loadCatalog({ locale: 'en' }), subcommand);
+      return 0;
+    }
     case 'docs': {
       const changed = updateReadme(path.join(packageRoot(), 'README.md'));
       process.stdout.write(changed ? 'README.md updated.\n' : 'README.md is up to date.\n');
@@ -131,8 +153,14 @@ async function audit(subcommand: string | undefined, args: string[]): Promise<nu
 
 async function warmCache(): Promise<number> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: '.' });
-  const service = await startService(config, { databasePath: ':memory:', logSink: { write: () => undefined }, quiet: true });
-  await service.stop('warm-cache');
+  // The build's model is in dist/; a cache folder of its own keeps the warm-up from writing into the package.
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-warm-'));
+  try {
+    const service = await startService(config, { databasePath: ':memory:', logSink: { write: () => undefined }, quiet: true, cacheDir });
+    await service.stop('warm-cache');
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
   readyHook?.();
   return 0;
 }

@@ -17,6 +17,14 @@ import type { Directory } from './directory/directory.js';
 import { GraphDirectory } from './directory/directory.js';
 import { createGraphClient, createGraphCredential } from './directory/graph-client.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
+import { DialogStore } from './conversation/dialog-store.js';
+import { EmployeeCoach } from './conversation/employee-coach.js';
+import { loadGuides } from './enrollment/guides.js';
+import { loadCatalog } from './objections/catalog-loader.js';
+import { IntentMatcher } from './objections/intent-matcher.js';
+import { ObjectionLog } from './objections/objection-log.js';
+import { BackgroundWork } from './shared/background-work.js';
+import { packageRoot } from './shared/package-root.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store-port.js';
 
@@ -30,6 +38,8 @@ export interface ServiceOptions {
   quiet?: boolean;
   /** Demo mode: start the local Graph and Bot Connector emulators (default: as configured; tests that do not need them pass false). */
   emulators?: boolean;
+  /** Where the trained intent model is cached (default DATA_DIR/cache). */
+  cacheDir?: string;
 }
 
 export interface ServiceHandle {
@@ -62,6 +72,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const directory = createDirectory(config, demo, logger, redactor);
 
   const databasePath = options.databasePath ?? databaseFile(config);
+  const background = new BackgroundWork(logger.child({ component: 'background' }));
   let store: SqliteStore | undefined;
   let http: HttpServerHandle;
   try {
@@ -71,7 +82,42 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
     const cards = CardRenderer.load();
     const adapter = createTeamsAdapter(config);
-    const app = createBotApplication(adapter, config.bot.appId, { cards, audit, logger: logger.child({ feature: 'bot' }), organisationName: config.organisationName });
+    const catalog = loadCatalog({ locale: 'en', overrideDir: config.coach.catalogDir });
+    const matcher = await IntentMatcher.load({
+      catalog,
+      cacheDir: options.cacheDir ?? path.join(config.dataDir, 'cache'),
+      prebuiltFile: path.join(packageRoot(), 'dist', 'intent-model.json'),
+      threshold: config.coach.confidenceThreshold,
+    });
+    const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
+    background.run('retention', async () => {
+      const purged = await objections.purge();
+      if (purged > 0) logger.info('deleted objection records past retention', { purged, retentionDays: config.coach.retentionDays });
+    });
+    const coach = new EmployeeCoach({
+      cards,
+      guides: loadGuides('en'),
+      catalog,
+      classifier: matcher,
+      dialogs: new DialogStore(openStore),
+      objections,
+      store: openStore,
+      audit,
+      directory,
+      background,
+      replyLater: (reference, send) => adapter.continueConversationAsync(config.bot.appId, reference, send),
+      logger: logger.child({ feature: 'coach' }),
+      retentionDays: config.coach.retentionDays,
+      keepsObjectionText: config.coach.keepObjectionText,
+    });
+    const app = createBotApplication(adapter, config.bot.appId, {
+      cards,
+      audit,
+      logger: logger.child({ feature: 'bot' }),
+      organisationName: config.organisationName,
+      coach,
+      privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
+    });
     const handleTurn = createTurnHandler({ app, config, conversations: new ConversationReferences(openStore), audit });
 
     const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
@@ -110,6 +156,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         logger.info('stopping', { reason });
         const result = await http.close(deadline);
+        if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
         try {
           await openStore.close();
         } finally {

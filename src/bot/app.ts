@@ -1,9 +1,10 @@
 // The teams-ai Application: routes activities to the feature that answers them. It never sees HTTP.
 
-import { type Activity, ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
+import { COACH_VERBS, type EmployeeCoach } from '../conversation/employee-coach.js';
 import type { Logger } from '../logging/logger.js';
 import { helpCard, helpCardJson } from '../onboarding/help.js';
 import { welcomeOnInstall } from '../onboarding/welcome.js';
@@ -14,6 +15,8 @@ export interface BotDeps {
   audit: AuditLog;
   logger: Logger;
   organisationName: string;
+  coach: EmployeeCoach;
+  privacy: { retentionDays: number; keepsObjectionText: boolean };
 }
 
 export const CARD_VERBS = {
@@ -39,6 +42,15 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
 
   app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async () => helpCardJson(deps));
 
+  for (const verb of Object.values(COACH_VERBS)) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const userId = context.activity.from?.aadObjectId;
+      if (!userId) return NO_IDENTITY;
+      // Identity comes from the authenticated activity only; card data never names the person acted for.
+      return deps.coach.onAction(context, userId, verb, data);
+    });
+  }
+
   // Registered last: any verb nobody handles (an old card, a forged click) gets a clear answer, not a 501.
   app.adaptiveCards.actionExecute(/.*/, async (context) => {
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
@@ -54,6 +66,8 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
   return app;
 }
 
+const NO_IDENTITY = 'I can only help people signed in to Teams with a work account.';
+
 async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void> {
   const text = context.activity.text ?? '';
   const command = parseCommand(text);
@@ -61,15 +75,31 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
     await context.sendActivity(MessageFactory.attachment(helpCard(deps)));
     return;
   }
-  if (command && COMMANDS[command.id].available) {
-    // Every available command is routed above; reaching here means a registry entry lost its handler.
-    throw new Error(`Command ${command.id} is marked available but has no handler`);
+  const userId = context.activity.from?.aadObjectId;
+  if (!userId) {
+    await context.sendActivity(NO_IDENTITY);
+    return;
   }
-  await context.sendActivity(
-    text.trim() === ''
-      ? 'I can only read text for now. Type "help" to see what I can do.'
-      : "I'm not sure I understood that. Type \"help\" to see what I can do for you.",
-  );
+  switch (command?.id) {
+    case 'status':
+      await deps.coach.statusCommand(context, userId);
+      return;
+    case 'setup':
+      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(deps.coach.platformPicker())));
+      return;
+    case 'talkToPerson':
+      await context.sendActivity(MessageFactory.attachment(deps.cards.attachment('notice', await deps.coach.talkToPerson(userId))));
+      return;
+    default:
+      if (command && COMMANDS[command.id].available) throw new Error(`Command ${command.id} is marked available but has no handler`);
+      // No command, or one of a feature that has not shipped: the words are read like any other message.
+      break;
+  }
+  if (text.trim() === '') {
+    await context.sendActivity('I can only read text. Tell me in a few words what is on your mind, or type "help".');
+    return;
+  }
+  await deps.coach.answerText(context, userId, text);
 }
 
 export function actorOf(activity: Partial<Activity>): { kind: 'user'; aadObjectId: string; displayName?: string } | { kind: 'system'; name: string } {

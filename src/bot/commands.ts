@@ -16,9 +16,9 @@ export interface CommandSpec {
 
 export const COMMANDS = {
   help: { text: 'help', audience: 'everyone', description: 'What I can do for you', available: true },
-  status: { text: 'status', audience: 'employee', description: 'Check whether your passkey is set up', available: false },
-  setup: { text: 'setup', audience: 'employee', description: 'Step-by-step passkey set-up for your device', available: false },
-  talkToPerson: { text: 'talk to a person', audience: 'employee', description: 'Ask the helpdesk to contact you', available: false },
+  status: { text: 'status', audience: 'employee', description: 'Check whether your passkey is set up', available: true },
+  setup: { text: 'setup', audience: 'employee', description: 'Step-by-step passkey set-up for your device', available: true },
+  talkToPerson: { text: 'talk to a person', audience: 'employee', description: 'Ask the helpdesk to contact you', available: true },
   tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: false },
   tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests', available: false },
   tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: false },

@@ -35,6 +35,7 @@ export interface AppConfig {
   };
   http: { host: string; port: number };
   organisationName: string;
+  coach: { catalogDir?: string; confidenceThreshold: number; keepObjectionText: boolean; retentionDays: number };
   dataDir: string;
   logLevel: LogLevel;
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
@@ -89,6 +90,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     bot: { appId: '', type: 'SingleTenant', allowedTenantIds: [], validateAuthority: true, domain: s.BOT_DOMAIN },
     http: { host: '127.0.0.1', port: s.PORT },
     organisationName: s.ORGANISATION_NAME,
+    coach: coachSettings(s),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, true),
@@ -126,11 +128,16 @@ function productionConfig(s: EnvSettings, problems: string[]): AppConfig {
     },
     http: { host: s.HOST ?? '0.0.0.0', port: s.PORT },
     organisationName: s.ORGANISATION_NAME,
+    coach: coachSettings(s),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, false),
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST },
   };
+}
+
+function coachSettings(s: EnvSettings): AppConfig['coach'] {
+  return { catalogDir: s.CATALOG_DIR, confidenceThreshold: s.OBJECTION_CONFIDENCE_THRESHOLD, keepObjectionText: s.STORE_OBJECTION_TEXT, retentionDays: s.RETENTION_DAYS };
 }
 
 function endpointSettings(s: EnvSettings, problems: string[]): BotFrameworkEndpoints | undefined {

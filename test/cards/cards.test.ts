@@ -13,7 +13,7 @@ const sampleData = (name: string) =>
 
 describe('card templates', () => {
   it('are all loaded', () => {
-    expect(cards.names().sort()).toEqual(['help', 'welcome', 'welcome-team']);
+    expect(cards.names().sort()).toEqual(['help', 'notice', 'objection-answer', 'platform-picker', 'platform-steps', 'refusal-reason', 'welcome', 'welcome-team']);
   });
 
   it.each(cards.names())('%s expands to a card with no parser events, no unknown properties and no accessibility problems', (name) => {
@@ -24,7 +24,7 @@ describe('card templates', () => {
   });
 
   it('the help card the bot really sends validates too', () => {
-    expect(validateCard(helpCardJson({ cards, organisationName: 'Contoso' }))).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
+    expect(validateCard(helpCardJson({ cards, organisationName: 'Contoso', privacy: { retentionDays: 180, keepsObjectionText: false } }))).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
   });
 
   it('inserts data as text, never as template expressions', () => {

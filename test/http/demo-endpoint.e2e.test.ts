@@ -140,11 +140,11 @@ describe('first conversation', () => {
     expect(cardsIn((result.body as { activities: unknown[] }).activities)).toHaveLength(1);
   });
 
-  it('points any other text to help, kindly', async () => {
-    const result = await bot.post(expectReplies('message-personal', { text: 'can you reset my password???' }));
-    const activities = (result.body as { activities: { text?: string }[] }).activities;
-    expect(activities).toHaveLength(1);
-    expect(activities[0]?.text).toMatch(/type "help"/i);
+  it('answers something it cannot help with by saying what it can do and offering a person', async () => {
+    const result = await bot.post(expectReplies('message-personal', { text: 'the printer on the third floor is jammed again' }));
+    const cards = cardsIn((result.body as { activities: unknown[] }).activities);
+    expect(cards).toHaveLength(1);
+    expect(JSON.stringify(cards[0])).toContain('flow.talk-to-person');
   });
 
   it('answers the welcome card button (Action.Execute) with the help card in the invoke response', async () => {

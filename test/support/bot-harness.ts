@@ -1,6 +1,7 @@
 // Starts the real service in-process on 127.0.0.1:0 and talks to it over HTTP like Teams does.
 
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -31,13 +32,16 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** One trained intent model for every test process (keyed by catalog hash, so a changed catalog retrains). */
+const MODEL_CACHE = path.join(tmpdir(), 'passkey-coach-test-model-cache');
+
 export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789abcdef';
 
 /** `emulators`: run demo mode's Graph and Bot Connector emulators too (off by default: most tests bring their own peers). */
 export async function startBot(env: Record<string, string> = {}, options: { emulators?: boolean } = {}): Promise<RunningBot> {
   const logs = new MemorySink();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: '/nonexistent-unused', ...env });
-  const service = await startService(config, { logSink: logs, databasePath: ':memory:', quiet: true, emulators: options.emulators ?? false });
+  const service = await startService(config, { logSink: logs, databasePath: ':memory:', quiet: true, emulators: options.emulators ?? false, cacheDir: MODEL_CACHE });
   return {
     url: service.url,
     service,

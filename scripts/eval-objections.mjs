@@ -1,0 +1,95 @@
+// `npm run eval:objections`: trains the intent matcher on the catalog (never on the dev set) and scores it on the dev set.
+// Human-readable report on stderr, one JSON line on stdout; exit 1 below the required accuracy.
+//
+//   node scripts/eval-objections.mjs [--dev FILE] [--catalog-dir DIR] [--threshold T] [--kfold K] [--no-ablations]
+//
+// The TypeScript sources are bundled on the fly with esbuild (node_modules stay external) into node_modules/.cache.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    dev: { type: 'string', default: path.join(root, 'test', 'fixtures', 'objections-dev.tsv') },
+    'catalog-dir': { type: 'string' },
+    threshold: { type: 'string' },
+    kfold: { type: 'string' },
+    'no-ablations': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+const outDir = path.join(root, 'node_modules', '.cache', 'passkey-coach');
+mkdirSync(outDir, { recursive: true });
+const outfile = path.join(outDir, 'eval-objections.mjs');
+await build({
+  stdin: {
+    contents: [
+      "export * from './scripts/eval-objections.ts';",
+      "export { loadCatalog } from './src/objections/catalog-loader.ts';",
+      "export { IntentMatcher, DEFAULT_CONFIDENCE_THRESHOLD } from './src/objections/intent-matcher.ts';",
+    ].join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+const lib = await import(pathToFileURL(outfile).href);
+
+const err = (text) => process.stderr.write(`${text}\n`);
+const threshold = values.threshold === undefined ? lib.DEFAULT_CONFIDENCE_THRESHOLD : Number(values.threshold);
+const catalog = lib.loadCatalog({ locale: 'en', overrideDir: values['catalog-dir'] ?? process.env.CATALOG_DIR });
+const rows = lib.readDevSet(values.dev);
+
+let started = performance.now();
+const matcher = await lib.IntentMatcher.train(catalog, { threshold });
+const trainingMs = Math.round(performance.now() - started);
+err(`trained on ${[...catalog.intents.values()].reduce((n, intent) => n + intent.examples.length, 0)} catalog examples in ${trainingMs} ms`);
+
+started = performance.now();
+const result = await lib.evaluate(matcher, rows);
+const perTextMs = (performance.now() - started) / Math.max(1, rows.length);
+err(`\n${lib.formatReport(result, threshold, matcher.tuning)}`);
+err(`\nclassification: ${perTextMs.toFixed(2)} ms per text`);
+
+let ablations;
+if (!values['no-ablations']) {
+  ablations = await lib.ablations(matcher, rows);
+  err('\nablations (accuracy on the same dev set):');
+  for (const [name, accuracy] of Object.entries(ablations)) err(`  ${name.padEnd(36)} ${accuracy.toFixed(3)}`);
+}
+
+let crossValidation;
+if (values.kfold !== undefined) {
+  const folds = Number(values.kfold);
+  crossValidation = await lib.crossValidate(catalog, folds, (fold) => lib.IntentMatcher.train(fold, { threshold }));
+  err(`\n${folds}-fold cross-validation on the catalog's examples: ${crossValidation.accuracy.toFixed(3)} over ${crossValidation.total} (${crossValidation.perFold.join(', ')})`);
+}
+
+const passed = result.accuracy >= lib.REQUIRED_ACCURACY;
+process.stdout.write(
+  `${JSON.stringify({
+    accuracy: result.accuracy,
+    correct: result.correct,
+    total: result.total,
+    required: lib.REQUIRED_ACCURACY,
+    passed,
+    threshold,
+    trainingMs,
+    perIntent: result.perIntent,
+    confusions: result.confusions,
+    ablations,
+    crossValidation,
+  })}\n`,
+);
+process.exitCode = passed ? 0 : 1;

@@ -1,0 +1,194 @@
+// A demo employee's whole path through the coach: real HTTP, Teams activity JSON, the Graph and Bot Connector emulators.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import { activityFixture, cardsIn, type RunningBot, startBot } from '../support/bot-harness.js';
+
+let bot: RunningBot;
+let demo: DemoEnvironment;
+
+beforeAll(async () => {
+  bot = await startBot({ ORGANISATION_NAME: 'Northwind Pharma' }, { emulators: true });
+  if (!bot.service.demo) throw new Error('no emulators');
+  demo = bot.service.demo;
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+});
+
+interface Person {
+  id: string;
+  name: string;
+  conversationId: string;
+}
+
+function person(id: string): Person {
+  const user = demo.seed.users.find((u) => u.id === id);
+  if (!user) throw new Error(`no user ${id}`);
+  // Someone chatting with the bot has it installed: Teams refuses messages into a chat otherwise.
+  demo.connector.installApp(id);
+  const conversation = demo.connector.addConversation({ userId: id });
+  return { id, name: user.displayName, conversationId: conversation.id };
+}
+
+function activityFrom(who: Person, overrides: Record<string, unknown>): Record<string, unknown> {
+  return {
+    serviceUrl: demo.connector.serviceUrl,
+    from: { id: `29:${who.id}`, aadObjectId: who.id, name: who.name },
+    conversation: { id: who.conversationId, conversationType: 'personal', tenantId: demo.seed.tenant.id },
+    channelData: { tenant: { id: demo.seed.tenant.id } },
+    ...overrides,
+  };
+}
+
+async function say(who: Person, text: string): Promise<{ cards: Record<string, unknown>[]; texts: string[] }> {
+  const result = await bot.post(activityFixture('message-personal', activityFrom(who, { text, deliveryMode: 'expectReplies' })));
+  expect(result.status, result.text).toBe(200);
+  const activities = (result.body as { activities: { text?: string }[] }).activities;
+  return { cards: cardsIn(activities), texts: activities.map((a) => a.text ?? '').filter(Boolean) };
+}
+
+async function click(who: Person, verb: string, data: Record<string, unknown> = {}): Promise<{ type: string; value: unknown }> {
+  const invoke = activityFixture('invoke-adaptive-card-action', activityFrom(who, {}));
+  const result = await bot.post({ ...invoke, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+  expect(result.status, result.text).toBe(200);
+  return result.body as { type: string; value: unknown };
+}
+
+const text = (value: unknown) => JSON.stringify(value);
+const verbsOf = (card: unknown) => [...text(card).matchAll(/"verb":"([^"]+)"/g)].map((m) => m[1]);
+
+async function nextCardFor(who: Person, containing: string | RegExp): Promise<string> {
+  const matches = (body: string) => (typeof containing === 'string' ? body.includes(containing) : containing.test(body));
+  const activity = await demo.connector.waitFor((a) => a.conversationId === who.conversationId && matches(text(a.activity)), 15_000);
+  return text(activity.activity);
+}
+
+describe('an unenrolled employee, from worry to passkey', () => {
+  it('walks objection → answer → show me how → iPhone steps → "done" while not enrolled → enrols → status → recorded', async () => {
+    const ava = person(demo.seed.personas?.employee ?? '');
+
+    const answer = await say(ava, 'will my boss see my photos?');
+    expect(answer.cards).toHaveLength(1);
+    expect(verbsOf(answer.cards[0])).toEqual(expect.arrayContaining(['flow.show-me-how', 'flow.another-concern', 'flow.still-no', 'flow.talk-to-person']));
+
+    const picker = await click(ava, 'flow.show-me-how');
+    expect(picker.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(text(picker.value)).toContain('"platform":"iphone"');
+
+    const steps = await click(ava, 'enroll.platform', { platform: 'iphone' });
+    expect(text(steps.value)).toContain('iOS 17');
+    expect(text(steps.value)).toContain('https://mysignins.microsoft.com/security-info');
+
+    // "I've done it" before doing it: the coach looks and says what is missing.
+    const checking = await click(ava, 'status.check');
+    expect(checking.type).toBe('application/vnd.microsoft.activity.message');
+    expect(await nextCardFor(ava, "I don't see a passkey yet")).toContain('Create passkey');
+
+    demo.graph.state.enrolMethod(ava.id, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
+
+    const status = await say(ava, 'status');
+    expect(status.texts.join(' ')).toMatch(/checking/i);
+    expect(await nextCardFor(ava, "You're all set")).toContain('Microsoft Authenticator');
+
+    const enrolment = await bot.service.store.get<{ kinds: string[] }>('enrolments', ava.id);
+    expect(enrolment?.value.kinds).toEqual(['authenticator-passkey']);
+    const audit = await bot.service.store.list<{ action: string }>('audit-entries', { limit: 1000 });
+    expect(audit.records.some((r) => r.value.action === 'enrollment.confirmed')).toBe(true);
+  });
+
+  it('keeps the topic and the time of each objection, not the words', async () => {
+    const events = await bot.service.store.list<Record<string, unknown>>('objection-events', { limit: 1000 });
+    expect(events.records.length).toBeGreaterThan(0);
+    expect(events.records.some((r) => r.value.intent === 'personal-data-access')).toBe(true);
+    expect(text(events.records)).not.toContain('photos');
+  });
+});
+
+describe('an employee who refuses', () => {
+  it('is told the manager decides and what they will see, gives a reason, and the refusal is recorded with the topics raised', async () => {
+    const refuser = demo.seed.users.find((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.managerId && u.methods.length === 0 && u.id !== demo.seed.personas?.employee);
+    if (!refuser) throw new Error('the demo tenant has no second unenrolled employee');
+    const who = person(refuser.id);
+    const manager = demo.seed.users.find((u) => u.id === refuser.managerId);
+
+    await say(who, 'can the company track where I am with this app');
+    const refusal = await say(who, "I'm not doing this, end of story");
+    const card = text(refusal.cards[0]);
+    expect(card).toContain(manager?.displayName ?? 'your manager');
+    expect(card).toContain('"id":"reason"');
+
+    const invalid = await click(who, 'refusal.confirm', { reason: 'because' });
+    expect(text(invalid.value)).toContain('"id":"reason"');
+    expect(await bot.service.store.get('refusals', who.id)).toBeUndefined();
+
+    const confirmed = await click(who, 'refusal.confirm', { reason: 'privacy', details: 'I want to talk about it first' });
+    expect(text(confirmed.value)).toContain('Your decision is recorded');
+    const stored = await bot.service.store.get<{ reason: string; intents: string[]; details?: string }>('refusals', who.id);
+    expect(stored?.value).toMatchObject({ reason: 'privacy', intents: ['location-tracking'], details: 'I want to talk about it first' });
+  });
+});
+
+describe('asking for a person', () => {
+  it('puts one request in the helpdesk queue, however often they ask', async () => {
+    const who = person(demo.seed.personas?.manager ?? '');
+    const first = await say(who, 'talk to a person');
+    expect(text(first.cards)).toContain('I asked the helpdesk to contact you');
+    const again = await click(who, 'flow.talk-to-person');
+    expect(text(again.value)).toContain('already has your request');
+    const queue = await bot.service.store.list('help-requests');
+    expect(queue.records.filter((r) => r.key === who.id)).toHaveLength(1);
+  });
+});
+
+describe('robust input: a clear reply, nothing changes, nothing crashes', () => {
+  let who: Person;
+  beforeAll(() => {
+    who = person(demo.seed.personas?.approver ?? '');
+  });
+
+  it.each([
+    ['empty text', ''],
+    ['10 000 characters', 'why '.repeat(2500)],
+    ['emoji only', '🤔🤔🙄📱'],
+    ['another language', 'Warum muss ich das auf meinem privaten Handy installieren?'],
+    ['HTML and markdown injection', '<script>alert(1)</script> [click me](https://evil.example) **bold**'],
+  ])('%s gets an answer', async (_name, input) => {
+    const reply = await say(who, input);
+    expect(reply.cards.length + reply.texts.length).toBeGreaterThan(0);
+    expect(text(reply)).not.toContain('<script>');
+    expect(text(reply)).not.toContain('](https://evil.example)');
+  });
+
+  it('a platform button with missing or forged data shows the picker again', async () => {
+    expect(text((await click(who, 'enroll.platform', {})).value)).toContain('Which device');
+    expect(text((await click(who, 'enroll.platform', { platform: '../../etc/passwd' })).value)).toContain('Which device');
+  });
+
+  it('"tell me more" for an intent that does not exist is answered, not crashed', async () => {
+    const result = await click(who, 'objection.more', { intent: 'not-an-intent' });
+    expect(result.type).toBe('application/vnd.microsoft.activity.message');
+  });
+
+  it('card data naming another person never changes whose status is read or whose refusal is recorded', async () => {
+    const ava = demo.seed.personas?.employee ?? '';
+    await click(who, 'refusal.confirm', { reason: 'other', userId: ava, aadObjectId: ava });
+    const stored = await bot.service.store.get<{ userId: string }>('refusals', who.id);
+    expect(stored?.value.userId).toBe(who.id);
+    const avasRefusal = await bot.service.store.get('refusals', ava);
+    expect(avasRefusal).toBeUndefined();
+    const before = demo.graph.calls.list().length;
+    await click(who, 'status.check', { userId: ava });
+    await nextCardFor(who, /I don't see a passkey yet|You're all set/).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${bot.logs.entries().filter((e) => e.level === 'error' || e.level === 'warn').map((e) => JSON.stringify(e)).join('\n')}`);
+    });
+    const reads = demo.graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods'));
+    expect(reads.every((c) => c.path.includes(who.id))).toBe(true);
+  });
+
+  it('an activity without an Entra identity is told the coach cannot help, and nothing is stored', async () => {
+    const result = await bot.post(activityFixture('message-personal', { ...activityFrom(who, { text: 'status', deliveryMode: 'expectReplies' }), from: { id: '29:anonymous' } }));
+    expect(text(result.body)).toContain('work account');
+  });
+});
