@@ -1,11 +1,15 @@
-// Tells which objection a free-text message raises: NLP.js's neural classifier plus an example-similarity signal,
-// behind guards that send empty, foreign, off-topic or ambiguous text to `out-of-scope` instead of a confident guess.
+// Tells which objection a free-text message raises, and sends empty, foreign or off-topic text to `out-of-scope`.
 //
-// Why two signals: NLP.js's classifier learns one weight per stemmed word, so on phrasing it has never seen a single
-// strong word ("done", "why", "locate") can carry a whole sentence to the wrong intent, and its scores are relative
-// (they sum to 1), so off-topic text that shares one word with an intent still looks certain. The similarity signal
-// compares the message with every catalog example (IDF-weighted stems plus character n-grams, which tolerate typos):
-// many words must agree, and its absolute value says how close the message is to anything the coach knows.
+// Real people phrase things the catalog never saw, so one signal is not enough (measured with eval-objections):
+// - a domain lexicon turns words into concepts ("supervisor", "boss", "HR" all name `employer`), so an unseen word
+//   still means something;
+// - three classifiers read the words and concepts: NLP.js's neural network, a regularised softmax regression and the
+//   similarity to the nearest catalog examples (stems and character n-grams, which tolerate typos). NLP.js alone lets
+//   one strong word ("done", "why", "locate") carry a sentence; the regression's L2 decay and the need for several
+//   similar words keep the rest of the sentence in play. Their blend beats each alone on unseen phrasing;
+// - content words the coach has never seen count as evidence for the fallback, and a message whose words are mostly
+//   unknown (another language, another topic) falls back outright.
+// Training is cached by catalog hash (intent-model-<hash>.json): a start from the cache reads one file, no training.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,7 +141,7 @@ export const MAX_TEXT_CHARS = 1000;
 /** Longer messages are classified on their first this-many characters. */
 export const CLASSIFIED_CHARS = 500;
 
-const MODEL_FORMAT = 'passkey-coach/intent-model@2';
+const MODEL_FORMAT = 'passkey-coach/intent-model@3';
 const FALLBACK: IntentId = 'out-of-scope';
 
 export class IntentMatcher {
@@ -149,28 +153,25 @@ export class IntentMatcher {
 
   private constructor(
     private readonly models: TrainedModels,
-    private readonly catalog: Catalog,
     source: ModelSource,
     options: MatcherOptions,
-    prepared: PreparedCatalog = prepareCatalog(catalog),
   ) {
     this.threshold = options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
     if (!(this.threshold > 0 && this.threshold < 1)) throw new AppError('config.invalid', `intent matcher: the confidence threshold must be between 0 and 1 (got ${this.threshold})`, { userFault: true });
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.source = source;
-    this.analyzer = prepared.analyzer;
-    this.index = new ExampleIndex(prepared.training, this.tuning.neighbours);
+    this.analyzer = new Analyzer(models.vocabulary);
+    this.index = new ExampleIndex(models.examples, models.space.size, this.tuning.neighbours);
   }
 
   /** The same trained model with other options (the evaluation compares guards without retraining). */
   withOptions(options: MatcherOptions): IntentMatcher {
-    return new IntentMatcher(this.models, this.catalog, this.source, options);
+    return new IntentMatcher(this.models, this.source, options);
   }
 
   /** Trains from the catalog's examples, in memory. */
   static async train(catalog: Catalog, options: MatcherOptions = {}): Promise<IntentMatcher> {
-    const prepared = prepareCatalog(catalog);
-    return new IntentMatcher(await trainModels(prepared), catalog, 'trained', options, prepared);
+    return new IntentMatcher(fromModelFile(await trainModelFile(catalog))!, 'trained', options);
   }
 
   /** The bot's start-up path: a cached model for this catalog if there is one, else the build's model, else train and cache. */
@@ -178,15 +179,14 @@ export class IntentMatcher {
     const { catalog, cacheDir } = options;
     const cacheFile = modelFileFor(cacheDir, catalog);
     const cached = readModel(cacheFile, catalog);
-    if (cached) return new IntentMatcher(cached, catalog, 'cache', options);
+    if (cached) return new IntentMatcher(cached, 'cache', options);
     if (options.prebuiltFile) {
       const prebuilt = readModel(options.prebuiltFile, catalog);
-      if (prebuilt) return new IntentMatcher(prebuilt, catalog, 'prebuilt', options);
+      if (prebuilt) return new IntentMatcher(prebuilt, 'prebuilt', options);
     }
-    const prepared = prepareCatalog(catalog);
-    const models = await trainModels(prepared);
-    writeModel(cacheFile, catalog, models);
-    return new IntentMatcher(models, catalog, 'trained', options, prepared);
+    const model = await trainModelFile(catalog);
+    writeModel(cacheFile, model);
+    return new IntentMatcher(fromModelFile(model)!, 'trained', options);
   }
 
   async classify(raw: string): Promise<IntentMatch> {
@@ -200,15 +200,15 @@ export class IntentMatcher {
     if (prepared.rejected) return { rejected: prepared.rejected };
     const analysis = this.analyzer.analyse(prepared.text);
     if (analysis.words.length === 0) return { rejected: 'empty' };
-    const vector = this.index.vectorize(analysis);
+    const vector = this.models.space.encode(similarityFeatures(analysis));
     const similarity = this.index.similarity(vector);
     return {
-      linear: this.models.linear.predict(vector),
       words: analysis.words,
       concepts: analysis.concepts,
       knownShare: analysis.knownShare,
       contentKnownShare: analysis.contentKnownShare,
       neural: await this.neuralScores(neuralText(analysis)),
+      linear: this.models.linear.predict(vector),
       similarity: similarity.byIntent,
       bestSimilarity: similarity.best,
     };
@@ -226,7 +226,7 @@ export class IntentMatcher {
 
 /** Trains on the catalog and writes the model to `file` (the build ships one so the first start needs no training). */
 export async function trainAndSave(catalog: Catalog, file: string): Promise<void> {
-  writeModel(file, catalog, await trainModels(prepareCatalog(catalog)));
+  writeModel(file, await trainModelFile(catalog));
 }
 
 export function modelFileFor(cacheDir: string, catalog: Catalog): string {
@@ -281,61 +281,106 @@ function newEngine(): NlpEngine {
   return nlp;
 }
 
-/** What training produces and the model file keeps: NLP.js's network and the regression's weights. */
-interface TrainedModels {
-  nlp: NlpEngine;
-  linear: LinearModel;
-}
-
-/**
- * Both models go through their saved form before use, so a freshly trained matcher and one loaded from the cache give
- * exactly the same answers (NLP.js's import also drops the "None" class that its training keeps).
- */
-async function trainModels(prepared: PreparedCatalog): Promise<TrainedModels> {
-  const nlp = newEngine();
-  for (const { intent, analysis } of prepared.training) {
-    if (analysis.words.length > 0) nlp.addDocument('en', neuralText(analysis), intent);
-  }
-  await nlp.train();
-  const linear = LinearModel.train(new ExampleIndex(prepared.training, DEFAULT_TUNING.neighbours).examples);
-  return { nlp: importEngine(nlp.export(true)), linear: LinearModel.fromJSON(linear.toJSON())! };
-}
-
-function importEngine(data: string): NlpEngine {
-  const nlp = newEngine();
-  nlp.import(data);
-  return nlp;
-}
-
 /** The classifier reads the words and the concepts they name, as one text. */
 function neuralText({ words, concepts }: Analysis): string {
   return [...words, ...concepts].join(' ');
 }
 
-interface PreparedCatalog {
-  analyzer: Analyzer;
-  training: { intent: IntentId; analysis: Analysis }[];
+/** What a matcher runs on: NLP.js's network, the words it knows, the feature space, the examples and the regression. */
+interface TrainedModels {
+  nlp: NlpEngine;
+  vocabulary: ReadonlySet<string>;
+  space: FeatureSpace;
+  examples: readonly IndexedExample[];
+  linear: LinearModel;
 }
 
-function prepareCatalog(catalog: Catalog): PreparedCatalog {
-  const analyzer = new Analyzer([...catalog.intents.values()].flatMap((intent) => intent.examples));
-  const training = [...catalog.intents].flatMap(([intent, { examples }]) => examples.map((example) => ({ intent, analysis: analyzer.analyse(cleanText(example)) })));
-  return { analyzer, training };
-}
-
+/**
+ * The saved form of TrainedModels. Everything derived from the catalog is in it, so a start from the cache analyses
+ * nothing again. Numbers travel as base64 typed arrays (small, parsed in a millisecond). A trained matcher is always
+ * built from this form too, so training and the cache give exactly the same answers (NLP.js's own import, for one,
+ * drops the "None" class its training keeps).
+ */
 interface ModelFile {
   format: string;
-  /** Fingerprint of what shapes the classifier's input (lexicon, contractions): a model from older code is retrained. */
+  /** Fingerprint of what shapes the models' input (lexicon, contractions): a model from older code is retrained. */
   pipeline: string;
   catalogHash: string;
   nlp: string;
-  linear: LinearModelJson;
+  vocabulary: string[];
+  features: string[];
+  /** Float32 per feature. */
+  idf: string;
+  /** Per example: its intent (index in INTENT_IDS) and how many of the flat feature/value entries are its own. */
+  exampleIntents: number[];
+  exampleSizes: number[];
+  /** Int32 feature numbers and Float32 values of every example, one after the other. */
+  exampleFeatures: string;
+  exampleValues: string;
+  linear: { classes: number[]; bias: number[]; weights: string };
+}
+
+async function trainModelFile(catalog: Catalog): Promise<ModelFile> {
+  const vocabulary = new Set<string>();
+  for (const intent of catalog.intents.values()) for (const example of intent.examples) for (const word of tokenize(cleanText(example))) vocabulary.add(stem(word));
+  const analyzer = new Analyzer(vocabulary);
+  const training = [...catalog.intents].flatMap(([intent, { examples }]) => examples.map((example) => ({ intent, analysis: analyzer.analyse(cleanText(example)) })));
+
+  const nlp = newEngine();
+  for (const { intent, analysis } of training) if (analysis.words.length > 0) nlp.addDocument('en', neuralText(analysis), intent);
+  await nlp.train();
+
+  const raw = training.map(({ analysis }) => similarityFeatures(analysis));
+  const space = FeatureSpace.fromDocuments(raw);
+  const examples = training.map(({ intent }, i) => ({ intent, vector: space.encode(raw[i]!) }));
+  const linear = LinearModel.train(examples, space.size);
+
+  const flatFeatures = examples.flatMap(({ vector }) => [...vector.ids]);
+  const flatValues = examples.flatMap(({ vector }) => [...vector.values]);
+  return {
+    format: MODEL_FORMAT,
+    pipeline: pipelineFingerprint(),
+    catalogHash: catalog.hash,
+    nlp: nlp.export(true),
+    vocabulary: [...vocabulary],
+    features: space.keys,
+    idf: toBase64(Float32Array.from(space.idf)),
+    exampleIntents: examples.map(({ intent }) => INTENT_IDS.indexOf(intent)),
+    exampleSizes: examples.map(({ vector }) => vector.ids.length),
+    exampleFeatures: toBase64(Int32Array.from(flatFeatures)),
+    exampleValues: toBase64(Float32Array.from(flatValues)),
+    linear: linear.toJSON(),
+  };
+}
+
+/** The models in a model file, or undefined when anything in it has the wrong shape (the caller retrains). */
+function fromModelFile(model: Partial<ModelFile>): TrainedModels | undefined {
+  const { nlp, vocabulary, features, exampleIntents, exampleSizes, linear } = model;
+  if (typeof nlp !== 'string' || !isStringArray(vocabulary) || !isStringArray(features) || !isIndexArray(exampleIntents, INTENT_IDS.length) || !isIndexArray(exampleSizes, features.length + 1)) return undefined;
+  if (exampleSizes.length !== exampleIntents.length) return undefined;
+  const total = exampleSizes.reduce((sum, size) => sum + size, 0);
+  const idf = fromBase64(model.idf, Float32Array, features.length);
+  const flatFeatures = fromBase64(model.exampleFeatures, Int32Array, total);
+  const flatValues = fromBase64(model.exampleValues, Float32Array, total);
+  if (!idf || !flatFeatures || !flatValues || flatFeatures.some((id) => id < 0 || id >= features.length)) return undefined;
+  const regression = LinearModel.fromJSON(linear, features.length);
+  if (!regression) return undefined;
+  let offset = 0;
+  const examples = exampleIntents.map((intent, i) => {
+    const size = exampleSizes[i]!;
+    const vector = { ids: flatFeatures.subarray(offset, offset + size), values: Float64Array.from(flatValues.subarray(offset, offset + size)) };
+    offset += size;
+    return { intent: INTENT_IDS[intent]!, vector };
+  });
+  const engine = newEngine();
+  engine.import(nlp);
+  return { nlp: engine, vocabulary: new Set(vocabulary), space: new FeatureSpace(features, idf), examples, linear: regression };
 }
 
 let pipelineKey: string | undefined;
 function pipelineFingerprint(): string {
   pipelineKey ??= createHash('sha256')
-    .update(JSON.stringify([MODEL_FORMAT, LEXICON, CONTRACTIONS, SUFFIXES]))
+    .update(JSON.stringify([MODEL_FORMAT, LEXICON, CONTRACTIONS, SUFFIXES, NGRAM_WEIGHT]))
     .digest('hex')
     .slice(0, 16);
   return pipelineKey;
@@ -356,15 +401,13 @@ function readModel(file: string, catalog: Catalog): TrainedModels | undefined {
   } catch {
     return undefined; // A torn or foreign file: retraining overwrites it.
   }
-  if (model.format !== MODEL_FORMAT || model.pipeline !== pipelineFingerprint() || model.catalogHash !== catalog.hash || typeof model.nlp !== 'string') return undefined;
-  const linear = LinearModel.fromJSON(model.linear);
-  return linear ? { nlp: importEngine(model.nlp), linear } : undefined;
+  if (model.format !== MODEL_FORMAT || model.pipeline !== pipelineFingerprint() || model.catalogHash !== catalog.hash) return undefined;
+  return fromModelFile(model);
 }
 
 /** Temp file + rename: a reader never sees half a model, and two processes training at once both end with a whole one. */
-function writeModel(file: string, catalog: Catalog, models: TrainedModels): void {
+function writeModel(file: string, model: ModelFile): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const model: ModelFile = { format: MODEL_FORMAT, pipeline: pipelineFingerprint(), catalogHash: catalog.hash, nlp: models.nlp.export(true), linear: models.linear.toJSON() };
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     writeFileSync(temp, JSON.stringify(model));
@@ -373,6 +416,27 @@ function writeModel(file: string, catalog: Catalog, models: TrainedModels): void
     rmSync(temp, { force: true });
     throw new AppError('internal', `intent matcher: cannot write the model file ${file}`, { cause: error });
   }
+}
+
+function toBase64(array: Float32Array | Int32Array): string {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+}
+
+/** A typed array of exactly `length` elements from base64, or undefined. */
+function fromBase64<T extends Float32Array | Int32Array>(text: unknown, type: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T | undefined {
+  if (typeof text !== 'string') return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== length * type.BYTES_PER_ELEMENT) return undefined;
+  const array = new type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  return array.every((value) => Number.isFinite(value)) ? array : undefined;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isIndexArray(value: unknown, limit: number): value is number[] {
+  return Array.isArray(value) && value.every((item) => Number.isInteger(item) && item >= 0 && item < limit);
 }
 
 // ---- Input clean-up -----------------------------------------------------------------------------------------------
@@ -531,26 +595,36 @@ interface Analysis {
   contentKnownShare: number;
 }
 
-class Analyzer {
-  /** Stems of every word in the catalog's examples and in the lexicon. */
-  private readonly vocabulary = new Set<string>();
-  /** Lexicon phrases by their first word, longest first. */
-  private readonly terms = new Map<string, { concept: string; forms: string[] }[]>();
-
-  constructor(examples: Iterable<string>) {
-    const terms = Object.entries(LEXICON)
-      .flatMap(([concept, phrases]) => phrases.split('|').map((phrase) => ({ concept: `zz${concept.replace(/-/g, '')}`, forms: tokenize(phrase).map(lexiconForm) })))
-      .sort((a, b) => b.forms.length - a.forms.length);
-    for (const term of terms) {
-      const first = term.forms[0];
-      if (first === undefined) continue;
-      const list = this.terms.get(first) ?? [];
-      list.push(term);
-      this.terms.set(first, list);
-    }
-    for (const phrases of Object.values(LEXICON)) for (const word of tokenize(phrases)) this.vocabulary.add(stem(word));
-    for (const example of examples) for (const word of tokenize(cleanText(example))) this.vocabulary.add(stem(word));
+/** Lexicon phrases by their first word, longest first; built once per process. */
+let lexiconTerms: Map<string, { concept: string; forms: string[] }[]> | undefined;
+function lexiconIndex(): Map<string, { concept: string; forms: string[] }[]> {
+  if (lexiconTerms) return lexiconTerms;
+  lexiconTerms = new Map();
+  const terms = Object.entries(LEXICON)
+    .flatMap(([concept, phrases]) => phrases.split('|').map((phrase) => ({ concept: `zz${concept.replace(/-/g, '')}`, forms: tokenize(phrase).map(lexiconForm) })))
+    .sort((a, b) => b.forms.length - a.forms.length);
+  for (const term of terms) {
+    const first = term.forms[0];
+    if (first === undefined) continue;
+    const list = lexiconTerms.get(first) ?? [];
+    list.push(term);
+    lexiconTerms.set(first, list);
   }
+  return lexiconTerms;
+}
+
+let lexiconVocabulary: ReadonlySet<string> | undefined;
+function lexiconStems(): ReadonlySet<string> {
+  lexiconVocabulary ??= new Set(Object.values(LEXICON).flatMap((phrases) => tokenize(phrases).map(stem)));
+  return lexiconVocabulary;
+}
+
+class Analyzer {
+  private readonly terms = lexiconIndex();
+  private readonly lexicon = lexiconStems();
+
+  /** `vocabulary`: stems of the words in the catalog's examples. */
+  constructor(private readonly vocabulary: ReadonlySet<string>) {}
 
   analyse(text: string): Analysis {
     const words = tokenize(text);
@@ -563,7 +637,7 @@ class Analyzer {
       i += term ? term.forms.length : 1;
     }
     const neutral = (word: string) => FUNCTION_WORDS.has(word) || /^\p{N}+$/u.test(word);
-    const isKnown = (word: string, i: number) => neutral(word) || this.vocabulary.has(stems[i]!);
+    const isKnown = (word: string, i: number) => neutral(word) || this.vocabulary.has(stems[i]!) || this.lexicon.has(stems[i]!);
     const content = words.map((word, i) => [word, i] as const).filter(([word]) => !neutral(word));
     return {
       words,
@@ -576,7 +650,16 @@ class Analyzer {
 
 // ---- The similarity signal ----------------------------------------------------------------------------------------
 
-type SparseVector = Map<string, number>;
+/** A sparse vector in the feature space: feature numbers and their L2-normalised TF-IDF values. */
+interface Encoded {
+  ids: Int32Array;
+  values: Float64Array;
+}
+
+interface IndexedExample {
+  intent: IntentId;
+  vector: Encoded;
+}
 
 interface Scored {
   byIntent: Map<IntentId, number>;
@@ -600,39 +683,82 @@ function similarityFeatures({ words, concepts }: Analysis): Map<string, number> 
   return features;
 }
 
-class ExampleIndex {
-  private readonly idf = new Map<string, number>();
-  readonly examples: { intent: IntentId; vector: SparseVector }[] = [];
-  private readonly postings = new Map<string, { example: number; weight: number }[]>();
+/** The features seen in training, numbered, with their inverse document frequency. */
+class FeatureSpace {
+  private readonly index: Map<string, number>;
 
   constructor(
-    training: readonly { intent: IntentId; analysis: Analysis }[],
+    readonly keys: string[],
+    readonly idf: Float32Array | Float64Array,
+  ) {
+    this.index = new Map(keys.map((key, i) => [key, i]));
+  }
+
+  static fromDocuments(documents: readonly Map<string, number>[]): FeatureSpace {
+    const frequency = new Map<string, number>();
+    for (const document of documents) for (const key of document.keys()) frequency.set(key, (frequency.get(key) ?? 0) + 1);
+    const keys = [...frequency.keys()];
+    return new FeatureSpace(keys, Float64Array.from(keys, (key) => Math.log((1 + documents.length) / (1 + frequency.get(key)!)) + 1));
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** TF-IDF, features never seen in training dropped, L2-normalised so that a dot product is a cosine. */
+  encode(features: Map<string, number>): Encoded {
+    const ids: number[] = [];
+    const values: number[] = [];
+    let norm = 0;
+    for (const [key, count] of features) {
+      const id = this.index.get(key);
+      if (id === undefined) continue;
+      const weight = (1 + Math.log(count)) * this.idf[id]!;
+      ids.push(id);
+      values.push(weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm);
+    return { ids: Int32Array.from(ids), values: Float64Array.from(values, (value) => (norm > 0 ? value / norm : 0)) };
+  }
+}
+
+/** Cosine similarity of a message to every catalog example, through an inverted index (feature -> examples). */
+class ExampleIndex {
+  private readonly starts: Int32Array;
+  private readonly postingExamples: Int32Array;
+  private readonly postingValues: Float64Array;
+
+  constructor(
+    private readonly examples: readonly IndexedExample[],
+    featureCount: number,
     private readonly neighbours: number,
   ) {
-    const raw = training.map(({ intent, analysis }) => ({ intent, features: similarityFeatures(analysis) }));
-    const documentFrequency = new Map<string, number>();
-    for (const { features } of raw) for (const key of features.keys()) documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
-    for (const [key, count] of documentFrequency) this.idf.set(key, Math.log((1 + raw.length) / (1 + count)) + 1);
-    for (const { intent, features } of raw) {
-      const vector = this.weigh(features);
-      const example = this.examples.push({ intent, vector }) - 1;
-      for (const [key, weight] of vector) {
-        const list = this.postings.get(key) ?? [];
-        list.push({ example, weight });
-        this.postings.set(key, list);
-      }
-    }
+    const counts = new Int32Array(featureCount + 1);
+    for (const { vector } of examples) for (const id of vector.ids) counts[id + 1] = counts[id + 1]! + 1;
+    for (let i = 1; i <= featureCount; i += 1) counts[i] = counts[i]! + counts[i - 1]!;
+    this.starts = counts.slice();
+    this.postingExamples = new Int32Array(counts[featureCount]!);
+    this.postingValues = new Float64Array(counts[featureCount]!);
+    examples.forEach(({ vector }, example) => {
+      vector.ids.forEach((id, k) => {
+        const at = counts[id]!;
+        this.postingExamples[at] = example;
+        this.postingValues[at] = vector.values[k]!;
+        counts[id] = at + 1;
+      });
+    });
   }
 
-  vectorize(analysis: Analysis): SparseVector {
-    return this.weigh(similarityFeatures(analysis));
-  }
-
-  similarity(query: SparseVector): Scored {
+  similarity(query: Encoded): Scored {
     const dots = new Float64Array(this.examples.length);
-    for (const [key, weight] of query) {
-      for (const posting of this.postings.get(key) ?? []) dots[posting.example] = (dots[posting.example] ?? 0) + weight * posting.weight;
-    }
+    query.ids.forEach((id, k) => {
+      const weight = query.values[k]!;
+      for (let at = this.starts[id]!; at < this.starts[id + 1]!; at += 1) {
+        const example = this.postingExamples[at]!;
+        dots[example] = dots[example]! + weight * this.postingValues[at]!;
+      }
+    });
     const perIntent = new Map<IntentId, number[]>();
     let best = 0;
     dots.forEach((dot, i) => {
@@ -648,22 +774,6 @@ class ExampleIndex {
       byIntent.set(intent, top.reduce((sum, value) => sum + value, 0) / top.length);
     }
     return { byIntent, best };
-  }
-
-  /** TF-IDF, features never seen in training dropped, L2-normalised so that a dot product is a cosine. */
-  private weigh(features: Map<string, number>): SparseVector {
-    const vector: SparseVector = new Map();
-    let norm = 0;
-    for (const [key, count] of features) {
-      const idf = this.idf.get(key);
-      if (idf === undefined) continue;
-      const weight = (1 + Math.log(count)) * idf;
-      vector.set(key, weight);
-      norm += weight * weight;
-    }
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (const [key, weight] of vector) vector.set(key, weight / norm);
-    return vector;
   }
 }
 
@@ -710,34 +820,23 @@ function normalise(values: Map<IntentId, number>): Map<IntentId, number> {
 /**
  * Multinomial logistic regression trained by SGD on the TF-IDF vectors, with L2 decay so that no single feature can
  * carry a class (the "one strong word" failure of an unregularised perceptron). Deterministic: fixed shuffle seed.
- * Features are numbered once and weights kept in one flat array: training takes tens of milliseconds, at every start.
  */
-interface LinearModelJson {
-  classes: string[];
-  features: string[];
-  /** Float32 weights, feature-major, base64: a tenth of the JSON size and parsed in a millisecond. */
-  weights: string;
-  bias: number[];
-}
-
 class LinearModel {
   private constructor(
     private readonly classes: IntentId[],
-    private readonly featureIndex: Map<string, number>,
+    /** Feature-major: the weight of feature f for class c is at f * classes.length + c. */
     private readonly weights: Float32Array | Float64Array,
     private readonly bias: Float64Array,
   ) {}
 
-  static train(examples: readonly { intent: IntentId; vector: SparseVector }[], epochs = 30, rate = 0.5, decay = 0.001): LinearModel {
+  static train(examples: readonly IndexedExample[], featureCount: number, epochs = 30, rate = 0.5, decay = 0.001): LinearModel {
     const classes = INTENT_IDS.filter((id) => examples.some((example) => example.intent === id));
-    const featureIndex = new Map<string, number>();
-    for (const { vector } of examples) for (const key of vector.keys()) if (!featureIndex.has(key)) featureIndex.set(key, featureIndex.size);
     const classCount = classes.length;
-    const model = new LinearModel(classes, featureIndex, new Float64Array(featureIndex.size * classCount), new Float64Array(classCount));
-    const data = examples.map((example) => ({ target: classes.indexOf(example.intent), ...model.encode(example.vector) }));
+    const model = new LinearModel(classes, new Float64Array(featureCount * classCount), new Float64Array(classCount));
     const { weights, bias } = model;
     const probabilities = new Float64Array(classCount);
-    const order = data.map((_, i) => i);
+    const targets = examples.map(({ intent }) => classes.indexOf(intent));
+    const order = examples.map((_, i) => i);
     let seed = 12345;
     for (let epoch = 0; epoch < epochs; epoch += 1) {
       for (let i = order.length - 1; i > 0; i -= 1) {
@@ -748,13 +847,13 @@ class LinearModel {
       const step = rate / (1 + epoch * 0.1);
       const keep = 1 - step * decay;
       for (const index of order) {
-        const { target, features, values } = data[index]!;
-        model.probabilities(features, values, probabilities);
+        const { ids, values } = examples[index]!.vector;
+        model.probabilities(ids, values, probabilities);
         for (let c = 0; c < classCount; c += 1) {
-          const gradient = probabilities[c]! - (c === target ? 1 : 0);
+          const gradient = probabilities[c]! - (c === targets[index] ? 1 : 0);
           bias[c] = bias[c]! - step * gradient;
-          for (let k = 0; k < features.length; k += 1) {
-            const w = features[k]! * classCount + c;
+          for (let k = 0; k < ids.length; k += 1) {
+            const w = ids[k]! * classCount + c;
             weights[w] = weights[w]! * keep - step * gradient * values[k]!;
           }
         }
@@ -763,49 +862,27 @@ class LinearModel {
     return model;
   }
 
-  /** The saved model, or undefined when the data does not have the right shape (the caller retrains). */
-  static fromJSON(json: LinearModelJson | undefined): LinearModel | undefined {
-    if (!json || !Array.isArray(json.classes) || !Array.isArray(json.features) || typeof json.weights !== 'string' || !Array.isArray(json.bias)) return undefined;
-    if (!json.classes.every(isIntentId) || json.bias.length !== json.classes.length) return undefined;
-    const bytes = Buffer.from(json.weights, 'base64');
-    if (bytes.length !== json.features.length * json.classes.length * 4) return undefined;
-    const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-    return new LinearModel(json.classes, new Map(json.features.map((key, i) => [key, i])), weights, Float64Array.from(json.bias));
+  static fromJSON(json: ModelFile['linear'] | undefined, featureCount: number): LinearModel | undefined {
+    if (!json || !isIndexArray(json.classes, INTENT_IDS.length) || !Array.isArray(json.bias) || json.bias.length !== json.classes.length) return undefined;
+    if (!json.bias.every((value) => Number.isFinite(value))) return undefined;
+    const weights = fromBase64(json.weights, Float32Array, featureCount * json.classes.length);
+    return weights ? new LinearModel(json.classes.map((c) => INTENT_IDS[c]!), weights, Float64Array.from(json.bias)) : undefined;
   }
 
-  toJSON(): LinearModelJson {
-    return {
-      classes: [...this.classes],
-      features: [...this.featureIndex.keys()],
-      weights: Buffer.from(Float32Array.from(this.weights).buffer).toString('base64'),
-      bias: [...this.bias],
-    };
+  toJSON(): ModelFile['linear'] {
+    return { classes: this.classes.map((id) => INTENT_IDS.indexOf(id)), bias: [...this.bias], weights: toBase64(Float32Array.from(this.weights)) };
   }
 
-  predict(vector: SparseVector): Map<IntentId, number> {
-    const { features, values } = this.encode(vector);
-    const probabilities = this.probabilities(features, values, new Float64Array(this.classes.length));
+  predict({ ids, values }: Encoded): Map<IntentId, number> {
+    const probabilities = this.probabilities(ids, values, new Float64Array(this.classes.length));
     return new Map(this.classes.map((id, c) => [id, probabilities[c]!]));
   }
 
-  /** Feature numbers and values; features never seen in training are dropped (they have no weights). */
-  private encode(vector: SparseVector): { features: Int32Array; values: Float64Array } {
-    const features: number[] = [];
-    const values: number[] = [];
-    for (const [key, value] of vector) {
-      const index = this.featureIndex.get(key);
-      if (index === undefined) continue;
-      features.push(index);
-      values.push(value);
-    }
-    return { features: Int32Array.from(features), values: Float64Array.from(values) };
-  }
-
-  private probabilities(features: Int32Array, values: Float64Array, out: Float64Array): Float64Array {
+  private probabilities(ids: Int32Array, values: Float64Array, out: Float64Array): Float64Array {
     const classCount = this.classes.length;
     out.set(this.bias);
-    for (let k = 0; k < features.length; k += 1) {
-      const base = features[k]! * classCount;
+    for (let k = 0; k < ids.length; k += 1) {
+      const base = ids[k]! * classCount;
       const value = values[k]!;
       for (let c = 0; c < classCount; c += 1) out[c] = out[c]! + this.weights[base + c]! * value;
     }

@@ -106,6 +106,23 @@ describe('an unenrolled employee, from worry to passkey', () => {
   });
 });
 
+describe('many people checking their status at once', () => {
+  it('each hears "checking…" at once and gets an answer as the throttle allows, with no 429 from Graph', async () => {
+    const people = demo.seed.users
+      .filter((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.teamsLicensed)
+      .slice(10, 17)
+      .map((u) => person(u.id));
+    demo.graph.state.resetThrottles();
+    const before = demo.graph.calls.list().length;
+    const replies = await Promise.all(people.map((who) => say(who, 'status')));
+    for (const reply of replies) expect(reply.texts.join(' ')).toMatch(/checking/i);
+    await Promise.all(people.map((who) => nextCardFor(who, /I don't see a passkey yet|You're all set/)));
+    const reads = demo.graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods'));
+    expect(reads).toHaveLength(people.length);
+    expect(reads.filter((c) => c.status === 429)).toEqual([]);
+  }, 40_000);
+});
+
 describe('an employee who refuses', () => {
   it('is told the manager decides and what they will see, gives a reason, and the refusal is recorded with the topics raised', async () => {
     const refuser = demo.seed.users.find((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.managerId && u.methods.length === 0 && u.id !== demo.seed.personas?.employee);

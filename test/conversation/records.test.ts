@@ -1,0 +1,76 @@
+// What the conversation remembers: dialog state that survives a restart and expires, and objection records
+// that keep no words and are deleted after the retention period.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DIALOG_TTL_MS, DialogStore } from '../../src/conversation/dialog-store.js';
+import { ObjectionLog } from '../../src/objections/objection-log.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dialog state', () => {
+  it('survives a restart of the service', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-dialog-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'db.sqlite');
+    const first = SqliteStore.open({ path: file });
+    await new DialogStore(first).update('u1', (state) => ({ ...state, intentsRaised: ['location-tracking'], platform: 'iphone' }));
+    await first.close();
+    const second = SqliteStore.open({ path: file });
+    expect(await new DialogStore(second).get('u1')).toMatchObject({ intentsRaised: ['location-tracking'], platform: 'iphone' });
+    await second.close();
+  });
+
+  it('starts afresh once it has been left alone for the time-to-live', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    let now = Date.parse('2026-11-01T00:00:00Z');
+    const dialogs = new DialogStore(store, () => now);
+    await dialogs.update('u1', (state) => ({ ...state, intentsRaised: ['biometrics'] }));
+    now += DIALOG_TTL_MS - 1000;
+    expect((await dialogs.get('u1')).intentsRaised).toEqual(['biometrics']);
+    now += 2000;
+    expect((await dialogs.get('u1')).intentsRaised).toEqual([]);
+    await dialogs.update('u1', (state) => ({ ...state, intentsRaised: [...state.intentsRaised, 'lost-phone'] }));
+    expect((await dialogs.get('u1')).intentsRaised).toEqual(['lost-phone']);
+  });
+
+  it('two turns of one person updating at once both land', async () => {
+    const dialogs = new DialogStore(SqliteStore.open({ path: ':memory:' }));
+    await Promise.all([
+      dialogs.update('u1', (s) => ({ ...s, intentsRaised: [...s.intentsRaised, 'biometrics'] })),
+      dialogs.update('u1', (s) => ({ ...s, intentsRaised: [...s.intentsRaised, 'lost-phone'] })),
+    ]);
+    expect((await dialogs.get('u1')).intentsRaised.sort()).toEqual(['biometrics', 'lost-phone']);
+  });
+});
+
+describe('objection records', () => {
+  it('keep the topic and time, not the words, unless the admin turned words on', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    await new ObjectionLog(store, { keepText: false, retentionDays: 30 }).record({ userId: 'u1', intent: 'biometrics', confidence: 0.9, text: 'is my face uploaded' });
+    await new ObjectionLog(store, { keepText: true, retentionDays: 30 }).record({ userId: 'u2', intent: 'biometrics', confidence: 0.9, text: 'is my face uploaded' });
+    const records = (await store.list<{ userId: string; text?: string }>('objection-events')).records.map((r) => r.value);
+    expect(records.find((r) => r.userId === 'u1')?.text).toBeUndefined();
+    expect(records.find((r) => r.userId === 'u2')?.text).toBe('is my face uploaded');
+  });
+
+  it('are deleted after the retention period, and only those', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const log = new ObjectionLog(store, { keepText: false, retentionDays: 30, now: () => now });
+    for (let day = 0; day < 60; day++) {
+      await log.record({ userId: `u${day}`, intent: 'why-required', confidence: 0.8, text: 'x' });
+      now += 24 * 3600_000;
+    }
+    expect(await log.purge()).toBe(30);
+    const left = (await store.list('objection-events', { limit: 1000 })).records;
+    expect(left).toHaveLength(30);
+    expect(await log.purge()).toBe(0);
+  });
+});
