@@ -74,7 +74,8 @@ export async function runCli(argv: string[]): Promise<number> {
         prebuiltFile: path.join(packageRoot(), 'dist', 'intent-model.json'),
         threshold: config.coach.confidenceThreshold,
       });
-      return runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher });
+      await runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher });
+      return 0;
     }
     case 'train-model': {
       if (!subcommand) return fail('train-model needs the file to write.');

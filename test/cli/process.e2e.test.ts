@@ -66,6 +66,19 @@ describe('demo mode', () => {
   });
 });
 
+describe('classify', () => {
+  it('prints one JSON line per input line, with the intent and its confidence', async () => {
+    const result = await runCommand(['classify'], { DATA_DIR: tempDir() }, 30_000, 'will my boss see my photos?\n\nI lost my phone yesterday\n');
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; intent: string; confidence: number });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ text: 'will my boss see my photos?', intent: 'personal-data-access' });
+    expect(lines[0]?.confidence).toBeGreaterThan(0);
+    expect(lines[0]?.confidence).toBeLessThanOrEqual(1);
+    expect(lines[1]?.intent).toBe('lost-phone');
+  });
+});
+
 describe('the emulators as standalone commands', () => {
   it('graph-emulator serves the seed over HTTPS, refuses a call without a token, and stops on SIGTERM', async () => {
     const caFile = path.join(tempDir(), 'ca.pem');

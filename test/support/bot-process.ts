@@ -17,11 +17,12 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs a command to completion with exactly the given environment (plus PATH). */
-export function runCommand(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CommandResult> {
+/** Runs a command to completion with exactly the given environment (plus PATH), optionally feeding stdin. */
+export function runCommand(args: string[], env: Record<string, string>, timeoutMs = 30_000, stdin?: string): Promise<CommandResult> {
   assertBuilt();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
+    child.stdin.end(stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
