@@ -128,7 +128,8 @@ describe('the trained-model cache', () => {
 
     const second = await IntentMatcher.load({ catalog: catalog(), cacheDir: dir });
     expect(second.source).toBe('cache');
-    expect(statSync(file).mtimeMs).toBe(past.getTime());
+    // Not rewritten: the file keeps the time we set (to within the file system's sub-millisecond rounding).
+    expect(Math.abs(statSync(file).mtimeMs - past.getTime())).toBeLessThan(1);
     for (const text of ['gps whereabouts please', 'stolen phone', 'weather today']) {
       expect(await second.classify(text)).toEqual(await first.classify(text));
     }
