@@ -65,10 +65,16 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const redactor = new Redactor();
   for (const secret of configSecrets(config)) redactor.addSecret(secret);
   const logger = createLogger({ level: config.logLevel, sink: options.logSink, redactor, bindings: { service: 'passkey-coach' } });
+  const startedAt = performance.now();
+  const phases: Record<string, number> = {};
+  const lap = (name: string) => {
+    phases[name] = Math.round(performance.now() - startedAt);
+  };
   const demo =
     config.mode === 'demo' && (options.emulators ?? config.demo?.startEmulators ?? false)
       ? await startDemoEnvironment({ seedFile: config.demo?.tenantFile, logger })
       : undefined;
+  lap('emulators');
   const directory = createDirectory(config, demo, logger, redactor);
 
   const databasePath = options.databasePath ?? databaseFile(config);
@@ -83,6 +89,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const cards = CardRenderer.load();
     const adapter = createTeamsAdapter(config);
     const catalog = loadCatalog({ locale: 'en', overrideDir: config.coach.catalogDir });
+    lap('store');
     const matcher = await IntentMatcher.load({
       catalog,
       cacheDir: options.cacheDir ?? path.join(config.dataDir, 'cache'),
@@ -123,6 +130,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
       adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
 
+    lap('coach');
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
@@ -137,7 +145,9 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     throw error;
   }
   const openStore = store;
-  logger.info('listening', { url: http.url, mode: config.mode });
+  lap('http');
+  // Milliseconds since startService began, per phase: start-up time is a budget (bench:turn measures it).
+  logger.info('listening', { url: http.url, mode: config.mode, startupMs: phases });
   demo?.attachBot(`${http.url}/api/messages`);
   if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, config, demo, logger);
 
