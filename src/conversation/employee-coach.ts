@@ -12,7 +12,7 @@ import { REFUSAL_REASONS, recordRefusal } from '../escalation/refusals.js';
 import { requestHelp } from '../helpdesk/help-requests.js';
 import type { Logger } from '../logging/logger.js';
 import type { Catalog } from '../objections/catalog-loader.js';
-import type { FollowUp, IntentId } from '../objections/catalog-schema.js';
+import { type FollowUp, INTENT_IDS, type IntentId } from '../objections/catalog-schema.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
@@ -54,21 +54,9 @@ export const COACH_VERBS = {
   confirmRefusal: 'refusal.confirm',
 } as const;
 
-/** Intents that are worries about passkeys: what a manager is told about, as topics. */
-const CONCERNS: ReadonlySet<IntentId> = new Set([
-  'employer-spying',
-  'location-tracking',
-  'personal-data-access',
-  'personal-device',
-  'compensation',
-  'storage-and-data',
-  'biometrics',
-  'why-required',
-  'no-smartphone',
-  'unsupported-phone',
-  'lost-phone',
-  'synced-passkeys',
-]);
+/** Intents that are worries about passkeys (what a manager is told about, as topics): all but the conversational ones. */
+const NOT_CONCERNS: ReadonlySet<IntentId> = new Set(['setup-help', 'enrolled', 'refusal', 'human-help', 'out-of-scope']);
+const CONCERNS: ReadonlySet<IntentId> = new Set(INTENT_IDS.filter((intent) => !NOT_CONCERNS.has(intent)));
 
 const BUTTONS: Record<FollowUp, { title: string; verb: string; data?: Record<string, string> }> = {
   'show-me-how': { title: 'That helps: show me how', verb: COACH_VERBS.showMeHow },
