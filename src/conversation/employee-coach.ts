@@ -73,6 +73,9 @@ const BUTTONS: Record<FollowUp, { title: string; verb: string; data?: Record<str
 const MAX_CLASSIFIED_CHARS = 1000;
 
 export class EmployeeCoach {
+  /** People whose status check is waiting or running. */
+  readonly #pendingChecks = new Set<string>();
+
   constructor(private readonly deps: CoachDeps) {}
 
   /** Free text from a person: what worries them, a claim they are done, a refusal, or a request for help. */
@@ -226,25 +229,35 @@ export class EmployeeCoach {
 
   private statusInBackground(context: TurnContext, userId: string): void {
     // The read waits its turn in Graph's small reports throttle: the turn answers at once, the result follows.
+    // One check per person at a time: asking again while one waits changes nothing but the queue's length.
+    if (this.#pendingChecks.has(userId)) return;
+    this.#pendingChecks.add(userId);
     const reference = TurnContext.getConversationReference(context.activity);
     this.deps.background.run('status-check', async () => {
-      let card: CardJson;
       try {
-        const outcome = await checkStatus(this.deps, userId);
-        const described = describeStatus(outcome);
-        const actions =
-          outcome.kind === 'not-enrolled'
-            ? [BUTTONS['show-me-how'], BUTTONS['check-status'], BUTTONS['talk-to-person']].map((b) => ({ title: b.title, verb: b.verb, data: b.data ?? {} }))
-            : [];
-        card = this.deps.cards.render('notice', { title: described.title, paragraphs: described.paragraphs.map((p) => new TrustedMarkdown(p)), actions });
-      } catch (error) {
-        this.deps.logger.error('status check failed', { error });
-        const described = describeStatus({ kind: 'unavailable' });
-        card = this.deps.cards.render('notice', { ...described, actions: [] });
+        await this.#checkAndReply(userId, reference);
+      } finally {
+        this.#pendingChecks.delete(userId);
       }
-      await this.deps.replyLater(reference, async (turn) => {
-        await turn.sendActivity(MessageFactory.attachment({ contentType: 'application/vnd.microsoft.card.adaptive', content: card }));
-      });
+    });
+  }
+
+  async #checkAndReply(userId: string, reference: Partial<ConversationReference>): Promise<void> {
+    let card: CardJson;
+    try {
+      const outcome = await checkStatus(this.deps, userId);
+      const described = describeStatus(outcome);
+      const actions =
+        outcome.kind === 'not-enrolled'
+          ? [BUTTONS['show-me-how'], BUTTONS['check-status'], BUTTONS['talk-to-person']].map((b) => ({ title: b.title, verb: b.verb, data: b.data ?? {} }))
+          : [];
+      card = this.deps.cards.render('notice', { title: described.title, paragraphs: described.paragraphs.map((p) => new TrustedMarkdown(p)), actions });
+    } catch (error) {
+      this.deps.logger.error('status check failed', { error });
+      card = this.deps.cards.render('notice', { ...describeStatus({ kind: 'unavailable' }), actions: [] });
+    }
+    await this.deps.replyLater(reference, async (turn) => {
+      await turn.sendActivity(MessageFactory.attachment({ contentType: 'application/vnd.microsoft.card.adaptive', content: card }));
     });
   }
 }

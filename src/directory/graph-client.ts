@@ -49,11 +49,13 @@ export function createGraphClient(options: GraphClientOptions): Client {
   const authentication = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(options.credential, { scopes: [GRAPH_SCOPE] }));
   const retry = new GraphRetryHandler(options);
   const http = options.caCertificate ? new TrustingHttpsHandler(options.caCertificate) : new HTTPMessageHandler();
-  authentication.setNext(retry);
-  retry.setNext(http);
+  // Throttle queue first: a request waiting its turn costs nothing, and gets its token (from the cache)
+  // only when it is sent; every retry asks again, so an expired token is renewed.
+  retry.setNext(authentication);
+  authentication.setNext(http);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   return Client.initWithMiddleware({
-    middleware: authentication,
+    middleware: retry,
     baseUrl: `${baseUrl}/`,
     defaultVersion: 'v1.0',
     // The SDK attaches tokens only to Microsoft's Graph hosts unless told otherwise.

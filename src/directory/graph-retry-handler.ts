@@ -75,6 +75,8 @@ export class GraphRetryHandler implements Middleware {
     for (let attempt = 1; ; attempt++) {
       for (const bucket of buckets) await this.#limiters[bucket].acquire();
       context.options = { ...context.options, signal: AbortSignal.timeout(this.#retry.attemptTimeoutMs) };
+      // The SDK's auth handler (next in the chain) appends its header: a retry must not carry two tokens.
+      withoutAuthorization(context);
       await this.#next.execute(context);
       const response = context.response;
       if (!response || !RETRY_STATUSES.has(response.status)) return;
@@ -96,6 +98,14 @@ export class GraphRetryHandler implements Middleware {
     const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
     return Math.max(50, Math.floor(this.#random() * ceiling));
   }
+}
+
+function withoutAuthorization(context: Context): void {
+  const headers = context.options?.headers;
+  if (!headers) return;
+  if (headers instanceof Headers) headers.delete('Authorization');
+  else if (Array.isArray(headers)) context.options = { ...context.options, headers: headers.filter(([name]) => name?.toLowerCase() !== 'authorization') };
+  else for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete (headers as Record<string, string>)[name];
 }
 
 export function bucketsOf(method: string, url: string, body: unknown): ThrottleBucket[] {

@@ -123,6 +123,17 @@ describe('many people checking their status at once', () => {
   }, 40_000);
 });
 
+describe('asking again while a check waits', () => {
+  it('queues one read per person, not one per message', async () => {
+    const who = person(demo.seed.users.filter((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.teamsLicensed)[20]?.id ?? '');
+    const before = demo.graph.calls.list().length;
+    await Promise.all([say(who, 'status'), say(who, 'status'), say(who, 'status')]);
+    await nextCardFor(who, /I don't see a passkey yet|You're all set/);
+    const reads = demo.graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods') && c.path.includes(who.id));
+    expect(reads).toHaveLength(1);
+  }, 30_000);
+});
+
 describe('an employee who refuses', () => {
   it('is told the manager decides and what they will see, gives a reason, and the refusal is recorded with the topics raised', async () => {
     const refuser = demo.seed.users.find((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.managerId && u.methods.length === 0 && u.id !== demo.seed.personas?.employee);
