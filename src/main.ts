@@ -24,11 +24,14 @@ import { loadCatalog } from './objections/catalog-loader.js';
 import { IntentMatcher } from './objections/intent-matcher.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
+import { PeriodicJob } from './shared/periodic-job.js';
 import { packageRoot } from './shared/package-root.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store-port.js';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
+/** How often records past their retention period are deleted (and once at start). */
+export const RETENTION_SWEEP_MS = 6 * 3600_000;
 
 export interface ServiceOptions {
   logSink?: LogSink;
@@ -79,6 +82,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
+  let retention: PeriodicJob | undefined;
   let store: SqliteStore | undefined;
   let http: HttpServerHandle;
   try {
@@ -97,10 +101,11 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       threshold: config.coach.confidenceThreshold,
     });
     const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
-    background.run('retention', async () => {
+    retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
       if (purged > 0) logger.info('deleted objection records past retention', { purged, retentionDays: config.coach.retentionDays });
-    });
+    }, background);
+    retention.start();
     const coach = new EmployeeCoach({
       cards,
       guides: loadGuides('en'),
@@ -139,6 +144,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       isReady: () => openStore.isOpen(),
     });
   } catch (error) {
+    retention?.stop();
     // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
     await store?.close();
     await demo?.close();
@@ -166,6 +172,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         logger.info('stopping', { reason });
         const result = await http.close(deadline);
+        retention?.stop();
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
         try {
           await openStore.close();
