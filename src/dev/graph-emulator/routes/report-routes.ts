@@ -41,23 +41,8 @@ const REPORT_FIELDS = [
   'systemPreferredAuthenticationMethods',
   'userPreferredMethodForSecondaryAuthentication',
 ];
-const FILTERABLE = new Set([
-  'id',
-  'userPrincipalName',
-  'userDisplayName',
-  'userType',
-  'isAdmin',
-  'isSsprRegistered',
-  'isSsprEnabled',
-  'isSsprCapable',
-  'isMfaRegistered',
-  'isMfaCapable',
-  'isPasswordlessCapable',
-  'isSystemPreferredAuthenticationMethodEnabled',
-  'methodsRegistered',
-  'systemPreferredAuthenticationMethods',
-  'userPreferredMethodForSecondaryAuthentication',
-]);
+/** Every field can be filtered on except the timestamp, as Graph documents for this report. */
+const FILTERABLE = new Set(REPORT_FIELDS.filter((field) => field !== 'lastUpdatedDateTime'));
 const SORTABLE = new Set(['userPrincipalName', 'userDisplayName']);
 const PREFERENCE = 'include-unknown-enum-members';
 
