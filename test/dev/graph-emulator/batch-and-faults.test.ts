@@ -1,17 +1,9 @@
-import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import type { Client, } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
-import { credentialFor, graphClient, PEOPLE, rawRequest, testSeed } from './graph-test-client.js';
+import { credentialFor, failure, graphClient, PEOPLE, rawRequest, testSeed } from './graph-test-client.js';
 
-async function failure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof GraphError)) throw new Error(`expected a GraphError, got ${String(error)}`);
-  return error;
-}
 
 type BatchResponse = { id: string; status: number; headers: Record<string, string>; body?: Record<string, unknown> };
 

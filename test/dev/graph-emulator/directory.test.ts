@@ -1,19 +1,11 @@
-import { type Client, GraphError, PageIterator } from '@microsoft/microsoft-graph-client';
+import { type Client, PageIterator } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
-import { GROUPS, graphClient, PEOPLE, testSeed } from './graph-test-client.js';
+import { failure, graphClient, GROUPS, PEOPLE, testSeed } from './graph-test-client.js';
 
 type User = { id: string; displayName: string; [key: string]: unknown };
 
-async function failure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof GraphError)) throw new Error(`expected a GraphError, got ${String(error)}`);
-  return error;
-}
 
 describe('directory reads through the Graph SDK', () => {
   let seed: TenantSeed;

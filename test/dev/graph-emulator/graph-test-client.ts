@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientSecretCredential } from '@azure/identity';
-import { AuthenticationHandler, Client, type Middleware, RetryHandler, RetryHandlerOptions, TelemetryHandler } from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, GraphError, type Middleware, RetryHandler, RetryHandlerOptions, TelemetryHandler } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { emulatorCredentialOptions, type GraphEmulator, TrustingHttpsHandler } from '../../../src/dev/graph-emulator/index.js';
 import { parseTenantSeed, type TenantSeed } from '../../../src/dev/tenant-seed.js';
@@ -80,4 +80,14 @@ export async function rawRequest(
   const response = context as typeof context & { response: Response };
   const text = await response.response.text();
   return { status: response.response.status, headers: response.response.headers, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** The GraphError a request failed with; fails the test when it succeeded or failed some other way. */
+export async function failure(promise: Promise<unknown>): Promise<GraphError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof GraphError)) throw new Error(`expected a GraphError, got ${String(error)}`);
+  return error;
 }

@@ -1,19 +1,11 @@
-import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import type { Client, } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
-import { graphClient, PEOPLE, testSeed } from './graph-test-client.js';
+import { failure, graphClient, PEOPLE, testSeed } from './graph-test-client.js';
 
 type Resource = { '@odata.type': string; id: string; [key: string]: unknown };
 
-async function failure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof GraphError)) throw new Error(`expected a GraphError, got ${String(error)}`);
-  return error;
-}
 
 const passes = (userId: string) => `/users/${userId}/authentication/temporaryAccessPassMethods`;
 

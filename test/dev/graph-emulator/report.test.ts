@@ -1,21 +1,13 @@
-import { type Client, GraphError, PageIterator } from '@microsoft/microsoft-graph-client';
+import { type Client, PageIterator } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
-import { graphClient, PEOPLE, testSeed } from './graph-test-client.js';
+import { failure, graphClient, PEOPLE, testSeed } from './graph-test-client.js';
 
 const REPORT = '/reports/authenticationMethods/userRegistrationDetails';
 const INCLUDE_NEW_VALUES = 'include-unknown-enum-members';
 type Row = { id: string; methodsRegistered: string[]; [key: string]: unknown };
 
-async function failure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof GraphError)) throw new Error(`expected a GraphError, got ${String(error)}`);
-  return error;
-}
 
 describe('the userRegistrationDetails report', () => {
   let seed: TenantSeed;

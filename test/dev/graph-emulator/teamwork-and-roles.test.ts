@@ -1,17 +1,9 @@
-import { type Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
+import { type Client, type GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AppInstalledEvent, type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
-import { GROUPS, graphClient, PEOPLE, testSeed } from './graph-test-client.js';
+import { failure, graphClient, GROUPS, PEOPLE, testSeed } from './graph-test-client.js';
 
-async function failure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof GraphError)) throw new Error(`expected a GraphError, got ${String(error)}`);
-  return error;
-}
 
 const CATALOG_APP = 'bcf4f749-39b3-4365-913b-f7dfe7a89e4e';
 const bind = (catalogId = CATALOG_APP) => ({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${catalogId}` });
