@@ -1,9 +1,8 @@
-import type { Client, } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
 import { credentialFor, failure, graphClient, PEOPLE, rawRequest, testSeed } from './graph-test-client.js';
-
 
 type BatchResponse = { id: string; status: number; headers: Record<string, string>; body?: Record<string, unknown> };
 

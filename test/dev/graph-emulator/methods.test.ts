@@ -1,4 +1,4 @@
-import type { Client, } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';

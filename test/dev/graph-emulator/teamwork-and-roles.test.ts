@@ -4,7 +4,6 @@ import { type AppInstalledEvent, type GraphEmulator, startGraphEmulator } from '
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
 import { failure, graphClient, GROUPS, PEOPLE, testSeed } from './graph-test-client.js';
 
-
 const CATALOG_APP = 'bcf4f749-39b3-4365-913b-f7dfe7a89e4e';
 const bind = (catalogId = CATALOG_APP) => ({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${catalogId}` });
 const installed = (userId: string) => `/users/${userId}/teamwork/installedApps`;
