@@ -12,7 +12,8 @@ import { type AppConfig, loadConfig } from './config/load-config.js';
 import { isAppError } from './errors/app-error.js';
 import { loadCatalog } from './objections/catalog-loader.js';
 import { runClassifyCommand } from './objections/classify-command.js';
-import { IntentMatcher, trainAndSave } from './objections/intent-matcher.js';
+import { trainAndSave } from './objections/intent-matcher.js';
+import { loadObjections } from './objections/load-objections.js';
 import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
 import { packageRoot } from './shared/package-root.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -66,14 +67,7 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'connector-emulator':
       return runConnectorEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'classify': {
-      const config = loadConfig();
-      const catalog = loadCatalog({ locale: 'en', overrideDir: config.coach.catalogDir });
-      const matcher = await IntentMatcher.load({
-        catalog,
-        cacheDir: path.join(config.dataDir, 'cache'),
-        prebuiltFile: path.join(packageRoot(), 'dist', 'intent-model.json'),
-        threshold: config.coach.confidenceThreshold,
-      });
+      const { matcher } = await loadObjections(loadConfig());
       await runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher });
       return 0;
     }

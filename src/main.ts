@@ -20,12 +20,10 @@ import { ConversationReferences } from './messaging/conversation-references.js';
 import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
 import { loadGuides } from './enrollment/guides.js';
-import { loadCatalog } from './objections/catalog-loader.js';
-import { IntentMatcher } from './objections/intent-matcher.js';
+import { loadObjections } from './objections/load-objections.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
-import { packageRoot } from './shared/package-root.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store-port.js';
 
@@ -92,14 +90,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
     const cards = CardRenderer.load();
     const adapter = createTeamsAdapter(config);
-    const catalog = loadCatalog({ locale: 'en', overrideDir: config.coach.catalogDir });
     lap('store');
-    const matcher = await IntentMatcher.load({
-      catalog,
-      cacheDir: options.cacheDir ?? path.join(config.dataDir, 'cache'),
-      prebuiltFile: path.join(packageRoot(), 'dist', 'intent-model.json'),
-      threshold: config.coach.confidenceThreshold,
-    });
+    const { catalog, matcher } = await loadObjections(config, options.cacheDir);
     const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
     retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
