@@ -51,32 +51,7 @@ export interface ServingProcess {
 
 /** Starts `passkey-coach start`, resolving once it logs the URL it listens on. */
 export function startProcess(env: Record<string, string>, timeoutMs = 15_000): Promise<ServingProcess> {
-  assertBuilt();
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, cwd: ROOT });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no "listening" line within ${timeoutMs} ms:\n${out}`));
-    }, timeoutMs);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"msg":"listening".*?"url":"([^"]+)"/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => out, exited });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening:\n${out}`));
-    });
-  });
+  return startCommand(['start'], { PORT: '0', ...env }, /"msg":"listening".*?"url":"([^"]+)"/, timeoutMs);
 }
 
 /** Starts a long-running command and resolves with its output once `ready` matches it. */
