@@ -25,6 +25,8 @@ import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { createOutreach, type Outreach } from './campaigns/outreach.js';
+import { showDemoProgress } from './campaigns/demo-progress.js';
 import type { Store } from './store/store-port.js';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
@@ -54,6 +56,8 @@ export interface ServiceHandle {
   directory: Directory | undefined;
   /** Demo mode's emulators, when running. */
   demo: DemoEnvironment | undefined;
+  /** Campaigns, their outbox and sender (tests drive the scheduler through it). */
+  outreach: Outreach;
   /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
@@ -83,6 +87,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let retention: PeriodicJob | undefined;
   let store: SqliteStore | undefined;
   let http: HttpServerHandle;
+  let outreach: Outreach | undefined;
+  let serverUrl: string | undefined;
   try {
     if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
     store = SqliteStore.open({ path: databasePath });
@@ -98,7 +104,22 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       if (purged > 0) logger.info('deleted objection records past retention', { purged, retentionDays: config.coach.retentionDays });
     }, background);
     retention.start();
+    const conversations = new ConversationReferences(openStore);
+    outreach = createOutreach({
+      config,
+      demo,
+      store: openStore,
+      adapter,
+      directory,
+      cards,
+      audit,
+      logger: logger.child({ feature: 'campaigns' }),
+      background,
+      conversations,
+      publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
+    });
     const coach = new EmployeeCoach({
+      events: outreach.events,
       cards,
       guides: loadGuides('en'),
       catalog,
@@ -120,9 +141,12 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ feature: 'bot' }),
       organisationName: config.organisationName,
       coach,
+      campaigns: { commands: outreach.commands, service: outreach.campaigns },
+      installedByCoach: (userId) => outreach!.installedByCoach(userId),
+      installationChanged: (userId, change) => outreach!.installationChanged(userId, change),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
     });
-    const handleTurn = createTurnHandler({ app, config, conversations: new ConversationReferences(openStore), audit });
+    const handleTurn = createTurnHandler({ app, config, conversations, audit });
 
     const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
       adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
@@ -134,9 +158,12 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ component: 'http' }),
       processActivity,
       isReady: () => openStore.isOpen(),
+      takeDownload: (token) => outreach!.exports.take(token),
     });
+    serverUrl = http.url;
   } catch (error) {
     retention?.stop();
+    await outreach?.stop(Date.now() + 1_000);
     // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
     await store?.close();
     await demo?.close();
@@ -147,6 +174,13 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   // Milliseconds since startService began, per phase: start-up time is a budget (bench:turn measures it).
   logger.info('listening', { url: http.url, mode: config.mode, startupMs: phases });
   demo?.attachBot(`${http.url}/api/messages`);
+  const runningOutreach = outreach!;
+  runningOutreach.start();
+  let stopProgress: (() => void) | undefined;
+  if (config.mode === 'demo' && config.demo?.campaign && demo) {
+    await runningOutreach.startDemoCampaign();
+    if (!options.quiet) stopProgress = showDemoProgress(runningOutreach.campaigns);
+  }
   if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, config, demo, logger);
 
   let stopping: Promise<{ drained: boolean }> | undefined;
@@ -159,10 +193,13 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     redactor,
     directory,
     demo,
+    outreach: runningOutreach,
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         logger.info('stopping', { reason });
+        stopProgress?.();
+        await runningOutreach.stop(deadline);
         const result = await http.close(deadline);
         retention?.stop();
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });

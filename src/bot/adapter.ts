@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { AuthenticationError } from 'botframework-connector';
+import { AuthenticationError, type ConnectorClient } from 'botframework-connector';
 import { StatusCodes } from 'botframework-schema';
 import type { AppConfig } from '../config/load-config.js';
 
@@ -53,6 +53,44 @@ export class CoachAdapter extends TeamsAdapter {
       throw error;
     }
   }
+
+  readonly #proactiveClients = new Map<string, Promise<ConnectorClient>>();
+
+  /**
+   * A Bot Connector client for messages the bot starts (campaigns), one per service URL. Its built-in retry policy is
+   * removed: the outbox decides about retries (with the shared rate limiter and Retry-After), and a client that quietly
+   * resends a POST would turn one slow answer into a duplicate message.
+   */
+  proactiveClient(botAppId: string, serviceUrl: string): Promise<ConnectorClient> {
+    let client = this.#proactiveClients.get(serviceUrl);
+    if (!client) {
+      client = (async () => {
+        const identity = this.createClaimsIdentity(botAppId);
+        const factory = this.botFrameworkAuthentication.createConnectorFactory(identity);
+        // No audience: the factory uses the configured channel scope, as CloudAdapter's own proactive calls do.
+        const created = await factory.create(serviceUrl, undefined);
+        withoutRetries(created);
+        return created;
+      })();
+      client.catch(() => this.#proactiveClients.delete(serviceUrl));
+      this.#proactiveClients.set(serviceUrl, client);
+    }
+    return client;
+  }
+}
+
+/** The name of @azure/core-rest-pipeline's retry policy (throttling + exponential), which ServiceClient adds by default. */
+export const CONNECTOR_RETRY_POLICY = 'defaultRetryPolicy';
+
+export function withoutRetries(client: ConnectorClient): void {
+  const pipeline = (client as unknown as { client?: { pipeline?: { removePolicy(options: { name: string }): unknown; getOrderedPolicies(): { name: string }[] } } }).client?.pipeline;
+  if (!pipeline) throw new Error('botframework-connector changed: its ConnectorClient no longer exposes the HTTP pipeline');
+  pipeline.removePolicy({ name: CONNECTOR_RETRY_POLICY });
+}
+
+export function connectorPolicyNames(client: ConnectorClient): string[] {
+  const pipeline = (client as unknown as { client: { pipeline: { getOrderedPolicies(): { name: string }[] } } }).client.pipeline;
+  return pipeline.getOrderedPolicies().map((policy) => policy.name);
 }
 
 export function createTeamsAdapter(config: AppConfig): CoachAdapter {

@@ -8,6 +8,9 @@ import { COACH_VERBS, type EmployeeCoach } from '../conversation/employee-coach.
 import type { Logger } from '../logging/logger.js';
 import { helpCard, helpCardJson } from '../onboarding/help.js';
 import { welcomeOnInstall } from '../onboarding/welcome.js';
+import { CAMPAIGN_ADMIN_VERBS, type CampaignCommands } from '../campaigns/campaign-commands.js';
+import { CAMPAIGN_VERBS } from '../campaigns/campaign-messages.js';
+import type { Campaigns } from '../campaigns/campaigns.js';
 import { COMMANDS, parseCommand } from './commands.js';
 
 export interface BotDeps {
@@ -17,6 +20,12 @@ export interface BotDeps {
   organisationName: string;
   coach: EmployeeCoach;
   privacy: { retentionDays: number; keepsObjectionText: boolean };
+  /** Campaign commands (admins) and what campaigns learn from people's replies; absent when campaigns are off. */
+  campaigns?: { commands: CampaignCommands; service: Campaigns };
+  /** Whether the coach installed the app for this person itself (then the campaign's message is the welcome). */
+  installedByCoach?: (userId: string) => Promise<boolean>;
+  /** Teams told the bot that a person added or removed the app in their personal scope. */
+  installationChanged?: (userId: string, change: 'added' | 'removed') => Promise<void>;
 }
 
 export const CARD_VERBS = {
@@ -36,16 +45,44 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
     await welcomeOnInstall(context, deps);
   });
 
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    const userId = context.activity.from?.aadObjectId;
+    const action = context.activity.action ?? '';
+    if (!userId || context.activity.conversation?.conversationType !== 'personal') return;
+    // Someone who removed the app is not reinstalled or messaged by a campaign again (until they add it back).
+    if (action.startsWith('remove')) await deps.installationChanged?.(userId, 'removed');
+    else if (action.startsWith('add')) await deps.installationChanged?.(userId, 'added');
+  });
+
   app.activity(ActivityTypes.Message, async (context) => {
     await answerMessage(context, deps);
   });
 
   app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async () => helpCardJson(deps));
 
+  for (const verb of Object.values(CAMPAIGN_ADMIN_VERBS)) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const userId = context.activity.from?.aadObjectId;
+      if (!userId) return NO_IDENTITY;
+      if (!deps.campaigns) return 'Campaigns are not available here.';
+      return deps.campaigns.commands.action(context, userId, verb, data);
+    });
+  }
+
+  app.adaptiveCards.actionExecute(CAMPAIGN_VERBS.snooze, async (context, _state, data) => {
+    const userId = context.activity.from?.aadObjectId;
+    if (!userId) return NO_IDENTITY;
+    const campaignId = (data as { campaignId?: unknown } | undefined)?.campaignId;
+    if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return 'That button is no longer active. Type "help" to see what I can do.';
+    // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
+    return (await deps.campaigns.service.snooze(userId, campaignId)).message;
+  });
+
   for (const verb of Object.values(COACH_VERBS)) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const userId = context.activity.from?.aadObjectId;
       if (!userId) return NO_IDENTITY;
+      await noteReply(deps, userId);
       // Identity comes from the authenticated activity only; card data never names the person acted for.
       return deps.coach.onAction(context, userId, verb, data);
     });
@@ -80,7 +117,20 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
     await context.sendActivity(NO_IDENTITY);
     return;
   }
+  await noteReply(deps, userId);
   switch (command?.id) {
+    case 'campaignPreview':
+    case 'campaignStart':
+    case 'campaignPause':
+    case 'campaignResume':
+    case 'campaignStatus':
+    case 'campaignExport':
+      if (deps.campaigns) {
+        await deps.campaigns.commands.command(context, userId, command.id, command.argument);
+        return;
+      }
+      await context.sendActivity('Campaigns are not available on this installation.');
+      return;
     case 'status':
       await deps.coach.statusCommand(context, userId);
       return;
@@ -100,6 +150,15 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
     return;
   }
   await deps.coach.answerText(context, userId, text);
+}
+
+/** A reply from someone a campaign reached counts in its funnel; never lets a campaign hiccup break the turn. */
+async function noteReply(deps: BotDeps, userId: string): Promise<void> {
+  try {
+    await deps.campaigns?.service.onReplied(userId);
+  } catch (error) {
+    deps.logger.warn('could not record a campaign reply', { error });
+  }
 }
 
 export function actorOf(activity: Partial<Activity>): { kind: 'user'; aadObjectId: string; displayName?: string } | { kind: 'system'; name: string } {

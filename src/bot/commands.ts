@@ -22,12 +22,12 @@ export const COMMANDS = {
   tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: false },
   tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests', available: false },
   tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: false },
-  campaignPreview: { text: 'campaign preview', audience: 'admin', description: 'Who a campaign would reach', available: false },
-  campaignStart: { text: 'campaign start', audience: 'admin', description: 'Start a roll-out campaign', available: false },
-  campaignStatus: { text: 'campaign status', audience: 'admin', description: 'Progress of the current campaign', available: false },
-  campaignPause: { text: 'campaign pause', audience: 'admin', description: 'Pause sending', available: false },
-  campaignResume: { text: 'campaign resume', audience: 'admin', description: 'Resume sending', available: false },
-  campaignExport: { text: 'campaign export', audience: 'admin', description: 'Download campaign results as CSV', available: false },
+  campaignPreview: { text: 'campaign preview', audience: 'admin', description: 'Who a campaign would reach', available: true },
+  campaignStart: { text: 'campaign start', audience: 'admin', argument: '[<name> deadline <YYYY-MM-DD> waves <N>]', description: 'Start a roll-out campaign', available: true },
+  campaignStatus: { text: 'campaign status', audience: 'admin', description: 'Progress of the current campaign', available: true },
+  campaignPause: { text: 'campaign pause', audience: 'admin', description: 'Pause sending', available: true },
+  campaignResume: { text: 'campaign resume', audience: 'admin', description: 'Resume sending', available: true },
+  campaignExport: { text: 'campaign export', audience: 'admin', description: 'Download campaign results as CSV', available: true },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -1,5 +1,7 @@
 // Turns the environment into a validated AppConfig, or refuses to start with a message naming what to set.
 
+import { hostname } from 'node:os';
+import { isKnownTimeZone, parseWorkingHours } from '../campaigns/working-hours.js';
 import { AppError } from '../errors/app-error.js';
 import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, type EnvSettings, envSchema } from './config-schema.js';
 import type { LogLevel } from '../logging/logger.js';
@@ -40,8 +42,33 @@ export interface AppConfig {
   logLevel: LogLevel;
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string };
+  campaign: CampaignSettings;
+  /** Stable name of this process's instance, for leases. */
+  instanceId: string;
   /** Demo mode only: whether to run the local Graph and Bot Connector emulators (no GRAPH_BASE_URL given), and with which tenant. */
-  demo?: { startEmulators: boolean; tenantFile: string };
+  demo?: { startEmulators: boolean; tenantFile: string; campaign: boolean };
+}
+
+export interface CampaignSettings {
+  /** The app's id in the org catalog, for installs; undefined: campaigns cannot install and say so. */
+  catalogAppId?: string;
+  /** Where to open chats with people the bot has never talked to. */
+  serviceUrl: string;
+  adminsGroupId?: string;
+  strongMethods: readonly string[];
+  /** Object ids and UPNs (lower-case) never targeted. */
+  breakGlass: readonly string[];
+  excludedGroupIds: readonly string[];
+  includedGroupIds: readonly string[];
+  reminderDays: readonly number[];
+  snoozeDays: number;
+  maxSnoozes: number;
+  workingHours: { text: string; days: string };
+  defaultTimeZone: string;
+  respectWorkingHours: boolean;
+  teamsRatePerSecond: number;
+  reserveShare: number;
+  concurrency: number;
 }
 
 /** Deliberately public: demo mode protects nothing, and says so. */
@@ -65,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const settings = parsed.data;
   const problems: string[] = [];
-  const config = settings.BOT_ID === '' ? demoConfig(settings, env, problems) : productionConfig(settings, problems);
+  const config = settings.BOT_ID === '' ? demoConfig(settings, env, problems) : productionConfig(settings, env, problems);
   if (problems.length > 0) throw configError(problems);
   return config;
 }
@@ -95,11 +122,13 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, true),
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST },
-    demo: { startEmulators: !env.GRAPH_BASE_URL, tenantFile: s.DEMO_TENANT_FILE },
+    campaign: campaignSettings(s, problems),
+    instanceId: instanceId(s, env),
+    demo: { startEmulators: !env.GRAPH_BASE_URL, tenantFile: s.DEMO_TENANT_FILE, campaign: s.DEMO_CAMPAIGN },
   };
 }
 
-function productionConfig(s: EnvSettings, problems: string[]): AppConfig {
+function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]): AppConfig {
   const type: BotType = s.BOT_TYPE ?? 'SingleTenant';
   if (type === 'SingleTenant' || type === 'UserAssignedMsi') {
     if (!s.BOT_TENANT_ID) problems.push(`BOT_TYPE ${type} needs BOT_TENANT_ID: set it to the bot's Entra tenant id.`);
@@ -133,7 +162,43 @@ function productionConfig(s: EnvSettings, problems: string[]): AppConfig {
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, false),
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST },
+    campaign: campaignSettings(s, problems),
+    instanceId: instanceId(s, env),
   };
+}
+
+function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings {
+  const reminderDays = [...new Set((splitList(s.CAMPAIGN_REMINDER_DAYS) ?? []).map(Number))].sort((a, b) => a - b);
+  if (reminderDays.some((day) => day < 1 || day > 365)) problems.push('CAMPAIGN_REMINDER_DAYS: each day must be from 1 to 365.');
+  const hours = { text: s.WORKING_HOURS, days: s.WORKING_DAYS };
+  try {
+    parseWorkingHours(hours.text, hours.days);
+  } catch (error) {
+    problems.push(`WORKING_HOURS / WORKING_DAYS: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isKnownTimeZone(s.DEFAULT_TIME_ZONE)) problems.push(`DEFAULT_TIME_ZONE: ${s.DEFAULT_TIME_ZONE} is not a time zone this runtime knows (use an IANA name such as Europe/Berlin, or a Windows name).`);
+  return {
+    catalogAppId: s.TEAMS_APP_CATALOG_ID,
+    serviceUrl: s.TEAMS_SERVICE_URL,
+    adminsGroupId: s.CAMPAIGN_ADMINS_GROUP_ID,
+    strongMethods: splitList(s.CAMPAIGN_STRONG_METHODS) ?? [],
+    breakGlass: (splitList(s.CAMPAIGN_BREAK_GLASS_ACCOUNTS) ?? []).map((id) => id.toLowerCase()),
+    excludedGroupIds: splitList(s.CAMPAIGN_EXCLUDED_GROUP_IDS) ?? [],
+    includedGroupIds: splitList(s.CAMPAIGN_INCLUDED_GROUP_IDS) ?? [],
+    reminderDays,
+    snoozeDays: s.CAMPAIGN_SNOOZE_DAYS,
+    maxSnoozes: s.CAMPAIGN_MAX_SNOOZES,
+    workingHours: hours,
+    defaultTimeZone: s.DEFAULT_TIME_ZONE,
+    respectWorkingHours: s.CAMPAIGN_RESPECT_WORKING_HOURS,
+    teamsRatePerSecond: s.TEAMS_RATE_PER_SECOND,
+    reserveShare: s.OUTREACH_RESERVE_SHARE,
+    concurrency: s.OUTREACH_CONCURRENCY,
+  };
+}
+
+function instanceId(s: EnvSettings, env: NodeJS.ProcessEnv): string {
+  return s.INSTANCE_ID ?? env.WEBSITE_INSTANCE_ID?.slice(0, 100) ?? `${hostname()}:${process.pid}`;
 }
 
 function coachSettings(s: EnvSettings): AppConfig['coach'] {

@@ -40,6 +40,17 @@ export interface CoachDeps {
   logger: Logger;
   retentionDays: number;
   keepsObjectionText: boolean;
+  /** Told what people decide, so a campaign stops nudging them (campaigns listen; errors are logged, never shown). */
+  events?: CoachEvents;
+}
+
+export interface CoachEvents {
+  /** Graph shows a passkey: confirmed by a live status check. */
+  enrolled(userId: string): Promise<void>;
+  /** The person said they have done it; checked live before they are nudged again. */
+  saidEnrolled(userId: string): Promise<void>;
+  /** A refusal was recorded. */
+  refused(userId: string): Promise<void>;
 }
 
 /** Card verbs of the employee conversation, matched exactly. */
@@ -85,6 +96,7 @@ export class EmployeeCoach {
     if (CONCERNS.has(intent)) await this.deps.dialogs.update(userId, (state) => ({ ...state, intentsRaised: addOnce(state.intentsRaised, intent) }));
     switch (intent) {
       case 'enrolled':
+        await this.#tell('saidEnrolled', userId);
         await context.sendActivity('Thanks! Let me check your account now.');
         this.statusInBackground(context, userId);
         return;
@@ -137,6 +149,15 @@ export class EmployeeCoach {
   }
 
   /** `status` typed as a command. */
+  async #tell(event: keyof CoachEvents, userId: string): Promise<void> {
+    try {
+      await this.deps.events?.[event](userId);
+    } catch (error) {
+      // The conversation goes on: a campaign that missed the news checks the report before its next nudge.
+      this.deps.logger.error('telling the campaign failed', { event, error });
+    }
+  }
+
   async statusCommand(context: TurnContext, userId: string): Promise<void> {
     await context.sendActivity('Checking your sign-in methods… I will post the answer here in a moment.');
     this.statusInBackground(context, userId);
@@ -201,6 +222,7 @@ export class EmployeeCoach {
     const dialog = await this.deps.dialogs.get(userId);
     const details = parsed.data.details?.trim() || undefined;
     await recordRefusal(this.deps.store, { userId, reason: parsed.data.reason, details, intents: dialog.intentsRaised, recordedAt: new Date().toISOString() });
+    await this.#tell('refused', userId);
     await this.deps.audit.record({
       action: 'employee.refusal.recorded',
       outcome: 'info',
@@ -246,6 +268,7 @@ export class EmployeeCoach {
     let card: CardJson;
     try {
       const outcome = await checkStatus(this.deps, userId);
+      if (outcome.kind === 'enrolled') await this.#tell('enrolled', userId);
       const described = describeStatus(outcome);
       const actions =
         outcome.kind === 'not-enrolled'

@@ -85,6 +85,20 @@ export interface RoleSummary {
   eligible: string[];
 }
 
+const planSchema = z.object({ service: z.string().nullable().optional(), servicePlanId: z.string().nullable().optional(), capabilityStatus: z.string().nullable().optional() }).passthrough();
+const profileUserSchema = userSchema.extend({ assignedPlans: z.array(planSchema).nullable().optional() });
+const mailboxSchema = z.object({ timeZone: z.string().nullable().optional(), userPurpose: z.string().nullable().optional() }).passthrough();
+
+/** The Teams service plan (TEAMS1) of Microsoft 365 licences; other Teams SKUs name the same service. */
+export const TEAMS_SERVICE_PLAN_ID = '57ff2da0-773e-42df-b2af-ffb7a2317929';
+
+export interface UserProfile {
+  user: DirectoryUser;
+  /** Whether an enabled plan of the user's licences includes Teams. */
+  teamsLicensed: boolean;
+  mailbox?: { timeZone?: string; userPurpose?: string };
+}
+
 export type InstallOutcome = 'installed' | 'already-installed';
 
 export interface TapRequest {
@@ -101,7 +115,14 @@ export interface Directory {
   getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>>;
   listUsers(options?: { filter?: string; pageSize?: number }): AsyncIterable<DirectoryUser[]>;
   transitiveGroupIds(userId: string): Promise<Set<string>>;
+  /** Members of the group and of the groups nested in it (users only). */
   groupMemberIds(groupId: string): Promise<string[]>;
+  /**
+   * For each id: the user with licences (assignedPlans) and their mailbox settings (time zone, what the mailbox is
+   * for: a person's, shared, a room), two requests per person in Graph `$batch` calls. Missing users are absent;
+   * unreadable mailbox settings (no mailbox, a guest) leave `mailbox` undefined.
+   */
+  userProfiles(ids: readonly string[]): Promise<Map<string, UserProfile>>;
   registrationDetails(options?: { filter?: string }): AsyncIterable<RegistrationDetails[]>;
   authenticationMethods(userId: string): Promise<AuthenticationMethod[]>;
   /** The created pass, with its value: the only time Graph returns it. The caller must not store or log it. */
@@ -148,31 +169,70 @@ export class GraphDirectory implements Directory {
 
   async getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>> {
     const found = new Map<string, DirectoryUser>();
+    const answers = await this.#batchGet([...new Set(ids)].map((id) => `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS}`));
+    [...new Set(ids)].forEach((id, index) => {
+      const answer = answers[index];
+      if (answer !== undefined) found.set(id, userSchema.parse(answer));
+    });
+    return found;
+  }
+
+  async userProfiles(ids: readonly string[]): Promise<Map<string, UserProfile>> {
     const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += BATCH_SIZE) {
-      let pending = unique.slice(start, start + BATCH_SIZE);
-      // Requests a batch answers 429 for are asked again (the batch itself succeeded); others are final.
+    const urls = unique.flatMap((id) => [
+      `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS},assignedPlans`,
+      `/users/${encodeURIComponent(id)}/mailboxSettings?$select=timeZone,userPurpose`,
+    ]);
+    const answers = await this.#batchGet(urls, { optional: (url) => url.includes('/mailboxSettings') });
+    const profiles = new Map<string, UserProfile>();
+    unique.forEach((id, index) => {
+      const userAnswer = answers[2 * index];
+      if (userAnswer === undefined) return;
+      const user = profileUserSchema.parse(userAnswer);
+      const mailbox = mailboxSchema.safeParse(answers[2 * index + 1]);
+      const teamsLicensed = (user.assignedPlans ?? []).some(
+        (plan) => (plan.servicePlanId?.toLowerCase() === TEAMS_SERVICE_PLAN_ID || plan.service === 'TeamsForBusiness') && plan.capabilityStatus === 'Enabled',
+      );
+      const { assignedPlans: _plans, ...plain } = user;
+      profiles.set(id, {
+        user: plain,
+        teamsLicensed,
+        mailbox: mailbox.success ? { timeZone: mailbox.data.timeZone ?? undefined, userPurpose: mailbox.data.userPurpose ?? undefined } : undefined,
+      });
+    });
+    return profiles;
+  }
+
+  /**
+   * GETs through `$batch`, 20 a call: the answers' bodies in the order asked, undefined for a 404 (and for any
+   * failure of a request `optional` accepts). Requests a batch answers 429 or 5xx for are asked again.
+   */
+  async #batchGet(urls: readonly string[], options: { optional?: (url: string) => boolean } = {}): Promise<unknown[]> {
+    const bodies: unknown[] = new Array(urls.length).fill(undefined);
+    for (let start = 0; start < urls.length; start += BATCH_SIZE) {
+      let pending = urls.slice(start, start + BATCH_SIZE).map((url, offset) => ({ url, index: start + offset }));
       for (let round = 0; pending.length > 0 && round < 5; round++) {
-        const body = { requests: pending.map((id, index) => ({ id: String(index), method: 'GET', url: `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS}` })) };
+        const body = { requests: pending.map(({ url }, index) => ({ id: String(index), method: 'GET', url })) };
         const answer = batchSchema.parse(await this.#call(() => this.#client.api('/$batch').post(body)));
-        const retry: string[] = [];
+        const retry: typeof pending = [];
         let waitMs = 0;
         for (const response of answer.responses) {
-          const id = pending[Number(response.id)];
-          if (id === undefined) continue;
-          if (response.status === 200) found.set(id, userSchema.parse(response.body));
+          const item = pending[Number(response.id)];
+          if (item === undefined) continue;
+          if (response.status >= 200 && response.status < 300) bodies[item.index] = response.body;
           else if (response.status === 429 || response.status >= 500) {
-            retry.push(id);
+            retry.push(item);
             waitMs = Math.max(waitMs, retryAfterOfItem(response.headers) ?? 1_000 * 2 ** round);
+          } else if (response.status !== 404 && !options.optional?.(item.url)) {
+            throw toAppError({ statusCode: response.status, code: 'batchItemFailed', message: `a read in a batch answered ${response.status}` });
           }
-          else if (response.status !== 404) throw toAppError({ statusCode: response.status, code: 'batchItemFailed', message: `user lookup in a batch answered ${response.status}` });
         }
         pending = retry;
         if (pending.length > 0) await this.#sleep(Math.min(waitMs, 60_000));
       }
-      if (pending.length > 0) throw new AppError('directory.throttled', `Graph kept throttling ${pending.length} user lookups in a batch`);
+      if (pending.length > 0) throw new AppError('directory.throttled', `Graph kept throttling ${pending.length} reads in a batch`);
     }
-    return found;
+    return bodies;
   }
 
   async *listUsers(options: { filter?: string; pageSize?: number } = {}): AsyncIterable<DirectoryUser[]> {
@@ -192,7 +252,7 @@ export class GraphDirectory implements Directory {
 
   async groupMemberIds(groupId: string): Promise<string[]> {
     const ids: string[] = [];
-    const first = await this.#call(() => this.#client.api(`/groups/${encodeURIComponent(groupId)}/members`).select('id').top(999).get());
+    const first = await this.#call(() => this.#client.api(`/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user`).select('id').top(999).get());
     for await (const page of this.#pages(first, idOnlySchema)) for (const item of page) ids.push(item.id);
     return ids;
   }
@@ -347,6 +407,7 @@ export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string> = {
   listUsers: 'User.Read.All',
   transitiveGroupIds: 'GroupMember.Read.All',
   groupMemberIds: 'GroupMember.Read.All',
+  userProfiles: 'MailboxSettings.Read',
   registrationDetails: 'AuditLog.Read.All',
   authenticationMethods: 'UserAuthenticationMethod.ReadWrite.All',
   createTemporaryAccessPass: 'UserAuthenticationMethod.ReadWrite.All',

@@ -21,7 +21,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
   },
   { name: 'User.RevokeSessions.All', type: 'Application', why: "Sign a person out everywhere when a pass was issued in error (the helpdesk's recovery step)." },
   { name: 'RoleManagement.Read.Directory', type: 'Application', why: 'Tell privileged accounts apart (active and eligible admin roles): passes for them are refused by default.' },
-  { name: 'MailboxSettings.Read', type: 'Application', why: "Read a person's time zone so reminders respect quiet hours." },
+  { name: 'MailboxSettings.Read', type: 'Application', why: "Read a person's time zone so campaign messages arrive in working hours, and whether a mailbox is a person's or a shared or room one (never targeted)." },
   {
     name: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
     type: 'Application',

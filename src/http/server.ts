@@ -18,6 +18,14 @@ export interface HttpServerOptions {
   /** Runs one authenticated turn; returns the invoke/expectReplies response, if any. */
   processActivity: (authHeader: string, activity: Activity, logger: Logger) => Promise<InvokeResponse | undefined>;
   isReady: () => boolean;
+  /** One-time downloads (campaign exports): the file for a token, or undefined when it is unknown, used or expired. */
+  takeDownload?: (token: string) => Promise<Download | undefined>;
+}
+
+export interface Download {
+  fileName: string;
+  contentType: string;
+  body: AsyncIterable<string>;
 }
 
 export interface HttpServerHandle {
@@ -44,6 +52,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   server.get('/readyz', async (_req: Request, res: Response) => {
     const ready = !draining && options.isReady();
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'stopping' : 'not ready' });
+  });
+
+  server.get('/downloads/:token', async (req: Request, res: Response) => {
+    const token = String((req.params as Record<string, unknown>).token ?? '');
+    // Same answer for unknown, used and expired links, and nothing about which.
+    const download = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await options.takeDownload?.(token) : undefined;
+    if (!download) {
+      res.send(404, { error: 'This download link is unknown, already used or expired. Ask the bot for a new one.' });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': download.contentType,
+      'content-disposition': `attachment; filename="${download.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    for await (const chunk of download.body) res.write(chunk);
+    res.end();
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {

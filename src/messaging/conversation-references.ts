@@ -46,6 +46,20 @@ export class ConversationReferences {
     }
   }
 
+  /** Stores the 1:1 chat the bot opened itself (a campaign invitation), so later messages go straight into it. */
+  async rememberPersonalChat(userId: string, chat: { conversationId: string; serviceUrl: string; tenantId: string; botId: string }): Promise<void> {
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: chat.serviceUrl,
+      bot: { id: chat.botId, name: '' },
+      user: { id: userId, name: '', aadObjectId: userId },
+      conversation: { id: chat.conversationId, conversationType: 'personal', tenantId: chat.tenantId, isGroup: false, name: '' },
+    };
+    const value: StoredConversation = { reference, conversationType: 'personal', tenantId: chat.tenantId, storedAt: new Date().toISOString() };
+    await this.#store.put(PERSONAL_CHATS_PARTITION, userId, value);
+    await this.#store.put(CONVERSATIONS_PARTITION, chat.conversationId, value);
+  }
+
   async byConversationId(conversationId: string): Promise<StoredConversation | undefined> {
     return (await this.#store.get<StoredConversation>(CONVERSATIONS_PARTITION, conversationId))?.value;
   }

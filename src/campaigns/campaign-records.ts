@@ -1,0 +1,180 @@
+// What a campaign keeps in the store: the campaign, one row per targeted person, and the marker of the one
+// campaign that is active. Every change is a compare-and-swap, so two instances (or a job run twice after a
+// crash) apply each effect once.
+
+import { randomBytes } from 'node:crypto';
+import { isAppError } from '../errors/app-error.js';
+import type { StoredRecord, Store } from '../store/store-port.js';
+
+export const CAMPAIGNS_PARTITION = 'campaigns';
+/** Key of the row naming the one active campaign (insert-if-absent makes "only one at a time" atomic). */
+const ACTIVE_KEY = '~active';
+
+export type CampaignState = 'targeting' | 'running' | 'paused' | 'finished';
+
+export interface Campaign {
+  id: string;
+  name: string;
+  /** Local date (YYYY-MM-DD) by which people should have enrolled. */
+  deadline: string;
+  /** The invitations are spread over this many working days (1: everyone at once). */
+  waves: number;
+  state: CampaignState;
+  /** The state before a pause, so resume returns to targeting or running. */
+  resumeTo?: 'targeting' | 'running';
+  createdAt: string;
+  createdBy: { id: string; name?: string };
+  /** Set when targeting has walked the whole report. */
+  targetedAt?: string;
+  targeted: number;
+  /** Why targeted people were left out, counted while targeting (reason → count). */
+  excluded: Record<string, number>;
+  /** The last reminder wave: the UTC date it ran for, and when. */
+  lastWaveDate?: string;
+  lastWaveAt?: string;
+  finishedAt?: string;
+}
+
+/** Where one person is in a campaign. Later states never go back to earlier ones, except `snoozed` → reached. */
+export type MemberState = 'pending' | 'reached' | 'replied' | 'enrolled' | 'refused' | 'escalated' | 'unreachable' | 'failed';
+
+/** States in which the coach still nudges a person. */
+export const NUDGEABLE: ReadonlySet<MemberState> = new Set(['pending', 'reached', 'replied']);
+
+export interface CampaignMember {
+  userId: string;
+  upn: string;
+  displayName: string;
+  department: string;
+  /** IANA time zone the working hours are read in. */
+  timeZone: string;
+  /** 0-based invitation wave. */
+  wave: number;
+  state: MemberState;
+  /** Number of nudges delivered (the invitation is the first). */
+  nudges: number;
+  /** When the next nudge is due (ISO); absent when none is planned. */
+  nextNudgeAt?: string;
+  /** Local date (YYYY-MM-DD) of the last delivered nudge: never two on one day. */
+  lastNudgeLocalDate?: string;
+  reachedAt?: string;
+  repliedAt?: string;
+  enrolledAt?: string;
+  refusedAt?: string;
+  snoozes: number;
+  /** The person said they enrolled: checked live before any further nudge. */
+  saidEnrolledAt?: string;
+  /** Set when the decision card (after too many snoozes) was queued. */
+  decisionAskedAt?: string;
+  /** Why delivery failed or the person cannot be reached (no licence, blocked the app, left). */
+  reason?: string;
+}
+
+export function membersPartition(campaignId: string): string {
+  return `campaign-members:${campaignId}`;
+}
+
+export function newCampaignId(now: Date): string {
+  // Sorts by creation time, so the list of campaigns reads oldest to newest.
+  return `c${now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}${randomBytes(3).toString('hex')}`;
+}
+
+export class CampaignRecords {
+  constructor(private readonly store: Store) {}
+
+  async get(id: string): Promise<StoredRecord<Campaign> | undefined> {
+    return this.store.get<Campaign>(CAMPAIGNS_PARTITION, id);
+  }
+
+  /** The active (not finished) campaign, if any. */
+  async active(): Promise<StoredRecord<Campaign> | undefined> {
+    const marker = await this.store.get<{ campaignId: string }>(CAMPAIGNS_PARTITION, ACTIVE_KEY);
+    if (!marker) return undefined;
+    const campaign = await this.get(marker.value.campaignId);
+    return campaign && campaign.value.state !== 'finished' ? campaign : undefined;
+  }
+
+  /** The most recent campaign, active or finished (for status and export after the end). */
+  async latest(): Promise<StoredRecord<Campaign> | undefined> {
+    const active = await this.active();
+    if (active) return active;
+    let last: StoredRecord<Campaign> | undefined;
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<Campaign>(CAMPAIGNS_PARTITION, { keyPrefix: 'c', limit: 1000, continuationToken });
+      last = page.records.at(-1) ?? last;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return last;
+  }
+
+  /** Creates the campaign and makes it the active one; undefined when another campaign is already active. */
+  async create(campaign: Campaign): Promise<StoredRecord<Campaign> | undefined> {
+    const current = await this.active();
+    if (current) return undefined;
+    // A marker left by a finished campaign is replaced; a live one makes the insert below fail.
+    const stale = await this.store.get<{ campaignId: string }>(CAMPAIGNS_PARTITION, ACTIVE_KEY);
+    if (stale) await this.store.delete(CAMPAIGNS_PARTITION, ACTIVE_KEY, stale.etag).catch(ignoreConflict);
+    try {
+      await this.store.insert(CAMPAIGNS_PARTITION, ACTIVE_KEY, { campaignId: campaign.id });
+    } catch (error) {
+      if (isAppError(error, 'store.already-exists')) return undefined;
+      throw error;
+    }
+    return this.store.insert(CAMPAIGNS_PARTITION, campaign.id, campaign);
+  }
+
+  /** Applies `change` with compare-and-swap, re-reading on conflict; `change` returns undefined to leave it. */
+  async update(id: string, change: (campaign: Campaign) => Campaign | undefined): Promise<StoredRecord<Campaign> | undefined> {
+    return casUpdate(this.store, CAMPAIGNS_PARTITION, id, change);
+  }
+
+  async member(campaignId: string, userId: string): Promise<StoredRecord<CampaignMember> | undefined> {
+    return this.store.get<CampaignMember>(membersPartition(campaignId), userId);
+  }
+
+  /** Adds a targeted person once; false when they were already in (a re-run of targeting). */
+  async addMember(campaignId: string, member: CampaignMember): Promise<boolean> {
+    try {
+      await this.store.insert(membersPartition(campaignId), member.userId, member);
+      return true;
+    } catch (error) {
+      if (isAppError(error, 'store.already-exists')) return false;
+      throw error;
+    }
+  }
+
+  async updateMember(campaignId: string, userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<StoredRecord<CampaignMember> | undefined> {
+    return casUpdate(this.store, membersPartition(campaignId), userId, change);
+  }
+
+  /** Every member, a page at a time (never all of them in memory). */
+  async *members(campaignId: string, pageSize = 500): AsyncIterable<StoredRecord<CampaignMember>[]> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<CampaignMember>(membersPartition(campaignId), { limit: pageSize, continuationToken });
+      if (page.records.length > 0) yield page.records;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+}
+
+/** Read, change, compare-and-swap; on a conflict read again (bounded). Undefined when the row is missing or left alone. */
+export async function casUpdate<T>(store: Store, partition: string, key: string, change: (value: T) => T | undefined): Promise<StoredRecord<T> | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await store.get<T>(partition, key);
+    if (!current) return undefined;
+    const next = change(structuredClone(current.value));
+    if (next === undefined) return undefined;
+    try {
+      return await store.update(partition, key, next, current.etag);
+    } catch (error) {
+      if (!isAppError(error, 'store.conflict')) throw error;
+    }
+  }
+  throw new Error(`${partition}/${key} kept changing under 20 attempts to update it`);
+}
+
+function ignoreConflict(error: unknown): void {
+  if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.not-found')) throw error;
+}

@@ -1,0 +1,200 @@
+// What admins see: the preview before a start (who would be reached, who is left out and why), the status of a
+// running campaign (the funnel, by department), and the CSV export. All of it read page by page from the store.
+
+import type { Directory } from '../directory/directory.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { formatDeadline } from './campaign-messages.js';
+import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
+import { EXCLUSION_REASONS, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
+
+export const FUNNEL = ['targeted', 'reached', 'replied', 'enrolled', 'refused', 'escalated', 'failed'] as const;
+export type FunnelStage = (typeof FUNNEL)[number];
+export type Funnel = Record<FunnelStage, number>;
+
+export interface CampaignStatus {
+  campaign: Campaign;
+  total: Funnel;
+  byDepartment: { department: string; funnel: Funnel }[];
+  /** Why people could not be reached (removed or blocked the app, no Teams), for the admin to follow up. */
+  unreachable: Record<string, number>;
+  snoozed: number;
+}
+
+export interface CampaignPreview {
+  targeted: number;
+  excluded: Partial<Record<ExclusionReason, number>>;
+  byDepartment: { department: string; count: number }[];
+  sample: string[];
+}
+
+export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
+  enrolled: 'Already have a passkey or Windows Hello',
+  guest: 'Guests',
+  'break-glass': 'Emergency-access accounts',
+  'excluded-group': 'In an excluded group',
+  'not-in-included-group': 'Outside the pilot groups',
+  disabled: 'Disabled accounts',
+  'no-teams-licence': 'No Teams licence',
+  'shared-or-resource-account': 'Shared, room or resource accounts',
+  'not-found': 'No longer in the directory',
+};
+
+export const STAGE_LABELS: Record<FunnelStage, string> = {
+  targeted: 'Targeted',
+  reached: 'Reached',
+  replied: 'Replied',
+  enrolled: 'Enrolled',
+  refused: 'Refused',
+  escalated: 'Escalated to a manager',
+  failed: 'Could not be reached',
+};
+
+export function emptyFunnel(): Funnel {
+  return { targeted: 0, reached: 0, replied: 0, enrolled: 0, refused: 0, escalated: 0, failed: 0 };
+}
+
+/** The stages a member counts in: the funnel is cumulative (an enrolled person was also targeted and maybe reached). */
+export function stagesOf(member: CampaignMember): FunnelStage[] {
+  const stages: FunnelStage[] = ['targeted'];
+  if (member.reachedAt) stages.push('reached');
+  if (member.repliedAt) stages.push('replied');
+  if (member.state === 'enrolled') stages.push('enrolled');
+  if (member.state === 'refused') stages.push('refused');
+  if (member.state === 'escalated') stages.push('escalated');
+  if (member.state === 'failed' || member.state === 'unreachable') stages.push('failed');
+  return stages;
+}
+
+export async function campaignStatus(records: CampaignRecords, campaign: Campaign): Promise<CampaignStatus> {
+  const total = emptyFunnel();
+  const departments = new Map<string, Funnel>();
+  const unreachable: Record<string, number> = {};
+  let snoozed = 0;
+  for await (const page of records.members(campaign.id, 1000)) {
+    for (const { value: member } of page) {
+      const funnel = departments.get(member.department) ?? emptyFunnel();
+      departments.set(member.department, funnel);
+      for (const stage of stagesOf(member)) {
+        total[stage] += 1;
+        funnel[stage] += 1;
+      }
+      if (member.state === 'unreachable' || member.state === 'failed') {
+        const reason = member.reason?.split(':')[0] ?? 'unknown';
+        unreachable[reason] = (unreachable[reason] ?? 0) + 1;
+      }
+      if (member.snoozes > 0 && member.state !== 'enrolled') snoozed += 1;
+    }
+  }
+  const byDepartment = [...departments].map(([department, funnel]) => ({ department, funnel })).sort((a, b) => b.funnel.targeted - a.funnel.targeted || a.department.localeCompare(b.department));
+  return { campaign, total, byDepartment, unreachable, snoozed };
+}
+
+/** Runs the targeting rules without changing anything: who a campaign started now would reach. */
+export async function campaignPreview(directory: Directory, policy: TargetingPolicy, sampleSize = 5): Promise<CampaignPreview> {
+  const excluded: Partial<Record<ExclusionReason, number>> = {};
+  const departments = new Map<string, number>();
+  const sample: string[] = [];
+  let targeted = 0;
+  for await (const page of findTargets(directory, policy)) {
+    for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
+    for (const target of page.targets) {
+      targeted += 1;
+      departments.set(target.department, (departments.get(target.department) ?? 0) + 1);
+      if (sample.length < sampleSize) sample.push(`${target.displayName} (${target.department})`);
+    }
+  }
+  const byDepartment = [...departments].map(([department, count]) => ({ department, count })).sort((a, b) => b.count - a.count || a.department.localeCompare(b.department));
+  return { targeted, excluded, byDepartment, sample };
+}
+
+const STATE_LABELS: Record<Campaign['state'], string> = { targeting: 'finding people', running: 'running', paused: 'paused', finished: 'finished' };
+
+export function statusCardData(status: CampaignStatus, outboxWaiting?: number): Record<string, unknown> {
+  const { campaign, total } = status;
+  const percent = (part: number) => (total.targeted === 0 ? '' : ` (${Math.round((100 * part) / total.targeted)}%)`);
+  const notes = [
+    status.snoozed > 0 ? `${status.snoozed} people asked to be reminded later.` : undefined,
+    outboxWaiting ? `${outboxWaiting} messages are waiting for their time (working hours) or for Teams.` : undefined,
+    campaign.state === 'targeting' ? 'Still reading the directory: the numbers grow until every page of the report has been read.' : undefined,
+    'Counts are cumulative: someone who enrolled was also reached.',
+  ].filter((note): note is string => note !== undefined);
+  const unreachableRows = Object.entries(status.unreachable).map(([reason, count]) => ({ label: UNREACHABLE_LABELS[reason] ?? reason, value: String(count) }));
+  return {
+    title: `Campaign: ${campaign.name}`,
+    subtitle: `${STATE_LABELS[campaign.state]} · started ${campaign.createdAt.slice(0, 10)} · deadline ${formatDeadline(campaign.deadline)}`,
+    summary: FUNNEL.map((stage) => ({ title: STAGE_LABELS[stage], value: `${total[stage]}${stage === 'targeted' ? '' : percent(total[stage])}` })),
+    sections: [
+      {
+        heading: 'By department',
+        rows: status.byDepartment.slice(0, 15).map(({ department, funnel }) => ({
+          label: department,
+          value: `${funnel.targeted} targeted, ${funnel.reached} reached, ${funnel.enrolled} enrolled, ${funnel.refused + funnel.escalated} refused`,
+        })),
+      },
+      ...(unreachableRows.length > 0 ? [{ heading: 'Could not be reached (not reinstalled or messaged again)', rows: unreachableRows }] : []),
+    ],
+    notes: [...notes, ...(status.byDepartment.length > 15 ? [`Showing the 15 largest of ${status.byDepartment.length} departments; the export has everyone.`] : [])],
+    actions: [{ title: 'Refresh', verb: 'campaign.status', data: {} }],
+  };
+}
+
+const UNREACHABLE_LABELS: Record<string, string> = {
+  'removed-app': 'Removed the app',
+  'blocked-app': 'Blocked the bot',
+  'no-teams': 'Teams could not install the app (licence or policy)',
+  'not-in-directory': 'Left the directory',
+};
+
+export function previewCardData(preview: CampaignPreview): Record<string, unknown> {
+  const excludedRows = EXCLUSION_REASONS.filter((reason) => (preview.excluded[reason] ?? 0) > 0).map((reason) => ({
+    label: EXCLUSION_LABELS[reason],
+    value: String(preview.excluded[reason]),
+  }));
+  return {
+    title: 'Campaign preview',
+    subtitle: 'Who a campaign started now would reach. Nothing has been sent.',
+    summary: [{ title: 'Would be reached', value: String(preview.targeted) }],
+    sections: [
+      { heading: 'By department', rows: preview.byDepartment.slice(0, 15).map(({ department, count }) => ({ label: department, value: String(count) })) },
+      { heading: 'Left out', rows: excludedRows.length > 0 ? excludedRows : [{ label: 'Nobody', value: '0' }] },
+      { heading: 'For example', rows: preview.sample.map((name, index) => ({ label: String(index + 1), value: name })) },
+    ],
+    notes: ['The registration report lags by a few hours: people who enrolled very recently may still be counted.'],
+    actions: [{ title: 'Start a campaign', verb: 'campaign.start-form', data: {} }],
+  };
+}
+
+const CSV_COLUMNS = ['userId', 'userPrincipalName', 'displayName', 'department', 'state', 'nudges', 'snoozes', 'reachedAt', 'repliedAt', 'enrolledAt', 'refusedAt', 'reason'] as const;
+
+/** The campaign's people as CSV lines, a page at a time (the first is the header). */
+export async function* campaignCsv(records: CampaignRecords, campaignId: string): AsyncIterable<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  for await (const page of records.members(campaignId, 1000)) {
+    yield page
+      .map(({ value: m }) =>
+        [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.reason]
+          .map(csvField)
+          .join(','),
+      )
+      .map((line) => `${line}\r\n`)
+      .join('');
+  }
+}
+
+/** RFC 4180 quoting, and a leading quote for text a spreadsheet would run as a formula. */
+export function csvField(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows waiting in the outbox for a campaign (for the status card); stops counting at `limit`. */
+export async function waitingInOutbox(outbox: Outbox, campaignId: string, limit = 100_000): Promise<number> {
+  let waiting = 0;
+  for await (const page of outbox.due(new Date(8.64e15))) {
+    waiting += page.filter((record) => record.value.campaignId === campaignId).length;
+    if (waiting >= limit) break;
+  }
+  return waiting;
+}

@@ -1,0 +1,389 @@
+// Campaigns: start, pause, resume, report; the scheduled work that targets people and plans reminder waves; and the
+// outbox handler that turns a queued step into a Teams message. Every effect is a conditional write, so a job that
+// runs twice (a crash, two instances) changes nothing the second time.
+
+import { createHash } from 'node:crypto';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { CardRenderer } from '../cards/card-renderer.js';
+import type { Directory } from '../directory/directory.js';
+import { passkeyStatus } from '../enrollment/passkey-status.js';
+import type { Logger } from '../logging/logger.js';
+import { type ProactiveMessenger, UNREACHABLE_PARTITION, UnreachableError, type UnreachableReason } from '../messaging/proactive-messenger.js';
+import type { Outbox, OutboxRow } from '../outbox/outbox.js';
+import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import type { Store } from '../store/store-port.js';
+import { type CadencePolicy, invitationDueAt, isPastDeadline, nextReminderAt, nextStep, sendableAt, snoozedUntil } from './cadence.js';
+import { nudgeCard } from './campaign-messages.js';
+import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE, newCampaignId } from './campaign-records.js';
+import { enrolledIds, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
+import { localParts } from './working-hours.js';
+
+export interface CampaignsDeps {
+  store: Store;
+  outbox: Outbox;
+  directory: Directory | undefined;
+  messenger: ProactiveMessenger;
+  cards: CardRenderer;
+  audit: AuditLog;
+  logger: Logger;
+  targeting: TargetingPolicy;
+  cadence: CadencePolicy;
+  organisationName: string;
+  /** Zone of the campaign's own calendar (deadline, daily waves): the tenant's default. */
+  timeZone: string;
+}
+
+export interface StartRequest {
+  name: string;
+  deadline: string;
+  waves: number;
+  by: { id: string; name?: string };
+}
+
+export type StartResult = { started: Campaign } | { refused: string };
+
+export interface SnoozeResult {
+  ok: boolean;
+  message: string;
+}
+
+/** Campaign steps (invitation and reminders) one person gets at most per local day. */
+const WAVE_LOOKAHEAD_MS = 24 * 3600_000;
+const CAMPAIGN_CACHE_MS = 2_000;
+
+export class Campaigns implements OutboxHandler {
+  readonly records: CampaignRecords;
+  readonly #cache = new Map<string, { campaign: Campaign | undefined; at: number }>();
+
+  constructor(private readonly deps: CampaignsDeps) {
+    this.records = new CampaignRecords(deps.store);
+  }
+
+  // ---- Admin actions ------------------------------------------------------------------------------------------
+
+  async start(request: StartRequest, now = new Date()): Promise<StartResult> {
+    if (!this.deps.directory) return { refused: 'Campaigns need Microsoft Graph, and no Graph credential is configured.' };
+    const today = localParts(now, this.deps.timeZone).dateKey;
+    if (request.deadline <= today) return { refused: `The deadline must be after today (${today}).` };
+    const campaign: Campaign = {
+      id: newCampaignId(now),
+      name: request.name,
+      deadline: request.deadline,
+      waves: request.waves,
+      state: 'targeting',
+      createdAt: now.toISOString(),
+      createdBy: request.by,
+      targeted: 0,
+      excluded: {},
+    };
+    const created = await this.records.create(campaign);
+    if (!created) {
+      const active = await this.records.active();
+      return { refused: `The campaign "${active?.value.name ?? 'another campaign'}" is still running: pause and finish it, or wait for it to end.` };
+    }
+    this.#forget(campaign.id);
+    await this.deps.audit.record({
+      action: 'campaign.started',
+      outcome: 'success',
+      actor: { kind: 'user', aadObjectId: request.by.id, displayName: request.by.name },
+      details: { campaignId: campaign.id, deadline: campaign.deadline, waves: campaign.waves },
+    });
+    return { started: created.value };
+  }
+
+  async pause(by: { id: string; name?: string }): Promise<Campaign | undefined> {
+    return this.#changeState(by, 'campaign.paused', (campaign) =>
+      campaign.state === 'targeting' || campaign.state === 'running' ? { ...campaign, state: 'paused', resumeTo: campaign.state } : undefined,
+    );
+  }
+
+  async resume(by: { id: string; name?: string }): Promise<Campaign | undefined> {
+    return this.#changeState(by, 'campaign.resumed', (campaign) =>
+      campaign.state === 'paused' ? { ...campaign, state: campaign.resumeTo ?? 'running', resumeTo: undefined } : undefined,
+    );
+  }
+
+  /** Ends the active campaign now (also done by the scheduler the day after the deadline). */
+  async finish(by: { id: string; name?: string } | undefined, now = new Date()): Promise<Campaign | undefined> {
+    const active = await this.records.active();
+    if (!active) return undefined;
+    const updated = await this.records.update(active.value.id, (campaign) => (campaign.state === 'finished' ? undefined : { ...campaign, state: 'finished', finishedAt: now.toISOString() }));
+    if (!updated) return undefined;
+    this.#forget(active.value.id);
+    await this.deps.audit.record({
+      action: 'campaign.finished',
+      outcome: 'success',
+      actor: by ? { kind: 'user', aadObjectId: by.id, displayName: by.name } : { kind: 'system', name: 'campaign-scheduler' },
+      details: { campaignId: active.value.id },
+    });
+    return updated.value;
+  }
+
+  async #changeState(by: { id: string; name?: string }, action: string, change: (campaign: Campaign) => Campaign | undefined): Promise<Campaign | undefined> {
+    const active = await this.records.active();
+    if (!active) return undefined;
+    const updated = await this.records.update(active.value.id, change);
+    if (!updated) return undefined;
+    this.#forget(active.value.id);
+    await this.deps.audit.record({ action, outcome: 'success', actor: { kind: 'user', aadObjectId: by.id, displayName: by.name }, details: { campaignId: active.value.id } });
+    return updated.value;
+  }
+
+  // ---- Scheduled work -------------------------------------------------------------------------------------------
+
+  /** One run of the campaign's scheduled work: targeting, the day's reminder wave, the end after the deadline. */
+  async tick(now = new Date()): Promise<void> {
+    const active = await this.records.active();
+    if (!active) return;
+    const campaign = active.value;
+    if (campaign.state === 'paused' || campaign.state === 'finished') return;
+    if (isPastDeadline(now, campaign.deadline, this.deps.timeZone)) {
+      await this.finish(undefined, now);
+      return;
+    }
+    if (campaign.state === 'targeting') {
+      await this.#target(campaign);
+      return;
+    }
+    const today = localParts(now, this.deps.timeZone).dateKey;
+    if (campaign.lastWaveDate !== today) await this.#wave(campaign, now, today);
+  }
+
+  /** Walks the report and queues an invitation for everyone targeted; a re-run adds nobody twice. */
+  async #target(campaign: Campaign): Promise<void> {
+    const directory = this.deps.directory;
+    if (!directory) return;
+    let targeted = 0;
+    const excluded: Partial<Record<ExclusionReason, number>> = {};
+    for await (const page of findTargets(directory, this.deps.targeting)) {
+      for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
+      for (const target of page.targets) {
+        targeted += 1;
+        const unreachable = await this.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
+        const member: CampaignMember = {
+          ...target,
+          wave: waveOf(target.userId, campaign.waves),
+          state: unreachable ? 'unreachable' : 'pending',
+          reason: unreachable?.value.reason,
+          nudges: 0,
+          snoozes: 0,
+        };
+        await this.records.addMember(campaign.id, member);
+        const stored = (await this.records.member(campaign.id, target.userId))?.value;
+        if (stored?.state === 'pending' && stored.nudges === 0) {
+          const dueAt = invitationDueAt(campaign, stored, this.deps.cadence);
+          await this.deps.outbox.enqueue({ campaignId: campaign.id, userId: stored.userId, step: 'invite', dueAt: dueAt.toISOString() });
+        }
+      }
+      // A pause (or the end) stops targeting between pages; resuming walks the report again from the start.
+      const current = await this.records.get(campaign.id);
+      if (current?.value.state !== 'targeting') return;
+    }
+    await this.records.update(campaign.id, (current) =>
+      current.state === 'targeting' ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString() } : undefined,
+    );
+    this.#forget(campaign.id);
+    this.deps.logger.info('campaign targeting finished', { campaignId: campaign.id, targeted, excluded });
+  }
+
+  /** The day's wave: refresh who enrolled from the report, then queue the reminders due in the coming day. */
+  async #wave(campaign: Campaign, now: Date, today: string): Promise<void> {
+    const directory = this.deps.directory;
+    if (!directory) return;
+    let enrolledNow = 0;
+    for await (const ids of enrolledIds(directory, this.deps.targeting.strongMethods)) {
+      for (const userId of ids) if (await this.#markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
+    }
+    const horizon = now.getTime() + WAVE_LOOKAHEAD_MS;
+    let queued = 0;
+    for await (const page of this.records.members(campaign.id)) {
+      for (const { value: member } of page) {
+        if (!NUDGEABLE.has(member.state) || member.nudges === 0 || !member.nextNudgeAt) continue;
+        if (Date.parse(member.nextNudgeAt) > horizon) continue;
+        if (member.saidEnrolledAt && (await this.#enrolledLive(member.userId))) {
+          await this.#markEnrolled(campaign.id, member.userId, now);
+          enrolledNow += 1;
+          continue;
+        }
+        const dueAt = sendableAt(new Date(member.nextNudgeAt), member, this.deps.cadence);
+        if (isPastDeadline(dueAt, campaign.deadline, member.timeZone)) continue;
+        const step = nextStep(member, this.deps.cadence);
+        if (await this.deps.outbox.enqueue({ campaignId: campaign.id, userId: member.userId, step, dueAt: dueAt.toISOString() })) queued += 1;
+        else await this.#repair(campaign, member, step);
+      }
+    }
+    await this.records.update(campaign.id, (current) => (current.lastWaveDate === today ? undefined : { ...current, lastWaveDate: today, lastWaveAt: now.toISOString() }));
+    this.#forget(campaign.id);
+    this.deps.logger.info('campaign reminder wave planned', { campaignId: campaign.id, date: today, queued, enrolledNow });
+  }
+
+  /** A step logged as sent whose member row was not updated (a crash between the two): apply the update now. */
+  async #repair(campaign: Campaign, member: CampaignMember, step: string): Promise<void> {
+    const entry = await this.deps.outbox.logEntry(campaign.id, member.userId, step);
+    if (entry?.outcome === 'sent') await this.#afterSent(campaign, member.userId, step, new Date(entry.at));
+  }
+
+  async #enrolledLive(userId: string): Promise<boolean> {
+    try {
+      return passkeyStatus((await this.deps.directory?.authenticationMethods(userId)) ?? []).enrolled;
+    } catch (error) {
+      this.deps.logger.warn('could not check a person who said they enrolled; nudging as planned', { error });
+      return false;
+    }
+  }
+
+  // ---- What people do -------------------------------------------------------------------------------------------
+
+  /** Graph shows a passkey (a status check, or the report): no more nudges. */
+  async onEnrolled(userId: string, now = new Date()): Promise<void> {
+    const active = await this.records.active();
+    if (active) await this.#markEnrolled(active.value.id, userId, now);
+  }
+
+  async onSaidEnrolled(userId: string, now = new Date()): Promise<void> {
+    await this.#updateActiveMember(userId, (member) => (member.state === 'enrolled' ? undefined : { ...member, saidEnrolledAt: now.toISOString() }));
+  }
+
+  /** A refusal goes to the manager (escalation); the campaign stops nudging. */
+  async onRefused(userId: string, now = new Date()): Promise<void> {
+    await this.#updateActiveMember(userId, (member) => (NUDGEABLE.has(member.state) ? { ...member, state: 'refused', refusedAt: now.toISOString(), nextNudgeAt: undefined } : undefined));
+  }
+
+  /** Any message or click from a person the campaign reached. */
+  async onReplied(userId: string, now = new Date()): Promise<void> {
+    await this.#updateActiveMember(userId, (member) => (member.state === 'reached' ? { ...member, state: 'replied', repliedAt: now.toISOString() } : undefined));
+  }
+
+  /** "Not now": the next nudge moves out by the snooze days; past the allowed snoozes the next one asks for a decision. */
+  async snooze(userId: string, campaignId: string, now = new Date()): Promise<SnoozeResult> {
+    const campaign = await this.#campaign(campaignId);
+    if (!campaign || campaign.state === 'finished') return { ok: false, message: 'That campaign has ended, so there is nothing to postpone.' };
+    const { snoozeDays, maxSnoozes } = this.deps.cadence;
+    let until: Date | undefined;
+    let refused: string | undefined;
+    const updated = await this.records.updateMember(campaignId, userId, (member) => {
+      if (!NUDGEABLE.has(member.state)) {
+        refused = member.state === 'enrolled' ? "You're already set up, so there is nothing to postpone." : 'There is nothing to postpone.';
+        return undefined;
+      }
+      if (member.snoozes >= maxSnoozes) {
+        refused = "You've postponed this a few times already, so I can't push it back again. When you're ready, I can show you the steps, or you can talk to a person.";
+        return undefined;
+      }
+      until = snoozedUntil(member, now, this.deps.cadence);
+      return { ...member, snoozes: member.snoozes + 1, nextNudgeAt: until.toISOString(), state: member.state === 'reached' ? 'replied' : member.state, repliedAt: member.repliedAt ?? now.toISOString() };
+    });
+    if (!updated || !until) return { ok: false, message: refused ?? "You're not part of this campaign, so there is nothing to postpone." };
+    const last = updated.value.snoozes >= maxSnoozes;
+    const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: updated.value.timeZone }).format(until);
+    return {
+      ok: true,
+      message: `No problem. I'll remind you in ${snoozeDays} days (around ${day}).${last ? ' Next time I will ask what works for you instead of postponing again.' : ''}`,
+    };
+  }
+
+  async #markEnrolled(campaignId: string, userId: string, now: Date): Promise<boolean> {
+    const updated = await this.records.updateMember(campaignId, userId, (member) =>
+      member.state === 'enrolled' ? undefined : { ...member, state: 'enrolled', enrolledAt: now.toISOString(), nextNudgeAt: undefined },
+    );
+    return updated !== undefined;
+  }
+
+  async #updateActiveMember(userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<void> {
+    const active = await this.records.active();
+    if (active) await this.records.updateMember(active.value.id, userId, change);
+  }
+
+  // ---- The outbox handler ---------------------------------------------------------------------------------------
+
+  async isHeld(row: OutboxRow): Promise<boolean> {
+    return (await this.#campaign(row.campaignId))?.state === 'paused';
+  }
+
+  async deliver(row: OutboxRow): Promise<DeliveryResult> {
+    const campaign = await this.#campaign(row.campaignId);
+    if (!campaign) return { outcome: 'cancelled', reason: 'the campaign no longer exists' };
+    if (campaign.state === 'finished') return { outcome: 'cancelled', reason: 'the campaign has ended' };
+    if (campaign.state === 'paused') return { outcome: 'deferred' };
+    const member = (await this.records.member(row.campaignId, row.userId))?.value;
+    if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
+    if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
+    // Snoozed after this reminder was planned: the new date wins.
+    if (row.step !== 'invite' && member.nextNudgeAt && member.nextNudgeAt > row.dueAt) return { outcome: 'cancelled', reason: 'rescheduled' };
+    const card = this.deps.cards.render(
+      'campaign-nudge',
+      nudgeCard({
+        campaign,
+        member,
+        step: row.step,
+        organisationName: this.deps.organisationName,
+        snoozeDays: this.deps.cadence.snoozeDays,
+        maxSnoozes: this.deps.cadence.maxSnoozes,
+      }) as unknown as Record<string, unknown>,
+    );
+    try {
+      const delivered = await this.deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+      return { outcome: 'sent', ...delivered };
+    } catch (error) {
+      if (!(error instanceof UnreachableError)) throw error;
+      if (error.reason === 'removed-app' || error.reason === 'blocked-app') await this.deps.messenger.markUnreachable(row.userId, error.reason);
+      return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
+    }
+  }
+
+  async settled(row: OutboxRow, result: DeliveryResult): Promise<void> {
+    if (result.outcome === 'sent') {
+      const campaign = await this.#campaign(row.campaignId);
+      if (campaign) await this.#afterSent(campaign, row.userId, row.step, new Date());
+      return;
+    }
+    if (result.outcome === 'failed') {
+      const unreachable = /^(removed-app|blocked-app|no-teams|not-in-directory):/.test(result.reason);
+      await this.records.updateMember(row.campaignId, row.userId, (member) =>
+        NUDGEABLE.has(member.state) ? { ...member, state: unreachable ? 'unreachable' : 'failed', reason: result.reason, nextNudgeAt: undefined } : undefined,
+      );
+    }
+  }
+
+  async #afterSent(campaign: Campaign, userId: string, step: string, sentAt: Date): Promise<void> {
+    await this.records.updateMember(campaign.id, userId, (member) => {
+      const sentDate = localParts(sentAt, member.timeZone).dateKey;
+      // Applied once: a nudge already counted for that day is not counted again.
+      if (member.lastNudgeLocalDate === sentDate && member.nudges > 0 && step !== 'invite') return undefined;
+      if (step === 'invite' && member.nudges > 0) return undefined;
+      const reachedAt = member.reachedAt ?? sentAt.toISOString();
+      const next = NUDGEABLE.has(member.state) ? nextReminderAt({ ...member, reachedAt }, campaign, sentAt, this.deps.cadence) : undefined;
+      return {
+        ...member,
+        state: member.state === 'pending' ? 'reached' : member.state,
+        reachedAt,
+        nudges: member.nudges + 1,
+        lastNudgeLocalDate: sentDate,
+        nextNudgeAt: next?.toISOString(),
+        decisionAskedAt: step === 'decision' ? sentAt.toISOString() : member.decisionAskedAt,
+      };
+    });
+  }
+
+  // ---- Cache ------------------------------------------------------------------------------------------------------
+
+  /** The campaign, read at most every two seconds per instance (the sender asks for every row). */
+  async #campaign(id: string): Promise<Campaign | undefined> {
+    const cached = this.#cache.get(id);
+    if (cached && Date.now() - cached.at < CAMPAIGN_CACHE_MS) return cached.campaign;
+    const campaign = (await this.records.get(id))?.value;
+    this.#cache.set(id, { campaign, at: Date.now() });
+    return campaign;
+  }
+
+  #forget(id: string): void {
+    this.#cache.delete(id);
+  }
+}
+
+/** A stable wave for a person: the same on every run, spread evenly. */
+export function waveOf(userId: string, waves: number): number {
+  if (waves <= 1) return 0;
+  return createHash('sha256').update(userId).digest().readUInt32BE(0) % waves;
+}

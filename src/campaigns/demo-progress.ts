@@ -1,0 +1,38 @@
+// Demo mode's view of the running campaign on the terminal: a bar that fills as people are reached, reply and enrol
+// (rewritten in place on a terminal; a new line for each change when the output is a file or a pipe).
+
+import { type CampaignStatus, campaignStatus, type Funnel } from './campaign-report.js';
+import type { Campaigns } from './campaigns.js';
+
+const BAR_WIDTH = 30;
+
+export function progressLine(status: CampaignStatus): string {
+  const { total } = status;
+  const share = (n: number) => (total.targeted === 0 ? 0 : n / total.targeted);
+  const filled = Math.round(share(total.reached) * BAR_WIDTH);
+  const enrolled = Math.round(share(total.enrolled) * BAR_WIDTH);
+  const bar = '#'.repeat(Math.min(enrolled, filled)) + '='.repeat(Math.max(0, filled - enrolled)) + '.'.repeat(BAR_WIDTH - filled);
+  return `campaign "${status.campaign.name}" [${bar}] targeted ${total.targeted} · reached ${total.reached} · replied ${total.replied} · enrolled ${total.enrolled}${failedPart(total)}`;
+}
+
+function failedPart(total: Funnel): string {
+  return total.failed > 0 ? ` · unreachable ${total.failed}` : '';
+}
+
+/** Prints the progress every `intervalMs` while the campaign changes; returns a stop function. */
+export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream = process.stderr, intervalMs = 1_000): () => void {
+  let last = '';
+  const timer = setInterval(async () => {
+    const latest = await campaigns.records.latest().catch(() => undefined);
+    if (!latest) return;
+    const line = progressLine(await campaignStatus(campaigns.records, latest.value));
+    if (line === last) return;
+    last = line;
+    out.write(out.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
+  }, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    if (out.isTTY && last) out.write('\n');
+  };
+}

@@ -1,0 +1,184 @@
+// Puts the campaign parts together for the service: settings (with demo mode's tenant filling the gaps), the outbox
+// and its sender, the proactive messenger with the shared Teams rate limiter, the scheduler, the admin commands.
+
+import type { AuditLog } from '../audit/audit-log.js';
+import type { CoachAdapter } from '../bot/adapter.js';
+import type { CardRenderer } from '../cards/card-renderer.js';
+import type { AppConfig, CampaignSettings } from '../config/load-config.js';
+import type { CoachEvents } from '../conversation/employee-coach.js';
+import type { DemoEnvironment } from '../dev/demo-environment.js';
+import type { Directory } from '../directory/directory.js';
+import { SlidingWindowLimiter } from '../directory/rate-limiter.js';
+import type { Logger } from '../logging/logger.js';
+import type { ConversationReferences } from '../messaging/conversation-references.js';
+import { COACH_INSTALLS_PARTITION, ProactiveMessenger } from '../messaging/proactive-messenger.js';
+import { Outbox } from '../outbox/outbox.js';
+import { OutboxSender } from '../outbox/outbox-sender.js';
+import type { BackgroundWork } from '../shared/background-work.js';
+import type { Store } from '../store/store-port.js';
+import type { CadencePolicy } from './cadence.js';
+import { CampaignCommands } from './campaign-commands.js';
+import { campaignCsv } from './campaign-report.js';
+import { CampaignScheduler } from './campaign-scheduler.js';
+import { Campaigns } from './campaigns.js';
+import { ExportLinks } from './export-links.js';
+import type { TargetingPolicy } from './targeting.js';
+import { localParts, parseWorkingHours, resolveTimeZone } from './working-hours.js';
+
+export interface OutreachDeps {
+  config: AppConfig;
+  demo: DemoEnvironment | undefined;
+  store: Store;
+  adapter: CoachAdapter;
+  directory: Directory | undefined;
+  cards: CardRenderer;
+  audit: AuditLog;
+  logger: Logger;
+  background: BackgroundWork;
+  conversations: ConversationReferences;
+  publicBaseUrl: () => string;
+}
+
+export interface Outreach {
+  campaigns: Campaigns;
+  commands: CampaignCommands;
+  outbox: Outbox;
+  sender: OutboxSender;
+  scheduler: CampaignScheduler;
+  messenger: ProactiveMessenger;
+  exports: ExportLinks;
+  events: CoachEvents;
+  installedByCoach(userId: string): Promise<boolean>;
+  /** Teams told the bot that a person added or removed the app. */
+  installationChanged(userId: string, change: 'added' | 'removed'): Promise<void>;
+  start(): void;
+  /** Demo mode: a campaign over the demo tenant, started by the system at launch. */
+  startDemoCampaign(): Promise<void>;
+  stop(deadline: number): Promise<void>;
+}
+
+/** The settings in force: configuration, with demo mode's tenant supplying what a real deployment configures. */
+export interface ResolvedOutreachSettings extends CampaignSettings {
+  tenantId: string;
+  botId: string;
+}
+
+export function resolveOutreachSettings(config: AppConfig, demo: DemoEnvironment | undefined): ResolvedOutreachSettings {
+  const settings = config.campaign;
+  if (!demo) {
+    return {
+      ...settings,
+      tenantId: config.bot.tenantId ?? config.bot.allowedTenantIds[0] ?? '',
+      botId: `28:${config.bot.appId}`,
+    };
+  }
+  const { seed } = demo;
+  const groupWithRole = (role: string) => seed.groups.filter((group) => group.role === role).map((group) => group.id);
+  return {
+    ...settings,
+    catalogAppId: settings.catalogAppId ?? seed.teamsApp.catalogId,
+    serviceUrl: demo.connector.serviceUrl,
+    adminsGroupId: settings.adminsGroupId ?? groupWithRole('campaign-admins')[0],
+    breakGlass: [...settings.breakGlass, ...seed.breakGlassUserIds.map((id) => id.toLowerCase())],
+    excludedGroupIds: settings.excludedGroupIds.length > 0 ? settings.excludedGroupIds : groupWithRole('excluded'),
+    defaultTimeZone: config.campaign.defaultTimeZone === 'UTC' ? resolveTimeZone(seed.tenant.defaultTimeZone, 'UTC') : settings.defaultTimeZone,
+    tenantId: seed.tenant.id,
+    botId: `28:${seed.teamsApp.botId ?? seed.apps[0]?.clientId ?? 'passkey-coach-demo'}`,
+  };
+}
+
+export function createOutreach(deps: OutreachDeps): Outreach {
+  const { config, store, logger, directory, audit, cards, background } = deps;
+  const settings = resolveOutreachSettings(config, deps.demo);
+  const timeZone = resolveTimeZone(settings.defaultTimeZone, 'UTC');
+  const targeting: TargetingPolicy = {
+    strongMethods: settings.strongMethods,
+    breakGlass: settings.breakGlass,
+    excludedGroupIds: settings.excludedGroupIds,
+    includedGroupIds: settings.includedGroupIds,
+    defaultTimeZone: timeZone,
+  };
+  const cadence: CadencePolicy = {
+    reminderDays: settings.reminderDays,
+    hours: parseWorkingHours(settings.workingHours.text, settings.workingHours.days),
+    respectWorkingHours: settings.respectWorkingHours,
+    snoozeDays: settings.snoozeDays,
+    maxSnoozes: settings.maxSnoozes,
+  };
+  // Proactive sends take the tenant's rate less a reserve, so people chatting with the bot are never starved.
+  const perSecond = Math.max(1, Math.floor(settings.teamsRatePerSecond * (1 - settings.reserveShare)));
+  const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }]);
+  const outbox = new Outbox(store);
+  const messenger = new ProactiveMessenger({
+    adapter: deps.adapter,
+    botAppId: config.bot.appId,
+    botId: settings.botId,
+    tenantId: settings.tenantId,
+    serviceUrl: settings.serviceUrl,
+    conversations: deps.conversations,
+    store,
+    limiter,
+    directory,
+    catalogAppId: settings.catalogAppId,
+    logger: logger.child({ component: 'messenger' }),
+  });
+  const campaigns = new Campaigns({ store, outbox, directory, messenger, cards, audit, logger, targeting, cadence, organisationName: config.organisationName, timeZone });
+  const sender = new OutboxSender({ outbox, store, handler: campaigns, logger: logger.child({ component: 'sender' }), instanceId: config.instanceId, concurrency: settings.concurrency });
+  const scheduler = new CampaignScheduler({ work: (now) => campaigns.tick(now), store, instanceId: config.instanceId, background, logger });
+  const exports = new ExportLinks(store, (campaignId) => ({ fileName: `passkey-campaign-${campaignId}.csv`, contentType: 'text/csv; charset=utf-8', body: campaignCsv(campaigns.records, campaignId) }));
+  const commands = new CampaignCommands({
+    campaigns,
+    directory,
+    adminsGroupId: settings.adminsGroupId,
+    targeting,
+    outbox,
+    exports,
+    publicBaseUrl: deps.publicBaseUrl,
+    cards,
+    audit,
+    background,
+    replyLater: (reference, send) => deps.adapter.continueConversationAsync(config.bot.appId, reference, send),
+    logger,
+    timeZone,
+    kick: () => scheduler.kick(),
+  });
+  const events: CoachEvents = {
+    enrolled: (userId) => campaigns.onEnrolled(userId),
+    saidEnrolled: (userId) => campaigns.onSaidEnrolled(userId),
+    refused: (userId) => campaigns.onRefused(userId),
+  };
+  return {
+    campaigns,
+    commands,
+    outbox,
+    sender,
+    scheduler,
+    messenger,
+    exports,
+    events,
+    async installedByCoach(userId) {
+      const row = await store.get(COACH_INSTALLS_PARTITION, userId);
+      if (row) await store.delete(COACH_INSTALLS_PARTITION, userId);
+      return row !== undefined;
+    },
+    async installationChanged(userId, change) {
+      if (change === 'removed') await messenger.markUnreachable(userId, 'removed-app');
+      else await messenger.markReachable(userId);
+    },
+    start() {
+      sender.start();
+      scheduler.start();
+    },
+    async startDemoCampaign() {
+      const now = new Date();
+      const deadline = localParts(new Date(now.getTime() + 21 * 86_400_000), timeZone).dateKey;
+      const result = await campaigns.start({ name: 'Demo roll-out', deadline, waves: 1, by: { id: 'demo', name: 'Demo launcher' } }, now);
+      if ('refused' in result) logger.info('demo campaign not started', { reason: result.refused });
+      scheduler.kick();
+    },
+    async stop(deadline) {
+      await scheduler.stop();
+      await sender.stop(deadline);
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// Messages the bot starts: into the person's known 1:1 chat, or — for someone it has never talked to — after
+// installing the app for them through Graph, by opening the chat with the message in the same Bot Connector call.
+// Every connector call waits for the shared tenant rate limiter; failures come back as "try again" or "give up".
+
+import type { Activity } from 'botbuilder';
+import type { CoachAdapter } from '../bot/adapter.js';
+import type { Directory } from '../directory/directory.js';
+import type { SlidingWindowLimiter } from '../directory/rate-limiter.js';
+import { isAppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import { RetryableDeliveryError } from '../outbox/outbox-sender.js';
+import type { Store } from '../store/store-port.js';
+import type { ConversationReferences } from './conversation-references.js';
+
+/** Rows of people who removed or blocked the app: never reinstalled, never messaged by a campaign again. */
+export const UNREACHABLE_PARTITION = 'unreachable';
+/** Rows of installs the coach made itself, so the install's own welcome message is not sent on top of the campaign's. */
+export const COACH_INSTALLS_PARTITION = 'coach-installs';
+
+export type UnreachableReason = 'removed-app' | 'blocked-app' | 'no-teams' | 'not-in-directory';
+
+/** The person cannot be messaged, now or later, for `reason`. */
+export class UnreachableError extends Error {
+  constructor(
+    readonly reason: UnreachableReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+export interface Delivered {
+  conversationId: string;
+  activityId?: string;
+}
+
+export interface ProactiveMessengerOptions {
+  adapter: CoachAdapter;
+  /** The bot's app id ('' in demo mode). */
+  botAppId: string;
+  /** The bot's id as Teams shows it (`28:<app id>`). */
+  botId: string;
+  tenantId: string;
+  /** Where to open chats with people the bot has never talked to. */
+  serviceUrl: string;
+  conversations: ConversationReferences;
+  store: Store;
+  /** Shared by every proactive Bot Connector call of this instance: the tenant's requests per second, less the reserve. */
+  limiter: SlidingWindowLimiter;
+  /** To install the app for people who do not have it; without it (or without catalogAppId) the chat is opened directly. */
+  directory?: Directory;
+  catalogAppId?: string;
+  logger: Logger;
+}
+
+interface ConnectorFailure {
+  statusCode?: number;
+  code?: string;
+  retryAfterMs?: number;
+}
+
+export class ProactiveMessenger {
+  constructor(private readonly options: ProactiveMessengerOptions) {}
+
+  /** Sends `activity` to the person's 1:1 chat. Throws UnreachableError (give up) or RetryableDeliveryError. */
+  async send(userId: string, activity: Partial<Activity>): Promise<Delivered> {
+    const { store, conversations } = this.options;
+    const unreachable = await store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, userId);
+    if (unreachable) throw new UnreachableError(unreachable.value.reason, 'the person removed or blocked the app earlier');
+    const known = await conversations.personalChatOf(userId);
+    const conversationId = known?.reference.conversation?.id;
+    if (known && conversationId) {
+      try {
+        return await this.#post(known.reference.serviceUrl ?? this.options.serviceUrl, conversationId, activity);
+      } catch (error) {
+        // A chat Teams no longer knows (deleted, or the app reinstalled): open it again below.
+        if (!(error instanceof StaleConversationError)) throw error;
+      }
+    }
+    const installed = await this.#install(userId);
+    return this.#create(userId, activity, installed);
+  }
+
+  /** Remembers that the person removed or blocked the app (from Teams' own notice, or a 403 on a send). */
+  async markUnreachable(userId: string, reason: UnreachableReason): Promise<void> {
+    await this.options.store.put(UNREACHABLE_PARTITION, userId, { reason, at: new Date().toISOString() });
+  }
+
+  /** The person reinstalled the app or wrote to the bot: reachable again. */
+  async markReachable(userId: string): Promise<void> {
+    await this.options.store.delete(UNREACHABLE_PARTITION, userId);
+  }
+
+  async #post(serviceUrl: string, conversationId: string, activity: Partial<Activity>): Promise<Delivered> {
+    const client = await this.options.adapter.proactiveClient(this.options.botAppId, serviceUrl);
+    await this.options.limiter.acquire();
+    try {
+      const response = await client.conversations.sendToConversation(conversationId, activity as Activity);
+      return { conversationId, activityId: response.id };
+    } catch (error) {
+      const failure = this.#failure(error);
+      if (failure.statusCode === 404) throw new StaleConversationError();
+      throw this.#classify(failure, 'send');
+    }
+  }
+
+  async #create(userId: string, activity: Partial<Activity>, justInstalled: boolean): Promise<Delivered> {
+    const { tenantId, botId } = this.options;
+    const client = await this.options.adapter.proactiveClient(this.options.botAppId, this.options.serviceUrl);
+    await this.options.limiter.acquire();
+    try {
+      const response = await client.conversations.createConversation({
+        isGroup: false,
+        bot: { id: botId, name: '' },
+        members: [{ id: userId, name: '' }],
+        tenantId,
+        channelData: { tenant: { id: tenantId } },
+        activity: activity as Activity,
+      });
+      await this.options.conversations.rememberPersonalChat(userId, {
+        conversationId: response.id,
+        serviceUrl: this.options.serviceUrl,
+        tenantId,
+        botId,
+      });
+      return { conversationId: response.id, activityId: response.activityId };
+    } catch (error) {
+      const failure = this.#failure(error);
+      // Right after an install Teams may not know yet that the app is there: worth another try a little later.
+      if (justInstalled && failure.statusCode === 403 && failure.code === 'ForbiddenOperationException') throw new RetryableDeliveryError('Teams does not show the app as installed yet', 15_000);
+      throw this.#classify(failure, 'create');
+    }
+  }
+
+  /** Installs the app for the person (already there is fine); false when this instance cannot install. */
+  async #install(userId: string): Promise<boolean> {
+    const { directory, catalogAppId, store } = this.options;
+    if (!directory || !catalogAppId) return false;
+    await store.put(COACH_INSTALLS_PARTITION, userId, { at: new Date().toISOString() });
+    try {
+      await directory.installAppForUser(userId, catalogAppId);
+      return true;
+    } catch (error) {
+      await store.delete(COACH_INSTALLS_PARTITION, userId);
+      if (isAppError(error, 'directory.not-found')) throw new UnreachableError('not-in-directory', 'the person is not in the directory (any more)');
+      if (isAppError(error, 'directory.denied')) throw new UnreachableError('no-teams', 'Teams cannot install the app for this person (no Teams licence, or app policy blocks it)');
+      if (isAppError(error, 'directory.throttled') || isAppError(error, 'directory.unavailable')) {
+        const retryAfter = (error as { details?: { retryAfterMs?: number } }).details?.retryAfterMs;
+        throw new RetryableDeliveryError(`installing the app: ${(error as Error).message}`, retryAfter);
+      }
+      throw error;
+    }
+  }
+
+  #failure(error: unknown): ConnectorFailure {
+    const candidate = error as { statusCode?: number; code?: string; response?: { headers?: { get?(name: string): string | undefined }; bodyAsText?: string } };
+    const statusCode = typeof candidate.statusCode === 'number' ? candidate.statusCode : undefined;
+    let code = typeof candidate.code === 'string' ? candidate.code : undefined;
+    const body = candidate.response?.bodyAsText;
+    if (body) {
+      try {
+        code = (JSON.parse(body) as { error?: { code?: string } }).error?.code ?? code;
+      } catch {
+        // Not JSON: keep what the error said.
+      }
+    }
+    const retryAfter = Number(candidate.response?.headers?.get?.('retry-after'));
+    return { statusCode, code, retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined };
+  }
+
+  #classify(failure: ConnectorFailure, what: 'send' | 'create'): Error {
+    const { statusCode, code } = failure;
+    if (statusCode === 429) {
+      // The tenant is over Teams' rate: every proactive call of this instance waits, not just this one.
+      const wait = failure.retryAfterMs ?? 1_000;
+      this.options.limiter.blockUntil(Date.now() + wait);
+      return new RetryableDeliveryError('Teams throttled the bot (429)', wait);
+    }
+    if (statusCode === 403 && code === 'ConversationBlockedByUser') return new UnreachableError('blocked-app', 'the person blocked the bot');
+    if (statusCode === 403 && code === 'BotNotInConversationRoster') return new UnreachableError('removed-app', 'the person removed the app');
+    if (statusCode === 403) return new UnreachableError('no-teams', `Teams refused to ${what} the chat (403 ${code ?? ''})`.trim());
+    if (statusCode === 404) return new UnreachableError('not-in-directory', `Teams does not know this person (404 ${code ?? ''})`.trim());
+    if (statusCode === undefined || statusCode === 412 || statusCode >= 500) {
+      return new RetryableDeliveryError(`Teams answered ${statusCode ?? 'nothing'}${code ? ` (${code})` : ''}`, failure.retryAfterMs);
+    }
+    return new Error(`Teams refused the message: ${statusCode}${code ? ` (${code})` : ''}`);
+  }
+}
+
+class StaleConversationError extends Error {}

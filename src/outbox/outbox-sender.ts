@@ -1,0 +1,253 @@
+// Drains the outbox: one sender at a time across instances (a store lease), a bounded number of messages in flight,
+// failed attempts retried with jittered back-off (or when the service said), hopeless ones given up with a reason.
+
+import type { Logger } from '../logging/logger.js';
+import type { Lease, StoredRecord, Store } from '../store/store-port.js';
+import type { Outbox, OutboxRow } from './outbox.js';
+
+export type DeliveryResult =
+  | { outcome: 'sent'; conversationId?: string; activityId?: string }
+  /** Not sent and never will be (the person enrolled, the campaign ended, Teams said the chat is gone). */
+  | { outcome: 'cancelled' | 'failed'; reason: string }
+  /** Not now: put back untouched (the campaign is paused). */
+  | { outcome: 'deferred' };
+
+/** A failure worth another attempt (throttled, a 5xx, a timeout); `retryAfterMs` when the service said when. */
+export class RetryableDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryableDeliveryError';
+  }
+}
+
+export interface OutboxHandler {
+  /** Rows to leave alone for now without claiming them (a paused campaign); checked on every pass, so keep it cheap. */
+  isHeld?(row: OutboxRow): Promise<boolean>;
+  /** Sends one message. Throws RetryableDeliveryError to try again later; anything else thrown is retried too. */
+  deliver(row: OutboxRow): Promise<DeliveryResult>;
+  /** After the outcome is logged: the feature's own bookkeeping (a crash before it is repaired by the feature). */
+  settled(row: OutboxRow, result: DeliveryResult): Promise<void>;
+}
+
+export interface SenderOptions {
+  outbox: Outbox;
+  store: Store;
+  handler: OutboxHandler;
+  logger: Logger;
+  /** Names this instance in the lease; a restarted instance with the same id takes its lease back at once. */
+  instanceId: string;
+  /** Messages in flight at once: also the most that one crash can send twice. */
+  concurrency: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Longest sleep when nothing is due (an enqueue wakes the sender earlier). */
+  idleMs?: number;
+}
+
+export const SENDER_LEASE = 'outbox-sender';
+
+export interface SenderStats {
+  sent: number;
+  failed: number;
+  cancelled: number;
+  retried: number;
+  inFlight: number;
+  holdsLease: boolean;
+}
+
+export class OutboxSender {
+  readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger'>> & Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger'>;
+  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #stats = { sent: 0, failed: 0, cancelled: 0, retried: 0 };
+  #lease: Lease | undefined;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  /** Whoever waits (an idle sleep, a full set of workers) wakes on the next signal. */
+  readonly #waiters = new Set<() => void>();
+  #renewTimer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(options: SenderOptions) {
+    this.#options = { leaseMs: 15_000, maxAttempts: 8, idleMs: 5_000, ...options };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#unsubscribe = this.#options.outbox.onEnqueued(() => this.#signal());
+    this.#loop = this.#run().catch((error: unknown) => this.#options.logger.error('outbox sender stopped on an error', { error }));
+  }
+
+  /** Stops taking rows, lets the ones in flight finish (until the deadline), and gives the lease up. */
+  async stop(deadline = Date.now() + 5_000): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.#signal();
+    await Promise.race([this.#loop, sleep(Math.max(0, deadline - Date.now()))]);
+    await Promise.race([Promise.allSettled([...this.#inFlight.values()]), sleep(Math.max(0, deadline - Date.now()))]);
+    clearInterval(this.#renewTimer);
+    if (this.#lease && this.#inFlight.size === 0) await this.#options.store.releaseLease(this.#lease).catch(() => undefined);
+    this.#lease = undefined;
+  }
+
+  stats(): SenderStats {
+    return { ...this.#stats, inFlight: this.#inFlight.size, holdsLease: this.#lease !== undefined };
+  }
+
+  async #run(): Promise<void> {
+    const { outbox, logger } = this.#options;
+    while (this.#running) {
+      if (!(await this.#holdLease())) {
+        await this.#wait(Math.min(this.#options.leaseMs / 3, this.#options.idleMs));
+        continue;
+      }
+      let dispatched = 0;
+      let nextRetry = Number.POSITIVE_INFINITY;
+      try {
+        const now = new Date();
+        for await (const page of outbox.due(now)) {
+          for (const record of page) {
+            if (!this.#running || !this.#lease) break;
+            const row = record.value;
+            const id = logicalId(row);
+            if (this.#inFlight.has(id)) continue;
+            if (row.notBefore && row.notBefore > now.toISOString()) {
+              nextRetry = Math.min(nextRetry, Date.parse(row.notBefore));
+              continue;
+            }
+            if (await this.#options.handler.isHeld?.(row)) continue;
+            await this.#freeSlot();
+            if (!this.#running || !this.#lease) break;
+            // Holding the lease means no other sender is alive: a claim under another token is left from a crash.
+            const claimed = await outbox.claim(record, this.#lease.token, new Date(Date.now() + this.#options.leaseMs));
+            if (!claimed) continue;
+            dispatched += 1;
+            const work = this.#process(claimed).finally(() => {
+              this.#inFlight.delete(id);
+              this.#signal();
+            });
+            this.#inFlight.set(id, work);
+          }
+          if (!this.#running || !this.#lease) break;
+        }
+      } catch (error) {
+        logger.error('outbox pass failed; trying again shortly', { error });
+        await this.#wait(1_000);
+        continue;
+      }
+      if (dispatched > 0) continue;
+      // Nothing to take: sleep until the next row is due, a retry is allowed, something is enqueued, or idleMs.
+      const nextDue = await outbox.nextDueAt().catch(() => undefined);
+      const until = Math.min(nextRetry, nextDue ? Date.parse(nextDue) : Number.POSITIVE_INFINITY, Date.now() + this.#options.idleMs);
+      // A row settling also ends the wait: it may have left a retry behind.
+      await this.#wait(Math.max(50, until - Date.now()));
+    }
+  }
+
+  async #process(record: StoredRecord<OutboxRow>): Promise<void> {
+    const { outbox, handler, logger, maxAttempts } = this.#options;
+    const row = record.value;
+    let result: DeliveryResult;
+    try {
+      if (await outbox.logEntry(row.campaignId, row.userId, row.step)) {
+        await outbox.discard(record);
+        return;
+      }
+      result = await handler.deliver(row);
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempts >= maxAttempts) {
+        result = { outcome: 'failed', reason: `gave up after ${attempts} attempts: ${message}` };
+      } else {
+        const retryAfterMs = error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined;
+        if (!(error instanceof RetryableDeliveryError)) logger.warn('outbox delivery failed unexpectedly; will retry', { step: row.step, campaignId: row.campaignId, error });
+        await outbox.retryLater(record, new Date(Date.now() + (retryAfterMs ?? backoffMs(attempts))), message);
+        this.#stats.retried += 1;
+        return;
+      }
+    }
+    if (result.outcome === 'deferred') {
+      await outbox.release(record);
+      return;
+    }
+    await outbox.finish(record, {
+      outcome: result.outcome,
+      attempts: row.attempts + 1,
+      ...(result.outcome === 'sent' ? { conversationId: result.conversationId, activityId: result.activityId } : { reason: result.reason }),
+    });
+    this.#stats[result.outcome] += 1;
+    try {
+      await handler.settled(row, result);
+    } catch (error) {
+      logger.error('bookkeeping after a delivery failed; the next wave repairs it', { step: row.step, campaignId: row.campaignId, error });
+    }
+  }
+
+  async #holdLease(): Promise<boolean> {
+    const { store, instanceId, leaseMs, logger } = this.#options;
+    if (this.#lease) return true;
+    const lease = await store.acquireLease(SENDER_LEASE, instanceId, leaseMs).catch((error: unknown) => {
+      logger.warn('could not take the sender lease', { error });
+      return undefined;
+    });
+    if (!lease) return false;
+    this.#lease = lease;
+    logger.info('sending campaign messages from this instance', { instanceId });
+    clearInterval(this.#renewTimer);
+    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(leaseMs / 3)));
+    this.#renewTimer.unref();
+    return true;
+  }
+
+  async #renew(): Promise<void> {
+    const lease = this.#lease;
+    if (!lease) return;
+    try {
+      this.#lease = await this.#options.store.renewLease(lease, this.#options.leaseMs);
+    } catch (error) {
+      // Lost (this instance stalled past the lease): stop taking rows; another instance has taken over.
+      this.#options.logger.warn('lost the sender lease; another instance sends now', { error });
+      this.#lease = undefined;
+      clearInterval(this.#renewTimer);
+    }
+  }
+
+  async #freeSlot(): Promise<void> {
+    while (this.#running && this.#inFlight.size >= this.#options.concurrency) await this.#wait(1_000);
+  }
+
+  #signal(): void {
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  #wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+    });
+  }
+}
+
+function logicalId(row: OutboxRow): string {
+  return `${row.campaignId}|${row.userId}|${row.step}`;
+}
+
+/** 2 s, 4 s, 8 s… up to 5 minutes, each between half and the full value (jitter keeps retries from marching together). */
+export function backoffMs(attempt: number): number {
+  const ceiling = Math.min(300_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

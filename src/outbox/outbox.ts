@@ -1,0 +1,164 @@
+// The durable outbox: one row per (campaign, person, step) waiting to be sent, and a log of what became of each.
+//
+// Live rows sit in one partition keyed `<due instant>|<campaign>|<person>|<step>`, so the sender reads only what is
+// due, oldest first. A row is claimed by compare-and-swap before it is sent; once sent (or given up) its outcome is
+// written to the campaign's log and only then is the live row deleted. A crash at any instant therefore leaves the row
+// either waiting (sent again later: the only duplicates, bounded by the rows in flight) or logged (never sent again).
+
+import { isAppError } from '../errors/app-error.js';
+import type { StoredRecord, Store } from '../store/store-port.js';
+
+export const OUTBOX_PARTITION = 'outbox';
+
+export function outboxLogPartition(campaignId: string): string {
+  return `outbox-log:${campaignId}`;
+}
+
+export interface OutboxItem {
+  campaignId: string;
+  userId: string;
+  /** `invite`, `reminder-<n>` or `decision`. */
+  step: string;
+  /** ISO instant from which it may be sent. */
+  dueAt: string;
+}
+
+export interface OutboxRow extends OutboxItem {
+  attempts: number;
+  /** Not before this instant (back-off after a failed attempt). */
+  notBefore?: string;
+  /** Who is sending it: the sender's lease token, and until when the claim holds. */
+  claim?: { token: string; until: string };
+  lastError?: string;
+}
+
+export type OutboxOutcome = 'sent' | 'failed' | 'cancelled';
+
+export interface OutboxLogEntry {
+  step: string;
+  outcome: OutboxOutcome;
+  attempts: number;
+  at: string;
+  reason?: string;
+  conversationId?: string;
+  activityId?: string;
+}
+
+export function outboxKey(item: OutboxItem): string {
+  return `${item.dueAt}|${item.campaignId}|${item.userId}|${item.step}`;
+}
+
+function logKey(userId: string, step: string): string {
+  return `${userId}|${step}`;
+}
+
+export class Outbox {
+  readonly #listeners = new Set<() => void>();
+
+  constructor(private readonly store: Store) {}
+
+  /**
+   * Queues a message once: false when the same step for the same person was already sent, given up, or is waiting
+   * (the caller derives `dueAt` from stored state, so a job run twice produces the same key).
+   */
+  async enqueue(item: OutboxItem): Promise<boolean> {
+    if (await this.logEntry(item.campaignId, item.userId, item.step)) return false;
+    try {
+      await this.store.insert<OutboxRow>(OUTBOX_PARTITION, outboxKey(item), { ...item, attempts: 0 });
+    } catch (error) {
+      if (isAppError(error, 'store.already-exists')) return false;
+      throw error;
+    }
+    for (const listener of this.#listeners) listener();
+    return true;
+  }
+
+  /** Called after every enqueue: the sender wakes up instead of waiting for its next look. */
+  onEnqueued(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Rows whose due instant has come, oldest first, a page at a time; stops at the first row due later. */
+  async *due(now: Date, pageSize = 200): AsyncIterable<StoredRecord<OutboxRow>[]> {
+    const nowIso = now.toISOString();
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: pageSize, continuationToken });
+      const due = page.records.filter((record) => record.value.dueAt <= nowIso);
+      if (due.length > 0) yield due;
+      if (due.length < page.records.length) return;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+
+  /** The earliest due instant of any waiting row (to sleep until then), or undefined when the outbox is empty. */
+  async nextDueAt(): Promise<string | undefined> {
+    const first = await this.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: 1 });
+    return first.records[0]?.value.dueAt;
+  }
+
+  /** Takes the row for the sender holding `token`; undefined when someone changed it first. */
+  async claim(record: StoredRecord<OutboxRow>, token: string, until: Date): Promise<StoredRecord<OutboxRow> | undefined> {
+    const value: OutboxRow = { ...record.value, claim: { token, until: until.toISOString() } };
+    return this.#swap(record, value);
+  }
+
+  /** Gives the row back untouched (a paused campaign, a shutdown). */
+  async release(record: StoredRecord<OutboxRow>): Promise<void> {
+    const { claim: _claim, ...value } = record.value;
+    await this.#swap(record, value);
+  }
+
+  /** One more failed attempt; tried again from `notBefore`. */
+  async retryLater(record: StoredRecord<OutboxRow>, notBefore: Date, error: string): Promise<void> {
+    const { claim: _claim, ...rest } = record.value;
+    await this.#swap(record, { ...rest, attempts: rest.attempts + 1, notBefore: notBefore.toISOString(), lastError: error.slice(0, 300) });
+  }
+
+  /** Records the outcome, then removes the live row: in this order, so a crash in between never sends it again. */
+  async finish(record: StoredRecord<OutboxRow>, outcome: Omit<OutboxLogEntry, 'step' | 'at'> & { at?: string }): Promise<void> {
+    const { campaignId, userId, step } = record.value;
+    const entry: OutboxLogEntry = { step, at: new Date().toISOString(), ...outcome };
+    try {
+      await this.store.insert(outboxLogPartition(campaignId), logKey(userId, step), entry);
+    } catch (error) {
+      // Logged by an earlier attempt that crashed before deleting the row: the first outcome stands.
+      if (!isAppError(error, 'store.already-exists')) throw error;
+    }
+    await this.#remove(record);
+  }
+
+  /** Drops a live row whose step is already logged (left behind by a crash between logging and deleting). */
+  async discard(record: StoredRecord<OutboxRow>): Promise<void> {
+    await this.#remove(record);
+  }
+
+  async logEntry(campaignId: string, userId: string, step: string): Promise<OutboxLogEntry | undefined> {
+    return (await this.store.get<OutboxLogEntry>(outboxLogPartition(campaignId), logKey(userId, step)))?.value;
+  }
+
+  /** Every log entry of a campaign, a page at a time, with the person's id. */
+  async *log(campaignId: string, pageSize = 500): AsyncIterable<{ userId: string; entry: OutboxLogEntry }[]> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<OutboxLogEntry>(outboxLogPartition(campaignId), { limit: pageSize, continuationToken });
+      if (page.records.length > 0) yield page.records.map((record) => ({ userId: record.key.slice(0, record.key.lastIndexOf('|')), entry: record.value }));
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+
+  async #swap(record: StoredRecord<OutboxRow>, value: OutboxRow): Promise<StoredRecord<OutboxRow> | undefined> {
+    try {
+      return await this.store.update(OUTBOX_PARTITION, record.key, value, record.etag);
+    } catch (error) {
+      if (isAppError(error, 'store.conflict') || isAppError(error, 'store.not-found')) return undefined;
+      throw error;
+    }
+  }
+
+  async #remove(record: StoredRecord<OutboxRow>): Promise<void> {
+    // Without the etag: whoever holds the row now, its step is settled.
+    await this.store.delete(OUTBOX_PARTITION, record.key);
+  }
+}

@@ -1,0 +1,189 @@
+// A campaign over the demo tenant, end to end: an admin starts it in chat, the coach installs itself where needed and
+// DMs exactly the people the rules target (real HTTP, the Graph and Bot Connector emulators), once each; others are
+// refused; a person snoozes and enrols; pause holds the outbox; the export link works once.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
+import { NUDGEABLE } from '../../src/campaigns/campaign-records.js';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import type { SeedUser } from '../../src/dev/tenant-seed.js';
+import { activityFixture, cardsIn, type RunningBot, startBot } from '../support/bot-harness.js';
+
+let bot: RunningBot;
+let demo: DemoEnvironment;
+
+beforeAll(async () => {
+  bot = await startBot({ ORGANISATION_NAME: 'Northwind Pharma', CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { emulators: true });
+  if (!bot.service.demo) throw new Error('no emulators');
+  demo = bot.service.demo;
+}, 60_000);
+
+afterAll(async () => {
+
+  await bot?.stop();
+});
+
+const STRONG = new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness']);
+
+/** Who the rules should target, worked out from the seed here (not with the product's code). */
+function expectedTargets(): SeedUser[] {
+  const excludedGroups = demo.seed.groups.filter((group) => group.role === 'excluded');
+  const excluded = new Set(excludedGroups.flatMap((group) => group.members));
+  return demo.seed.users.filter(
+    (user) =>
+      user.accountKind === 'person' &&
+      user.userType !== 'Guest' &&
+      user.accountEnabled &&
+      user.teamsLicensed &&
+      !demo.seed.breakGlassUserIds.includes(user.id) &&
+      !excluded.has(user.id) &&
+      !user.methods.some((method) => STRONG.has(method.kind)),
+  );
+}
+
+interface Person {
+  id: string;
+  name: string;
+  conversationId: string;
+}
+
+function person(id: string): Person {
+  const user = demo.seed.users.find((u) => u.id === id);
+  if (!user) throw new Error(`no user ${id}`);
+  demo.connector.installApp(id);
+  const conversation = demo.connector.addConversation({ userId: id });
+  return { id, name: user.displayName, conversationId: conversation.id };
+}
+
+function activityFrom(who: Person, overrides: Record<string, unknown>): Record<string, unknown> {
+  return {
+    serviceUrl: demo.connector.serviceUrl,
+    from: { id: `29:${who.id}`, aadObjectId: who.id, name: who.name },
+    conversation: { id: who.conversationId, conversationType: 'personal', tenantId: demo.seed.tenant.id },
+    channelData: { tenant: { id: demo.seed.tenant.id } },
+    ...overrides,
+  };
+}
+
+async function say(who: Person, text: string): Promise<{ cards: Record<string, unknown>[]; texts: string[] }> {
+  const result = await bot.post(activityFixture('message-personal', activityFrom(who, { text, deliveryMode: 'expectReplies' })));
+  expect(result.status, result.text).toBe(200);
+  const activities = (result.body as { activities: { text?: string }[] }).activities;
+  return { cards: cardsIn(activities), texts: activities.map((a) => a.text ?? '').filter(Boolean) };
+}
+
+async function click(who: Person, verb: string, data: Record<string, unknown> = {}): Promise<{ type: string; value: unknown }> {
+  const invoke = activityFixture('invoke-adaptive-card-action', activityFrom(who, {}));
+  const result = await bot.post({ ...invoke, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+  expect(result.status, result.text).toBe(200);
+  return result.body as { type: string; value: unknown };
+}
+
+const nudges = () => demo.connector.activities({ kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('campaign.snooze') || JSON.stringify(record.activity).includes('a two-minute job'));
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('a campaign over the demo tenant', () => {
+  let admin: Person;
+  let employee: Person;
+
+  it('is refused to people outside the campaign-admins group, politely and on the record', async () => {
+    employee = person(demo.seed.personas?.employee ?? '');
+    for (const command of ['campaign preview', 'campaign start Sneaky deadline 2099-01-01', 'campaign status', 'campaign pause', 'campaign export']) {
+      const reply = await say(employee, command);
+      expect(reply.texts.join(' ')).toMatch(/only for the campaign admins/);
+    }
+    const denied = await bot.service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
+    expect(denied.records.filter((record) => record.value.action === 'campaign.command.denied')).toHaveLength(5);
+    expect(await bot.service.outreach.campaigns.records.active()).toBeUndefined();
+  });
+
+  it('previews who would be reached without sending anything', async () => {
+    admin = person(demo.seed.personas?.admin ?? '');
+    const reply = await say(admin, 'campaign preview');
+    expect(reply.texts.join(' ')).toMatch(/Working out who/);
+    const preview = await demo.connector.waitFor((record) => record.userId === admin.id && JSON.stringify(record.activity).includes('Campaign preview'), 20_000);
+    const body = JSON.stringify(preview.activity);
+    expect(body).toContain(`"Would be reached","value":"${expectedTargets().length}"`);
+    expect(body).toContain('"Guests","value":"3"');
+    expect(body).toContain('"No Teams licence","value":"2"');
+    expect(nudges()).toHaveLength(0);
+  });
+
+  it('starts from chat and DMs each targeted person exactly once, installing the app where needed, and nobody else', async () => {
+    const reply = await say(admin, `campaign start Q1 passkeys deadline ${inDays(30)} waves 1`);
+    expect(reply.texts.join(' ')).toMatch(/Started "Q1 passkeys"/);
+    const expected = expectedTargets();
+    await until(() => nudges().length >= expected.length);
+    await until(async () => bot.service.outreach.sender.stats().inFlight === 0);
+    const reachedIds = nudges().map((record) => record.userId);
+    expect(new Set(reachedIds).size).toBe(reachedIds.length);
+    expect(new Set(reachedIds)).toEqual(new Set(expected.map((user) => user.id)));
+    // People the coach installed the app for get the invitation, not a welcome card on top of it.
+    const installedNow = expected.filter((user) => !user.appInstalled).map((user) => user.id);
+    expect(installedNow.length).toBeGreaterThan(0);
+    for (const id of installedNow) {
+      const sent = demo.connector.activities({ userId: id, kind: 'send' });
+      expect(sent.map((record) => JSON.stringify(record.activity)).filter((body) => body.includes('Welcome'))).toHaveLength(0);
+    }
+    const status = await say(admin, 'campaign status');
+    const card = JSON.stringify(status.cards[0]);
+    expect(card).toContain(`"Targeted","value":"${expected.length}"`);
+    expect(card).toContain(`"Reached","value":"${expected.length} (100%)"`);
+  });
+
+  it('lets a reached person snooze, and stops for good when they enrol', async () => {
+    const targetId = expectedTargets().find((user) => user.id !== employee.id)?.id ?? '';
+    const reached = person(targetId);
+    const campaign = (await bot.service.outreach.campaigns.records.active())?.value;
+    if (!campaign) throw new Error('no campaign');
+    const snoozed = await click(reached, 'campaign.snooze', { campaignId: campaign.id });
+    expect(JSON.stringify(snoozed)).toMatch(/remind you in 3 days/);
+    let member = (await bot.service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
+    expect(member?.snoozes).toBe(1);
+    expect(member?.state).toBe('replied');
+
+    // Another person's click names the campaign but can only ever snooze the clicker.
+    const outsider = person(demo.seed.personas?.security ?? '');
+    expect(JSON.stringify(await click(outsider, 'campaign.snooze', { campaignId: campaign.id }))).toMatch(/not part of this campaign/);
+
+    demo.graph.state.enrolMethod(targetId, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
+    await say(reached, 'status');
+    await until(async () => (await bot.service.outreach.campaigns.records.member(campaign.id, targetId))?.value.state === 'enrolled');
+    member = (await bot.service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
+    expect(member && NUDGEABLE.has(member.state)).toBe(false);
+  });
+
+  it('pauses and resumes from chat', async () => {
+    expect((await say(admin, 'campaign pause')).texts.join(' ')).toMatch(/Paused "Q1 passkeys"/);
+    expect((await bot.service.outreach.campaigns.records.active())?.value.state).toBe('paused');
+    expect((await say(admin, 'campaign pause')).texts.join(' ')).toMatch(/no running campaign/);
+    expect((await say(admin, 'campaign resume')).texts.join(' ')).toMatch(/Resumed/);
+    expect((await bot.service.outreach.campaigns.records.active())?.value.state).toBe('running');
+  });
+
+  it('exports the campaign as CSV through a link that works once', async () => {
+    const reply = await say(admin, 'campaign export');
+    const link = /\((http[^)]+\/downloads\/[A-Za-z0-9_-]+)\)/.exec(reply.texts.join(' '))?.[1];
+    expect(link).toBeDefined();
+    const response = await fetch(link ?? '');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    const csv = await response.text();
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,reason');
+    expect(lines).toHaveLength(expectedTargets().length + 1);
+    expect(csv).toContain(',enrolled,');
+    expect((await fetch(link ?? '')).status).toBe(404);
+  });
+});
