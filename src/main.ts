@@ -1,6 +1,6 @@
 // Composes the service from its parts: config → logger → store → audit → bot → HTTP. No HTTP knowledge here.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { StoreAuditLog } from './audit/audit-log.js';
@@ -12,10 +12,12 @@ import { type AppConfig, configSecrets } from './config/load-config.js';
 import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
-import { type DemoEnvironment, startDemoEnvironment } from './dev/demo-environment.js';
+import { DEFAULT_DEMO_TENANT, type DemoEnvironment, startDemoEnvironment } from './dev/demo-environment.js';
 import type { Directory } from './directory/directory.js';
 import { GraphDirectory } from './directory/directory.js';
-import { createGraphClient, createGraphCredential } from './directory/graph-client.js';
+import { createGraphClient, createGraphCredential, type GraphClientOptions } from './directory/graph-client.js';
+import { type SeedIdentity, seedIdentitySchema } from './dev/tenant-seed.js';
+import { packageRoot } from './shared/package-root.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
 import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
@@ -80,7 +82,9 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       ? await startDemoEnvironment({ seedFile: config.demo?.tenantFile, logger })
       : undefined;
   lap('emulators');
-  const directory = createDirectory(config, demo, logger, redactor);
+  const external = config.mode === 'demo' && !demo && config.demo?.external ? loadExternalDemo(config) : undefined;
+  const directory = createDirectory(config, demo, external, logger, redactor);
+  const demoTenant = demo ? { seed: demo.seed, serviceUrl: demo.connector.serviceUrl } : external ? { seed: external.seed, serviceUrl: config.campaign.serviceUrl } : undefined;
 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
@@ -107,7 +111,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const conversations = new ConversationReferences(openStore);
     outreach = createOutreach({
       config,
-      demo,
+      demo: demoTenant,
       store: openStore,
       adapter,
       directory,
@@ -216,17 +220,47 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   };
 }
 
-function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger, redactor: Redactor): Directory | undefined {
+interface ExternalDemo {
+  seed: SeedIdentity;
+  caCertificate?: string;
+}
+
+/** Demo mode against emulators in another process (benchmarks): the tenant file names the app and its demo secret. */
+function loadExternalDemo(config: AppConfig): ExternalDemo {
+  const file = config.demo?.tenantFile ?? DEFAULT_DEMO_TENANT;
+  const resolved = path.isAbsolute(file) ? file : path.join(packageRoot(), file);
+  const seed = seedIdentitySchema.parse(JSON.parse(readFileSync(resolved, 'utf8')));
+  const caFile = config.demo?.external?.caFile;
+  return { seed, caCertificate: caFile ? readFileSync(caFile, 'utf8') : undefined };
+}
+
+function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, external: ExternalDemo | undefined, logger: Logger, redactor: Redactor): Directory | undefined {
   const log = logger.child({ component: 'graph' });
   // A pass value Graph returns is scrubbed from every log line from the moment it arrives.
   const onSecret = (value: string) => redactor.addSecret(value);
   if (demo) {
-    const client = createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log });
+    const client = createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log, limits: graphLimits(config) });
     return new GraphDirectory(client, { graphBaseUrl: demo.graph.graphUrl, onSecret });
+  }
+  if (external) {
+    const app = external.seed.apps[0];
+    if (!app) throw new Error('The demo tenant file has no app registration');
+    const credential = createGraphCredential(
+      { kind: 'client-secret', tenantId: external.seed.tenant.id, clientId: app.clientId, secret: app.clientSecret },
+      { authorityHost: config.graph.authorityHost, caCertificate: external.caCertificate },
+    );
+    if (!credential) return undefined;
+    const client = createGraphClient({ baseUrl: config.graph.baseUrl, credential, caCertificate: external.caCertificate, logger: log, limits: graphLimits(config) });
+    return new GraphDirectory(client, { graphBaseUrl: config.graph.baseUrl, onSecret });
   }
   const credential = createGraphCredential(config.graph.credential, { authorityHost: config.graph.authorityHost });
   if (!credential) return undefined;
-  return new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log }), { graphBaseUrl: config.graph.baseUrl, onSecret });
+  return new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log, limits: graphLimits(config) }), { graphBaseUrl: config.graph.baseUrl, onSecret });
+}
+
+/** Graph's Teams-app install throttle as configured (30 a second unless the tenant has more). */
+function graphLimits(config: AppConfig): GraphClientOptions['limits'] {
+  return { installs: { limit: config.campaign.graphInstallsPerSecond, windowMs: 1_100 } };
 }
 
 function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger): void {

@@ -20,11 +20,11 @@ export function sendableAt(from: Date, member: Pick<CampaignMember, 'timeZone' |
   return nextWorkingInstant(from, member.timeZone, policy.hours, { notOnLocalDate: member.lastNudgeLocalDate });
 }
 
-/** When the invitation is due: the campaign's start, plus the member's wave in days. */
+/** When the invitation is due: the campaign's start, then one working day later per wave (waves skip weekends). */
 export function invitationDueAt(campaign: Pick<Campaign, 'createdAt'>, member: Pick<CampaignMember, 'timeZone' | 'wave' | 'lastNudgeLocalDate'>, policy: CadencePolicy): Date {
-  const start = new Date(campaign.createdAt);
-  const planned = member.wave === 0 ? start : addLocalDays(start, member.timeZone, member.wave);
-  return sendableAt(planned, member, policy);
+  let at = sendableAt(new Date(campaign.createdAt), member, policy);
+  for (let wave = 0; wave < member.wave; wave++) at = sendableAt(addLocalDays(at, member.timeZone, 1), member, policy);
+  return at;
 }
 
 /**

@@ -192,7 +192,7 @@ export function csvField(value: string | number | undefined): string {
 /** Rows waiting in the outbox for a campaign (for the status card); stops counting at `limit`. */
 export async function waitingInOutbox(outbox: Outbox, campaignId: string, limit = 100_000): Promise<number> {
   let waiting = 0;
-  for await (const page of outbox.due(new Date(8.64e15))) {
+  for await (const page of outbox.waiting()) {
     waiting += page.filter((record) => record.value.campaignId === campaignId).length;
     if (waiting >= limit) break;
   }

@@ -6,7 +6,7 @@ import type { CoachAdapter } from '../bot/adapter.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
 import type { AppConfig, CampaignSettings } from '../config/load-config.js';
 import type { CoachEvents } from '../conversation/employee-coach.js';
-import type { DemoEnvironment } from '../dev/demo-environment.js';
+import type { SeedIdentity } from '../dev/tenant-seed.js';
 import type { Directory } from '../directory/directory.js';
 import { SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
@@ -27,7 +27,7 @@ import { localParts, parseWorkingHours, resolveTimeZone } from './working-hours.
 
 export interface OutreachDeps {
   config: AppConfig;
-  demo: DemoEnvironment | undefined;
+  demo: DemoTenant | undefined;
   store: Store;
   adapter: CoachAdapter;
   directory: Directory | undefined;
@@ -63,7 +63,13 @@ export interface ResolvedOutreachSettings extends CampaignSettings {
   botId: string;
 }
 
-export function resolveOutreachSettings(config: AppConfig, demo: DemoEnvironment | undefined): ResolvedOutreachSettings {
+/** Demo mode's tenant as campaigns need it: who the admins are, the app, and where its Bot Connector listens. */
+export interface DemoTenant {
+  seed: SeedIdentity;
+  serviceUrl: string;
+}
+
+export function resolveOutreachSettings(config: AppConfig, demo: DemoTenant | undefined): ResolvedOutreachSettings {
   const settings = config.campaign;
   if (!demo) {
     return {
@@ -77,7 +83,7 @@ export function resolveOutreachSettings(config: AppConfig, demo: DemoEnvironment
   return {
     ...settings,
     catalogAppId: settings.catalogAppId ?? seed.teamsApp.catalogId,
-    serviceUrl: demo.connector.serviceUrl,
+    serviceUrl: demo.serviceUrl,
     adminsGroupId: settings.adminsGroupId ?? groupWithRole('campaign-admins')[0],
     breakGlass: [...settings.breakGlass, ...seed.breakGlassUserIds.map((id) => id.toLowerCase())],
     excludedGroupIds: settings.excludedGroupIds.length > 0 ? settings.excludedGroupIds : groupWithRole('excluded'),

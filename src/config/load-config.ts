@@ -46,7 +46,13 @@ export interface AppConfig {
   /** Stable name of this process's instance, for leases. */
   instanceId: string;
   /** Demo mode only: whether to run the local Graph and Bot Connector emulators (no GRAPH_BASE_URL given), and with which tenant. */
-  demo?: { startEmulators: boolean; tenantFile: string; campaign: boolean };
+  demo?: {
+    startEmulators: boolean;
+    tenantFile: string;
+    campaign: boolean;
+    /** Emulators running in another process (benchmarks): the tenant file holds the app's demo credentials. */
+    external?: { caFile?: string };
+  };
 }
 
 export interface CampaignSettings {
@@ -67,6 +73,7 @@ export interface CampaignSettings {
   defaultTimeZone: string;
   respectWorkingHours: boolean;
   teamsRatePerSecond: number;
+  graphInstallsPerSecond: number;
   reserveShare: number;
   concurrency: number;
 }
@@ -109,6 +116,8 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
   }
   if (s.GRAPH_USE_MANAGED_IDENTITY) problems.push('Demo mode refuses real Graph credentials: unset GRAPH_USE_MANAGED_IDENTITY, or set BOT_ID to run for real.');
   if (env.GRAPH_BASE_URL && !isLoopbackUrl(s.GRAPH_BASE_URL)) problems.push('Demo mode talks only to a local Graph emulator: GRAPH_BASE_URL must be a loopback URL (or unset).');
+  if (env.GRAPH_BASE_URL && s.AZURE_AUTHORITY_HOST && !isLoopbackUrl(s.AZURE_AUTHORITY_HOST)) problems.push("Demo mode gets tokens only from the Graph emulator's token service: AZURE_AUTHORITY_HOST must be a loopback URL.");
+  if (env.TEAMS_SERVICE_URL && !isLoopbackUrl(s.TEAMS_SERVICE_URL)) problems.push('Demo mode messages only a local Bot Connector emulator: TEAMS_SERVICE_URL must be a loopback URL (or unset).');
   if (s.HOST !== undefined && !LOOPBACK_HOSTS.has(s.HOST)) problems.push(`Demo mode listens on 127.0.0.1 only: unset HOST (it is ${s.HOST}) or set BOT_ID to run for real.`);
   const endpoints = endpointSettings(s, problems);
   if (endpoints) problems.push('The BOT_* endpoint settings need BOT_ID: demo mode has no inbound authentication to configure.');
@@ -124,7 +133,12 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST },
     campaign: campaignSettings(s, problems),
     instanceId: instanceId(s, env),
-    demo: { startEmulators: !env.GRAPH_BASE_URL, tenantFile: s.DEMO_TENANT_FILE, campaign: s.DEMO_CAMPAIGN },
+    demo: {
+      startEmulators: !env.GRAPH_BASE_URL,
+      tenantFile: s.DEMO_TENANT_FILE,
+      campaign: s.DEMO_CAMPAIGN,
+      external: env.GRAPH_BASE_URL && s.AZURE_AUTHORITY_HOST ? { caFile: s.DEMO_GRAPH_CA_FILE } : undefined,
+    },
   };
 }
 
@@ -192,6 +206,7 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
     defaultTimeZone: s.DEFAULT_TIME_ZONE,
     respectWorkingHours: s.CAMPAIGN_RESPECT_WORKING_HOURS,
     teamsRatePerSecond: s.TEAMS_RATE_PER_SECOND,
+    graphInstallsPerSecond: s.GRAPH_INSTALLS_PER_SECOND,
     reserveShare: s.OUTREACH_RESERVE_SHARE,
     concurrency: s.OUTREACH_CONCURRENCY,
   };

@@ -4,7 +4,7 @@
 
 import type { Activity } from 'botbuilder';
 import type { CoachAdapter } from '../bot/adapter.js';
-import type { Directory } from '../directory/directory.js';
+import type { Directory, InstallOutcome } from '../directory/directory.js';
 import type { SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -79,7 +79,7 @@ export class ProactiveMessenger {
       }
     }
     const installed = await this.#install(userId);
-    return this.#create(userId, activity, installed);
+    return this.#create(userId, activity, installed === 'installed');
   }
 
   /** Remembers that the person removed or blocked the app (from Teams' own notice, or a 403 on a send). */
@@ -133,14 +133,15 @@ export class ProactiveMessenger {
     }
   }
 
-  /** Installs the app for the person (already there is fine); false when this instance cannot install. */
-  async #install(userId: string): Promise<boolean> {
+  /** Installs the app for the person: 'installed' now, 'already-installed', or 'skipped' when this instance cannot install. */
+  async #install(userId: string): Promise<InstallOutcome | 'skipped'> {
     const { directory, catalogAppId, store } = this.options;
-    if (!directory || !catalogAppId) return false;
+    if (!directory || !catalogAppId) return 'skipped';
     await store.put(COACH_INSTALLS_PARTITION, userId, { at: new Date().toISOString() });
     try {
-      await directory.installAppForUser(userId, catalogAppId);
-      return true;
+      const outcome = await directory.installAppForUser(userId, catalogAppId);
+      if (outcome === 'already-installed') await store.delete(COACH_INSTALLS_PARTITION, userId);
+      return outcome;
     } catch (error) {
       await store.delete(COACH_INSTALLS_PARTITION, userId);
       if (isAppError(error, 'directory.not-found')) throw new UnreachableError('not-in-directory', 'the person is not in the directory (any more)');

@@ -94,6 +94,11 @@ export class OutboxSender {
     this.#lease = undefined;
   }
 
+  /** Looks at the outbox now instead of at the end of the current sleep (a resumed campaign, a test's clock jump). */
+  wake(): void {
+    this.#signal();
+  }
+
   stats(): SenderStats {
     return { ...this.#stats, inFlight: this.#inFlight.size, holdsLease: this.#lease !== undefined };
   }

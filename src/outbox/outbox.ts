@@ -92,6 +92,16 @@ export class Outbox {
     } while (continuationToken);
   }
 
+  /** Every live row, due or not, a page at a time (status and tests). */
+  async *waiting(pageSize = 500): AsyncIterable<StoredRecord<OutboxRow>[]> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: pageSize, continuationToken });
+      if (page.records.length > 0) yield page.records;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+
   /** The earliest due instant of any waiting row (to sleep until then), or undefined when the outbox is empty. */
   async nextDueAt(): Promise<string | undefined> {
     const first = await this.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: 1 });

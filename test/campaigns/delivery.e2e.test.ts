@@ -1,0 +1,117 @@
+// Delivery when Teams pushes back: throttling and outages are retried (honouring Retry-After) until every message is
+// in; people who blocked or removed the app are given up with a reason, not reinstalled, and reported; rows a crashed
+// sender left claimed are sent by the next one exactly once.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTBOX_PARTITION, type OutboxRow, outboxKey } from '../../src/outbox/outbox.js';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import { type RunningBot, startBot } from '../support/bot-harness.js';
+
+let bot: RunningBot;
+let demo: DemoEnvironment;
+
+beforeAll(async () => {
+  bot = await startBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { emulators: true });
+  if (!bot.service.demo) throw new Error('no emulators');
+  demo = bot.service.demo;
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+});
+
+const outreach = () => bot.service.outreach;
+const sendsTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function liveRows(): Promise<number> {
+  let rows = 0;
+  for await (const page of outreach().outbox.waiting()) rows += page.length;
+  return rows;
+}
+
+describe('delivery under throttling, outages and refusals', () => {
+  it('retries 429s and 5xx until everyone is reached, and gives up on people who blocked the bot', async () => {
+    const strong = new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness']);
+    const excluded = new Set(demo.seed.groups.filter((group) => group.role === 'excluded').flatMap((group) => group.members));
+    const blocked = demo.seed.users.find(
+      (user) =>
+        user.appInstalled &&
+        user.teamsLicensed &&
+        user.accountEnabled &&
+        user.accountKind === 'person' &&
+        user.userType === 'Member' &&
+        !excluded.has(user.id) &&
+        !user.methods.some((method) => strong.has(method.kind)),
+    );
+    if (!blocked) throw new Error('the demo tenant has no installed, unenrolled person');
+    demo.connector.blockUser(blocked.id);
+    demo.connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 429, retryAfterSeconds: 1, times: 4 });
+    demo.connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 503, times: 3 });
+    demo.connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 502, times: 2 });
+
+    const started = await outreach().campaigns.start({ name: 'Bumpy', deadline: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10), waves: 1, by: { id: 'test-admin' } });
+    if (!('started' in started)) throw new Error(started.refused);
+    const campaignId = started.started.id;
+    outreach().scheduler.kick();
+    await until(async () => (await outreach().campaigns.records.get(campaignId))?.value.state === 'running');
+    await until(async () => (await liveRows()) === 0 && outreach().sender.stats().inFlight === 0, 60_000);
+
+    const members = [];
+    for await (const page of outreach().campaigns.records.members(campaignId)) members.push(...page.map((record) => record.value));
+    const others = members.filter((member) => member.userId !== blocked.id);
+    for (const member of others) expect(sendsTo(member.userId), member.displayName).toHaveLength(1);
+    expect(others.every((member) => member.state === 'reached')).toBe(true);
+
+    const gaveUp = members.find((member) => member.userId === blocked.id);
+    expect(gaveUp?.state).toBe('unreachable');
+    expect(gaveUp?.reason).toMatch(/^blocked-app/);
+    expect(sendsTo(blocked.id)).toHaveLength(0);
+    // Throttling was honoured: the faulted calls were retried, not lost or doubled.
+    expect(demo.connector.requests().filter((request) => request.faulted).length).toBe(9);
+    expect(outreach().sender.stats().retried).toBeGreaterThanOrEqual(9);
+
+    // Blocked people are remembered: a later campaign does not try them again, and reports them.
+    await outreach().campaigns.finish({ id: 'test-admin' });
+    const again = await outreach().campaigns.start({ name: 'Again', deadline: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10), waves: 1, by: { id: 'test-admin' } });
+    if (!('started' in again)) throw new Error(again.refused);
+    outreach().scheduler.kick();
+    await until(async () => (await outreach().campaigns.records.get(again.started.id))?.value.state === 'running');
+    const member = (await outreach().campaigns.records.member(again.started.id, blocked.id))?.value;
+    expect(member?.state).toBe('unreachable');
+    expect(member?.reason).toBe('blocked-app');
+    await until(async () => (await liveRows()) === 0 && outreach().sender.stats().inFlight === 0, 60_000);
+    expect(sendsTo(blocked.id)).toHaveLength(0);
+  }, 120_000);
+
+  it('sends rows a crashed sender had claimed, once, and drops rows whose step was already logged', async () => {
+    const active = (await outreach().campaigns.records.active())?.value;
+    if (!active) throw new Error('no campaign');
+    const members = [];
+    for await (const page of outreach().campaigns.records.members(active.id)) members.push(...page.map((record) => record.value));
+    const [first, second] = members.filter((member) => member.state === 'reached');
+    if (!first || !second) throw new Error('need two reached members');
+    const dueAt = new Date(Date.now() - 1000).toISOString();
+    await outreach().campaigns.records.updateMember(active.id, first.userId, (member) => ({ ...member, nextNudgeAt: dueAt, lastNudgeLocalDate: '2000-01-01' }));
+    const before = { first: sendsTo(first.userId).length, second: sendsTo(second.userId).length };
+
+    // A reminder claimed by a sender that died mid-flight, and a leftover of a step already logged as sent.
+    const orphan: OutboxRow = { campaignId: active.id, userId: first.userId, step: 'reminder-1', dueAt, attempts: 0, claim: { token: 'dead-sender', until: new Date(Date.now() + 3600_000).toISOString() } };
+    await bot.service.store.insert(OUTBOX_PARTITION, outboxKey(orphan), orphan);
+    const leftover: OutboxRow = { campaignId: active.id, userId: second.userId, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString(), attempts: 0 };
+    await bot.service.store.insert(OUTBOX_PARTITION, outboxKey(leftover), leftover);
+    outreach().sender.wake();
+    await until(async () => (await liveRows()) === 0 && outreach().sender.stats().inFlight === 0);
+
+    expect(sendsTo(first.userId)).toHaveLength(before.first + 1);
+    expect(sendsTo(second.userId)).toHaveLength(before.second);
+    expect((await outreach().campaigns.records.member(active.id, first.userId))?.value.nudges).toBe(2);
+  });
+});
