@@ -1,0 +1,122 @@
+// Who a campaign targets, rule by rule, against the Graph emulator through the real Graph SDK: everyone the report
+// shows without a strong method, minus guests, disabled, unlicensed, shared and room accounts, break-glass accounts
+// (by id or UPN), members of excluded groups (nested too), and, for a pilot, everyone outside the included groups.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findTargets, type TargetingPolicy, type TargetPage } from '../../src/campaigns/targeting.js';
+import { loadSeed } from '../../src/dev/demo-environment.js';
+import { type GraphEmulator, startGraphEmulator } from '../../src/dev/graph-emulator/index.js';
+import type { SeedUser, TenantSeed } from '../../src/dev/tenant-seed.js';
+import { GraphDirectory } from '../../src/directory/directory.js';
+import { createGraphClient, createGraphCredential } from '../../src/directory/graph-client.js';
+import { createLogger, MemorySink } from '../../src/logging/logger.js';
+
+const STRONG = ['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness'];
+let seed: TenantSeed;
+let emulator: GraphEmulator;
+let directory: GraphDirectory;
+/** Unenrolled people the test turns into exceptions. */
+let breakGlassById: SeedUser;
+let breakGlassByUpn: SeedUser;
+let nestedExcluded: SeedUser;
+
+const NESTED_GROUP = '0f9b9d7e-1111-4c2a-9e61-5b1f7a3c0001';
+const OUTER_EXCLUDED = '0f9b9d7e-1111-4c2a-9e61-5b1f7a3c0002';
+
+function unenrolledPeople(s: TenantSeed): SeedUser[] {
+  return s.users.filter((user) => user.accountKind === 'person' && user.userType === 'Member' && user.accountEnabled && user.teamsLicensed && !user.methods.some((method) => STRONG.includes(method.kind)));
+}
+
+beforeAll(async () => {
+  seed = structuredClone(loadSeed('demo/tenant.json'));
+  const candidates = unenrolledPeople(seed);
+  [breakGlassById, breakGlassByUpn, nestedExcluded] = candidates.slice(-3) as [SeedUser, SeedUser, SeedUser];
+  // An excluded group that contains another group: its members are excluded too.
+  seed.groups.push({ id: NESTED_GROUP, displayName: 'Contractors (nested)', members: [nestedExcluded.id] } as TenantSeed['groups'][number]);
+  seed.groups.push({ id: OUTER_EXCLUDED, displayName: 'Campaign exclusions (outer)', members: [NESTED_GROUP] } as TenantSeed['groups'][number]);
+  emulator = await startGraphEmulator({ seed });
+  const app = seed.apps[0]!;
+  const credential = createGraphCredential(
+    { kind: 'client-secret', tenantId: seed.tenant.id, clientId: app.clientId, secret: app.clientSecret },
+    { authorityHost: emulator.authorityHost, caCertificate: emulator.caCertificate },
+  )!;
+  directory = new GraphDirectory(createGraphClient({ baseUrl: emulator.graphUrl, credential, caCertificate: emulator.caCertificate, logger: createLogger({ sink: new MemorySink(), level: 'error' }) }), {
+    graphBaseUrl: emulator.graphUrl,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+/** A group's members with nested groups expanded, worked out from the seed. */
+function transitiveMembers(groupId: string, seen = new Set<string>()): Set<string> {
+  const members = new Set<string>();
+  if (seen.has(groupId)) return members;
+  seen.add(groupId);
+  for (const member of seed.groups.find((group) => group.id === groupId)?.members ?? []) {
+    if (seed.groups.some((group) => group.id === member)) for (const nested of transitiveMembers(member, seen)) members.add(nested);
+    else members.add(member);
+  }
+  return members;
+}
+
+function policy(overrides: Partial<TargetingPolicy> = {}): TargetingPolicy {
+  return { strongMethods: STRONG, breakGlass: [], excludedGroupIds: [], includedGroupIds: [], defaultTimeZone: 'Europe/Berlin', ...overrides };
+}
+
+async function run(p: TargetingPolicy): Promise<{ ids: Set<string>; excluded: Record<string, number>; pages: TargetPage[] }> {
+  const pages: TargetPage[] = [];
+  for await (const page of findTargets(directory, p)) pages.push(page);
+  const excluded: Record<string, number> = {};
+  for (const page of pages) for (const [reason, count] of Object.entries(page.excluded)) excluded[reason] = (excluded[reason] ?? 0) + (count ?? 0);
+  return { ids: new Set(pages.flatMap((page) => page.targets.map((target) => target.userId))), excluded, pages };
+}
+
+describe('targeting', () => {
+  it('takes every unenrolled person and leaves out guests, unlicensed, shared and room accounts, and the enrolled', async () => {
+    const { ids, excluded } = await run(policy());
+    expect(ids).toEqual(new Set(unenrolledPeople(seed).map((user) => user.id)));
+    const guests = seed.users.filter((user) => user.userType === 'Guest' && user.accountEnabled).length;
+    expect(excluded.guest).toBe(guests);
+    expect(excluded['no-teams-licence']).toBeGreaterThan(0);
+    expect(excluded['shared-or-resource-account']).toBeGreaterThan(0);
+    expect(excluded.enrolled).toBe(seed.users.filter((user) => user.accountEnabled && user.methods.some((method) => STRONG.includes(method.kind))).length);
+    // Disabled accounts are not in the report at all, so they are never targeted.
+    for (const user of seed.users.filter((candidate) => !candidate.accountEnabled)) expect(ids.has(user.id)).toBe(false);
+  });
+
+  it('leaves out break-glass accounts named by object id or by UPN, in any case', async () => {
+    const { ids, excluded } = await run(policy({ breakGlass: [breakGlassById.id.toUpperCase().toLowerCase(), breakGlassByUpn.userPrincipalName.toLowerCase()] }));
+    expect(ids.has(breakGlassById.id)).toBe(false);
+    expect(ids.has(breakGlassByUpn.id)).toBe(false);
+    expect(excluded['break-glass']).toBe(2);
+  });
+
+  it('leaves out members of excluded groups, nested groups included', async () => {
+    const { ids, excluded } = await run(policy({ excludedGroupIds: [OUTER_EXCLUDED] }));
+    expect(ids.has(nestedExcluded.id)).toBe(false);
+    expect(excluded['excluded-group']).toBe(1);
+  });
+
+  it('limits a pilot to the included groups', async () => {
+    const pilot = seed.groups.find((group) => group.role === 'pilot');
+    if (!pilot) throw new Error('the demo tenant has no pilot group');
+    const { ids, excluded } = await run(policy({ includedGroupIds: [pilot.id] }));
+    const members = transitiveMembers(pilot.id);
+    const expected = unenrolledPeople(seed).filter((user) => members.has(user.id));
+    expect(ids).toEqual(new Set(expected.map((user) => user.id)));
+    expect(excluded['not-in-included-group']).toBeGreaterThan(0);
+  });
+
+  it('reads each person’s time zone from their mailbox (Windows names too), else the default', async () => {
+    const { pages } = await run(policy());
+    const targets = new Map(pages.flatMap((page) => page.targets).map((target) => [target.userId, target]));
+    for (const user of unenrolledPeople(seed)) {
+      const zone = targets.get(user.id)?.timeZone;
+      if (user.mailboxTimeZone === 'Eastern Standard Time') expect(zone).toBe('America/New_York');
+      if (user.mailboxTimeZone === 'W. Europe Standard Time') expect(zone).toBe('Europe/Berlin');
+      if (user.mailboxTimeZone === 'Europe/Warsaw') expect(zone).toBe('Europe/Warsaw');
+    }
+  });
+});
