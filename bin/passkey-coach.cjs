@@ -10,12 +10,13 @@ const Module = require('node:module');
 const bundle = path.join(__dirname, '..', 'dist', 'passkey-coach.cjs');
 const cacheFile = `${bundle}.v8-${process.version}-${process.arch}.cache`;
 
-// restify pulls in spdy → http-deceiver, which touches process.binding('http_parser') (DEP0111) on load.
-// It is harmless and not ours to fix; drop exactly that warning so real ones stay visible.
+// restify pulls in spdy → http-deceiver, which touches process.binding('http_parser') (DEP0111) on load, and its
+// body reader calls new Buffer(0) (DEP0005: Node warns because the bundle is not under node_modules). Both are
+// harmless and not ours to fix; drop exactly those warnings so real ones stay visible.
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...args) => {
   const code = typeof args[0] === 'object' && args[0] !== null ? args[0].code : args[1];
-  if (code === 'DEP0111') return;
+  if (code === 'DEP0111' || code === 'DEP0005') return;
   emitWarning(warning, ...args);
 };
 

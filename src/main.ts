@@ -181,7 +181,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const runningOutreach = outreach!;
   runningOutreach.start();
   let stopProgress: (() => void) | undefined;
-  if (config.mode === 'demo' && config.demo?.campaign && demo) {
+  if (config.mode === 'demo' && config.demo?.campaign && demoTenant) {
     await runningOutreach.startDemoCampaign();
     if (!options.quiet) stopProgress = showDemoProgress(runningOutreach.campaigns);
   }
