@@ -16,7 +16,7 @@ import type { Store } from '../store/store-port.js';
 import { type CadencePolicy, invitationDueAt, isPastDeadline, nextReminderAt, nextStep, sendableAt, snoozedUntil } from './cadence.js';
 import { nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE, newCampaignId } from './campaign-records.js';
-import { enrolledIds, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
+import { type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
 import { localParts } from './working-hours.js';
 
 export interface CampaignsDeps {
@@ -152,12 +152,33 @@ export class Campaigns implements OutboxHandler {
 
   /** Walks the report and queues an invitation for everyone targeted; a re-run adds nobody twice. */
   async #target(campaign: Campaign): Promise<void> {
+    const walked = await this.#walkReport(campaign, new Date(), { stopUnlessTargeting: true });
+    if (!walked) return;
+    const { targeted, excluded } = walked;
+    await this.records.update(campaign.id, (current) =>
+      current.state === 'targeting' ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString() } : undefined,
+    );
+    this.#forget(campaign.id);
+    this.deps.logger.info('campaign targeting finished', { campaignId: campaign.id, targeted, excluded });
+  }
+
+  /**
+   * One pass over the registration report: people with a strong method are marked enrolled, people not yet in the
+   * campaign who match the rules (joiners, and everyone on the first pass) are added with their invitation queued.
+   * Undefined when targeting was stopped by a pause.
+   */
+  async #walkReport(campaign: Campaign, now: Date, options: { stopUnlessTargeting?: boolean } = {}): Promise<{ targeted: number; joined: number; enrolledNow: number; excluded: Partial<Record<ExclusionReason, number>> } | undefined> {
     const directory = this.deps.directory;
-    if (!directory) return;
+    if (!directory) return undefined;
     let targeted = 0;
+    let joined = 0;
+    let enrolledNow = 0;
     const excluded: Partial<Record<ExclusionReason, number>> = {};
-    for await (const page of findTargets(directory, this.deps.targeting)) {
+    const known = async (userId: string) => (await this.records.member(campaign.id, userId)) !== undefined;
+    for await (const page of findTargets(directory, this.deps.targeting, { known })) {
       for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
+      for (const userId of page.enrolledIds) if (await this.#markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
+      targeted += page.known;
       for (const target of page.targets) {
         targeted += 1;
         const unreachable = await this.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
@@ -169,32 +190,28 @@ export class Campaigns implements OutboxHandler {
           nudges: 0,
           snoozes: 0,
         };
-        await this.records.addMember(campaign.id, member);
+        if (await this.records.addMember(campaign.id, member)) joined += 1;
         const stored = (await this.records.member(campaign.id, target.userId))?.value;
         if (stored?.state === 'pending' && stored.nudges === 0) {
           const dueAt = invitationDueAt(campaign, stored, this.deps.cadence);
           await this.deps.outbox.enqueue({ campaignId: campaign.id, userId: stored.userId, step: 'invite', dueAt: dueAt.toISOString() });
         }
       }
-      // A pause (or the end) stops targeting between pages; resuming walks the report again from the start.
-      const current = await this.records.get(campaign.id);
-      if (current?.value.state !== 'targeting') return;
+      if (options.stopUnlessTargeting) {
+        // A pause (or the end) stops targeting between pages; resuming walks the report again from the start.
+        const current = await this.records.get(campaign.id);
+        if (current?.value.state !== 'targeting') return undefined;
+      }
     }
-    await this.records.update(campaign.id, (current) =>
-      current.state === 'targeting' ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString() } : undefined,
-    );
-    this.#forget(campaign.id);
-    this.deps.logger.info('campaign targeting finished', { campaignId: campaign.id, targeted, excluded });
+    return { targeted, joined, enrolledNow, excluded };
   }
 
-  /** The day's wave: refresh who enrolled from the report, then queue the reminders due in the coming day. */
+  /** The day's wave: refresh from the report (who enrolled, who joined), then queue the reminders due in the coming day. */
   async #wave(campaign: Campaign, now: Date, today: string): Promise<void> {
     const directory = this.deps.directory;
     if (!directory) return;
-    let enrolledNow = 0;
-    for await (const ids of enrolledIds(directory, this.deps.targeting.strongMethods)) {
-      for (const userId of ids) if (await this.#markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
-    }
+    const walked = await this.#walkReport(campaign, now);
+    let enrolledNow = walked?.enrolledNow ?? 0;
     const horizon = now.getTime() + WAVE_LOOKAHEAD_MS;
     let queued = 0;
     for await (const page of this.records.members(campaign.id)) {
@@ -213,9 +230,11 @@ export class Campaigns implements OutboxHandler {
         else await this.#repair(campaign, member, step);
       }
     }
-    await this.records.update(campaign.id, (current) => (current.lastWaveDate === today ? undefined : { ...current, lastWaveDate: today, lastWaveAt: now.toISOString() }));
+    await this.records.update(campaign.id, (current) =>
+      current.lastWaveDate === today ? undefined : { ...current, lastWaveDate: today, lastWaveAt: now.toISOString(), targeted: walked?.targeted ?? current.targeted, excluded: walked?.excluded ?? current.excluded },
+    );
     this.#forget(campaign.id);
-    this.deps.logger.info('campaign reminder wave planned', { campaignId: campaign.id, date: today, queued, enrolledNow });
+    this.deps.logger.info('campaign reminder wave planned', { campaignId: campaign.id, date: today, queued, enrolledNow, joined: walked?.joined ?? 0 });
   }
 
   /** A step logged as sent whose member row was not updated (a crash between the two): apply the update now. */

@@ -42,6 +42,15 @@ export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 export interface TargetPage {
   targets: Target[];
   excluded: Partial<Record<ExclusionReason, number>>;
+  /** Ids on this page that have a strong method (the refresh before a reminder wave marks them enrolled). */
+  enrolledIds: string[];
+  /** Candidates `known` said are already handled: not looked up again, not counted. */
+  known: number;
+}
+
+export interface FindTargetsOptions {
+  /** People already in the campaign: their profiles are not read again (the daily refresh only adds joiners). */
+  known?: (userId: string) => Promise<boolean>;
 }
 
 export const UNKNOWN_DEPARTMENT = '(no department)';
@@ -52,7 +61,7 @@ const PROFILE_SLICE = 50;
 const PROFILE_CONCURRENCY = 4;
 
 /** The report's rows as they come, turned into targets page by page (the report is refreshed by reading it again). */
-export async function* findTargets(directory: Directory, policy: TargetingPolicy): AsyncIterable<TargetPage> {
+export async function* findTargets(directory: Directory, policy: TargetingPolicy, options: FindTargetsOptions = {}): AsyncIterable<TargetPage> {
   const groups = await groupRules(directory, policy);
   const strong = new Set(policy.strongMethods.map((method) => method.toLowerCase()));
   const breakGlass = new Set(policy.breakGlass.map((id) => id.toLowerCase()));
@@ -62,9 +71,13 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
       excluded[reason] = (excluded[reason] ?? 0) + 1;
     };
     const candidates: RegistrationDetails[] = [];
+    const enrolled: string[] = [];
+    let known = 0;
     for (const row of rows) {
       const reason = reportExclusion(row, strong, breakGlass, groups);
+      if (reason === 'enrolled') enrolled.push(row.id);
       if (reason) count(reason);
+      else if (options.known && (await options.known(row.id))) known += 1;
       else candidates.push(row);
     }
     const profiles = await readProfiles(directory, candidates.map((row) => row.id));
@@ -84,14 +97,8 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
         timeZone: resolveTimeZone(profile.mailbox?.timeZone, policy.defaultTimeZone),
       });
     }
-    yield { targets, excluded };
+    yield { targets, excluded, enrolledIds: enrolled, known };
   }
-}
-
-/** The people who have enrolled by the report (for the refresh before a reminder wave): their ids, page by page. */
-export async function* enrolledIds(directory: Directory, strongMethods: readonly string[]): AsyncIterable<string[]> {
-  const strong = new Set(strongMethods.map((method) => method.toLowerCase()));
-  for await (const rows of directory.registrationDetails()) yield rows.filter((row) => hasStrongMethod(row, strong)).map((row) => row.id);
 }
 
 export function hasStrongMethod(row: Pick<RegistrationDetails, 'methodsRegistered'>, strong: ReadonlySet<string>): boolean {

@@ -109,6 +109,18 @@ describe('targeting', () => {
     expect(excluded['not-in-included-group']).toBeGreaterThan(0);
   });
 
+  it('skips people the campaign already has (the daily refresh adds only joiners) and reports who enrolled', async () => {
+    const everyone = unenrolledPeople(seed);
+    const already = new Set(everyone.slice(0, 5).map((user) => user.id));
+    const pages = [];
+    for await (const page of findTargets(directory, policy(), { known: async (id) => already.has(id) })) pages.push(page);
+    const ids = new Set(pages.flatMap((page) => page.targets.map((target) => target.userId)));
+    expect(ids).toEqual(new Set(everyone.filter((user) => !already.has(user.id)).map((user) => user.id)));
+    expect(pages.reduce((sum, page) => sum + page.known, 0)).toBe(5);
+    const enrolled = new Set(pages.flatMap((page) => page.enrolledIds));
+    expect(enrolled).toEqual(new Set(seed.users.filter((user) => user.accountEnabled && user.methods.some((method) => STRONG.includes(method.kind))).map((user) => user.id)));
+  });
+
   it('reads each person’s time zone from their mailbox (Windows names too), else the default', async () => {
     const { pages } = await run(policy());
     const targets = new Map(pages.flatMap((page) => page.targets).map((target) => [target.userId, target]));
