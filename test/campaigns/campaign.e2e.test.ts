@@ -172,6 +172,31 @@ describe('a campaign over the demo tenant', () => {
     expect((await bot.service.outreach.campaigns.records.active())?.value.state).toBe('running');
   });
 
+  it('never reinstalls or messages someone who removed the app, and reports them', async () => {
+    const campaign = (await bot.service.outreach.campaigns.records.active())?.value;
+    if (!campaign) throw new Error('no campaign');
+    const leaverId = expectedTargets().findLast((user) => user.id !== employee.id && user.id !== admin.id && !user.appInstalled)?.id ?? '';
+    const leaver = person(leaverId);
+    const removal = await bot.post(activityFrom(leaver, { type: 'installationUpdate', action: 'remove', channelId: 'msteams', id: 'f:remove-1', recipient: { id: '28:bot' } }));
+    expect(removal.status, removal.text).toBe(200);
+    demo.connector.uninstallApp(leaverId);
+
+    // A reminder comes due for them.
+    const dueAt = new Date(Date.now() - 1000).toISOString();
+    await bot.service.outreach.campaigns.records.updateMember(campaign.id, leaverId, (member) => ({ ...member, nextNudgeAt: dueAt, lastNudgeLocalDate: '2000-01-01' }));
+    await bot.service.outreach.outbox.enqueue({ campaignId: campaign.id, userId: leaverId, step: 'reminder-1', dueAt });
+    const sentBefore = demo.connector.activities({ userId: leaverId, kind: 'send' }).length;
+    const installsBefore = demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId)).length;
+    bot.service.outreach.sender.wake();
+    await until(async () => (await bot.service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.state === 'unreachable');
+
+    expect((await bot.service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.reason).toMatch(/^removed-app/);
+    expect(demo.connector.activities({ userId: leaverId, kind: 'send' })).toHaveLength(sentBefore);
+    expect(demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId))).toHaveLength(installsBefore);
+    const status = JSON.stringify((await say(admin, 'campaign status')).cards[0]);
+    expect(status).toContain('"Removed the app","value":"1"');
+  });
+
   it('exports the campaign as CSV through a link that works once', async () => {
     const reply = await say(admin, 'campaign export');
     const link = /\((http[^)]+\/downloads\/[A-Za-z0-9_-]+)\)/.exec(reply.texts.join(' '))?.[1];
