@@ -83,7 +83,7 @@ export function isPastDeadline(instant: Date, deadline: string, zone: string): b
   return localParts(instant, zone).dateKey > deadline;
 }
 
-/** Snoozing: the next nudge `snoozeDays` local days from now; after maxSnoozes the next one asks for a decision. */
+/** Snoozing: the next nudge `snoozeDays` local days from now; once the snoozes are used up the next one asks for a decision. */
 export function snoozedUntil(member: Pick<CampaignMember, 'timeZone'>, now: Date, policy: CadencePolicy): Date {
   return addLocalDays(now, member.timeZone, policy.snoozeDays);
 }
@@ -91,6 +91,6 @@ export function snoozedUntil(member: Pick<CampaignMember, 'timeZone'>, now: Date
 /** The step name of a member's next nudge. */
 export function nextStep(member: Pick<CampaignMember, 'nudges' | 'snoozes' | 'decisionAskedAt'>, policy: CadencePolicy): string {
   if (member.nudges === 0) return 'invite';
-  if (member.snoozes > policy.maxSnoozes && !member.decisionAskedAt) return 'decision';
+  if (member.snoozes >= policy.maxSnoozes && policy.maxSnoozes > 0 && !member.decisionAskedAt) return 'decision';
   return `reminder-${member.nudges}`;
 }

@@ -330,6 +330,10 @@ export class Campaigns implements OutboxHandler {
     if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
     // Snoozed after this reminder was planned: the new date wins.
     if (row.step !== 'invite' && member.nextNudgeAt && member.nextNudgeAt > row.dueAt) return { outcome: 'cancelled', reason: 'rescheduled' };
+    // Due in working hours but late (a pause, an outage, a backlog): wait for the person's next working moment.
+    const now = new Date();
+    const sendable = sendableAt(now, member, this.deps.cadence);
+    if (sendable.getTime() > now.getTime()) return { outcome: 'deferred', until: sendable };
     const card = this.deps.cards.render(
       'campaign-nudge',
       nudgeCard({

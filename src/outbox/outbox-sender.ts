@@ -9,8 +9,8 @@ export type DeliveryResult =
   | { outcome: 'sent'; conversationId?: string; activityId?: string }
   /** Not sent and never will be (the person enrolled, the campaign ended, Teams said the chat is gone). */
   | { outcome: 'cancelled' | 'failed'; reason: string }
-  /** Not now: put back untouched (the campaign is paused). */
-  | { outcome: 'deferred' };
+  /** Not now: put back (the campaign is paused), or not before `until` (outside the person's working hours). */
+  | { outcome: 'deferred'; until?: Date };
 
 /** A failure worth another attempt (throttled, a 5xx, a timeout); `retryAfterMs` when the service said when. */
 export class RetryableDeliveryError extends Error {
@@ -177,7 +177,7 @@ export class OutboxSender {
       }
     }
     if (result.outcome === 'deferred') {
-      await outbox.release(record);
+      await (result.until ? outbox.postpone(record, result.until) : outbox.release(record));
       return;
     }
     await outbox.finish(record, {

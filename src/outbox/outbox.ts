@@ -120,6 +120,12 @@ export class Outbox {
     await this.#swap(record, value);
   }
 
+  /** Not sent and not failed: tried again from `notBefore` (the attempts are not counted). */
+  async postpone(record: StoredRecord<OutboxRow>, notBefore: Date): Promise<void> {
+    const { claim: _claim, ...rest } = record.value;
+    await this.#swap(record, { ...rest, notBefore: notBefore.toISOString() });
+  }
+
   /** One more failed attempt; tried again from `notBefore`. */
   async retryLater(record: StoredRecord<OutboxRow>, notBefore: Date, error: string): Promise<void> {
     const { claim: _claim, ...rest } = record.value;

@@ -88,9 +88,10 @@ describe('reminders', () => {
   it('name their step, and ask for a decision once the snoozes are used up', () => {
     expect(nextStep({ nudges: 0, snoozes: 0 }, policy)).toBe('invite');
     expect(nextStep({ nudges: 1, snoozes: 0 }, policy)).toBe('reminder-1');
-    expect(nextStep({ nudges: 2, snoozes: 2 }, policy)).toBe('reminder-2');
-    expect(nextStep({ nudges: 2, snoozes: 3 }, policy)).toBe('decision');
-    expect(nextStep({ nudges: 3, snoozes: 3, decisionAskedAt: '2026-12-01T10:00:00Z' }, policy)).toBe('reminder-3');
+    expect(nextStep({ nudges: 2, snoozes: 1 }, policy)).toBe('reminder-2');
+    expect(nextStep({ nudges: 2, snoozes: 2 }, policy)).toBe('decision');
+    expect(nextStep({ nudges: 3, snoozes: 2, decisionAskedAt: '2026-12-01T10:00:00Z' }, policy)).toBe('reminder-3');
+    expect(nextStep({ nudges: 2, snoozes: 0 }, { ...policy, maxSnoozes: 0 })).toBe('reminder-2');
   });
 });
 

@@ -42,7 +42,9 @@ async function settle(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
     outreach().sender.wake();
     let due = 0;
-    for await (const page of outreach().outbox.due(new Date())) due += page.length;
+    const now = new Date().toISOString();
+    // Rows postponed to the person's next working moment are not due yet.
+    for await (const page of outreach().outbox.due(new Date())) due += page.filter((record) => !record.value.notBefore || record.value.notBefore <= now).length;
     const idle = outreach().sender.stats().inFlight === 0 && (due === 0 || paused);
     if (idle && performance.now() - started > (paused ? 500 : 100)) return;
     if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due, ${outreach().sender.stats().inFlight} in flight`);
@@ -54,7 +56,7 @@ function zoneOf(userId: string): string {
   return resolveTimeZone(user?.mailboxTimeZone, resolveTimeZone(demo.seed.tenant.defaultTimeZone, 'UTC'));
 }
 
-const nudgesTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
+const nudgesTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => /your passkey|settle the passkey/.test(JSON.stringify(record.activity)));
 
 describe('reminders with fake time', () => {
   let campaignId = '';
@@ -104,11 +106,12 @@ describe('reminders with fake time', () => {
     await at('2026-12-03T00:30:00.000Z'); // Thursday's wave is planned just after midnight
     expect((await outreach().campaigns.records.member(campaignId, enrolled))?.value.state).toBe('enrolled');
     await outreach().campaigns.pause({ id: 'test-admin' });
-    await at('2026-12-03T16:30:00.000Z', { schedule: false }); // Thursday, inside hours everywhere but paused
+    await at('2026-12-03T15:30:00.000Z', { schedule: false }); // Thursday, inside hours from Berlin to Chicago, but paused
     for (const id of targets) expect(nudgesTo(id), id).toHaveLength(1);
 
     await outreach().campaigns.resume({ id: 'test-admin' });
-    await at('2026-12-03T16:31:00.000Z', { schedule: false });
+    await at('2026-12-03T15:31:00.000Z', { schedule: false }); // Europe and the east of America
+    await at('2026-12-03T18:00:00.000Z', { schedule: false }); // the west of America
     expect(nudgesTo(enrolled)).toHaveLength(1);
     for (const id of targets.filter((candidate) => candidate !== enrolled)) {
       expect(nudgesTo(id), id).toHaveLength(2);
@@ -117,17 +120,44 @@ describe('reminders with fake time', () => {
     expect(paused).not.toBe('');
   });
 
-  it('never sends at the weekend: day 7 falls on a Monday here, and a Saturday is quiet', async () => {
+  it('never sends at the weekend: day 7 falls on a Monday here, and late ones wait for the next working morning', async () => {
     await at('2026-12-05T12:00:00.000Z'); // Saturday
     await at('2026-12-06T12:00:00.000Z'); // Sunday
     for (const id of targets.slice(1)) expect(nudgesTo(id), id).toHaveLength(2);
     await at('2026-12-07T00:30:00.000Z');
-    await at('2026-12-07T18:00:00.000Z'); // Monday, inside hours from Berlin to Los Angeles
+    await at('2026-12-07T12:00:00.000Z', { schedule: false }); // Monday, inside hours in Europe
+    await at('2026-12-07T18:00:00.000Z', { schedule: false }); // and in America (after hours in Europe)
+    await at('2026-12-08T00:30:00.000Z'); // Tuesday's wave
+    await at('2026-12-08T12:00:00.000Z', { schedule: false });
     for (const id of targets.slice(1)) {
       const sent = nudgesTo(id);
       expect(sent, id).toHaveLength(3);
-      const weekday = localParts(new Date(sent[2]?.time ?? 0), zoneOf(id)).isoWeekday;
-      expect(weekday).toBe(1);
+      const local = localParts(new Date(sent[2]?.time ?? 0), zoneOf(id));
+      expect([1, 2], id).toContain(local.isoWeekday);
+      expect(local.hour).toBeGreaterThanOrEqual(9);
+      expect(local.hour).toBeLessThan(17);
     }
+  });
+
+  it('after the snoozes are used up, asks for a decision instead of reminding again', async () => {
+    const id = targets[2] ?? '';
+    const first = await outreach().campaigns.snooze(id, campaignId);
+    expect(first.message).toMatch(/remind you in 3 days/);
+    const second = await outreach().campaigns.snooze(id, campaignId);
+    expect(second.message).toMatch(/Next time I will ask what works for you/);
+    expect((await outreach().campaigns.snooze(id, campaignId)).ok).toBe(false);
+    const before = nudgesTo(id).length;
+    await at('2026-12-10T00:30:00.000Z'); // Thursday: three days after the snoozes (Monday evening)
+    await at('2026-12-11T12:00:00.000Z'); // Friday: inside hours in Europe…
+    await at('2026-12-11T20:00:00.000Z'); // …and in America
+    const sent = nudgesTo(id);
+    expect(sent).toHaveLength(before + 1);
+    const local = localParts(new Date(sent.at(-1)?.time ?? 0), zoneOf(id));
+    expect(local.hour).toBeGreaterThanOrEqual(9);
+    expect(local.hour).toBeLessThan(17);
+    const card = JSON.stringify(sent.at(-1)?.activity);
+    expect(card).toContain('can we settle the passkey');
+    expect(card).toContain('flow.still-no');
+    expect(card).not.toContain('campaign.snooze');
   });
 });
