@@ -29,6 +29,7 @@ import { PeriodicJob } from './shared/periodic-job.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { createOutreach, type Outreach } from './campaigns/outreach.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
+import { purgeExpiredLinks } from './campaigns/export-links.js';
 import type { Store } from './store/store-port.js';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
@@ -106,6 +107,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
       if (purged > 0) logger.info('deleted objection records past retention', { purged, retentionDays: config.coach.retentionDays });
+      const links = await purgeExpiredLinks(openStore);
+      if (links > 0) logger.info('deleted expired export links', { links });
     }, background);
     retention.start();
     const conversations = new ConversationReferences(openStore);

@@ -44,6 +44,22 @@ export class ExportLinks {
   }
 }
 
+/** Deletes links nobody opened before they expired; returns how many. */
+export async function purgeExpiredLinks(store: Store, now = new Date()): Promise<number> {
+  let purged = 0;
+  let continuationToken: string | undefined;
+  do {
+    const page = await store.list<ExportLink>(EXPORT_LINKS_PARTITION, { limit: 500, continuationToken });
+    for (const row of page.records) {
+      if (row.value.expiresAt > now.toISOString()) continue;
+      await store.delete(EXPORT_LINKS_PARTITION, row.key, row.etag).catch(() => undefined);
+      purged += 1;
+    }
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return purged;
+}
+
 function hashOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
