@@ -8,6 +8,7 @@ import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-c
 import { updateReadme } from './config/config-docs.js';
 import { runConnectorEmulatorCommand } from './dev/connector-emulator/cli.js';
 import { runGraphEmulatorCommand } from './dev/graph-emulator/cli.js';
+import { runSyntheticTenantCommand } from './dev/synthetic-tenant-cli.js';
 import { type AppConfig, loadConfig } from './config/load-config.js';
 import { isAppError } from './errors/app-error.js';
 import { loadCatalog } from './objections/catalog-loader.js';
@@ -22,7 +23,8 @@ const USAGE = `Usage: passkey-coach <command>
 
 Commands:
   start                 Run the bot (demo mode when BOT_ID is empty).
-  demo                  Run the bot in demo mode; refuses if BOT_ID is set.
+  demo [--no-campaign]  Run the bot in demo mode (refuses if BOT_ID is set); a campaign over the demo tenant
+                        starts at launch, with its progress on the terminal, unless --no-campaign.
   check-config          Validate the configuration and exit.
   audit verify          Verify the audit trail's hash chain and signatures.
   audit export [--since DATE]
@@ -31,6 +33,8 @@ Commands:
                         Run the local Microsoft Graph emulator (see docs/graph-emulator.md).
   connector-emulator [--port P] [--seed FILE]
                         Run the local Bot Connector emulator (see docs/connector-emulator.md).
+  synthetic-tenant --users N [--seed S] [--out FILE]
+                        Write a synthetic tenant seed of N accounts, for benchmarks (see docs/demo-tenant.md).
   classify              Read lines on stdin; print each one's intent and confidence as JSON.
   train-model FILE      Train the intent model on the catalog and write it (the build does this).
   docs                  Regenerate the README's configuration and permission tables.
@@ -49,7 +53,10 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'start':
       return serve(loadConfig(), subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'demo': {
-      const config = loadConfig();
+      const noCampaign = subcommand === '--no-campaign';
+      if (subcommand !== undefined && !noCampaign) return fail(`demo takes only --no-campaign, not ${subcommand}.`);
+      // The demo shows the main job at once: a campaign that runs now, whatever the hour or the day.
+      const config = loadConfig({ DEMO_CAMPAIGN: noCampaign ? 'false' : 'true', CAMPAIGN_RESPECT_WORKING_HOURS: 'false', ...process.env });
       if (config.mode !== 'demo') return fail('demo mode needs an empty BOT_ID: unset BOT_ID (and the other BOT_* settings), or use `start`.');
       return serve(config, []);
     }
@@ -66,6 +73,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return runGraphEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'connector-emulator':
       return runConnectorEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
+    case 'synthetic-tenant':
+      return runSyntheticTenantCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'classify': {
       const { matcher } = await loadObjections(loadConfig());
       await runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher });

@@ -7,8 +7,8 @@ import type { TokenCredential } from '@azure/identity';
 import { createGraphCredential } from '../directory/graph-client.js';
 import type { Logger } from '../logging/logger.js';
 import { packageRoot } from '../shared/package-root.js';
-import { type ConnectorEmulator, startConnectorEmulator, type UserInput } from './connector-emulator/index.js';
-import { type GraphEmulator, startGraphEmulator } from './graph-emulator/index.js';
+import { type ConnectorEmulator, type ConnectorEmulatorOptions, startConnectorEmulator, type UserInput } from './connector-emulator/index.js';
+import { type GraphEmulator, type GraphEmulatorOptions, startGraphEmulator } from './graph-emulator/index.js';
 import { parseTenantSeed, type TenantSeed } from './tenant-seed.js';
 
 export const DEFAULT_DEMO_TENANT = 'demo/tenant.json';
@@ -46,13 +46,21 @@ export function connectorUsersFromSeed(seed: TenantSeed): UserInput[] {
     }));
 }
 
-export async function startDemoEnvironment(options: { seedFile?: string; logger: Logger }): Promise<DemoEnvironment> {
+export interface DemoEnvironmentOptions {
+  seedFile?: string;
+  logger: Logger;
+  /** Emulator settings beyond the seed (ports, limits, latency): benchmarks raise the rates and add latency. */
+  graph?: Omit<GraphEmulatorOptions, 'seed'>;
+  connector?: Omit<ConnectorEmulatorOptions, 'tenantId' | 'users'>;
+}
+
+export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
   const seed = loadSeed(options.seedFile ?? DEFAULT_DEMO_TENANT);
   const app = seed.apps[0];
   if (!app) throw new Error('The demo tenant seed has no app registration');
   const [graph, connector] = await Promise.all([
-    startGraphEmulator({ seed }),
-    startConnectorEmulator({ tenantId: seed.tenant.id, users: connectorUsersFromSeed(seed) }),
+    startGraphEmulator({ ...options.graph, seed }),
+    startConnectorEmulator({ ...options.connector, tenantId: seed.tenant.id, users: connectorUsersFromSeed(seed) }),
   ]);
   const credential = createGraphCredential(
     { kind: 'client-secret', tenantId: seed.tenant.id, clientId: app.clientId, secret: app.clientSecret },
@@ -62,12 +70,13 @@ export async function startDemoEnvironment(options: { seedFile?: string; logger:
 
   let messagesUrl: string | undefined;
   const log = options.logger.child({ component: 'demo' });
+  const usersById = new Map(seed.users.map((user) => [user.id, user]));
   graph.onAppInstalled(async (event) => {
     connector.installApp(event.userId);
     connector.addConversation({ id: event.chatId, userId: event.userId });
     if (!messagesUrl) return;
     // What Teams does after an install: tell the bot it was added to the person's personal chat.
-    const user = seed.users.find((candidate) => candidate.id === event.userId);
+    const user = usersById.get(event.userId);
     const response = await fetch(messagesUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -4,7 +4,7 @@
 import { ConnectorError, connectorErrors } from './errors.js';
 import type { FaultRegistry, FaultSpec } from './faults.js';
 import type { ConnectorLimits } from './limits.js';
-import { addConversationSchema, describeZodError, faultBodySchema, userInputListSchema } from './schemas.js';
+import { addConversationSchema, describeZodError, faultBodySchema, latencyBodySchema, userInputListSchema } from './schemas.js';
 import type { ActivityFilter, ActivityKind, EmulatorState } from './state.js';
 
 export interface RequestRecord {
@@ -23,6 +23,7 @@ export interface AdminDeps {
   readonly faults: FaultRegistry;
   readonly limits: ConnectorLimits;
   readonly requests: () => RequestRecord[];
+  readonly latency: { get(): number; set(ms: number): void };
 }
 
 export interface AdminRequest {
@@ -128,6 +129,14 @@ export function createAdminApi(deps: AdminDeps): (request: AdminRequest) => { st
         return { status: 204 };
       case 'GET limits':
         return { status: 200, body: deps.limits };
+      case 'GET latency':
+        return { status: 200, body: { ms: deps.latency.get() } };
+      case 'PUT latency': {
+        const parsed = latencyBodySchema.safeParse(body);
+        if (!parsed.success) throw connectorErrors.badArgument(describeZodError(parsed.error));
+        deps.latency.set(parsed.data.ms);
+        return { status: 200, body: { ms: deps.latency.get() } };
+      }
       default:
         throw connectorErrors.notFound(method, request.path);
     }

@@ -102,6 +102,9 @@ export const faultBodySchema = z
   .refine((fault) => !(fault.path && fault.pathPattern), { message: 'give path or pathPattern, not both' })
   .refine((fault) => fault.status !== undefined || (fault.delayMs ?? 0) > 0, { message: 'a fault needs a status, a delayMs, or both' });
 
+/** PUT /_emulator/latency: the delay before every /v3 answer, 0 to turn it off. */
+export const latencyBodySchema = z.object({ ms: z.number().int().min(0).max(600_000) }).strict();
+
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }

@@ -42,6 +42,8 @@ export interface ConnectorEmulatorOptions {
   users?: UserInput[];
   /** Accept conversations and message ids the emulator never saw instead of answering 404 as Teams does. */
   lenient?: boolean;
+  /** Milliseconds added before answering every /v3 call (a global `setTimeout`, so fake timers can release it). Default 0. */
+  latencyMs?: number;
   onActivity?: (activity: RecordedActivity) => void | Promise<void>;
   onConversationCreated?: (conversation: ConversationRecord) => void | Promise<void>;
 }
@@ -60,6 +62,9 @@ export interface ConnectorEmulator {
   storedActivity(conversationId: string, activityId: string): StoredActivity | undefined;
   /** Every connector call answered (method, decoded path, status, time); headers are never kept. */
   requests(): RequestRecord[];
+  /** The delay added before answering every /v3 call: `latencyMs` at start, 0 to turn it off. */
+  readonly latencyMs: number;
+  setLatency(ms: number): void;
   users(): EmulatorUser[];
   addUser(user: UserInput): EmulatorUser;
   /** Registers an existing 1:1 conversation (e.g. the id of an inbound test activity) for a registered user. */
@@ -78,12 +83,14 @@ export interface ConnectorEmulator {
 export async function startConnectorEmulator(options: ConnectorEmulatorOptions = {}): Promise<ConnectorEmulator> {
   const now = options.now ?? (() => Date.now());
   const limits = resolveLimits(options.limits);
+  let latencyMs = checkLatency(options.latencyMs ?? 0);
   const state = new EmulatorState(options.botId ?? 'passkey-coach-emulated-bot', (options.tenantId ?? DEFAULT_EMULATOR_TENANT_ID).toLowerCase(), now);
   for (const user of options.users ?? []) state.addUser(user);
   if (options.onActivity) state.onActivity(options.onActivity);
   if (options.onConversationCreated) state.onConversationCreated(options.onConversationCreated);
   const faults = new FaultRegistry();
   const requestLog: RequestRecord[] = [];
+  let requestSeq = 0;
   const connectorApi = createConnectorApi({
     state,
     limiter: new SlidingWindowLimiter(now),
@@ -92,7 +99,13 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
     botId: options.botId,
     lenient: options.lenient ?? false,
   });
-  const adminApi = createAdminApi({ state, faults, limits, requests: () => requestLog.slice() });
+  const latency = {
+    get: () => latencyMs,
+    set: (ms: number) => {
+      latencyMs = checkLatency(ms);
+    },
+  };
+  const adminApi = createAdminApi({ state, faults, limits, latency, requests: () => requestLog.slice() });
   const waiters = new Set<{ reject: (error: Error) => void; timer: NodeJS.Timeout }>();
 
   async function answer(req: IncomingMessage, body: Buffer | undefined, log: { faulted: boolean }): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
@@ -104,6 +117,8 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
     const [root, ...rest] = segments;
     if (root === '_emulator') return adminApi({ method, segments: rest, path, query: url.searchParams, body: parseJson(body) });
     if (root !== 'v3') throw connectorErrors.notFound(method, path);
+    // The global timer, so a test's fake timers can release the delay; no timer at all when there is none.
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (options.verifyToken && !(await verified(options.verifyToken, req.headers.authorization))) return { status: 401, body: UNAUTHORIZED_BODY };
     const fault = faults.take(method, path);
     if (fault) {
@@ -122,7 +137,7 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
         const result = await answer(req, body, log).catch((error: unknown) => errorResult(error));
         writeResult(res, result);
         if (!(req.url ?? '').startsWith('/_emulator')) {
-          requestLog.push({ seq: requestLog.length + 1, time: now(), method: req.method ?? 'GET', path: safePath(req.url), status: result.status, faulted: log.faulted });
+          requestLog.push({ seq: ++requestSeq, time: now(), method: req.method ?? 'GET', path: safePath(req.url), status: result.status, faulted: log.faulted });
           if (requestLog.length > MAX_REQUEST_LOG) requestLog.splice(0, requestLog.length - MAX_REQUEST_LOG);
         }
       })
@@ -150,6 +165,10 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
     conversations: () => state.conversations(),
     storedActivity: (conversationId, activityId) => state.storedActivity(conversationId, activityId),
     requests: () => requestLog.slice(),
+    get latencyMs() {
+      return latencyMs;
+    },
+    setLatency: latency.set,
     users: () => state.users(),
     addUser: (user) => state.addUser(user),
     addConversation: ({ id, userId }) => state.openPersonalConversation(state.requireUser(userId), id).conversation,
@@ -160,7 +179,7 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
     onActivity: (listener) => state.onActivity(listener),
     onConversationCreated: (listener) => state.onConversationCreated(listener),
     waitFor(predicate, timeoutMs = 5000) {
-      const all = state.activities();
+      const all = state.allActivities();
       const already = all.find((activity) => predicate(activity, all));
       if (already) return Promise.resolve(already);
       return new Promise((resolve, reject) => {
@@ -175,7 +194,7 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
         };
         waiters.add(waiter);
         unsubscribe = state.onActivity((activity) => {
-          if (!waiters.has(waiter) || !predicate(activity, state.activities())) return;
+          if (!waiters.has(waiter) || !predicate(activity, state.allActivities())) return;
           clearTimeout(waiter.timer);
           unsubscribe();
           waiters.delete(waiter);
@@ -194,6 +213,11 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+function checkLatency(ms: number): number {
+  if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`connector emulator: latency must be zero or more milliseconds, got ${ms}`);
+  return ms;
 }
 
 /** Fails closed: a verifier that throws denies the call, as an invalid token would be denied. */

@@ -269,6 +269,11 @@ export class EmulatorState {
     );
   }
 
+  /** The record itself, not a copy: for reading on every new activity (waitFor) without copying it each time. */
+  allActivities(): readonly RecordedActivity[] {
+    return this.records;
+  }
+
   clearActivities(): void {
     this.records.length = 0;
   }

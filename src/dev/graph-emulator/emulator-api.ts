@@ -57,7 +57,8 @@ const HELP = {
     'GET    /_emulator/revocations                           revoked sign-in sessions',
     'GET    /_emulator/faults | POST {path|pathRegex, method?, status?, times?, retryAfterSeconds?, delayMs?} | DELETE (clears faults and latency)',
     'DELETE /_emulator/faults/{id}',
-    'PUT    /_emulator/latency                               {"ms": 200} added to every Graph request',
+    'GET    /_emulator/latency | PUT {"ms": 200}            the delay added to every Graph request',
+    'GET    /_emulator/throttles                             each throttle\'s limit and window',
     'DELETE /_emulator/throttles                             forgets requests counted by the throttles',
   ],
 };
@@ -116,6 +117,8 @@ export async function handleEmulatorApi(req: IncomingMessage, res: ServerRespons
     }
     if (segments.length === 2 && second && method === 'DELETE') return deps.faults.remove(Number(second)) ? send(res, 204) : send(res, 404, { error: `no fault ${second}` });
   }
+  if (first === 'latency' && segments.length === 1 && method === 'GET') return send(res, 200, { ms: deps.faults.latency() });
+  if (first === 'throttles' && segments.length === 1 && method === 'GET') return send(res, 200, deps.state.throttles());
   if (first === 'latency' && segments.length === 1 && method === 'PUT') {
     const ms = typeof body === 'object' && body !== null ? (body as { ms?: unknown }).ms : undefined;
     if (typeof ms !== 'number' || !(ms >= 0)) return send(res, 400, { error: 'the body must be {"ms": <zero or more>}' });

@@ -59,6 +59,11 @@ export class FaultInjector {
     return this.faults;
   }
 
+  /** The latency added to every Graph request. */
+  latency(): number {
+    return this.latencyMs;
+  }
+
   /** Added to every Graph request (0 turns it off). */
   setLatency(ms: number): void {
     if (!(ms >= 0)) throw new Error(`latency must be zero or more milliseconds (got ${ms})`);

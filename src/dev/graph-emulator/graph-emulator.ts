@@ -14,6 +14,7 @@ import { type Fault, FaultInjector, type FaultSpec } from './faults.js';
 import { errorBody, GraphHttpError } from './graph-errors.js';
 import { GraphService, type InboundRequest, JSON_CONTENT_TYPE } from './graph-service.js';
 import { SlidingWindowLimiter, type WindowLimit } from './rate-limiter.js';
+import type { ThrottleBucket } from './router.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { methodRoutes } from './routes/method-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
@@ -57,6 +58,8 @@ export interface EmulatorState {
   redeemTemporaryAccessPass(userId: string, value: string): RedeemResult;
   installations(): Installation[];
   revocations(): Revocation[];
+  /** The throttles in force: each bucket's limit and window. */
+  throttles(): Record<ThrottleBucket, WindowLimit>;
   resetThrottles(): void;
 }
 
@@ -66,6 +69,8 @@ export interface EmulatorFaults {
   /** Clears every fault and the added latency. */
   clear(): void;
   list(): readonly Fault[];
+  /** The latency added to every Graph request (0: none). */
+  latency(): number;
   setLatency(ms: number): void;
 }
 
@@ -168,7 +173,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   };
 }
 
-function publicState(state: TenantState, context: EmulatorContext, limiters: Record<string, SlidingWindowLimiter>): EmulatorState {
+function publicState(state: TenantState, context: EmulatorContext, limiters: Record<ThrottleBucket, SlidingWindowLimiter>): EmulatorState {
   const need = (userId: string): SeedUser => {
     const user = state.findUser(userId);
     if (!user) throw new Error(`The emulated tenant has no user ${userId}.`);
@@ -192,6 +197,7 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
     redeemTemporaryAccessPass: (userId, value) => state.redeemPass(need(userId).id, value),
     installations: () => state.installations(),
     revocations: () => state.revocations(),
+    throttles: () => ({ identityReports: { ...limiters.identityReports.rule }, appInstalls: { ...limiters.appInstalls.rule } }),
     resetThrottles: () => {
       for (const limiter of Object.values(limiters)) limiter.reset();
     },

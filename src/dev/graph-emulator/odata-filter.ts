@@ -255,6 +255,42 @@ export function advancedOperator(node: FilterNode): string | undefined {
   }
 }
 
+/**
+ * The equalities on `indexed` properties a filter requires, as alternatives: `p eq 'x'`, `p in ('x', 'y')`, either
+ * side of an `and`, both sides of an `or`. Every row the filter accepts satisfies one of them, so a caller can look
+ * rows up instead of scanning (and must still evaluate the whole filter). Undefined when no such list exists.
+ */
+export function requiredEqualities(node: FilterNode, indexed: ReadonlySet<string>): Array<{ property: string; value: string }> | undefined {
+  const property = (operand: Operand) => (operand.kind === 'path' && operand.path.length === 1 && indexed.has(operand.path[0] as string) ? (operand.path[0] as string) : undefined);
+  switch (node.kind) {
+    case 'compare': {
+      if (node.op !== 'eq') return undefined;
+      for (const [path, literal] of [
+        [node.left, node.right],
+        [node.right, node.left],
+      ] as const) {
+        const name = property(path);
+        if (name && literal.kind === 'literal' && typeof literal.value === 'string') return [{ property: name, value: literal.value }];
+      }
+      return undefined;
+    }
+    case 'in': {
+      const name = property(node.left);
+      if (!name || !node.values.every((value) => typeof value === 'string')) return undefined;
+      return node.values.map((value) => ({ property: name, value: value as string }));
+    }
+    case 'and':
+      return requiredEqualities(node.left, indexed) ?? requiredEqualities(node.right, indexed);
+    case 'or': {
+      const left = requiredEqualities(node.left, indexed);
+      const right = left && requiredEqualities(node.right, indexed);
+      return left && right ? [...left, ...right] : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 export type Resolve = (path: string[]) => unknown;
 
 export function evaluateFilter(node: FilterNode, resolve: Resolve, scope: ReadonlyMap<string, unknown> = new Map()): boolean {

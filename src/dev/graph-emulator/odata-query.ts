@@ -151,13 +151,34 @@ export function page<T>(items: readonly T[], request: ODataRequest, rule: Paging
   const offset = parseSkipToken(request);
   const value = items.slice(offset, offset + top);
   if (offset + top >= items.length) return { value };
+  return { value, nextLink: nextLinkAt(request, offset + top) };
+}
+
+/**
+ * One page of a collection whose rows are filtered (or built) one by one. The $skiptoken holds the position in
+ * `items` to resume from, so a page costs the rows it returns plus those the filter skips, never the whole
+ * collection. The scan looks past the page for one more row, so a nextLink always leads to a non-empty page.
+ */
+export function scanPage<T, R>(items: readonly T[], request: ODataRequest, rule: PagingRule, row: (item: T) => R | undefined): { value: R[]; nextLink?: string } {
+  const top = parseTop(request, rule);
+  const value: R[] = [];
+  for (let position = parseSkipToken(request); position < items.length; position += 1) {
+    const out = row(items[position] as T);
+    if (out === undefined) continue;
+    if (value.length === top) return { value, nextLink: nextLinkAt(request, position) };
+    value.push(out);
+  }
+  return { value };
+}
+
+function nextLinkAt(request: ODataRequest, offset: number): string {
   const parts: string[] = [];
   for (const [key, raw] of request.query) {
     if (key === '$skiptoken') continue;
     parts.push(`${key}=${encodeURIComponent(raw)}`);
   }
-  parts.push(`$skiptoken=${Buffer.from(JSON.stringify({ offset: offset + top })).toString('base64url')}`);
-  return { value, nextLink: `${request.baseUrl}/${request.version}${request.resourcePath}?${parts.join('&')}` };
+  parts.push(`$skiptoken=${Buffer.from(JSON.stringify({ offset })).toString('base64url')}`);
+  return `${request.baseUrl}/${request.version}${request.resourcePath}?${parts.join('&')}`;
 }
 
 /** Keeps only the selected keys (and OData annotations), in the order asked. */

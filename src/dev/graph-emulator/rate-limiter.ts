@@ -9,7 +9,7 @@ export class SlidingWindowLimiter {
   private readonly hits = new Map<string, number[]>();
 
   constructor(
-    private readonly rule: WindowLimit,
+    readonly rule: WindowLimit,
     private readonly now: () => number,
   ) {
     if (!Number.isInteger(rule.limit) || rule.limit < 1) throw new Error(`a throttle limit must be a positive integer (got ${rule.limit})`);

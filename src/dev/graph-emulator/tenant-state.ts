@@ -15,6 +15,9 @@ export interface MethodRecord extends MethodDetails {
   pass?: PassTerms & { secret?: PassDigest };
 }
 
+/** A member of a group as the directory lists it. */
+export type DirectoryMember = { user: SeedUser } | { group: SeedGroup };
+
 export interface EnrolInput extends Partial<MethodDetails> {
   kind: RegisteredMethod;
   id?: string;
@@ -50,28 +53,47 @@ const PASSWORDLESS: ReadonlySet<RegisteredMethod> = new Set([
 const NOT_MFA: ReadonlySet<RegisteredMethod> = new Set(['email', 'temporaryAccessPass']);
 const SSPR: ReadonlySet<RegisteredMethod> = new Set(['mobilePhone', 'alternateMobilePhone', 'sms', 'email', 'microsoftAuthenticatorPush', 'softwareOneTimePasscode', 'hardwareOneTimePasscode']);
 
+/** The user properties the directory can sort by. */
+export type UserSortKey = 'displayName' | 'userPrincipalName';
+
 export class TenantState {
+  /** Method histories by user id, made from the seed on first use (see records). */
   private readonly methods = new Map<string, MethodRecord[]>();
-  private readonly installed = new Map<string, Installation>();
+  /** When the app was installed, by user id. */
+  private readonly installed = new Map<string, number>();
   private readonly revocationLog: Revocation[] = [];
   private readonly hasher = new PassHasher();
+  // People, groups and roles never change after the seed, so every index below is built once, at start or on first
+  // use, and a request costs what it returns, not the size of the tenant.
   private readonly usersById = new Map<string, SeedUser>();
+  private readonly usersByUpn = new Map<string, SeedUser>();
   private readonly groupsById = new Map<string, SeedGroup>();
+  private readonly directGroupsOf = new Map<string, SeedGroup[]>();
+  private readonly lazy: { positions?: Map<string, number>; usersByMail?: Map<string, SeedUser[]>; reportsOf?: Map<string, SeedUser[]> } = {};
+  private readonly activeRolePrincipals: ReadonlySet<string>;
+  private readonly adminMemo = new Map<string, boolean>();
+  private readonly sorted = new Map<string, readonly SeedUser[]>();
+  private readonly collator = new Intl.Collator();
+  private lastIso: { ms: number; text: string } | undefined;
+  private readonly memberLists = new Map<string, ReadonlyArray<DirectoryMember>>();
 
   constructor(
     readonly seed: TenantSeed,
     private readonly now: () => number,
     readonly botId: string,
   ) {
+    const startedAt = now();
     for (const user of seed.users) {
       this.usersById.set(user.id, user);
-      this.methods.set(
-        user.id,
-        user.methods.map((method) => ({ ...method, id: fixedIdFor(method.kind) ?? method.id ?? randomUUID(), addedAt: Number.NEGATIVE_INFINITY, ...seedPass(method.kind, method.createdDateTime, seed) })),
-      );
-      if (user.appInstalled) this.installFor(user.id, now());
+      const upn = user.userPrincipalName.toLowerCase();
+      if (!this.usersByUpn.has(upn)) this.usersByUpn.set(upn, user);
+      if (user.appInstalled) this.installed.set(user.id, startedAt);
     }
-    for (const group of seed.groups) this.groupsById.set(group.id, group);
+    for (const group of seed.groups) {
+      this.groupsById.set(group.id, group);
+      for (const member of new Set(group.members)) pushTo(this.directGroupsOf, member, group);
+    }
+    this.activeRolePrincipals = new Set(seed.directoryRoles.assignments.map((assignment) => assignment.principalId));
   }
 
   // --- people and groups
@@ -81,14 +103,60 @@ export class TenantState {
   }
 
   findUser(idOrUpn: string): SeedUser | undefined {
-    const byId = this.usersById.get(idOrUpn.toLowerCase());
-    if (byId) return byId;
-    const upn = idOrUpn.toLowerCase();
-    return this.seed.users.find((user) => user.userPrincipalName.toLowerCase() === upn);
+    const key = idOrUpn.toLowerCase();
+    return this.usersById.get(key) ?? this.usersByUpn.get(key);
+  }
+
+  /** Users whose id, userPrincipalName or mail equals `value` (case-insensitive), in seed order. */
+  usersWhere(property: 'id' | 'userPrincipalName' | 'mail', value: string): SeedUser[] {
+    const key = value.toLowerCase();
+    if (property === 'mail') {
+      this.lazy.usersByMail ??= groupBy(this.seed.users, (user) => user.mail?.toLowerCase());
+      return this.lazy.usersByMail.get(key) ?? [];
+    }
+    const user = property === 'id' ? this.usersById.get(key) : this.usersByUpn.get(key);
+    return user ? [user] : [];
+  }
+
+  /** Every user ordered by a property as `$orderby` sorts it (locale-aware, ties in seed order); sorted once, then kept. */
+  usersSortedBy(property: UserSortKey, descending: boolean): readonly SeedUser[] {
+    const key = `${property} ${descending ? 'desc' : 'asc'}`;
+    let sorted = this.sorted.get(key);
+    if (!sorted) {
+      sorted = [...this.seed.users].sort(this.comparator(property, descending));
+      this.sorted.set(key, sorted);
+    }
+    return sorted;
+  }
+
+  /** As `a[property].localeCompare(b[property])`, with one collator instead of one per comparison. */
+  private comparator(property: UserSortKey, descending: boolean): (a: SeedUser, b: SeedUser) => number {
+    return (a, b) => this.collator.compare(a[property], b[property]) * (descending ? -1 : 1);
+  }
+
+  /**
+   * The users a listing has to look at, in the order it lists them: when its filter requires one of a few values of
+   * id, userPrincipalName or mail (see requiredEqualities), just the users holding them; otherwise everyone.
+   */
+  listing(equalities: ReadonlyArray<{ property: string; value: string }> | undefined, order?: { property: UserSortKey; descending: boolean }): readonly SeedUser[] {
+    if (!equalities) return order ? this.usersSortedBy(order.property, order.descending) : this.seed.users;
+    const found = new Set<SeedUser>();
+    for (const { property, value } of equalities) {
+      if (property === 'id' || property === 'userPrincipalName' || property === 'mail') for (const user of this.usersWhere(property, value)) found.add(user);
+    }
+    this.lazy.positions ??= new Map(this.seed.users.map((user, position) => [user.id, position]));
+    const positions = this.lazy.positions;
+    const inSeedOrder = [...found].sort((a, b) => (positions.get(a.id) ?? 0) - (positions.get(b.id) ?? 0));
+    return order ? inSeedOrder.sort(this.comparator(order.property, order.descending)) : inSeedOrder;
   }
 
   manager(user: SeedUser): SeedUser | undefined {
     return user.managerId ? this.usersById.get(user.managerId) : undefined;
+  }
+
+  directReports(user: SeedUser): readonly SeedUser[] {
+    this.lazy.reportsOf ??= groupBy(this.seed.users, (candidate) => candidate.managerId);
+    return this.lazy.reportsOf.get(user.id) ?? [];
   }
 
   group(id: string): SeedGroup | undefined {
@@ -99,29 +167,51 @@ export class TenantState {
     return this.seed.groups;
   }
 
+  /** Groups a principal is a direct member of, in seed order. */
+  directGroups(principalId: string): readonly SeedGroup[] {
+    return this.directGroupsOf.get(principalId) ?? [];
+  }
+
   /** Direct members of a group: users and groups, in seed order. */
-  members(group: SeedGroup): Array<{ user: SeedUser } | { group: SeedGroup }> {
-    const out: Array<{ user: SeedUser } | { group: SeedGroup }> = [];
-    for (const id of group.members) {
-      const user = this.usersById.get(id);
-      if (user) out.push({ user });
-      const nested = this.groupsById.get(id);
-      if (nested) out.push({ group: nested });
-    }
-    return out;
+  members(group: SeedGroup): ReadonlyArray<DirectoryMember> {
+    return this.memberList(`members ${group.id}`, () => {
+      const out: DirectoryMember[] = [];
+      for (const id of group.members) {
+        const user = this.usersById.get(id);
+        if (user) out.push({ user });
+        const nested = this.groupsById.get(id);
+        if (nested) out.push({ group: nested });
+      }
+      return out;
+    });
+  }
+
+  /** Members of a group and of the groups nested in it, each once, depth first in seed order. */
+  transitiveMembers(group: SeedGroup): ReadonlyArray<DirectoryMember> {
+    return this.memberList(`transitiveMembers ${group.id}`, () => {
+      const seen = new Map<string, DirectoryMember>();
+      const walk = (current: SeedGroup) => {
+        for (const member of this.members(current)) {
+          const id = 'user' in member ? member.user.id : member.group.id;
+          if (seen.has(id)) continue;
+          seen.set(id, member);
+          if ('group' in member) walk(member.group);
+        }
+      };
+      walk(group);
+      return [...seen.values()];
+    });
   }
 
   /** Every group a principal belongs to, directly or through nested groups. */
   transitiveGroups(principalId: string): SeedGroup[] {
     const found = new Map<string, SeedGroup>();
     const queue = [principalId];
-    while (queue.length > 0) {
-      const id = queue.shift() as string;
-      for (const group of this.seed.groups) {
-        if (group.members.includes(id) && !found.has(group.id)) {
-          found.set(group.id, group);
-          queue.push(group.id);
-        }
+    for (let next = 0; next < queue.length; next += 1) {
+      for (const group of this.directGroups(queue[next] as string)) {
+        if (found.has(group.id)) continue;
+        found.set(group.id, group);
+        queue.push(group.id);
       }
     }
     return [...found.values()];
@@ -129,25 +219,38 @@ export class TenantState {
 
   /** The report's isAdmin: an active directory role, assigned to the user or to a group they are in. */
   isAdmin(userId: string): boolean {
-    const principals = new Set([userId, ...this.transitiveGroups(userId).map((group) => group.id)]);
-    return this.seed.directoryRoles.assignments.some((assignment) => principals.has(assignment.principalId));
+    let admin = this.adminMemo.get(userId);
+    if (admin === undefined) {
+      admin = this.activeRolePrincipals.has(userId) || this.transitiveGroups(userId).some((group) => this.activeRolePrincipals.has(group.id));
+      this.adminMemo.set(userId, admin);
+    }
+    return admin;
+  }
+
+  private memberList(key: string, build: () => DirectoryMember[]): ReadonlyArray<DirectoryMember> {
+    let list = this.memberLists.get(key);
+    if (!list) {
+      list = build();
+      this.memberLists.set(key, list);
+    }
+    return list;
   }
 
   // --- authentication methods
 
   activeMethods(userId: string): MethodRecord[] {
-    return (this.methods.get(userId) ?? []).filter((method) => method.removedAt === undefined);
+    return this.records(userId).filter((method) => method.removedAt === undefined);
   }
 
   /** Methods registered at a past instant: what the lagging report sees. */
   methodsAt(userId: string, at: number): MethodRecord[] {
-    return (this.methods.get(userId) ?? []).filter((method) => method.addedAt <= at && (method.removedAt === undefined || method.removedAt > at));
+    return this.records(userId).filter((method) => method.addedAt <= at && (method.removedAt === undefined || method.removedAt > at));
   }
 
   /** The last change to a user's methods at or before `at`, if any happened since the emulator started. */
   lastChangeAt(userId: string, at: number): number | undefined {
     let last: number | undefined;
-    for (const method of this.methods.get(userId) ?? []) {
+    for (const method of this.records(userId)) {
       for (const when of [method.addedAt, method.removedAt]) {
         if (when !== undefined && Number.isFinite(when) && when <= at && (last === undefined || when > last)) last = when;
       }
@@ -163,7 +266,7 @@ export class TenantState {
     // One resource per fixed id: a new mobile number replaces the old one, as Graph's phone methods do.
     for (const method of this.activeMethods(userId)) if (method.id === id) method.removedAt = now;
     const record: MethodRecord = { ...input, id, kind: input.kind, createdDateTime: input.createdDateTime ?? new Date(now).toISOString(), addedAt: now };
-    this.recordsOf(userId).push(record);
+    this.records(userId).push(record);
     return record;
   }
 
@@ -215,7 +318,7 @@ export class TenantState {
       addedAt: now,
       pass: { ...terms, used: false, secret: this.hasher.digest(value) },
     };
-    this.recordsOf(userId).push(record);
+    this.records(userId).push(record);
     return { record, value };
   }
 
@@ -279,41 +382,47 @@ export class TenantState {
       isMfaCapable: mfa,
       isPasswordlessCapable: has(PASSWORDLESS),
       isSystemPreferredAuthenticationMethodEnabled: true,
-      lastUpdatedDateTime: new Date(updated).toISOString(),
+      lastUpdatedDateTime: this.isoTime(updated),
       methodsRegistered: kinds,
       systemPreferredAuthenticationMethods: secondFactor ? [secondFactor] : [],
       userPreferredMethodForSecondaryAuthentication: secondFactor ?? 'none',
     };
   }
 
+  /** Most report rows share one timestamp (the start, or the snapshot), so the last one formatted is kept. */
+  private isoTime(ms: number): string {
+    if (this.lastIso?.ms !== ms) this.lastIso = { ms, text: new Date(ms).toISOString() };
+    return this.lastIso.text;
+  }
+
   // --- Teams app installs
 
   installation(userId: string): Installation | undefined {
-    return this.installed.get(userId);
+    const at = this.installed.get(userId);
+    return at === undefined ? undefined : this.installationOf(userId, at);
   }
 
   installations(): Installation[] {
-    return [...this.installed.values()];
+    return [...this.installed].map(([userId, at]) => this.installationOf(userId, at));
   }
 
   install(userId: string): Installation {
-    return this.installFor(userId, this.now());
+    const at = this.now();
+    this.installed.set(userId, at);
+    return this.installationOf(userId, at);
   }
 
   uninstall(userId: string): boolean {
     return this.installed.delete(userId);
   }
 
-  private installFor(userId: string, at: number): Installation {
-    const catalogId = this.seed.teamsApp.catalogId;
-    const installation: Installation = {
-      installationId: Buffer.from(`${userId}##${catalogId}`).toString('base64'),
+  private installationOf(userId: string, at: number): Installation {
+    return {
+      installationId: Buffer.from(`${userId}##${this.seed.teamsApp.catalogId}`).toString('base64'),
       userId,
       chatId: `19:${this.botId}_${userId}@unq.gbl.spaces`,
       installedAt: at,
     };
-    this.installed.set(userId, installation);
-    return installation;
   }
 
   // --- sessions
@@ -326,14 +435,36 @@ export class TenantState {
     return [...this.revocationLog];
   }
 
-  private recordsOf(userId: string): MethodRecord[] {
+  /** A user's method history. Seeded methods become records on first use: at 100 000 users, doing it at start costs seconds. */
+  private records(userId: string): MethodRecord[] {
     let records = this.methods.get(userId);
     if (!records) {
-      records = [];
+      const seeded = this.usersById.get(userId)?.methods ?? [];
+      records = seeded.map((method) => ({
+        ...method,
+        id: fixedIdFor(method.kind) ?? method.id ?? randomUUID(),
+        addedAt: Number.NEGATIVE_INFINITY,
+        ...seedPass(method.kind, method.createdDateTime, this.seed),
+      }));
       this.methods.set(userId, records);
     }
     return records;
   }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key !== undefined) pushTo(groups, key, item);
+  }
+  return groups;
 }
 
 /** A seeded pass has no known value: it shows in Graph with the policy's defaults and cannot be redeemed. */

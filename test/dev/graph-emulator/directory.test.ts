@@ -66,6 +66,37 @@ describe('directory reads through the Graph SDK', () => {
     expect(await ids('accountEnabled eq false')).toEqual([PEOPLE.ben]);
   });
 
+  it('looks users up by id, userPrincipalName or mail with eq and in, still applying the rest of the filter and $orderby', async () => {
+    const ids = async (filter: string, orderby?: string) => {
+      let request = client.api('/users').filter(filter).select('id').top(999);
+      if (orderby) request = request.orderby(orderby);
+      return (await request.get()).value.map((user: User) => user.id);
+    };
+    expect(await ids("userPrincipalName eq 'SOFIA.ROSSI@fabrikam-test.example'")).toEqual([PEOPLE.sofia]);
+    expect(await ids("mail eq 'lee@contoso.example' or userPrincipalName eq 'jin.park@fabrikam-test.example'")).toEqual([PEOPLE.jin, PEOPLE.lee]);
+    expect(await ids(`id eq '${PEOPLE.sofia}' and department eq 'Sales'`)).toEqual([PEOPLE.sofia]);
+    expect(await ids(`id eq '${PEOPLE.sofia}' and department eq 'IT'`)).toEqual([]);
+    expect(await ids(`id in ('${PEOPLE.tom}', '${PEOPLE.amara}', '${PEOPLE.dana}')`, 'displayName desc')).toEqual([PEOPLE.tom, PEOPLE.dana, PEOPLE.amara]);
+    // An "or" with a clause no index covers must scan everyone.
+    expect((await ids(`id eq '${PEOPLE.dana}' or userType eq 'Guest'`)).sort()).toEqual([PEOPLE.dana, PEOPLE.lee].sort());
+  });
+
+  it('pages a filtered listing without an empty last page, and counts all matches on every page', async () => {
+    const first = await client.api('/users').header('ConsistencyLevel', 'eventual').query({ $count: 'true' }).filter("userType eq 'Member'").select('id').top(4).get();
+    const members = seed.users.filter((user) => user.userType === 'Member').map((user) => user.id);
+    const pages = [first];
+    while (pages[pages.length - 1]['@odata.nextLink']) pages.push(await client.api(pages[pages.length - 1]['@odata.nextLink']).header('ConsistencyLevel', 'eventual').get());
+    expect(pages.every((page) => page.value.length > 0 && page['@odata.count'] === members.length)).toBe(true);
+    expect(pages.flatMap((page) => page.value.map((user: User) => user.id))).toEqual(members);
+  });
+
+  it('sorts with $orderby as localeCompare does, ties in seed order, both ways', async () => {
+    const names = async (direction: string) => (await client.api('/users').orderby(`displayName ${direction}`).select('displayName').top(999).get()).value.map((user: User) => user.displayName);
+    const expected = seed.users.map((user) => user.displayName).sort((a, b) => a.localeCompare(b));
+    expect(await names('asc')).toEqual(expected);
+    expect(await names('desc')).toEqual([...expected].reverse());
+  });
+
   it('answers advanced-query operators only with ConsistencyLevel: eventual and $count=true', async () => {
     const refused = await failure(client.api('/users').filter("department ne 'Sales'").get());
     expect(refused.statusCode).toBe(400);

@@ -3,7 +3,7 @@
 import type { SeedGroup, SeedUser } from '../../tenant-seed.js';
 import { type EmulatorContext, requireUser } from '../emulator-context.js';
 import { GraphHttpError, notFound } from '../graph-errors.js';
-import { evaluateFilter } from '../odata-filter.js';
+import { evaluateFilter, requiredEqualities } from '../odata-filter.js';
 import {
   checkSelect,
   contextUrl,
@@ -14,15 +14,49 @@ import {
   parseOrderBy,
   parseSelect,
   project,
+  scanPage,
   wantsCount,
 } from '../odata-query.js';
 import { PERMISSIONS } from '../permissions.js';
 import type { Route, RouteResult } from '../router.js';
+import type { DirectoryMember, UserSortKey } from '../tenant-state.js';
 
 const DIRECTORY_PAGING = { defaultTop: 100, maxTop: 999 };
 
 /** The properties Graph v1.0 returns for a user when no $select is given. */
 export const USER_DEFAULT_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+
+/** Service plans the emulator assigns (ids as in Microsoft's licensing reference). */
+export const SERVICE_PLANS = {
+  /** TEAMS1: Microsoft Teams. */
+  teams: { service: 'TeamsForBusiness', servicePlanId: '57ff2da0-773e-42df-b2af-ffb7a2317929' },
+  /** EXCHANGE_S_ENTERPRISE: Exchange Online (Plan 2). */
+  exchange: { service: 'exchange', servicePlanId: 'efb87545-963c-4e0d-99df-69c6916d9eb0' },
+} as const;
+
+/** The licence every emulated user with a plan holds: Office 365 E3 (ENTERPRISEPACK). */
+export const LICENSE_SKU_ID = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
+/** Where real people have a mailbox: a mail address in this tenant (a guest's mail is their home address). */
+export function hasMailbox(user: SeedUser): boolean {
+  return user.mail !== undefined && user.userType !== 'Guest';
+}
+
+/**
+ * `assignedPlans` and `assignedLicenses` as Graph shows them: a Teams-licensed user has the Teams plan enabled,
+ * anyone with a mailbox the Exchange plan. Both come with one SKU, the plan a user lacks listed as disabled in it;
+ * a user with neither has no licence at all.
+ */
+function licensing(user: SeedUser): { assignedPlans: Record<string, string>[]; assignedLicenses: Record<string, unknown>[] } {
+  const assignedDateTime = user.createdDateTime ?? '2020-01-01T00:00:00Z';
+  const enabled = { teams: user.teamsLicensed, exchange: hasMailbox(user) };
+  const plans = (['teams', 'exchange'] as const).filter((plan) => enabled[plan]).map((plan) => SERVICE_PLANS[plan]);
+  const disabledPlans = (['teams', 'exchange'] as const).filter((plan) => !enabled[plan]).map((plan) => SERVICE_PLANS[plan].servicePlanId);
+  return {
+    assignedPlans: plans.map((plan) => ({ assignedDateTime, capabilityStatus: 'Enabled', ...plan })),
+    assignedLicenses: plans.length === 0 ? [] : [{ disabledPlans, skuId: LICENSE_SKU_ID }],
+  };
+}
 
 export function userEntity(user: SeedUser, companyName: string): Record<string, unknown> {
   return {
@@ -47,6 +81,7 @@ export function userEntity(user: SeedUser, companyName: string): Record<string, 
     employeeId: null,
     employeeType: null,
     onPremisesSyncEnabled: null,
+    ...licensing(user),
   };
 }
 
@@ -62,6 +97,8 @@ const USER_SELECTABLE = new Set([
   'employeeId',
   'employeeType',
   'onPremisesSyncEnabled',
+  'assignedPlans',
+  'assignedLicenses',
   'manager',
 ]);
 const USER_FILTERABLE = new Set([
@@ -83,6 +120,8 @@ const USER_FILTERABLE = new Set([
   'employeeId',
 ]);
 const USER_SORTABLE = new Set(['displayName', 'userPrincipalName']);
+/** Properties the tenant state indexes: a filter requiring one of their values is answered by look-up, not a scan. */
+const INDEXED_USER_PROPERTIES = new Set(['id', 'userPrincipalName', 'mail']);
 
 export function groupEntity(group: SeedGroup): Record<string, unknown> {
   return {
@@ -119,8 +158,8 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
     return entity;
   };
 
-  const directoryObjects = (request: ODataRequest, objects: Array<{ user: SeedUser } | { group: SeedGroup }>, cast?: 'user' | 'group'): RouteResult => {
-    const filtered = objects.filter((object) => cast === undefined || (cast === 'user' ? 'user' in object : 'group' in object));
+  const directoryObjects = (request: ODataRequest, objects: ReadonlyArray<DirectoryMember>, cast?: 'user' | 'group'): RouteResult => {
+    const filtered = cast === undefined ? objects : objects.filter((object) => (cast === 'user' ? 'user' in object : 'group' in object));
     const selectable = cast === 'group' ? GROUP_SELECTABLE : cast === 'user' ? USER_SELECTABLE : new Set([...USER_SELECTABLE, ...GROUP_SELECTABLE]);
     const select = parseSelect(request, cast ?? 'directoryObject', selectable);
     const { value, nextLink } = page(filtered, request, DIRECTORY_PAGING);
@@ -132,6 +171,19 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
     'user' in object
       ? { '@odata.type': '#microsoft.graph.user', ...project(userEntity(object.user, company), select, USER_DEFAULT_PROPERTIES) }
       : { '@odata.type': '#microsoft.graph.group', ...project(groupEntity(object.group), select, Object.keys(groupEntity(object.group))) };
+
+  // The directory never changes, so how many users a filter matches never does either: counted once per filter.
+  const counts = new Map<string, number>();
+  const countOf = (request: ODataRequest, users: readonly SeedUser[], matches: (user: SeedUser) => boolean): number => {
+    const key = request.query.get('$filter') ?? '';
+    let total = counts.get(key);
+    if (total === undefined) {
+      total = users.reduce((sum, user) => sum + (matches(user) ? 1 : 0), 0);
+      if (counts.size >= 1000) counts.clear();
+      counts.set(key, total);
+    }
+    return total;
+  };
 
   const requireGroup = (id: string): SeedGroup => {
     const group = context.state.group(id);
@@ -149,18 +201,15 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
         const select = parseSelect(request, 'user', USER_SELECTABLE);
         const count = wantsCount(request);
         const order = parseOrderBy(request, USER_SORTABLE);
-        let users = context.state.users().filter((user) => {
+        const users = context.state.listing(filter && requiredEqualities(filter, INDEXED_USER_PROPERTIES), order && { property: order.property as UserSortKey, descending: order.descending });
+        const matches = (user: SeedUser) => {
           if (!filter) return true;
           const entity = userEntity(user, company);
           return evaluateFilter(filter, (path) => entity[path.join('/')]);
-        });
-        if (order) {
-          const key = order.property as 'displayName' | 'userPrincipalName';
-          users = [...users].sort((a, b) => a[key].localeCompare(b[key]) * (order.descending ? -1 : 1));
-        }
-        const { value, nextLink } = page(users, request, DIRECTORY_PAGING);
+        };
+        const { value, nextLink } = scanPage(users, request, DIRECTORY_PAGING, (user) => (matches(user) ? user : undefined));
         const fragment = select ? `users(${select.join(',')})` : 'users';
-        return collection(request, fragment, nextLink, count ? users.length : undefined, value.map((user) => userWithExpand(request, user, select)));
+        return collection(request, fragment, nextLink, count ? countOf(request, users, matches) : undefined, value.map((user) => userWithExpand(request, user, select)));
       },
     },
     {
@@ -195,16 +244,14 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
       permissions: PERMISSIONS.readUserManager,
       handle: ({ request, params }) => {
         const user = requireUser(context, params.user as string);
-        const reports = context.state.users().filter((candidate) => candidate.managerId === user.id);
         return directoryObjects(
           request,
-          reports.map((report) => ({ user: report })),
+          context.state.directReports(user).map((report) => ({ user: report })),
         );
       },
     },
     ...(['transitiveMemberOf', 'memberOf'] as const).flatMap((relation): Route[] => {
-      const groupsOf = (userId: string) =>
-        relation === 'memberOf' ? context.state.groups().filter((group) => group.members.includes(userId)) : context.state.transitiveGroups(userId);
+      const groupsOf = (userId: string): readonly SeedGroup[] => (relation === 'memberOf' ? context.state.directGroups(userId) : context.state.transitiveGroups(userId));
       return [
         {
           method: 'GET',
@@ -262,20 +309,7 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
       },
     },
     ...(['members', 'transitiveMembers'] as const).flatMap((relation): Route[] => {
-      const membersOf = (group: SeedGroup): Array<{ user: SeedUser } | { group: SeedGroup }> => {
-        if (relation === 'members') return context.state.members(group);
-        const seen = new Map<string, { user: SeedUser } | { group: SeedGroup }>();
-        const walk = (current: SeedGroup) => {
-          for (const member of context.state.members(current)) {
-            const id = 'user' in member ? member.user.id : member.group.id;
-            if (seen.has(id)) continue;
-            seen.set(id, member);
-            if ('group' in member) walk(member.group);
-          }
-        };
-        walk(group);
-        return [...seen.values()];
-      };
+      const membersOf = (group: SeedGroup) => (relation === 'members' ? context.state.members(group) : context.state.transitiveMembers(group));
       return [
         {
           method: 'GET',

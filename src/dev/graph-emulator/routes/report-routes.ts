@@ -4,8 +4,8 @@
 import type { RegisteredMethod, SeedUser } from '../../tenant-seed.js';
 import { type EmulatorContext, requireUser } from '../emulator-context.js';
 import { notFound } from '../graph-errors.js';
-import { evaluateFilter } from '../odata-filter.js';
-import { contextUrl, type ODataRequest, page, parseFilterOption, parseOrderBy, parseSelect, project } from '../odata-query.js';
+import { evaluateFilter, requiredEqualities } from '../odata-filter.js';
+import { contextUrl, type ODataRequest, parseFilterOption, parseOrderBy, parseSelect, project, scanPage } from '../odata-query.js';
 import { PERMISSIONS } from '../permissions.js';
 import type { Route } from '../router.js';
 import { collection } from './directory-routes.js';
@@ -44,14 +44,16 @@ const REPORT_FIELDS = [
 /** Every field can be filtered on except the timestamp, as Graph documents for this report. */
 const FILTERABLE = new Set(REPORT_FIELDS.filter((field) => field !== 'lastUpdatedDateTime'));
 const SORTABLE = new Set(['userPrincipalName', 'userDisplayName']);
+/** Row fields equal to an indexed user property, so `id eq '…'` is a look-up (see TenantState.listing). */
+const INDEXED = new Set(['id', 'userPrincipalName']);
 const PREFERENCE = 'include-unknown-enum-members';
 
 export function reportRoutes(context: EmulatorContext): Route[] {
   const snapshotTime = () => context.now() - context.reportLagMinutes * 60_000;
-  const record = (user: SeedUser) => context.state.registrationDetails(user, snapshotTime(), context.startedAt);
+  const record = (user: SeedUser, at = snapshotTime()) => context.state.registrationDetails(user, at, context.startedAt);
 
-  const present = (request: ODataRequest, details: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> => {
-    const shown = wantsUnknownMembers(request) ? details : { ...details, methodsRegistered: hideEvolvable(details.methodsRegistered as RegisteredMethod[]) };
+  const present = (request: ODataRequest, details: Record<string, unknown>, select: string[] | undefined, unknownMembers = wantsUnknownMembers(request)): Record<string, unknown> => {
+    const shown = unknownMembers ? details : { ...details, methodsRegistered: hideEvolvable(details.methodsRegistered as RegisteredMethod[]) };
     return project(shown, select, REPORT_FIELDS);
   };
 
@@ -67,22 +69,25 @@ export function reportRoutes(context: EmulatorContext): Route[] {
         const filter = parseFilterOption(request, { filterable: FILTERABLE });
         const select = parseSelect(request, 'userRegistrationDetails', new Set(REPORT_FIELDS));
         const order = parseOrderBy(request, SORTABLE);
-        // Graph documents that the report leaves disabled accounts out.
-        let rows = context.state
-          .users()
-          .filter((user) => user.accountEnabled)
-          .map(record)
-          .filter((row) => !filter || evaluateFilter(filter, (path) => row[path.join('/')]));
-        if (order) {
-          rows = [...rows].sort((a, b) => String(a[order.property]).localeCompare(String(b[order.property])) * (order.descending ? -1 : 1));
-        }
-        const { value, nextLink } = page(rows, request, { defaultTop: context.reportPageSize, maxTop: 1000 });
+        const at = snapshotTime();
+        const unknownMembers = wantsUnknownMembers(request);
+        // Rows are built only for the users a page reaches (scanPage), in the order the listing gives them.
+        const users = context.state.listing(
+          filter && requiredEqualities(filter, INDEXED),
+          order && { property: order.property === 'userDisplayName' ? 'displayName' : 'userPrincipalName', descending: order.descending },
+        );
+        const { value, nextLink } = scanPage(users, request, { defaultTop: context.reportPageSize, maxTop: 1000 }, (user) => {
+          // Graph documents that the report leaves disabled accounts out.
+          if (!user.accountEnabled) return undefined;
+          const row = record(user, at);
+          return !filter || evaluateFilter(filter, (path) => row[path.join('/')]) ? row : undefined;
+        });
         const result = collection(
           request,
           'reports/authenticationMethods/userRegistrationDetails',
           nextLink,
           undefined,
-          value.map((row) => present(request, row, select)),
+          value.map((row) => present(request, row, select, unknownMembers)),
         );
         return { ...result, headers: appliedHeaders(request) };
       },

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticTenant } from '../../src/dev/synthetic-tenant.js';
+import { parseTenantSeed } from '../../src/dev/tenant-seed.js';
+
+/** A small valid seed as plain JSON, to break in one place per test. */
+function seedJson(): ReturnType<typeof syntheticTenant> {
+  return JSON.parse(JSON.stringify(syntheticTenant({ users: 40, seed: 2 })));
+}
+
+describe('parseTenantSeed cross-checks', () => {
+  it('refuses a user principal name used twice, whatever its case', () => {
+    const seed = seedJson();
+    const [first, second] = seed.users as [(typeof seed.users)[number], (typeof seed.users)[number]];
+    second.userPrincipalName = first.userPrincipalName.toUpperCase();
+    expect(() => parseTenantSeed(seed)).toThrow(`duplicate userPrincipalName ${second.userPrincipalName}`);
+  });
+
+  it('refuses a group whose id is already a user or another group', () => {
+    const seed = seedJson();
+    const [group, other] = seed.groups as [(typeof seed.groups)[number], (typeof seed.groups)[number]];
+    group.id = (seed.users[0] as (typeof seed.users)[number]).id;
+    other.id = (seed.groups[2] as (typeof seed.groups)[number]).id;
+    expect(() => parseTenantSeed(seed)).toThrow(new RegExp(`duplicate id ${group.id} \\(group ${group.displayName}\\)[\\s\\S]*duplicate id ${other.id}`));
+  });
+
+  it('lists every problem at once: duplicate ids, unknown managers and members', () => {
+    const seed = seedJson();
+    const users = seed.users as Array<(typeof seed.users)[number]>;
+    (users[3] as (typeof users)[number]).id = (users[2] as (typeof users)[number]).id;
+    (users[4] as (typeof users)[number]).managerId = '00000000-0000-4000-8000-000000000000';
+    (seed.groups[0] as (typeof seed.groups)[number]).members.push('00000000-0000-4000-8000-000000000001');
+    expect(() => parseTenantSeed(seed)).toThrow(/duplicate user id[\s\S]*manager 00000000-0000-4000-8000-000000000000 is not a user[\s\S]*member 00000000-0000-4000-8000-000000000001 is unknown/);
+  });
+});
