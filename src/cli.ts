@@ -29,9 +29,9 @@ Commands:
   audit verify          Verify the audit trail's hash chain and signatures.
   audit export [--since DATE]
                         Write audit entries as JSON lines (for a SIEM).
-  graph-emulator --seed FILE [--port P]
+  graph-emulator --seed FILE [--port P] [--authority-port Q] [--ca-out FILE] [--latency-ms N] [--install-rps N]
                         Run the local Microsoft Graph emulator (see docs/graph-emulator.md).
-  connector-emulator [--port P] [--seed FILE]
+  connector-emulator [--port P] [--seed FILE] [--lenient] [--latency-ms N] [--tenant-rps R]
                         Run the local Bot Connector emulator (see docs/connector-emulator.md).
   synthetic-tenant --users N [--seed S] [--out FILE]
                         Write a synthetic tenant seed of N accounts, for benchmarks (see docs/demo-tenant.md).
