@@ -96,6 +96,7 @@ export async function ablations(matcher: IntentMatcher, rows: readonly LabelledT
     'regression alone, no guards': matcher.withOptions({ threshold: 1e-6, tuning: only(0, 1) }),
     'similarity alone, no guards': matcher.withOptions({ threshold: 1e-6, tuning: only(0, 0) }),
     'combined, no guards': matcher.withOptions({ threshold: 1e-6, tuning: only(matcher.tuning.neuralWeight, matcher.tuning.linearWeight) }),
+    'shipped, no related-word credit': matcher.withOptions({ tuning: { relatedFrom: 1, relatedFull: 2 } }),
     'combined, with guards (shipped)': matcher,
   };
   const out: Record<string, number> = {};

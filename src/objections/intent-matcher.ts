@@ -3,12 +3,15 @@
 // Real people phrase things the catalog never saw, so one signal is not enough (measured with eval-objections):
 // - a domain lexicon turns words into concepts ("supervisor", "boss", "HR" all name `employer`), so an unseen word
 //   still means something;
+// - pre-trained word vectors (GloVe, models/word-vectors.bin) give meaning to words neither the catalog nor the lexicon
+//   contains: the regression also reads the sentence's mean word vector, and an unknown word close in meaning to the
+//   catalog's words counts as partly known;
 // - three classifiers read the words and concepts: NLP.js's neural network, a regularised softmax regression and the
 //   similarity to the nearest catalog examples (stems and character n-grams, which tolerate typos). NLP.js alone lets
 //   one strong word ("done", "why", "locate") carry a sentence; the regression's L2 decay and the need for several
 //   similar words keep the rest of the sentence in play. Their blend beats each alone on unseen phrasing;
-// - content words the coach has never seen count as evidence for the fallback, and a message whose words are mostly
-//   unknown (another language, another topic) falls back outright.
+// - content words the coach has never seen (and that mean nothing close to its own) count as evidence for the
+//   fallback, and a message whose words are mostly unknown (another language, another topic) falls back outright.
 // Training is cached by catalog hash (intent-model-<hash>.json): a start from the cache reads one file, no training.
 
 import { createHash } from 'node:crypto';
@@ -21,6 +24,7 @@ import nlpjsLangEn from '@nlpjs/lang-en-min';
 import { AppError } from '../errors/app-error.js';
 import type { Catalog } from './catalog-loader.js';
 import { INTENT_IDS, type IntentId } from './catalog-schema.js';
+import { WordSet, type WordVectors, wordVectors } from './word-vectors.js';
 
 // ---- NLP.js, typed for what is used ----------------------------------------------------------------------------
 
@@ -95,6 +99,13 @@ export interface MatcherTuning {
   linearWeight: number;
   /** Unknown content words are evidence for the fallback: this much per share of them is added to its score. */
   unknownWordsWeight: number;
+  /**
+   * An unknown word whose vector comes this close (cosine) to a catalog word starts to count as known for that
+   * evidence, and fully at relatedFull: "antiquated" (0.86 from the catalog's words) nearly does, "quantum" (0.47)
+   * does not. The unknown-words guard (minKnownShare) still counts only words really known.
+   */
+  relatedFrom: number;
+  relatedFull: number;
   /** Softmax temperature that turns similarities into a distribution. */
   similarityTemperature: number;
   /** How many nearest examples of an intent are averaged into its similarity. */
@@ -109,8 +120,10 @@ export interface MatcherTuning {
 
 export const DEFAULT_TUNING: MatcherTuning = {
   neuralWeight: 0.2,
-  linearWeight: 0.5,
-  unknownWordsWeight: 1.3,
+  linearWeight: 0.6,
+  unknownWordsWeight: 1.6,
+  relatedFrom: 0.6,
+  relatedFull: 0.9,
   similarityTemperature: 0.05,
   neighbours: 3,
   minSimilarity: 0.15,
@@ -141,7 +154,7 @@ export const MAX_TEXT_CHARS = 1000;
 /** Longer messages are classified on their first this-many characters. */
 export const CLASSIFIED_CHARS = 500;
 
-const MODEL_FORMAT = 'passkey-coach/intent-model@3';
+const MODEL_FORMAT = 'passkey-coach/intent-model@4';
 const FALLBACK: IntentId = 'out-of-scope';
 
 export class IntentMatcher {
@@ -149,6 +162,7 @@ export class IntentMatcher {
   readonly tuning: MatcherTuning;
   readonly source: ModelSource;
   private readonly analyzer: Analyzer;
+  private readonly related: LazyWordSet;
   private readonly index: ExampleIndex;
 
   private constructor(
@@ -161,6 +175,7 @@ export class IntentMatcher {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.source = source;
     this.analyzer = new Analyzer(models.vocabulary);
+    this.related = new LazyWordSet(models.words);
     this.index = new ExampleIndex(models.examples, models.space.size, this.tuning.neighbours);
   }
 
@@ -207,8 +222,10 @@ export class IntentMatcher {
       concepts: analysis.concepts,
       knownShare: analysis.knownShare,
       contentKnownShare: analysis.contentKnownShare,
+      contentWords: analysis.contentWords,
+      unknownCloseness: analysis.unknownContent.map((word) => this.related.closeness(word)),
       neural: await this.neuralScores(neuralText(analysis)),
-      linear: this.models.linear.predict(vector),
+      linear: this.models.linear.predict(regressionInput(vector, analysis, this.models.space.size)),
       similarity: similarity.byIntent,
       bestSimilarity: similarity.best,
     };
@@ -238,9 +255,13 @@ export interface Signals {
   concepts: string[];
   knownShare: number;
   contentKnownShare: number;
+  /** How many of the words carry meaning (function words and numbers left out). */
+  contentWords: number;
+  /** Per unknown content word, its highest cosine to a catalog word (0 without a word vector). */
+  unknownCloseness: number[];
   /** NLP.js's neural classifier: a distribution over intents. */
   neural: Map<IntentId, number>;
-  /** A regularised softmax regression on the same features as the similarity: a distribution over intents. */
+  /** A regularised softmax regression on the similarity's features plus the sentence's mean word vector: a distribution over intents. */
   linear: Map<IntentId, number>;
   /** Mean cosine of the nearest examples of each intent. */
   similarity: Map<IntentId, number>;
@@ -286,10 +307,11 @@ function neuralText({ words, concepts }: Analysis): string {
   return [...words, ...concepts].join(' ');
 }
 
-/** What a matcher runs on: NLP.js's network, the words it knows, the feature space, the examples and the regression. */
+/** What a matcher runs on: NLP.js's network, the words it knows (stems and as written), the feature space, the examples and the regression. */
 interface TrainedModels {
   nlp: NlpEngine;
   vocabulary: ReadonlySet<string>;
+  words: readonly string[];
   space: FeatureSpace;
   examples: readonly IndexedExample[];
   linear: LinearModel;
@@ -308,6 +330,8 @@ interface ModelFile {
   catalogHash: string;
   nlp: string;
   vocabulary: string[];
+  /** The catalog's content words as written, for how close an unknown word comes to them. */
+  words: string[];
   features: string[];
   /** Float32 per feature. */
   idf: string;
@@ -322,7 +346,9 @@ interface ModelFile {
 
 async function trainModelFile(catalog: Catalog): Promise<ModelFile> {
   const vocabulary = new Set<string>();
-  for (const intent of catalog.intents.values()) for (const example of intent.examples) for (const word of tokenize(cleanText(example))) vocabulary.add(stem(word));
+  const words = new Set<string>();
+  for (const intent of catalog.intents.values()) for (const example of intent.examples) for (const word of tokenize(cleanText(example))) words.add(word);
+  for (const word of words) vocabulary.add(stem(word));
   const analyzer = new Analyzer(vocabulary);
   const training = [...catalog.intents].flatMap(([intent, { examples }]) => examples.map((example) => ({ intent, analysis: analyzer.analyse(cleanText(example)) })));
 
@@ -333,7 +359,10 @@ async function trainModelFile(catalog: Catalog): Promise<ModelFile> {
   const raw = training.map(({ analysis }) => similarityFeatures(analysis));
   const space = FeatureSpace.fromDocuments(raw);
   const examples = training.map(({ intent }, i) => ({ intent, vector: space.encode(raw[i]!) }));
-  const linear = LinearModel.train(examples, space.size);
+  const linear = LinearModel.train(
+    examples.map(({ intent, vector }, i) => ({ intent, vector: regressionInput(vector, training[i]!.analysis, space.size) })),
+    space.size + wordVectors().dims,
+  );
 
   const flatFeatures = examples.flatMap(({ vector }) => [...vector.ids]);
   const flatValues = examples.flatMap(({ vector }) => [...vector.values]);
@@ -343,6 +372,7 @@ async function trainModelFile(catalog: Catalog): Promise<ModelFile> {
     catalogHash: catalog.hash,
     nlp: nlp.export(true),
     vocabulary: [...vocabulary],
+    words: [...words].filter((word) => !FUNCTION_WORDS.has(word)),
     features: space.keys,
     idf: toBase64(Float32Array.from(space.idf)),
     exampleIntents: examples.map(({ intent }) => INTENT_IDS.indexOf(intent)),
@@ -355,15 +385,15 @@ async function trainModelFile(catalog: Catalog): Promise<ModelFile> {
 
 /** The models in a model file, or undefined when anything in it has the wrong shape (the caller retrains). */
 function fromModelFile(model: Partial<ModelFile>): TrainedModels | undefined {
-  const { nlp, vocabulary, features, exampleIntents, exampleSizes, linear } = model;
-  if (typeof nlp !== 'string' || !isStringArray(vocabulary) || !isStringArray(features) || !isIndexArray(exampleIntents, INTENT_IDS.length) || !isIndexArray(exampleSizes, features.length + 1)) return undefined;
+  const { nlp, vocabulary, words, features, exampleIntents, exampleSizes, linear } = model;
+  if (typeof nlp !== 'string' || !isStringArray(vocabulary) || !isStringArray(words) || !isStringArray(features) || !isIndexArray(exampleIntents, INTENT_IDS.length) || !isIndexArray(exampleSizes, features.length + 1)) return undefined;
   if (exampleSizes.length !== exampleIntents.length) return undefined;
   const total = exampleSizes.reduce((sum, size) => sum + size, 0);
   const idf = fromBase64(model.idf, Float32Array, features.length);
   const flatFeatures = fromBase64(model.exampleFeatures, Int32Array, total);
   const flatValues = fromBase64(model.exampleValues, Float32Array, total);
   if (!idf || !flatFeatures || !flatValues || flatFeatures.some((id) => id < 0 || id >= features.length)) return undefined;
-  const regression = LinearModel.fromJSON(linear, features.length);
+  const regression = LinearModel.fromJSON(linear, features.length + wordVectors().dims);
   if (!regression) return undefined;
   let offset = 0;
   const examples = exampleIntents.map((intent, i) => {
@@ -374,13 +404,14 @@ function fromModelFile(model: Partial<ModelFile>): TrainedModels | undefined {
   });
   const engine = newEngine();
   engine.import(nlp);
-  return { nlp: engine, vocabulary: new Set(vocabulary), space: new FeatureSpace(features, idf), examples, linear: regression };
+  return { nlp: engine, vocabulary: new Set(vocabulary), words, space: new FeatureSpace(features, idf), examples, linear: regression };
 }
 
 let pipelineKey: string | undefined;
+/** Includes the word-vector table's content hash: a model trained with other vectors is retrained. */
 function pipelineFingerprint(): string {
   pipelineKey ??= createHash('sha256')
-    .update(JSON.stringify([MODEL_FORMAT, LEXICON, CONTRACTIONS, SUFFIXES, NGRAM_WEIGHT]))
+    .update(JSON.stringify([MODEL_FORMAT, LEXICON, CONTRACTIONS, SUFFIXES, NGRAM_WEIGHT, CONCEPT_WEIGHT, WORD_VECTOR_WEIGHT, wordVectors().id]))
     .digest('hex')
     .slice(0, 16);
   return pipelineKey;
@@ -593,6 +624,9 @@ interface Analysis {
   knownShare: number;
   /** The same, over the words that carry meaning (function words left out); 1 when there are none. */
   contentKnownShare: number;
+  contentWords: number;
+  /** The content words the coach does not know, as written. */
+  unknownContent: string[];
 }
 
 /** Lexicon phrases by their first word, longest first; built once per process. */
@@ -632,18 +666,23 @@ class Analyzer {
     const forms = words.map(lexiconForm);
     const concepts: string[] = [];
     for (let i = 0; i < forms.length; ) {
-      const term = this.terms.get(forms[i]!)?.find((candidate) => candidate.forms.every((form, k) => forms[i + k] === form));
-      if (term) concepts.push(term.concept);
-      i += term ? term.forms.length : 1;
+      // The longest phrase that matches wins; a phrase several concepts list ("support", "contact") names all of them.
+      const matching = this.terms.get(forms[i]!)?.filter((candidate) => candidate.forms.every((form, k) => forms[i + k] === form)) ?? [];
+      const length = matching[0]?.forms.length ?? 0;
+      for (const concept of new Set(matching.filter((term) => term.forms.length === length).map((term) => term.concept))) concepts.push(concept);
+      i += Math.max(1, length);
     }
     const neutral = (word: string) => FUNCTION_WORDS.has(word) || /^\p{N}+$/u.test(word);
     const isKnown = (word: string, i: number) => neutral(word) || this.vocabulary.has(stems[i]!) || this.lexicon.has(stems[i]!);
     const content = words.map((word, i) => [word, i] as const).filter(([word]) => !neutral(word));
+    const unknownContent = content.filter(([word, i]) => !isKnown(word, i)).map(([word]) => word);
     return {
       words,
       concepts,
       knownShare: words.length === 0 ? 0 : words.filter(isKnown).length / words.length,
-      contentKnownShare: content.length === 0 ? 1 : content.filter(([word, i]) => isKnown(word, i)).length / content.length,
+      contentKnownShare: content.length === 0 ? 1 : 1 - unknownContent.length / content.length,
+      contentWords: content.length,
+      unknownContent,
     };
   }
 }
@@ -669,6 +708,8 @@ interface Scored {
 
 /** Character n-grams carry half as much as whole stems: they rescue typos without outvoting real words. */
 const NGRAM_WEIGHT = 0.5;
+/** A lexicon concept counts a bit more than one word: it stands for every word that names it (chosen by cross-validation). */
+const CONCEPT_WEIGHT = 1.5;
 
 function similarityFeatures({ words, concepts }: Analysis): Map<string, number> {
   const features = new Map<string, number>();
@@ -679,7 +720,7 @@ function similarityFeatures({ words, concepts }: Analysis): Map<string, number> 
     const padded = `<${word}>`;
     for (let i = 0; i + 4 <= padded.length; i += 1) add(`c:${padded.slice(i, i + 4)}`, NGRAM_WEIGHT);
   }
-  for (const concept of concepts) add(`k:${concept}`, 1);
+  for (const concept of concepts) add(`k:${concept}`, CONCEPT_WEIGHT);
   return features;
 }
 
@@ -777,6 +818,55 @@ class ExampleIndex {
   }
 }
 
+// ---- Word vectors ---------------------------------------------------------------------------------------------------
+
+/**
+ * Weight of the sentence's mean word vector (unit length) beside the L2-normalised sparse features in the regression:
+ * the regression learns which directions of meaning point to which intent, so a synonym the catalog never used still
+ * pulls the right way. Chosen by cross-validation (1-3 all help; the sparse features stay the main evidence).
+ */
+const WORD_VECTOR_WEIGHT = 3;
+
+/** The regression's input: the sparse features, then the sentence vector as features numbered after them. */
+function regressionInput(vector: Encoded, analysis: Analysis, featureCount: number): Encoded {
+  const table = wordVectors();
+  const meaning = table.sentenceVector(analysis.words.map((word) => vectorForm(table, word)));
+  const ids = new Int32Array(vector.ids.length + table.dims);
+  const values = new Float64Array(ids.length);
+  ids.set(vector.ids);
+  values.set(vector.values);
+  for (let d = 0; d < table.dims; d += 1) {
+    ids[vector.ids.length + d] = featureCount + d;
+    values[vector.ids.length + d] = WORD_VECTOR_WEIGHT * meaning[d]!;
+  }
+  return { ids, values };
+}
+
+/** The form of a word the table has: the word itself, else its singular ("passkeys" -> "passkey"). */
+function vectorForm(table: WordVectors, word: string): string {
+  return table.has(word) ? word : lexiconForm(word);
+}
+
+/**
+ * The thousand most frequent English words say nothing about a topic ("yet", "ever", "around"), and their vectors sit
+ * close to each other: such a word is never credited as related, nor used as a catalog word to be close to.
+ */
+const GENERIC_RANK = 1000;
+
+/** The catalog's less common words as a WordSet, built on the first unknown word (most messages have none). */
+class LazyWordSet {
+  private set: WordSet | undefined;
+  constructor(private readonly words: readonly string[]) {}
+
+  closeness(word: string): number {
+    const table = wordVectors();
+    const specific = (form: string) => (table.rank(form) ?? 0) >= GENERIC_RANK;
+    this.set ??= new WordSet(table, this.words.filter(specific));
+    const form = vectorForm(table, word);
+    return specific(form) ? this.set.closeness(form) : 0;
+  }
+}
+
 // ---- Combining ----------------------------------------------------------------------------------------------------
 
 /** The blend of the three distributions, plus the unknown-word evidence for the fallback, renormalised to sum to 1. */
@@ -785,7 +875,7 @@ function combine(signals: Signals, tuning: MatcherTuning): IntentCandidate[] {
   const neural = normalise(signals.neural);
   const linear = normalise(signals.linear);
   const similarityWeight = Math.max(0, 1 - tuning.neuralWeight - tuning.linearWeight);
-  const unknown = tuning.unknownWordsWeight * (1 - signals.contentKnownShare);
+  const unknown = tuning.unknownWordsWeight * (1 - relatedShare(signals, tuning));
   const total = tuning.neuralWeight + tuning.linearWeight + similarityWeight + unknown;
   const out: IntentCandidate[] = [];
   for (const intent of INTENT_IDS) {
@@ -794,6 +884,14 @@ function combine(signals: Signals, tuning: MatcherTuning): IntentCandidate[] {
     if (score > 0) out.push({ intent, score: round(score / total, 4) });
   }
   return out.sort((a, b) => b.score - a.score);
+}
+
+/** The share of content words known, where an unknown word close in meaning to a catalog word counts in part. */
+function relatedShare(signals: Signals, tuning: MatcherTuning): number {
+  if (signals.contentWords === 0) return 1;
+  const span = Math.max(1e-6, tuning.relatedFull - tuning.relatedFrom);
+  const credit = signals.unknownCloseness.reduce((sum, closeness) => sum + clamp01((closeness - tuning.relatedFrom) / span), 0);
+  return Math.min(1, signals.contentKnownShare + credit / signals.contentWords);
 }
 
 function softmax(values: Map<IntentId, number>, temperature: number): Map<IntentId, number> {

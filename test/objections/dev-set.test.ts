@@ -1,6 +1,7 @@
 // The dev set (test/fixtures/objections-dev.tsv, never trained on). The product's target is REQUIRED_ACCURACY
-// (0.95), which the matcher does not reach yet (0.940 measured): `npm run eval:objections` is the target gate
-// and fails until it does. This suite guards the level reached, so no change can quietly make it worse.
+// (0.95), which the matcher does not reach yet (0.943 measured, 250/265: two sentences short): `npm run
+// eval:objections` is the target gate and fails until it does. This suite guards the level reached, so no change can
+// quietly make it worse.
 
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { IntentMatcher } from '../../src/objections/intent-matcher.js';
 import { packageRoot } from '../../src/shared/package-root.js';
 
 /** Measured on this dev set when the matcher shipped; raise it whenever the matcher improves, never lower it. */
-const REACHED_ACCURACY = 0.94;
+const REACHED_ACCURACY = 0.943;
 
 const devFile = path.join(packageRoot(), 'test', 'fixtures', 'objections-dev.tsv');
 const catalogDir = path.join(packageRoot(), 'catalog', 'en');

@@ -36,6 +36,17 @@ describe('on the shipped catalog', () => {
     expect((await matcher.classify(text)).intent).toBe(intent);
   });
 
+  it('reads an unknown word through its word vector: close to the catalog\'s words it helps, far from them it does not', async () => {
+    const related = await matcher.measure('my handset is antiquated');
+    expect('rejected' in related ? [] : related.unknownCloseness).toEqual([expect.any(Number)]);
+    expect('rejected' in related ? 0 : related.unknownCloseness[0]!).toBeGreaterThan(matcher.tuning.relatedFrom);
+    expect((await matcher.classify('my handset is antiquated')).intent).toBe('unsupported-phone');
+    // Common words ("yet") are never credited: they sit close to everything.
+    const common = await matcher.measure('done with lunch yet?');
+    expect('rejected' in common ? [] : common.unknownCloseness).toEqual([0]);
+    expect((await matcher.classify('quantum physics lecture')).intent).toBe('out-of-scope');
+  });
+
   describe('input that is not a question about passkeys falls back to out-of-scope, without throwing', () => {
     it.each<[string, string]>([
       ['empty', ''],
@@ -154,6 +165,15 @@ describe('the trained-model cache', () => {
     const matcher = await IntentMatcher.load({ catalog: catalog(), cacheDir: dir });
     expect(matcher.source).toBe('trained');
     expect(JSON.parse(readFileSync(file, 'utf8')).catalogHash).toBe(catalog().hash);
+  });
+
+  it('retrains a cached model built by another pipeline (other code, lexicon or word vectors)', async () => {
+    const dir = newCacheDir();
+    await IntentMatcher.load({ catalog: catalog(), cacheDir: dir });
+    const file = modelFileFor(dir, catalog());
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), pipeline: 'trained-with-other-vectors' }));
+    expect((await IntentMatcher.load({ catalog: catalog(), cacheDir: dir })).source).toBe('trained');
+    expect((await IntentMatcher.load({ catalog: catalog(), cacheDir: dir })).source).toBe('cache');
   });
 
   it('uses the build-time model when it was trained on the same catalog, and ignores it otherwise', async () => {
