@@ -7,7 +7,8 @@ import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import { NUDGEABLE } from '../../src/campaigns/campaign-records.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { SeedUser } from '../../src/dev/tenant-seed.js';
-import { activityFixture, cardsIn, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { type Person, teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
 let demo: DemoEnvironment;
@@ -41,43 +42,10 @@ function expectedTargets(): SeedUser[] {
   );
 }
 
-interface Person {
-  id: string;
-  name: string;
-  conversationId: string;
-}
-
-function person(id: string): Person {
-  const user = demo.seed.users.find((u) => u.id === id);
-  if (!user) throw new Error(`no user ${id}`);
-  demo.connector.installApp(id);
-  const conversation = demo.connector.addConversation({ userId: id });
-  return { id, name: user.displayName, conversationId: conversation.id };
-}
-
-function activityFrom(who: Person, overrides: Record<string, unknown>): Record<string, unknown> {
-  return {
-    serviceUrl: demo.connector.serviceUrl,
-    from: { id: `29:${who.id}`, aadObjectId: who.id, name: who.name },
-    conversation: { id: who.conversationId, conversationType: 'personal', tenantId: demo.seed.tenant.id },
-    channelData: { tenant: { id: demo.seed.tenant.id } },
-    ...overrides,
-  };
-}
-
-async function say(who: Person, text: string): Promise<{ cards: Record<string, unknown>[]; texts: string[] }> {
-  const result = await bot.post(activityFixture('message-personal', activityFrom(who, { text, deliveryMode: 'expectReplies' })));
-  expect(result.status, result.text).toBe(200);
-  const activities = (result.body as { activities: { text?: string }[] }).activities;
-  return { cards: cardsIn(activities), texts: activities.map((a) => a.text ?? '').filter(Boolean) };
-}
-
-async function click(who: Person, verb: string, data: Record<string, unknown> = {}): Promise<{ type: string; value: unknown }> {
-  const invoke = activityFixture('invoke-adaptive-card-action', activityFrom(who, {}));
-  const result = await bot.post({ ...invoke, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
-  expect(result.status, result.text).toBe(200);
-  return result.body as { type: string; value: unknown };
-}
+const { person, activityFrom, say, click } = teamsChat(
+  () => bot,
+  () => demo,
+);
 
 const nudges = () => demo.connector.activities({ kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('campaign.snooze') || JSON.stringify(record.activity).includes('a two-minute job'));
 

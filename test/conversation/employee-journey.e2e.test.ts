@@ -2,7 +2,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { activityFixture, cardsIn, type RunningBot, startBot } from '../support/bot-harness.js';
+import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type Person, teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
 let demo: DemoEnvironment;
@@ -17,44 +18,10 @@ afterAll(async () => {
   await bot?.stop();
 });
 
-interface Person {
-  id: string;
-  name: string;
-  conversationId: string;
-}
-
-function person(id: string): Person {
-  const user = demo.seed.users.find((u) => u.id === id);
-  if (!user) throw new Error(`no user ${id}`);
-  // Someone chatting with the bot has it installed: Teams refuses messages into a chat otherwise.
-  demo.connector.installApp(id);
-  const conversation = demo.connector.addConversation({ userId: id });
-  return { id, name: user.displayName, conversationId: conversation.id };
-}
-
-function activityFrom(who: Person, overrides: Record<string, unknown>): Record<string, unknown> {
-  return {
-    serviceUrl: demo.connector.serviceUrl,
-    from: { id: `29:${who.id}`, aadObjectId: who.id, name: who.name },
-    conversation: { id: who.conversationId, conversationType: 'personal', tenantId: demo.seed.tenant.id },
-    channelData: { tenant: { id: demo.seed.tenant.id } },
-    ...overrides,
-  };
-}
-
-async function say(who: Person, text: string): Promise<{ cards: Record<string, unknown>[]; texts: string[] }> {
-  const result = await bot.post(activityFixture('message-personal', activityFrom(who, { text, deliveryMode: 'expectReplies' })));
-  expect(result.status, result.text).toBe(200);
-  const activities = (result.body as { activities: { text?: string }[] }).activities;
-  return { cards: cardsIn(activities), texts: activities.map((a) => a.text ?? '').filter(Boolean) };
-}
-
-async function click(who: Person, verb: string, data: Record<string, unknown> = {}): Promise<{ type: string; value: unknown }> {
-  const invoke = activityFixture('invoke-adaptive-card-action', activityFrom(who, {}));
-  const result = await bot.post({ ...invoke, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
-  expect(result.status, result.text).toBe(200);
-  return result.body as { type: string; value: unknown };
-}
+const { person, activityFrom, say, click } = teamsChat(
+  () => bot,
+  () => demo,
+);
 
 const text = (value: unknown) => JSON.stringify(value);
 const verbsOf = (card: unknown) => [...text(card).matchAll(/"verb":"([^"]+)"/g)].map((m) => m[1]);
