@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 /** Benchmarks by name: each prints one JSON line on stdout. */
 const BENCHMARKS = {
   turn: 'turn.mjs',
+  outreach: 'outreach.mjs',
 };
 
 const [name, ...args] = process.argv.slice(2);

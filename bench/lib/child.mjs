@@ -170,6 +170,29 @@ export function rssMb(pid) {
   }
 }
 
+/** VmHWM (the peak resident set so far) of a live process in MB, or null when it cannot be read. */
+export function peakRssMb(pid) {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) a live process has used so far, in seconds, or null when it cannot be read. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name (which may hold spaces, hence the last ')'), utime and stime are fields 12 and 13, in
+    // clock ticks: 100 a second on Linux (sysconf(_SC_CLK_TCK), which Node does not expose).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * SIGTERM, wait up to `graceMs` for a clean exit, then SIGKILL.
  * @param {ServerChild} child

@@ -77,9 +77,12 @@ export function firstName(displayName: string): string {
   return trimmed.split(/\s+/)[0] || 'Hello';
 }
 
+// Made once: building an Intl.DateTimeFormat costs far more than formatting with it, and every nudge formats the deadline.
+const DEADLINE_FORMAT = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 /** "Friday 15 January 2027": a date, with no time zone to get wrong. */
 export function formatDeadline(deadline: string): string {
   const [year, month, day] = deadline.split('-').map(Number);
   if (!year || !month || !day) return deadline;
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, day, 12)));
+  return DEADLINE_FORMAT.format(new Date(Date.UTC(year, month - 1, day, 12)));
 }

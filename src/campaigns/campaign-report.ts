@@ -5,6 +5,7 @@ import type { Directory } from '../directory/directory.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { formatDeadline } from './campaign-messages.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
+import { letIoThrough } from './let-io-through.js';
 import { EXCLUSION_REASONS, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
 
 export const FUNNEL = ['targeted', 'reached', 'replied', 'enrolled', 'refused', 'escalated', 'failed'] as const;
@@ -71,6 +72,7 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
   const unreachable: Record<string, number> = {};
   let snoozed = 0;
   for await (const page of records.members(campaign.id, 1000)) {
+    await letIoThrough();
     for (const { value: member } of page) {
       const funnel = departments.get(member.department) ?? emptyFunnel();
       departments.set(member.department, funnel);

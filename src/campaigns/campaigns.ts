@@ -16,6 +16,7 @@ import type { Store } from '../store/store-port.js';
 import { type CadencePolicy, invitationDueAt, isPastDeadline, nextReminderAt, nextStep, sendableAt, snoozedUntil } from './cadence.js';
 import { nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE, newCampaignId } from './campaign-records.js';
+import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
 import { type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
 import { localParts } from './working-hours.js';
 
@@ -174,12 +175,22 @@ export class Campaigns implements OutboxHandler {
     let joined = 0;
     let enrolledNow = 0;
     const excluded: Partial<Record<ExclusionReason, number>> = {};
-    const known = async (userId: string) => (await this.records.member(campaign.id, userId)) !== undefined;
+    const known = async (userId: string) => {
+      const member = (await this.records.member(campaign.id, userId))?.value;
+      // Added by a run that died before queuing the invitation (adding and queuing are two writes): queue it now.
+      // A no-op when the invitation is queued or settled already.
+      if (member?.state === 'pending' && member.nudges === 0) await this.#queueInvitation(campaign, member);
+      return member !== undefined;
+    };
     for await (const page of findTargets(directory, this.deps.targeting, { known })) {
       for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
-      for (const userId of page.enrolledIds) if (await this.#markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
+      for (const [index, userId] of page.enrolledIds.entries()) {
+        if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
+        if (await this.#markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
+      }
       targeted += page.known;
-      for (const target of page.targets) {
+      for (const [index, target] of page.targets.entries()) {
+        if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
         targeted += 1;
         const unreachable = await this.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
         const member: CampaignMember = {
@@ -192,10 +203,7 @@ export class Campaigns implements OutboxHandler {
         };
         if (await this.records.addMember(campaign.id, member)) joined += 1;
         const stored = (await this.records.member(campaign.id, target.userId))?.value;
-        if (stored?.state === 'pending' && stored.nudges === 0) {
-          const dueAt = invitationDueAt(campaign, stored, this.deps.cadence);
-          await this.deps.outbox.enqueue({ campaignId: campaign.id, userId: stored.userId, step: 'invite', dueAt: dueAt.toISOString() });
-        }
+        if (stored?.state === 'pending' && stored.nudges === 0) await this.#queueInvitation(campaign, stored);
       }
       if (options.stopUnlessTargeting) {
         // A pause (or the end) stops targeting between pages; resuming walks the report again from the start.
@@ -204,6 +212,12 @@ export class Campaigns implements OutboxHandler {
       }
     }
     return { targeted, joined, enrolledNow, excluded };
+  }
+
+  /** Queues the member's invitation once: the key comes from stored state, so a second call finds it there (or logged). */
+  async #queueInvitation(campaign: Campaign, member: CampaignMember): Promise<void> {
+    const dueAt = invitationDueAt(campaign, member, this.deps.cadence);
+    await this.deps.outbox.enqueue({ campaignId: campaign.id, userId: member.userId, step: 'invite', dueAt: dueAt.toISOString() });
   }
 
   /** The day's wave: refresh from the report (who enrolled, who joined), then queue the reminders due in the coming day. */
@@ -215,6 +229,7 @@ export class Campaigns implements OutboxHandler {
     const horizon = now.getTime() + WAVE_LOOKAHEAD_MS;
     let queued = 0;
     for await (const page of this.records.members(campaign.id)) {
+      await letIoThrough();
       for (const { value: member } of page) {
         if (!NUDGEABLE.has(member.state) || member.nudges === 0 || !member.nextNudgeAt) continue;
         if (Date.parse(member.nextNudgeAt) > horizon) continue;

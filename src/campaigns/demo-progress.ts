@@ -19,20 +19,36 @@ function failedPart(total: Funnel): string {
   return total.failed > 0 ? ` · unreachable ${total.failed}` : '';
 }
 
-/** Prints the progress every `intervalMs` while the campaign changes; returns a stop function. */
+/**
+ * Prints the progress every `intervalMs` while the campaign changes; returns a stop function. A look reads every
+ * member, so it costs in proportion to the campaign: the next look waits at least ten times as long as the last one
+ * took (100 000 people: every few seconds instead of every second), and looks never overlap.
+ */
 export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream = process.stderr, intervalMs = 1_000): () => void {
   let last = '';
-  const timer = setInterval(async () => {
-    const latest = await campaigns.records.latest().catch(() => undefined);
-    if (!latest) return;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const look = async () => {
+    const latest = await campaigns.records.latest();
+    if (!latest || stopped) return;
     const line = progressLine(await campaignStatus(campaigns.records, latest.value));
-    if (line === last) return;
+    if (line === last || stopped) return;
     last = line;
     out.write(out.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
-  }, intervalMs);
-  timer.unref();
+  };
+  const schedule = (delayMs: number) => {
+    timer = setTimeout(async () => {
+      const started = performance.now();
+      // A progress line is a view, not a record: a look that fails (the store closing at shutdown) is skipped.
+      await look().catch(() => undefined);
+      if (!stopped) schedule(Math.max(intervalMs, 10 * (performance.now() - started)));
+    }, delayMs);
+    timer.unref();
+  };
+  schedule(intervalMs);
   return () => {
-    clearInterval(timer);
+    stopped = true;
+    clearTimeout(timer);
     if (out.isTTY && last) out.write('\n');
   };
 }

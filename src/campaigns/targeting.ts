@@ -2,6 +2,7 @@
 // passkey campaign must leave alone. Streams the report a page at a time, so 100 000 people never sit in memory.
 
 import type { Directory, RegistrationDetails, UserProfile } from '../directory/directory.js';
+import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
 import { resolveTimeZone } from './working-hours.js';
 
 export interface TargetingPolicy {
@@ -73,7 +74,8 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
     const candidates: RegistrationDetails[] = [];
     const enrolled: string[] = [];
     let known = 0;
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
+      if (options.known && index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
       const reason = reportExclusion(row, strong, breakGlass, groups);
       if (reason === 'enrolled') enrolled.push(row.id);
       if (reason) count(reason);

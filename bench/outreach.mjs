@@ -1,0 +1,505 @@
+// Outreach benchmark: a demo campaign over a synthetic tenant of N people, from launch until everyone targeted has
+// their invitation. The Graph and Bot Connector emulators run in this process, at the rates given; only the bot is a
+// child process (so its peak RSS is the bot's alone), optionally SIGKILLed and restarted every S seconds.
+// Prints ONE JSON line on stdout; progress goes to stderr. Everything stays on 127.0.0.1.
+//
+// Usage: npm run bench:outreach [-- --users 10000 --tenant-rps 150 --install-rps 150 --kill-every S --latency-ms 0
+//                                   --concurrency 32 --timeout 900 --skip-build --profile]
+// --profile writes a CPU profile of the bot's last life (a SIGKILLed one writes none) and prints its top functions.
+// Targets (issue 5): 10 000 users, no kills: efficiency ≥ 0.9, lost 0, duplicates 0 (with 50 ms latency too);
+// with kills: lost 0, duplicates ≤ kills × concurrency; peak RSS at 100 000 users ≤ 1.25 × at 10 000.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { cpuSeconds, peakRssMb, sleep, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = path.join(root, 'dist', 'passkey-coach.cjs');
+
+const { values: options } = parseArgs({
+  options: {
+    users: { type: 'string', default: '10000' },
+    'tenant-rps': { type: 'string', default: '150' },
+    'install-rps': { type: 'string' },
+    'kill-every': { type: 'string' },
+    'latency-ms': { type: 'string', default: '0' },
+    concurrency: { type: 'string', default: '32' },
+    timeout: { type: 'string', default: '900' },
+    'skip-build': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+const users = wholeNumber('users', 20, 1_000_000);
+const tenantRps = wholeNumber('tenant-rps', 1, 1000);
+const installRps = options['install-rps'] === undefined ? tenantRps : wholeNumber('install-rps', 1, 1000);
+const killEverySeconds = options['kill-every'] === undefined ? undefined : wholeNumber('kill-every', 1, 3600);
+const latencyMs = wholeNumber('latency-ms', 0, 10_000);
+// The bot's own bounds (OUTREACH_CONCURRENCY): outside them it would refuse to start.
+const concurrency = wholeNumber('concurrency', 1, 64);
+const timeoutSeconds = wholeNumber('timeout', 10, 24 * 3600);
+
+/** Report method names that count as enrolled: the product's default CAMPAIGN_STRONG_METHODS, restated here on purpose. */
+const STRONG_METHODS = new Set([
+  'passKeyDeviceBound',
+  'passKeyDeviceBoundAuthenticator',
+  'passKeyDeviceBoundWindowsHello',
+  'passKeySynced',
+  'fido2SecurityKey',
+  'windowsHelloForBusiness',
+]);
+/** Words of the invitation card's title (src/campaigns/campaign-messages.ts); reminders and welcomes do not have them. */
+const INVITATION_MARK = 'a two-minute job';
+const INSTANCE_ID = 'bench-1';
+const PROGRESS_EVERY_MS = 5_000;
+const POLL_EVERY_MS = 200;
+/** Setting up (build, a 100 000-user seed, emulators) and shutting down, on top of --timeout. */
+const SETUP_ALLOWANCE_MS = 5 * 60_000;
+
+const log = (line) => process.stderr.write(`bench:outreach: ${line}\n`);
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'passkey-coach-outreach-'));
+
+// Bounded: whatever hangs, this process ends; the exit handler in lib/child.mjs kills the bot.
+const watchdog = setTimeout(() => {
+  log(`gave up after ${timeoutSeconds} s plus ${SETUP_ALLOWANCE_MS / 1000} s for setting up`);
+  cleanup();
+  process.exit(2);
+}, timeoutSeconds * 1000 + SETUP_ALLOWANCE_MS);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    cleanup();
+    process.exit(130);
+  });
+}
+
+// The Graph emulator reports each install notification that could not reach the bot (down between a kill and its
+// restart) as a process warning: counted here instead of printed, every other warning is printed as usual.
+let undeliveredInstallNotices = 0;
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.message.includes('app-install listener failed')) undeliveredInstallNotices += 1;
+  else process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
+function cleanup() {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+function wholeNumber(name, min, max) {
+  const value = Number(options[name]);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    process.stderr.write(`bench:outreach: --${name} must be an integer from ${min} to ${max} (got "${options[name]}")\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function round(value, digits) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+function newestMtime(folder) {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** As bench:turn: builds when dist/ is missing or older than src/; --skip-build keeps a stale bundle. */
+function buildIfStale() {
+  let bundleTime = 0;
+  try {
+    bundleTime = statSync(bundle).mtimeMs;
+  } catch {
+    bundleTime = 0;
+  }
+  if (bundleTime > 0 && (options['skip-build'] || bundleTime >= newestMtime(path.join(root, 'src')))) return;
+  log(bundleTime === 0 ? 'dist/ is missing: running npm run build' : 'src/ is newer than dist/: running npm run build');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+}
+
+/**
+ * A private copy of the built bot (bin/ and dist/; everything else linked), so that a rebuild elsewhere during a long
+ * run (npm run build empties dist/ first) cannot take the bundle from under a restart.
+ */
+function snapshotBot() {
+  const copy = path.join(scratch, 'coach');
+  mkdirSync(copy);
+  for (const entry of readdirSync(root)) {
+    if (entry === 'bin' || entry === 'dist') cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
+    else if (entry !== '.git') symlinkSync(path.join(root, entry), path.join(copy, entry));
+  }
+  return copy;
+}
+
+/** The emulators and the synthetic tenant, from the TypeScript sources: bundled on the fly, node_modules external. */
+async function loadDevKit() {
+  const outDir = path.join(root, 'node_modules', '.cache', 'passkey-coach');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, 'bench-outreach.mjs');
+  await build({
+    stdin: {
+      contents: [
+        "export { startDemoEnvironment } from './src/dev/demo-environment.ts';",
+        "export { syntheticTenant } from './src/dev/synthetic-tenant.ts';",
+        "export { createLogger } from './src/logging/logger.ts';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+/**
+ * Who the campaign must reach, worked out from the seed alone (not with the product's code): enabled member people
+ * with a Teams licence and no strong method, who are neither break-glass accounts nor in a group with role
+ * 'excluded' (nested groups resolved).
+ */
+function expectedTargets(seed) {
+  const groupsById = new Map(seed.groups.map((group) => [group.id, group]));
+  const excluded = new Set();
+  const visit = (groupId, seen) => {
+    if (seen.has(groupId)) return;
+    seen.add(groupId);
+    for (const member of groupsById.get(groupId)?.members ?? []) {
+      if (groupsById.has(member)) visit(member, seen);
+      else excluded.add(member);
+    }
+  };
+  const seenGroups = new Set();
+  for (const group of seed.groups) if (group.role === 'excluded') visit(group.id, seenGroups);
+  const breakGlass = new Set(seed.breakGlassUserIds);
+  const targets = new Map();
+  for (const user of seed.users) {
+    if (user.accountKind !== 'person' || user.userType !== 'Member' || !user.accountEnabled || !user.teamsLicensed) continue;
+    if (breakGlass.has(user.id) || excluded.has(user.id)) continue;
+    if (user.methods.some((method) => STRONG_METHODS.has(method.kind))) continue;
+    targets.set(user.id, { appInstalled: user.appInstalled });
+  }
+  return targets;
+}
+
+/** A free loopback port: listen on 0, read it, close. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Environment of the bot: demo mode against the emulators of this process, nothing inherited that could switch it to real auth. */
+function botEnv({ demo, files, dataDir, port }) {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    GRAPH_BASE_URL: demo.graph.graphUrl,
+    AZURE_AUTHORITY_HOST: demo.graph.authorityHost,
+    DEMO_GRAPH_CA_FILE: files.ca,
+    DEMO_TENANT_FILE: files.identity,
+    TEAMS_SERVICE_URL: demo.connector.serviceUrl,
+    DEMO_CAMPAIGN: 'true',
+    CAMPAIGN_RESPECT_WORKING_HOURS: 'false',
+    TEAMS_RATE_PER_SECOND: String(tenantRps),
+    GRAPH_INSTALLS_PER_SECOND: String(installRps),
+    OUTREACH_CONCURRENCY: String(concurrency),
+    INSTANCE_ID,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** Invitations the connector emulator recorded, read incrementally: first delivery per person, and duplicates. */
+class DeliveryCounter {
+  /** person → { first: ms of the first invitation, count } */
+  #byPerson = new Map();
+  #seen = 0;
+  lastFirstAt = 0;
+  duplicates = 0;
+
+  constructor(connector, targets) {
+    this.connector = connector;
+    this.targets = targets;
+    this.delivered = 0;
+    this.unexpected = 0;
+    /** A few people invited whom the seed says not to invite, to look up. */
+    this.unexpectedSamples = [];
+  }
+
+  read() {
+    const sends = this.connector.activities({ kind: 'send' });
+    for (; this.#seen < sends.length; this.#seen += 1) {
+      const record = sends[this.#seen];
+      if (!JSON.stringify(record.activity).includes(INVITATION_MARK)) continue;
+      const person = this.#byPerson.get(record.userId);
+      if (person) {
+        person.count += 1;
+        this.duplicates += 1;
+        continue;
+      }
+      this.#byPerson.set(record.userId, { first: record.time, count: 1 });
+      if (this.targets.has(record.userId)) {
+        this.delivered += 1;
+        this.lastFirstAt = Math.max(this.lastFirstAt, record.time);
+      } else {
+        this.unexpected += 1;
+        if (this.unexpectedSamples.length < 5) this.unexpectedSamples.push(record.userId);
+      }
+    }
+  }
+}
+
+/** Open until the end, and closed on every way out, so a failure cannot leave the run hanging. */
+let demo;
+let bot;
+
+async function main() {
+  buildIfStale();
+  const coach = snapshotBot();
+  const kit = await loadDevKit();
+  const logger = kit.createLogger({ level: 'warn', sink: process.stderr, bindings: { component: 'bench-emulators' } });
+
+  let started = performance.now();
+  const seed = kit.syntheticTenant({ users });
+  const targets = expectedTargets(seed);
+  const installsNeeded = [...targets.values()].filter((target) => !target.appInstalled).length;
+  const files = { seed: path.join(scratch, 'tenant.json'), identity: path.join(scratch, 'identity.json'), ca: path.join(scratch, 'graph-ca.pem') };
+  writeFileSync(files.seed, JSON.stringify(seed));
+  // The bot needs only who the app, the tenant and the role groups are; it reads people through Graph like in production.
+  const { tenant, apps, teamsApp, groups, breakGlassUserIds } = seed;
+  writeFileSync(files.identity, JSON.stringify({ tenant, apps, teamsApp, groups: groups.map(({ members: _members, ...group }) => group), breakGlassUserIds }));
+  log(`tenant of ${users} accounts: ${targets.size} to invite, ${installsNeeded} of them without the app (${Math.round(performance.now() - started)} ms)`);
+
+  started = performance.now();
+  demo = await kit.startDemoEnvironment({
+    seedFile: files.seed,
+    logger,
+    graph: { installThrottle: { limit: installRps, windowMs: 1000 } },
+    connector: { limits: { perTenant: [{ limit: tenantRps, windowMs: 1000 }] }, latencyMs },
+  });
+  demo.graph.faults.setLatency(latencyMs);
+  writeFileSync(files.ca, demo.graph.caCertificate);
+  log(`emulators up in ${Math.round(performance.now() - started)} ms: Graph ${demo.graph.graphUrl}, connector ${demo.connector.serviceUrl}`);
+
+  const dataDir = path.join(scratch, 'bot-data');
+  mkdirSync(dataDir);
+  const port = await freePort();
+  demo.attachBot(`http://127.0.0.1:${port}/api/messages`);
+  const env = botEnv({ demo, files, dataDir, port });
+  const counter = new DeliveryCounter(demo.connector, targets);
+  const connectorCalls = new ConnectorCalls(demo.connector);
+
+  let peakMb = 0;
+  /** CPU seconds of the bot's earlier lives, and of the current one when last read. */
+  let cpuOfEarlierLives = 0;
+  let cpuOfThisLife = 0;
+  const notePeak = (pid) => {
+    const mb = peakRssMb(pid);
+    if (mb !== null) peakMb = Math.max(peakMb, mb);
+    cpuOfThisLife = cpuSeconds(pid) ?? cpuOfThisLife;
+  };
+  // Kept after the run (outside the scratch folder) so the profile can be read again or loaded into DevTools.
+  const profileDir = path.join(os.tmpdir(), `passkey-coach-outreach-profile-${process.pid}`);
+  const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  /** The bot's last log lines (JSON on stdout, warnings and errors only), for a report when it ends badly. */
+  let logTail = '';
+  const startBot = () => {
+    const child = spawnServer([path.join(coach, 'bin', 'passkey-coach.cjs'), 'start'], { cwd: coach, env, execArgv });
+    logTail = '';
+    child.process.stdout.on('data', (chunk) => {
+      logTail = (logTail + chunk).slice(-4096);
+    });
+    return child;
+  };
+
+  const benchCpuAtStart = cpuTotal(process.cpuUsage());
+  const firstStart = Date.now();
+  bot = startBot();
+  await waitUntilReady(bot, { timeoutMs: 60_000 });
+  log(`bot pid ${bot.pid} ready on 127.0.0.1:${port} after ${Date.now() - firstStart} ms; ${killEverySeconds ? `SIGKILL every ${killEverySeconds} s` : 'no kills'}`);
+
+  const deadline = firstStart + timeoutSeconds * 1000;
+  let kills = 0;
+  let bornAt = Date.now();
+  let nextProgress = Date.now() + PROGRESS_EVERY_MS;
+  let lastDelivered = 0;
+  let lastProgressAt = Date.now();
+  for (;;) {
+    counter.read();
+    connectorCalls.read();
+    if (counter.delivered >= targets.size || Date.now() >= deadline) break;
+    if (bot.process.exitCode !== null || bot.process.signalCode !== null) {
+      throw new Error(`the bot exited by itself (${bot.process.exitCode ?? bot.process.signalCode}); stderr: ${bot.stderrTail().trim() || '(empty)'}; log: ${logTail.trim() || '(empty)'}`);
+    }
+    if (killEverySeconds !== undefined && Date.now() - bornAt >= killEverySeconds * 1000) {
+      notePeak(bot.pid);
+      bot.process.kill('SIGKILL');
+      await bot.exited;
+      kills += 1;
+      cpuOfEarlierLives += cpuOfThisLife;
+      cpuOfThisLife = 0;
+      bornAt = Date.now();
+      bot = startBot();
+    }
+    if (Date.now() >= nextProgress) {
+      notePeak(bot.pid);
+      const now = Date.now();
+      const rate = ((counter.delivered - lastDelivered) * 1000) / (now - lastProgressAt);
+      log(
+        `${((now - firstStart) / 1000).toFixed(0)} s: ${counter.delivered}/${targets.size} invited (${rate.toFixed(0)}/s), ${counter.duplicates} duplicates, ${kills} kills, ` +
+          `graph ${demo.graph.calls.list().length} calls, connector ${connectorCalls.total} calls (${connectorCalls.throttled} 429s), bot peak ${peakMb} MB, ` +
+          `bot cpu ${(cpuOfEarlierLives + cpuOfThisLife).toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s`,
+      );
+      lastDelivered = counter.delivered;
+      lastProgressAt = now;
+      nextProgress = now + PROGRESS_EVERY_MS;
+    }
+    await sleep(POLL_EVERY_MS);
+  }
+  const waitEndedAt = Date.now();
+  if (counter.delivered < targets.size) log(`timed out after ${timeoutSeconds} s with ${targets.size - counter.delivered} people not invited`);
+
+  notePeak(bot.pid);
+  const exit = await stopServer(bot);
+  if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`bot exited with ${exit.code ?? exit.signal} after SIGTERM; its last log lines:\n${logTail.trim() || '(none)'}`);
+  // Late sends (in flight at the stop) still count as duplicates.
+  counter.read();
+  if (options.profile) {
+    const { summarise } = await import('./cpu-profile-top.mjs');
+    const { readFileSync } = await import('node:fs');
+    for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))) {
+      log(`cpu profile of the bot, ${path.join(profileDir, file)}:\n${summarise(JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')), 30)}`);
+    }
+  }
+  const graphCalls = demo.graph.calls.list();
+  const graphHttpRequests = graphCalls.filter((call) => call.batchRequestId === undefined).length;
+  // The registration report is read a page at a time under Graph's 5-per-10-seconds throttle: pages read beyond one
+  // pass are targeting starting over (after a restart), and 429s are time lost to the throttle.
+  const reportCalls = graphCalls.filter((call) => /\/reports\/authenticationMethods\/userRegistrationDetails$/i.test(call.path));
+  const reportPages = Math.ceil(seed.users.filter((user) => user.accountEnabled).length / 1000);
+  connectorCalls.read();
+  const installCalls = graphCalls.filter((call) => call.method === 'POST' && /\/teamwork\/installedApps$/i.test(call.path));
+  const emulatorCpu = cpuTotal(process.cpuUsage()) - benchCpuAtStart;
+
+  if (counter.unexpected > 0) {
+    const usersById = new Map(seed.users.map((user) => [user.id, user]));
+    for (const id of counter.unexpectedSamples) {
+      const { methods, ...user } = usersById.get(id) ?? { id, methods: [] };
+      log(`invited against expectations: ${JSON.stringify({ ...user, methods: methods.map((method) => method.kind) })}`);
+    }
+  }
+  const targeted = targets.size;
+  // Unfinished (a timeout), the job took at least the whole wait: efficiency is then an upper bound.
+  const seconds = (counter.delivered === targeted ? counter.lastFirstAt - firstStart : waitEndedAt - firstStart) / 1000;
+  const idealSeconds = Math.max(targeted / tenantRps, installsNeeded / installRps);
+  const report = {
+    bench: 'outreach',
+    users,
+    targeted,
+    delivered: counter.delivered,
+    lost: targeted - counter.delivered,
+    duplicates: counter.duplicates,
+    kills,
+    concurrency,
+    tenant_rps: tenantRps,
+    install_rps: installRps,
+    latency_ms: latencyMs,
+    seconds: round(seconds, 1),
+    ideal_seconds: round(idealSeconds, 1),
+    efficiency: round(idealSeconds / seconds, 3),
+    graph_requests_per_user: round(graphCalls.length / targeted, 3),
+    connector_requests_per_user: round(connectorCalls.total / targeted, 3),
+    peak_rss_mb: peakMb || null,
+    // Context, not targets: HTTP round trips to Graph ($batch counted once), installs the job needs, the registration
+    // report's pages and the reads of them that were answered or throttled, install calls (409s included) and 429s
+    // (Graph installs, connector), the bot's CPU time
+    // (all lives, until the stop) and this process's (the emulators, mostly), invitations to people the benchmark did
+    // not expect, install notices (Teams' conversationUpdate) that found the bot down, and the load the machine had.
+    graph_http_requests_per_user: round(graphHttpRequests / targeted, 3),
+    installs_needed: installsNeeded,
+    report_pages: reportPages,
+    report_reads: reportCalls.filter((call) => call.status === 200).length,
+    report_throttled: reportCalls.filter((call) => call.status === 429).length,
+    install_calls: installCalls.length,
+    install_throttled: installCalls.filter((call) => call.status === 429).length,
+    connector_throttled: connectorCalls.throttled,
+    bot_cpu_seconds: round(cpuOfEarlierLives + cpuOfThisLife, 1),
+    emulators_cpu_seconds: round(emulatorCpu, 1),
+    unexpected: counter.unexpected,
+    kill_every_s: killEverySeconds ?? null,
+    install_notices_lost: undeliveredInstallNotices,
+    node: process.version,
+    cpus: os.cpus().length,
+    load_avg_1m: round(os.loadavg()[0], 2),
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  if (report.lost > 0 || report.unexpected > 0) process.exitCode = 1;
+}
+
+/**
+ * Connector calls by answer, read as they come: the emulator keeps only its latest 10 000 calls, so a long run is
+ * counted a poll at a time (by sequence number) rather than from that log at the end.
+ */
+class ConnectorCalls {
+  #lastSeq = 0;
+  total = 0;
+  throttled = 0;
+
+  constructor(connector) {
+    this.connector = connector;
+  }
+
+  read() {
+    const recent = this.connector.requests();
+    for (let index = recent.length - 1; index >= 0 && recent[index].seq > this.#lastSeq; index -= 1) {
+      if (recent[index].status === 429) this.throttled += 1;
+    }
+    const last = recent.at(-1)?.seq ?? 0;
+    this.total = last;
+    this.#lastSeq = last;
+  }
+}
+
+/** process.cpuUsage() in seconds. */
+function cpuTotal({ user, system }) {
+  return (user + system) / 1e6;
+}
+
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  if (bot) await stopServer(bot);
+  await demo?.close().catch((error) => log(`closing the emulators failed: ${error.message}`));
+  cleanup();
+  clearTimeout(watchdog);
+}
