@@ -77,10 +77,22 @@ export class CampaignScheduler {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * No new runs; the one in progress is awaited until `deadline` at most. A run can be waiting out Graph's report
+   * throttle for seconds: it is left behind rather than let past the shutdown budget (its work is idempotent, and the
+   * next start does it again).
+   */
+  async stop(deadline = Number.POSITIVE_INFINITY): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#running?.catch(() => undefined);
+    const running = this.#running?.catch(() => undefined);
+    if (!running || deadline === Number.POSITIVE_INFINITY) return running;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([running, late]);
+    clearTimeout(timer);
   }
 }

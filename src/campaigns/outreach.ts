@@ -183,7 +183,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
       scheduler.kick();
     },
     async stop(deadline) {
-      await scheduler.stop();
+      await scheduler.stop(deadline);
       await sender.stop(deadline);
     },
   };
