@@ -8,6 +8,7 @@ import { NUDGEABLE } from '../../src/campaigns/campaign-records.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { SeedUser } from '../../src/dev/tenant-seed.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { until } from '../support/waiting.js';
 import { type Person, teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
@@ -48,14 +49,6 @@ const { person, activityFrom, say, click } = teamsChat(
 );
 
 const nudges = () => demo.connector.activities({ kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('campaign.snooze') || JSON.stringify(record.activity).includes('a two-minute job'));
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

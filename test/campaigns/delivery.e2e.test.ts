@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_PARTITION, type OutboxRow, outboxKey } from '../../src/outbox/outbox.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { outboxDrained, until } from '../support/waiting.js';
 
 let bot: RunningBot;
 let demo: DemoEnvironment;
@@ -23,19 +24,7 @@ afterAll(async () => {
 const outreach = () => bot.service.outreach;
 const sendsTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function liveRows(): Promise<number> {
-  let rows = 0;
-  for await (const page of outreach().outbox.waiting()) rows += page.length;
-  return rows;
-}
+const drained = () => outboxDrained(outreach());
 
 describe('delivery under throttling, outages and refusals', () => {
   it('retries 429s and 5xx until everyone is reached, and gives up on people who blocked the bot', async () => {
@@ -62,7 +51,7 @@ describe('delivery under throttling, outages and refusals', () => {
     const campaignId = started.started.id;
     outreach().scheduler.kick();
     await until(async () => (await outreach().campaigns.records.get(campaignId))?.value.state === 'running');
-    await until(async () => (await liveRows()) === 0 && outreach().sender.stats().inFlight === 0, 60_000);
+    await until(async () => drained(), 60_000);
 
     const members = [];
     for await (const page of outreach().campaigns.records.members(campaignId)) members.push(...page.map((record) => record.value));
@@ -87,7 +76,7 @@ describe('delivery under throttling, outages and refusals', () => {
     const member = (await outreach().campaigns.records.member(again.started.id, blocked.id))?.value;
     expect(member?.state).toBe('unreachable');
     expect(member?.reason).toBe('blocked-app');
-    await until(async () => (await liveRows()) === 0 && outreach().sender.stats().inFlight === 0, 60_000);
+    await until(async () => drained(), 60_000);
     expect(sendsTo(blocked.id)).toHaveLength(0);
   }, 120_000);
 
@@ -108,7 +97,7 @@ describe('delivery under throttling, outages and refusals', () => {
     const leftover: OutboxRow = { campaignId: active.id, userId: second.userId, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString(), attempts: 0 };
     await bot.service.store.insert(OUTBOX_PARTITION, outboxKey(leftover), leftover);
     outreach().sender.wake();
-    await until(async () => (await liveRows()) === 0 && outreach().sender.stats().inFlight === 0);
+    await until(async () => drained());
 
     expect(sendsTo(first.userId)).toHaveLength(before.first + 1);
     expect(sendsTo(second.userId)).toHaveLength(before.second);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { outboxLogPartition } from '../../src/outbox/outbox.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { outboxDrained, until } from '../support/waiting.js';
 
 let bot: RunningBot;
 let demo: DemoEnvironment;
@@ -22,18 +23,7 @@ afterAll(async () => {
 const outreach = () => bot.service.outreach;
 const invitationsTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('a two-minute job'));
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function idle(): Promise<boolean> {
-  for await (const page of outreach().outbox.waiting()) if (page.length > 0) return false;
-  return outreach().sender.stats().inFlight === 0;
-}
+const idle = () => outboxDrained(outreach());
 
 describe('targeting after a crash', () => {
   it('queues the invitation of someone added just before the process died, and sends it once', async () => {
