@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { cpuSeconds, peakRssMb, sleep, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
 
@@ -314,6 +315,7 @@ async function main() {
   const env = botEnv({ demo, files, dataDir, port });
   const counter = new DeliveryCounter(demo.connector, targets);
   const connectorCalls = new ConnectorCalls(demo.connector);
+  const botDatabase = new BotDatabase(path.join(dataDir, 'passkey-coach.db'));
 
   let peakMb = 0;
   /** CPU seconds of the bot's earlier lives, and of the current one when last read. */
@@ -371,8 +373,11 @@ async function main() {
       notePeak(bot.pid);
       const now = Date.now();
       const rate = ((counter.delivered - lastDelivered) * 1000) / (now - lastProgressAt);
+      const inside = botDatabase.counts();
       log(
-        `${((now - firstStart) / 1000).toFixed(0)} s: ${counter.delivered}/${targets.size} invited (${rate.toFixed(0)}/s), ${counter.duplicates} duplicates, ${kills} kills, ` +
+        `${((now - firstStart) / 1000).toFixed(0)} s: ${counter.delivered}/${targets.size} invited (${rate.toFixed(0)}/s), ` +
+          (inside ? `${inside.members} targeted so far, ${inside.queued} queued, ` : '') +
+          `${counter.duplicates} duplicates, ${kills} kills, ` +
           `graph ${demo.graph.calls.list().length} calls, connector ${connectorCalls.total} calls (${connectorCalls.throttled} 429s), bot peak ${peakMb} MB, ` +
           `bot cpu ${(cpuOfEarlierLives + cpuOfThisLife).toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s`,
       );
@@ -385,6 +390,7 @@ async function main() {
   const waitEndedAt = Date.now();
   if (counter.delivered < targets.size) log(`timed out after ${timeoutSeconds} s with ${targets.size - counter.delivered} people not invited`);
 
+  botDatabase.close();
   notePeak(bot.pid);
   const exit = await stopServer(bot);
   if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`bot exited with ${exit.code ?? exit.signal} after SIGTERM; its last log lines:\n${logTail.trim() || '(none)'}`);
@@ -483,6 +489,33 @@ class ConnectorCalls {
     const last = recent.at(-1)?.seq ?? 0;
     this.total = last;
     this.#lastSeq = last;
+  }
+}
+
+/**
+ * How far the campaign has got inside the bot, for the progress line only: people added by targeting and invitations
+ * waiting in the outbox, read from the bot's SQLite file (WAL lets a reader in beside the writer).
+ */
+class BotDatabase {
+  #db;
+
+  constructor(file) {
+    this.file = file;
+  }
+
+  counts() {
+    try {
+      this.#db ??= new Database(this.file, { readonly: true, fileMustExist: true });
+      const count = (sql, ...values) => this.#db.prepare(`SELECT count(*) AS n FROM records WHERE ${sql}`).get(...values).n;
+      // Members live in one partition per campaign: campaign-members:<id>, all sorting before 'campaign-members;'.
+      return { members: count('partition >= ? AND partition < ?', 'campaign-members:', 'campaign-members;'), queued: count('partition = ?', 'outbox') };
+    } catch {
+      return undefined; // not created yet, or busy: the next progress line will tell
+    }
+  }
+
+  close() {
+    this.#db?.close();
   }
 }
 
