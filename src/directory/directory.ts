@@ -258,9 +258,11 @@ export class GraphDirectory implements Directory {
   }
 
   async *registrationDetails(options: { filter?: string } = {}): AsyncIterable<RegistrationDetails[]> {
-    let request = this.#client.api('/reports/authenticationMethods/userRegistrationDetails').header('Prefer', 'include-unknown-enum-members');
+    // Without this preference Graph shows every passkey kind as unknownFutureValue: on the first page and every next one.
+    const headers = { Prefer: 'include-unknown-enum-members' };
+    let request = this.#client.api('/reports/authenticationMethods/userRegistrationDetails').headers(headers);
     if (options.filter) request = request.filter(options.filter);
-    yield* this.#pages(await this.#call(() => request.get()), registrationSchema);
+    yield* this.#pages(await this.#call(() => request.get()), registrationSchema, headers);
   }
 
   async authenticationMethods(userId: string): Promise<AuthenticationMethod[]> {
@@ -346,13 +348,14 @@ export class GraphDirectory implements Directory {
     return chat.id;
   }
 
-  async *#pages<T>(first: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>): AsyncIterable<T[]> {
+  /** Follows `@odata.nextLink`; `headers` go with every page (Graph answers each request on its own headers). */
+  async *#pages<T>(first: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>, headers: Record<string, string> = {}): AsyncIterable<T[]> {
     let page = pageSchema.parse(first);
     for (;;) {
       yield page.value.map((item) => schema.parse(item));
       const next = page['@odata.nextLink'];
       if (!next) return;
-      page = pageSchema.parse(await this.#call(() => this.#client.api(next).get()));
+      page = pageSchema.parse(await this.#call(() => this.#client.api(next).headers(headers).get()));
     }
   }
 

@@ -34,15 +34,23 @@ beforeAll(async () => {
   // An excluded group that contains another group: its members are excluded too.
   seed.groups.push({ id: NESTED_GROUP, displayName: 'Contractors (nested)', members: [nestedExcluded.id] } as TenantSeed['groups'][number]);
   seed.groups.push({ id: OUTER_EXCLUDED, displayName: 'Campaign exclusions (outer)', members: [NESTED_GROUP] } as TenantSeed['groups'][number]);
-  emulator = await startGraphEmulator({ seed });
+  // Small report pages, so every rule is also checked on the pages after the first (each page is its own request).
+  emulator = await startGraphEmulator({ seed, reportPageSize: 9, reportsThrottle: { limit: 1_000, windowMs: 10_000 } });
   const app = seed.apps[0]!;
   const credential = createGraphCredential(
     { kind: 'client-secret', tenantId: seed.tenant.id, clientId: app.clientId, secret: app.clientSecret },
     { authorityHost: emulator.authorityHost, caCertificate: emulator.caCertificate },
   )!;
-  directory = new GraphDirectory(createGraphClient({ baseUrl: emulator.graphUrl, credential, caCertificate: emulator.caCertificate, logger: createLogger({ sink: new MemorySink(), level: 'error' }) }), {
-    graphBaseUrl: emulator.graphUrl,
-  });
+  directory = new GraphDirectory(
+    createGraphClient({
+      baseUrl: emulator.graphUrl,
+      credential,
+      caCertificate: emulator.caCertificate,
+      logger: createLogger({ sink: new MemorySink(), level: 'error' }),
+      limits: { reports: { limit: 1_000, windowMs: 10_000 } },
+    }),
+    { graphBaseUrl: emulator.graphUrl },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -75,7 +83,8 @@ async function run(p: TargetingPolicy): Promise<{ ids: Set<string>; excluded: Re
 
 describe('targeting', () => {
   it('takes every unenrolled person and leaves out guests, unlicensed, shared and room accounts, and the enrolled', async () => {
-    const { ids, excluded } = await run(policy());
+    const { ids, excluded, pages } = await run(policy());
+    expect(pages.length).toBeGreaterThan(3);
     expect(ids).toEqual(new Set(unenrolledPeople(seed).map((user) => user.id)));
     const guests = seed.users.filter((user) => user.userType === 'Guest' && user.accountEnabled).length;
     expect(excluded.guest).toBe(guests);
