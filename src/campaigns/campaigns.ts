@@ -153,11 +153,15 @@ export class Campaigns implements OutboxHandler {
 
   /** Walks the report and queues an invitation for everyone targeted; a re-run adds nobody twice. */
   async #target(campaign: Campaign): Promise<void> {
-    const walked = await this.#walkReport(campaign, new Date(), { stopUnlessTargeting: true });
+    const startedAt = new Date();
+    const walked = await this.#walkReport(campaign, startedAt, { stopUnlessTargeting: true });
     if (!walked) return;
     const { targeted, excluded } = walked;
+    // This pass was the day's refresh: the first wave is the next day's, not a second pass over the report right away
+    // (while the invitations are going out), which found nobody new and no reminder due.
+    const lastWaveDate = localParts(startedAt, this.deps.timeZone).dateKey;
     await this.records.update(campaign.id, (current) =>
-      current.state === 'targeting' ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString() } : undefined,
+      current.state === 'targeting' ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString(), lastWaveDate } : undefined,
     );
     this.#forget(campaign.id);
     this.deps.logger.info('campaign targeting finished', { campaignId: campaign.id, targeted, excluded });
