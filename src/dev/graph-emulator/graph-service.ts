@@ -65,7 +65,8 @@ export class GraphService {
     return response;
   }
 
-  private async execute(request: InboundRequest, app: AppIdentity, ids: RequestIds): Promise<OutboundResponse> {
+  /** `inBatch`: a step of a $batch, whose latency is the batch request's own (Graph runs independent steps side by side). */
+  private async execute(request: InboundRequest, app: AppIdentity, ids: RequestIds, inBatch = false): Promise<OutboundResponse> {
     const [, version = '', ...rest] = request.path.split('/');
     if (!VERSIONS.has(version)) throw badRequest(`Invalid version: ${version}`);
     const resourcePath = `/${rest.join('/')}`;
@@ -73,7 +74,8 @@ export class GraphService {
       throw badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
     }
     const fault = this.deps.faults.take(request.method, request.path);
-    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    const delayMs = inBatch ? fault.delayMs - this.deps.faults.latency() : fault.delayMs;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (fault.error) throw fault.error;
 
     const odata: ODataRequest = { baseUrl: this.deps.baseUrl(), version, resourcePath, query: request.query, headers: request.headers };
@@ -108,7 +110,7 @@ export class GraphService {
     const ids = { requestId: randomUUID(), clientRequestId: outer.clientRequestId };
     let response: OutboundResponse;
     try {
-      response = await this.execute(inner, app, ids);
+      response = await this.execute(inner, app, ids, true);
     } catch (error) {
       response = this.failure(error, ids);
     }

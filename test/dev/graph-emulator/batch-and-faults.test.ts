@@ -142,6 +142,19 @@ describe('injected faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
   });
 
+  it('adds the latency once to a $batch, not once per step (Graph runs independent steps side by side)', async () => {
+    const client = graphClient(emulator, seed, { retry: false });
+    await client.api(`/users/${PEOPLE.dana}`).get();
+    emulator.faults.setLatency(150);
+    const started = performance.now();
+    const result = await client.api('/$batch').post({ requests: Array.from({ length: 20 }, (_, index) => ({ id: String(index), method: 'GET', url: `/users/${PEOPLE.dana}` })) });
+    const elapsed = performance.now() - started;
+    expect((result.responses as BatchResponse[]).every((response) => response.status === 200)).toBe(true);
+    // One latency for the batch (150 ms), far from the 20 × 150 ms = 3 s that stepping through it would take.
+    expect(elapsed).toBeGreaterThanOrEqual(145);
+    expect(elapsed).toBeLessThan(1_500);
+  });
+
   it('is driven over HTTP by /_emulator: faults, enrolment and the call log', async () => {
     const token = (await credentialFor(emulator, seed).getToken('https://graph.microsoft.com/.default')).token;
     const added = await rawRequest(emulator, 'POST', '/_emulator/faults', { body: { pathRegex: '^/v1\\.0/users$', status: 503, retryAfterSeconds: 2, times: 1 } });
