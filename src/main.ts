@@ -16,6 +16,7 @@ import { DEFAULT_DEMO_TENANT, type DemoEnvironment, startDemoEnvironment } from 
 import type { Directory } from './directory/directory.js';
 import { GraphDirectory } from './directory/directory.js';
 import { createGraphClient, createGraphCredential, type GraphClientOptions } from './directory/graph-client.js';
+import { installsLimit } from './directory/graph-retry-handler.js';
 import { type SeedIdentity, seedIdentitySchema } from './dev/tenant-seed.js';
 import { packageRoot } from './shared/package-root.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
@@ -263,7 +264,7 @@ function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, e
 
 /** Graph's Teams-app install throttle as configured (30 a second unless the tenant has more). */
 function graphLimits(config: AppConfig): GraphClientOptions['limits'] {
-  return { installs: { limit: config.campaign.graphInstallsPerSecond, windowMs: 1_100 } };
+  return { installs: installsLimit(config.campaign.graphInstallsPerSecond) };
 }
 
 function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger): void {

@@ -8,7 +8,7 @@ import type { AppConfig, CampaignSettings } from '../config/load-config.js';
 import type { CoachEvents } from '../conversation/employee-coach.js';
 import type { SeedIdentity } from '../dev/tenant-seed.js';
 import type { Directory } from '../directory/directory.js';
-import { SlidingWindowLimiter } from '../directory/rate-limiter.js';
+import { SlidingWindowLimiter, systemClock } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';
 import { COACH_INSTALLS_PARTITION, ProactiveMessenger } from '../messaging/proactive-messenger.js';
@@ -46,6 +46,8 @@ export interface Outreach {
   sender: OutboxSender;
   scheduler: CampaignScheduler;
   messenger: ProactiveMessenger;
+  /** The tenant's Bot Connector rate as this instance shares it: campaign sends wait, replies in a turn are counted. */
+  limiter: SlidingWindowLimiter;
   exports: ExportLinks;
   events: CoachEvents;
   installedByCoach(userId: string): Promise<boolean>;
@@ -111,9 +113,23 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     snoozeDays: settings.snoozeDays,
     maxSnoozes: settings.maxSnoozes,
   };
-  // Proactive sends take the tenant's rate less a reserve, so people chatting with the bot are never starved.
-  const perSecond = Math.max(1, Math.floor(settings.teamsRatePerSecond * (1 - settings.reserveShare)));
-  const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }]);
+  // Proactive sends take the tenant's rate less a reserve, so people chatting with the bot are never starved; replies
+  // to them are counted in the same limiter (recordReply). Paced: an even stream, never a window's worth at once.
+  const perSecond = Math.max(1, settings.teamsRatePerSecond * (1 - settings.reserveShare));
+  const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }], systemClock, { burst: 2 });
+  // Every message the bot sends in a turn (a reply, a status answer posted later) is one more Bot Connector call in
+  // the tenant's rate: counted here, it is never delayed, and the campaign's sends wait for what is left.
+  deps.adapter.use({
+    onTurn: async (context, next) => {
+      if (context.activity.deliveryMode !== 'expectReplies') {
+        context.onSendActivities(async (_context, activities, send) => {
+          for (const activity of activities) if (activity.type !== 'invokeResponse' && activity.type !== 'trace') limiter.record();
+          return send();
+        });
+      }
+      await next();
+    },
+  });
   const outbox = new Outbox(store);
   const messenger = new ProactiveMessenger({
     adapter: deps.adapter,
@@ -160,6 +176,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     sender,
     scheduler,
     messenger,
+    limiter,
     exports,
     events,
     async installedByCoach(userId) {

@@ -16,19 +16,36 @@ export interface WindowLimit {
   windowMs: number;
 }
 
+export interface PacingOptions {
+  /**
+   * Spreads grants evenly at the tightest limit's rate instead of letting a window's worth out at once: the service
+   * counts arrivals, and a burst that leaves together can arrive inside its previous window after any delay on the
+   * way. `burst` grants may still go together after a pause (default 1).
+   */
+  burst: number;
+}
+
 export class SlidingWindowLimiter {
   readonly #limits: readonly WindowLimit[];
   readonly #clock: Clock;
+  /** Milliseconds between paced grants (0: not paced) and how far ahead of that a grant may go. */
+  readonly #spacingMs: number;
+  readonly #toleranceMs: number;
+  /** Paced: when the next grant is due ("theoretical arrival time"). */
+  #nextDue = 0;
   /** Start times of recent grants, oldest first; long enough for the widest window. */
   readonly #granted: number[] = [];
   /** Callers wait on one chain, so grants come out in arrival order. */
   #tail: Promise<void> = Promise.resolve();
   #blockedUntil = 0;
 
-  constructor(limits: readonly WindowLimit[], clock: Clock = systemClock) {
+  constructor(limits: readonly WindowLimit[], clock: Clock = systemClock, pacing?: PacingOptions) {
     if (limits.length === 0 || limits.some((l) => l.limit < 1 || l.windowMs < 1)) throw new Error('SlidingWindowLimiter needs positive limits');
+    if (pacing && !(pacing.burst >= 1)) throw new Error('SlidingWindowLimiter pacing needs a burst of at least 1');
     this.#limits = limits;
     this.#clock = clock;
+    this.#spacingMs = pacing ? Math.max(...limits.map((l) => l.windowMs / l.limit)) : 0;
+    this.#toleranceMs = pacing ? this.#spacingMs * (pacing.burst - 1) : 0;
   }
 
   /** Waits for a slot in every window, then records the grant. */
@@ -36,6 +53,14 @@ export class SlidingWindowLimiter {
     const turn = this.#tail.then(() => this.#waitForSlot());
     this.#tail = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** A call made without waiting (a reply to someone chatting): counted, so the callers that wait leave room for it. */
+  record(): void {
+    const now = this.#clock.now();
+    this.#prune(now);
+    this.#granted.push(now);
+    if (this.#spacingMs > 0) this.#nextDue = Math.max(this.#nextDue, now) + this.#spacingMs;
   }
 
   /** The server said "not before": every caller waits at least until then (a 429's Retry-After). */
@@ -53,9 +78,11 @@ export class SlidingWindowLimiter {
     for (;;) {
       const now = this.#clock.now();
       this.#prune(now);
-      const wait = Math.max(this.#blockedUntil - now, ...this.#limits.map((limit) => this.#waitFor(limit, now)));
+      const paced = this.#spacingMs > 0 ? this.#nextDue - this.#toleranceMs - now : 0;
+      const wait = Math.max(this.#blockedUntil - now, paced, ...this.#limits.map((limit) => this.#waitFor(limit, now)));
       if (wait <= 0) {
         this.#granted.push(now);
+        if (this.#spacingMs > 0) this.#nextDue = Math.max(this.#nextDue, now) + this.#spacingMs;
         return;
       }
       await this.#clock.sleep(wait);
@@ -64,9 +91,9 @@ export class SlidingWindowLimiter {
 
   #waitFor({ limit, windowMs }: WindowLimit, now: number): number {
     const inWindow = this.#granted.filter((at) => at > now - windowMs);
-    if (inWindow.length < limit) return 0;
+    if (inWindow.length < Math.floor(limit)) return 0;
     // The oldest grant that must leave the window before one more fits.
-    const oldest = inWindow[inWindow.length - limit] ?? now;
+    const oldest = inWindow[inWindow.length - Math.floor(limit)] ?? now;
     return oldest + windowMs - now + 1;
   }
 

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_PARTITION, type OutboxRow, outboxKey } from '../../src/outbox/outbox.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
+import { teamsChat } from '../support/teams-chat.js';
 import { outboxDrained, until } from '../support/waiting.js';
 
 let bot: RunningBot;
@@ -102,5 +103,22 @@ describe('delivery under throttling, outages and refusals', () => {
     expect(sendsTo(first.userId)).toHaveLength(before.first + 1);
     expect(sendsTo(second.userId)).toHaveLength(before.second);
     expect((await outreach().campaigns.records.member(active.id, first.userId))?.value.nudges).toBe(2);
+  });
+
+  it('counts replies to people chatting in the rate the campaign shares, so its sends leave room for them', async () => {
+    const chat = teamsChat(() => bot, () => demo);
+    // Not the employee persona: the first test blocked the bot for someone like her.
+    const person = chat.person(demo.seed.personas?.manager ?? '');
+    const limiter = outreach().limiter;
+    // Replies sent through the Bot Connector (a normal message) count; replies in the HTTP answer (expectReplies) do not.
+    await until(async () => (await drained()) && limiter.inFlightWindow() === 0);
+    const posted = await bot.post(activityFixture('message-personal', chat.activityFrom(person, { text: 'help' })));
+    expect(posted.status).toBe(200);
+    // The turn's replies are sent before the HTTP answer, so they are inside the limiter's one-second window now.
+    expect(demo.connector.activities({ conversationId: person.conversationId }).some((record) => record.kind === 'reply')).toBe(true);
+    expect(limiter.inFlightWindow()).toBeGreaterThan(0);
+    await until(async () => limiter.inFlightWindow() === 0);
+    await chat.say(person, 'help');
+    expect(limiter.inFlightWindow()).toBe(0);
   });
 });

@@ -56,6 +56,8 @@ export interface ConnectorEmulator {
   readonly faults: FaultRegistry;
   /** Every activity received, in order of arrival, optionally for one conversation and/or one user (29: or object id). */
   activities(filter?: ActivityFilter): RecordedActivity[];
+  /** The same records, not copied: for a reader that polls a long list and keeps its place in it (read-only). */
+  allActivities(): readonly RecordedActivity[];
   clearActivities(): void;
   conversations(): ConversationRecord[];
   /** A message as the chat holds it, with every version and whether it was deleted. */
@@ -161,6 +163,7 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
     limits,
     faults,
     activities: (filter) => state.activities(filter),
+    allActivities: () => state.allActivities(),
     clearActivities: () => state.clearActivities(),
     conversations: () => state.conversations(),
     storedActivity: (conversationId, activityId) => state.storedActivity(conversationId, activityId),
