@@ -12,7 +12,7 @@ import { type AppConfig, configSecrets } from './config/load-config.js';
 import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
-import { DEFAULT_DEMO_TENANT, type DemoEnvironment, startDemoEnvironment } from './dev/demo-environment.js';
+import { DEFAULT_DEMO_TENANT, type DemoEnvironment, type DemoEnvironmentOptions, startDemoEnvironment } from './dev/demo-environment.js';
 import type { Directory } from './directory/directory.js';
 import { GraphDirectory } from './directory/directory.js';
 import { createGraphClient, createGraphCredential, type GraphClientOptions } from './directory/graph-client.js';
@@ -45,6 +45,8 @@ export interface ServiceOptions {
   quiet?: boolean;
   /** Demo mode: start the local Graph and Bot Connector emulators (default: as configured; tests that do not need them pass false). */
   emulators?: boolean;
+  /** Settings for those emulators beyond the seed (tests shrink the report's pages, benchmarks raise the rates). */
+  emulatorOptions?: Pick<DemoEnvironmentOptions, 'graph' | 'connector'>;
   /** Where the trained intent model is cached (default DATA_DIR/cache). */
   cacheDir?: string;
 }
@@ -81,7 +83,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   };
   const demo =
     config.mode === 'demo' && (options.emulators ?? config.demo?.startEmulators ?? false)
-      ? await startDemoEnvironment({ seedFile: config.demo?.tenantFile, logger })
+      ? await startDemoEnvironment({ ...options.emulatorOptions, seedFile: config.demo?.tenantFile, logger })
       : undefined;
   lap('emulators');
   const external = config.mode === 'demo' && !demo && config.demo?.external ? loadExternalDemo(config) : undefined;
@@ -150,7 +152,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       organisationName: config.organisationName,
       coach,
       campaigns: { commands: outreach.commands, service: outreach.campaigns },
-      installedByCoach: (userId) => outreach!.installedByCoach(userId),
+      invitationUnderway: (userId) => outreach!.invitationUnderway(userId),
       installationChanged: (userId, change) => outreach!.installationChanged(userId, change),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
     });

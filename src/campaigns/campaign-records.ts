@@ -29,6 +29,11 @@ export interface Campaign {
   targeted: number;
   /** Why targeted people were left out, counted while targeting (reason → count). */
   excluded: Record<string, number>;
+  /**
+   * While targeting: the report page to go on from and the counts so far, saved after each page, so a restart (or a
+   * resume after a pause) carries on there instead of walking the report again from the start.
+   */
+  targetingCursor?: { nextLink: string; targeted: number; excluded: Record<string, number> };
   /** The last reminder wave: the UTC date it ran for, and when. */
   lastWaveDate?: string;
   lastWaveAt?: string;

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { CardFactory, MessageFactory } from 'botbuilder';
+import { isAppError } from '../errors/app-error.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
 import type { Directory } from '../directory/directory.js';
@@ -49,9 +50,19 @@ export interface SnoozeResult {
   message: string;
 }
 
+/** What one pass over the report found. */
+interface Walked {
+  targeted: number;
+  joined: number;
+  enrolledNow: number;
+  excluded: Partial<Record<ExclusionReason, number>>;
+}
+
 /** Campaign steps (invitation and reminders) one person gets at most per local day. */
 const WAVE_LOOKAHEAD_MS = 24 * 3600_000;
 const CAMPAIGN_CACHE_MS = 2_000;
+/** How long after the invitation arrived an install notice for the person still needs no welcome of its own. */
+const INVITATION_GREETS_MS = 3600_000;
 
 export class Campaigns implements OutboxHandler {
   readonly records: CampaignRecords;
@@ -154,14 +165,28 @@ export class Campaigns implements OutboxHandler {
   /** Walks the report and queues an invitation for everyone targeted; a re-run adds nobody twice. */
   async #target(campaign: Campaign): Promise<void> {
     const startedAt = new Date();
-    const walked = await this.#walkReport(campaign, startedAt, { stopUnlessTargeting: true });
+    let walked: Walked | undefined;
+    try {
+      walked = await this.#walkReport(campaign, startedAt, { targeting: true });
+    } catch (error) {
+      // A saved place Graph no longer accepts (its skip token expired): the next run starts from the beginning, which
+      // adds nobody twice. Throttling and outages are not the link's fault and keep it.
+      if (campaign.targetingCursor && isAppError(error, 'directory.failed')) {
+        await this.records.update(campaign.id, (current) => (current.targetingCursor ? { ...current, targetingCursor: undefined } : undefined));
+        this.#forget(campaign.id);
+        this.deps.logger.warn('the saved place in the registration report was refused; targeting starts over', { campaignId: campaign.id, error });
+      }
+      throw error;
+    }
     if (!walked) return;
     const { targeted, excluded } = walked;
     // This pass was the day's refresh: the first wave is the next day's, not a second pass over the report right away
     // (while the invitations are going out), which found nobody new and no reminder due.
     const lastWaveDate = localParts(startedAt, this.deps.timeZone).dateKey;
     await this.records.update(campaign.id, (current) =>
-      current.state === 'targeting' ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString(), lastWaveDate } : undefined,
+      current.state === 'targeting'
+        ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString(), lastWaveDate, targetingCursor: undefined }
+        : undefined,
     );
     this.#forget(campaign.id);
     this.deps.logger.info('campaign targeting finished', { campaignId: campaign.id, targeted, excluded });
@@ -170,15 +195,17 @@ export class Campaigns implements OutboxHandler {
   /**
    * One pass over the registration report: people with a strong method are marked enrolled, people not yet in the
    * campaign who match the rules (joiners, and everyone on the first pass) are added with their invitation queued.
-   * Undefined when targeting was stopped by a pause.
+   * `targeting`: the first pass, which goes on from the saved place and saves its place after every page; undefined
+   * when it was stopped by a pause (or the end).
    */
-  async #walkReport(campaign: Campaign, now: Date, options: { stopUnlessTargeting?: boolean } = {}): Promise<{ targeted: number; joined: number; enrolledNow: number; excluded: Partial<Record<ExclusionReason, number>> } | undefined> {
+  async #walkReport(campaign: Campaign, now: Date, options: { targeting?: boolean } = {}): Promise<Walked | undefined> {
     const directory = this.deps.directory;
     if (!directory) return undefined;
-    let targeted = 0;
+    const cursor = options.targeting ? campaign.targetingCursor : undefined;
+    let targeted = cursor?.targeted ?? 0;
     let joined = 0;
     let enrolledNow = 0;
-    const excluded: Partial<Record<ExclusionReason, number>> = {};
+    const excluded: Partial<Record<ExclusionReason, number>> = { ...(cursor?.excluded ?? {}) };
     const known = async (userId: string) => {
       const member = (await this.records.member(campaign.id, userId))?.value;
       // Added by a run that died before queuing the invitation (adding and queuing are two writes): queue it now.
@@ -186,7 +213,7 @@ export class Campaigns implements OutboxHandler {
       if (member?.state === 'pending' && member.nudges === 0) await this.#queueInvitation(campaign, member);
       return member !== undefined;
     };
-    for await (const page of findTargets(directory, this.deps.targeting, { known })) {
+    for await (const page of findTargets(directory, this.deps.targeting, { known, from: cursor?.nextLink })) {
       for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
       for (const [index, userId] of page.enrolledIds.entries()) {
         if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
@@ -209,10 +236,14 @@ export class Campaigns implements OutboxHandler {
         const stored = (await this.records.member(campaign.id, target.userId))?.value;
         if (stored?.state === 'pending' && stored.nudges === 0) await this.#queueInvitation(campaign, stored);
       }
-      if (options.stopUnlessTargeting) {
-        // A pause (or the end) stops targeting between pages; resuming walks the report again from the start.
-        const current = await this.records.get(campaign.id);
-        if (current?.value.state !== 'targeting') return undefined;
+      if (options.targeting) {
+        // Everyone on this page is in and queued: save the place. A pause (or the end) stops targeting between pages;
+        // a resume, like a restart, goes on from the saved place.
+        const { nextLink } = page;
+        const saved = await this.records.update(campaign.id, (current) =>
+          current.state !== 'targeting' ? undefined : nextLink ? { ...current, targetingCursor: { nextLink, targeted, excluded: { ...excluded } } } : current,
+        );
+        if (!saved) return undefined;
       }
     }
     return { targeted, joined, enrolledNow, excluded };
@@ -286,6 +317,19 @@ export class Campaigns implements OutboxHandler {
   /** A refusal goes to the manager (escalation); the campaign stops nudging. */
   async onRefused(userId: string, now = new Date()): Promise<void> {
     await this.#updateActiveMember(userId, (member) => (NUDGEABLE.has(member.state) ? { ...member, state: 'refused', refusedAt: now.toISOString(), nextNudgeAt: undefined } : undefined));
+  }
+
+  /**
+   * True while the active campaign's invitation to the person is queued or being sent, and for an hour after it
+   * arrived: installing the app for someone makes Teams announce the install, and the invitation is their welcome.
+   */
+  async invitationUnderway(userId: string, now = new Date()): Promise<boolean> {
+    const active = await this.records.active();
+    if (!active || active.value.state === 'finished') return false;
+    const member = (await this.records.member(active.value.id, userId))?.value;
+    if (!member) return false;
+    if (member.state === 'pending') return true;
+    return member.reachedAt !== undefined && now.getTime() - Date.parse(member.reachedAt) < INVITATION_GREETS_MS;
   }
 
   /** Any message or click from a person the campaign reached. */

@@ -8,10 +8,10 @@ import type { AppConfig, CampaignSettings } from '../config/load-config.js';
 import type { CoachEvents } from '../conversation/employee-coach.js';
 import type { SeedIdentity } from '../dev/tenant-seed.js';
 import type { Directory } from '../directory/directory.js';
-import { SlidingWindowLimiter, systemClock } from '../directory/rate-limiter.js';
+import { monotonicClock, SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';
-import { COACH_INSTALLS_PARTITION, ProactiveMessenger } from '../messaging/proactive-messenger.js';
+import { ProactiveMessenger } from '../messaging/proactive-messenger.js';
 import { Outbox } from '../outbox/outbox.js';
 import { OutboxSender } from '../outbox/outbox-sender.js';
 import type { BackgroundWork } from '../shared/background-work.js';
@@ -50,7 +50,8 @@ export interface Outreach {
   limiter: SlidingWindowLimiter;
   exports: ExportLinks;
   events: CoachEvents;
-  installedByCoach(userId: string): Promise<boolean>;
+  /** The campaign's invitation to the person is on its way or has just arrived: it greets them instead of the welcome. */
+  invitationUnderway(userId: string): Promise<boolean>;
   /** Teams told the bot that a person added or removed the app. */
   installationChanged(userId: string, change: 'added' | 'removed'): Promise<void>;
   start(): void;
@@ -116,7 +117,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   // Proactive sends take the tenant's rate less a reserve, so people chatting with the bot are never starved; replies
   // to them are counted in the same limiter (recordReply). Paced: an even stream, never a window's worth at once.
   const perSecond = Math.max(1, settings.teamsRatePerSecond * (1 - settings.reserveShare));
-  const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }], systemClock, { burst: 2 });
+  const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }], monotonicClock, { burst: 2 });
   // Every message the bot sends in a turn (a reply, a status answer posted later) is one more Bot Connector call in
   // the tenant's rate: counted here, it is never delayed, and the campaign's sends wait for what is left.
   deps.adapter.use({
@@ -179,11 +180,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     limiter,
     exports,
     events,
-    async installedByCoach(userId) {
-      const row = await store.get(COACH_INSTALLS_PARTITION, userId);
-      if (row) await store.delete(COACH_INSTALLS_PARTITION, userId);
-      return row !== undefined;
-    },
+    invitationUnderway: (userId) => campaigns.invitationUnderway(userId),
     async installationChanged(userId, change) {
       if (change === 'removed') await messenger.markUnreachable(userId, 'removed-app');
       else await messenger.markReachable(userId);

@@ -47,11 +47,15 @@ export interface TargetPage {
   enrolledIds: string[];
   /** Candidates `known` said are already handled: not looked up again, not counted. */
   known: number;
+  /** Where the report goes on after this page (absent after the last): a walk that stops here resumes from it. */
+  nextLink?: string;
 }
 
 export interface FindTargetsOptions {
   /** People already in the campaign: their profiles are not read again (the daily refresh only adds joiners). */
   known?: (userId: string) => Promise<boolean>;
+  /** A page's nextLink from an earlier walk: start there instead of at the beginning. */
+  from?: string;
 }
 
 export const UNKNOWN_DEPARTMENT = '(no department)';
@@ -68,7 +72,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
   const groups = await groupRules(directory, policy);
   const strong = new Set(policy.strongMethods.map((method) => method.toLowerCase()));
   const breakGlass = new Set(policy.breakGlass.map((id) => id.toLowerCase()));
-  for await (const rows of directory.registrationDetails()) {
+  for await (const { rows, nextLink } of directory.registrationDetails({ from: options.from })) {
     const excluded: Partial<Record<ExclusionReason, number>> = {};
     const count = (reason: ExclusionReason) => {
       excluded[reason] = (excluded[reason] ?? 0) + 1;
@@ -101,7 +105,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
         timeZone: resolveTimeZone(profile.mailbox?.timeZone, policy.defaultTimeZone),
       });
     }
-    yield { targets, excluded, enrolledIds: enrolled, known };
+    yield { targets, excluded, enrolledIds: enrolled, known, nextLink };
   }
 }
 

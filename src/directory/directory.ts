@@ -123,7 +123,11 @@ export interface Directory {
    * unreadable mailbox settings (no mailbox, a guest) leave `mailbox` undefined.
    */
   userProfiles(ids: readonly string[]): Promise<Map<string, UserProfile>>;
-  registrationDetails(options?: { filter?: string }): AsyncIterable<RegistrationDetails[]>;
+  /**
+   * The registration report a page at a time, each with the link to the page after it: `from` (a link an earlier
+   * walk stopped at) resumes there. A link Graph no longer accepts fails with `directory.failed`.
+   */
+  registrationDetails(options?: { filter?: string; from?: string }): AsyncIterable<RegistrationPage>;
   authenticationMethods(userId: string): Promise<AuthenticationMethod[]>;
   /** The created pass, with its value: the only time Graph returns it. The caller must not store or log it. */
   createTemporaryAccessPass(userId: string, request: TapRequest): Promise<TemporaryAccessPassMethod>;
@@ -144,6 +148,12 @@ export interface GraphDirectoryOptions {
   onSecret?: (value: string) => void;
   /** Waits between rounds of a batch whose items were throttled; injected for tests. */
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** One page of the registration report and the link to the next (absent on the last page). */
+export interface RegistrationPage {
+  rows: RegistrationDetails[];
+  nextLink?: string;
 }
 
 export class GraphDirectory implements Directory {
@@ -257,12 +267,24 @@ export class GraphDirectory implements Directory {
     return ids;
   }
 
-  async *registrationDetails(options: { filter?: string } = {}): AsyncIterable<RegistrationDetails[]> {
+  async *registrationDetails(options: { filter?: string; from?: string } = {}): AsyncIterable<RegistrationPage> {
     // Without this preference Graph shows every passkey kind as unknownFutureValue: on the first page and every next one.
     const headers = { Prefer: 'include-unknown-enum-members' };
     let request = this.#client.api('/reports/authenticationMethods/userRegistrationDetails').headers(headers);
-    if (options.filter) request = request.filter(options.filter);
-    yield* this.#pages(await this.#call(() => request.get()), registrationSchema, headers);
+    if (options.from !== undefined) {
+      // A link this product stored itself, still checked: it must lead to the same report on the configured Graph.
+      if (!options.from.startsWith(`${this.#graphBaseUrl}/`) || !options.from.includes('/reports/authenticationMethods/userRegistrationDetails')) {
+        throw new AppError('directory.failed', 'The stored place in the registration report is not a link into it', { details: { statusCode: 400 } });
+      }
+      request = this.#client.api(options.from).headers(headers);
+    } else if (options.filter) request = request.filter(options.filter);
+    let page = pageSchema.parse(await this.#call(() => request.get()));
+    for (;;) {
+      const nextLink = page['@odata.nextLink'];
+      yield { rows: page.value.map((item) => registrationSchema.parse(item)), nextLink };
+      if (!nextLink) return;
+      page = pageSchema.parse(await this.#call(() => this.#client.api(nextLink).headers(headers).get()));
+    }
   }
 
   async authenticationMethods(userId: string): Promise<AuthenticationMethod[]> {

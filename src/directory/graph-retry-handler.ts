@@ -2,7 +2,7 @@
 
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.js';
-import { type Clock, SlidingWindowLimiter, systemClock } from './rate-limiter.js';
+import { type Clock, monotonicClock, SlidingWindowLimiter } from './rate-limiter.js';
 
 /**
  * Graph's "identity and access reports" throttle: 5 per 10 s for the registration report and every
@@ -61,7 +61,8 @@ export class GraphRetryHandler implements Middleware {
 
   constructor(options: GraphRetryHandlerOptions) {
     this.#log = options.logger;
-    this.#clock = options.clock ?? systemClock;
+    // Elapsed time, not the wall clock: Graph counts requests as they arrive, whatever the time of day says.
+    this.#clock = options.clock ?? monotonicClock;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#random = options.random ?? Math.random;
     this.#limiters = {
@@ -89,7 +90,7 @@ export class GraphRetryHandler implements Middleware {
       const response = context.response;
       if (!response || !RETRY_STATUSES.has(response.status)) return;
       const delay = retryAfterMs(response, this.#clock.now()) ?? this.#backoff(attempt);
-      if (response.status === 429) for (const bucket of buckets) this.#limiters[bucket].blockUntil(this.#clock.now() + delay);
+      if (response.status === 429) for (const bucket of buckets) this.#limiters[bucket].blockFor(delay);
       const path = routeOf(url);
       if (!replayable || attempt >= this.#retry.maxAttempts || delay > this.#retry.maxRetryAfterMs) {
         this.#log.warn('graph call failed, not retried', { method, path, status: response.status, attempt, replayable, delayMs: delay });

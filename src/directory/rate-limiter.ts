@@ -11,6 +11,12 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** Elapsed time only, never the wall clock: a limiter on it is not fooled by a clock change (or a test's fake Date). */
+export const monotonicClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export interface WindowLimit {
   limit: number;
   windowMs: number;
@@ -63,9 +69,9 @@ export class SlidingWindowLimiter {
     if (this.#spacingMs > 0) this.#nextDue = Math.max(this.#nextDue, now) + this.#spacingMs;
   }
 
-  /** The server said "not before": every caller waits at least until then (a 429's Retry-After). */
-  blockUntil(instant: number): void {
-    this.#blockedUntil = Math.max(this.#blockedUntil, instant);
+  /** The server said "not before": every caller waits at least `ms` from now (a 429's Retry-After). */
+  blockFor(ms: number): void {
+    this.#blockedUntil = Math.max(this.#blockedUntil, this.#clock.now() + ms);
   }
 
   /** Grants inside the widest window, for diagnostics and benchmarks. */

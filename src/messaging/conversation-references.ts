@@ -41,7 +41,9 @@ export class ConversationReferences {
       const cacheKey = `${partition}\u0000${key}`;
       if (this.#written.get(cacheKey) === fingerprint) continue;
       const value: StoredConversation = { reference, conversationType, tenantId, storedAt: new Date().toISOString() };
-      await this.#store.put(partition, key, value);
+      // A read costs a fraction of a write: a row that already leads to the same place is left as it is.
+      const stored = (await this.#store.get<StoredConversation>(partition, key))?.value;
+      if (!stored || !sameDestination(stored, value)) await this.#store.put(partition, key, value);
       this.#remember(cacheKey, fingerprint);
     }
   }
@@ -56,6 +58,9 @@ export class ConversationReferences {
       conversation: { id: chat.conversationId, conversationType: 'personal', tenantId: chat.tenantId, isGroup: false, name: '' },
     };
     const value: StoredConversation = { reference, conversationType: 'personal', tenantId: chat.tenantId, storedAt: new Date().toISOString() };
+    // Teams' own notice of the install often stored this chat already (its turn and this call race): no rewrite then.
+    const stored = (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, userId))?.value;
+    if (stored && sameDestination(stored, value)) return;
     await this.#store.put(PERSONAL_CHATS_PARTITION, userId, value);
     await this.#store.put(CONVERSATIONS_PARTITION, chat.conversationId, value);
   }
@@ -75,4 +80,15 @@ export class ConversationReferences {
     }
     this.#written.set(cacheKey, fingerprint);
   }
+}
+
+/** Both rows lead to the same chat: the same conversation, at the same service URL, with the same bot and tenant. */
+function sameDestination(a: StoredConversation, b: StoredConversation): boolean {
+  return (
+    a.reference.conversation?.id === b.reference.conversation?.id &&
+    a.reference.serviceUrl === b.reference.serviceUrl &&
+    a.reference.bot?.id === b.reference.bot?.id &&
+    a.tenantId === b.tenantId &&
+    a.conversationType === b.conversationType
+  );
 }

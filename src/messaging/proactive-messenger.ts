@@ -14,8 +14,6 @@ import type { ConversationReferences } from './conversation-references.js';
 
 /** Rows of people who removed or blocked the app: never reinstalled, never messaged by a campaign again. */
 export const UNREACHABLE_PARTITION = 'unreachable';
-/** Rows of installs the coach made itself, so the install's own welcome message is not sent on top of the campaign's. */
-export const COACH_INSTALLS_PARTITION = 'coach-installs';
 
 export type UnreachableReason = 'removed-app' | 'blocked-app' | 'no-teams' | 'not-in-directory';
 
@@ -135,15 +133,11 @@ export class ProactiveMessenger {
 
   /** Installs the app for the person: 'installed' now, 'already-installed', or 'skipped' when this instance cannot install. */
   async #install(userId: string): Promise<InstallOutcome | 'skipped'> {
-    const { directory, catalogAppId, store } = this.options;
+    const { directory, catalogAppId } = this.options;
     if (!directory || !catalogAppId) return 'skipped';
-    await store.put(COACH_INSTALLS_PARTITION, userId, { at: new Date().toISOString() });
     try {
-      const outcome = await directory.installAppForUser(userId, catalogAppId);
-      if (outcome === 'already-installed') await store.delete(COACH_INSTALLS_PARTITION, userId);
-      return outcome;
+      return await directory.installAppForUser(userId, catalogAppId);
     } catch (error) {
-      await store.delete(COACH_INSTALLS_PARTITION, userId);
       if (isAppError(error, 'directory.not-found')) throw new UnreachableError('not-in-directory', 'the person is not in the directory (any more)');
       if (isAppError(error, 'directory.denied')) throw new UnreachableError('no-teams', 'Teams cannot install the app for this person (no Teams licence, or app policy blocks it)');
       if (isAppError(error, 'directory.throttled') || isAppError(error, 'directory.unavailable')) {
@@ -175,7 +169,7 @@ export class ProactiveMessenger {
     if (statusCode === 429) {
       // The tenant is over Teams' rate: every proactive call of this instance waits, not just this one.
       const wait = failure.retryAfterMs ?? 1_000;
-      this.options.limiter.blockUntil(Date.now() + wait);
+      this.options.limiter.blockFor(wait);
       return new RetryableDeliveryError('Teams throttled the bot (429)', wait);
     }
     if (statusCode === 403 && code === 'ConversationBlockedByUser') return new UnreachableError('blocked-app', 'the person blocked the bot');

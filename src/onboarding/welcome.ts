@@ -6,8 +6,8 @@ import type { CardRenderer } from '../cards/card-renderer.js';
 export interface WelcomeDeps {
   cards: CardRenderer;
   organisationName: string;
-  /** True when the coach installed the app for this person itself (a campaign), whose own message is on its way. */
-  installedByCoach?: (userId: string) => Promise<boolean>;
+  /** True when a campaign's invitation to this person is on its way or just arrived (it greets them instead). */
+  invitationUnderway?: (userId: string) => Promise<boolean>;
 }
 
 /** True when this conversationUpdate says the bot itself was added (not another member). */
@@ -31,7 +31,7 @@ export async function welcomeOnInstall(context: TurnContext, deps: WelcomeDeps):
   const userId = context.activity.from?.aadObjectId;
   const personal = context.activity.conversation?.conversationType === 'personal' || context.activity.conversation?.conversationType === undefined;
   // One message, not two: the campaign's invitation says hello in its own words.
-  if (personal && userId && (await deps.installedByCoach?.(userId))) return;
+  if (personal && userId && (await deps.invitationUnderway?.(userId))) return;
   await context.sendActivity(MessageFactory.attachment(welcomeCard(context, deps)));
 }
 

@@ -82,7 +82,7 @@ describe('reading the directory', () => {
 
   it('reads the registration report with the passkey kinds Graph hides from old clients', async () => {
     const rows = [];
-    for await (const page of directory.registrationDetails({ filter: "methodsRegistered/any(m: m eq 'passKeyDeviceBoundAuthenticator')" })) rows.push(...page);
+    for await (const page of directory.registrationDetails({ filter: "methodsRegistered/any(m: m eq 'passKeyDeviceBoundAuthenticator')" })) rows.push(...page.rows);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.methodsRegistered).toContain('passKeyDeviceBoundAuthenticator');
   });

@@ -74,7 +74,7 @@ describe('SlidingWindowLimiter', () => {
     const clock = new VirtualClock();
     const limiter = new SlidingWindowLimiter([{ limit: 10, windowMs: 1_000 }], clock, { burst: 2 });
     const start = clock.now();
-    limiter.blockUntil(start + 3_000);
+    limiter.blockFor(3_000);
     expect(await grants(limiter, clock, 1)).toEqual([start + 3_000]);
   });
 
