@@ -15,7 +15,7 @@ import type { Outbox, OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import type { Store } from '../store/store-port.js';
 import { type CadencePolicy, invitationDueAt, isPastDeadline, nextReminderAt, nextStep, sendableAt, snoozedUntil } from './cadence.js';
-import { nudgeCard } from './campaign-messages.js';
+import { type NudgeCard, nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE, newCampaignId } from './campaign-records.js';
 import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
 import { type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
@@ -61,12 +61,15 @@ interface Walked {
 /** Campaign steps (invitation and reminders) one person gets at most per local day. */
 const WAVE_LOOKAHEAD_MS = 24 * 3600_000;
 const CAMPAIGN_CACHE_MS = 2_000;
+const RENDERED_CARDS_KEPT = 2_000;
 /** How long after the invitation arrived an install notice for the person still needs no welcome of its own. */
 const INVITATION_GREETS_MS = 3600_000;
 
 export class Campaigns implements OutboxHandler {
   readonly records: CampaignRecords;
   readonly #cache = new Map<string, { campaign: Campaign | undefined; at: number }>();
+  /** Rendered nudge cards by their words, oldest first (never changed after rendering: the same object is sent again). */
+  readonly #cards = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly deps: CampaignsDeps) {
     this.records = new CampaignRecords(deps.store);
@@ -232,8 +235,10 @@ export class Campaigns implements OutboxHandler {
           nudges: 0,
           snoozes: 0,
         };
-        if (await this.records.addMember(campaign.id, member)) joined += 1;
-        const stored = (await this.records.member(campaign.id, target.userId))?.value;
+        // Added now: queue the invitation. Already in (a page walked again after a restart): go by what is stored.
+        const added = await this.records.addMember(campaign.id, member);
+        if (added) joined += 1;
+        const stored = added ? member : (await this.records.member(campaign.id, target.userId))?.value;
         if (stored?.state === 'pending' && stored.nudges === 0) await this.#queueInvitation(campaign, stored);
       }
       if (options.targeting) {
@@ -397,8 +402,7 @@ export class Campaigns implements OutboxHandler {
     const now = new Date();
     const sendable = sendableAt(now, member, this.deps.cadence);
     if (sendable.getTime() > now.getTime()) return { outcome: 'deferred', until: sendable };
-    const card = this.deps.cards.render(
-      'campaign-nudge',
+    const card = this.#nudge(
       nudgeCard({
         campaign,
         member,
@@ -406,7 +410,7 @@ export class Campaigns implements OutboxHandler {
         organisationName: this.deps.organisationName,
         snoozeDays: this.deps.cadence.snoozeDays,
         maxSnoozes: this.deps.cadence.maxSnoozes,
-      }) as unknown as Record<string, unknown>,
+      }),
     );
     try {
       const delivered = await this.deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
@@ -453,6 +457,18 @@ export class Campaigns implements OutboxHandler {
   }
 
   // ---- Cache ------------------------------------------------------------------------------------------------------
+
+  /** The card for these words: expanding the template costs more than the rest of a send, and many people share a first name. */
+  #nudge(data: NudgeCard): Record<string, unknown> {
+    const key = JSON.stringify(data);
+    let card = this.#cards.get(key);
+    if (!card) {
+      card = this.deps.cards.render('campaign-nudge', data as unknown as Record<string, unknown>);
+      if (this.#cards.size >= RENDERED_CARDS_KEPT) this.#cards.delete(this.#cards.keys().next().value ?? '');
+      this.#cards.set(key, card);
+    }
+    return card;
+  }
 
   /** The campaign, read at most every two seconds per instance (the sender asks for every row). */
   async #campaign(id: string): Promise<Campaign | undefined> {
