@@ -53,6 +53,8 @@ export interface CampaignMember {
   department: string;
   /** IANA time zone the working hours are read in. */
   timeZone: string;
+  /** The app was installed for them when targeted: the invitation opens the chat without installing first. */
+  appInstalled?: boolean;
   /** 0-based invitation wave. */
   wave: number;
   state: MemberState;

@@ -413,7 +413,7 @@ export class Campaigns implements OutboxHandler {
       }),
     );
     try {
-      const delivered = await this.deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+      const delivered = await this.deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { appInstalled: member.appInstalled });
       return { outcome: 'sent', ...delivered };
     } catch (error) {
       if (!(error instanceof UnreachableError)) throw error;

@@ -106,6 +106,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     excludedGroupIds: settings.excludedGroupIds,
     includedGroupIds: settings.includedGroupIds,
     defaultTimeZone: timeZone,
+    catalogAppId: settings.catalogAppId,
   };
   const cadence: CadencePolicy = {
     reminderDays: settings.reminderDays,

@@ -15,6 +15,8 @@ export interface TargetingPolicy {
   includedGroupIds: readonly string[];
   /** IANA or Windows zone for people whose mailbox settings cannot be read. */
   defaultTimeZone: string;
+  /** The app's id in the org catalog: targeting notes who has it installed already (no install call needed). */
+  catalogAppId?: string;
 }
 
 export interface Target {
@@ -24,6 +26,8 @@ export interface Target {
   department: string;
   /** IANA time zone. */
   timeZone: string;
+  /** Whether the app was installed for them when targeted (undefined: not known). */
+  appInstalled?: boolean;
 }
 
 /** Why someone in the report is not targeted, in the order the rules are checked. */
@@ -88,7 +92,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
       else if (options.known && (await options.known(row.id))) known += 1;
       else candidates.push(row);
     }
-    const profiles = await readProfiles(directory, candidates.map((row) => row.id));
+    const profiles = await readProfiles(directory, candidates.map((row) => row.id), policy.catalogAppId);
     const targets: Target[] = [];
     for (const row of candidates) {
       const profile = profiles.get(row.id);
@@ -103,6 +107,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
         displayName: profile.user.displayName ?? row.userDisplayName ?? profile.user.userPrincipalName,
         department: profile.user.department?.trim() || UNKNOWN_DEPARTMENT,
         timeZone: resolveTimeZone(profile.mailbox?.timeZone, policy.defaultTimeZone),
+        ...(profile.appInstalled === undefined ? {} : { appInstalled: profile.appInstalled }),
       });
     }
     yield { targets, excluded, enrolledIds: enrolled, known, nextLink };
@@ -153,7 +158,7 @@ function profileExclusion(profile: UserProfile | undefined, breakGlass: Readonly
   return undefined;
 }
 
-async function readProfiles(directory: Directory, ids: readonly string[]): Promise<Map<string, UserProfile>> {
+async function readProfiles(directory: Directory, ids: readonly string[], catalogAppId: string | undefined): Promise<Map<string, UserProfile>> {
   const profiles = new Map<string, UserProfile>();
   const slices: string[][] = [];
   for (let start = 0; start < ids.length; start += PROFILE_SLICE) slices.push(ids.slice(start, start + PROFILE_SLICE));
@@ -161,7 +166,7 @@ async function readProfiles(directory: Directory, ids: readonly string[]): Promi
   const worker = async () => {
     while (next < slices.length) {
       const slice = slices[next++]!;
-      for (const [id, profile] of await directory.userProfiles(slice)) profiles.set(id, profile);
+      for (const [id, profile] of await directory.userProfiles(slice, { catalogAppId })) profiles.set(id, profile);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PROFILE_CONCURRENCY, slices.length) }, worker));

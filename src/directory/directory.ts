@@ -97,6 +97,8 @@ export interface UserProfile {
   /** Whether an enabled plan of the user's licences includes Teams. */
   teamsLicensed: boolean;
   mailbox?: { timeZone?: string; userPurpose?: string };
+  /** Whether the Teams app asked about is installed for the user; undefined when not asked, or Graph would not say. */
+  appInstalled?: boolean;
 }
 
 export type InstallOutcome = 'installed' | 'already-installed';
@@ -119,10 +121,11 @@ export interface Directory {
   groupMemberIds(groupId: string): Promise<string[]>;
   /**
    * For each id: the user with licences (assignedPlans) and their mailbox settings (time zone, what the mailbox is
-   * for: a person's, shared, a room), two requests per person in Graph `$batch` calls. Missing users are absent;
-   * unreadable mailbox settings (no mailbox, a guest) leave `mailbox` undefined.
+   * for: a person's, shared, a room), two requests per person in Graph `$batch` calls; with `catalogAppId` a third,
+   * whether that Teams app is installed for them. Missing users are absent; unreadable mailbox settings (no mailbox,
+   * a guest) leave `mailbox` undefined, an unreadable install list `appInstalled`.
    */
-  userProfiles(ids: readonly string[]): Promise<Map<string, UserProfile>>;
+  userProfiles(ids: readonly string[], options?: { catalogAppId?: string }): Promise<Map<string, UserProfile>>;
   /**
    * The registration report a page at a time, each with the link to the page after it: `from` (a link an earlier
    * walk stopped at) resumes there. A link Graph no longer accepts fails with `directory.failed`.
@@ -187,19 +190,25 @@ export class GraphDirectory implements Directory {
     return found;
   }
 
-  async userProfiles(ids: readonly string[]): Promise<Map<string, UserProfile>> {
+  async userProfiles(ids: readonly string[], options: { catalogAppId?: string } = {}): Promise<Map<string, UserProfile>> {
     const unique = [...new Set(ids)];
+    const { catalogAppId } = options;
+    const perUser = catalogAppId ? 3 : 2;
     const urls = unique.flatMap((id) => [
       `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS},assignedPlans`,
       `/users/${encodeURIComponent(id)}/mailboxSettings?$select=timeZone,userPurpose`,
+      // Whether the app is there already: a campaign then opens the chat without an install call that answers 409.
+      ...(catalogAppId ? [`/users/${encodeURIComponent(id)}/teamwork/installedApps?$filter=teamsApp/id eq '${odataString(catalogAppId)}'`] : []),
     ]);
-    const answers = await this.#batchGet(urls, { optional: (url) => url.includes('/mailboxSettings') });
+    const optional = (url: string) => url.includes('/mailboxSettings') || url.includes('/teamwork/installedApps');
+    const answers = await this.#batchGet(urls, { optional });
     const profiles = new Map<string, UserProfile>();
     unique.forEach((id, index) => {
-      const userAnswer = answers[2 * index];
+      const userAnswer = answers[perUser * index];
       if (userAnswer === undefined) return;
       const user = profileUserSchema.parse(userAnswer);
-      const mailbox = mailboxSchema.safeParse(answers[2 * index + 1]);
+      const mailbox = mailboxSchema.safeParse(answers[perUser * index + 1]);
+      const installs = catalogAppId ? pageSchema.safeParse(answers[perUser * index + 2]) : undefined;
       const teamsLicensed = (user.assignedPlans ?? []).some(
         (plan) => (plan.servicePlanId?.toLowerCase() === TEAMS_SERVICE_PLAN_ID || plan.service === 'TeamsForBusiness') && plan.capabilityStatus === 'Enabled',
       );
@@ -208,6 +217,7 @@ export class GraphDirectory implements Directory {
         user: plain,
         teamsLicensed,
         mailbox: mailbox.success ? { timeZone: mailbox.data.timeZone ?? undefined, userPurpose: mailbox.data.userPurpose ?? undefined } : undefined,
+        ...(installs?.success ? { appInstalled: installs.data.value.length > 0 } : {}),
       });
     });
     return profiles;

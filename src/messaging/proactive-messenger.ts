@@ -61,8 +61,12 @@ interface ConnectorFailure {
 export class ProactiveMessenger {
   constructor(private readonly options: ProactiveMessengerOptions) {}
 
-  /** Sends `activity` to the person's 1:1 chat. Throws UnreachableError (give up) or RetryableDeliveryError. */
-  async send(userId: string, activity: Partial<Activity>): Promise<Delivered> {
+  /**
+   * Sends `activity` to the person's 1:1 chat. Throws UnreachableError (give up) or RetryableDeliveryError.
+   * `appInstalled`: what the caller read about the app recently; when true the chat is opened without installing
+   * first (an install would answer 409), and installed after all if Teams says the app is not there.
+   */
+  async send(userId: string, activity: Partial<Activity>, hint: { appInstalled?: boolean } = {}): Promise<Delivered> {
     const { store, conversations } = this.options;
     const unreachable = await store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, userId);
     if (unreachable) throw new UnreachableError(unreachable.value.reason, 'the person removed or blocked the app earlier');
@@ -76,8 +80,16 @@ export class ProactiveMessenger {
         if (!(error instanceof StaleConversationError)) throw error;
       }
     }
+    if (hint.appInstalled) {
+      try {
+        return await this.#create(userId, activity, 'not-yet');
+      } catch (error) {
+        // Gone since it was read (and Teams' notice of the removal did not arrive): the usual way below.
+        if (!(error instanceof AppMissingError)) throw error;
+      }
+    }
     const installed = await this.#install(userId);
-    return this.#create(userId, activity, installed === 'installed');
+    return this.#create(userId, activity, installed === 'installed' ? 'just-now' : 'checked');
   }
 
   /** Remembers that the person removed or blocked the app (from Teams' own notice, or a 403 on a send). */
@@ -103,7 +115,8 @@ export class ProactiveMessenger {
     }
   }
 
-  async #create(userId: string, activity: Partial<Activity>, justInstalled: boolean): Promise<Delivered> {
+  /** `install`: 'just-now' (Teams may lag behind), 'checked' (installed, or this instance cannot install), 'not-yet' (trusted a recent read). */
+  async #create(userId: string, activity: Partial<Activity>, install: 'just-now' | 'checked' | 'not-yet'): Promise<Delivered> {
     const { tenantId, botId } = this.options;
     const client = await this.options.adapter.proactiveClient(this.options.botAppId, this.options.serviceUrl);
     await this.options.limiter.acquire();
@@ -126,7 +139,8 @@ export class ProactiveMessenger {
     } catch (error) {
       const failure = this.#failure(error);
       // Right after an install Teams may not know yet that the app is there: worth another try a little later.
-      if (justInstalled && failure.statusCode === 403 && failure.code === 'ForbiddenOperationException') throw new RetryableDeliveryError('Teams does not show the app as installed yet', 15_000);
+      if (install === 'just-now' && failure.statusCode === 403 && failure.code === 'ForbiddenOperationException') throw new RetryableDeliveryError('Teams does not show the app as installed yet', 15_000);
+      if (install === 'not-yet' && failure.statusCode === 403 && failure.code === 'ForbiddenOperationException') throw new AppMissingError();
       throw this.#classify(failure, 'create');
     }
   }
@@ -184,3 +198,6 @@ export class ProactiveMessenger {
 }
 
 class StaleConversationError extends Error {}
+
+/** Teams will not open the chat because the app is not installed for the person. */
+class AppMissingError extends Error {}

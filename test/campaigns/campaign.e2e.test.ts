@@ -93,6 +93,10 @@ describe('a campaign over the demo tenant', () => {
     // People the coach installed the app for get the invitation, not a welcome card on top of it.
     const installedNow = expected.filter((user) => !user.appInstalled).map((user) => user.id);
     expect(installedNow.length).toBeGreaterThan(0);
+    // One install call for each of them, none for people who had the app already (targeting read it).
+    const installPosts = demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.endsWith('/teamwork/installedApps'));
+    expect(new Set(installPosts.map((call) => call.path.split('/')[3]))).toEqual(new Set(installedNow));
+    expect(installPosts).toHaveLength(installedNow.length);
     for (const id of installedNow) {
       const sent = demo.connector.activities({ userId: id, kind: 'send' });
       expect(sent.map((record) => JSON.stringify(record.activity)).filter((body) => body.includes('Welcome'))).toHaveLength(0);

@@ -105,6 +105,35 @@ describe('delivery under throttling, outages and refusals', () => {
     expect((await outreach().campaigns.records.member(active.id, first.userId))?.value.nudges).toBe(2);
   });
 
+  it('installs after all when the app read at targeting is gone by the time of sending', async () => {
+    const active = (await outreach().campaigns.records.active())?.value;
+    if (!active) throw new Error('no campaign');
+    const members = new Set<string>();
+    for await (const page of outreach().campaigns.records.members(active.id)) for (const record of page) members.add(record.value.userId);
+    const person = demo.seed.users.find((user) => user.accountKind === 'person' && user.userType === 'Member' && user.accountEnabled && user.teamsLicensed && !user.appInstalled && !members.has(user.id));
+    if (!person) throw new Error('nobody without the app is left outside the campaign');
+    // Targeting saw the app (so the member row says); it is not there now, and Teams' notice of its removal never came.
+    await outreach().campaigns.records.addMember(active.id, {
+      userId: person.id,
+      upn: person.userPrincipalName,
+      displayName: person.displayName,
+      department: person.department ?? '(no department)',
+      timeZone: 'UTC',
+      wave: 0,
+      state: 'pending',
+      nudges: 0,
+      snoozes: 0,
+      appInstalled: true,
+    });
+    const installsBefore = demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(person.id)).length;
+    await outreach().outbox.enqueue({ campaignId: active.id, userId: person.id, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString() });
+    outreach().sender.wake();
+    await until(async () => sendsTo(person.id).length > 0);
+    expect(sendsTo(person.id)).toHaveLength(1);
+    expect(demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(person.id)).length).toBe(installsBefore + 1);
+    expect((await outreach().campaigns.records.member(active.id, person.id))?.value.state).toBe('reached');
+  });
+
   it('counts replies to people chatting in the rate the campaign shares, so its sends leave room for them', async () => {
     const chat = teamsChat(() => bot, () => demo);
     // Not the employee persona: the first test blocked the bot for someone like her.

@@ -130,6 +130,18 @@ describe('targeting', () => {
     expect(enrolled).toEqual(new Set(seed.users.filter((user) => user.accountEnabled && user.methods.some((method) => STRONG.includes(method.kind))).map((user) => user.id)));
   });
 
+  it('notes who has the app installed already, when told which app', async () => {
+    const catalogAppId = seed.teamsApp.catalogId;
+    const { pages } = await run(policy({ catalogAppId }));
+    const targets = pages.flatMap((page) => page.targets);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) expect(target.appInstalled, target.displayName).toBe(seed.users.find((user) => user.id === target.userId)?.appInstalled);
+    expect(targets.some((target) => target.appInstalled)).toBe(true);
+    expect(targets.some((target) => !target.appInstalled)).toBe(true);
+    // Without the app's id nothing is asked.
+    for (const target of (await run(policy())).pages.flatMap((page) => page.targets)) expect(target.appInstalled).toBeUndefined();
+  });
+
   it('reads each person’s time zone from their mailbox (Windows names too), else the default', async () => {
     const { pages } = await run(policy());
     const targets = new Map(pages.flatMap((page) => page.targets).map((target) => [target.userId, target]));
