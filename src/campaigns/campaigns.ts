@@ -34,6 +34,11 @@ export interface CampaignsDeps {
   organisationName: string;
   /** Zone of the campaign's own calendar (deadline, daily waves): the tenant's default. */
   timeZone: string;
+  /**
+   * Targeting waits between report pages while this many invitations are ready to send: it only has to stay ahead
+   * of the sender, and the two share the process. Undefined: no waiting.
+   */
+  targetingBacklog?: number;
 }
 
 export interface StartRequest {
@@ -62,6 +67,9 @@ interface Walked {
 const WAVE_LOOKAHEAD_MS = 24 * 3600_000;
 const CAMPAIGN_CACHE_MS = 2_000;
 const RENDERED_CARDS_KEPT = 2_000;
+/** Longest wait for the sender between two report pages, and how often the backlog is looked at meanwhile. */
+const BACKLOG_WAIT_MS = 60_000;
+const BACKLOG_POLL_MS = 500;
 /** How long after the invitation arrived an install notice for the person still needs no welcome of its own. */
 const INVITATION_GREETS_MS = 3600_000;
 
@@ -249,9 +257,25 @@ export class Campaigns implements OutboxHandler {
           current.state !== 'targeting' ? undefined : nextLink ? { ...current, targetingCursor: { nextLink, targeted, excluded: { ...excluded } } } : current,
         );
         if (!saved) return undefined;
+        if (page.nextLink && !(await this.#letSenderCatchUp(campaign.id))) return undefined;
       }
     }
     return { targeted, joined, enrolledNow, excluded };
+  }
+
+  /**
+   * While the outbox holds `targetingBacklog` invitations ready to go, waits (a minute at most per page, so a sender
+   * that is down or slow cannot stall targeting for good). False when the campaign stopped targeting meanwhile.
+   */
+  async #letSenderCatchUp(campaignId: string): Promise<boolean> {
+    const backlog = this.deps.targetingBacklog;
+    if (!backlog) return true;
+    const giveUpAt = performance.now() + BACKLOG_WAIT_MS;
+    while (performance.now() < giveUpAt && (await this.deps.outbox.sendableCount(new Date(), backlog)) >= backlog) {
+      await new Promise((resolve) => setTimeout(resolve, BACKLOG_POLL_MS));
+      if ((await this.records.get(campaignId))?.value.state !== 'targeting') return false;
+    }
+    return true;
   }
 
   /** Queues the member's invitation once: the key comes from stored state, so a second call finds it there (or logged). */

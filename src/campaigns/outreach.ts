@@ -146,7 +146,9 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     catalogAppId: settings.catalogAppId,
     logger: logger.child({ component: 'messenger' }),
   });
-  const campaigns = new Campaigns({ store, outbox, directory, messenger, cards, audit, logger, targeting, cadence, organisationName: config.organisationName, timeZone });
+  // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
+  const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
+  const campaigns = new Campaigns({ store, outbox, directory, messenger, cards, audit, logger, targeting, cadence, organisationName: config.organisationName, timeZone, targetingBacklog });
   const sender = new OutboxSender({ outbox, store, handler: campaigns, logger: logger.child({ component: 'sender' }), instanceId: config.instanceId, concurrency: settings.concurrency });
   const scheduler = new CampaignScheduler({ work: (now) => campaigns.tick(now), store, instanceId: config.instanceId, background, logger });
   const exports = new ExportLinks(store, (campaignId) => ({ fileName: `passkey-campaign-${campaignId}.csv`, contentType: 'text/csv; charset=utf-8', body: campaignCsv(campaigns.records, campaignId) }));

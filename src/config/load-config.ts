@@ -76,6 +76,8 @@ export interface CampaignSettings {
   graphInstallsPerSecond: number;
   reserveShare: number;
   concurrency: number;
+  /** Seconds of sending targeting keeps queued ahead of the sender before it waits (0: never waits). */
+  targetingLeadSeconds: number;
 }
 
 /** Deliberately public: demo mode protects nothing, and says so. */
@@ -209,6 +211,7 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
     graphInstallsPerSecond: s.GRAPH_INSTALLS_PER_SECOND,
     reserveShare: s.OUTREACH_RESERVE_SHARE,
     concurrency: s.OUTREACH_CONCURRENCY,
+    targetingLeadSeconds: s.CAMPAIGN_TARGETING_LEAD_SECONDS,
   };
 }
 

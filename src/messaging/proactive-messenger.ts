@@ -99,7 +99,8 @@ export class ProactiveMessenger {
 
   /** The person reinstalled the app or wrote to the bot: reachable again. */
   async markReachable(userId: string): Promise<void> {
-    await this.options.store.delete(UNREACHABLE_PARTITION, userId);
+    // Teams announces every install, the coach's own included: a read spares the write when there is nothing to undo.
+    if (await this.options.store.get(UNREACHABLE_PARTITION, userId)) await this.options.store.delete(UNREACHABLE_PARTITION, userId);
   }
 
   async #post(serviceUrl: string, conversationId: string, activity: Partial<Activity>): Promise<Delivered> {

@@ -92,6 +92,17 @@ export class Outbox {
     } while (continuationToken);
   }
 
+  /** How many rows could be sent right now (due, and not waiting for a retry or a working hour), counting to `atMost`. */
+  async sendableCount(now: Date, atMost: number): Promise<number> {
+    const nowIso = now.toISOString();
+    let count = 0;
+    for await (const page of this.due(now)) {
+      for (const record of page) if (!record.value.notBefore || record.value.notBefore <= nowIso) count += 1;
+      if (count >= atMost) return count;
+    }
+    return count;
+  }
+
   /** Every live row, due or not, a page at a time (status and tests). */
   async *waiting(pageSize = 500): AsyncIterable<StoredRecord<OutboxRow>[]> {
     let continuationToken: string | undefined;

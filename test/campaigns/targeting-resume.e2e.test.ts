@@ -138,3 +138,48 @@ function watchCursor(campaignId: string, seen: (link: string) => Promise<void>):
     stopped = true;
   };
 }
+
+describe('targeting keeps only a little ahead of the sender', () => {
+  let slow: RunningBot;
+
+  beforeAll(async () => {
+    // 5 sends a second (4.75 after the reserve) and one second of lead: targeting waits while 5 invitations are ready.
+    slow = await startBot(
+      { CAMPAIGN_RESPECT_WORKING_HOURS: 'false', TEAMS_RATE_PER_SECOND: '5', CAMPAIGN_TARGETING_LEAD_SECONDS: '1' },
+      { emulators: true, emulatorOptions: { graph: { reportPageSize: 16 } } },
+    );
+    await slow.service.outreach.scheduler.stop();
+  }, 60_000);
+
+  afterAll(async () => {
+    await slow?.stop();
+  });
+
+  it('waits between report pages while invitations are piling up, and goes on as the sender works through them', async () => {
+    const campaigns = slow.service.outreach.campaigns;
+    await slow.service.outreach.sender.stop();
+    const started = await campaigns.start({ name: 'Patient', deadline: deadline(), waves: 1, by: { id: 'test-admin' } });
+    if (!('started' in started)) throw new Error(started.refused);
+    const campaignId = started.started.id;
+    const run = campaigns.tick();
+
+    // Nobody sends: after its first page, targeting waits with its place saved.
+    const firstPlace = async () => (await campaigns.records.get(campaignId))?.value.targetingCursor?.nextLink;
+    const deadlineAt = Date.now() + 20_000;
+    while (!(await firstPlace()) && Date.now() < deadlineAt) await new Promise((resolve) => setTimeout(resolve, 20));
+    const place = await firstPlace();
+    expect(place).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await firstPlace()).toBe(place);
+    expect((await campaigns.records.get(campaignId))?.value.state).toBe('targeting');
+
+    // The sender starts: targeting goes on and finishes, everyone queued once.
+    slow.service.outreach.sender.start();
+    await run;
+    const campaign = (await campaigns.records.get(campaignId))?.value;
+    expect(campaign?.state).toBe('running');
+    let members = 0;
+    for await (const page of campaigns.records.members(campaignId)) members += page.length;
+    expect(campaign?.targeted).toBe(members);
+  }, 90_000);
+});
