@@ -6,7 +6,7 @@
 // Usage: npm run bench:outreach [-- --users 10000 --tenant-rps R --install-rps I --kill-every S --latency-ms 0
 //                                   --concurrency 32 --timeout 900 --skip-build --profile]
 // R defaults to Teams' documented 30 requests a second per tenant, I to R; `npm run bench:outreach` passes a raised
-// R of 150 so the default run takes about a minute (a later --tenant-rps wins).
+// R of 100 so the default run takes about a minute (a later --tenant-rps wins).
 // --profile writes a CPU profile of the bot's last life (a SIGKILLed one writes none) and prints its top functions.
 // Targets (issue 5): 10 000 users, no kills: efficiency ≥ 0.9, lost 0, duplicates 0 (with 50 ms latency too);
 // with kills: lost 0, duplicates ≤ kills × concurrency; peak RSS at 100 000 users ≤ 1.25 × at 10 000.
