@@ -26,7 +26,7 @@ export interface PacingOptions {
   /**
    * Spreads grants evenly at the tightest limit's rate instead of letting a window's worth out at once: the service
    * counts arrivals, and a burst that leaves together can arrive inside its previous window after any delay on the
-   * way. `burst` grants may still go together after a pause (default 1).
+   * way. `burst`: how many grants may still go together after a pause (1: never more than one at a time).
    */
   burst: number;
 }
