@@ -116,7 +116,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     maxSnoozes: settings.maxSnoozes,
   };
   // Proactive sends take the tenant's rate less a reserve, so people chatting with the bot are never starved; replies
-  // to them are counted in the same limiter (recordReply). Paced: an even stream, never a window's worth at once.
+  // to them are counted in the same limiter (the middleware below). Paced: an even stream, never a second's worth at once.
   const perSecond = Math.max(1, settings.teamsRatePerSecond * (1 - settings.reserveShare));
   const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }], monotonicClock, { burst: 2 });
   // Every message the bot sends in a turn (a reply, a status answer posted later) is one more Bot Connector call in
