@@ -46,6 +46,8 @@ export interface GraphRetryHandlerOptions {
   /** 0 ≤ x < 1; injected so tests can pin the jitter. */
   random?: () => number;
   limits?: Partial<Record<ThrottleBucket, { limit: number; windowMs: number }>>;
+  /** Wall-clock milliseconds, for Retry-After given as an HTTP date (default Date.now); injected for tests. */
+  wallNow?: () => number;
 }
 
 interface BatchBody {
@@ -56,6 +58,7 @@ export class GraphRetryHandler implements Middleware {
   #next: Middleware | undefined;
   readonly #log: Logger;
   readonly #clock: Clock;
+  readonly #wallNow: () => number;
   readonly #retry: RetryOptions;
   readonly #random: () => number;
   readonly #limiters: Record<ThrottleBucket, SlidingWindowLimiter>;
@@ -64,6 +67,7 @@ export class GraphRetryHandler implements Middleware {
     this.#log = options.logger;
     // Elapsed time, not the wall clock: Graph counts requests as they arrive, whatever the time of day says.
     this.#clock = options.clock ?? monotonicClock;
+    this.#wallNow = options.wallNow ?? Date.now;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#random = options.random ?? Math.random;
     this.#limiters = {
@@ -90,7 +94,8 @@ export class GraphRetryHandler implements Middleware {
       await this.#next.execute(context);
       const response = context.response;
       if (!response || !RETRY_STATUSES.has(response.status)) return;
-      const delay = retryAfterMs(response, this.#clock.now()) ?? this.#backoff(attempt);
+      // An HTTP-date Retry-After is wall-clock time: compared with Date.now(), never with the limiters' elapsed-time clock.
+      const delay = retryAfterMs(response, this.#wallNow()) ?? this.#backoff(attempt);
       if (response.status === 429) for (const bucket of buckets) this.#limiters[bucket].blockFor(delay);
       const path = routeOf(url);
       if (!replayable || attempt >= this.#retry.maxAttempts || delay > this.#retry.maxRetryAfterMs) {

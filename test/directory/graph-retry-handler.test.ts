@@ -57,6 +57,29 @@ describe('retries', () => {
     expect(clock.sleeps[2]).toBe(7000);
   });
 
+  it('reads a Retry-After given as an HTTP date against the wall clock', async () => {
+    const clock = new VirtualClock();
+    const wall = Date.parse('2026-12-04T10:00:00Z');
+    const graph = new ScriptedGraph(clock, [{ status: 503, retryAfter: new Date(wall + 4_000).toUTCString() }, { status: 200 }]);
+    const handler = new GraphRetryHandler({ logger: createLogger({ sink: new MemorySink(), level: 'debug' }), clock, wallNow: () => wall, random: () => 0.5 });
+    handler.setNext(graph);
+    const context: Context = { request: 'https://graph.microsoft.com/v1.0/users', options: { method: 'GET' } };
+    await handler.execute(context);
+    expect(context.response?.status).toBe(200);
+    expect(clock.sleeps).toEqual([4_000]);
+  });
+
+  it('with its default clocks, waits out an HTTP-date Retry-After of a second and tries again', async () => {
+    const scripted = new ScriptedGraph(new VirtualClock(), [{ status: 429, retryAfter: new Date(Date.now() + 1_000).toUTCString() }, { status: 200 }]);
+    const handler = new GraphRetryHandler({ logger: createLogger({ sink: new MemorySink(), level: 'debug' }) });
+    handler.setNext(scripted);
+    const context: Context = { request: 'https://graph.microsoft.com/v1.0/users', options: { method: 'GET' } };
+    const started = performance.now();
+    await handler.execute(context);
+    expect(context.response?.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(2_500);
+  });
+
   it('gives up after the last attempt and returns the failure', async () => {
     const { graph, send } = setup([{ status: 504 }]);
     expect(await send('GET', 'https://graph.microsoft.com/v1.0/users/x')).toBe(504);
