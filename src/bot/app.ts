@@ -22,7 +22,7 @@ export interface BotDeps {
   privacy: { retentionDays: number; keepsObjectionText: boolean };
   /** Campaign commands (admins) and what campaigns learn from people's replies; absent when campaigns are off. */
   campaigns?: { commands: CampaignCommands; service: Campaigns };
-  /** Whether the coach installed the app for this person itself (then the campaign's message is the welcome). */
+  /** Whether a campaign's invitation to this person is on its way or just arrived (then it is the welcome). */
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** Teams told the bot that a person added or removed the app in their personal scope. */
   installationChanged?: (userId: string, change: 'added' | 'removed') => Promise<void>;

@@ -257,7 +257,7 @@ export class Campaigns implements OutboxHandler {
           current.state !== 'targeting' ? undefined : nextLink ? { ...current, targetingCursor: { nextLink, targeted, excluded: { ...excluded } } } : current,
         );
         if (!saved) return undefined;
-        if (page.nextLink && !(await this.#letSenderCatchUp(campaign.id))) return undefined;
+        if (nextLink && !(await this.#letSenderCatchUp(campaign.id))) return undefined;
       }
     }
     return { targeted, joined, enrolledNow, excluded };

@@ -288,13 +288,7 @@ export class GraphDirectory implements Directory {
       }
       request = this.#client.api(options.from).headers(headers);
     } else if (options.filter) request = request.filter(options.filter);
-    let page = pageSchema.parse(await this.#call(() => request.get()));
-    for (;;) {
-      const nextLink = page['@odata.nextLink'];
-      yield { rows: page.value.map((item) => registrationSchema.parse(item)), nextLink };
-      if (!nextLink) return;
-      page = pageSchema.parse(await this.#call(() => this.#client.api(nextLink).headers(headers).get()));
-    }
+    for await (const { items, nextLink } of this.#linkedPages(await this.#call(() => request.get()), registrationSchema, headers)) yield { rows: items, nextLink };
   }
 
   async authenticationMethods(userId: string): Promise<AuthenticationMethod[]> {
@@ -380,14 +374,19 @@ export class GraphDirectory implements Directory {
     return chat.id;
   }
 
-  /** Follows `@odata.nextLink`; `headers` go with every page (Graph answers each request on its own headers). */
-  async *#pages<T>(first: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>, headers: Record<string, string> = {}): AsyncIterable<T[]> {
+  /** Follows `@odata.nextLink`, a page's items at a time. */
+  async *#pages<T>(first: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>): AsyncIterable<T[]> {
+    for await (const { items } of this.#linkedPages(first, schema)) yield items;
+  }
+
+  /** Each page's items with the link to the next; `headers` go with every page (Graph answers each request on its own headers). */
+  async *#linkedPages<T>(first: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>, headers: Record<string, string> = {}): AsyncIterable<{ items: T[]; nextLink?: string }> {
     let page = pageSchema.parse(first);
     for (;;) {
-      yield page.value.map((item) => schema.parse(item));
-      const next = page['@odata.nextLink'];
-      if (!next) return;
-      page = pageSchema.parse(await this.#call(() => this.#client.api(next).headers(headers).get()));
+      const nextLink = page['@odata.nextLink'];
+      yield { items: page.value.map((item) => schema.parse(item)), nextLink };
+      if (!nextLink) return;
+      page = pageSchema.parse(await this.#call(() => this.#client.api(nextLink).headers(headers).get()));
     }
   }
 
