@@ -127,6 +127,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       background,
       conversations,
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
+      concernTitle: (intent) => catalog.intents.get(intent)?.title ?? intent,
     });
     const coach = new EmployeeCoach({
       events: outreach.events,
@@ -152,6 +153,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       organisationName: config.organisationName,
       coach,
       campaigns: { commands: outreach.commands, service: outreach.campaigns },
+      escalations: outreach.escalations,
       invitationUnderway: (userId) => outreach!.invitationUnderway(userId),
       installationChanged: (userId, change) => outreach!.installationChanged(userId, change),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },

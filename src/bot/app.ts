@@ -11,6 +11,8 @@ import { welcomeOnInstall } from '../onboarding/welcome.js';
 import { CAMPAIGN_ADMIN_VERBS, type CampaignCommands } from '../campaigns/campaign-commands.js';
 import { CAMPAIGN_VERBS } from '../campaigns/campaign-messages.js';
 import type { Campaigns } from '../campaigns/campaigns.js';
+import { ESCALATION_VERBS } from '../escalation/escalation-cards.js';
+import type { Escalations } from '../escalation/escalations.js';
 import { COMMANDS, parseCommand } from './commands.js';
 
 export interface BotDeps {
@@ -22,6 +24,8 @@ export interface BotDeps {
   privacy: { retentionDays: number; keepsObjectionText: boolean };
   /** Campaign commands (admins) and what campaigns learn from people's replies; absent when campaigns are off. */
   campaigns?: { commands: CampaignCommands; service: Campaigns };
+  /** Decisions on refusals (the decider's card); absent when campaigns are off. */
+  escalations?: Escalations;
   /** Whether a campaign's invitation to this person is on its way or just arrived (then it is the welcome). */
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** Teams told the bot that a person added or removed the app in their personal scope. */
@@ -76,6 +80,15 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
     if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return 'That button is no longer active. Type "help" to see what I can do.';
     // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
     return (await deps.campaigns.service.snooze(userId, campaignId)).message;
+  });
+
+  app.adaptiveCards.actionExecute(ESCALATION_VERBS.decide, async (context, _state, data) => {
+    const userId = context.activity.from?.aadObjectId;
+    if (!userId) return NO_IDENTITY;
+    if (!deps.escalations) return 'Decisions are not available on this installation.';
+    // Who decides comes from the authenticated activity; the card's data names only the escalation.
+    const result = await deps.escalations.decide({ id: userId, name: context.activity.from?.name }, data, context.activity.replyToId);
+    return 'card' in result ? result.card : result.message;
   });
 
   for (const verb of Object.values(COACH_VERBS)) {

@@ -75,6 +75,10 @@ export interface CampaignMember {
   decisionAskedAt?: string;
   /** Why delivery failed or the person cannot be reached (no licence, blocked the app, left). */
   reason?: string;
+  /** What the decider chose after the person refused (escalation). */
+  decision?: 'security-key' | 'exception' | 'require';
+  /** An exception's last local date (YYYY-MM-DD): the day after, the person is back in the campaign. */
+  exceptionUntil?: string;
 }
 
 export function membersPartition(campaignId: string): string {

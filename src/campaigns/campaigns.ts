@@ -294,7 +294,18 @@ export class Campaigns implements OutboxHandler {
     let queued = 0;
     for await (const page of this.records.members(campaign.id)) {
       await letIoThrough();
-      for (const { value: member } of page) {
+      for (const { value: stored } of page) {
+        let member = stored;
+        // An exception has ended: the person is back in the campaign, and the next nudge goes out today.
+        if (member.state === 'escalated' && member.decision === 'exception' && member.exceptionUntil && member.exceptionUntil < localParts(now, member.timeZone).dateKey) {
+          const back = await this.records.updateMember(campaign.id, member.userId, (current) =>
+            current.state === 'escalated' && current.decision === 'exception'
+              ? { ...current, state: current.reachedAt ? 'replied' : 'pending', decision: undefined, exceptionUntil: undefined, nextNudgeAt: now.toISOString() }
+              : undefined,
+          );
+          if (!back) continue;
+          member = back.value;
+        }
         if (!NUDGEABLE.has(member.state) || member.nudges === 0 || !member.nextNudgeAt) continue;
         if (Date.parse(member.nextNudgeAt) > horizon) continue;
         if (member.saidEnrolledAt && (await this.#enrolledLive(member.userId))) {
@@ -346,6 +357,35 @@ export class Campaigns implements OutboxHandler {
   /** A refusal goes to the manager (escalation); the campaign stops nudging. */
   async onRefused(userId: string, now = new Date()): Promise<void> {
     await this.#updateActiveMember(userId, (member) => (NUDGEABLE.has(member.state) ? { ...member, state: 'refused', refusedAt: now.toISOString(), nextNudgeAt: undefined } : undefined));
+  }
+
+  /** The refusal went to a decider (escalation). */
+  async onEscalated(userId: string): Promise<void> {
+    await this.#updateActiveMember(userId, (member) => (member.state === 'refused' || NUDGEABLE.has(member.state) ? { ...member, state: 'escalated', nextNudgeAt: undefined } : undefined));
+  }
+
+  /**
+   * The decider's choice, applied once: a security key or an exception stop the nudges (an exception until its
+   * date); "require" puts the person back on the reminder cadence.
+   */
+  async onDecided(userId: string, campaignId: string, decision: { choice: 'security-key' | 'exception' | 'require'; until?: string }, now = new Date()): Promise<void> {
+    const campaign = await this.#campaign(campaignId);
+    if (!campaign || campaign.state === 'finished') return;
+    await this.records.updateMember(campaignId, userId, (member) => {
+      if (member.state === 'enrolled' || member.decision === decision.choice) return undefined;
+      if (decision.choice === 'require') {
+        const back: CampaignMember = { ...member, state: member.reachedAt ? 'replied' : 'pending', decision: 'require', exceptionUntil: undefined };
+        return { ...back, nextNudgeAt: member.reachedAt ? nextReminderAt(back, campaign, now, this.deps.cadence)?.toISOString() : undefined };
+      }
+      return { ...member, state: 'escalated', decision: decision.choice, exceptionUntil: decision.choice === 'exception' ? decision.until : undefined, nextNudgeAt: undefined };
+    });
+  }
+
+  /** The active campaign the person is in, for an escalation's card (its deadline). */
+  async contextOf(userId: string): Promise<{ campaignId: string; deadline: string } | undefined> {
+    const active = await this.records.active();
+    if (!active || !(await this.records.member(active.value.id, userId))) return undefined;
+    return { campaignId: active.value.id, deadline: active.value.deadline };
   }
 
   /**

@@ -8,12 +8,15 @@ import type { AppConfig, CampaignSettings } from '../config/load-config.js';
 import type { CoachEvents } from '../conversation/employee-coach.js';
 import type { SeedIdentity } from '../dev/tenant-seed.js';
 import type { Directory } from '../directory/directory.js';
+import { Escalations } from '../escalation/escalations.js';
+import type { IntentId } from '../objections/catalog-schema.js';
 import { monotonicClock, SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';
 import { ProactiveMessenger } from '../messaging/proactive-messenger.js';
 import { Outbox } from '../outbox/outbox.js';
 import { OutboxSender } from '../outbox/outbox-sender.js';
+import { routeByKind } from '../outbox/outbox-router.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
 import type { CadencePolicy } from './cadence.js';
@@ -37,10 +40,14 @@ export interface OutreachDeps {
   background: BackgroundWork;
   conversations: ConversationReferences;
   publicBaseUrl: () => string;
+  /** The catalog's short title of a concern, for the decider's card. */
+  concernTitle: (intent: IntentId) => string;
 }
 
 export interface Outreach {
   campaigns: Campaigns;
+  /** Refusals taken to a decider; they share the outbox, the sender and the scheduler with campaigns. */
+  escalations: Escalations;
   commands: CampaignCommands;
   outbox: Outbox;
   sender: OutboxSender;
@@ -88,6 +95,11 @@ export function resolveOutreachSettings(config: AppConfig, demo: DemoTenant | un
     catalogAppId: settings.catalogAppId ?? seed.teamsApp.catalogId,
     serviceUrl: demo.serviceUrl,
     adminsGroupId: settings.adminsGroupId ?? groupWithRole('campaign-admins')[0],
+    escalation: {
+      ...settings.escalation,
+      groupId: settings.escalation.groupId ?? groupWithRole('escalation')[0],
+      securityKeyGroupId: settings.escalation.securityKeyGroupId ?? groupWithRole('security-key-requests')[0],
+    },
     breakGlass: [...settings.breakGlass, ...seed.breakGlassUserIds.map((id) => id.toLowerCase())],
     excludedGroupIds: settings.excludedGroupIds.length > 0 ? settings.excludedGroupIds : groupWithRole('excluded'),
     defaultTimeZone: config.campaign.defaultTimeZone === 'UTC' ? resolveTimeZone(seed.tenant.defaultTimeZone, 'UTC') : settings.defaultTimeZone,
@@ -149,8 +161,46 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
   const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
   const campaigns = new Campaigns({ store, outbox, directory, messenger, cards, audit, logger, targeting, cadence, organisationName: config.organisationName, timeZone, targetingBacklog });
-  const sender = new OutboxSender({ outbox, store, handler: campaigns, logger: logger.child({ component: 'sender' }), instanceId: config.instanceId, concurrency: settings.concurrency });
-  const scheduler = new CampaignScheduler({ work: (now) => campaigns.tick(now), store, instanceId: config.instanceId, background, logger });
+  const escalations = new Escalations({
+    store,
+    outbox,
+    directory,
+    messenger,
+    cards,
+    audit,
+    logger: logger.child({ component: 'escalations' }),
+    settings: settings.escalation,
+    // Reminders to deciders count working days, unless the deployment ignores working hours altogether (the demo).
+    hours: cadence.respectWorkingHours ? cadence.hours : parseWorkingHours('00:00-24:00', 'mon-sun'),
+    timeZone,
+    concernTitle: deps.concernTitle,
+    campaigns: {
+      contextOf: (userId) => campaigns.contextOf(userId),
+      escalated: (userId) => campaigns.onEscalated(userId),
+      decided: async (userId, decision, campaignId) => {
+        if (campaignId) await campaigns.onDecided(userId, campaignId, decision);
+      },
+    },
+  });
+  const sender = new OutboxSender({
+    outbox,
+    store,
+    handler: routeByKind({ campaign: campaigns, escalation: escalations }),
+    logger: logger.child({ component: 'sender' }),
+    instanceId: config.instanceId,
+    concurrency: settings.concurrency,
+  });
+  // One scheduled run does both jobs; a failure in one does not hold up the other.
+  const scheduler = new CampaignScheduler({
+    work: async (now) => {
+      const results = await Promise.allSettled([campaigns.tick(now), escalations.tick(now)]);
+      for (const result of results) if (result.status === 'rejected') logger.error('scheduled work failed; the next run tries again', { error: result.reason });
+    },
+    store,
+    instanceId: config.instanceId,
+    background,
+    logger,
+  });
   const exports = new ExportLinks(store, (campaignId) => ({ fileName: `passkey-campaign-${campaignId}.csv`, contentType: 'text/csv; charset=utf-8', body: campaignCsv(campaigns.records, campaignId) }));
   const commands = new CampaignCommands({
     campaigns,
@@ -169,12 +219,27 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     kick: () => scheduler.kick(),
   });
   const events: CoachEvents = {
-    enrolled: (userId) => campaigns.onEnrolled(userId),
+    enrolled: async (userId) => {
+      await campaigns.onEnrolled(userId);
+      await escalations.withdraw(userId);
+    },
     saidEnrolled: (userId) => campaigns.onSaidEnrolled(userId),
-    refused: (userId) => campaigns.onRefused(userId),
+    refused: async (userId) => {
+      await campaigns.onRefused(userId);
+      // Routing reads Graph (the manager, their account): after the turn. A crash before it ends is repaired by the
+      // scheduler, which opens an escalation for every refusal that has none.
+      background.run('escalation-open', async () => {
+        try {
+          await escalations.open(userId);
+        } catch (error) {
+          logger.warn('could not open the escalation yet; the scheduler will', { error });
+        }
+      });
+    },
   };
   return {
     campaigns,
+    escalations,
     commands,
     outbox,
     sender,
@@ -183,7 +248,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     limiter,
     exports,
     events,
-    invitationUnderway: (userId) => campaigns.invitationUnderway(userId),
+    invitationUnderway: async (userId) => (await campaigns.invitationUnderway(userId)) || (await escalations.messageUnderway(userId)),
     async installationChanged(userId, change) {
       if (change === 'removed') await messenger.markUnreachable(userId, 'removed-app');
       else await messenger.markReachable(userId);

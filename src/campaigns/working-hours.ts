@@ -513,3 +513,19 @@ function openingCandidates(dayWallMs: number, zone: string, hours: WorkingHours)
   const startWall = dayWallMs + minuteOfDay(hours.start) * MINUTE_MS;
   return [...instantsShowing(startWall, zone), ...clockChangesDuring(dayWallMs, zone)];
 }
+
+/**
+ * The instant `days` working days after `instant` (counted on the policy's working days, in `zone`), moved into
+ * working hours: "remind the manager after 2 working days" on a Friday afternoon means Tuesday, not Sunday.
+ */
+export function addWorkingDays(instant: Date, zone: string, days: number, hours: WorkingHours): Date {
+  if (!Number.isInteger(days) || days < 0) throw new AppError('internal', `addWorkingDays needs a whole number of days from 0, not ${days}.`);
+  let at = instant;
+  let counted = 0;
+  // A week holds at least one working day, so this ends within days × 7 steps.
+  for (let step = 0; counted < days && step < days * 7 + 7; step++) {
+    at = addLocalDays(at, zone, 1);
+    if (hours.days.includes(localParts(at, zone).isoWeekday)) counted += 1;
+  }
+  return nextWorkingInstant(at, zone, hours);
+}

@@ -78,6 +78,17 @@ export interface CampaignSettings {
   concurrency: number;
   /** Seconds of sending targeting keeps queued ahead of the sender before it waits (0: never waits). */
   targetingLeadSeconds: number;
+  escalation: EscalationSettings;
+}
+
+/** How refusals reach a decision (issue 6): who decides when the manager cannot, and the clock of reminders. */
+export interface EscalationSettings {
+  groupId?: string;
+  securityKeyGroupId?: string;
+  maxExceptionDays: number;
+  reminderWorkingDays: number;
+  remindersBeforeUp: number;
+  talkWorkingDays: number;
 }
 
 /** Deliberately public: demo mode protects nothing, and says so. */
@@ -212,6 +223,14 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
     reserveShare: s.OUTREACH_RESERVE_SHARE,
     concurrency: s.OUTREACH_CONCURRENCY,
     targetingLeadSeconds: s.CAMPAIGN_TARGETING_LEAD_SECONDS,
+    escalation: {
+      groupId: s.ESCALATION_GROUP_ID,
+      securityKeyGroupId: s.SECURITY_KEY_GROUP_ID,
+      maxExceptionDays: s.ESCALATION_MAX_EXCEPTION_DAYS,
+      reminderWorkingDays: s.ESCALATION_REMINDER_WORKING_DAYS,
+      remindersBeforeUp: s.ESCALATION_REMINDERS_BEFORE_UP,
+      talkWorkingDays: s.ESCALATION_TALK_WORKING_DAYS,
+    },
   };
 }
 

@@ -16,9 +16,11 @@ export interface Refusal {
   intents: IntentId[];
   recordedAt: string;
   status: 'awaiting-decision';
+  /** Set once the refusal has been taken to a decider (the escalation feature). */
+  escalationId?: string;
 }
 
-/** Records (or replaces, if they refuse again) the person's open refusal. */
+/** Records (or replaces, if they refuse again) the person's open refusal; an escalation picks it up from here. */
 export async function recordRefusal(store: Store, refusal: Omit<Refusal, 'status'>): Promise<Refusal> {
   const value: Refusal = { ...refusal, status: 'awaiting-decision' };
   await store.put(REFUSALS_PARTITION, refusal.userId, value);

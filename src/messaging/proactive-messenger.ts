@@ -92,6 +92,26 @@ export class ProactiveMessenger {
     return this.#create(userId, activity, installed === 'installed' ? 'just-now' : 'checked');
   }
 
+  /**
+   * Replaces a message the bot posted earlier (a decision card once it is settled). Throws UnreachableError when
+   * the chat is gone for good, RetryableDeliveryError when worth another try; a message Teams no longer has is
+   * reported as false (nothing left to update).
+   */
+  async update(userId: string, conversationId: string, activityId: string, activity: Partial<Activity>): Promise<boolean> {
+    const known = await this.options.conversations.personalChatOf(userId);
+    const serviceUrl = (known?.reference.conversation?.id === conversationId ? known.reference.serviceUrl : undefined) ?? this.options.serviceUrl;
+    const client = await this.options.adapter.proactiveClient(this.options.botAppId, serviceUrl);
+    await this.options.limiter.acquire();
+    try {
+      await client.conversations.updateActivity(conversationId, activityId, { ...activity, id: activityId, type: 'message' } as Activity);
+      return true;
+    } catch (error) {
+      const failure = this.#failure(error);
+      if (failure.statusCode === 404) return false;
+      throw this.#classify(failure, 'update');
+    }
+  }
+
   /** Remembers that the person removed or blocked the app (from Teams' own notice, or a 403 on a send). */
   async markUnreachable(userId: string, reason: UnreachableReason): Promise<void> {
     await this.options.store.put(UNREACHABLE_PARTITION, userId, { reason, at: new Date().toISOString() });
@@ -179,7 +199,7 @@ export class ProactiveMessenger {
     return { statusCode, code, retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined };
   }
 
-  #classify(failure: ConnectorFailure, what: 'send' | 'create'): Error {
+  #classify(failure: ConnectorFailure, what: 'send' | 'create' | 'update'): Error {
     const { statusCode, code } = failure;
     if (statusCode === 429) {
       // The tenant is over Teams' rate: every proactive call of this instance waits, not just this one.

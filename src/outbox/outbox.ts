@@ -14,10 +14,16 @@ export function outboxLogPartition(campaignId: string): string {
   return `outbox-log:${campaignId}`;
 }
 
+/** What a row belongs to; absent on campaign rows (every row before escalations existed was one). */
+export type OutboxKind = 'campaign' | 'escalation';
+
 export interface OutboxItem {
+  kind?: OutboxKind;
+  /** The campaign's id; on other kinds, the id of what the row belongs to (an escalation's). Names the log partition. */
   campaignId: string;
+  /** Who gets the message. */
   userId: string;
-  /** `invite`, `reminder-<n>` or `decision`. */
+  /** Campaigns: `invite`, `reminder-<n>` or `decision`; escalations: `ask-<round>`, `update-<activity>`, `outcome`, `key-request`. */
   step: string;
   /** ISO instant from which it may be sent. */
   dueAt: string;

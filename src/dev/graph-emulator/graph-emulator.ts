@@ -45,6 +45,8 @@ export interface GraphEmulatorOptions {
 export interface EmulatorState {
   readonly tenantId: string;
   user(idOrUpn: string): SeedUser | undefined;
+  /** Changes who the user's manager is (undefined: nobody), as an admin would in Entra. */
+  setManager(userId: string, managerId: string | undefined): void;
   /** The user's methods as `/authentication/methods` shows them now. */
   methods(userId: string): Record<string, unknown>[];
   /** The report's methodsRegistered for the user now (as of now minus the lag), before enum masking. */
@@ -182,6 +184,7 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
   return {
     tenantId: state.seed.tenant.id,
     user: (idOrUpn) => state.findUser(idOrUpn),
+    setManager: (userId, managerId) => state.setManager(need(userId).id, managerId === undefined ? undefined : need(managerId).id),
     methods: (userId) => state.methodResources(need(userId)),
     reportedMethods: (userId) => [...new Set(state.methodsAt(need(userId).id, context.now() - context.reportLagMinutes * 60_000).map((method) => method.kind))],
     enrolMethod: (userId, input) => {

@@ -154,6 +154,15 @@ export class TenantState {
     return user.managerId ? this.usersById.get(user.managerId) : undefined;
   }
 
+  /** A change in the directory: `managerId` becomes the user's manager (undefined: none). */
+  setManager(userId: string, managerId: string | undefined): void {
+    const user = this.usersById.get(userId);
+    if (!user) throw new Error(`The emulated tenant has no user ${userId}.`);
+    if (managerId !== undefined && !this.usersById.has(managerId)) throw new Error(`The emulated tenant has no user ${managerId}.`);
+    user.managerId = managerId;
+    this.lazy.reportsOf = undefined;
+  }
+
   directReports(user: SeedUser): readonly SeedUser[] {
     this.lazy.reportsOf ??= groupBy(this.seed.users, (candidate) => candidate.managerId);
     return this.lazy.reportsOf.get(user.id) ?? [];

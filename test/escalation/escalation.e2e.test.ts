@@ -1,0 +1,376 @@
+// Refusals go to the manager, against the real bot and both emulators: the refusal, the manager's card in the
+// connector emulator, each of the four decisions and what the employee is told, clicks by anyone else refused,
+// parallel clicks deciding once, reminders and the way up the chain in fake time, and every routing fallback.
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
+import { UNREACHABLE_PARTITION } from '../../src/messaging/proactive-messenger.js';
+import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { type Person, teamsChat } from '../support/teams-chat.js';
+
+let bot: RunningBot;
+let demo: DemoEnvironment;
+const chat = teamsChat(
+  () => bot,
+  () => demo,
+);
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  // Monday 30 November 2026, 10:00 UTC: working hours in Europe.
+  vi.setSystemTime(new Date('2026-11-30T10:00:00.000Z'));
+  bot = await startBot(
+    { ESCALATION_REMINDER_WORKING_DAYS: '2', ESCALATION_REMINDERS_BEFORE_UP: '2', ESCALATION_TALK_WORKING_DAYS: '3', ESCALATION_MAX_EXCEPTION_DAYS: '90' },
+    { emulators: true },
+  );
+  if (!bot.service.demo) throw new Error('no emulators');
+  demo = bot.service.demo;
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  vi.useRealTimers();
+});
+
+const outreach = () => bot.service.outreach;
+const byName = (name: string) => {
+  const user = demo.seed.users.find((candidate) => candidate.displayName === name);
+  if (!user) throw new Error(`no ${name} in the demo tenant`);
+  return user;
+};
+const groupMembers = (role: string) => demo.seed.groups.find((group) => group.role === role)?.members ?? [];
+
+/**
+ * Waits (in real time) until the sender has nothing due and nothing in flight. The clock is fake and stands still:
+ * a row Teams throttled (the emulator's per-chat limits count in that clock too) waits for its retry, so the clock
+ * is moved on to it, as the seconds would pass in a real chat.
+ */
+async function settle(): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    outreach().sender.wake();
+    let due = 0;
+    let retryAt: string | undefined;
+    const now = new Date().toISOString();
+    for await (const page of outreach().outbox.due(new Date())) {
+      for (const { value } of page) {
+        if (!value.notBefore || value.notBefore <= now) due += 1;
+        else if (!retryAt || value.notBefore < retryAt) retryAt = value.notBefore;
+      }
+    }
+    const idle = outreach().sender.stats().inFlight === 0 && due === 0;
+    if (idle && retryAt && Date.parse(retryAt) - Date.parse(now) <= 60_000) {
+      vi.setSystemTime(new Date(retryAt));
+      continue;
+    }
+    if (idle && performance.now() - started > 100) return;
+    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due`);
+  }
+}
+
+async function at(iso: string): Promise<void> {
+  vi.setSystemTime(new Date(iso));
+  demo.graph.state.resetThrottles();
+  await outreach().scheduler.runOnce();
+  await settle();
+}
+
+/** The employee says no, the way the coach's refusal card does it; then the escalation is opened and its cards sent. */
+async function refuse(employee: Person, reason = 'privacy', details?: string): Promise<void> {
+  const response = await chat.click(employee, 'refusal.confirm', { reason, ...(details ? { details } : {}) });
+  expect(JSON.stringify(response.value)).toContain('Your decision is recorded');
+  await waitForEscalation(employee.id);
+  await settle();
+}
+
+async function waitForEscalation(employeeId: string): Promise<string> {
+  const started = performance.now();
+  for (;;) {
+    const open = await outreach().escalations.records.openFor(employeeId);
+    if (open) return open.value.id;
+    if (performance.now() - started > 10_000) throw new Error(`no escalation for ${employeeId}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const sentTo = (userId: string, pattern: RegExp): RecordedActivity[] =>
+  demo.connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(JSON.stringify(record.activity)));
+const decisionCards = (userId: string, employeeName: string) => sentTo(userId, new RegExp(`${employeeName}[^"]*(has said no to a passkey|is waiting for your decision)`));
+
+function cardOf(record: RecordedActivity | undefined): Record<string, unknown> {
+  const card = (record?.activity.attachments as { content?: Record<string, unknown> }[] | undefined)?.[0]?.content;
+  if (!card) throw new Error('no card in that activity');
+  return card;
+}
+
+function escalationIdOn(record: RecordedActivity | undefined): string {
+  const actions = (cardOf(record).actions ?? []) as { data?: { escalationId?: string } }[];
+  const id = actions.find((action) => action.data?.escalationId)?.data?.escalationId;
+  if (!id) throw new Error('no escalation id on the card');
+  return id;
+}
+
+async function decide(who: Person, escalationId: string, choice: string, extra: Record<string, unknown> = {}) {
+  return chat.click(who, 'escalation.decide', { escalationId, choice, ...extra });
+}
+
+const textOf = (value: unknown) => JSON.stringify(value);
+
+async function auditActions(action: string, escalationId: string): Promise<number> {
+  const entries = await bot.service.store.list<{ action: string; details?: { escalationId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
+  return entries.records.filter((record) => record.value.action === action && record.value.details?.escalationId === escalationId).length;
+}
+
+/** The chat as it shows now: the last version of a message the bot posted. */
+function currentText(record: RecordedActivity | undefined): string {
+  if (!record) throw new Error('no message');
+  return JSON.stringify(demo.connector.storedActivity(record.conversationId, record.activityId)?.current);
+}
+
+describe('a refusal reaches the manager', () => {
+  it('sends the manager one card with who, the reason, the concerns as topics, what the coach explained and the choices', async () => {
+    const employee = chat.person(byName('Marco Rossi').id);
+    const manager = byName('Lena Hoffmann');
+    await chat.say(employee, 'will my employer be able to spy on my phone?');
+    await refuse(employee, 'privacy', 'Not on my own phone, sorry');
+    const cards = decisionCards(manager.id, 'Marco Rossi');
+    expect(cards).toHaveLength(1);
+    const text = textOf(cardOf(cards[0]));
+    expect(text).toContain(byName('Marco Rossi').jobTitle ?? 'no job title');
+    expect(text).toContain(byName('Marco Rossi').department ?? 'no department');
+    expect(text).toContain('Worried about their privacy');
+    // Topics, not the words typed to the coach.
+    expect(text).not.toContain('spy on my phone');
+    expect(text).toMatch(/answered this question|answered these \d+ questions/);
+    for (const title of ['Offer a security key', 'Grant an exception', 'Require enrolment', "I'll talk to them"]) expect(text).toContain(title);
+    // The card's data names the escalation only.
+    const actions = cardOf(cards[0]).actions as { data?: Record<string, unknown> }[];
+    for (const action of actions) if (action.data) expect(Object.keys(action.data).sort()).toEqual(['choice', 'escalationId']);
+    // Installing the app for the manager made Teams greet the bot: the card was their only message.
+    expect(demo.connector.activities({ userId: manager.id, kind: 'send' })).toHaveLength(1);
+  });
+
+  it('refuses a click by anyone but the manager, with an audit entry, and decides nothing', async () => {
+    const employee = chat.person(byName('Élodie Martin').id);
+    const manager = byName('Lena Hoffmann');
+    await refuse(employee);
+    const escalationId = escalationIdOn(decisionCards(manager.id, 'Élodie Martin')[0]);
+    for (const intruder of [employee, chat.person(byName('Marco Rossi').id), chat.person(groupMembers('escalation')[0] ?? '')]) {
+      const answer = await decide(intruder, escalationId, 'exception', { until: '2027-01-10', justification: 'please' });
+      expect(textOf(answer.value)).toContain('Only Lena Hoffmann can decide this');
+    }
+    expect(await auditActions('escalation.decision.denied', escalationId)).toBe(3);
+    expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
+    expect(sentTo(employee.id, /You can wait for now/)).toHaveLength(0);
+  });
+});
+
+describe('the four decisions', () => {
+  it('offer a security key: the employee is told, the security-key group gets the request, the card shows who decided', async () => {
+    const employee = chat.person(byName('Aisha Rahman').id);
+    const manager = chat.person(byName('James Whitfield').id);
+    await refuse(employee, 'no-suitable-phone');
+    const card = decisionCards(manager.id, 'Aisha Rahman')[0];
+    const answer = await decide(manager, escalationIdOn(card), 'security-key');
+    expect(textOf(answer.value)).toContain('Decided by James Whitfield');
+    expect(textOf(answer.value)).not.toContain('Action.Execute');
+    await settle();
+    expect(sentTo(employee.id, /A security key for you/)).toHaveLength(1);
+    for (const member of groupMembers('security-key-requests')) expect(sentTo(member, /Security key needed for Aisha Rahman/), member).toHaveLength(1);
+  });
+
+  it('grant an exception: checked against the maximum and the required reason, then the employee is told until when', async () => {
+    const employee = chat.person(byName('Oliver Hughes').id);
+    const manager = chat.person(byName('James Whitfield').id);
+    await refuse(employee, 'personal-device');
+    const escalationId = escalationIdOn(decisionCards(manager.id, 'Oliver Hughes')[0]);
+    const tooLong = await decide(manager, escalationId, 'exception', { until: '2027-12-31', justification: 'Travelling for months' });
+    expect(textOf(tooLong.value)).toContain('at most 90 days');
+    const noReason = await decide(manager, escalationId, 'exception', { until: '2027-01-15', justification: ' ' });
+    expect(textOf(noReason.value)).toContain('Say briefly why');
+    expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
+    const granted = await decide(manager, escalationId, 'exception', { until: '2027-01-15', justification: 'On parental leave until January' });
+    expect(textOf(granted.value)).toMatch(/an exception until Friday,? 15 January 2027/);
+    await settle();
+    const news = sentTo(employee.id, /You can wait for now/);
+    expect(news).toHaveLength(1);
+    expect(textOf(news[0]?.activity)).toMatch(/Friday,? 15 January 2027/);
+    // The justification is for the people who decide, not for the employee.
+    expect(textOf(news[0]?.activity)).not.toContain('parental leave');
+  });
+
+  it('require enrolment: the employee gets the business requirement and the way to do it', async () => {
+    const employee = chat.person(byName('Hannah Müller').id);
+    const manager = chat.person(byName('James Whitfield').id);
+    await refuse(employee);
+    const answer = await decide(manager, escalationIdOn(decisionCards(manager.id, 'Hannah Müller')[0]), 'require');
+    expect(textOf(answer.value)).toContain('enrolment is required');
+    await settle();
+    const news = sentTo(employee.id, /A passkey is needed for your work account/);
+    expect(news).toHaveLength(1);
+    expect(textOf(news[0]?.activity)).toContain('James Whitfield has decided');
+    expect(textOf(news[0]?.activity)).toContain('flow.show-me-how');
+  });
+
+  it("I'll talk to them: nothing is decided, the employee hears nothing yet, and the manager is asked again after the snooze", async () => {
+    const employee = chat.person(byName('Charlotte Evans').id);
+    const manager = chat.person(byName('James Whitfield').id);
+    await refuse(employee);
+    const escalationId = escalationIdOn(decisionCards(manager.id, 'Charlotte Evans')[0]);
+    const answer = await decide(manager, escalationId, 'talk');
+    expect(textOf(answer.value)).toContain("I'll ask again on");
+    // The choices stay on the card: the manager can still decide after talking.
+    expect(textOf(answer.value)).toContain('Require enrolment');
+    await settle();
+    expect(demo.connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /decided|security key|wait for now/i.test(textOf(record.activity)))).toHaveLength(0);
+    expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
+    expect(await auditActions('escalation.talk', escalationId)).toBe(1);
+  });
+});
+
+describe('exactly one decision', () => {
+  it('records one decision when the manager clicks twice at once (two tabs), and both views show it', async () => {
+    const employee = chat.person(byName('Felix Wagner').id);
+    const manager = chat.person(byName('Sarah Goldberg').id);
+    await refuse(employee);
+    const escalationId = escalationIdOn(decisionCards(manager.id, 'Felix Wagner')[0]);
+    const answers = await Promise.all([
+      decide(manager, escalationId, 'require'),
+      decide(manager, escalationId, 'security-key'),
+      decide(manager, escalationId, 'require'),
+      decide(manager, escalationId, 'exception', { until: '2027-01-20', justification: 'Second tab' }),
+    ]);
+    await settle();
+    expect(await auditActions('escalation.decided', escalationId)).toBe(1);
+    const decision = (await outreach().escalations.records.get(escalationId))?.value.decision;
+    expect(decision).toBeDefined();
+    for (const answer of answers) expect(textOf(answer.value)).toContain('Decided by Sarah Goldberg');
+    const news = demo.connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /A security key for you|You can wait for now|A passkey is needed/.test(textOf(record.activity)));
+    expect(news).toHaveLength(1);
+  });
+
+  it('lets either member of the escalation group decide, once, and updates the other member’s copy of the card', async () => {
+    // Helena Brandt has no manager in the directory: the escalation group decides.
+    const employee = chat.person(byName('Helena Brandt').id);
+    await refuse(employee);
+    const [first = '', second = ''] = groupMembers('escalation');
+    const firstCard = decisionCards(first, 'Helena Brandt')[0];
+    const secondCard = decisionCards(second, 'Helena Brandt')[0];
+    expect(textOf(cardOf(firstCard))).toContain('the directory shows no manager for them');
+    expect(secondCard).toBeDefined();
+    const escalationId = escalationIdOn(firstCard);
+    const [one, two] = await Promise.all([decide(chat.person(first), escalationId, 'require'), decide(chat.person(second), escalationId, 'security-key')]);
+    await settle();
+    expect(await auditActions('escalation.decided', escalationId)).toBe(1);
+    const decided = (await outreach().escalations.records.get(escalationId))?.value.decision;
+    const winner = decided?.by.id === first ? one : two;
+    const loser = decided?.by.id === first ? two : one;
+    expect(textOf(winner.value)).toContain('Decided by');
+    expect(textOf(loser.value)).toContain('Decided by');
+    // Every copy the bot posted now shows the decision, updated through the connector by its activity id.
+    for (const card of [firstCard, secondCard]) {
+      expect(currentText(card)).toContain('Decided by');
+      expect(currentText(card)).not.toContain('escalation.decide');
+    }
+  });
+});
+
+describe('routing falls back to the escalation group', () => {
+  const groupGotCardFor = (name: string) => groupMembers('escalation').every((member) => decisionCards(member, name).length === 1);
+
+  it('when the manager’s account is disabled', async () => {
+    // Julia Becker's manager, Klaus Richter, is disabled in the demo tenant.
+    const employee = chat.person(byName('Julia Becker').id);
+    await refuse(employee);
+    expect(decisionCards(byName('Klaus Richter').id, 'Julia Becker')).toHaveLength(0);
+    expect(groupGotCardFor('Julia Becker')).toBe(true);
+    expect(textOf(cardOf(decisionCards(groupMembers('escalation')[0] ?? '', 'Julia Becker')[0]))).toContain("manager's account is disabled");
+  });
+
+  it('when the directory names the employee as their own manager', async () => {
+    const kenji = byName('Kenji Tanaka').id;
+    demo.graph.state.setManager(kenji, kenji);
+    const employee = chat.person(kenji);
+    await refuse(employee);
+    expect(groupGotCardFor('Kenji Tanaka')).toBe(true);
+    expect(textOf(cardOf(decisionCards(groupMembers('escalation')[0] ?? '', 'Kenji Tanaka')[0]))).toContain('their own manager');
+  });
+
+  it('when the manager removed the app earlier (the bot cannot reach them)', async () => {
+    const manager = byName('Sophie Laurent');
+    await bot.service.store.put(UNREACHABLE_PARTITION, manager.id, { reason: 'removed-app', at: new Date().toISOString() });
+    const employee = chat.person(byName('Pierre Dubois').id);
+    await refuse(employee);
+    expect(decisionCards(manager.id, 'Pierre Dubois')).toHaveLength(0);
+    expect(groupGotCardFor('Pierre Dubois')).toBe(true);
+  });
+
+  it('when Teams refuses to deliver to the manager (they blocked the bot): the card goes to the group instead', async () => {
+    const manager = byName('Maria Gonzalez');
+    demo.connector.blockUser(manager.id);
+    const employee = chat.person(byName('Tyrone Jackson').id);
+    await refuse(employee);
+    await settle();
+    expect(decisionCards(manager.id, 'Tyrone Jackson')).toHaveLength(0);
+    expect(groupGotCardFor('Tyrone Jackson')).toBe(true);
+    const escalation = await outreach().escalations.records.openFor(employee.id);
+    expect(escalation?.value.decider).toMatchObject({ kind: 'group', because: 'manager-unreachable' });
+  });
+});
+
+describe('reminders and the way up the chain (fake time)', () => {
+  it('reminds the manager after 2 working days, twice, then asks their manager; the first manager can no longer decide', async () => {
+    vi.setSystemTime(new Date('2026-12-07T10:00:00.000Z')); // Monday
+    const employee = chat.person(byName('Noah Kim').id);
+    const manager = chat.person(byName('Ethan Brooks').id);
+    const managersManager = chat.person(byName('Olivia Bennett').id);
+    await refuse(employee);
+    expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(1);
+
+    await at('2026-12-08T16:00:00.000Z'); // Tuesday: one working day, nothing yet
+    expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(1);
+    await at('2026-12-09T10:30:00.000Z'); // Wednesday: two working days
+    const afterFirst = decisionCards(manager.id, 'Noah Kim');
+    expect(afterFirst).toHaveLength(2);
+    expect(textOf(cardOf(afterFirst[1]))).toContain('Reminder: Noah Kim is waiting for your decision');
+    await at('2026-12-12T10:30:00.000Z'); // Saturday: not a working day, and only one working day since
+    expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(2);
+    await at('2026-12-14T10:30:00.000Z'); // Monday: Thursday and Friday were the two working days
+    expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(3);
+    expect(decisionCards(managersManager.id, 'Noah Kim')).toHaveLength(0);
+
+    await at('2026-12-16T10:30:00.000Z'); // Wednesday: no answer after two reminders, so up the chain
+    expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(3);
+    const upCard = decisionCards(managersManager.id, 'Noah Kim');
+    expect(upCard).toHaveLength(1);
+    expect(textOf(cardOf(upCard[0]))).not.toContain('Reminder');
+    for (const card of decisionCards(manager.id, 'Noah Kim')) expect(currentText(card)).toContain('has gone to Olivia Bennett');
+
+    const escalationId = escalationIdOn(upCard[0]);
+    const tooLate = await decide(manager, escalationId, 'exception', { until: '2027-01-10', justification: 'I was away' });
+    expect(textOf(tooLate.value)).toContain('Only Olivia Bennett can decide this');
+    const decided = await decide(managersManager, escalationId, 'require');
+    expect(textOf(decided.value)).toContain('Decided by Olivia Bennett');
+    await settle();
+    expect(sentTo(employee.id, /Olivia Bennett has decided/)).toHaveLength(1);
+    expect(await auditActions('escalation.reminded', escalationId)).toBe(2);
+    expect(await auditActions('escalation.moved-up', escalationId)).toBe(1);
+  });
+
+  it('stops asking once the employee enrols, and the manager’s card says no decision is needed', async () => {
+    const employee = chat.person(byName('Mia Rodriguez').id);
+    const manager = byName('Ethan Brooks');
+    await refuse(employee);
+    const card = decisionCards(manager.id, 'Mia Rodriguez')[0];
+    const escalationId = escalationIdOn(card);
+    await outreach().events.enrolled(employee.id);
+    await settle();
+    expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('withdrawn');
+    expect(currentText(card)).toContain('No decision needed any more');
+    await at('2026-12-31T10:30:00.000Z');
+    expect(decisionCards(manager.id, 'Mia Rodriguez')).toHaveLength(1);
+  });
+});
