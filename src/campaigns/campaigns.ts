@@ -374,8 +374,13 @@ export class Campaigns implements OutboxHandler {
     await this.records.updateMember(campaignId, userId, (member) => {
       if (member.state === 'enrolled' || member.decision === decision.choice) return undefined;
       if (decision.choice === 'require') {
+        // Back on the cadence: the next reminder day, but no later than a snooze's length from now (the cadence's
+        // days may all be behind them by the time the decision comes).
         const back: CampaignMember = { ...member, state: member.reachedAt ? 'replied' : 'pending', decision: 'require', exceptionUntil: undefined };
-        return { ...back, nextNudgeAt: member.reachedAt ? nextReminderAt(back, campaign, now, this.deps.cadence)?.toISOString() : undefined };
+        if (!member.reachedAt) return back;
+        const candidates = [nextReminderAt(back, campaign, now, this.deps.cadence), snoozedUntil(back, now, this.deps.cadence)].filter((at): at is Date => at !== undefined);
+        const next = candidates.sort((a, b) => a.getTime() - b.getTime())[0];
+        return { ...back, nextNudgeAt: next && !isPastDeadline(next, campaign.deadline, back.timeZone) ? next.toISOString() : undefined };
       }
       return { ...member, state: 'escalated', decision: decision.choice, exceptionUntil: decision.choice === 'exception' ? decision.until : undefined, nextNudgeAt: undefined };
     });
@@ -460,8 +465,12 @@ export class Campaigns implements OutboxHandler {
     const member = (await this.records.member(row.campaignId, row.userId))?.value;
     if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
     if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
-    // Snoozed after this reminder was planned: the new date wins.
-    if (row.step !== 'invite' && member.nextNudgeAt && member.nextNudgeAt > row.dueAt) return { outcome: 'cancelled', reason: 'rescheduled' };
+    // Snoozed (or a decision moved the date) after this reminder was planned: the new date wins. The row waits for it
+    // rather than being settled as cancelled: the step is still to come, and a settled step is never queued again.
+    if (row.step !== 'invite' && member.nextNudgeAt && member.nextNudgeAt > row.dueAt) {
+      const later = sendableAt(new Date(member.nextNudgeAt), member, this.deps.cadence);
+      if (later.getTime() > Date.now()) return { outcome: 'deferred', until: later };
+    }
     // Due in working hours but late (a pause, an outage, a backlog): wait for the person's next working moment.
     const now = new Date();
     const sendable = sendableAt(now, member, this.deps.cadence);

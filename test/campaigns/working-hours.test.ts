@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   WINDOWS_TIME_ZONES,
   addLocalDays,
+  addWorkingDays,
   isKnownTimeZone,
   isWithinWorkingHours,
   localParts,
@@ -441,5 +442,31 @@ describe('addLocalDays', () => {
 
   it('refuses a fractional number of days', () => {
     expect(() => addLocalDays(at('2024-03-29T09:00:00Z'), 'Europe/Berlin', 1.5)).toThrow(AppError);
+  });
+});
+
+describe('addWorkingDays', () => {
+  const office = parseWorkingHours('09:00-17:00', 'mon-fri');
+
+  it('counts only working days: two from a Friday afternoon is Tuesday, at the same time', () => {
+    // Friday 4 December 2026, 15:00 in Berlin.
+    expect(addWorkingDays(new Date('2026-12-04T14:00:00.000Z'), 'Europe/Berlin', 2, office).toISOString()).toBe('2026-12-08T14:00:00.000Z');
+  });
+
+  it('moves a result outside working hours to the next working morning', () => {
+    // Wednesday 18:30 in New York + 1 working day = Thursday 18:30, after hours: Friday 09:00.
+    expect(addWorkingDays(new Date('2026-12-02T23:30:00.000Z'), 'America/New_York', 1, office).toISOString()).toBe('2026-12-04T14:00:00.000Z');
+  });
+
+  it('follows the configured week (sun-thu) and keeps the wall-clock time across a DST change', () => {
+    const gulf = parseWorkingHours('08:00-16:00', 'sun-thu');
+    // Thursday 10:00 in Dubai + 1 = Sunday 10:00.
+    expect(addWorkingDays(new Date('2026-12-03T06:00:00.000Z'), 'Asia/Dubai', 1, gulf).toISOString()).toBe('2026-12-06T06:00:00.000Z');
+    // Friday 23 October 2026, 10:00 in Berlin (summer time) + 1 = Monday 26 October, 10:00 in winter time.
+    expect(addWorkingDays(new Date('2026-10-23T08:00:00.000Z'), 'Europe/Berlin', 1, office).toISOString()).toBe('2026-10-26T09:00:00.000Z');
+  });
+
+  it('with 0 days is the next working moment', () => {
+    expect(addWorkingDays(new Date('2026-12-05T12:00:00.000Z'), 'Europe/London', 0, office).toISOString()).toBe('2026-12-07T09:00:00.000Z');
   });
 });

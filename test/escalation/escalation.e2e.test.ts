@@ -360,6 +360,22 @@ describe('reminders and the way up the chain (fake time)', () => {
     expect(await auditActions('escalation.moved-up', escalationId)).toBe(1);
   });
 
+  it("asks again 3 working days after \"I'll talk to them\", with the talk noted on the card", async () => {
+    vi.setSystemTime(new Date('2027-01-04T10:00:00.000Z')); // Monday
+    const employee = chat.person(byName('Chloe Nguyen').id);
+    const manager = chat.person(byName("Liam O'Connor").id);
+    await refuse(employee);
+    const escalationId = escalationIdOn(decisionCards(manager.id, 'Chloe Nguyen')[0]);
+    await decide(manager, escalationId, 'talk');
+    await at('2027-01-06T14:00:00.000Z'); // Wednesday: two working days, the reminder that was due is held by the talk
+    expect(decisionCards(manager.id, 'Chloe Nguyen')).toHaveLength(1);
+    await at('2027-01-07T10:30:00.000Z'); // Thursday: three working days
+    const cards = decisionCards(manager.id, 'Chloe Nguyen');
+    expect(cards).toHaveLength(2);
+    expect(textOf(cardOf(cards[1]))).toContain("Liam O'Connor said on");
+    expect(textOf(cardOf(cards[1]))).toContain('escalation.decide');
+  });
+
   it('stops asking once the employee enrols, and the manager’s card says no decision is needed', async () => {
     const employee = chat.person(byName('Mia Rodriguez').id);
     const manager = byName('Ethan Brooks');
