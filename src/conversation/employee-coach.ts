@@ -242,7 +242,9 @@ export class EmployeeCoach {
   private async managerName(userId: string): Promise<string> {
     if (!this.deps.directory) return 'your manager';
     try {
-      return (await this.deps.directory.getManager(userId))?.displayName ?? 'your manager';
+      // Named only when they are the one who will decide (see escalation routing): enabled, and not the person.
+      const manager = await this.deps.directory.getManager(userId);
+      return manager && manager.accountEnabled !== false && manager.id !== userId && manager.displayName ? manager.displayName : 'your manager';
     } catch (error) {
       this.deps.logger.warn('could not read the manager for a refusal card', { error });
       return 'your manager';

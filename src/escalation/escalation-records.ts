@@ -102,15 +102,15 @@ export class EscalationRecords {
     }
   }
 
-  /** Creates the row; an existing one (a retry) is kept as it is. */
-  async create(escalation: Escalation): Promise<StoredRecord<Escalation>> {
+  /** Creates the row; an existing one (a retry, or a second run at the same moment) is kept as it is. */
+  async create(escalation: Escalation): Promise<{ record: StoredRecord<Escalation>; created: boolean }> {
     try {
-      return await this.store.insert(ESCALATIONS_PARTITION, escalation.id, escalation);
+      return { record: await this.store.insert(ESCALATIONS_PARTITION, escalation.id, escalation), created: true };
     } catch (error) {
       if (!isAppError(error, 'store.already-exists')) throw error;
       const existing = await this.get(escalation.id);
       if (!existing) throw error;
-      return existing;
+      return { record: existing, created: false };
     }
   }
 

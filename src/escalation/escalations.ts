@@ -7,6 +7,7 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
+import { casUpdate } from '../campaigns/campaign-records.js';
 import { addWorkingDays, isWithinWorkingHours, localParts, type WorkingHours } from '../campaigns/working-hours.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
 import type { EscalationSettings } from '../config/load-config.js';
@@ -97,21 +98,23 @@ export class Escalations implements OutboxHandler {
         copies: [],
         createdAt: now.toISOString(),
       };
-      record = await this.records.create(escalation);
-      await this.deps.audit.record({
+      const { record: stored, created } = await this.records.create(escalation);
+      record = stored;
+      if (created) {
+        await this.deps.audit.record({
         action: 'escalation.opened',
         outcome: decider.kind === 'none' ? 'failed' : 'info',
         actor: { kind: 'system', name: 'escalation' },
         subject: { kind: 'user', aadObjectId: employeeId },
-        details: { escalationId: id, decider: describeDecider(decider), reason: refusal.value.reason, intents: refusal.value.intents },
-      });
-      if (decider.kind === 'none') this.deps.logger.error('a refusal has nobody to decide it: set ESCALATION_GROUP_ID', { escalationId: id, because: decider.because });
+          details: { escalationId: id, decider: describeDecider(decider), reason: refusal.value.reason, intents: refusal.value.intents },
+        });
+        if (decider.kind === 'none') this.deps.logger.error('a refusal has nobody to decide it: set ESCALATION_GROUP_ID', { escalationId: id, because: decider.because });
+      }
     }
     const escalation = record.value;
     if (escalation.state === 'open') await this.#ask(escalation, now);
-    if (refusal.value.escalationId !== id) {
-      await this.deps.store.put<Refusal>(REFUSALS_PARTITION, employeeId, { ...refusal.value, escalationId: id });
-    }
+    // Only the link is added: a newer refusal recorded meanwhile (they said no again) keeps its own words.
+    await casUpdate<Refusal>(this.deps.store, REFUSALS_PARTITION, employeeId, (latest) => (latest.escalationId === id ? undefined : { ...latest, escalationId: id }));
     await this.deps.campaigns?.escalated(employeeId);
     return escalation;
   }
@@ -324,15 +327,23 @@ export class Escalations implements OutboxHandler {
   async #nudgeDecider(escalation: Escalation, now: Date): Promise<void> {
     const { settings } = this.deps;
     const nextAskAt = this.#after(now, settings.reminderWorkingDays).toISOString();
-    const goUp = escalation.decider.kind === 'user' && escalation.remindersAtLevel >= settings.remindersBeforeUp;
+    const { decider } = escalation;
+    // Nobody to ask, nor anybody to remind: it waits for ESCALATION_GROUP_ID (opening it said so, loudly).
+    if (decider.kind === 'none' && !settings.groupId) return;
     let next: Decider | undefined;
-    if (goUp && escalation.decider.kind === 'user') next = await this.#route(escalation.decider.id, escalation.employee.id, [...escalation.earlierDeciders, escalation.decider.id]);
+    if (decider.kind === 'user' && escalation.remindersAtLevel >= settings.remindersBeforeUp) {
+      next = await this.#route(decider.id, escalation.employee.id, [...escalation.earlierDeciders, decider.id]);
+    } else if (decider.kind === 'none' && settings.groupId) {
+      // Nobody could decide when it opened; an escalation group has been configured since.
+      next = this.#fallback(decider.because);
+    }
     const updated = await this.records.update(escalation.id, (latest) => {
       // Applied once: another run (or instance) that got here first moved the round on.
       if (latest.state !== 'open' || latest.round !== escalation.round || Date.parse(latest.nextAskAt) > now.getTime()) return undefined;
       if (next && latest.decider.kind === 'user') {
         return { ...latest, decider: next, level: latest.level + 1, earlierDeciders: [...latest.earlierDeciders, latest.decider.id], round: latest.round + 1, remindersAtLevel: 0, nextAskAt };
       }
+      if (next) return { ...latest, decider: next, round: latest.round + 1, remindersAtLevel: 0, nextAskAt };
       return { ...latest, round: latest.round + 1, remindersAtLevel: latest.remindersAtLevel + 1, nextAskAt };
     });
     if (!updated) return;
