@@ -152,7 +152,8 @@ export class Escalations implements OutboxHandler {
 
   /** Queues the current round's card to the decider (each member of the group). */
   async #ask(escalation: Escalation, now: Date): Promise<void> {
-    for (const recipient of await this.#recipients(escalation.decider)) {
+    // Never the person themselves, even when they are in the escalation group.
+    for (const recipient of (await this.#recipients(escalation.decider)).filter((id) => id !== escalation.employee.id)) {
       await this.deps.outbox.enqueue({ kind: 'escalation', campaignId: escalation.id, userId: recipient, step: `ask-${escalation.round}`, dueAt: now.toISOString() });
     }
   }
@@ -166,14 +167,15 @@ export class Escalations implements OutboxHandler {
   // ---- Deciding ---------------------------------------------------------------------------------------------------
 
   /** A click on the decider's card by `clicker` (from the authenticated activity; card data names only the escalation). */
-  async decide(clicker: { id: string; name?: string }, data: unknown, clickedActivityId?: string, now = new Date()): Promise<DecideResult> {
+  async decide(clicker: { id: string; name?: string }, data: unknown, clickedActivityId?: string, now = new Date(), retried = false): Promise<DecideResult> {
     const parsed = decideSchema.safeParse(data);
     if (!parsed.success) return { message: 'That button is no longer active.' };
     const { escalationId, choice } = parsed.data;
     const current = await this.records.get(escalationId);
     if (!current) return { message: 'That decision request no longer exists.' };
     const escalation = current.value;
-    const who = { id: clicker.id, name: clicker.name?.trim() || 'Someone' };
+    // The name the directory gave the manager when routing; for a group member, the name Teams sent with the click.
+    const who = { id: clicker.id, name: (escalation.decider.kind === 'user' ? escalation.decider.name : clicker.name?.trim()) || 'Someone' };
     if (!(await this.#mayDecide(escalation, clicker.id))) {
       await this.deps.audit.record({
         action: 'escalation.decision.denied',
@@ -182,6 +184,7 @@ export class Escalations implements OutboxHandler {
         subject: { kind: 'user', aadObjectId: escalation.employee.id },
         details: { escalationId, choice, decider: describeDecider(escalation.decider) },
       });
+      if (clicker.id === escalation.employee.id) return { message: "This decision is about you, so someone else has to make it. I've noted the attempt." };
       return { message: `Only ${this.#deciderName(escalation.decider)} can decide this. I've noted the attempt.` };
     }
     if (escalation.state !== 'open') return { card: this.#card(escalation, {}) };
@@ -203,7 +206,7 @@ export class Escalations implements OutboxHandler {
             : until > latest
               ? `An exception can last at most ${this.deps.settings.maxExceptionDays} days, until ${latest}.`
               : !justification || justification.length < 3
-                ? 'Say briefly why the exception is needed: it goes into the audit trail.'
+                ? 'Say briefly why the exception is needed: it is kept with the decision.'
                 : justification.length > 500
                   ? 'Keep the reason under 500 characters.'
                   : undefined;
@@ -211,9 +214,13 @@ export class Escalations implements OutboxHandler {
     }
     const decision: Decision = { choice, by: who, at: now.toISOString(), ...(until ? { until } : {}), ...(justification ? { justification } : {}) };
     // Exactly one decision: whoever swaps the open row first wins; everyone after sees what was decided.
-    const swapped = await this.records.update(escalationId, (latest) => (latest.state === 'open' ? { ...latest, state: 'decided', decision, followedThrough: false } : undefined));
+    // The authority checked above must still hold: a run that took it up the chain meanwhile hands it to someone else.
+    const swapped = await this.records.update(escalationId, (latest) =>
+      latest.state === 'open' && sameDecider(latest.decider, escalation.decider) ? { ...latest, state: 'decided', decision, followedThrough: false } : undefined,
+    );
     if (!swapped) {
       const settled = await this.records.get(escalationId);
+      if (settled?.value.state === 'open' && !retried) return this.decide(clicker, data, clickedActivityId, now, true);
       return { card: this.#card(settled?.value ?? escalation, {}) };
     }
     await this.deps.audit.record({
@@ -230,7 +237,7 @@ export class Escalations implements OutboxHandler {
   async #talk(escalation: Escalation, who: { id: string; name: string }, now: Date): Promise<DecideResult> {
     const askAgain = this.#after(now, this.deps.settings.talkWorkingDays);
     const updated = await this.records.update(escalation.id, (latest) =>
-      latest.state === 'open' ? { ...latest, talk: { by: who, at: now.toISOString() }, nextAskAt: askAgain.toISOString(), remindersAtLevel: 0 } : undefined,
+      latest.state === 'open' && sameDecider(latest.decider, escalation.decider) ? { ...latest, talk: { by: who, at: now.toISOString() }, nextAskAt: askAgain.toISOString(), remindersAtLevel: 0 } : undefined,
     );
     if (!updated) {
       const settled = await this.records.get(escalation.id);
@@ -249,6 +256,7 @@ export class Escalations implements OutboxHandler {
 
   async #mayDecide(escalation: Escalation, userId: string): Promise<boolean> {
     const { decider } = escalation;
+    if (userId === escalation.employee.id) return false;
     if (decider.kind === 'user') return decider.id === userId;
     if (decider.kind === 'group' && this.deps.directory) {
       try {
@@ -494,6 +502,12 @@ export class Escalations implements OutboxHandler {
   #after(now: Date, workingDays: number): Date {
     return addWorkingDays(now, this.deps.timeZone, workingDays, this.deps.hours);
   }
+}
+
+function sameDecider(a: Decider, b: Decider): boolean {
+  if (a.kind === 'user' && b.kind === 'user') return a.id === b.id;
+  if (a.kind === 'group' && b.kind === 'group') return a.groupId === b.groupId;
+  return a.kind === b.kind;
 }
 
 function describeDecider(decider: Decider): Record<string, string> {

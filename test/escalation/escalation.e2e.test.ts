@@ -160,7 +160,7 @@ describe('a refusal reaches the manager', () => {
     const escalationId = escalationIdOn(decisionCards(manager.id, 'Élodie Martin')[0]);
     for (const intruder of [employee, chat.person(byName('Marco Rossi').id), chat.person(groupMembers('escalation')[0] ?? '')]) {
       const answer = await decide(intruder, escalationId, 'exception', { until: '2027-01-10', justification: 'please' });
-      expect(textOf(answer.value)).toContain('Only Lena Hoffmann can decide this');
+      expect(textOf(answer.value)).toContain(intruder === employee ? 'This decision is about you' : 'Only Lena Hoffmann can decide this');
     }
     expect(await auditActions('escalation.decision.denied', escalationId)).toBe(3);
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
@@ -306,6 +306,20 @@ describe('routing falls back to the escalation group', () => {
     await refuse(employee);
     expect(decisionCards(manager.id, 'Pierre Dubois')).toHaveLength(0);
     expect(groupGotCardFor('Pierre Dubois')).toBe(true);
+  });
+
+  it('never to the person themselves when they are in the escalation group, and their own click is refused', async () => {
+    const [member = '', other = ''] = groupMembers('escalation');
+    const name = demo.seed.users.find((user) => user.id === member)?.displayName ?? '';
+    demo.graph.state.setManager(member, undefined);
+    const employee = chat.person(member);
+    await refuse(employee);
+    expect(decisionCards(member, name)).toHaveLength(0);
+    const card = decisionCards(other, name)[0];
+    expect(card).toBeDefined();
+    const own = await decide(employee, escalationIdOn(card), 'exception', { until: '2027-01-10', justification: 'I approve myself' });
+    expect(textOf(own.value)).toContain('This decision is about you, so someone else has to make it');
+    expect((await outreach().escalations.records.openFor(member))?.value.state).toBe('open');
   });
 
   it('when Teams refuses to deliver to the manager (they blocked the bot): the card goes to the group instead', async () => {
