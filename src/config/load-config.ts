@@ -43,6 +43,7 @@ export interface AppConfig {
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string };
   campaign: CampaignSettings;
+  tap: TapSettings;
   /** Stable name of this process's instance, for leases. */
   instanceId: string;
   /** Demo mode only: whether to run the local Graph and Bot Connector emulators (no GRAPH_BASE_URL given), and with which tenant. */
@@ -79,6 +80,19 @@ export interface CampaignSettings {
   /** Seconds of sending targeting keeps queued ahead of the sender before it waits (0: never waits). */
   targetingLeadSeconds: number;
   escalation: EscalationSettings;
+}
+
+/** Helpdesk Temporary Access Passes: who may do what, and the limits. */
+export interface TapSettings {
+  helpdeskGroupId?: string;
+  approversGroupId?: string;
+  securityGroupId?: string;
+  privilegedGroupIds: readonly string[];
+  allowPrivileged: boolean;
+  requestMinutes: number;
+  requestsPerHour: number;
+  burstPerHour: number;
+  receiver: 'requester' | 'manager';
 }
 
 /** How refusals reach a decision (issue 6): who decides when the manager cannot, and the clock of reminders. */
@@ -145,6 +159,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     audit: auditKeys(s, problems, true),
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST },
     campaign: campaignSettings(s, problems),
+    tap: tapSettings(s),
     instanceId: instanceId(s, env),
     demo: {
       startEmulators: !env.GRAPH_BASE_URL,
@@ -190,6 +205,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     audit: auditKeys(s, problems, false),
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST },
     campaign: campaignSettings(s, problems),
+    tap: tapSettings(s),
     instanceId: instanceId(s, env),
   };
 }
@@ -231,6 +247,20 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
       remindersBeforeUp: s.ESCALATION_REMINDERS_BEFORE_UP,
       talkWorkingDays: s.ESCALATION_TALK_WORKING_DAYS,
     },
+  };
+}
+
+function tapSettings(s: EnvSettings): TapSettings {
+  return {
+    helpdeskGroupId: s.HELPDESK_GROUP_ID,
+    approversGroupId: s.TAP_APPROVERS_GROUP_ID,
+    securityGroupId: s.SECURITY_GROUP_ID,
+    privilegedGroupIds: splitList(s.TAP_PRIVILEGED_GROUP_IDS) ?? [],
+    allowPrivileged: s.TAP_ALLOW_PRIVILEGED,
+    requestMinutes: s.TAP_REQUEST_MINUTES,
+    requestsPerHour: s.TAP_REQUESTS_PER_HOUR,
+    burstPerHour: s.TAP_BURST_PER_HOUR,
+    receiver: s.TAP_RECEIVER,
   };
 }
 

@@ -64,6 +64,30 @@ const tapSchema = z
   .passthrough();
 export type TemporaryAccessPassMethod = z.infer<typeof tapSchema>;
 
+const tapPolicySchema = z
+  .object({
+    state: z.enum(['enabled', 'disabled']).catch('disabled'),
+    defaultLifetimeInMinutes: z.number().int(),
+    minimumLifetimeInMinutes: z.number().int(),
+    maximumLifetimeInMinutes: z.number().int(),
+    isUsableOnce: z.boolean(),
+  })
+  .passthrough();
+export type TemporaryAccessPassPolicy = z.infer<typeof tapPolicySchema>;
+
+/** Where each kind of method lives under /users/{id}/authentication (the password cannot be removed). */
+const METHOD_SEGMENT_BY_TYPE: Record<string, string> = {
+  '#microsoft.graph.fido2AuthenticationMethod': 'fido2Methods',
+  '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod': 'windowsHelloForBusinessMethods',
+  '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod': 'microsoftAuthenticatorMethods',
+  '#microsoft.graph.phoneAuthenticationMethod': 'phoneMethods',
+  '#microsoft.graph.emailAuthenticationMethod': 'emailMethods',
+  '#microsoft.graph.softwareOathAuthenticationMethod': 'softwareOathMethods',
+  '#microsoft.graph.hardwareOathAuthenticationMethod': 'hardwareOathMethods',
+  '#microsoft.graph.temporaryAccessPassAuthenticationMethod': 'temporaryAccessPassMethods',
+  '#microsoft.graph.platformCredentialAuthenticationMethod': 'platformCredentialMethods',
+};
+
 const roleGrantSchema = z.object({ roleDefinitionId: z.string(), roleDefinition: z.object({ displayName: z.string() }).partial().nullable().optional() }).passthrough();
 const idOnlySchema = z.object({ id: z.string(), '@odata.type': z.string().optional() }).passthrough();
 const BATCH_SIZE = 20;
@@ -137,6 +161,10 @@ export interface Directory {
   temporaryAccessPasses(userId: string): Promise<TemporaryAccessPassMethod[]>;
   deleteTemporaryAccessPass(userId: string, methodId: string): Promise<void>;
   revokeSignInSessions(userId: string): Promise<void>;
+  /** Removes one method (any kind but the password) by its resource type and id; one already gone is no error. */
+  deleteAuthenticationMethod(userId: string, method: Pick<AuthenticationMethod, '@odata.type' | 'id'>): Promise<void>;
+  /** The tenant's Temporary Access Pass policy (state, lifetimes, one-time default). */
+  temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy>;
   directoryRoles(userId: string): Promise<RoleSummary>;
   mailboxTimeZone(userId: string): Promise<string | undefined>;
   installAppForUser(userId: string, catalogAppId: string): Promise<InstallOutcome>;
@@ -321,6 +349,16 @@ export class GraphDirectory implements Directory {
     await this.#call(() => this.#client.api(`/users/${encodeURIComponent(userId)}/revokeSignInSessions`).post({}));
   }
 
+  async deleteAuthenticationMethod(userId: string, method: Pick<AuthenticationMethod, '@odata.type' | 'id'>): Promise<void> {
+    const segment = METHOD_SEGMENT_BY_TYPE[method['@odata.type']];
+    if (!segment) throw new AppError('directory.failed', `Methods of type ${method['@odata.type']} cannot be removed through Graph.`);
+    await this.#maybe(() => this.#client.api(`/users/${encodeURIComponent(userId)}/authentication/${segment}/${encodeURIComponent(method.id)}`).delete());
+  }
+
+  async temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy> {
+    return tapPolicySchema.parse(await this.#call(() => this.#client.api('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass').get()));
+  }
+
   async directoryRoles(userId: string): Promise<RoleSummary> {
     const filter = `principalId eq '${odataString(userId)}'`;
     const [active, eligible] = await Promise.all([
@@ -448,6 +486,8 @@ export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string> = {
   temporaryAccessPasses: 'UserAuthenticationMethod.ReadWrite.All',
   deleteTemporaryAccessPass: 'UserAuthenticationMethod.ReadWrite.All',
   revokeSignInSessions: 'User.RevokeSessions.All',
+  deleteAuthenticationMethod: 'UserAuthenticationMethod.ReadWrite.All',
+  temporaryAccessPassPolicy: 'Policy.Read.All',
   directoryRoles: 'RoleManagement.Read.Directory',
   mailboxTimeZone: 'MailboxSettings.Read',
   installAppForUser: 'TeamsAppInstallation.ReadWriteSelfForUser.All',

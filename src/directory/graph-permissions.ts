@@ -19,6 +19,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
     type: 'Application',
     why: "Read a person's real-time methods (\"check my status\") and create or remove Temporary Access Passes after a second person approves. Where your tenant offers them, the granular UserAuthMethod-Passkey.Read.All and UserAuthMethod-TAP.ReadWrite.All are narrower.",
   },
+  { name: 'Policy.Read.All', type: 'Application', why: "Read the tenant's Temporary Access Pass policy, so a helpdesk request offers only the lifetimes the policy allows." },
   { name: 'User.RevokeSessions.All', type: 'Application', why: "Sign a person out everywhere when a pass was issued in error (the helpdesk's recovery step)." },
   { name: 'RoleManagement.Read.Directory', type: 'Application', why: 'Tell privileged accounts apart (active and eligible admin roles): passes for them are refused by default.' },
   { name: 'MailboxSettings.Read', type: 'Application', why: "Read a person's time zone so campaign messages arrive in working hours, and whether a mailbox is a person's or a shared or room one (never targeted)." },

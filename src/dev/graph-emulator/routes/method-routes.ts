@@ -104,6 +104,31 @@ export function methodRoutes(context: EmulatorContext): Route[] {
   }
 
   routes.push({
+    method: 'GET',
+    pattern: '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{configuration}',
+    permissions: PERMISSIONS.readAuthenticationPolicy,
+    handle: ({ request, params }) => {
+      // Only the Temporary Access Pass configuration is emulated; Graph names the others the same way.
+      if (String(params.configuration).toLowerCase() !== 'temporaryaccesspass') throw notFound(String(params.configuration));
+      const policy = context.state.seed.tapPolicy;
+      return {
+        status: 200,
+        body: {
+          '@odata.context': contextUrl(request, 'policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity'),
+          '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration',
+          id: 'TemporaryAccessPass',
+          state: policy.state,
+          defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes,
+          defaultLength: policy.defaultLength,
+          minimumLifetimeInMinutes: policy.minimumLifetimeInMinutes,
+          maximumLifetimeInMinutes: policy.maximumLifetimeInMinutes,
+          isUsableOnce: policy.isUsableOnce,
+          includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
+        },
+      };
+    },
+  });
+  routes.push({
     method: 'POST',
     pattern: '/users/{user}/authentication/temporaryAccessPassMethods',
     permissions: PERMISSIONS.writePasses,
