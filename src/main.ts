@@ -154,6 +154,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       coach,
       campaigns: { commands: outreach.commands, service: outreach.campaigns },
       escalations: outreach.escalations,
+      temporaryAccess: outreach.temporaryAccess,
       invitationUnderway: (userId) => outreach!.invitationUnderway(userId),
       installationChanged: (userId, change) => outreach!.installationChanged(userId, change),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },

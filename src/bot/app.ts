@@ -13,7 +13,8 @@ import { CAMPAIGN_VERBS } from '../campaigns/campaign-messages.js';
 import type { Campaigns } from '../campaigns/campaigns.js';
 import { ESCALATION_VERBS } from '../escalation/escalation-cards.js';
 import type { Escalations } from '../escalation/escalations.js';
-import { COMMANDS, parseCommand } from './commands.js';
+import { actorFrom, TAP_VERBS, type TapAnswer, type TemporaryAccess } from '../helpdesk/temporary-access.js';
+import { parseCommand } from './commands.js';
 
 export interface BotDeps {
   cards: CardRenderer;
@@ -26,6 +27,8 @@ export interface BotDeps {
   campaigns?: { commands: CampaignCommands; service: Campaigns };
   /** Decisions on refusals (the decider's card); absent when campaigns are off. */
   escalations?: Escalations;
+  /** Helpdesk Temporary Access Passes; absent when campaigns are off. */
+  temporaryAccess?: TemporaryAccess;
   /** Whether a campaign's invitation to this person is on its way or just arrived (then it is the welcome). */
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** Teams told the bot that a person added or removed the app in their personal scope. */
@@ -91,6 +94,29 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
     return 'card' in result ? result.card : result.message;
   });
 
+  // Passes: who acts comes from the authenticated activity; card data names only the request.
+  const tapAction = (verb: string, act: (tap: TemporaryAccess, actor: { id: string; name: string }, data: unknown, context: TurnContext) => Promise<TapAnswer>) => {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const actor = actorFrom(context);
+      if (!actor) return NO_IDENTITY;
+      if (!deps.temporaryAccess) return 'Passes are not available on this installation.';
+      const answer = await act(deps.temporaryAccess, actor, data, context);
+      return 'card' in answer ? answer.card : answer.message;
+    });
+  };
+  tapAction(TAP_VERBS.submit, (tap, actor, data) => tap.submit(actor, data));
+  tapAction(TAP_VERBS.confirm, (tap, actor, data) => tap.confirm(actor, data));
+  tapAction(TAP_VERBS.approve, (tap, actor, data, context) => tap.decide(actor, true, data, context.activity.replyToId));
+  tapAction(TAP_VERBS.deny, (tap, actor, data, context) => tap.decide(actor, false, data, context.activity.replyToId));
+  tapAction(TAP_VERBS.notMe, (tap, actor, data) => tap.notMe(actor, data));
+  // The pass is shown in a dialog (task module) only: its content is not kept in the chat.
+  app.taskModules.fetch(TAP_VERBS.reveal, async (context, _state, data) => {
+    const actor = actorFrom(context);
+    if (!actor) return NO_IDENTITY;
+    if (!deps.temporaryAccess) return 'Passes are not available on this installation.';
+    return deps.temporaryAccess.reveal(actor, data);
+  });
+
   for (const verb of Object.values(COACH_VERBS)) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const userId = context.activity.from?.aadObjectId;
@@ -144,6 +170,23 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
       }
       await context.sendActivity('Campaigns are not available on this installation.');
       return;
+    case 'tapRequest':
+    case 'tapList':
+    case 'tapCancel': {
+      const actor = actorFrom(context);
+      if (!deps.temporaryAccess || !actor) {
+        await context.sendActivity('Passes are not available on this installation.');
+        return;
+      }
+      const answer =
+        command.id === 'tapRequest'
+          ? await deps.temporaryAccess.request(actor, command.argument)
+          : command.id === 'tapList'
+            ? await deps.temporaryAccess.list(actor)
+            : await deps.temporaryAccess.cancel(actor, command.argument);
+      await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
+      return;
+    }
     case 'status':
       await deps.coach.statusCommand(context, userId);
       return;
@@ -154,8 +197,8 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
       await context.sendActivity(MessageFactory.attachment(deps.cards.attachment('notice', await deps.coach.talkToPerson(userId))));
       return;
     default:
-      if (command && COMMANDS[command.id].available) throw new Error(`Command ${command.id} is marked available but has no handler`);
-      // No command, or one of a feature that has not shipped: the words are read like any other message.
+      // Every command has its case above (a new one without a case fails the type check here); free text goes on.
+      command?.id satisfies undefined;
       break;
   }
   if (text.trim() === '') {

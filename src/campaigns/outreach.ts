@@ -4,11 +4,12 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CoachAdapter } from '../bot/adapter.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
-import type { AppConfig, CampaignSettings } from '../config/load-config.js';
+import type { AppConfig, CampaignSettings, TapSettings } from '../config/load-config.js';
 import type { CoachEvents } from '../conversation/employee-coach.js';
 import type { SeedIdentity } from '../dev/tenant-seed.js';
 import type { Directory } from '../directory/directory.js';
 import { Escalations } from '../escalation/escalations.js';
+import { TemporaryAccess } from '../helpdesk/temporary-access.js';
 import type { IntentId } from '../objections/catalog-schema.js';
 import { monotonicClock, SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
@@ -48,6 +49,8 @@ export interface Outreach {
   campaigns: Campaigns;
   /** Refusals taken to a decider; they share the outbox, the sender and the scheduler with campaigns. */
   escalations: Escalations;
+  /** Helpdesk Temporary Access Passes; their messages go through the same outbox and sender. */
+  temporaryAccess: TemporaryAccess;
   commands: CampaignCommands;
   outbox: Outbox;
   sender: OutboxSender;
@@ -77,6 +80,20 @@ export interface ResolvedOutreachSettings extends CampaignSettings {
 export interface DemoTenant {
   seed: SeedIdentity;
   serviceUrl: string;
+}
+
+/** The pass settings in force: configuration, with demo mode's tenant supplying the groups. */
+export function resolveTapSettings(config: AppConfig, demo: DemoTenant | undefined): TapSettings {
+  const settings = config.tap;
+  if (!demo) return settings;
+  const groupWithRole = (role: string) => demo.seed.groups.filter((group) => group.role === role).map((group) => group.id);
+  return {
+    ...settings,
+    helpdeskGroupId: settings.helpdeskGroupId ?? groupWithRole('helpdesk')[0],
+    approversGroupId: settings.approversGroupId ?? groupWithRole('tap-approvers')[0],
+    securityGroupId: settings.securityGroupId ?? groupWithRole('security')[0],
+    privilegedGroupIds: settings.privilegedGroupIds.length > 0 ? settings.privilegedGroupIds : groupWithRole('privileged'),
+  };
 }
 
 export function resolveOutreachSettings(config: AppConfig, demo: DemoTenant | undefined): ResolvedOutreachSettings {
@@ -182,10 +199,22 @@ export function createOutreach(deps: OutreachDeps): Outreach {
       },
     },
   });
+  const temporaryAccess = new TemporaryAccess({
+    store,
+    outbox,
+    directory,
+    messenger,
+    cards,
+    audit,
+    logger: logger.child({ component: 'tap' }),
+    settings: resolveTapSettings(config, deps.demo),
+    breakGlass: settings.breakGlass,
+    timeZone,
+  });
   const sender = new OutboxSender({
     outbox,
     store,
-    handler: routeByKind({ campaign: campaigns, escalation: escalations }),
+    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess }),
     logger: logger.child({ component: 'sender' }),
     instanceId: config.instanceId,
     concurrency: settings.concurrency,
@@ -240,6 +269,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   return {
     campaigns,
     escalations,
+    temporaryAccess,
     commands,
     outbox,
     sender,

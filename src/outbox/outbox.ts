@@ -15,7 +15,7 @@ export function outboxLogPartition(campaignId: string): string {
 }
 
 /** What a row belongs to; absent on campaign rows (every row before escalations existed was one). */
-export type OutboxKind = 'campaign' | 'escalation';
+export type OutboxKind = 'campaign' | 'escalation' | 'tap';
 
 export interface OutboxItem {
   kind?: OutboxKind;

@@ -23,13 +23,13 @@ function recorder(name: string, held = false): OutboxHandler & { seen: string[] 
   };
 }
 
-const row = (kind: OutboxRow['kind'] | 'tap', step: string): OutboxRow => ({ kind: kind as OutboxRow['kind'], campaignId: 'c1', userId: 'u1', step, dueAt: '2026-12-01T00:00:00.000Z', attempts: 0 });
+const row = (kind: OutboxRow['kind'] | 'survey', step: string): OutboxRow => ({ kind: kind as OutboxRow['kind'], campaignId: 'c1', userId: 'u1', step, dueAt: '2026-12-01T00:00:00.000Z', attempts: 0 });
 
 describe('routeByKind', () => {
   it('sends rows without a kind (every campaign row) to campaigns, and escalation rows to escalations', async () => {
     const campaign = recorder('campaign', true);
     const escalation = recorder('escalation');
-    const router = routeByKind({ campaign, escalation });
+    const router = routeByKind({ campaign, escalation, tap: recorder('tap') });
     expect(await router.isHeld?.(row(undefined, 'invite'))).toBe(true);
     expect(await router.deliver(row(undefined, 'invite'))).toEqual({ outcome: 'sent', conversationId: 'campaign' });
     expect(await router.deliver(row('escalation', 'ask-0'))).toEqual({ outcome: 'sent', conversationId: 'escalation' });
@@ -40,8 +40,8 @@ describe('routeByKind', () => {
   });
 
   it('gives up a row of a kind it does not know, with the reason', async () => {
-    const router = routeByKind({ campaign: recorder('campaign'), escalation: recorder('escalation') });
-    expect(await router.deliver(row('tap', 'reveal'))).toEqual({ outcome: 'failed', reason: 'no handler for outbox rows of kind tap' });
-    await expect(router.settled(row('tap', 'reveal'), { outcome: 'failed', reason: 'x' })).resolves.toBeUndefined();
+    const router = routeByKind({ campaign: recorder('campaign'), escalation: recorder('escalation'), tap: recorder('tap') });
+    expect(await router.deliver(row('survey', 'ask'))).toEqual({ outcome: 'failed', reason: 'no handler for outbox rows of kind survey' });
+    await expect(router.settled(row('survey', 'ask'), { outcome: 'failed', reason: 'x' })).resolves.toBeUndefined();
   });
 });

@@ -1,0 +1,178 @@
+// What a Temporary Access Pass request keeps in the store. Never the pass itself: its value exists only in the
+// Graph answer and the dialog that shows it, once.
+
+import { randomInt } from 'node:crypto';
+import { isAppError } from '../errors/app-error.js';
+import type { StoredRecord, Store } from '../store/store-port.js';
+import { casUpdate } from '../campaigns/campaign-records.js';
+
+export const TAP_REQUESTS_PARTITION = 'tap-requests';
+/** target id → { requestId } while a request for them is open: one at a time, atomically. */
+export const TAP_OPEN_PARTITION = 'tap-open';
+/** `<agent id>` partitions of request times, for the per-agent rate limit; and one for the whole helpdesk. */
+export const tapAgentPartition = (agentId: string) => `tap-agent:${agentId}`;
+export const TAP_ALL_PARTITION = 'tap-recent';
+/** Security alerts not tied to a request (a refused privileged attempt, a burst): the card is made from these. */
+export const TAP_ALERTS_PARTITION = 'tap-alerts';
+
+export const CHECK_KINDS = ['video-id', 'manager', 'in-person', 'verified-credential'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+export const CHECK_LABELS: Record<CheckKind, string> = {
+  'video-id': 'Video call with photo ID',
+  manager: "Confirmation from the person's manager (asked by the coach)",
+  'in-person': 'In person',
+  'verified-credential': 'Verified ID credential',
+};
+
+export type TapState = 'draft' | 'awaiting-manager' | 'awaiting-approval' | 'approved' | 'revealing' | 'revealed' | 'refused' | 'cancelled' | 'expired' | 'revoked';
+/** States in which the request still holds the target's one open slot. */
+export const OPEN_STATES: ReadonlySet<TapState> = new Set(['draft', 'awaiting-manager', 'awaiting-approval', 'approved', 'revealing']);
+
+export interface Person {
+  id: string;
+  name: string;
+}
+
+export interface TapRequest {
+  /** Short and typeable (`tap cancel T-4KQ7ZM`); not a secret: every action checks who clicks. */
+  id: string;
+  requester: Person;
+  target: Person & { upn: string; department?: string };
+  manager?: Person;
+  /** Who may reveal the approved pass (the requester, or by policy the target's manager). */
+  receiverId: string;
+  state: TapState;
+  createdAt: string;
+  expiresAt: string;
+  /** The tenant policy's bounds when the request was opened. */
+  policy: { minimumLifetimeInMinutes: number; maximumLifetimeInMinutes: number; defaultLifetimeInMinutes: number; isUsableOnce: boolean };
+  /** The target already had a usable pass when the request was opened: approving means replacing it. */
+  replacesExistingPass: boolean;
+  /** Why the target counts as privileged (roles, break-glass, groups); only present when policy allows such requests. */
+  privileged?: string[];
+  /** The agent's identity check. */
+  check?: { kind: CheckKind; note?: string; by: Person; at: string };
+  /** The manager's own answer, collected by the bot. */
+  managerCheck?: { confirmed: boolean; by: Person; at: string };
+  reason?: string;
+  lifetimeInMinutes?: number;
+  isUsableOnce?: boolean;
+  approval?: { by: Person; at: string };
+  refusal?: { by?: Person; at: string; why: string };
+  reveal?: { by: Person; at: string; methodId?: string; createdAt?: string; attempts: { at: string; outcome: string }[] };
+  notMe?: { by: Person; at: string; removedMethods: number };
+  /** Approval cards posted (updated once the request is settled). */
+  copies: { recipientId: string; conversationId: string; activityId: string }[];
+}
+
+export interface TapAlert {
+  id: string;
+  kind: 'privileged-attempt' | 'rate-limit' | 'burst' | 'manager-denied' | 'not-me';
+  at: string;
+  text: string;
+}
+
+export class TapRecords {
+  constructor(private readonly store: Store) {}
+
+  async get(id: string): Promise<StoredRecord<TapRequest> | undefined> {
+    if (!/^T-[A-Z0-9]{6}$/.test(id)) return undefined;
+    return this.store.get<TapRequest>(TAP_REQUESTS_PARTITION, id);
+  }
+
+  async create(request: TapRequest): Promise<void> {
+    await this.store.insert(TAP_REQUESTS_PARTITION, request.id, request);
+  }
+
+  async update(id: string, change: (request: TapRequest) => TapRequest | undefined): Promise<StoredRecord<TapRequest> | undefined> {
+    return casUpdate(this.store, TAP_REQUESTS_PARTITION, id, change);
+  }
+
+  /** Claims the target's open slot for `requestId`; the id of the request holding it otherwise. */
+  async claimTarget(targetId: string, requestId: string): Promise<string | undefined> {
+    try {
+      await this.store.insert(TAP_OPEN_PARTITION, targetId, { requestId });
+      return undefined;
+    } catch (error) {
+      if (!isAppError(error, 'store.already-exists')) throw error;
+      return (await this.store.get<{ requestId: string }>(TAP_OPEN_PARTITION, targetId))?.value.requestId ?? 'unknown';
+    }
+  }
+
+  async releaseTarget(targetId: string, requestId: string): Promise<void> {
+    const marker = await this.store.get<{ requestId: string }>(TAP_OPEN_PARTITION, targetId);
+    if (marker?.value.requestId !== requestId) return;
+    try {
+      await this.store.delete(TAP_OPEN_PARTITION, targetId, marker.etag);
+    } catch (error) {
+      if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.not-found')) throw error;
+    }
+  }
+
+  /** Notes a request in the agent's and the helpdesk's recent lists; returns how many each holds in the last hour. */
+  async countRecent(agentId: string, requestId: string, now: Date): Promise<{ agent: number; all: number }> {
+    const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+    const key = `${now.toISOString()}|${requestId}`;
+    await this.store.put(tapAgentPartition(agentId), key, { at: now.toISOString() });
+    await this.store.put(TAP_ALL_PARTITION, key, { at: now.toISOString() });
+    return { agent: await this.#countSince(tapAgentPartition(agentId), hourAgo), all: await this.#countSince(TAP_ALL_PARTITION, hourAgo) };
+  }
+
+  /** How many requests the agent opened in the hour before `now` (without noting a new one). */
+  async agentCount(agentId: string, now: Date): Promise<number> {
+    return this.#countSince(tapAgentPartition(agentId), new Date(now.getTime() - 3_600_000).toISOString());
+  }
+
+  /** Counts keys after `since`, deleting older ones on the way (the lists stay an hour long). */
+  async #countSince(partition: string, since: string): Promise<number> {
+    let count = 0;
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<{ at: string }>(partition, { limit: 500, continuationToken });
+      for (const record of page.records) {
+        if (record.key < since) await this.store.delete(partition, record.key);
+        else count += 1;
+      }
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return count;
+  }
+
+  /** Requests of one agent, newest first (for `tap list`); scans the requests, which are few. */
+  async *all(): AsyncIterable<StoredRecord<TapRequest>[]> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<TapRequest>(TAP_REQUESTS_PARTITION, { limit: 200, continuationToken });
+      if (page.records.length > 0) yield page.records;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+
+  async saveAlert(alert: TapAlert): Promise<void> {
+    await this.store.put(TAP_ALERTS_PARTITION, alert.id, alert);
+  }
+
+  async alert(id: string): Promise<TapAlert | undefined> {
+    return (await this.store.get<TapAlert>(TAP_ALERTS_PARTITION, id))?.value;
+  }
+
+  /** Once per key (e.g. the hour of a burst): true the first time. */
+  async once(key: string): Promise<boolean> {
+    try {
+      await this.store.insert(TAP_ALERTS_PARTITION, `once:${key}`, { at: new Date().toISOString() });
+      return true;
+    } catch (error) {
+      if (!isAppError(error, 'store.already-exists')) throw error;
+      return false;
+    }
+  }
+}
+
+const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export function newTapRequestId(): string {
+  let id = 'T-';
+  for (let index = 0; index < 6; index++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}

@@ -1,0 +1,754 @@
+// Temporary Access Passes for the helpdesk, with four eyes: an agent asks (`tap request <upn>`), the checks are made
+// (the manager's own answer is collected by the coach, never typed by the agent), a second person approves, and the
+// pass is created only when the designated receiver clicks "Reveal": shown once in a Teams dialog, never in the chat,
+// never stored or logged. The person, their manager and security are told, and "This wasn't me" undoes it.
+// Every state change is a compare-and-swap on the request; every step is audited.
+
+import { CardFactory, MessageFactory, type TaskModuleTaskInfo, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log.js';
+import { formatDeadline } from '../campaigns/campaign-messages.js';
+import { type CardJson, type CardRenderer, TrustedMarkdown } from '../cards/card-renderer.js';
+import type { TapSettings } from '../config/load-config.js';
+import type { Directory, DirectoryUser, TemporaryAccessPassMethod } from '../directory/directory.js';
+import { isAppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import { UnreachableError, type ProactiveMessenger } from '../messaging/proactive-messenger.js';
+import type { Outbox, OutboxRow } from '../outbox/outbox.js';
+import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import type { Store } from '../store/store-port.js';
+import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
+import { CHECK_KINDS, CHECK_LABELS, newTapRequestId, OPEN_STATES, type Person, type TapAlert, TapRecords, type TapRequest } from './tap-records.js';
+
+export const TAP_VERBS = {
+  submit: 'tap.submit',
+  confirm: 'tap.confirm',
+  approve: 'tap.approve',
+  deny: 'tap.deny',
+  reveal: 'tap.reveal',
+  notMe: 'tap.not-me',
+} as const;
+
+export interface TemporaryAccessDeps {
+  store: Store;
+  outbox: Outbox;
+  directory: Directory | undefined;
+  messenger: ProactiveMessenger;
+  cards: CardRenderer;
+  audit: AuditLog;
+  logger: Logger;
+  settings: TapSettings;
+  /** Emergency-access accounts (object ids and UPNs, lower-case): always privileged. */
+  breakGlass: readonly string[];
+  timeZone: string;
+}
+
+export type TapAnswer = { card: CardJson } | { message: string };
+
+const submitSchema = z.object({
+  requestId: z.string().max(20),
+  check: z.enum(CHECK_KINDS),
+  note: z.string().max(500).optional(),
+  reason: z.string().trim().min(3).max(500),
+  lifetime: z.coerce.number().int(),
+  oneTime: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+});
+const requestIdSchema = z.object({ requestId: z.string().max(20) });
+
+const GROUP_CACHE_MS = 60_000;
+/** A lost Graph answer (timeout, 5xx): created again once, which replaces the first (both audited). */
+const CREATE_ATTEMPTS = 3;
+
+export class TemporaryAccess implements OutboxHandler {
+  readonly records: TapRecords;
+  readonly #groups = new Map<string, { at: number; ids: Set<string> }>();
+
+  constructor(private readonly deps: TemporaryAccessDeps) {
+    this.records = new TapRecords(deps.store);
+  }
+
+  // ---- Commands ---------------------------------------------------------------------------------------------------
+
+  /** `tap request <upn>`: checks, then the request form (a draft only its requester can send). */
+  async request(requester: Person, upn: string, now = new Date()): Promise<TapAnswer> {
+    const { directory, settings } = this.deps;
+    if (!(await this.#isHelpdesk(requester, 'tap request'))) return { message: this.#notHelpdesk() };
+    if (!directory) return { message: 'Passes need Microsoft Graph, which is not configured here.' };
+    if (!upn) return { message: 'Tell me whose pass it is: tap request <their sign-in name>, for example tap request anna@contoso.com.' };
+    const target = await directory.getUser(upn).catch(() => undefined);
+    if (!target) return { message: `I can't find ${upn} in the directory. Check the sign-in name and try again.` };
+    if (target.id === requester.id) {
+      await this.#audit('tap.request.refused', requester, target.id, { why: 'self' });
+      return { message: "You can't request a pass for yourself: ask a colleague on the helpdesk." };
+    }
+    if (target.accountEnabled === false) return { message: `${target.displayName ?? upn}'s account is disabled: a pass would not help.` };
+
+    const recent = await this.records.agentCount(requester.id, now);
+    if (recent >= settings.requestsPerHour) {
+      await this.#audit('tap.request.refused', requester, target.id, { why: 'rate-limit', lastHour: recent });
+      await this.#alert('rate-limit', `${requester.name} tried to open more than ${settings.requestsPerHour} pass requests in an hour (the latest for ${target.displayName ?? upn}).`, now);
+      return { message: `You've opened ${recent} pass requests in the last hour, the most allowed. Security has been told; if this is a real rush, ask them.` };
+    }
+
+    const privileged = await this.#privilegedReasons(target);
+    if (privileged.length > 0 && !settings.allowPrivileged) {
+      await this.#audit('tap.request.refused', requester, target.id, { why: 'privileged', privileged });
+      await this.#alert('privileged-attempt', `${requester.name} asked for a pass for ${target.displayName ?? upn}, a privileged account (${privileged.join(', ')}). It was refused.`, now);
+      return { message: `${target.displayName ?? upn} has a privileged account (${privileged.join(', ')}), so I can't create a pass for them. Security has been told. Privileged accounts recover through their own break-glass process.` };
+    }
+
+    let policy: Awaited<ReturnType<Directory['temporaryAccessPassPolicy']>>;
+    try {
+      policy = await directory.temporaryAccessPassPolicy();
+    } catch (error) {
+      this.deps.logger.warn('could not read the pass policy', { error });
+      return { message: "I couldn't read the tenant's pass policy just now. Try again in a minute." };
+    }
+    if (policy.state !== 'enabled') return { message: 'Temporary Access Passes are switched off in this tenant\'s authentication methods policy.' };
+
+    const id = newTapRequestId();
+    const holder = await this.#claim(target.id, id, now);
+    if (holder) return { message: `There is already an open pass request for ${target.displayName ?? upn} (${holder}). Cancel it first, or wait for it to expire.` };
+    try {
+      const existing = await directory.temporaryAccessPasses(target.id).catch(() => [] as TemporaryAccessPassMethod[]);
+      const manager = await directory.getManager(target.id).catch(() => undefined);
+      const usableManager = manager && manager.accountEnabled !== false && manager.id !== target.id ? { id: manager.id, name: manager.displayName ?? 'their manager' } : undefined;
+      const request: TapRequest = {
+        id,
+        requester,
+        target: { id: target.id, name: target.displayName ?? upn, upn: target.userPrincipalName ?? upn, department: target.department ?? undefined },
+        manager: usableManager,
+        receiverId: settings.receiver === 'manager' && usableManager ? usableManager.id : requester.id,
+        state: 'draft',
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + settings.requestMinutes * 60_000).toISOString(),
+        policy: {
+          minimumLifetimeInMinutes: Math.max(10, policy.minimumLifetimeInMinutes),
+          maximumLifetimeInMinutes: Math.min(43200, policy.maximumLifetimeInMinutes),
+          defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes,
+          isUsableOnce: policy.isUsableOnce,
+        },
+        replacesExistingPass: existing.some((pass) => pass.isUsable !== false),
+        ...(privileged.length > 0 ? { privileged } : {}),
+        copies: [],
+      };
+      await this.records.create(request);
+      const counts = await this.records.countRecent(requester.id, id, now);
+      if (counts.all > settings.burstPerHour && (await this.records.once(`burst:${now.toISOString().slice(0, 13)}`))) {
+        await this.#alert('burst', `${counts.all} pass requests were opened across the helpdesk in the last hour (more than ${settings.burstPerHour}).`, now);
+      }
+      if (privileged.length > 0) {
+        await this.#alert('privileged-attempt', `${requester.name} opened a pass request for ${request.target.name}, a privileged account (${privileged.join(', ')}). Only the security group can approve it.`, now);
+      }
+      await this.#audit('tap.request.opened', requester, target.id, { requestId: id, privileged, replacesExistingPass: request.replacesExistingPass });
+      return { card: this.#requestCard(request, now) };
+    } catch (error) {
+      await this.records.releaseTarget(target.id, id);
+      throw error;
+    }
+  }
+
+  /** `tap list`: my open requests, and the people who asked to talk to a person. */
+  async list(requester: Person, now = new Date()): Promise<TapAnswer> {
+    if (!(await this.#isHelpdesk(requester, 'tap list'))) return { message: this.#notHelpdesk() };
+    const mine: string[] = [];
+    for await (const page of this.records.all()) {
+      for (const { value } of page) {
+        if (value.requester.id !== requester.id || !OPEN_STATES.has(value.state) || value.expiresAt <= now.toISOString()) continue;
+        mine.push(`${value.id}: ${value.target.name}, ${STATE_LABELS[value.state]} (until ${this.#time(value.expiresAt)})`);
+      }
+    }
+    const queue: string[] = [];
+    let continuationToken: string | undefined;
+    const ids: string[] = [];
+    do {
+      const page = await this.deps.store.list<HelpRequest>(HELP_REQUESTS_PARTITION, { limit: 200, continuationToken });
+      for (const { key, value } of page.records) if (value.status === 'open') ids.push(key);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    const people = ids.length > 0 && this.deps.directory ? await this.deps.directory.getUsers(ids.slice(0, 50)).catch(() => new Map<string, DirectoryUser>()) : new Map<string, DirectoryUser>();
+    for (const id of ids.slice(0, 50)) queue.push(`${people.get(id)?.displayName ?? id} (${people.get(id)?.userPrincipalName ?? 'no sign-in name'})`);
+    return {
+      card: this.deps.cards.render('notice', {
+        title: 'Your pass requests and the queue',
+        paragraphs: [
+          mine.length > 0 ? `Open requests: ${mine.join('; ')}.` : 'You have no open pass requests.',
+          queue.length > 0 ? `Waiting to talk to a person (${ids.length}): ${queue.join('; ')}.` : 'Nobody is waiting to talk to a person.',
+        ],
+        actions: [],
+      }),
+    };
+  }
+
+  /** `tap cancel <id>`: the requester withdraws an open request. */
+  async cancel(requester: Person, rawId: string, now = new Date()): Promise<TapAnswer> {
+    if (!(await this.#isHelpdesk(requester, 'tap cancel'))) return { message: this.#notHelpdesk() };
+    const id = rawId.trim().toUpperCase();
+    const current = await this.records.get(id);
+    if (!current || current.value.requester.id !== requester.id) return { message: `You have no request ${rawId || '(no id given)'}. Type "tap list" to see yours.` };
+    const updated = await this.records.update(id, (latest) => (OPEN_STATES.has(latest.state) && latest.state !== 'revealing' ? { ...latest, state: 'cancelled', refusal: { by: requester, at: now.toISOString(), why: 'cancelled by the requester' } } : undefined));
+    if (!updated) return { message: `Request ${id} is ${STATE_LABELS[current.value.state]}: there is nothing to cancel.` };
+    await this.#settled(updated.value);
+    await this.#audit('tap.request.cancelled', requester, updated.value.target.id, { requestId: id });
+    return { message: `Request ${id} for ${updated.value.target.name} is cancelled.` };
+  }
+
+  // ---- Card actions -----------------------------------------------------------------------------------------------
+
+  /** The requester sends the filled-in form. */
+  async submit(clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+    const ids = requestIdSchema.safeParse(data);
+    const request = ids.success ? await this.#live(ids.data.requestId, now) : undefined;
+    if (!request || request.requester.id !== clicker.id) return this.#forged(clicker, 'tap.submit', data);
+    if (request.state !== 'draft') return { card: this.#requestCard(request, now) };
+    const parsed = submitSchema.safeParse(data);
+    if (!parsed.success) return { card: this.#requestCard(request, now, 'Choose the identity check, say why the pass is needed, and give a lifetime in minutes.') };
+    const { check, note, reason, lifetime } = parsed.data;
+    const { minimumLifetimeInMinutes: min, maximumLifetimeInMinutes: max } = request.policy;
+    if (lifetime < min || lifetime > max) return { card: this.#requestCard(request, now, `The tenant policy allows ${min} to ${max} minutes.`) };
+    if (check === 'manager' && !request.manager) return { card: this.#requestCard(request, now, `${request.target.name} has no manager the coach can ask. Choose another check.`) };
+    const oneTime = parsed.data.oneTime === undefined ? true : parsed.data.oneTime === true || parsed.data.oneTime === 'true';
+    const next = check === 'manager' ? 'awaiting-manager' : 'awaiting-approval';
+    const updated = await this.records.update(request.id, (latest) =>
+      latest.state === 'draft'
+        ? { ...latest, state: next, check: { kind: check, note: note?.trim() || undefined, by: clicker, at: now.toISOString() }, reason, lifetimeInMinutes: lifetime, isUsableOnce: oneTime }
+        : undefined,
+    );
+    if (!updated) return { card: this.#requestCard((await this.records.get(request.id))?.value ?? request, now) };
+    await this.#audit('tap.request.submitted', clicker, request.target.id, { requestId: request.id, check, lifetime, oneTime });
+    if (next === 'awaiting-manager' && request.manager) await this.#send(request.id, request.manager.id, 'manager-check', now);
+    else await this.#askApprovers(updated.value, now);
+    return { card: this.#requestCard(updated.value, now) };
+  }
+
+  /** The target's manager answers "is this them?". */
+  async confirm(clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+    const parsed = z.object({ requestId: z.string().max(20), answer: z.enum(['yes', 'no']) }).safeParse(data);
+    const request = parsed.success ? await this.#live(parsed.data.requestId, now) : undefined;
+    if (!parsed.success || !request || request.manager?.id !== clicker.id) return this.#forged(clicker, 'tap.confirm', data);
+    const confirmed = parsed.data.answer === 'yes';
+    const updated = await this.records.update(request.id, (latest) =>
+      latest.state === 'awaiting-manager'
+        ? {
+            ...latest,
+            state: confirmed ? 'awaiting-approval' : 'refused',
+            managerCheck: { confirmed, by: clicker, at: now.toISOString() },
+            ...(confirmed ? {} : { refusal: { by: clicker, at: now.toISOString(), why: 'the manager did not confirm' } }),
+          }
+        : undefined,
+    );
+    if (!updated) return { card: this.#managerCard((await this.records.get(request.id))?.value ?? request) };
+    await this.#audit(confirmed ? 'tap.manager.confirmed' : 'tap.manager.denied', clicker, request.target.id, { requestId: request.id });
+    if (confirmed) await this.#askApprovers(updated.value, now);
+    else {
+      await this.#alert('manager-denied', `${clicker.name} did not confirm that ${request.target.name} was asking the helpdesk (${request.requester.name}) for a pass. The request was stopped.`, now, request.id);
+      await this.#send(request.id, request.requester.id, 'outcome-requester', now);
+      await this.#settled(updated.value);
+    }
+    return { card: this.#managerCard(updated.value) };
+  }
+
+  /** An approver approves or refuses. */
+  async decide(clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, now = new Date()): Promise<TapAnswer> {
+    const parsed = requestIdSchema.safeParse(data);
+    const current = parsed.success ? await this.records.get(parsed.data.requestId) : undefined;
+    if (!current) return this.#forged(clicker, approve ? 'tap.approve' : 'tap.deny', data);
+    const request = await this.#expireIfDue(current.value, now);
+    const problem = await this.#approverProblem(request, clicker);
+    if (problem) {
+      await this.#audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: problem.code });
+      return { message: problem.message };
+    }
+    if (request.state !== 'awaiting-approval') return { card: this.#approvalCard(request) };
+    const updated = await this.records.update(request.id, (latest) =>
+      latest.state === 'awaiting-approval' && latest.expiresAt > now.toISOString()
+        ? approve
+          ? { ...latest, state: 'approved', approval: { by: clicker, at: now.toISOString() } }
+          : { ...latest, state: 'refused', refusal: { by: clicker, at: now.toISOString(), why: 'refused by an approver' } }
+        : undefined,
+    );
+    const latest = updated?.value ?? (await this.records.get(request.id))?.value ?? request;
+    if (!updated) return { card: this.#approvalCard(latest) };
+    await this.#audit(approve ? 'tap.request.approved' : 'tap.request.refused', clicker, request.target.id, { requestId: request.id, replacesExistingPass: request.replacesExistingPass, privileged: request.privileged ?? [] });
+    for (const copy of latest.copies) if (copy.activityId !== clickedActivityId) await this.#send(request.id, copy.recipientId, `update-${copy.activityId}`, now);
+    if (approve) await this.#send(request.id, latest.receiverId, 'reveal', now);
+    else {
+      await this.#send(request.id, request.requester.id, 'outcome-requester', now);
+      await this.#settled(latest);
+    }
+    return { card: this.#approvalCard(latest) };
+  }
+
+  /**
+   * The receiver opens the dialog: the approval is checked again and moved to "revealing" atomically, the pass is
+   * created, and shown in the dialog only. A second click, or anyone else's, shows nothing.
+   */
+  async reveal(clicker: Person, data: unknown, now = new Date()): Promise<TaskModuleTaskInfo | string> {
+    const parsed = requestIdSchema.safeParse(data);
+    const current = parsed.success ? await this.records.get(parsed.data.requestId) : undefined;
+    if (!current || current.value.receiverId !== clicker.id) {
+      await this.#audit('tap.reveal.denied', clicker, current?.value.target.id, { requestId: parsed.success ? parsed.data.requestId.slice(0, 20) : null });
+      return 'There is nothing to show here.';
+    }
+    const request = await this.#expireIfDue(current.value, now);
+    const claimed = await this.records.update(request.id, (latest) =>
+      latest.state === 'approved' && latest.expiresAt > now.toISOString() ? { ...latest, state: 'revealing', reveal: { by: clicker, at: now.toISOString(), attempts: [] } } : undefined,
+    );
+    if (!claimed) {
+      await this.#audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, state: request.state });
+      return request.state === 'revealed' || request.state === 'revealing' ? 'This pass has already been shown, and it is shown only once. If it was lost, open a new request.' : `There is nothing to show: the request is ${STATE_LABELS[request.state]}.`;
+    }
+    const created = await this.#create(claimed.value, clicker);
+    if (!created) {
+      // Nothing usable came back: the approval stands, and another click tries again.
+      await this.records.update(request.id, (latest) => (latest.state === 'revealing' ? { ...latest, state: 'approved' } : undefined));
+      return "Microsoft Graph didn't create the pass just now. Close this and try Reveal again in a minute.";
+    }
+    const { pass, method } = created;
+    const minutes = method.lifetimeInMinutes;
+    return {
+      title: 'Temporary Access Pass',
+      height: 'medium',
+      width: 'medium',
+      card: CardFactory.adaptiveCard(
+        this.deps.cards.render('tap-pass', {
+          name: request.target.name,
+          pass: new TrustedMarkdown(pass),
+          paragraphs: [
+            `Valid for ${minutes} minutes${method.isUsableOnce ? ', for one sign-in only' : ''}, from ${this.#time(method.startDateTime ?? method.createdDateTime ?? now.toISOString())}.`,
+            `Read it to ${request.target.name} on the call where you checked who they are; never send it in a chat or an email. This is the only time it is shown.`,
+            `${request.target.name}, their manager and security have been told that a pass was created.`,
+          ],
+        }),
+      ),
+    };
+  }
+
+  /** "This wasn't me", from the target or their manager: the pass goes, sessions end, new methods go, security is alerted. */
+  async notMe(clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+    const parsed = requestIdSchema.safeParse(data);
+    const current = parsed.success ? await this.records.get(parsed.data.requestId) : undefined;
+    if (!current || (clicker.id !== current.value.target.id && clicker.id !== current.value.manager?.id)) return this.#forged(clicker, 'tap.not-me', data);
+    const request = current.value;
+    const updated = await this.records.update(request.id, (latest) => (latest.state === 'revealed' ? { ...latest, state: 'revoked', notMe: { by: clicker, at: now.toISOString(), removedMethods: 0 } } : undefined));
+    if (!updated) {
+      return { message: request.state === 'revoked' ? 'This was already reported: the pass is gone and security knows.' : 'There is no pass from this request to undo.' };
+    }
+    const directory = this.deps.directory;
+    let removed = 0;
+    const problems: string[] = [];
+    if (directory) {
+      if (request.reveal?.methodId) await directory.deleteTemporaryAccessPass(request.target.id, request.reveal.methodId).catch((error: unknown) => problems.push(`deleting the pass: ${(error as Error).message}`));
+      await directory.revokeSignInSessions(request.target.id).catch((error: unknown) => problems.push(`revoking sessions: ${(error as Error).message}`));
+      const since = request.reveal?.createdAt ?? request.reveal?.at ?? request.createdAt;
+      const methods = await directory.authenticationMethods(request.target.id).catch((error: unknown) => {
+        problems.push(`reading methods: ${(error as Error).message}`);
+        return [];
+      });
+      for (const method of methods) {
+        if (method['@odata.type'] === '#microsoft.graph.passwordAuthenticationMethod') continue;
+        if (!method.createdDateTime || method.createdDateTime < since) continue;
+        try {
+          await directory.deleteAuthenticationMethod(request.target.id, method);
+          removed += 1;
+        } catch (error) {
+          problems.push(`removing a method: ${(error as Error).message}`);
+        }
+      }
+    }
+    await this.records.update(request.id, (latest) => ({ ...latest, notMe: { by: clicker, at: now.toISOString(), removedMethods: removed } }));
+    await this.#audit('tap.not-me', clicker, request.target.id, { requestId: request.id, removedMethods: removed, problems });
+    await this.#alert(
+      'not-me',
+      `${clicker.name} reported that the pass created for ${request.target.name} (request ${request.id}, by ${request.requester.name}, approved by ${request.approval?.by.name ?? 'unknown'}) was not asked for. The pass was deleted, sessions revoked and ${removed} method(s) registered since removed.${problems.length > 0 ? ` Problems: ${problems.join('; ')}.` : ''}`,
+      now,
+      request.id,
+    );
+    return {
+      message: `Thanks for telling us. The pass is deleted, ${clicker.id === request.target.id ? 'you are' : `${request.target.name} is`} signed out everywhere${removed > 0 ? `, ${removed} sign-in method(s) added since the pass was created are removed` : ''}, and security has been alerted.${problems.length > 0 ? ' Some steps failed; security has the details.' : ''}`,
+    };
+  }
+
+  // ---- Creating the pass ------------------------------------------------------------------------------------------
+
+  /** Creates the pass (again once if Graph's answer was lost: that replaces the first); records everything but the value. */
+  async #create(request: TapRequest, clicker: Person): Promise<{ pass: string; method: TemporaryAccessPassMethod } | undefined> {
+    const directory = this.deps.directory;
+    if (!directory) return undefined;
+    for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+      const at = new Date().toISOString();
+      try {
+        const method = await directory.createTemporaryAccessPass(request.target.id, { lifetimeInMinutes: request.lifetimeInMinutes ?? request.policy.defaultLifetimeInMinutes, isUsableOnce: request.isUsableOnce ?? true });
+        const pass = method.temporaryAccessPass;
+        if (!pass) throw new Error('Graph returned no pass value');
+        await this.records.update(request.id, (latest) => ({
+          ...latest,
+          state: 'revealed',
+          reveal: { by: clicker, at: latest.reveal?.at ?? at, methodId: method.id, createdAt: method.createdDateTime ?? at, attempts: [...(latest.reveal?.attempts ?? []), { at, outcome: 'created' }] },
+        }));
+        await this.#audit('tap.created', clicker, request.target.id, { requestId: request.id, attempt, methodId: method.id, lifetimeInMinutes: method.lifetimeInMinutes, isUsableOnce: method.isUsableOnce, approvedBy: request.approval?.by.id ?? null });
+        await this.#settled({ ...request, state: 'revealed' });
+        const now = new Date();
+        await this.#send(request.id, request.target.id, 'notice-target', now);
+        if (request.manager) await this.#send(request.id, request.manager.id, 'notice-manager', now);
+        for (const member of await this.#members(this.deps.settings.securityGroupId)) await this.#send(request.id, member, 'notice-security', now);
+        return { pass, method };
+      } catch (error) {
+        const outcome = error instanceof Error ? error.message.slice(0, 200) : String(error);
+        await this.records.update(request.id, (latest) => ({ ...latest, reveal: latest.reveal ? { ...latest.reveal, attempts: [...latest.reveal.attempts, { at, outcome: `failed: ${outcome}` }] } : latest.reveal }));
+        await this.#audit('tap.create.failed', clicker, request.target.id, { requestId: request.id, attempt, error: outcome });
+        // A refusal (policy, permission, the user gone) will not change on a retry; a lost or throttled answer may.
+        if (isAppError(error, 'directory.denied') || isAppError(error, 'directory.not-found') || isAppError(error, 'directory.failed')) return undefined;
+        const retryAfterMs = (error as { details?: { retryAfterMs?: number } }).details?.retryAfterMs;
+        if (attempt < CREATE_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterMs ?? 500, 5_000)));
+      }
+    }
+    return undefined;
+  }
+
+  // ---- The outbox handler -----------------------------------------------------------------------------------------
+
+  async deliver(row: OutboxRow): Promise<DeliveryResult> {
+    try {
+      if (row.step === 'alert') {
+        const alert = await this.records.alert(row.campaignId);
+        if (!alert) return { outcome: 'cancelled', reason: 'no such alert' };
+        return this.#post(row.userId, this.deps.cards.attachment('notice', { title: ALERT_TITLES[alert.kind], paragraphs: [alert.text], actions: [] }));
+      }
+      const request = (await this.records.get(row.campaignId))?.value;
+      if (!request) return { outcome: 'cancelled', reason: 'no such request' };
+      if (row.step === 'manager-check') {
+        if (request.state !== 'awaiting-manager') return { outcome: 'cancelled', reason: `the request is ${request.state}` };
+        return this.#post(row.userId, CardFactory.adaptiveCard(this.#managerCard(request)));
+      }
+      if (row.step === 'approve-ask') {
+        if (request.state !== 'awaiting-approval') return { outcome: 'cancelled', reason: `the request is ${request.state}` };
+        return this.#post(row.userId, CardFactory.adaptiveCard(this.#approvalCard(request)));
+      }
+      if (row.step.startsWith('update-')) {
+        const copy = request.copies.find((candidate) => candidate.activityId === row.step.slice('update-'.length));
+        if (!copy) return { outcome: 'cancelled', reason: 'no such card' };
+        const done = await this.deps.messenger.update(row.userId, copy.conversationId, copy.activityId, MessageFactory.attachment(CardFactory.adaptiveCard(this.#approvalCard(request))));
+        return done ? { outcome: 'sent', conversationId: copy.conversationId, activityId: copy.activityId } : { outcome: 'cancelled', reason: 'Teams no longer has the card' };
+      }
+      if (row.step === 'reveal') {
+        if (request.state !== 'approved') return { outcome: 'cancelled', reason: `the request is ${request.state}` };
+        return this.#post(
+          row.userId,
+          this.deps.cards.attachment('tap-reveal', {
+            title: `Pass for ${request.target.name} approved`,
+            paragraphs: [
+              `${request.approval?.by.name ?? 'An approver'} approved request ${request.id}${request.replacesExistingPass ? ', replacing the pass they already had' : ''}.`,
+              `When ${request.target.name} is with you, click Reveal: the pass is created then and shown once, in a dialog that is not kept in this chat. The approval lapses at ${this.#time(request.expiresAt)}.`,
+            ],
+            requestId: request.id,
+          }),
+        );
+      }
+      if (row.step === 'outcome-requester') {
+        const why = request.refusal?.why ?? STATE_LABELS[request.state];
+        return this.#post(row.userId, this.deps.cards.attachment('notice', { title: `Request ${request.id} stopped`, paragraphs: [`The pass request for ${request.target.name} was stopped: ${why}.`], actions: [] }));
+      }
+      if (row.step.startsWith('notice-')) return this.#post(row.userId, this.deps.cards.attachment('notice', this.#notice(request, row.step)));
+      return { outcome: 'failed', reason: `unknown step ${row.step}` };
+    } catch (error) {
+      if (!(error instanceof UnreachableError)) throw error;
+      if (error.reason === 'removed-app' || error.reason === 'blocked-app') await this.deps.messenger.markUnreachable(row.userId, error.reason);
+      return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
+    }
+  }
+
+  async settled(row: OutboxRow, result: DeliveryResult): Promise<void> {
+    if (row.step !== 'approve-ask' || result.outcome !== 'sent' || !result.conversationId || !result.activityId) return;
+    const copy = { recipientId: row.userId, conversationId: result.conversationId, activityId: result.activityId };
+    const updated = await this.records.update(row.campaignId, (latest) => (latest.copies.some((known) => known.activityId === copy.activityId) ? undefined : { ...latest, copies: [...latest.copies, copy] }));
+    if (updated && updated.value.state !== 'awaiting-approval') await this.#send(row.campaignId, row.userId, `update-${copy.activityId}`, new Date());
+  }
+
+  async #post(userId: string, attachment: ReturnType<typeof CardFactory.adaptiveCard>): Promise<DeliveryResult> {
+    const delivered = await this.deps.messenger.send(userId, MessageFactory.attachment(attachment));
+    return { outcome: 'sent', ...delivered };
+  }
+
+  // ---- Rules ------------------------------------------------------------------------------------------------------
+
+  async #approverProblem(request: TapRequest, clicker: Person): Promise<{ code: string; message: string } | undefined> {
+    const { settings } = this.deps;
+    if (clicker.id === request.requester.id) return { code: 'own-request', message: 'You opened this request, so someone else has to approve it.' };
+    if (clicker.id === request.target.id) return { code: 'target', message: "The pass is for you, so you can't approve it." };
+    const groupId = request.privileged ? settings.securityGroupId : settings.approversGroupId;
+    if (!groupId || !(await this.#inGroup(clicker.id, groupId))) {
+      return { code: 'not-approver', message: request.privileged ? 'This pass is for a privileged account: only the security group can approve it.' : 'Only the pass approvers can approve this.' };
+    }
+    return undefined;
+  }
+
+  async #askApprovers(request: TapRequest, now: Date): Promise<void> {
+    const groupId = request.privileged ? this.deps.settings.securityGroupId : this.deps.settings.approversGroupId;
+    for (const member of await this.#members(groupId)) {
+      if (member === request.requester.id || member === request.target.id) continue;
+      await this.#send(request.id, member, 'approve-ask', now);
+    }
+  }
+
+  async #privilegedReasons(target: DirectoryUser): Promise<string[]> {
+    const reasons: string[] = [];
+    const ids = [target.id.toLowerCase(), (target.userPrincipalName ?? '').toLowerCase()];
+    if (this.deps.breakGlass.some((entry) => ids.includes(entry))) reasons.push('break-glass account');
+    const directory = this.deps.directory;
+    if (!directory) return reasons;
+    // Fail closed: an account whose roles cannot be read is treated as privileged.
+    try {
+      const roles = await directory.directoryRoles(target.id);
+      if (roles.active.length > 0) reasons.push(`admin role: ${roles.active.join(', ')}`);
+      if (roles.eligible.length > 0) reasons.push(`eligible for: ${roles.eligible.join(', ')}`);
+    } catch (error) {
+      this.deps.logger.warn('could not read admin roles; treating the account as privileged', { error });
+      reasons.push('admin roles could not be checked');
+    }
+    if (this.deps.settings.privilegedGroupIds.length > 0) {
+      const groups = await directory.transitiveGroupIds(target.id).catch(() => undefined);
+      if (!groups) reasons.push('group membership could not be checked');
+      else if (this.deps.settings.privilegedGroupIds.some((id) => groups.has(id))) reasons.push('member of a privileged group');
+    }
+    return reasons;
+  }
+
+  async #isHelpdesk(person: Person, what: string): Promise<boolean> {
+    const groupId = this.deps.settings.helpdeskGroupId;
+    if (groupId && (await this.#inGroup(person.id, groupId))) return true;
+    await this.deps.audit.record({ action: 'tap.command.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: person.id, displayName: person.name }, details: { command: what } });
+    return false;
+  }
+
+  #notHelpdesk(): string {
+    return this.deps.settings.helpdeskGroupId
+      ? "Sorry, pass requests are only for the helpdesk. If you need a pass yourself, type \"talk to a person\" and the helpdesk will contact you."
+      : 'Pass requests are switched off: no helpdesk group is configured (HELPDESK_GROUP_ID).';
+  }
+
+  async #inGroup(userId: string, groupId: string): Promise<boolean> {
+    const directory = this.deps.directory;
+    if (!directory) return false;
+    const cached = this.#groups.get(userId);
+    if (cached && Date.now() - cached.at < GROUP_CACHE_MS) return cached.ids.has(groupId);
+    try {
+      const ids = await directory.transitiveGroupIds(userId);
+      this.#groups.set(userId, { at: Date.now(), ids });
+      return ids.has(groupId);
+    } catch (error) {
+      this.deps.logger.warn('could not read group membership; refusing', { error });
+      return false;
+    }
+  }
+
+  async #members(groupId: string | undefined): Promise<string[]> {
+    if (!groupId || !this.deps.directory) return [];
+    return this.deps.directory.groupMemberIds(groupId);
+  }
+
+  /** The target's slot, taking it over from a request that has expired. */
+  async #claim(targetId: string, requestId: string, now: Date): Promise<string | undefined> {
+    const holder = await this.records.claimTarget(targetId, requestId);
+    if (!holder) return undefined;
+    const held = (await this.records.get(holder))?.value;
+    if (held && OPEN_STATES.has((await this.#expireIfDue(held, now)).state)) return holder;
+    await this.records.releaseTarget(targetId, holder);
+    return this.records.claimTarget(targetId, requestId);
+  }
+
+  async #live(id: string, now: Date): Promise<TapRequest | undefined> {
+    const current = await this.records.get(id);
+    return current ? this.#expireIfDue(current.value, now) : undefined;
+  }
+
+  async #expireIfDue(request: TapRequest, now: Date): Promise<TapRequest> {
+    if (!OPEN_STATES.has(request.state) || request.state === 'revealing' || request.expiresAt > now.toISOString()) return request;
+    const updated = await this.records.update(request.id, (latest) => (OPEN_STATES.has(latest.state) && latest.state !== 'revealing' && latest.expiresAt <= now.toISOString() ? { ...latest, state: 'expired' } : undefined));
+    if (!updated) return (await this.records.get(request.id))?.value ?? request;
+    await this.#audit('tap.request.expired', { id: 'system', name: 'system' }, request.target.id, { requestId: request.id });
+    await this.#settled(updated.value);
+    return updated.value;
+  }
+
+  /** The request no longer holds the target's slot; its approval cards show the outcome. */
+  async #settled(request: TapRequest): Promise<void> {
+    await this.records.releaseTarget(request.target.id, request.id);
+  }
+
+  async #forged(clicker: Person, verb: string, data: unknown): Promise<TapAnswer> {
+    const requestId = (data as { requestId?: unknown } | undefined)?.requestId;
+    await this.deps.audit.record({
+      action: 'tap.action.denied',
+      outcome: 'denied',
+      actor: { kind: 'user', aadObjectId: clicker.id, displayName: clicker.name },
+      details: { verb, requestId: typeof requestId === 'string' ? requestId.slice(0, 20) : null },
+    });
+    return { message: "That isn't yours to act on, or the request no longer exists. I've noted the attempt." };
+  }
+
+  async #alert(kind: TapAlert['kind'], text: string, now: Date, requestId?: string): Promise<void> {
+    const id = `A-${now.getTime().toString(36)}-${newTapRequestId().slice(2)}`;
+    await this.records.saveAlert({ id, kind, at: now.toISOString(), text });
+    await this.deps.audit.record({ action: `tap.alert.${kind}`, outcome: 'info', actor: { kind: 'system', name: 'tap' }, details: { alertId: id, requestId: requestId ?? null } });
+    for (const member of await this.#members(this.deps.settings.securityGroupId)) {
+      await this.deps.outbox.enqueue({ kind: 'tap', campaignId: id, userId: member, step: 'alert', dueAt: now.toISOString() });
+    }
+  }
+
+  async #send(requestId: string, userId: string, step: string, now: Date): Promise<void> {
+    await this.deps.outbox.enqueue({ kind: 'tap', campaignId: requestId, userId, step, dueAt: now.toISOString() });
+  }
+
+  async #audit(action: string, actor: Person, subjectId: string | undefined, details: Record<string, unknown>): Promise<void> {
+    await this.deps.audit.record({
+      action,
+      outcome: action.endsWith('.denied') || action.endsWith('refused') ? 'denied' : action.endsWith('failed') ? 'failed' : 'info',
+      actor: actor.id === 'system' ? { kind: 'system', name: 'tap' } : { kind: 'user', aadObjectId: actor.id, displayName: actor.name },
+      ...(subjectId ? { subject: { kind: 'user' as const, aadObjectId: subjectId } } : {}),
+      details,
+    });
+  }
+
+  // ---- Cards ------------------------------------------------------------------------------------------------------
+
+  #requestCard(request: TapRequest, now: Date, error?: string): CardJson {
+    const open = request.state === 'draft' && request.expiresAt > now.toISOString();
+    const facts = [
+      { title: 'For', value: `${request.target.name} (${request.target.upn})` },
+      ...(request.target.department ? [{ title: 'Department', value: request.target.department }] : []),
+      { title: 'Request', value: request.id },
+      { title: 'Open until', value: this.#time(request.expiresAt) },
+    ];
+    const warnings = [
+      ...(request.replacesExistingPass ? [`${request.target.name} already has a valid pass: an approved request replaces it.`] : []),
+      ...(request.privileged ? [`Privileged account (${request.privileged.join(', ')}): only the security group can approve.`] : []),
+    ];
+    return this.deps.cards.render('tap-request', {
+      title: open ? `Temporary Access Pass for ${request.target.name}` : `Request ${request.id}: ${STATE_LABELS[request.state]}`,
+      intro: open
+        ? 'Check who you are talking to before you send this. A second person approves it, and the pass is created only when you reveal it.'
+        : request.state === 'awaiting-manager'
+          ? `Sent. ${request.manager?.name ?? 'Their manager'} is asked to confirm it is really ${request.target.name} asking; then an approver decides.`
+          : `Sent for approval. You will get a message here when it is approved.`,
+      facts,
+      warning: warnings.join(' '),
+      error: error ?? '',
+      open,
+      checks: CHECK_KINDS.filter((kind) => kind !== 'manager' || request.manager).map((kind) => ({ title: CHECK_LABELS[kind], value: kind })),
+      minLifetime: request.policy.minimumLifetimeInMinutes,
+      maxLifetime: request.policy.maximumLifetimeInMinutes,
+      defaultLifetime: Math.min(request.policy.maximumLifetimeInMinutes, Math.max(request.policy.minimumLifetimeInMinutes, request.policy.defaultLifetimeInMinutes)),
+      requestId: request.id,
+    });
+  }
+
+  #approvalCard(request: TapRequest): CardJson {
+    const open = request.state === 'awaiting-approval';
+    const checks = [
+      ...(request.check ? [`${CHECK_LABELS[request.check.kind]}: stated by ${request.check.by.name} at ${this.#time(request.check.at)}${request.check.note ? ` ("${request.check.note}")` : ''}`] : []),
+      ...(request.managerCheck ? [`${request.managerCheck.by.name} (the manager) ${request.managerCheck.confirmed ? 'confirmed' : 'did not confirm'} it was them, at ${this.#time(request.managerCheck.at)}, answering the coach directly`] : []),
+    ];
+    const status =
+      request.state === 'approved' || request.state === 'revealing' || request.state === 'revealed' || request.state === 'revoked'
+        ? `Approved by ${request.approval?.by.name ?? 'an approver'} at ${this.#time(request.approval?.at ?? request.createdAt)}.`
+        : request.state === 'refused'
+          ? `Refused${request.refusal?.by ? ` by ${request.refusal.by.name}` : ''} at ${this.#time(request.refusal?.at ?? request.createdAt)}.`
+          : open
+            ? ''
+            : `No longer waiting: ${STATE_LABELS[request.state]}.`;
+    return this.deps.cards.render('tap-approval', {
+      title: `Approve a Temporary Access Pass for ${request.target.name}?`,
+      intro: `${request.requester.name} (helpdesk) asks for a pass for ${request.target.name} (${request.target.upn}). Approve only if the checks below convince you that it is really them.`,
+      facts: [
+        { title: 'Request', value: request.id },
+        { title: 'Reason', value: request.reason ?? '' },
+        { title: 'Valid for', value: `${request.lifetimeInMinutes ?? request.policy.defaultLifetimeInMinutes} minutes${request.isUsableOnce ? ', one sign-in' : ''}` },
+        { title: 'Open until', value: this.#time(request.expiresAt) },
+      ],
+      checks,
+      warning: [
+        ...(request.replacesExistingPass ? [`${request.target.name} already has a valid pass: approving replaces it.`] : []),
+        ...(request.privileged ? [`Privileged account: ${request.privileged.join(', ')}.`] : []),
+      ].join(' '),
+      status,
+      open,
+      approveTitle: request.replacesExistingPass ? 'Approve and replace their pass' : 'Approve',
+      requestId: request.id,
+    });
+  }
+
+  #managerCard(request: TapRequest): CardJson {
+    const open = request.state === 'awaiting-manager';
+    return this.deps.cards.render('tap-manager-check', {
+      title: `Is ${request.target.name} asking the helpdesk for access right now?`,
+      paragraphs: [
+        `${request.requester.name} from the helpdesk says ${request.target.name} is talking to them and needs a temporary pass to sign in.`,
+        'Please confirm only if you know it is really them, for example because they just told you. If you are not sure, say no: nothing is created, and security is told.',
+      ],
+      status: open ? '' : request.managerCheck ? `You answered: ${request.managerCheck.confirmed ? 'yes' : 'no'}.` : `No longer waiting: ${STATE_LABELS[request.state]}.`,
+      open,
+      requestId: request.id,
+    });
+  }
+
+  #notice(request: TapRequest, step: string): { title: string; paragraphs: string[]; actions: { title: string; verb: string; data: Record<string, string> }[] } {
+    const who = `created by ${request.requester.name} (helpdesk) and approved by ${request.approval?.by.name ?? 'an approver'}`;
+    const when = this.#time(request.reveal?.createdAt ?? request.reveal?.at ?? request.createdAt);
+    const notMe = { title: "This wasn't me", verb: TAP_VERBS.notMe, data: { requestId: request.id } };
+    if (step === 'notice-target') {
+      return {
+        title: 'A Temporary Access Pass was created for you',
+        paragraphs: [
+          `A one-off pass to sign in to your account was ${who}, at ${when}. It lets you set up a passkey without your usual sign-in.`,
+          "If you didn't ask the helpdesk for it, click below: the pass is deleted at once, you are signed out everywhere, and security is alerted.",
+        ],
+        actions: [notMe],
+      };
+    }
+    if (step === 'notice-manager') {
+      return {
+        title: `A Temporary Access Pass was created for ${request.target.name}`,
+        paragraphs: [`A one-off pass to sign in to ${request.target.name}'s account was ${who}, at ${when}.`, `If ${request.target.name} did not ask for it, click below: it is undone and security is alerted.`],
+        actions: [notMe],
+      };
+    }
+    return {
+      title: `Pass created for ${request.target.name}`,
+      paragraphs: [`Request ${request.id}: a Temporary Access Pass for ${request.target.name} (${request.target.upn}) was ${who}, at ${when}. Checks: ${request.check ? CHECK_LABELS[request.check.kind] : 'none'}${request.managerCheck?.confirmed ? ', confirmed by the manager' : ''}.`],
+      actions: [],
+    };
+  }
+
+  #time(iso: string): string {
+    const at = new Date(iso);
+    const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: this.deps.timeZone, timeZoneName: 'short' }).format(at);
+    return `${time}, ${formatDeadline(iso.slice(0, 10))}`;
+  }
+}
+
+const STATE_LABELS: Record<TapRequest['state'], string> = {
+  draft: 'not sent yet',
+  'awaiting-manager': "waiting for the manager's confirmation",
+  'awaiting-approval': 'waiting for approval',
+  approved: 'approved, waiting to be revealed',
+  revealing: 'being created',
+  revealed: 'created and shown',
+  refused: 'refused',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  revoked: 'undone after "this wasn\'t me"',
+};
+
+const ALERT_TITLES: Record<TapAlert['kind'], string> = {
+  'privileged-attempt': 'Pass requested for a privileged account',
+  'rate-limit': 'Pass request rate limit reached',
+  burst: 'Many pass requests in the last hour',
+  'manager-denied': 'A manager did not confirm a pass request',
+  'not-me': "Urgent: \"this wasn't me\" after a pass was created",
+};
+
+export function actorFrom(context: TurnContext): Person | undefined {
+  const id = context.activity.from?.aadObjectId;
+  return id ? { id, name: context.activity.from?.name?.trim() || 'Someone' } : undefined;
+}
