@@ -38,10 +38,13 @@ const MODEL_CACHE = path.join(tmpdir(), 'passkey-coach-test-model-cache');
 export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789abcdef';
 
 /** `emulators`: run demo mode's Graph and Bot Connector emulators too (off by default: most tests bring their own peers). */
-export async function startBot(env: Record<string, string> = {}, options: { emulators?: boolean; emulatorOptions?: ServiceOptions['emulatorOptions'] } = {}): Promise<RunningBot> {
+export async function startBot(
+  env: Record<string, string> = {},
+  options: { emulators?: boolean; emulatorOptions?: ServiceOptions['emulatorOptions']; databasePath?: string } = {},
+): Promise<RunningBot> {
   const logs = new MemorySink();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: '/nonexistent-unused', ...env });
-  const service = await startService(config, { logSink: logs, databasePath: ':memory:', quiet: true, emulators: options.emulators ?? false, emulatorOptions: options.emulatorOptions, cacheDir: MODEL_CACHE });
+  const service = await startService(config, { logSink: logs, databasePath: options.databasePath ?? ':memory:', quiet: true, emulators: options.emulators ?? false, emulatorOptions: options.emulatorOptions, cacheDir: MODEL_CACHE });
   return {
     url: service.url,
     service,

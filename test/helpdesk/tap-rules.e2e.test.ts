@@ -1,0 +1,215 @@
+// The rules around helpdesk passes, each refused with a clear message and an audit entry: people outside the
+// helpdesk, privileged targets under the default policy (and security alerted), the per-agent rate limit, one open
+// request per person, forged card and dialog data, an expired request, a manager who says no. And Graph failing
+// while the pass is created: the person ends with exactly one pass, and the audit shows every attempt.
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
+import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type Person, teamsChat } from '../support/teams-chat.js';
+
+let bot: RunningBot;
+let demo: DemoEnvironment;
+const chat = teamsChat(
+  () => bot,
+  () => demo,
+);
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-12-01T09:00:00.000Z'));
+  bot = await startBot({ TAP_REQUESTS_PER_HOUR: '3', TAP_REQUEST_MINUTES: '30' }, { emulators: true });
+  if (!bot.service.demo) throw new Error('no emulators');
+  demo = bot.service.demo;
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  vi.useRealTimers();
+});
+
+const outreach = () => bot.service.outreach;
+const user = (name: string) => {
+  const found = demo.seed.users.find((candidate) => candidate.displayName === name);
+  if (!found) throw new Error(`no ${name}`);
+  return found;
+};
+const person = (name: string) => chat.person(user(name).id);
+const members = (role: string) => demo.seed.groups.find((group) => group.role === role)?.members ?? [];
+const text = (value: unknown) => JSON.stringify(value);
+const received = (userId: string, pattern: RegExp): RecordedActivity[] => demo.connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(text(record.activity)));
+
+/** As in the other fake-time tests: throttled rows wait for their retry, so the standing clock is moved to it. */
+async function settle(): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    outreach().sender.wake();
+    let due = 0;
+    let retryAt: string | undefined;
+    const now = new Date().toISOString();
+    for await (const page of outreach().outbox.due(new Date())) {
+      for (const { value } of page) {
+        if (!value.notBefore || value.notBefore <= now) due += 1;
+        else if (!retryAt || value.notBefore < retryAt) retryAt = value.notBefore;
+      }
+    }
+    const idle = outreach().sender.stats().inFlight === 0 && due === 0;
+    if (performance.now() - started > 15_000) {
+      const waiting = [];
+      for await (const page of outreach().outbox.waiting()) waiting.push(...page.map((record) => record.value));
+      throw new Error(`the outbox did not drain: ${due} due, waiting ${JSON.stringify(waiting).slice(0, 1500)}`);
+    }
+    if (idle && retryAt && Date.parse(retryAt) - Date.parse(now) <= 60_000) {
+      vi.setSystemTime(new Date(retryAt));
+      continue;
+    }
+    if (idle && performance.now() - started > 100) return;
+  }
+}
+
+async function audited(action: string): Promise<{ details?: Record<string, unknown> }[]> {
+  const entries = await bot.service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
+  return entries.records.filter((record) => record.value.action === action).map((record) => record.value);
+}
+
+async function requestFor(agent: Person, targetName: string): Promise<{ id?: string; reply: string }> {
+  // The clock stands still, so Graph's 10-second reports throttle (the pass read counts in it) never frees by itself.
+  demo.graph.state.resetThrottles();
+  const reply = await chat.say(agent, `tap request ${user(targetName).userPrincipalName}`);
+  const id = (reply.cards[0]?.actions as { data?: { requestId?: string } }[] | undefined)?.[0]?.data?.requestId;
+  return { id, reply: text(reply) };
+}
+
+const submit = (agent: Person, requestId: string, fields: Record<string, unknown> = {}) =>
+  chat.click(agent, 'tap.submit', { requestId, check: 'in-person', reason: 'Locked out after a phone swap', lifetime: '60', oneTime: 'true', ...fields });
+
+async function reveal(who: Person, requestId: string) {
+  const invoke = activityFixture('invoke-adaptive-card-action', chat.activityFrom(who, {}));
+  const result = await bot.post({ ...invoke, name: 'task/fetch', value: { data: { verb: 'tap.reveal', requestId }, context: { theme: 'default' } } });
+  expect(result.status, result.text).toBe(200);
+  return result.body as { task: { type: string; value: unknown } };
+}
+
+describe('who may ask', () => {
+  it('refuses the command to people outside the helpdesk, politely and audited', async () => {
+    for (const command of ['tap request someone@northwind.example', 'tap list', 'tap cancel T-AAAAAA']) {
+      const reply = await chat.say(person('Ava Patel'), command);
+      expect(reply.texts.join(' ')).toContain('only for the helpdesk');
+    }
+    expect(await audited('tap.command.denied')).toHaveLength(3);
+  });
+
+  it('refuses privileged targets under the default policy (an active role, an eligible role, a break-glass account) and alerts security', async () => {
+    const agent = person('Agnieszka Lewandowska');
+    for (const name of ['Emma Schneider', 'Stefan Novak', 'Emergency Access Account 01']) {
+      const { id, reply } = await requestFor(agent, name);
+      expect(id, name).toBeUndefined();
+      expect(reply).toContain('privileged account');
+    }
+    const refusals = (await audited('tap.request.refused')).filter((entry) => entry.details?.why === 'privileged');
+    expect(refusals).toHaveLength(3);
+    await settle();
+    for (const member of members('security')) expect(received(member, /Pass requested for a privileged account/), member).toHaveLength(3);
+  });
+
+  it('holds one open request per person, and lists and cancels the agent’s own requests', async () => {
+    const agent = person('Jordan Reyes');
+    const first = await requestFor(agent, 'Noah Kim');
+    expect(first.id).toBeDefined();
+    const second = await requestFor(person('Marek Dąbrowski'), 'Noah Kim');
+    expect(second.id).toBeUndefined();
+    expect(second.reply).toContain(`already an open pass request for Noah Kim (${first.id})`);
+    const list = await chat.say(agent, 'tap list');
+    expect(text(list.cards)).toContain(`${first.id}: Noah Kim`);
+    expect((await chat.say(person('Marek Dąbrowski'), `tap cancel ${first.id}`)).texts.join(' ')).toContain('You have no request');
+    expect((await chat.say(agent, `tap cancel ${first.id?.toLowerCase()}`)).texts.join(' ')).toContain('is cancelled');
+    expect((await requestFor(person('Marek Dąbrowski'), 'Noah Kim')).id).toBeDefined();
+  });
+
+  it('stops an agent after the hourly limit and alerts security', async () => {
+    const agent = person('Piotr Kowalski');
+    for (const name of ['Mia Rodriguez', 'Lukas Schmid', 'Emily Carter']) expect((await requestFor(agent, name)).id, name).toBeDefined();
+    const over = await requestFor(agent, 'Jonas Meier');
+    expect(over.id).toBeUndefined();
+    expect(over.reply).toContain('the most allowed');
+    expect((await audited('tap.request.refused')).some((entry) => entry.details?.why === 'rate-limit')).toBe(true);
+    await settle();
+    for (const member of members('security')) expect(received(member, /Pass request rate limit reached/), member).toHaveLength(1);
+  });
+});
+
+describe('forged and stale actions', () => {
+  it('refuses card data pointing at someone else’s request, a made-up request, or a reveal by anyone but the receiver', async () => {
+    const agent = person('Marek Dąbrowski');
+    const { id } = await requestFor(agent, 'Liam O\'Connor');
+    if (!id) throw new Error('no request');
+    // Another agent sends Marek's draft as their own.
+    expect(text((await submit(person('Jordan Reyes'), id)).value)).toContain("isn't yours to act on");
+    expect(text((await submit(agent, 'T-ZZZZZZ')).value)).toContain("isn't yours to act on");
+    await submit(agent, id);
+    await settle();
+    // The target clicks an approval card's action with the request id; an approver reveals it for themselves.
+    expect(text((await chat.click(person("Liam O'Connor"), 'tap.approve', { requestId: id })).value)).toContain("can't approve it");
+    await chat.click(person('Nora Jansen'), 'tap.approve', { requestId: id });
+    expect(text(await reveal(person('Nora Jansen'), id))).toContain('nothing to show');
+    expect(text(await reveal(person("Liam O'Connor"), id))).toContain('nothing to show');
+    expect((await audited('tap.action.denied')).length).toBeGreaterThanOrEqual(2);
+    expect((await audited('tap.reveal.denied')).length).toBeGreaterThanOrEqual(2);
+    expect(demo.graph.state.temporaryAccessPass(user("Liam O'Connor").id)).toBeUndefined();
+  });
+
+  it('refuses to approve or reveal an expired request', async () => {
+    const agent = person('Jordan Reyes');
+    const { id } = await requestFor(agent, 'Chloe Nguyen');
+    if (!id) throw new Error('no request');
+    await submit(agent, id);
+    await settle();
+    vi.setSystemTime(new Date(Date.now() + 31 * 60_000));
+    const late = await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
+    expect(text(late.value)).toContain('expired');
+    expect(text(await reveal(agent, id))).toContain('expired');
+    expect((await audited('tap.request.expired')).some((entry) => entry.details?.requestId === id)).toBe(true);
+    expect(demo.graph.state.temporaryAccessPass(user('Chloe Nguyen').id)).toBeUndefined();
+  });
+
+  it('stops the request when the manager does not confirm, and alerts security', async () => {
+    const agent = person('Marek Dąbrowski');
+    const { id } = await requestFor(agent, 'Kenji Tanaka');
+    if (!id) throw new Error('no request');
+    await submit(agent, id, { check: 'manager' });
+    await settle();
+    const answer = await chat.click(person('Freya Lindgren'), 'tap.confirm', { requestId: id, answer: 'no' });
+    expect(text(answer.value)).toContain('You answered: no');
+    await settle();
+    expect(received(agent.id, new RegExp(`Request ${id} stopped`))).toHaveLength(1);
+    for (const member of members('security')) expect(received(member, /A manager did not confirm a pass request/), member).toHaveLength(1);
+    expect(received(user('Katarzyna Zielińska').id, /Approve a Temporary Access Pass for Kenji Tanaka/)).toHaveLength(0);
+  });
+});
+
+describe('Graph failing while the pass is created', () => {
+  it('retries past a 429 and a 504, ends with exactly one pass, and audits every attempt', async () => {
+    const agent = person('Jordan Reyes');
+    const target = user('Hannah Müller');
+    const { id } = await requestFor(agent, 'Hannah Müller');
+    if (!id) throw new Error('no request');
+    await submit(agent, id);
+    await settle();
+    await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
+    const path = new RegExp(`/users/${target.id}/authentication/temporaryAccessPassMethods$`, 'i');
+    demo.graph.faults.add({ method: 'POST', path, status: 429, retryAfterSeconds: 0, times: 1 });
+    demo.graph.faults.add({ method: 'POST', path, status: 504, times: 1 });
+    const dialog = await reveal(agent, id);
+    expect(dialog.task.type).toBe('continue');
+    const posts = demo.graph.calls.list().filter((call) => call.method === 'POST' && path.test(call.path));
+    expect(posts.map((call) => call.status)).toEqual([429, 504, 201]);
+    expect(demo.graph.state.temporaryAccessPass(target.id)).toMatchObject({ lifetimeInMinutes: 60, isUsableOnce: true });
+    const failed = (await audited('tap.create.failed')).filter((entry) => entry.details?.requestId === id);
+    const created = (await audited('tap.created')).filter((entry) => entry.details?.requestId === id);
+    expect(failed.map((entry) => entry.details?.attempt)).toEqual([1, 2]);
+    expect(created.map((entry) => entry.details?.attempt)).toEqual([3]);
+  });
+});

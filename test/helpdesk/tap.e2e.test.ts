@@ -1,0 +1,202 @@
+// Helpdesk Temporary Access Passes end to end, against the real bot, the Graph emulator and the connector emulator:
+// request → the manager's own confirmation → approval by a second person → reveal in a dialog → the pass in Graph
+// with the asked lifetime → a second reveal shows nothing → the person, their manager and security are told →
+// "this wasn't me" undoes it. Every refusal is clear and audited, parallel clicks act once, Graph failures during
+// creation leave exactly one pass, and the pass value is found nowhere afterwards.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
+import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type Person, teamsChat } from '../support/teams-chat.js';
+
+let bot: RunningBot;
+let demo: DemoEnvironment;
+let dataDir: string;
+const chat = teamsChat(
+  () => bot,
+  () => demo,
+);
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-tap-'));
+  bot = await startBot({ TAP_REQUESTS_PER_HOUR: '4' }, { emulators: true, databasePath: path.join(dataDir, 'coach.db') });
+  if (!bot.service.demo) throw new Error('no emulators');
+  demo = bot.service.demo;
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const outreach = () => bot.service.outreach;
+const user = (name: string) => {
+  const found = demo.seed.users.find((candidate) => candidate.displayName === name);
+  if (!found) throw new Error(`no ${name}`);
+  return found;
+};
+const person = (name: string) => chat.person(user(name).id);
+const members = (role: string) => demo.seed.groups.find((group) => group.role === role)?.members ?? [];
+const text = (value: unknown) => JSON.stringify(value);
+
+async function settle(): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    outreach().sender.wake();
+    let due = 0;
+    for await (const page of outreach().outbox.due(new Date())) due += page.filter((record) => !record.value.notBefore || record.value.notBefore <= new Date().toISOString()).length;
+    if (outreach().sender.stats().inFlight === 0 && due === 0 && performance.now() - started > 100) return;
+    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due`);
+  }
+}
+
+const received = (userId: string, pattern: RegExp): RecordedActivity[] => demo.connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(text(record.activity)));
+
+async function say(who: Person, words: string) {
+  return chat.say(who, words);
+}
+
+/** `tap request <upn>`; returns the request id from the form. */
+async function requestFor(agent: Person, targetName: string): Promise<string> {
+  const reply = await say(agent, `tap request ${user(targetName).userPrincipalName}`);
+  const form = reply.cards[0];
+  const id = (form?.actions as { data?: { requestId?: string } }[] | undefined)?.[0]?.data?.requestId;
+  if (!id) throw new Error(`no request form: ${text(reply)}`);
+  return id;
+}
+
+async function submit(agent: Person, requestId: string, fields: Record<string, unknown> = {}) {
+  return chat.click(agent, 'tap.submit', { requestId, check: 'video-id', note: 'Passport held up to the camera', reason: 'Lost phone, needs a new passkey', lifetime: '120', oneTime: 'true', ...fields });
+}
+
+async function reveal(who: Person, requestId: string) {
+  const invoke = activityFixture('invoke-adaptive-card-action', chat.activityFrom(who, {}));
+  const result = await bot.post({ ...invoke, name: 'task/fetch', value: { data: { verb: 'tap.reveal', requestId }, context: { theme: 'default' } } });
+  expect(result.status, result.text).toBe(200);
+  return result.body as { task: { type: string; value: unknown } };
+}
+
+function passIn(dialog: { task: { type: string; value: unknown } }): string | undefined {
+  const card = (dialog.task.value as { card?: { content?: { body?: { inlines?: { text?: string }[] }[] } } }).card?.content;
+  return card?.body?.find((element) => element.inlines)?.inlines?.[0]?.text;
+}
+
+async function audited(action: string, requestId?: string): Promise<number> {
+  const entries = await bot.service.store.list<{ action: string; details?: { requestId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
+  return entries.records.filter((record) => record.value.action === action && (requestId === undefined || record.value.details?.requestId === requestId)).length;
+}
+
+const creationPosts = (targetId: string) => demo.graph.calls.list().filter((call) => call.method === 'POST' && call.path.toLowerCase().endsWith(`/users/${targetId}/authentication/temporaryaccesspassmethods`));
+
+describe('a pass from request to "this wasn\'t me"', () => {
+  const agent = () => person('Marek Dąbrowski');
+  let requestId = '';
+  let pass = '';
+
+  it('asks the manager directly, then the approvers, and shows who checked what', async () => {
+    requestId = await requestFor(agent(), 'Ava Patel');
+    const sent = await submit(agent(), requestId, { check: 'manager', note: 'Also on a video call' });
+    expect(text(sent.value)).toContain('Ethan Brooks');
+    await settle();
+    const ask = received(user('Ethan Brooks').id, /Is Ava Patel asking the helpdesk for access right now/);
+    expect(ask).toHaveLength(1);
+    // Nothing goes to the approvers before the manager answers.
+    expect(received(user('Katarzyna Zielińska').id, new RegExp(requestId))).toHaveLength(0);
+    // The agent cannot answer for the manager.
+    expect(text((await chat.click(agent(), 'tap.confirm', { requestId, answer: 'yes' })).value)).toContain("isn't yours to act on");
+    const confirmed = await chat.click(person('Ethan Brooks'), 'tap.confirm', { requestId, answer: 'yes' });
+    expect(text(confirmed.value)).toContain('You answered: yes');
+    await settle();
+    for (const approver of members('tap-approvers').filter((id) => id !== agent().id)) {
+      const card = received(approver, new RegExp(`Approve a Temporary Access Pass for Ava Patel`));
+      expect(card, approver).toHaveLength(1);
+      expect(text(card[0]?.activity)).toContain('Ethan Brooks (the manager) confirmed it was them');
+      expect(text(card[0]?.activity)).toContain('stated by Marek Dąbrowski');
+    }
+  });
+
+  it('refuses approval by the requester, by the target and by someone outside the approvers, each audited', async () => {
+    expect(text((await chat.click(agent(), 'tap.approve', { requestId })).value)).toContain('someone else has to approve it');
+    expect(text((await chat.click(person('Ava Patel'), 'tap.approve', { requestId })).value)).toContain("The pass is for you, so you can't approve it");
+    expect(text((await chat.click(person('Agnieszka Lewandowska'), 'tap.approve', { requestId })).value)).toContain('Only the pass approvers can approve this');
+    expect(await audited('tap.approval.denied', requestId)).toBe(3);
+    expect((await outreach().temporaryAccess.records.get(requestId))?.value.state).toBe('awaiting-approval');
+  });
+
+  it('two approvers at the same instant: one approval, and the receiver gets the reveal card', async () => {
+    const [first, second] = await Promise.all([chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId }), chat.click(person('Nora Jansen'), 'tap.approve', { requestId })]);
+    expect(text(first.value)).toContain('Approved by');
+    expect(text(second.value)).toContain('Approved by');
+    expect(await audited('tap.request.approved', requestId)).toBe(1);
+    await settle();
+    expect(received(agent().id, /Pass for Ava Patel approved/)).toHaveLength(1);
+    // Nothing is created by approving.
+    expect(creationPosts(user('Ava Patel').id)).toHaveLength(0);
+  });
+
+  it('reveals once, in a dialog, with the asked lifetime and one-time use; two clicks at once make one pass', async () => {
+    const [one, two] = await Promise.all([reveal(agent(), requestId), reveal(agent(), requestId)]);
+    const dialogs = [one, two].filter((dialog) => dialog.task.type === 'continue');
+    expect(dialogs).toHaveLength(1);
+    const other = [one, two].find((dialog) => dialog.task.type !== 'continue');
+    expect(text(other)).toContain('shown only once');
+    pass = passIn(dialogs[0] as { task: { type: string; value: unknown } }) ?? '';
+    expect(pass.length).toBeGreaterThanOrEqual(8);
+    expect(creationPosts(user('Ava Patel').id)).toHaveLength(1);
+    const inGraph = demo.graph.state.temporaryAccessPass(user('Ava Patel').id);
+    expect(inGraph).toMatchObject({ lifetimeInMinutes: 120, isUsableOnce: true });
+    expect(demo.graph.state.redeemTemporaryAccessPass(user('Ava Patel').id, 'not-the-pass').redeemed).toBe(false);
+    // A third click, and anyone else's, shows nothing.
+    expect(text(await reveal(agent(), requestId))).toContain('shown only once');
+    expect(text(await reveal(person('Katarzyna Zielińska'), requestId))).toContain('nothing to show');
+  });
+
+  it('tells the person, their manager and security, who made it and who approved it', async () => {
+    await settle();
+    const toTarget = received(user('Ava Patel').id, /A Temporary Access Pass was created for you/);
+    expect(toTarget).toHaveLength(1);
+    expect(text(toTarget[0]?.activity)).toMatch(/created by Marek Dąbrowski \(helpdesk\) and approved by (Katarzyna Zielińska|Nora Jansen)/);
+    expect(received(user('Ethan Brooks').id, /A Temporary Access Pass was created for Ava Patel/)).toHaveLength(1);
+    for (const member of members('security')) expect(received(member, /Pass created for Ava Patel/), member).toHaveLength(1);
+  });
+
+  it('"this wasn\'t me" deletes the pass, revokes sessions and removes the method registered since, and alerts security', async () => {
+    const ava = user('Ava Patel').id;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    demo.graph.state.enrolMethod(ava, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Attacker phone', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
+    const before = demo.graph.state.methods(ava).length;
+    expect(text((await chat.click(person('Katarzyna Zielińska'), 'tap.not-me', { requestId })).value)).toContain("isn't yours to act on");
+    const answer = await chat.click(person('Ava Patel'), 'tap.not-me', { requestId });
+    expect(text(answer.value)).toContain('The pass is deleted');
+    expect(demo.graph.state.temporaryAccessPass(ava)).toBeUndefined();
+    expect(demo.graph.state.methods(ava).some((method) => method.displayName === 'Attacker phone')).toBe(false);
+    expect(demo.graph.state.methods(ava).length).toBe(before - 2);
+    expect(demo.graph.state.revocations().some((revocation) => revocation.userId === ava && revocation.reason === 'revokeSignInSessions')).toBe(true);
+    await settle();
+    for (const member of members('security')) expect(received(member, /this wasn't me/i), member).toHaveLength(1);
+    expect(await audited('tap.not-me', requestId)).toBe(1);
+  });
+
+  it('leaves the pass value nowhere: not in Teams messages, the database file, the logs or the audit trail', async () => {
+    expect(pass).not.toBe('');
+    const everywhere = [
+      text(demo.connector.allActivities()),
+      readFileSync(path.join(dataDir, 'coach.db')).toString('latin1'),
+      (() => {
+        try {
+          return readFileSync(path.join(dataDir, 'coach.db-wal')).toString('latin1');
+        } catch {
+          return '';
+        }
+      })(),
+      bot.logs.lines.join('\n'),
+    ];
+    for (const haystack of everywhere) expect(haystack.includes(pass)).toBe(false);
+  });
+});
