@@ -114,7 +114,7 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(text(confirmed.value)).toContain('You answered: yes');
     await settle();
     for (const approver of members('tap-approvers').filter((id) => id !== agent().id)) {
-      const card = received(approver, new RegExp(`Approve a Temporary Access Pass for Ava Patel`));
+      const card = received(approver, /Approve a Temporary Access Pass for Ava Patel/);
       expect(card, approver).toHaveLength(1);
       expect(text(card[0]?.activity)).toContain('Ethan Brooks (the manager) confirmed it was them');
       expect(text(card[0]?.activity)).toContain('stated by Marek Dąbrowski');
