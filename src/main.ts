@@ -248,7 +248,7 @@ function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, e
   // A pass value Graph returns is scrubbed from every log line from the moment it arrives.
   const onSecret = (value: string) => redactor.addSecret(value);
   if (demo) {
-    const client = createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log, limits: graphLimits(config) });
+    const client = createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log, limits: graphLimits(config), retry: { attemptTimeoutMs: config.graph.timeoutMs } });
     return new GraphDirectory(client, { graphBaseUrl: demo.graph.graphUrl, onSecret });
   }
   if (external) {
@@ -259,12 +259,12 @@ function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, e
       { authorityHost: config.graph.authorityHost, caCertificate: external.caCertificate },
     );
     if (!credential) return undefined;
-    const client = createGraphClient({ baseUrl: config.graph.baseUrl, credential, caCertificate: external.caCertificate, logger: log, limits: graphLimits(config) });
+    const client = createGraphClient({ baseUrl: config.graph.baseUrl, credential, caCertificate: external.caCertificate, logger: log, limits: graphLimits(config), retry: { attemptTimeoutMs: config.graph.timeoutMs } });
     return new GraphDirectory(client, { graphBaseUrl: config.graph.baseUrl, onSecret });
   }
   const credential = createGraphCredential(config.graph.credential, { authorityHost: config.graph.authorityHost });
   if (!credential) return undefined;
-  return new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log, limits: graphLimits(config) }), { graphBaseUrl: config.graph.baseUrl, onSecret });
+  return new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log, limits: graphLimits(config), retry: { attemptTimeoutMs: config.graph.timeoutMs } }), { graphBaseUrl: config.graph.baseUrl, onSecret });
 }
 
 /** Graph's Teams-app install throttle as configured (30 a second unless the tenant has more). */

@@ -41,7 +41,7 @@ export interface AppConfig {
   dataDir: string;
   logLevel: LogLevel;
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
-  graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string };
+  graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string; timeoutMs: number };
   campaign: CampaignSettings;
   tap: TapSettings;
   /** Stable name of this process's instance, for leases. */
@@ -157,7 +157,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, true),
-    graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST },
+    graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
     instanceId: instanceId(s, env),
@@ -203,7 +203,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: auditKeys(s, problems, false),
-    graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST },
+    graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
     instanceId: instanceId(s, env),

@@ -381,6 +381,12 @@ export class TemporaryAccess implements OutboxHandler {
         const method = await directory.createTemporaryAccessPass(request.target.id, { lifetimeInMinutes: request.lifetimeInMinutes ?? request.policy.defaultLifetimeInMinutes, isUsableOnce: request.isUsableOnce ?? true });
         const pass = method.temporaryAccessPass;
         if (!pass) throw new Error('Graph returned no pass value');
+        // After a lost answer the first creation may still land after this one and replace it: show a pass only if it
+        // is the one Graph holds now.
+        if (attempt > 1) {
+          const current = await directory.temporaryAccessPasses(request.target.id);
+          if (!current.some((candidate) => candidate.id === method.id)) throw new Error('an earlier attempt replaced this pass after it was created');
+        }
         await this.records.update(request.id, (latest) => ({
           ...latest,
           state: 'revealed',
@@ -399,8 +405,11 @@ export class TemporaryAccess implements OutboxHandler {
         await this.#audit('tap.create.failed', clicker, request.target.id, { requestId: request.id, attempt, error: outcome });
         // A refusal (policy, permission, the user gone) will not change on a retry; a lost or throttled answer may.
         if (isAppError(error, 'directory.denied') || isAppError(error, 'directory.not-found') || isAppError(error, 'directory.failed')) return undefined;
+        // A lost answer means Graph is slow: give the first request time to land before creating again.
         const retryAfterMs = (error as { details?: { retryAfterMs?: number } }).details?.retryAfterMs;
-        if (attempt < CREATE_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterMs ?? 500, 5_000)));
+        const status = (error as { details?: { statusCode?: number } }).details?.statusCode;
+        const lost = isAppError(error, 'directory.unavailable') && (status === undefined || status <= 0);
+        if (attempt < CREATE_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterMs ?? (lost ? 2_000 : 500), 5_000)));
       }
     }
     return undefined;

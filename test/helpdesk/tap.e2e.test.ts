@@ -24,7 +24,8 @@ const chat = teamsChat(
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-tap-'));
-  bot = await startBot({ TAP_REQUESTS_PER_HOUR: '4' }, { emulators: true, databasePath: path.join(dataDir, 'coach.db') });
+  // A short Graph timeout, so a lost answer (the lost-answer test) shows in seconds.
+  bot = await startBot({ TAP_REQUESTS_PER_HOUR: '4', GRAPH_TIMEOUT_SECONDS: '3' }, { emulators: true, databasePath: path.join(dataDir, 'coach.db') });
   if (!bot.service.demo) throw new Error('no emulators');
   demo = bot.service.demo;
 }, 60_000);
@@ -85,6 +86,11 @@ async function reveal(who: Person, requestId: string) {
 function passIn(dialog: { task: { type: string; value: unknown } }): string | undefined {
   const card = (dialog.task.value as { card?: { content?: { body?: { inlines?: { text?: string }[] }[] } } }).card?.content;
   return card?.body?.find((element) => element.inlines)?.inlines?.[0]?.text;
+}
+
+async function auditEntries(action: string, requestId: string): Promise<{ details?: Record<string, unknown> }[]> {
+  const entries = await bot.service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
+  return entries.records.filter((record) => record.value.action === action && record.value.details?.requestId === requestId).map((record) => record.value);
 }
 
 async function audited(action: string, requestId?: string): Promise<number> {
@@ -199,4 +205,30 @@ describe('a pass from request to "this wasn\'t me"', () => {
     ];
     for (const haystack of everywhere) expect(haystack.includes(pass)).toBe(false);
   });
+});
+
+describe('a lost answer from Graph', () => {
+  it('creates again when Graph’s answer is lost (the first pass is replaced), shows the pass Graph holds, and audits both', async () => {
+    const agent = person('Agnieszka Lewandowska');
+    const target = user('Olivia Bennett');
+    const id = await requestFor(agent, 'Olivia Bennett');
+    await submit(agent, id, { lifetime: '90', check: 'in-person' });
+    await settle();
+    await chat.click(person('Nora Jansen'), 'tap.approve', { requestId: id });
+    const passPath = new RegExp(`/users/${target.id}/authentication/temporaryAccessPassMethods$`, 'i');
+    // The first creation answers after the bot has given up on it (3 s): it lands, but its answer is lost.
+    demo.graph.faults.add({ method: 'POST', path: passPath, delayMs: 4_000, times: 1 });
+    const dialog = await reveal(agent, id);
+    expect(dialog.task.type).toBe('continue');
+    const shown = (dialog.task.value as { card?: { content?: { body?: { inlines?: { text?: string }[] }[] } } }).card?.content?.body?.find((element) => element.inlines)?.inlines?.[0]?.text ?? '';
+    const posts = demo.graph.calls.list().filter((call) => call.method === 'POST' && passPath.test(call.path));
+    expect(posts.map((call) => call.status)).toEqual([201, 201]);
+    // Exactly one valid pass, and it is the one shown.
+    expect(demo.graph.state.temporaryAccessPass(target.id)).toMatchObject({ lifetimeInMinutes: 90 });
+    expect(demo.graph.state.redeemTemporaryAccessPass(target.id, shown)).toMatchObject({ redeemed: true });
+    const failed = await auditEntries('tap.create.failed', id);
+    const created = await auditEntries('tap.created', id);
+    expect(failed.map((entry) => entry.details?.attempt)).toEqual([1]);
+    expect(created.map((entry) => entry.details?.attempt)).toEqual([2]);
+  }, 30_000);
 });

@@ -156,10 +156,10 @@ describe('first conversation', () => {
 
   it('answers an unknown card verb with a message and audits it', async () => {
     const invoke = activityFixture('invoke-adaptive-card-action', { serviceUrl: connector.serviceUrl });
-    const result = await bot.post({ ...invoke, value: { action: { type: 'Action.Execute', verb: 'tap.approve', data: { id: 'forged' } }, trigger: 'manual' } });
+    const result = await bot.post({ ...invoke, value: { action: { type: 'Action.Execute', verb: 'payroll.approve', data: { id: 'forged' } }, trigger: 'manual' } });
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
     const entries = await bot.service.store.list<{ action: string; details: { verb: string } }>('audit-entries');
-    expect(entries.records.some((r) => r.value.action === 'card.action.unknown' && r.value.details.verb === 'tap.approve')).toBe(true);
+    expect(entries.records.some((r) => r.value.action === 'card.action.unknown' && r.value.details.verb === 'payroll.approve')).toBe(true);
   });
 });
