@@ -157,14 +157,18 @@ export class TapRecords {
     return (await this.store.get<TapAlert>(TAP_ALERTS_PARTITION, id))?.value;
   }
 
-  /** Once per key (e.g. the hour of a burst): true the first time. */
-  async once(key: string): Promise<boolean> {
+  /** True at most once per `windowMs` for `key` (a burst alert an hour), across instances: conditional writes decide. */
+  async oncePer(key: string, windowMs: number, now: Date): Promise<boolean> {
+    const rowKey = `once:${key}`;
+    const current = await this.store.get<{ at: string }>(TAP_ALERTS_PARTITION, rowKey);
+    if (current && now.getTime() - Date.parse(current.value.at) < windowMs) return false;
     try {
-      await this.store.insert(TAP_ALERTS_PARTITION, `once:${key}`, { at: new Date().toISOString() });
+      if (current) await this.store.update(TAP_ALERTS_PARTITION, rowKey, { at: now.toISOString() }, current.etag);
+      else await this.store.insert(TAP_ALERTS_PARTITION, rowKey, { at: now.toISOString() });
       return true;
     } catch (error) {
-      if (!isAppError(error, 'store.already-exists')) throw error;
-      return false;
+      if (isAppError(error, 'store.already-exists') || isAppError(error, 'store.conflict')) return false;
+      throw error;
     }
   }
 }

@@ -134,7 +134,7 @@ export class TemporaryAccess implements OutboxHandler {
       };
       await this.records.create(request);
       const counts = await this.records.countRecent(requester.id, id, now);
-      if (counts.all > settings.burstPerHour && (await this.records.once(`burst:${now.toISOString().slice(0, 13)}`))) {
+      if (counts.all > settings.burstPerHour && (await this.records.oncePer('burst', 3_600_000, now))) {
         await this.#alert('burst', `${counts.all} pass requests were opened across the helpdesk in the last hour (more than ${settings.burstPerHour}).`, now);
       }
       if (privileged.length > 0) {

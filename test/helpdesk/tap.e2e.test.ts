@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
+import { exportAudit } from '../../src/audit/audit-export.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
@@ -189,9 +190,14 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(await audited('tap.not-me', requestId)).toBe(1);
   });
 
-  it('leaves the pass value nowhere: not in Teams messages, the database file, the logs or the audit trail', async () => {
+  it('leaves the pass value nowhere: not in Teams messages, the database file, the logs or the audit export', async () => {
     expect(pass).not.toBe('');
+    const exported: string[] = [];
+    const { report } = await exportAudit(bot.service.store, { keys: bot.service.config.audit.keys }, (line) => exported.push(line));
+    expect(report.ok).toBe(true);
+    expect(exported.join('\n')).toContain('tap.created');
     const everywhere = [
+      exported.join('\n'),
       text(demo.connector.allActivities()),
       readFileSync(path.join(dataDir, 'coach.db')).toString('latin1'),
       (() => {
