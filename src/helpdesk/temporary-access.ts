@@ -572,10 +572,12 @@ export class TemporaryAccess implements OutboxHandler {
   }
 
   async #expireIfDue(request: TapRequest, now: Date): Promise<TapRequest> {
-    if (!OPEN_STATES.has(request.state) || request.state === 'revealing' || request.expiresAt > now.toISOString()) return request;
-    const updated = await this.records.update(request.id, (latest) => (OPEN_STATES.has(latest.state) && latest.state !== 'revealing' && latest.expiresAt <= now.toISOString() ? { ...latest, state: 'expired' } : undefined));
+    if (!isDue(request, now)) return request;
+    const updated = await this.records.update(request.id, (latest) => (isDue(latest, now) ? { ...latest, state: 'expired' } : undefined));
     if (!updated) return (await this.records.get(request.id))?.value ?? request;
-    await this.#audit('tap.request.expired', { id: 'system', name: 'system' }, request.target.id, { requestId: request.id });
+    // A reveal that never finished (the process stopped while Graph was creating): a pass may exist that nobody saw.
+    const abandoned = request.state === 'revealing';
+    await this.#audit(abandoned ? 'tap.reveal.abandoned' : 'tap.request.expired', { id: 'system', name: 'system' }, request.target.id, { requestId: request.id });
     await this.#settled(updated.value);
     return updated.value;
   }
@@ -734,6 +736,15 @@ export class TemporaryAccess implements OutboxHandler {
     const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: this.deps.timeZone, timeZoneName: 'short' }).format(at);
     return `${time}, ${formatDeadline(iso.slice(0, 10))}`;
   }
+}
+
+/** A creation takes seconds; a reveal still "revealing" after this was cut off (a crash) and frees the person's slot. */
+const ABANDONED_REVEAL_MS = 10 * 60_000;
+
+/** Past its time: an open request after its expiry, or a reveal cut off long ago. */
+function isDue(request: TapRequest, now: Date): boolean {
+  if (request.state === 'revealing') return now.getTime() - Date.parse(request.reveal?.at ?? request.createdAt) > ABANDONED_REVEAL_MS;
+  return OPEN_STATES.has(request.state) && request.expiresAt <= now.toISOString();
 }
 
 const STATE_LABELS: Record<TapRequest['state'], string> = {

@@ -175,6 +175,21 @@ describe('forged and stale actions', () => {
     expect(demo.graph.state.temporaryAccessPass(user('Chloe Nguyen').id)).toBeUndefined();
   });
 
+  it('frees the person again when a reveal was cut off (the process stopped while Graph was creating)', async () => {
+    const agent = person('Agnieszka Lewandowska');
+    const { id } = await requestFor(agent, 'Sophie Laurent');
+    if (!id) throw new Error('no request');
+    await submit(agent, id);
+    await settle();
+    await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
+    // As a crash leaves it: claimed for the reveal, and nothing after.
+    await outreach().temporaryAccess.records.update(id, (request) => ({ ...request, state: 'revealing', reveal: { by: { id: agent.id, name: agent.name }, at: new Date().toISOString(), attempts: [] } }));
+    expect((await requestFor(person('Agnieszka Lewandowska'), 'Sophie Laurent')).reply).toContain('already an open pass request');
+    vi.setSystemTime(new Date(Date.now() + 11 * 60_000));
+    expect((await requestFor(person('Agnieszka Lewandowska'), 'Sophie Laurent')).id).toBeDefined();
+    expect((await audited('tap.reveal.abandoned')).some((entry) => entry.details?.requestId === id)).toBe(true);
+  });
+
   it('stops the request when the manager does not confirm, and alerts security', async () => {
     const agent = person('Marek Dąbrowski');
     const { id } = await requestFor(agent, 'Kenji Tanaka');
