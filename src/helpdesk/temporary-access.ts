@@ -259,7 +259,11 @@ export class TemporaryAccess implements OutboxHandler {
       await this.#audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: problem.code });
       return { message: problem.message };
     }
-    if (request.state !== 'awaiting-approval') return { card: this.#approvalCard(request) };
+    if (request.state !== 'awaiting-approval') {
+      // Too late (expired, decided, cancelled) or too early (the manager has not answered): shown, not acted on.
+      if (request.state !== 'approved' || !approve) await this.#audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: `request ${request.state}` });
+      return { card: this.#approvalCard(request) };
+    }
     const updated = await this.records.update(request.id, (latest) =>
       latest.state === 'awaiting-approval' && latest.expiresAt > now.toISOString()
         ? approve

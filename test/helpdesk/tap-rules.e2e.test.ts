@@ -122,8 +122,11 @@ describe('who may ask', () => {
     const second = await requestFor(person('Marek Dąbrowski'), 'Noah Kim');
     expect(second.id).toBeUndefined();
     expect(second.reply).toContain(`already an open pass request for Noah Kim (${first.id})`);
+    // Someone asked the coach for a person: they wait in the helpdesk's queue.
+    await chat.say(person('Lena Hoffmann'), 'talk to a person');
     const list = await chat.say(agent, 'tap list');
     expect(text(list.cards)).toContain(`${first.id}: Noah Kim`);
+    expect(text(list.cards)).toMatch(/Waiting to talk to a person \(1\): Lena Hoffmann/);
     expect((await chat.say(person('Marek Dąbrowski'), `tap cancel ${first.id}`)).texts.join(' ')).toContain('You have no request');
     expect((await chat.say(agent, `tap cancel ${first.id?.toLowerCase()}`)).texts.join(' ')).toContain('is cancelled');
     expect((await requestFor(person('Marek Dąbrowski'), 'Noah Kim')).id).toBeDefined();
@@ -170,6 +173,7 @@ describe('forged and stale actions', () => {
     vi.setSystemTime(new Date(Date.now() + 31 * 60_000));
     const late = await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
     expect(text(late.value)).toContain('expired');
+    expect((await audited('tap.approval.denied')).some((entry) => entry.details?.requestId === id && entry.details?.why === 'request expired')).toBe(true);
     expect(text(await reveal(agent, id))).toContain('expired');
     expect((await audited('tap.request.expired')).some((entry) => entry.details?.requestId === id)).toBe(true);
     expect(demo.graph.state.temporaryAccessPass(user('Chloe Nguyen').id)).toBeUndefined();
