@@ -5,15 +5,11 @@
 import { createHash } from 'node:crypto';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { isAppError } from '../errors/app-error.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { CardRenderer } from '../cards/card-renderer.js';
-import type { Directory } from '../directory/directory.js';
 import { passkeyStatus } from '../enrollment/passkey-status.js';
-import type { Logger } from '../logging/logger.js';
-import { type ProactiveMessenger, UNREACHABLE_PARTITION, UnreachableError, type UnreachableReason } from '../messaging/proactive-messenger.js';
-import type { Outbox, OutboxRow } from '../outbox/outbox.js';
+import { UNREACHABLE_PARTITION, UnreachableError, type UnreachableReason } from '../messaging/proactive-messenger.js';
+import type { OutboxRow } from '../outbox/outbox.js';
+import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
-import type { Store } from '../store/store-port.js';
 import { type CadencePolicy, invitationDueAt, isPastDeadline, nextReminderAt, nextStep, sendableAt, snoozedUntil } from './cadence.js';
 import { type NudgeCard, nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE, newCampaignId } from './campaign-records.js';
@@ -21,14 +17,7 @@ import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
 import { type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
 import { localParts } from './working-hours.js';
 
-export interface CampaignsDeps {
-  store: Store;
-  outbox: Outbox;
-  directory: Directory | undefined;
-  messenger: ProactiveMessenger;
-  cards: CardRenderer;
-  audit: AuditLog;
-  logger: Logger;
+export interface CampaignsDeps extends OutboxFeatureDeps {
   targeting: TargetingPolicy;
   cadence: CadencePolicy;
   organisationName: string;

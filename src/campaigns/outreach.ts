@@ -177,14 +177,11 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   });
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
   const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
-  const campaigns = new Campaigns({ store, outbox, directory, messenger, cards, audit, logger, targeting, cadence, organisationName: config.organisationName, timeZone, targetingBacklog });
+  // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
+  const shared = { store, outbox, directory, messenger, cards, audit };
+  const campaigns = new Campaigns({ ...shared, logger, targeting, cadence, organisationName: config.organisationName, timeZone, targetingBacklog });
   const escalations = new Escalations({
-    store,
-    outbox,
-    directory,
-    messenger,
-    cards,
-    audit,
+    ...shared,
     logger: logger.child({ component: 'escalations' }),
     settings: settings.escalation,
     // Reminders to deciders count working days, unless the deployment ignores working hours altogether (the demo).
@@ -200,12 +197,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     },
   });
   const temporaryAccess = new TemporaryAccess({
-    store,
-    outbox,
-    directory,
-    messenger,
-    cards,
-    audit,
+    ...shared,
     logger: logger.child({ component: 'tap' }),
     settings: resolveTapSettings(config, deps.demo),
     breakGlass: settings.breakGlass,

@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
 import type { IntentId } from '../objections/catalog-schema.js';
+import { OpenSlots } from '../store/open-slots.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 import { casUpdate } from '../campaigns/campaign-records.js';
 import type { RefusalReason } from './refusals.js';
 
 export const ESCALATIONS_PARTITION = 'escalations';
-/** employee id → { escalationId } while their escalation is open. */
+/** employee id → the escalation holding their one open slot. */
 export const OPEN_ESCALATIONS_PARTITION = 'escalations-open';
 
 export const CHOICES = ['security-key', 'exception', 'require', 'talk'] as const;
@@ -72,7 +73,11 @@ export interface Escalation {
 }
 
 export class EscalationRecords {
-  constructor(private readonly store: Store) {}
+  readonly #open: OpenSlots;
+
+  constructor(private readonly store: Store) {
+    this.#open = new OpenSlots(store, OPEN_ESCALATIONS_PARTITION);
+  }
 
   async get(id: string): Promise<StoredRecord<Escalation> | undefined> {
     if (id.length === 0 || id.length > 64) return undefined;
@@ -81,8 +86,8 @@ export class EscalationRecords {
 
   /** The employee's open escalation, if any. */
   async openFor(employeeId: string): Promise<StoredRecord<Escalation> | undefined> {
-    const marker = await this.store.get<{ escalationId: string }>(OPEN_ESCALATIONS_PARTITION, employeeId);
-    return marker ? this.get(marker.value.escalationId) : undefined;
+    const id = await this.#open.holder(employeeId);
+    return id ? this.get(id) : undefined;
   }
 
   /**
@@ -91,15 +96,7 @@ export class EscalationRecords {
    */
   async claimId(employeeId: string): Promise<string> {
     const id = randomUUID();
-    try {
-      await this.store.insert(OPEN_ESCALATIONS_PARTITION, employeeId, { escalationId: id });
-      return id;
-    } catch (error) {
-      if (!isAppError(error, 'store.already-exists')) throw error;
-      const marker = await this.store.get<{ escalationId: string }>(OPEN_ESCALATIONS_PARTITION, employeeId);
-      if (!marker) return this.claimId(employeeId);
-      return marker.value.escalationId;
-    }
+    return (await this.#open.claim(employeeId, id)) ?? id;
   }
 
   /** Creates the row; an existing one (a retry, or a second run at the same moment) is kept as it is. */
@@ -120,13 +117,7 @@ export class EscalationRecords {
 
   /** The escalation is no longer open: the employee may refuse again later and get a new one. */
   async closeMarker(employeeId: string, escalationId: string): Promise<void> {
-    const marker = await this.store.get<{ escalationId: string }>(OPEN_ESCALATIONS_PARTITION, employeeId);
-    if (marker?.value.escalationId !== escalationId) return;
-    try {
-      await this.store.delete(OPEN_ESCALATIONS_PARTITION, employeeId, marker.etag);
-    } catch (error) {
-      if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.not-found')) throw error;
-    }
+    await this.#open.release(employeeId, escalationId);
   }
 
   /** Every escalation, a page at a time. */

@@ -6,18 +6,16 @@
 
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/audit-log.js';
 import { casUpdate } from '../campaigns/campaign-records.js';
 import { addWorkingDays, isWithinWorkingHours, localParts, type WorkingHours } from '../campaigns/working-hours.js';
-import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
+import type { CardJson, } from '../cards/card-renderer.js';
 import type { EscalationSettings } from '../config/load-config.js';
-import type { Directory, DirectoryUser } from '../directory/directory.js';
-import type { Logger } from '../logging/logger.js';
-import { UNREACHABLE_PARTITION, UnreachableError, type ProactiveMessenger } from '../messaging/proactive-messenger.js';
+import type { DirectoryUser } from '../directory/directory.js';
+import { UNREACHABLE_PARTITION, UnreachableError, } from '../messaging/proactive-messenger.js';
 import type { IntentId } from '../objections/catalog-schema.js';
-import type { Outbox, OutboxRow } from '../outbox/outbox.js';
+import type { OutboxRow } from '../outbox/outbox.js';
+import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
-import type { Store } from '../store/store-port.js';
 import { addDays, deciderCardData, employeeNews, securityKeyRequest } from './escalation-cards.js';
 import { CHOICES, type Decider, type Decision, type Escalation, EscalationRecords, type FallbackReason } from './escalation-records.js';
 import { REFUSALS_PARTITION, type Refusal } from './refusals.js';
@@ -30,14 +28,7 @@ export interface CampaignLink {
   decided(userId: string, decision: Decision, campaignId: string | undefined): Promise<void>;
 }
 
-export interface EscalationDeps {
-  store: Store;
-  outbox: Outbox;
-  directory: Directory | undefined;
-  messenger: ProactiveMessenger;
-  cards: CardRenderer;
-  audit: AuditLog;
-  logger: Logger;
+export interface EscalationDeps extends OutboxFeatureDeps {
   settings: EscalationSettings;
   hours: WorkingHours;
   /** Zone of working days for reminders (the tenant's). */

@@ -3,11 +3,12 @@
 
 import { randomInt } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
+import { OpenSlots } from '../store/open-slots.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 import { casUpdate } from '../campaigns/campaign-records.js';
 
 export const TAP_REQUESTS_PARTITION = 'tap-requests';
-/** target id → { requestId } while a request for them is open: one at a time, atomically. */
+/** target id → the request holding their one open slot: one at a time, atomically. */
 export const TAP_OPEN_PARTITION = 'tap-open';
 /** `<agent id>` partitions of request times, for the per-agent rate limit; and one for the whole helpdesk. */
 export const tapAgentPartition = (agentId: string) => `tap-agent:${agentId}`;
@@ -74,7 +75,11 @@ export interface TapAlert {
 }
 
 export class TapRecords {
-  constructor(private readonly store: Store) {}
+  readonly #open: OpenSlots;
+
+  constructor(private readonly store: Store) {
+    this.#open = new OpenSlots(store, TAP_OPEN_PARTITION);
+  }
 
   async get(id: string): Promise<StoredRecord<TapRequest> | undefined> {
     if (!/^T-[A-Z0-9]{6}$/.test(id)) return undefined;
@@ -91,23 +96,11 @@ export class TapRecords {
 
   /** Claims the target's open slot for `requestId`; the id of the request holding it otherwise. */
   async claimTarget(targetId: string, requestId: string): Promise<string | undefined> {
-    try {
-      await this.store.insert(TAP_OPEN_PARTITION, targetId, { requestId });
-      return undefined;
-    } catch (error) {
-      if (!isAppError(error, 'store.already-exists')) throw error;
-      return (await this.store.get<{ requestId: string }>(TAP_OPEN_PARTITION, targetId))?.value.requestId ?? 'unknown';
-    }
+    return this.#open.claim(targetId, requestId);
   }
 
   async releaseTarget(targetId: string, requestId: string): Promise<void> {
-    const marker = await this.store.get<{ requestId: string }>(TAP_OPEN_PARTITION, targetId);
-    if (marker?.value.requestId !== requestId) return;
-    try {
-      await this.store.delete(TAP_OPEN_PARTITION, targetId, marker.etag);
-    } catch (error) {
-      if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.not-found')) throw error;
-    }
+    await this.#open.release(targetId, requestId);
   }
 
   /** Notes a request in the agent's and the helpdesk's recent lists; returns how many each holds in the last hour. */

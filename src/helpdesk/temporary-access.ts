@@ -6,17 +6,15 @@
 
 import { CardFactory, MessageFactory, type TaskModuleTaskInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/audit-log.js';
 import { formatDeadline } from '../campaigns/campaign-messages.js';
-import { type CardJson, type CardRenderer, TrustedMarkdown } from '../cards/card-renderer.js';
+import { type CardJson, TrustedMarkdown } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/load-config.js';
 import type { Directory, DirectoryUser, TemporaryAccessPassMethod } from '../directory/directory.js';
 import { isAppError } from '../errors/app-error.js';
-import type { Logger } from '../logging/logger.js';
-import { UnreachableError, type ProactiveMessenger } from '../messaging/proactive-messenger.js';
-import type { Outbox, OutboxRow } from '../outbox/outbox.js';
+import { UnreachableError, } from '../messaging/proactive-messenger.js';
+import type { OutboxRow } from '../outbox/outbox.js';
+import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
-import type { Store } from '../store/store-port.js';
 import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import { CHECK_KINDS, CHECK_LABELS, newTapRequestId, OPEN_STATES, type Person, type TapAlert, TapRecords, type TapRequest } from './tap-records.js';
 
@@ -29,14 +27,7 @@ export const TAP_VERBS = {
   notMe: 'tap.not-me',
 } as const;
 
-export interface TemporaryAccessDeps {
-  store: Store;
-  outbox: Outbox;
-  directory: Directory | undefined;
-  messenger: ProactiveMessenger;
-  cards: CardRenderer;
-  audit: AuditLog;
-  logger: Logger;
+export interface TemporaryAccessDeps extends OutboxFeatureDeps {
   settings: TapSettings;
   /** Emergency-access accounts (object ids and UPNs, lower-case): always privileged. */
   breakGlass: readonly string[];

@@ -1,7 +1,24 @@
 // One sender, several features: each outbox row goes to the handler of its kind (campaign rows have none stored).
 
-import type { OutboxKind, OutboxRow } from './outbox.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { CardRenderer } from '../cards/card-renderer.js';
+import type { Directory } from '../directory/directory.js';
+import type { Logger } from '../logging/logger.js';
+import type { ProactiveMessenger } from '../messaging/proactive-messenger.js';
+import type { Store } from '../store/store-port.js';
+import type { Outbox, OutboxKind, OutboxRow } from './outbox.js';
 import type { DeliveryResult, OutboxHandler } from './outbox-sender.js';
+
+/** What every feature that sends through the outbox is built with. */
+export interface OutboxFeatureDeps {
+  store: Store;
+  outbox: Outbox;
+  directory: Directory | undefined;
+  messenger: ProactiveMessenger;
+  cards: CardRenderer;
+  audit: AuditLog;
+  logger: Logger;
+}
 
 export function routeByKind(handlers: Record<OutboxKind, OutboxHandler>): OutboxHandler {
   const handlerOf = (row: OutboxRow): OutboxHandler => handlers[row.kind ?? 'campaign'] ?? unknownKind;

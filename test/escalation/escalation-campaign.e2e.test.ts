@@ -7,6 +7,7 @@ import type { CampaignMember } from '../../src/campaigns/campaign-records.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { at, settle } from '../support/outreach-helpers.js';
 import { teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   const started = await outreach().campaigns.start({ name: 'Winter', deadline: '2027-02-26', waves: 1, by: { id: 'test-admin' } });
   if (!('started' in started)) throw new Error(started.refused);
   campaignId = started.started.id;
-  await at('2026-11-30T10:00:00.000Z');
+  await step('2026-11-30T10:00:00.000Z');
 }, 60_000);
 
 afterAll(async () => {
@@ -36,37 +37,8 @@ afterAll(async () => {
 
 const outreach = () => bot.service.outreach;
 
-async function settle(): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    outreach().sender.wake();
-    let due = 0;
-    let retryAt: string | undefined;
-    const now = new Date().toISOString();
-    for await (const page of outreach().outbox.due(new Date())) {
-      for (const { value } of page) {
-        if (!value.notBefore || value.notBefore <= now) due += 1;
-        else if (!retryAt || value.notBefore < retryAt) retryAt = value.notBefore;
-      }
-    }
-    const idle = outreach().sender.stats().inFlight === 0 && due === 0;
-    // The fake clock stands still: a throttled row's retry comes when the clock is moved on to it.
-    if (idle && retryAt && Date.parse(retryAt) - Date.parse(now) <= 60_000) {
-      vi.setSystemTime(new Date(retryAt));
-      continue;
-    }
-    if (idle && performance.now() - started > 100) return;
-    if (performance.now() - started > 20_000) throw new Error(`the outbox did not drain: ${due} due`);
-  }
-}
-
-async function at(iso: string): Promise<void> {
-  vi.setSystemTime(new Date(iso));
-  demo.graph.state.resetThrottles();
-  await outreach().scheduler.runOnce();
-  await settle();
-}
+const drain = () => settle(() => bot, { fakeClock: true });
+const step = (iso: string) => at(() => bot, iso);
 
 async function member(userId: string): Promise<CampaignMember | undefined> {
   return (await outreach().campaigns.records.member(campaignId, userId))?.value;
@@ -104,7 +76,7 @@ async function refuseAndWait(employeeId: string): Promise<void> {
     if (performance.now() - started > 10_000) throw new Error('no escalation');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await settle();
+  await drain();
 }
 
 describe('decisions and the campaign', () => {
@@ -124,15 +96,15 @@ describe('decisions and the campaign', () => {
     const { employee, manager } = pairs[0] ?? { employee: '', manager: '' };
     const answer = await chat.click(chat.person(manager), 'escalation.decide', { escalationId: escalationIdOn(cardFor(manager, employee)), choice: 'exception', until: '2026-12-10', justification: 'Waiting for a new phone' });
     expect(JSON.stringify(answer.value)).toContain('Decided by');
-    await settle();
+    await drain();
     expect(await member(employee)).toMatchObject({ state: 'escalated', decision: 'exception', exceptionUntil: '2026-12-10' });
-    await at('2026-12-03T00:30:00.000Z'); // day 3: everyone else is reminded
-    await at('2026-12-07T00:30:00.000Z'); // day 7
-    await at('2026-12-10T00:30:00.000Z'); // the exception's last day
+    await step('2026-12-03T00:30:00.000Z'); // day 3: everyone else is reminded
+    await step('2026-12-07T00:30:00.000Z'); // day 7
+    await step('2026-12-10T00:30:00.000Z'); // the exception's last day
     expect(nudgesTo(employee)).toHaveLength(1);
-    await at('2026-12-11T00:30:00.000Z'); // still the 10th in the Americas: the exception covers the person's whole local day
+    await step('2026-12-11T00:30:00.000Z'); // still the 10th in the Americas: the exception covers the person's whole local day
     expect(nudgesTo(employee).length).toBe((await member(employee))?.state === 'escalated' ? 1 : 2);
-    await at('2026-12-12T00:30:00.000Z'); // the day after, in every zone
+    await step('2026-12-12T00:30:00.000Z'); // the day after, in every zone
     expect(nudgesTo(employee)).toHaveLength(2);
     expect(await member(employee)).toMatchObject({ state: 'replied' });
     expect((await member(employee))?.decision).toBeUndefined();
@@ -145,13 +117,13 @@ describe('decisions and the campaign', () => {
     await refuseAndWait(keyed.employee);
     await chat.click(chat.person(required.manager), 'escalation.decide', { escalationId: escalationIdOn(cardFor(required.manager, required.employee)), choice: 'require' });
     await chat.click(chat.person(keyed.manager), 'escalation.decide', { escalationId: escalationIdOn(cardFor(keyed.manager, keyed.employee)), choice: 'security-key' });
-    await settle();
+    await drain();
     expect(await member(required.employee)).toMatchObject({ state: 'replied', decision: 'require' });
     expect((await member(required.employee))?.nextNudgeAt).toBeDefined();
     expect(await member(keyed.employee)).toMatchObject({ state: 'escalated', decision: 'security-key' });
     const before = { required: nudgesTo(required.employee).length, keyed: nudgesTo(keyed.employee).length };
-    await at('2026-12-16T00:30:00.000Z'); // a snooze's length (3 days) after the decision: the reminder is queued…
-    await at('2026-12-17T00:30:00.000Z'); // …and sent
+    await step('2026-12-16T00:30:00.000Z'); // a snooze's length (3 days) after the decision: the reminder is queued…
+    await step('2026-12-17T00:30:00.000Z'); // …and sent
     expect(nudgesTo(required.employee).length).toBe(before.required + 1);
     expect(nudgesTo(keyed.employee).length).toBe(before.keyed);
   });

@@ -8,6 +8,7 @@ import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { UNREACHABLE_PARTITION } from '../../src/messaging/proactive-messenger.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { at, demoPeople, settle } from '../support/outreach-helpers.js';
 import { type Person, teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
@@ -35,55 +36,19 @@ afterAll(async () => {
 });
 
 const outreach = () => bot.service.outreach;
-const byName = (name: string) => {
-  const user = demo.seed.users.find((candidate) => candidate.displayName === name);
-  if (!user) throw new Error(`no ${name} in the demo tenant`);
-  return user;
-};
-const groupMembers = (role: string) => demo.seed.groups.find((group) => group.role === role)?.members ?? [];
+const people = demoPeople(() => demo);
+const byName = people.user;
+const groupMembers = people.members;
 
-/**
- * Waits (in real time) until the sender has nothing due and nothing in flight. The clock is fake and stands still:
- * a row Teams throttled (the emulator's per-chat limits count in that clock too) waits for its retry, so the clock
- * is moved on to it, as the seconds would pass in a real chat.
- */
-async function settle(): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    outreach().sender.wake();
-    let due = 0;
-    let retryAt: string | undefined;
-    const now = new Date().toISOString();
-    for await (const page of outreach().outbox.due(new Date())) {
-      for (const { value } of page) {
-        if (!value.notBefore || value.notBefore <= now) due += 1;
-        else if (!retryAt || value.notBefore < retryAt) retryAt = value.notBefore;
-      }
-    }
-    const idle = outreach().sender.stats().inFlight === 0 && due === 0;
-    if (idle && retryAt && Date.parse(retryAt) - Date.parse(now) <= 60_000) {
-      vi.setSystemTime(new Date(retryAt));
-      continue;
-    }
-    if (idle && performance.now() - started > 100) return;
-    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due`);
-  }
-}
-
-async function at(iso: string): Promise<void> {
-  vi.setSystemTime(new Date(iso));
-  demo.graph.state.resetThrottles();
-  await outreach().scheduler.runOnce();
-  await settle();
-}
+const drain = () => settle(() => bot, { fakeClock: true });
+const step = (iso: string) => at(() => bot, iso);
 
 /** The employee says no, the way the coach's refusal card does it; then the escalation is opened and its cards sent. */
 async function refuse(employee: Person, reason = 'privacy', details?: string): Promise<void> {
   const response = await chat.click(employee, 'refusal.confirm', { reason, ...(details ? { details } : {}) });
   expect(JSON.stringify(response.value)).toContain('Your decision is recorded');
   await waitForEscalation(employee.id);
-  await settle();
+  await drain();
 }
 
 async function waitForEscalation(employeeId: string): Promise<string> {
@@ -96,8 +61,7 @@ async function waitForEscalation(employeeId: string): Promise<string> {
   }
 }
 
-const sentTo = (userId: string, pattern: RegExp): RecordedActivity[] =>
-  demo.connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(JSON.stringify(record.activity)));
+const sentTo = people.received;
 const decisionCards = (userId: string, employeeName: string) => sentTo(userId, new RegExp(`${employeeName}[^"]*(has said no to a passkey|is waiting for your decision)`));
 
 function cardOf(record: RecordedActivity | undefined): Record<string, unknown> {
@@ -177,7 +141,7 @@ describe('the four decisions', () => {
     const answer = await decide(manager, escalationIdOn(card), 'security-key');
     expect(textOf(answer.value)).toContain('Decided by James Whitfield');
     expect(textOf(answer.value)).not.toContain('Action.Execute');
-    await settle();
+    await drain();
     expect(sentTo(employee.id, /A security key for you/)).toHaveLength(1);
     for (const member of groupMembers('security-key-requests')) expect(sentTo(member, /Security key needed for Aisha Rahman/), member).toHaveLength(1);
   });
@@ -194,7 +158,7 @@ describe('the four decisions', () => {
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
     const granted = await decide(manager, escalationId, 'exception', { until: '2027-01-15', justification: 'On parental leave until January' });
     expect(textOf(granted.value)).toMatch(/an exception until Friday,? 15 January 2027/);
-    await settle();
+    await drain();
     const news = sentTo(employee.id, /You can wait for now/);
     expect(news).toHaveLength(1);
     expect(textOf(news[0]?.activity)).toMatch(/Friday,? 15 January 2027/);
@@ -208,7 +172,7 @@ describe('the four decisions', () => {
     await refuse(employee);
     const answer = await decide(manager, escalationIdOn(decisionCards(manager.id, 'Hannah Müller')[0]), 'require');
     expect(textOf(answer.value)).toContain('enrolment is required');
-    await settle();
+    await drain();
     const news = sentTo(employee.id, /A passkey is needed for your work account/);
     expect(news).toHaveLength(1);
     expect(textOf(news[0]?.activity)).toContain('James Whitfield has decided');
@@ -224,7 +188,7 @@ describe('the four decisions', () => {
     expect(textOf(answer.value)).toContain("I'll ask again on");
     // The choices stay on the card: the manager can still decide after talking.
     expect(textOf(answer.value)).toContain('Require enrolment');
-    await settle();
+    await drain();
     expect(demo.connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /decided|security key|wait for now/i.test(textOf(record.activity)))).toHaveLength(0);
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
     expect(await auditActions('escalation.talk', escalationId)).toBe(1);
@@ -243,7 +207,7 @@ describe('exactly one decision', () => {
       decide(manager, escalationId, 'require'),
       decide(manager, escalationId, 'exception', { until: '2027-01-20', justification: 'Second tab' }),
     ]);
-    await settle();
+    await drain();
     expect(await auditActions('escalation.decided', escalationId)).toBe(1);
     const decision = (await outreach().escalations.records.get(escalationId))?.value.decision;
     expect(decision).toBeDefined();
@@ -263,7 +227,7 @@ describe('exactly one decision', () => {
     expect(secondCard).toBeDefined();
     const escalationId = escalationIdOn(firstCard);
     const [one, two] = await Promise.all([decide(chat.person(first), escalationId, 'require'), decide(chat.person(second), escalationId, 'security-key')]);
-    await settle();
+    await drain();
     expect(await auditActions('escalation.decided', escalationId)).toBe(1);
     const decided = (await outreach().escalations.records.get(escalationId))?.value.decision;
     const winner = decided?.by.id === first ? one : two;
@@ -327,7 +291,7 @@ describe('routing falls back to the escalation group', () => {
     demo.connector.blockUser(manager.id);
     const employee = chat.person(byName('Tyrone Jackson').id);
     await refuse(employee);
-    await settle();
+    await drain();
     expect(decisionCards(manager.id, 'Tyrone Jackson')).toHaveLength(0);
     expect(groupGotCardFor('Tyrone Jackson')).toBe(true);
     const escalation = await outreach().escalations.records.openFor(employee.id);
@@ -344,19 +308,19 @@ describe('reminders and the way up the chain (fake time)', () => {
     await refuse(employee);
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(1);
 
-    await at('2026-12-08T16:00:00.000Z'); // Tuesday: one working day, nothing yet
+    await step('2026-12-08T16:00:00.000Z'); // Tuesday: one working day, nothing yet
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(1);
-    await at('2026-12-09T10:30:00.000Z'); // Wednesday: two working days
+    await step('2026-12-09T10:30:00.000Z'); // Wednesday: two working days
     const afterFirst = decisionCards(manager.id, 'Noah Kim');
     expect(afterFirst).toHaveLength(2);
     expect(textOf(cardOf(afterFirst[1]))).toContain('Reminder: Noah Kim is waiting for your decision');
-    await at('2026-12-12T10:30:00.000Z'); // Saturday: not a working day, and only one working day since
+    await step('2026-12-12T10:30:00.000Z'); // Saturday: not a working day, and only one working day since
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(2);
-    await at('2026-12-14T10:30:00.000Z'); // Monday: Thursday and Friday were the two working days
+    await step('2026-12-14T10:30:00.000Z'); // Monday: Thursday and Friday were the two working days
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(3);
     expect(decisionCards(managersManager.id, 'Noah Kim')).toHaveLength(0);
 
-    await at('2026-12-16T10:30:00.000Z'); // Wednesday: no answer after two reminders, so up the chain
+    await step('2026-12-16T10:30:00.000Z'); // Wednesday: no answer after two reminders, so up the chain
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(3);
     const upCard = decisionCards(managersManager.id, 'Noah Kim');
     expect(upCard).toHaveLength(1);
@@ -368,7 +332,7 @@ describe('reminders and the way up the chain (fake time)', () => {
     expect(textOf(tooLate.value)).toContain('Only Olivia Bennett can decide this');
     const decided = await decide(managersManager, escalationId, 'require');
     expect(textOf(decided.value)).toContain('Decided by Olivia Bennett');
-    await settle();
+    await drain();
     expect(sentTo(employee.id, /Olivia Bennett has decided/)).toHaveLength(1);
     expect(await auditActions('escalation.reminded', escalationId)).toBe(2);
     expect(await auditActions('escalation.moved-up', escalationId)).toBe(1);
@@ -381,9 +345,9 @@ describe('reminders and the way up the chain (fake time)', () => {
     await refuse(employee);
     const escalationId = escalationIdOn(decisionCards(manager.id, 'Chloe Nguyen')[0]);
     await decide(manager, escalationId, 'talk');
-    await at('2027-01-06T14:00:00.000Z'); // Wednesday: two working days, the reminder that was due is held by the talk
+    await step('2027-01-06T14:00:00.000Z'); // Wednesday: two working days, the reminder that was due is held by the talk
     expect(decisionCards(manager.id, 'Chloe Nguyen')).toHaveLength(1);
-    await at('2027-01-07T10:30:00.000Z'); // Thursday: three working days
+    await step('2027-01-07T10:30:00.000Z'); // Thursday: three working days
     const cards = decisionCards(manager.id, 'Chloe Nguyen');
     expect(cards).toHaveLength(2);
     expect(textOf(cardOf(cards[1]))).toContain("Liam O'Connor said on");
@@ -397,10 +361,10 @@ describe('reminders and the way up the chain (fake time)', () => {
     const card = decisionCards(manager.id, 'Mia Rodriguez')[0];
     const escalationId = escalationIdOn(card);
     await outreach().events.enrolled(employee.id);
-    await settle();
+    await drain();
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('withdrawn');
     expect(currentText(card)).toContain('No decision needed any more');
-    await at('2026-12-31T10:30:00.000Z');
+    await step('2026-12-31T10:30:00.000Z');
     expect(decisionCards(manager.id, 'Mia Rodriguez')).toHaveLength(1);
   });
 });

@@ -3,8 +3,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
-import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoPeople, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
 import { type Person, teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
@@ -24,44 +24,23 @@ afterAll(async () => {
   await bot?.stop();
 });
 
-const outreach = () => bot.service.outreach;
-const user = (name: string) => {
-  const found = demo.seed.users.find((candidate) => candidate.displayName === name);
-  if (!found) throw new Error(`no ${name}`);
-  return found;
-};
+const people = demoPeople(() => demo);
+const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
-const members = (role: string) => demo.seed.groups.find((group) => group.role === role)?.members ?? [];
+const members = people.members;
+const received = people.received;
 const text = (value: unknown) => JSON.stringify(value);
-const received = (userId: string, pattern: RegExp): RecordedActivity[] => demo.connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(text(record.activity)));
-
-async function settle(): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    outreach().sender.wake();
-    let due = 0;
-    for await (const page of outreach().outbox.due(new Date())) due += page.filter((record) => !record.value.notBefore || record.value.notBefore <= new Date().toISOString()).length;
-    if (outreach().sender.stats().inFlight === 0 && due === 0 && performance.now() - started > 100) return;
-    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due`);
-  }
-}
+const drain = () => settle(() => bot);
 
 async function requestFor(agent: Person, targetName: string): Promise<{ id: string; form: string }> {
-  const reply = await chat.say(agent, `tap request ${user(targetName).userPrincipalName}`);
-  const id = (reply.cards[0]?.actions as { data?: { requestId?: string } }[] | undefined)?.[0]?.data?.requestId;
-  if (!id) throw new Error(`no request form: ${text(reply)}`);
-  return { id, form: text(reply.cards[0]) };
+  const { id, reply } = await requestPass(chat, people, agent, targetName);
+  if (!id) throw new Error(`no request form: ${reply}`);
+  return { id, form: reply };
 }
 
 const submit = (agent: Person, requestId: string) => chat.click(agent, 'tap.submit', { requestId, check: 'video-id', reason: 'Locked out', lifetime: '60', oneTime: 'true' });
 
-async function reveal(who: Person, requestId: string) {
-  const invoke = activityFixture('invoke-adaptive-card-action', chat.activityFrom(who, {}));
-  const result = await bot.post({ ...invoke, name: 'task/fetch', value: { data: { verb: 'tap.reveal', requestId }, context: { theme: 'default' } } });
-  expect(result.status, result.text).toBe(200);
-  return result.body as { task: { type: string; value: unknown } };
-}
+const reveal = (who: Person, requestId: string) => revealPass(() => bot, chat, who, requestId);
 
 describe('pass policies', () => {
   it('allows a privileged account only with an approver from the security group, and alerts security when it is asked for', async () => {
@@ -69,7 +48,7 @@ describe('pass policies', () => {
     const { id, form } = await requestFor(agent, 'Emma Schneider');
     expect(form).toContain('only the security group can approve');
     await submit(agent, id);
-    await settle();
+    await drain();
     for (const member of members('security')) {
       expect(received(member, /Pass requested for a privileged account/), member).toHaveLength(1);
       expect(received(member, /Approve a Temporary Access Pass for Emma Schneider/), member).toHaveLength(1);
@@ -84,9 +63,9 @@ describe('pass policies', () => {
     const agent = person('Jordan Reyes');
     const { id } = await requestFor(agent, 'Ava Patel');
     await submit(agent, id);
-    await settle();
+    await drain();
     await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
-    await settle();
+    await drain();
     expect(received(user('Ethan Brooks').id, /Pass for Ava Patel approved/)).toHaveLength(1);
     expect(received(agent.id, /Pass for Ava Patel approved/)).toHaveLength(0);
     expect(text(await reveal(agent, id))).toContain('nothing to show');
@@ -100,18 +79,18 @@ describe('pass policies', () => {
     const { id, form } = await requestFor(agent, 'Ava Patel');
     expect(form).toContain('Ava Patel already has a valid pass');
     await submit(agent, id);
-    await settle();
+    await drain();
     const card = received(user('Katarzyna Zielińska').id, /Approve a Temporary Access Pass for Ava Patel/).at(-1);
     expect(text(card?.activity)).toContain('Approve and replace their pass');
     expect(text(card?.activity)).toContain('approving replaces it');
   });
 
   it('alerts security once when the helpdesk opens more requests in an hour than the burst threshold', async () => {
-    await settle();
+    await drain();
     // Three requests so far in this file against a threshold of two.
     for (const member of members('security')) expect(received(member, /Many pass requests in the last hour/), member).toHaveLength(1);
     await requestFor(person('Piotr Kowalski'), 'Noah Kim');
-    await settle();
+    await drain();
     for (const member of members('security')) expect(received(member, /Many pass requests in the last hour/), member).toHaveLength(1);
   });
 });

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
-import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoPeople, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
 import { type Person, teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
@@ -31,44 +31,13 @@ afterAll(async () => {
 });
 
 const outreach = () => bot.service.outreach;
-const user = (name: string) => {
-  const found = demo.seed.users.find((candidate) => candidate.displayName === name);
-  if (!found) throw new Error(`no ${name}`);
-  return found;
-};
+const people = demoPeople(() => demo);
+const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
-const members = (role: string) => demo.seed.groups.find((group) => group.role === role)?.members ?? [];
+const members = people.members;
 const text = (value: unknown) => JSON.stringify(value);
-const received = (userId: string, pattern: RegExp): RecordedActivity[] => demo.connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(text(record.activity)));
-
-/** As in the other fake-time tests: throttled rows wait for their retry, so the standing clock is moved to it. */
-async function settle(): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    outreach().sender.wake();
-    let due = 0;
-    let retryAt: string | undefined;
-    const now = new Date().toISOString();
-    for await (const page of outreach().outbox.due(new Date())) {
-      for (const { value } of page) {
-        if (!value.notBefore || value.notBefore <= now) due += 1;
-        else if (!retryAt || value.notBefore < retryAt) retryAt = value.notBefore;
-      }
-    }
-    const idle = outreach().sender.stats().inFlight === 0 && due === 0;
-    if (performance.now() - started > 15_000) {
-      const waiting = [];
-      for await (const page of outreach().outbox.waiting()) waiting.push(...page.map((record) => record.value));
-      throw new Error(`the outbox did not drain: ${due} due, waiting ${JSON.stringify(waiting).slice(0, 1500)}`);
-    }
-    if (idle && retryAt && Date.parse(retryAt) - Date.parse(now) <= 60_000) {
-      vi.setSystemTime(new Date(retryAt));
-      continue;
-    }
-    if (idle && performance.now() - started > 100) return;
-  }
-}
+const received = people.received;
+const drain = () => settle(() => bot, { fakeClock: true });
 
 async function audited(action: string): Promise<{ details?: Record<string, unknown> }[]> {
   const entries = await bot.service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
@@ -78,20 +47,13 @@ async function audited(action: string): Promise<{ details?: Record<string, unkno
 async function requestFor(agent: Person, targetName: string): Promise<{ id?: string; reply: string }> {
   // The clock stands still, so Graph's 10-second reports throttle (the pass read counts in it) never frees by itself.
   demo.graph.state.resetThrottles();
-  const reply = await chat.say(agent, `tap request ${user(targetName).userPrincipalName}`);
-  const id = (reply.cards[0]?.actions as { data?: { requestId?: string } }[] | undefined)?.[0]?.data?.requestId;
-  return { id, reply: text(reply) };
+  return requestPass(chat, people, agent, targetName);
 }
 
 const submit = (agent: Person, requestId: string, fields: Record<string, unknown> = {}) =>
   chat.click(agent, 'tap.submit', { requestId, check: 'in-person', reason: 'Locked out after a phone swap', lifetime: '60', oneTime: 'true', ...fields });
 
-async function reveal(who: Person, requestId: string) {
-  const invoke = activityFixture('invoke-adaptive-card-action', chat.activityFrom(who, {}));
-  const result = await bot.post({ ...invoke, name: 'task/fetch', value: { data: { verb: 'tap.reveal', requestId }, context: { theme: 'default' } } });
-  expect(result.status, result.text).toBe(200);
-  return result.body as { task: { type: string; value: unknown } };
-}
+const reveal = (who: Person, requestId: string) => revealPass(() => bot, chat, who, requestId);
 
 describe('who may ask', () => {
   it('refuses the command to people outside the helpdesk, politely and audited', async () => {
@@ -111,7 +73,7 @@ describe('who may ask', () => {
     }
     const refusals = (await audited('tap.request.refused')).filter((entry) => entry.details?.why === 'privileged');
     expect(refusals).toHaveLength(3);
-    await settle();
+    await drain();
     for (const member of members('security')) expect(received(member, /Pass requested for a privileged account/), member).toHaveLength(3);
   });
 
@@ -139,7 +101,7 @@ describe('who may ask', () => {
     expect(over.id).toBeUndefined();
     expect(over.reply).toContain('the most allowed');
     expect((await audited('tap.request.refused')).some((entry) => entry.details?.why === 'rate-limit')).toBe(true);
-    await settle();
+    await drain();
     for (const member of members('security')) expect(received(member, /Pass request rate limit reached/), member).toHaveLength(1);
   });
 });
@@ -153,7 +115,7 @@ describe('forged and stale actions', () => {
     expect(text((await submit(person('Jordan Reyes'), id)).value)).toContain("isn't yours to act on");
     expect(text((await submit(agent, 'T-ZZZZZZ')).value)).toContain("isn't yours to act on");
     await submit(agent, id);
-    await settle();
+    await drain();
     // The target clicks an approval card's action with the request id; an approver reveals it for themselves.
     expect(text((await chat.click(person("Liam O'Connor"), 'tap.approve', { requestId: id })).value)).toContain("can't approve it");
     await chat.click(person('Nora Jansen'), 'tap.approve', { requestId: id });
@@ -169,7 +131,7 @@ describe('forged and stale actions', () => {
     const { id } = await requestFor(agent, 'Chloe Nguyen');
     if (!id) throw new Error('no request');
     await submit(agent, id);
-    await settle();
+    await drain();
     vi.setSystemTime(new Date(Date.now() + 31 * 60_000));
     const late = await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
     expect(text(late.value)).toContain('expired');
@@ -184,7 +146,7 @@ describe('forged and stale actions', () => {
     const { id } = await requestFor(agent, 'Sophie Laurent');
     if (!id) throw new Error('no request');
     await submit(agent, id);
-    await settle();
+    await drain();
     await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
     // As a crash leaves it: claimed for the reveal, and nothing after.
     await outreach().temporaryAccess.records.update(id, (request) => ({ ...request, state: 'revealing', reveal: { by: { id: agent.id, name: agent.name }, at: new Date().toISOString(), attempts: [] } }));
@@ -199,10 +161,10 @@ describe('forged and stale actions', () => {
     const { id } = await requestFor(agent, 'Kenji Tanaka');
     if (!id) throw new Error('no request');
     await submit(agent, id, { check: 'manager' });
-    await settle();
+    await drain();
     const answer = await chat.click(person('Freya Lindgren'), 'tap.confirm', { requestId: id, answer: 'no' });
     expect(text(answer.value)).toContain('You answered: no');
-    await settle();
+    await drain();
     expect(received(agent.id, new RegExp(`Request ${id} stopped`))).toHaveLength(1);
     for (const member of members('security')) expect(received(member, /A manager did not confirm a pass request/), member).toHaveLength(1);
     expect(received(user('Katarzyna Zielińska').id, /Approve a Temporary Access Pass for Kenji Tanaka/)).toHaveLength(0);
@@ -216,7 +178,7 @@ describe('Graph failing while the pass is created', () => {
     const { id } = await requestFor(agent, 'Hannah Müller');
     if (!id) throw new Error('no request');
     await submit(agent, id);
-    await settle();
+    await drain();
     await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
     const path = new RegExp(`/users/${target.id}/authentication/temporaryAccessPassMethods$`, 'i');
     demo.graph.faults.add({ method: 'POST', path, status: 429, retryAfterSeconds: 0, times: 1 });

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import { exportAudit } from '../../src/audit/audit-export.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
-import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
+import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoPeople, passShown, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
 import { type Person, teamsChat } from '../support/teams-chat.js';
 
 let bot: RunningBot;
@@ -37,39 +37,23 @@ afterAll(async () => {
 });
 
 const outreach = () => bot.service.outreach;
-const user = (name: string) => {
-  const found = demo.seed.users.find((candidate) => candidate.displayName === name);
-  if (!found) throw new Error(`no ${name}`);
-  return found;
-};
+const people = demoPeople(() => demo);
+const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
-const members = (role: string) => demo.seed.groups.find((group) => group.role === role)?.members ?? [];
+const members = people.members;
 const text = (value: unknown) => JSON.stringify(value);
 
-async function settle(): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    outreach().sender.wake();
-    let due = 0;
-    for await (const page of outreach().outbox.due(new Date())) due += page.filter((record) => !record.value.notBefore || record.value.notBefore <= new Date().toISOString()).length;
-    if (outreach().sender.stats().inFlight === 0 && due === 0 && performance.now() - started > 100) return;
-    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due`);
-  }
-}
+const drain = () => settle(() => bot);
+const received = people.received;
 
-const received = (userId: string, pattern: RegExp): RecordedActivity[] => demo.connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(text(record.activity)));
-
-async function say(who: Person, words: string) {
+async function _say(who: Person, words: string) {
   return chat.say(who, words);
 }
 
 /** `tap request <upn>`; returns the request id from the form. */
 async function requestFor(agent: Person, targetName: string): Promise<string> {
-  const reply = await say(agent, `tap request ${user(targetName).userPrincipalName}`);
-  const form = reply.cards[0];
-  const id = (form?.actions as { data?: { requestId?: string } }[] | undefined)?.[0]?.data?.requestId;
-  if (!id) throw new Error(`no request form: ${text(reply)}`);
+  const { id, reply } = await requestPass(chat, people, agent, targetName);
+  if (!id) throw new Error(`no request form: ${reply}`);
   return id;
 }
 
@@ -77,17 +61,8 @@ async function submit(agent: Person, requestId: string, fields: Record<string, u
   return chat.click(agent, 'tap.submit', { requestId, check: 'video-id', note: 'Passport held up to the camera', reason: 'Lost phone, needs a new passkey', lifetime: '120', oneTime: 'true', ...fields });
 }
 
-async function reveal(who: Person, requestId: string) {
-  const invoke = activityFixture('invoke-adaptive-card-action', chat.activityFrom(who, {}));
-  const result = await bot.post({ ...invoke, name: 'task/fetch', value: { data: { verb: 'tap.reveal', requestId }, context: { theme: 'default' } } });
-  expect(result.status, result.text).toBe(200);
-  return result.body as { task: { type: string; value: unknown } };
-}
-
-function passIn(dialog: { task: { type: string; value: unknown } }): string | undefined {
-  const card = (dialog.task.value as { card?: { content?: { body?: { inlines?: { text?: string }[] }[] } } }).card?.content;
-  return card?.body?.find((element) => element.inlines)?.inlines?.[0]?.text;
-}
+const reveal = (who: Person, requestId: string) => revealPass(() => bot, chat, who, requestId);
+const passIn = passShown;
 
 async function auditEntries(action: string, requestId: string): Promise<{ details?: Record<string, unknown> }[]> {
   const entries = await bot.service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
@@ -110,7 +85,7 @@ describe('a pass from request to "this wasn\'t me"', () => {
     requestId = await requestFor(agent(), 'Ava Patel');
     const sent = await submit(agent(), requestId, { check: 'manager', note: 'Also on a video call' });
     expect(text(sent.value)).toContain('Ethan Brooks');
-    await settle();
+    await drain();
     const ask = received(user('Ethan Brooks').id, /Is Ava Patel asking the helpdesk for access right now/);
     expect(ask).toHaveLength(1);
     // Nothing goes to the approvers before the manager answers.
@@ -119,7 +94,7 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(text((await chat.click(agent(), 'tap.confirm', { requestId, answer: 'yes' })).value)).toContain("isn't yours to act on");
     const confirmed = await chat.click(person('Ethan Brooks'), 'tap.confirm', { requestId, answer: 'yes' });
     expect(text(confirmed.value)).toContain('You answered: yes');
-    await settle();
+    await drain();
     for (const approver of members('tap-approvers').filter((id) => id !== agent().id)) {
       const card = received(approver, /Approve a Temporary Access Pass for Ava Patel/);
       expect(card, approver).toHaveLength(1);
@@ -141,7 +116,7 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(text(first.value)).toContain('Approved by');
     expect(text(second.value)).toContain('Approved by');
     expect(await audited('tap.request.approved', requestId)).toBe(1);
-    await settle();
+    await drain();
     expect(received(agent().id, /Pass for Ava Patel approved/)).toHaveLength(1);
     // Nothing is created by approving.
     expect(creationPosts(user('Ava Patel').id)).toHaveLength(0);
@@ -165,7 +140,7 @@ describe('a pass from request to "this wasn\'t me"', () => {
   });
 
   it('tells the person, their manager and security, who made it and who approved it', async () => {
-    await settle();
+    await drain();
     const toTarget = received(user('Ava Patel').id, /A Temporary Access Pass was created for you/);
     expect(toTarget).toHaveLength(1);
     expect(text(toTarget[0]?.activity)).toMatch(/created by Marek Dąbrowski \(helpdesk\) and approved by (Katarzyna Zielińska|Nora Jansen)/);
@@ -185,7 +160,7 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(demo.graph.state.methods(ava).some((method) => method.displayName === 'Attacker phone')).toBe(false);
     expect(demo.graph.state.methods(ava).length).toBe(before - 2);
     expect(demo.graph.state.revocations().some((revocation) => revocation.userId === ava && revocation.reason === 'revokeSignInSessions')).toBe(true);
-    await settle();
+    await drain();
     for (const member of members('security')) expect(received(member, /this wasn't me/i), member).toHaveLength(1);
     expect(await audited('tap.not-me', requestId)).toBe(1);
   });
@@ -219,14 +194,14 @@ describe('a lost answer from Graph', () => {
     const target = user('Olivia Bennett');
     const id = await requestFor(agent, 'Olivia Bennett');
     await submit(agent, id, { lifetime: '90', check: 'in-person' });
-    await settle();
+    await drain();
     await chat.click(person('Nora Jansen'), 'tap.approve', { requestId: id });
     const passPath = new RegExp(`/users/${target.id}/authentication/temporaryAccessPassMethods$`, 'i');
     // The first creation answers after the bot has given up on it (3 s): it lands, but its answer is lost.
     demo.graph.faults.add({ method: 'POST', path: passPath, delayMs: 4_000, times: 1 });
     const dialog = await reveal(agent, id);
     expect(dialog.task.type).toBe('continue');
-    const shown = (dialog.task.value as { card?: { content?: { body?: { inlines?: { text?: string }[] }[] } } }).card?.content?.body?.find((element) => element.inlines)?.inlines?.[0]?.text ?? '';
+    const shown = passShown(dialog) ?? '';
     const posts = demo.graph.calls.list().filter((call) => call.method === 'POST' && passPath.test(call.path));
     expect(posts.map((call) => call.status)).toEqual([201, 201]);
     // Exactly one valid pass, and it is the one shown.
