@@ -66,7 +66,13 @@ export class TemporaryAccess implements OutboxHandler {
     if (!(await this.#isHelpdesk(requester, 'tap request'))) return { message: this.#notHelpdesk() };
     if (!directory) return { message: 'Passes need Microsoft Graph, which is not configured here.' };
     if (!upn) return { message: 'Tell me whose pass it is: tap request <their sign-in name>, for example tap request anna@contoso.com.' };
-    const target = await directory.getUser(upn).catch(() => undefined);
+    let target: DirectoryUser | undefined;
+    try {
+      target = await directory.getUser(upn);
+    } catch (error) {
+      this.deps.logger.warn('could not look the person up for a pass request', { error });
+      return { message: "Microsoft Graph isn't answering just now, so I can't look the person up. Try again in a minute." };
+    }
     if (!target) return { message: `I can't find ${upn} in the directory. Check the sign-in name and try again.` };
     if (target.id === requester.id) {
       await this.#audit('tap.request.refused', requester, target.id, { why: 'self' });
@@ -101,7 +107,11 @@ export class TemporaryAccess implements OutboxHandler {
     const holder = await this.#claim(target.id, id, now);
     if (holder) return { message: `There is already an open pass request for ${target.displayName ?? upn} (${holder}). Cancel it first, or wait for it to expire.` };
     try {
-      const existing = await directory.temporaryAccessPasses(target.id).catch(() => [] as TemporaryAccessPassMethod[]);
+      // Unknown counts as "has one": the approver is told approving may replace a pass, never that it will not.
+      const existing = await directory.temporaryAccessPasses(target.id).catch((error: unknown) => {
+        this.deps.logger.warn('could not read the person\'s current pass; assuming they may have one', { error });
+        return undefined;
+      });
       const manager = await directory.getManager(target.id).catch(() => undefined);
       const usableManager = manager && manager.accountEnabled !== false && manager.id !== target.id ? { id: manager.id, name: manager.displayName ?? 'their manager' } : undefined;
       const request: TapRequest = {
@@ -119,7 +129,7 @@ export class TemporaryAccess implements OutboxHandler {
           defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes,
           isUsableOnce: policy.isUsableOnce,
         },
-        replacesExistingPass: existing.some((pass) => pass.isUsable !== false),
+        replacesExistingPass: existing === undefined || existing.some((pass) => pass.isUsable !== false),
         ...(privileged.length > 0 ? { privileged } : {}),
         copies: [],
       };
@@ -292,6 +302,16 @@ export class TemporaryAccess implements OutboxHandler {
     if (!claimed) {
       await this.#audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, state: request.state });
       return request.state === 'revealed' || request.state === 'revealing' ? 'This pass has already been shown, and it is shown only once. If it was lost, open a new request.' : `There is nothing to show: the request is ${STATE_LABELS[request.state]}.`;
+    }
+    // Roles can change while a request waits: a target who became privileged since was approved by the wrong group
+    // (or not at all under the default policy), so nothing is created.
+    const privilegedNow = claimed.value.privileged ? [] : await this.#privilegedReasons({ id: request.target.id, userPrincipalName: request.target.upn } as DirectoryUser);
+    if (privilegedNow.length > 0) {
+      await this.records.update(request.id, (latest) => (latest.state === 'revealing' ? { ...latest, state: 'refused', refusal: { at: now.toISOString(), why: `the account became privileged (${privilegedNow.join(', ')})` } } : undefined));
+      await this.#settled(request);
+      await this.#audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, why: 'privileged', privileged: privilegedNow });
+      await this.#alert('privileged-attempt', `A pass for ${request.target.name} (request ${request.id}) was about to be created, but the account is now privileged (${privilegedNow.join(', ')}). Nothing was created.`, now, request.id);
+      return `${request.target.name}'s account is now privileged, so no pass was created. Security has been told.`;
     }
     const created = await this.#create(claimed.value, clicker);
     if (!created) {

@@ -156,6 +156,22 @@ describe('forged and stale actions', () => {
     expect((await audited('tap.reveal.abandoned')).some((entry) => entry.details?.requestId === id)).toBe(true);
   });
 
+  it('creates nothing when the account became privileged between the approval and the reveal', async () => {
+    const agent = person('Agnieszka Lewandowska');
+    const { id } = await requestFor(agent, 'Robert Hayes');
+    if (!id) throw new Error('no request');
+    await submit(agent, id);
+    await drain();
+    await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
+    demo.graph.state.assignRole(user('Robert Hayes').id, '62e90394-69f5-4237-9190-012177145e10'); // Global Administrator
+    demo.graph.state.resetThrottles();
+    expect(text(await reveal(agent, id))).toContain('is now privileged, so no pass was created');
+    expect(demo.graph.state.temporaryAccessPass(user('Robert Hayes').id)).toBeUndefined();
+    expect((await audited('tap.reveal.denied')).some((entry) => entry.details?.requestId === id && entry.details?.why === 'privileged')).toBe(true);
+    await drain();
+    for (const member of members('security')) expect(received(member, /Pass requested for a privileged account/).some((record) => text(record.activity).includes(id)), member).toBe(true);
+  });
+
   it('stops the request when the manager does not confirm, and alerts security', async () => {
     const agent = person('Marek Dąbrowski');
     const { id } = await requestFor(agent, 'Kenji Tanaka');

@@ -45,6 +45,8 @@ export interface GraphEmulatorOptions {
 export interface EmulatorState {
   readonly tenantId: string;
   user(idOrUpn: string): SeedUser | undefined;
+  /** Gives the user an active admin role (a role definition of the seed), as an admin would in Entra. */
+  assignRole(userId: string, roleDefinitionId: string): void;
   /** Changes who the user's manager is (undefined: nobody), as an admin would in Entra. */
   setManager(userId: string, managerId: string | undefined): void;
   /** The user's methods as `/authentication/methods` shows them now. */
@@ -184,6 +186,7 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
   return {
     tenantId: state.seed.tenant.id,
     user: (idOrUpn) => state.findUser(idOrUpn),
+    assignRole: (userId, roleDefinitionId) => state.assignRole(need(userId).id, roleDefinitionId),
     setManager: (userId, managerId) => state.setManager(need(userId).id, managerId === undefined ? undefined : need(managerId).id),
     methods: (userId) => state.methodResources(need(userId)),
     reportedMethods: (userId) => [...new Set(state.methodsAt(need(userId).id, context.now() - context.reportLagMinutes * 60_000).map((method) => method.kind))],

@@ -70,7 +70,7 @@ export class TenantState {
   private readonly groupsById = new Map<string, SeedGroup>();
   private readonly directGroupsOf = new Map<string, SeedGroup[]>();
   private readonly lazy: { positions?: Map<string, number>; usersByMail?: Map<string, SeedUser[]>; reportsOf?: Map<string, SeedUser[]> } = {};
-  private readonly activeRolePrincipals: ReadonlySet<string>;
+  private readonly activeRolePrincipals: Set<string>;
   private readonly adminMemo = new Map<string, boolean>();
   private readonly sorted = new Map<string, readonly SeedUser[]>();
   private readonly collator = new Intl.Collator();
@@ -152,6 +152,14 @@ export class TenantState {
 
   manager(user: SeedUser): SeedUser | undefined {
     return user.managerId ? this.usersById.get(user.managerId) : undefined;
+  }
+
+  /** A change in the directory: the user gets an active admin role (as an admin would assign it in Entra). */
+  assignRole(userId: string, roleDefinitionId: string): void {
+    if (!this.usersById.has(userId)) throw new Error(`The emulated tenant has no user ${userId}.`);
+    if (!this.seed.directoryRoles.definitions.some((definition) => definition.id === roleDefinitionId)) throw new Error(`The emulated tenant has no role ${roleDefinitionId}.`);
+    this.seed.directoryRoles.assignments.push({ principalId: userId, roleDefinitionId });
+    this.activeRolePrincipals.add(userId);
   }
 
   /** A change in the directory: `managerId` becomes the user's manager (undefined: none). */
