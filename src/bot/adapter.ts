@@ -8,7 +8,15 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { AuthenticationError, type ConnectorClient } from 'botframework-connector';
+import {
+  type AuthenticateRequestResult,
+  AuthenticationError,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type ConnectorFactory,
+  JwtTokenValidation,
+  type UserTokenClient,
+} from 'botframework-connector';
 import { StatusCodes } from 'botframework-schema';
 import type { AppConfig } from '../config/load-config.js';
 
@@ -39,6 +47,9 @@ export function botFrameworkAuthOptions(config: AppConfig): ConfigurationBotFram
   return options;
 }
 
+/** Distinct (app id, audience, service URL) turn clients kept; Teams uses a handful of service URLs. */
+const MAX_TURN_CLIENTS = 64;
+
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 
 /** The Teams adapter with one public entry that takes an already-parsed activity, so HTTP stays in the server module. */
@@ -46,7 +57,11 @@ export class CoachAdapter extends TeamsAdapter {
   /** Validates the token (401 via AuthenticationError), then runs `logic` in a turn; returns the invoke/expectReplies response. */
   async handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     try {
-      return await this.processActivity(authHeader, activity, logic);
+      const authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+      // botbuilder builds a fresh connector client (an HTTP pipeline) for every turn, a tenth of a turn's CPU: reuse
+      // one per app id, audience and service URL, as the proactive clients below are reused.
+      authenticated.connectorFactory = this.#reusingFactory(authenticated);
+      return await this.processActivity(authenticated, activity, logic);
     } catch (error) {
       // botbuilder rethrows jsonwebtoken's own errors for a bad signature or a not-yet-valid token: those are 401s too.
       if (error instanceof Error && JWT_ERRORS.has(error.name)) throw new AuthenticationError(`Invalid token: ${error.message}`, StatusCodes.UNAUTHORIZED);
@@ -55,6 +70,49 @@ export class CoachAdapter extends TeamsAdapter {
   }
 
   readonly #proactiveClients = new Map<string, Promise<ConnectorClient>>();
+  /** Turn clients by app id, audience and service URL; bounded, since in demo mode a service URL is not vouched for. */
+  readonly #turnClients = new Map<string, Promise<ConnectorClient>>();
+  #userTokenClientsShared = false;
+
+  #reusingFactory(authenticated: AuthenticateRequestResult): ConnectorFactory | undefined {
+    const factory = authenticated.connectorFactory;
+    if (!factory) return undefined;
+    const appId = JwtTokenValidation.getAppIdFromClaims(authenticated.claimsIdentity.claims) ?? '';
+    this.#shareUserTokenClients();
+    return {
+      create: (serviceUrl: string, audience?: string): Promise<ConnectorClient> => {
+        const key = `${appId}|${audience ?? ''}|${serviceUrl}`;
+        let client = this.#turnClients.get(key);
+        if (!client) {
+          client = factory.create(serviceUrl, audience);
+          client.catch(() => this.#turnClients.delete(key));
+          if (this.#turnClients.size >= MAX_TURN_CLIENTS) this.#turnClients.delete(this.#turnClients.keys().next().value as string);
+          this.#turnClients.set(key, client);
+        }
+        return client;
+      },
+    };
+  }
+
+  /** The same for the user-token client botbuilder also builds every turn (used only by sign-in prompts). */
+  #shareUserTokenClients(): void {
+    if (this.#userTokenClientsShared) return;
+    this.#userTokenClientsShared = true;
+    const auth = this.botFrameworkAuthentication;
+    const create = auth.createUserTokenClient.bind(auth);
+    const clients = new Map<string, Promise<UserTokenClient>>();
+    auth.createUserTokenClient = (claimsIdentity: ClaimsIdentity) => {
+      const key = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+      let client = clients.get(key);
+      if (!client) {
+        client = create(claimsIdentity);
+        client.catch(() => clients.delete(key));
+        if (clients.size >= MAX_TURN_CLIENTS) clients.delete(clients.keys().next().value as string);
+        clients.set(key, client);
+      }
+      return client;
+    };
+  }
 
   /**
    * A Bot Connector client for messages the bot starts (campaigns), one per service URL. Its built-in retry policy is
