@@ -17,7 +17,7 @@ import { trainAndSave } from './objections/intent-matcher.js';
 import { loadObjections } from './objections/load-objections.js';
 import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
 import { packageRoot } from './shared/package-root.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 
 const USAGE = `Usage: passkey-coach <command>
 
@@ -136,8 +136,8 @@ async function audit(subcommand: string | undefined, args: string[]): Promise<nu
   const { values, positionals } = parseArgs({ args, options: { since: { type: 'string' } }, allowPositionals: true, strict: true });
   if (positionals.length > 0) return fail(`Unexpected argument "${positionals[0]}".`);
   // Opening a missing file would create an empty database and "verify" it: a wrong DATA_DIR must fail instead.
-  if (!existsSync(databaseFile(config))) return fail(`no database at ${databaseFile(config)}: check DATA_DIR.`);
-  const store = SqliteStore.open({ path: databaseFile(config) });
+  if (config.store.kind === 'sqlite' && !existsSync(databaseFile(config))) return fail(`no database at ${databaseFile(config)}: check DATA_DIR.`);
+  const store = await openStore(config.store, databaseFile(config));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   try {

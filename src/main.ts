@@ -27,7 +27,7 @@ import { loadObjections } from './objections/load-objections.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore as openConfiguredStore } from './store/open-store.js';
 import { createOutreach, type Outreach } from './campaigns/outreach.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
 import { purgeExpiredLinks } from './campaigns/export-links.js';
@@ -93,13 +93,13 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
   let retention: PeriodicJob | undefined;
-  let store: SqliteStore | undefined;
+  let store: Store | undefined;
   let http: HttpServerHandle;
   let outreach: Outreach | undefined;
   let serverUrl: string | undefined;
   try {
-    if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
-    store = SqliteStore.open({ path: databasePath });
+    if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
+    store = await openConfiguredStore(config.store, databasePath);
     const openStore = store;
     const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
     const cards = CardRenderer.load();

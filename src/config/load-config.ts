@@ -44,6 +44,7 @@ export interface AppConfig {
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string; timeoutMs: number };
   campaign: CampaignSettings;
   tap: TapSettings;
+  store: StoreSettings;
   /** Stable name of this process's instance, for leases. */
   instanceId: string;
   /** Demo mode only: whether to run the local Graph and Bot Connector emulators (no GRAPH_BASE_URL given), and with which tenant. */
@@ -81,6 +82,12 @@ export interface CampaignSettings {
   targetingLeadSeconds: number;
   escalation: EscalationSettings;
 }
+
+/** Where state lives: one SQLite file, or Azure Table Storage shared by several instances. */
+export type StoreSettings =
+  | { kind: 'sqlite' }
+  | { kind: 'azure-table'; table: string; connectionString: string }
+  | { kind: 'azure-table'; table: string; accountUrl: string; managedIdentityClientId?: string };
 
 /** Helpdesk Temporary Access Passes: who may do what, and the limits. */
 export interface TapSettings {
@@ -160,6 +167,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
+    store: storeSettings(s, problems, true),
     instanceId: instanceId(s, env),
     demo: {
       startEmulators: !env.GRAPH_BASE_URL,
@@ -206,6 +214,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
+    store: storeSettings(s, problems, false),
     instanceId: instanceId(s, env),
   };
 }
@@ -248,6 +257,24 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
       talkWorkingDays: s.ESCALATION_TALK_WORKING_DAYS,
     },
   };
+}
+
+function storeSettings(s: EnvSettings, problems: string[], demo: boolean): StoreSettings {
+  if (s.STORE === 'sqlite') {
+    if (s.AZURE_STORAGE_CONNECTION_STRING || s.AZURE_STORAGE_TABLE_URL) problems.push('AZURE_STORAGE_* is set but STORE is sqlite: set STORE=azure-table to use Azure Table Storage, or remove them.');
+    return { kind: 'sqlite' };
+  }
+  const table = s.AZURE_STORAGE_TABLE_NAME;
+  if (s.AZURE_STORAGE_CONNECTION_STRING && s.AZURE_STORAGE_TABLE_URL) problems.push('STORE=azure-table: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_URL, not both.');
+  if (demo) {
+    // Demo mode touches nothing real: only a local emulator (Azurite) on loopback.
+    const endpoint = /TableEndpoint=([^;]+)/i.exec(s.AZURE_STORAGE_CONNECTION_STRING ?? '')?.[1];
+    if (!endpoint || !isLoopbackUrl(endpoint)) problems.push('Demo mode only uses a local Azure Table emulator: AZURE_STORAGE_CONNECTION_STRING must name a TableEndpoint on 127.0.0.1 (Azurite).');
+  }
+  if (s.AZURE_STORAGE_CONNECTION_STRING) return { kind: 'azure-table', table, connectionString: s.AZURE_STORAGE_CONNECTION_STRING };
+  if (s.AZURE_STORAGE_TABLE_URL) return { kind: 'azure-table', table, accountUrl: s.AZURE_STORAGE_TABLE_URL, managedIdentityClientId: s.STORAGE_CLIENT_ID };
+  problems.push('STORE=azure-table needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_URL.');
+  return { kind: 'sqlite' };
 }
 
 function tapSettings(s: EnvSettings): TapSettings {
@@ -358,5 +385,11 @@ export function configSecrets(config: AppConfig): string[] {
   const secrets = [...config.audit.keys.values()];
   if (config.bot.password) secrets.push(config.bot.password);
   if (config.graph.credential.kind === 'client-secret') secrets.push(config.graph.credential.secret);
+  if (config.store.kind === 'azure-table' && 'connectionString' in config.store) {
+    secrets.push(config.store.connectionString);
+    // The account key inside it, on its own, is as secret as the whole string.
+    const key = /AccountKey=([^;]+)/i.exec(config.store.connectionString)?.[1];
+    if (key) secrets.push(key);
+  }
   return secrets;
 }

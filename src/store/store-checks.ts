@@ -1,0 +1,99 @@
+// Checks every Store adapter applies the same way (names, etags, page sizes, lease arguments), the continuation
+// tokens they issue, and the errors they answer bad input with: one definition, so the adapters cannot drift apart.
+
+import { AppError } from '../errors/app-error.js';
+import type { Lease } from './store-port.js';
+
+export const MAX_NAME_LENGTH = 512;
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+const TOKEN_VERSION = 1;
+
+export function toJson(value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw malformed(`The value cannot be stored as JSON: ${describeError(error)}`, error);
+  }
+  if (json === undefined) throw malformed('The value cannot be stored as JSON (undefined, a function or a symbol)');
+  return json;
+}
+
+// Lone surrogates would be replaced when encoded as UTF-8, so two different keys could collide.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export function checkName(what: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    throw malformed(`The ${what} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
+  }
+  if (LONE_SURROGATE.test(name)) throw malformed(`The ${what} contains an unpaired surrogate character`);
+}
+
+export function checkEtag(etag: unknown): asserts etag is string {
+  if (typeof etag !== 'string' || etag.length === 0) throw malformed('The expected etag must be a non-empty string');
+}
+
+export function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw malformed(`The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${String(limit)}`);
+  }
+  return limit;
+}
+
+export function checkPrefix(prefix: string | undefined): string {
+  if (prefix === undefined) return '';
+  if (typeof prefix !== 'string' || prefix.length > MAX_NAME_LENGTH) {
+    throw malformed(`The key prefix must be a string of at most ${MAX_NAME_LENGTH} characters`);
+  }
+  if (LONE_SURROGATE.test(prefix)) throw malformed('The key prefix contains an unpaired surrogate character');
+  return prefix;
+}
+
+export function checkDuration(durationMs: number): void {
+  if (!Number.isSafeInteger(durationMs) || durationMs <= 0) {
+    throw malformed(`A lease duration must be a positive whole number of milliseconds; got ${String(durationMs)}`);
+  }
+}
+
+export function checkLease(lease: Lease): void {
+  if (typeof lease !== 'object' || lease === null) throw malformed('A lease object is required');
+  checkName('lease name', lease.name);
+  if (typeof lease.token !== 'string' || lease.token.length === 0) throw malformed('The lease has no token');
+}
+
+export function encodeToken(lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, after: lastKey }), 'utf8').toString('base64url');
+}
+
+export function decodeToken(token: unknown): string {
+  const invalid = () =>
+    malformed('The continuation token is not one this store issued; start listing again from the first page');
+  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{1,4096}$/.test(token)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  const { v, after } = parsed as { v?: unknown; after?: unknown };
+  if (v !== TOKEN_VERSION || typeof after !== 'string') throw invalid();
+  if (after.length === 0 || after.length > MAX_NAME_LENGTH || LONE_SURROGATE.test(after)) throw invalid();
+  // Base64 decoding is lenient; insisting on the canonical form rejects edited tokens.
+  if (encodeToken(after) !== token) throw invalid();
+  return after;
+}
+
+export function malformed(message: string, cause?: unknown): AppError {
+  return new AppError('request.malformed', message, {
+    userMessage: 'That request was not valid. Please check it and try again.',
+    userFault: true,
+    cause,
+  });
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,73 @@
+// Runs the store contract, unchanged, against the Azure Table adapter on a real Azurite started for this file; and
+// checks what only this adapter has: the name code that keeps order and prefixes within Azure's key rules.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { CONVERSATIONS_PARTITION } from '../../src/messaging/conversation-references.js';
+import { AzureTableStore, decodeName, encodeName } from '../../src/store/azure-table-store.js';
+import { activityFixture, startBot } from '../support/bot-harness.js';
+import { type RunningAzurite, startAzurite } from '../support/azurite.js';
+import { describeStoreContract } from './store-contract.js';
+
+let azurite: RunningAzurite;
+beforeAll(async () => {
+  azurite = await startAzurite();
+}, 30_000);
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+const table = `contract${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+describeStoreContract('Azure Table (Azurite)', async () => AzureTableStore.open({ connectionString: azurite.connectionString, table, allowInsecureConnection: true }), { timeoutMs: 30_000 });
+
+describe('Azure Table names', () => {
+  const samples = ['', 'a', 'a%b/1', 'a#b?c\\d', 'Zoë/مرحبا', 'café/\uffff', 'café/😀', 'x\u0001y', '\u007f\u009f\u00a0', '2026-12-04T10:00:00.000Z|c1|u1|invite'];
+
+  it('round-trip every kind of character, and use none that Azure keys refuse', () => {
+    for (const sample of samples) {
+      const encoded = encodeName(sample);
+      expect(decodeName(encoded)).toBe(sample);
+      // Azure refuses / \ # ? and the control characters, all of which lie below U+00A0.
+      expect([...encoded].filter((char) => '/\\#?'.includes(char) || (char.codePointAt(0) ?? 0) < 0xa0)).toEqual([]);
+    }
+  });
+
+  it('compare by UTF-16 unit exactly as the names compare by code point, and keep prefixes', () => {
+    const byCodePoint = (a: string, b: string) => {
+      const x = Array.from(a, (char) => char.codePointAt(0) ?? 0);
+      const y = Array.from(b, (char) => char.codePointAt(0) ?? 0);
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+      return x.length - y.length;
+    };
+    const sorted = [...samples].sort(byCodePoint);
+    const byEncoding = [...samples].sort((a, b) => (encodeName(a) < encodeName(b) ? -1 : encodeName(a) > encodeName(b) ? 1 : 0));
+    expect(byEncoding).toEqual(sorted);
+    expect(encodeName('a%b/1').startsWith(encodeName('a%b/'))).toBe(true);
+    expect(encodeName('a%b0').startsWith(encodeName('a%b/'))).toBe(false);
+  });
+});
+
+describe('the service on Azure Table Storage', () => {
+  it('starts with STORE=azure-table, answers a turn, and keeps its state (the chat it came from) in the table', async () => {
+    const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_TABLE_NAME: 'servicetest' });
+    try {
+      expect(bot.service.store).toBeInstanceOf(AzureTableStore);
+      const result = await bot.post(activityFixture('message-personal', { text: 'help', deliveryMode: 'expectReplies' }));
+      expect(result.status).toBe(200);
+      const reopened = await AzureTableStore.open({ connectionString: azurite.connectionString, table: 'servicetest', allowInsecureConnection: true });
+      expect((await reopened.list(CONVERSATIONS_PARTITION)).records.length).toBeGreaterThan(0);
+      // The account key never reaches the log.
+      expect(bot.logs.text()).not.toContain('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq');
+    } finally {
+      await bot.stop();
+    }
+  }, 60_000);
+
+  it('fails closed when the configuration is incomplete, and keeps demo mode on a local emulator', () => {
+    expect(() => loadConfig({ STORE: 'azure-table' })).toThrow(/needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_URL/);
+    expect(() => loadConfig({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=real;AccountKey=abc;EndpointSuffix=core.windows.net' })).toThrow(/only uses a local Azure Table emulator/);
+    expect(() => loadConfig({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString })).toThrow(/STORE is sqlite/);
+    expect(loadConfig({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString }).store).toMatchObject({ kind: 'azure-table', table: 'passkeycoach' });
+  });
+});
