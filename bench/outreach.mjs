@@ -4,7 +4,10 @@
 // Prints ONE JSON line on stdout; progress goes to stderr. Everything stays on 127.0.0.1.
 //
 // Usage: npm run bench:outreach [-- --users 10000 --tenant-rps R --install-rps I --kill-every S --latency-ms 0
-//                                   --concurrency 32 --timeout 900 --skip-build --profile]
+//                                   --concurrency 32 --store sqlite|azure-table --instances 1 --timeout 900
+//                                   --skip-build --profile]
+// --store azure-table runs the bots on Azure Table Storage (an Azurite this process starts); --instances N starts N bots
+// over that one store behind a splitter for Teams' calls, and --kill-every then SIGKILLs the sender-lease holder.
 // R defaults to Teams' documented 30 requests a second per tenant, I to R; `npm run bench:outreach` passes a raised
 // R of 100 so the default run takes about a minute (a later --tenant-rps wins).
 // --profile writes a CPU profile of the bot's last life (a SIGKILLed one writes none) and prints its top functions.
@@ -35,6 +38,8 @@ const { values: options } = parseArgs({
     'kill-every': { type: 'string' },
     'latency-ms': { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '32' },
+    store: { type: 'string', default: 'sqlite' },
+    instances: { type: 'string', default: '1' },
     timeout: { type: 'string', default: '900' },
     'skip-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -50,6 +55,16 @@ const latencyMs = wholeNumber('latency-ms', 0, 10_000);
 // The bot's own bounds (OUTREACH_CONCURRENCY): outside them it would refuse to start.
 const concurrency = wholeNumber('concurrency', 1, 64);
 const timeoutSeconds = wholeNumber('timeout', 10, 24 * 3600);
+const storeKind = options.store;
+if (storeKind !== 'sqlite' && storeKind !== 'azure-table') {
+  process.stderr.write(`bench:outreach: --store must be sqlite or azure-table (got "${storeKind}")\n`);
+  process.exit(2);
+}
+const instanceCount = wholeNumber('instances', 1, 4);
+if (instanceCount > 1 && storeKind === 'sqlite') {
+  process.stderr.write('bench:outreach: several instances need a shared store: add --store azure-table\n');
+  process.exit(2);
+}
 
 /** Report method names that count as enrolled: the product's default CAMPAIGN_STRONG_METHODS, restated here on purpose. */
 const STRONG_METHODS = new Set([
@@ -62,7 +77,6 @@ const STRONG_METHODS = new Set([
 ]);
 /** Words of the invitation card's title (src/campaigns/campaign-messages.ts); reminders and welcomes do not have them. */
 const INVITATION_MARK = 'a two-minute job';
-const INSTANCE_ID = 'bench-1';
 const PROGRESS_EVERY_MS = 5_000;
 const POLL_EVERY_MS = 200;
 /** Setting up (build, a 100 000-user seed, emulators) and shutting down, on top of --timeout. */
@@ -162,6 +176,8 @@ async function loadDevKit() {
         "export { startDemoEnvironment } from './src/dev/demo-environment.ts';",
         "export { syntheticTenant } from './src/dev/synthetic-tenant.ts';",
         "export { createLogger } from './src/logging/logger.ts';",
+        "export { startAzurite } from './src/dev/azurite.ts';",
+        "export { AzureTableStore, encodeName } from './src/store/azure-table-store.ts';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -219,8 +235,9 @@ function freePort() {
 }
 
 /** Environment of the bot: demo mode against the emulators of this process, nothing inherited that could switch it to real auth. */
-function botEnv({ demo, files, dataDir, port }) {
+function botEnv({ demo, files, dataDir, port, instanceId, azurite }) {
   return {
+    ...(azurite ? { STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_TABLE_NAME: 'benchoutreach' } : {}),
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     GRAPH_BASE_URL: demo.graph.graphUrl,
@@ -233,7 +250,7 @@ function botEnv({ demo, files, dataDir, port }) {
     TEAMS_RATE_PER_SECOND: String(tenantRps),
     GRAPH_INSTALLS_PER_SECOND: String(installRps),
     OUTREACH_CONCURRENCY: String(concurrency),
-    INSTANCE_ID,
+    INSTANCE_ID: instanceId,
     DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
@@ -287,7 +304,52 @@ class DeliveryCounter {
 
 /** Open until the end, and closed on every way out, so a failure cannot leave the run hanging. */
 let demo;
-let bot;
+/** Every bot process alive. */
+const bots = new Set();
+/** The splitter in front of several instances. */
+let splitter;
+
+/** Teams' calls alternated between the instances that are up, as a load balancer in front of App Service would. */
+async function startSplitter(instances) {
+  const { default: http } = await import('node:http');
+  let turn = 0;
+  const server = http.createServer((request, response) => {
+    const up = instances.filter((instance) => instance.bot && instance.bot.process.exitCode === null && instance.bot.process.signalCode === null);
+    const target = up[turn++ % Math.max(1, up.length)];
+    if (!target) {
+      response.writeHead(503).end();
+      return;
+    }
+    const forward = http.request({ host: '127.0.0.1', port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    forward.on('error', () => response.writeHead(502).end());
+    request.pipe(forward);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  splitter = { close: () => new Promise((resolve) => server.close(resolve)) };
+  return `http://127.0.0.1:${server.address().port}/api/messages`;
+}
+
+/** Who holds a store lease (the sender's), read from the bots' Azure table. */
+class LeaseReader {
+  constructor(kit, azurite) {
+    this.kit = kit;
+    this.azurite = azurite;
+  }
+
+  async holder(name) {
+    try {
+      const { TableClient } = await import('@azure/data-tables');
+      this.client ??= TableClient.fromConnectionString(this.azurite.connectionString, 'benchoutreach', { allowInsecureConnection: true });
+      const lease = await this.client.getEntity('~leases', this.kit.encodeName(name));
+      return lease.expiresAt > Date.now() ? lease.holder : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
 
 async function main() {
   buildIfStale();
@@ -317,36 +379,43 @@ async function main() {
   writeFileSync(files.ca, demo.graph.caCertificate);
   log(`emulators up in ${Math.round(performance.now() - started)} ms: Graph ${demo.graph.graphUrl}, connector ${demo.connector.serviceUrl}`);
 
-  const dataDir = path.join(scratch, 'bot-data');
-  mkdirSync(dataDir);
-  const port = await freePort();
-  demo.attachBot(`http://127.0.0.1:${port}/api/messages`);
-  const env = botEnv({ demo, files, dataDir, port });
+  // Azure Table Storage: an Azurite of this process's own, shared by every instance.
+  const azurite = storeKind === 'azure-table' ? await kit.startAzurite() : undefined;
+  if (azurite) log('Azurite up: the bots keep their state in Azure Table Storage');
   const counter = new DeliveryCounter(demo.connector, targets);
   const connectorCalls = new ConnectorCalls(demo.connector);
-  const botDatabase = new BotDatabase(path.join(dataDir, 'passkey-coach.db'));
+  /** One per bot process: its environment, and its CPU over its lives. */
+  const instances = [];
+  for (let index = 0; index < instanceCount; index++) {
+    const dataDir = path.join(scratch, `bot-data-${index + 1}`);
+    mkdirSync(dataDir);
+    const port = await freePort();
+    const instanceId = `bench-${index + 1}`;
+    instances.push({ id: instanceId, port, dataDir, env: botEnv({ demo, files, dataDir, port, instanceId, azurite }), bot: undefined, cpuEarlier: 0, cpuThis: 0, logTail: '' });
+  }
+  // Teams' calls to the bot (install notices): straight to the one bot, or alternated between the live ones.
+  demo.attachBot(instanceCount === 1 ? `http://127.0.0.1:${instances[0].port}/api/messages` : await startSplitter(instances));
+  const botDatabase = storeKind === 'sqlite' ? new BotDatabase(path.join(instances[0].dataDir, 'passkey-coach.db')) : undefined;
+  const leaseReader = azurite ? new LeaseReader(kit, azurite) : undefined;
 
   let peakMb = 0;
-  /** CPU seconds of the bot's earlier lives, and of the current one when last read. */
-  let cpuOfEarlierLives = 0;
-  let cpuOfThisLife = 0;
-  const notePeak = (pid) => {
-    const mb = peakRssMb(pid);
+  const notePeak = (instance) => {
+    if (!instance.bot) return;
+    const mb = peakRssMb(instance.bot.pid);
     if (mb !== null) peakMb = Math.max(peakMb, mb);
-    cpuOfThisLife = cpuSeconds(pid) ?? cpuOfThisLife;
+    instance.cpuThis = cpuSeconds(instance.bot.pid) ?? instance.cpuThis;
   };
+  const botCpu = () => instances.reduce((sum, instance) => sum + instance.cpuEarlier + instance.cpuThis, 0);
   // Kept after the run (outside the scratch folder) so the profile can be read again or loaded into DevTools.
   const profileDir = path.join(os.tmpdir(), `passkey-coach-outreach-profile-${process.pid}`);
   const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  /** The bot's last log lines (JSON on stdout, warnings and errors only), for a report when it ends badly. */
-  let logTail = '';
-  const startBot = () => {
-    const child = spawnServer([path.join(coach, 'bin', 'passkey-coach.cjs'), 'start'], { cwd: coach, env, execArgv });
-    logTail = '';
-    child.process.stdout.on('data', (chunk) => {
-      logTail = (logTail + chunk).slice(-4096);
+  const startInstance = (instance) => {
+    instance.bot = spawnServer([path.join(coach, 'bin', 'passkey-coach.cjs'), 'start'], { cwd: coach, env: instance.env, execArgv });
+    instance.logTail = '';
+    instance.bot.process.stdout.on('data', (chunk) => {
+      instance.logTail = (instance.logTail + chunk).slice(-4096);
     });
-    return child;
+    bots.add(instance.bot);
   };
 
   const benchCpuAtStart = cpuTotal(process.cpuUsage());
@@ -354,16 +423,16 @@ async function main() {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const firstStart = Date.now();
-  bot = startBot();
-  await waitUntilReady(bot, { timeoutMs: 60_000 });
-  // The job's clock starts when the bot is up and has started its campaign (demo mode starts one at launch), as an
-  // admin's "campaign start" would on a running bot; the process's own start is reported apart (startup_seconds).
+  for (const instance of instances) startInstance(instance);
+  for (const instance of instances) await waitUntilReady(instance.bot, { timeoutMs: 60_000 });
+  // The job's clock starts when the bots are up and have started their campaign (demo mode starts one at launch), as
+  // an admin's "campaign start" would on a running bot; the processes' own start is reported apart (startup_seconds).
   const readyAt = Date.now();
-  log(`bot pid ${bot.pid} ready on 127.0.0.1:${port} after ${readyAt - firstStart} ms; ${killEverySeconds ? `SIGKILL every ${killEverySeconds} s` : 'no kills'}`);
+  log(`${instanceCount === 1 ? 'bot' : `${instanceCount} bots`} ready after ${readyAt - firstStart} ms; ${killEverySeconds ? `SIGKILL every ${killEverySeconds} s` : 'no kills'}`);
 
   const deadline = firstStart + timeoutSeconds * 1000;
   let kills = 0;
-  let bornAt = Date.now();
+  let lastKillAt = Date.now();
   let nextProgress = Date.now() + PROGRESS_EVERY_MS;
   let lastDelivered = 0;
   let lastProgressAt = Date.now();
@@ -371,30 +440,37 @@ async function main() {
     counter.read();
     connectorCalls.read();
     if (counter.delivered >= targets.size || Date.now() >= deadline) break;
-    if (bot.process.exitCode !== null || bot.process.signalCode !== null) {
-      throw new Error(`the bot exited by itself (${bot.process.exitCode ?? bot.process.signalCode}); stderr: ${bot.stderrTail().trim() || '(empty)'}; log: ${logTail.trim() || '(empty)'}`);
+    for (const instance of instances) {
+      const { bot } = instance;
+      if (bot.process.exitCode !== null || bot.process.signalCode !== null) {
+        throw new Error(`${instance.id} exited by itself (${bot.process.exitCode ?? bot.process.signalCode}); stderr: ${bot.stderrTail().trim() || '(empty)'}; log: ${instance.logTail.trim() || '(empty)'}`);
+      }
     }
-    if (killEverySeconds !== undefined && Date.now() - bornAt >= killEverySeconds * 1000) {
-      notePeak(bot.pid);
-      bot.process.kill('SIGKILL');
-      await bot.exited;
+    if (killEverySeconds !== undefined && Date.now() - lastKillAt >= killEverySeconds * 1000) {
+      // The instance that sends (holds the sender lease); the only one, with one instance.
+      const holder = (await leaseReader?.holder('outbox-sender')) ?? instances[0].id;
+      const victim = instances.find((instance) => instance.id === holder) ?? instances[0];
+      notePeak(victim);
+      victim.bot.process.kill('SIGKILL');
+      await victim.bot.exited;
+      bots.delete(victim.bot);
       kills += 1;
-      cpuOfEarlierLives += cpuOfThisLife;
-      cpuOfThisLife = 0;
-      bornAt = Date.now();
-      bot = startBot();
+      victim.cpuEarlier += victim.cpuThis;
+      victim.cpuThis = 0;
+      lastKillAt = Date.now();
+      startInstance(victim);
     }
     if (Date.now() >= nextProgress) {
-      notePeak(bot.pid);
+      for (const instance of instances) notePeak(instance);
       const now = Date.now();
       const rate = ((counter.delivered - lastDelivered) * 1000) / (now - lastProgressAt);
-      const inside = botDatabase.counts();
+      const inside = botDatabase?.counts();
       log(
         `${((now - firstStart) / 1000).toFixed(0)} s: ${counter.delivered}/${targets.size} invited (${rate.toFixed(0)}/s), ` +
           (inside ? `${inside.members} targeted so far, ${inside.queued} queued, ` : '') +
           `${counter.duplicates} duplicates, ${kills} kills, ` +
           `graph ${demo.graph.calls.list().length} calls, connector ${connectorCalls.total} calls (${connectorCalls.throttled} 429s), bot peak ${peakMb} MB, ` +
-          `bot cpu ${(cpuOfEarlierLives + cpuOfThisLife).toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s ` +
+          `bot cpu ${botCpu().toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s ` +
           `(event loop lag p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`,
       );
       loopDelay.reset();
@@ -407,10 +483,15 @@ async function main() {
   const waitEndedAt = Date.now();
   if (counter.delivered < targets.size) log(`timed out after ${timeoutSeconds} s with ${targets.size - counter.delivered} people not invited`);
 
-  botDatabase.close();
-  notePeak(bot.pid);
-  const exit = await stopServer(bot);
-  if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`bot exited with ${exit.code ?? exit.signal} after SIGTERM; its last log lines:\n${logTail.trim() || '(none)'}`);
+  botDatabase?.close();
+  for (const instance of instances) {
+    notePeak(instance);
+    const exit = await stopServer(instance.bot);
+    bots.delete(instance.bot);
+    if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`${instance.id} exited with ${exit.code ?? exit.signal} after SIGTERM; its last log lines:\n${instance.logTail.trim() || '(none)'}`);
+  }
+  await splitter?.close();
+  await azurite?.stop();
   // Late sends (in flight at the stop) still count as duplicates.
   counter.read();
   if (options.profile) {
@@ -450,6 +531,8 @@ async function main() {
     duplicates: counter.duplicates,
     kills,
     concurrency,
+    store: storeKind,
+    instances: instanceCount,
     tenant_rps: tenantRps,
     install_rps: installRps,
     latency_ms: latencyMs,
@@ -474,7 +557,7 @@ async function main() {
     install_calls: installCalls.length,
     install_throttled: installCalls.filter((call) => call.status === 429).length,
     connector_throttled: connectorCalls.throttled,
-    bot_cpu_seconds: round(cpuOfEarlierLives + cpuOfThisLife, 1),
+    bot_cpu_seconds: round(botCpu(), 1),
     emulators_cpu_seconds: round(emulatorCpu, 1),
     unexpected: counter.unexpected,
     kill_every_s: killEverySeconds ?? null,
@@ -550,7 +633,7 @@ try {
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {
-  if (bot) await stopServer(bot);
+  for (const bot of bots) await stopServer(bot);
   await demo?.close().catch((error) => log(`closing the emulators failed: ${error.message}`));
   cleanup();
   clearTimeout(watchdog);

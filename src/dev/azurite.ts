@@ -1,0 +1,81 @@
+// Azurite's Table service for tests and benchmarks: started on a free loopback port with in-memory storage, stopped
+// afterwards.
+// Azurite comes from npm (a dev dependency); nothing needs to be running before the test command.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+
+/** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
+const ACCOUNT = 'devstoreaccount1';
+const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface RunningAzurite {
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startAzurite(): Promise<RunningAzurite> {
+  const require = createRequire(import.meta.url);
+  const entry = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'table', 'main.js');
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [entry, '--inMemoryPersistence', '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const started = await new Promise<boolean>((resolve) => {
+      let output = '';
+      const timer = setTimeout(() => resolve(false), 15_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/successfully (started|listening)/i.test(output)) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    if (started) {
+      // However the caller ends (a failed test, a benchmark's exit), Azurite does not outlive it.
+      const reap = () => child.kill('SIGKILL');
+      process.once('exit', reap);
+      child.once('exit', () => process.removeListener('exit', reap));
+      return {
+        connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`,
+        stop: () => stopChild(child),
+      };
+    }
+    await stopChild(child);
+    // The free port was taken between finding it and Azurite binding it: try another.
+    if (attempt >= 3) throw new Error('Azurite did not start');
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
