@@ -155,6 +155,11 @@ export class CampaignRecords {
     }
   }
 
+  /** Adds the members not in the campaign yet, in one batch (a page of targeting); true for each one added. */
+  async addMembers(campaignId: string, members: readonly CampaignMember[]): Promise<boolean[]> {
+    return this.store.insertMany(membersPartition(campaignId), members.map((member) => ({ key: member.userId, value: member })));
+  }
+
   async updateMember(campaignId: string, userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<StoredRecord<CampaignMember> | undefined> {
     return casUpdate(this.store, membersPartition(campaignId), userId, change);
   }

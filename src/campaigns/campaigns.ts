@@ -220,22 +220,28 @@ export class Campaigns implements OutboxHandler {
         if (await this.#markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
       }
       targeted += page.known;
+      const members: CampaignMember[] = [];
       for (const [index, target] of page.targets.entries()) {
         if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
         targeted += 1;
         const unreachable = await this.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
-        const member: CampaignMember = {
+        members.push({
           ...target,
           wave: waveOf(target.userId, campaign.waves),
           state: unreachable ? 'unreachable' : 'pending',
           reason: unreachable?.value.reason,
           nudges: 0,
           snoozes: 0,
-        };
+        });
+      }
+      // The page's members in one batch; then each one's invitation. A crash in between leaves members without an
+      // invitation, which the next pass queues (see `known`).
+      const added = await this.records.addMembers(campaign.id, members);
+      for (const [index, member] of members.entries()) {
+        if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
         // Added now: queue the invitation. Already in (a page walked again after a restart): go by what is stored.
-        const added = await this.records.addMember(campaign.id, member);
-        if (added) joined += 1;
-        const stored = added ? member : (await this.records.member(campaign.id, target.userId))?.value;
+        if (added[index]) joined += 1;
+        const stored = added[index] ? member : (await this.records.member(campaign.id, member.userId))?.value;
         if (stored?.state === 'pending' && stored.nudges === 0) await this.#queueInvitation(campaign, stored);
       }
       if (options.targeting) {

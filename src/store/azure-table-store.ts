@@ -11,6 +11,7 @@ import { odata, RestError, type TableEntity, type TableEntityResult, TableClient
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError, isAppError } from '../errors/app-error.js';
 import {
+  checkBatch,
   checkDuration,
   checkEtag,
   checkLease,
@@ -41,6 +42,8 @@ export interface AzureTableStoreOptions {
 const LEASES_PARTITION = '~leases';
 /** A string property holds at most 64 KiB (32 768 UTF-16 units): values are split into chunks below that. */
 const CHUNK = 30_000;
+/** Operations in one entity-group transaction (Azure's limit). */
+const TRANSACTION_ROWS = 100;
 /** An entity holds at most 1 MiB, strings counted at two bytes a character: 16 chunks stay below it. */
 const MAX_CHUNKS = 16;
 
@@ -122,6 +125,36 @@ export class AzureTableStore implements Store {
         }
         throw error;
       }
+    });
+  }
+
+  async insertMany<T>(partition: string, records: readonly { key: string; value: T }[]): Promise<boolean[]> {
+    return this.#run('insertMany', async () => {
+      checkName('partition', partition);
+      checkBatch(records);
+      const entities = records.map((record) => this.#entity(partition, record.key, record.value));
+      const inserted: boolean[] = [];
+      // A transaction holds at most 100 operations of one partition, and fails whole when one row exists already:
+      // then that group is inserted row by row, so the new ones still go in.
+      for (let start = 0; start < entities.length; start += TRANSACTION_ROWS) {
+        const group = entities.slice(start, start + TRANSACTION_ROWS);
+        try {
+          await this.#client.submitTransaction(group.map((entity) => ['create', entity]));
+          inserted.push(...group.map(() => true));
+        } catch (error) {
+          if (statusOf(error) !== 409) throw error;
+          for (const entity of group) {
+            try {
+              await this.#client.createEntity(entity);
+              inserted.push(true);
+            } catch (single) {
+              if (statusOf(single) !== 409) throw single;
+              inserted.push(false);
+            }
+          }
+        }
+      }
+      return inserted;
     });
   }
 

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { migrate } from './sqlite-migrations.js';
-import { checkDuration, checkEtag, checkLease, checkLimit, checkName, checkPrefix, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
+import { checkBatch, checkDuration, checkEtag, checkLease, checkLimit, checkName, checkPrefix, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from './store-port.js';
 
 export interface SqliteStoreOptions {
@@ -146,6 +146,17 @@ export class SqliteStore implements Store {
         });
       }
       return toRecord<T>(partition, { key, value: json, etag, updated_at: updatedAt });
+    });
+  }
+
+  async insertMany<T>(partition: string, records: readonly { key: string; value: T }[]): Promise<boolean[]> {
+    return this.#run('insertMany', () => {
+      checkName('partition', partition);
+      checkBatch(records);
+      const rows = records.map((record) => ({ key: record.key, json: toJson(record.value) }));
+      return this.#db.transaction(() =>
+        rows.map(({ key, json }) => this.#statements.insert.run(partition, key, json, randomUUID(), this.#isoNow()).changes > 0),
+      )();
     });
   }
 

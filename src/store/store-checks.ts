@@ -97,3 +97,14 @@ export function malformed(message: string, cause?: unknown): AppError {
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The records of an insertMany call: valid keys, no key twice, at most MAX_PAGE_SIZE. */
+export function checkBatch(records: unknown): asserts records is readonly { key: string; value: unknown }[] {
+  if (!Array.isArray(records) || records.length > MAX_PAGE_SIZE) throw malformed(`A batch holds an array of at most ${MAX_PAGE_SIZE} records`);
+  const keys = new Set<string>();
+  for (const record of records as { key?: unknown }[]) {
+    checkName('key', record?.key);
+    if (keys.has(record.key as string)) throw malformed(`The key ${String(record.key)} appears twice in one batch`);
+    keys.add(record.key as string);
+  }
+}

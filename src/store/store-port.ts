@@ -53,6 +53,12 @@ export interface Store {
   put<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>>;
   /** Create-if-absent (idempotency keys, append-only logs). */
   insert<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>>;
+  /**
+   * Create-if-absent for many records of one partition at once (a page of campaign members), batched where the
+   * adapter can: one transaction on SQLite, transactions of up to 100 rows on Azure Table. Returns, in order, whether
+   * each was inserted (false: it existed and was left as it was). Keys must be distinct; at most 1000 records.
+   */
+  insertMany<T>(partition: string, records: readonly { key: string; value: T }[]): Promise<boolean[]>;
   /** Compare-and-swap: succeeds only while the stored etag equals `expectedEtag`. */
   update<T>(partition: string, key: string, value: T, expectedEtag: string): Promise<StoredRecord<T>>;
   /** Deletes; with `expectedEtag` only while it still matches. Deleting a missing key without an etag is a no-op. */

@@ -283,6 +283,40 @@ export function describeStoreContract(
         expect(await store.get(partition, 'k')).toEqual(again);
       });
 
+      it('insertMany adds the new records of a batch, leaves existing ones as they were, and says which were new', async () => {
+        await store.put(partition, 'b', 'old');
+        expect(await store.insertMany<unknown>(partition, [{ key: 'a', value: 1 }, { key: 'b', value: 2 }, { key: 'c', value: { three: 3 } }])).toEqual([true, false, true]);
+        expect((await store.get(partition, 'b'))?.value).toBe('old');
+        expect((await store.get(partition, 'c'))?.value).toEqual({ three: 3 });
+        expect(keysOf((await store.list(partition)).records)).toEqual(['a', 'b', 'c']);
+        expect(await store.insertMany(partition, [])).toEqual([]);
+      });
+
+      it('insertMany over more records than one transaction holds inserts each once, around the ones that exist', async () => {
+        const records = Array.from({ length: 250 }, (_, i) => ({ key: `m-${String(i).padStart(3, '0')}`, value: { i } }));
+        await store.put(partition, 'm-120', 'there');
+        const inserted = await store.insertMany(partition, records);
+        expect(inserted.filter(Boolean)).toHaveLength(249);
+        expect(inserted[120]).toBe(false);
+        let count = 0;
+        let continuationToken: string | undefined;
+        do {
+          const page = await store.list(partition, { limit: 1000, continuationToken });
+          count += page.records.length;
+          continuationToken = page.continuationToken;
+        } while (continuationToken);
+        expect(count).toBe(250);
+        expect((await store.get(partition, 'm-249'))?.value).toEqual({ i: 249 });
+      });
+
+      it('insertMany refuses a key given twice, or an invalid key, as a malformed request, and inserts nothing', async () => {
+        for (const records of [[{ key: 'x', value: 1 }, { key: 'x', value: 2 }], [{ key: 'y', value: 1 }, { key: '', value: 2 }]]) {
+          const error = await expectCode(store.insertMany(partition, records), 'request.malformed');
+          expect(error.userFault).toBe(true);
+        }
+        expect((await store.list(partition)).records).toEqual([]);
+      });
+
       it('the same key in two partitions holds two independent records', async () => {
         const other = unique('other');
         const mine = await store.put(partition, 'shared-key', 'mine');
