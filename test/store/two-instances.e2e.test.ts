@@ -138,6 +138,8 @@ describe('two instances over one Azure table', () => {
       continuationToken = page.continuationToken;
     } while (continuationToken);
     expect(targeted.length).toBeGreaterThan(20);
+    // Targeting (a scheduled job) counted each person once, whichever instance ran it.
+    expect((await store.get<{ targeted: number }>('campaigns', campaignId))?.value.targeted).toBe(targeted.length);
 
     await until(() => new Set(invitations().map((record) => record.userId)).size >= targeted.length, 90_000, 'everyone to be invited');
     const perPerson = new Map<string, number>();
