@@ -178,6 +178,11 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
         await context.sendActivity('Passes are not available on this installation.');
         return;
       }
+      // Requests name people and the queue lists them: never in a channel or group chat where others read along.
+      if (context.activity.conversation?.conversationType !== 'personal') {
+        await context.sendActivity('Pass commands work only in your personal chat with me.');
+        return;
+      }
       const answer =
         command.id === 'tapRequest'
           ? await deps.temporaryAccess.request(actor, command.argument)

@@ -190,7 +190,7 @@ export class Escalations implements OutboxHandler {
       justification = parsed.data.justification?.trim();
       const latest = addDays(today, this.deps.settings.maxExceptionDays);
       const problem =
-        !until || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until))
+        !until || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)) || new Date(`${until}T12:00:00Z`).toISOString().slice(0, 10) !== until
           ? 'Choose the last day of the exception.'
           : until <= today
             ? 'The exception has to end after today.'

@@ -103,50 +103,63 @@ export class TemporaryAccess implements OutboxHandler {
     }
     if (policy.state !== 'enabled') return { message: 'Temporary Access Passes are switched off in this tenant\'s authentication methods policy.' };
 
-    const id = newTapRequestId();
-    const holder = await this.#claim(target.id, id, now);
-    if (holder) return { message: `There is already an open pass request for ${target.displayName ?? upn} (${holder}). Cancel it first, or wait for it to expire.` };
+    // Unknown counts as "has one": the approver is told approving may replace a pass, never that it will not.
+    const existing = await directory.temporaryAccessPasses(target.id).catch((error: unknown) => {
+      this.deps.logger.warn('could not read the person\'s current pass; assuming they may have one', { error });
+      return undefined;
+    });
+    let manager: DirectoryUser | undefined;
     try {
-      // Unknown counts as "has one": the approver is told approving may replace a pass, never that it will not.
-      const existing = await directory.temporaryAccessPasses(target.id).catch((error: unknown) => {
-        this.deps.logger.warn('could not read the person\'s current pass; assuming they may have one', { error });
-        return undefined;
-      });
-      const manager = await directory.getManager(target.id).catch(() => undefined);
-      const usableManager = manager && manager.accountEnabled !== false && manager.id !== target.id ? { id: manager.id, name: manager.displayName ?? 'their manager' } : undefined;
-      const request: TapRequest = {
-        id,
-        requester,
-        target: { id: target.id, name: target.displayName ?? upn, upn: target.userPrincipalName ?? upn, department: target.department ?? undefined },
-        manager: usableManager,
-        receiverId: settings.receiver === 'manager' && usableManager ? usableManager.id : requester.id,
-        state: 'draft',
-        createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + settings.requestMinutes * 60_000).toISOString(),
-        policy: {
-          minimumLifetimeInMinutes: Math.max(10, policy.minimumLifetimeInMinutes),
-          maximumLifetimeInMinutes: Math.min(43200, policy.maximumLifetimeInMinutes),
-          defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes,
-          isUsableOnce: policy.isUsableOnce,
-        },
-        replacesExistingPass: existing === undefined || existing.some((pass) => pass.isUsable !== false),
-        ...(privileged.length > 0 ? { privileged } : {}),
-        copies: [],
-      };
-      await this.records.create(request);
-      const counts = await this.records.countRecent(requester.id, id, now);
-      if (counts.all > settings.burstPerHour && (await this.records.oncePer('burst', 3_600_000, now))) {
-        await this.#alert('burst', `${counts.all} pass requests were opened across the helpdesk in the last hour (more than ${settings.burstPerHour}).`, now);
-      }
-      if (privileged.length > 0) {
-        await this.#alert('privileged-attempt', `${requester.name} opened a pass request for ${request.target.name}, a privileged account (${privileged.join(', ')}). Only the security group can approve it.`, now);
-      }
-      await this.#audit('tap.request.opened', requester, target.id, { requestId: id, privileged, replacesExistingPass: request.replacesExistingPass });
-      return { card: this.#requestCard(request, now) };
+      manager = await directory.getManager(target.id);
     } catch (error) {
-      await this.records.releaseTarget(target.id, id);
-      throw error;
+      // Not "no manager": who confirms and who reveals may depend on it, so nothing is decided on a guess.
+      this.deps.logger.warn('could not read the manager for a pass request', { error });
+      return { message: "Microsoft Graph isn't answering just now, so I can't check who the person's manager is. Try again in a minute." };
     }
+    const usableManager = manager && manager.accountEnabled !== false && manager.id !== target.id ? { id: manager.id, name: manager.displayName ?? 'their manager' } : undefined;
+    if (settings.receiver === 'manager' && !usableManager) {
+      return { message: `Passes here are revealed to the person's manager, and ${target.displayName ?? upn} has none the coach can reach, so I can't open a request. Ask security how to proceed.` };
+    }
+    if (settings.receiver === 'manager' && usableManager?.id === requester.id) {
+      return { message: `Passes here are revealed to the person's manager, and that is you: ask a colleague on the helpdesk to request it.` };
+    }
+    const id = newTapRequestId();
+    const request: TapRequest = {
+      id,
+      requester,
+      target: { id: target.id, name: target.displayName ?? upn, upn: target.userPrincipalName ?? upn, department: target.department ?? undefined },
+      manager: usableManager,
+      receiverId: settings.receiver === 'manager' && usableManager ? usableManager.id : requester.id,
+      state: 'draft',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + settings.requestMinutes * 60_000).toISOString(),
+      policy: {
+        minimumLifetimeInMinutes: Math.max(10, policy.minimumLifetimeInMinutes),
+        maximumLifetimeInMinutes: Math.min(43200, policy.maximumLifetimeInMinutes),
+        defaultLifetimeInMinutes: policy.defaultLifetimeInMinutes,
+        isUsableOnce: policy.isUsableOnce,
+      },
+      replacesExistingPass: existing === undefined || existing.some((pass) => pass.isUsable !== false),
+      ...(privileged.length > 0 ? { privileged } : {}),
+      copies: [],
+    };
+    // The record first, then the person's slot: a slot always names a request that exists, so one whose request is
+    // missing is stale and may be taken over (see #claim). A request that loses the slot is withdrawn at once.
+    await this.records.create(request);
+    const holder = await this.#claim(target.id, id, now);
+    if (holder) {
+      await this.records.update(id, (latest) => (latest.state === 'draft' ? { ...latest, state: 'cancelled', refusal: { at: now.toISOString(), why: `request ${holder} was already open` } } : undefined));
+      return { message: `There is already an open pass request for ${target.displayName ?? upn} (${holder}). Cancel it first, or wait for it to expire.` };
+    }
+    const counts = await this.records.countRecent(requester.id, id, now);
+    if (counts.all > settings.burstPerHour && (await this.records.oncePer('burst', 3_600_000, now))) {
+      await this.#alert('burst', `${counts.all} pass requests were opened across the helpdesk in the last hour (more than ${settings.burstPerHour}).`, now);
+    }
+    if (privileged.length > 0) {
+      await this.#alert('privileged-attempt', `${requester.name} opened a pass request for ${request.target.name}, a privileged account (${privileged.join(', ')}). Only the security group can approve it.`, now);
+    }
+    await this.#audit('tap.request.opened', requester, target.id, { requestId: id, privileged, replacesExistingPass: request.replacesExistingPass });
+    return { card: this.#requestCard(request, now) };
   }
 
   /** `tap list`: my open requests, and the people who asked to talk to a person. */
@@ -208,6 +221,7 @@ export class TemporaryAccess implements OutboxHandler {
     const { minimumLifetimeInMinutes: min, maximumLifetimeInMinutes: max } = request.policy;
     if (lifetime < min || lifetime > max) return { card: this.#requestCard(request, now, `The tenant policy allows ${min} to ${max} minutes.`) };
     if (check === 'manager' && !request.manager) return { card: this.#requestCard(request, now, `${request.target.name} has no manager the coach can ask. Choose another check.`) };
+    if (check === 'manager' && request.manager?.id === clicker.id) return { card: this.#requestCard(request, now, `You are ${request.target.name}'s manager, so your own confirmation is no second check. Choose another one.`) };
     const oneTime = parsed.data.oneTime === undefined ? true : parsed.data.oneTime === true || parsed.data.oneTime === 'true';
     const next = check === 'manager' ? 'awaiting-manager' : 'awaiting-approval';
     const updated = await this.records.update(request.id, (latest) =>
@@ -306,6 +320,12 @@ export class TemporaryAccess implements OutboxHandler {
     // Roles can change while a request waits: a target who became privileged since was approved by the wrong group
     // (or not at all under the default policy), so nothing is created.
     const privilegedNow = claimed.value.privileged ? [] : await this.#privilegedReasons({ id: request.target.id, userPrincipalName: request.target.upn } as DirectoryUser);
+    if (privilegedNow.length > 0 && privilegedNow.every((reason) => UNCHECKED_REASONS.has(reason))) {
+      // Graph could not say: nothing is created (fail closed), but the approval stands for another try.
+      await this.records.update(request.id, (latest) => (latest.state === 'revealing' ? { ...latest, state: 'approved' } : undefined));
+      await this.#audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, why: 'privilege not checkable', privileged: privilegedNow });
+      return "I couldn't check the account's admin roles just now, so nothing was created. Close this and try Reveal again in a minute.";
+    }
     if (privilegedNow.length > 0) {
       await this.records.update(request.id, (latest) => (latest.state === 'revealing' ? { ...latest, state: 'refused', refusal: { at: now.toISOString(), why: `the account became privileged (${privilegedNow.join(', ')})` } } : undefined));
       await this.#settled(request);
@@ -332,7 +352,7 @@ export class TemporaryAccess implements OutboxHandler {
           paragraphs: [
             `Valid for ${minutes} minutes${method.isUsableOnce ? ', for one sign-in only' : ''}, from ${this.#time(method.startDateTime ?? method.createdDateTime ?? now.toISOString())}.`,
             `Read it to ${request.target.name} on the call where you checked who they are; never send it in a chat or an email. This is the only time it is shown.`,
-            `${request.target.name}, their manager and security have been told that a pass was created.`,
+            `${request.target.name}${request.manager ? ', their manager' : ''} and security have been told that a pass was created.`,
           ],
         }),
       ),
@@ -390,7 +410,10 @@ export class TemporaryAccess implements OutboxHandler {
   async #create(request: TapRequest, clicker: Person): Promise<{ pass: string; method: TemporaryAccessPassMethod } | undefined> {
     const directory = this.deps.directory;
     if (!directory) return undefined;
-    for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+    let created: { pass: string; method: TemporaryAccessPassMethod; attempt: number; at: string } | undefined;
+    // Only creating (and, after a lost answer, checking which pass Graph holds) is retried: once a pass exists, nothing
+    // that fails afterwards may create another.
+    for (let attempt = 1; attempt <= CREATE_ATTEMPTS && !created; attempt++) {
       const at = new Date().toISOString();
       try {
         const method = await directory.createTemporaryAccessPass(request.target.id, { lifetimeInMinutes: request.lifetimeInMinutes ?? request.policy.defaultLifetimeInMinutes, isUsableOnce: request.isUsableOnce ?? true });
@@ -402,22 +425,13 @@ export class TemporaryAccess implements OutboxHandler {
           const current = await directory.temporaryAccessPasses(request.target.id);
           if (!current.some((candidate) => candidate.id === method.id)) throw new Error('an earlier attempt replaced this pass after it was created');
         }
-        await this.records.update(request.id, (latest) => ({
-          ...latest,
-          state: 'revealed',
-          reveal: { by: clicker, at: latest.reveal?.at ?? at, methodId: method.id, createdAt: method.createdDateTime ?? at, attempts: [...(latest.reveal?.attempts ?? []), { at, outcome: 'created' }] },
-        }));
-        await this.#audit('tap.created', clicker, request.target.id, { requestId: request.id, attempt, methodId: method.id, lifetimeInMinutes: method.lifetimeInMinutes, isUsableOnce: method.isUsableOnce, approvedBy: request.approval?.by.id ?? null });
-        await this.#settled({ ...request, state: 'revealed' });
-        const now = new Date();
-        await this.#send(request.id, request.target.id, 'notice-target', now);
-        if (request.manager) await this.#send(request.id, request.manager.id, 'notice-manager', now);
-        for (const member of await this.#members(this.deps.settings.securityGroupId)) await this.#send(request.id, member, 'notice-security', now);
-        return { pass, method };
+        created = { pass, method, attempt, at };
       } catch (error) {
         const outcome = error instanceof Error ? error.message.slice(0, 200) : String(error);
-        await this.records.update(request.id, (latest) => ({ ...latest, reveal: latest.reveal ? { ...latest.reveal, attempts: [...latest.reveal.attempts, { at, outcome: `failed: ${outcome}` }] } : latest.reveal }));
-        await this.#audit('tap.create.failed', clicker, request.target.id, { requestId: request.id, attempt, error: outcome });
+        await this.#bestEffort('recording a failed creation', async () => {
+          await this.records.update(request.id, (latest) => ({ ...latest, reveal: latest.reveal ? { ...latest.reveal, attempts: [...latest.reveal.attempts, { at, outcome: `failed: ${outcome}` }] } : latest.reveal }));
+          await this.#audit('tap.create.failed', clicker, request.target.id, { requestId: request.id, attempt, error: outcome });
+        });
         // A refusal (policy, permission, the user gone) will not change on a retry; a lost or throttled answer may.
         if (isAppError(error, 'directory.denied') || isAppError(error, 'directory.not-found') || isAppError(error, 'directory.failed')) return undefined;
         // A lost answer means Graph is slow: give the first request time to land before creating again.
@@ -427,7 +441,33 @@ export class TemporaryAccess implements OutboxHandler {
         if (attempt < CREATE_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterMs ?? (lost ? 2_000 : 500), 5_000)));
       }
     }
-    return undefined;
+    if (!created) return undefined;
+    const { pass, method, attempt, at } = created;
+    // The pass exists: it is shown whatever happens below; each step that fails is logged for security to follow up.
+    await this.#bestEffort('recording the pass', async () => {
+      await this.records.update(request.id, (latest) => ({
+        ...latest,
+        state: 'revealed',
+        reveal: { by: clicker, at: latest.reveal?.at ?? at, methodId: method.id, createdAt: method.createdDateTime ?? at, attempts: [...(latest.reveal?.attempts ?? []), { at, outcome: 'created' }] },
+      }));
+      await this.#audit('tap.created', clicker, request.target.id, { requestId: request.id, attempt, methodId: method.id, lifetimeInMinutes: method.lifetimeInMinutes, isUsableOnce: method.isUsableOnce, approvedBy: request.approval?.by.id ?? null });
+      await this.#settled({ ...request, state: 'revealed' });
+    });
+    await this.#bestEffort('queuing the notices', async () => {
+      const now = new Date();
+      await this.#send(request.id, request.target.id, 'notice-target', now);
+      if (request.manager) await this.#send(request.id, request.manager.id, 'notice-manager', now);
+      for (const member of await this.#members(this.deps.settings.securityGroupId)) await this.#send(request.id, member, 'notice-security', now);
+    });
+    return { pass, method };
+  }
+
+  async #bestEffort(what: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.deps.logger.error(`pass request: ${what} failed`, { error });
+    }
   }
 
   // ---- The outbox handler -----------------------------------------------------------------------------------------
@@ -500,6 +540,8 @@ export class TemporaryAccess implements OutboxHandler {
     const { settings } = this.deps;
     if (clicker.id === request.requester.id) return { code: 'own-request', message: 'You opened this request, so someone else has to approve it.' };
     if (clicker.id === request.target.id) return { code: 'target', message: "The pass is for you, so you can't approve it." };
+    if (clicker.id === request.managerCheck?.by.id) return { code: 'confirmed-it', message: 'You confirmed it was them, so someone else has to approve it.' };
+    if (clicker.id === request.receiverId) return { code: 'receiver', message: 'You will reveal this pass, so someone else has to approve it.' };
     const groupId = request.privileged ? settings.securityGroupId : settings.approversGroupId;
     if (!groupId || !(await this.#inGroup(clicker.id, groupId))) {
       return { code: 'not-approver', message: request.privileged ? 'This pass is for a privileged account: only the security group can approve it.' : 'Only the pass approvers can approve this.' };
@@ -510,7 +552,7 @@ export class TemporaryAccess implements OutboxHandler {
   async #askApprovers(request: TapRequest, now: Date): Promise<void> {
     const groupId = request.privileged ? this.deps.settings.securityGroupId : this.deps.settings.approversGroupId;
     for (const member of await this.#members(groupId)) {
-      if (member === request.requester.id || member === request.target.id) continue;
+      if (member === request.requester.id || member === request.target.id || member === request.managerCheck?.by.id || member === request.receiverId) continue;
       await this.#send(request.id, member, 'approve-ask', now);
     }
   }
@@ -528,11 +570,11 @@ export class TemporaryAccess implements OutboxHandler {
       if (roles.eligible.length > 0) reasons.push(`eligible for: ${roles.eligible.join(', ')}`);
     } catch (error) {
       this.deps.logger.warn('could not read admin roles; treating the account as privileged', { error });
-      reasons.push('admin roles could not be checked');
+      reasons.push(ROLES_UNCHECKED);
     }
     if (this.deps.settings.privilegedGroupIds.length > 0) {
       const groups = await directory.transitiveGroupIds(target.id).catch(() => undefined);
-      if (!groups) reasons.push('group membership could not be checked');
+      if (!groups) reasons.push(GROUPS_UNCHECKED);
       else if (this.deps.settings.privilegedGroupIds.some((id) => groups.has(id))) reasons.push('member of a privileged group');
     }
     return reasons;
@@ -752,6 +794,11 @@ export class TemporaryAccess implements OutboxHandler {
     return `${time}, ${formatDeadline(iso.slice(0, 10))}`;
   }
 }
+
+const ROLES_UNCHECKED = 'admin roles could not be checked';
+const GROUPS_UNCHECKED = 'group membership could not be checked';
+/** Reasons that say Graph could not answer, not that the account is privileged. */
+const UNCHECKED_REASONS: ReadonlySet<string> = new Set([ROLES_UNCHECKED, GROUPS_UNCHECKED]);
 
 /** A creation takes seconds; a reveal still "revealing" after this was cut off (a crash) and frees the person's slot. */
 const ABANDONED_REVEAL_MS = 10 * 60_000;

@@ -61,30 +61,40 @@ interface LeaseEntity extends TableEntity {
 }
 
 export class AzureTableStore implements Store {
+  /** Reads, retried by the SDK on a 5xx or a dropped connection. */
   readonly #client: TableClient;
+  /**
+   * Writes, never retried by the SDK: a retried write whose first try committed would answer 409 or 412 and read as a
+   * conflict (a compare-and-swap applied twice, a lease given up). Callers retry knowing what they wrote.
+   */
+  readonly #writer: TableClient;
   readonly #now: () => number;
   #open = true;
   #lastWrite = 0;
 
-  private constructor(client: TableClient, now: () => number) {
+  private constructor(client: TableClient, writer: TableClient, now: () => number) {
     this.#client = client;
+    this.#writer = writer;
     this.#now = now;
   }
 
   /** Connects and creates the table when it is missing. Throws AppError `config.invalid` when it cannot. */
   static async open(options: AzureTableStoreOptions): Promise<AzureTableStore> {
     if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(options.table)) throw new AppError('config.invalid', `"${options.table}" is not a valid Azure table name (3 to 63 letters and digits, starting with a letter)`);
-    const clientOptions = { allowInsecureConnection: options.allowInsecureConnection ?? false, retryOptions: { maxRetries: 3 } };
-    let client: TableClient;
-    if (options.connectionString) client = TableClient.fromConnectionString(options.connectionString, options.table, clientOptions);
-    else if (options.accountUrl && options.credential) client = new TableClient(options.accountUrl, options.table, options.credential, clientOptions);
-    else throw new AppError('config.invalid', 'The Azure Table store needs a connection string, or an account URL and a credential');
+    const clientFor = (maxRetries: number): TableClient => {
+      const clientOptions = { allowInsecureConnection: options.allowInsecureConnection ?? false, retryOptions: { maxRetries } };
+      if (options.connectionString) return TableClient.fromConnectionString(options.connectionString, options.table, clientOptions);
+      if (options.accountUrl && options.credential) return new TableClient(options.accountUrl, options.table, options.credential, clientOptions);
+      throw new AppError('config.invalid', 'The Azure Table store needs a connection string, or an account URL and a credential');
+    };
+    const client = clientFor(3);
+    const writer = clientFor(0);
     try {
       await client.createTable();
     } catch (error) {
       throw new AppError('config.invalid', `Could not open the Azure table ${options.table}: ${describeError(error)}`, { cause: error });
     }
-    return new AzureTableStore(client, options.now ?? (() => Date.now()));
+    return new AzureTableStore(client, writer, options.now ?? (() => Date.now()));
   }
 
   async get<T>(partition: string, key: string): Promise<StoredRecord<T> | undefined> {
@@ -106,7 +116,7 @@ export class AzureTableStore implements Store {
       checkName('partition', partition);
       checkName('key', key);
       const entity = this.#entity(partition, key, value);
-      const response = await this.#client.upsertEntity(entity, 'Replace');
+      const response = await this.#writer.upsertEntity(entity, 'Replace');
       return written<T>(partition, key, value, entity, response.etag);
     });
   }
@@ -117,7 +127,7 @@ export class AzureTableStore implements Store {
       checkName('key', key);
       const entity = this.#entity(partition, key, value);
       try {
-        const response = await this.#client.createEntity(entity);
+        const response = await this.#writer.createEntity(entity);
         return written<T>(partition, key, value, entity, response.etag);
       } catch (error) {
         if (statusOf(error) === 409) {
@@ -136,16 +146,15 @@ export class AzureTableStore implements Store {
       const inserted: boolean[] = [];
       // A transaction holds at most 100 operations of one partition, and fails whole when one row exists already:
       // then that group is inserted row by row, so the new ones still go in.
-      for (let start = 0; start < entities.length; start += TRANSACTION_ROWS) {
-        const group = entities.slice(start, start + TRANSACTION_ROWS);
+      for (const group of transactionGroups(entities)) {
         try {
-          await this.#client.submitTransaction(group.map((entity) => ['create', entity]));
+          await this.#writer.submitTransaction(group.map((entity) => ['create', entity]));
           inserted.push(...group.map(() => true));
         } catch (error) {
           if (statusOf(error) !== 409) throw error;
           for (const entity of group) {
             try {
-              await this.#client.createEntity(entity);
+              await this.#writer.createEntity(entity);
               inserted.push(true);
             } catch (single) {
               if (statusOf(single) !== 409) throw single;
@@ -166,7 +175,7 @@ export class AzureTableStore implements Store {
       if (!AZURE_ETAG.test(expectedEtag)) throw await this.#miss(partition, key, 'update');
       const entity = this.#entity(partition, key, value);
       try {
-        const response = await this.#client.updateEntity(entity, 'Replace', { etag: expectedEtag });
+        const response = await this.#writer.updateEntity(entity, 'Replace', { etag: expectedEtag });
         return written<T>(partition, key, value, entity, response.etag);
       } catch (error) {
         throw missOrRethrow(error, partition, key, 'update');
@@ -183,7 +192,7 @@ export class AzureTableStore implements Store {
         if (!AZURE_ETAG.test(expectedEtag)) throw await this.#miss(partition, key, 'delete');
       }
       try {
-        await this.#client.deleteEntity(encodeName(partition), encodeName(key), { etag: expectedEtag ?? '*' });
+        await this.#writer.deleteEntity(encodeName(partition), encodeName(key), { etag: expectedEtag ?? '*' });
       } catch (error) {
         if (expectedEtag === undefined && statusOf(error) === 404) return;
         throw missOrRethrow(error, partition, key, 'delete');
@@ -198,8 +207,8 @@ export class AzureTableStore implements Store {
       const prefix = checkPrefix(options.keyPrefix);
       const after = options.continuationToken === undefined ? undefined : decodeToken(options.continuationToken);
       const lower = encodeName(prefix);
-      // Every encoded character sorts below U+FFFF: the prefix followed by it bounds every key that starts with it.
-      const filters = [odata`PartitionKey eq ${encodeName(partition)}`, odata`RowKey lt ${`${lower}\uffff`}`];
+      // Every encoded character sorts below AFTER_EVERY_CODE: the prefix followed by it bounds every key starting with it.
+      const filters = [odata`PartitionKey eq ${encodeName(partition)}`, odata`RowKey lt ${`${lower}${AFTER_EVERY_CODE}`}`];
       if (after !== undefined && (prefix === '' || encodeName(after) >= lower)) filters.push(odata`RowKey gt ${encodeName(after)}`);
       else if (prefix !== '') filters.push(odata`RowKey ge ${lower}`);
       const records: StoredRecord<T>[] = [];
@@ -230,8 +239,8 @@ export class AzureTableStore implements Store {
       if (current && current.expiresAt > now && current.holder !== holder) return undefined;
       const next: LeaseEntity = { partitionKey: LEASES_PARTITION, rowKey: encodeName(name), holder, token: randomUUID(), expiresAt: now + durationMs };
       try {
-        if (current) await this.#client.updateEntity(next, 'Replace', { etag: current.etag });
-        else await this.#client.createEntity(next);
+        if (current) await this.#writer.updateEntity(next, 'Replace', { etag: current.etag });
+        else await this.#writer.createEntity(next);
       } catch (error) {
         // Someone else took or renewed it between the read and the write.
         if (statusOf(error) === 412 || statusOf(error) === 409 || statusOf(error) === 404) return undefined;
@@ -251,7 +260,7 @@ export class AzureTableStore implements Store {
       if (!current || current.token !== lease.token || current.expiresAt <= now) throw lost();
       const next: LeaseEntity = { partitionKey: LEASES_PARTITION, rowKey: encodeName(lease.name), holder: current.holder, token: randomUUID(), expiresAt: now + durationMs };
       try {
-        await this.#client.updateEntity(next, 'Replace', { etag: current.etag });
+        await this.#writer.updateEntity(next, 'Replace', { etag: current.etag });
       } catch (error) {
         if (statusOf(error) === 412 || statusOf(error) === 404) throw lost();
         throw error;
@@ -266,7 +275,7 @@ export class AzureTableStore implements Store {
       const current = await this.#lease(lease.name);
       if (!current || current.token !== lease.token) return;
       try {
-        await this.#client.deleteEntity(LEASES_PARTITION, encodeName(lease.name), { etag: current.etag });
+        await this.#writer.deleteEntity(LEASES_PARTITION, encodeName(lease.name), { etag: current.etag });
       } catch (error) {
         if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
       }
@@ -338,6 +347,29 @@ function asciiJson(json: string): string {
   return json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** A transaction's body may hold 4 MiB: groups stay well below it (values are ASCII; the rest is small). */
+const TRANSACTION_CHARS = 3_000_000;
+
+/** Up to 100 entities a group, and no more characters than one transaction's body holds. */
+function transactionGroups(entities: readonly RecordEntity[]): RecordEntity[][] {
+  const groups: RecordEntity[][] = [];
+  let current: RecordEntity[] = [];
+  let size = 0;
+  for (const entity of entities) {
+    let entitySize = 512;
+    for (let index = 0; index < entity.chunks; index++) entitySize += entity[`v${index}`]?.length ?? 0;
+    if (current.length > 0 && (current.length === TRANSACTION_ROWS || size + entitySize > TRANSACTION_CHARS)) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entity);
+    size += entitySize;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
 /** The (ASCII) JSON in pieces that fit a string property. */
 function splitJson(json: string): string[] {
   const parts: string[] = [];
@@ -386,6 +418,15 @@ function missOrRethrow(error: unknown, partition: string, key: string, verb: 'up
 /** Code points below this are written shifted by SHIFT as one character; from here on, as three. */
 const SINGLE_LIMIT = 0xd800 - 0xa0;
 const SHIFT = 0xa0;
+/**
+ * First unit of a three-character code: U+F900 to U+F910, assigned characters (CJK compatibility ideographs; Azure
+ * refuses private-use characters in names sent in URLs), above every one-character code.
+ */
+const LEAD = 0xf900;
+/** Sorts after every encoded name: the bound of a key-prefix range. */
+export const AFTER_EVERY_CODE = String.fromCharCode(LEAD + 0x11);
+/** Azure Table keys hold at most 1 KiB: 512 UTF-16 units. */
+const MAX_ENCODED_LENGTH = 512;
 
 /**
  * Writes a name in characters Azure Table keys allow (none of / \ # ? or the control characters, which all lie below
@@ -393,14 +434,21 @@ const SHIFT = 0xa0;
  * point (as SQLite does), a name's prefix encodes to a prefix of its code, and a name keeps its length (Azurite
  * accepts 512 characters, the port's limit):
  * - code points below U+D760: one character, the code point plus U+00A0 (so U+00A0 to U+D7FF);
- * - the rest (U+D760 up; the port refuses lone surrogates): three characters, the first from U+E000.
+ * - the rest (U+D760 up; the port refuses lone surrogates): three characters, the first from U+F900.
  * Every code of the second kind sorts after every code of the first, and within each kind codes follow the code points.
  */
 export function encodeName(name: string): string {
+  const out = encodeUnchecked(name);
+  // Characters from U+D760 up (emoji, fullwidth forms) take three units: such a name can outgrow Azure's key limit.
+  if (out.length > MAX_ENCODED_LENGTH) throw malformed(`The name is too long for an Azure Table key once encoded (${out.length} of at most ${MAX_ENCODED_LENGTH} units); use fewer characters beyond U+D760`);
+  return out;
+}
+
+function encodeUnchecked(name: string): string {
   let out = '';
   for (const char of name) {
     const cp = char.codePointAt(0) ?? 0;
-    out += cp < SINGLE_LIMIT ? String.fromCharCode(cp + SHIFT) : String.fromCharCode(0xe000 + (cp >> 16), SHIFT + ((cp >> 8) & 0xff), SHIFT + (cp & 0xff));
+    out += cp < SINGLE_LIMIT ? String.fromCharCode(cp + SHIFT) : String.fromCharCode(LEAD + (cp >> 16), SHIFT + ((cp >> 8) & 0xff), SHIFT + (cp & 0xff));
   }
   return out;
 }
@@ -413,7 +461,7 @@ export function decodeName(encoded: string): string {
       out += String.fromCodePoint(unit - SHIFT);
       index += 1;
     } else {
-      out += String.fromCodePoint(((unit - 0xe000) << 16) | ((encoded.charCodeAt(index + 1) - SHIFT) << 8) | (encoded.charCodeAt(index + 2) - SHIFT));
+      out += String.fromCodePoint(((unit - LEAD) << 16) | ((encoded.charCodeAt(index + 1) - SHIFT) << 8) | (encoded.charCodeAt(index + 2) - SHIFT));
       index += 3;
     }
   }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
 import { demoPeople, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
 import { type Person, teamsChat } from '../support/teams-chat.js';
 
@@ -62,6 +62,14 @@ describe('who may ask', () => {
       expect(reply.texts.join(' ')).toContain('only for the helpdesk');
     }
     expect(await audited('tap.command.denied')).toHaveLength(3);
+  });
+
+  it('answers pass commands only in the personal chat, never where others read along', async () => {
+    const agent = person('Jordan Reyes');
+    const inChannel = chat.activityFrom(agent, { text: 'tap list', deliveryMode: 'expectReplies', conversation: { id: '19:helpdesk-channel@thread.tacv2', conversationType: 'channel', tenantId: demo.seed.tenant.id } });
+    const result = await bot.post(activityFixture('message-personal', inChannel));
+    expect(text(result.body)).toContain('only in your personal chat');
+    expect(text(result.body)).not.toContain('Waiting to talk to a person');
   });
 
   it('refuses privileged targets under the default policy (an active role, an eligible role, a break-glass account) and alerts security', async () => {

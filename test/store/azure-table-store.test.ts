@@ -48,6 +48,15 @@ describe('Azure Table names', () => {
   });
 });
 
+describe('Azure Table key limits', () => {
+  it('refuses, as a malformed request, a name that outgrows Azure\'s 1 KiB key once encoded (characters from U+D760 take three units)', async () => {
+    const store = await AzureTableStore.open({ connectionString: azurite.connectionString, table: 'limits', allowInsecureConnection: true });
+    await expect(store.put('p', '😀'.repeat(200), 1)).rejects.toMatchObject({ code: 'request.malformed' });
+    await store.put('p', '😀'.repeat(170), 'fits');
+    expect((await store.get('p', '😀'.repeat(170)))?.value).toBe('fits');
+  });
+});
+
 describe('the service on Azure Table Storage', () => {
   it('starts with STORE=azure-table, answers a turn, and keeps its state (the chat it came from) in the table', async () => {
     const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_TABLE_NAME: 'servicetest' });
