@@ -15,7 +15,7 @@ import { campaignPreview, campaignStatus, previewCardData, statusCardData, waiti
 import type { Campaigns } from './campaigns.js';
 import type { ExportLinks } from './export-links.js';
 import type { TargetingPolicy } from './targeting.js';
-import { localParts } from './working-hours.js';
+import { addDateKeyDays, localParts } from './working-hours.js';
 
 export type CampaignCommandId = 'campaignPreview' | 'campaignStart' | 'campaignPause' | 'campaignResume' | 'campaignStatus' | 'campaignExport';
 
@@ -113,7 +113,7 @@ export class CampaignCommands {
     return this.deps.cards.render('campaign-start', {
       intro: 'Everyone without a passkey gets a message from me, then reminders in their working hours until they enrol, refuse or the deadline passes. Type "campaign preview" first to see who that is.',
       name: `Passkey roll-out ${today.slice(0, 7)}`,
-      minDate: nextDay(today),
+      minDate: addDateKeyDays(today, 1),
       deadline,
     });
   }
@@ -234,8 +234,4 @@ export function parseStartArgument(argument: string): { name: string; deadline: 
   if (name === '' || name.length > 80) return { problem: `I need a name of up to 80 characters. ${usage}` };
   if (waves < 1 || waves > 20) return { problem: `Waves must be from 1 to 20. ${usage}` };
   return { name, deadline, waves };
-}
-
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }

@@ -82,11 +82,16 @@ export interface DemoTenant {
   serviceUrl: string;
 }
 
+/** Ids of the demo tenant's groups with that role (what a real deployment configures by id). */
+function groupsWithRole(seed: SeedIdentity, role: string): string[] {
+  return seed.groups.filter((group) => group.role === role).map((group) => group.id);
+}
+
 /** The pass settings in force: configuration, with demo mode's tenant supplying the groups. */
 export function resolveTapSettings(config: AppConfig, demo: DemoTenant | undefined): TapSettings {
   const settings = config.tap;
   if (!demo) return settings;
-  const groupWithRole = (role: string) => demo.seed.groups.filter((group) => group.role === role).map((group) => group.id);
+  const groupWithRole = (role: string) => groupsWithRole(demo.seed, role);
   return {
     ...settings,
     helpdeskGroupId: settings.helpdeskGroupId ?? groupWithRole('helpdesk')[0],
@@ -106,7 +111,7 @@ export function resolveOutreachSettings(config: AppConfig, demo: DemoTenant | un
     };
   }
   const { seed } = demo;
-  const groupWithRole = (role: string) => seed.groups.filter((group) => group.role === role).map((group) => group.id);
+  const groupWithRole = (role: string) => groupsWithRole(seed, role);
   return {
     ...settings,
     catalogAppId: settings.catalogAppId ?? seed.teamsApp.catalogId,

@@ -529,3 +529,10 @@ export function addWorkingDays(instant: Date, zone: string, days: number, hours:
   }
   return nextWorkingInstant(at, zone, hours);
 }
+
+/** A local date (YYYY-MM-DD) plus whole days (negative: earlier): calendar arithmetic, no time zone involved. */
+export function addDateKeyDays(date: string, days: number): string {
+  const at = new Date(`${date}T12:00:00.000Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}

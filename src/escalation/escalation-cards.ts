@@ -4,6 +4,7 @@
 import type { IntentId } from '../objections/catalog-schema.js';
 import { COACH_VERBS } from '../conversation/employee-coach.js';
 import { firstName, formatDeadline } from '../campaigns/campaign-messages.js';
+import { addDateKeyDays } from '../campaigns/working-hours.js';
 import type { RefusalReason } from './refusals.js';
 import type { Decision, Escalation } from './escalation-records.js';
 
@@ -48,7 +49,7 @@ export function deciderCardData(escalation: Escalation, options: DeciderCardOpti
     concerns.length === 0
       ? `${first} did not raise a question with the coach before saying no. The coach offered the set-up steps and a person to talk to.`
       : `The coach answered ${concerns.length === 1 ? 'this question' : `these ${concerns.length} questions`} with the facts, and offered the set-up steps and a person to talk to. ${first} still chose not to set up a passkey.`;
-  const maxDate = addDays(options.today, options.maxExceptionDays);
+  const maxDate = addDateKeyDays(options.today, options.maxExceptionDays);
   return {
     title: options.reminder && open ? `Reminder: ${employee.name} is waiting for your decision` : `${employee.name} has said no to a passkey`,
     intro: open
@@ -62,9 +63,9 @@ export function deciderCardData(escalation: Escalation, options: DeciderCardOpti
     error: options.error ?? '',
     open,
     escalationId: escalation.id,
-    minDate: addDays(options.today, 1),
+    minDate: addDateKeyDays(options.today, 1),
     maxDate,
-    defaultUntil: addDays(options.today, Math.min(30, options.maxExceptionDays)),
+    defaultUntil: addDateKeyDays(options.today, Math.min(30, options.maxExceptionDays)),
     maxDays: options.maxExceptionDays,
   };
 }
@@ -159,11 +160,4 @@ export function securityKeyRequest(escalation: Escalation, decision: Decision): 
     ],
     actions: [],
   };
-}
-
-/** A local date (YYYY-MM-DD) plus whole days. */
-export function addDays(date: string, days: number): string {
-  const at = new Date(`${date}T12:00:00.000Z`);
-  at.setUTCDate(at.getUTCDate() + days);
-  return at.toISOString().slice(0, 10);
 }

@@ -7,7 +7,7 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import { casUpdate } from '../campaigns/campaign-records.js';
-import { addWorkingDays, isWithinWorkingHours, localParts, type WorkingHours } from '../campaigns/working-hours.js';
+import { addDateKeyDays, addWorkingDays, isWithinWorkingHours, localParts, type WorkingHours } from '../campaigns/working-hours.js';
 import type { CardJson, } from '../cards/card-renderer.js';
 import type { EscalationSettings } from '../config/load-config.js';
 import type { DirectoryUser } from '../directory/directory.js';
@@ -16,7 +16,7 @@ import type { IntentId } from '../objections/catalog-schema.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
-import { addDays, deciderCardData, employeeNews, securityKeyRequest } from './escalation-cards.js';
+import { deciderCardData, employeeNews, securityKeyRequest } from './escalation-cards.js';
 import { CHOICES, type Decider, type Decision, type Escalation, EscalationRecords, type FallbackReason } from './escalation-records.js';
 import { REFUSALS_PARTITION, type Refusal } from './refusals.js';
 
@@ -188,7 +188,7 @@ export class Escalations implements OutboxHandler {
     if (choice === 'exception') {
       until = parsed.data.until?.trim();
       justification = parsed.data.justification?.trim();
-      const latest = addDays(today, this.deps.settings.maxExceptionDays);
+      const latest = addDateKeyDays(today, this.deps.settings.maxExceptionDays);
       const problem =
         !until || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)) || new Date(`${until}T12:00:00Z`).toISOString().slice(0, 10) !== until
           ? 'Choose the last day of the exception.'

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   WINDOWS_TIME_ZONES,
   addLocalDays,
+  addDateKeyDays,
   addWorkingDays,
   isKnownTimeZone,
   isWithinWorkingHours,
@@ -468,5 +469,14 @@ describe('addWorkingDays', () => {
 
   it('with 0 days is the next working moment', () => {
     expect(addWorkingDays(new Date('2026-12-05T12:00:00.000Z'), 'Europe/London', 0, office).toISOString()).toBe('2026-12-07T09:00:00.000Z');
+  });
+});
+
+describe('addDateKeyDays', () => {
+  it('counts calendar days across month, year and leap-day ends', () => {
+    expect(addDateKeyDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDateKeyDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDateKeyDays('2026-12-04', 90)).toBe('2027-03-04');
+    expect(addDateKeyDays('2027-03-01', -1)).toBe('2027-02-28');
   });
 });
