@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
 import type { Directory } from '../directory/directory.js';
+import { GroupMembership } from '../directory/group-membership.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackgroundWork } from '../shared/background-work.js';
@@ -40,7 +41,6 @@ export interface CampaignCommandsDeps {
   kick: () => void;
 }
 
-const ADMIN_CACHE_MS = 60_000;
 const DEFAULT_CAMPAIGN_DAYS = 28;
 
 const startFormSchema = z.object({
@@ -50,9 +50,11 @@ const startFormSchema = z.object({
 });
 
 export class CampaignCommands {
-  readonly #admins = new Map<string, { isAdmin: boolean; at: number }>();
+  readonly #membership: GroupMembership;
 
-  constructor(private readonly deps: CampaignCommandsDeps) {}
+  constructor(private readonly deps: CampaignCommandsDeps) {
+    this.#membership = new GroupMembership(deps.directory, deps.logger);
+  }
 
   async command(context: TurnContext, userId: string, command: CampaignCommandId, argument: string): Promise<void> {
     if (!(await this.#allowed(context, userId, command))) return;
@@ -197,19 +199,7 @@ export class CampaignCommands {
   }
 
   async #isAdmin(userId: string): Promise<boolean> {
-    const { adminsGroupId, directory } = this.deps;
-    // Fail closed: without the group or the directory, nobody is an admin.
-    if (!adminsGroupId || !directory) return false;
-    const cached = this.#admins.get(userId);
-    if (cached && Date.now() - cached.at < ADMIN_CACHE_MS) return cached.isAdmin;
-    try {
-      const isAdmin = (await directory.transitiveGroupIds(userId)).has(adminsGroupId);
-      this.#admins.set(userId, { isAdmin, at: Date.now() });
-      return isAdmin;
-    } catch (error) {
-      this.deps.logger.warn('could not read group membership; refusing the campaign command', { error });
-      return false;
-    }
+    return this.#membership.isMember(userId, this.deps.adminsGroupId, 'the campaign command');
   }
 }
 

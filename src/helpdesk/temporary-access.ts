@@ -10,6 +10,7 @@ import { formatDeadline } from '../campaigns/campaign-messages.js';
 import { type CardJson, TrustedMarkdown } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/load-config.js';
 import type { Directory, DirectoryUser, TemporaryAccessPassMethod } from '../directory/directory.js';
+import { GroupMembership } from '../directory/group-membership.js';
 import { isAppError } from '../errors/app-error.js';
 import { UnreachableError, } from '../messaging/proactive-messenger.js';
 import type { OutboxRow } from '../outbox/outbox.js';
@@ -46,16 +47,16 @@ const submitSchema = z.object({
 });
 const requestIdSchema = z.object({ requestId: z.string().max(20) });
 
-const GROUP_CACHE_MS = 60_000;
 /** A lost Graph answer (timeout, 5xx): created again once, which replaces the first (both audited). */
 const CREATE_ATTEMPTS = 3;
 
 export class TemporaryAccess implements OutboxHandler {
   readonly records: TapRecords;
-  readonly #groups = new Map<string, { at: number; ids: Set<string> }>();
+  readonly #membership: GroupMembership;
 
   constructor(private readonly deps: TemporaryAccessDeps) {
     this.records = new TapRecords(deps.store);
+    this.#membership = new GroupMembership(deps.directory, deps.logger);
   }
 
   // ---- Commands ---------------------------------------------------------------------------------------------------
@@ -537,21 +538,23 @@ export class TemporaryAccess implements OutboxHandler {
   // ---- Rules ------------------------------------------------------------------------------------------------------
 
   async #approverProblem(request: TapRequest, clicker: Person): Promise<{ code: string; message: string } | undefined> {
-    const { settings } = this.deps;
     if (clicker.id === request.requester.id) return { code: 'own-request', message: 'You opened this request, so someone else has to approve it.' };
     if (clicker.id === request.target.id) return { code: 'target', message: "The pass is for you, so you can't approve it." };
     if (clicker.id === request.managerCheck?.by.id) return { code: 'confirmed-it', message: 'You confirmed it was them, so someone else has to approve it.' };
     if (clicker.id === request.receiverId) return { code: 'receiver', message: 'You will reveal this pass, so someone else has to approve it.' };
-    const groupId = request.privileged ? settings.securityGroupId : settings.approversGroupId;
-    if (!groupId || !(await this.#inGroup(clicker.id, groupId))) {
+    if (!(await this.#membership.isMember(clicker.id, this.#approversOf(request), 'the pass approval'))) {
       return { code: 'not-approver', message: request.privileged ? 'This pass is for a privileged account: only the security group can approve it.' : 'Only the pass approvers can approve this.' };
     }
     return undefined;
   }
 
+  /** Who approves: the security group for a privileged account (when policy allows one at all), else the approvers. */
+  #approversOf(request: TapRequest): string | undefined {
+    return request.privileged ? this.deps.settings.securityGroupId : this.deps.settings.approversGroupId;
+  }
+
   async #askApprovers(request: TapRequest, now: Date): Promise<void> {
-    const groupId = request.privileged ? this.deps.settings.securityGroupId : this.deps.settings.approversGroupId;
-    for (const member of await this.#members(groupId)) {
+    for (const member of await this.#members(this.#approversOf(request))) {
       if (member === request.requester.id || member === request.target.id || member === request.managerCheck?.by.id || member === request.receiverId) continue;
       await this.#send(request.id, member, 'approve-ask', now);
     }
@@ -582,7 +585,7 @@ export class TemporaryAccess implements OutboxHandler {
 
   async #isHelpdesk(person: Person, what: string): Promise<boolean> {
     const groupId = this.deps.settings.helpdeskGroupId;
-    if (groupId && (await this.#inGroup(person.id, groupId))) return true;
+    if (await this.#membership.isMember(person.id, groupId, 'the pass command')) return true;
     await this.deps.audit.record({ action: 'tap.command.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: person.id, displayName: person.name }, details: { command: what } });
     return false;
   }
@@ -591,21 +594,6 @@ export class TemporaryAccess implements OutboxHandler {
     return this.deps.settings.helpdeskGroupId
       ? "Sorry, pass requests are only for the helpdesk. If you need a pass yourself, type \"talk to a person\" and the helpdesk will contact you."
       : 'Pass requests are switched off: no helpdesk group is configured (HELPDESK_GROUP_ID).';
-  }
-
-  async #inGroup(userId: string, groupId: string): Promise<boolean> {
-    const directory = this.deps.directory;
-    if (!directory) return false;
-    const cached = this.#groups.get(userId);
-    if (cached && Date.now() - cached.at < GROUP_CACHE_MS) return cached.ids.has(groupId);
-    try {
-      const ids = await directory.transitiveGroupIds(userId);
-      this.#groups.set(userId, { at: Date.now(), ids });
-      return ids.has(groupId);
-    } catch (error) {
-      this.deps.logger.warn('could not read group membership; refusing', { error });
-      return false;
-    }
   }
 
   async #members(groupId: string | undefined): Promise<string[]> {

@@ -1,0 +1,36 @@
+// "Is this person in that group?" for the features that gate commands and card actions on a group (campaign admins,
+// the helpdesk, pass approvers): transitive membership from the directory, kept for a minute per person so a burst
+// of clicks costs one Graph call, and false whenever it cannot be read (fail closed).
+
+import type { Logger } from '../logging/logger.js';
+import type { Directory } from './directory.js';
+
+const CACHE_MS = 60_000;
+/** People remembered at once; the oldest go first. */
+const MAX_PEOPLE = 10_000;
+
+export class GroupMembership {
+  readonly #groupsOf = new Map<string, { at: number; ids: Set<string> }>();
+
+  constructor(
+    private readonly directory: Directory | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** False without a group or a directory, and when Graph cannot say; `what` names the refused action in the log. */
+  async isMember(userId: string, groupId: string | undefined, what: string): Promise<boolean> {
+    if (!groupId || !this.directory) return false;
+    const cached = this.#groupsOf.get(userId);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.ids.has(groupId);
+    try {
+      const ids = await this.directory.transitiveGroupIds(userId);
+      this.#groupsOf.delete(userId);
+      if (this.#groupsOf.size >= MAX_PEOPLE) this.#groupsOf.delete(this.#groupsOf.keys().next().value as string);
+      this.#groupsOf.set(userId, { at: Date.now(), ids });
+      return ids.has(groupId);
+    } catch (error) {
+      this.logger.warn(`could not read group membership; refusing ${what}`, { error });
+      return false;
+    }
+  }
+}
