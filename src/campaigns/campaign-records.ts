@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
+import { pagesOf } from '../store/pages.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 
 export const CAMPAIGNS_PARTITION = 'campaigns';
@@ -165,13 +166,8 @@ export class CampaignRecords {
   }
 
   /** Every member, a page at a time (never all of them in memory). */
-  async *members(campaignId: string, pageSize = 500): AsyncIterable<StoredRecord<CampaignMember>[]> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.store.list<CampaignMember>(membersPartition(campaignId), { limit: pageSize, continuationToken });
-      if (page.records.length > 0) yield page.records;
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+  members(campaignId: string, pageSize = 500): AsyncIterable<StoredRecord<CampaignMember>[]> {
+    return pagesOf<CampaignMember>(this.store, membersPartition(campaignId), pageSize);
   }
 }
 

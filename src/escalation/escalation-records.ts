@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
 import type { IntentId } from '../objections/catalog-schema.js';
 import { OpenSlots } from '../store/open-slots.js';
+import { pagesOf } from '../store/pages.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 import { casUpdate } from '../campaigns/campaign-records.js';
 import type { RefusalReason } from './refusals.js';
@@ -121,12 +122,7 @@ export class EscalationRecords {
   }
 
   /** Every escalation, a page at a time. */
-  async *all(pageSize = 200): AsyncIterable<StoredRecord<Escalation>[]> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.store.list<Escalation>(ESCALATIONS_PARTITION, { limit: pageSize, continuationToken });
-      if (page.records.length > 0) yield page.records;
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+  all(pageSize = 200): AsyncIterable<StoredRecord<Escalation>[]> {
+    return pagesOf<Escalation>(this.store, ESCALATIONS_PARTITION, pageSize);
   }
 }

@@ -16,6 +16,7 @@ import type { IntentId } from '../objections/catalog-schema.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import { pagesOf } from '../store/pages.js';
 import { deciderCardData, employeeNews, securityKeyRequest } from './escalation-cards.js';
 import { CHOICES, type Decider, type Decision, type Escalation, EscalationRecords, type FallbackReason } from './escalation-records.js';
 import { REFUSALS_PARTITION, type Refusal } from './refusals.js';
@@ -294,10 +295,8 @@ export class Escalations implements OutboxHandler {
 
   /** Refusals not yet taken anywhere, reminders due, escalations going up the chain, and follow-through after a crash. */
   async tick(now = new Date()): Promise<void> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.deps.store.list<Refusal>(REFUSALS_PARTITION, { limit: 200, continuationToken });
-      for (const refusal of page.records) {
+    for await (const page of pagesOf<Refusal>(this.deps.store, REFUSALS_PARTITION, 200)) {
+      for (const refusal of page) {
         if (refusal.value.escalationId) continue;
         try {
           await this.open(refusal.key, now);
@@ -305,8 +304,7 @@ export class Escalations implements OutboxHandler {
           this.deps.logger.warn('could not open an escalation; trying again on the next run', { error });
         }
       }
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+    }
 
     // Deciders are reminded in working hours only: one due at the weekend waits for Monday's first run.
     const workingNow = isWithinWorkingHours(now, this.deps.timeZone, this.deps.hours);

@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
 import { OpenSlots } from '../store/open-slots.js';
+import { pagesOf } from '../store/pages.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 import { casUpdate } from '../campaigns/campaign-records.js';
 
@@ -120,26 +121,18 @@ export class TapRecords {
   /** Counts keys after `since`, deleting older ones on the way (the lists stay an hour long). */
   async #countSince(partition: string, since: string): Promise<number> {
     let count = 0;
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.store.list<{ at: string }>(partition, { limit: 500, continuationToken });
-      for (const record of page.records) {
+    for await (const page of pagesOf<{ at: string }>(this.store, partition)) {
+      for (const record of page) {
         if (record.key < since) await this.store.delete(partition, record.key);
         else count += 1;
       }
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+    }
     return count;
   }
 
   /** Requests of one agent, newest first (for `tap list`); scans the requests, which are few. */
-  async *all(): AsyncIterable<StoredRecord<TapRequest>[]> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.store.list<TapRequest>(TAP_REQUESTS_PARTITION, { limit: 200, continuationToken });
-      if (page.records.length > 0) yield page.records;
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+  all(): AsyncIterable<StoredRecord<TapRequest>[]> {
+    return pagesOf<TapRequest>(this.store, TAP_REQUESTS_PARTITION, 200);
   }
 
   async saveAlert(alert: TapAlert): Promise<void> {

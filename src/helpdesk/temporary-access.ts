@@ -16,6 +16,7 @@ import { UnreachableError, } from '../messaging/proactive-messenger.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import { pagesOf } from '../store/pages.js';
 import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import { CHECK_KINDS, CHECK_LABELS, newTapRequestId, OPEN_STATES, type Person, type TapAlert, TapRecords, type TapRequest } from './tap-records.js';
 
@@ -174,13 +175,8 @@ export class TemporaryAccess implements OutboxHandler {
       }
     }
     const queue: string[] = [];
-    let continuationToken: string | undefined;
     const ids: string[] = [];
-    do {
-      const page = await this.deps.store.list<HelpRequest>(HELP_REQUESTS_PARTITION, { limit: 200, continuationToken });
-      for (const { key, value } of page.records) if (value.status === 'open') ids.push(key);
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+    for await (const page of pagesOf<HelpRequest>(this.deps.store, HELP_REQUESTS_PARTITION, 200)) for (const { key, value } of page) if (value.status === 'open') ids.push(key);
     const people = ids.length > 0 && this.deps.directory ? await this.deps.directory.getUsers(ids.slice(0, 50)).catch(() => new Map<string, DirectoryUser>()) : new Map<string, DirectoryUser>();
     for (const id of ids.slice(0, 50)) queue.push(`${people.get(id)?.displayName ?? id} (${people.get(id)?.userPrincipalName ?? 'no sign-in name'})`);
     return {

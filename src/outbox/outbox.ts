@@ -6,6 +6,7 @@
 // either waiting (sent again later: the only duplicates, bounded by the rows in flight) or logged (never sent again).
 
 import { isAppError } from '../errors/app-error.js';
+import { pagesOf } from '../store/pages.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 
 export const OUTBOX_PARTITION = 'outbox';
@@ -110,13 +111,8 @@ export class Outbox {
   }
 
   /** Every live row, due or not, a page at a time (status and tests). */
-  async *waiting(pageSize = 500): AsyncIterable<StoredRecord<OutboxRow>[]> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: pageSize, continuationToken });
-      if (page.records.length > 0) yield page.records;
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+  waiting(pageSize = 500): AsyncIterable<StoredRecord<OutboxRow>[]> {
+    return pagesOf<OutboxRow>(this.store, OUTBOX_PARTITION, pageSize);
   }
 
   /** The earliest due instant of any waiting row (to sleep until then), or undefined when the outbox is empty. */
@@ -173,12 +169,9 @@ export class Outbox {
 
   /** Every log entry of a campaign, a page at a time, with the person's id. */
   async *log(campaignId: string, pageSize = 500): AsyncIterable<{ userId: string; entry: OutboxLogEntry }[]> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.store.list<OutboxLogEntry>(outboxLogPartition(campaignId), { limit: pageSize, continuationToken });
-      if (page.records.length > 0) yield page.records.map((record) => ({ userId: record.key.slice(0, record.key.lastIndexOf('|')), entry: record.value }));
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+    for await (const page of pagesOf<OutboxLogEntry>(this.store, outboxLogPartition(campaignId), pageSize)) {
+      yield page.map((record) => ({ userId: record.key.slice(0, record.key.lastIndexOf('|')), entry: record.value }));
+    }
   }
 
   async #swap(record: StoredRecord<OutboxRow>, value: OutboxRow): Promise<StoredRecord<OutboxRow> | undefined> {
