@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { localParts, resolveTimeZone } from '../../src/campaigns/working-hours.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { at as atTime } from '../support/outreach-helpers.js';
 
 let bot: RunningBot;
 let demo: DemoEnvironment;
@@ -25,31 +26,8 @@ afterAll(async () => {
 
 const outreach = () => bot.service.outreach;
 
-/** Moves the clock, lets the scheduler run once, wakes the sender and waits until it has nothing in flight. */
-async function at(iso: string, options: { schedule?: boolean } = {}): Promise<void> {
-  vi.setSystemTime(new Date(iso));
-  demo.graph.state.resetThrottles();
-  if (options.schedule ?? true) await outreach().scheduler.runOnce();
-  outreach().sender.wake();
-  await settle();
-}
-
-/** Waits (in real time) until nothing due is left in the outbox and nothing is in flight; a paused campaign's rows stay. */
-async function settle(): Promise<void> {
-  const paused = (await outreach().campaigns.records.active())?.value.state === 'paused';
-  const started = performance.now();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    outreach().sender.wake();
-    let due = 0;
-    const now = new Date().toISOString();
-    // Rows postponed to the person's next working moment are not due yet.
-    for await (const page of outreach().outbox.due(new Date())) due += page.filter((record) => !record.value.notBefore || record.value.notBefore <= now).length;
-    const idle = outreach().sender.stats().inFlight === 0 && (due === 0 || paused);
-    if (idle && performance.now() - started > (paused ? 500 : 100)) return;
-    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due, ${outreach().sender.stats().inFlight} in flight`);
-  }
-}
+/** Moves the clock, lets the scheduler run once (unless told not to), and waits for the sender. */
+const at = (iso: string, options: { schedule?: boolean } = {}) => atTime(() => bot, iso, options);
 
 function zoneOf(userId: string): string {
   const user = demo.seed.users.find((candidate) => candidate.id === userId);

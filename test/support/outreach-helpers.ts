@@ -14,6 +14,8 @@ import type { Person, TeamsChat } from './teams-chat.js';
  */
 export async function settle(bot: () => RunningBot, options: { fakeClock?: boolean } = {}): Promise<void> {
   const outreach = () => bot().service.outreach;
+  // A paused campaign's rows stay where they are: waiting for them would wait forever.
+  const paused = (await outreach().campaigns.records.active())?.value.state === 'paused';
   const started = performance.now();
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -27,23 +29,24 @@ export async function settle(bot: () => RunningBot, options: { fakeClock?: boole
         else if (!retryAt || value.notBefore < retryAt) retryAt = value.notBefore;
       }
     }
-    const idle = outreach().sender.stats().inFlight === 0 && due === 0;
-    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due`);
-    if (options.fakeClock && idle && retryAt && Date.parse(retryAt) - Date.parse(now) <= 60_000) {
+    const idle = outreach().sender.stats().inFlight === 0 && (due === 0 || paused);
+    if (performance.now() - started > 15_000) throw new Error(`the outbox did not drain: ${due} due, ${outreach().sender.stats().inFlight} in flight`);
+    if (options.fakeClock && !paused && idle && retryAt && Date.parse(retryAt) - Date.parse(now) <= 60_000) {
       vi.setSystemTime(new Date(retryAt));
       continue;
     }
-    if (idle && performance.now() - started > 100) return;
+    if (idle && performance.now() - started > (paused ? 500 : 100)) return;
   }
 }
 
-/** Fake time: moves the clock, lets the scheduler run once and the sender drain. */
-export async function at(bot: () => RunningBot, iso: string): Promise<void> {
+/** Fake time: moves the clock, lets the scheduler run once (unless `schedule` is false) and the sender drain. */
+export async function at(bot: () => RunningBot, iso: string, options: { schedule?: boolean } = {}): Promise<void> {
   vi.setSystemTime(new Date(iso));
   const demo = bot().service.demo;
   // The standing clock never frees Graph's throttles by itself.
   demo?.graph.state.resetThrottles();
-  await bot().service.outreach.scheduler.runOnce();
+  if (options.schedule ?? true) await bot().service.outreach.scheduler.runOnce();
+  bot().service.outreach.sender.wake();
   await settle(bot, { fakeClock: true });
 }
 
