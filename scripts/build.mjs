@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { build as buildTab } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(root, 'dist', 'passkey-coach.cjs');
@@ -26,6 +27,9 @@ await build({
   define: { 'import.meta.url': '__passkeyCoachModuleUrl' },
   banner: { js: "const __passkeyCoachModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+// The admins' and helpdesk's tab (static files the server serves under /tab/).
+await buildTab({ configFile: path.join(root, 'tab', 'vite.config.ts'), logLevel: 'warn' });
 
 // Train the intent model once here, so no start-up ever has to (it is used when the catalog is unchanged).
 const train = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', 'intent-model.json')], {

@@ -1,7 +1,7 @@
 // `npm test`: every check in order, stopping at the first failure, ending with one plain summary line.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,6 +16,13 @@ function step(name, command, args) {
     process.stdout.write(`tests: 0 passed, 1 failed\n`);
     process.exit(result.status || 1);
   }
+}
+
+// The tab's browser tests drive Debian's Chromium (never a downloaded browser): install it when it is missing.
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  step('install Chromium for the browser tests', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core']);
+  if (!existsSync(CHROMIUM)) step('Chromium is still missing', 'false', []);
 }
 
 step('type check', npm, ['run', '--silent', 'typecheck']);

@@ -28,7 +28,11 @@ import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
 import { openStore as openConfiguredStore } from './store/open-store.js';
-import { createOutreach, type Outreach } from './campaigns/outreach.js';
+import { createOutreach, type Outreach, resolveOutreachSettings, resolveTapSettings } from './campaigns/outreach.js';
+import { GroupMembership } from './directory/group-membership.js';
+import { DemoSessions } from './tab/demo-session.js';
+import { TabService } from './tab/tab-service.js';
+import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
 import { purgeExpiredLinks } from './campaigns/export-links.js';
 import type { Store } from './store/store-port.js';
@@ -165,6 +169,24 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
 
     lap('coach');
+    const tap = resolveTapSettings(config, demoTenant);
+    const tab = {
+      assetsDir: path.join(packageRoot(), 'dist', 'tab'),
+      sso: new TabSso(resolveSsoSettings(config, demo ? { seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate } : undefined)),
+      service: new TabService({
+        store: openStore,
+        audit,
+        auditKeys: config.audit.keys,
+        membership: new GroupMembership(directory, logger.child({ feature: 'tab' })),
+        groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, approver: tap.approversGroupId, security: tap.securityGroupId },
+        campaigns: outreach.campaigns.records,
+        escalations: outreach.escalations.records,
+        passes: outreach.temporaryAccess,
+        objections,
+        concernTitle: (intent) => catalog.intents.get(intent)?.title ?? intent,
+      }),
+      demo: demo ? new DemoSessions({ seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate }) : undefined,
+    };
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
@@ -172,6 +194,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       processActivity,
       isReady: () => openStore.isOpen(),
       takeDownload: (token) => outreach!.exports.take(token),
+      tab,
     });
     serverUrl = http.url;
   } catch (error) {

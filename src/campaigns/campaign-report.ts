@@ -19,6 +19,8 @@ export interface CampaignStatus {
   /** Why people could not be reached (removed or blocked the app, no Teams), for the admin to follow up. */
   unreachable: Record<string, number>;
   snoozed: number;
+  /** Enrolments per UTC day (YYYY-MM-DD, oldest first), for the progress chart. */
+  enrolledByDay: { date: string; count: number }[];
 }
 
 export interface CampaignPreview {
@@ -71,6 +73,7 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
   const departments = new Map<string, Funnel>();
   const unreachable: Record<string, number> = {};
   let snoozed = 0;
+  const enrolledOn = new Map<string, number>();
   for await (const page of records.members(campaign.id, 1000)) {
     await letIoThrough();
     for (const { value: member } of page) {
@@ -85,10 +88,12 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
         unreachable[reason] = (unreachable[reason] ?? 0) + 1;
       }
       if (member.snoozes > 0 && member.state !== 'enrolled') snoozed += 1;
+      if (member.state === 'enrolled' && member.enrolledAt) enrolledOn.set(member.enrolledAt.slice(0, 10), (enrolledOn.get(member.enrolledAt.slice(0, 10)) ?? 0) + 1);
     }
   }
   const byDepartment = [...departments].map(([department, funnel]) => ({ department, funnel })).sort((a, b) => b.funnel.targeted - a.funnel.targeted || a.department.localeCompare(b.department));
-  return { campaign, total, byDepartment, unreachable, snoozed };
+  const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
+  return { campaign, total, byDepartment, unreachable, snoozed, enrolledByDay };
 }
 
 /** Runs the targeting rules without changing anything: who a campaign started now would reach. */

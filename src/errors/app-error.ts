@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'request.too-large'
   | 'request.unauthorized'
   | 'request.forbidden'
+  | 'request.not-found'
+  | 'service.unavailable'
   | 'store.conflict'
   | 'store.not-found'
   | 'store.already-exists'

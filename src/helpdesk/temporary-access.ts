@@ -38,6 +38,47 @@ export interface TemporaryAccessDeps extends OutboxFeatureDeps {
 
 export type TapAnswer = { card: CardJson } | { message: string };
 
+/** A pass request as the helpdesk's lists show it: never the pass, never the agent's free-text check note. */
+export interface PassSummary {
+  id: string;
+  target: { name: string; upn: string; department?: string };
+  requester: string;
+  state: TapRequest['state'];
+  stateLabel: string;
+  createdAt: string;
+  expiresAt: string;
+  reason?: string;
+  lifetimeInMinutes: number;
+  oneTime: boolean;
+  checks: string[];
+  replacesExistingPass: boolean;
+  privileged: string[];
+  /** The viewer may approve or refuse it now. */
+  mayDecide: boolean;
+}
+
+export interface HelpQueueEntry {
+  userId: string;
+  name: string;
+  upn?: string;
+  department?: string;
+  intents: HelpRequest['intents'];
+  platform?: string;
+  requestedAt: string;
+}
+
+export interface PassQueue {
+  helpdesk: boolean;
+  approver: boolean;
+  mine: PassSummary[];
+  toApprove: PassSummary[];
+  /** The oldest first, at most HELP_QUEUE_SHOWN. */
+  help: HelpQueueEntry[];
+  waitingForPerson: number;
+}
+
+const HELP_QUEUE_SHOWN = 50;
+
 const submitSchema = z.object({
   requestId: z.string().max(20),
   check: z.enum(CHECK_KINDS),
@@ -164,30 +205,90 @@ export class TemporaryAccess implements OutboxHandler {
     return { card: this.#requestCard(request, now) };
   }
 
-  /** `tap list`: my open requests, and the people who asked to talk to a person. */
-  async list(requester: Person, now = new Date()): Promise<TapAnswer> {
-    if (!(await this.#isHelpdesk(requester, 'tap list'))) return { message: this.#notHelpdesk() };
-    const mine: string[] = [];
+  /**
+   * What is waiting for this person, for `tap list` and the tab alike: their own open requests (helpdesk), the
+   * requests they may approve now (approvers), and the people who asked to talk to a person (helpdesk). Undefined
+   * for anyone who is neither (refused and audited).
+   */
+  async queue(viewer: Person, now = new Date()): Promise<PassQueue | undefined> {
+    const { helpdeskGroupId } = this.deps.settings;
+    const helpdesk = await this.#membership.isMember(viewer.id, helpdeskGroupId, 'the pass queue');
+    const approver = await this.#mayApproveAny(viewer);
+    if (!helpdesk && !approver) {
+      await this.deps.audit.record({ action: 'tap.command.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { command: 'tap list' } });
+      return undefined;
+    }
+    const mine: PassSummary[] = [];
+    const toApprove: PassSummary[] = [];
     for await (const page of this.records.all()) {
       for (const { value } of page) {
-        if (value.requester.id !== requester.id || !OPEN_STATES.has(value.state) || value.expiresAt <= now.toISOString()) continue;
-        mine.push(`${value.id}: ${value.target.name}, ${STATE_LABELS[value.state]} (until ${this.#time(value.expiresAt)})`);
+        if (!OPEN_STATES.has(value.state) || value.expiresAt <= now.toISOString()) continue;
+        if (helpdesk && value.requester.id === viewer.id) mine.push(this.#summary(value, false));
+        else if (approver && value.state === 'awaiting-approval' && !(await this.#approverProblem(value, viewer))) toApprove.push(this.#summary(value, true));
       }
     }
-    const queue: string[] = [];
-    const ids: string[] = [];
-    for await (const page of pagesOf<HelpRequest>(this.deps.store, HELP_REQUESTS_PARTITION, 200)) for (const { key, value } of page) if (value.status === 'open') ids.push(key);
-    const people = ids.length > 0 && this.deps.directory ? await this.deps.directory.getUsers(ids.slice(0, 50)).catch(() => new Map<string, DirectoryUser>()) : new Map<string, DirectoryUser>();
-    for (const id of ids.slice(0, 50)) queue.push(`${people.get(id)?.displayName ?? id} (${people.get(id)?.userPrincipalName ?? 'no sign-in name'})`);
+    const byExpiry = (a: PassSummary, b: PassSummary) => a.expiresAt.localeCompare(b.expiresAt);
+    const help: HelpQueueEntry[] = [];
+    let waiting = 0;
+    if (helpdesk) {
+      const open: HelpRequest[] = [];
+      for await (const page of pagesOf<HelpRequest>(this.deps.store, HELP_REQUESTS_PARTITION, 200)) for (const { value } of page) if (value.status === 'open') open.push(value);
+      open.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+      waiting = open.length;
+      const shown = open.slice(0, HELP_QUEUE_SHOWN);
+      const people = shown.length > 0 && this.deps.directory ? await this.deps.directory.getUsers(shown.map((entry) => entry.userId)).catch(() => new Map<string, DirectoryUser>()) : new Map<string, DirectoryUser>();
+      for (const entry of shown) {
+        const person = people.get(entry.userId);
+        help.push({ userId: entry.userId, name: person?.displayName ?? entry.userId, upn: person?.userPrincipalName ?? undefined, department: person?.department ?? undefined, intents: entry.intents, platform: entry.platform, requestedAt: entry.requestedAt });
+      }
+    }
+    return { helpdesk, approver, mine: mine.sort(byExpiry), toApprove: toApprove.sort(byExpiry), help, waitingForPerson: waiting };
+  }
+
+  /** `tap list`: the queue, as a card in the chat. */
+  async list(requester: Person, now = new Date()): Promise<TapAnswer> {
+    const queue = await this.queue(requester, now);
+    if (!queue) return { message: this.#notHelpdesk() };
+    const line = (item: PassSummary) => `${item.id}: ${item.target.name}, ${item.stateLabel} (until ${this.#time(item.expiresAt)})`;
+    const paragraphs = [
+      ...(queue.helpdesk ? [queue.mine.length > 0 ? `Open requests: ${queue.mine.map(line).join('; ')}.` : 'You have no open pass requests.'] : []),
+      ...(queue.toApprove.length > 0 ? [`Waiting for your approval: ${queue.toApprove.map((item) => `${line(item)}, asked by ${item.requester}`).join('; ')}.`] : queue.approver ? ['Nothing is waiting for your approval.'] : []),
+      ...(queue.helpdesk
+        ? [queue.help.length > 0 ? `Waiting to talk to a person (${queue.waitingForPerson}): ${queue.help.map((entry) => `${entry.name} (${entry.upn ?? 'no sign-in name'})`).join('; ')}.` : 'Nobody is waiting to talk to a person.']
+        : []),
+    ];
+    return { card: this.deps.cards.render('notice', { title: 'Your pass requests and the queue', paragraphs, actions: [] }) };
+  }
+
+  /** One request as a list shows it, for someone allowed to see it. */
+  async summary(viewer: Person, id: string, now = new Date()): Promise<PassSummary | undefined> {
+    const current = await this.records.get(id);
+    if (!current) return undefined;
+    const request = await this.#expireIfDue(current.value, now);
+    const involved = request.requester.id === viewer.id || request.approval?.by.id === viewer.id || request.refusal?.by?.id === viewer.id;
+    if (!involved && (await this.#approverProblem(request, viewer))) return undefined;
+    return this.#summary(request, request.state === 'awaiting-approval' && !(await this.#approverProblem(request, viewer)));
+  }
+
+  #summary(request: TapRequest, mayDecide: boolean): PassSummary {
     return {
-      card: this.deps.cards.render('notice', {
-        title: 'Your pass requests and the queue',
-        paragraphs: [
-          mine.length > 0 ? `Open requests: ${mine.join('; ')}.` : 'You have no open pass requests.',
-          queue.length > 0 ? `Waiting to talk to a person (${ids.length}): ${queue.join('; ')}.` : 'Nobody is waiting to talk to a person.',
-        ],
-        actions: [],
-      }),
+      id: request.id,
+      target: { name: request.target.name, upn: request.target.upn, department: request.target.department },
+      requester: request.requester.name,
+      state: request.state,
+      stateLabel: STATE_LABELS[request.state],
+      createdAt: request.createdAt,
+      expiresAt: request.expiresAt,
+      reason: request.reason,
+      lifetimeInMinutes: request.lifetimeInMinutes ?? request.policy.defaultLifetimeInMinutes,
+      oneTime: request.isUsableOnce ?? true,
+      checks: [
+        ...(request.check ? [`${CHECK_LABELS[request.check.kind]}, stated by ${request.check.by.name}`] : []),
+        ...(request.managerCheck ? [`${request.managerCheck.by.name} (manager) ${request.managerCheck.confirmed ? 'confirmed' : 'did not confirm'} it was them`] : []),
+      ],
+      replacesExistingPass: request.replacesExistingPass,
+      privileged: request.privileged ?? [],
+      mayDecide,
     };
   }
 
@@ -532,6 +633,13 @@ export class TemporaryAccess implements OutboxHandler {
   }
 
   // ---- Rules ------------------------------------------------------------------------------------------------------
+
+  /** Member of a group that approves some requests (the approvers, or security when privileged passes are allowed). */
+  async #mayApproveAny(person: Person): Promise<boolean> {
+    const { approversGroupId, securityGroupId, allowPrivileged } = this.deps.settings;
+    if (await this.#membership.isMember(person.id, approversGroupId, 'the pass queue')) return true;
+    return allowPrivileged && (await this.#membership.isMember(person.id, securityGroupId, 'the pass queue'));
+  }
 
   async #approverProblem(request: TapRequest, clicker: Person): Promise<{ code: string; message: string } | undefined> {
     if (clicker.id === request.requester.id) return { code: 'own-request', message: 'You opened this request, so someone else has to approve it.' };

@@ -8,6 +8,7 @@ import { AuthenticationError } from 'botframework-connector';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import { inboundActivitySchema } from './activity-schema.js';
+import { registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -20,6 +21,8 @@ export interface HttpServerOptions {
   isReady: () => boolean;
   /** One-time downloads (campaign exports): the file for a token, or undefined when it is unknown, used or expired. */
   takeDownload?: (token: string) => Promise<Download | undefined>;
+  /** The admins' and helpdesk's tab: its pages under /tab/ and its API under /tab/api/. */
+  tab?: Omit<TabRoutesOptions, 'logger'>;
 }
 
 export interface Download {
@@ -100,6 +103,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       if (inFlight === 0) for (const wake of idle.splice(0)) wake();
     }
   });
+
+  if (options.tab) registerTabRoutes(server, { ...options.tab, logger: logger.child({ component: 'tab' }) });
 
   // Body-parser failures (malformed JSON, too large) and unknown routes arrive here as restify errors.
   server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, next: (ok?: boolean) => void) => {

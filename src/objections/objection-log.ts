@@ -1,6 +1,7 @@
 // What the coach keeps about objections: the intent and the time, never the words unless an admin turned
 // that on; everything older than the retention period is deleted.
 
+import { pagesOf } from '../store/pages.js';
 import type { Store } from '../store/store-port.js';
 import type { IntentId } from './catalog-schema.js';
 
@@ -27,6 +28,15 @@ export class ObjectionLog {
     if (this.options.keepText) value.text = event.text.slice(0, 2000);
     // Keys sort by time, so the purge reads from the oldest and stops at the first one it keeps.
     await this.store.put(OBJECTION_EVENTS_PARTITION, `${at}|${event.userId}`, value);
+  }
+
+  /** How often each concern came up within the retention period (what the admins' tab charts): intent → count. */
+  async countsByIntent(): Promise<Partial<Record<IntentId, number>>> {
+    const counts: Partial<Record<IntentId, number>> = {};
+    for await (const page of pagesOf<ObjectionEvent>(this.store, OBJECTION_EVENTS_PARTITION, 1000)) {
+      for (const { value } of page) counts[value.intent] = (counts[value.intent] ?? 0) + 1;
+    }
+    return counts;
   }
 
   /** Deletes events older than the retention period; returns how many. */

@@ -1,5 +1,6 @@
 // An Entra-like token service for the emulated tenant: OpenID metadata, JWKS and the client-credentials
-// token endpoint MSAL calls, issuing real RS256 app tokens that the Graph side verifies.
+// token endpoint MSAL calls, issuing real RS256 app tokens that the Graph side verifies. It also stands in for
+// Teams SSO: the user token a tab gets from `authentication.getAuthToken`, for demo mode and tests.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +13,13 @@ import { stableGuid } from './tenant-state.js';
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const TOKEN_LIFETIME_SECONDS = 3599;
+/**
+ * Emulator-only grant: what Teams' SSO hands a tab (a v2 user token for the app's own API, scope access_as_user).
+ * Real Entra issues it through Teams' own client; here a demo page or a test asks for it by user.
+ */
+export const TEAMS_SSO_GRANT = 'urn:passkey-coach:emulator:teams-sso';
+/** The Teams web client's app id: the `azp` of real Teams SSO tokens. */
+const TEAMS_CLIENT_ID = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
 
 /** The caller behind a valid Graph token. */
 export interface AppIdentity {
@@ -63,7 +71,7 @@ export class TokenService {
     if (req.method === 'GET' && (route === 'discovery/v2.0/keys' || route === 'discovery/keys')) return json(res, 200, { keys: [(await this.signingKey).jwk] });
     if (req.method === 'POST' && route === 'oauth2/v2.0/token') {
       if (!tenant) return aadError(res, 400, 'invalid_request', 90002, `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-      return this.token(req, res);
+      return this.token(req, res, base);
     }
     json(res, 404, { error: 'not_found', error_description: `No such endpoint on the local token service: ${req.method} ${url.pathname}` });
   }
@@ -128,8 +136,9 @@ export class TokenService {
     };
   }
 
-  private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async token(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
     const form = new URLSearchParams(await readText(req));
+    if (form.get('grant_type') === TEAMS_SSO_GRANT) return this.userToken(form, res, base);
     let clientId = form.get('client_id') ?? undefined;
     let secret = form.get('client_secret') ?? undefined;
     const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -181,6 +190,44 @@ export class TokenService {
       .setExpirationTime(issuedAt + TOKEN_LIFETIME_SECONDS)
       .sign(keys.privateKey);
     json(res, 200, { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: accessToken });
+  }
+
+  /** A v2 access token for `user`, to the app named by `client_id`, as Teams SSO would give the app's tab. */
+  private async userToken(form: URLSearchParams, res: ServerResponse, base: string): Promise<void> {
+    const clientId = (form.get('client_id') ?? '').toLowerCase();
+    const app = this.seed.apps.find((candidate) => candidate.clientId === clientId);
+    if (!app) return aadError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${this.seed.tenant.displayName}'.`);
+    const scope = form.get('scope') ?? '';
+    if (!scope.split(' ').some((s) => s.endsWith('/access_as_user'))) {
+      return aadError(res, 400, 'invalid_scope', 70011, `The provided value for scope ${scope} is not valid. Teams SSO asks for the app's access_as_user scope.`);
+    }
+    const wanted = (form.get('user') ?? '').toLowerCase();
+    const user = this.seed.users.find((candidate) => candidate.id === wanted || candidate.userPrincipalName.toLowerCase() === wanted);
+    if (!user) return aadError(res, 400, 'invalid_grant', 50034, `The user account ${wanted || '(none given)'} does not exist in the ${this.seed.tenant.displayName} directory.`);
+    if (user.accountEnabled === false) return aadError(res, 400, 'invalid_grant', 50057, 'The user account is disabled.');
+    const issuedAt = Math.floor(this.now() / 1000);
+    const { keys, jwk } = await this.signingKey;
+    const accessToken = await new SignJWT({
+      aio: randomUUID(),
+      azp: TEAMS_CLIENT_ID,
+      azpacr: '0',
+      name: user.displayName,
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      scp: 'access_as_user',
+      tid: this.seed.tenant.id,
+      uti: randomUUID().replace(/-/g, ''),
+      ver: '2.0',
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: jwk.kid as string })
+      .setIssuer(`${base}/${this.seed.tenant.id}/v2.0`)
+      .setAudience(app.clientId)
+      .setSubject(stableGuid(`pairwise:${app.clientId}:${user.id}`))
+      .setIssuedAt(issuedAt)
+      .setNotBefore(issuedAt)
+      .setExpirationTime(issuedAt + TOKEN_LIFETIME_SECONDS)
+      .sign(keys.privateKey);
+    json(res, 200, { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: accessToken, scope: 'access_as_user' });
   }
 }
 

@@ -1,0 +1,200 @@
+// The tab's HTTP side: its built pages and assets under /tab/ (with a CSP that lets only Teams and Microsoft 365 frame
+// them), and its JSON API under /tab/api/, where every request carries the Teams SSO token of the person asking.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { isAppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { DemoSessions } from '../tab/demo-session.js';
+import type { TabService } from '../tab/tab-service.js';
+import type { TabSso, Viewer } from '../tab/tab-sso.js';
+
+/** Where Teams and Microsoft 365 (Outlook, the Microsoft 365 app, *.cloud.microsoft) host a personal tab. */
+export const TAB_FRAME_ANCESTORS = [
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://teams.cloud.microsoft',
+  'https://*.cloud.microsoft',
+  'https://*.office.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+  'https://*.microsoft365.com',
+  'https://*.skype.com',
+];
+
+export interface TabRoutesOptions {
+  /** The Vite build (dist/tab). */
+  assetsDir: string;
+  sso: TabSso;
+  service: TabService;
+  /** Demo mode: the host page that plays Teams, and tokens for demo people. */
+  demo?: DemoSessions;
+  logger: Logger;
+}
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  html: boolean;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+export function registerTabRoutes(server: Server, options: TabRoutesOptions): void {
+  const { logger } = options;
+  const assets = loadAssets(options.assetsDir, logger);
+  const csp = contentSecurityPolicy(options.demo !== undefined);
+
+  const sendAsset = (res: Response, asset: Asset) => {
+    res.writeHead(200, {
+      'content-type': asset.type,
+      'content-length': asset.body.length,
+      // Hashed file names never change; the pages themselves are always asked again.
+      'cache-control': asset.html ? 'no-cache' : 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      ...(asset.html ? { 'content-security-policy': csp } : {}),
+    });
+    res.end(asset.body);
+  };
+
+  server.get('/tab', async (_req: Request, res: Response) => {
+    res.redirect(301, '/tab/', () => undefined);
+  });
+
+  server.get('/tab/*', async (req: Request, res: Response) => {
+    const relative = decodeURIComponent(req.path().slice('/tab/'.length));
+    if (relative.startsWith('api/')) return sendJson(res, 404, { error: 'not-found', message: 'No such tab API.' });
+    if (relative.startsWith('demo/')) return demoRoute(req, res, relative);
+    const isDemoHost = relative === 'demo-host' || relative.startsWith('demo-host/');
+    if (isDemoHost && !options.demo) return sendJson(res, 404, { error: 'not-found', message: 'The demo host exists in demo mode only.' });
+    const key = relative === '' ? 'index.html' : relative.endsWith('/') ? `${relative}index.html` : relative;
+    const asset = assets.get(key) ?? (!path.extname(key) ? assets.get(`${key}/index.html`) : undefined);
+    if (!asset) {
+      if (assets.size === 0) return sendJson(res, 503, { error: 'not-built', message: 'The tab is not built: run npm run build.' });
+      return sendJson(res, 404, { error: 'not-found', message: 'No such page.' });
+    }
+    sendAsset(res, asset);
+  });
+
+  const demoRoute = async (req: Request, res: Response, relative: string) => {
+    if (!options.demo || relative !== 'demo/session') return sendJson(res, 404, { error: 'not-found', message: 'No such page.' });
+    const as = new URL(req.url ?? '/', 'http://localhost').searchParams.get('as') ?? 'employee';
+    try {
+      sendJson(res, 200, await options.demo.open(as));
+    } catch (error) {
+      replyWithError(res, error, logger);
+    }
+  };
+
+  const api = (method: 'get' | 'post', route: string, handle: (viewer: Viewer, req: Request, res: Response) => Promise<unknown>) => {
+    server[method](`/tab/api/${route}`, async (req: Request, res: Response) => {
+      try {
+        const viewer = await options.sso.verify(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+        const body = await handle(viewer, req, res);
+        if (body !== undefined) sendJson(res, 200, body);
+      } catch (error) {
+        replyWithError(res, error, logger);
+      }
+    });
+  };
+
+  api('get', 'me', (viewer) => options.service.me(viewer));
+  api('get', 'progress', (viewer) => options.service.progress(viewer));
+  api('get', 'escalations', (viewer) => options.service.escalations(viewer));
+  api('get', 'passes', (viewer) => options.service.passes(viewer));
+  api('post', 'passes/:id/:action', async (viewer, req) => {
+    const params = req.params as Record<string, string | undefined>;
+    const id = String(params.id ?? '').toUpperCase();
+    if (!/^T-[A-Z0-9]{6}$/.test(id)) return { message: 'There is no such request.', request: undefined };
+    if (params.action === 'approve' || params.action === 'deny') return options.service.decidePass(viewer, id, params.action === 'approve');
+    if (params.action === 'cancel') return options.service.cancelPass(viewer, id);
+    return { message: `Unknown action "${String(params.action).slice(0, 20)}".`, request: undefined };
+  });
+  api('get', 'audit', (viewer) => options.service.auditView(viewer));
+  api('get', 'audit/export', async (viewer, _req, res) => {
+    const lines: string[] = [];
+    // Collected first: a refused viewer, or a store that fails half-way, gets a JSON error instead of half a file.
+    await options.service.auditExport(viewer, (line) => lines.push(line));
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'content-disposition': `attachment; filename="passkey-coach-audit-${new Date().toISOString().slice(0, 10)}.jsonl"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    for (const line of lines) res.write(`${line}\n`);
+    res.end();
+    return undefined;
+  });
+}
+
+/** Scripts, styles and data from this origin only; framed only by Teams and Microsoft 365 (and the demo host). */
+export function contentSecurityPolicy(demo: boolean): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    // teams-js refreshes its list of Teams hosts from this CDN (it falls back to its built-in list when it cannot).
+    `connect-src 'self'${demo ? '' : ' https://res.cdn.office.net'}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    `frame-src 'self'`,
+    `frame-ancestors ${[...(demo ? ["'self'"] : []), ...TAB_FRAME_ANCESTORS].join(' ')}`,
+  ].join('; ');
+}
+
+function loadAssets(dir: string, logger: Logger): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const full = path.join(folder, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else {
+        const ext = path.extname(name);
+        const type = TYPES[ext];
+        if (!type) continue;
+        assets.set(path.relative(dir, full).split(path.sep).join('/'), { body: readFileSync(full), type, html: ext === '.html' });
+      }
+    }
+  };
+  try {
+    walk(dir);
+  } catch (error) {
+    logger.warn('the tab is not built; /tab answers 503 until it is (npm run build)', { dir, reason: (error as Error).message });
+  }
+  return assets;
+}
+
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body ?? null);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}
+
+function replyWithError(res: Response, error: unknown, logger: Logger): void {
+  if (isAppError(error, 'request.unauthorized')) {
+    logger.warn('tab request refused', { reason: error.message });
+    res.header('WWW-Authenticate', 'Bearer');
+    sendJson(res, 401, { error: 'unauthorized', message: error.userMessage });
+  } else if (isAppError(error, 'request.forbidden')) sendJson(res, 403, { error: 'forbidden', message: error.userMessage });
+  else if (isAppError(error, 'request.not-found')) sendJson(res, 404, { error: 'not-found', message: error.userMessage });
+  else if (isAppError(error, 'service.unavailable')) {
+    logger.error('tab request could not be served', { reason: error.message });
+    sendJson(res, 503, { error: 'unavailable', message: error.userMessage });
+  } else {
+    logger.error('tab request failed', { error });
+    sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side. Try again in a moment.' });
+  }
+}
+

@@ -1,0 +1,182 @@
+// What the admins' and helpdesk's tab shows and does, for a viewer whose Teams SSO token was checked. Every view is
+// gated on group membership read through the directory (fail closed); every action calls the same use-case function
+// as the chat (TemporaryAccess.decide / cancel), so the rules, the audit entries and the cards in the chat are one.
+
+import type { AuditLog } from '../audit/audit-log.js';
+import { exportAudit } from '../audit/audit-export.js';
+import type { VerifyReport } from '../audit/audit-verify.js';
+import { campaignStatus, FUNNEL, STAGE_LABELS } from '../campaigns/campaign-report.js';
+import type { CampaignRecords } from '../campaigns/campaign-records.js';
+import type { GroupMembership } from '../directory/group-membership.js';
+import { AppError } from '../errors/app-error.js';
+import type { EscalationRecords } from '../escalation/escalation-records.js';
+import type { PassQueue, PassSummary, TemporaryAccess } from '../helpdesk/temporary-access.js';
+import type { IntentId } from '../objections/catalog-schema.js';
+import type { ObjectionLog } from '../objections/objection-log.js';
+import type { Store } from '../store/store-port.js';
+import type { Viewer } from './tab-sso.js';
+
+export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security'] as const;
+export type TabRole = (typeof TAB_ROLES)[number];
+
+/** The group behind each role (what the chat commands use too); a role without a group has no members. */
+export type TabGroups = Record<TabRole, string | undefined>;
+
+export interface TabServiceDeps {
+  store: Store;
+  audit: AuditLog;
+  auditKeys: ReadonlyMap<string, string>;
+  membership: GroupMembership;
+  groups: TabGroups;
+  campaigns: CampaignRecords;
+  escalations: EscalationRecords;
+  passes: TemporaryAccess;
+  objections: ObjectionLog;
+  concernTitle: (intent: IntentId) => string;
+  /** People waiting longest to talk to someone are shown first; the audit view shows this many recent entries. */
+  auditEntriesShown?: number;
+}
+
+export interface Me {
+  name: string;
+  roles: TabRole[];
+}
+
+const ESCALATION_STATE_LABELS = { open: 'Waiting for a decision', decided: 'Decided', withdrawn: 'Withdrawn (they enrolled)' } as const;
+const CHOICE_LABELS = { 'security-key': 'Security key offered', exception: 'Exception granted', require: 'Enrolment required' } as const;
+const REASON_LABELS = { privacy: 'Privacy', 'personal-device': 'It is my own phone', 'no-suitable-phone': 'No suitable phone', other: 'Other' } as const;
+const AUDIT_WINDOW_DAYS = 30;
+
+export class TabService {
+  constructor(private readonly deps: TabServiceDeps) {}
+
+  async me(viewer: Viewer): Promise<Me> {
+    return { name: viewer.name, roles: await this.#roles(viewer) };
+  }
+
+  /** The campaign funnel, enrolments over time, departments, and the concerns people raised. */
+  async progress(viewer: Viewer) {
+    await this.#require(viewer, ['admin', 'security'], 'progress');
+    const latest = await this.deps.campaigns.latest();
+    const counts = await this.deps.objections.countsByIntent();
+    const objections = (Object.entries(counts) as [IntentId, number][])
+      .map(([intent, count]) => ({ intent, title: this.deps.concernTitle(intent), count }))
+      .sort((a, b) => b.count - a.count || a.intent.localeCompare(b.intent));
+    if (!latest) return { campaign: undefined, objections };
+    const status = await campaignStatus(this.deps.campaigns, latest.value);
+    const { campaign } = status;
+    return {
+      campaign: { name: campaign.name, state: campaign.state, deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
+      funnel: (['targeted', 'reached', 'replied', 'enrolled'] as const).map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),
+      outcomes: FUNNEL.filter((stage) => stage === 'refused' || stage === 'escalated' || stage === 'failed').map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),
+      enrolledByDay: status.enrolledByDay,
+      byDepartment: status.byDepartment.map(({ department, funnel }) => ({ department, targeted: funnel.targeted, reached: funnel.reached, replied: funnel.replied, enrolled: funnel.enrolled })),
+      snoozed: status.snoozed,
+      objections,
+    };
+  }
+
+  /** Refusals taken to a decider, newest first: the topics and the reason chosen, never the person's own words. */
+  async escalations(viewer: Viewer) {
+    await this.#require(viewer, ['admin', 'security'], 'escalations');
+    const items = [];
+    for await (const page of this.deps.escalations.all()) {
+      for (const { value } of page) {
+        items.push({
+          id: value.id,
+          employee: value.employee.name,
+          department: value.employee.department,
+          reason: REASON_LABELS[value.refusal.reason],
+          concerns: value.refusal.intents.map((intent) => this.deps.concernTitle(intent)),
+          refusedAt: value.refusal.recordedAt,
+          state: value.state,
+          stateLabel: value.state === 'decided' && value.decision ? CHOICE_LABELS[value.decision.choice] : ESCALATION_STATE_LABELS[value.state],
+          decider: value.decider.kind === 'user' ? value.decider.name : value.decider.kind === 'group' ? 'The escalation group' : 'Nobody (no escalation group is set)',
+          level: value.level,
+          decidedBy: value.decision?.by.name,
+          decidedAt: value.decision?.at,
+          exceptionUntil: value.decision?.until,
+        });
+      }
+    }
+    return { items: items.sort((a, b) => b.refusedAt.localeCompare(a.refusedAt)) };
+  }
+
+  /** The pass requests waiting for this viewer and the "talk to a person" queue: the same list as `tap list`. */
+  async passes(viewer: Viewer): Promise<PassQueue> {
+    const queue = await this.deps.passes.queue(personOf(viewer));
+    if (!queue) throw forbidden('passes');
+    return queue;
+  }
+
+  /** Approve or refuse from the tab: TemporaryAccess.decide, the chat's own rules; the cards in the chat follow. */
+  async decidePass(viewer: Viewer, requestId: string, approve: boolean): Promise<{ message?: string; request: PassSummary | undefined }> {
+    const before = (await this.deps.passes.records.get(requestId))?.value.state;
+    const answer = await this.deps.passes.decide(personOf(viewer), approve, { requestId }, undefined);
+    const request = await this.deps.passes.summary(personOf(viewer), requestId);
+    if ('message' in answer) return { message: answer.message, request };
+    // decide() shows the card as it stands when the request had moved on (decided, expired, cancelled) meanwhile.
+    const changed = request !== undefined && request.state !== before && (request.state === (approve ? 'approved' : 'refused') || (approve && (request.state === 'revealing' || request.state === 'revealed')));
+    return { ...(changed ? {} : { message: request ? `Nothing changed: the request is ${request.stateLabel}.` : 'There is no such request.' }), request };
+  }
+
+  /** Cancel from the tab: the requester only, as `tap cancel`. */
+  async cancelPass(viewer: Viewer, requestId: string): Promise<{ message: string; request: PassSummary | undefined }> {
+    const answer = await this.deps.passes.cancel(personOf(viewer), requestId);
+    return { message: 'message' in answer ? answer.message : 'Cancelled.', request: await this.deps.passes.summary(personOf(viewer), requestId) };
+  }
+
+  /** The audit trail's verification (the whole chain) and its most recent entries. */
+  async auditView(viewer: Viewer) {
+    await this.#require(viewer, ['security'], 'audit');
+    const shown = this.deps.auditEntriesShown ?? 100;
+    const recent: unknown[] = [];
+    const since = new Date(Date.now() - AUDIT_WINDOW_DAYS * 86_400_000);
+    const { report } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys, since }, (line) => {
+      recent.push(JSON.parse(line));
+      if (recent.length > shown) recent.shift();
+    });
+    return { verification: verificationOf(report), windowDays: AUDIT_WINDOW_DAYS, entries: recent.reverse() };
+  }
+
+  /** The full export (JSON lines, each marked verified or not), recorded in the trail itself. */
+  async auditExport(viewer: Viewer, write: (line: string) => void): Promise<VerifyReport> {
+    await this.#require(viewer, ['security'], 'audit export');
+    const { report, exported } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys }, write);
+    await this.deps.audit.record({ action: 'audit.exported', outcome: 'success', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { via: 'tab', exported, verified: report.ok } });
+    return report;
+  }
+
+  async #roles(viewer: Viewer): Promise<TabRole[]> {
+    const roles: TabRole[] = [];
+    for (const role of TAB_ROLES) if (await this.deps.membership.isMember(viewer.id, this.deps.groups[role], `the tab's ${role} view`)) roles.push(role);
+    return roles;
+  }
+
+  async #require(viewer: Viewer, anyOf: TabRole[], what: string): Promise<void> {
+    const roles = await this.#roles(viewer);
+    if (anyOf.some((role) => roles.includes(role))) return;
+    await this.deps.audit.record({ action: 'tab.view.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { view: what } });
+    throw forbidden(what);
+  }
+}
+
+function forbidden(what: string): AppError {
+  return new AppError('request.forbidden', `not allowed to see ${what}`, { userFault: true, userMessage: "This view isn't available to you. Ask your Passkey Coach administrator if you need it." });
+}
+
+function verificationOf(report: VerifyReport) {
+  return {
+    ok: report.ok,
+    entries: report.entries,
+    lastSeq: report.lastSeq,
+    problemCount: report.problemCount,
+    problems: report.problems.slice(0, 20).map((problem) => ({ seq: problem.seq, kind: problem.kind, message: problem.message })),
+    keyIds: report.keyIds,
+  };
+}
+
+/** Who acts, as the pass records keep people: the id and name from the checked token, nothing else. */
+function personOf(viewer: Viewer): { id: string; name: string } {
+  return { id: viewer.id, name: viewer.name };
+}

@@ -1,0 +1,136 @@
+// Teams SSO for the tab. The page gets a token from Teams (`authentication.getAuthToken`) and sends it with every API
+// call; nothing is shown until the token is checked here: its RS256 signature against the tenant's published keys,
+// the audience (this app), the issuer (this tenant, v1 or v2 endpoint), lifetime, and the access_as_user scope.
+// Identity is the token's `oid`, never anything the page says. Incomplete settings refuse every request.
+
+import { request as httpsRequest } from 'node:https';
+import { createRemoteJWKSet, customFetch, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+import type { AppConfig } from '../config/load-config.js';
+import type { SeedIdentity } from '../dev/tenant-seed.js';
+import { AppError } from '../errors/app-error.js';
+
+export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+/** Entra and the host clocks may disagree a little; tokens are short-lived anyway. */
+const CLOCK_TOLERANCE_SECONDS = 300;
+
+export interface SsoSettings {
+  tenantId: string;
+  /** The app id and the Application ID URI (`api://<domain>/botid-<app id>`): v2 tokens carry the first, v1 the second. */
+  audiences: string[];
+  issuers: string[];
+  jwksUrl: string;
+  /** Demo mode: the emulator's own certificate authority. */
+  caCertificate?: string;
+}
+
+/** The person behind a checked token. */
+export interface Viewer {
+  id: string;
+  name: string;
+  upn?: string;
+}
+
+/** The tab's sign-in settings, or why there are none (then every API request is refused). */
+export function resolveSsoSettings(config: AppConfig, demo: { seed: SeedIdentity; authorityHost: string; caCertificate: string } | undefined): SsoSettings | { missing: string } {
+  if (demo) {
+    const app = demo.seed.apps[0];
+    if (!app) return { missing: 'the demo tenant has no app registration' };
+    const tenantId = demo.seed.tenant.id;
+    return {
+      tenantId,
+      audiences: [app.clientId],
+      issuers: [`${demo.authorityHost}/${tenantId}/v2.0`],
+      jwksUrl: `${demo.authorityHost}/${tenantId}/discovery/v2.0/keys`,
+      caCertificate: demo.caCertificate,
+    };
+  }
+  const appId = config.bot.appId;
+  const tenantId = config.bot.tenantId ?? ('tenantId' in config.graph.credential ? config.graph.credential.tenantId : undefined);
+  if (!appId) return { missing: 'BOT_ID' };
+  if (!tenantId) return { missing: 'BOT_TENANT_ID' };
+  if (!config.bot.domain) return { missing: 'BOT_DOMAIN' };
+  const host = (config.graph.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
+  return {
+    tenantId,
+    audiences: [appId, `api://${config.bot.domain}/botid-${appId}`],
+    issuers: [`${host}/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`],
+    jwksUrl: `${host}/${tenantId}/discovery/v2.0/keys`,
+  };
+}
+
+export class TabSso {
+  readonly #settings: SsoSettings | undefined;
+  readonly #missing: string | undefined;
+  readonly #keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(settings: SsoSettings | { missing: string }) {
+    if ('missing' in settings) {
+      this.#missing = settings.missing;
+      return;
+    }
+    this.#settings = settings;
+    const ca = settings.caCertificate;
+    // Keys are cached and fetched again when a token names one not seen yet (Entra rolls them over).
+    this.#keys = createRemoteJWKSet(new URL(settings.jwksUrl), {
+      timeoutDuration: 5_000,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 12 * 3600_000,
+      ...(ca ? { [customFetch]: (url: string, options: { headers: Headers; signal: AbortSignal }) => fetchWithCa(url, ca, options.signal) } : {}),
+    });
+  }
+
+  /** Why the tab cannot sign anyone in, when it cannot. */
+  get unavailable(): string | undefined {
+    return this.#missing;
+  }
+
+  /** The viewer behind `Authorization: Bearer <token>`; throws request.unauthorized (401) or service.unavailable (503). */
+  async verify(authorization: string | undefined): Promise<Viewer> {
+    if (!this.#settings || !this.#keys) {
+      throw new AppError('service.unavailable', `tab sign-in is not configured: ${this.#missing} is missing`, { userMessage: 'Sign-in for this tab is not set up on the server yet. Ask your Passkey Coach administrator.' });
+    }
+    const token = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization?.trim() ?? '')?.[1];
+    if (!token) throw refused('no bearer token');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#keys, {
+        algorithms: ['RS256'],
+        audience: this.#settings.audiences,
+        issuer: this.#settings.issuers,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp', 'iat', 'tid', 'oid'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWKSTimeout || (error instanceof Error && /fetch|ECONN|ENOTFOUND|certificate/i.test(error.message) && !(error instanceof joseErrors.JOSEError))) {
+        throw new AppError('service.unavailable', 'cannot reach the signing keys', { cause: error, userMessage: 'Sign-in cannot be checked just now. Try again in a minute.' });
+      }
+      throw refused(error instanceof joseErrors.JOSEError ? error.code : 'unreadable token');
+    }
+    if (payload.tid !== this.#settings.tenantId) throw refused('another tenant');
+    const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
+    if (!scopes.includes('access_as_user')) throw refused('no access_as_user scope (an app token?)');
+    const id = typeof payload.oid === 'string' && /^[0-9a-f-]{36}$/i.test(payload.oid) ? payload.oid.toLowerCase() : undefined;
+    if (!id) throw refused('no object id');
+    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 200) : 'Someone';
+    const upn = typeof payload.preferred_username === 'string' ? payload.preferred_username : typeof payload.upn === 'string' ? payload.upn : undefined;
+    return { id, name, ...(upn ? { upn } : {}) };
+  }
+}
+
+function refused(reason: string): AppError {
+  return new AppError('request.unauthorized', `tab token refused: ${reason}`, { userFault: true, userMessage: 'Your sign-in could not be checked. Reopen the tab in Teams.' });
+}
+
+/** jose's key fetch, over node:https trusting one extra authority (the demo emulator's). */
+function fetchWithCa(url: string, ca: string, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca, signal, headers: { accept: 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') } })));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,125 @@
+// Passkey Coach's tab for admins, helpdesk and security: who sees which view is decided by the server from the
+// person's groups; this page only asks and shows.
+
+import './styles.css';
+import { Api, ApiError, type Me, type Role } from './api';
+import { destroyCharts } from './charts';
+import { h } from './dom';
+import { connectToTeams, insideAFrame, type Theme } from './teams';
+import { auditView } from './views/audit';
+import { escalationsView } from './views/escalations';
+import { helpdeskView } from './views/helpdesk';
+import { progressView } from './views/progress';
+
+interface View {
+  id: string;
+  label: string;
+  roles: Role[];
+  render: (api: Api, redraw: (notice?: string) => void) => Promise<HTMLElement>;
+}
+
+const VIEWS: View[] = [
+  { id: 'progress', label: 'Progress', roles: ['admin', 'security'], render: (api) => progressView(api) },
+  { id: 'escalations', label: 'Refusals', roles: ['admin', 'security'], render: (api) => escalationsView(api) },
+  { id: 'helpdesk', label: 'Helpdesk', roles: ['helpdesk', 'approver'], render: (api, redraw) => helpdeskView(api, redraw) },
+  { id: 'audit', label: 'Audit trail', roles: ['security'], render: (api) => auditView(api) },
+];
+
+const root = document.getElementById('app') as HTMLElement;
+
+function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+}
+
+function say(...content: (Node | string)[]): void {
+  root.setAttribute('aria-busy', 'false');
+  root.replaceChildren(...content);
+}
+
+async function start(): Promise<void> {
+  if (!insideAFrame()) {
+    say(
+      h('h1', {}, 'Passkey Coach'),
+      h('p', {}, 'This page is a tab of the Passkey Coach app in Microsoft Teams. Open Teams, find Passkey Coach under Apps, and choose its "Dashboard" tab.'),
+      h('p', {}, 'Running the local demo? Open the demo host instead: ', h('a', { attrs: { href: '/tab/demo-host/' } }, '/tab/demo-host/'), ' (demo mode only).'),
+    );
+    return;
+  }
+  let teams: Awaited<ReturnType<typeof connectToTeams>>;
+  try {
+    teams = await connectToTeams();
+  } catch {
+    say(h('h1', {}, 'Passkey Coach'), h('p', {}, 'Teams did not answer. Open this tab from the Passkey Coach app in Teams.'));
+    return;
+  }
+  applyTheme(teams.theme);
+  const api = new Api(teams.token);
+  let me: Me;
+  try {
+    me = await api.me();
+  } catch (error) {
+    say(h('h1', {}, 'Passkey Coach'), h('p', { attrs: { role: 'alert' } }, (error as Error).message));
+    teams.ready();
+    return;
+  }
+  const views = VIEWS.filter((view) => view.roles.some((role) => me.roles.includes(role)));
+  if (views.length === 0) {
+    say(
+      h('h1', {}, 'Passkey Coach'),
+      h('p', {}, `Hello ${me.name}. This tab is for campaign admins, the helpdesk and security, and you are in none of those groups, so there is nothing to show here.`),
+      h('p', {}, 'Your own passkey status and questions are in the chat with Passkey Coach: type "status" or ask anything.'),
+    );
+    teams.ready();
+    return;
+  }
+
+  const content = h('div', { class: 'view', attrs: { id: 'view', role: 'tabpanel', tabindex: '-1' } });
+  const notice = h('p', { class: 'notice', attrs: { role: 'status' } });
+  const tabs = views.map((view) => h('button', { class: 'tab', attrs: { type: 'button', role: 'tab', id: `tab-${view.id}`, 'aria-controls': 'view', 'data-view': view.id } }, view.label));
+  let current = views[0] as View;
+
+  const show = async (view: View, message?: string) => {
+    current = view;
+    for (const [index, tab] of tabs.entries()) {
+      const selected = views[index] === view;
+      tab.setAttribute('aria-selected', String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+    }
+    content.setAttribute('aria-labelledby', `tab-${view.id}`);
+    content.setAttribute('aria-busy', 'true');
+    notice.textContent = message ?? '';
+    destroyCharts();
+    try {
+      content.replaceChildren(await view.render(api, (next) => void show(current, next)));
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      content.replaceChildren(h('p', { attrs: { role: 'alert' } }, status === 401 ? 'Your sign-in expired. Reopen the tab.' : (error as Error).message));
+    }
+    content.setAttribute('aria-busy', 'false');
+  };
+
+  const tablist = h('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Views' } }, ...tabs);
+  // Arrow keys move between tabs, Home and End jump (the WAI-ARIA tabs pattern); Tab goes on into the view.
+  tablist.addEventListener('keydown', (event) => {
+    const index = tabs.indexOf(document.activeElement as HTMLButtonElement);
+    if (index < 0) return;
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = (next + tabs.length) % tabs.length;
+    tabs[target]?.focus();
+    void show(views[target] as View);
+  });
+  for (const [index, tab] of tabs.entries()) tab.addEventListener('click', () => void show(views[index] as View));
+
+  say(h('header', { class: 'top' }, h('h1', {}, 'Passkey Coach'), h('p', { class: 'who' }, `${me.name} · ${me.roles.join(', ')}`)), tablist, notice, content);
+  await show(current);
+  teams.onThemeChange((theme) => {
+    applyTheme(theme);
+    // Charts read their colours when drawn: draw the view again in the new theme.
+    void show(current, notice.textContent ?? undefined);
+  });
+  teams.ready();
+}
+
+void start();

@@ -1,0 +1,30 @@
+// Refusals taken to a manager or the escalation group, with where each one stands.
+
+import type { Api } from '../api';
+import { h, table, when } from '../dom';
+
+export async function escalationsView(api: Api): Promise<HTMLElement> {
+  const { items } = await api.escalations();
+  const open = items.filter((item) => item.state === 'open').length;
+  return h(
+    'section',
+    { attrs: { 'aria-labelledby': 'escalations-title' } },
+    h('h2', { attrs: { id: 'escalations-title' } }, 'Refusals and decisions'),
+    h('p', { class: 'lead' }, items.length === 0 ? 'Nobody has refused so far.' : `${items.length} refusals, ${open} waiting for a decision. The list shows the topics raised and the reason chosen, never the person's own words.`),
+    items.length === 0
+      ? false
+      : table(
+          'Refusals, newest first',
+          ['Person', 'Department', 'Reason', 'Concerns', 'Refused', 'State', 'Decides'],
+          items.map((item) => [
+            item.employee,
+            item.department ?? '',
+            item.reason,
+            item.concerns.join(', '),
+            when(item.refusedAt),
+            h('span', { class: `badge ${item.state}` }, item.stateLabel, item.exceptionUntil ? ` until ${item.exceptionUntil}` : ''),
+            item.decidedBy ? `${item.decidedBy}, ${when(item.decidedAt)}` : `${item.decider}${item.level > 0 ? ` (moved up ${item.level})` : ''}`,
+          ]),
+        ),
+  );
+}

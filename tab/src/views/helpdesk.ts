@@ -1,0 +1,92 @@
+// The helpdesk's queues: pass requests waiting for this person's approval, their own open requests, and the people
+// who asked to talk to someone. The buttons call the same rules as the cards in the chat.
+
+import type { Api, PassSummary } from '../api';
+import { h, table, when } from '../dom';
+
+export async function helpdeskView(api: Api, redraw: (notice?: string) => void): Promise<HTMLElement> {
+  const queue = await api.passes();
+  const act = async (button: HTMLButtonElement, id: string, action: 'approve' | 'deny' | 'cancel') => {
+    button.disabled = true;
+    try {
+      const result = await api.decide(id, action);
+      const verb = action === 'approve' ? 'approved' : action === 'deny' ? 'refused' : 'cancelled';
+      redraw(result.message ?? `Request ${id} is ${verb}.${action === 'approve' ? ' The person who reveals it gets the pass in their Teams chat.' : ''}`);
+    } catch (error) {
+      redraw((error as Error).message);
+    }
+  };
+  const button = (label: string, id: string, action: 'approve' | 'deny' | 'cancel', kind: string) => {
+    const element: HTMLButtonElement = h('button', { class: `button ${kind}`, attrs: { type: 'button', 'data-action': action, 'data-request': id } }, label);
+    element.addEventListener('click', () => void act(element, id, action));
+    return element;
+  };
+  const facts = (request: PassSummary) =>
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Reason'),
+      h('dd', {}, request.reason ?? ''),
+      h('dt', {}, 'Checks'),
+      h('dd', {}, request.checks.join('; ') || 'none yet'),
+      h('dt', {}, 'Valid for'),
+      h('dd', {}, `${request.lifetimeInMinutes} minutes${request.oneTime ? ', one sign-in' : ''}`),
+      h('dt', {}, 'Open until'),
+      h('dd', {}, when(request.expiresAt)),
+    );
+  const section = h('section', { attrs: { 'aria-labelledby': 'helpdesk-title' } }, h('h2', { attrs: { id: 'helpdesk-title' } }, 'Helpdesk'));
+
+  if (queue.approver || queue.toApprove.length > 0) {
+    section.append(
+      h('h3', {}, 'Waiting for your approval'),
+      queue.toApprove.length === 0
+        ? h('p', {}, 'Nothing is waiting for you.')
+        : h(
+            'ul',
+            { class: 'cards' },
+            ...queue.toApprove.map((request) =>
+              h(
+                'li',
+                { class: 'card', attrs: { 'data-request': request.id } },
+                h('h4', {}, `${request.target.name} (${request.target.upn})`),
+                h('p', {}, `Asked by ${request.requester}. Request ${request.id}.`),
+                request.replacesExistingPass ? h('p', { class: 'warning' }, 'They already have a valid pass: approving replaces it.') : false,
+                request.privileged.length > 0 ? h('p', { class: 'warning' }, `Privileged account: ${request.privileged.join(', ')}.`) : false,
+                facts(request),
+                h('div', { class: 'actions' }, button('Approve', request.id, 'approve', 'primary'), button('Refuse', request.id, 'deny', 'secondary')),
+              ),
+            ),
+          ),
+    );
+  }
+  if (queue.helpdesk) {
+    section.append(
+      h('h3', {}, 'Your open pass requests'),
+      queue.mine.length === 0
+        ? h('p', {}, 'You have no open requests. Start one in the chat: tap request <sign-in name>.')
+        : table(
+            'Your open pass requests',
+            ['Request', 'For', 'State', 'Open until', ''],
+            queue.mine.map((request) => [request.id, request.target.name, request.stateLabel, when(request.expiresAt), request.state === 'revealing' ? '' : button('Cancel', request.id, 'cancel', 'secondary')]),
+            { hiddenCaption: true },
+          ),
+      h('h3', {}, `Waiting to talk to a person (${queue.waitingForPerson})`),
+      queue.help.length === 0
+        ? h('p', {}, 'Nobody is waiting.')
+        : table(
+            'Waiting to talk to a person, longest first',
+            ['Person', 'Department', 'Topics raised', 'Device', 'Since', ''],
+            queue.help.map((entry) => [
+              entry.name,
+              entry.department ?? '',
+              entry.intents.join(', '),
+              entry.platform ?? '',
+              when(entry.requestedAt),
+              entry.upn ? h('a', { attrs: { href: `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(entry.upn)}`, target: '_blank', rel: 'noopener noreferrer' } }, `Chat with ${entry.name}`) : '',
+            ]),
+            { hiddenCaption: true },
+          ),
+    );
+  }
+  return section;
+}
