@@ -121,4 +121,19 @@ describe('a valid token is not enough: only Teams traffic from allowed tenants i
     expect(text).not.toContain(BOT_PASSWORD);
     expect(text).not.toContain(TEST_AUDIT_KEY);
   });
+
+  it('keeps the tab closed while its sign-in is not configured, and lets only Teams hosts frame it', async () => {
+    const token = await issuer.sign({ aud: BOT_ID, tid: TENANT, oid: '0d6c7a52-8f1b-4c3d-9e2f-7a8b9c0d1e2f', scp: 'access_as_user' });
+    const api = await fetch(`${bot.url}/tab/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(api.status).toBe(503);
+    expect(((await api.json()) as { message: string }).message).toContain('not set up');
+    const page = await fetch(`${bot.url}/tab/`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/frame-ancestors https:\/\/teams\.microsoft\.com /);
+    expect(csp).not.toContain("frame-ancestors 'self'");
+    // The demo host and demo tokens do not exist outside demo mode.
+    expect((await fetch(`${bot.url}/tab/demo-host/`)).status).toBe(404);
+    expect((await fetch(`${bot.url}/tab/demo/session?as=admin`)).status).toBe(404);
+  });
 });

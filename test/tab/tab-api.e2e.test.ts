@@ -1,0 +1,141 @@
+// The tab's API over HTTP with real SSO tokens from the Graph emulator's token endpoint: who sees what, actions that
+// go through the chat's own rules (and show up in the chat), privacy of the refusal list, and the audit view's
+// verification, which notices a tampered entry.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoPeople, requestPass, settle } from '../support/outreach-helpers.js';
+import { teamsChat } from '../support/teams-chat.js';
+import { until } from '../support/waiting.js';
+
+let bot: RunningBot;
+let demo: DemoEnvironment;
+let dataDir: string;
+const chat = teamsChat(
+  () => bot,
+  () => demo,
+);
+const people = demoPeople(() => demo);
+const tokens = new Map<string, string>();
+
+type Persona = 'employee' | 'manager' | 'helpdesk' | 'approver' | 'security' | 'admin';
+const personaId = (role: Persona) => demo.seed.personas![role];
+
+async function call(as: Persona, route: string, method = 'GET'): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+  if (!tokens.has(as)) {
+    const session = (await (await fetch(`${bot.url}/tab/demo/session?as=${as}`)).json()) as { token: string };
+    tokens.set(as, session.token);
+  }
+  const response = await fetch(`${bot.url}/tab/api/${route}`, { method, headers: { authorization: `Bearer ${tokens.get(as)}` } });
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // An export is JSON lines, not one JSON value.
+  }
+  return { status: response.status, body, text };
+}
+
+async function openRequest(targetName: string): Promise<string> {
+  const agent = chat.person(personaId('helpdesk'));
+  const { id } = await requestPass(chat, people, agent, targetName);
+  if (!id) throw new Error('no request form');
+  await chat.click(agent, 'tap.submit', { requestId: id, check: 'in-person', reason: 'Phone replaced, cannot sign in', lifetime: '60', oneTime: 'true' });
+  await settle(() => bot);
+  return id;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-tab-api-'));
+  bot = await startBot({}, { emulators: true, databasePath: path.join(dataDir, 'coach.db') });
+  if (!bot.service.demo) throw new Error('no emulators');
+  demo = bot.service.demo;
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the tab API', () => {
+  it('tells each persona their roles, from their groups', async () => {
+    expect((await call('admin', 'me')).body.roles).toEqual(['admin']);
+    expect((await call('helpdesk', 'me')).body.roles).toEqual(['helpdesk']);
+    expect((await call('approver', 'me')).body.roles).toContain('approver');
+    expect((await call('security', 'me')).body.roles).toContain('security');
+    expect((await call('employee', 'me')).body.roles).toEqual([]);
+  });
+
+  it('lets the agent cancel their request from the tab, but never approve it, and the chat agrees', async () => {
+    const id = await openRequest(people.user('Noah Kim').displayName);
+    const mine = (await call('helpdesk', 'passes')).body as { mine: { id: string; mayDecide: boolean }[]; toApprove: unknown[] };
+    expect(mine.mine.map((item) => item.id)).toContain(id);
+    expect(mine.toApprove).toEqual([]);
+    expect(JSON.stringify(mine)).not.toContain('Passport');
+    const own = await call('helpdesk', `passes/${id}/approve`, 'POST');
+    expect(own.body.message).toContain('someone else has to approve');
+    expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
+    // The approver sees it waiting, in the tab and in the chat's list alike.
+    const queue = (await call('approver', 'passes')).body as { toApprove: { id: string; mayDecide: boolean }[] };
+    expect(queue.toApprove.find((item) => item.id === id)?.mayDecide).toBe(true);
+    expect(JSON.stringify((await chat.say(chat.person(personaId('approver')), 'tap list')).cards)).toContain(`Waiting for your approval: ${id}`);
+    const cancelled = await call('helpdesk', `passes/${id}/cancel`, 'POST');
+    expect(cancelled.body.message).toContain('is cancelled');
+    expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('cancelled');
+    expect(JSON.stringify((await chat.say(chat.person(personaId('helpdesk')), 'tap list')).cards)).toContain('You have no open pass requests');
+    expect(((await call('approver', 'passes')).body as { toApprove: { id: string }[] }).toApprove.map((item) => item.id)).not.toContain(id);
+    // Too late from the tab: nothing changes, and it says so.
+    const late = await call('approver', `passes/${id}/approve`, 'POST');
+    expect(late.body.message).toMatch(/Nothing changed: the request is cancelled/);
+  });
+
+  it('answers forged or odd actions plainly and changes nothing', async () => {
+    expect((await call('approver', 'passes/T-ZZZZZZ/approve', 'POST')).body.message).toBeDefined();
+    expect((await call('approver', 'passes/not-an-id/approve', 'POST')).body.message).toBe('There is no such request.');
+    const id = await openRequest(people.user('Lena Hoffmann').displayName);
+    expect((await call('approver', `passes/${id}/launch`, 'POST')).body.message).toContain('Unknown action');
+    expect((await call('admin', `passes/${id}/approve`, 'POST')).body.message).toContain('Only the pass approvers');
+    expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
+    expect((await call('approver', 'passes', 'DELETE')).status).toBe(405);
+  });
+
+  it('lists refusals for admins with topics and reasons, never the words people chose for their manager', async () => {
+    const employee = personaId('employee');
+    await chat.click(chat.person(employee), 'refusal.confirm', { reason: 'other', details: 'my union rep told me to wait' });
+    await until(async () => (await bot.service.outreach.escalations.records.openFor(employee)) !== undefined);
+    const listed = await call('admin', 'escalations');
+    expect(listed.status).toBe(200);
+    const items = listed.body.items as { employee: string; reason: string; state: string }[];
+    expect(items.find((item) => item.employee === demo.seed.users.find((user) => user.id === employee)?.displayName)).toMatchObject({ reason: 'Other', state: 'open' });
+    expect(listed.text).not.toContain('union rep');
+    expect((await call('helpdesk', 'escalations')).status).toBe(403);
+  });
+
+  it("shows security the chain's verification, notices a changed entry, and exports it line by line", async () => {
+    const before = await call('security', 'audit');
+    expect(before.status).toBe(200);
+    expect(before.body.verification).toMatchObject({ ok: true, problemCount: 0 });
+    expect((before.body.entries as unknown[]).length).toBeGreaterThan(0);
+    const exported = await call('security', 'audit/export');
+    expect(exported.status).toBe(200);
+    const lines = exported.text.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; verified: boolean });
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.every((line) => line.verified)).toBe(true);
+    // The export itself is on the record.
+    const entries = await bot.service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
+    expect(entries.records.some((record) => record.value.action === 'audit.exported')).toBe(true);
+    // Somebody edits an entry in the store: the view says so.
+    const victim = entries.records[1]!;
+    await bot.service.store.put(AUDIT_ENTRIES, victim.key, { ...victim.value, action: 'tap.request.cancelled' });
+    const after = await call('security', 'audit');
+    expect(after.body.verification).toMatchObject({ ok: false });
+    expect(((after.body.verification as { problems: { kind: string }[] }).problems[0]?.kind)).toBe('changed');
+    expect((await call('admin', 'audit')).status).toBe(403);
+  });
+});
