@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHMARKS = {
   turn: 'turn.mjs',
   outreach: 'outreach.mjs',
+  tab: 'tab.mjs',
 };
 
 const [name, ...args] = process.argv.slice(2);
