@@ -312,6 +312,7 @@ function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment 
       `  Graph emulator:     ${demo.graph.graphUrl}/v1.0   (not Microsoft Graph)`,
       `  Connector emulator: ${demo.connector.serviceUrl}   (what the bot sent: ${demo.connector.serviceUrl}_emulator/activities)`,
       '  Chat with it:       npm run playground   (Microsoft 365 Agents Playground, on loopback)',
+      `  The admins' tab:    ${url}/tab/demo-host/?as=admin   (a local page playing Teams; pick the persona there)`,
     );
     if (personas) {
       lines.push(
