@@ -10,7 +10,7 @@ import type { CampaignRecords } from '../campaigns/campaign-records.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
 import type { EscalationRecords } from '../escalation/escalation-records.js';
-import type { PassQueue, PassSummary, TemporaryAccess } from '../helpdesk/temporary-access.js';
+import type { HelpQueueEntry, PassQueue, PassSummary, TemporaryAccess } from '../helpdesk/temporary-access.js';
 import type { IntentId } from '../objections/catalog-schema.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
@@ -46,6 +46,8 @@ const ESCALATION_STATE_LABELS = { open: 'Waiting for a decision', decided: 'Deci
 const CHOICE_LABELS = { 'security-key': 'Security key offered', exception: 'Exception granted', require: 'Enrolment required' } as const;
 const REASON_LABELS = { privacy: 'Privacy', 'personal-device': 'It is my own phone', 'no-suitable-phone': 'No suitable phone', other: 'Other' } as const;
 const AUDIT_WINDOW_DAYS = 30;
+/** The newest refusals listed (the counts cover all of them). */
+const ESCALATIONS_SHOWN = 500;
 
 export class TabService {
   constructor(private readonly deps: TabServiceDeps) {}
@@ -99,14 +101,16 @@ export class TabService {
         });
       }
     }
-    return { items: items.sort((a, b) => b.refusedAt.localeCompare(a.refusedAt)) };
+    items.sort((a, b) => b.refusedAt.localeCompare(a.refusedAt));
+    return { total: items.length, open: items.filter((item) => item.state === 'open').length, items: items.slice(0, ESCALATIONS_SHOWN) };
   }
 
   /** The pass requests waiting for this viewer and the "talk to a person" queue: the same list as `tap list`. */
-  async passes(viewer: Viewer): Promise<PassQueue> {
+  async passes(viewer: Viewer): Promise<Omit<PassQueue, 'help'> & { help: (Omit<HelpQueueEntry, 'intents'> & { topics: string[] })[] }> {
     const queue = await this.deps.passes.queue(personOf(viewer));
     if (!queue) throw forbidden('passes');
-    return queue;
+    // Topics by their catalog titles, as the refusal list shows them.
+    return { ...queue, help: queue.help.map(({ intents, ...entry }) => ({ ...entry, topics: intents.map((intent) => this.deps.concernTitle(intent)) })) };
   }
 
   /** Approve or refuse from the tab: TemporaryAccess.decide, the chat's own rules; the cards in the chat follow. */

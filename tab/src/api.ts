@@ -55,7 +55,7 @@ export interface PassQueue {
   approver: boolean;
   mine: PassSummary[];
   toApprove: PassSummary[];
-  help: { userId: string; name: string; upn?: string; department?: string; intents: string[]; platform?: string; requestedAt: string }[];
+  help: { userId: string; name: string; upn?: string; department?: string; topics: string[]; platform?: string; requestedAt: string }[];
   waitingForPerson: number;
 }
 
@@ -89,7 +89,7 @@ export class Api {
 
   me = () => this.#json<Me>('GET', 'me');
   progress = () => this.#json<Progress>('GET', 'progress');
-  escalations = () => this.#json<{ items: EscalationItem[] }>('GET', 'escalations');
+  escalations = () => this.#json<{ total: number; open: number; items: EscalationItem[] }>('GET', 'escalations');
   passes = () => this.#json<PassQueue>('GET', 'passes');
   decide = (id: string, action: 'approve' | 'deny' | 'cancel') => this.#json<{ message?: string; request?: PassSummary }>('POST', `passes/${encodeURIComponent(id)}/${action}`);
   audit = () => this.#json<AuditView>('GET', 'audit');

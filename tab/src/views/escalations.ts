@@ -4,13 +4,12 @@ import type { Api } from '../api';
 import { h, table, when } from '../dom';
 
 export async function escalationsView(api: Api): Promise<HTMLElement> {
-  const { items } = await api.escalations();
-  const open = items.filter((item) => item.state === 'open').length;
+  const { items, total, open } = await api.escalations();
   return h(
     'section',
     { attrs: { 'aria-labelledby': 'escalations-title' } },
     h('h2', { attrs: { id: 'escalations-title' } }, 'Refusals and decisions'),
-    h('p', { class: 'lead' }, items.length === 0 ? 'Nobody has refused so far.' : `${items.length} refusals, ${open} waiting for a decision. The list shows the topics raised and the reason chosen, never the person's own words.`),
+    h('p', { class: 'lead' }, total === 0 ? 'Nobody has refused so far.' : `${total} refusals, ${open} waiting for a decision${items.length < total ? ` (the newest ${items.length} are listed)` : ''}. The list shows the topics raised and the reason chosen, never the person's own words.`),
     items.length === 0
       ? false
       : table(

@@ -79,7 +79,7 @@ export async function helpdeskView(api: Api, redraw: (notice?: string) => void):
             queue.help.map((entry) => [
               entry.name,
               entry.department ?? '',
-              entry.intents.join(', '),
+              entry.topics.join(', '),
               entry.platform ?? '',
               when(entry.requestedAt),
               entry.upn ? h('a', { attrs: { href: `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(entry.upn)}`, target: '_blank', rel: 'noopener noreferrer' } }, `Chat with ${entry.name}`) : '',
