@@ -72,7 +72,12 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions): vo
   });
 
   server.get('/tab/*', async (req: Request, res: Response) => {
-    const relative = decodeURIComponent(req.path().slice('/tab/'.length));
+    let relative: string;
+    try {
+      relative = decodeURIComponent(req.path().slice('/tab/'.length));
+    } catch {
+      return sendJson(res, 400, { error: 'malformed-path', message: 'That address is not valid.' });
+    }
     if (relative.startsWith('api/')) return sendJson(res, 404, { error: 'not-found', message: 'No such tab API.' });
     if (relative.startsWith('demo/')) return demoRoute(req, res, relative);
     const isDemoHost = relative === 'demo-host' || relative.startsWith('demo-host/');

@@ -45,3 +45,8 @@ export function table(caption: string, headers: string[], rows: Child[][], optio
     h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, cell))))),
   );
 }
+
+/** "1 refusal", "3 refusals". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

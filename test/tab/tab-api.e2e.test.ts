@@ -139,3 +139,14 @@ describe('the tab API', () => {
     expect((await call('admin', 'audit')).status).toBe(403);
   });
 });
+
+describe('the tab pages', () => {
+  it('refuses an address that cannot be decoded, and unknown pages, plainly, and keeps serving', async () => {
+    expect([400, 404]).toContain((await fetch(`${bot.url}/tab/%E0%A4%A`)).status);
+    expect((await fetch(`${bot.url}/tab/no-such-page.js`)).status).toBe(404);
+    expect((await fetch(`${bot.url}/tab/api/nothing-here`)).status).toBe(404);
+    const page = await fetch(`${bot.url}/tab/`);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'self' https://teams.microsoft.com");
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+  });
+});

@@ -1,7 +1,7 @@
 // Refusals taken to a manager or the escalation group, with where each one stands.
 
 import type { Api } from '../api';
-import { h, table, when } from '../dom';
+import { count, h, table, when } from '../dom';
 
 export async function escalationsView(api: Api): Promise<HTMLElement> {
   const { items, total, open } = await api.escalations();
@@ -9,7 +9,7 @@ export async function escalationsView(api: Api): Promise<HTMLElement> {
     'section',
     { attrs: { 'aria-labelledby': 'escalations-title' } },
     h('h2', { attrs: { id: 'escalations-title' } }, 'Refusals and decisions'),
-    h('p', { class: 'lead' }, total === 0 ? 'Nobody has refused so far.' : `${total} refusals, ${open} waiting for a decision${items.length < total ? ` (the newest ${items.length} are listed)` : ''}. The list shows the topics raised and the reason chosen, never the person's own words.`),
+    h('p', { class: 'lead' }, total === 0 ? 'Nobody has refused so far.' : `${count(total, 'refusal')}, ${open} waiting for a decision${items.length < total ? ` (the newest ${items.length} are listed)` : ''}. The list shows the topics raised and the reason chosen, never the person's own words.`),
     items.length === 0
       ? false
       : table(
