@@ -28,9 +28,11 @@ const { values } = parseArgs({
   strict: true,
 });
 
-const outDir = path.join(root, 'node_modules', '.cache', 'passkey-coach');
+// Inside the checkout (build/ is ignored by git), so that the bundle's packageRoot() is this checkout even when
+// node_modules is a link to another one's.
+const outDir = path.join(root, 'build', 'eval');
 mkdirSync(outDir, { recursive: true });
-const outfile = path.join(outDir, `cv-objections-${process.pid}.mjs`);
+const outfile = path.join(outDir, 'cv-objections.mjs');
 await build({
   stdin: {
     contents: [
@@ -55,7 +57,7 @@ const folds = Number(values.folds);
 const repeats = Number(values.repeats);
 const threshold = values.threshold === undefined ? lib.DEFAULT_CONFIDENCE_THRESHOLD : Number(values.threshold);
 const tuning = values.tuning ? JSON.parse(values.tuning) : {};
-const catalog = lib.loadCatalog({ locale: 'en' });
+const catalog = lib.loadCatalog({ locale: 'en', baseDir: path.join(root, 'catalog') });
 
 /** The examples each intent had at the base commit (the only ones tested), or undefined to test all. */
 function baseExamples(ref) {
