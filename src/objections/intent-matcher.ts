@@ -10,6 +10,8 @@
 //   similarity to the nearest catalog examples (stems and character n-grams, which tolerate typos). NLP.js alone lets
 //   one strong word ("done", "why", "locate") carry a sentence; the regression's L2 decay and the need for several
 //   similar words keep the rest of the sentence in play. Their blend beats each alone on unseen phrasing;
+// - a word the coach does not know, one keystroke from one it knows and not itself common English, is read as that
+//   word ("monitr", "locaton"), so typos do not count as unknown words;
 // - content words the coach has never seen (and that mean nothing close to its own) count as evidence for the
 //   fallback, and a message whose words are mostly unknown (another language, another topic) falls back outright.
 // Training is cached by catalog hash (intent-model-<hash>.json): a start from the cache reads one file, no training.
@@ -653,6 +655,12 @@ function lexiconStems(): ReadonlySet<string> {
   return lexiconVocabulary;
 }
 
+/** Typo correction (Analyzer.corrected): shortest word tried, shortest for edits other than a missed letter. */
+const TYPO_MIN_LENGTH = 3;
+const TYPO_EDIT_LENGTH = 5;
+/** Words more frequent than this rank in English are real words, never typos. */
+const TYPO_MIN_RANK = 10_000;
+
 class Analyzer {
   private readonly terms = lexiconIndex();
   private readonly lexicon = lexiconStems();
@@ -661,7 +669,7 @@ class Analyzer {
   constructor(private readonly vocabulary: ReadonlySet<string>) {}
 
   analyse(text: string): Analysis {
-    const words = tokenize(text);
+    const words = tokenize(text).map((word) => this.corrected(word));
     const stems = words.map(stem);
     const forms = words.map(lexiconForm);
     const concepts: string[] = [];
@@ -684,6 +692,47 @@ class Analyzer {
       contentWords: content.length,
       unknownContent,
     };
+  }
+
+  private knows(word: string): boolean {
+    return FUNCTION_WORDS.has(word) || this.vocabulary.has(stem(word)) || this.lexicon.has(stem(word));
+  }
+
+  /**
+   * A word the coach does not know, and that is not a common English word, spelled one keystroke away from a word it
+   * does know is read as that word ("trak" -> "track", "monitr" -> "monitor", "wil" -> "will"). A missed letter is
+   * the commonest slip and is tried first, from three letters on; a wrong, swapped or extra letter only from five (short
+   * words have too many neighbours). Among candidates of the same kind, the most frequent English word wins.
+   */
+  private corrected(word: string): string {
+    if (word.length < TYPO_MIN_LENGTH || !/^[a-z]+$/.test(word) || this.knows(word)) return word;
+    const table = wordVectors();
+    const rank = table.rank(word);
+    if (rank !== undefined && rank < TYPO_MIN_RANK) return word;
+    const best = (candidates: Iterable<string>) => {
+      let found: string | undefined;
+      let foundRank = Number.POSITIVE_INFINITY;
+      for (const candidate of candidates) {
+        if (candidate === word || !this.knows(candidate)) continue;
+        const candidateRank = table.rank(candidate);
+        if (candidateRank === undefined || (rank !== undefined && candidateRank * 5 > rank)) continue;
+        if (candidateRank < foundRank) {
+          found = candidate;
+          foundRank = candidateRank;
+        }
+      }
+      return found;
+    };
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const inserted = function* () {
+      for (let i = 0; i <= word.length; i += 1) for (const letter of letters) yield word.slice(0, i) + letter + word.slice(i);
+    };
+    const others = function* () {
+      for (let i = 0; i + 1 < word.length; i += 1) yield word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      for (let i = 0; i < word.length; i += 1) for (const letter of letters) yield word.slice(0, i) + letter + word.slice(i + 1);
+      for (let i = 0; i < word.length; i += 1) yield word.slice(0, i) + word.slice(i + 1);
+    };
+    return best(inserted()) ?? (word.length >= TYPO_EDIT_LENGTH ? best(others()) : undefined) ?? word;
   }
 }
 
