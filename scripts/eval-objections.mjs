@@ -3,7 +3,7 @@
 //
 //   node scripts/eval-objections.mjs [--dev FILE] [--catalog-dir DIR] [--threshold T] [--kfold K] [--no-ablations]
 //
-// The TypeScript sources are bundled on the fly with esbuild (node_modules stay external) into node_modules/.cache.
+// The TypeScript sources are bundled on the fly with esbuild (node_modules stay external) into build/eval.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +23,9 @@ const { values } = parseArgs({
   strict: true,
 });
 
-const outDir = path.join(root, 'node_modules', '.cache', 'passkey-coach');
+// Inside the checkout (build/ is ignored by git), so that the bundle's packageRoot() is this checkout even when
+// node_modules is a link to another one's.
+const outDir = path.join(root, 'build', 'eval');
 mkdirSync(outDir, { recursive: true });
 const outfile = path.join(outDir, 'eval-objections.mjs');
 await build({
@@ -48,7 +50,7 @@ const lib = await import(pathToFileURL(outfile).href);
 
 const err = (text) => process.stderr.write(`${text}\n`);
 const threshold = values.threshold === undefined ? lib.DEFAULT_CONFIDENCE_THRESHOLD : Number(values.threshold);
-const catalog = lib.loadCatalog({ locale: 'en', overrideDir: values['catalog-dir'] ?? process.env.CATALOG_DIR });
+const catalog = lib.loadCatalog({ locale: 'en', baseDir: path.join(root, 'catalog'), overrideDir: values['catalog-dir'] ?? process.env.CATALOG_DIR });
 const rows = lib.readDevSet(values.dev);
 
 let started = performance.now();

@@ -172,6 +172,7 @@ export function wordVectors(): WordVectors {
 export class WordSet {
   private readonly vectors: Float32Array;
   private readonly count: number;
+  private readonly words: string[] = [];
 
   constructor(
     private readonly table: WordVectors,
@@ -180,7 +181,10 @@ export class WordSet {
     const rows: Float64Array[] = [];
     for (const word of new Set(words)) {
       const vector = table.vector(word);
-      if (vector) rows.push(vector);
+      if (vector) {
+        rows.push(vector);
+        this.words.push(word);
+      }
     }
     this.count = rows.length;
     this.vectors = new Float32Array(rows.length * table.dims);
@@ -191,16 +195,25 @@ export class WordSet {
 
   /** The highest cosine between the word and a word of the set (0 for a word without a vector). */
   closeness(word: string): number {
+    return this.nearest(word).closeness;
+  }
+
+  /** The word of the set closest in meaning to `word`, and its cosine (undefined and 0 for a word without a vector). */
+  nearest(word: string): { word: string | undefined; closeness: number } {
     const vector = this.table.vector(word);
-    if (!vector) return 0;
+    if (!vector) return { word: undefined, closeness: 0 };
     const dims = this.table.dims;
     let best = 0;
+    let at = -1;
     for (let i = 0; i < this.count; i += 1) {
       let dot = 0;
       const base = i * dims;
       for (let d = 0; d < dims; d += 1) dot += vector[d]! * this.vectors[base + d]!;
-      if (dot > best) best = dot;
+      if (dot > best) {
+        best = dot;
+        at = i;
+      }
     }
-    return best;
+    return { word: at < 0 ? undefined : this.words[at], closeness: best };
   }
 }

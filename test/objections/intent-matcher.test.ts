@@ -47,6 +47,14 @@ describe('on the shipped catalog', () => {
     expect((await matcher.classify('quantum physics lecture')).intent).toBe('out-of-scope');
   });
 
+  it('reads a typo one keystroke from a known word as that word, but never changes a common English word', async () => {
+    const typos = await matcher.measure('will my employr see my locaton');
+    expect('rejected' in typos ? [] : typos.words).toEqual(['will', 'my', 'employer', 'see', 'my', 'location']);
+    expect((await matcher.classify('will my employr see my locaton')).intent).toBe('location-tracking');
+    const real = await matcher.measure('the track team won');
+    expect('rejected' in real ? [] : real.words).toEqual(['the', 'track', 'team', 'won']);
+  });
+
   describe('input that is not a question about passkeys falls back to out-of-scope, without throwing', () => {
     it.each<[string, string]>([
       ['empty', ''],

@@ -45,6 +45,8 @@ describe('the shipped word-vector table', () => {
     expect(set.closeness('obsolete')).toBeGreaterThan(0.6);
     expect(set.closeness('quantum')).toBeLessThan(0.5);
     expect(set.closeness('notaword')).toBe(0);
+    expect(set.nearest('obsolete').word).toBe('outdated');
+    expect(set.nearest('notaword')).toEqual({ word: undefined, closeness: 0 });
   });
 });
 
