@@ -178,7 +178,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         audit,
         auditKeys: config.audit.keys,
         membership: new GroupMembership(directory, logger.child({ feature: 'tab' })),
-        groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, approver: tap.approversGroupId, security: tap.securityGroupId },
+        groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
         campaigns: outreach.campaigns.records,
         escalations: outreach.escalations.records,
         passes: outreach.temporaryAccess,

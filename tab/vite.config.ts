@@ -18,6 +18,10 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     reportCompressedSize: false,
-    rollupOptions: { input: { tab: here('index.html'), host: here('demo-host/index.html') } },
+    // File names start with their entry's name: the server serves `assets/host-*` (the demo host) in demo mode only.
+    rollupOptions: {
+      input: { tab: here('index.html'), host: here('demo-host/index.html') },
+      output: { entryFileNames: 'assets/[name]-[hash].js', chunkFileNames: 'assets/tab-chunk-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+    },
   },
 });

@@ -20,7 +20,7 @@ export const COMMANDS = {
   setup: { text: 'setup', audience: 'employee', description: 'Step-by-step passkey set-up for your device', available: true },
   talkToPerson: { text: 'talk to a person', audience: 'employee', description: 'Ask the helpdesk to contact you', available: true },
   tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: true },
-  tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests', available: true },
+  tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests, and those waiting for your approval', available: true },
   tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: true },
   campaignPreview: { text: 'campaign preview', audience: 'admin', description: 'Who a campaign would reach', available: true },
   campaignStart: { text: 'campaign start', audience: 'admin', argument: '[<name> deadline <YYYY-MM-DD> waves <N>]', description: 'Start a roll-out campaign', available: true },

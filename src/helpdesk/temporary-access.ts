@@ -208,16 +208,13 @@ export class TemporaryAccess implements OutboxHandler {
   /**
    * What is waiting for this person, for `tap list` and the tab alike: their own open requests (helpdesk), the
    * requests they may approve now (approvers), and the people who asked to talk to a person (helpdesk). Undefined
-   * for anyone who is neither (refused and audited).
+   * for anyone who is neither (the caller says no and audits it).
    */
   async queue(viewer: Person, now = new Date()): Promise<PassQueue | undefined> {
     const { helpdeskGroupId } = this.deps.settings;
     const helpdesk = await this.#membership.isMember(viewer.id, helpdeskGroupId, 'the pass queue');
-    const approver = await this.#mayApproveAny(viewer);
-    if (!helpdesk && !approver) {
-      await this.deps.audit.record({ action: 'tap.command.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { command: 'tap list' } });
-      return undefined;
-    }
+    const approver = await this.mayApprove(viewer);
+    if (!helpdesk && !approver) return undefined;
     const mine: PassSummary[] = [];
     const toApprove: PassSummary[] = [];
     for await (const page of this.records.all()) {
@@ -248,7 +245,10 @@ export class TemporaryAccess implements OutboxHandler {
   /** `tap list`: the queue, as a card in the chat. */
   async list(requester: Person, now = new Date()): Promise<TapAnswer> {
     const queue = await this.queue(requester, now);
-    if (!queue) return { message: this.#notHelpdesk() };
+    if (!queue) {
+      await this.deps.audit.record({ action: 'tap.command.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: requester.id, displayName: requester.name }, details: { command: 'tap list' } });
+      return { message: this.#notHelpdesk() };
+    }
     const line = (item: PassSummary) => `${item.id}: ${item.target.name}, ${item.stateLabel} (until ${this.#time(item.expiresAt)})`;
     const paragraphs = [
       ...(queue.helpdesk ? [queue.mine.length > 0 ? `Open requests: ${queue.mine.map(line).join('; ')}.` : 'You have no open pass requests.'] : []),
@@ -635,7 +635,7 @@ export class TemporaryAccess implements OutboxHandler {
   // ---- Rules ------------------------------------------------------------------------------------------------------
 
   /** Member of a group that approves some requests (the approvers, or security when privileged passes are allowed). */
-  async #mayApproveAny(person: Person): Promise<boolean> {
+  async mayApprove(person: Person): Promise<boolean> {
     const { approversGroupId, securityGroupId, allowPrivileged } = this.deps.settings;
     if (await this.#membership.isMember(person.id, approversGroupId, 'the pass queue')) return true;
     return allowPrivileged && (await this.#membership.isMember(person.id, securityGroupId, 'the pass queue'));

@@ -104,7 +104,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
   });
 
-  if (options.tab) registerTabRoutes(server, { ...options.tab, logger: logger.child({ component: 'tab' }) });
+  // The tab's API calls count as requests in flight too: a stop waits for an approval being recorded.
+  const lifecycle = {
+    draining: () => draining,
+    async track<T>(work: () => Promise<T>): Promise<T> {
+      inFlight += 1;
+      try {
+        return await work();
+      } finally {
+        inFlight -= 1;
+        if (inFlight === 0) for (const wake of idle.splice(0)) wake();
+      }
+    },
+  };
+  if (options.tab) registerTabRoutes(server, { ...options.tab, logger: logger.child({ component: 'tab' }) }, lifecycle);
 
   // Body-parser failures (malformed JSON, too large) and unknown routes arrive here as restify errors.
   server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, next: (ok?: boolean) => void) => {

@@ -33,6 +33,8 @@ export interface TabRoutesOptions {
   logger: Logger;
 }
 
+const OUTCOME_STATUS = { done: 200, refused: 403, 'not-found': 404, unchanged: 409 } as const;
+
 interface Asset {
   body: Buffer;
   type: string;
@@ -49,7 +51,13 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function registerTabRoutes(server: Server, options: TabRoutesOptions): void {
+/** The server's own bookkeeping: a stop refuses new API calls and waits for those in flight. */
+export interface RequestLifecycle {
+  draining(): boolean;
+  track<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export function registerTabRoutes(server: Server, options: TabRoutesOptions, lifecycle: RequestLifecycle): void {
   const { logger } = options;
   const assets = loadAssets(options.assetsDir, logger);
   const csp = contentSecurityPolicy(options.demo !== undefined);
@@ -80,7 +88,8 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions): vo
     }
     if (relative.startsWith('api/')) return sendJson(res, 404, { error: 'not-found', message: 'No such tab API.' });
     if (relative.startsWith('demo/')) return demoRoute(req, res, relative);
-    const isDemoHost = relative === 'demo-host' || relative.startsWith('demo-host/');
+    // The demo host page and its own script and style (the build's `host` entry) exist in demo mode only.
+    const isDemoHost = relative === 'demo-host' || relative.startsWith('demo-host/') || relative.startsWith('assets/host-');
     if (isDemoHost && !options.demo) return sendJson(res, 404, { error: 'not-found', message: 'The demo host exists in demo mode only.' });
     const key = relative === '' ? 'index.html' : relative.endsWith('/') ? `${relative}index.html` : relative;
     const asset = assets.get(key) ?? (!path.extname(key) ? assets.get(`${key}/index.html`) : undefined);
@@ -103,13 +112,20 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions): vo
 
   const api = (method: 'get' | 'post', route: string, handle: (viewer: Viewer, req: Request, res: Response) => Promise<unknown>) => {
     server[method](`/tab/api/${route}`, async (req: Request, res: Response) => {
-      try {
-        const viewer = await options.sso.verify(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
-        const body = await handle(viewer, req, res);
-        if (body !== undefined) sendJson(res, 200, body);
-      } catch (error) {
-        replyWithError(res, error, logger);
+      if (lifecycle.draining()) {
+        res.header('Retry-After', '5');
+        sendJson(res, 503, { error: 'stopping', message: 'Passkey Coach is restarting. Try again in a few seconds.' });
+        return;
       }
+      await lifecycle.track(async () => {
+        try {
+          const viewer = await options.sso.verify(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+          const body = await handle(viewer, req, res);
+          if (body !== undefined) sendJson(res, 200, body);
+        } catch (error) {
+          replyWithError(res, error, logger);
+        }
+      });
     });
   };
 
@@ -117,13 +133,21 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions): vo
   api('get', 'progress', (viewer) => options.service.progress(viewer));
   api('get', 'escalations', (viewer) => options.service.escalations(viewer));
   api('get', 'passes', (viewer) => options.service.passes(viewer));
-  api('post', 'passes/:id/:action', async (viewer, req) => {
+  api('post', 'passes/:id/:action', async (viewer, req, res) => {
     const params = req.params as Record<string, string | undefined>;
     const id = String(params.id ?? '').toUpperCase();
-    if (!/^T-[A-Z0-9]{6}$/.test(id)) return { message: 'There is no such request.', request: undefined };
-    if (params.action === 'approve' || params.action === 'deny') return options.service.decidePass(viewer, id, params.action === 'approve');
-    if (params.action === 'cancel') return options.service.cancelPass(viewer, id);
-    return { message: `Unknown action "${String(params.action).slice(0, 20)}".`, request: undefined };
+    const action = params.action;
+    if (action !== 'approve' && action !== 'deny' && action !== 'cancel') {
+      sendJson(res, 400, { error: 'unknown-action', message: `Unknown action "${String(action).slice(0, 20)}": use approve, deny or cancel.` });
+      return undefined;
+    }
+    const result = /^T-[A-Z0-9]{6}$/.test(id)
+      ? action === 'cancel'
+        ? await options.service.cancelPass(viewer, id)
+        : await options.service.decidePass(viewer, id, action === 'approve')
+      : ({ outcome: 'not-found', message: 'There is no such request.' } as const);
+    sendJson(res, OUTCOME_STATUS[result.outcome], result);
+    return undefined;
   });
   api('get', 'audit', (viewer) => options.service.auditView(viewer));
   api('get', 'audit/export', async (viewer, _req, res) => {

@@ -20,7 +20,8 @@ export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security'] as const;
 export type TabRole = (typeof TAB_ROLES)[number];
 
 /** The group behind each role (what the chat commands use too); a role without a group has no members. */
-export type TabGroups = Record<TabRole, string | undefined>;
+/** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
+export type TabGroups = Record<Exclude<TabRole, 'approver'>, string | undefined>;
 
 export interface TabServiceDeps {
   store: Store;
@@ -37,6 +38,13 @@ export interface TabServiceDeps {
   auditEntriesShown?: number;
 }
 
+/** What an action from the tab did: done (200), refused by a rule (403), no such request (404), nothing changed (409). */
+export interface ActionResult {
+  outcome: 'done' | 'refused' | 'not-found' | 'unchanged';
+  message: string;
+  request?: PassSummary;
+}
+
 export interface Me {
   name: string;
   roles: TabRole[];
@@ -46,10 +54,13 @@ const ESCALATION_STATE_LABELS = { open: 'Waiting for a decision', decided: 'Deci
 const CHOICE_LABELS = { 'security-key': 'Security key offered', exception: 'Exception granted', require: 'Enrolment required' } as const;
 const REASON_LABELS = { privacy: 'Privacy', 'personal-device': 'It is my own phone', 'no-suitable-phone': 'No suitable phone', other: 'Other' } as const;
 const AUDIT_WINDOW_DAYS = 30;
+const DENIAL_AUDIT_EVERY_MS = 10 * 60_000;
 /** The newest refusals listed (the counts cover all of them). */
 const ESCALATIONS_SHOWN = 500;
 
 export class TabService {
+  readonly #deniedAt = new Map<string, number>();
+
   constructor(private readonly deps: TabServiceDeps) {}
 
   async me(viewer: Viewer): Promise<Me> {
@@ -108,26 +119,45 @@ export class TabService {
   /** The pass requests waiting for this viewer and the "talk to a person" queue: the same list as `tap list`. */
   async passes(viewer: Viewer): Promise<Omit<PassQueue, 'help'> & { help: (Omit<HelpQueueEntry, 'intents'> & { topics: string[] })[] }> {
     const queue = await this.deps.passes.queue(personOf(viewer));
-    if (!queue) throw forbidden('passes');
+    if (!queue) {
+      await this.#denied(viewer, 'passes');
+      throw forbidden('passes');
+    }
     // Topics by their catalog titles, as the refusal list shows them.
     return { ...queue, help: queue.help.map(({ intents, ...entry }) => ({ ...entry, topics: intents.map((intent) => this.deps.concernTitle(intent)) })) };
   }
 
-  /** Approve or refuse from the tab: TemporaryAccess.decide, the chat's own rules; the cards in the chat follow. */
-  async decidePass(viewer: Viewer, requestId: string, approve: boolean): Promise<{ message?: string; request: PassSummary | undefined }> {
-    const before = (await this.deps.passes.records.get(requestId))?.value.state;
-    const answer = await this.deps.passes.decide(personOf(viewer), approve, { requestId }, undefined);
-    const request = await this.deps.passes.summary(personOf(viewer), requestId);
-    if ('message' in answer) return { message: answer.message, request };
-    // decide() shows the card as it stands when the request had moved on (decided, expired, cancelled) meanwhile.
-    const changed = request !== undefined && request.state !== before && (request.state === (approve ? 'approved' : 'refused') || (approve && (request.state === 'revealing' || request.state === 'revealed')));
-    return { ...(changed ? {} : { message: request ? `Nothing changed: the request is ${request.stateLabel}.` : 'There is no such request.' }), request };
+  /**
+   * Approve or refuse from the tab: TemporaryAccess.decide, the chat's own rules and audit; the cards in the chat
+   * follow. The outcome says whether this viewer's click did it (two approvers at once: one of them did).
+   */
+  async decidePass(viewer: Viewer, requestId: string, approve: boolean): Promise<ActionResult> {
+    const person = personOf(viewer);
+    const before = (await this.deps.passes.records.get(requestId))?.value;
+    const answer = await this.deps.passes.decide(person, approve, { requestId }, undefined);
+    const after = (await this.deps.passes.records.get(requestId))?.value;
+    const request = await this.deps.passes.summary(person, requestId);
+    if (!before || !after) return { outcome: 'not-found', message: 'There is no such request.' };
+    if ('message' in answer) return { outcome: 'refused', message: answer.message, request };
+    const acted =
+      before.state === 'awaiting-approval' &&
+      (approve ? after.approval?.by.id === viewer.id && after.state !== 'awaiting-approval' : after.refusal?.by?.id === viewer.id && after.state === 'refused');
+    if (!acted) return { outcome: 'unchanged', message: `Nothing changed: the request is ${request?.stateLabel ?? 'no longer open'}.`, request };
+    const receiver = after.receiverId === after.requester.id ? after.requester.name : (after.manager?.name ?? 'the receiver');
+    return { outcome: 'done', message: approve ? `Request ${requestId} is approved. ${receiver} gets the Reveal button in Teams.` : `Request ${requestId} is refused. ${after.requester.name} is told in Teams.`, request };
   }
 
-  /** Cancel from the tab: the requester only, as `tap cancel`. */
-  async cancelPass(viewer: Viewer, requestId: string): Promise<{ message: string; request: PassSummary | undefined }> {
-    const answer = await this.deps.passes.cancel(personOf(viewer), requestId);
-    return { message: 'message' in answer ? answer.message : 'Cancelled.', request: await this.deps.passes.summary(personOf(viewer), requestId) };
+  /** Cancel from the tab: the requester only, exactly as `tap cancel`. */
+  async cancelPass(viewer: Viewer, requestId: string): Promise<ActionResult> {
+    const person = personOf(viewer);
+    const before = (await this.deps.passes.records.get(requestId))?.value;
+    const answer = await this.deps.passes.cancel(person, requestId);
+    const after = (await this.deps.passes.records.get(requestId))?.value;
+    const message = 'message' in answer ? answer.message : 'Cancelled.';
+    const request = await this.deps.passes.summary(person, requestId);
+    if (!before || !after || before.requester.id !== viewer.id) return { outcome: (await this.#roles(viewer)).includes('helpdesk') ? 'not-found' : 'refused', message };
+    const acted = before.state !== 'cancelled' && after.state === 'cancelled' && after.refusal?.by?.id === viewer.id;
+    return { outcome: acted ? 'done' : 'unchanged', message, request };
   }
 
   /** The audit trail's verification (the whole chain) and its most recent entries. */
@@ -153,15 +183,30 @@ export class TabService {
 
   async #roles(viewer: Viewer): Promise<TabRole[]> {
     const roles: TabRole[] = [];
-    for (const role of TAB_ROLES) if (await this.deps.membership.isMember(viewer.id, this.deps.groups[role], `the tab's ${role} view`)) roles.push(role);
+    for (const role of TAB_ROLES) {
+      // Approving is the pass feature's own rule (security approves too when privileged passes are allowed).
+      const member = role === 'approver' ? await this.deps.passes.mayApprove(personOf(viewer)) : await this.deps.membership.isMember(viewer.id, this.deps.groups[role], `the tab's ${role} view`);
+      if (member) roles.push(role);
+    }
     return roles;
   }
 
   async #require(viewer: Viewer, anyOf: TabRole[], what: string): Promise<void> {
     const roles = await this.#roles(viewer);
     if (anyOf.some((role) => roles.includes(role))) return;
-    await this.deps.audit.record({ action: 'tab.view.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { view: what } });
+    await this.#denied(viewer, what);
     throw forbidden(what);
+  }
+
+  /** Audits a refused view once per person and view every ten minutes: a page reloaded in a loop cannot flood the trail. */
+  async #denied(viewer: Viewer, what: string): Promise<void> {
+    const key = `${viewer.id}|${what}`;
+    const last = this.#deniedAt.get(key);
+    if (last !== undefined && Date.now() - last < DENIAL_AUDIT_EVERY_MS) return;
+    this.#deniedAt.delete(key);
+    if (this.#deniedAt.size >= 10_000) this.#deniedAt.delete(this.#deniedAt.keys().next().value as string);
+    this.#deniedAt.set(key, Date.now());
+    await this.deps.audit.record({ action: 'tab.view.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { view: what } });
   }
 }
 

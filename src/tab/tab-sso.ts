@@ -10,6 +10,20 @@ import type { SeedIdentity } from '../dev/tenant-seed.js';
 import { AppError } from '../errors/app-error.js';
 
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+/**
+ * The Microsoft 365 clients that ask Entra for a tab's token on the user's behalf (Teams desktop and mobile, Teams web,
+ * the Microsoft 365 app on web, desktop and mobile, Outlook desktop, web and mobile): the token's `azp` (v2) or
+ * `appid` (v1). A token some other app obtained for this API, with the user's consent, is refused.
+ */
+export const MICROSOFT_365_CLIENT_IDS: ReadonlySet<string> = new Set([
+  '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+  '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+  '4765445b-32c6-49b0-83e6-1d93765276ca',
+  '0ec893e0-5785-4de6-99da-4ed124e5296c',
+  'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+  'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
+  '27922004-5251-4030-b22d-91ecd9a37ea4',
+]);
 /** Entra and the host clocks may disagree a little; tokens are short-lived anyway. */
 const CLOCK_TOLERANCE_SECONDS = 300;
 
@@ -44,8 +58,9 @@ export function resolveSsoSettings(config: AppConfig, demo: { seed: SeedIdentity
       caCertificate: demo.caCertificate,
     };
   }
-  const appId = config.bot.appId;
-  const tenantId = config.bot.tenantId ?? ('tenantId' in config.graph.credential ? config.graph.credential.tenantId : undefined);
+  // GUIDs compare in lower case (tokens carry them so; configuration may not).
+  const appId = config.bot.appId.toLowerCase();
+  const tenantId = (config.bot.tenantId ?? ('tenantId' in config.graph.credential ? config.graph.credential.tenantId : undefined))?.toLowerCase();
   if (!appId) return { missing: 'BOT_ID' };
   if (!tenantId) return { missing: 'BOT_TENANT_ID' };
   if (!config.bot.domain) return { missing: 'BOT_DOMAIN' };
@@ -101,12 +116,14 @@ export class TabSso {
         requiredClaims: ['exp', 'iat', 'tid', 'oid'],
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JWKSTimeout || (error instanceof Error && /fetch|ECONN|ENOTFOUND|certificate/i.test(error.message) && !(error instanceof joseErrors.JOSEError))) {
-        throw new AppError('service.unavailable', 'cannot reach the signing keys', { cause: error, userMessage: 'Sign-in cannot be checked just now. Try again in a minute.' });
-      }
-      throw refused(error instanceof joseErrors.JOSEError ? error.code : 'unreadable token');
+      // The keys could not be had (network, timeout, an answer that is not a key set): our side, not the token's.
+      const keysUnavailable = !(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || error.code === 'ERR_JOSE_GENERIC';
+      if (keysUnavailable) throw new AppError('service.unavailable', 'cannot get the signing keys', { cause: error, userMessage: 'Sign-in cannot be checked just now. Try again in a minute.' });
+      throw refused(error.code);
     }
     if (payload.tid !== this.#settings.tenantId) throw refused('another tenant');
+    const client = typeof payload.azp === 'string' ? payload.azp : typeof payload.appid === 'string' ? payload.appid : undefined;
+    if (!client || !MICROSOFT_365_CLIENT_IDS.has(client.toLowerCase())) throw refused('not issued to a Teams or Microsoft 365 client');
     const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
     if (!scopes.includes('access_as_user')) throw refused('no access_as_user scope (an app token?)');
     const id = typeof payload.oid === 'string' && /^[0-9a-f-]{36}$/i.test(payload.oid) ? payload.oid.toLowerCase() : undefined;

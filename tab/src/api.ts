@@ -91,7 +91,7 @@ export class Api {
   progress = () => this.#json<Progress>('GET', 'progress');
   escalations = () => this.#json<{ total: number; open: number; items: EscalationItem[] }>('GET', 'escalations');
   passes = () => this.#json<PassQueue>('GET', 'passes');
-  decide = (id: string, action: 'approve' | 'deny' | 'cancel') => this.#json<{ message?: string; request?: PassSummary }>('POST', `passes/${encodeURIComponent(id)}/${action}`);
+  decide = (id: string, action: 'approve' | 'deny' | 'cancel') => this.#json<{ outcome: string; message: string; request?: PassSummary }>('POST', `passes/${encodeURIComponent(id)}/${action}`);
   audit = () => this.#json<AuditView>('GET', 'audit');
 
   async auditExport(): Promise<Blob> {

@@ -78,9 +78,12 @@ async function start(): Promise<void> {
   const notice = h('p', { class: 'notice', attrs: { role: 'status' } });
   const tabs = views.map((view) => h('button', { class: 'tab', attrs: { type: 'button', role: 'tab', id: `tab-${view.id}`, 'aria-controls': 'view', 'data-view': view.id } }, view.label));
   let current = views[0] as View;
+  let drawing = 0;
 
   const show = async (view: View, message?: string) => {
     current = view;
+    // A slow answer for a view the person has already left must not replace the one they moved to.
+    const turn = ++drawing;
     for (const [index, tab] of tabs.entries()) {
       const selected = views[index] === view;
       tab.setAttribute('aria-selected', String(selected));
@@ -90,12 +93,15 @@ async function start(): Promise<void> {
     content.setAttribute('aria-busy', 'true');
     notice.textContent = message ?? '';
     destroyCharts();
+    let drawn: HTMLElement;
     try {
-      content.replaceChildren(await view.render(api, (next) => void show(current, next)));
+      drawn = await view.render(api, (next) => void show(current, next));
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
-      content.replaceChildren(h('p', { attrs: { role: 'alert' } }, status === 401 ? 'Your sign-in expired. Reopen the tab.' : (error as Error).message));
+      drawn = h('p', { attrs: { role: 'alert' } }, status === 401 ? 'Your sign-in expired. Reopen the tab.' : (error as Error).message);
     }
+    if (turn !== drawing) return;
+    content.replaceChildren(drawn);
     content.setAttribute('aria-busy', 'false');
   };
 

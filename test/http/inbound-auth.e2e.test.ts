@@ -1,6 +1,10 @@
 // Inbound authentication for real: Bot Framework JWTs signed by a local OpenID provider, validated by botbuilder.
 
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TAB_FRAME_ANCESTORS } from '../../src/http/tab-routes.js';
+import { packageRoot } from '../../src/shared/package-root.js';
 import { activityFixture, cardsIn, type RunningBot, startBot, TEST_AUDIT_KEY } from '../support/bot-harness.js';
 import { startTokenIssuer, type TokenIssuer } from '../support/token-issuer.js';
 
@@ -123,17 +127,22 @@ describe('a valid token is not enough: only Teams traffic from allowed tenants i
   });
 
   it('keeps the tab closed while its sign-in is not configured, and lets only Teams hosts frame it', async () => {
-    const token = await issuer.sign({ aud: BOT_ID, tid: TENANT, oid: '0d6c7a52-8f1b-4c3d-9e2f-7a8b9c0d1e2f', scp: 'access_as_user' });
+    const token = await issuer.sign({ aud: BOT_ID, tid: TENANT, oid: '0d6c7a52-8f1b-4c3d-9e2f-7a8b9c0d1e2f', azp: '5e3ce6c0-2b1f-4285-8d4b-75ee78787346', scp: 'access_as_user' });
     const api = await fetch(`${bot.url}/tab/api/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(503);
     expect(((await api.json()) as { message: string }).message).toContain('not set up');
     const page = await fetch(`${bot.url}/tab/`);
     expect(page.status).toBe(200);
     const csp = page.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/frame-ancestors https:\/\/teams\.microsoft\.com /);
-    expect(csp).not.toContain("frame-ancestors 'self'");
-    // The demo host and demo tokens do not exist outside demo mode.
+    const ancestors = /frame-ancestors ([^;]*)/.exec(csp)?.[1]?.split(' ') ?? [];
+    expect(ancestors).toEqual(TAB_FRAME_ANCESTORS);
+    expect(ancestors).toContain('https://*.cloud.microsoft');
+    expect(csp).toContain("default-src 'none'");
+    // The demo host, its script and demo tokens do not exist outside demo mode.
     expect((await fetch(`${bot.url}/tab/demo-host/`)).status).toBe(404);
+    const hostScript = readdirSync(path.join(packageRoot(), 'dist', 'tab', 'assets')).find((name) => name.startsWith('host-') && name.endsWith('.js'));
+    expect(hostScript).toBeDefined();
+    expect((await fetch(`${bot.url}/tab/assets/${hostScript}`)).status).toBe(404);
     expect((await fetch(`${bot.url}/tab/demo/session?as=admin`)).status).toBe(404);
   });
 });

@@ -79,30 +79,54 @@ describe('the tab API', () => {
     expect(mine.toApprove).toEqual([]);
     expect(JSON.stringify(mine)).not.toContain('Passport');
     const own = await call('helpdesk', `passes/${id}/approve`, 'POST');
+    expect(own.status).toBe(403);
     expect(own.body.message).toContain('someone else has to approve');
     expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
     // The approver sees it waiting, in the tab and in the chat's list alike.
     const queue = (await call('approver', 'passes')).body as { toApprove: { id: string; mayDecide: boolean }[] };
     expect(queue.toApprove.find((item) => item.id === id)?.mayDecide).toBe(true);
     expect(JSON.stringify((await chat.say(chat.person(personaId('approver')), 'tap list')).cards)).toContain(`Waiting for your approval: ${id}`);
+    expect((await call('approver', `passes/${id}/cancel`, 'POST')).status).toBe(403);
     const cancelled = await call('helpdesk', `passes/${id}/cancel`, 'POST');
+    expect(cancelled.status).toBe(200);
     expect(cancelled.body.message).toContain('is cancelled');
     expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('cancelled');
     expect(JSON.stringify((await chat.say(chat.person(personaId('helpdesk')), 'tap list')).cards)).toContain('You have no open pass requests');
     expect(((await call('approver', 'passes')).body as { toApprove: { id: string }[] }).toApprove.map((item) => item.id)).not.toContain(id);
     // Too late from the tab: nothing changes, and it says so.
     const late = await call('approver', `passes/${id}/approve`, 'POST');
+    expect(late.status).toBe(409);
     expect(late.body.message).toMatch(/Nothing changed: the request is cancelled/);
+    expect((await call('helpdesk', `passes/${id}/cancel`, 'POST')).status).toBe(409);
   });
 
   it('answers forged or odd actions plainly and changes nothing', async () => {
-    expect((await call('approver', 'passes/T-ZZZZZZ/approve', 'POST')).body.message).toBeDefined();
-    expect((await call('approver', 'passes/not-an-id/approve', 'POST')).body.message).toBe('There is no such request.');
+    const unknown = await call('approver', 'passes/T-ZZZZZZ/approve', 'POST');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe('There is no such request.');
+    expect((await call('approver', 'passes/not-an-id/approve', 'POST')).status).toBe(404);
     const id = await openRequest(people.user('Lena Hoffmann').displayName);
-    expect((await call('approver', `passes/${id}/launch`, 'POST')).body.message).toContain('Unknown action');
-    expect((await call('admin', `passes/${id}/approve`, 'POST')).body.message).toContain('Only the pass approvers');
+    const launch = await call('approver', `passes/${id}/launch`, 'POST');
+    expect(launch.status).toBe(400);
+    expect(launch.body.message).toContain('Unknown action');
+    const admin = await call('admin', `passes/${id}/approve`, 'POST');
+    expect(admin.status).toBe(403);
+    expect(admin.body.message).toContain('Only the pass approvers');
     expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
     expect((await call('approver', 'passes', 'DELETE')).status).toBe(405);
+  });
+
+  it('records one approval when two approvers click at once, and tells the slower one', async () => {
+    const id = await openRequest(people.user('Hannah Müller').displayName);
+    const [first, second] = await Promise.all([call('approver', `passes/${id}/approve`, 'POST'), call('security', `passes/${id}/approve`, 'POST')]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const winner = first.status === 200 ? 'approver' : 'security';
+    const loser = first.status === 200 ? second : first;
+    expect(loser.body.message).toMatch(/Nothing changed: the request is approved/);
+    const record = await bot.service.outreach.temporaryAccess.records.get(id);
+    expect(record?.value.approval?.by.id).toBe(personaId(winner));
+    const audited = (await bot.service.store.list<{ action: string; details?: { requestId?: string } }>(AUDIT_ENTRIES, { limit: 1000 })).records.filter((entry) => entry.value.action === 'tap.request.approved' && entry.value.details?.requestId === id);
+    expect(audited).toHaveLength(1);
   });
 
   it('lists refusals for admins with topics and reasons, never the words people chose for their manager', async () => {
@@ -142,7 +166,7 @@ describe('the tab API', () => {
 
 describe('the tab pages', () => {
   it('refuses an address that cannot be decoded, and unknown pages, plainly, and keeps serving', async () => {
-    expect([400, 404]).toContain((await fetch(`${bot.url}/tab/%E0%A4%A`)).status);
+    expect((await fetch(`${bot.url}/tab/%E0%A4%A`)).status).toBe(404);
     expect((await fetch(`${bot.url}/tab/no-such-page.js`)).status).toBe(404);
     expect((await fetch(`${bot.url}/tab/api/nothing-here`)).status).toBe(404);
     const page = await fetch(`${bot.url}/tab/`);

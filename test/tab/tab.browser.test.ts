@@ -150,7 +150,8 @@ describe('the tab in a Teams host', () => {
       expect(JSON.stringify(updates.at(-1)?.activity)).toContain('Approved by');
       // A second approval from the tab changes nothing and says why.
       const again = await fetch(`${bot.url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${await sessionToken('approver')}` } });
-      expect(((await again.json()) as { message?: string }).message).toMatch(/Nothing changed|approved/);
+      expect(again.status).toBe(409);
+      expect(((await again.json()) as { message?: string }).message).toMatch(/^Nothing changed: the request is approved/);
     } finally {
       await hosted.close();
     }

@@ -9,9 +9,7 @@ export async function helpdeskView(api: Api, redraw: (notice?: string) => void):
   const act = async (button: HTMLButtonElement, id: string, action: 'approve' | 'deny' | 'cancel') => {
     button.disabled = true;
     try {
-      const result = await api.decide(id, action);
-      const verb = action === 'approve' ? 'approved' : action === 'deny' ? 'refused' : 'cancelled';
-      redraw(result.message ?? `Request ${id} is ${verb}.${action === 'approve' ? ' The person who reveals it gets the pass in their Teams chat.' : ''}`);
+      redraw((await api.decide(id, action)).message);
     } catch (error) {
       redraw((error as Error).message);
     }
