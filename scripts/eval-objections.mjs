@@ -15,6 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     dev: { type: 'string', default: path.join(root, 'test', 'fixtures', 'objections-dev.tsv') },
+    unseen: { type: 'string', default: path.join(root, 'test', 'fixtures', 'objections-unseen.tsv') },
     'catalog-dir': { type: 'string' },
     threshold: { type: 'string' },
     kfold: { type: 'string' },
@@ -64,6 +65,10 @@ const perTextMs = (performance.now() - started) / Math.max(1, rows.length);
 err(`\n${lib.formatReport(result, threshold, matcher.tuning)}`);
 err(`\nclassification: ${perTextMs.toFixed(2)} ms per text`);
 
+// The unseen set: accuracy only. Its lines are never printed, so they cannot become a second dev set to tune to.
+const unseen = await lib.evaluate(matcher, lib.readDevSet(values.unseen));
+err(`\nunseen set (accuracy only): ${unseen.accuracy.toFixed(3)} (${unseen.correct}/${unseen.total})`);
+
 let ablations;
 if (!values['no-ablations']) {
   ablations = await lib.ablations(matcher, rows);
@@ -86,6 +91,7 @@ process.stdout.write(
     total: result.total,
     required: lib.REQUIRED_ACCURACY,
     passed,
+    unseen: { accuracy: unseen.accuracy, correct: unseen.correct, total: unseen.total },
     threshold,
     trainingMs,
     perIntent: result.perIntent,
