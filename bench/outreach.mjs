@@ -21,10 +21,10 @@ import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
+import { importSources } from '../scripts/import-sources.mjs';
 import { cpuSeconds, peakRssMb, sleep, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -167,30 +167,13 @@ function snapshotBot() {
 
 /** The emulators and the synthetic tenant, from the TypeScript sources: bundled on the fly, node_modules external. */
 async function loadDevKit() {
-  const outDir = path.join(root, 'node_modules', '.cache', 'passkey-coach');
-  mkdirSync(outDir, { recursive: true });
-  const outfile = path.join(outDir, 'bench-outreach.mjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { startDemoEnvironment } from './src/dev/demo-environment.ts';",
-        "export { syntheticTenant } from './src/dev/synthetic-tenant.ts';",
-        "export { createLogger } from './src/logging/logger.ts';",
-        "export { startAzurite } from './src/dev/azurite.ts';",
-        "export { AzureTableStore, encodeName } from './src/store/azure-table-store.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return import(pathToFileURL(outfile).href);
+  return importSources('bench-outreach', [
+    "export { startDemoEnvironment } from './src/dev/demo-environment.ts';",
+    "export { syntheticTenant } from './src/dev/synthetic-tenant.ts';",
+    "export { createLogger } from './src/logging/logger.ts';",
+    "export { startAzurite } from './src/dev/azurite.ts';",
+    "export { AzureTableStore, encodeName } from './src/store/azure-table-store.ts';",
+  ]);
 }
 
 /**

@@ -9,11 +9,10 @@
 // never tested, so a catalog that grows with easy examples cannot raise the score by testing on them.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { importSources } from './import-sources.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -28,30 +27,11 @@ const { values } = parseArgs({
   strict: true,
 });
 
-// Inside the checkout (build/ is ignored by git), so that the bundle's packageRoot() is this checkout even when
-// node_modules is a link to another one's.
-const outDir = path.join(root, 'build', 'eval');
-mkdirSync(outDir, { recursive: true });
-const outfile = path.join(outDir, 'cv-objections.mjs');
-await build({
-  stdin: {
-    contents: [
-      "export { evaluate } from './scripts/eval-objections.ts';",
-      "export { loadCatalog } from './src/objections/catalog-loader.ts';",
-      "export { IntentMatcher, DEFAULT_CONFIDENCE_THRESHOLD } from './src/objections/intent-matcher.ts';",
-    ].join('\n'),
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const lib = await import(pathToFileURL(outfile).href);
+const lib = await importSources('cv-objections', [
+  "export { evaluate } from './scripts/eval-objections.ts';",
+  "export { loadCatalog } from './src/objections/catalog-loader.ts';",
+  "export { IntentMatcher, DEFAULT_CONFIDENCE_THRESHOLD } from './src/objections/intent-matcher.ts';",
+]);
 
 const folds = Number(values.folds);
 const repeats = Number(values.repeats);

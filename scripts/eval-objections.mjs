@@ -3,13 +3,12 @@
 //
 //   node scripts/eval-objections.mjs [--dev FILE] [--catalog-dir DIR] [--threshold T] [--kfold K] [--no-ablations]
 //
-// The TypeScript sources are bundled on the fly with esbuild (node_modules stay external) into build/eval.
+// The TypeScript sources are bundled on the fly (scripts/import-sources.mjs).
 
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { importSources } from './import-sources.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -24,30 +23,11 @@ const { values } = parseArgs({
   strict: true,
 });
 
-// Inside the checkout (build/ is ignored by git), so that the bundle's packageRoot() is this checkout even when
-// node_modules is a link to another one's.
-const outDir = path.join(root, 'build', 'eval');
-mkdirSync(outDir, { recursive: true });
-const outfile = path.join(outDir, 'eval-objections.mjs');
-await build({
-  stdin: {
-    contents: [
-      "export * from './scripts/eval-objections.ts';",
-      "export { loadCatalog } from './src/objections/catalog-loader.ts';",
-      "export { IntentMatcher, DEFAULT_CONFIDENCE_THRESHOLD } from './src/objections/intent-matcher.ts';",
-    ].join('\n'),
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const lib = await import(pathToFileURL(outfile).href);
+const lib = await importSources('eval-objections', [
+  "export * from './scripts/eval-objections.ts';",
+  "export { loadCatalog } from './src/objections/catalog-loader.ts';",
+  "export { IntentMatcher, DEFAULT_CONFIDENCE_THRESHOLD } from './src/objections/intent-matcher.ts';",
+]);
 
 const err = (text) => process.stderr.write(`${text}\n`);
 const threshold = values.threshold === undefined ? lib.DEFAULT_CONFIDENCE_THRESHOLD : Number(values.threshold);
