@@ -7,6 +7,7 @@ import { OpenSlots } from '../store/open-slots.js';
 import { pagesOf } from '../store/pages.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 import { casUpdate } from '../campaigns/campaign-records.js';
+import type { TapState } from './pass-views.js';
 
 export const TAP_REQUESTS_PARTITION = 'tap-requests';
 /** target id → the request holding their one open slot: one at a time, atomically. */
@@ -27,7 +28,7 @@ export const CHECK_LABELS: Record<CheckKind, string> = {
   'verified-credential': 'Verified ID credential',
 };
 
-export type TapState = 'draft' | 'awaiting-manager' | 'awaiting-approval' | 'approved' | 'revealing' | 'revealed' | 'refused' | 'cancelled' | 'expired' | 'revoked';
+export type { TapState } from './pass-views.js';
 /** States in which the request still holds the target's one open slot. */
 export const OPEN_STATES: ReadonlySet<TapState> = new Set(['draft', 'awaiting-manager', 'awaiting-approval', 'approved', 'revealing']);
 

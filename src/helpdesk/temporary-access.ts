@@ -18,6 +18,7 @@ import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { pagesOf } from '../store/pages.js';
 import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
+import type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
 import { CHECK_KINDS, CHECK_LABELS, newTapRequestId, OPEN_STATES, type Person, type TapAlert, TapRecords, type TapRequest } from './tap-records.js';
 
 export const TAP_VERBS = {
@@ -37,45 +38,7 @@ export interface TemporaryAccessDeps extends OutboxFeatureDeps {
 }
 
 export type TapAnswer = { card: CardJson } | { message: string };
-
-/** A pass request as the helpdesk's lists show it: never the pass, never the agent's free-text check note. */
-export interface PassSummary {
-  id: string;
-  target: { name: string; upn: string; department?: string };
-  requester: string;
-  state: TapRequest['state'];
-  stateLabel: string;
-  createdAt: string;
-  expiresAt: string;
-  reason?: string;
-  lifetimeInMinutes: number;
-  oneTime: boolean;
-  checks: string[];
-  replacesExistingPass: boolean;
-  privileged: string[];
-  /** The viewer may approve or refuse it now. */
-  mayDecide: boolean;
-}
-
-export interface HelpQueueEntry {
-  userId: string;
-  name: string;
-  upn?: string;
-  department?: string;
-  intents: HelpRequest['intents'];
-  platform?: string;
-  requestedAt: string;
-}
-
-export interface PassQueue {
-  helpdesk: boolean;
-  approver: boolean;
-  mine: PassSummary[];
-  toApprove: PassSummary[];
-  /** The oldest first, at most HELP_QUEUE_SHOWN. */
-  help: HelpQueueEntry[];
-  waitingForPerson: number;
-}
+export type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
 
 const HELP_QUEUE_SHOWN = 50;
 
@@ -236,7 +199,7 @@ export class TemporaryAccess implements OutboxHandler {
       const people = shown.length > 0 && this.deps.directory ? await this.deps.directory.getUsers(shown.map((entry) => entry.userId)).catch(() => new Map<string, DirectoryUser>()) : new Map<string, DirectoryUser>();
       for (const entry of shown) {
         const person = people.get(entry.userId);
-        help.push({ userId: entry.userId, name: person?.displayName ?? entry.userId, upn: person?.userPrincipalName ?? undefined, department: person?.department ?? undefined, intents: entry.intents, platform: entry.platform, requestedAt: entry.requestedAt });
+        help.push({ userId: entry.userId, name: person?.displayName ?? entry.userId, upn: person?.userPrincipalName ?? undefined, department: person?.department ?? undefined, topics: entry.intents, platform: entry.platform, requestedAt: entry.requestedAt });
       }
     }
     return { helpdesk, approver, mine: mine.sort(byExpiry), toApprove: toApprove.sort(byExpiry), help, waitingForPerson: waiting };

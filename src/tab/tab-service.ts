@@ -10,14 +10,13 @@ import type { CampaignRecords } from '../campaigns/campaign-records.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
 import type { EscalationRecords } from '../escalation/escalation-records.js';
-import type { HelpQueueEntry, PassQueue, PassSummary, TemporaryAccess } from '../helpdesk/temporary-access.js';
+import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
+import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type PassQueue, type Progress, TAB_ROLES, type TabRole } from './api-contract.js';
 import type { IntentId } from '../objections/catalog-schema.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
 import type { Viewer } from './tab-sso.js';
 
-export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security'] as const;
-export type TabRole = (typeof TAB_ROLES)[number];
 
 /** The group behind each role (what the chat commands use too); a role without a group has no members. */
 /** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
@@ -38,18 +37,6 @@ export interface TabServiceDeps {
   auditEntriesShown?: number;
 }
 
-/** What an action from the tab did: done (200), refused by a rule (403), no such request (404), nothing changed (409). */
-export interface ActionResult {
-  outcome: 'done' | 'refused' | 'not-found' | 'unchanged';
-  message: string;
-  request?: PassSummary;
-}
-
-export interface Me {
-  name: string;
-  roles: TabRole[];
-}
-
 const ESCALATION_STATE_LABELS = { open: 'Waiting for a decision', decided: 'Decided', withdrawn: 'Withdrawn (they enrolled)' } as const;
 const CHOICE_LABELS = { 'security-key': 'Security key offered', exception: 'Exception granted', require: 'Enrolment required' } as const;
 const REASON_LABELS = { privacy: 'Privacy', 'personal-device': 'It is my own phone', 'no-suitable-phone': 'No suitable phone', other: 'Other' } as const;
@@ -68,7 +55,7 @@ export class TabService {
   }
 
   /** The campaign funnel, enrolments over time, departments, and the concerns people raised. */
-  async progress(viewer: Viewer) {
+  async progress(viewer: Viewer): Promise<Progress> {
     await this.#require(viewer, ['admin', 'security'], 'progress');
     const latest = await this.deps.campaigns.latest();
     const counts = await this.deps.objections.countsByIntent();
@@ -90,9 +77,9 @@ export class TabService {
   }
 
   /** Refusals taken to a decider, newest first: the topics and the reason chosen, never the person's own words. */
-  async escalations(viewer: Viewer) {
+  async escalations(viewer: Viewer): Promise<Escalations> {
     await this.#require(viewer, ['admin', 'security'], 'escalations');
-    const items = [];
+    const items: EscalationItem[] = [];
     for await (const page of this.deps.escalations.all()) {
       for (const { value } of page) {
         items.push({
@@ -117,14 +104,14 @@ export class TabService {
   }
 
   /** The pass requests waiting for this viewer and the "talk to a person" queue: the same list as `tap list`. */
-  async passes(viewer: Viewer): Promise<Omit<PassQueue, 'help'> & { help: (Omit<HelpQueueEntry, 'intents'> & { topics: string[] })[] }> {
+  async passes(viewer: Viewer): Promise<PassQueue> {
     const queue = await this.deps.passes.queue(personOf(viewer));
     if (!queue) {
       await this.#denied(viewer, 'passes');
       throw forbidden('passes');
     }
     // Topics by their catalog titles, as the refusal list shows them.
-    return { ...queue, help: queue.help.map(({ intents, ...entry }) => ({ ...entry, topics: intents.map((intent) => this.deps.concernTitle(intent)) })) };
+    return { ...queue, help: queue.help.map((entry) => ({ ...entry, topics: entry.topics.map((intent) => this.deps.concernTitle(intent as IntentId)) })) };
   }
 
   /**
@@ -161,13 +148,13 @@ export class TabService {
   }
 
   /** The audit trail's verification (the whole chain) and its most recent entries. */
-  async auditView(viewer: Viewer) {
+  async auditView(viewer: Viewer): Promise<AuditView> {
     await this.#require(viewer, ['security'], 'audit');
     const shown = this.deps.auditEntriesShown ?? 100;
-    const recent: unknown[] = [];
+    const recent: AuditView['entries'] = [];
     const since = new Date(Date.now() - AUDIT_WINDOW_DAYS * 86_400_000);
     const { report } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys, since }, (line) => {
-      recent.push(JSON.parse(line));
+      recent.push(JSON.parse(line) as AuditView['entries'][number]);
       if (recent.length > shown) recent.shift();
     });
     return { verification: verificationOf(report), windowDays: AUDIT_WINDOW_DAYS, entries: recent.reverse() };

@@ -1,0 +1,72 @@
+// The JSON the tab's API answers with: one definition for the server (src/tab/tab-service.ts) and the page
+// (tab/src/api.ts). Only types, and only from modules without imports, so the page's build can read them.
+
+import type { PassSummary } from '../helpdesk/pass-views.js';
+
+export type { HelpQueueEntry, PassQueue, PassSummary, TapState } from '../helpdesk/pass-views.js';
+
+export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security'] as const;
+export type TabRole = (typeof TAB_ROLES)[number];
+
+export interface Me {
+  name: string;
+  roles: TabRole[];
+}
+
+export interface Progress {
+  campaign?: { name: string; state: string; deadline: string; startedAt: string; finishedAt?: string };
+  funnel?: { stage: string; label: string; count: number }[];
+  outcomes?: { stage: string; label: string; count: number }[];
+  enrolledByDay?: { date: string; count: number }[];
+  byDepartment?: { department: string; targeted: number; reached: number; replied: number; enrolled: number }[];
+  snoozed?: number;
+  objections: { intent: string; title: string; count: number }[];
+}
+
+export interface EscalationItem {
+  id: string;
+  employee: string;
+  department?: string;
+  reason: string;
+  concerns: string[];
+  refusedAt: string;
+  state: 'open' | 'decided' | 'withdrawn';
+  stateLabel: string;
+  decider: string;
+  level: number;
+  decidedBy?: string;
+  decidedAt?: string;
+  exceptionUntil?: string;
+}
+
+export interface Escalations {
+  total: number;
+  open: number;
+  /** The newest first, at most a page of them. */
+  items: EscalationItem[];
+}
+
+/** What an action from the tab did: done (200), refused by a rule (403), no such request (404), nothing changed (409). */
+export interface ActionResult {
+  outcome: 'done' | 'refused' | 'not-found' | 'unchanged';
+  message: string;
+  request?: PassSummary;
+}
+
+export interface AuditParty {
+  kind: string;
+  displayName?: string;
+  upn?: string;
+  aadObjectId?: string;
+  /** A system actor's name. */
+  name?: string;
+  erased?: boolean;
+}
+
+export interface AuditView {
+  verification: { ok: boolean; entries: number; lastSeq: number; problemCount: number; problems: { seq: number; kind: string; message: string }[]; keyIds: string[] };
+  windowDays: number;
+  /** The newest first: entries as the export writes them, each marked verified or not. */
+  entries: { seq: number; at: string; action: string; outcome: string; actor?: AuditParty; subject?: AuditParty; verified: boolean }[];
+}
+
