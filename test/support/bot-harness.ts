@@ -1,10 +1,11 @@
 // Starts the real service in-process on 127.0.0.1:0 and talks to it over HTTP like Teams does.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load-config.js';
+import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { MemorySink } from '../../src/logging/logger.js';
 import { type ServiceHandle, type ServiceOptions, startService } from '../../src/main.js';
 
@@ -68,6 +69,28 @@ export async function startBot(
     },
     async stop() {
       await service.stop('test finished');
+    },
+  };
+}
+
+/**
+ * The service in demo mode with its Graph and Bot Connector emulators, its database a file in a fresh folder (as a
+ * real one, WAL and all); stop() removes the folder.
+ */
+export async function startDemoBot(env: Record<string, string> = {}, options: { emulatorOptions?: ServiceOptions['emulatorOptions'] } = {}): Promise<RunningBot & { demo: DemoEnvironment }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-demo-'));
+  const bot = await startBot(env, { emulators: true, emulatorOptions: options.emulatorOptions, databasePath: path.join(dataDir, 'coach.db') });
+  const demo = bot.service.demo;
+  if (!demo) {
+    await bot.stop();
+    throw new Error('demo mode started without its emulators');
+  }
+  return {
+    ...bot,
+    demo,
+    async stop() {
+      await bot.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,20 +2,16 @@
 // go through the chat's own rules (and show up in the chat), privacy of the refusal list, and the audit view's
 // verification, which notices a tampered entry.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { type RunningBot, startDemoBot } from '../support/bot-harness.js';
 import { demoPeople, requestPass, settle } from '../support/outreach-helpers.js';
 import { teamsChat } from '../support/teams-chat.js';
 import { until } from '../support/waiting.js';
 
 let bot: RunningBot;
 let demo: DemoEnvironment;
-let dataDir: string;
 const chat = teamsChat(
   () => bot,
   () => demo,
@@ -52,15 +48,12 @@ async function openRequest(targetName: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-tab-api-'));
-  bot = await startBot({}, { emulators: true, databasePath: path.join(dataDir, 'coach.db') });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
+  const started = await startDemoBot();
+  [bot, demo] = [started, started.demo];
 }, 60_000);
 
 afterAll(async () => {
   await bot?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the tab API', () => {

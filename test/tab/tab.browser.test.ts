@@ -4,14 +4,13 @@
 // for a non-admin (and a 403 for their forged API calls), axe-core in every theme, and a screenshot of each view in
 // each theme (docs/screenshots/).
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { packageRoot } from '../../src/shared/package-root.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { type RunningBot, startDemoBot } from '../support/bot-harness.js';
 import { axeViolations, launchChromium, openTab } from '../support/browser.js';
 import { demoPeople, requestPass, settle } from '../support/outreach-helpers.js';
 import { teamsChat } from '../support/teams-chat.js';
@@ -23,7 +22,6 @@ const THEMES = ['default', 'dark', 'contrast'] as const;
 let bot: RunningBot;
 let demo: DemoEnvironment;
 let browser: Browser;
-let dataDir: string;
 const chat = teamsChat(
   () => bot,
   () => demo,
@@ -43,11 +41,9 @@ async function sessionToken(as: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-tab-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  [bot, browser] = await Promise.all([startBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { emulators: true, databasePath: path.join(dataDir, 'coach.db') }), launchChromium()]);
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
+  const [running, chromium] = await Promise.all([startDemoBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }), launchChromium()]);
+  [bot, demo, browser] = [running, running.demo, chromium];
 
   // A campaign over the demo tenant, with people who raised concerns, enrolled, refused, and a pass waiting.
   const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
@@ -85,7 +81,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await bot?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the tab in a Teams host', () => {
