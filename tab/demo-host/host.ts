@@ -46,11 +46,14 @@ const themeSelect = document.getElementById('theme') as HTMLSelectElement;
 const errorBox = document.getElementById('host-error') as HTMLParagraphElement;
 
 const params = new URLSearchParams(location.search);
-const persona = oneOf(params.get('as'), PERSONAS, 'employee');
+// A persona, or any demo user by object id (the server refuses ids that are not in the demo tenant).
+const requested = params.get('as') ?? '';
+const persona = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested) ? requested.toLowerCase() : oneOf(requested, PERSONAS, 'employee');
 let theme: Theme = oneOf(params.get('theme'), THEMES, 'default');
 const tabUrl = tabLocation(params.get('tab'));
 let session: SessionResult = { ok: false, message: 'The demo session has not loaded yet.' };
 
+if (!(PERSONAS as readonly string[]).includes(persona)) personaSelect.add(new Option(`Demo user ${persona.slice(0, 8)}…`, persona));
 personaSelect.value = persona;
 themeSelect.value = theme;
 personaSelect.addEventListener('change', () => {

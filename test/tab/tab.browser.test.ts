@@ -119,8 +119,10 @@ describe('the tab in a Teams host', () => {
     }
   }, 60_000);
 
-  it('lets an approver approve a pass from the queue, and the chat shows the same state', async () => {
-    const hosted = await openTab(browser, bot.url, { as: 'approver', view: 'helpdesk' });
+  it('lets a helpdesk user who approves passes approve one from the queue, and the chat shows the same state', async () => {
+    // Piotr Kowalski is on the helpdesk and among the pass approvers; the request is his colleague's.
+    const piotr = people.user('Piotr Kowalski').id;
+    const hosted = await openTab(browser, bot.url, { as: piotr, view: 'helpdesk' });
     try {
       const { tab } = hosted;
       const card = tab.locator(`li[data-request="${pendingRequestId}"]`);
@@ -132,7 +134,8 @@ describe('the tab in a Teams host', () => {
       // The same records and the same messages as a click on the card in Teams.
       const request = await bot.service.outreach.temporaryAccess.records.get(pendingRequestId);
       expect(request?.value.state).toBe('approved');
-      expect(request?.value.approval?.by.id).toBe(demo.seed.personas?.approver);
+      expect(request?.value.approval?.by.id).toBe(piotr);
+      expect(await tab.textContent('#view')).toContain('Your open pass requests');
       await settle(() => bot);
       const agent = demo.seed.personas!.helpdesk;
       expect(people.received(agent, new RegExp(`tap\\.reveal[^}]*${pendingRequestId}|${pendingRequestId}[^}]*tap\\.reveal`))).not.toHaveLength(0);
@@ -144,7 +147,7 @@ describe('the tab in a Teams host', () => {
       expect(updates.length).toBeGreaterThan(0);
       expect(JSON.stringify(updates.at(-1)?.activity)).toContain('Approved by');
       // A second approval from the tab changes nothing and says why.
-      const again = await fetch(`${bot.url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${await sessionToken('approver')}` } });
+      const again = await fetch(`${bot.url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${await sessionToken(piotr)}` } });
       expect(again.status).toBe(409);
       expect(((await again.json()) as { message?: string }).message).toMatch(/^Nothing changed: the request is approved/);
     } finally {
