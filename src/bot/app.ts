@@ -172,7 +172,8 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
       return;
     case 'tapRequest':
     case 'tapList':
-    case 'tapCancel': {
+    case 'tapCancel':
+    case 'queueDone': {
       const actor = actorFrom(context);
       if (!deps.temporaryAccess || !actor) {
         await context.sendActivity('Passes are not available on this installation.');
@@ -188,7 +189,9 @@ async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void>
           ? await deps.temporaryAccess.request(actor, command.argument)
           : command.id === 'tapList'
             ? await deps.temporaryAccess.list(actor)
-            : await deps.temporaryAccess.cancel(actor, command.argument);
+            : command.id === 'queueDone'
+              ? await deps.temporaryAccess.closeHelp(actor, command.argument)
+              : await deps.temporaryAccess.cancel(actor, command.argument);
       await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
       return;
     }

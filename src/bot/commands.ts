@@ -22,6 +22,7 @@ export const COMMANDS = {
   tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: true },
   tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests, and those waiting for your approval', available: true },
   tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: true },
+  queueDone: { text: 'queue done', audience: 'helpdesk', argument: '<upn>', description: 'Take someone you helped out of the "talk to a person" queue', available: true },
   campaignPreview: { text: 'campaign preview', audience: 'admin', description: 'Who a campaign would reach', available: true },
   campaignStart: { text: 'campaign start', audience: 'admin', argument: '[<name> deadline <YYYY-MM-DD> waves <N>]', description: 'Start a roll-out campaign', available: true },
   campaignStatus: { text: 'campaign status', audience: 'admin', description: 'Progress of the current campaign', available: true },

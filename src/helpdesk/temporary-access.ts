@@ -17,7 +17,7 @@ import type { OutboxRow } from '../outbox/outbox.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { pagesOf } from '../store/pages.js';
-import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
+import { closeHelpRequest, HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
 import { CHECK_KINDS, CHECK_LABELS, newTapRequestId, OPEN_STATES, type Person, type TapAlert, TapRecords, type TapRequest } from './tap-records.js';
 
@@ -221,6 +221,28 @@ export class TemporaryAccess implements OutboxHandler {
         : []),
     ];
     return { card: this.deps.cards.render('notice', { title: 'Your pass requests and the queue', paragraphs, actions: [] }) };
+  }
+
+  /**
+   * `queue done <upn>` and the tab's "Helped" button: someone in the "talk to a person" queue was helped, so they
+   * leave it (they can ask again). Helpdesk only; the person is named by sign-in name or object id.
+   */
+  async closeHelp(agent: Person, who: string, now = new Date()): Promise<{ outcome: 'done' | 'refused' | 'not-found' | 'unchanged'; message: string }> {
+    if (!(await this.#isHelpdesk(agent, 'queue done'))) return { outcome: 'refused', message: this.#notHelpdesk() };
+    const wanted = who.trim();
+    if (!wanted) return { outcome: 'not-found', message: 'Tell me who was helped: queue done <their sign-in name>.' };
+    const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wanted);
+    // Graph names the person (by sign-in name or id); someone who left the directory can still leave the queue by id.
+    const person = await this.deps.directory?.getUser(wanted).catch(() => undefined);
+    if (!person && !isId) return { outcome: 'not-found', message: `I can't find ${wanted} in the directory.` };
+    const userId = person?.id ?? wanted.toLowerCase();
+    const name = person?.displayName ?? wanted;
+    const current = await this.deps.store.get<HelpRequest>(HELP_REQUESTS_PARTITION, userId);
+    if (!current) return { outcome: 'not-found', message: `${name} is not in the "talk to a person" queue.` };
+    const closed = await closeHelpRequest(this.deps.store, userId, agent, now);
+    if (!closed) return { outcome: 'unchanged', message: `${name} was already marked as helped${current.value.closed ? ` by ${current.value.closed.by.name}` : ''}.` };
+    await this.#audit('helpdesk.request.closed', agent, userId, { requestedAt: closed.requestedAt });
+    return { outcome: 'done', message: `${name} is marked as helped and leaves the queue.` };
   }
 
   /** One request as a list shows it, for someone allowed to see it. */

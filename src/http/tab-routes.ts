@@ -149,6 +149,14 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
     sendJson(res, OUTCOME_STATUS[result.outcome], result);
     return undefined;
   });
+  api('post', 'help/:user/done', async (viewer, req, res) => {
+    const user = String((req.params as Record<string, string | undefined>).user ?? '');
+    const result = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(user)
+      ? await options.service.closeHelp(viewer, user)
+      : ({ outcome: 'not-found', message: 'There is no such person in the queue.' } as const);
+    sendJson(res, OUTCOME_STATUS[result.outcome], result);
+    return undefined;
+  });
   api('get', 'audit', (viewer) => options.service.auditView(viewer));
   api('get', 'audit/export', async (viewer, _req, res) => {
     const lines: string[] = [];

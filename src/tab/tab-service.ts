@@ -147,6 +147,11 @@ export class TabService {
     return { outcome: acted ? 'done' : 'unchanged', message, request };
   }
 
+  /** Someone in the "talk to a person" queue was helped: `queue done`, from the tab. */
+  async closeHelp(viewer: Viewer, userId: string): Promise<ActionResult> {
+    return this.deps.passes.closeHelp(personOf(viewer), userId);
+  }
+
   /** The audit trail's verification (the whole chain) and its most recent entries. */
   async auditView(viewer: Viewer): Promise<AuditView> {
     await this.#require(viewer, ['security'], 'audit');

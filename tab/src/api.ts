@@ -21,6 +21,7 @@ export class Api {
   escalations = () => this.#json<Escalations>('GET', 'escalations');
   passes = () => this.#json<PassQueue>('GET', 'passes');
   decide = (id: string, action: 'approve' | 'deny' | 'cancel') => this.#json<ActionResult>('POST', `passes/${encodeURIComponent(id)}/${action}`);
+  helped = (userId: string) => this.#json<ActionResult>('POST', `help/${encodeURIComponent(userId)}/done`);
   audit = () => this.#json<AuditView>('GET', 'audit');
 
   async auditExport(): Promise<Blob> {

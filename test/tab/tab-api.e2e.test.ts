@@ -167,3 +167,34 @@ describe('the tab pages', () => {
     expect(page.headers.get('cache-control')).toBe('no-cache');
   });
 });
+
+describe('the "talk to a person" queue', () => {
+  it('lets the helpdesk take someone they helped out of the queue, from the tab or the chat, once', async () => {
+    const [first, second] = [people.user('Julia Becker'), people.user('Oliver Hughes')];
+    for (const person of [first, second]) await chat.say(chat.person(person.id), 'talk to a person');
+    const queue = (await call('helpdesk', 'passes')).body as { help: { userId: string; topics: string[] }[]; waitingForPerson: number };
+    expect(queue.help.map((entry) => entry.userId)).toEqual(expect.arrayContaining([first.id, second.id]));
+    expect((await call('approver', `help/${first.id}/done`, 'POST')).status).toBe(403);
+    const done = await call('helpdesk', `help/${first.id}/done`, 'POST');
+    expect(done.status).toBe(200);
+    expect(done.body.message).toContain('marked as helped');
+    const again = await call('helpdesk', `help/${first.id}/done`, 'POST');
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('already marked as helped by Marek Dąbrowski');
+    expect((await call('helpdesk', `help/${personaId('admin')}/done`, 'POST')).status).toBe(404);
+    expect((await call('helpdesk', 'help/nobody/done', 'POST')).status).toBe(404);
+    // The same in the chat, by sign-in name; the queue the chat lists agrees.
+    const agent = chat.person(personaId('helpdesk'));
+    expect((await chat.say(agent, `queue done ${second.userPrincipalName}`)).texts.join(' ')).toContain(`${second.displayName} is marked as helped`);
+    const listed = JSON.stringify((await chat.say(agent, 'tap list')).cards);
+    expect(listed).not.toContain(first.displayName);
+    expect(listed).not.toContain(second.displayName);
+    const after = (await call('helpdesk', 'passes')).body as { help: { userId: string }[] };
+    expect(after.help.map((entry) => entry.userId)).not.toContain(first.id);
+    const entries = await bot.service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
+    expect(entries.records.filter((record) => record.value.action === 'helpdesk.request.closed')).toHaveLength(2);
+    // Asking again puts them back in the queue.
+    await chat.say(chat.person(first.id), 'talk to a person');
+    expect(((await call('helpdesk', 'passes')).body as { help: { userId: string }[] }).help.map((entry) => entry.userId)).toContain(first.id);
+  });
+});

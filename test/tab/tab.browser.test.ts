@@ -209,6 +209,21 @@ describe('the tab in a Teams host', () => {
     expect(problems).toEqual([]);
   }, 180_000);
 
+  it('takes someone the helpdesk helped out of the "talk to a person" queue', async () => {
+    const hosted = await openTab(browser, bot.url, { as: 'helpdesk', view: 'helpdesk' });
+    try {
+      const { tab } = hosted;
+      const button = tab.locator('button[data-action="helped"]').first();
+      const name = (await button.getAttribute('aria-label'))?.split(' was helped')[0] ?? '';
+      expect(name.length).toBeGreaterThan(0);
+      await button.click();
+      await tab.waitForFunction((who) => document.querySelector('.notice')?.textContent?.includes(`${who} is marked as helped`) && document.querySelector('#view')?.getAttribute('aria-busy') === 'false', name);
+      expect(await tab.textContent('#view')).toContain('Nobody is waiting.');
+    } finally {
+      await hosted.close();
+    }
+  }, 60_000);
+
   it('follows a theme change from Teams without reloading, and moves between views with the keyboard', async () => {
     const hosted = await openTab(browser, bot.url, { as: 'security' });
     try {

@@ -6,16 +6,16 @@ import { h, table, when } from '../dom';
 
 export async function helpdeskView(api: Api, redraw: (notice?: string) => void): Promise<HTMLElement> {
   const queue = await api.passes();
-  const act = async (button: HTMLButtonElement, id: string, action: 'approve' | 'deny' | 'cancel') => {
+  const act = async (button: HTMLButtonElement, id: string, action: 'approve' | 'deny' | 'cancel' | 'helped') => {
     button.disabled = true;
     try {
-      redraw((await api.decide(id, action)).message);
+      redraw((action === 'helped' ? await api.helped(id) : await api.decide(id, action)).message);
     } catch (error) {
       redraw((error as Error).message);
     }
   };
-  const button = (label: string, id: string, action: 'approve' | 'deny' | 'cancel', kind: string) => {
-    const element: HTMLButtonElement = h('button', { class: `button ${kind}`, attrs: { type: 'button', 'data-action': action, 'data-request': id } }, label);
+  const button = (label: string, id: string, action: 'approve' | 'deny' | 'cancel' | 'helped', kind: string, accessibleName?: string) => {
+    const element: HTMLButtonElement = h('button', { class: `button ${kind}`, attrs: { type: 'button', 'data-action': action, 'data-request': id, 'aria-label': accessibleName } }, label);
     element.addEventListener('click', () => void act(element, id, action));
     return element;
   };
@@ -64,7 +64,7 @@ export async function helpdeskView(api: Api, redraw: (notice?: string) => void):
         ? h('p', {}, 'You have no open requests. Start one in the chat: tap request <sign-in name>.')
         : table(
             'Your open pass requests',
-            ['Request', 'For', 'State', 'Open until', ''],
+            ['Request', 'For', 'State', 'Open until', 'Action'],
             queue.mine.map((request) => [request.id, request.target.name, request.stateLabel, when(request.expiresAt), request.state === 'revealing' ? '' : button('Cancel', request.id, 'cancel', 'secondary')]),
             { hiddenCaption: true },
           ),
@@ -73,7 +73,7 @@ export async function helpdeskView(api: Api, redraw: (notice?: string) => void):
         ? h('p', {}, 'Nobody is waiting.')
         : table(
             'Waiting to talk to a person, longest first',
-            ['Person', 'Department', 'Topics raised', 'Device', 'Since', ''],
+            ['Person', 'Department', 'Topics raised', 'Device', 'Since', 'Contact', 'Queue'],
             queue.help.map((entry) => [
               entry.name,
               entry.department ?? '',
@@ -81,6 +81,7 @@ export async function helpdeskView(api: Api, redraw: (notice?: string) => void):
               entry.platform ?? '',
               when(entry.requestedAt),
               entry.upn ? h('a', { attrs: { href: `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(entry.upn)}`, target: '_blank', rel: 'noopener noreferrer' } }, `Chat with ${entry.name}`) : '',
+              button('Helped', entry.userId, 'helped', 'secondary', `${entry.name} was helped: take them out of the queue`),
             ]),
             { hiddenCaption: true },
           ),
