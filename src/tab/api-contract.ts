@@ -14,6 +14,8 @@ export interface Me {
 }
 
 export interface Progress {
+  /** When these figures were counted (they are counted at most every few seconds). */
+  asOf: string;
   campaign?: { name: string; state: string; deadline: string; startedAt: string; finishedAt?: string };
   funnel?: { stage: string; label: string; count: number }[];
   outcomes?: { stage: string; label: string; count: number }[];

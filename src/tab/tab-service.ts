@@ -42,11 +42,13 @@ const CHOICE_LABELS = { 'security-key': 'Security key offered', exception: 'Exce
 const REASON_LABELS = { privacy: 'Privacy', 'personal-device': 'It is my own phone', 'no-suitable-phone': 'No suitable phone', other: 'Other' } as const;
 const AUDIT_WINDOW_DAYS = 30;
 const DENIAL_AUDIT_EVERY_MS = 10 * 60_000;
+const PROGRESS_CACHE_MS = 15_000;
 /** The newest refusals listed (the counts cover all of them). */
 const ESCALATIONS_SHOWN = 500;
 
 export class TabService {
   readonly #deniedAt = new Map<string, number>();
+  #progress: { at: number; value: Promise<Progress> } | undefined;
 
   constructor(private readonly deps: TabServiceDeps) {}
 
@@ -55,17 +57,31 @@ export class TabService {
   }
 
   /** The campaign funnel, enrolments over time, departments, and the concerns people raised. */
-  async progress(viewer: Viewer): Promise<Progress> {
+  async progress(viewer: Viewer, now = Date.now()): Promise<Progress> {
     await this.#require(viewer, ['admin', 'security'], 'progress');
+    // Counting reads every member of the campaign: at most once per PROGRESS_CACHE_MS for all viewers together, and
+    // viewers who ask while a count runs wait for that one.
+    if (!this.#progress || now - this.#progress.at >= PROGRESS_CACHE_MS) {
+      const counting = this.#countProgress(new Date(now).toISOString());
+      this.#progress = { at: now, value: counting };
+      counting.catch(() => {
+        if (this.#progress?.value === counting) this.#progress = undefined;
+      });
+    }
+    return this.#progress.value;
+  }
+
+  async #countProgress(asOf: string): Promise<Progress> {
     const latest = await this.deps.campaigns.latest();
     const counts = await this.deps.objections.countsByIntent();
     const objections = (Object.entries(counts) as [IntentId, number][])
       .map(([intent, count]) => ({ intent, title: this.deps.concernTitle(intent), count }))
       .sort((a, b) => b.count - a.count || a.intent.localeCompare(b.intent));
-    if (!latest) return { campaign: undefined, objections };
+    if (!latest) return { asOf, campaign: undefined, objections };
     const status = await campaignStatus(this.deps.campaigns, latest.value);
     const { campaign } = status;
     return {
+      asOf,
       campaign: { name: campaign.name, state: campaign.state, deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
       funnel: (['targeted', 'reached', 'replied', 'enrolled'] as const).map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),
       outcomes: FUNNEL.filter((stage) => stage === 'refused' || stage === 'escalated' || stage === 'failed').map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),

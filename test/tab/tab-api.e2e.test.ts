@@ -57,6 +57,14 @@ afterAll(async () => {
 });
 
 describe('the tab API', () => {
+  it('counts progress once for viewers who ask within seconds of each other', async () => {
+    const [first, second] = await Promise.all([call('admin', 'progress'), call('security', 'progress')]);
+    expect(first.status).toBe(200);
+    expect(first.body.asOf).toBeDefined();
+    expect(second.body.asOf).toBe(first.body.asOf);
+    expect((await call('admin', 'progress')).body.asOf).toBe(first.body.asOf);
+  });
+
   it('tells each persona their roles, from their groups', async () => {
     expect((await call('admin', 'me')).body.roles).toEqual(['admin']);
     expect((await call('helpdesk', 'me')).body.roles).toEqual(['helpdesk']);

@@ -15,7 +15,7 @@ export async function progressView(api: Api): Promise<HTMLElement> {
     const targeted = funnel[0]?.count ?? 0;
     const enrolled = funnel.find((step) => step.stage === 'enrolled')?.count ?? 0;
     section.append(
-      h('p', { class: 'lead' }, `${campaign.name}: ${campaign.state}, deadline ${campaign.deadline}. Started ${when(campaign.startedAt)}.`),
+      h('p', { class: 'lead' }, `${campaign.name}: ${campaign.state}, deadline ${campaign.deadline}. Started ${when(campaign.startedAt)}. Figures as of ${when(data.asOf)}.`),
       h(
         'ul',
         { class: 'tiles', attrs: { 'aria-label': 'Totals' } },
