@@ -24,6 +24,7 @@ import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
 import { loadGuides } from './enrollment/guides.js';
 import { loadObjections } from './objections/load-objections.js';
+import type { IntentId } from './objections/catalog-schema.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
@@ -110,6 +111,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const adapter = createTeamsAdapter(config);
     lap('store');
     const { catalog, matcher } = await loadObjections(config, options.cacheDir);
+    /** A concern as people read it (the catalog's title), wherever the coach shows topics instead of words. */
+    const concernTitle = (intent: IntentId) => catalog.intents.get(intent)?.title ?? intent;
     const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
     retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
@@ -131,7 +134,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       background,
       conversations,
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
-      concernTitle: (intent) => catalog.intents.get(intent)?.title ?? intent,
+      concernTitle,
     });
     const coach = new EmployeeCoach({
       events: outreach.events,
@@ -183,7 +186,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         escalations: outreach.escalations.records,
         passes: outreach.temporaryAccess,
         objections,
-        concernTitle: (intent) => catalog.intents.get(intent)?.title ?? intent,
+        concernTitle,
       }),
       demo: demo ? new DemoSessions({ seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate }) : undefined,
     };
