@@ -680,6 +680,10 @@ function lexiconStems(): ReadonlySet<string> {
 /** Typo correction (Analyzer.corrected): shortest word tried, shortest for edits other than a missed letter. */
 const TYPO_MIN_LENGTH = 3;
 const TYPO_EDIT_LENGTH = 5;
+/** Longer words are not corrected: the candidates grow with the square of the length, and so would the cost. */
+const TYPO_MAX_LENGTH = 15;
+/** Words remembered with their correction (the same typos come back); past this many, new ones are not kept. */
+const TYPO_CACHE_SIZE = 10_000;
 /** Words more frequent than this rank in English are real words, never typos. */
 const TYPO_MIN_RANK = 10_000;
 
@@ -720,6 +724,8 @@ class Analyzer {
     };
   }
 
+  private readonly corrections = new Map<string, string>();
+
   private knows(word: string): boolean {
     return FUNCTION_WORDS.has(word) || this.vocabulary.has(stem(word)) || this.lexicon.has(stem(word));
   }
@@ -731,7 +737,16 @@ class Analyzer {
    * words have too many neighbours). Among candidates of the same kind, the most frequent English word wins.
    */
   private corrected(word: string): string {
-    if (word.length < TYPO_MIN_LENGTH || !/^[a-z]+$/.test(word) || this.knows(word)) return word;
+    if (word.length < TYPO_MIN_LENGTH || word.length > TYPO_MAX_LENGTH || !/^[a-z]+$/.test(word)) return word;
+    const cached = this.corrections.get(word);
+    if (cached !== undefined) return cached;
+    const corrected = this.correction(word);
+    if (this.corrections.size < TYPO_CACHE_SIZE) this.corrections.set(word, corrected);
+    return corrected;
+  }
+
+  private correction(word: string): string {
+    if (this.knows(word)) return word;
     const table = wordVectors();
     const rank = table.rank(word);
     if (rank !== undefined && rank < TYPO_MIN_RANK) return word;
@@ -739,9 +754,10 @@ class Analyzer {
       let found: string | undefined;
       let foundRank = Number.POSITIVE_INFINITY;
       for (const candidate of candidates) {
-        if (candidate === word || !this.knows(candidate)) continue;
+        if (candidate === word) continue;
+        // The word list first (a look-up that rules out almost every candidate), the stemmer only for real words.
         const candidateRank = table.rank(candidate);
-        if (candidateRank === undefined || (rank !== undefined && candidateRank * 5 > rank)) continue;
+        if (candidateRank === undefined || (rank !== undefined && candidateRank * 5 > rank) || !this.knows(candidate)) continue;
         if (candidateRank < foundRank) {
           found = candidate;
           foundRank = candidateRank;
