@@ -36,6 +36,7 @@ import { TabService } from './tab/tab-service.js';
 import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
 import { purgeExpiredLinks } from './campaigns/export-links.js';
+import { purgeClosedHelpRequests } from './helpdesk/help-requests.js';
 import type { Store } from './store/store-port.js';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
@@ -112,11 +113,13 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     lap('store');
     const { catalog, matcher } = await loadObjections(config, options.cacheDir);
     /** A concern as people read it (the catalog's title), wherever the coach shows topics instead of words. */
-    const concernTitle = (intent: IntentId) => catalog.intents.get(intent)?.title ?? intent;
+    const concernTitle = (intent: string) => catalog.intents.get(intent as IntentId)?.title ?? intent;
     const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
     retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
       if (purged > 0) logger.info('deleted objection records past retention', { purged, retentionDays: config.coach.retentionDays });
+      const helped = await purgeClosedHelpRequests(openStore, config.coach.retentionDays);
+      if (helped > 0) logger.info('deleted help requests closed before the retention period', { helped, retentionDays: config.coach.retentionDays });
       const links = await purgeExpiredLinks(openStore);
       if (links > 0) logger.info('deleted expired export links', { links });
     }, background);

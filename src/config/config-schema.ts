@@ -43,7 +43,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'CATALOG_DIR', description: "A folder of objection-catalog JSON files that replace (same id) or extend the shipped catalog/en/ entries." },
   { name: 'OBJECTION_CONFIDENCE_THRESHOLD', default: '0.25', description: 'How sure the intent matcher must be before answering a concern; below it the coach says what it can help with and offers a person.' },
   { name: 'STORE_OBJECTION_TEXT', default: 'false', description: "Whether the coach keeps people's own words with each objection. Off: only the topic (intent) and time are kept." },
-  { name: 'RETENTION_DAYS', default: '180', description: 'Days the coach keeps objection records before deleting them.' },
+  { name: 'RETENTION_DAYS', default: '180', description: 'Days the coach keeps objection records, and "talk to a person" requests after the helpdesk closed them, before deleting them.' },
   { name: 'AUDIT_HMAC_KEY', description: 'Key (32+ characters) that signs the audit chain. Required outside demo mode; keep it outside the database.', secret: true },
   { name: 'AUDIT_HMAC_KEY_ID', default: 'k1', description: 'Name of the current audit key, recorded in every entry so keys can be rotated.' },
   { name: 'AUDIT_PREVIOUS_KEYS', description: 'Earlier audit keys as id=key pairs separated by commas, so entries signed before a rotation still verify.', secret: true },

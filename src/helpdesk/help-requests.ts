@@ -1,7 +1,9 @@
 // "Talk to a person": a request in the helpdesk's queue (the helpdesk feature shows and works it).
 
 import { casUpdate } from '../campaigns/campaign-records.js';
+import { isAppError } from '../errors/app-error.js';
 import type { IntentId } from '../objections/catalog-schema.js';
+import { pagesOf } from '../store/pages.js';
 import type { Store } from '../store/store-port.js';
 
 export const HELP_REQUESTS_PARTITION = 'help-requests';
@@ -17,17 +19,50 @@ export interface HelpRequest {
   closed?: { by: { id: string; name: string }; at: string };
 }
 
-/** One open request per person: asking twice does not put them in the queue twice. */
+/**
+ * One open request per person: asking twice does not put them in the queue twice. Compare-and-swap throughout, so a
+ * request made while an agent closes the previous one is either "already open" (the close had not landed: asked
+ * again after it) or a new one, never lost.
+ */
 export async function requestHelp(store: Store, request: Omit<HelpRequest, 'status' | 'closed'>): Promise<{ request: HelpRequest; alreadyOpen: boolean }> {
-  const existing = await store.get<HelpRequest>(HELP_REQUESTS_PARTITION, request.userId);
-  if (existing?.value.status === 'open') return { request: existing.value, alreadyOpen: true };
   const value: HelpRequest = { ...request, status: 'open' };
-  await store.put(HELP_REQUESTS_PARTITION, request.userId, value);
-  return { request: value, alreadyOpen: false };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const existing = await store.get<HelpRequest>(HELP_REQUESTS_PARTITION, request.userId);
+    if (existing?.value.status === 'open') return { request: existing.value, alreadyOpen: true };
+    try {
+      if (existing) await store.update(HELP_REQUESTS_PARTITION, request.userId, value, existing.etag);
+      else await store.insert(HELP_REQUESTS_PARTITION, request.userId, value);
+      return { request: value, alreadyOpen: false };
+    } catch (error) {
+      if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.already-exists')) throw error;
+    }
+  }
+  throw new Error(`help request of ${request.userId} kept changing under 20 attempts`);
 }
 
 /** Marks the person's open request handled (compare-and-swap); undefined when they have none open. */
 export async function closeHelpRequest(store: Store, userId: string, by: { id: string; name: string }, now: Date): Promise<HelpRequest | undefined> {
-  const updated = await casUpdate<HelpRequest>(store, HELP_REQUESTS_PARTITION, userId, (request) => (request.status === 'open' ? { ...request, status: 'closed', closed: { by, at: now.toISOString() } } : undefined));
+  // The topics and the device were for the agent who helps; once helped, only who closed it and when are kept.
+  const updated = await casUpdate<HelpRequest>(store, HELP_REQUESTS_PARTITION, userId, (request) =>
+    request.status === 'open' ? { userId: request.userId, intents: [], requestedAt: request.requestedAt, status: 'closed', closed: { by, at: now.toISOString() } } : undefined,
+  );
   return updated?.value;
+}
+
+/** Deletes requests closed more than `retentionDays` ago (open ones stay until someone helps); returns how many. */
+export async function purgeClosedHelpRequests(store: Store, retentionDays: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
+  const old: { key: string; etag: string }[] = [];
+  for await (const page of pagesOf<HelpRequest>(store, HELP_REQUESTS_PARTITION, 500)) for (const { key, value, etag } of page) if (value.status === 'closed' && (value.closed?.at ?? '') < cutoff) old.push({ key, etag });
+  let deleted = 0;
+  for (const { key, etag } of old) {
+    try {
+      // Only as listed: a person who asked again since keeps their new request.
+      await store.delete(HELP_REQUESTS_PARTITION, key, etag);
+      deleted += 1;
+    } catch (error) {
+      if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.not-found')) throw error;
+    }
+  }
+  return deleted;
 }

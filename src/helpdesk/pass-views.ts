@@ -23,13 +23,13 @@ export interface PassSummary {
   mayDecide: boolean;
 }
 
-/** Someone waiting to talk to a person, with the topics they raised with the coach (intent ids, or their titles). */
+/** Someone waiting to talk to a person, with the topics they raised with the coach (intent ids). */
 export interface HelpQueueEntry {
   userId: string;
   name: string;
   upn?: string;
   department?: string;
-  topics: string[];
+  intents: string[];
   platform?: string;
   requestedAt: string;
 }

@@ -199,7 +199,7 @@ export class TemporaryAccess implements OutboxHandler {
       const people = shown.length > 0 && this.deps.directory ? await this.deps.directory.getUsers(shown.map((entry) => entry.userId)).catch(() => new Map<string, DirectoryUser>()) : new Map<string, DirectoryUser>();
       for (const entry of shown) {
         const person = people.get(entry.userId);
-        help.push({ userId: entry.userId, name: person?.displayName ?? entry.userId, upn: person?.userPrincipalName ?? undefined, department: person?.department ?? undefined, topics: entry.intents, platform: entry.platform, requestedAt: entry.requestedAt });
+        help.push({ userId: entry.userId, name: person?.displayName ?? entry.userId, upn: person?.userPrincipalName ?? undefined, department: person?.department ?? undefined, intents: entry.intents, platform: entry.platform, requestedAt: entry.requestedAt });
       }
     }
     return { helpdesk, approver, mine: mine.sort(byExpiry), toApprove: toApprove.sort(byExpiry), help, waitingForPerson: waiting };
@@ -227,13 +227,23 @@ export class TemporaryAccess implements OutboxHandler {
    * `queue done <upn>` and the tab's "Helped" button: someone in the "talk to a person" queue was helped, so they
    * leave it (they can ask again). Helpdesk only; the person is named by sign-in name or object id.
    */
-  async closeHelp(agent: Person, who: string, now = new Date()): Promise<{ outcome: 'done' | 'refused' | 'not-found' | 'unchanged'; message: string }> {
-    if (!(await this.#isHelpdesk(agent, 'queue done'))) return { outcome: 'refused', message: this.#notHelpdesk() };
+  async closeHelp(agent: Person, who: string, now = new Date()): Promise<{ outcome: 'done' | 'refused' | 'not-found' | 'unchanged' | 'unavailable'; message: string }> {
+    if (!(await this.#isHelpdesk(agent, 'queue done'))) {
+      return { outcome: 'refused', message: this.deps.settings.helpdeskGroupId ? 'Sorry, the "talk to a person" queue is worked by the helpdesk only.' : this.#notHelpdesk() };
+    }
     const wanted = who.trim();
     if (!wanted) return { outcome: 'not-found', message: 'Tell me who was helped: queue done <their sign-in name>.' };
     const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wanted);
     // Graph names the person (by sign-in name or id); someone who left the directory can still leave the queue by id.
-    const person = await this.deps.directory?.getUser(wanted).catch(() => undefined);
+    let person: DirectoryUser | undefined;
+    try {
+      person = await this.deps.directory?.getUser(wanted);
+    } catch (error) {
+      if (!isId) {
+        this.deps.logger.warn('could not look the person up to close their help request', { error });
+        return { outcome: 'unavailable', message: "Microsoft Graph isn't answering just now, so I can't look the person up. Try again in a minute." };
+      }
+    }
     if (!person && !isId) return { outcome: 'not-found', message: `I can't find ${wanted} in the directory.` };
     const userId = person?.id ?? wanted.toLowerCase();
     const name = person?.displayName ?? wanted;

@@ -33,7 +33,7 @@ export interface TabRoutesOptions {
   logger: Logger;
 }
 
-const OUTCOME_STATUS = { done: 200, refused: 403, 'not-found': 404, unchanged: 409 } as const;
+const OUTCOME_STATUS = { done: 200, refused: 403, 'not-found': 404, unchanged: 409, unavailable: 503 } as const;
 
 interface Asset {
   body: Buffer;

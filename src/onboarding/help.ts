@@ -26,7 +26,7 @@ export function helpCardJson(deps: HelpDeps, audiences: readonly Audience[] = ['
       deps.privacy.keepsObjectionText
         ? `I keep the topics you ask me about, your words, and when, for ${deps.privacy.retentionDays} days; then they are deleted.`
         : `I keep the topics you ask me about and when, not your words, for ${deps.privacy.retentionDays} days; then they are deleted.`,
-      'Your manager sees those topics only if you decide not to set up a passkey and they are asked to decide. The helpdesk sees them only if you ask for a person. Admins see totals for the whole organisation, not what any one person asked.',
+      'Your manager sees those topics only if you decide not to set up a passkey and they are asked to decide. The helpdesk sees them only if you ask for a person, until someone has helped you. Admins see totals for the whole organisation, not what any one person asked.',
       'I never see your phone, your photos, your messages or your location.',
     ],
   });

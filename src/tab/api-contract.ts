@@ -1,7 +1,7 @@
 // The JSON the tab's API answers with: one definition for the server (src/tab/tab-service.ts) and the page
 // (tab/src/api.ts). Only types, and only from modules without imports, so the page's build can read them.
 
-import type { PassSummary } from '../helpdesk/pass-views.js';
+import type { HelpQueueEntry, PassQueue, PassSummary } from '../helpdesk/pass-views.js';
 
 export type { HelpQueueEntry, PassQueue, PassSummary, TapState } from '../helpdesk/pass-views.js';
 
@@ -48,12 +48,16 @@ export interface Escalations {
   items: EscalationItem[];
 }
 
-/** What an action from the tab did: done (200), refused by a rule (403), no such request (404), nothing changed (409). */
+/** What an action from the tab did: done (200), refused by a rule (403), no such request (404), nothing changed (409), Graph not answering (503). */
 export interface ActionResult {
-  outcome: 'done' | 'refused' | 'not-found' | 'unchanged';
+  outcome: 'done' | 'refused' | 'not-found' | 'unchanged' | 'unavailable';
   message: string;
   request?: PassSummary;
 }
+
+/** The queue as the tab shows it: the topics by their catalog titles instead of intent ids. */
+export type TabHelpEntry = Omit<HelpQueueEntry, 'intents'> & { topics: string[] };
+export type TabPassQueue = Omit<PassQueue, 'help'> & { help: TabHelpEntry[] };
 
 export interface AuditParty {
   kind: string;

@@ -11,7 +11,7 @@ import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
 import type { EscalationRecords } from '../escalation/escalation-records.js';
 import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
-import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type PassQueue, type Progress, TAB_ROLES, type TabRole } from './api-contract.js';
+import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole } from './api-contract.js';
 import type { IntentId } from '../objections/catalog-schema.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
@@ -32,7 +32,7 @@ export interface TabServiceDeps {
   escalations: EscalationRecords;
   passes: TemporaryAccess;
   objections: ObjectionLog;
-  concernTitle: (intent: IntentId) => string;
+  concernTitle: (intent: string) => string;
   /** People waiting longest to talk to someone are shown first; the audit view shows this many recent entries. */
   auditEntriesShown?: number;
 }
@@ -48,7 +48,7 @@ const ESCALATIONS_SHOWN = 500;
 
 export class TabService {
   readonly #deniedAt = new Map<string, number>();
-  #progress: { at: number; value: Promise<Progress> } | undefined;
+  #progress: { value: Promise<Progress>; doneAt?: number } | undefined;
 
   constructor(private readonly deps: TabServiceDeps) {}
 
@@ -57,18 +57,23 @@ export class TabService {
   }
 
   /** The campaign funnel, enrolments over time, departments, and the concerns people raised. */
-  async progress(viewer: Viewer, now = Date.now()): Promise<Progress> {
+  async progress(viewer: Viewer, now = performance.now()): Promise<Progress> {
     await this.#require(viewer, ['admin', 'security'], 'progress');
-    // Counting reads every member of the campaign: at most once per PROGRESS_CACHE_MS for all viewers together, and
-    // viewers who ask while a count runs wait for that one.
-    if (!this.#progress || now - this.#progress.at >= PROGRESS_CACHE_MS) {
-      const counting = this.#countProgress(new Date(now).toISOString());
-      this.#progress = { at: now, value: counting };
-      counting.catch(() => {
-        if (this.#progress?.value === counting) this.#progress = undefined;
-      });
-    }
-    return this.#progress.value;
+    // Counting reads every member of the campaign: one count at a time for all viewers together, and a new one only
+    // PROGRESS_CACHE_MS after the last finished (elapsed time, not the wall clock).
+    const cached = this.#progress;
+    if (cached && (cached.doneAt === undefined || now - cached.doneAt < PROGRESS_CACHE_MS)) return cached.value;
+    const entry: { value: Promise<Progress>; doneAt?: number } = { value: this.#countProgress(new Date().toISOString()) };
+    this.#progress = entry;
+    entry.value.then(
+      () => {
+        entry.doneAt = performance.now();
+      },
+      () => {
+        if (this.#progress === entry) this.#progress = undefined;
+      },
+    );
+    return entry.value;
   }
 
   async #countProgress(asOf: string): Promise<Progress> {
@@ -120,14 +125,14 @@ export class TabService {
   }
 
   /** The pass requests waiting for this viewer and the "talk to a person" queue: the same list as `tap list`. */
-  async passes(viewer: Viewer): Promise<PassQueue> {
+  async passes(viewer: Viewer): Promise<TabPassQueue> {
     const queue = await this.deps.passes.queue(personOf(viewer));
     if (!queue) {
       await this.#denied(viewer, 'passes');
       throw forbidden('passes');
     }
     // Topics by their catalog titles, as the refusal list shows them.
-    return { ...queue, help: queue.help.map((entry) => ({ ...entry, topics: entry.topics.map((intent) => this.deps.concernTitle(intent as IntentId)) })) };
+    return { ...queue, help: queue.help.map(({ intents, ...entry }) => ({ ...entry, topics: intents.map((intent) => this.deps.concernTitle(intent)) })) };
   }
 
   /**
@@ -135,6 +140,7 @@ export class TabService {
    * follow. The outcome says whether this viewer's click did it (two approvers at once: one of them did).
    */
   async decidePass(viewer: Viewer, requestId: string, approve: boolean): Promise<ActionResult> {
+    await this.#require(viewer, ['approver'], 'pass approval');
     const person = personOf(viewer);
     const before = (await this.deps.passes.records.get(requestId))?.value;
     const answer = await this.deps.passes.decide(person, approve, { requestId }, undefined);
@@ -152,19 +158,21 @@ export class TabService {
 
   /** Cancel from the tab: the requester only, exactly as `tap cancel`. */
   async cancelPass(viewer: Viewer, requestId: string): Promise<ActionResult> {
+    await this.#require(viewer, ['helpdesk'], 'pass cancel');
     const person = personOf(viewer);
     const before = (await this.deps.passes.records.get(requestId))?.value;
     const answer = await this.deps.passes.cancel(person, requestId);
     const after = (await this.deps.passes.records.get(requestId))?.value;
     const message = 'message' in answer ? answer.message : 'Cancelled.';
     const request = await this.deps.passes.summary(person, requestId);
-    if (!before || !after || before.requester.id !== viewer.id) return { outcome: (await this.#roles(viewer)).includes('helpdesk') ? 'not-found' : 'refused', message };
+    if (!before || !after || before.requester.id !== viewer.id) return { outcome: 'not-found', message };
     const acted = before.state !== 'cancelled' && after.state === 'cancelled' && after.refusal?.by?.id === viewer.id;
     return { outcome: acted ? 'done' : 'unchanged', message, request };
   }
 
   /** Someone in the "talk to a person" queue was helped: `queue done`, from the tab. */
   async closeHelp(viewer: Viewer, userId: string): Promise<ActionResult> {
+    await this.#require(viewer, ['helpdesk'], 'help queue');
     return this.deps.passes.closeHelp(personOf(viewer), userId);
   }
 

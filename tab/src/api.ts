@@ -1,6 +1,6 @@
 // The tab's API client: every call carries the Teams SSO token; the server checks it and decides what we may see.
 
-import type { ActionResult, AuditView, Escalations, Me, PassQueue, Progress } from '../../src/tab/api-contract';
+import type { ActionResult, AuditView, Escalations, Me, Progress, TabPassQueue } from '../../src/tab/api-contract';
 
 export type { AuditParty, Me, PassSummary, Progress, TabRole as Role } from '../../src/tab/api-contract';
 
@@ -19,7 +19,7 @@ export class Api {
   me = () => this.#json<Me>('GET', 'me');
   progress = () => this.#json<Progress>('GET', 'progress');
   escalations = () => this.#json<Escalations>('GET', 'escalations');
-  passes = () => this.#json<PassQueue>('GET', 'passes');
+  passes = () => this.#json<TabPassQueue>('GET', 'passes');
   decide = (id: string, action: 'approve' | 'deny' | 'cancel') => this.#json<ActionResult>('POST', `passes/${encodeURIComponent(id)}/${action}`);
   helped = (userId: string) => this.#json<ActionResult>('POST', `help/${encodeURIComponent(userId)}/done`);
   audit = () => this.#json<AuditView>('GET', 'audit');

@@ -1,0 +1,63 @@
+// The progress view's shared count, as a pure unit: one count at a time for all viewers, a new one only a while after
+// the last finished, and a failed count forgotten.
+
+import { describe, expect, it } from 'vitest';
+import type { AuditLog } from '../../src/audit/audit-log.js';
+import type { CampaignRecords } from '../../src/campaigns/campaign-records.js';
+import type { GroupMembership } from '../../src/directory/group-membership.js';
+import type { EscalationRecords } from '../../src/escalation/escalation-records.js';
+import type { TemporaryAccess } from '../../src/helpdesk/temporary-access.js';
+import type { ObjectionLog } from '../../src/objections/objection-log.js';
+import type { Store } from '../../src/store/store-port.js';
+import { TabService } from '../../src/tab/tab-service.js';
+
+const admin = { id: '1bd66656-33cb-4266-9aa5-55441b70b92c', name: 'Lucas Almeida' };
+
+function serviceCounting(answers: (() => Promise<Record<string, number>>)[]): { service: TabService; counts: () => number } {
+  let counts = 0;
+  const service = new TabService({
+    store: {} as Store,
+    audit: { record: async () => undefined } as unknown as AuditLog,
+    auditKeys: new Map(),
+    membership: { isMember: async () => true } as unknown as GroupMembership,
+    groups: { admin: 'admins', helpdesk: 'helpdesk', security: 'security' },
+    campaigns: { latest: async () => undefined } as unknown as CampaignRecords,
+    escalations: {} as EscalationRecords,
+    passes: { mayApprove: async () => false } as unknown as TemporaryAccess,
+    objections: {
+      countsByIntent: () => {
+        const answer = answers[Math.min(counts, answers.length - 1)] as () => Promise<Record<string, number>>;
+        counts += 1;
+        return answer();
+      },
+    } as unknown as ObjectionLog,
+    concernTitle: (intent) => intent,
+  });
+  return { service, counts: () => counts };
+}
+
+describe('the progress count', () => {
+  it('is shared by viewers who ask while it runs and for a while after it finished, then made again', async () => {
+    let finish: (counts: Record<string, number>) => void = () => undefined;
+    const { service, counts } = serviceCounting([() => new Promise((resolve) => (finish = resolve)), async () => ({ 'lost-phone': 2 })]);
+    const first = service.progress(admin, 0);
+    const second = service.progress(admin, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(counts()).toBe(1);
+    finish({ 'lost-phone': 1 });
+    expect((await first).objections).toEqual([{ intent: 'lost-phone', title: 'lost-phone', count: 1 }]);
+    expect(await second).toBe(await first);
+    const finishedAt = performance.now();
+    expect(await service.progress(admin, finishedAt + 1_000)).toBe(await first);
+    expect(counts()).toBe(1);
+    expect((await service.progress(admin, finishedAt + 16_000)).objections[0]?.count).toBe(2);
+    expect(counts()).toBe(2);
+  });
+
+  it('forgets a count that failed, so the next viewer counts again', async () => {
+    const { service, counts } = serviceCounting([async () => Promise.reject(new Error('store unavailable')), async () => ({ refusal: 3 })]);
+    await expect(service.progress(admin, 0)).rejects.toThrow('store unavailable');
+    expect((await service.progress(admin, 1)).objections[0]?.count).toBe(3);
+    expect(counts()).toBe(2);
+  });
+});
