@@ -20,9 +20,10 @@ export interface HelpRequest {
 }
 
 /**
- * One open request per person: asking twice does not put them in the queue twice. Compare-and-swap throughout, so a
- * request made while an agent closes the previous one is either "already open" (the close had not landed: asked
- * again after it) or a new one, never lost.
+ * One open request per person: asking twice does not put them in the queue twice. Reopening a closed request is a
+ * compare-and-swap, so a purge or a close working from the old record cannot undo it. (Asking again in the very
+ * moment an agent closes the open request can still be answered "already open" just before the close lands; the
+ * person can ask again.)
  */
 export async function requestHelp(store: Store, request: Omit<HelpRequest, 'status' | 'closed'>): Promise<{ request: HelpRequest; alreadyOpen: boolean }> {
   const value: HelpRequest = { ...request, status: 'open' };
