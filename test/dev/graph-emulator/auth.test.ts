@@ -3,6 +3,9 @@ import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT }
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { TEAMS_SSO_GRANT } from '../../../src/dev/graph-emulator/token-service.js';
+import { resolveSsoSettings, TabSso } from '../../../src/tab/tab-sso.js';
 import { credentialFor, graphClient, PEOPLE, rawRequest, testSeed } from './graph-test-client.js';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -140,12 +143,31 @@ describe('the emulator token service and Graph token checks', () => {
     expect(log).not.toContain(token);
     expect(log).not.toContain(token.split('.')[2]);
   });
+
+  it('stands in for Teams SSO: a v2 user token for the app, which the tab accepts and Graph does not', async () => {
+    const app = seed.apps[0] as TenantSeed['apps'][number];
+    const token = (user: string, scope = `api://localhost/botid-${app.clientId}/access_as_user`, client = app.clientId) =>
+      fetchAuthority(emulator, `/${seed.tenant.id}/oauth2/v2.0/token`, { grant_type: TEAMS_SSO_GRANT, client_id: client, user, scope });
+    const issued = await token(PEOPLE.dana);
+    expect(issued.status).toBe(200);
+    const accessToken = issued.body.access_token as string;
+    expect(decodeJwt(accessToken)).toMatchObject({ aud: app.clientId, iss: `${emulator.authorityHost}/${seed.tenant.id}/v2.0`, oid: PEOPLE.dana, tid: seed.tenant.id, scp: 'access_as_user', ver: '2.0' });
+    const sso = new TabSso(resolveSsoSettings(loadConfig({ PORT: '0', DATA_DIR: '/nonexistent-unused' }), { seed, authorityHost: emulator.authorityHost, caCertificate: emulator.caCertificate }));
+    expect((await sso.verify(`Bearer ${accessToken}`)).id).toBe(PEOPLE.dana);
+    expect((await rawRequest(emulator, 'GET', '/v1.0/users', { token: accessToken })).status).toBe(401);
+    expect(String((await token('nobody@fabrikam-test.example')).body.error_description)).toMatch(/AADSTS50034/);
+    expect(String((await token('3b34473e-f299-49da-96bb-1c0dfa0f0787')).body.error_description)).toMatch(/AADSTS50057/);
+    expect(String((await token(PEOPLE.dana, 'https://graph.microsoft.com/.default')).body.error_description)).toMatch(/AADSTS70011/);
+    expect(String((await token(PEOPLE.dana, undefined, '99999999-8888-7777-6666-555555555555')).body.error_description)).toMatch(/AADSTS700016/);
+  });
 });
 
-async function fetchAuthority(emulator: GraphEmulator, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+async function fetchAuthority(emulator: GraphEmulator, path: string, form?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
   const { request } = await import('node:https');
+  const body = form ? new URLSearchParams(form).toString() : undefined;
   return new Promise((resolve, reject) => {
-    request(`${emulator.authorityHost}${path}`, { ca: emulator.caCertificate }, (res) => {
+    const headers = body ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+    request(`${emulator.authorityHost}${path}`, { ca: emulator.caCertificate, method: body ? 'POST' : 'GET', headers }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => {
         text += chunk.toString('utf8');
@@ -153,6 +175,6 @@ async function fetchAuthority(emulator: GraphEmulator, path: string): Promise<{ 
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
     })
       .on('error', reject)
-      .end();
+      .end(body);
   });
 }
