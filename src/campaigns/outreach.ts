@@ -219,7 +219,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   // One scheduled run does both jobs; a failure in one does not hold up the other.
   const scheduler = new CampaignScheduler({
     work: async (now) => {
-      const results = await Promise.allSettled([campaigns.tick(now), escalations.tick(now)]);
+      const results = await Promise.allSettled([campaigns.tick(now), escalations.tick(now), temporaryAccess.expireDue(now)]);
       for (const result of results) if (result.status === 'rejected') logger.error('scheduled work failed; the next run tries again', { error: result.reason });
     },
     store,

@@ -296,6 +296,7 @@ export class TemporaryAccess implements OutboxHandler {
     const updated = await this.records.update(id, (latest) => (OPEN_STATES.has(latest.state) && latest.state !== 'revealing' ? { ...latest, state: 'cancelled', refusal: { by: requester, at: now.toISOString(), why: 'cancelled by the requester' } } : undefined));
     if (!updated) return { message: `Request ${id} is ${STATE_LABELS[current.value.state]}: there is nothing to cancel.` };
     await this.#settled(updated.value);
+    await this.#updateCards(updated.value, now);
     await this.#audit('tap.request.cancelled', requester, updated.value.target.id, { requestId: id });
     return { message: `Request ${id} for ${updated.value.target.name} is cancelled.` };
   }
@@ -382,7 +383,7 @@ export class TemporaryAccess implements OutboxHandler {
     const latest = updated?.value ?? (await this.records.get(request.id))?.value ?? request;
     if (!updated) return { card: this.#approvalCard(latest) };
     await this.#audit(approve ? 'tap.request.approved' : 'tap.request.refused', clicker, request.target.id, { requestId: request.id, replacesExistingPass: request.replacesExistingPass, privileged: request.privileged ?? [] });
-    for (const copy of latest.copies) if (copy.activityId !== clickedActivityId) await this.#send(request.id, copy.recipientId, `update-${copy.activityId}`, now);
+    await this.#updateCards(latest, now, clickedActivityId);
     if (approve) await this.#send(request.id, latest.receiverId, 'reveal', now);
     else {
       await this.#send(request.id, request.requester.id, 'outcome-requester', now);
@@ -723,12 +724,30 @@ export class TemporaryAccess implements OutboxHandler {
     const abandoned = request.state === 'revealing';
     await this.#audit(abandoned ? 'tap.reveal.abandoned' : 'tap.request.expired', { id: 'system', name: 'system' }, request.target.id, { requestId: request.id });
     await this.#settled(updated.value);
+    if (!abandoned) await this.#updateCards(updated.value, now);
     return updated.value;
   }
 
-  /** The request no longer holds the target's slot; its approval cards show the outcome. */
+  /** The request no longer holds the target's slot. */
   async #settled(request: TapRequest): Promise<void> {
     await this.records.releaseTarget(request.target.id, request.id);
+  }
+
+  /** Every approval card posted for the request shows where it stands now (but the one just clicked, which did). */
+  async #updateCards(request: TapRequest, now: Date, exceptActivityId?: string): Promise<void> {
+    for (const copy of request.copies) if (copy.activityId !== exceptActivityId) await this.#send(request.id, copy.recipientId, `update-${copy.activityId}`, now);
+  }
+
+  /**
+   * The scheduler's sweep: open requests past their time expire now, not when someone next touches them, so the
+   * person's slot is free and the approvers' cards stop offering buttons that would only say "expired".
+   */
+  async expireDue(now = new Date()): Promise<number> {
+    const due: TapRequest[] = [];
+    for await (const page of this.records.all()) for (const { value } of page) if (isDue(value, now)) due.push(value);
+    let expired = 0;
+    for (const request of due) if ((await this.#expireIfDue(request, now)).state === 'expired') expired += 1;
+    return expired;
   }
 
   async #forged(clicker: Person, verb: string, data: unknown): Promise<TapAnswer> {
