@@ -178,6 +178,9 @@ describe('the tab pages', () => {
   it('refuses an address that cannot be decoded, and unknown pages, plainly, and keeps serving', async () => {
     expect((await fetch(`${bot.url}/tab/%E0%A4%A`)).status).toBe(404);
     expect((await fetch(`${bot.url}/tab/no-such-page.js`)).status).toBe(404);
+    const bare = await fetch(`${bot.url}/tab`, { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe('/tab/');
     expect((await fetch(`${bot.url}/tab/api/nothing-here`)).status).toBe(404);
     const page = await fetch(`${bot.url}/tab/`);
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'self' https://teams.microsoft.com");
