@@ -233,6 +233,8 @@ export class TemporaryAccess implements OutboxHandler {
     }
     const wanted = who.trim();
     if (!wanted) return { outcome: 'not-found', message: 'Tell me who was helped: queue done <their sign-in name>.' };
+    // A sign-in name is at most 113 characters before the @ and a domain after it: anything longer names nobody.
+    if (wanted.length > 320 || /\s/.test(wanted)) return { outcome: 'not-found', message: 'That is not a sign-in name. Type queue done <their sign-in name>.' };
     const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wanted);
     // Graph names the person (by sign-in name or id); someone who left the directory can still leave the queue by id.
     let person: DirectoryUser | undefined;

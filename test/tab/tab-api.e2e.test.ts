@@ -204,6 +204,7 @@ describe('the "talk to a person" queue', () => {
     expect(again.body.message).toContain('already marked as helped by Marek Dąbrowski');
     expect((await call('helpdesk', `help/${personaId('admin')}/done`, 'POST')).status).toBe(404);
     expect((await call('helpdesk', 'help/nobody/done', 'POST')).status).toBe(404);
+    expect((await chat.say(chat.person(personaId('helpdesk')), `queue done ${'x'.repeat(400)}@northwind.example`)).texts.join(' ')).toContain('not a sign-in name');
     // The same in the chat, by sign-in name; the queue the chat lists agrees.
     const agent = chat.person(personaId('helpdesk'));
     expect((await chat.say(agent, `queue done ${second.userPrincipalName}`)).texts.join(' ')).toContain(`${second.displayName} is marked as helped`);
