@@ -1,37 +1,20 @@
 // The approvers' cards in Teams follow a pass request to its end: cancelled by the agent, or expired (the scheduler's
 // sweep expires requests nobody touches), every posted approval card is updated and offers no buttons any more.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { type RunningBot, startDemoBot } from '../support/bot-harness.js';
-import { at, demoPeople, requestPass, settle } from '../support/outreach-helpers.js';
-import { teamsChat } from '../support/teams-chat.js';
+import { describe, expect, it, vi } from 'vitest';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { at, requestPass, settle } from '../support/outreach-helpers.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
-const people = demoPeople(() => demo);
-
-beforeAll(async () => {
-  const running = await startDemoBot();
-  [bot, demo] = [running, running.demo];
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-});
+const { bot, demo, chat, people } = demoBotSuite();
 
 /** A request sent for approval; its approval cards posted to every approver. */
 async function awaitingApproval(targetName: string): Promise<string> {
-  const agent = chat.person(demo.seed.personas!.helpdesk);
+  const agent = chat.person(demo().seed.personas!.helpdesk);
   const { id } = await requestPass(chat, people, agent, targetName);
   if (!id) throw new Error('no request form');
   await chat.click(agent, 'tap.submit', { requestId: id, check: 'video-id', reason: 'Lost phone, needs a new passkey', lifetime: '60', oneTime: 'true' });
-  await settle(() => bot);
-  const request = await bot.service.outreach.temporaryAccess.records.get(id);
+  await settle(bot);
+  const request = await bot().service.outreach.temporaryAccess.records.get(id);
   expect(request?.value.state).toBe('awaiting-approval');
   expect(request?.value.copies.length).toBeGreaterThan(0);
   return id;
@@ -39,9 +22,9 @@ async function awaitingApproval(targetName: string): Promise<string> {
 
 /** The latest version of each approval card posted for the request, by activity id. */
 async function cardsNow(requestId: string): Promise<string[]> {
-  const copies = (await bot.service.outreach.temporaryAccess.records.get(requestId))?.value.copies ?? [];
+  const copies = (await bot().service.outreach.temporaryAccess.records.get(requestId))?.value.copies ?? [];
   return copies.map((copy) => {
-    const versions = demo.connector.activities({}).filter((record) => record.activityId === copy.activityId && (record.kind === 'send' || record.kind === 'update'));
+    const versions = demo().connector.activities({}).filter((record) => record.activityId === copy.activityId && (record.kind === 'send' || record.kind === 'update'));
     return JSON.stringify(versions.at(-1)?.activity ?? {});
   });
 }
@@ -50,9 +33,9 @@ describe('approval cards after the request ends', () => {
   it('are updated when the agent cancels, and offer no approval any more', async () => {
     const id = await awaitingApproval('Noah Kim');
     expect((await cardsNow(id)).every((card) => card.includes('tap.approve'))).toBe(true);
-    const agent = chat.person(demo.seed.personas!.helpdesk);
+    const agent = chat.person(demo().seed.personas!.helpdesk);
     expect((await chat.say(agent, `tap cancel ${id}`)).texts.join(' ')).toContain('is cancelled');
-    await settle(() => bot);
+    await settle(bot);
     const cards = await cardsNow(id);
     expect(cards.length).toBeGreaterThan(0);
     for (const card of cards) {
@@ -63,17 +46,17 @@ describe('approval cards after the request ends', () => {
 
   it('are updated when the scheduler finds the request expired, and the person can have a new request at once', async () => {
     const id = await awaitingApproval('Lena Hoffmann');
-    const expiresAt = (await bot.service.outreach.temporaryAccess.records.get(id))?.value.expiresAt as string;
+    const expiresAt = (await bot().service.outreach.temporaryAccess.records.get(id))?.value.expiresAt as string;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     try {
       // Nobody touches the request: the scheduler's next run after its expiry ends it.
-      await at(() => bot, new Date(Date.parse(expiresAt) + 1_000).toISOString());
-      expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('expired');
+      await at(bot, new Date(Date.parse(expiresAt) + 1_000).toISOString());
+      expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('expired');
       for (const card of await cardsNow(id)) {
         expect(card).toContain('No longer waiting: expired');
         expect(card).not.toContain('tap.approve');
       }
-      expect((await requestPass(chat, people, chat.person(demo.seed.personas!.helpdesk), 'Lena Hoffmann')).id).toBeDefined();
+      expect((await requestPass(chat, people, chat.person(demo().seed.personas!.helpdesk), 'Lena Hoffmann')).id).toBeDefined();
     } finally {
       vi.useRealTimers();
     }

@@ -2,32 +2,24 @@
 // go through the chat's own rules (and show up in the chat), privacy of the refusal list, and the audit view's
 // verification, which notices a tampered entry.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { type RunningBot, startDemoBot } from '../support/bot-harness.js';
-import { demoPeople, requestPass, settle } from '../support/outreach-helpers.js';
-import { teamsChat } from '../support/teams-chat.js';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { requestPass, settle } from '../support/outreach-helpers.js';
 import { until } from '../support/waiting.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
-const people = demoPeople(() => demo);
+const { bot, demo, chat, people } = demoBotSuite();
 const tokens = new Map<string, string>();
 
 type Persona = 'employee' | 'manager' | 'helpdesk' | 'approver' | 'security' | 'admin';
-const personaId = (role: Persona) => demo.seed.personas![role];
+const personaId = (role: Persona) => demo().seed.personas![role];
 
 async function call(as: Persona | string, route: string, method = 'GET'): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
   if (!tokens.has(as)) {
-    const session = (await (await fetch(`${bot.url}/tab/demo/session?as=${as}`)).json()) as { token: string };
+    const session = (await (await fetch(`${bot().url}/tab/demo/session?as=${as}`)).json()) as { token: string };
     tokens.set(as, session.token);
   }
-  const response = await fetch(`${bot.url}/tab/api/${route}`, { method, headers: { authorization: `Bearer ${tokens.get(as)}` } });
+  const response = await fetch(`${bot().url}/tab/api/${route}`, { method, headers: { authorization: `Bearer ${tokens.get(as)}` } });
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {
@@ -43,18 +35,9 @@ async function openRequest(targetName: string): Promise<string> {
   const { id } = await requestPass(chat, people, agent, targetName);
   if (!id) throw new Error('no request form');
   await chat.click(agent, 'tap.submit', { requestId: id, check: 'in-person', reason: 'Phone replaced, cannot sign in', lifetime: '60', oneTime: 'true' });
-  await settle(() => bot);
+  await settle(bot);
   return id;
 }
-
-beforeAll(async () => {
-  const started = await startDemoBot();
-  [bot, demo] = [started, started.demo];
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-});
 
 describe('the tab API', () => {
   it('counts progress once for viewers who ask within seconds of each other', async () => {
@@ -83,7 +66,7 @@ describe('the tab API', () => {
     const notApprover = await call('helpdesk', `passes/${id}/approve`, 'POST');
     expect(notApprover.status).toBe(403);
     expect(notApprover.body.message).toContain("isn't available to you");
-    expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
+    expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
     // The approver sees it waiting, in the tab and in the chat's list alike.
     const queue = (await call('approver', 'passes')).body as { toApprove: { id: string; mayDecide: boolean }[] };
     expect(queue.toApprove.find((item) => item.id === id)?.mayDecide).toBe(true);
@@ -92,7 +75,7 @@ describe('the tab API', () => {
     const cancelled = await call('helpdesk', `passes/${id}/cancel`, 'POST');
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.message).toContain('is cancelled');
-    expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('cancelled');
+    expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('cancelled');
     expect(JSON.stringify((await chat.say(chat.person(personaId('helpdesk')), 'tap list')).cards)).toContain('You have no open pass requests');
     expect(((await call('approver', 'passes')).body as { toApprove: { id: string }[] }).toApprove.map((item) => item.id)).not.toContain(id);
     // Too late from the tab: nothing changes, and it says so.
@@ -122,7 +105,7 @@ describe('the tab API', () => {
     const selfApproval = await call(piotr.id, `passes/${own}/approve`, 'POST');
     expect(selfApproval.status).toBe(403);
     expect(selfApproval.body.message).toContain('someone else has to approve');
-    expect((await bot.service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
+    expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
     expect((await call('approver', 'passes', 'DELETE')).status).toBe(405);
   });
 
@@ -133,20 +116,20 @@ describe('the tab API', () => {
     const winner = first.status === 200 ? 'approver' : 'security';
     const loser = first.status === 200 ? second : first;
     expect(loser.body.message).toMatch(/Nothing changed: the request is approved/);
-    const record = await bot.service.outreach.temporaryAccess.records.get(id);
+    const record = await bot().service.outreach.temporaryAccess.records.get(id);
     expect(record?.value.approval?.by.id).toBe(personaId(winner));
-    const audited = (await bot.service.store.list<{ action: string; details?: { requestId?: string } }>(AUDIT_ENTRIES, { limit: 1000 })).records.filter((entry) => entry.value.action === 'tap.request.approved' && entry.value.details?.requestId === id);
+    const audited = (await bot().service.store.list<{ action: string; details?: { requestId?: string } }>(AUDIT_ENTRIES, { limit: 1000 })).records.filter((entry) => entry.value.action === 'tap.request.approved' && entry.value.details?.requestId === id);
     expect(audited).toHaveLength(1);
   });
 
   it('lists refusals for admins with topics and reasons, never the words people chose for their manager', async () => {
     const employee = personaId('employee');
     await chat.click(chat.person(employee), 'refusal.confirm', { reason: 'other', details: 'my union rep told me to wait' });
-    await until(async () => (await bot.service.outreach.escalations.records.openFor(employee)) !== undefined);
+    await until(async () => (await bot().service.outreach.escalations.records.openFor(employee)) !== undefined);
     const listed = await call('admin', 'escalations');
     expect(listed.status).toBe(200);
     const items = listed.body.items as { employee: string; reason: string; state: string }[];
-    expect(items.find((item) => item.employee === demo.seed.users.find((user) => user.id === employee)?.displayName)).toMatchObject({ reason: 'Other', state: 'open' });
+    expect(items.find((item) => item.employee === demo().seed.users.find((user) => user.id === employee)?.displayName)).toMatchObject({ reason: 'Other', state: 'open' });
     expect(listed.text).not.toContain('union rep');
     expect((await call('helpdesk', 'escalations')).status).toBe(403);
   });
@@ -162,11 +145,11 @@ describe('the tab API', () => {
     expect(lines.length).toBeGreaterThan(3);
     expect(lines.every((line) => line.verified)).toBe(true);
     // The export itself is on the record.
-    const entries = await bot.service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
+    const entries = await bot().service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
     expect(entries.records.some((record) => record.value.action === 'audit.exported')).toBe(true);
     // Somebody edits an entry in the store: the view says so.
     const victim = entries.records[1]!;
-    await bot.service.store.put(AUDIT_ENTRIES, victim.key, { ...victim.value, action: 'tap.request.cancelled' });
+    await bot().service.store.put(AUDIT_ENTRIES, victim.key, { ...victim.value, action: 'tap.request.cancelled' });
     const after = await call('security', 'audit');
     expect(after.body.verification).toMatchObject({ ok: false });
     expect(((after.body.verification as { problems: { kind: string }[] }).problems[0]?.kind)).toBe('changed');
@@ -176,13 +159,13 @@ describe('the tab API', () => {
 
 describe('the tab pages', () => {
   it('refuses an address that cannot be decoded, and unknown pages, plainly, and keeps serving', async () => {
-    expect((await fetch(`${bot.url}/tab/%E0%A4%A`)).status).toBe(404);
-    expect((await fetch(`${bot.url}/tab/no-such-page.js`)).status).toBe(404);
-    const bare = await fetch(`${bot.url}/tab`, { redirect: 'manual' });
+    expect((await fetch(`${bot().url}/tab/%E0%A4%A`)).status).toBe(404);
+    expect((await fetch(`${bot().url}/tab/no-such-page.js`)).status).toBe(404);
+    const bare = await fetch(`${bot().url}/tab`, { redirect: 'manual' });
     expect(bare.status).toBe(301);
     expect(bare.headers.get('location')).toBe('/tab/');
-    expect((await fetch(`${bot.url}/tab/api/nothing-here`)).status).toBe(404);
-    const page = await fetch(`${bot.url}/tab/`);
+    expect((await fetch(`${bot().url}/tab/api/nothing-here`)).status).toBe(404);
+    const page = await fetch(`${bot().url}/tab/`);
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'self' https://teams.microsoft.com");
     expect(page.headers.get('cache-control')).toBe('no-cache');
   });
@@ -213,7 +196,7 @@ describe('the "talk to a person" queue', () => {
     expect(listed).not.toContain(second.displayName);
     const after = (await call('helpdesk', 'passes')).body as { help: { userId: string }[] };
     expect(after.help.map((entry) => entry.userId)).not.toContain(first.id);
-    const entries = await bot.service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
+    const entries = await bot().service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
     expect(entries.records.filter((record) => record.value.action === 'helpdesk.request.closed')).toHaveLength(2);
     // Asking again puts them back in the queue.
     await chat.say(chat.person(first.id), 'talk to a person');

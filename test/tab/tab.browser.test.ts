@@ -8,84 +8,74 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { packageRoot } from '../../src/shared/package-root.js';
-import { type RunningBot, startDemoBot } from '../support/bot-harness.js';
 import { axeViolations, launchChromium, openTab } from '../support/browser.js';
-import { demoPeople, requestPass, settle } from '../support/outreach-helpers.js';
-import { teamsChat } from '../support/teams-chat.js';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { requestPass, settle } from '../support/outreach-helpers.js';
 import { until } from '../support/waiting.js';
 
 const SCREENSHOTS = path.join(packageRoot(), 'docs', 'screenshots');
 const THEMES = ['default', 'dark', 'contrast'] as const;
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
+const { bot, demo, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' });
 let browser: Browser;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
-const people = demoPeople(() => demo);
 const persona = (role: 'employee' | 'manager' | 'helpdesk' | 'approver' | 'security' | 'admin') => {
-  const id = demo.seed.personas?.[role];
+  const id = demo().seed.personas?.[role];
   if (!id) throw new Error(`the demo tenant has no ${role} persona`);
   return chat.person(id);
 };
 let pendingRequestId: string;
 
 async function sessionToken(as: string): Promise<string> {
-  const response = await fetch(`${bot.url}/tab/demo/session?as=${as}`);
+  const response = await fetch(`${bot().url}/tab/demo/session?as=${as}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { token: string }).token;
 }
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const [running, chromium] = await Promise.all([startDemoBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }), launchChromium()]);
-  [bot, demo, browser] = [running, running.demo, chromium];
+  browser = await launchChromium();
 
   // A campaign over the demo tenant, with people who raised concerns, enrolled, refused, and a pass waiting.
   const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const started = await chat.say(persona('admin'), `campaign start Spring passkeys deadline ${deadline} waves 1`);
   expect(started.texts.join(' ')).toContain('Started');
-  await until(async () => (await bot.service.outreach.campaigns.records.active())?.value.state === 'running');
-  await settle(() => bot);
+  await until(async () => (await bot().service.outreach.campaigns.records.active())?.value.state === 'running');
+  await settle(bot);
   const members: string[] = [];
-  for await (const page of bot.service.outreach.campaigns.records.members((await bot.service.outreach.campaigns.records.active())!.value.id)) for (const { value } of page) members.push(value.userId);
+  for await (const page of bot().service.outreach.campaigns.records.members((await bot().service.outreach.campaigns.records.active())!.value.id)) for (const { value } of page) members.push(value.userId);
   expect(members.length).toBeGreaterThan(10);
   const concerns = ['will my boss see my photos?', 'can the company track where I am', 'it is my own phone, not the company’s', 'what happens if I lose my phone', 'will my boss see my photos?'];
   for (const [index, words] of concerns.entries()) await chat.say(chat.person(members[index] as string), words);
   for (const id of members.slice(5, 8)) {
-    demo.graph.state.enrolMethod(id, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Pixel 8', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
+    demo().graph.state.enrolMethod(id, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Pixel 8', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
     await chat.say(chat.person(id), 'status');
   }
   await chat.click(chat.person(members[9] as string), 'refusal.confirm', { reason: 'privacy' });
-  await until(async () => (await bot.service.outreach.escalations.records.openFor(members[9] as string)) !== undefined);
-  await settle(() => bot);
+  await until(async () => (await bot().service.outreach.escalations.records.openFor(members[9] as string)) !== undefined);
+  await settle(bot);
   await chat.say(chat.person(members[11] as string), 'talk to a person');
   // Two pass requests waiting for approval: one is approved from the tab, the other stays in the screenshots.
   const agent = persona('helpdesk');
   const requestIds: string[] = [];
   for (const [index, reason] of [[12, 'New phone, cannot sign in'], [13, 'Locked out after a phone reset']] as const) {
-    const target = demo.seed.users.find((user) => user.id === members[index]);
+    const target = demo().seed.users.find((user) => user.id === members[index]);
     const { id } = await requestPass(chat, people, agent, target!.displayName);
     if (!id) throw new Error('no pass request form');
     await chat.click(agent, 'tap.submit', { requestId: id, check: 'video-id', note: 'Badge shown on camera', reason, lifetime: '60', oneTime: 'true' });
     requestIds.push(id);
   }
   pendingRequestId = requestIds[0] as string;
-  await settle(() => bot);
+  await settle(bot);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await bot?.stop();
 });
 
 describe('the tab in a Teams host', () => {
   it('loads through teams-js, signs in with SSO, and draws the campaign charts from the demo data', async () => {
-    const hosted = await openTab(browser, bot.url, { as: 'admin' });
+    const hosted = await openTab(browser, bot().url, { as: 'admin' });
     try {
       const { tab, page } = hosted;
       const host = (await page.evaluate(() => (window as unknown as { __teamsHost: { messages: { func: string }[] } }).__teamsHost.messages.map((message) => message.func))) as string[];
@@ -105,7 +95,7 @@ describe('the tab in a Teams host', () => {
         }),
       );
       for (const painted of inked) expect(painted).toBeGreaterThan(500);
-      const api = (await (await fetch(`${bot.url}/tab/api/progress`, { headers: { authorization: `Bearer ${await sessionToken('admin')}` } })).json()) as { funnel: { label: string; count: number }[]; objections: { title: string; count: number }[] };
+      const api = (await (await fetch(`${bot().url}/tab/api/progress`, { headers: { authorization: `Bearer ${await sessionToken('admin')}` } })).json()) as { funnel: { label: string; count: number }[]; objections: { title: string; count: number }[] };
       const tiles = await tab.$$eval('.tile', (elements) => elements.map((element) => element.textContent));
       for (const step of api.funnel) expect(tiles).toContain(`${step.count}${step.label}`);
       expect(api.funnel.find((step) => step.label === 'Enrolled')?.count).toBe(3);
@@ -122,7 +112,7 @@ describe('the tab in a Teams host', () => {
   it('lets a helpdesk user who approves passes approve one from the queue, and the chat shows the same state', async () => {
     // Piotr Kowalski is on the helpdesk and among the pass approvers; the request is his colleague's.
     const piotr = people.user('Piotr Kowalski').id;
-    const hosted = await openTab(browser, bot.url, { as: piotr, view: 'helpdesk' });
+    const hosted = await openTab(browser, bot().url, { as: piotr, view: 'helpdesk' });
     try {
       const { tab } = hosted;
       const card = tab.locator(`li[data-request="${pendingRequestId}"]`);
@@ -132,22 +122,22 @@ describe('the tab in a Teams host', () => {
       await tab.waitForFunction((id) => document.querySelector('.notice')?.textContent?.includes(`Request ${id} is approved`) && document.querySelector('#view')?.getAttribute('aria-busy') === 'false', pendingRequestId);
       expect(await tab.locator(`li[data-request="${pendingRequestId}"]`).count()).toBe(0);
       // The same records and the same messages as a click on the card in Teams.
-      const request = await bot.service.outreach.temporaryAccess.records.get(pendingRequestId);
+      const request = await bot().service.outreach.temporaryAccess.records.get(pendingRequestId);
       expect(request?.value.state).toBe('approved');
       expect(request?.value.approval?.by.id).toBe(piotr);
       expect(await tab.textContent('#view')).toContain('Your open pass requests');
-      await settle(() => bot);
-      const agent = demo.seed.personas!.helpdesk;
+      await settle(bot);
+      const agent = demo().seed.personas!.helpdesk;
       expect(people.received(agent, new RegExp(`tap\\.reveal[^}]*${pendingRequestId}|${pendingRequestId}[^}]*tap\\.reveal`))).not.toHaveLength(0);
       const listed = await chat.say(persona('helpdesk'), 'tap list');
       expect(JSON.stringify(listed.cards)).toContain(`${pendingRequestId}: `);
       expect(JSON.stringify(listed.cards)).toContain('approved, waiting to be revealed');
       // The approval cards posted to the approvers in Teams were updated to say so.
-      const updates = demo.connector.activities({ kind: 'update' }).filter((record) => JSON.stringify(record.activity).includes(pendingRequestId));
+      const updates = demo().connector.activities({ kind: 'update' }).filter((record) => JSON.stringify(record.activity).includes(pendingRequestId));
       expect(updates.length).toBeGreaterThan(0);
       expect(JSON.stringify(updates.at(-1)?.activity)).toContain('Approved by');
       // A second approval from the tab changes nothing and says why.
-      const again = await fetch(`${bot.url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${await sessionToken(piotr)}` } });
+      const again = await fetch(`${bot().url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${await sessionToken(piotr)}` } });
       expect(again.status).toBe(409);
       expect(((await again.json()) as { message?: string }).message).toMatch(/^Nothing changed: the request is approved/);
     } finally {
@@ -156,7 +146,7 @@ describe('the tab in a Teams host', () => {
   }, 60_000);
 
   it('shows a non-admin nothing, and the API refuses their forged requests', async () => {
-    const hosted = await openTab(browser, bot.url, { as: 'employee' });
+    const hosted = await openTab(browser, bot().url, { as: 'employee' });
     try {
       const text = (await hosted.tab.textContent('main')) ?? '';
       expect(text).toContain('nothing to show here');
@@ -167,21 +157,21 @@ describe('the tab in a Teams host', () => {
     }
     const employee = await sessionToken('employee');
     for (const route of ['progress', 'escalations', 'passes', 'audit', 'audit/export']) {
-      const response = await fetch(`${bot.url}/tab/api/${route}`, { headers: { authorization: `Bearer ${employee}` } });
+      const response = await fetch(`${bot().url}/tab/api/${route}`, { headers: { authorization: `Bearer ${employee}` } });
       expect(response.status, route).toBe(403);
       expect(await response.text()).not.toMatch(/Spring passkeys|T-[A-Z0-9]{6}|"seq"/);
     }
-    const approve = await fetch(`${bot.url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${employee}` } });
+    const approve = await fetch(`${bot().url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${employee}` } });
     expect(approve.status).toBe(403);
     expect(((await approve.json()) as { message?: string }).message).toMatch(/isn't available to you/);
     // A token with its payload changed (now claiming the admin) fails its signature.
-    const admin = demo.seed.personas!.admin;
+    const admin = demo().seed.personas!.admin;
     const [header, payload, signature] = employee.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, oid: admin })).toString('base64url')}.${signature}`;
-    const refused = await fetch(`${bot.url}/tab/api/progress`, { headers: { authorization: `Bearer ${forged}` } });
+    const refused = await fetch(`${bot().url}/tab/api/progress`, { headers: { authorization: `Bearer ${forged}` } });
     expect(refused.status).toBe(401);
-    expect((await fetch(`${bot.url}/tab/api/me`)).status).toBe(401);
+    expect((await fetch(`${bot().url}/tab/api/me`)).status).toBe(401);
   }, 60_000);
 
   it('passes axe-core in every theme and writes a screenshot of each view in each theme', async () => {
@@ -195,7 +185,7 @@ describe('the tab in a Teams host', () => {
     const problems: string[] = [];
     for (const theme of THEMES) {
       for (const { as, view } of views) {
-        const hosted = await openTab(browser, bot.url, { as, theme, view });
+        const hosted = await openTab(browser, bot().url, { as, theme, view });
         try {
           expect(await hosted.tab.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
           for (const violation of await axeViolations(hosted.tab)) {
@@ -211,7 +201,7 @@ describe('the tab in a Teams host', () => {
   }, 180_000);
 
   it('takes someone the helpdesk helped out of the "talk to a person" queue', async () => {
-    const hosted = await openTab(browser, bot.url, { as: 'helpdesk', view: 'helpdesk' });
+    const hosted = await openTab(browser, bot().url, { as: 'helpdesk', view: 'helpdesk' });
     try {
       const { tab } = hosted;
       const button = tab.locator('button[data-action="helped"]').first();
@@ -226,7 +216,7 @@ describe('the tab in a Teams host', () => {
   }, 60_000);
 
   it('follows a theme change from Teams without reloading, and moves between views with the keyboard', async () => {
-    const hosted = await openTab(browser, bot.url, { as: 'security' });
+    const hosted = await openTab(browser, bot().url, { as: 'security' });
     try {
       const { page, tab } = hosted;
       await page.selectOption('#theme', 'dark');
@@ -249,7 +239,7 @@ describe('the tab outside Teams and its headers', () => {
   it('says how to open it when opened directly, and is framed only by Teams and Microsoft 365 hosts', async () => {
     const page = await browser.newPage();
     try {
-      const response = await page.goto(`${bot.url}/tab/`);
+      const response = await page.goto(`${bot().url}/tab/`);
       const csp = response?.headers()['content-security-policy'] ?? '';
       expect(csp).toContain("script-src 'self'");
       expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/teams\.microsoft\.com/);
@@ -257,9 +247,9 @@ describe('the tab outside Teams and its headers', () => {
       await page.waitForSelector('main[aria-busy="false"]');
       expect(await page.textContent('main')).toContain('Open Teams');
       // Nothing secret in what the page loads: no demo client secret, no audit key, no token.
-      const secret = demo.seed.apps[0]?.clientSecret ?? 'no-secret';
+      const secret = demo().seed.apps[0]?.clientSecret ?? 'no-secret';
       const assets = await page.$$eval('script[src], link[rel="stylesheet"]', (elements) => elements.map((element) => (element as HTMLScriptElement).src || (element as HTMLLinkElement).href));
-      for (const asset of [`${bot.url}/tab/`, ...assets]) {
+      for (const asset of [`${bot().url}/tab/`, ...assets]) {
         const body = await (await fetch(asset)).text();
         expect(body).not.toContain(secret);
         expect(body).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./);
