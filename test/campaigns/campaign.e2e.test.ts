@@ -2,53 +2,37 @@
 // DMs exactly the people the rules target (real HTTP, the Graph and Bot Connector emulators), once each; others are
 // refused; a person snoozes and enrols; pause holds the outbox; the export link works once.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import { NUDGEABLE } from '../../src/campaigns/campaign-records.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { SeedUser } from '../../src/dev/tenant-seed.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
 import { until } from '../support/waiting.js';
-import { type Person, teamsChat } from '../support/teams-chat.js';
+import type { Person } from '../support/teams-chat.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-
-beforeAll(async () => {
-  bot = await startBot({ ORGANISATION_NAME: 'Northwind Pharma', CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-
-  await bot?.stop();
-});
+const { bot, demo, chat } = demoBotSuite({ ORGANISATION_NAME: 'Northwind Pharma', CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
 const STRONG = new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness']);
 
 /** Who the rules should target, worked out from the seed here (not with the product's code). */
 function expectedTargets(): SeedUser[] {
-  const excludedGroups = demo.seed.groups.filter((group) => group.role === 'excluded');
+  const excludedGroups = demo().seed.groups.filter((group) => group.role === 'excluded');
   const excluded = new Set(excludedGroups.flatMap((group) => group.members));
-  return demo.seed.users.filter(
+  return demo().seed.users.filter(
     (user) =>
       user.accountKind === 'person' &&
       user.userType !== 'Guest' &&
       user.accountEnabled &&
       user.teamsLicensed &&
-      !demo.seed.breakGlassUserIds.includes(user.id) &&
+      !demo().seed.breakGlassUserIds.includes(user.id) &&
       !excluded.has(user.id) &&
       !user.methods.some((method) => STRONG.has(method.kind)),
   );
 }
 
-const { person, activityFrom, say, click } = teamsChat(
-  () => bot,
-  () => demo,
-);
+const { person, activityFrom, say, click } = chat;
 
-const nudges = () => demo.connector.activities({ kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('campaign.snooze') || JSON.stringify(record.activity).includes('a two-minute job'));
+const nudges = () => demo().connector.activities({ kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('campaign.snooze') || JSON.stringify(record.activity).includes('a two-minute job'));
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -59,21 +43,21 @@ describe('a campaign over the demo tenant', () => {
   let employee: Person;
 
   it('is refused to people outside the campaign-admins group, politely and on the record', async () => {
-    employee = person(demo.seed.personas?.employee ?? '');
+    employee = person(demo().seed.personas?.employee ?? '');
     for (const command of ['campaign preview', 'campaign start Sneaky deadline 2099-01-01', 'campaign status', 'campaign pause', 'campaign export']) {
       const reply = await say(employee, command);
       expect(reply.texts.join(' ')).toMatch(/only for the campaign admins/);
     }
-    const denied = await bot.service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
+    const denied = await bot().service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
     expect(denied.records.filter((record) => record.value.action === 'campaign.command.denied')).toHaveLength(5);
-    expect(await bot.service.outreach.campaigns.records.active()).toBeUndefined();
+    expect(await bot().service.outreach.campaigns.records.active()).toBeUndefined();
   });
 
   it('previews who would be reached without sending anything', async () => {
-    admin = person(demo.seed.personas?.admin ?? '');
+    admin = person(demo().seed.personas?.admin ?? '');
     const reply = await say(admin, 'campaign preview');
     expect(reply.texts.join(' ')).toMatch(/Working out who/);
-    const preview = await demo.connector.waitFor((record) => record.userId === admin.id && JSON.stringify(record.activity).includes('Campaign preview'), 20_000);
+    const preview = await demo().connector.waitFor((record) => record.userId === admin.id && JSON.stringify(record.activity).includes('Campaign preview'), 20_000);
     const body = JSON.stringify(preview.activity);
     expect(body).toContain(`"Would be reached","value":"${expectedTargets().length}"`);
     expect(body).toContain('"Guests","value":"3"');
@@ -86,7 +70,7 @@ describe('a campaign over the demo tenant', () => {
     expect(reply.texts.join(' ')).toMatch(/Started "Q1 passkeys"/);
     const expected = expectedTargets();
     await until(() => nudges().length >= expected.length);
-    await until(async () => bot.service.outreach.sender.stats().inFlight === 0);
+    await until(async () => bot().service.outreach.sender.stats().inFlight === 0);
     const reachedIds = nudges().map((record) => record.userId);
     expect(new Set(reachedIds).size).toBe(reachedIds.length);
     expect(new Set(reachedIds)).toEqual(new Set(expected.map((user) => user.id)));
@@ -94,11 +78,11 @@ describe('a campaign over the demo tenant', () => {
     const installedNow = expected.filter((user) => !user.appInstalled).map((user) => user.id);
     expect(installedNow.length).toBeGreaterThan(0);
     // One install call for each of them, none for people who had the app already (targeting read it).
-    const installPosts = demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.endsWith('/teamwork/installedApps'));
+    const installPosts = demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.endsWith('/teamwork/installedApps'));
     expect(new Set(installPosts.map((call) => call.path.split('/')[3]))).toEqual(new Set(installedNow));
     expect(installPosts).toHaveLength(installedNow.length);
     for (const id of installedNow) {
-      const sent = demo.connector.activities({ userId: id, kind: 'send' });
+      const sent = demo().connector.activities({ userId: id, kind: 'send' });
       expect(sent.map((record) => JSON.stringify(record.activity)).filter((body) => body.includes('Welcome'))).toHaveLength(0);
     }
     const status = await say(admin, 'campaign status');
@@ -110,54 +94,54 @@ describe('a campaign over the demo tenant', () => {
   it('lets a reached person snooze, and stops for good when they enrol', async () => {
     const targetId = expectedTargets().find((user) => user.id !== employee.id)?.id ?? '';
     const reached = person(targetId);
-    const campaign = (await bot.service.outreach.campaigns.records.active())?.value;
+    const campaign = (await bot().service.outreach.campaigns.records.active())?.value;
     if (!campaign) throw new Error('no campaign');
     const snoozed = await click(reached, 'campaign.snooze', { campaignId: campaign.id });
     expect(JSON.stringify(snoozed)).toMatch(/remind you in 3 days/);
-    let member = (await bot.service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
+    let member = (await bot().service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
     expect(member?.snoozes).toBe(1);
     expect(member?.state).toBe('replied');
 
     // Another person's click names the campaign but can only ever snooze the clicker.
-    const outsider = person(demo.seed.personas?.security ?? '');
+    const outsider = person(demo().seed.personas?.security ?? '');
     expect(JSON.stringify(await click(outsider, 'campaign.snooze', { campaignId: campaign.id }))).toMatch(/not part of this campaign/);
 
-    demo.graph.state.enrolMethod(targetId, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
+    demo().graph.state.enrolMethod(targetId, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
     await say(reached, 'status');
-    await until(async () => (await bot.service.outreach.campaigns.records.member(campaign.id, targetId))?.value.state === 'enrolled');
-    member = (await bot.service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
+    await until(async () => (await bot().service.outreach.campaigns.records.member(campaign.id, targetId))?.value.state === 'enrolled');
+    member = (await bot().service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
     expect(member && NUDGEABLE.has(member.state)).toBe(false);
   });
 
   it('pauses and resumes from chat', async () => {
     expect((await say(admin, 'campaign pause')).texts.join(' ')).toMatch(/Paused "Q1 passkeys"/);
-    expect((await bot.service.outreach.campaigns.records.active())?.value.state).toBe('paused');
+    expect((await bot().service.outreach.campaigns.records.active())?.value.state).toBe('paused');
     expect((await say(admin, 'campaign pause')).texts.join(' ')).toMatch(/no running campaign/);
     expect((await say(admin, 'campaign resume')).texts.join(' ')).toMatch(/Resumed/);
-    expect((await bot.service.outreach.campaigns.records.active())?.value.state).toBe('running');
+    expect((await bot().service.outreach.campaigns.records.active())?.value.state).toBe('running');
   });
 
   it('never reinstalls or messages someone who removed the app, and reports them', async () => {
-    const campaign = (await bot.service.outreach.campaigns.records.active())?.value;
+    const campaign = (await bot().service.outreach.campaigns.records.active())?.value;
     if (!campaign) throw new Error('no campaign');
     const leaverId = expectedTargets().findLast((user) => user.id !== employee.id && user.id !== admin.id && !user.appInstalled)?.id ?? '';
     const leaver = person(leaverId);
-    const removal = await bot.post(activityFrom(leaver, { type: 'installationUpdate', action: 'remove', channelId: 'msteams', id: 'f:remove-1', recipient: { id: '28:bot' } }));
+    const removal = await bot().post(activityFrom(leaver, { type: 'installationUpdate', action: 'remove', channelId: 'msteams', id: 'f:remove-1', recipient: { id: '28:bot' } }));
     expect(removal.status, removal.text).toBe(200);
-    demo.connector.uninstallApp(leaverId);
+    demo().connector.uninstallApp(leaverId);
 
     // A reminder comes due for them.
     const dueAt = new Date(Date.now() - 1000).toISOString();
-    await bot.service.outreach.campaigns.records.updateMember(campaign.id, leaverId, (member) => ({ ...member, nextNudgeAt: dueAt, lastNudgeLocalDate: '2000-01-01' }));
-    await bot.service.outreach.outbox.enqueue({ campaignId: campaign.id, userId: leaverId, step: 'reminder-1', dueAt });
-    const sentBefore = demo.connector.activities({ userId: leaverId, kind: 'send' }).length;
-    const installsBefore = demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId)).length;
-    bot.service.outreach.sender.wake();
-    await until(async () => (await bot.service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.state === 'unreachable');
+    await bot().service.outreach.campaigns.records.updateMember(campaign.id, leaverId, (member) => ({ ...member, nextNudgeAt: dueAt, lastNudgeLocalDate: '2000-01-01' }));
+    await bot().service.outreach.outbox.enqueue({ campaignId: campaign.id, userId: leaverId, step: 'reminder-1', dueAt });
+    const sentBefore = demo().connector.activities({ userId: leaverId, kind: 'send' }).length;
+    const installsBefore = demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId)).length;
+    bot().service.outreach.sender.wake();
+    await until(async () => (await bot().service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.state === 'unreachable');
 
-    expect((await bot.service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.reason).toMatch(/^removed-app/);
-    expect(demo.connector.activities({ userId: leaverId, kind: 'send' })).toHaveLength(sentBefore);
-    expect(demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId))).toHaveLength(installsBefore);
+    expect((await bot().service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.reason).toMatch(/^removed-app/);
+    expect(demo().connector.activities({ userId: leaverId, kind: 'send' })).toHaveLength(sentBefore);
+    expect(demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId))).toHaveLength(installsBefore);
     const status = JSON.stringify((await say(admin, 'campaign status')).cards[0]);
     expect(status).toContain('"Removed the app","value":"1"');
   });

@@ -2,36 +2,24 @@
 // in; people who blocked or removed the app are given up with a reason, not reinstalled, and reported; rows a crashed
 // sender left claimed are sent by the next one exactly once.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OUTBOX_PARTITION, type OutboxRow, outboxKey } from '../../src/outbox/outbox.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
-import { teamsChat } from '../support/teams-chat.js';
+import { activityFixture } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
 import { outboxDrained, until } from '../support/waiting.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
+const { bot, demo, chat } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { inMemory: true });
 
-beforeAll(async () => {
-  bot = await startBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-});
-
-const outreach = () => bot.service.outreach;
-const sendsTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
+const outreach = () => bot().service.outreach;
+const sendsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
 
 const drained = () => outboxDrained(outreach());
 
 describe('delivery under throttling, outages and refusals', () => {
   it('retries 429s and 5xx until everyone is reached, and gives up on people who blocked the bot', async () => {
     const strong = new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness']);
-    const excluded = new Set(demo.seed.groups.filter((group) => group.role === 'excluded').flatMap((group) => group.members));
-    const blocked = demo.seed.users.find(
+    const excluded = new Set(demo().seed.groups.filter((group) => group.role === 'excluded').flatMap((group) => group.members));
+    const blocked = demo().seed.users.find(
       (user) =>
         user.appInstalled &&
         user.teamsLicensed &&
@@ -42,10 +30,10 @@ describe('delivery under throttling, outages and refusals', () => {
         !user.methods.some((method) => strong.has(method.kind)),
     );
     if (!blocked) throw new Error('the demo tenant has no installed, unenrolled person');
-    demo.connector.blockUser(blocked.id);
-    demo.connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 429, retryAfterSeconds: 1, times: 4 });
-    demo.connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 503, times: 3 });
-    demo.connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 502, times: 2 });
+    demo().connector.blockUser(blocked.id);
+    demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 429, retryAfterSeconds: 1, times: 4 });
+    demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 503, times: 3 });
+    demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 502, times: 2 });
 
     const started = await outreach().campaigns.start({ name: 'Bumpy', deadline: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10), waves: 1, by: { id: 'test-admin' } });
     if (!('started' in started)) throw new Error(started.refused);
@@ -65,7 +53,7 @@ describe('delivery under throttling, outages and refusals', () => {
     expect(gaveUp?.reason).toMatch(/^blocked-app/);
     expect(sendsTo(blocked.id)).toHaveLength(0);
     // Throttling was honoured: the faulted calls were retried, not lost or doubled.
-    expect(demo.connector.requests().filter((request) => request.faulted).length).toBe(9);
+    expect(demo().connector.requests().filter((request) => request.faulted).length).toBe(9);
     expect(outreach().sender.stats().retried).toBeGreaterThanOrEqual(9);
 
     // Blocked people are remembered: a later campaign does not try them again, and reports them.
@@ -94,9 +82,9 @@ describe('delivery under throttling, outages and refusals', () => {
 
     // A reminder claimed by a sender that died mid-flight, and a leftover of a step already logged as sent.
     const orphan: OutboxRow = { campaignId: active.id, userId: first.userId, step: 'reminder-1', dueAt, attempts: 0, claim: { token: 'dead-sender', until: new Date(Date.now() + 3600_000).toISOString() } };
-    await bot.service.store.insert(OUTBOX_PARTITION, outboxKey(orphan), orphan);
+    await bot().service.store.insert(OUTBOX_PARTITION, outboxKey(orphan), orphan);
     const leftover: OutboxRow = { campaignId: active.id, userId: second.userId, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString(), attempts: 0 };
-    await bot.service.store.insert(OUTBOX_PARTITION, outboxKey(leftover), leftover);
+    await bot().service.store.insert(OUTBOX_PARTITION, outboxKey(leftover), leftover);
     outreach().sender.wake();
     await until(async () => drained());
 
@@ -110,7 +98,7 @@ describe('delivery under throttling, outages and refusals', () => {
     if (!active) throw new Error('no campaign');
     const members = new Set<string>();
     for await (const page of outreach().campaigns.records.members(active.id)) for (const record of page) members.add(record.value.userId);
-    const person = demo.seed.users.find((user) => user.accountKind === 'person' && user.userType === 'Member' && user.accountEnabled && user.teamsLicensed && !user.appInstalled && !members.has(user.id));
+    const person = demo().seed.users.find((user) => user.accountKind === 'person' && user.userType === 'Member' && user.accountEnabled && user.teamsLicensed && !user.appInstalled && !members.has(user.id));
     if (!person) throw new Error('nobody without the app is left outside the campaign');
     // Targeting saw the app (so the member row says); it is not there now, and Teams' notice of its removal never came.
     await outreach().campaigns.records.addMember(active.id, {
@@ -125,27 +113,26 @@ describe('delivery under throttling, outages and refusals', () => {
       snoozes: 0,
       appInstalled: true,
     });
-    const installsBefore = demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(person.id)).length;
+    const installsBefore = demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(person.id)).length;
     await outreach().outbox.enqueue({ campaignId: active.id, userId: person.id, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString() });
     outreach().sender.wake();
     // Sent, then settled: the member row is updated after Teams answered.
     await until(async () => (await outreach().campaigns.records.member(active.id, person.id))?.value.state === 'reached');
     await until(drained);
     expect(sendsTo(person.id)).toHaveLength(1);
-    expect(demo.graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(person.id)).length).toBe(installsBefore + 1);
+    expect(demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(person.id)).length).toBe(installsBefore + 1);
   });
 
   it('counts replies to people chatting in the rate the campaign shares, so its sends leave room for them', async () => {
-    const chat = teamsChat(() => bot, () => demo);
     // Not the employee persona: the first test blocked the bot for someone like her.
-    const person = chat.person(demo.seed.personas?.manager ?? '');
+    const person = chat.person(demo().seed.personas?.manager ?? '');
     const limiter = outreach().limiter;
     // Replies sent through the Bot Connector (a normal message) count; replies in the HTTP answer (expectReplies) do not.
     await until(async () => (await drained()) && limiter.inFlightWindow() === 0);
-    const posted = await bot.post(activityFixture('message-personal', chat.activityFrom(person, { text: 'help' })));
+    const posted = await bot().post(activityFixture('message-personal', chat.activityFrom(person, { text: 'help' })));
     expect(posted.status).toBe(200);
     // The turn's replies are sent before the HTTP answer, so they are inside the limiter's one-second window now.
-    expect(demo.connector.activities({ conversationId: person.conversationId }).some((record) => record.kind === 'reply')).toBe(true);
+    expect(demo().connector.activities({ conversationId: person.conversationId }).some((record) => record.kind === 'reply')).toBe(true);
     expect(limiter.inFlightWindow()).toBeGreaterThan(0);
     await until(async () => limiter.inFlightWindow() === 0);
     await chat.say(person, 'help');

@@ -1,40 +1,25 @@
 // Reminders over days of fake time, against the real bot and both emulators: invitations wait for each person's
 // working hours, reminders follow the cadence (never at weekends), enrolment stops them, a pause holds them.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import { describe, expect, it, vi } from 'vitest';
 import { localParts, resolveTimeZone } from '../../src/campaigns/working-hours.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
 import { at as atTime } from '../support/outreach-helpers.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
+// Monday 30 November 2026, 07:00 UTC: 08:00 in Berlin and Paris, 02:00 in New York.
+const { bot, demo } = demoBotSuite({ WORKING_HOURS: '09:00-17:00', WORKING_DAYS: 'mon-fri', CAMPAIGN_REMINDER_DAYS: '3,7' }, { startAt: '2026-11-30T07:00:00.000Z', inMemory: true });
 
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  // Monday 30 November 2026, 07:00 UTC: 08:00 in Berlin and Paris, 02:00 in New York.
-  vi.setSystemTime(new Date('2026-11-30T07:00:00.000Z'));
-  bot = await startBot({ WORKING_HOURS: '09:00-17:00', WORKING_DAYS: 'mon-fri', CAMPAIGN_REMINDER_DAYS: '3,7' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-  vi.useRealTimers();
-});
-
-const outreach = () => bot.service.outreach;
+const outreach = () => bot().service.outreach;
 
 /** Moves the clock, lets the scheduler run once (unless told not to), and waits for the sender. */
-const at = (iso: string, options: { schedule?: boolean } = {}) => atTime(() => bot, iso, options);
+const at = (iso: string, options: { schedule?: boolean } = {}) => atTime(bot, iso, options);
 
 function zoneOf(userId: string): string {
-  const user = demo.seed.users.find((candidate) => candidate.id === userId);
-  return resolveTimeZone(user?.mailboxTimeZone, resolveTimeZone(demo.seed.tenant.defaultTimeZone, 'UTC'));
+  const user = demo().seed.users.find((candidate) => candidate.id === userId);
+  return resolveTimeZone(user?.mailboxTimeZone, resolveTimeZone(demo().seed.tenant.defaultTimeZone, 'UTC'));
 }
 
-const nudgesTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => /your passkey|settle the passkey/.test(JSON.stringify(record.activity)));
+const nudgesTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => /your passkey|settle the passkey/.test(JSON.stringify(record.activity)));
 
 describe('reminders with fake time', () => {
   let campaignId = '';
@@ -76,7 +61,7 @@ describe('reminders with fake time', () => {
     const paused = targets[1] ?? '';
     // Enrolled on Tuesday: the report shows it hours later, before Thursday's wave.
     vi.setSystemTime(new Date('2026-12-01T10:00:00.000Z'));
-    demo.graph.state.enrolMethod(enrolled, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Pixel 8', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
+    demo().graph.state.enrolMethod(enrolled, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Pixel 8', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
 
     await at('2026-12-02T12:00:00.000Z'); // Wednesday: nothing due
     for (const id of targets) expect(nudgesTo(id), id).toHaveLength(1);

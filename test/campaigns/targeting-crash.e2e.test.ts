@@ -1,27 +1,15 @@
 // A process killed while targeting can leave a person added to the campaign without their invitation queued (the two
 // are separate writes). The next pass over the report must queue it, though it skips people the campaign already has.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import { describe, expect, it } from 'vitest';
 import { outboxLogPartition } from '../../src/outbox/outbox.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
 import { outboxDrained, until } from '../support/waiting.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
+const { bot, demo } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
-beforeAll(async () => {
-  bot = await startBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-});
-
-const outreach = () => bot.service.outreach;
-const invitationsTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('a two-minute job'));
+const outreach = () => bot().service.outreach;
+const invitationsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('a two-minute job'));
 
 const idle = () => outboxDrained(outreach());
 
@@ -41,7 +29,7 @@ describe('targeting after a crash', () => {
     if (!victim) throw new Error('nobody was reached');
     const { reachedAt: _reachedAt, lastNudgeLocalDate: _date, nextNudgeAt: _next, ...added } = victim;
     await outreach().campaigns.records.updateMember(campaignId, victim.userId, () => ({ ...added, state: 'pending', nudges: 0 }));
-    await bot.service.store.delete(outboxLogPartition(campaignId), `${victim.userId}|invite`);
+    await bot().service.store.delete(outboxLogPartition(campaignId), `${victim.userId}|invite`);
     const before = invitationsTo(victim.userId).length;
 
     // The next pass over the report (here the daily refresh) walks past people the campaign already has.

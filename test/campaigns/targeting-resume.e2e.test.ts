@@ -3,31 +3,23 @@
 // Graph no longer accepts is dropped, and the next run starts over (adding nobody twice).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
+// Pages of 16 rows: the demo tenant's report comes in four.
+const { bot, demo } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true, emulatorOptions: { graph: { reportPageSize: 16 } } });
 
 beforeAll(async () => {
-  // Pages of 16 rows: the demo tenant's report comes in four.
-  bot = await startBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { emulators: true, emulatorOptions: { graph: { reportPageSize: 16 } } });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
   // The test runs the scheduled work itself, one step at a time.
-  await bot.service.outreach.scheduler.stop();
+  await bot().service.outreach.scheduler.stop();
 }, 60_000);
 
-afterAll(async () => {
-  await bot?.stop();
-});
-
-const outreach = () => bot.service.outreach;
+const outreach = () => bot().service.outreach;
 const REPORT = '/reports/authenticationMethods/userRegistrationDetails';
-const reportReads = () => demo.graph.calls.list().filter((call) => call.path.includes(REPORT));
+const reportReads = () => demo().graph.calls.list().filter((call) => call.path.includes(REPORT));
 
 async function firstPage(): Promise<{ ids: string[]; nextLink: string }> {
-  const directory = bot.service.directory;
+  const directory = bot().service.directory;
   if (!directory) throw new Error('no directory');
   for await (const page of directory.registrationDetails()) {
     if (!page.nextLink) throw new Error('the report came in one page');
@@ -52,7 +44,7 @@ describe('resumable targeting', () => {
     const campaignId = started.started.id;
     // What a process killed after the first page leaves behind: the place after it, and what it had counted so far.
     await outreach().campaigns.records.update(campaignId, (campaign) => ({ ...campaign, targetingCursor: { nextLink, targeted: 1_000, excluded: { guest: 7 } } }));
-    demo.graph.calls.clear();
+    demo().graph.calls.clear();
 
     await outreach().campaigns.tick();
 
@@ -88,7 +80,7 @@ describe('resumable targeting', () => {
     expect(paused?.targetingCursor?.nextLink).toBe(saved[0]);
     const afterPause = await memberIds(campaignId);
 
-    demo.graph.calls.clear();
+    demo().graph.calls.clear();
     await outreach().campaigns.resume({ id: 'test-admin' });
     await outreach().campaigns.tick();
     const done = (await outreach().campaigns.records.get(campaignId))?.value;

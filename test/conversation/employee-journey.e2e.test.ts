@@ -1,40 +1,26 @@
 // A demo employee's whole path through the coach: real HTTP, Teams activity JSON, the Graph and Bot Connector emulators.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
-import { type Person, teamsChat } from '../support/teams-chat.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activityFixture } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
+import type { Person } from '../support/teams-chat.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
+const { bot, demo, chat } = demoBotSuite({ ORGANISATION_NAME: 'Northwind Pharma' }, { inMemory: true });
 
-beforeAll(async () => {
-  bot = await startBot({ ORGANISATION_NAME: 'Northwind Pharma' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-});
-
-const { person, activityFrom, say, click } = teamsChat(
-  () => bot,
-  () => demo,
-);
+const { person, activityFrom, say, click } = chat;
 
 const text = (value: unknown) => JSON.stringify(value);
 const verbsOf = (card: unknown) => [...text(card).matchAll(/"verb":"([^"]+)"/g)].map((m) => m[1]);
 
 async function nextCardFor(who: Person, containing: string | RegExp): Promise<string> {
   const matches = (body: string) => (typeof containing === 'string' ? body.includes(containing) : containing.test(body));
-  const activity = await demo.connector.waitFor((a) => a.conversationId === who.conversationId && matches(text(a.activity)), 15_000);
+  const activity = await demo().connector.waitFor((a) => a.conversationId === who.conversationId && matches(text(a.activity)), 15_000);
   return text(activity.activity);
 }
 
 describe('an unenrolled employee, from worry to passkey', () => {
   it('walks objection → answer → show me how → iPhone steps → "done" while not enrolled → enrols → status → recorded', async () => {
-    const ava = person(demo.seed.personas?.employee ?? '');
+    const ava = person(demo().seed.personas?.employee ?? '');
 
     const answer = await say(ava, 'will my boss see my photos?');
     expect(answer.cards).toHaveLength(1);
@@ -53,20 +39,20 @@ describe('an unenrolled employee, from worry to passkey', () => {
     expect(checking.type).toBe('application/vnd.microsoft.activity.message');
     expect(await nextCardFor(ava, "I don't see a passkey yet")).toContain('Create passkey');
 
-    demo.graph.state.enrolMethod(ava.id, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
+    demo().graph.state.enrolMethod(ava.id, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
 
     const status = await say(ava, 'status');
     expect(status.texts.join(' ')).toMatch(/checking/i);
     expect(await nextCardFor(ava, "You're all set")).toContain('Microsoft Authenticator');
 
-    const enrolment = await bot.service.store.get<{ kinds: string[] }>('enrolments', ava.id);
+    const enrolment = await bot().service.store.get<{ kinds: string[] }>('enrolments', ava.id);
     expect(enrolment?.value.kinds).toEqual(['authenticator-passkey']);
-    const audit = await bot.service.store.list<{ action: string }>('audit-entries', { limit: 1000 });
+    const audit = await bot().service.store.list<{ action: string }>('audit-entries', { limit: 1000 });
     expect(audit.records.some((r) => r.value.action === 'enrollment.confirmed')).toBe(true);
   });
 
   it('keeps the topic and the time of each objection, not the words', async () => {
-    const events = await bot.service.store.list<Record<string, unknown>>('objection-events', { limit: 1000 });
+    const events = await bot().service.store.list<Record<string, unknown>>('objection-events', { limit: 1000 });
     expect(events.records.length).toBeGreaterThan(0);
     expect(events.records.some((r) => r.value.intent === 'personal-data-access')).toBe(true);
     expect(text(events.records)).not.toContain('photos');
@@ -75,16 +61,16 @@ describe('an unenrolled employee, from worry to passkey', () => {
 
 describe('many people checking their status at once', () => {
   it('each hears "checking…" at once and gets an answer as the throttle allows, with no 429 from Graph', async () => {
-    const people = demo.seed.users
+    const people = demo().seed.users
       .filter((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.teamsLicensed)
       .slice(10, 17)
       .map((u) => person(u.id));
-    demo.graph.state.resetThrottles();
-    const before = demo.graph.calls.list().length;
+    demo().graph.state.resetThrottles();
+    const before = demo().graph.calls.list().length;
     const replies = await Promise.all(people.map((who) => say(who, 'status')));
     for (const reply of replies) expect(reply.texts.join(' ')).toMatch(/checking/i);
     await Promise.all(people.map((who) => nextCardFor(who, /I don't see a passkey yet|You're all set/)));
-    const reads = demo.graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods'));
+    const reads = demo().graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods'));
     expect(reads).toHaveLength(people.length);
     expect(reads.filter((c) => c.status === 429)).toEqual([]);
   }, 40_000);
@@ -92,21 +78,21 @@ describe('many people checking their status at once', () => {
 
 describe('asking again while a check waits', () => {
   it('queues one read per person, not one per message', async () => {
-    const who = person(demo.seed.users.filter((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.teamsLicensed)[20]?.id ?? '');
-    const before = demo.graph.calls.list().length;
+    const who = person(demo().seed.users.filter((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.teamsLicensed)[20]?.id ?? '');
+    const before = demo().graph.calls.list().length;
     await Promise.all([say(who, 'status'), say(who, 'status'), say(who, 'status')]);
     await nextCardFor(who, /I don't see a passkey yet|You're all set/);
-    const reads = demo.graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods') && c.path.includes(who.id));
+    const reads = demo().graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods') && c.path.includes(who.id));
     expect(reads).toHaveLength(1);
   }, 30_000);
 });
 
 describe('an employee who refuses', () => {
   it('is told the manager decides and what they will see, gives a reason, and the refusal is recorded with the topics raised', async () => {
-    const refuser = demo.seed.users.find((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.managerId && u.methods.length === 0 && u.id !== demo.seed.personas?.employee);
+    const refuser = demo().seed.users.find((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.managerId && u.methods.length === 0 && u.id !== demo().seed.personas?.employee);
     if (!refuser) throw new Error('the demo tenant has no second unenrolled employee');
     const who = person(refuser.id);
-    const manager = demo.seed.users.find((u) => u.id === refuser.managerId);
+    const manager = demo().seed.users.find((u) => u.id === refuser.managerId);
 
     await say(who, 'can the company track where I am with this app');
     const refusal = await say(who, "I'm not doing this, end of story");
@@ -116,23 +102,23 @@ describe('an employee who refuses', () => {
 
     const invalid = await click(who, 'refusal.confirm', { reason: 'because' });
     expect(text(invalid.value)).toContain('"id":"reason"');
-    expect(await bot.service.store.get('refusals', who.id)).toBeUndefined();
+    expect(await bot().service.store.get('refusals', who.id)).toBeUndefined();
 
     const confirmed = await click(who, 'refusal.confirm', { reason: 'privacy', details: 'I want to talk about it first' });
     expect(text(confirmed.value)).toContain('Your decision is recorded');
-    const stored = await bot.service.store.get<{ reason: string; intents: string[]; details?: string }>('refusals', who.id);
+    const stored = await bot().service.store.get<{ reason: string; intents: string[]; details?: string }>('refusals', who.id);
     expect(stored?.value).toMatchObject({ reason: 'privacy', intents: ['location-tracking'], details: 'I want to talk about it first' });
   });
 });
 
 describe('asking for a person', () => {
   it('puts one request in the helpdesk queue, however often they ask', async () => {
-    const who = person(demo.seed.personas?.manager ?? '');
+    const who = person(demo().seed.personas?.manager ?? '');
     const first = await say(who, 'talk to a person');
     expect(text(first.cards)).toContain('I asked the helpdesk to contact you');
     const again = await click(who, 'flow.talk-to-person');
     expect(text(again.value)).toContain('already has your request');
-    const queue = await bot.service.store.list('help-requests');
+    const queue = await bot().service.store.list('help-requests');
     expect(queue.records.filter((r) => r.key === who.id)).toHaveLength(1);
   });
 });
@@ -140,7 +126,7 @@ describe('asking for a person', () => {
 describe('robust input: a clear reply, nothing changes, nothing crashes', () => {
   let who: Person;
   beforeAll(() => {
-    who = person(demo.seed.personas?.approver ?? '');
+    who = person(demo().seed.personas?.approver ?? '');
   });
 
   it.each([
@@ -167,23 +153,23 @@ describe('robust input: a clear reply, nothing changes, nothing crashes', () => 
   });
 
   it('card data naming another person never changes whose status is read or whose refusal is recorded', async () => {
-    const ava = demo.seed.personas?.employee ?? '';
+    const ava = demo().seed.personas?.employee ?? '';
     await click(who, 'refusal.confirm', { reason: 'other', userId: ava, aadObjectId: ava });
-    const stored = await bot.service.store.get<{ userId: string }>('refusals', who.id);
+    const stored = await bot().service.store.get<{ userId: string }>('refusals', who.id);
     expect(stored?.value.userId).toBe(who.id);
-    const avasRefusal = await bot.service.store.get('refusals', ava);
+    const avasRefusal = await bot().service.store.get('refusals', ava);
     expect(avasRefusal).toBeUndefined();
-    const before = demo.graph.calls.list().length;
+    const before = demo().graph.calls.list().length;
     await click(who, 'status.check', { userId: ava });
     await nextCardFor(who, /I don't see a passkey yet|You're all set/).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${bot.logs.entries().filter((e) => e.level === 'error' || e.level === 'warn').map((e) => JSON.stringify(e)).join('\n')}`);
+      throw new Error(`${String(error)}\n${bot().logs.entries().filter((e) => e.level === 'error' || e.level === 'warn').map((e) => JSON.stringify(e)).join('\n')}`);
     });
-    const reads = demo.graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods'));
+    const reads = demo().graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods'));
     expect(reads.every((c) => c.path.includes(who.id))).toBe(true);
   });
 
   it('an activity without an Entra identity is told the coach cannot help, and nothing is stored', async () => {
-    const result = await bot.post(activityFixture('message-personal', { ...activityFrom(who, { text: 'status', deliveryMode: 'expectReplies' }), from: { id: '29:anonymous' } }));
+    const result = await bot().post(activityFixture('message-personal', { ...activityFrom(who, { text: 'status', deliveryMode: 'expectReplies' }), from: { id: '29:anonymous' } }));
     expect(text(result.body)).toContain('work account');
   });
 });

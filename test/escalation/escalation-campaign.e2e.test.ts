@@ -2,43 +2,27 @@
 // nudges, an exception holds them until its date and the person is back in the campaign the day after, "require"
 // puts them back on the reminder cadence, a security key stops the reminders for good.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignMember } from '../../src/campaigns/campaign-records.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
 import { at, settle } from '../support/outreach-helpers.js';
-import { teamsChat } from '../support/teams-chat.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
+// From Monday 30 November 2026.
+const { bot, demo, chat } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', CAMPAIGN_REMINDER_DAYS: '3,7,12' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
 let campaignId = '';
 
 beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-11-30T10:00:00.000Z')); // a Monday
-  bot = await startBot({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', CAMPAIGN_REMINDER_DAYS: '3,7,12' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
   const started = await outreach().campaigns.start({ name: 'Winter', deadline: '2027-02-26', waves: 1, by: { id: 'test-admin' } });
   if (!('started' in started)) throw new Error(started.refused);
   campaignId = started.started.id;
   await step('2026-11-30T10:00:00.000Z');
 }, 60_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  vi.useRealTimers();
-});
+const outreach = () => bot().service.outreach;
 
-const outreach = () => bot.service.outreach;
-
-const drain = () => settle(() => bot, { fakeClock: true });
-const step = (iso: string) => at(() => bot, iso);
+const drain = () => settle(bot, { fakeClock: true });
+const step = (iso: string) => at(bot, iso);
 
 async function member(userId: string): Promise<CampaignMember | undefined> {
   return (await outreach().campaigns.records.member(campaignId, userId))?.value;
@@ -47,7 +31,7 @@ async function member(userId: string): Promise<CampaignMember | undefined> {
 /** Members whose manager is an enabled person the bot can reach: the escalation goes to that manager. */
 async function membersWithManagers(): Promise<{ employee: string; manager: string }[]> {
   const found: { employee: string; manager: string }[] = [];
-  const users = new Map(demo.seed.users.map((user) => [user.id, user]));
+  const users = new Map(demo().seed.users.map((user) => [user.id, user]));
   for await (const page of outreach().campaigns.records.members(campaignId)) {
     for (const { value } of page) {
       const manager = users.get(users.get(value.userId)?.managerId ?? '');
@@ -57,10 +41,10 @@ async function membersWithManagers(): Promise<{ employee: string; manager: strin
   return found;
 }
 
-const nudgesTo = (userId: string) => demo.connector.activities({ userId, kind: 'send' }).filter((record) => /your passkey|settle the passkey/.test(JSON.stringify(record.activity)));
+const nudgesTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => /your passkey|settle the passkey/.test(JSON.stringify(record.activity)));
 const cardFor = (managerId: string, employeeId: string): RecordedActivity | undefined => {
-  const name = demo.seed.users.find((user) => user.id === employeeId)?.displayName ?? '';
-  return demo.connector.activities({ userId: managerId, kind: 'send' }).find((record) => JSON.stringify(record.activity).includes(`${name} has said no to a passkey`));
+  const name = demo().seed.users.find((user) => user.id === employeeId)?.displayName ?? '';
+  return demo().connector.activities({ userId: managerId, kind: 'send' }).find((record) => JSON.stringify(record.activity).includes(`${name} has said no to a passkey`));
 };
 function escalationIdOn(record: RecordedActivity | undefined): string {
   const attachments = (record?.activity.attachments ?? []) as { content?: { actions?: { data?: { escalationId?: string } }[] } }[];

@@ -2,46 +2,23 @@
 // connector emulator, each of the four decisions and what the employee is told, clicks by anyone else refused,
 // parallel clicks deciding once, reminders and the way up the chain in fake time, and every routing fallback.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { UNREACHABLE_PARTITION } from '../../src/messaging/proactive-messenger.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
-import { at, demoPeople, settle } from '../support/outreach-helpers.js';
-import { type Person, teamsChat } from '../support/teams-chat.js';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { at, settle } from '../support/outreach-helpers.js';
+import type { Person } from '../support/teams-chat.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
+// Monday 30 November 2026, 10:00 UTC: working hours in Europe.
+const { bot, demo, chat, people } = demoBotSuite({ ESCALATION_REMINDER_WORKING_DAYS: '2', ESCALATION_REMINDERS_BEFORE_UP: '2', ESCALATION_TALK_WORKING_DAYS: '3', ESCALATION_MAX_EXCEPTION_DAYS: '90' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
 
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  // Monday 30 November 2026, 10:00 UTC: working hours in Europe.
-  vi.setSystemTime(new Date('2026-11-30T10:00:00.000Z'));
-  bot = await startBot(
-    { ESCALATION_REMINDER_WORKING_DAYS: '2', ESCALATION_REMINDERS_BEFORE_UP: '2', ESCALATION_TALK_WORKING_DAYS: '3', ESCALATION_MAX_EXCEPTION_DAYS: '90' },
-    { emulators: true },
-  );
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-  vi.useRealTimers();
-});
-
-const outreach = () => bot.service.outreach;
-const people = demoPeople(() => demo);
+const outreach = () => bot().service.outreach;
 const byName = people.user;
 const groupMembers = people.members;
 
-const drain = () => settle(() => bot, { fakeClock: true });
-const step = (iso: string) => at(() => bot, iso);
+const drain = () => settle(bot, { fakeClock: true });
+const step = (iso: string) => at(bot, iso);
 
 /** The employee says no, the way the coach's refusal card does it; then the escalation is opened and its cards sent. */
 async function refuse(employee: Person, reason = 'privacy', details?: string): Promise<void> {
@@ -84,14 +61,14 @@ async function decide(who: Person, escalationId: string, choice: string, extra: 
 const textOf = (value: unknown) => JSON.stringify(value);
 
 async function auditActions(action: string, escalationId: string): Promise<number> {
-  const entries = await bot.service.store.list<{ action: string; details?: { escalationId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
+  const entries = await bot().service.store.list<{ action: string; details?: { escalationId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
   return entries.records.filter((record) => record.value.action === action && record.value.details?.escalationId === escalationId).length;
 }
 
 /** The chat as it shows now: the last version of a message the bot posted. */
 function currentText(record: RecordedActivity | undefined): string {
   if (!record) throw new Error('no message');
-  return JSON.stringify(demo.connector.storedActivity(record.conversationId, record.activityId)?.current);
+  return JSON.stringify(demo().connector.storedActivity(record.conversationId, record.activityId)?.current);
 }
 
 describe('a refusal reaches the manager', () => {
@@ -114,7 +91,7 @@ describe('a refusal reaches the manager', () => {
     const actions = cardOf(cards[0]).actions as { data?: Record<string, unknown> }[];
     for (const action of actions) if (action.data) expect(Object.keys(action.data).sort()).toEqual(['choice', 'escalationId']);
     // Installing the app for the manager made Teams greet the bot: the card was their only message.
-    expect(demo.connector.activities({ userId: manager.id, kind: 'send' })).toHaveLength(1);
+    expect(demo().connector.activities({ userId: manager.id, kind: 'send' })).toHaveLength(1);
   });
 
   it('refuses a click by anyone but the manager, with an audit entry, and decides nothing', async () => {
@@ -189,7 +166,7 @@ describe('the four decisions', () => {
     // The choices stay on the card: the manager can still decide after talking.
     expect(textOf(answer.value)).toContain('Require enrolment');
     await drain();
-    expect(demo.connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /decided|security key|wait for now/i.test(textOf(record.activity)))).toHaveLength(0);
+    expect(demo().connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /decided|security key|wait for now/i.test(textOf(record.activity)))).toHaveLength(0);
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
     expect(await auditActions('escalation.talk', escalationId)).toBe(1);
   });
@@ -212,7 +189,7 @@ describe('exactly one decision', () => {
     const decision = (await outreach().escalations.records.get(escalationId))?.value.decision;
     expect(decision).toBeDefined();
     for (const answer of answers) expect(textOf(answer.value)).toContain('Decided by Sarah Goldberg');
-    const news = demo.connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /A security key for you|You can wait for now|A passkey is needed/.test(textOf(record.activity)));
+    const news = demo().connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /A security key for you|You can wait for now|A passkey is needed/.test(textOf(record.activity)));
     expect(news).toHaveLength(1);
   });
 
@@ -256,7 +233,7 @@ describe('routing falls back to the escalation group', () => {
 
   it('when the directory names the employee as their own manager', async () => {
     const kenji = byName('Kenji Tanaka').id;
-    demo.graph.state.setManager(kenji, kenji);
+    demo().graph.state.setManager(kenji, kenji);
     const employee = chat.person(kenji);
     await refuse(employee);
     expect(groupGotCardFor('Kenji Tanaka')).toBe(true);
@@ -265,7 +242,7 @@ describe('routing falls back to the escalation group', () => {
 
   it('when the manager removed the app earlier (the bot cannot reach them)', async () => {
     const manager = byName('Sophie Laurent');
-    await bot.service.store.put(UNREACHABLE_PARTITION, manager.id, { reason: 'removed-app', at: new Date().toISOString() });
+    await bot().service.store.put(UNREACHABLE_PARTITION, manager.id, { reason: 'removed-app', at: new Date().toISOString() });
     const employee = chat.person(byName('Pierre Dubois').id);
     await refuse(employee);
     expect(decisionCards(manager.id, 'Pierre Dubois')).toHaveLength(0);
@@ -274,8 +251,8 @@ describe('routing falls back to the escalation group', () => {
 
   it('never to the person themselves when they are in the escalation group, and their own click is refused', async () => {
     const [member = '', other = ''] = groupMembers('escalation');
-    const name = demo.seed.users.find((user) => user.id === member)?.displayName ?? '';
-    demo.graph.state.setManager(member, undefined);
+    const name = demo().seed.users.find((user) => user.id === member)?.displayName ?? '';
+    demo().graph.state.setManager(member, undefined);
     const employee = chat.person(member);
     await refuse(employee);
     expect(decisionCards(member, name)).toHaveLength(0);
@@ -288,7 +265,7 @@ describe('routing falls back to the escalation group', () => {
 
   it('when Teams refuses to deliver to the manager (they blocked the bot): the card goes to the group instead', async () => {
     const manager = byName('Maria Gonzalez');
-    demo.connector.blockUser(manager.id);
+    demo().connector.blockUser(manager.id);
     const employee = chat.person(byName('Tyrone Jackson').id);
     await refuse(employee);
     await drain();

@@ -1,36 +1,19 @@
 // Pass policies other than the defaults: privileged accounts allowed, but approved only by the security group; the
 // target's manager as the one who reveals; a request that would replace a valid pass says so; bursts alert security.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
-import { demoPeople, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
-import { type Person, teamsChat } from '../support/teams-chat.js';
+import { describe, expect, it } from 'vitest';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { requestPass, revealPass, settle } from '../support/outreach-helpers.js';
+import type { Person } from '../support/teams-chat.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
+const { bot, demo, chat, people } = demoBotSuite({ TAP_ALLOW_PRIVILEGED: 'true', TAP_RECEIVER: 'manager', TAP_BURST_PER_HOUR: '2' }, { inMemory: true });
 
-beforeAll(async () => {
-  bot = await startBot({ TAP_ALLOW_PRIVILEGED: 'true', TAP_RECEIVER: 'manager', TAP_BURST_PER_HOUR: '2' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-});
-
-const people = demoPeople(() => demo);
 const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
 const members = people.members;
 const received = people.received;
 const text = (value: unknown) => JSON.stringify(value);
-const drain = () => settle(() => bot);
+const drain = () => settle(bot);
 
 async function requestFor(agent: Person, targetName: string): Promise<{ id: string; form: string }> {
   const { id, reply } = await requestPass(chat, people, agent, targetName);
@@ -40,7 +23,7 @@ async function requestFor(agent: Person, targetName: string): Promise<{ id: stri
 
 const submit = (agent: Person, requestId: string) => chat.click(agent, 'tap.submit', { requestId, check: 'video-id', reason: 'Locked out', lifetime: '60', oneTime: 'true' });
 
-const reveal = (who: Person, requestId: string) => revealPass(() => bot, chat, who, requestId);
+const reveal = (who: Person, requestId: string) => revealPass(bot, chat, who, requestId);
 
 describe('pass policies', () => {
   it('allows a privileged account only with an approver from the security group, and alerts security when it is asked for', async () => {
@@ -71,7 +54,7 @@ describe('pass policies', () => {
     expect(text(await reveal(agent, id))).toContain('nothing to show');
     const dialog = await reveal(person('Ethan Brooks'), id);
     expect(dialog.task.type).toBe('continue');
-    expect(demo.graph.state.temporaryAccessPass(user('Ava Patel').id)).toBeDefined();
+    expect(demo().graph.state.temporaryAccessPass(user('Ava Patel').id)).toBeDefined();
   });
 
   it('says when the person already has a valid pass: approving it means replacing it', async () => {

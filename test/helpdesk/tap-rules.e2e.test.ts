@@ -3,57 +3,38 @@
 // request per person, forged card and dialog data, an expired request, a manager who says no. And Graph failing
 // while the pass is created: the person ends with exactly one pass, and the audit shows every attempt.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { activityFixture, type RunningBot, startBot } from '../support/bot-harness.js';
-import { demoPeople, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
-import { type Person, teamsChat } from '../support/teams-chat.js';
+import { activityFixture } from '../support/bot-harness.js';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { requestPass, revealPass, settle } from '../support/outreach-helpers.js';
+import type { Person } from '../support/teams-chat.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
+const { bot, demo, chat, people } = demoBotSuite({ TAP_REQUESTS_PER_HOUR: '3', TAP_REQUEST_MINUTES: '30' }, { startAt: '2026-12-01T09:00:00.000Z', inMemory: true });
 
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-12-01T09:00:00.000Z'));
-  bot = await startBot({ TAP_REQUESTS_PER_HOUR: '3', TAP_REQUEST_MINUTES: '30' }, { emulators: true });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-  vi.useRealTimers();
-});
-
-const outreach = () => bot.service.outreach;
-const people = demoPeople(() => demo);
+const outreach = () => bot().service.outreach;
 const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
 const members = people.members;
 const text = (value: unknown) => JSON.stringify(value);
 const received = people.received;
-const drain = () => settle(() => bot, { fakeClock: true });
+const drain = () => settle(bot, { fakeClock: true });
 
 async function audited(action: string): Promise<{ details?: Record<string, unknown> }[]> {
-  const entries = await bot.service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
+  const entries = await bot().service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
   return entries.records.filter((record) => record.value.action === action).map((record) => record.value);
 }
 
 async function requestFor(agent: Person, targetName: string): Promise<{ id?: string; reply: string }> {
   // The clock stands still, so Graph's 10-second reports throttle (the pass read counts in it) never frees by itself.
-  demo.graph.state.resetThrottles();
+  demo().graph.state.resetThrottles();
   return requestPass(chat, people, agent, targetName);
 }
 
 const submit = (agent: Person, requestId: string, fields: Record<string, unknown> = {}) =>
   chat.click(agent, 'tap.submit', { requestId, check: 'in-person', reason: 'Locked out after a phone swap', lifetime: '60', oneTime: 'true', ...fields });
 
-const reveal = (who: Person, requestId: string) => revealPass(() => bot, chat, who, requestId);
+const reveal = (who: Person, requestId: string) => revealPass(bot, chat, who, requestId);
 
 describe('who may ask', () => {
   it('refuses the command to people outside the helpdesk, politely and audited', async () => {
@@ -66,8 +47,8 @@ describe('who may ask', () => {
 
   it('answers pass commands only in the personal chat, never where others read along', async () => {
     const agent = person('Jordan Reyes');
-    const inChannel = chat.activityFrom(agent, { text: 'tap list', deliveryMode: 'expectReplies', conversation: { id: '19:helpdesk-channel@thread.tacv2', conversationType: 'channel', tenantId: demo.seed.tenant.id } });
-    const result = await bot.post(activityFixture('message-personal', inChannel));
+    const inChannel = chat.activityFrom(agent, { text: 'tap list', deliveryMode: 'expectReplies', conversation: { id: '19:helpdesk-channel@thread.tacv2', conversationType: 'channel', tenantId: demo().seed.tenant.id } });
+    const result = await bot().post(activityFixture('message-personal', inChannel));
     expect(text(result.body)).toContain('only in your personal chat');
     expect(text(result.body)).not.toContain('Waiting to talk to a person');
   });
@@ -131,7 +112,7 @@ describe('forged and stale actions', () => {
     expect(text(await reveal(person("Liam O'Connor"), id))).toContain('nothing to show');
     expect((await audited('tap.action.denied')).length).toBeGreaterThanOrEqual(2);
     expect((await audited('tap.reveal.denied')).length).toBeGreaterThanOrEqual(2);
-    expect(demo.graph.state.temporaryAccessPass(user("Liam O'Connor").id)).toBeUndefined();
+    expect(demo().graph.state.temporaryAccessPass(user("Liam O'Connor").id)).toBeUndefined();
   });
 
   it('refuses to approve or reveal an expired request', async () => {
@@ -146,7 +127,7 @@ describe('forged and stale actions', () => {
     expect((await audited('tap.approval.denied')).some((entry) => entry.details?.requestId === id && entry.details?.why === 'request expired')).toBe(true);
     expect(text(await reveal(agent, id))).toContain('expired');
     expect((await audited('tap.request.expired')).some((entry) => entry.details?.requestId === id)).toBe(true);
-    expect(demo.graph.state.temporaryAccessPass(user('Chloe Nguyen').id)).toBeUndefined();
+    expect(demo().graph.state.temporaryAccessPass(user('Chloe Nguyen').id)).toBeUndefined();
   });
 
   it('frees the person again when a reveal was cut off (the process stopped while Graph was creating)', async () => {
@@ -171,10 +152,10 @@ describe('forged and stale actions', () => {
     await submit(agent, id);
     await drain();
     await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
-    demo.graph.state.assignRole(user('Robert Hayes').id, '62e90394-69f5-4237-9190-012177145e10'); // Global Administrator
-    demo.graph.state.resetThrottles();
+    demo().graph.state.assignRole(user('Robert Hayes').id, '62e90394-69f5-4237-9190-012177145e10'); // Global Administrator
+    demo().graph.state.resetThrottles();
     expect(text(await reveal(agent, id))).toContain('is now privileged, so no pass was created');
-    expect(demo.graph.state.temporaryAccessPass(user('Robert Hayes').id)).toBeUndefined();
+    expect(demo().graph.state.temporaryAccessPass(user('Robert Hayes').id)).toBeUndefined();
     expect((await audited('tap.reveal.denied')).some((entry) => entry.details?.requestId === id && entry.details?.why === 'privileged')).toBe(true);
     await drain();
     for (const member of members('security')) expect(received(member, /Pass requested for a privileged account/).some((record) => text(record.activity).includes(id)), member).toBe(true);
@@ -205,13 +186,13 @@ describe('Graph failing while the pass is created', () => {
     await drain();
     await chat.click(person('Katarzyna Zielińska'), 'tap.approve', { requestId: id });
     const path = new RegExp(`/users/${target.id}/authentication/temporaryAccessPassMethods$`, 'i');
-    demo.graph.faults.add({ method: 'POST', path, status: 429, retryAfterSeconds: 0, times: 1 });
-    demo.graph.faults.add({ method: 'POST', path, status: 504, times: 1 });
+    demo().graph.faults.add({ method: 'POST', path, status: 429, retryAfterSeconds: 0, times: 1 });
+    demo().graph.faults.add({ method: 'POST', path, status: 504, times: 1 });
     const dialog = await reveal(agent, id);
     expect(dialog.task.type).toBe('continue');
-    const posts = demo.graph.calls.list().filter((call) => call.method === 'POST' && path.test(call.path));
+    const posts = demo().graph.calls.list().filter((call) => call.method === 'POST' && path.test(call.path));
     expect(posts.map((call) => call.status)).toEqual([429, 504, 201]);
-    expect(demo.graph.state.temporaryAccessPass(target.id)).toMatchObject({ lifetimeInMinutes: 60, isUsableOnce: true });
+    expect(demo().graph.state.temporaryAccessPass(target.id)).toMatchObject({ lifetimeInMinutes: 60, isUsableOnce: true });
     const failed = (await audited('tap.create.failed')).filter((entry) => entry.details?.requestId === id);
     const created = (await audited('tap.created')).filter((entry) => entry.details?.requestId === id);
     expect(failed.map((entry) => entry.details?.attempt)).toEqual([1, 2]);

@@ -4,46 +4,24 @@
 // "this wasn't me" undoes it. Every refusal is clear and audited, parallel clicks act once, Graph failures during
 // creation leave exactly one pass, and the pass value is found nowhere afterwards.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import { exportAudit } from '../../src/audit/audit-export.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
-import { type RunningBot, startBot } from '../support/bot-harness.js';
-import { demoPeople, passShown, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
-import { type Person, teamsChat } from '../support/teams-chat.js';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { passShown, requestPass, revealPass, settle } from '../support/outreach-helpers.js';
+import type { Person } from '../support/teams-chat.js';
 
-let bot: RunningBot;
-let demo: DemoEnvironment;
-let dataDir: string;
-const chat = teamsChat(
-  () => bot,
-  () => demo,
-);
+// A short Graph timeout, so a lost answer (the lost-answer test) shows in seconds.
+const { bot, demo, chat, people } = demoBotSuite({ TAP_REQUESTS_PER_HOUR: '4', GRAPH_TIMEOUT_SECONDS: '3' });
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-tap-'));
-  // A short Graph timeout, so a lost answer (the lost-answer test) shows in seconds.
-  bot = await startBot({ TAP_REQUESTS_PER_HOUR: '4', GRAPH_TIMEOUT_SECONDS: '3' }, { emulators: true, databasePath: path.join(dataDir, 'coach.db') });
-  if (!bot.service.demo) throw new Error('no emulators');
-  demo = bot.service.demo;
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const outreach = () => bot.service.outreach;
-const people = demoPeople(() => demo);
+const outreach = () => bot().service.outreach;
 const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
 const members = people.members;
 const text = (value: unknown) => JSON.stringify(value);
 
-const drain = () => settle(() => bot);
+const drain = () => settle(bot);
 const received = people.received;
 
 async function _say(who: Person, words: string) {
@@ -61,20 +39,20 @@ async function submit(agent: Person, requestId: string, fields: Record<string, u
   return chat.click(agent, 'tap.submit', { requestId, check: 'video-id', note: 'Passport held up to the camera', reason: 'Lost phone, needs a new passkey', lifetime: '120', oneTime: 'true', ...fields });
 }
 
-const reveal = (who: Person, requestId: string) => revealPass(() => bot, chat, who, requestId);
+const reveal = (who: Person, requestId: string) => revealPass(bot, chat, who, requestId);
 const passIn = passShown;
 
 async function auditEntries(action: string, requestId: string): Promise<{ details?: Record<string, unknown> }[]> {
-  const entries = await bot.service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
+  const entries = await bot().service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
   return entries.records.filter((record) => record.value.action === action && record.value.details?.requestId === requestId).map((record) => record.value);
 }
 
 async function audited(action: string, requestId?: string): Promise<number> {
-  const entries = await bot.service.store.list<{ action: string; details?: { requestId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
+  const entries = await bot().service.store.list<{ action: string; details?: { requestId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
   return entries.records.filter((record) => record.value.action === action && (requestId === undefined || record.value.details?.requestId === requestId)).length;
 }
 
-const creationPosts = (targetId: string) => demo.graph.calls.list().filter((call) => call.method === 'POST' && call.path.toLowerCase().endsWith(`/users/${targetId}/authentication/temporaryaccesspassmethods`));
+const creationPosts = (targetId: string) => demo().graph.calls.list().filter((call) => call.method === 'POST' && call.path.toLowerCase().endsWith(`/users/${targetId}/authentication/temporaryaccesspassmethods`));
 
 describe('a pass from request to "this wasn\'t me"', () => {
   const agent = () => person('Marek Dąbrowski');
@@ -131,9 +109,9 @@ describe('a pass from request to "this wasn\'t me"', () => {
     pass = passIn(dialogs[0] as { task: { type: string; value: unknown } }) ?? '';
     expect(pass.length).toBeGreaterThanOrEqual(8);
     expect(creationPosts(user('Ava Patel').id)).toHaveLength(1);
-    const inGraph = demo.graph.state.temporaryAccessPass(user('Ava Patel').id);
+    const inGraph = demo().graph.state.temporaryAccessPass(user('Ava Patel').id);
     expect(inGraph).toMatchObject({ lifetimeInMinutes: 120, isUsableOnce: true });
-    expect(demo.graph.state.redeemTemporaryAccessPass(user('Ava Patel').id, 'not-the-pass').redeemed).toBe(false);
+    expect(demo().graph.state.redeemTemporaryAccessPass(user('Ava Patel').id, 'not-the-pass').redeemed).toBe(false);
     // A third click, and anyone else's, shows nothing.
     expect(text(await reveal(agent(), requestId))).toContain('shown only once');
     expect(text(await reveal(person('Katarzyna Zielińska'), requestId))).toContain('nothing to show');
@@ -151,15 +129,15 @@ describe('a pass from request to "this wasn\'t me"', () => {
   it('"this wasn\'t me" deletes the pass, revokes sessions and removes the method registered since, and alerts security', async () => {
     const ava = user('Ava Patel').id;
     await new Promise((resolve) => setTimeout(resolve, 5));
-    demo.graph.state.enrolMethod(ava, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Attacker phone', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
-    const before = demo.graph.state.methods(ava).length;
+    demo().graph.state.enrolMethod(ava, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Attacker phone', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
+    const before = demo().graph.state.methods(ava).length;
     expect(text((await chat.click(person('Katarzyna Zielińska'), 'tap.not-me', { requestId })).value)).toContain("isn't yours to act on");
     const answer = await chat.click(person('Ava Patel'), 'tap.not-me', { requestId });
     expect(text(answer.value)).toContain('The pass is deleted');
-    expect(demo.graph.state.temporaryAccessPass(ava)).toBeUndefined();
-    expect(demo.graph.state.methods(ava).some((method) => method.displayName === 'Attacker phone')).toBe(false);
-    expect(demo.graph.state.methods(ava).length).toBe(before - 2);
-    expect(demo.graph.state.revocations().some((revocation) => revocation.userId === ava && revocation.reason === 'revokeSignInSessions')).toBe(true);
+    expect(demo().graph.state.temporaryAccessPass(ava)).toBeUndefined();
+    expect(demo().graph.state.methods(ava).some((method) => method.displayName === 'Attacker phone')).toBe(false);
+    expect(demo().graph.state.methods(ava).length).toBe(before - 2);
+    expect(demo().graph.state.revocations().some((revocation) => revocation.userId === ava && revocation.reason === 'revokeSignInSessions')).toBe(true);
     await drain();
     for (const member of members('security')) expect(received(member, /this wasn't me/i), member).toHaveLength(1);
     expect(await audited('tap.not-me', requestId)).toBe(1);
@@ -168,21 +146,21 @@ describe('a pass from request to "this wasn\'t me"', () => {
   it('leaves the pass value nowhere: not in Teams messages, the database file, the logs or the audit export', async () => {
     expect(pass).not.toBe('');
     const exported: string[] = [];
-    const { report } = await exportAudit(bot.service.store, { keys: bot.service.config.audit.keys }, (line) => exported.push(line));
+    const { report } = await exportAudit(bot().service.store, { keys: bot().service.config.audit.keys }, (line) => exported.push(line));
     expect(report.ok).toBe(true);
     expect(exported.join('\n')).toContain('tap.created');
     const everywhere = [
       exported.join('\n'),
-      text(demo.connector.allActivities()),
-      readFileSync(path.join(dataDir, 'coach.db')).toString('latin1'),
+      text(demo().connector.allActivities()),
+      readFileSync(bot().databaseFile as string).toString('latin1'),
       (() => {
         try {
-          return readFileSync(path.join(dataDir, 'coach.db-wal')).toString('latin1');
+          return readFileSync(`${bot().databaseFile}-wal`).toString('latin1');
         } catch {
           return '';
         }
       })(),
-      bot.logs.lines.join('\n'),
+      bot().logs.lines.join('\n'),
     ];
     for (const haystack of everywhere) expect(haystack.includes(pass)).toBe(false);
   });
@@ -198,15 +176,15 @@ describe('a lost answer from Graph', () => {
     await chat.click(person('Nora Jansen'), 'tap.approve', { requestId: id });
     const passPath = new RegExp(`/users/${target.id}/authentication/temporaryAccessPassMethods$`, 'i');
     // The first creation answers after the bot has given up on it (3 s): it lands, but its answer is lost.
-    demo.graph.faults.add({ method: 'POST', path: passPath, delayMs: 4_000, times: 1 });
+    demo().graph.faults.add({ method: 'POST', path: passPath, delayMs: 4_000, times: 1 });
     const dialog = await reveal(agent, id);
     expect(dialog.task.type).toBe('continue');
     const shown = passShown(dialog) ?? '';
-    const posts = demo.graph.calls.list().filter((call) => call.method === 'POST' && passPath.test(call.path));
+    const posts = demo().graph.calls.list().filter((call) => call.method === 'POST' && passPath.test(call.path));
     expect(posts.map((call) => call.status)).toEqual([201, 201]);
     // Exactly one valid pass, and it is the one shown.
-    expect(demo.graph.state.temporaryAccessPass(target.id)).toMatchObject({ lifetimeInMinutes: 90 });
-    expect(demo.graph.state.redeemTemporaryAccessPass(target.id, shown)).toMatchObject({ redeemed: true });
+    expect(demo().graph.state.temporaryAccessPass(target.id)).toMatchObject({ lifetimeInMinutes: 90 });
+    expect(demo().graph.state.redeemTemporaryAccessPass(target.id, shown)).toMatchObject({ redeemed: true });
     const failed = await auditEntries('tap.create.failed', id);
     const created = await auditEntries('tap.created', id);
     expect(failed.map((entry) => entry.details?.attempt)).toEqual([1]);

@@ -73,13 +73,17 @@ export async function startBot(
   };
 }
 
+/** Demo mode's bot as the suites use it: its emulators, and where its database is. */
+export type DemoBot = RunningBot & { demo: DemoEnvironment; databaseFile: string | undefined };
+
 /**
  * The service in demo mode with its Graph and Bot Connector emulators, its database a file in a fresh folder (as a
- * real one, WAL and all); stop() removes the folder.
+ * real one, WAL and all) unless `inMemory`; stop() removes the folder.
  */
-export async function startDemoBot(env: Record<string, string> = {}, options: { emulatorOptions?: ServiceOptions['emulatorOptions'] } = {}): Promise<RunningBot & { demo: DemoEnvironment }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-demo-'));
-  const bot = await startBot(env, { emulators: true, emulatorOptions: options.emulatorOptions, databasePath: path.join(dataDir, 'coach.db') });
+export async function startDemoBot(env: Record<string, string> = {}, options: { emulatorOptions?: ServiceOptions['emulatorOptions']; inMemory?: boolean } = {}): Promise<DemoBot> {
+  const dataDir = options.inMemory ? undefined : mkdtempSync(path.join(tmpdir(), 'passkey-coach-demo-'));
+  const databaseFile = dataDir ? path.join(dataDir, 'coach.db') : undefined;
+  const bot = await startBot(env, { emulators: true, emulatorOptions: options.emulatorOptions, databasePath: databaseFile });
   const demo = bot.service.demo;
   if (!demo) {
     await bot.stop();
@@ -88,9 +92,10 @@ export async function startDemoBot(env: Record<string, string> = {}, options: { 
   return {
     ...bot,
     demo,
+    databaseFile,
     async stop() {
       await bot.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
