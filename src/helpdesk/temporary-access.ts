@@ -37,7 +37,8 @@ export interface TemporaryAccessDeps extends OutboxFeatureDeps {
   timeZone: string;
 }
 
-export type TapAnswer = { card: CardJson } | { message: string };
+/** What a command or click answers; `acted` when this very call changed the request (not someone quicker). */
+export type TapAnswer = ({ card: CardJson } | { message: string }) & { acted?: boolean };
 export type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
 
 const HELP_QUEUE_SHOWN = 50;
@@ -300,7 +301,7 @@ export class TemporaryAccess implements OutboxHandler {
     await this.#settled(updated.value);
     await this.#updateCards(updated.value, now);
     await this.#audit('tap.request.cancelled', requester, updated.value.target.id, { requestId: id });
-    return { message: `Request ${id} for ${updated.value.target.name} is cancelled.` };
+    return { message: `Request ${id} for ${updated.value.target.name} is cancelled.`, acted: true };
   }
 
   // ---- Card actions -----------------------------------------------------------------------------------------------
@@ -391,7 +392,7 @@ export class TemporaryAccess implements OutboxHandler {
       await this.#send(request.id, request.requester.id, 'outcome-requester', now);
       await this.#settled(latest);
     }
-    return { card: this.#approvalCard(latest) };
+    return { card: this.#approvalCard(latest), acted: true };
   }
 
   /**

@@ -142,32 +142,25 @@ export class TabService {
   async decidePass(viewer: Viewer, requestId: string, approve: boolean): Promise<ActionResult> {
     await this.#require(viewer, ['approver'], 'pass approval');
     const person = personOf(viewer);
-    const before = (await this.deps.passes.records.get(requestId))?.value;
     const answer = await this.deps.passes.decide(person, approve, { requestId }, undefined);
-    const after = (await this.deps.passes.records.get(requestId))?.value;
+    const current = (await this.deps.passes.records.get(requestId))?.value;
     const request = await this.deps.passes.summary(person, requestId);
-    if (!before || !after) return { outcome: 'not-found', message: 'There is no such request.' };
+    if (!current) return { outcome: 'not-found', message: 'There is no such request.' };
     if ('message' in answer) return { outcome: 'refused', message: answer.message, request };
-    const acted =
-      before.state === 'awaiting-approval' &&
-      (approve ? after.approval?.by.id === viewer.id && after.state !== 'awaiting-approval' : after.refusal?.by?.id === viewer.id && after.state === 'refused');
-    if (!acted) return { outcome: 'unchanged', message: `Nothing changed: the request is ${request?.stateLabel ?? 'no longer open'}.`, request };
-    const receiver = after.receiverId === after.requester.id ? after.requester.name : (after.manager?.name ?? 'the receiver');
-    return { outcome: 'done', message: approve ? `Request ${requestId} is approved. ${receiver} gets the Reveal button in Teams.` : `Request ${requestId} is refused. ${after.requester.name} is told in Teams.`, request };
+    if (!answer.acted) return { outcome: 'unchanged', message: `Nothing changed: the request is ${request?.stateLabel ?? 'no longer open'}.`, request };
+    const receiver = current.receiverId === current.requester.id ? current.requester.name : (current.manager?.name ?? 'the receiver');
+    return { outcome: 'done', message: approve ? `Request ${requestId} is approved. ${receiver} gets the Reveal button in Teams.` : `Request ${requestId} is refused. ${current.requester.name} is told in Teams.`, request };
   }
 
   /** Cancel from the tab: the requester only, exactly as `tap cancel`. */
   async cancelPass(viewer: Viewer, requestId: string): Promise<ActionResult> {
     await this.#require(viewer, ['helpdesk'], 'pass cancel');
     const person = personOf(viewer);
-    const before = (await this.deps.passes.records.get(requestId))?.value;
     const answer = await this.deps.passes.cancel(person, requestId);
-    const after = (await this.deps.passes.records.get(requestId))?.value;
     const message = 'message' in answer ? answer.message : 'Cancelled.';
-    const request = await this.deps.passes.summary(person, requestId);
-    if (!before || !after || before.requester.id !== viewer.id) return { outcome: 'not-found', message };
-    const acted = before.state !== 'cancelled' && after.state === 'cancelled' && after.refusal?.by?.id === viewer.id;
-    return { outcome: acted ? 'done' : 'unchanged', message, request };
+    const current = (await this.deps.passes.records.get(requestId))?.value;
+    if (!current || current.requester.id !== viewer.id) return { outcome: 'not-found', message };
+    return { outcome: answer.acted ? 'done' : 'unchanged', message, request: await this.deps.passes.summary(person, requestId) };
   }
 
   /** Someone in the "talk to a person" queue was helped: `queue done`, from the tab. */
