@@ -16,6 +16,7 @@ import { UnreachableError, } from '../messaging/proactive-messenger.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import { isGuid } from '../shared/guid.js';
 import { pagesOf } from '../store/pages.js';
 import { closeHelpRequest, HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
@@ -236,7 +237,7 @@ export class TemporaryAccess implements OutboxHandler {
     if (!wanted) return { outcome: 'not-found', message: 'Tell me who was helped: queue done <their sign-in name>.' };
     // A sign-in name is at most 113 characters before the @ and a domain after it: anything longer names nobody.
     if (wanted.length > 320 || /\s/.test(wanted)) return { outcome: 'not-found', message: 'That is not a sign-in name. Type queue done <their sign-in name>.' };
-    const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wanted);
+    const isId = isGuid(wanted);
     // Graph names the person (by sign-in name or id); someone who left the directory can still leave the queue by id.
     let person: DirectoryUser | undefined;
     try {

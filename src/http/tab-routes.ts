@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
+import { isGuid } from '../shared/guid.js';
 import type { DemoSessions } from '../tab/demo-session.js';
 import type { TabService } from '../tab/tab-service.js';
 import type { TabSso, Viewer } from '../tab/tab-sso.js';
@@ -151,7 +152,7 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
   });
   api('post', 'help/:user/done', async (viewer, req, res) => {
     const user = String((req.params as Record<string, string | undefined>).user ?? '');
-    const result = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(user)
+    const result = isGuid(user)
       ? await options.service.closeHelp(viewer, user)
       : ({ outcome: 'not-found', message: 'There is no such person in the queue.' } as const);
     sendJson(res, OUTCOME_STATUS[result.outcome], result);

@@ -1,13 +1,10 @@
 // Schemas for everything the emulator reads from a request body: activities, conversation parameters, users, faults.
 
 import { z } from 'zod';
+import { GUID_PATTERN as GUID } from '../../shared/guid.js';
 import { FAULT_STATUSES, type FaultStatus } from './errors.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
+export { isGuid } from '../../shared/guid.js';
 
 const channelAccountSchema = z
   .object({
