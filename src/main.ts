@@ -30,7 +30,6 @@ import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
 import { openStore as openConfiguredStore } from './store/open-store.js';
 import { createOutreach, type Outreach, resolveOutreachSettings, resolveTapSettings } from './campaigns/outreach.js';
-import { GroupMembership } from './directory/group-membership.js';
 import { DemoSessions } from './tab/demo-session.js';
 import { TabService } from './tab/tab-service.js';
 import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
@@ -183,7 +182,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         store: openStore,
         audit,
         auditKeys: config.audit.keys,
-        membership: new GroupMembership(directory, logger.child({ feature: 'tab' })),
+        membership: outreach.membership,
         groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
         campaigns: outreach.campaigns.records,
         escalations: outreach.escalations.records,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
 import type { Directory } from '../directory/directory.js';
-import { GroupMembership } from '../directory/group-membership.js';
+import type { GroupMembership } from '../directory/group-membership.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackgroundWork } from '../shared/background-work.js';
@@ -25,6 +25,8 @@ export const CAMPAIGN_ADMIN_VERBS = { startForm: 'campaign.start-form', start: C
 export interface CampaignCommandsDeps {
   campaigns: Campaigns;
   directory: Directory | undefined;
+  /** The service's one group-membership cache. */
+  membership: GroupMembership;
   adminsGroupId: string | undefined;
   targeting: TargetingPolicy;
   outbox: Outbox;
@@ -53,7 +55,7 @@ export class CampaignCommands {
   readonly #membership: GroupMembership;
 
   constructor(private readonly deps: CampaignCommandsDeps) {
-    this.#membership = new GroupMembership(deps.directory, deps.logger);
+    this.#membership = deps.membership;
   }
 
   async command(context: TurnContext, userId: string, command: CampaignCommandId, argument: string): Promise<void> {

@@ -8,6 +8,7 @@ import type { AppConfig, CampaignSettings, TapSettings } from '../config/load-co
 import type { CoachEvents } from '../conversation/employee-coach.js';
 import type { SeedIdentity } from '../dev/tenant-seed.js';
 import type { Directory } from '../directory/directory.js';
+import { GroupMembership } from '../directory/group-membership.js';
 import { Escalations } from '../escalation/escalations.js';
 import { TemporaryAccess } from '../helpdesk/temporary-access.js';
 import type { IntentId } from '../objections/catalog-schema.js';
@@ -52,6 +53,8 @@ export interface Outreach {
   /** Helpdesk Temporary Access Passes; their messages go through the same outbox and sender. */
   temporaryAccess: TemporaryAccess;
   commands: CampaignCommands;
+  /** Who is in which group, cached a minute per person; shared by the features and the tab. */
+  membership: GroupMembership;
   outbox: Outbox;
   sender: OutboxSender;
   scheduler: CampaignScheduler;
@@ -184,6 +187,8 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
   // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
   const shared = { store, outbox, directory, messenger, cards, audit };
+  // One cache of who is in which group, for every feature that gates on a group (and the tab).
+  const membership = new GroupMembership(directory, logger.child({ component: 'groups' }));
   const campaigns = new Campaigns({ ...shared, logger, targeting, cadence, organisationName: config.organisationName, timeZone, targetingBacklog });
   const escalations = new Escalations({
     ...shared,
@@ -203,6 +208,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   });
   const temporaryAccess = new TemporaryAccess({
     ...shared,
+    membership,
     logger: logger.child({ component: 'tap' }),
     settings: resolveTapSettings(config, deps.demo),
     breakGlass: settings.breakGlass,
@@ -231,6 +237,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   const commands = new CampaignCommands({
     campaigns,
     directory,
+    membership,
     adminsGroupId: settings.adminsGroupId,
     targeting,
     outbox,
@@ -267,6 +274,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     campaigns,
     escalations,
     temporaryAccess,
+    membership,
     commands,
     outbox,
     sender,

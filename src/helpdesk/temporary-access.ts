@@ -10,7 +10,7 @@ import { formatDeadline } from '../campaigns/campaign-messages.js';
 import { type CardJson, TrustedMarkdown } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/load-config.js';
 import type { Directory, DirectoryUser, TemporaryAccessPassMethod } from '../directory/directory.js';
-import { GroupMembership } from '../directory/group-membership.js';
+import type { GroupMembership } from '../directory/group-membership.js';
 import { isAppError } from '../errors/app-error.js';
 import { UnreachableError, } from '../messaging/proactive-messenger.js';
 import type { OutboxRow } from '../outbox/outbox.js';
@@ -33,6 +33,8 @@ export const TAP_VERBS = {
 
 export interface TemporaryAccessDeps extends OutboxFeatureDeps {
   settings: TapSettings;
+  /** The service's one group-membership cache (campaign admins and the tab read the same). */
+  membership: GroupMembership;
   /** Emergency-access accounts (object ids and UPNs, lower-case): always privileged. */
   breakGlass: readonly string[];
   timeZone: string;
@@ -63,7 +65,7 @@ export class TemporaryAccess implements OutboxHandler {
 
   constructor(private readonly deps: TemporaryAccessDeps) {
     this.records = new TapRecords(deps.store);
-    this.#membership = new GroupMembership(deps.directory, deps.logger);
+    this.#membership = deps.membership;
   }
 
   // ---- Commands ---------------------------------------------------------------------------------------------------
