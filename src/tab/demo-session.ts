@@ -1,10 +1,10 @@
 // Demo mode only: a token for one of the demo tenant's people, from the Graph emulator's token endpoint, so the tab's
 // real SSO check runs in a plain browser (the demo host page plays Teams). Never built outside demo mode.
 
-import { request as httpsRequest } from 'node:https';
 import { TEAMS_SSO_GRANT } from '../dev/graph-emulator/token-service.js';
 import type { TenantSeed } from '../dev/tenant-seed.js';
 import { AppError } from '../errors/app-error.js';
+import { requestWithCa } from '../shared/https-with-ca.js';
 
 export const DEMO_PERSONAS = ['employee', 'manager', 'helpdesk', 'approver', 'security', 'admin'] as const;
 export type DemoPersona = (typeof DEMO_PERSONAS)[number];
@@ -36,22 +36,7 @@ export class DemoSessions {
   }
 }
 
-function postForm(url: string, body: string, ca: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: 'POST', ca, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 500, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
-        } catch (error) {
-          reject(error);
-        }
-      });
-      res.on('error', reject);
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error('the emulator did not answer the token request')));
-    req.on('error', reject);
-    req.end(body);
-  });
+async function postForm(url: string, body: string, ca: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const answer = await requestWithCa(url, ca, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }, body, timeoutMs: 10_000 });
+  return { status: answer.status, body: JSON.parse(answer.body.toString('utf8')) as Record<string, unknown> };
 }

@@ -3,11 +3,11 @@
 // the audience (this app), the issuer (this tenant, v1 or v2 endpoint), lifetime, and the access_as_user scope.
 // Identity is the token's `oid`, never anything the page says. Incomplete settings refuse every request.
 
-import { request as httpsRequest } from 'node:https';
 import { createRemoteJWKSet, customFetch, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
 import type { AppConfig } from '../config/load-config.js';
 import type { SeedIdentity } from '../dev/tenant-seed.js';
 import { AppError } from '../errors/app-error.js';
+import { requestWithCa } from '../shared/https-with-ca.js';
 
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 /**
@@ -139,15 +139,7 @@ function refused(reason: string): AppError {
 }
 
 /** jose's key fetch, over node:https trusting one extra authority (the demo emulator's). */
-function fetchWithCa(url: string, ca: string, signal: AbortSignal): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca, signal, headers: { accept: 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') } })));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function fetchWithCa(url: string, ca: string, signal: AbortSignal): Promise<Response> {
+  const answer = await requestWithCa(url, ca, { headers: { accept: 'application/json' }, signal });
+  return new Response(answer.body.toString('utf8'), { status: answer.status, headers: { 'content-type': answer.contentType || 'application/json' } });
 }
