@@ -45,6 +45,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   let draining = false;
   const idle: (() => void)[] = [];
 
+  // restify's body reader inflates gzip and deflate bodies through a stream with no error listener, before any token
+  // is checked: one truncated gzip body of a dozen bytes stopped the process (node-restify #1975, #1785). Teams and
+  // the tab never compress what they send, so every coding but identity is refused before a byte of the body is read.
+  server.pre((req: Request, res: Response, next: (proceed?: boolean) => void) => {
+    const coding = compressedCoding(req.headers['content-encoding']);
+    if (coding === undefined) return next();
+    logger.warn('refused a compressed request body', { path: req.path(), contentEncoding: coding.slice(0, 40) });
+    res.header('Accept-Encoding', 'identity');
+    res.header('Connection', 'close');
+    res.send(415, { error: 'unsupported-content-encoding', message: 'Send the body uncompressed: only Content-Encoding identity is accepted.' });
+    return next(false);
+  });
   server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
   server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
 
@@ -190,6 +202,14 @@ function replyWithError(res: Response, error: unknown, log: Logger): void {
   }
   log.error('turn failed', { error });
   res.send(500, { error: 'internal', message: 'The bot hit an internal error.' });
+}
+
+/** The request's content coding when it is anything but identity (absent, empty and `identity` are fine). */
+export function compressedCoding(header: string | string[] | undefined): string | undefined {
+  const raw = Array.isArray(header) ? header.join(',') : header;
+  if (raw === undefined) return undefined;
+  const codings = raw.split(',').map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== '');
+  return codings.every((coding) => coding === 'identity') ? undefined : raw;
 }
 
 function headerText(req: Request, name: string): string | undefined {
