@@ -2,6 +2,7 @@
 // passkey campaign must leave alone. Streams the report a page at a time, so 100 000 people never sit in memory.
 
 import type { Directory, RegistrationDetails, UserProfile } from '../directory/directory.js';
+import { notAPersonsAccount } from '../directory/person-account.js';
 import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
 import { resolveTimeZone } from './working-hours.js';
 
@@ -63,8 +64,6 @@ export interface FindTargetsOptions {
 }
 
 export const UNKNOWN_DEPARTMENT = '(no department)';
-/** Mailbox purposes that belong to a person; shared, room and equipment mailboxes are accounts nobody enrols. */
-const PERSONAL_MAILBOXES = new Set(['user', 'linked']);
 /** Profiles are read in slices this big, a few batches at once. */
 const PROFILE_SLICE = 50;
 // Targeting shares the process with the sender: with 4 slices in flight it fell behind a sender at full rate and left
@@ -147,14 +146,11 @@ function reportExclusion(row: RegistrationDetails, strong: ReadonlySet<string>, 
 
 function profileExclusion(profile: UserProfile | undefined, breakGlass: ReadonlySet<string>): ExclusionReason | undefined {
   if (!profile) return 'not-found';
-  const { user } = profile;
-  if (user.userType?.toLowerCase() === 'guest') return 'guest';
-  if (breakGlass.has(user.userPrincipalName.toLowerCase())) return 'break-glass';
+  if (breakGlass.has(profile.user.userPrincipalName.toLowerCase())) return 'break-glass';
   // The report leaves disabled accounts out, but it lags by hours: an account disabled since is skipped here.
-  if (user.accountEnabled === false) return 'disabled';
+  const notAPerson = notAPersonsAccount(profile.user, profile.mailbox);
+  if (notAPerson) return notAPerson;
   if (!profile.teamsLicensed) return 'no-teams-licence';
-  const purpose = profile.mailbox?.userPurpose?.toLowerCase();
-  if (purpose && !PERSONAL_MAILBOXES.has(purpose)) return 'shared-or-resource-account';
   return undefined;
 }
 

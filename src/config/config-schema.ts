@@ -88,7 +88,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'TAP_PRIVILEGED_GROUP_IDS', description: 'Comma-separated group ids whose members (direct or nested) count as privileged, besides anyone with an active or eligible admin role and the break-glass accounts.' },
   { name: 'TAP_ALLOW_PRIVILEGED', default: 'false', description: 'true lets a pass be requested for a privileged account, approved only by a member of SECURITY_GROUP_ID. Off: refused, and security is alerted.' },
   { name: 'TAP_REQUEST_MINUTES', default: '30', description: 'Minutes a pass request stays open for confirmation, approval and reveal.' },
-  { name: 'TAP_REQUESTS_PER_HOUR', default: '5', description: 'Pass requests one helpdesk agent may open in an hour; more are refused and security is alerted.' },
+  { name: 'TAP_REQUESTS_PER_HOUR', default: '5', description: 'Pass requests one helpdesk agent may make in an hour, refused ones included; more are refused and security is alerted.' },
   { name: 'TAP_BURST_PER_HOUR', default: '20', description: 'Pass requests across the whole helpdesk in an hour above which security is alerted (once an hour).' },
   { name: 'TAP_RECEIVER', default: 'requester', description: 'Who reveals an approved pass: requester (the helpdesk agent) or manager (the target\'s manager).' },
   { name: 'STORE', default: 'sqlite', description: 'Where state lives: sqlite (one file under DATA_DIR, one instance) or azure-table (Azure Table Storage, for several instances).' },

@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
 import { OpenSlots } from '../store/open-slots.js';
 import { pagesOf } from '../store/pages.js';
+import { WindowSlots } from '../store/window-slots.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 import { casUpdate } from '../campaigns/campaign-records.js';
 import type { TapState } from './pass-views.js';
@@ -12,9 +13,8 @@ import type { TapState } from './pass-views.js';
 export const TAP_REQUESTS_PARTITION = 'tap-requests';
 /** target id → the request holding their one open slot: one at a time, atomically. */
 export const TAP_OPEN_PARTITION = 'tap-open';
-/** `<agent id>` partitions of request times, for the per-agent rate limit; and one for the whole helpdesk. */
-export const tapAgentPartition = (agentId: string) => `tap-agent:${agentId}`;
-export const TAP_ALL_PARTITION = 'tap-recent';
+/** Hourly attempt slots: one set per agent (the rate limit) and one for the whole helpdesk (the burst alert). */
+export const TAP_ATTEMPTS_PARTITION = 'tap-attempts';
 /** Security alerts not tied to a request (a refused privileged attempt, a burst): the card is made from these. */
 export const TAP_ALERTS_PARTITION = 'tap-alerts';
 
@@ -78,9 +78,11 @@ export interface TapAlert {
 
 export class TapRecords {
   readonly #open: OpenSlots;
+  readonly #hourly: WindowSlots;
 
   constructor(private readonly store: Store) {
     this.#open = new OpenSlots(store, TAP_OPEN_PARTITION);
+    this.#hourly = new WindowSlots(store, TAP_ATTEMPTS_PARTITION, 3_600_000);
   }
 
   async get(id: string): Promise<StoredRecord<TapRequest> | undefined> {
@@ -105,30 +107,14 @@ export class TapRecords {
     await this.#open.release(targetId, requestId);
   }
 
-  /** Notes a request in the agent's and the helpdesk's recent lists; returns how many each holds in the last hour. */
-  async countRecent(agentId: string, requestId: string, now: Date): Promise<{ agent: number; all: number }> {
-    const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
-    const key = `${now.toISOString()}|${requestId}`;
-    await this.store.put(tapAgentPartition(agentId), key, { at: now.toISOString() });
-    await this.store.put(TAP_ALL_PARTITION, key, { at: now.toISOString() });
-    return { agent: await this.#countSince(tapAgentPartition(agentId), hourAgo), all: await this.#countSince(TAP_ALL_PARTITION, hourAgo) };
+  /** One of the agent's `limit` attempts in the last hour; false when they have used them all. */
+  async takeAgentSlot(agentId: string, limit: number, now: Date): Promise<boolean> {
+    return this.#hourly.take(`agent:${agentId}`, limit, now);
   }
 
-  /** How many requests the agent opened in the hour before `now` (without noting a new one). */
-  async agentCount(agentId: string, now: Date): Promise<number> {
-    return this.#countSince(tapAgentPartition(agentId), new Date(now.getTime() - 3_600_000).toISOString());
-  }
-
-  /** Counts keys after `since`, deleting older ones on the way (the lists stay an hour long). */
-  async #countSince(partition: string, since: string): Promise<number> {
-    let count = 0;
-    for await (const page of pagesOf<{ at: string }>(this.store, partition)) {
-      for (const record of page) {
-        if (record.key < since) await this.store.delete(partition, record.key);
-        else count += 1;
-      }
-    }
-    return count;
+  /** One of the helpdesk's `limit` attempts in the last hour (for the burst alert); false past the limit. */
+  async takeHelpdeskSlot(limit: number, now: Date): Promise<boolean> {
+    return this.#hourly.take('helpdesk', limit, now);
   }
 
   /** Requests of one agent, newest first (for `tap list`); scans the requests, which are few. */

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { formatDeadline } from '../campaigns/campaign-messages.js';
 import { type CardJson, TrustedMarkdown } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/load-config.js';
-import type { Directory, DirectoryUser, TemporaryAccessPassMethod } from '../directory/directory.js';
+import type { Directory, DirectoryUser, TemporaryAccessPassMethod, UserProfile } from '../directory/directory.js';
+import { type NotAPersonReason, notAPersonsAccount } from '../directory/person-account.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import { isAppError } from '../errors/app-error.js';
 import { UnreachableError, } from '../messaging/proactive-messenger.js';
@@ -76,25 +77,39 @@ export class TemporaryAccess implements OutboxHandler {
     if (!(await this.#isHelpdesk(requester, 'tap request'))) return { message: this.#notHelpdesk() };
     if (!directory) return { message: 'Passes need Microsoft Graph, which is not configured here.' };
     if (!upn) return { message: 'Tell me whose pass it is: tap request <their sign-in name>, for example tap request anna@contoso.com.' };
-    let target: DirectoryUser | undefined;
+
+    // Every attempt takes one of the helpdesk's and one of the agent's hourly slots before anything is looked up,
+    // refused attempts too: an agent probing names or racing the limit with many requests at once gets exactly the
+    // limit, no more, and security hears of a burst across the helpdesk however it is spread.
+    if (!(await this.records.takeHelpdeskSlot(settings.burstPerHour, now)) && (await this.records.oncePer('burst', 3_600_000, now))) {
+      await this.#alert('burst', `More than ${settings.burstPerHour} pass requests were asked for across the helpdesk in the last hour.`, now);
+    }
+    if (!(await this.records.takeAgentSlot(requester.id, settings.requestsPerHour, now))) {
+      await this.#audit('tap.request.refused', requester, undefined, { why: 'rate-limit', limit: settings.requestsPerHour });
+      if (await this.records.oncePer(`rate-limit:${requester.id}`, 3_600_000, now)) {
+        await this.#alert('rate-limit', `${requester.name} tried to open more than ${settings.requestsPerHour} pass requests in an hour (the latest for ${upn.slice(0, 120)}).`, now);
+      }
+      return { message: `You've asked for ${settings.requestsPerHour} passes in the last hour, the most allowed. Security has been told; if this is a real rush, ask them.` };
+    }
+
+    let profile: UserProfile | undefined;
     try {
-      target = await directory.getUser(upn);
+      // One Graph batch: the account and what its mailbox is for (a person's, shared, a room).
+      profile = (await directory.userProfiles([upn])).get(upn);
     } catch (error) {
       this.deps.logger.warn('could not look the person up for a pass request', { error });
       return { message: "Microsoft Graph isn't answering just now, so I can't look the person up. Try again in a minute." };
     }
-    if (!target) return { message: `I can't find ${upn} in the directory. Check the sign-in name and try again.` };
+    if (!profile) return { message: `I can't find ${upn} in the directory. Check the sign-in name and try again.` };
+    const target = profile.user;
     if (target.id === requester.id) {
       await this.#audit('tap.request.refused', requester, target.id, { why: 'self' });
       return { message: "You can't request a pass for yourself: ask a colleague on the helpdesk." };
     }
-    if (target.accountEnabled === false) return { message: `${target.displayName ?? upn}'s account is disabled: a pass would not help.` };
-
-    const recent = await this.records.agentCount(requester.id, now);
-    if (recent >= settings.requestsPerHour) {
-      await this.#audit('tap.request.refused', requester, target.id, { why: 'rate-limit', lastHour: recent });
-      await this.#alert('rate-limit', `${requester.name} tried to open more than ${settings.requestsPerHour} pass requests in an hour (the latest for ${target.displayName ?? upn}).`, now);
-      return { message: `You've opened ${recent} pass requests in the last hour, the most allowed. Security has been told; if this is a real rush, ask them.` };
+    const notAPerson = notAPersonsAccount(target, profile.mailbox);
+    if (notAPerson) {
+      await this.#audit('tap.request.refused', requester, target.id, { why: notAPerson });
+      return { message: NOT_A_PERSON_ANSWERS[notAPerson](target.displayName ?? upn) };
     }
 
     const privileged = await this.#privilegedReasons(target);
@@ -160,10 +175,6 @@ export class TemporaryAccess implements OutboxHandler {
     if (holder) {
       await this.records.update(id, (latest) => (latest.state === 'draft' ? { ...latest, state: 'cancelled', refusal: { at: now.toISOString(), why: `request ${holder} was already open` } } : undefined));
       return { message: `There is already an open pass request for ${target.displayName ?? upn} (${holder}). Cancel it first, or wait for it to expire.` };
-    }
-    const counts = await this.records.countRecent(requester.id, id, now);
-    if (counts.all > settings.burstPerHour && (await this.records.oncePer('burst', 3_600_000, now))) {
-      await this.#alert('burst', `${counts.all} pass requests were opened across the helpdesk in the last hour (more than ${settings.burstPerHour}).`, now);
     }
     if (privileged.length > 0) {
       await this.#alert('privileged-attempt', `${requester.name} opened a pass request for ${request.target.name}, a privileged account (${privileged.join(', ')}). Only the security group can approve it.`, now);
@@ -920,6 +931,13 @@ function isDue(request: TapRequest, now: Date): boolean {
   if (request.state === 'revealing') return now.getTime() - Date.parse(request.reveal?.at ?? request.createdAt) > ABANDONED_REVEAL_MS;
   return OPEN_STATES.has(request.state) && request.expiresAt <= now.toISOString();
 }
+
+/** Accounts that are not a person's get no pass, and the agent is told why. */
+const NOT_A_PERSON_ANSWERS: Record<NotAPersonReason, (name: string) => string> = {
+  guest: (name) => `${name} is a guest from another organisation: they sign in with their home account, so a pass here would not help. Their own IT can help them.`,
+  disabled: (name) => `${name}'s account is disabled: a pass would not help.`,
+  'shared-or-resource-account': (name) => `${name} is a shared, room or equipment account, not a person's: nobody sets up a passkey on it, so I can't create a pass for it.`,
+};
 
 const STATE_LABELS: Record<TapRequest['state'], string> = {
   draft: 'not sent yet',

@@ -3,7 +3,7 @@
 // request per person, forged card and dialog data, an expired request, a manager who says no. And Graph failing
 // while the pass is created: the person ends with exactly one pass, and the audit shows every attempt.
 
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import { activityFixture } from '../support/bot-harness.js';
 import { demoBotSuite } from '../support/demo-suite.js';
@@ -11,6 +11,12 @@ import { requestPass, revealPass, settle } from '../support/outreach-helpers.js'
 import type { Person } from '../support/teams-chat.js';
 
 const { bot, demo, chat, people } = demoBotSuite({ TAP_REQUESTS_PER_HOUR: '3', TAP_REQUEST_MINUTES: '30' }, { startAt: '2026-12-01T09:00:00.000Z', inMemory: true });
+
+// Every attempt counts against the agent's hourly limit (3 here): each test starts an hour after the one before, so
+// one test's attempts never decide another's.
+beforeEach(() => {
+  vi.setSystemTime(new Date(Date.now() + 61 * 60_000));
+});
 
 const outreach = () => bot().service.outreach;
 const user = people.user;
