@@ -80,7 +80,7 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
     const userId = context.activity.from?.aadObjectId;
     if (!userId) return NO_IDENTITY;
     const campaignId = (data as { campaignId?: unknown } | undefined)?.campaignId;
-    if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return 'That button is no longer active. Type "help" to see what I can do.';
+    if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return STALE_BUTTON;
     // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
     return (await deps.campaigns.service.snooze(userId, campaignId)).message;
   });
@@ -127,6 +127,22 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
     });
   }
 
+  // Registered last: a dialog button nobody handles any more (an old card's, or one with no verb) opens a small dialog
+  // that says so, instead of the framework's 501. Invokes of kinds the app never offers keep their 501.
+  app.taskModules.fetch(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'task/fetch',
+    async (context) => {
+      const verb = (context.activity.value as { data?: { verb?: unknown } } | undefined)?.data?.verb;
+      await deps.audit.record({
+        action: 'dialog.fetch.unknown',
+        outcome: 'denied',
+        actor: actorOf(context.activity),
+        details: { verb: typeof verb === 'string' ? verb.slice(0, 100) : null },
+      });
+      return STALE_BUTTON;
+    },
+  );
+
   // Registered last: any verb nobody handles (an old card, a forged click) gets a clear answer, not a 501.
   app.adaptiveCards.actionExecute(/.*/, async (context) => {
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
@@ -136,13 +152,14 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
       actor: actorOf(context.activity),
       details: { verb: typeof verb === 'string' ? verb.slice(0, 100) : null },
     });
-    return 'That button is no longer active. Type "help" to see what I can do.';
+    return STALE_BUTTON;
   });
 
   return app;
 }
 
 const NO_IDENTITY = 'I can only help people signed in to Teams with a work account.';
+const STALE_BUTTON = 'That button is no longer active. Type "help" to see what I can do.';
 
 async function answerMessage(context: TurnContext, deps: BotDeps): Promise<void> {
   const text = context.activity.text ?? '';

@@ -162,4 +162,22 @@ describe('first conversation', () => {
     const entries = await bot.service.store.list<{ action: string; details: { verb: string } }>('audit-entries');
     expect(entries.records.some((r) => r.value.action === 'card.action.unknown' && r.value.details.verb === 'payroll.approve')).toBe(true);
   });
+
+  it('answers a stale dialog button (task/fetch with a verb nobody handles, or none) with a small dialog, and audits it', async () => {
+    const invoke = activityFixture('invoke-adaptive-card-action', { serviceUrl: connector.serviceUrl });
+    for (const data of [{ verb: 'tap.reveal-v0', requestId: 'T-AAAAAA' }, {}]) {
+      const result = await bot.post({ ...invoke, name: 'task/fetch', value: { data, context: { theme: 'default' } } });
+      expect(result.status, JSON.stringify(data)).toBe(200);
+      expect(result.body).toEqual({ task: { type: 'message', value: expect.stringContaining('no longer active') } });
+    }
+    const entries = await bot.service.store.list<{ action: string; details: { verb: string | null } }>('audit-entries', { limit: 1000 });
+    expect(entries.records.filter((r) => r.value.action === 'dialog.fetch.unknown').map((r) => r.value.details.verb)).toEqual(['tap.reveal-v0', null]);
+  });
+
+  it('keeps 501 for invokes of kinds the app never offers', async () => {
+    const invoke = activityFixture('invoke-adaptive-card-action', { serviceUrl: connector.serviceUrl });
+    const result = await bot.post({ ...invoke, name: 'composeExtension/query', value: { commandId: 'search', parameters: [] } });
+    expect(result.status).toBe(501);
+    await stillServing();
+  });
 });
