@@ -6,9 +6,19 @@ import * as ACData from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
 import { AppError } from '../errors/app-error.js';
 import { packageRoot } from '../shared/package-root.js';
+import { visibleText } from '../shared/visible-text.js';
 
 /** Text a template may show as markdown: only for content we wrote (catalog answers), never for names people chose. */
 export class TrustedMarkdown {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * A person's own words shown to someone else (a pass request's reason, what an employee asked to pass on): placed
+ * only in a template's TextRun, which never renders markdown, so no escape has to be trusted to hold on every Teams
+ * client. Rendering fails if such a text lands anywhere else.
+ */
+export class PersonText {
   constructor(readonly text: string) {}
 }
 
@@ -63,8 +73,11 @@ export class CardRenderer {
    * unless it is wrapped in TrustedMarkdown.
    */
   render(name: string, data: Record<string, unknown>): CardJson {
-    const expanded: unknown = this.#template(name).expand({ $root: escapeData(data) });
+    const personTexts: string[] = [];
+    const expanded: unknown = this.#template(name).expand({ $root: escapeData(data, personTexts) });
     if (!isObject(expanded)) throw new AppError('card.invalid', `Card template ${name} expanded to nothing`);
+    const misplaced = personTexts.length > 0 ? misplacedPersonText(expanded, personTexts) : undefined;
+    if (misplaced !== undefined) throw new AppError('card.invalid', `Card template ${name} shows a person's own words outside a TextRun (in "${misplaced.slice(0, 40)}")`);
     return expanded;
   }
 
@@ -84,12 +97,41 @@ export class CardRenderer {
   }
 }
 
-function escapeData(value: unknown): unknown {
+function escapeData(value: unknown, personTexts: string[]): unknown {
   if (value instanceof TrustedMarkdown) return value.text;
-  if (typeof value === 'string') return escapeMarkdown(value);
-  if (Array.isArray(value)) return value.map(escapeData);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeData(item)]));
+  if (value instanceof PersonText) {
+    const text = visibleText(value.text);
+    personTexts.push(text);
+    return text;
+  }
+  if (typeof value === 'string') return escapeMarkdown(visibleText(value));
+  if (Array.isArray(value)) return value.map((item) => escapeData(item, personTexts));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeData(item, personTexts)]));
   return value;
+}
+
+/** The first string outside a TextRun that carries a person's words unescaped, if any. */
+function misplacedPersonText(node: unknown, personTexts: readonly string[]): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = misplacedPersonText(item, personTexts);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  const isTextRun = (node as { type?: unknown }).type === 'TextRun';
+  for (const [key, value] of Object.entries(node)) {
+    if (typeof value === 'string') {
+      if (isTextRun && key === 'text') continue;
+      // Words that escaping would not change cannot render as markdown anywhere; only the others are misplaced.
+      if (personTexts.some((text) => text !== '' && escapeMarkdown(text) !== text && value.includes(text))) return value;
+    } else {
+      const found = misplacedPersonText(value, personTexts);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 function isObject(value: unknown): value is CardJson {

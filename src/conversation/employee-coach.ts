@@ -1,6 +1,7 @@
 // The employee conversation: objections answered from the catalog, set-up steps per platform, a real
 // status check, and a refusal or a request for a person recorded when that is where it ends.
 
+import { visibleText } from '../shared/visible-text.js';
 import { type ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -220,7 +221,7 @@ export class EmployeeCoach {
       return this.deps.cards.render('refusal-reason', { managerName: await this.managerName(userId) });
     }
     const dialog = await this.deps.dialogs.get(userId);
-    const details = parsed.data.details?.trim() || undefined;
+    const details = visibleText(parsed.data.details ?? '').trim() || undefined;
     await recordRefusal(this.deps.store, { userId, reason: parsed.data.reason, details, intents: dialog.intentsRaised, recordedAt: new Date().toISOString() });
     await this.#tell('refused', userId);
     await this.deps.audit.record({

@@ -1,6 +1,7 @@
 // What an escalation says: the decider's card (open, or settled for every copy), and the employee's news afterwards.
 // Everything on the decider's card is read from the stored escalation; the card's data names only its id.
 
+import { PersonText } from '../cards/card-renderer.js';
 import type { IntentId } from '../objections/catalog-schema.js';
 import { COACH_VERBS } from '../conversation/employee-coach.js';
 import { firstName, formatDeadline } from '../campaigns/campaign-messages.js';
@@ -58,7 +59,10 @@ export function deciderCardData(escalation: Escalation, options: DeciderCardOpti
     facts,
     concerns,
     explained,
-    details: refusal.details ? `What ${first} asked to pass on: "${refusal.details}"` : '',
+    // The employee's and the decider's own words: shown as typed, never as markdown.
+    detailsLabel: refusal.details ? `What ${first} asked to pass on:` : '',
+    details: refusal.details ? new PersonText(refusal.details) : '',
+    justification: escalation.state === 'decided' && escalation.decision?.justification && options.movedTo === undefined ? new PersonText(escalation.decision.justification) : '',
     status: statusLine(escalation, options),
     error: options.error ?? '',
     open,
@@ -83,7 +87,7 @@ export function decisionSummary(decision: Decision): string {
     case 'security-key':
       return 'a security key is offered, and IT has been asked to provide it';
     case 'exception':
-      return `an exception until ${formatDeadline(decision.until ?? '')} (${decision.justification ?? 'no reason given'})`;
+      return `an exception until ${formatDeadline(decision.until ?? '')}${decision.justification ? ', for the reason below' : ''}`;
     case 'require':
       return 'enrolment is required';
   }

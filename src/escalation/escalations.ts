@@ -4,6 +4,7 @@
 // rate-limited outbox as campaigns: the employee is told, IT is asked for a key, every other copy of the card is
 // updated. Unanswered escalations are reminded after working days and go up the management chain.
 
+import { visibleText } from '../shared/visible-text.js';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import { casUpdate } from '../campaigns/campaign-records.js';
@@ -188,7 +189,7 @@ export class Escalations implements OutboxHandler {
     let justification: string | undefined;
     if (choice === 'exception') {
       until = parsed.data.until?.trim();
-      justification = parsed.data.justification?.trim();
+      justification = visibleText(parsed.data.justification ?? '').trim() || undefined;
       const latest = addDateKeyDays(today, this.deps.settings.maxExceptionDays);
       const problem =
         !until || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)) || new Date(`${until}T12:00:00Z`).toISOString().slice(0, 10) !== until

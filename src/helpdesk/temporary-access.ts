@@ -7,7 +7,7 @@
 import { CardFactory, MessageFactory, type TaskModuleTaskInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { formatDeadline } from '../campaigns/campaign-messages.js';
-import { type CardJson, TrustedMarkdown } from '../cards/card-renderer.js';
+import { type CardJson, PersonText, TrustedMarkdown } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/load-config.js';
 import type { Directory, DirectoryUser, TemporaryAccessPassMethod, UserProfile } from '../directory/directory.js';
 import { type NotAPersonReason, notAPersonsAccount } from '../directory/person-account.js';
@@ -18,6 +18,7 @@ import type { OutboxRow } from '../outbox/outbox.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { isGuid } from '../shared/guid.js';
+import { visibleText } from '../shared/visible-text.js';
 import { pagesOf } from '../store/pages.js';
 import { closeHelpRequest, HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
@@ -50,8 +51,8 @@ const HELP_QUEUE_SHOWN = 50;
 const submitSchema = z.object({
   requestId: z.string().max(20),
   check: z.enum(CHECK_KINDS),
-  note: z.string().max(500).optional(),
-  reason: z.string().trim().min(3).max(500),
+  note: z.string().max(500).transform(visibleText).optional(),
+  reason: z.string().transform(visibleText).pipe(z.string().trim().min(3).max(500)),
   lifetime: z.coerce.number().int(),
   oneTime: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
 });
@@ -87,7 +88,7 @@ export class TemporaryAccess implements OutboxHandler {
     if (!(await this.records.takeAgentSlot(requester.id, settings.requestsPerHour, now))) {
       await this.#audit('tap.request.refused', requester, undefined, { why: 'rate-limit', limit: settings.requestsPerHour });
       if (await this.records.oncePer(`rate-limit:${requester.id}`, 3_600_000, now)) {
-        await this.#alert('rate-limit', `${requester.name} tried to open more than ${settings.requestsPerHour} pass requests in an hour (the latest for ${upn.slice(0, 120)}).`, now);
+        await this.#alert('rate-limit', `${requester.name} tried to ask for more than ${settings.requestsPerHour} passes in an hour; the attempts past the limit were refused.`, now);
       }
       return { message: `You've asked for ${settings.requestsPerHour} passes in the last hour, the most allowed. Security has been told; if this is a real rush, ask them.` };
     }
@@ -837,7 +838,7 @@ export class TemporaryAccess implements OutboxHandler {
   #approvalCard(request: TapRequest): CardJson {
     const open = request.state === 'awaiting-approval';
     const checks = [
-      ...(request.check ? [`${CHECK_LABELS[request.check.kind]}: stated by ${request.check.by.name} at ${this.#time(request.check.at)}${request.check.note ? ` ("${request.check.note}")` : ''}`] : []),
+      ...(request.check ? [`${CHECK_LABELS[request.check.kind]}: stated by ${request.check.by.name} at ${this.#time(request.check.at)}`] : []),
       ...(request.managerCheck ? [`${request.managerCheck.by.name} (the manager) ${request.managerCheck.confirmed ? 'confirmed' : 'did not confirm'} it was them, at ${this.#time(request.managerCheck.at)}, answering the coach directly`] : []),
     ];
     const status =
@@ -853,11 +854,13 @@ export class TemporaryAccess implements OutboxHandler {
       intro: `${request.requester.name} (helpdesk) asks for a pass for ${request.target.name} (${request.target.upn}). Approve only if the checks below convince you that it is really them.`,
       facts: [
         { title: 'Request', value: request.id },
-        { title: 'Reason', value: request.reason ?? '' },
         { title: 'Valid for', value: `${request.lifetimeInMinutes ?? request.policy.defaultLifetimeInMinutes} minutes${request.isUsableOnce ? ', one sign-in' : ''}` },
         { title: 'Open until', value: this.#time(request.expiresAt) },
       ],
       checks,
+      // The agent's own words: shown as typed, never as markdown.
+      reason: new PersonText(request.reason ?? ''),
+      checkNote: request.check?.note ? new PersonText(request.check.note) : '',
       warning: [
         ...(request.replacesExistingPass ? [`${request.target.name} already has a valid pass: approving replaces it.`] : []),
         ...(request.privileged ? [`Privileged account: ${request.privileged.join(', ')}.`] : []),

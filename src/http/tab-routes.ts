@@ -1,6 +1,7 @@
 // The tab's HTTP side: its built pages and assets under /tab/ (with a CSP that lets only Teams and Microsoft 365 frame
 // them), and its JSON API under /tab/api/, where every request carries the Teams SSO token of the person asking.
 
+import { visibleText } from '../shared/visible-text.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
@@ -214,8 +215,9 @@ function loadAssets(dir: string, logger: Logger): Map<string, Asset> {
   return assets;
 }
 
+/** Every string the tab shows says only what it shows (no direction overrides or invisible characters). */
 function sendJson(res: Response, status: number, body: unknown): void {
-  const text = JSON.stringify(body ?? null);
+  const text = JSON.stringify(body ?? null, (_key, value: unknown) => (typeof value === 'string' ? visibleText(value) : value));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(text);
 }
