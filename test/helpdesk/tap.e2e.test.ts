@@ -100,12 +100,13 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(creationPosts(user('Ava Patel').id)).toHaveLength(0);
   });
 
-  it('reveals once, in a dialog, with the asked lifetime and one-time use; two clicks at once make one pass', async () => {
-    const [one, two] = await Promise.all([reveal(agent(), requestId), reveal(agent(), requestId)]);
-    const dialogs = [one, two].filter((dialog) => dialog.task.type === 'continue');
+  it('reveals once, in a dialog, with the asked lifetime and one-time use; 30 clicks at once make one pass', async () => {
+    const clicks = await Promise.all(Array.from({ length: 30 }, () => reveal(agent(), requestId)));
+    const dialogs = clicks.filter((dialog) => dialog.task.type === 'continue');
     expect(dialogs).toHaveLength(1);
-    const other = [one, two].find((dialog) => dialog.task.type !== 'continue');
-    expect(text(other)).toContain('shown only once');
+    const others = clicks.filter((dialog) => dialog.task.type !== 'continue');
+    expect(others).toHaveLength(29);
+    for (const other of others) expect(text(other)).toContain('shown only once');
     pass = passIn(dialogs[0] as { task: { type: string; value: unknown } }) ?? '';
     expect(pass.length).toBeGreaterThanOrEqual(8);
     expect(creationPosts(user('Ava Patel').id)).toHaveLength(1);
