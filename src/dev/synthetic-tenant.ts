@@ -116,6 +116,7 @@ export function syntheticTenant(options: SyntheticTenantOptions): TenantSeed {
     users: [...people.map((person) => person.user), ...guestUsers, ...resourceUsers, ...breakGlass],
     groups,
     directoryRoles: roles,
+    pimForGroups: { eligibilities: [], assignments: [] },
     breakGlassUserIds: breakGlass.map((user) => user.id),
     ...personas(people, staff),
   };

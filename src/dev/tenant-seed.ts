@@ -90,8 +90,22 @@ export const seedGroupSchema = z.object({
   role: z.enum(['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'privileged', 'department']).optional(),
   /** User ids and group ids (nested groups are resolved by transitiveMemberOf). */
   members: z.array(guid).default([]),
+  /** Whether admin roles can be granted to the group (Entra's isAssignableToRole); such a group holds users only. */
+  isAssignableToRole: z.boolean().optional(),
 });
 export type SeedGroup = z.infer<typeof seedGroupSchema>;
+
+const roleGrantSchema = z.object({
+  principalId: guid,
+  roleDefinitionId: guid,
+  /** Where the role applies: absent or `/` for the whole tenant, `/administrativeUnits/{id}` for one administrative unit. */
+  directoryScopeId: z
+    .string()
+    .regex(/^\/(administrativeUnits\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/, '/ or /administrativeUnits/{lower-case GUID}')
+    .optional(),
+});
+
+const groupAccessSchema = z.object({ principalId: guid, groupId: guid, accessId: z.enum(['member', 'owner']).default('member') });
 
 export const seedSchema = z.object({
   tenant: z.object({
@@ -139,10 +153,18 @@ export const seedSchema = z.object({
     .object({
       /** roleDefinitionId → display name, e.g. 62e90394-69f5-4237-9190-012177145e10 → Global Administrator. */
       definitions: z.array(z.object({ id: guid, displayName: z.string().min(1), isPrivileged: z.boolean().default(true) })),
-      assignments: z.array(z.object({ principalId: guid, roleDefinitionId: guid })).default([]),
-      eligibilities: z.array(z.object({ principalId: guid, roleDefinitionId: guid })).default([]),
+      assignments: z.array(roleGrantSchema).default([]),
+      eligibilities: z.array(roleGrantSchema).default([]),
     })
     .default({ definitions: [], assignments: [], eligibilities: [] }),
+  /** PIM for Groups: who may activate (eligibilities) or holds for now (assignments) a group's membership or ownership. */
+  pimForGroups: z
+    .object({
+      eligibilities: z.array(groupAccessSchema).default([]),
+      /** An active member assignment makes the principal a member of the group while it lasts, as in Entra. */
+      assignments: z.array(groupAccessSchema).default([]),
+    })
+    .default({ eligibilities: [], assignments: [] }),
   /** Accounts the organisation keeps for emergencies: never targeted, never sent a pass. */
   breakGlassUserIds: z.array(guid).default([]),
   /**
@@ -183,11 +205,19 @@ export function parseTenantSeed(json: unknown): TenantSeed {
   }
   for (const group of seed.groups) {
     for (const member of group.members) if (!users.has(member) && !groups.has(member)) problems.push(`${group.displayName}: member ${member} is unknown`);
+    // As in Entra: a role-assignable group cannot have groups in it, so one level of membership is all there is.
+    if (group.isAssignableToRole && group.members.some((member) => groups.has(member))) problems.push(`${group.displayName}: a role-assignable group cannot contain groups`);
   }
+  const roleAssignable = new Set(seed.groups.filter((group) => group.isAssignableToRole).map((group) => group.id));
   const roles = new Set(seed.directoryRoles.definitions.map((d) => d.id));
   for (const grant of [...seed.directoryRoles.assignments, ...seed.directoryRoles.eligibilities]) {
     if (!users.has(grant.principalId) && !groups.has(grant.principalId)) problems.push(`role grant to unknown principal ${grant.principalId}`);
+    else if (groups.has(grant.principalId) && !roleAssignable.has(grant.principalId)) problems.push(`role grant to group ${grant.principalId}, which is not role-assignable`);
     if (!roles.has(grant.roleDefinitionId)) problems.push(`role grant of unknown role ${grant.roleDefinitionId}`);
+  }
+  for (const access of [...seed.pimForGroups.eligibilities, ...seed.pimForGroups.assignments]) {
+    if (!users.has(access.principalId) && !groups.has(access.principalId)) problems.push(`PIM for Groups access for unknown principal ${access.principalId}`);
+    if (!groups.has(access.groupId)) problems.push(`PIM for Groups access to unknown group ${access.groupId}`);
   }
   for (const id of seed.breakGlassUserIds) if (!users.has(id)) problems.push(`break-glass account ${id} is not a user`);
   for (const [persona, id] of Object.entries(seed.personas ?? {})) if (!users.has(id)) problems.push(`persona ${persona} (${id}) is not a user`);

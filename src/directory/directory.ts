@@ -3,6 +3,7 @@
 import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
+import { readAdminRoles, type RoleSummary } from './admin-roles.js';
 
 const userSchema = z
   .object({
@@ -88,7 +89,6 @@ const METHOD_SEGMENT_BY_TYPE: Record<string, string> = {
   '#microsoft.graph.platformCredentialAuthenticationMethod': 'platformCredentialMethods',
 };
 
-const roleGrantSchema = z.object({ roleDefinitionId: z.string(), roleDefinition: z.object({ displayName: z.string() }).partial().nullable().optional() }).passthrough();
 const idOnlySchema = z.object({ id: z.string(), '@odata.type': z.string().optional() }).passthrough();
 const BATCH_SIZE = 20;
 const batchSchema = z
@@ -104,10 +104,7 @@ function retryAfterOfItem(headers: Record<string, string> | undefined): number |
 }
 const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() }).passthrough();
 
-export interface RoleSummary {
-  active: string[];
-  eligible: string[];
-}
+export type { RoleSummary } from './admin-roles.js';
 
 const planSchema = z.object({ service: z.string().nullable().optional(), servicePlanId: z.string().nullable().optional(), capabilityStatus: z.string().nullable().optional() }).passthrough();
 const profileUserSchema = userSchema.extend({ assignedPlans: z.array(planSchema).nullable().optional() });
@@ -165,6 +162,10 @@ export interface Directory {
   deleteAuthenticationMethod(userId: string, method: Pick<AuthenticationMethod, '@odata.type' | 'id'>): Promise<void>;
   /** The tenant's Temporary Access Pass policy (state, lifetimes, one-time default). */
   temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy>;
+  /**
+   * The person's admin roles, active and eligible: their own, and those of the role-assignable groups they are in or
+   * may join through PIM for Groups, tenant-wide or for an administrative unit. Rejects when any read fails.
+   */
   directoryRoles(userId: string): Promise<RoleSummary>;
   mailboxTimeZone(userId: string): Promise<string | undefined>;
   installAppForUser(userId: string, catalogAppId: string): Promise<InstallOutcome>;
@@ -360,17 +361,7 @@ export class GraphDirectory implements Directory {
   }
 
   async directoryRoles(userId: string): Promise<RoleSummary> {
-    const filter = `principalId eq '${odataString(userId)}'`;
-    const [active, eligible] = await Promise.all([
-      this.#call(() => this.#client.api('/roleManagement/directory/roleAssignments').filter(filter).expand('roleDefinition').get()),
-      this.#call(() => this.#client.api('/roleManagement/directory/roleEligibilitySchedules').filter(filter).expand('roleDefinition').get()),
-    ]);
-    const names = (page: unknown) =>
-      pageSchema.parse(page).value.map((item) => {
-        const grant = roleGrantSchema.parse(item);
-        return grant.roleDefinition?.displayName ?? grant.roleDefinitionId;
-      });
-    return { active: names(active), eligible: names(eligible) };
+    return this.#call(() => readAdminRoles(userId, (path, query = {}) => this.#client.api(path).query(query).get()));
   }
 
   async mailboxTimeZone(userId: string): Promise<string | undefined> {
@@ -473,10 +464,10 @@ function odataString(value: string): string {
 }
 
 /**
- * The Graph application permission each directory operation needs. A test keeps this equal to
- * GRAPH_PERMISSIONS, the README table and the Entra app manifest.
+ * The Graph application permission (or all of the permissions) each directory operation needs. A test keeps these
+ * equal to GRAPH_PERMISSIONS, the README table and the Entra app manifest.
  */
-export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string> = {
+export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string | readonly string[]> = {
   getUser: 'User.Read.All',
   getManager: 'User.Read.All',
   getUsers: 'User.Read.All',
@@ -492,7 +483,7 @@ export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string> = {
   revokeSignInSessions: 'User.RevokeSessions.All',
   deleteAuthenticationMethod: 'UserAuthenticationMethod.ReadWrite.All',
   temporaryAccessPassPolicy: 'Policy.Read.All',
-  directoryRoles: 'RoleManagement.Read.Directory',
+  directoryRoles: ['RoleManagement.Read.Directory', 'GroupMember.Read.All', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', 'PrivilegedEligibilitySchedule.Read.AzureADGroup'],
   mailboxTimeZone: 'MailboxSettings.Read',
   installAppForUser: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
   installedAppChatId: 'TeamsAppInstallation.ReadWriteSelfForUser.All',

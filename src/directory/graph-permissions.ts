@@ -21,7 +21,21 @@ export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
   },
   { name: 'Policy.Read.All', type: 'Application', why: "Read the tenant's Temporary Access Pass policy, so a helpdesk request offers only the lifetimes the policy allows." },
   { name: 'User.RevokeSessions.All', type: 'Application', why: "Sign a person out everywhere when a pass was issued in error (the helpdesk's recovery step)." },
-  { name: 'RoleManagement.Read.Directory', type: 'Application', why: 'Tell privileged accounts apart (active and eligible admin roles): passes for them are refused by default.' },
+  {
+    name: 'RoleManagement.Read.Directory',
+    type: 'Application',
+    why: "Tell privileged accounts apart (admin roles, active and eligible, a person's own and those of their role-assignable groups): passes for them are refused by default.",
+  },
+  {
+    name: 'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+    type: 'Application',
+    why: 'Read who holds a membership through PIM for Groups right now, so an admin role that comes with a group counts as privileged.',
+  },
+  {
+    name: 'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+    type: 'Application',
+    why: 'Read who may activate a group membership through PIM for Groups, so a role one activation away counts as privileged too.',
+  },
   { name: 'MailboxSettings.Read', type: 'Application', why: "Read a person's time zone so campaign messages arrive in working hours, and whether a mailbox is a person's or a shared or room one (never targeted)." },
   {
     name: 'TeamsAppInstallation.ReadWriteSelfForUser.All',

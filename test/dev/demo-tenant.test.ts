@@ -315,11 +315,35 @@ describe('directory roles', () => {
     expect(seed().directoryRoles.eligibilities.filter(nonBreakGlass).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('include privileged admins who are not enrolled yet, and the privileged group holds every privileged admin', () => {
+  it('include privileged admins who are not enrolled yet, and the privileged group holds everyone with a privileged role of their own', () => {
     const privileged = new Set(seed().directoryRoles.definitions.filter((d) => d.isPrivileged).map((d) => d.id));
-    const admins = new Set(grants().filter((g) => privileged.has(g.roleDefinitionId)).map((g) => g.principalId));
+    const userIds = new Set(seed().users.map((u) => u.id));
+    const admins = new Set(grants().filter((g) => privileged.has(g.roleDefinitionId) && userIds.has(g.principalId)).map((g) => g.principalId));
     expect([...admins].filter((id) => !isEnrolled(userById(id))).length).toBeGreaterThanOrEqual(2);
     expect(groupWithRole('privileged')).toEqual(admins);
+  });
+
+  it('also grant roles to role-assignable groups, whose holders the privileged group leaves out: an active role, one for an administrative unit, and an eligible one reached through PIM for Groups', () => {
+    const groupById = new Map(seed().groups.map((g) => [g.id, g]));
+    const listed = groupWithRole('privileged');
+    const holders = (grant: { principalId: string }) => groupById.get(grant.principalId);
+    const activeThroughGroup = seed().directoryRoles.assignments.filter((g) => holders(g) && (g.directoryScopeId ?? '/') === '/');
+    const scoped = seed().directoryRoles.assignments.filter((g) => holders(g) && g.directoryScopeId?.startsWith('/administrativeUnits/'));
+    expect(activeThroughGroup.some((g) => g.roleDefinitionId === ROLE.globalAdministrator)).toBe(true);
+    expect(scoped.length).toBeGreaterThanOrEqual(1);
+    for (const grant of [...activeThroughGroup, ...scoped]) {
+      const group = holders(grant);
+      expect(group?.isAssignableToRole, group?.displayName).toBe(true);
+      expect(group?.members.length, group?.displayName).toBeGreaterThan(0);
+      for (const member of group?.members ?? []) expect(listed.has(member), userById(member).displayName).toBe(false);
+    }
+    const eligibleGroups = new Set(seed().directoryRoles.eligibilities.filter((g) => holders(g)).map((g) => g.principalId));
+    const pimEligible = seed().pimForGroups.eligibilities.filter((access) => access.accessId === 'member' && eligibleGroups.has(access.groupId));
+    expect(pimEligible.length).toBeGreaterThanOrEqual(1);
+    for (const access of pimEligible) {
+      expect(groupById.get(access.groupId)?.members).not.toContain(access.principalId);
+      expect(listed.has(access.principalId), userById(access.principalId).displayName).toBe(false);
+    }
   });
 });
 

@@ -31,4 +31,28 @@ describe('parseTenantSeed cross-checks', () => {
     (seed.groups[0] as (typeof seed.groups)[number]).members.push('00000000-0000-4000-8000-000000000001');
     expect(() => parseTenantSeed(seed)).toThrow(/duplicate user id[\s\S]*manager 00000000-0000-4000-8000-000000000000 is not a user[\s\S]*member 00000000-0000-4000-8000-000000000001 is unknown/);
   });
+
+  it('holds role-assignable groups to Entra’s rules: only they take roles, and they contain no groups', () => {
+    const seed = seedJson();
+    const [plain, assignable] = seed.groups as [(typeof seed.groups)[number], (typeof seed.groups)[number]];
+    const role = (seed.directoryRoles.definitions[0] as (typeof seed.directoryRoles.definitions)[number]).id;
+    seed.directoryRoles.assignments.push({ principalId: plain.id, roleDefinitionId: role });
+    assignable.isAssignableToRole = true;
+    assignable.members.push(plain.id);
+    seed.directoryRoles.eligibilities.push({ principalId: assignable.id, roleDefinitionId: role, directoryScopeId: '/administrativeUnits/5a1f2b6c-0d3e-4f70-8a9b-1c2d3e4f5a6b' });
+    expect(() => parseTenantSeed(seed)).toThrow(new RegExp(`${assignable.displayName}: a role-assignable group cannot contain groups[\\s\\S]*role grant to group ${plain.id}, which is not role-assignable`));
+    assignable.members.pop();
+    seed.directoryRoles.assignments.pop();
+    expect(parseTenantSeed(seed).directoryRoles.eligibilities.at(-1)?.directoryScopeId).toMatch(/^\/administrativeUnits\//);
+  });
+
+  it('refuses a role scope that is neither the tenant nor an administrative unit, and PIM for Groups access to an unknown group', () => {
+    const seed = seedJson();
+    const grant = seed.directoryRoles.assignments[0] as (typeof seed.directoryRoles.assignments)[number];
+    grant.directoryScopeId = '/applications/5a1f2b6c-0d3e-4f70-8a9b-1c2d3e4f5a6b';
+    expect(() => parseTenantSeed(seed)).toThrow('/ or /administrativeUnits/{lower-case GUID}');
+    grant.directoryScopeId = '/';
+    seed.pimForGroups.eligibilities.push({ principalId: (seed.users[0] as (typeof seed.users)[number]).id, groupId: '00000000-0000-4000-8000-000000000002', accessId: 'member' });
+    expect(() => parseTenantSeed(seed)).toThrow('PIM for Groups access to unknown group 00000000-0000-4000-8000-000000000002');
+  });
 });

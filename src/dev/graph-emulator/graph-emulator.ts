@@ -17,6 +17,7 @@ import { SlidingWindowLimiter, type WindowLimit } from './rate-limiter.js';
 import type { ThrottleBucket } from './router.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { methodRoutes } from './routes/method-routes.js';
+import { pimGroupRoutes } from './routes/pim-group-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
 import { teamworkRoutes } from './routes/teamwork-routes.js';
@@ -47,6 +48,8 @@ export interface EmulatorState {
   user(idOrUpn: string): SeedUser | undefined;
   /** Gives the user an active admin role (a role definition of the seed), as an admin would in Entra. */
   assignRole(userId: string, roleDefinitionId: string): void;
+  /** Adds the user to a group (a role-assignable one passes its admin roles on), as an admin would in Entra. */
+  addGroupMember(groupId: string, userId: string): void;
   /** Changes who the user's manager is (undefined: nobody), as an admin would in Entra. */
   setManager(userId: string, managerId: string | undefined): void;
   /** The user's methods as `/authentication/methods` shows them now. */
@@ -138,7 +141,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     reportPageSize: options.reportPageSize ?? 1000,
     events: { installed: (event) => notify(installedListeners, event), uninstalled: (event) => notify(uninstalledListeners, event) },
   };
-  const routes = [...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...teamworkRoutes(context)];
+  const routes = [...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context)];
 
   let graphUrl = '';
   const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });
@@ -187,6 +190,7 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
     tenantId: state.seed.tenant.id,
     user: (idOrUpn) => state.findUser(idOrUpn),
     assignRole: (userId, roleDefinitionId) => state.assignRole(need(userId).id, roleDefinitionId),
+    addGroupMember: (groupId, userId) => state.addGroupMember(groupId.toLowerCase(), need(userId).id),
     setManager: (userId, managerId) => state.setManager(need(userId).id, managerId === undefined ? undefined : need(managerId).id),
     methods: (userId) => state.methodResources(need(userId)),
     reportedMethods: (userId) => [...new Set(state.methodsAt(need(userId).id, context.now() - context.reportLagMinutes * 60_000).map((method) => method.kind))],

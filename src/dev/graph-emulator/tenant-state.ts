@@ -89,10 +89,13 @@ export class TenantState {
       if (!this.usersByUpn.has(upn)) this.usersByUpn.set(upn, user);
       if (user.appInstalled) this.installed.set(user.id, startedAt);
     }
-    for (const group of seed.groups) {
-      this.groupsById.set(group.id, group);
-      for (const member of new Set(group.members)) pushTo(this.directGroupsOf, member, group);
+    for (const group of seed.groups) this.groupsById.set(group.id, group);
+    // An active PIM for Groups member assignment is a membership while it lasts, as Entra shows it in memberOf.
+    for (const access of seed.pimForGroups.assignments) {
+      const group = this.groupsById.get(access.groupId);
+      if (access.accessId === 'member' && group && !group.members.includes(access.principalId)) group.members.push(access.principalId);
     }
+    for (const group of seed.groups) for (const member of new Set(group.members)) pushTo(this.directGroupsOf, member, group);
     this.activeRolePrincipals = new Set(seed.directoryRoles.assignments.map((assignment) => assignment.principalId));
   }
 
@@ -160,6 +163,18 @@ export class TenantState {
     if (!this.seed.directoryRoles.definitions.some((definition) => definition.id === roleDefinitionId)) throw new Error(`The emulated tenant has no role ${roleDefinitionId}.`);
     this.seed.directoryRoles.assignments.push({ principalId: userId, roleDefinitionId });
     this.activeRolePrincipals.add(userId);
+  }
+
+  /** A change in the directory: the user joins a group (as an admin would add them in Entra). */
+  addGroupMember(groupId: string, userId: string): void {
+    const group = this.groupsById.get(groupId);
+    if (!group) throw new Error(`The emulated tenant has no group ${groupId}.`);
+    if (!this.usersById.has(userId)) throw new Error(`The emulated tenant has no user ${userId}.`);
+    if (group.members.includes(userId)) return;
+    group.members.push(userId);
+    pushTo(this.directGroupsOf, userId, group);
+    this.memberLists.clear();
+    this.adminMemo.clear();
   }
 
   /** A change in the directory: `managerId` becomes the user's manager (undefined: none). */

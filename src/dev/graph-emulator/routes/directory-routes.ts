@@ -132,7 +132,7 @@ export function groupEntity(group: SeedGroup): Record<string, unknown> {
     description: group.description ?? null,
     displayName: group.displayName,
     groupTypes: [],
-    isAssignableToRole: null,
+    isAssignableToRole: group.isAssignableToRole ?? null,
     mail: null,
     mailEnabled: false,
     mailNickname: group.mailNickname,
@@ -142,7 +142,7 @@ export function groupEntity(group: SeedGroup): Record<string, unknown> {
 }
 
 const GROUP_SELECTABLE = new Set(Object.keys(groupEntity({ id: '', displayName: '', mailNickname: '', securityEnabled: true, members: [] })));
-const GROUP_FILTERABLE = new Set(['id', 'displayName', 'mailNickname', 'securityEnabled', 'mailEnabled', 'description']);
+const GROUP_FILTERABLE = new Set(['id', 'displayName', 'mailNickname', 'securityEnabled', 'mailEnabled', 'description', 'isAssignableToRole']);
 
 export function directoryRoutes(context: EmulatorContext): Route[] {
   const company = context.state.seed.tenant.displayName;

@@ -1,5 +1,6 @@
-// Directory roles (unified RBAC): definitions, active assignments and eligibility schedules, and
-// revoking a user's sign-in sessions. Assignments are returned as granted: to the user or to a group.
+// Directory roles (unified RBAC): definitions, active assignments, eligibility schedules and their instances, and
+// revoking a user's sign-in sessions. Grants are returned as granted: to the user or to a group, tenant-wide (`/`) or
+// for one administrative unit.
 
 import { type EmulatorContext, requireUser } from '../emulator-context.js';
 import { notFound } from '../graph-errors.js';
@@ -11,7 +12,7 @@ import { roleGrantId, stableGuid } from '../tenant-state.js';
 import { collection } from './directory-routes.js';
 
 type Definition = EmulatorContext['state']['seed']['directoryRoles']['definitions'][number];
-type Grant = { principalId: string; roleDefinitionId: string };
+type Grant = { principalId: string; roleDefinitionId: string; directoryScopeId?: string };
 
 const GRANT_FILTERABLE = new Set(['principalId', 'roleDefinitionId', 'directoryScopeId', 'id']);
 const DEFINITION_FILTERABLE = new Set(['id', 'displayName', 'templateId', 'isBuiltIn', 'isEnabled', 'isPrivileged']);
@@ -31,6 +32,9 @@ function definitionEntity(definition: Definition): Record<string, unknown> {
     rolePermissions: [],
   };
 }
+
+const scopeOf = (grant: Grant): string => grant.directoryScopeId ?? '/';
+const eligibilityId = (grant: Grant): string => stableGuid(`eligibility:${grant.roleDefinitionId}:${grant.principalId}${scopeOf(grant) === '/' ? '' : `:${scopeOf(grant)}`}`);
 
 export function roleRoutes(context: EmulatorContext): Route[] {
   const roles = context.state.seed.directoryRoles;
@@ -92,10 +96,11 @@ export function roleRoutes(context: EmulatorContext): Route[] {
       permissions: PERMISSIONS.readRoleAssignments,
       handle: ({ request }) =>
         grants(request, 'roleManagement/directory/roleAssignments', roles.assignments, (grant) => ({
-          id: roleGrantId(grant.roleDefinitionId, grant.principalId, '1'),
+          // Graph's id joins role and principal; a grant for an administrative unit also names the unit.
+          id: roleGrantId(grant.roleDefinitionId, grant.principalId, scopeOf(grant) === '/' ? '1' : `1-${scopeOf(grant).split('/')[2]}`),
           principalId: grant.principalId,
           roleDefinitionId: grant.roleDefinitionId,
-          directoryScopeId: '/',
+          directoryScopeId: scopeOf(grant),
           appScopeId: null,
         })),
     },
@@ -105,10 +110,10 @@ export function roleRoutes(context: EmulatorContext): Route[] {
       permissions: PERMISSIONS.readRoleEligibility,
       handle: ({ request }) =>
         grants(request, 'roleManagement/directory/roleEligibilitySchedules', roles.eligibilities, (grant) => ({
-          id: stableGuid(`eligibility:${grant.roleDefinitionId}:${grant.principalId}`),
+          id: eligibilityId(grant),
           principalId: grant.principalId,
           roleDefinitionId: grant.roleDefinitionId,
-          directoryScopeId: '/',
+          directoryScopeId: scopeOf(grant),
           appScopeId: null,
           createdUsing: null,
           createdDateTime: new Date(context.startedAt).toISOString(),
@@ -116,6 +121,23 @@ export function roleRoutes(context: EmulatorContext): Route[] {
           status: 'Provisioned',
           memberType: 'Direct',
           scheduleInfo: { startDateTime: new Date(context.startedAt).toISOString(), recurrence: null, expiration: { type: 'noExpiration', endDateTime: null, duration: null } },
+        })),
+    },
+    {
+      method: 'GET',
+      pattern: '/roleManagement/directory/roleEligibilityScheduleInstances',
+      permissions: PERMISSIONS.readRoleEligibility,
+      handle: ({ request }) =>
+        grants(request, 'roleManagement/directory/roleEligibilityScheduleInstances', roles.eligibilities, (grant) => ({
+          id: stableGuid(`eligibility-instance:${eligibilityId(grant)}`),
+          principalId: grant.principalId,
+          roleDefinitionId: grant.roleDefinitionId,
+          directoryScopeId: scopeOf(grant),
+          appScopeId: null,
+          startDateTime: new Date(context.startedAt).toISOString(),
+          endDateTime: null,
+          memberType: 'Direct',
+          roleEligibilityScheduleId: eligibilityId(grant),
         })),
     },
     {
