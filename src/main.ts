@@ -70,6 +70,8 @@ export interface ServiceHandle {
   demo: DemoEnvironment | undefined;
   /** Campaigns, their outbox and sender (tests drive the scheduler through it). */
   outreach: Outreach;
+  /** Writes the audit trail's head to its anchors now (the schedule does it every AUDIT_ANCHOR_INTERVAL_MINUTES). */
+  anchorAudit(): Promise<void>;
   /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
@@ -218,6 +220,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     throw error;
   }
   const openStore = store;
+  const runningAnchoring = anchoring!;
   lap('http');
   // Milliseconds since startService began, per phase: start-up time is a budget (bench:turn measures it).
   logger.info('listening', { url: http.url, mode: config.mode, startupMs: phases });
@@ -242,6 +245,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     directory,
     demo,
     outreach: runningOutreach,
+    anchorAudit: () => runningAnchoring.anchorer.checkpoint(),
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
@@ -251,7 +255,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const result = await http.close(deadline);
         retention?.stop();
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
-        await anchoring?.stop(deadline);
+        await runningAnchoring.stop(deadline);
         try {
           await openStore.close();
         } finally {
