@@ -81,7 +81,7 @@ describe('the audit view', () => {
     await page.close();
   }, 60_000);
 
-  it('turns to "Not verified" when the trail is cut back below its newest anchor', async () => {
+  it('says not verified when the trail is cut back below its newest anchor', async () => {
     const head = (await store().get<Raw>(AUDIT_META, AUDIT_HEAD_KEY))!.value;
     const olderHead = head;
     await refusedViews('manager');
