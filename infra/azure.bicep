@@ -1,6 +1,6 @@
 // Azure resources for Passkey Coach: an App Service plan running two instances of a Linux Node 20 web app, the
 // Storage account whose Table service holds their shared state (reached with the app's managed identity, no keys),
-// and a single-tenant Azure Bot.
+// a second Storage account whose write-once container keeps the audit trail's anchors, and a single-tenant Azure Bot.
 @maxLength(20)
 @minLength(4)
 @description('Prefix of every resource name; a hash of the resource group is appended so names are unique.')
@@ -31,6 +31,11 @@ param botTenantId string
 @description('Key that seals the audit trail (SECRET_AUDIT_HMAC_KEY, 32+ characters). Keep a copy outside Azure: verifying the trail needs it.')
 param auditHmacKey string
 
+@minValue(1)
+@maxValue(146000)
+@description('Days each audit anchor blob stays immutable (no overwrite, no delete; appends stay allowed). Lock the policy once you are content with it (see the README).')
+param auditAnchorRetentionDays int = 400
+
 @description('Command App Service runs to start the bot.')
 param startupCommand string = 'npm start'
 
@@ -43,6 +48,9 @@ var webAppName = uniqueName
 var storageName = take(toLower(replace('${resourceBaseName}${uniqueString(resourceGroup().id)}', '-', '')), 24)
 // Built-in role "Storage Table Data Contributor".
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// The anchors live apart from the state, so rights over the state's account (or its tables) reach no anchor.
+var anchorStorageName = take(toLower(replace('${resourceBaseName}anc${uniqueString(resourceGroup().id)}', '-', '')), 24)
+var anchorContainerName = 'audit-anchors'
 // Known before the site exists, so the app can be told its own domain without a circular reference.
 var webAppDomain = '${webAppName}.azurewebsites.net'
 
@@ -125,7 +133,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         }
         {
           name: 'DATA_DIR'
-          value: '/home/data' // caches only (the trained intent model): state lives in Table Storage
+          value: '/home/data' // the trained intent model and the local copy of the audit anchors: state lives in Table Storage
         }
         {
           name: 'STORE'
@@ -139,6 +147,14 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
           name: 'AUDIT_HMAC_KEY'
           value: auditHmacKey
         }
+        {
+          name: 'AUDIT_ANCHOR_BLOB_URL'
+          value: anchorStorage.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'AUDIT_ANCHOR_CONTAINER'
+          value: anchorContainerName
+        }
       ]
     }
   }
@@ -150,6 +166,83 @@ resource tableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributor)
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The audit trail's anchors (checkpoints of its head, see the README's Security section): append blobs in a container
+// whose time-based immutability policy allows protected append writes, so a blob can grow but not be overwritten or
+// deleted while it is retained. Shared-key access is off: only Entra identities with a role reach the data.
+resource anchorStorage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: anchorStorageName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+  }
+}
+
+resource anchorBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01' = {
+  parent: anchorStorage
+  name: 'default'
+}
+
+resource anchorContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = {
+  parent: anchorBlobService
+  name: anchorContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Unlocked as deployed, so a wrong retention can still be fixed; lock it afterwards (README), after which it can only
+// be extended and the container cannot be deleted while it holds blobs under retention.
+resource anchorRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-01-01' = {
+  parent: anchorContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: auditAnchorRetentionDays
+    allowProtectedAppendWrites: true
+  }
+}
+
+// Storage Blob Data Contributor can delete, so the web app gets a role of its own instead: create a blob, append to it,
+// read it. No blobs/write (overwrite) and no blobs/delete, whatever the immutability policy says.
+resource anchorAppender 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'passkey-coach-audit-anchor-appender')
+  properties: {
+    roleName: 'Passkey Coach audit anchor appender ${uniqueString(resourceGroup().id)}'
+    description: 'Create new blobs, append to append blobs and read them. Cannot overwrite or delete a blob.'
+    type: 'CustomRole'
+    assignableScopes: [
+      resourceGroup().id
+    ]
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'
+        ]
+        notDataActions: []
+      }
+    ]
+  }
+}
+
+resource anchorAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(anchorContainer.id, webApp.id, anchorAppender.id)
+  scope: anchorContainer
+  properties: {
+    roleDefinitionId: anchorAppender.id
     principalId: webApp.identity.principalId
     principalType: 'ServicePrincipal'
   }
@@ -170,5 +263,7 @@ module azureBotRegistration './botRegistration/azurebot.bicep' = {
 // Saved into env/.env.{envName} by arm/deploy: https://aka.ms/teamsfx-actions/arm-deploy
 output AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output AZURE_STORAGE_TABLE_URL string = storage.properties.primaryEndpoints.table
+output AUDIT_ANCHOR_BLOB_URL string = anchorStorage.properties.primaryEndpoints.blob
+output AUDIT_ANCHOR_STORAGE_NAME string = anchorStorage.name
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'

@@ -4,6 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { FileAnchorSink } from './audit/anchor-file-sink.js';
+import type { AnchorSource } from './audit/audit-anchor.js';
+import { anchorSources } from './audit/audit-anchoring.js';
 import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-cli.js';
 import { updateReadme } from './config/config-docs.js';
 import { runConnectorEmulatorCommand } from './dev/connector-emulator/cli.js';
@@ -26,8 +29,10 @@ Commands:
   demo [--no-campaign]  Run the bot in demo mode (refuses if BOT_ID is set); a campaign over the demo tenant
                         starts at launch, with its progress on the terminal, unless --no-campaign.
   check-config          Validate the configuration and exit.
-  audit verify          Verify the audit trail's hash chain and signatures.
-  audit export [--since DATE]
+  audit verify [--anchors FILE]
+                        Verify the audit trail's hash chain and signatures, and that it still reaches its newest
+                        anchor (those the service wrote, or a copy kept elsewhere: anchor lines or log lines).
+  audit export [--since DATE] [--anchors FILE]
                         Write audit entries as JSON lines (for a SIEM).
   graph-emulator --seed FILE [--port P] [--authority-port Q] [--ca-out FILE] [--latency-ms N] [--install-rps N]
                         Run the local Microsoft Graph emulator (see docs/graph-emulator.md).
@@ -133,8 +138,12 @@ async function serve(config: AppConfig, extra: string[]): Promise<number> {
 
 async function audit(subcommand: string | undefined, args: string[]): Promise<number> {
   const config = loadConfig();
-  const { values, positionals } = parseArgs({ args, options: { since: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args, options: { since: { type: 'string' }, anchors: { type: 'string', multiple: true } }, allowPositionals: true, strict: true });
   if (positionals.length > 0) return fail(`Unexpected argument "${positionals[0]}".`);
+  const missing = values.anchors?.find((file) => !existsSync(file));
+  if (missing !== undefined) return fail(`no anchors file at ${missing}.`);
+  // Given --anchors, those copies are what the trail is held to; otherwise the anchors the service writes.
+  const sources: AnchorSource[] = values.anchors?.map((file) => new FileAnchorSink(path.resolve(file))) ?? (await anchorSources(config.audit.anchors, databaseFile(config)));
   // Opening a missing file would create an empty database and "verify" it: a wrong DATA_DIR must fail instead.
   if (config.store.kind === 'sqlite' && !existsSync(databaseFile(config))) return fail(`no database at ${databaseFile(config)}: check DATA_DIR.`);
   const store = await openStore(config.store, databaseFile(config));
@@ -143,13 +152,13 @@ async function audit(subcommand: string | undefined, args: string[]): Promise<nu
   try {
     if (subcommand === 'verify') {
       if (values.since !== undefined) return fail('audit verify checks the whole chain; --since belongs to audit export.');
-      return await runAuditVerify({ store, keys: config.audit.keys, out });
+      return await runAuditVerify({ store, keys: config.audit.keys, out, anchorSources: sources });
     }
     if (subcommand === 'export') {
       const since = values.since === undefined ? undefined : parseAuditSince(values.since);
-      return await runAuditExport({ store, keys: config.audit.keys, since, out, err });
+      return await runAuditExport({ store, keys: config.audit.keys, since, out, err, anchorSources: sources });
     }
-    return fail(`Unknown audit command "${subcommand ?? ''}": use "audit verify" or "audit export [--since DATE]".`);
+    return fail(`Unknown audit command "${subcommand ?? ''}": use "audit verify [--anchors FILE]" or "audit export [--since DATE] [--anchors FILE]".`);
   } finally {
     await store.close();
   }

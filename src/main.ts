@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import { type AuditAnchoring, createAuditAnchoring } from './audit/audit-anchoring.js';
 import { StoreAuditLog } from './audit/audit-log.js';
 import { createTeamsAdapter } from './bot/adapter.js';
 import { createBotApplication } from './bot/app.js';
@@ -69,6 +70,8 @@ export interface ServiceHandle {
   demo: DemoEnvironment | undefined;
   /** Campaigns, their outbox and sender (tests drive the scheduler through it). */
   outreach: Outreach;
+  /** Writes the audit trail's head to its anchors now (the schedule does it every AUDIT_ANCHOR_INTERVAL_MINUTES). */
+  anchorAudit(): Promise<void>;
   /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
@@ -98,6 +101,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
   let retention: PeriodicJob | undefined;
+  let anchoring: AuditAnchoring | undefined;
   let store: Store | undefined;
   let http: HttpServerHandle;
   let outreach: Outreach | undefined;
@@ -107,6 +111,9 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     store = await openConfiguredStore(config.store, databasePath);
     const openStore = store;
     const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
+    // Checkpoints of the trail's head outside the database, so a rolled-back or emptied trail stops verifying.
+    anchoring = await createAuditAnchoring({ settings: config.audit.anchors, databasePath, store: openStore, keyring: config.audit, logger: logger.child({ component: 'audit-anchors' }), background });
+    anchoring.start();
     const cards = CardRenderer.load();
     const adapter = createTeamsAdapter(config);
     lap('store');
@@ -182,6 +189,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         store: openStore,
         audit,
         auditKeys: config.audit.keys,
+        auditAnchors: anchoring.sources,
         membership: outreach.membership,
         groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
         campaigns: outreach.campaigns.records,
@@ -204,6 +212,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     serverUrl = http.url;
   } catch (error) {
     retention?.stop();
+    anchoring?.halt();
     await outreach?.stop(Date.now() + 1_000);
     // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
     await store?.close();
@@ -211,6 +220,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     throw error;
   }
   const openStore = store;
+  const runningAnchoring = anchoring!;
   lap('http');
   // Milliseconds since startService began, per phase: start-up time is a budget (bench:turn measures it).
   logger.info('listening', { url: http.url, mode: config.mode, startupMs: phases });
@@ -235,6 +245,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     directory,
     demo,
     outreach: runningOutreach,
+    anchorAudit: () => runningAnchoring.anchorer.checkpoint(),
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
@@ -244,6 +255,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const result = await http.close(deadline);
         retention?.stop();
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
+        await runningAnchoring.stop(deadline);
         try {
           await openStore.close();
         } finally {

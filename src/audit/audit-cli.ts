@@ -2,6 +2,8 @@
 
 import { AppError } from '../errors/app-error.js';
 import type { Store } from '../store/store-port.js';
+import { loadAnchorBook } from './anchor-check.js';
+import type { AnchorSource } from './audit-anchor.js';
 import { exportAudit } from './audit-export.js';
 import { type AuditProblem, type VerifyReport, verifyAuditChain } from './audit-verify.js';
 
@@ -11,6 +13,8 @@ export interface AuditVerifyCommand {
   keys: ReadonlyMap<string, string>;
   /** Receives one line at a time, without its newline. */
   out: (line: string) => void;
+  /** Where the anchors are read from: those the service writes, or copies kept elsewhere (`--anchors FILE`). */
+  anchorSources: readonly AnchorSource[];
 }
 
 export interface AuditExportCommand extends AuditVerifyCommand {
@@ -19,23 +23,27 @@ export interface AuditExportCommand extends AuditVerifyCommand {
   err?: (line: string) => void;
 }
 
-/** Exit codes: 0 when the chain verifies, 1 when anything is wrong with it. */
+/**
+ * Exit codes: 0 when the chain verifies (and reaches its newest anchor, when there is one; with none yet the
+ * report says so), 1 when anything is wrong with it, a trail shorter than an anchor or empty after one included.
+ */
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
 
 const PROBLEMS_SHOWN = 20;
 
 /** Prints a summary a person can read, then the full report as one JSON line for machines. */
-export async function runAuditVerify({ store, keys, out }: AuditVerifyCommand): Promise<number> {
-  const report = await verifyAuditChain(store, keys);
+export async function runAuditVerify({ store, keys, out, anchorSources }: AuditVerifyCommand): Promise<number> {
+  const report = await verifyAuditChain(store, keys, { anchors: await loadAnchorBook(anchorSources, keys) });
   for (const line of describeReport(report)) out(line);
   out(JSON.stringify({ command: 'audit.verify', ...report }));
   return report.ok ? EXIT_OK : EXIT_PROBLEMS;
 }
 
 /** Writes the entries as JSON lines to `out`; returns 1 when any part of the chain failed verification. */
-export async function runAuditExport({ store, keys, since, out, err }: AuditExportCommand): Promise<number> {
-  const { exported, report } = await exportAudit(store, { keys, since }, out);
+export async function runAuditExport({ store, keys, since, out, err, anchorSources }: AuditExportCommand): Promise<number> {
+  const anchors = await loadAnchorBook(anchorSources, keys);
+  const { exported, report } = await exportAudit(store, { keys, since, anchors }, out);
   if (err !== undefined) {
     const scope = since === undefined ? '' : ` since ${since.toISOString()}`;
     err(`Exported ${exported} audit ${exported === 1 ? 'entry' : 'entries'}${scope}.`);
@@ -66,17 +74,26 @@ function isCalendarDate(ymd: string): boolean {
 }
 
 export function describeReport(report: VerifyReport): string[] {
+  const newest = report.anchors?.newest;
+  const sources = report.anchors?.sources.length ? report.anchors.sources.join(', ') : 'no anchor source configured';
+  const skipped = report.anchors?.ignoredLines ? [`  (${report.anchors.ignoredLines} ${report.anchors.ignoredLines === 1 ? 'line' : 'lines'} in the anchor sources were not anchors and were skipped.)`] : [];
   if (report.ok) {
-    if (report.entries === 0) return ['Audit trail is empty: nothing to verify.'];
+    if (report.entries === 0) return ['Audit trail is empty and no anchor was ever written: a new installation, nothing to verify yet.', ...skipped];
     const keys = report.keyIds.length === 1 ? `key ${report.keyIds[0]}` : `keys ${report.keyIds.join(', ')}`;
     const pending = report.pendingAfterHead > 0 ? ` (entry ${report.lastSeq} is past the head: an append in flight or interrupted; the next append completes it)` : '';
-    return [`Audit trail verified: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, seq 1–${report.lastSeq}, sealed with ${keys}.${pending}`];
+    const verified = `Audit trail verified: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, seq 1–${report.lastSeq}, sealed with ${keys}.${pending}`;
+    const anchored =
+      newest === undefined
+        ? `No anchor yet (read ${sources}): a trail that was cut back or emptied would look the same. The running service writes one every AUDIT_ANCHOR_INTERVAL_MINUTES.`
+        : `It reaches its newest anchor: entry ${newest.seq}, written ${newest.at} (${newest.source}; ${report.anchors?.valid} anchors checked).`;
+    return [verified, anchored, ...skipped];
   }
   const lines = [
     `Audit trail FAILED verification: ${report.problemCount} ${report.problemCount === 1 ? 'problem' : 'problems'} in ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'} (head at ${report.headSeq}).`,
     ...report.problems.slice(0, PROBLEMS_SHOWN).map(describeProblem),
   ];
   if (report.problemCount > PROBLEMS_SHOWN) lines.push(`  … and ${report.problemCount - PROBLEMS_SHOWN} more (see the JSON line).`);
+  lines.push(newest === undefined ? `  No anchor to hold the trail to (read ${sources}).` : `  Newest anchor: entry ${newest.seq}, written ${newest.at} (${newest.source}).`, ...skipped);
   return lines;
 }
 

@@ -12,6 +12,8 @@ export interface AuditKeyring {
 export const GENESIS_HASH = '0'.repeat(64);
 
 const PERSON_REF_INFO = 'audit-person-ref';
+const PERSON_NAMES_INFO = 'audit-person-names';
+const ANCHOR_INFO = 'audit-anchor';
 
 /**
  * JSON with object keys sorted (by UTF-16 code unit, as Array.prototype.sort does) at every depth and
@@ -70,6 +72,29 @@ export function normalizeObjectId(aadObjectId: string): string {
  * nobody reading the chain alone can tell who they are.
  */
 export function personRef(auditKey: string, aadObjectId: string): string {
-  const refKey = Buffer.from(hkdfSync('sha256', auditKey, Buffer.alloc(0), PERSON_REF_INFO, 32));
-  return createHmac('sha256', refKey).update(normalizeObjectId(aadObjectId)).digest('hex');
+  return createHmac('sha256', derivedKey(auditKey, PERSON_REF_INFO)).update(normalizeObjectId(aadObjectId)).digest('hex');
+}
+
+/**
+ * Seals the names shown for a person (display name and UPN, or their absence) to their object id, so a name in
+ * the personal records cannot be changed unseen. Keyed like personRef, under its own derived key: the chain
+ * holds a digest, never a name, and erasing the personal record leaves nothing readable behind.
+ */
+export function personNamesSeal(auditKey: string, party: { aadObjectId: string; displayName?: string; upn?: string }): string {
+  const names = canonicalJson({ id: normalizeObjectId(party.aadObjectId), displayName: party.displayName ?? null, upn: party.upn ?? null });
+  return createHmac('sha256', derivedKey(auditKey, PERSON_NAMES_INFO)).update(names).digest('hex');
+}
+
+/**
+ * The MAC of an anchor (a checkpoint of the head written outside the database). Its own derived key, so no
+ * anchor MAC can ever pass for an entry's or the head's, nor the other way round.
+ */
+export function anchorMac(auditKey: string, anchor: { seq: number; hash: string; keyId: string; at: string }): string {
+  const text = `audit-anchor\n${anchor.seq}\n${anchor.hash}\n${anchor.keyId}\n${anchor.at}`;
+  return createHmac('sha256', derivedKey(auditKey, ANCHOR_INFO)).update(text).digest('hex');
+}
+
+/** HKDF-SHA256(audit key, empty salt, `info`): one key per purpose from the one configured secret. */
+function derivedKey(auditKey: string, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', auditKey, Buffer.alloc(0), info, 32));
 }

@@ -68,6 +68,9 @@ export const auditEntrySchema = z.object({
   actorRef: z.string().min(1),
   subjectKind: partyKind.optional(),
   subjectRef: z.string().min(1).optional(),
+  /** For users, personNamesSeal of the names kept in the personal record; absent in entries written before names were sealed. */
+  actorNames: hex64.optional(),
+  subjectNames: hex64.optional(),
   details: z.record(z.unknown()).optional(),
   prevHash: hex64,
   keyId: z.string().min(1),

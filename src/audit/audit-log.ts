@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { Redactor } from '../logging/redact.js';
 import type { Store, StoredRecord } from '../store/store-port.js';
-import { type AuditKeyring, auditMac, entryHash, GENESIS_HASH, headMac, personRef, sameDigest } from './audit-crypto.js';
+import { type AuditKeyring, auditMac, entryHash, GENESIS_HASH, headMac, personNamesSeal, personRef, sameDigest } from './audit-crypto.js';
 import {
   AUDIT_ENTRIES,
   AUDIT_HEAD_KEY,
@@ -137,6 +137,7 @@ export class StoreAuditLog implements AuditLog {
       people.push({ role, party, ref });
       return ref;
     };
+    const namesOf = (party: Party | undefined): string | undefined => (party?.kind === 'user' ? personNamesSeal(this.#key, party) : undefined);
     return {
       fields: {
         action,
@@ -146,6 +147,8 @@ export class StoreAuditLog implements AuditLog {
         actorRef: refOf('actor', actor),
         subjectKind: subject?.kind,
         subjectRef: subject === undefined ? undefined : refOf('subject', subject),
+        actorNames: namesOf(actor),
+        subjectNames: namesOf(subject),
         details: details === undefined ? undefined : cleanDetails(details, this.#redactor),
       },
       people,

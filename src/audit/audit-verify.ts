@@ -2,6 +2,7 @@
 
 import { AppError } from '../errors/app-error.js';
 import type { Store, StoredRecord } from '../store/store-port.js';
+import type { AnchorBook, AnchorSummary } from './anchor-check.js';
 import { auditMac, entryHash, GENESIS_HASH, headMac, sameDigest } from './audit-crypto.js';
 import {
   AUDIT_ENTRIES,
@@ -13,8 +14,23 @@ import {
   auditHeadSchema,
   seqFromKey,
 } from './audit-entry.js';
+import { judgeParties, PersonalRecordCursor } from './audit-identity.js';
 
-export type AuditProblemKind = 'changed' | 'removed' | 'reordered' | 'forged-mac' | 'unknown-key' | 'malformed';
+export type AuditProblemKind =
+  | 'changed'
+  | 'removed'
+  | 'reordered'
+  | 'forged-mac'
+  | 'unknown-key'
+  | 'malformed'
+  /** A personal record names someone other than the person the entry sealed, or names they did not seal. */
+  | 'identity-mismatch'
+  /** The trail is shorter than an anchor says it was: cut back or emptied. */
+  | 'rolled-back'
+  /** The entry at an anchored seq is not the one that was anchored. */
+  | 'anchor-mismatch'
+  | 'forged-anchor'
+  | 'anchors-unreadable';
 
 export interface AuditProblem {
   /** The entry concerned; for a run of missing entries, the first of them; 0 for the head record itself. */
@@ -39,6 +55,8 @@ export interface VerifyReport {
   problems: AuditProblem[];
   /** Key ids that sealed the entries read. */
   keyIds: string[];
+  /** The anchors the trail was held to; absent when the caller gave none to check against. */
+  anchors?: AnchorSummary;
 }
 
 export const MAX_LISTED_PROBLEMS = 1000;
@@ -58,6 +76,7 @@ export interface CheckedEntry {
 export class ChainChecker {
   readonly #keys: ReadonlyMap<string, string>;
   readonly #headStart: AuditHead | undefined;
+  readonly #anchors: AnchorBook | undefined;
   #expectedSeq = 1;
   /** The stored hash of the previous entry; undefined when it could not be read or is missing. */
   #prevHash: string | undefined = GENESIS_HASH;
@@ -68,9 +87,23 @@ export class ChainChecker {
   readonly #problems: AuditProblem[] = [];
   #problemCount = 0;
 
-  constructor(keys: ReadonlyMap<string, string>, headStart: AuditHead | undefined) {
+  constructor(keys: ReadonlyMap<string, string>, headStart: AuditHead | undefined, anchors?: AnchorBook) {
     this.#keys = keys;
     this.#headStart = headStart;
+    this.#anchors = anchors;
+  }
+
+  /** The key that sealed an entry, when it is configured. */
+  keyOf(entry: AuditEntry): string | undefined {
+    return this.#keys.get(entry.keyId);
+  }
+
+  /** Adds problems found outside the chain itself (its personal records) to an entry already checked. */
+  flag(checked: CheckedEntry, problems: readonly AuditProblem[]): void {
+    for (const problem of problems) {
+      checked.problems.push(problem);
+      this.#add(problem);
+    }
   }
 
   check(record: StoredRecord<unknown>): CheckedEntry {
@@ -109,6 +142,7 @@ export class ChainChecker {
     }
     if (reordered.length > 0) problems.push({ seq, kind: 'reordered', message: reordered.join('; ') });
     problems.push(...this.#seal(seq, raw, entry));
+    if (this.#anchors !== undefined) problems.push(...this.#anchors.check(seq, entry.hash));
     this.#prevHash = entry.hash;
     if (seq === this.#headStart?.seq) this.#hashAtHead = entry.hash;
     return this.#done({ seq, entry, problems });
@@ -144,6 +178,7 @@ export class ChainChecker {
             : `the head is at ${headEndSeq} but entries run to ${this.#lastSeq}: the head was rolled back or replaced`,
       });
     }
+    for (const problem of this.#anchors?.finish(this.#lastSeq) ?? []) this.#add(problem);
     return {
       ok: this.#problemCount === 0,
       entries: this.#entries,
@@ -154,6 +189,7 @@ export class ChainChecker {
       problemCount: this.#problemCount,
       problems: this.#problems,
       keyIds: [...this.#keyIds].sort(),
+      ...(this.#anchors === undefined ? {} : { anchors: this.#anchors.summary() }),
     };
   }
 
@@ -217,18 +253,23 @@ export async function* auditEntryRecords(store: Store, pageSize = PAGE_SIZE): As
 }
 
 /**
- * Verifies the whole chain. The head is read before the walk (entries up to it must all be there) and
- * after it (so appends made during the walk are not mistaken for a rolled-back head).
+ * Verifies the whole chain, who each entry names, and (given anchors) that the trail still holds what was
+ * anchored. The head is read before the walk (entries up to it must all be there) and after it (so appends
+ * made during the walk are not mistaken for a rolled-back head).
  */
 export async function verifyAuditChain(
   store: Store,
   keys: ReadonlyMap<string, string>,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; anchors?: AnchorBook } = {},
 ): Promise<VerifyReport> {
   requireKeys(keys);
   const headStart = await readAuditHead(store, keys);
-  const checker = new ChainChecker(keys, headStart.head);
-  for await (const record of auditEntryRecords(store, options.pageSize)) checker.check(record);
+  const checker = new ChainChecker(keys, headStart.head, options.anchors);
+  const people = new PersonalRecordCursor(store, options.pageSize);
+  for await (const record of auditEntryRecords(store, options.pageSize)) {
+    const checked = checker.check(record);
+    if (checked.entry !== undefined) checker.flag(checked, judgeParties(checked.entry, await people.forSeq(checked.seq), checker.keyOf(checked.entry)).problems);
+  }
   const headEnd = await readAuditHead(store, keys);
   return checker.finish(mergeHeadReads(headStart, headEnd));
 }

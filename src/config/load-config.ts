@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { isKnownTimeZone, parseWorkingHours } from '../campaigns/working-hours.js';
 import { AppError } from '../errors/app-error.js';
+import { anchorSecrets, type AuditAnchorSettings, auditAnchorSettings } from './anchor-settings.js';
 import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, type EnvSettings, envSchema } from './config-schema.js';
 import type { LogLevel } from '../logging/logger.js';
 
@@ -40,7 +41,7 @@ export interface AppConfig {
   coach: { catalogDir?: string; confidenceThreshold: number; keepObjectionText: boolean; retentionDays: number };
   dataDir: string;
   logLevel: LogLevel;
-  audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean };
+  audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean; anchors: AuditAnchorSettings };
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string; timeoutMs: number };
   campaign: CampaignSettings;
   tap: TapSettings;
@@ -163,7 +164,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     coach: coachSettings(s),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
-    audit: auditKeys(s, problems, true),
+    audit: { ...auditKeys(s, problems, true), anchors: auditAnchorSettings(s, problems, true, isLoopbackUrl) },
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
@@ -210,7 +211,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     coach: coachSettings(s),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
-    audit: auditKeys(s, problems, false),
+    audit: { ...auditKeys(s, problems, false), anchors: auditAnchorSettings(s, problems, false, isLoopbackUrl) },
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
@@ -338,7 +339,7 @@ function graphCredential(s: EnvSettings, problems: string[]): GraphCredential {
   return { kind: 'none' };
 }
 
-function auditKeys(s: EnvSettings, problems: string[], demo: boolean): AppConfig['audit'] {
+function auditKeys(s: EnvSettings, problems: string[], demo: boolean): Omit<AppConfig['audit'], 'anchors'> {
   const keys = new Map<string, string>();
   for (const pair of splitList(s.AUDIT_PREVIOUS_KEYS) ?? []) {
     const at = pair.indexOf('=');
@@ -382,7 +383,7 @@ function configError(problems: string[]): AppError {
 
 /** Every secret value in the config, for registering with the log redactor at start-up. */
 export function configSecrets(config: AppConfig): string[] {
-  const secrets = [...config.audit.keys.values()];
+  const secrets = [...config.audit.keys.values(), ...anchorSecrets(config.audit.anchors)];
   if (config.bot.password) secrets.push(config.bot.password);
   if (config.graph.credential.kind === 'client-secret') secrets.push(config.graph.credential.secret);
   if (config.store.kind === 'azure-table' && 'connectionString' in config.store) {

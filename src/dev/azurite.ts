@@ -1,5 +1,5 @@
-// Azurite's Table service for tests and benchmarks: started on a free loopback port with in-memory storage, stopped
-// afterwards.
+// Azurite's Table (or Blob) service for tests and benchmarks: started on a free loopback port with in-memory storage,
+// stopped afterwards.
 // Azurite comes from npm (a dev dependency); nothing needs to be running before the test command.
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,12 +27,13 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startAzurite(): Promise<RunningAzurite> {
+/** Starts one Azurite service: 'table' for the store, 'blob' for the audit trail's append-blob anchors. */
+export async function startAzurite(service: 'table' | 'blob' = 'table'): Promise<RunningAzurite> {
   const require = createRequire(import.meta.url);
-  const entry = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'table', 'main.js');
+  const entry = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', service, 'main.js');
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [entry, '--inMemoryPersistence', '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent'], {
+    const child = spawn(process.execPath, [entry, '--inMemoryPersistence', `--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--disableTelemetry', '--silent'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const started = await new Promise<boolean>((resolve) => {
@@ -40,7 +41,7 @@ export async function startAzurite(): Promise<RunningAzurite> {
       const timer = setTimeout(() => resolve(false), 15_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (/successfully (started|listening)/i.test(output)) {
+        if (/successfully (started|listen)/i.test(output)) {
           clearTimeout(timer);
           resolve(true);
         }
@@ -58,7 +59,7 @@ export async function startAzurite(): Promise<RunningAzurite> {
       process.once('exit', reap);
       child.once('exit', () => process.removeListener('exit', reap));
       return {
-        connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`,
+        connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};${service === 'blob' ? 'BlobEndpoint' : 'TableEndpoint'}=http://127.0.0.1:${port}/${ACCOUNT};`,
         stop: () => stopChild(child),
       };
     }

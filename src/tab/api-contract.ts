@@ -67,10 +67,25 @@ export interface AuditParty {
   /** A system actor's name. */
   name?: string;
   erased?: boolean;
+  /** False when the object id is not the person the entry sealed. */
+  matchesRef?: boolean;
+  /** Names no seal covers (entries written before names were sealed). */
+  unsealed?: string[];
 }
 
 export interface AuditView {
-  verification: { ok: boolean; entries: number; lastSeq: number; problemCount: number; problems: { seq: number; kind: string; message: string }[]; keyIds: string[] };
+  verification: {
+    ok: boolean;
+    entries: number;
+    lastSeq: number;
+    problemCount: number;
+    problems: { seq: number; kind: string; message: string }[];
+    keyIds: string[];
+    /** The newest anchor the trail was held to; absent when none was written yet. */
+    anchor?: { seq: number; at: string; source: string };
+    /** Where anchors were read from. */
+    anchorSources: string[];
+  };
   windowDays: number;
   /** The newest first: entries as the export writes them, each marked verified or not. */
   entries: { seq: number; at: string; action: string; outcome: string; actor?: AuditParty; subject?: AuditParty; verified: boolean }[];

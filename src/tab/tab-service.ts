@@ -2,6 +2,8 @@
 // gated on group membership read through the directory (fail closed); every action calls the same use-case function
 // as the chat (TemporaryAccess.decide / cancel), so the rules, the audit entries and the cards in the chat are one.
 
+import { loadAnchorBook } from '../audit/anchor-check.js';
+import type { AnchorSource } from '../audit/audit-anchor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
 import type { VerifyReport } from '../audit/audit-verify.js';
@@ -26,6 +28,8 @@ export interface TabServiceDeps {
   store: Store;
   audit: AuditLog;
   auditKeys: ReadonlyMap<string, string>;
+  /** Where the service writes the audit trail's anchors (those that can be read back); the audit view holds the trail to them. */
+  auditAnchors?: readonly AnchorSource[];
   membership: GroupMembership;
   groups: TabGroups;
   campaigns: CampaignRecords;
@@ -175,7 +179,8 @@ export class TabService {
     const shown = this.deps.auditEntriesShown ?? 100;
     const recent: AuditView['entries'] = [];
     const since = new Date(Date.now() - AUDIT_WINDOW_DAYS * 86_400_000);
-    const { report } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys, since }, (line) => {
+    const anchors = await loadAnchorBook(this.deps.auditAnchors ?? [], this.deps.auditKeys);
+    const { report } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys, since, anchors }, (line) => {
       recent.push(JSON.parse(line) as AuditView['entries'][number]);
       if (recent.length > shown) recent.shift();
     });
@@ -185,7 +190,8 @@ export class TabService {
   /** The full export (JSON lines, each marked verified or not), recorded in the trail itself. */
   async auditExport(viewer: Viewer, write: (line: string) => void): Promise<VerifyReport> {
     await this.#require(viewer, ['security'], 'audit export');
-    const { report, exported } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys }, write);
+    const anchors = await loadAnchorBook(this.deps.auditAnchors ?? [], this.deps.auditKeys);
+    const { report, exported } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys, anchors }, write);
     await this.deps.audit.record({ action: 'audit.exported', outcome: 'success', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { via: 'tab', exported, verified: report.ok } });
     return report;
   }
@@ -231,6 +237,8 @@ function verificationOf(report: VerifyReport) {
     problemCount: report.problemCount,
     problems: report.problems.slice(0, 20).map((problem) => ({ seq: problem.seq, kind: problem.kind, message: problem.message })),
     keyIds: report.keyIds,
+    anchor: report.anchors?.newest === undefined ? undefined : { seq: report.anchors.newest.seq, at: report.anchors.newest.at, source: report.anchors.newest.source },
+    anchorSources: report.anchors?.sources ?? [],
   };
 }
 

@@ -3,6 +3,7 @@
 import type { ActionResult, AuditView, Escalations, Me, Progress, TabPassQueue } from '../../src/tab/api-contract';
 
 export type { AuditParty, Me, PassSummary, Progress, TabRole as Role } from '../../src/tab/api-contract';
+export type AuditVerification = AuditView['verification'];
 
 export class ApiError extends Error {
   constructor(

@@ -28,7 +28,7 @@ describe('passkey-coach audit verify', () => {
   it('exits 0 and says the trail verified, then prints the report as one JSON line', async () => {
     await recordMany(auditLog(store), 3);
 
-    const code = await runAuditVerify({ store, keys: K1_ONLY, out: (line) => out.push(line) });
+    const code = await runAuditVerify({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line) });
 
     expect(code).toBe(0);
     expect(out[0]).toBe('Audit trail verified: 3 entries, seq 1–3, sealed with key k1.');
@@ -36,7 +36,7 @@ describe('passkey-coach audit verify', () => {
   });
 
   it('exits 0 on an empty trail and says there was nothing to verify', async () => {
-    expect(await runAuditVerify({ store, keys: K1_ONLY, out: (line) => out.push(line) })).toBe(0);
+    expect(await runAuditVerify({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line) })).toBe(0);
     expect(out[0]).toMatch(/empty/);
   });
 
@@ -44,7 +44,7 @@ describe('passkey-coach audit verify', () => {
     await recordMany(auditLog(store), 4);
     await tamperWith(2);
 
-    const code = await runAuditVerify({ store, keys: K1_ONLY, out: (line) => out.push(line) });
+    const code = await runAuditVerify({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line) });
 
     expect(code).toBe(1);
     expect(out[0]).toMatch(/^Audit trail FAILED verification: 1 problem in 4 entries/);
@@ -53,7 +53,7 @@ describe('passkey-coach audit verify', () => {
   });
 
   it('refuses to run without keys instead of reporting a clean trail', async () => {
-    await expect(runAuditVerify({ store, keys: new Map(), out: (line) => out.push(line) })).rejects.toMatchObject({ code: 'config.invalid' });
+    await expect(runAuditVerify({ store, keys: new Map(), anchorSources: [], out: (line) => out.push(line) })).rejects.toMatchObject({ code: 'config.invalid' });
     expect(out).toEqual([]);
   });
 });
@@ -62,7 +62,7 @@ describe('passkey-coach audit export', () => {
   it('writes only entry lines to out, a summary to err, and exits 0', async () => {
     await recordMany(auditLog(store), 3);
 
-    const code = await runAuditExport({ store, keys: K1_ONLY, out: (line) => out.push(line), err: (line) => err.push(line) });
+    const code = await runAuditExport({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line), err: (line) => err.push(line) });
 
     expect(code).toBe(0);
     expect(out.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([1, 2, 3]);
@@ -76,7 +76,7 @@ describe('passkey-coach audit export', () => {
     now = new Date('2025-06-03T12:00:00Z');
     await recordMany(log, 1);
 
-    const code = await runAuditExport({ store, keys: K1_ONLY, since: parseAuditSince('2025-06-02'), out: (line) => out.push(line), err: (line) => err.push(line) });
+    const code = await runAuditExport({ store, keys: K1_ONLY, anchorSources: [], since: parseAuditSince('2025-06-02'), out: (line) => out.push(line), err: (line) => err.push(line) });
 
     expect(code).toBe(0);
     expect(out.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([3]);
@@ -87,7 +87,7 @@ describe('passkey-coach audit export', () => {
     await recordMany(auditLog(store), 3);
     await tamperWith(3);
 
-    const code = await runAuditExport({ store, keys: K1_ONLY, out: (line) => out.push(line), err: (line) => err.push(line) });
+    const code = await runAuditExport({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line), err: (line) => err.push(line) });
 
     expect(code).toBe(1);
     expect(out).toHaveLength(3);
