@@ -69,6 +69,8 @@ export interface ServiceHandle {
   demo: DemoEnvironment | undefined;
   /** Campaigns, their outbox and sender (tests drive the scheduler through it). */
   outreach: Outreach;
+  /** What the tab's views show, behind its SSO check (tests read the figures through it). */
+  tab: TabService;
   /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
@@ -102,6 +104,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let http: HttpServerHandle;
   let outreach: Outreach | undefined;
   let serverUrl: string | undefined;
+  let tabService: TabService | undefined;
   try {
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
     store = await openConfiguredStore(config.store, databasePath);
@@ -175,21 +178,22 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
 
     lap('coach');
     const tap = resolveTapSettings(config, demoTenant);
+    tabService = new TabService({
+      store: openStore,
+      audit,
+      auditKeys: config.audit.keys,
+      membership: outreach.membership,
+      groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
+      campaigns: outreach.campaigns.records,
+      escalations: outreach.escalations.records,
+      passes: outreach.temporaryAccess,
+      objections,
+      concernTitle,
+    });
     const tab = {
       assetsDir: path.join(packageRoot(), 'dist', 'tab'),
       sso: new TabSso(resolveSsoSettings(config, demo ? { seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate } : undefined)),
-      service: new TabService({
-        store: openStore,
-        audit,
-        auditKeys: config.audit.keys,
-        membership: outreach.membership,
-        groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
-        campaigns: outreach.campaigns.records,
-        escalations: outreach.escalations.records,
-        passes: outreach.temporaryAccess,
-        objections,
-        concernTitle,
-      }),
+      service: tabService,
       demo: demo ? new DemoSessions({ seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate }) : undefined,
     };
     http = await startHttpServer({
@@ -235,6 +239,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     directory,
     demo,
     outreach: runningOutreach,
+    tab: tabService!,
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;

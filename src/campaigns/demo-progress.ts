@@ -1,7 +1,8 @@
 // Demo mode's view of the running campaign on the terminal: a bar that fills as people are reached, reply and enrol
 // (rewritten in place on a terminal; a new line for each change when the output is a file or a pipe).
 
-import { type CampaignStatus, campaignStatus, type Funnel } from './campaign-report.js';
+import type { Figures } from './campaign-figures.js';
+import { type CampaignStatus, campaignStatus } from './campaign-report.js';
 import type { Campaigns } from './campaigns.js';
 
 const BAR_WIDTH = 30;
@@ -15,8 +16,8 @@ export function progressLine(status: CampaignStatus): string {
   return `campaign "${status.campaign.name}" [${bar}] targeted ${total.targeted} · reached ${total.reached} · replied ${total.replied} · enrolled ${total.enrolled}${failedPart(total)}`;
 }
 
-function failedPart(total: Funnel): string {
-  return total.failed > 0 ? ` · unreachable ${total.failed}` : '';
+function failedPart(total: Figures): string {
+  return total.unreachable > 0 ? ` · unreachable ${total.unreachable}` : '';
 }
 
 /**

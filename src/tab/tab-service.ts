@@ -5,7 +5,8 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
 import type { VerifyReport } from '../audit/audit-verify.js';
-import { campaignStatus, FUNNEL, STAGE_LABELS } from '../campaigns/campaign-report.js';
+import { FIGURE_LABELS, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
+import { campaignStatus } from '../campaigns/campaign-report.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
@@ -17,8 +18,6 @@ import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
 import type { Viewer } from './tab-sso.js';
 
-
-/** The group behind each role (what the chat commands use too); a role without a group has no members. */
 /** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
 export type TabGroups = Record<Exclude<TabRole, 'approver'>, string | undefined>;
 
@@ -88,11 +87,10 @@ export class TabService {
     return {
       asOf,
       campaign: { name: campaign.name, state: campaign.state, deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
-      funnel: (['targeted', 'reached', 'replied', 'enrolled'] as const).map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),
-      outcomes: FUNNEL.filter((stage) => stage === 'refused' || stage === 'escalated' || stage === 'failed').map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),
+      funnel: STAGES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
+      outcomes: OUTCOMES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
       enrolledByDay: status.enrolledByDay,
-      byDepartment: status.byDepartment.map(({ department, funnel }) => ({ department, targeted: funnel.targeted, reached: funnel.reached, replied: funnel.replied, enrolled: funnel.enrolled })),
-      snoozed: status.snoozed,
+      byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
       objections,
     };
   }
