@@ -63,7 +63,10 @@ export interface Outreach {
   limiter: SlidingWindowLimiter;
   exports: ExportLinks;
   events: CoachEvents;
-  /** The campaign's invitation to the person is on its way or has just arrived: it greets them instead of the welcome. */
+  /**
+   * A message from the coach is the person's first: a campaign's invitation on its way or just arrived, or any message
+   * the coach installed the app for (an approval card, a notice). It greets them instead of the welcome.
+   */
   invitationUnderway(userId: string): Promise<boolean>;
   /** Teams told the bot that a person added or removed the app. */
   installationChanged(userId: string, change: 'added' | 'removed'): Promise<void>;
@@ -283,7 +286,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     limiter,
     exports,
     events,
-    invitationUnderway: async (userId) => (await campaigns.invitationUnderway(userId)) || (await escalations.messageUnderway(userId)),
+    invitationUnderway: async (userId) => (await campaigns.invitationUnderway(userId)) || (await messenger.messageUnderway(userId)),
     async installationChanged(userId, change) {
       if (change === 'removed') await messenger.markUnreachable(userId, 'removed-app');
       else await messenger.markReachable(userId);
