@@ -96,6 +96,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const external = config.mode === 'demo' && !demo && config.demo?.external ? loadExternalDemo(config) : undefined;
   const directory = createDirectory(config, demo, external, logger, redactor);
   const demoTenant = demo ? { seed: demo.seed, serviceUrl: demo.connector.serviceUrl } : external ? { seed: external.seed, serviceUrl: config.campaign.serviceUrl } : undefined;
+  // "your organisation" fits inside a sentence only; the demo knows its tenant's name.
+  const organisationName = config.organisationName ?? demoTenant?.seed.tenant.displayName ?? 'your organisation';
 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
@@ -140,6 +142,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       conversations,
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
       concernTitle,
+      organisationName,
     });
     const coach = new EmployeeCoach({
       events: outreach.events,
@@ -162,7 +165,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       cards,
       audit,
       logger: logger.child({ feature: 'bot' }),
-      organisationName: config.organisationName,
+      organisationName,
       coach,
       campaigns: { commands: outreach.commands, service: outreach.campaigns },
       escalations: outreach.escalations,

@@ -36,7 +36,8 @@ export interface AppConfig {
     domain?: string;
   };
   http: { host: string; port: number };
-  organisationName: string;
+  /** As configured; unset, the service calls it "your organisation", or in demo mode the demo tenant's name. */
+  organisationName?: string;
   coach: { catalogDir?: string; confidenceThreshold: number; keepObjectionText: boolean; retentionDays: number };
   dataDir: string;
   logLevel: LogLevel;
