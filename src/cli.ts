@@ -180,7 +180,8 @@ export function main(): void {
     (error: unknown) => {
       if (isAppError(error) && error.userFault) process.stderr.write(`passkey-coach: ${error.message}\n`);
       else process.stderr.write(`passkey-coach: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(isAppError(error, 'config.invalid') ? 78 : 1);
+      // 78 (EX_CONFIG): something to set, not a failure of ours.
+      process.exit(isAppError(error, 'config.invalid') || isAppError(error, 'config.port-unavailable') ? 78 : 1);
     },
   );
 }

@@ -9,6 +9,7 @@ import { createBotApplication } from './bot/app.js';
 import { createTurnHandler } from './bot/turn-handler.js';
 import { CardRenderer } from './cards/card-renderer.js';
 import { type AppConfig, configSecrets } from './config/load-config.js';
+import { AppError } from './errors/app-error.js';
 import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
@@ -215,7 +216,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
     await store?.close();
     await demo?.close();
-    throw error;
+    throw portProblem(error, config) ?? error;
   }
   const openStore = store;
   lap('http');
@@ -263,6 +264,21 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       return stopping;
     },
   };
+}
+
+/** A port the server cannot have, as a message that says what to set (instead of Node's stack trace). */
+function portProblem(error: unknown, config: AppConfig): AppError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const { host, port } = config.http;
+  const message =
+    code === 'EADDRINUSE'
+      ? `Port ${port} on ${host} is already in use, perhaps by another Passkey Coach (a demo still running?). Stop that one, or set PORT to a free port, for example PORT=${port === 65535 ? 3979 : port + 1}.`
+      : code === 'EACCES'
+        ? `This process may not listen on port ${port} (ports below 1024 need privileges). Set PORT to a free port from 1024 up, for example PORT=3978.`
+        : code === 'EADDRNOTAVAIL'
+          ? `This machine has no address ${host} to listen on. Set HOST to one of its addresses, or leave it unset.`
+          : undefined;
+  return message ? new AppError('config.port-unavailable', message, { userFault: true, userMessage: message, cause: error }) : undefined;
 }
 
 interface ExternalDemo {

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { LOG_LEVELS } from '../logging/logger.js';
+import { isGuid } from '../shared/guid.js';
 
 export interface ConfigKey {
   /** Environment variable name (Teams Toolkit names where the Toolkit has one). */
@@ -129,7 +130,11 @@ const guidish = z
 
 /** Raw environment → typed settings. Cross-field rules live in load-config.ts. */
 export const envSchema = z.object({
-  BOT_ID: z.string().trim().default(''),
+  BOT_ID: z
+    .string()
+    .trim()
+    .default('')
+    .refine((id) => id === '' || isGuid(id), "must be empty (demo mode) or the bot's Microsoft app id, a GUID such as 9c5e1b42-1f1e-4d0b-9a52-5d3a2a0b7f11"),
   BOT_PASSWORD: optionalText,
   BOT_TYPE: z.enum(BOT_TYPES, { errorMap: () => ({ message: `must be one of ${BOT_TYPES.join(', ')}` }) }).optional(),
   BOT_TENANT_ID: optionalText.pipe(guidish.optional()),

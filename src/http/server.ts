@@ -127,10 +127,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     next();
   });
 
+  // restify re-emits the listener's errors (a taken port) on its own server, where nobody would hear them.
   await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
+    server.once('error', reject);
     server.listen(options.port, options.host, () => {
-      server.server.off('error', reject);
+      server.off('error', reject);
       resolve();
     });
   });
