@@ -13,6 +13,7 @@ import { AppError } from './errors/app-error.js';
 import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
+import { StatusLine } from './logging/status-line.js';
 import { DEFAULT_DEMO_TENANT, type DemoEnvironment, type DemoEnvironmentOptions, startDemoEnvironment } from './dev/demo-environment.js';
 import type { Directory } from './directory/directory.js';
 import { GraphDirectory } from './directory/directory.js';
@@ -83,7 +84,9 @@ export function databaseFile(config: AppConfig): string {
 export async function startService(config: AppConfig, options: ServiceOptions = {}): Promise<ServiceHandle> {
   const redactor = new Redactor();
   for (const secret of configSecrets(config)) redactor.addSecret(secret);
-  const logger = createLogger({ level: config.logLevel, sink: options.logSink, redactor, bindings: { service: 'passkey-coach' } });
+  // The demo's progress line shares the terminal with the log: log lines are written above it, not onto its end.
+  const statusLine = new StatusLine(process.stderr);
+  const logger = createLogger({ level: config.logLevel, sink: statusLine.around(options.logSink ?? process.stdout), redactor, bindings: { service: 'passkey-coach' } });
   const startedAt = performance.now();
   const phases: Record<string, number> = {};
   const lap = (name: string) => {
@@ -228,7 +231,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let stopProgress: (() => void) | undefined;
   if (config.mode === 'demo' && config.demo?.campaign && demoTenant) {
     await runningOutreach.startDemoCampaign();
-    if (!options.quiet) stopProgress = showDemoProgress(runningOutreach.campaigns);
+    if (!options.quiet) stopProgress = showDemoProgress(runningOutreach.campaigns, statusLine);
   }
   if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, config, demo, logger);
 
@@ -247,8 +250,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
-        logger.info('stopping', { reason });
         stopProgress?.();
+        logger.info('stopping', { reason });
         await runningOutreach.stop(deadline);
         const result = await http.close(deadline);
         retention?.stop();

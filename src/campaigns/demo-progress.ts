@@ -1,6 +1,7 @@
 // Demo mode's view of the running campaign on the terminal: a bar that fills as people are reached, reply and enrol
-// (rewritten in place on a terminal; a new line for each change when the output is a file or a pipe).
+// (rewritten in place on a terminal, with log lines written above it; a new line for each change in a file or a pipe).
 
+import type { StatusLine } from '../logging/status-line.js';
 import type { Figures } from './campaign-figures.js';
 import { type CampaignStatus, campaignStatus } from './campaign-report.js';
 import type { Campaigns } from './campaigns.js';
@@ -25,7 +26,7 @@ function failedPart(total: Figures): string {
  * member, so it costs in proportion to the campaign: the next look waits at least ten times as long as the last one
  * took (100 000 people: every few seconds instead of every second), and looks never overlap.
  */
-export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream = process.stderr, intervalMs = 1_000): () => void {
+export function showDemoProgress(campaigns: Campaigns, status: StatusLine, intervalMs = 1_000): () => void {
   let last = '';
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -35,7 +36,7 @@ export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream =
     const line = progressLine(await campaignStatus(campaigns.records, latest.value));
     if (line === last || stopped) return;
     last = line;
-    out.write(out.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
+    status.show(line);
   };
   const schedule = (delayMs: number) => {
     timer = setTimeout(async () => {
@@ -50,6 +51,6 @@ export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream =
   return () => {
     stopped = true;
     clearTimeout(timer);
-    if (out.isTTY && last) out.write('\n');
+    status.end();
   };
 }

@@ -178,7 +178,7 @@ describe('says what a value must be', () => {
     expect(refusal({ RETENTION_DAYS: '1.5' })).toContain('RETENTION_DAYS: must be a whole number (it is "1.5")');
     expect(refusal({ LOG_LEVEL: 'loud' })).toContain('LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal or silent (it is "loud")');
     expect(refusal({ BOT_TYPE: 'Foo' })).toContain('BOT_TYPE: must be one of SingleTenant, MultiTenant or UserAssignedMsi (it is "Foo")');
-    for (const env of [{ PORT: 'abc' }, { LOG_LEVEL: 'loud' }]) expect(refusal(env)).not.toMatch(/nan|Expected|received|Invalid enum/);
+    for (const env of [{ PORT: 'abc' }, { LOG_LEVEL: 'loud' }] as Record<string, string>[]) expect(refusal(env)).not.toMatch(/nan|Expected|received|Invalid enum/);
   });
 
   it('refuses a BOT_ID that is not a GUID (a Bot Framework app id always is)', () => {
