@@ -10,8 +10,11 @@ import { screenLines } from '../support/terminal-screen.js';
 function terminal(options: { stdoutIsTTY?: boolean; stderrIsTTY?: boolean } = {}) {
   let screen = '';
   const file: string[] = [];
-  const stdout = { isTTY: options.stdoutIsTTY ?? true, write: (text: string) => (options.stdoutIsTTY === false ? file.push(text) : (screen += text)) };
-  const stderr = { isTTY: options.stderrIsTTY ?? true, write: (text: string) => (screen += text) };
+  const toScreen = (text: string) => {
+    screen += text;
+  };
+  const stdout = { isTTY: options.stdoutIsTTY ?? true, write: (text: string) => (options.stdoutIsTTY === false ? file.push(text) : toScreen(text)) };
+  const stderr = { isTTY: options.stderrIsTTY ?? true, write: toScreen };
   return { stdout, stderr, screen: () => screenLines(screen), file };
 }
 

@@ -13,9 +13,10 @@ export function screenLines(written: string): string[] {
       line = [];
       column = 0;
     } else if (char === '\u001b') {
-      const sequence = /^\u001b\[[0-9;?]*[A-Za-z]/.exec(written.slice(i));
+      // ESC [ parameters final-letter: the sequence after the escape character.
+      const sequence = /^\[[0-9;?]*[A-Za-z]/.exec(written.slice(i + 1));
       if (sequence?.[0].endsWith('K')) line = line.slice(0, column);
-      i += (sequence?.[0].length ?? 1) - 1;
+      i += sequence?.[0].length ?? 0;
     } else {
       line[column] = char;
       column += 1;
