@@ -22,6 +22,7 @@ import { installsLimit } from './directory/graph-retry-handler.js';
 import { type SeedIdentity, seedIdentitySchema } from './dev/tenant-seed.js';
 import { packageRoot } from './shared/package-root.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
+import { demoAddressCheck } from './messaging/demo-address-check.js';
 import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
 import { loadGuides } from './enrollment/guides.js';
@@ -132,7 +133,10 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       if (links > 0) logger.info('deleted expired export links', { links });
     }, background);
     retention.start();
-    const conversations = new ConversationReferences(openStore);
+    const conversations = new ConversationReferences(openStore, {
+      logger: logger.child({ component: 'conversations' }),
+      acceptsAddress: config.mode === 'demo' ? demoAddressCheck(demoTenant?.serviceUrl) : undefined,
+    });
     outreach = createOutreach({
       config,
       demo: demoTenant,
@@ -180,8 +184,10 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     });
     const handleTurn = createTurnHandler({ app, config, conversations, audit });
 
-    const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
-      adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
+    const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> => {
+      demo?.chatSeen(activity);
+      return adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
+    };
 
     lap('coach');
     const tap = resolveTapSettings(config, demoTenant);
