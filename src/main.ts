@@ -34,6 +34,7 @@ import { PeriodicJob } from './shared/periodic-job.js';
 import { openStore as openConfiguredStore } from './store/open-store.js';
 import { createOutreach, type Outreach, resolveOutreachSettings, resolveTapSettings } from './campaigns/outreach.js';
 import { DemoSessions } from './tab/demo-session.js';
+import { PeopleNames } from './tab/people-names.js';
 import { TabService } from './tab/tab-service.js';
 import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
@@ -152,10 +153,11 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       concernTitle,
       organisationName,
     });
+    const guides = loadGuides('en');
     const coach = new EmployeeCoach({
       events: outreach.events,
       cards,
-      guides: loadGuides('en'),
+      guides,
       catalog,
       classifier: matcher,
       dialogs: new DialogStore(openStore),
@@ -202,6 +204,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       passes: outreach.temporaryAccess,
       objections,
       concernTitle,
+      platformLabel: (platform) => guides.platforms.find((guide) => guide.id === platform)?.label,
+      names: new PeopleNames(directory, logger.child({ component: 'tab' })),
     });
     const tab = {
       assetsDir: path.join(packageRoot(), 'dist', 'tab'),

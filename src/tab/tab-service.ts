@@ -16,6 +16,7 @@ import { type ActionResult, type AuditView, type Escalations, type EscalationIte
 import type { IntentId } from '../objections/catalog-schema.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
+import type { PeopleNames } from './people-names.js';
 import type { Viewer } from './tab-sso.js';
 
 /** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
@@ -32,6 +33,10 @@ export interface TabServiceDeps {
   passes: TemporaryAccess;
   objections: ObjectionLog;
   concernTitle: (intent: string) => string;
+  /** A set-up guide's short name for a platform id ("iPhone" for iphone). */
+  platformLabel: (platform: string) => string | undefined;
+  /** Names for people the audit trail knows only by id. */
+  names?: PeopleNames;
   /** People waiting longest to talk to someone are shown first; the audit view shows this many recent entries. */
   auditEntriesShown?: number;
 }
@@ -129,8 +134,15 @@ export class TabService {
       await this.#denied(viewer, 'passes');
       throw forbidden('passes');
     }
-    // Topics by their catalog titles, as the refusal list shows them.
-    return { ...queue, help: queue.help.map(({ intents, ...entry }) => ({ ...entry, topics: intents.map((intent) => this.deps.concernTitle(intent)) })) };
+    // Topics by their catalog titles, as the refusal list shows them, and devices by the guides' names.
+    return {
+      ...queue,
+      help: queue.help.map(({ intents, ...entry }) => ({
+        ...entry,
+        platform: entry.platform ? (this.deps.platformLabel(entry.platform) ?? entry.platform) : undefined,
+        topics: intents.map((intent) => this.deps.concernTitle(intent)),
+      })),
+    };
   }
 
   /**
@@ -177,7 +189,16 @@ export class TabService {
       recent.push(JSON.parse(line) as AuditView['entries'][number]);
       if (recent.length > shown) recent.shift();
     });
+    await this.#nameParties(recent);
     return { verification: verificationOf(report), windowDays: AUDIT_WINDOW_DAYS, entries: recent.reverse() };
+  }
+
+  /** People recorded by id only get the name the directory has for them (never for an erased person). */
+  async #nameParties(entries: AuditView['entries']): Promise<void> {
+    const parties = entries.flatMap((entry) => [entry.actor, entry.subject]).filter((party) => party?.kind === 'user' && party.aadObjectId && !party.displayName && !party.erased);
+    if (parties.length === 0 || !this.deps.names) return;
+    const names = await this.deps.names.of(parties.map((party) => party?.aadObjectId ?? ''));
+    for (const party of parties) if (party?.aadObjectId && names.has(party.aadObjectId)) party.displayName = names.get(party.aadObjectId);
   }
 
   /** The full export (JSON lines, each marked verified or not), recorded in the trail itself. */

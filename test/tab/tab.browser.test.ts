@@ -25,6 +25,8 @@ const persona = (role: 'employee' | 'manager' | 'helpdesk' | 'approver' | 'secur
   return chat.person(id);
 };
 let pendingRequestId: string;
+/** The people the two pass requests are for. */
+const passTargets: string[] = [];
 
 async function sessionToken(as: string): Promise<string> {
   const response = await fetch(`${bot().url}/tab/demo/session?as=${as}`);
@@ -54,12 +56,15 @@ beforeAll(async () => {
   await chat.click(chat.person(members[9] as string), 'refusal.confirm', { reason: 'privacy' });
   await until(async () => (await bot().service.outreach.escalations.records.openFor(members[9] as string)) !== undefined);
   await settle(bot);
+  // They looked at the iPhone steps before asking for a person: the queue shows their device.
+  await chat.click(chat.person(members[11] as string), 'enroll.platform', { platform: 'iphone' });
   await chat.say(chat.person(members[11] as string), 'talk to a person');
   // Two pass requests waiting for approval: one is approved from the tab, the other stays in the screenshots.
   const agent = persona('helpdesk');
   const requestIds: string[] = [];
   for (const [index, reason] of [[12, 'New phone, cannot sign in'], [13, 'Locked out after a phone reset']] as const) {
     const target = demo().seed.users.find((user) => user.id === members[index]);
+    passTargets.push(target?.displayName ?? '');
     const { id } = await requestPass(chat, people, agent, target!.displayName);
     if (!id) throw new Error('no pass request form');
     await chat.click(agent, 'tap.submit', { requestId: id, check: 'video-id', note: 'Badge shown on camera', reason, lifetime: '60', oneTime: 'true' });
@@ -109,6 +114,43 @@ describe('the tab in a Teams host', () => {
     } finally {
       await hosted.close();
     }
+  }, 60_000);
+
+  it('names people and devices instead of showing ids, and writes every date one way and every time with its zone', async () => {
+    const views = [
+      { as: 'admin', view: 'progress' },
+      { as: 'admin', view: 'escalations' },
+      { as: 'helpdesk', view: 'helpdesk' },
+      { as: 'security', view: 'audit' },
+    ];
+    const texts: Record<string, string> = {};
+    for (const { as, view } of views) {
+      const hosted = await openTab(browser, bot().url, { as, view });
+      try {
+        // Each piece of text on its own line (table cells are not run together).
+        texts[view] = await hosted.tab.evaluate(() => {
+          const walker = document.createTreeWalker(document.querySelector('#view') as Node, NodeFilter.SHOW_TEXT);
+          const pieces: string[] = [];
+          while (walker.nextNode()) pieces.push(walker.currentNode.textContent ?? '');
+          return pieces.join('\n');
+        });
+      } finally {
+        await hosted.close();
+      }
+    }
+    const all = Object.values(texts).join('\n');
+    expect(all).not.toMatch(/user [0-9a-f]{8}…/);
+    expect(all).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
+    // The viewer's zone is UTC here (the browser context's): every time of day says so.
+    const times = all.match(/\d{1,2}:\d{2}(?: [A-Z][A-Za-z+\d:]*)?/g) ?? [];
+    expect(times.length).toBeGreaterThan(5);
+    for (const time of times) expect(time).toMatch(/ UTC$/);
+    expect(texts.progress).toMatch(/deadline \d{1,2} [A-Z][a-z]{2} \d{4}\./);
+    expect(texts.helpdesk).toContain('iPhone');
+    expect(texts.helpdesk).not.toMatch(/\biphone\b/);
+    // The audit trail names the people the pass requests were about (it keeps their ids; the directory has names).
+    expect(texts.audit).toContain('tap.request.opened');
+    for (const name of passTargets) expect(texts.audit).toContain(name);
   }, 60_000);
 
   it('lets a helpdesk user who approves passes approve one from the queue, and the chat shows the same state', async () => {
