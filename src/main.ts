@@ -353,7 +353,7 @@ function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment 
       `  Demo tenant:        ${demo.seed.tenant.displayName} (${demo.seed.users.length} accounts, ${config.demo?.tenantFile})`,
       `  Graph emulator:     ${demo.graph.graphUrl}/v1.0   (not Microsoft Graph)`,
       `  Connector emulator: ${demo.connector.serviceUrl}   (what the bot sent: ${demo.connector.serviceUrl}_emulator/activities)`,
-      '  Chat with it:       npm run playground   (Microsoft 365 Agents Playground, on loopback)',
+      `  Chat with it:       ${new URL(url).port === '3978' ? '' : `PORT=${new URL(url).port} `}npm run playground   (Microsoft 365 Agents Playground, on loopback)`,
       `  The admins' tab:    ${url}/tab/demo-host/?as=admin   (a local page playing Teams; pick the persona there)`,
     );
     if (personas) {

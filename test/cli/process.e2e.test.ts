@@ -84,7 +84,8 @@ describe('demo mode', () => {
       expect(banner).toContain('DEMO MODE');
       expect(banner).toMatch(/Graph emulator: +https:\/\/127\.0\.0\.1:\d+/);
       expect(banner).toMatch(/Connector emulator: +http:\/\/127\.0\.0\.1:\d+/);
-      expect(banner).toContain('npm run playground');
+      // On another port than 3978, the banner says how the Playground finds this bot.
+      expect(banner).toContain(`PORT=${new URL(bot.url).port} npm run playground`);
       expect(existsSync(path.join(dataDir, 'passkey-coach.db'))).toBe(true);
     } finally {
       bot.child.kill('SIGTERM');
