@@ -56,6 +56,11 @@ describe('refuses to start on inconsistent configuration', () => {
       expect(result.stderr).toContain(`set PORT to a free port, for example PORT=${port + 1}`);
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(result.stderr).not.toContain('EADDRINUSE');
+      // The emulators started on their own name their option instead.
+      const emulator = await runCommand(['connector-emulator', '--port', String(port)], {});
+      expect(emulator.code).toBe(2);
+      expect(emulator.stderr).toContain(`port ${port} on 127.0.0.1 is already in use: choose a free one with --port`);
+      expect(emulator.stderr).not.toMatch(/^\s+at /m);
     } finally {
       taken.close();
     }
