@@ -75,9 +75,9 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'warm-cache':
       return warmCache();
     case 'graph-emulator':
-      return runGraphEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
+      return runGraphEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]).catch(portTaken('--port or --authority-port'));
     case 'connector-emulator':
-      return runConnectorEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
+      return runConnectorEmulatorCommand(subcommand === undefined ? [] : [subcommand, ...rest]).catch(portTaken('--port'));
     case 'synthetic-tenant':
       return runSyntheticTenantCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'classify': {
@@ -178,6 +178,15 @@ async function warmCache(): Promise<number> {
   return 0;
 }
 
+/** An emulator's port that another program holds: which option to change, instead of Node's stack trace. */
+function portTaken(option: string): (error: unknown) => number {
+  return (error) => {
+    const failure = error as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (failure?.code !== 'EADDRINUSE') throw error;
+    return fail(`port ${failure.port ?? '?'} on ${failure.address ?? '127.0.0.1'} is already in use: choose a free one with ${option} (0 takes any).`);
+  };
+}
+
 function fail(message: string): number {
   process.stderr.write(`passkey-coach: ${message}\n`);
   return 2;
@@ -189,7 +198,8 @@ export function main(): void {
     (error: unknown) => {
       if (isAppError(error) && error.userFault) process.stderr.write(`passkey-coach: ${error.message}\n`);
       else process.stderr.write(`passkey-coach: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(isAppError(error, 'config.invalid') ? 78 : 1);
+      // 78 (EX_CONFIG): something to set, not a failure of ours.
+      process.exit(isAppError(error, 'config.invalid') || isAppError(error, 'config.port-unavailable') ? 78 : 1);
     },
   );
 }

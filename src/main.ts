@@ -10,9 +10,11 @@ import { createBotApplication } from './bot/app.js';
 import { createTurnHandler } from './bot/turn-handler.js';
 import { CardRenderer } from './cards/card-renderer.js';
 import { type AppConfig, configSecrets } from './config/load-config.js';
+import { AppError } from './errors/app-error.js';
 import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
+import { StatusLine } from './logging/status-line.js';
 import { DEFAULT_DEMO_TENANT, type DemoEnvironment, type DemoEnvironmentOptions, startDemoEnvironment } from './dev/demo-environment.js';
 import type { Directory } from './directory/directory.js';
 import { GraphDirectory } from './directory/directory.js';
@@ -21,6 +23,7 @@ import { installsLimit } from './directory/graph-retry-handler.js';
 import { type SeedIdentity, seedIdentitySchema } from './dev/tenant-seed.js';
 import { packageRoot } from './shared/package-root.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
+import { demoAddressCheck } from './messaging/demo-address-check.js';
 import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
 import { loadGuides } from './enrollment/guides.js';
@@ -32,6 +35,7 @@ import { PeriodicJob } from './shared/periodic-job.js';
 import { openStore as openConfiguredStore } from './store/open-store.js';
 import { createOutreach, type Outreach, resolveOutreachSettings, resolveTapSettings } from './campaigns/outreach.js';
 import { DemoSessions } from './tab/demo-session.js';
+import { PeopleNames } from './tab/people-names.js';
 import { TabService } from './tab/tab-service.js';
 import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
@@ -72,6 +76,8 @@ export interface ServiceHandle {
   outreach: Outreach;
   /** Writes the audit trail's head to its anchors now (the schedule does it every AUDIT_ANCHOR_INTERVAL_MINUTES). */
   anchorAudit(): Promise<void>;
+  /** What the tab's views show, behind its SSO check (tests read the figures through it). */
+  tab: TabService;
   /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
@@ -83,7 +89,9 @@ export function databaseFile(config: AppConfig): string {
 export async function startService(config: AppConfig, options: ServiceOptions = {}): Promise<ServiceHandle> {
   const redactor = new Redactor();
   for (const secret of configSecrets(config)) redactor.addSecret(secret);
-  const logger = createLogger({ level: config.logLevel, sink: options.logSink, redactor, bindings: { service: 'passkey-coach' } });
+  // The demo's progress line shares the terminal with the log: log lines are written above it, not onto its end.
+  const statusLine = new StatusLine(process.stderr);
+  const logger = createLogger({ level: config.logLevel, sink: statusLine.around(options.logSink ?? process.stdout), redactor, bindings: { service: 'passkey-coach' } });
   const startedAt = performance.now();
   const phases: Record<string, number> = {};
   const lap = (name: string) => {
@@ -97,6 +105,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const external = config.mode === 'demo' && !demo && config.demo?.external ? loadExternalDemo(config) : undefined;
   const directory = createDirectory(config, demo, external, logger, redactor);
   const demoTenant = demo ? { seed: demo.seed, serviceUrl: demo.connector.serviceUrl } : external ? { seed: external.seed, serviceUrl: config.campaign.serviceUrl } : undefined;
+  // "your organisation" fits inside a sentence only; the demo knows its tenant's name.
+  const organisationName = config.organisationName ?? demoTenant?.seed.tenant.displayName ?? 'your organisation';
 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
@@ -106,6 +116,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let http: HttpServerHandle;
   let outreach: Outreach | undefined;
   let serverUrl: string | undefined;
+  let tabService: TabService | undefined;
   try {
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
     store = await openConfiguredStore(config.store, databasePath);
@@ -130,7 +141,10 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       if (links > 0) logger.info('deleted expired export links', { links });
     }, background);
     retention.start();
-    const conversations = new ConversationReferences(openStore);
+    const conversations = new ConversationReferences(openStore, {
+      logger: logger.child({ component: 'conversations' }),
+      acceptsAddress: config.mode === 'demo' ? demoAddressCheck(demoTenant?.serviceUrl) : undefined,
+    });
     outreach = createOutreach({
       config,
       demo: demoTenant,
@@ -144,11 +158,13 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       conversations,
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
       concernTitle,
+      organisationName,
     });
+    const guides = loadGuides('en');
     const coach = new EmployeeCoach({
       events: outreach.events,
       cards,
-      guides: loadGuides('en'),
+      guides,
       catalog,
       classifier: matcher,
       dialogs: new DialogStore(openStore),
@@ -166,7 +182,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       cards,
       audit,
       logger: logger.child({ feature: 'bot' }),
-      organisationName: config.organisationName,
+      organisationName,
       coach,
       campaigns: { commands: outreach.commands, service: outreach.campaigns },
       escalations: outreach.escalations,
@@ -177,27 +193,32 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     });
     const handleTurn = createTurnHandler({ app, config, conversations, audit });
 
-    const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> =>
-      adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
+    const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> => {
+      demo?.chatSeen(activity);
+      return adapter.handleActivity(authHeader, activity, (context: TurnContext) => handleTurn(context, requestLogger));
+    };
 
     lap('coach');
     const tap = resolveTapSettings(config, demoTenant);
+    tabService = new TabService({
+      store: openStore,
+      audit,
+      auditKeys: config.audit.keys,
+      auditAnchors: anchoring.sources,
+      membership: outreach.membership,
+      groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
+      campaigns: outreach.campaigns.records,
+      escalations: outreach.escalations.records,
+      passes: outreach.temporaryAccess,
+      objections,
+      concernTitle,
+      platformLabel: (platform) => guides.platforms.find((guide) => guide.id === platform)?.label,
+      names: new PeopleNames(directory, logger.child({ component: 'tab' })),
+    });
     const tab = {
       assetsDir: path.join(packageRoot(), 'dist', 'tab'),
       sso: new TabSso(resolveSsoSettings(config, demo ? { seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate } : undefined)),
-      service: new TabService({
-        store: openStore,
-        audit,
-        auditKeys: config.audit.keys,
-        auditAnchors: anchoring.sources,
-        membership: outreach.membership,
-        groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
-        campaigns: outreach.campaigns.records,
-        escalations: outreach.escalations.records,
-        passes: outreach.temporaryAccess,
-        objections,
-        concernTitle,
-      }),
+      service: tabService,
       demo: demo ? new DemoSessions({ seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate }) : undefined,
     };
     http = await startHttpServer({
@@ -217,7 +238,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
     await store?.close();
     await demo?.close();
-    throw error;
+    throw portProblem(error, config) ?? error;
   }
   const openStore = store;
   const runningAnchoring = anchoring!;
@@ -230,7 +251,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let stopProgress: (() => void) | undefined;
   if (config.mode === 'demo' && config.demo?.campaign && demoTenant) {
     await runningOutreach.startDemoCampaign();
-    if (!options.quiet) stopProgress = showDemoProgress(runningOutreach.campaigns);
+    if (!options.quiet) stopProgress = showDemoProgress(runningOutreach.campaigns, statusLine);
   }
   if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, config, demo, logger);
 
@@ -246,11 +267,12 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     demo,
     outreach: runningOutreach,
     anchorAudit: () => runningAnchoring.anchorer.checkpoint(),
+    tab: tabService!,
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
-        logger.info('stopping', { reason });
         stopProgress?.();
+        logger.info('stopping', { reason });
         await runningOutreach.stop(deadline);
         const result = await http.close(deadline);
         retention?.stop();
@@ -267,6 +289,21 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       return stopping;
     },
   };
+}
+
+/** A port the server cannot have, as a message that says what to set (instead of Node's stack trace). */
+function portProblem(error: unknown, config: AppConfig): AppError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const { host, port } = config.http;
+  const message =
+    code === 'EADDRINUSE'
+      ? `Port ${port} on ${host} is already in use, perhaps by another Passkey Coach (a demo still running?). Stop that one, or set PORT to a free port, for example PORT=${port === 65535 ? 3979 : port + 1}.`
+      : code === 'EACCES'
+        ? `This process may not listen on port ${port} (ports below 1024 need privileges). Set PORT to a free port from 1024 up, for example PORT=3978.`
+        : code === 'EADDRNOTAVAIL'
+          ? `This machine has no address ${host} to listen on. Set HOST to one of its addresses, or leave it unset.`
+          : undefined;
+  return message ? new AppError('config.port-unavailable', message, { userFault: true, userMessage: message, cause: error }) : undefined;
 }
 
 interface ExternalDemo {
@@ -328,7 +365,7 @@ function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment 
       `  Demo tenant:        ${demo.seed.tenant.displayName} (${demo.seed.users.length} accounts, ${config.demo?.tenantFile})`,
       `  Graph emulator:     ${demo.graph.graphUrl}/v1.0   (not Microsoft Graph)`,
       `  Connector emulator: ${demo.connector.serviceUrl}   (what the bot sent: ${demo.connector.serviceUrl}_emulator/activities)`,
-      '  Chat with it:       npm run playground   (Microsoft 365 Agents Playground, on loopback)',
+      `  Chat with it:       ${new URL(url).port === '3978' ? '' : `PORT=${new URL(url).port} `}npm run playground   (Microsoft 365 Agents Playground, on loopback)`,
       `  The admins' tab:    ${url}/tab/demo-host/?as=admin   (a local page playing Teams; pick the persona there)`,
     );
     if (personas) {

@@ -29,7 +29,7 @@ export interface BotDeps {
   escalations?: Escalations;
   /** Helpdesk Temporary Access Passes; absent when campaigns are off. */
   temporaryAccess?: TemporaryAccess;
-  /** Whether a campaign's invitation to this person is on its way or just arrived (then it is the welcome). */
+  /** Whether a first message from the coach (an invitation, a card, a notice) is on its way or just arrived: it is the welcome. */
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** Teams told the bot that a person added or removed the app in their personal scope. */
   installationChanged?: (userId: string, change: 'added' | 'removed') => Promise<void>;

@@ -41,7 +41,8 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
     return {
       title: `${first}, a two-minute job: your passkey`,
       paragraphs: [
-        `${organisationName} is moving everyone's sign-in to passkeys. A passkey lets you sign in with your face, fingerprint or phone PIN instead of a password and codes, and it cannot be phished: a fake sign-in page gets nothing it can use.`,
+        // Not at the start of the sentence: "your organisation" (the default) is not written with a capital.
+        `Everyone at ${organisationName} is moving to passkeys for signing in. A passkey lets you sign in with your face, fingerprint or phone PIN instead of a password and codes, and it cannot be phished: a fake sign-in page gets nothing it can use.`,
         'Setting it up takes about two minutes on your phone or computer, with no IT ticket. I can walk you through it step by step, and answer any question you have first.',
       ],
       facts,

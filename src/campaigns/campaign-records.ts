@@ -41,7 +41,10 @@ export interface Campaign {
   finishedAt?: string;
 }
 
-/** Where one person is in a campaign. Later states never go back to earlier ones, except `snoozed` → reached. */
+/**
+ * Where one person is in a campaign. Later states never go back to earlier ones, except that a decision to require
+ * enrolment, or the end of an exception, puts them back on the reminders (replied, or pending if never reached).
+ */
 export type MemberState = 'pending' | 'reached' | 'replied' | 'enrolled' | 'refused' | 'escalated' | 'unreachable' | 'failed';
 
 /** States in which the coach still nudges a person. */
@@ -68,8 +71,13 @@ export interface CampaignMember {
   reachedAt?: string;
   repliedAt?: string;
   enrolledAt?: string;
+  /** The last time they said no (a refusal they confirmed). */
   refusedAt?: string;
+  /** The last time a refusal of theirs was taken to a decider (a manager or the escalation group). */
+  escalatedAt?: string;
   snoozes: number;
+  /** Until when the last "Not now" postponed their next reminder. */
+  snoozedUntil?: string;
   /** The person said they enrolled: checked live before any further nudge. */
   saidEnrolledAt?: string;
   /** Set when the decision card (after too many snoozes) was queued. */
@@ -80,6 +88,8 @@ export interface CampaignMember {
   decision?: 'security-key' | 'exception' | 'require';
   /** An exception's last local date (YYYY-MM-DD): the day after, the person is back in the campaign. */
   exceptionUntil?: string;
+  /** When a decider last granted them an exception (kept after it ends). */
+  exceptionGrantedAt?: string;
 }
 
 export function membersPartition(campaignId: string): string {

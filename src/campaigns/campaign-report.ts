@@ -4,21 +4,19 @@
 import type { Directory } from '../directory/directory.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { formatDeadline } from './campaign-messages.js';
+import { FIGURE_LABELS, FIGURES, type FigureId, type Figures, figuresOf, noFigures, OUTCOMES, STAGES } from './campaign-figures.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
 import { letIoThrough } from './let-io-through.js';
 import { EXCLUSION_REASONS, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
 
-export const FUNNEL = ['targeted', 'reached', 'replied', 'enrolled', 'refused', 'escalated', 'failed'] as const;
-export type FunnelStage = (typeof FUNNEL)[number];
-export type Funnel = Record<FunnelStage, number>;
-
 export interface CampaignStatus {
   campaign: Campaign;
-  total: Funnel;
-  byDepartment: { department: string; funnel: Funnel }[];
+  /** When the figures were counted ("now" in the figures that say so). */
+  asOf: Date;
+  total: Figures;
+  byDepartment: { department: string; figures: Figures }[];
   /** Why people could not be reached (removed or blocked the app, no Teams), for the admin to follow up. */
   unreachable: Record<string, number>;
-  snoozed: number;
   /** Enrolments per UTC day (YYYY-MM-DD, oldest first), for the progress chart. */
   enrolledByDay: { date: string; count: number }[];
 }
@@ -42,58 +40,30 @@ export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
   'not-found': 'No longer in the directory',
 };
 
-export const STAGE_LABELS: Record<FunnelStage, string> = {
-  targeted: 'Targeted',
-  reached: 'Reached',
-  replied: 'Replied',
-  enrolled: 'Enrolled',
-  refused: 'Refused',
-  escalated: 'Escalated to a manager',
-  failed: 'Could not be reached',
-};
-
-export function emptyFunnel(): Funnel {
-  return { targeted: 0, reached: 0, replied: 0, enrolled: 0, refused: 0, escalated: 0, failed: 0 };
-}
-
-/** The stages a member counts in: the funnel is cumulative (an enrolled person was also targeted and maybe reached). */
-export function stagesOf(member: CampaignMember): FunnelStage[] {
-  const stages: FunnelStage[] = ['targeted'];
-  if (member.reachedAt) stages.push('reached');
-  if (member.repliedAt) stages.push('replied');
-  if (member.state === 'enrolled') stages.push('enrolled');
-  if (member.state === 'refused') stages.push('refused');
-  if (member.state === 'escalated') stages.push('escalated');
-  if (member.state === 'failed' || member.state === 'unreachable') stages.push('failed');
-  return stages;
-}
-
-export async function campaignStatus(records: CampaignRecords, campaign: Campaign): Promise<CampaignStatus> {
-  const total = emptyFunnel();
-  const departments = new Map<string, Funnel>();
+export async function campaignStatus(records: CampaignRecords, campaign: Campaign, now = new Date()): Promise<CampaignStatus> {
+  const total = noFigures();
+  const departments = new Map<string, Figures>();
   const unreachable: Record<string, number> = {};
-  let snoozed = 0;
   const enrolledOn = new Map<string, number>();
   for await (const page of records.members(campaign.id, 1000)) {
     await letIoThrough();
     for (const { value: member } of page) {
-      const funnel = departments.get(member.department) ?? emptyFunnel();
-      departments.set(member.department, funnel);
-      for (const stage of stagesOf(member)) {
-        total[stage] += 1;
-        funnel[stage] += 1;
+      const figures = departments.get(member.department) ?? noFigures();
+      departments.set(member.department, figures);
+      for (const id of figuresOf(member, now)) {
+        total[id] += 1;
+        figures[id] += 1;
       }
       if (member.state === 'unreachable' || member.state === 'failed') {
         const reason = member.reason?.split(':')[0] ?? 'unknown';
         unreachable[reason] = (unreachable[reason] ?? 0) + 1;
       }
-      if (member.snoozes > 0 && member.state !== 'enrolled') snoozed += 1;
       if (member.state === 'enrolled' && member.enrolledAt) enrolledOn.set(member.enrolledAt.slice(0, 10), (enrolledOn.get(member.enrolledAt.slice(0, 10)) ?? 0) + 1);
     }
   }
-  const byDepartment = [...departments].map(([department, funnel]) => ({ department, funnel })).sort((a, b) => b.funnel.targeted - a.funnel.targeted || a.department.localeCompare(b.department));
+  const byDepartment = [...departments].map(([department, figures]) => ({ department, figures })).sort((a, b) => b.figures.targeted - a.figures.targeted || a.department.localeCompare(b.department));
   const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
-  return { campaign, total, byDepartment, unreachable, snoozed, enrolledByDay };
+  return { campaign, asOf: now, total, byDepartment, unreachable, enrolledByDay };
 }
 
 /** Runs the targeting rules without changing anything: who a campaign started now would reach. */
@@ -120,22 +90,23 @@ export function statusCardData(status: CampaignStatus, outboxWaiting?: number): 
   const { campaign, total } = status;
   const percent = (part: number) => (total.targeted === 0 ? '' : ` (${Math.round((100 * part) / total.targeted)}%)`);
   const notes = [
-    status.snoozed > 0 ? `${status.snoozed} people asked to be reminded later.` : undefined,
     outboxWaiting ? `${outboxWaiting} messages are waiting for their time (working hours) or for Teams.` : undefined,
     campaign.state === 'targeting' ? 'Still reading the directory: the numbers grow until every page of the report has been read.' : undefined,
-    'Counts are cumulative: someone who enrolled was also reached.',
+    'Each stage includes the later ones: someone who enrolled was also reached. "Ever" counts everyone it has happened to; "now" counts only the people it applies to at this moment.',
   ].filter((note): note is string => note !== undefined);
   const unreachableRows = Object.entries(status.unreachable).map(([reason, count]) => ({ label: UNREACHABLE_LABELS[reason] ?? reason, value: String(count) }));
+  const summaryIds: FigureId[] = [...STAGES, 'unreachable'];
   return {
     title: `Campaign: ${campaign.name}`,
     subtitle: `${STATE_LABELS[campaign.state]} · started ${campaign.createdAt.slice(0, 10)} · deadline ${formatDeadline(campaign.deadline)}`,
-    summary: FUNNEL.map((stage) => ({ title: STAGE_LABELS[stage], value: `${total[stage]}${stage === 'targeted' ? '' : percent(total[stage])}` })),
+    summary: summaryIds.map((id) => ({ title: FIGURE_LABELS[id], value: `${total[id]}${id === 'targeted' ? '' : percent(total[id])}` })),
     sections: [
+      { heading: 'Refusals, decisions and reminders', rows: OUTCOMES.filter((id) => id !== 'unreachable').map((id) => ({ label: FIGURE_LABELS[id], value: String(total[id]) })) },
       {
         heading: 'By department',
-        rows: status.byDepartment.slice(0, 15).map(({ department, funnel }) => ({
+        rows: status.byDepartment.slice(0, 15).map(({ department, figures }) => ({
           label: department,
-          value: `${funnel.targeted} targeted, ${funnel.reached} reached, ${funnel.enrolled} enrolled, ${funnel.refused + funnel.escalated} refused`,
+          value: `${figures.targeted} targeted, ${figures.reached} reached, ${figures.enrolled} enrolled, ${figures.refusedEver} refused (ever)`,
         })),
       },
       ...(unreachableRows.length > 0 ? [{ heading: 'Could not be reached (not reinstalled or messaged again)', rows: unreachableRows }] : []),
@@ -171,18 +142,42 @@ export function previewCardData(preview: CampaignPreview): Record<string, unknow
   };
 }
 
-const CSV_COLUMNS = ['userId', 'userPrincipalName', 'displayName', 'department', 'state', 'nudges', 'snoozes', 'reachedAt', 'repliedAt', 'enrolledAt', 'refusedAt', 'reason'] as const;
+const CSV_FIELDS = [
+  'userId',
+  'userPrincipalName',
+  'displayName',
+  'department',
+  'state',
+  'nudges',
+  'snoozes',
+  'reachedAt',
+  'repliedAt',
+  'enrolledAt',
+  'refusedAt',
+  'escalatedAt',
+  'decision',
+  'exceptionUntil',
+  'exceptionGrantedAt',
+  'snoozedUntil',
+  'reason',
+] as const;
 
-/** The campaign's people as CSV lines, a page at a time (the first is the header). */
-export async function* campaignCsv(records: CampaignRecords, campaignId: string): AsyncIterable<string> {
-  yield `${CSV_COLUMNS.join(',')}\r\n`;
+function csvValues(m: CampaignMember): (string | number | undefined)[] {
+  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason];
+}
+
+/**
+ * The campaign's people as CSV lines, a page at a time (the first is the header). After the person's fields, one
+ * column per figure of the status card, 1 or 0 as of `now`: each column adds up to the card's number.
+ */
+export async function* campaignCsv(records: CampaignRecords, campaignId: string, now = new Date()): AsyncIterable<string> {
+  yield `${[...CSV_FIELDS, ...FIGURES].join(',')}\r\n`;
   for await (const page of records.members(campaignId, 1000)) {
     yield page
-      .map(({ value: m }) =>
-        [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.reason]
-          .map(csvField)
-          .join(','),
-      )
+      .map(({ value: m }) => {
+        const counted = new Set(figuresOf(m, now));
+        return [...csvValues(m), ...FIGURES.map((id) => (counted.has(id) ? 1 : 0))].map(csvField).join(',');
+      })
       .map((line) => `${line}\r\n`)
       .join('');
   }

@@ -295,7 +295,7 @@ export class Campaigns implements OutboxHandler {
         if (member.state === 'escalated' && member.decision === 'exception' && member.exceptionUntil && member.exceptionUntil < localParts(now, member.timeZone).dateKey) {
           const back = await this.records.updateMember(campaign.id, member.userId, (current) =>
             current.state === 'escalated' && current.decision === 'exception'
-              ? { ...current, state: current.reachedAt ? 'replied' : 'pending', decision: undefined, exceptionUntil: undefined, nextNudgeAt: now.toISOString() }
+              ? { ...current, state: current.reachedAt ? 'replied' : 'pending', decision: undefined, exceptionUntil: undefined, snoozedUntil: undefined, nextNudgeAt: now.toISOString() }
               : undefined,
           );
           if (!back) continue;
@@ -351,12 +351,17 @@ export class Campaigns implements OutboxHandler {
 
   /** A refusal goes to the manager (escalation); the campaign stops nudging. */
   async onRefused(userId: string, now = new Date()): Promise<void> {
-    await this.#updateActiveMember(userId, (member) => (NUDGEABLE.has(member.state) ? { ...member, state: 'refused', refusedAt: now.toISOString(), nextNudgeAt: undefined } : undefined));
+    // A new refusal waits for a new decision: an earlier one ("require", say) no longer answers it.
+    await this.#updateActiveMember(userId, (member) =>
+      NUDGEABLE.has(member.state) ? { ...member, state: 'refused', refusedAt: now.toISOString(), decision: undefined, nextNudgeAt: undefined } : undefined,
+    );
   }
 
   /** The refusal went to a decider (escalation). */
-  async onEscalated(userId: string): Promise<void> {
-    await this.#updateActiveMember(userId, (member) => (member.state === 'refused' || NUDGEABLE.has(member.state) ? { ...member, state: 'escalated', nextNudgeAt: undefined } : undefined));
+  async onEscalated(userId: string, now = new Date()): Promise<void> {
+    await this.#updateActiveMember(userId, (member) =>
+      member.state === 'refused' || NUDGEABLE.has(member.state) ? { ...member, state: 'escalated', escalatedAt: now.toISOString(), decision: undefined, nextNudgeAt: undefined } : undefined,
+    );
   }
 
   /**
@@ -371,13 +376,21 @@ export class Campaigns implements OutboxHandler {
       if (decision.choice === 'require') {
         // Back on the cadence: the next reminder day, but no later than a snooze's length from now (the cadence's
         // days may all be behind them by the time the decision comes).
-        const back: CampaignMember = { ...member, state: member.reachedAt ? 'replied' : 'pending', decision: 'require', exceptionUntil: undefined };
+        const back: CampaignMember = { ...member, state: member.reachedAt ? 'replied' : 'pending', decision: 'require', exceptionUntil: undefined, snoozedUntil: undefined };
         if (!member.reachedAt) return back;
         const candidates = [nextReminderAt(back, campaign, now, this.deps.cadence), snoozedUntil(back, now, this.deps.cadence)].filter((at): at is Date => at !== undefined);
         const next = candidates.sort((a, b) => a.getTime() - b.getTime())[0];
         return { ...back, nextNudgeAt: next && !isPastDeadline(next, campaign.deadline, back.timeZone) ? next.toISOString() : undefined };
       }
-      return { ...member, state: 'escalated', decision: decision.choice, exceptionUntil: decision.choice === 'exception' ? decision.until : undefined, nextNudgeAt: undefined };
+      const exception = decision.choice === 'exception';
+      return {
+        ...member,
+        state: 'escalated',
+        decision: decision.choice,
+        exceptionUntil: exception ? decision.until : undefined,
+        exceptionGrantedAt: exception ? now.toISOString() : member.exceptionGrantedAt,
+        nextNudgeAt: undefined,
+      };
     });
   }
 
@@ -423,7 +436,7 @@ export class Campaigns implements OutboxHandler {
         return undefined;
       }
       until = snoozedUntil(member, now, this.deps.cadence);
-      return { ...member, snoozes: member.snoozes + 1, nextNudgeAt: until.toISOString(), state: member.state === 'reached' ? 'replied' : member.state, repliedAt: member.repliedAt ?? now.toISOString() };
+      return { ...member, snoozes: member.snoozes + 1, nextNudgeAt: until.toISOString(), snoozedUntil: until.toISOString(), state: member.state === 'reached' ? 'replied' : member.state, repliedAt: member.repliedAt ?? now.toISOString() };
     });
     if (!updated || !until) return { ok: false, message: refused ?? "You're not part of this campaign, so there is nothing to postpone." };
     const last = updated.value.snoozes >= maxSnoozes;

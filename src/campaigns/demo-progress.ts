@@ -1,7 +1,9 @@
 // Demo mode's view of the running campaign on the terminal: a bar that fills as people are reached, reply and enrol
-// (rewritten in place on a terminal; a new line for each change when the output is a file or a pipe).
+// (rewritten in place on a terminal, with log lines written above it; a new line for each change in a file or a pipe).
 
-import { type CampaignStatus, campaignStatus, type Funnel } from './campaign-report.js';
+import type { StatusLine } from '../logging/status-line.js';
+import type { Figures } from './campaign-figures.js';
+import { type CampaignStatus, campaignStatus } from './campaign-report.js';
 import type { Campaigns } from './campaigns.js';
 
 const BAR_WIDTH = 30;
@@ -15,8 +17,8 @@ export function progressLine(status: CampaignStatus): string {
   return `campaign "${status.campaign.name}" [${bar}] targeted ${total.targeted} · reached ${total.reached} · replied ${total.replied} · enrolled ${total.enrolled}${failedPart(total)}`;
 }
 
-function failedPart(total: Funnel): string {
-  return total.failed > 0 ? ` · unreachable ${total.failed}` : '';
+function failedPart(total: Figures): string {
+  return total.unreachable > 0 ? ` · unreachable ${total.unreachable}` : '';
 }
 
 /**
@@ -24,7 +26,7 @@ function failedPart(total: Funnel): string {
  * member, so it costs in proportion to the campaign: the next look waits at least ten times as long as the last one
  * took (100 000 people: every few seconds instead of every second), and looks never overlap.
  */
-export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream = process.stderr, intervalMs = 1_000): () => void {
+export function showDemoProgress(campaigns: Campaigns, status: StatusLine, intervalMs = 1_000): () => void {
   let last = '';
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -34,7 +36,7 @@ export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream =
     const line = progressLine(await campaignStatus(campaigns.records, latest.value));
     if (line === last || stopped) return;
     last = line;
-    out.write(out.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
+    status.show(line);
   };
   const schedule = (delayMs: number) => {
     timer = setTimeout(async () => {
@@ -49,6 +51,6 @@ export function showDemoProgress(campaigns: Campaigns, out: NodeJS.WriteStream =
   return () => {
     stopped = true;
     clearTimeout(timer);
-    if (out.isTTY && last) out.write('\n');
+    status.end();
   };
 }

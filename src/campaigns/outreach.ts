@@ -28,7 +28,8 @@ import { CampaignScheduler } from './campaign-scheduler.js';
 import { Campaigns } from './campaigns.js';
 import { ExportLinks } from './export-links.js';
 import type { TargetingPolicy } from './targeting.js';
-import { localParts, parseWorkingHours, resolveTimeZone } from './working-hours.js';
+import { demoDeadline } from './demo-deadline.js';
+import { parseWorkingHours, resolveTimeZone } from './working-hours.js';
 
 export interface OutreachDeps {
   config: AppConfig;
@@ -44,6 +45,8 @@ export interface OutreachDeps {
   publicBaseUrl: () => string;
   /** The catalog's short title of a concern, for the decider's card. */
   concernTitle: (intent: IntentId) => string;
+  /** How the messages name the organisation. */
+  organisationName: string;
 }
 
 export interface Outreach {
@@ -63,7 +66,10 @@ export interface Outreach {
   limiter: SlidingWindowLimiter;
   exports: ExportLinks;
   events: CoachEvents;
-  /** The campaign's invitation to the person is on its way or has just arrived: it greets them instead of the welcome. */
+  /**
+   * A message from the coach is the person's first: a campaign's invitation on its way or just arrived, or any message
+   * the coach installed the app for (an approval card, a notice). It greets them instead of the welcome.
+   */
   invitationUnderway(userId: string): Promise<boolean>;
   /** Teams told the bot that a person added or removed the app. */
   installationChanged(userId: string, change: 'added' | 'removed'): Promise<void>;
@@ -189,7 +195,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
   const shared = { store, outbox, directory, messenger, cards, audit };
   // One cache of who is in which group, for every feature that gates on a group (and the tab).
   const membership = new GroupMembership(directory, logger.child({ component: 'groups' }));
-  const campaigns = new Campaigns({ ...shared, logger, targeting, cadence, organisationName: config.organisationName, timeZone, targetingBacklog });
+  const campaigns = new Campaigns({ ...shared, logger, targeting, cadence, organisationName: deps.organisationName, timeZone, targetingBacklog });
   const escalations = new Escalations({
     ...shared,
     logger: logger.child({ component: 'escalations' }),
@@ -283,7 +289,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     limiter,
     exports,
     events,
-    invitationUnderway: async (userId) => (await campaigns.invitationUnderway(userId)) || (await escalations.messageUnderway(userId)),
+    invitationUnderway: async (userId) => (await campaigns.invitationUnderway(userId)) || (await messenger.messageUnderway(userId)),
     async installationChanged(userId, change) {
       if (change === 'removed') await messenger.markUnreachable(userId, 'removed-app');
       else await messenger.markReachable(userId);
@@ -294,7 +300,7 @@ export function createOutreach(deps: OutreachDeps): Outreach {
     },
     async startDemoCampaign() {
       const now = new Date();
-      const deadline = localParts(new Date(now.getTime() + 21 * 86_400_000), timeZone).dateKey;
+      const deadline = demoDeadline(now, timeZone, cadence.hours.days);
       const result = await campaigns.start({ name: 'Demo roll-out', deadline, waves: 1, by: { id: 'demo', name: 'Demo launcher' } }, now);
       if ('refused' in result) logger.info('demo campaign not started', { reason: result.refused });
       scheduler.kick();

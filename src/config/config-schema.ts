@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { LOG_LEVELS } from '../logging/logger.js';
+import { isGuid } from '../shared/guid.js';
 
 export interface ConfigKey {
   /** Environment variable name (Teams Toolkit names where the Toolkit has one). */
@@ -35,7 +36,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'BOT_TENANT_ID', description: "The bot's Entra tenant id. Required for SingleTenant and UserAssignedMsi." },
   { name: 'ALLOWED_TENANT_IDS', description: "Comma-separated tenant ids whose Teams traffic is served. Defaults to BOT_TENANT_ID; a MultiTenant bot needs one or the other." },
   { name: 'BOT_DOMAIN', description: "Public host name of the bot (used in the app package and links). The tab's SSO accepts tokens for api://<BOT_DOMAIN>/botid-<BOT_ID>; without it the tab's API refuses everyone." },
-  { name: 'ORGANISATION_NAME', default: 'your organisation', description: 'How the coach names the organisation in what it says ("sign in to Contoso").' },
+  { name: 'ORGANISATION_NAME', description: 'How the coach names the organisation in what it says ("sign in to Contoso"). Unset: "your organisation"; in demo mode, the demo tenant\'s name.' },
   { name: 'PORT', default: '3978', description: 'TCP port of the HTTP endpoint.' },
   { name: 'HOST', description: 'Interface to listen on. Defaults to 0.0.0.0 with authentication on; demo mode always uses 127.0.0.1.' },
   { name: 'DATA_DIR', default: './.data', description: 'Folder for the SQLite database and other local state.' },
@@ -135,13 +136,17 @@ const guidish = z
 
 /** Raw environment → typed settings. Cross-field rules live in load-config.ts. */
 export const envSchema = z.object({
-  BOT_ID: z.string().trim().default(''),
+  BOT_ID: z
+    .string()
+    .trim()
+    .default('')
+    .refine((id) => id === '' || isGuid(id), "must be empty (demo mode) or the bot's Microsoft app id, a GUID such as 9c5e1b42-1f1e-4d0b-9a52-5d3a2a0b7f11"),
   BOT_PASSWORD: optionalText,
   BOT_TYPE: z.enum(BOT_TYPES, { errorMap: () => ({ message: `must be one of ${BOT_TYPES.join(', ')}` }) }).optional(),
   BOT_TENANT_ID: optionalText.pipe(guidish.optional()),
   ALLOWED_TENANT_IDS: optionalText,
   BOT_DOMAIN: optionalText,
-  ORGANISATION_NAME: z.string().trim().min(1).max(80).default('your organisation'),
+  ORGANISATION_NAME: optionalText.pipe(z.string().max(80, 'must be at most 80 characters').optional()),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: optionalText,
   DATA_DIR: z.string().trim().min(1).default('./.data'),

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { isKnownTimeZone, parseWorkingHours } from '../campaigns/working-hours.js';
 import { AppError } from '../errors/app-error.js';
 import { anchorSecrets, type AuditAnchorSettings, auditAnchorSettings } from './anchor-settings.js';
-import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, type EnvSettings, envSchema } from './config-schema.js';
+import { describeIssue } from './config-issues.js';
+import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, CONFIG_KEYS, type EnvSettings, envSchema } from './config-schema.js';
 import type { LogLevel } from '../logging/logger.js';
 
 export type GraphCredential =
@@ -37,7 +38,8 @@ export interface AppConfig {
     domain?: string;
   };
   http: { host: string; port: number };
-  organisationName: string;
+  /** As configured; unset, the service calls it "your organisation", or in demo mode the demo tenant's name. */
+  organisationName?: string;
   coach: { catalogDir?: string; confidenceThreshold: number; keepObjectionText: boolean; retentionDays: number };
   dataDir: string;
   logLevel: LogLevel;
@@ -116,6 +118,9 @@ export interface EscalationSettings {
 /** Deliberately public: demo mode protects nothing, and says so. */
 export const DEMO_AUDIT_KEY = 'passkey-coach-demo-audit-key--not-a-secret--do-not-use';
 
+/** Variables whose values are never repeated in a message. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(CONFIG_KEYS.filter((key) => key.secret).map((key) => key.name));
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export function isLoopbackUrl(url: string): boolean {
@@ -127,11 +132,9 @@ export function isLoopbackUrl(url: string): boolean {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(pickKnown(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
-    throw configError(problems);
-  }
+  const raw = pickKnown(env);
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) throw configError(parsed.error.issues.map((issue) => describeIssue(issue, raw, SECRET_KEYS)));
   const settings = parsed.data;
   const problems: string[] = [];
   const config = settings.BOT_ID === '' ? demoConfig(settings, env, problems) : productionConfig(settings, env, problems);

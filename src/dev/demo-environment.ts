@@ -21,6 +21,11 @@ export interface DemoEnvironment {
   credential: TokenCredential;
   /** Tells the environment where the bot listens, so app installs reach it as Teams' conversationUpdate. */
   attachBot(messagesUrl: string): void;
+  /**
+   * An activity reached the bot through the connector emulator: Teams knows the 1:1 chat it came from, so the
+   * emulator does too (a chat id written by hand, as in the README's curl example, takes the bot's answers).
+   */
+  chatSeen(activity: { serviceUrl?: string; from?: { aadObjectId?: string }; conversation?: { id?: string; conversationType?: string } }): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,17 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     credential,
     attachBot(url) {
       messagesUrl = url;
+    },
+    chatSeen(activity) {
+      const userId = activity.from?.aadObjectId;
+      const chatId = activity.conversation?.id;
+      if (activity.serviceUrl !== connector.serviceUrl || activity.conversation?.conversationType !== 'personal' || !userId || !chatId) return;
+      try {
+        connector.addConversation({ id: chatId, userId });
+      } catch (error) {
+        // Not a person of the demo tenant, or another person's chat id: Teams would not deliver there either.
+        log.debug('the connector emulator does not know this chat', { reason: (error as Error).message });
+      }
     },
     async close() {
       await Promise.all([graph.close(), connector.close()]);

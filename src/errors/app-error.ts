@@ -2,6 +2,7 @@
 
 export type ErrorCode =
   | 'config.invalid'
+  | 'config.port-unavailable'
   | 'request.malformed'
   | 'request.too-large'
   | 'request.unauthorized'

@@ -49,9 +49,6 @@ const decideSchema = z.object({
 });
 
 const GROUP_NAME = 'the escalation team';
-/** person → when the coach last started an escalation message to them (see messageUnderway). */
-const RECIPIENTS_PARTITION = 'escalation-recipients';
-const MESSAGE_GREETS_MS = 60 * 60_000;
 
 export class Escalations implements OutboxHandler {
   readonly records: EscalationRecords;
@@ -392,7 +389,6 @@ export class Escalations implements OutboxHandler {
     if (round !== escalation.round) return { outcome: 'cancelled', reason: 'a later card replaced this one' };
     if (escalation.decider.kind === 'user' && escalation.decider.id !== row.userId) return { outcome: 'cancelled', reason: 'no longer the decider' };
     const card = this.#card(escalation, { reminder: round > 0 && escalation.remindersAtLevel > 0 });
-    await this.#noteMessage(row.userId);
     const delivered = await this.deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     return { outcome: 'sent', ...delivered };
   }
@@ -411,7 +407,6 @@ export class Escalations implements OutboxHandler {
     const decision = escalation.decision;
     if (!decision) return { outcome: 'cancelled', reason: 'nothing was decided' };
     const news = row.step === 'outcome' ? employeeNews(escalation, decision) : securityKeyRequest(escalation, decision);
-    await this.#noteMessage(row.userId);
     const delivered = await this.deps.messenger.send(row.userId, MessageFactory.attachment(this.deps.cards.attachment('notice', { ...news })));
     return { outcome: 'sent', ...delivered };
   }
@@ -448,19 +443,6 @@ export class Escalations implements OutboxHandler {
       });
       await this.#ask(updated.value, new Date());
     }
-  }
-
-  /**
-   * True for an hour after the coach started a message to the person: installing the app for a manager who never had
-   * it makes Teams announce the install, and the card is their welcome (no second, generic one).
-   */
-  async messageUnderway(userId: string, now = new Date()): Promise<boolean> {
-    const noted = await this.deps.store.get<{ at: string }>(RECIPIENTS_PARTITION, userId);
-    return noted !== undefined && now.getTime() - Date.parse(noted.value.at) < MESSAGE_GREETS_MS;
-  }
-
-  async #noteMessage(userId: string): Promise<void> {
-    await this.deps.store.put(RECIPIENTS_PARTITION, userId, { at: new Date().toISOString() });
   }
 
   // ---- Helpers ----------------------------------------------------------------------------------------------------

@@ -87,6 +87,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     res.end();
   });
 
+  // Microsoft 365 Agents Playground (and some health checks) ask whether the endpoint exists before posting to it.
+  server.head('/api/messages', async (_req: Request, res: Response) => {
+    res.header('Allow', 'POST, HEAD');
+    res.send(200);
+  });
+
   server.post('/api/messages', async (req: Request, res: Response) => {
     const requestId = headerText(req, 'x-request-id')?.slice(0, 100) ?? randomUUID();
     const log = logger.child({ requestId });
@@ -139,10 +145,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     next();
   });
 
+  // restify re-emits the listener's errors (a taken port) on its own server, where nobody would hear them.
   await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
+    server.once('error', reject);
     server.listen(options.port, options.host, () => {
-      server.server.off('error', reject);
+      server.off('error', reject);
       resolve();
     });
   });

@@ -176,6 +176,9 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
   });
 }
 
+/** The list of valid Teams domains teams-js fetches (validOriginsCdnEndpoint in its internal/constants.js). */
+export const TEAMS_JS_DOMAIN_LIST = 'https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json';
+
 /** Scripts, styles and data from this origin only; framed only by Teams and Microsoft 365 (and the demo host). */
 export function contentSecurityPolicy(demo: boolean): string {
   return [
@@ -184,8 +187,9 @@ export function contentSecurityPolicy(demo: boolean): string {
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    // teams-js refreshes its list of Teams hosts from this CDN (it falls back to its built-in list when it cannot).
-    `connect-src 'self'${demo ? '' : ' https://res.cdn.office.net'}`,
+    // teams-js refreshes its list of Teams hosts from its CDN on every load, in the demo host too; blocked, it falls
+    // back to its built-in list but the browser logs two errors. Only that one file is allowed.
+    `connect-src 'self' ${TEAMS_JS_DOMAIN_LIST}`,
     "base-uri 'none'",
     "form-action 'none'",
     `frame-src 'self'`,

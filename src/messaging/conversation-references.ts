@@ -1,7 +1,9 @@
 // Remembers where each conversation lives so later features can message people proactively.
 
 import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
+import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store-port.js';
+import type { AddressCheck } from './demo-address-check.js';
 
 export const CONVERSATIONS_PARTITION = 'conversation-refs';
 /** One row per person: the reference of their personal (1:1) chat with the bot, keyed by Entra object id. */
@@ -15,15 +17,30 @@ export interface StoredConversation {
   storedAt: string;
 }
 
+export interface ConversationReferencesOptions {
+  maxCached?: number;
+  logger?: Logger;
+  /** Demo mode: which service URLs may be kept (see demo-address-check.ts). Without it every one is kept. */
+  acceptsAddress?: AddressCheck;
+}
+
+/** A refused address is logged once per this long per connector, not on every turn that brings it. */
+const REFUSAL_LOG_EVERY_MS = 10 * 60_000;
+
 export class ConversationReferences {
   readonly #store: Store;
   /** Last reference written per row: most turns come from a known conversation, and rewriting an identical row costs a write per turn. */
   readonly #written = new Map<string, string>();
   readonly #maxCached: number;
+  readonly #logger: Logger | undefined;
+  readonly #acceptsAddress: AddressCheck | undefined;
+  readonly #refusalLoggedAt = new Map<string, number>();
 
-  constructor(store: Store, options: { maxCached?: number } = {}) {
+  constructor(store: Store, options: ConversationReferencesOptions = {}) {
     this.#store = store;
     this.#maxCached = options.maxCached ?? 10_000;
+    this.#logger = options.logger;
+    this.#acceptsAddress = options.acceptsAddress;
   }
 
   async remember(activity: Partial<Activity>, tenantId: string | undefined): Promise<void> {
@@ -37,15 +54,53 @@ export class ConversationReferences {
     const rows: [string, string][] = [[CONVERSATIONS_PARTITION, conversationId]];
     const userId = activity.from?.aadObjectId;
     if (conversationType === 'personal' && userId) rows.push([PERSONAL_CHATS_PARTITION, userId]);
+    const value: StoredConversation = { reference, conversationType, tenantId, storedAt: new Date().toISOString() };
+    const serviceUrl = reference.serviceUrl ?? '';
+    let refused: string | undefined;
+    let checked = false;
     for (const [partition, key] of rows) {
       const cacheKey = `${partition}\u0000${key}`;
       if (this.#written.get(cacheKey) === fingerprint) continue;
-      const value: StoredConversation = { reference, conversationType, tenantId, storedAt: new Date().toISOString() };
       // A read costs a fraction of a write: a row that already leads to the same place is left as it is.
       const stored = (await this.#store.get<StoredConversation>(partition, key))?.value;
-      if (!stored || !sameDestination(stored, value)) await this.#store.put(partition, key, value);
+      if (stored && sameDestination(stored, value)) {
+        this.#remember(cacheKey, fingerprint);
+        continue;
+      }
+      const movesAddress = stored !== undefined && stored.reference.serviceUrl !== serviceUrl;
+      if (!stored || movesAddress) {
+        if (!checked) refused = await this.#acceptsAddress?.(serviceUrl);
+        checked = true;
+        if (refused) {
+          // The person's own chat is the address that matters: say where it stays.
+          if (partition === PERSONAL_CHATS_PARTITION || rows.length === 1) this.#logRefusal(serviceUrl, stored, refused);
+          continue;
+        }
+      }
+      await this.#store.put(partition, key, value);
       this.#remember(cacheKey, fingerprint);
+      if (movesAddress) this.#logMove(partition, stored, serviceUrl);
     }
+  }
+
+  /** Kept, but said: a chat whose address changes is rare with real Teams (a region move), and worth seeing. */
+  #logMove(partition: string, stored: StoredConversation, serviceUrl: string): void {
+    const fields = { chat: partition === PERSONAL_CHATS_PARTITION ? "a person's 1:1 chat" : 'a conversation', fromHost: hostOf(stored.reference.serviceUrl), toHost: hostOf(serviceUrl) };
+    // In demo mode moving between the connector emulator and the Playground is the normal thing.
+    if (this.#acceptsAddress) this.#logger?.info('a chat is now reached at another connector', fields);
+    else this.#logger?.warn('an authenticated activity moved a chat to another Bot Connector address', fields);
+  }
+
+  #logRefusal(serviceUrl: string, stored: StoredConversation | undefined, why: string): void {
+    const host = hostOf(serviceUrl);
+    const last = this.#refusalLoggedAt.get(host);
+    if (last !== undefined && Date.now() - last < REFUSAL_LOG_EVERY_MS) return;
+    if (this.#refusalLoggedAt.size >= 1_000) this.#refusalLoggedAt.clear();
+    this.#refusalLoggedAt.set(host, Date.now());
+    this.#logger?.warn(`not keeping an activity's serviceUrl as its chat's address for later messages: ${why}`, {
+      serviceUrl,
+      keptHost: stored ? hostOf(stored.reference.serviceUrl) : undefined,
+    });
   }
 
   /** Stores the 1:1 chat the bot opened itself (a campaign invitation), so later messages go straight into it. */
@@ -91,4 +146,12 @@ function sameDestination(a: StoredConversation, b: StoredConversation): boolean 
     a.tenantId === b.tenantId &&
     a.conversationType === b.conversationType
   );
+}
+
+function hostOf(serviceUrl: string | undefined): string {
+  try {
+    return new URL(serviceUrl ?? '').host;
+  } catch {
+    return String(serviceUrl);
+  }
 }

@@ -14,6 +14,10 @@ import type { ConversationReferences } from './conversation-references.js';
 
 /** Rows of people who removed or blocked the app: never reinstalled, never messaged by a campaign again. */
 export const UNREACHABLE_PARTITION = 'unreachable';
+/** person → when the coach installed the app for them to send a message (see messageUnderway). */
+const INSTALLED_FOR_PARTITION = 'installed-for-message';
+/** How long after such an install Teams' notice of it still needs no welcome of its own. */
+const MESSAGE_GREETS_MS = 60 * 60_000;
 
 export type UnreachableReason = 'removed-app' | 'blocked-app' | 'no-teams' | 'not-in-directory';
 
@@ -90,6 +94,12 @@ export class ProactiveMessenger {
     }
     const installed = await this.#install(userId);
     return this.#create(userId, activity, installed === 'installed' ? 'just-now' : 'checked');
+  }
+
+  /** True for an hour after the coach installed the app for the person in order to message them. */
+  async messageUnderway(userId: string, now = new Date()): Promise<boolean> {
+    const noted = await this.options.store.get<{ at: string }>(INSTALLED_FOR_PARTITION, userId);
+    return noted !== undefined && now.getTime() - Date.parse(noted.value.at) < MESSAGE_GREETS_MS;
   }
 
   /**
@@ -170,6 +180,9 @@ export class ProactiveMessenger {
   async #install(userId: string): Promise<InstallOutcome | 'skipped'> {
     const { directory, catalogAppId } = this.options;
     if (!directory || !catalogAppId) return 'skipped';
+    // Installing the app makes Teams announce it to the bot; the message on its way is the person's first word from
+    // the coach, whatever it is (an invitation, an approval card, a notice), so that announcement brings no welcome.
+    await this.options.store.put(INSTALLED_FOR_PARTITION, userId, { at: new Date().toISOString() });
     try {
       return await directory.installAppForUser(userId, catalogAppId);
     } catch (error) {

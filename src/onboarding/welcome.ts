@@ -6,7 +6,7 @@ import type { CardRenderer } from '../cards/card-renderer.js';
 export interface WelcomeDeps {
   cards: CardRenderer;
   organisationName: string;
-  /** True when a campaign's invitation to this person is on its way or just arrived (it greets them instead). */
+  /** True when a first message from the coach (an invitation, a card, a notice) is on its way or just arrived (it greets them instead). */
   invitationUnderway?: (userId: string) => Promise<boolean>;
 }
 
@@ -30,7 +30,7 @@ export async function welcomeOnInstall(context: TurnContext, deps: WelcomeDeps):
   if (!botWasAdded(context)) return;
   const userId = context.activity.from?.aadObjectId;
   const personal = context.activity.conversation?.conversationType === 'personal' || context.activity.conversation?.conversationType === undefined;
-  // One message, not two: the campaign's invitation says hello in its own words.
+  // One message, not two: the coach's first message says hello in its own words.
   if (personal && userId && (await deps.invitationUnderway?.(userId))) return;
   await context.sendActivity(MessageFactory.attachment(welcomeCard(context, deps)));
 }

@@ -17,11 +17,12 @@ export interface Progress {
   /** When these figures were counted (they are counted at most every few seconds). */
   asOf: string;
   campaign?: { name: string; state: string; deadline: string; startedAt: string; finishedAt?: string };
+  /** The stages, each including the later ones (src/campaigns/campaign-figures.ts defines every figure). */
   funnel?: { stage: string; label: string; count: number }[];
+  /** Refusals, decisions, reminders and the unreachable: "ever" and "now" figures, as on the status card. */
   outcomes?: { stage: string; label: string; count: number }[];
   enrolledByDay?: { date: string; count: number }[];
   byDepartment?: { department: string; targeted: number; reached: number; replied: number; enrolled: number }[];
-  snoozed?: number;
   objections: { intent: string; title: string; count: number }[];
 }
 

@@ -7,7 +7,8 @@ import type { AnchorSource } from '../audit/audit-anchor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
 import type { VerifyReport } from '../audit/audit-verify.js';
-import { campaignStatus, FUNNEL, STAGE_LABELS } from '../campaigns/campaign-report.js';
+import { FIGURE_LABELS, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
+import { campaignStatus } from '../campaigns/campaign-report.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
@@ -17,10 +18,9 @@ import { type ActionResult, type AuditView, type Escalations, type EscalationIte
 import type { IntentId } from '../objections/catalog-schema.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
+import type { PeopleNames } from './people-names.js';
 import type { Viewer } from './tab-sso.js';
 
-
-/** The group behind each role (what the chat commands use too); a role without a group has no members. */
 /** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
 export type TabGroups = Record<Exclude<TabRole, 'approver'>, string | undefined>;
 
@@ -37,6 +37,10 @@ export interface TabServiceDeps {
   passes: TemporaryAccess;
   objections: ObjectionLog;
   concernTitle: (intent: string) => string;
+  /** A set-up guide's short name for a platform id ("iPhone" for iphone). */
+  platformLabel: (platform: string) => string | undefined;
+  /** Names for people the audit trail knows only by id. */
+  names?: PeopleNames;
   /** People waiting longest to talk to someone are shown first; the audit view shows this many recent entries. */
   auditEntriesShown?: number;
 }
@@ -92,11 +96,10 @@ export class TabService {
     return {
       asOf,
       campaign: { name: campaign.name, state: campaign.state, deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
-      funnel: (['targeted', 'reached', 'replied', 'enrolled'] as const).map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),
-      outcomes: FUNNEL.filter((stage) => stage === 'refused' || stage === 'escalated' || stage === 'failed').map((stage) => ({ stage, label: STAGE_LABELS[stage], count: status.total[stage] })),
+      funnel: STAGES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
+      outcomes: OUTCOMES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
       enrolledByDay: status.enrolledByDay,
-      byDepartment: status.byDepartment.map(({ department, funnel }) => ({ department, targeted: funnel.targeted, reached: funnel.reached, replied: funnel.replied, enrolled: funnel.enrolled })),
-      snoozed: status.snoozed,
+      byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
       objections,
     };
   }
@@ -135,8 +138,15 @@ export class TabService {
       await this.#denied(viewer, 'passes');
       throw forbidden('passes');
     }
-    // Topics by their catalog titles, as the refusal list shows them.
-    return { ...queue, help: queue.help.map(({ intents, ...entry }) => ({ ...entry, topics: intents.map((intent) => this.deps.concernTitle(intent)) })) };
+    // Topics by their catalog titles, as the refusal list shows them, and devices by the guides' names.
+    return {
+      ...queue,
+      help: queue.help.map(({ intents, ...entry }) => ({
+        ...entry,
+        platform: entry.platform ? (this.deps.platformLabel(entry.platform) ?? entry.platform) : undefined,
+        topics: intents.map((intent) => this.deps.concernTitle(intent)),
+      })),
+    };
   }
 
   /**
@@ -184,7 +194,16 @@ export class TabService {
       recent.push(JSON.parse(line) as AuditView['entries'][number]);
       if (recent.length > shown) recent.shift();
     });
+    await this.#nameParties(recent);
     return { verification: verificationOf(report), windowDays: AUDIT_WINDOW_DAYS, entries: recent.reverse() };
+  }
+
+  /** People recorded by id only get the name the directory has for them (never for an erased person). */
+  async #nameParties(entries: AuditView['entries']): Promise<void> {
+    const parties = entries.flatMap((entry) => [entry.actor, entry.subject]).filter((party) => party?.kind === 'user' && party.aadObjectId && !party.displayName && !party.erased);
+    if (parties.length === 0 || !this.deps.names) return;
+    const names = await this.deps.names.of(parties.map((party) => party?.aadObjectId ?? ''));
+    for (const party of parties) if (party?.aadObjectId && names.has(party.aadObjectId)) party.displayName = names.get(party.aadObjectId);
   }
 
   /** The full export (JSON lines, each marked verified or not), recorded in the trail itself. */

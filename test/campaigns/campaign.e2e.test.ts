@@ -155,7 +155,10 @@ describe('a campaign over the demo tenant', () => {
     expect(response.headers.get('content-type')).toContain('text/csv');
     const csv = await response.text();
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,reason');
+    expect(lines[0]).toBe(
+      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,' +
+        'targeted,reached,replied,enrolled,refusedEver,refusedNow,escalatedEver,escalatedNow,exceptionEver,exceptionNow,snoozedEver,snoozedNow,unreachable',
+    );
     expect(lines).toHaveLength(expectedTargets().length + 1);
     expect(csv).toContain(',enrolled,');
     expect((await fetch(link ?? '')).status).toBe(404);

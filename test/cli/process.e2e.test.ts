@@ -2,6 +2,7 @@
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,8 +24,8 @@ afterAll(() => {
 
 describe('refuses to start on inconsistent configuration', () => {
   it.each([
-    ['SingleTenant without BOT_TENANT_ID', { BOT_ID: 'app-1', BOT_PASSWORD: 'pw-123456789', AUDIT_HMAC_KEY: 'a'.repeat(32) }, 'BOT_TENANT_ID'],
-    ['a password type without BOT_PASSWORD', { BOT_ID: 'app-1', BOT_TYPE: 'MultiTenant', ALLOWED_TENANT_IDS: 't1', AUDIT_HMAC_KEY: 'a'.repeat(32) }, 'BOT_PASSWORD'],
+    ['SingleTenant without BOT_TENANT_ID', { BOT_ID: '9c5e1b42-1f1e-4d0b-9a52-5d3a2a0b7f11', BOT_PASSWORD: 'pw-123456789', AUDIT_HMAC_KEY: 'a'.repeat(32) }, 'BOT_TENANT_ID'],
+    ['a password type without BOT_PASSWORD', { BOT_ID: '9c5e1b42-1f1e-4d0b-9a52-5d3a2a0b7f11', BOT_TYPE: 'MultiTenant', ALLOWED_TENANT_IDS: 't1', AUDIT_HMAC_KEY: 'a'.repeat(32) }, 'BOT_PASSWORD'],
     ['UserAssignedMsi without a client id', { BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: 't1' }, 'BOT_ID'],
     ['demo mode with a real Graph secret', { GRAPH_CLIENT_SECRET: 'real-secret-123' }, 'GRAPH_CLIENT_SECRET'],
   ])('%s', async (_name, env, named) => {
@@ -32,6 +33,37 @@ describe('refuses to start on inconsistent configuration', () => {
     expect(result.code).toBe(78);
     expect(result.stderr).toContain(named);
     expect(result.stdout).not.toContain('"listening"');
+  });
+
+  it('check-config says what a value must be, never the parser\'s words, and never a secret\'s value', async () => {
+    const result = await runCommand(['check-config'], { PORT: 'abc', LOG_LEVEL: 'loud', BOT_ID: 'my-bot', AUDIT_HMAC_KEY: 'short-secret-value' });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('PORT: must be a number (it is "abc")');
+    expect(result.stderr).toContain('LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal or silent (it is "loud")');
+    expect(result.stderr).toMatch(/BOT_ID: must be empty \(demo mode\) or the bot's Microsoft app id, a GUID/);
+    expect(result.stderr).toContain('AUDIT_HMAC_KEY: must be at least 32 characters');
+    expect(result.stderr).not.toMatch(/nan|Expected|received|Invalid enum|short-secret-value/);
+  });
+
+  it('says which variable to set when the port is taken, without a stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await runCommand(['demo', '--no-campaign'], { PORT: String(port), DATA_DIR: tempDir() });
+      expect(result.code).toBe(78);
+      expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(result.stderr).toContain(`set PORT to a free port, for example PORT=${port + 1}`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr).not.toContain('EADDRINUSE');
+      // The emulators started on their own name their option instead.
+      const emulator = await runCommand(['connector-emulator', '--port', String(port)], {});
+      expect(emulator.code).toBe(2);
+      expect(emulator.stderr).toContain(`port ${port} on 127.0.0.1 is already in use: choose a free one with --port`);
+      expect(emulator.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
+    }
   });
 
   it('audit verify refuses a DATA_DIR with no database instead of verifying an empty one', async () => {
@@ -57,7 +89,8 @@ describe('demo mode', () => {
       expect(banner).toContain('DEMO MODE');
       expect(banner).toMatch(/Graph emulator: +https:\/\/127\.0\.0\.1:\d+/);
       expect(banner).toMatch(/Connector emulator: +http:\/\/127\.0\.0\.1:\d+/);
-      expect(banner).toContain('npm run playground');
+      // On another port than 3978, the banner says how the Playground finds this bot.
+      expect(banner).toContain(`PORT=${new URL(bot.url).port} npm run playground`);
       expect(existsSync(path.join(dataDir, 'passkey-coach.db'))).toBe(true);
     } finally {
       bot.child.kill('SIGTERM');

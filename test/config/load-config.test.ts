@@ -170,3 +170,25 @@ describe('the documented keys', () => {
     }
   });
 });
+
+describe('says what a value must be', () => {
+  it('in words, not the parser\'s', () => {
+    expect(refusal({ PORT: 'abc' })).toContain('PORT: must be a number (it is "abc")');
+    expect(refusal({ PORT: '70000' })).toContain('PORT: must be at most 65535 (it is "70000")');
+    expect(refusal({ RETENTION_DAYS: '1.5' })).toContain('RETENTION_DAYS: must be a whole number (it is "1.5")');
+    expect(refusal({ LOG_LEVEL: 'loud' })).toContain('LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal or silent (it is "loud")');
+    expect(refusal({ BOT_TYPE: 'Foo' })).toContain('BOT_TYPE: must be one of SingleTenant, MultiTenant or UserAssignedMsi (it is "Foo")');
+    for (const env of [{ PORT: 'abc' }, { LOG_LEVEL: 'loud' }] as Record<string, string>[]) expect(refusal(env)).not.toMatch(/nan|Expected|received|Invalid enum/);
+  });
+
+  it('refuses a BOT_ID that is not a GUID (a Bot Framework app id always is)', () => {
+    expect(refusal({ ...production, BOT_ID: 'my-bot' })).toMatch(/BOT_ID: must be empty \(demo mode\) or the bot's Microsoft app id, a GUID/);
+    expect(loadConfig({ ...production, BOT_ID: production.BOT_ID.toUpperCase() }).mode).toBe('production');
+  });
+
+  it('never repeats the value of a secret', () => {
+    const message = refusal({ ...production, AUDIT_HMAC_KEY: 'too-short-secret', BOT_PASSWORD: '' });
+    expect(message).toContain('AUDIT_HMAC_KEY: must be at least 32 characters');
+    expect(message).not.toContain('too-short-secret');
+  });
+});

@@ -2,7 +2,8 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
@@ -37,9 +38,10 @@ function listenersOn(tcpPort: number): string[] {
 beforeAll(async () => {
   bot = await startBot({});
   const requested = await freePort();
-  launcher = spawn(process.execPath, [path.join(root, 'scripts', 'playground.mjs'), '--no-browser', '--bot', bot.url, '--port', String(requested)], {
+  // The bot runs on another port than 3978, as `PORT=… npm run demo` would run it: the same PORT finds it.
+  launcher = spawn(process.execPath, [path.join(root, 'scripts', 'playground.mjs'), '--no-browser', '--port', String(requested)], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(bot.service.port) },
   });
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -61,6 +63,50 @@ afterAll(async () => {
     await exited;
   }
   await bot?.stop();
+});
+
+/** The launcher run to its end, for the cases where it refuses to start. */
+function launch(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts', 'playground.mjs'), '--no-browser', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.once('exit', (code) => resolve({ code, output: text }));
+  });
+}
+
+describe('finding the bot', () => {
+  it('uses the bot already running on PORT, and starts no second one', () => {
+    expect(output).toContain(`playground: using the bot at ${bot.url}.`);
+    expect(output).not.toContain('starting the demo bot');
+  });
+
+  it('says what to set when something else holds the port, instead of starting a demo there', async () => {
+    const other = createHttpServer((_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const { code, output: said } = await launch({ PORT: String((other.address() as AddressInfo).port) }, ['--port', String(await freePort())]);
+      expect(code).toBe(2);
+      expect(said).toMatch(/it is not a ready Passkey Coach bot\. If the demo runs on another port, set PORT to it .*or BOT_URL to its address/);
+      expect(said).not.toContain('starting the demo bot');
+    } finally {
+      other.closeAllConnections();
+      other.close();
+    }
+  });
+
+  it('refuses a PORT or BOT_URL that is not one, in words', async () => {
+    expect((await launch({ PORT: 'abc' })).output).toContain(`PORT must be the demo bot's port, a number (it is "abc")`);
+    expect((await launch({ BOT_URL: 'not a url' })).output).toContain('BOT_URL (or --bot) must be the bot\'s address');
+  });
 });
 
 describe('Microsoft 365 Agents Playground against the demo bot', () => {
@@ -105,5 +151,9 @@ describe('Microsoft 365 Agents Playground against the demo bot', () => {
     socket.close();
     const stored = await bot.service.store.get<{ reference: { serviceUrl: string } }>('conversation-refs', chatId);
     expect(stored?.value.reference.serviceUrl).toContain(`127.0.0.1:${port}`);
+  });
+
+  it("logs nothing as refused when the Playground checks the bot's endpoint", () => {
+    expect(bot.logs.entries().filter((entry) => entry.level === 'warn' || entry.level === 'error')).toEqual([]);
   });
 });

@@ -35,6 +35,16 @@ describe('health endpoints', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
+  it("answers a HEAD of the messages endpoint (the Playground's check) without logging a refusal", async () => {
+    const before = bot.logs.entries().length;
+    const answer = await fetch(`${bot.url}/api/messages`, { method: 'HEAD' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('allow')).toContain('POST');
+    expect(bot.logs.entries().slice(before).filter((entry) => entry.level === 'warn' || entry.level === 'error')).toEqual([]);
+    // Any other method is still refused, and says so.
+    expect((await fetch(`${bot.url}/api/messages`, { method: 'PUT' })).status).toBe(405);
+  });
+
   it('listens on loopback only in demo mode', () => {
     expect(new URL(bot.url).hostname).toBe('127.0.0.1');
     expect(bot.service.config.mode).toBe('demo');

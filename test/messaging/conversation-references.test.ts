@@ -1,8 +1,11 @@
 // Where each chat lives: stored from turns and from chats the bot opened itself, and not rewritten when nothing changed.
 
+import { createServer, type Server } from 'node:net';
 import type { Activity } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger, MemorySink } from '../../src/logging/logger.js';
 import { CONVERSATIONS_PARTITION, ConversationReferences, PERSONAL_CHATS_PARTITION } from '../../src/messaging/conversation-references.js';
+import { demoAddressCheck } from '../../src/messaging/demo-address-check.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const TENANT = '6f3c7d2a-0000-4000-8000-000000000001';
@@ -10,11 +13,11 @@ const USER = '2b9c1e4f-0000-4000-8000-000000000002';
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
 const BOT = '28:4a1f0c55-0000-4000-8000-000000000003';
 
-function installNotice(conversationId: string, name = 'Ava Patel'): Partial<Activity> {
+function installNotice(conversationId: string, name = 'Ava Patel', serviceUrl = SERVICE_URL): Partial<Activity> {
   return {
     type: 'conversationUpdate',
     channelId: 'msteams',
-    serviceUrl: SERVICE_URL,
+    serviceUrl,
     from: { id: `29:${USER}`, aadObjectId: USER, name },
     recipient: { id: BOT, name: 'Passkey Coach' },
     conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
@@ -62,5 +65,70 @@ describe('ConversationReferences', () => {
     await references.rememberPersonalChat(USER, { conversationId: 'a:chat-1', serviceUrl: SERVICE_URL, tenantId: TENANT, botId: BOT });
     await references.remember(installNotice('a:chat-3'), TENANT);
     expect((await references.personalChatOf(USER))?.reference.conversation?.id).toBe('a:chat-3');
+  });
+});
+
+/** A port on 127.0.0.1 where nothing listens (taken from the system, then let go). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('a chat whose address changes', () => {
+  let sink: MemorySink;
+  const logger = () => createLogger({ sink, level: 'debug' });
+  beforeEach(() => {
+    sink = new MemorySink();
+  });
+
+  it('is followed when an authenticated activity moves it, with a warning naming both hosts', async () => {
+    const references = new ConversationReferences(store, { logger: logger() });
+    await references.remember(installNotice('a:chat-1'), TENANT);
+    await references.remember(installNotice('a:chat-1', 'Ava Patel', 'https://smba.trafficmanager.net/amer/'), TENANT);
+    expect((await references.personalChatOf(USER))?.reference.serviceUrl).toBe('https://smba.trafficmanager.net/amer/');
+    const moves = sink.entries().filter((entry) => entry.level === 'warn');
+    expect(moves).toHaveLength(2);
+    expect(moves[0]).toMatchObject({ msg: 'an authenticated activity moved a chat to another Bot Connector address', fromHost: 'smba.trafficmanager.net', toHost: 'smba.trafficmanager.net' });
+  });
+
+  describe('in demo mode', () => {
+    const emulator = 'http://127.0.0.1:4001/';
+    let playground: Server;
+    let playgroundUrl = '';
+    beforeEach(async () => {
+      playground = createServer();
+      await new Promise<void>((resolve) => playground.listen(0, '127.0.0.1', resolve));
+      playgroundUrl = `http://127.0.0.1:${(playground.address() as { port: number }).port}/_connector`;
+    });
+    afterEach(async () => {
+      await new Promise((resolve) => playground.close(resolve));
+    });
+
+    it('keeps the connector emulator and a local connector that answers, and says when the chat moves', async () => {
+      const references = new ConversationReferences(store, { logger: logger(), acceptsAddress: demoAddressCheck(emulator) });
+      await references.remember(installNotice('a:chat-1', 'Ava Patel', emulator), TENANT);
+      expect((await references.personalChatOf(USER))?.reference.serviceUrl).toBe(emulator);
+      await references.remember(installNotice('a:playground', 'Ava Patel', playgroundUrl), TENANT);
+      expect((await references.personalChatOf(USER))?.reference).toMatchObject({ serviceUrl: playgroundUrl, conversation: { id: 'a:playground' } });
+      expect(sink.entries().find((entry) => entry.msg === 'a chat is now reached at another connector')).toMatchObject({ level: 'info', fromHost: '127.0.0.1:4001', toHost: new URL(playgroundUrl).host });
+    });
+
+    it('does not let an address where nothing answers, or one off this machine, replace the chat; one warning per connector', async () => {
+      const references = new ConversationReferences(store, { logger: logger(), acceptsAddress: demoAddressCheck(emulator) });
+      await references.remember(installNotice('a:chat-1', 'Ava Patel', emulator), TENANT);
+      const nowhere = `http://127.0.0.1:${await closedPort()}/`;
+      for (let turn = 0; turn < 3; turn++) await references.remember(installNotice('a:curl', 'Ava Patel', nowhere), TENANT);
+      await references.remember(installNotice('a:remote', 'Ava Patel', SERVICE_URL), TENANT);
+      expect((await references.personalChatOf(USER))?.reference).toMatchObject({ serviceUrl: emulator, conversation: { id: 'a:chat-1' } });
+      expect(await references.byConversationId('a:curl')).toBeUndefined();
+      const warnings = sink.entries().filter((entry) => entry.level === 'warn');
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatchObject({ serviceUrl: nowhere, keptHost: '127.0.0.1:4001' });
+      expect(String(warnings[0]?.msg)).toContain(`nothing answers at ${new URL(nowhere).host}`);
+      expect(String(warnings[1]?.msg)).toContain('demo mode sends only to the connector emulator and other connectors on this machine');
+    });
   });
 });

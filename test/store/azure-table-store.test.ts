@@ -8,6 +8,7 @@ import { CONVERSATIONS_PARTITION } from '../../src/messaging/conversation-refere
 import { AzureTableStore, decodeName, encodeName } from '../../src/store/azure-table-store.js';
 import { activityFixture, startBot } from '../support/bot-harness.js';
 import { type RunningAzurite, startAzurite } from '../support/azurite.js';
+import { startRecordingConnector } from '../support/recording-connector.js';
 import { describeStoreContract } from './store-contract.js';
 
 let azurite: RunningAzurite;
@@ -60,9 +61,11 @@ describe('Azure Table key limits', () => {
 describe('the service on Azure Table Storage', () => {
   it('starts with STORE=azure-table, answers a turn, and keeps its state (the chat it came from) in the table', async () => {
     const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_TABLE_NAME: 'servicetest' });
+    // Demo mode keeps a chat's address only when a connector answers there (a loopback one, here).
+    const connector = await startRecordingConnector();
     try {
       expect(bot.service.store).toBeInstanceOf(AzureTableStore);
-      const result = await bot.post(activityFixture('message-personal', { text: 'help', deliveryMode: 'expectReplies' }));
+      const result = await bot.post(activityFixture('message-personal', { text: 'help', deliveryMode: 'expectReplies', serviceUrl: connector.serviceUrl }));
       expect(result.status).toBe(200);
       const reopened = await AzureTableStore.open({ connectionString: azurite.connectionString, table: 'servicetest', allowInsecureConnection: true });
       expect((await reopened.list(CONVERSATIONS_PARTITION)).records.length).toBeGreaterThan(0);
@@ -70,6 +73,7 @@ describe('the service on Azure Table Storage', () => {
       expect(bot.logs.text()).not.toContain('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq');
     } finally {
       await bot.stop();
+      await connector.close();
     }
   }, 60_000);
 

@@ -1,10 +1,24 @@
-// Headless Debian Chromium driven by playwright-core, for the tab's browser tests. Nothing leaves loopback: every
-// request to another host is refused (and listed, so a test can assert there were none besides teams-js's own
-// attempt to refresh its list of Teams domains from a CDN).
+// Headless Debian Chromium driven by playwright-core, for the tab's browser tests. Nothing leaves loopback: teams-js's
+// fetch of its Teams domain list from its CDN is answered here with the list it ships (what the CDN serves), every
+// other request to another host is refused, and both are listed, so a test can assert what the page tried to reach.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
+import { packageRoot } from '../../src/shared/package-root.js';
+
+const TEAMS_JS = path.join(packageRoot(), 'node_modules', '@microsoft', 'teams-js', 'dist', 'esm', 'packages', 'teams-js', 'src');
+
+/** Where teams-js fetches its list of valid Teams domains from, and the list it carries for when it cannot. */
+export async function teamsJsDomainList(): Promise<{ url: string; body: string }> {
+  const constants = readFileSync(path.join(TEAMS_JS, 'internal', 'constants.js'), 'utf8');
+  const url = /new URL\("(https:\/\/[^"]+validDomains[^"]*)"\)/.exec(constants)?.[1];
+  if (!url) throw new Error('teams-js no longer names a validDomains URL in internal/constants.js');
+  const bundled = (await import(pathToFileURL(path.join(TEAMS_JS, 'artifactsForCDN', 'validDomains.json.js')).href)) as { default: { validOrigins: string[] } };
+  return { url, body: JSON.stringify(bundled.default) };
+}
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -17,8 +31,10 @@ export interface HostedTab {
   /** The tab's own document, inside the host's iframe. */
   tab: Frame;
   context: BrowserContext;
-  /** Requests refused because they were not to 127.0.0.1. */
+  /** Requests that were not to 127.0.0.1 (teams-js's domain list answered, everything else refused). */
   outside: string[];
+  /** What the host page and the tab logged as errors in the console, and uncaught exceptions. */
+  consoleErrors: string[];
   close(): Promise<void>;
 }
 
@@ -26,13 +42,20 @@ export interface HostedTab {
 export async function openTab(browser: Browser, baseUrl: string, options: { as: string; theme?: 'default' | 'dark' | 'contrast'; view?: string }): Promise<HostedTab> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'UTC' });
   const outside: string[] = [];
+  const domainList = await teamsJsDomainList();
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.hostname === '127.0.0.1') return route.continue();
     outside.push(url.href);
+    if (url.href === domainList.url) return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: domainList.body });
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${message.location().url}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
   await page.goto(`${baseUrl}/tab/demo-host/?as=${options.as}&theme=${options.theme ?? 'default'}`);
   const handle = await page.waitForSelector('#tab-frame');
   await page.waitForFunction(() => (document.getElementById('tab-frame') as HTMLIFrameElement | null)?.src.includes('/tab/'));
@@ -40,7 +63,7 @@ export async function openTab(browser: Browser, baseUrl: string, options: { as: 
   await tab.waitForSelector('main[aria-busy="false"]', { timeout: 15_000 });
   await tab.waitForFunction(() => !document.querySelector('#view[aria-busy="true"]'), undefined, { timeout: 15_000 });
   if (options.view) await showView(tab, options.view);
-  return { page, tab, context, outside, close: () => context.close() };
+  return { page, tab, context, outside, consoleErrors, close: () => context.close() };
 }
 
 /** Clicks a view's tab and waits for it to be drawn. */

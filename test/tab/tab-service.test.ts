@@ -32,6 +32,7 @@ function serviceCounting(answers: (() => Promise<Record<string, number>>)[]): { 
       },
     } as unknown as ObjectionLog,
     concernTitle: (intent) => intent,
+    platformLabel: () => undefined,
   });
   return { service, counts: () => counts };
 }

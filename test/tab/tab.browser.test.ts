@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/shared/package-root.js';
-import { axeViolations, launchChromium, openTab } from '../support/browser.js';
+import { axeViolations, launchChromium, openTab, teamsJsDomainList } from '../support/browser.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { requestPass, settle } from '../support/outreach-helpers.js';
 import { until } from '../support/waiting.js';
@@ -25,6 +25,8 @@ const persona = (role: 'employee' | 'manager' | 'helpdesk' | 'approver' | 'secur
   return chat.person(id);
 };
 let pendingRequestId: string;
+/** The people the two pass requests are for. */
+const passTargets: string[] = [];
 
 async function sessionToken(as: string): Promise<string> {
   const response = await fetch(`${bot().url}/tab/demo/session?as=${as}`);
@@ -54,12 +56,15 @@ beforeAll(async () => {
   await chat.click(chat.person(members[9] as string), 'refusal.confirm', { reason: 'privacy' });
   await until(async () => (await bot().service.outreach.escalations.records.openFor(members[9] as string)) !== undefined);
   await settle(bot);
+  // They looked at the iPhone steps before asking for a person: the queue shows their device.
+  await chat.click(chat.person(members[11] as string), 'enroll.platform', { platform: 'iphone' });
   await chat.say(chat.person(members[11] as string), 'talk to a person');
   // Two pass requests waiting for approval: one is approved from the tab, the other stays in the screenshots.
   const agent = persona('helpdesk');
   const requestIds: string[] = [];
   for (const [index, reason] of [[12, 'New phone, cannot sign in'], [13, 'Locked out after a phone reset']] as const) {
     const target = demo().seed.users.find((user) => user.id === members[index]);
+    passTargets.push(target?.displayName ?? '');
     const { id } = await requestPass(chat, people, agent, target!.displayName);
     if (!id) throw new Error('no pass request form');
     await chat.click(agent, 'tap.submit', { requestId: id, check: 'video-id', note: 'Badge shown on camera', reason, lifetime: '60', oneTime: 'true' });
@@ -102,11 +107,50 @@ describe('the tab in a Teams host', () => {
       const concernTable = await tab.textContent('figure:last-of-type table');
       for (const concern of api.objections) expect(concernTable).toContain(concern.title);
       expect(api.objections.reduce((sum, concern) => sum + concern.count, 0)).toBeGreaterThanOrEqual(4);
-      // The browser tried nothing beyond loopback except teams-js's refresh of its Teams domain list.
-      expect(hosted.outside.filter((url) => !url.startsWith('https://res.cdn.office.net/teams-js/'))).toEqual([]);
+      // The browser tried nothing beyond loopback except teams-js's refresh of its Teams domain list, which the page's
+      // own policy lets through, and nothing was logged as an error.
+      expect(hosted.consoleErrors).toEqual([]);
+      expect(hosted.outside).toEqual([(await teamsJsDomainList()).url]);
     } finally {
       await hosted.close();
     }
+  }, 60_000);
+
+  it('names people and devices instead of showing ids, and writes every date one way and every time with its zone', async () => {
+    const views = [
+      { as: 'admin', view: 'progress' },
+      { as: 'admin', view: 'escalations' },
+      { as: 'helpdesk', view: 'helpdesk' },
+      { as: 'security', view: 'audit' },
+    ];
+    const texts: Record<string, string> = {};
+    for (const { as, view } of views) {
+      const hosted = await openTab(browser, bot().url, { as, view });
+      try {
+        // Each piece of text on its own line (table cells are not run together).
+        texts[view] = await hosted.tab.evaluate(() => {
+          const walker = document.createTreeWalker(document.querySelector('#view') as Node, NodeFilter.SHOW_TEXT);
+          const pieces: string[] = [];
+          while (walker.nextNode()) pieces.push(walker.currentNode.textContent ?? '');
+          return pieces.join('\n');
+        });
+      } finally {
+        await hosted.close();
+      }
+    }
+    const all = Object.values(texts).join('\n');
+    expect(all).not.toMatch(/user [0-9a-f]{8}…/);
+    expect(all).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
+    // The viewer's zone is UTC here (the browser context's): every time of day says so.
+    const times = all.match(/\d{1,2}:\d{2}(?: [A-Z][A-Za-z+\d:]*)?/g) ?? [];
+    expect(times.length).toBeGreaterThan(5);
+    for (const time of times) expect(time).toMatch(/ UTC$/);
+    expect(texts.progress).toMatch(/deadline \d{1,2} [A-Z][a-z]{2} \d{4}\./);
+    expect(texts.helpdesk).toContain('iPhone');
+    expect(texts.helpdesk).not.toMatch(/\biphone\b/);
+    // The audit trail names the people the pass requests were about (it keeps their ids; the directory has names).
+    expect(texts.audit).toContain('tap.request.opened');
+    for (const name of passTargets) expect(texts.audit).toContain(name);
   }, 60_000);
 
   it('lets a helpdesk user who approves passes approve one from the queue, and the chat shows the same state', async () => {
@@ -174,7 +218,7 @@ describe('the tab in a Teams host', () => {
     expect((await fetch(`${bot().url}/tab/api/me`)).status).toBe(401);
   }, 60_000);
 
-  it('passes axe-core in every theme and writes a screenshot of each view in each theme', async () => {
+  it('passes axe-core in every theme, logs no console error, and writes a screenshot of each view in each theme', async () => {
     const views = [
       { as: 'admin', view: 'progress' },
       { as: 'admin', view: 'escalations' },
@@ -193,6 +237,7 @@ describe('the tab in a Teams host', () => {
           for (const violation of await axeViolations(hosted.tab)) {
             if (violation.impact === 'serious' || violation.impact === 'critical') problems.push(`${as}/${view}/${theme}: ${violation.id} (${violation.impact}) ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
           }
+          for (const error of hosted.consoleErrors) problems.push(`${as}/${view}/${theme}: console error ${error}`);
           await hosted.page.locator('#tab-frame').screenshot({ path: path.join(SCREENSHOTS, `tab-${view}${as === 'helpdesk' ? '-agent' : ''}-${theme}.png`) });
         } finally {
           await hosted.close();
@@ -246,6 +291,8 @@ describe('the tab outside Teams and its headers', () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/teams\.microsoft\.com/);
       expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/\*\.cloud\.microsoft/);
+      // The one address outside this origin the page may fetch: the domain list of the teams-js it ships.
+      expect(/connect-src ([^;]*)/.exec(csp)?.[1]).toBe(`'self' ${(await teamsJsDomainList()).url}`);
       await page.waitForSelector('main[aria-busy="false"]');
       expect(await page.textContent('main')).toContain('Open Teams');
       // Nothing secret in what the page loads: no demo client secret, no audit key, no token.

@@ -1,0 +1,63 @@
+// The campaign's figures, each defined once: which people it counts, and what it is called. The status card, the
+// tab's progress view, the CSV export and the demo's progress line all read them from here, so one word never
+// stands for two numbers. Every figure counts people, not events: someone who refused twice is one refusal.
+
+import { type CampaignMember, NUDGEABLE } from './campaign-records.js';
+
+/** Stages a person moves through; each includes the later ones (someone who enrolled was also reached). */
+export const STAGES = ['targeted', 'reached', 'replied', 'enrolled'] as const;
+
+/**
+ * What happened along the way: "ever" counts everyone it applied to at some point and never goes down; "now" counts
+ * only the people it applies to at this moment.
+ */
+export const OUTCOMES = ['refusedEver', 'refusedNow', 'escalatedEver', 'escalatedNow', 'exceptionEver', 'exceptionNow', 'snoozedEver', 'snoozedNow', 'unreachable'] as const;
+
+export const FIGURES = [...STAGES, ...OUTCOMES] as const;
+export type FigureId = (typeof FIGURES)[number];
+export type Figures = Record<FigureId, number>;
+
+type Member = Pick<
+  CampaignMember,
+  'state' | 'reachedAt' | 'repliedAt' | 'refusedAt' | 'escalatedAt' | 'decision' | 'exceptionGrantedAt' | 'snoozes' | 'snoozedUntil'
+>;
+
+interface Figure {
+  label: string;
+  counts(member: Member, now: Date): boolean;
+}
+
+const waitingForDecision = (member: Member) => member.state === 'escalated' && member.decision === undefined;
+
+const DEFINITIONS: Record<FigureId, Figure> = {
+  targeted: { label: 'Targeted', counts: () => true },
+  reached: { label: 'Reached', counts: (member) => member.reachedAt !== undefined },
+  replied: { label: 'Replied', counts: (member) => member.repliedAt !== undefined },
+  enrolled: { label: 'Enrolled', counts: (member) => member.state === 'enrolled' },
+  refusedEver: { label: 'Refused (ever)', counts: (member) => member.refusedAt !== undefined },
+  // Said no, and nothing has settled it yet: not taken to a manager yet, or waiting for their decision.
+  refusedNow: { label: 'Refusals not settled now', counts: (member) => member.state === 'refused' || waitingForDecision(member) },
+  // Rows written before escalatedAt existed still say so by their state.
+  escalatedEver: { label: 'Escalated to a manager (ever)', counts: (member) => member.escalatedAt !== undefined || member.state === 'escalated' },
+  escalatedNow: { label: "Waiting for a manager's decision now", counts: waitingForDecision },
+  exceptionEver: { label: 'Granted an exception (ever)', counts: (member) => member.exceptionGrantedAt !== undefined || member.decision === 'exception' },
+  // Until the day after its last day, when the daily wave puts the person back in the campaign.
+  exceptionNow: { label: 'On an exception now', counts: (member) => member.state === 'escalated' && member.decision === 'exception' },
+  snoozedEver: { label: 'Asked to be reminded later (ever)', counts: (member) => member.snoozes > 0 },
+  snoozedNow: {
+    label: 'Reminder postponed now',
+    counts: (member, now) => NUDGEABLE.has(member.state) && member.snoozedUntil !== undefined && Date.parse(member.snoozedUntil) > now.getTime(),
+  },
+  unreachable: { label: 'Could not be reached', counts: (member) => member.state === 'unreachable' || member.state === 'failed' },
+};
+
+export const FIGURE_LABELS: Record<FigureId, string> = Object.fromEntries(FIGURES.map((id) => [id, DEFINITIONS[id].label])) as Record<FigureId, string>;
+
+export function noFigures(): Figures {
+  return Object.fromEntries(FIGURES.map((id) => [id, 0])) as Figures;
+}
+
+/** The figures one person counts in at `now`. */
+export function figuresOf(member: Member, now: Date): FigureId[] {
+  return FIGURES.filter((id) => DEFINITIONS[id].counts(member, now));
+}
