@@ -28,7 +28,7 @@ import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
 import { loadGuides } from './enrollment/guides.js';
 import { loadObjections } from './objections/load-objections.js';
-import type { IntentId } from './objections/catalog-schema.js';
+import type { IntentId } from './shared/intents.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';

@@ -4,7 +4,8 @@ import { type Activity, ActivityTypes, CardFactory, MessageFactory, type TurnCon
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
-import { COACH_VERBS, type EmployeeCoach } from '../conversation/employee-coach.js';
+import type { EmployeeCoach } from '../conversation/employee-coach.js';
+import { COACH_VERBS } from '../cards/card-verbs.js';
 import type { Logger } from '../logging/logger.js';
 import { helpCard, helpCardJson } from '../onboarding/help.js';
 import { welcomeOnInstall } from '../onboarding/welcome.js';

@@ -10,7 +10,7 @@ import type { GroupMembership } from '../directory/group-membership.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackgroundWork } from '../shared/background-work.js';
-import type { LaterReply } from '../conversation/employee-coach.js';
+import type { LaterReply } from '../messaging/later-reply.js';
 import { CAMPAIGN_VERBS } from './campaign-messages.js';
 import { campaignPreview, campaignStatus, previewCardData, statusCardData, waitingInOutbox } from './campaign-report.js';
 import type { Campaigns } from './campaigns.js';

@@ -2,6 +2,7 @@
 // campaign that is active. Every change is a compare-and-swap, so two instances (or a job run twice after a
 // crash) apply each effect once.
 
+import { casUpdate } from '../store/cas-update.js';
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
 import { pagesOf } from '../store/pages.js';
@@ -179,22 +180,6 @@ export class CampaignRecords {
   members(campaignId: string, pageSize = 500): AsyncIterable<StoredRecord<CampaignMember>[]> {
     return pagesOf<CampaignMember>(this.store, membersPartition(campaignId), pageSize);
   }
-}
-
-/** Read, change, compare-and-swap; on a conflict read again (bounded). Undefined when the row is missing or left alone. */
-export async function casUpdate<T>(store: Store, partition: string, key: string, change: (value: T) => T | undefined): Promise<StoredRecord<T> | undefined> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const current = await store.get<T>(partition, key);
-    if (!current) return undefined;
-    const next = change(structuredClone(current.value));
-    if (next === undefined) return undefined;
-    try {
-      return await store.update(partition, key, next, current.etag);
-    } catch (error) {
-      if (!isAppError(error, 'store.conflict')) throw error;
-    }
-  }
-  throw new Error(`${partition}/${key} kept changing under 20 attempts to update it`);
 }
 
 function ignoreConflict(error: unknown): void {

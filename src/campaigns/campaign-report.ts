@@ -3,7 +3,7 @@
 
 import type { Directory } from '../directory/directory.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { formatDeadline } from './campaign-messages.js';
+import { formatDeadline } from '../shared/formatting.js';
 import { FIGURE_LABELS, FIGURES, type FigureId, type Figures, figuresOf, noFigures, OUTCOMES, STAGES } from './campaign-figures.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
 import { letIoThrough } from './let-io-through.js';

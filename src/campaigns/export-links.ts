@@ -3,7 +3,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
-import type { Download } from '../http/server.js';
+import type { Download } from '../shared/download.js';
 import type { Store } from '../store/store-port.js';
 
 export const EXPORT_LINKS_PARTITION = 'export-links';

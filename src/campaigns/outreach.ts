@@ -11,7 +11,7 @@ import type { Directory } from '../directory/directory.js';
 import { GroupMembership } from '../directory/group-membership.js';
 import { Escalations } from '../escalation/escalations.js';
 import { TemporaryAccess } from '../helpdesk/temporary-access.js';
-import type { IntentId } from '../objections/catalog-schema.js';
+import type { IntentId } from '../shared/intents.js';
 import { monotonicClock, SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';

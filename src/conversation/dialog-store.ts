@@ -1,6 +1,6 @@
 // Where each person is in their conversation with the coach: stored, so a restart loses nothing, and expiring.
 
-import type { IntentId } from '../objections/catalog-schema.js';
+import type { IntentId } from '../shared/intents.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Store } from '../store/store-port.js';
 

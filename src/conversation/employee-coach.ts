@@ -6,14 +6,17 @@ import { type ConversationReference, MessageFactory, TurnContext } from 'botbuil
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import { type CardJson, type CardRenderer, TrustedMarkdown } from '../cards/card-renderer.js';
+import { COACH_VERBS } from '../cards/card-verbs.js';
 import type { Directory } from '../directory/directory.js';
 import { checkStatus, describeStatus } from '../enrollment/check-status.js';
 import { type Guides, PLATFORM_IDS, type PlatformId } from '../enrollment/guides.js';
 import { REFUSAL_REASONS, recordRefusal } from '../escalation/refusals.js';
 import { requestHelp } from '../helpdesk/help-requests.js';
 import type { Logger } from '../logging/logger.js';
+import type { LaterReply } from '../messaging/later-reply.js';
 import type { Catalog } from '../objections/catalog-loader.js';
-import { type FollowUp, INTENT_IDS, type IntentId } from '../objections/catalog-schema.js';
+import type { FollowUp } from '../objections/catalog-schema.js';
+import { INTENT_IDS, type IntentId } from '../shared/intents.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
@@ -24,7 +27,6 @@ export interface IntentClassifier {
 }
 
 /** Delivers a message into a conversation after the turn that asked for it has ended. */
-export type LaterReply = (reference: Partial<ConversationReference>, send: (turn: TurnContext) => Promise<void>) => Promise<void>;
 
 export interface CoachDeps {
   cards: CardRenderer;
@@ -54,17 +56,6 @@ export interface CoachEvents {
   refused(userId: string): Promise<void>;
 }
 
-/** Card verbs of the employee conversation, matched exactly. */
-export const COACH_VERBS = {
-  tellMeMore: 'objection.more',
-  showMeHow: 'flow.show-me-how',
-  anotherConcern: 'flow.another-concern',
-  stillNo: 'flow.still-no',
-  talkToPerson: 'flow.talk-to-person',
-  choosePlatform: 'enroll.platform',
-  checkStatus: 'status.check',
-  confirmRefusal: 'refusal.confirm',
-} as const;
 
 /** Intents that are worries about passkeys (what a manager is told about, as topics): all but the conversational ones. */
 const NOT_CONCERNS: ReadonlySet<IntentId> = new Set(['setup-help', 'enrolled', 'refusal', 'human-help', 'out-of-scope']);

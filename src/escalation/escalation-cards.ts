@@ -2,9 +2,9 @@
 // Everything on the decider's card is read from the stored escalation; the card's data names only its id.
 
 import { PersonText } from '../cards/card-renderer.js';
-import type { IntentId } from '../objections/catalog-schema.js';
-import { COACH_VERBS } from '../conversation/employee-coach.js';
-import { firstName, formatDeadline } from '../campaigns/campaign-messages.js';
+import type { IntentId } from '../shared/intents.js';
+import { COACH_VERBS } from '../cards/card-verbs.js';
+import { firstName, formatDeadline } from '../shared/formatting.js';
 import { addDateKeyDays } from '../campaigns/working-hours.js';
 import type { RefusalReason } from './refusals.js';
 import type { Decision, Escalation } from './escalation-records.js';

@@ -3,11 +3,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
-import type { IntentId } from '../objections/catalog-schema.js';
+import type { IntentId } from '../shared/intents.js';
 import { OpenSlots } from '../store/open-slots.js';
 import { pagesOf } from '../store/pages.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
-import { casUpdate } from '../campaigns/campaign-records.js';
+import { casUpdate } from '../store/cas-update.js';
 import type { RefusalReason } from './refusals.js';
 
 export const ESCALATIONS_PARTITION = 'escalations';

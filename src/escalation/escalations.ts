@@ -7,13 +7,13 @@
 import { visibleText } from '../shared/visible-text.js';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
-import { casUpdate } from '../campaigns/campaign-records.js';
+import { casUpdate } from '../store/cas-update.js';
 import { addDateKeyDays, addWorkingDays, isWithinWorkingHours, localParts, type WorkingHours } from '../campaigns/working-hours.js';
 import type { CardJson, } from '../cards/card-renderer.js';
 import type { EscalationSettings } from '../config/load-config.js';
 import type { DirectoryUser } from '../directory/directory.js';
 import { UNREACHABLE_PARTITION, UnreachableError, } from '../messaging/proactive-messenger.js';
-import type { IntentId } from '../objections/catalog-schema.js';
+import type { IntentId } from '../shared/intents.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';

@@ -1,6 +1,6 @@
 // A refusal the employee confirmed, waiting for their manager's decision (the escalation feature routes it).
 
-import type { IntentId } from '../objections/catalog-schema.js';
+import type { IntentId } from '../shared/intents.js';
 import type { Store } from '../store/store-port.js';
 
 export const REFUSALS_PARTITION = 'refusals';

@@ -1,8 +1,8 @@
 // "Talk to a person": a request in the helpdesk's queue (the helpdesk feature shows and works it).
 
-import { casUpdate } from '../campaigns/campaign-records.js';
+import { casUpdate } from '../store/cas-update.js';
 import { isAppError } from '../errors/app-error.js';
-import type { IntentId } from '../objections/catalog-schema.js';
+import type { IntentId } from '../shared/intents.js';
 import { pagesOf } from '../store/pages.js';
 import type { Store } from '../store/store-port.js';
 

@@ -7,7 +7,7 @@ import { OpenSlots } from '../store/open-slots.js';
 import { pagesOf } from '../store/pages.js';
 import { WindowSlots } from '../store/window-slots.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
-import { casUpdate } from '../campaigns/campaign-records.js';
+import { casUpdate } from '../store/cas-update.js';
 import type { TapState } from './pass-views.js';
 
 export const TAP_REQUESTS_PARTITION = 'tap-requests';

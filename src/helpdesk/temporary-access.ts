@@ -6,7 +6,7 @@
 
 import { CardFactory, MessageFactory, type TaskModuleTaskInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { formatDeadline } from '../campaigns/campaign-messages.js';
+import { formatDeadline } from '../shared/formatting.js';
 import { type CardJson, PersonText, TrustedMarkdown } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/load-config.js';
 import type { Directory, DirectoryUser, TemporaryAccessPassMethod, UserProfile } from '../directory/directory.js';

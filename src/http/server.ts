@@ -7,6 +7,7 @@ import type { Activity, InvokeResponse } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
+import type { Download } from '../shared/download.js';
 import { inboundActivitySchema } from './activity-schema.js';
 import { registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
 
@@ -25,11 +26,6 @@ export interface HttpServerOptions {
   tab?: Omit<TabRoutesOptions, 'logger'>;
 }
 
-export interface Download {
-  fileName: string;
-  contentType: string;
-  body: AsyncIterable<string>;
-}
 
 export interface HttpServerHandle {
   url: string;

@@ -3,26 +3,9 @@
 
 import { z } from 'zod';
 
-export const INTENT_IDS = [
-  'employer-spying',
-  'location-tracking',
-  'personal-data-access',
-  'personal-device',
-  'compensation',
-  'storage-and-data',
-  'biometrics',
-  'why-required',
-  'no-smartphone',
-  'unsupported-phone',
-  'lost-phone',
-  'synced-passkeys',
-  'setup-help',
-  'enrolled',
-  'refusal',
-  'human-help',
-  'out-of-scope',
-] as const;
-export type IntentId = (typeof INTENT_IDS)[number];
+import { INTENT_IDS, type IntentId } from '../shared/intents.js';
+
+export { INTENT_IDS, type IntentId };
 
 /** What a follow-up button does; the dialog decides what each means. */
 export const FOLLOW_UPS = ['show-me-how', 'tell-me-more', 'another-concern', 'still-no', 'talk-to-person', 'check-status', 'security-key', 'windows-hello'] as const;

@@ -15,7 +15,7 @@ import { AppError } from '../errors/app-error.js';
 import type { EscalationRecords } from '../escalation/escalation-records.js';
 import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
 import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole } from './api-contract.js';
-import type { IntentId } from '../objections/catalog-schema.js';
+import type { IntentId } from '../shared/intents.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
 import type { PeopleNames } from './people-names.js';

@@ -1,0 +1,20 @@
+// Read, change, compare-and-swap: the one way features change a stored record that others may change at once.
+
+import { isAppError } from '../errors/app-error.js';
+import type { StoredRecord, Store } from './store-port.js';
+
+/** Read, change, compare-and-swap; on a conflict read again (bounded). Undefined when the row is missing or left alone. */
+export async function casUpdate<T>(store: Store, partition: string, key: string, change: (value: T) => T | undefined): Promise<StoredRecord<T> | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await store.get<T>(partition, key);
+    if (!current) return undefined;
+    const next = change(structuredClone(current.value));
+    if (next === undefined) return undefined;
+    try {
+      return await store.update(partition, key, next, current.etag);
+    } catch (error) {
+      if (!isAppError(error, 'store.conflict')) throw error;
+    }
+  }
+  throw new Error(`${partition}/${key} kept changing under 20 attempts to update it`);
+}
