@@ -1,0 +1,38 @@
+// Who approves a pass: a member of the approvers (or, for a privileged account when policy allows one, of security)
+// who is none of the people the request is about: not its requester, its target, the manager who confirmed it, nor
+// the person who will reveal it.
+
+import type { TapContext } from './tap-context.js';
+import type { Person, TapRequest } from './tap-records.js';
+
+/** Member of a group that approves some requests (the approvers, or security when privileged passes are allowed). */
+export async function mayApprove(tap: TapContext, person: Person): Promise<boolean> {
+  const { approversGroupId, securityGroupId, allowPrivileged } = tap.settings;
+  if (await tap.deps.membership.isMember(person.id, approversGroupId, 'the pass queue')) return true;
+  return allowPrivileged && (await tap.deps.membership.isMember(person.id, securityGroupId, 'the pass queue'));
+}
+
+/** Why this person may not approve this request, or undefined when they may. */
+export async function approverProblem(tap: TapContext, request: TapRequest, clicker: Person): Promise<{ code: string; message: string } | undefined> {
+  if (clicker.id === request.requester.id) return { code: 'own-request', message: 'You opened this request, so someone else has to approve it.' };
+  if (clicker.id === request.target.id) return { code: 'target', message: "The pass is for you, so you can't approve it." };
+  if (clicker.id === request.managerCheck?.by.id) return { code: 'confirmed-it', message: 'You confirmed it was them, so someone else has to approve it.' };
+  if (clicker.id === request.receiverId) return { code: 'receiver', message: 'You will reveal this pass, so someone else has to approve it.' };
+  if (!(await tap.deps.membership.isMember(clicker.id, approversOf(tap, request), 'the pass approval'))) {
+    return { code: 'not-approver', message: request.privileged ? 'This pass is for a privileged account: only the security group can approve it.' : 'Only the pass approvers can approve this.' };
+  }
+  return undefined;
+}
+
+/** The approval cards go out to everyone who may approve, but the people the request is about. */
+export async function askApprovers(tap: TapContext, request: TapRequest, now: Date): Promise<void> {
+  for (const member of await tap.members(approversOf(tap, request))) {
+    if (member === request.requester.id || member === request.target.id || member === request.managerCheck?.by.id || member === request.receiverId) continue;
+    await tap.send(request.id, member, 'approve-ask', now);
+  }
+}
+
+/** Who approves: the security group for a privileged account (when policy allows one at all), else the approvers. */
+function approversOf(tap: TapContext, request: TapRequest): string | undefined {
+  return request.privileged ? tap.settings.securityGroupId : tap.settings.approversGroupId;
+}

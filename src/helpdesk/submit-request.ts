@@ -1,0 +1,74 @@
+// The agent sends the filled-in form: the identity check they made, why the pass is needed, its lifetime within the
+// tenant's policy. A manager's confirmation is asked of the manager, by the coach; other checks go to the approvers.
+// The manager's answer is the other half of this file: yes goes to the approvers, no stops it and alerts security.
+
+import { z } from 'zod';
+import { visibleText } from '../shared/visible-text.js';
+import { askApprovers } from './approvers.js';
+import { liveRequest, settled } from './request-lifecycle.js';
+import { managerCard, requestCard } from './tap-cards.js';
+import type { TapAnswer, TapContext } from './tap-context.js';
+import { CHECK_KINDS, type Person } from './tap-records.js';
+
+const submitSchema = z.object({
+  requestId: z.string().max(20),
+  check: z.enum(CHECK_KINDS),
+  note: z.string().max(500).transform(visibleText).optional(),
+  reason: z.string().transform(visibleText).pipe(z.string().trim().min(3).max(500)),
+  lifetime: z.coerce.number().int(),
+  oneTime: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+});
+export const requestIdSchema = z.object({ requestId: z.string().max(20) });
+
+export async function submitRequest(tap: TapContext, clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+  const ids = requestIdSchema.safeParse(data);
+  const request = ids.success ? await liveRequest(tap, ids.data.requestId, now) : undefined;
+  if (!request || request.requester.id !== clicker.id) return tap.forged(clicker, 'tap.submit', data);
+  if (request.state !== 'draft') return { card: requestCard(tap, request, now) };
+  const parsed = submitSchema.safeParse(data);
+  if (!parsed.success) return { card: requestCard(tap, request, now, 'Choose the identity check, say why the pass is needed, and give a lifetime in minutes.') };
+  const { check, note, reason, lifetime } = parsed.data;
+  const { minimumLifetimeInMinutes: min, maximumLifetimeInMinutes: max } = request.policy;
+  if (lifetime < min || lifetime > max) return { card: requestCard(tap, request, now, `The tenant policy allows ${min} to ${max} minutes.`) };
+  if (check === 'manager' && !request.manager) return { card: requestCard(tap, request, now, `${request.target.name} has no manager the coach can ask. Choose another check.`) };
+  if (check === 'manager' && request.manager?.id === clicker.id) return { card: requestCard(tap, request, now, `You are ${request.target.name}'s manager, so your own confirmation is no second check. Choose another one.`) };
+  const oneTime = parsed.data.oneTime === undefined ? true : parsed.data.oneTime === true || parsed.data.oneTime === 'true';
+  const next = check === 'manager' ? 'awaiting-manager' : 'awaiting-approval';
+  const updated = await tap.records.update(request.id, (latest) =>
+    latest.state === 'draft'
+      ? { ...latest, state: next, check: { kind: check, note: note?.trim() || undefined, by: clicker, at: now.toISOString() }, reason, lifetimeInMinutes: lifetime, isUsableOnce: oneTime }
+      : undefined,
+  );
+  if (!updated) return { card: requestCard(tap, (await tap.records.get(request.id))?.value ?? request, now) };
+  await tap.audit('tap.request.submitted', clicker, request.target.id, { requestId: request.id, check, lifetime, oneTime });
+  if (next === 'awaiting-manager' && request.manager) await tap.send(request.id, request.manager.id, 'manager-check', now);
+  else await askApprovers(tap, updated.value, now);
+  return { card: requestCard(tap, updated.value, now) };
+}
+
+/** The target's manager answers "is this them?". */
+export async function confirmByManager(tap: TapContext, clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+  const parsed = z.object({ requestId: z.string().max(20), answer: z.enum(['yes', 'no']) }).safeParse(data);
+  const request = parsed.success ? await liveRequest(tap, parsed.data.requestId, now) : undefined;
+  if (!parsed.success || !request || request.manager?.id !== clicker.id) return tap.forged(clicker, 'tap.confirm', data);
+  const confirmed = parsed.data.answer === 'yes';
+  const updated = await tap.records.update(request.id, (latest) =>
+    latest.state === 'awaiting-manager'
+      ? {
+          ...latest,
+          state: confirmed ? 'awaiting-approval' : 'refused',
+          managerCheck: { confirmed, by: clicker, at: now.toISOString() },
+          ...(confirmed ? {} : { refusal: { by: clicker, at: now.toISOString(), why: 'the manager did not confirm' } }),
+        }
+      : undefined,
+  );
+  if (!updated) return { card: managerCard(tap, (await tap.records.get(request.id))?.value ?? request) };
+  await tap.audit(confirmed ? 'tap.manager.confirmed' : 'tap.manager.denied', clicker, request.target.id, { requestId: request.id });
+  if (confirmed) await askApprovers(tap, updated.value, now);
+  else {
+    await tap.alert('manager-denied', `${clicker.name} did not confirm that ${request.target.name} was asking the helpdesk (${request.requester.name}) for a pass. The request was stopped.`, now, request.id);
+    await tap.send(request.id, request.requester.id, 'outcome-requester', now);
+    await settled(tap, updated.value);
+  }
+  return { card: managerCard(tap, updated.value) };
+}

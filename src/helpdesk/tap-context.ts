@@ -1,0 +1,100 @@
+// What every pass use case works with: the feature's dependencies, its records, and the few steps they all take
+// (audit an action, alert security, queue a message, refuse a forged click, read a time the way the cards write it).
+
+import type { CardJson } from '../cards/card-renderer.js';
+import type { TapSettings } from '../config/load-config.js';
+import type { GroupMembership } from '../directory/group-membership.js';
+import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
+import { formatDeadline } from '../shared/formatting.js';
+import { newTapRequestId, type Person, type TapAlert, TapRecords } from './tap-records.js';
+
+export interface TemporaryAccessDeps extends OutboxFeatureDeps {
+  settings: TapSettings;
+  /** The service's one group-membership cache (campaign admins and the tab read the same). */
+  membership: GroupMembership;
+  /** Emergency-access accounts (object ids and UPNs, lower-case): always privileged. */
+  breakGlass: readonly string[];
+  timeZone: string;
+}
+
+/** What a command or click answers; `acted` when this very call changed the request (not someone quicker). */
+export type TapAnswer = ({ card: CardJson } | { message: string }) & { acted?: boolean };
+
+export class TapContext {
+  readonly records: TapRecords;
+
+  constructor(readonly deps: TemporaryAccessDeps) {
+    this.records = new TapRecords(deps.store);
+  }
+
+  get settings(): TapSettings {
+    return this.deps.settings;
+  }
+
+  async audit(action: string, actor: Person, subjectId: string | undefined, details: Record<string, unknown>): Promise<void> {
+    await this.deps.audit.record({
+      action,
+      outcome: action.endsWith('.denied') || action.endsWith('refused') ? 'denied' : action.endsWith('failed') ? 'failed' : 'info',
+      actor: actor.id === 'system' ? { kind: 'system', name: 'tap' } : { kind: 'user', aadObjectId: actor.id, displayName: actor.name },
+      ...(subjectId ? { subject: { kind: 'user' as const, aadObjectId: subjectId } } : {}),
+      details,
+    });
+  }
+
+  /** Security hears of it: the alert is kept (the card is made from it) and queued for every member of the group. */
+  async alert(kind: TapAlert['kind'], text: string, now: Date, requestId?: string): Promise<void> {
+    const id = `A-${now.getTime().toString(36)}-${newTapRequestId().slice(2)}`;
+    await this.records.saveAlert({ id, kind, at: now.toISOString(), text });
+    await this.deps.audit.record({ action: `tap.alert.${kind}`, outcome: 'info', actor: { kind: 'system', name: 'tap' }, details: { alertId: id, requestId: requestId ?? null } });
+    for (const member of await this.members(this.settings.securityGroupId)) await this.send(id, member, 'alert', now);
+  }
+
+  async send(subjectId: string, userId: string, step: string, now: Date): Promise<void> {
+    await this.deps.outbox.enqueue({ kind: 'tap', campaignId: subjectId, userId, step, dueAt: now.toISOString() });
+  }
+
+  async members(groupId: string | undefined): Promise<string[]> {
+    if (!groupId || !this.deps.directory) return [];
+    return this.deps.directory.groupMemberIds(groupId);
+  }
+
+  /** Whether the person is on the helpdesk; a refusal is audited. */
+  async isHelpdesk(person: Person, what: string): Promise<boolean> {
+    if (await this.deps.membership.isMember(person.id, this.settings.helpdeskGroupId, 'the pass command')) return true;
+    await this.deps.audit.record({ action: 'tap.command.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: person.id, displayName: person.name }, details: { command: what } });
+    return false;
+  }
+
+  notHelpdesk(): string {
+    return this.settings.helpdeskGroupId
+      ? 'Sorry, pass requests are only for the helpdesk. If you need a pass yourself, type "talk to a person" and the helpdesk will contact you.'
+      : 'Pass requests are switched off: no helpdesk group is configured (HELPDESK_GROUP_ID).';
+  }
+
+  /** Card data that names a request the clicker may not act on (or none): nothing happens, and it is audited. */
+  async forged(clicker: Person, verb: string, data: unknown): Promise<TapAnswer> {
+    const requestId = (data as { requestId?: unknown } | undefined)?.requestId;
+    await this.deps.audit.record({
+      action: 'tap.action.denied',
+      outcome: 'denied',
+      actor: { kind: 'user', aadObjectId: clicker.id, displayName: clicker.name },
+      details: { verb, requestId: typeof requestId === 'string' ? requestId.slice(0, 20) : null },
+    });
+    return { message: "That isn't yours to act on, or the request no longer exists. I've noted the attempt." };
+  }
+
+  /** A step after the pass exists: its failure is logged for security to follow up, never undoes what happened. */
+  async bestEffort(what: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.deps.logger.error(`pass request: ${what} failed`, { error });
+    }
+  }
+
+  /** "10:30 CET, Friday 4 December 2026", in the service's time zone. */
+  time(iso: string): string {
+    const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: this.deps.timeZone, timeZoneName: 'short' }).format(new Date(iso));
+    return `${time}, ${formatDeadline(iso.slice(0, 10))}`;
+  }
+}

@@ -1,0 +1,57 @@
+// The pass feature's outbox handler: each queued step becomes the card it stands for, read from the request as it is
+// when the row is sent (a step whose moment has passed is cancelled with the reason), and an approval card that went
+// out is remembered so it can be updated once the request is settled.
+
+import { type Attachment, CardFactory, MessageFactory } from 'botbuilder';
+import { UnreachableError } from '../messaging/proactive-messenger.js';
+import type { OutboxRow } from '../outbox/outbox.js';
+import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import { alertNotice, approvalCard, createdNotice, managerCard, revealCard, stoppedNotice } from './tap-cards.js';
+import type { TapContext } from './tap-context.js';
+
+export function tapDelivery(tap: TapContext): OutboxHandler {
+  const post = async (userId: string, attachment: Attachment): Promise<DeliveryResult> => {
+    const delivered = await tap.deps.messenger.send(userId, MessageFactory.attachment(attachment));
+    return { outcome: 'sent', ...delivered };
+  };
+
+  const deliverStep = async (row: OutboxRow): Promise<DeliveryResult> => {
+    if (row.step === 'alert') {
+      const alert = await tap.records.alert(row.campaignId);
+      return alert ? post(row.userId, alertNotice(tap, alert)) : { outcome: 'cancelled', reason: 'no such alert' };
+    }
+    const request = (await tap.records.get(row.campaignId))?.value;
+    if (!request) return { outcome: 'cancelled', reason: 'no such request' };
+    const waitingFor = (state: string) => (request.state === state ? undefined : ({ outcome: 'cancelled', reason: `the request is ${request.state}` } as const));
+    if (row.step === 'manager-check') return waitingFor('awaiting-manager') ?? post(row.userId, CardFactory.adaptiveCard(managerCard(tap, request)));
+    if (row.step === 'approve-ask') return waitingFor('awaiting-approval') ?? post(row.userId, CardFactory.adaptiveCard(approvalCard(tap, request)));
+    if (row.step === 'reveal') return waitingFor('approved') ?? post(row.userId, revealCard(tap, request));
+    if (row.step === 'outcome-requester') return post(row.userId, stoppedNotice(tap, request));
+    if (row.step.startsWith('notice-')) return post(row.userId, createdNotice(tap, request, row.step));
+    if (row.step.startsWith('update-')) {
+      const copy = request.copies.find((candidate) => candidate.activityId === row.step.slice('update-'.length));
+      if (!copy) return { outcome: 'cancelled', reason: 'no such card' };
+      const done = await tap.deps.messenger.update(row.userId, copy.conversationId, copy.activityId, MessageFactory.attachment(CardFactory.adaptiveCard(approvalCard(tap, request))));
+      return done ? { outcome: 'sent', conversationId: copy.conversationId, activityId: copy.activityId } : { outcome: 'cancelled', reason: 'Teams no longer has the card' };
+    }
+    return { outcome: 'failed', reason: `unknown step ${row.step}` };
+  };
+
+  return {
+    async deliver(row) {
+      try {
+        return await deliverStep(row);
+      } catch (error) {
+        if (!(error instanceof UnreachableError)) throw error;
+        if (error.reason === 'removed-app' || error.reason === 'blocked-app') await tap.deps.messenger.markUnreachable(row.userId, error.reason);
+        return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
+      }
+    },
+    async settled(row, result) {
+      if (row.step !== 'approve-ask' || result.outcome !== 'sent' || !result.conversationId || !result.activityId) return;
+      const copy = { recipientId: row.userId, conversationId: result.conversationId, activityId: result.activityId };
+      const updated = await tap.records.update(row.campaignId, (latest) => (latest.copies.some((known) => known.activityId === copy.activityId) ? undefined : { ...latest, copies: [...latest.copies, copy] }));
+      if (updated && updated.value.state !== 'awaiting-approval') await tap.send(row.campaignId, row.userId, `update-${copy.activityId}`, new Date());
+    },
+  };
+}
