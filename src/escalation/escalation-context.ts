@@ -1,0 +1,83 @@
+// What every escalation use case works with: the feature's dependencies, its records, and the steps they share
+// (render a decider's card, name the decider, count working days, queue a message, describe a decider for the audit).
+
+import type { CardJson } from '../cards/card-renderer.js';
+import { addWorkingDays, localParts, type WorkingHours } from '../campaigns/working-hours.js';
+import type { EscalationSettings } from '../config/load-config.js';
+import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
+import type { IntentId } from '../shared/intents.js';
+import { deciderCardData } from './escalation-cards.js';
+import { type Decider, type Decision, type Escalation, EscalationRecords } from './escalation-records.js';
+
+/** What escalations need from campaigns: the person's campaign, and telling it what happened. */
+export interface CampaignLink {
+  /** The active campaign the person is in, with its deadline. */
+  contextOf(userId: string): Promise<{ campaignId: string; deadline: string } | undefined>;
+  escalated(userId: string): Promise<void>;
+  decided(userId: string, decision: Decision, campaignId: string | undefined): Promise<void>;
+}
+
+export interface EscalationDeps extends OutboxFeatureDeps {
+  settings: EscalationSettings;
+  hours: WorkingHours;
+  /** Zone of working days for reminders (the tenant's). */
+  timeZone: string;
+  concernTitle: (intent: IntentId) => string;
+  campaigns?: CampaignLink;
+}
+
+export type DecideResult = { card: CardJson } | { message: string };
+
+const GROUP_NAME = 'the escalation team';
+
+export class EscalationContext {
+  readonly records: EscalationRecords;
+
+  constructor(readonly deps: EscalationDeps) {
+    this.records = new EscalationRecords(deps.store);
+  }
+
+  /** The decider's card as this copy should show it (a reminder, moved on to someone else, a problem with the click). */
+  card(escalation: Escalation, view: { reminder?: boolean; movedTo?: string; error?: string; note?: string }): CardJson {
+    const data = deciderCardData(escalation, {
+      concernTitle: this.deps.concernTitle,
+      reminder: view.reminder,
+      movedTo: view.movedTo,
+      error: view.error,
+      today: localParts(new Date(), this.deps.timeZone).dateKey,
+      maxExceptionDays: this.deps.settings.maxExceptionDays,
+      deciderName: this.deciderName(escalation.decider),
+    });
+    if (view.note) data.status = view.note;
+    return this.deps.cards.render('escalation', data);
+  }
+
+  deciderName(decider: Decider): string {
+    return decider.kind === 'user' ? decider.name : decider.kind === 'group' ? GROUP_NAME : 'the escalation team (not configured yet)';
+  }
+
+  /** `workingDays` working days after `now`, in the tenant's working hours. */
+  after(now: Date, workingDays: number): Date {
+    return addWorkingDays(now, this.deps.timeZone, workingDays, this.deps.hours);
+  }
+
+  async enqueue(escalationId: string, userId: string, step: string, now: Date): Promise<void> {
+    await this.deps.outbox.enqueue({ kind: 'escalation', campaignId: escalationId, userId, step, dueAt: now.toISOString() });
+  }
+}
+
+/** The person was asked before and no longer decides (it went up the chain, or to the group). */
+export function movedOnFrom(escalation: Escalation, userId: string): boolean {
+  const stillDecides = escalation.decider.kind === 'user' && escalation.decider.id === userId;
+  return escalation.earlierDeciders.includes(userId) && !stillDecides;
+}
+
+export function sameDecider(a: Decider, b: Decider): boolean {
+  if (a.kind === 'user' && b.kind === 'user') return a.id === b.id;
+  if (a.kind === 'group' && b.kind === 'group') return a.groupId === b.groupId;
+  return a.kind === b.kind;
+}
+
+export function describeDecider(decider: Decider): Record<string, string> {
+  return decider.kind === 'user' ? { kind: 'manager', id: decider.id } : decider.kind === 'group' ? { kind: 'group', groupId: decider.groupId, because: decider.because } : { kind: 'none', because: decider.because };
+}
