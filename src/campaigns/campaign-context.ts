@@ -1,0 +1,95 @@
+// What every campaign use case works with: the feature's dependencies, its records, a short-lived cache of the
+// campaign (the sender asks for it on every row), the rendered nudge cards, and the member changes they share.
+
+import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
+import { type CadencePolicy, nextReminderAt } from './cadence.js';
+import type { NudgeCard } from './campaign-messages.js';
+import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE } from './campaign-records.js';
+import type { TargetingPolicy } from './targeting.js';
+import { localParts } from './working-hours.js';
+
+export interface CampaignsDeps extends OutboxFeatureDeps {
+  targeting: TargetingPolicy;
+  cadence: CadencePolicy;
+  organisationName: string;
+  /** Zone of the campaign's own calendar (deadline, daily waves): the tenant's default. */
+  timeZone: string;
+  /**
+   * Targeting waits between report pages while this many invitations are ready to send: it only has to stay ahead
+   * of the sender, and the two share the process. Undefined: no waiting.
+   */
+  targetingBacklog?: number;
+}
+
+const CAMPAIGN_CACHE_MS = 2_000;
+const RENDERED_CARDS_KEPT = 2_000;
+
+export class CampaignContext {
+  readonly records: CampaignRecords;
+  readonly #cache = new Map<string, { campaign: Campaign | undefined; at: number }>();
+  /** Rendered nudge cards by their words, oldest first (never changed after rendering: the same object is sent again). */
+  readonly #cards = new Map<string, Record<string, unknown>>();
+
+  constructor(readonly deps: CampaignsDeps) {
+    this.records = new CampaignRecords(deps.store);
+  }
+
+  /** The campaign, read at most every two seconds per instance (the sender asks for every row). */
+  async campaign(id: string): Promise<Campaign | undefined> {
+    const cached = this.#cache.get(id);
+    if (cached && Date.now() - cached.at < CAMPAIGN_CACHE_MS) return cached.campaign;
+    const campaign = (await this.records.get(id))?.value;
+    this.#cache.set(id, { campaign, at: Date.now() });
+    return campaign;
+  }
+
+  /** The campaign changed here: the next read goes to the store. */
+  forget(id: string): void {
+    this.#cache.delete(id);
+  }
+
+  /** The card for these words: expanding the template costs more than the rest of a send, and many people share a first name. */
+  nudge(data: NudgeCard): Record<string, unknown> {
+    const key = JSON.stringify(data);
+    let card = this.#cards.get(key);
+    if (!card) {
+      card = this.deps.cards.render('campaign-nudge', data as unknown as Record<string, unknown>);
+      if (this.#cards.size >= RENDERED_CARDS_KEPT) this.#cards.delete(this.#cards.keys().next().value ?? '');
+      this.#cards.set(key, card);
+    }
+    return card;
+  }
+
+  async markEnrolled(campaignId: string, userId: string, now: Date): Promise<boolean> {
+    const updated = await this.records.updateMember(campaignId, userId, (member) =>
+      member.state === 'enrolled' ? undefined : { ...member, state: 'enrolled', enrolledAt: now.toISOString(), nextNudgeAt: undefined },
+    );
+    return updated !== undefined;
+  }
+
+  async updateActiveMember(userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<void> {
+    const active = await this.records.active();
+    if (active) await this.records.updateMember(active.value.id, userId, change);
+  }
+
+  /** A step reached the person: counted once per local day, and the next reminder planned. */
+  async afterSent(campaign: Campaign, userId: string, step: string, sentAt: Date): Promise<void> {
+    await this.records.updateMember(campaign.id, userId, (member) => {
+      const sentDate = localParts(sentAt, member.timeZone).dateKey;
+      // Applied once: a nudge already counted for that day is not counted again.
+      if (member.lastNudgeLocalDate === sentDate && member.nudges > 0 && step !== 'invite') return undefined;
+      if (step === 'invite' && member.nudges > 0) return undefined;
+      const reachedAt = member.reachedAt ?? sentAt.toISOString();
+      const next = NUDGEABLE.has(member.state) ? nextReminderAt({ ...member, reachedAt }, campaign, sentAt, this.deps.cadence) : undefined;
+      return {
+        ...member,
+        state: member.state === 'pending' ? 'reached' : member.state,
+        reachedAt,
+        nudges: member.nudges + 1,
+        lastNudgeLocalDate: sentDate,
+        nextNudgeAt: next?.toISOString(),
+        decisionAskedAt: step === 'decision' ? sentAt.toISOString() : member.decisionAskedAt,
+      };
+    });
+  }
+}

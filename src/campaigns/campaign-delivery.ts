@@ -1,0 +1,61 @@
+// The campaign's outbox handler: a queued invitation or reminder becomes the nudge card, sent only while the campaign
+// runs, the person is still to be nudged, and it is their working time (a row due too early waits for it); the
+// person's row learns what happened.
+
+import { CardFactory, MessageFactory } from 'botbuilder';
+import { UnreachableError } from '../messaging/proactive-messenger.js';
+import type { OutboxHandler } from '../outbox/outbox-sender.js';
+import { sendableAt } from './cadence.js';
+import type { CampaignContext } from './campaign-context.js';
+import { nudgeCard } from './campaign-messages.js';
+import { NUDGEABLE } from './campaign-records.js';
+
+export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
+  const { deps } = ctx;
+  return {
+    async isHeld(row) {
+      return (await ctx.campaign(row.campaignId))?.state === 'paused';
+    },
+    async deliver(row) {
+      const campaign = await ctx.campaign(row.campaignId);
+      if (!campaign) return { outcome: 'cancelled', reason: 'the campaign no longer exists' };
+      if (campaign.state === 'finished') return { outcome: 'cancelled', reason: 'the campaign has ended' };
+      if (campaign.state === 'paused') return { outcome: 'deferred' };
+      const member = (await ctx.records.member(row.campaignId, row.userId))?.value;
+      if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
+      if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
+      // Snoozed (or a decision moved the date) after this reminder was planned: the new date wins. The row waits for it
+      // rather than being settled as cancelled: the step is still to come, and a settled step is never queued again.
+      if (row.step !== 'invite' && member.nextNudgeAt && member.nextNudgeAt > row.dueAt) {
+        const later = sendableAt(new Date(member.nextNudgeAt), member, deps.cadence);
+        if (later.getTime() > Date.now()) return { outcome: 'deferred', until: later };
+      }
+      // Due in working hours but late (a pause, an outage, a backlog): wait for the person's next working moment.
+      const now = new Date();
+      const sendable = sendableAt(now, member, deps.cadence);
+      if (sendable.getTime() > now.getTime()) return { outcome: 'deferred', until: sendable };
+      const card = ctx.nudge(nudgeCard({ campaign, member, step: row.step, organisationName: deps.organisationName, snoozeDays: deps.cadence.snoozeDays, maxSnoozes: deps.cadence.maxSnoozes }));
+      try {
+        const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { appInstalled: member.appInstalled });
+        return { outcome: 'sent', ...delivered };
+      } catch (error) {
+        if (!(error instanceof UnreachableError)) throw error;
+        if (error.reason === 'removed-app' || error.reason === 'blocked-app') await deps.messenger.markUnreachable(row.userId, error.reason);
+        return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
+      }
+    },
+    async settled(row, result) {
+      if (result.outcome === 'sent') {
+        const campaign = await ctx.campaign(row.campaignId);
+        if (campaign) await ctx.afterSent(campaign, row.userId, row.step, new Date());
+        return;
+      }
+      if (result.outcome === 'failed') {
+        const unreachable = /^(removed-app|blocked-app|no-teams|not-in-directory):/.test(result.reason);
+        await ctx.records.updateMember(row.campaignId, row.userId, (member) =>
+          NUDGEABLE.has(member.state) ? { ...member, state: unreachable ? 'unreachable' : 'failed', reason: result.reason, nextNudgeAt: undefined } : undefined,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// An admin starts, pauses, resumes or ends the one campaign at a time; each change is a compare-and-swap on the
+// campaign, audited with who made it.
+
+import type { CampaignContext } from './campaign-context.js';
+import { type Campaign, newCampaignId } from './campaign-records.js';
+import { localParts } from './working-hours.js';
+
+export interface StartRequest {
+  name: string;
+  deadline: string;
+  waves: number;
+  by: { id: string; name?: string };
+}
+
+export type StartResult = { started: Campaign } | { refused: string };
+
+type Admin = { id: string; name?: string };
+
+export async function startCampaign(ctx: CampaignContext, request: StartRequest, now = new Date()): Promise<StartResult> {
+  if (!ctx.deps.directory) return { refused: 'Campaigns need Microsoft Graph, and no Graph credential is configured.' };
+  const today = localParts(now, ctx.deps.timeZone).dateKey;
+  if (request.deadline <= today) return { refused: `The deadline must be after today (${today}).` };
+  const campaign: Campaign = {
+    id: newCampaignId(now),
+    name: request.name,
+    deadline: request.deadline,
+    waves: request.waves,
+    state: 'targeting',
+    createdAt: now.toISOString(),
+    createdBy: request.by,
+    targeted: 0,
+    excluded: {},
+  };
+  const created = await ctx.records.create(campaign);
+  if (!created) {
+    const active = await ctx.records.active();
+    return { refused: `The campaign "${active?.value.name ?? 'another campaign'}" is still running: pause and finish it, or wait for it to end.` };
+  }
+  ctx.forget(campaign.id);
+  await ctx.deps.audit.record({
+    action: 'campaign.started',
+    outcome: 'success',
+    actor: { kind: 'user', aadObjectId: request.by.id, displayName: request.by.name },
+    details: { campaignId: campaign.id, deadline: campaign.deadline, waves: campaign.waves },
+  });
+  return { started: created.value };
+}
+
+export async function pauseCampaign(ctx: CampaignContext, by: Admin): Promise<Campaign | undefined> {
+  return changeState(ctx, by, 'campaign.paused', (campaign) => (campaign.state === 'targeting' || campaign.state === 'running' ? { ...campaign, state: 'paused', resumeTo: campaign.state } : undefined));
+}
+
+export async function resumeCampaign(ctx: CampaignContext, by: Admin): Promise<Campaign | undefined> {
+  return changeState(ctx, by, 'campaign.resumed', (campaign) => (campaign.state === 'paused' ? { ...campaign, state: campaign.resumeTo ?? 'running', resumeTo: undefined } : undefined));
+}
+
+/** Ends the active campaign now (also done by the scheduler the day after the deadline). */
+export async function finishCampaign(ctx: CampaignContext, by: Admin | undefined, now = new Date()): Promise<Campaign | undefined> {
+  const active = await ctx.records.active();
+  if (!active) return undefined;
+  const updated = await ctx.records.update(active.value.id, (campaign) => (campaign.state === 'finished' ? undefined : { ...campaign, state: 'finished', finishedAt: now.toISOString() }));
+  if (!updated) return undefined;
+  ctx.forget(active.value.id);
+  await ctx.deps.audit.record({
+    action: 'campaign.finished',
+    outcome: 'success',
+    actor: by ? { kind: 'user', aadObjectId: by.id, displayName: by.name } : { kind: 'system', name: 'campaign-scheduler' },
+    details: { campaignId: active.value.id },
+  });
+  return updated.value;
+}
+
+async function changeState(ctx: CampaignContext, by: Admin, action: string, change: (campaign: Campaign) => Campaign | undefined): Promise<Campaign | undefined> {
+  const active = await ctx.records.active();
+  if (!active) return undefined;
+  const updated = await ctx.records.update(active.value.id, change);
+  if (!updated) return undefined;
+  ctx.forget(active.value.id);
+  await ctx.deps.audit.record({ action, outcome: 'success', actor: { kind: 'user', aadObjectId: by.id, displayName: by.name }, details: { campaignId: active.value.id } });
+  return updated.value;
+}

@@ -1,0 +1,135 @@
+// One pass over the registration report: people with a strong method are marked enrolled; people not yet in the
+// campaign who match the rules (joiners, and everyone on the first pass) are added with their invitation queued.
+// The first pass (targeting) goes on from its saved place and saves it after every page, so a restart or a resume
+// does not read the report again from the start; a re-run adds nobody twice.
+
+import { createHash } from 'node:crypto';
+import { isAppError } from '../errors/app-error.js';
+import { UNREACHABLE_PARTITION, type UnreachableReason } from '../messaging/proactive-messenger.js';
+import { invitationDueAt } from './cadence.js';
+import type { CampaignContext } from './campaign-context.js';
+import type { Campaign, CampaignMember } from './campaign-records.js';
+import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
+import { type ExclusionReason, findTargets } from './targeting.js';
+import { localParts } from './working-hours.js';
+
+/** What one pass over the report found. */
+export interface Walked {
+  targeted: number;
+  joined: number;
+  enrolledNow: number;
+  excluded: Partial<Record<ExclusionReason, number>>;
+}
+
+/** Longest wait for the sender between two report pages, and how often the backlog is looked at meanwhile. */
+const BACKLOG_WAIT_MS = 60_000;
+const BACKLOG_POLL_MS = 500;
+
+/** Walks the report and queues an invitation for everyone targeted; a re-run adds nobody twice. */
+export async function targetCampaign(ctx: CampaignContext, campaign: Campaign): Promise<void> {
+  const startedAt = new Date();
+  let walked: Walked | undefined;
+  try {
+    walked = await walkReport(ctx, campaign, startedAt, { targeting: true });
+  } catch (error) {
+    // A saved place Graph no longer accepts (its skip token expired): the next run starts from the beginning, which
+    // adds nobody twice. Throttling and outages are not the link's fault and keep it.
+    if (campaign.targetingCursor && isAppError(error, 'directory.failed')) {
+      await ctx.records.update(campaign.id, (current) => (current.targetingCursor ? { ...current, targetingCursor: undefined } : undefined));
+      ctx.forget(campaign.id);
+      ctx.deps.logger.warn('the saved place in the registration report was refused; targeting starts over', { campaignId: campaign.id, error });
+    }
+    throw error;
+  }
+  if (!walked) return;
+  const { targeted, excluded } = walked;
+  // This pass was the day's refresh: the first wave is the next day's, not a second pass over the report right away
+  // (while the invitations are going out), which found nobody new and no reminder due.
+  const lastWaveDate = localParts(startedAt, ctx.deps.timeZone).dateKey;
+  await ctx.records.update(campaign.id, (current) =>
+    current.state === 'targeting' ? { ...current, state: 'running', targeted, excluded, targetedAt: new Date().toISOString(), lastWaveDate, targetingCursor: undefined } : undefined,
+  );
+  ctx.forget(campaign.id);
+  ctx.deps.logger.info('campaign targeting finished', { campaignId: campaign.id, targeted, excluded });
+}
+
+/** One pass; undefined when it was stopped by a pause (or the end) while targeting. */
+export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: Date, options: { targeting?: boolean } = {}): Promise<Walked | undefined> {
+  const directory = ctx.deps.directory;
+  if (!directory) return undefined;
+  const cursor = options.targeting ? campaign.targetingCursor : undefined;
+  let targeted = cursor?.targeted ?? 0;
+  let joined = 0;
+  let enrolledNow = 0;
+  const excluded: Partial<Record<ExclusionReason, number>> = { ...(cursor?.excluded ?? {}) };
+  const known = async (userId: string) => {
+    const member = (await ctx.records.member(campaign.id, userId))?.value;
+    // Added by a run that died before queuing the invitation (adding and queuing are two writes): queue it now.
+    // A no-op when the invitation is queued or settled already.
+    if (member?.state === 'pending' && member.nudges === 0) await queueInvitation(ctx, campaign, member);
+    return member !== undefined;
+  };
+  for await (const page of findTargets(directory, ctx.deps.targeting, { known, from: cursor?.nextLink })) {
+    for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
+    for (const [index, userId] of page.enrolledIds.entries()) {
+      if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
+      if (await ctx.markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
+    }
+    targeted += page.known;
+    const members: CampaignMember[] = [];
+    for (const [index, target] of page.targets.entries()) {
+      if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
+      targeted += 1;
+      const unreachable = await ctx.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
+      members.push({ ...target, wave: waveOf(target.userId, campaign.waves), state: unreachable ? 'unreachable' : 'pending', reason: unreachable?.value.reason, nudges: 0, snoozes: 0 });
+    }
+    // The page's members in one batch; then each one's invitation. A crash in between leaves members without an
+    // invitation, which the next pass queues (see `known`).
+    const added = await ctx.records.addMembers(campaign.id, members);
+    for (const [index, member] of members.entries()) {
+      if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
+      // Added now: queue the invitation. Already in (a page walked again after a restart): go by what is stored.
+      if (added[index]) joined += 1;
+      const stored = added[index] ? member : (await ctx.records.member(campaign.id, member.userId))?.value;
+      if (stored?.state === 'pending' && stored.nudges === 0) await queueInvitation(ctx, campaign, stored);
+    }
+    if (options.targeting) {
+      // Everyone on this page is in and queued: save the place. A pause (or the end) stops targeting between pages;
+      // a resume, like a restart, goes on from the saved place.
+      const { nextLink } = page;
+      const saved = await ctx.records.update(campaign.id, (current) =>
+        current.state !== 'targeting' ? undefined : nextLink ? { ...current, targetingCursor: { nextLink, targeted, excluded: { ...excluded } } } : current,
+      );
+      if (!saved) return undefined;
+      if (nextLink && !(await letSenderCatchUp(ctx, campaign.id))) return undefined;
+    }
+  }
+  return { targeted, joined, enrolledNow, excluded };
+}
+
+/**
+ * While the outbox holds `targetingBacklog` invitations ready to go, waits (a minute at most per page, so a sender
+ * that is down or slow cannot stall targeting for good). False when the campaign stopped targeting meanwhile.
+ */
+async function letSenderCatchUp(ctx: CampaignContext, campaignId: string): Promise<boolean> {
+  const backlog = ctx.deps.targetingBacklog;
+  if (!backlog) return true;
+  const giveUpAt = performance.now() + BACKLOG_WAIT_MS;
+  while (performance.now() < giveUpAt && (await ctx.deps.outbox.sendableCount(new Date(), backlog)) >= backlog) {
+    await new Promise((resolve) => setTimeout(resolve, BACKLOG_POLL_MS));
+    if ((await ctx.records.get(campaignId))?.value.state !== 'targeting') return false;
+  }
+  return true;
+}
+
+/** Queues the member's invitation once: the key comes from stored state, so a second call finds it there (or logged). */
+async function queueInvitation(ctx: CampaignContext, campaign: Campaign, member: CampaignMember): Promise<void> {
+  const dueAt = invitationDueAt(campaign, member, ctx.deps.cadence);
+  await ctx.deps.outbox.enqueue({ campaignId: campaign.id, userId: member.userId, step: 'invite', dueAt: dueAt.toISOString() });
+}
+
+/** A stable wave for a person: the same on every run, spread evenly. */
+export function waveOf(userId: string, waves: number): number {
+  if (waves <= 1) return 0;
+  return createHash('sha256').update(userId).digest().readUInt32BE(0) % waves;
+}
