@@ -8,8 +8,9 @@ import { FileAnchorSink } from './audit/anchor-file-sink.js';
 import type { AnchorSource } from './audit/audit-anchor.js';
 import { anchorSources } from './audit/audit-anchoring.js';
 import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-cli.js';
-import { updateReadme } from './config/config-docs.js';
+import { updateReadme } from './app/config-docs.js';
 import { runConnectorEmulatorCommand } from './dev/connector-emulator/cli.js';
+import { demoWiring } from './dev/demo-wiring.js';
 import { runGraphEmulatorCommand } from './dev/graph-emulator/cli.js';
 import { runSyntheticTenantCommand } from './dev/synthetic-tenant-cli.js';
 import { type AppConfig, loadConfig } from './config/load-config.js';
@@ -107,7 +108,7 @@ export async function runCli(argv: string[]): Promise<number> {
 
 async function serve(config: AppConfig, extra: string[]): Promise<number> {
   if (extra.length > 0) return fail(`start takes no arguments (got "${extra.join(' ')}"); configure it with environment variables.`);
-  const service = await startService(config);
+  const service = await startService(config, { demo: demoWiring() });
   readyHook?.();
   return new Promise<number>((resolve) => {
     let signals = 0;
@@ -169,7 +170,7 @@ async function warmCache(): Promise<number> {
   // The build's model is in dist/; a cache folder of its own keeps the warm-up from writing into the package.
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'passkey-coach-warm-'));
   try {
-    const service = await startService(config, { databasePath: ':memory:', logSink: { write: () => undefined }, quiet: true, cacheDir });
+    const service = await startService(config, { databasePath: ':memory:', logSink: { write: () => undefined }, quiet: true, cacheDir, demo: demoWiring() });
     await service.stop('warm-cache');
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });

@@ -1,11 +1,11 @@
 // Composes the service from its parts: config → logger → store → audit → bot → HTTP. No HTTP knowledge here.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { type AuditAnchoring, createAuditAnchoring } from './audit/audit-anchoring.js';
 import { StoreAuditLog } from './audit/audit-log.js';
-import { createTeamsAdapter } from './bot/adapter.js';
+import { createTeamsAdapter } from './messaging/teams-adapter.js';
 import { createBotApplication } from './bot/app.js';
 import { createTurnHandler } from './bot/turn-handler.js';
 import { CardRenderer } from './cards/card-renderer.js';
@@ -15,12 +15,7 @@ import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
 import { StatusLine } from './logging/status-line.js';
-import { DEFAULT_DEMO_TENANT, type DemoEnvironment, type DemoEnvironmentOptions, startDemoEnvironment } from './dev/demo-environment.js';
 import type { Directory } from './directory/directory.js';
-import { GraphDirectory } from './directory/directory.js';
-import { createGraphClient, createGraphCredential, type GraphClientOptions } from './directory/graph-client.js';
-import { installsLimit } from './directory/graph-retry-handler.js';
-import { type SeedIdentity, seedIdentitySchema } from './dev/tenant-seed.js';
 import { packageRoot } from './shared/package-root.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
 import { demoAddressCheck } from './messaging/demo-address-check.js';
@@ -33,8 +28,10 @@ import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
 import { openStore as openConfiguredStore } from './store/open-store.js';
-import { createOutreach, type Outreach, resolveOutreachSettings, resolveTapSettings } from './campaigns/outreach.js';
-import { DemoSessions } from './tab/demo-session.js';
+import { configuredDirectory } from './app/compose-directory.js';
+import { composeFeatures, type Features } from './app/compose-features.js';
+import type { DemoRuntime, DemoWiring } from './app/demo-tenant.js';
+import { resolveOutreachSettings, resolveTapSettings } from './app/settings.js';
 import { PeopleNames } from './tab/people-names.js';
 import { TabService } from './tab/tab-service.js';
 import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
@@ -53,10 +50,8 @@ export interface ServiceOptions {
   databasePath?: string;
   /** Skips the demo-mode banner on stderr (the build's warm-up run). */
   quiet?: boolean;
-  /** Demo mode: start the local Graph and Bot Connector emulators (default: as configured; tests that do not need them pass false). */
-  emulators?: boolean;
-  /** Settings for those emulators beyond the seed (tests shrink the report's pages, benchmarks raise the rates). */
-  emulatorOptions?: Pick<DemoEnvironmentOptions, 'graph' | 'connector'>;
+  /** Demo mode's local Microsoft 365, from the entry point that runs demo mode (src/dev/demo-wiring.ts). */
+  demo?: DemoWiring;
   /** Where the trained intent model is cached (default DATA_DIR/cache). */
   cacheDir?: string;
 }
@@ -70,10 +65,10 @@ export interface ServiceHandle {
   redactor: Redactor;
   /** The Graph-backed directory; undefined when no Graph credential is configured (features that need it fail closed). */
   directory: Directory | undefined;
-  /** Demo mode's emulators, when running. */
-  demo: DemoEnvironment | undefined;
-  /** Campaigns, their outbox and sender (tests drive the scheduler through it). */
-  outreach: Outreach;
+  /** Demo mode, when running. */
+  demo: DemoRuntime | undefined;
+  /** Campaigns, escalations, passes, their outbox and sender (tests drive the scheduler through it). */
+  features: Features;
   /** Writes the audit trail's head to its anchors now (the schedule does it every AUDIT_ANCHOR_INTERVAL_MINUTES). */
   anchorAudit(): Promise<void>;
   /** What the tab's views show, behind its SSO check (tests read the figures through it). */
@@ -97,16 +92,12 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const lap = (name: string) => {
     phases[name] = Math.round(performance.now() - startedAt);
   };
-  const demo =
-    config.mode === 'demo' && (options.emulators ?? config.demo?.startEmulators ?? false)
-      ? await startDemoEnvironment({ ...options.emulatorOptions, seedFile: config.demo?.tenantFile, logger })
-      : undefined;
+  const demo = await options.demo?.start(config, logger);
   lap('emulators');
-  const external = config.mode === 'demo' && !demo && config.demo?.external ? loadExternalDemo(config) : undefined;
-  const directory = createDirectory(config, demo, external, logger, redactor);
-  const demoTenant = demo ? { seed: demo.seed, serviceUrl: demo.connector.serviceUrl } : external ? { seed: external.seed, serviceUrl: config.campaign.serviceUrl } : undefined;
+  const directory = demo ? demo.directory(config, logger, redactor) : configuredDirectory(config, logger, redactor);
+  const demoTenant = demo?.tenant;
   // "your organisation" fits inside a sentence only; the demo knows its tenant's name.
-  const organisationName = config.organisationName ?? demoTenant?.seed.tenant.displayName ?? 'your organisation';
+  const organisationName = config.organisationName ?? demoTenant?.organisationName ?? 'your organisation';
 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
@@ -114,7 +105,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let anchoring: AuditAnchoring | undefined;
   let store: Store | undefined;
   let http: HttpServerHandle;
-  let outreach: Outreach | undefined;
+  let features: Features | undefined;
   let serverUrl: string | undefined;
   let tabService: TabService | undefined;
   try {
@@ -145,7 +136,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ component: 'conversations' }),
       acceptsAddress: config.mode === 'demo' ? demoAddressCheck(demoTenant?.serviceUrl) : undefined,
     });
-    outreach = createOutreach({
+    features = composeFeatures({
       config,
       demo: demoTenant,
       store: openStore,
@@ -162,7 +153,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     });
     const guides = loadGuides('en');
     const coach = new EmployeeCoach({
-      events: outreach.events,
+      events: features.events,
       cards,
       guides,
       catalog,
@@ -184,11 +175,11 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ feature: 'bot' }),
       organisationName,
       coach,
-      campaigns: { commands: outreach.commands, service: outreach.campaigns },
-      escalations: outreach.escalations,
-      temporaryAccess: outreach.temporaryAccess,
-      invitationUnderway: (userId) => outreach!.invitationUnderway(userId),
-      installationChanged: (userId, change) => outreach!.installationChanged(userId, change),
+      campaigns: { commands: features.commands, service: features.campaigns },
+      escalations: features.escalations,
+      temporaryAccess: features.temporaryAccess,
+      invitationUnderway: (userId) => features!.invitationUnderway(userId),
+      installationChanged: (userId, change) => features!.installationChanged(userId, change),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
     });
     const handleTurn = createTurnHandler({ app, config, conversations, audit });
@@ -205,21 +196,22 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       audit,
       auditKeys: config.audit.keys,
       auditAnchors: anchoring.sources,
-      membership: outreach.membership,
+      membership: features.membership,
       groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
-      campaigns: outreach.campaigns.records,
-      escalations: outreach.escalations.records,
-      passes: outreach.temporaryAccess,
+      campaigns: features.campaigns.records,
+      escalations: features.escalations.records,
+      passes: features.temporaryAccess,
       objections,
       concernTitle,
       platformLabel: (platform) => guides.platforms.find((guide) => guide.id === platform)?.label,
       names: new PeopleNames(directory, logger.child({ component: 'tab' })),
     });
+    const demoSignIn = demo?.tabSignIn();
     const tab = {
       assetsDir: path.join(packageRoot(), 'dist', 'tab'),
-      sso: new TabSso(resolveSsoSettings(config, demo ? { seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate } : undefined)),
+      sso: new TabSso(demoSignIn?.sso ?? resolveSsoSettings(config)),
       service: tabService,
-      demo: demo ? new DemoSessions({ seed: demo.seed, authorityHost: demo.graph.authorityHost, caCertificate: demo.graph.caCertificate }) : undefined,
+      demo: demoSignIn?.sessions,
     };
     http = await startHttpServer({
       host: config.http.host,
@@ -227,14 +219,14 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ component: 'http' }),
       processActivity,
       isReady: () => openStore.isOpen(),
-      takeDownload: (token) => outreach!.exports.take(token),
+      takeDownload: (token) => features!.exports.take(token),
       tab,
     });
     serverUrl = http.url;
   } catch (error) {
     retention?.stop();
     anchoring?.halt();
-    await outreach?.stop(Date.now() + 1_000);
+    await features?.stop(Date.now() + 1_000);
     // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
     await store?.close();
     await demo?.close();
@@ -246,14 +238,14 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   // Milliseconds since startService began, per phase: start-up time is a budget (bench:turn measures it).
   logger.info('listening', { url: http.url, mode: config.mode, startupMs: phases });
   demo?.attachBot(`${http.url}/api/messages`);
-  const runningOutreach = outreach!;
-  runningOutreach.start();
+  const runningFeatures = features!;
+  runningFeatures.start();
   let stopProgress: (() => void) | undefined;
   if (config.mode === 'demo' && config.demo?.campaign && demoTenant) {
-    await runningOutreach.startDemoCampaign();
-    if (!options.quiet) stopProgress = showDemoProgress(runningOutreach.campaigns, statusLine);
+    await runningFeatures.startDemoCampaign();
+    if (!options.quiet) stopProgress = showDemoProgress(runningFeatures.campaigns, statusLine);
   }
-  if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, config, demo, logger);
+  if (config.mode === 'demo' && !options.quiet) announceDemoMode(http.url, demo?.bannerLines(http.url) ?? [], logger);
 
   let stopping: Promise<{ drained: boolean }> | undefined;
   return {
@@ -265,7 +257,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     redactor,
     directory,
     demo,
-    outreach: runningOutreach,
+    features: runningFeatures,
     anchorAudit: () => runningAnchoring.anchorer.checkpoint(),
     tab: tabService!,
     stop(reason: string) {
@@ -273,7 +265,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         stopProgress?.();
         logger.info('stopping', { reason });
-        await runningOutreach.stop(deadline);
+        await runningFeatures.stop(deadline);
         const result = await http.close(deadline);
         retention?.stop();
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
@@ -306,75 +298,10 @@ function portProblem(error: unknown, config: AppConfig): AppError | undefined {
   return message ? new AppError('config.port-unavailable', message, { userFault: true, userMessage: message, cause: error }) : undefined;
 }
 
-interface ExternalDemo {
-  seed: SeedIdentity;
-  caCertificate?: string;
-}
-
-/** Demo mode against emulators in another process (benchmarks): the tenant file names the app and its demo secret. */
-function loadExternalDemo(config: AppConfig): ExternalDemo {
-  const file = config.demo?.tenantFile ?? DEFAULT_DEMO_TENANT;
-  const resolved = path.isAbsolute(file) ? file : path.join(packageRoot(), file);
-  const seed = seedIdentitySchema.parse(JSON.parse(readFileSync(resolved, 'utf8')));
-  const caFile = config.demo?.external?.caFile;
-  return { seed, caCertificate: caFile ? readFileSync(caFile, 'utf8') : undefined };
-}
-
-function createDirectory(config: AppConfig, demo: DemoEnvironment | undefined, external: ExternalDemo | undefined, logger: Logger, redactor: Redactor): Directory | undefined {
-  const log = logger.child({ component: 'graph' });
-  // A pass value Graph returns is scrubbed from every log line from the moment it arrives.
-  const onSecret = (value: string) => redactor.addSecret(value);
-  if (demo) {
-    const client = createGraphClient({ baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate, logger: log, limits: graphLimits(config), retry: { attemptTimeoutMs: config.graph.timeoutMs } });
-    return new GraphDirectory(client, { graphBaseUrl: demo.graph.graphUrl, onSecret });
-  }
-  if (external) {
-    const app = external.seed.apps[0];
-    if (!app) throw new Error('The demo tenant file has no app registration');
-    const credential = createGraphCredential(
-      { kind: 'client-secret', tenantId: external.seed.tenant.id, clientId: app.clientId, secret: app.clientSecret },
-      { authorityHost: config.graph.authorityHost, caCertificate: external.caCertificate },
-    );
-    if (!credential) return undefined;
-    const client = createGraphClient({ baseUrl: config.graph.baseUrl, credential, caCertificate: external.caCertificate, logger: log, limits: graphLimits(config), retry: { attemptTimeoutMs: config.graph.timeoutMs } });
-    return new GraphDirectory(client, { graphBaseUrl: config.graph.baseUrl, onSecret });
-  }
-  const credential = createGraphCredential(config.graph.credential, { authorityHost: config.graph.authorityHost });
-  if (!credential) return undefined;
-  return new GraphDirectory(createGraphClient({ baseUrl: config.graph.baseUrl, credential, logger: log, limits: graphLimits(config), retry: { attemptTimeoutMs: config.graph.timeoutMs } }), { graphBaseUrl: config.graph.baseUrl, onSecret });
-}
-
-/** Graph's Teams-app install throttle as configured (30 a second unless the tenant has more). */
-function graphLimits(config: AppConfig): GraphClientOptions['limits'] {
-  return { installs: installsLimit(config.campaign.graphInstallsPerSecond) };
-}
-
-function announceDemoMode(url: string, config: AppConfig, demo: DemoEnvironment | undefined, logger: Logger): void {
+/** Demo mode says so on every start: inbound authentication is off, so it must never face a network. */
+function announceDemoMode(url: string, details: readonly string[], logger: Logger): void {
   const line = '!'.repeat(78);
-  const personas = demo?.seed.personas;
-  const nameOf = (id: string | undefined) => demo?.seed.users.find((user) => user.id === id)?.displayName ?? '?';
-  const lines = [
-    line,
-    '!!  DEMO MODE: BOT_ID is empty, so inbound authentication is OFF.',
-    `!!  Listening on ${url} only. Never expose this to a network.`,
-    '!!  Set BOT_ID, BOT_PASSWORD and BOT_TENANT_ID to run for real.',
-    line,
-  ];
-  if (demo) {
-    lines.push(
-      `  Demo tenant:        ${demo.seed.tenant.displayName} (${demo.seed.users.length} accounts, ${config.demo?.tenantFile})`,
-      `  Graph emulator:     ${demo.graph.graphUrl}/v1.0   (not Microsoft Graph)`,
-      `  Connector emulator: ${demo.connector.serviceUrl}   (what the bot sent: ${demo.connector.serviceUrl}_emulator/activities)`,
-      `  Chat with it:       ${new URL(url).port === '3978' ? '' : `PORT=${new URL(url).port} `}npm run playground   (Microsoft 365 Agents Playground, on loopback)`,
-      `  The admins' tab:    ${url}/tab/demo-host/?as=admin   (a local page playing Teams; pick the persona there)`,
-    );
-    if (personas) {
-      lines.push(
-        `  You are ${nameOf(personas.employee)}, not enrolled yet; also ${nameOf(personas.manager)} (manager), ${nameOf(personas.helpdesk)} (helpdesk),`,
-        `  ${nameOf(personas.approver)} (approver), ${nameOf(personas.security)} (security), ${nameOf(personas.admin)} (campaign admin).`,
-      );
-    }
-  }
+  const lines = [line, '!!  DEMO MODE: BOT_ID is empty, so inbound authentication is OFF.', `!!  Listening on ${url} only. Never expose this to a network.`, '!!  Set BOT_ID, BOT_PASSWORD and BOT_TENANT_ID to run for real.', line, ...details];
   process.stderr.write(`${lines.join('\n')}\n`);
   logger.warn('demo mode: inbound authentication is off; loopback only');
 }

@@ -15,7 +15,7 @@ import type { Campaigns } from '../campaigns/campaigns.js';
 import { ESCALATION_VERBS } from '../escalation/escalation-cards.js';
 import type { Escalations } from '../escalation/escalations.js';
 import { actorFrom, TAP_VERBS, type TapAnswer, type TemporaryAccess } from '../helpdesk/temporary-access.js';
-import { parseCommand } from './commands.js';
+import { parseCommand } from '../onboarding/commands.js';
 
 export interface BotDeps {
   cards: CardRenderer;

@@ -3,7 +3,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { AppConfig } from '../config/load-config.js';
 import { AppError } from '../errors/app-error.js';
-import { expectedChannelIssuer } from './adapter.js';
+import { expectedChannelIssuer } from '../messaging/teams-adapter.js';
 
 export const TEAMS_CHANNEL_ID = 'msteams';
 

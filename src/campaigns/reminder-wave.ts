@@ -1,7 +1,7 @@
 // The campaign's scheduled run: targeting until everyone is in, then once a day a wave (refresh from the report, then
 // queue the reminders due in the coming day), and the end the day after the deadline.
 
-import { passkeyStatus } from '../enrollment/passkey-status.js';
+import { passkeyStatus } from '../directory/passkey-status.js';
 import { isPastDeadline, nextStep, sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
 import { type Campaign, type CampaignMember, NUDGEABLE } from './campaign-records.js';

@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Directory } from '../directory/directory.js';
 import type { Store } from '../store/store-port.js';
 import { recordEnrolment } from './enrolments.js';
-import { type PasskeyStatus, passkeyStatus, STRONG_LABELS, WEAK_LABELS } from './passkey-status.js';
+import { type PasskeyStatus, passkeyStatus, STRONG_LABELS, WEAK_LABELS } from '../directory/passkey-status.js';
 
 export type StatusOutcome =
   | { kind: 'enrolled'; status: PasskeyStatus; firstTime: boolean }

@@ -1,7 +1,7 @@
 // Who the coach has seen enrolled, and with what: the campaign's "enrolled" count reads this.
 
 import type { Store } from '../store/store-port.js';
-import type { StrongKind } from './passkey-status.js';
+import type { StrongKind } from '../directory/passkey-status.js';
 
 export const ENROLMENTS_PARTITION = 'enrolments';
 

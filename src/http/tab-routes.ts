@@ -8,7 +8,6 @@ import type { Request, Response, Server } from 'restify';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import { isGuid } from '../shared/guid.js';
-import type { DemoSessions } from '../tab/demo-session.js';
 import type { TabService } from '../tab/tab-service.js';
 import type { TabSso, Viewer } from '../tab/tab-sso.js';
 
@@ -30,8 +29,8 @@ export interface TabRoutesOptions {
   assetsDir: string;
   sso: TabSso;
   service: TabService;
-  /** Demo mode: the host page that plays Teams, and tokens for demo people. */
-  demo?: DemoSessions;
+  /** Demo mode: the host page that plays Teams, and sessions (tokens) for demo people. */
+  demo?: { open(who: string): Promise<unknown> };
   logger: Logger;
 }
 

@@ -3,12 +3,12 @@
 // Every connector call waits for the shared tenant rate limiter; failures come back as "try again" or "give up".
 
 import type { Activity } from 'botbuilder';
-import type { CoachAdapter } from '../bot/adapter.js';
+import type { CoachAdapter } from './teams-adapter.js';
 import type { Directory, InstallOutcome } from '../directory/directory.js';
 import type { SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import { RetryableDeliveryError } from '../outbox/outbox-sender.js';
+import { RetryableDeliveryError } from './delivery-errors.js';
 import type { Store } from '../store/store-port.js';
 import type { ConversationReferences } from './conversation-references.js';
 

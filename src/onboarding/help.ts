@@ -1,7 +1,7 @@
 // The help card: what this person can do with the coach, from the command registry.
 
 import { type Attachment, CardFactory } from 'botbuilder';
-import { type Audience, COMMANDS, type CommandSpec } from '../bot/commands.js';
+import { type Audience, COMMANDS, type CommandSpec } from './commands.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
 
 export interface HelpDeps {

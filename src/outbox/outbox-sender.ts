@@ -1,6 +1,7 @@
 // Drains the outbox: one sender at a time across instances (a store lease), a bounded number of messages in flight,
 // failed attempts retried with jittered back-off (or when the service said), hopeless ones given up with a reason.
 
+import { RetryableDeliveryError } from '../messaging/delivery-errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Lease, StoredRecord, Store } from '../store/store-port.js';
 import type { Outbox, OutboxRow } from './outbox.js';
@@ -12,16 +13,6 @@ export type DeliveryResult =
   /** Not now: put back (the campaign is paused), or not before `until` (outside the person's working hours). */
   | { outcome: 'deferred'; until?: Date };
 
-/** A failure worth another attempt (throttled, a 5xx, a timeout); `retryAfterMs` when the service said when. */
-export class RetryableDeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'RetryableDeliveryError';
-  }
-}
 
 export interface OutboxHandler {
   /** Rows to leave alone for now without claiming them (a paused campaign); checked on every pass, so keep it cheap. */

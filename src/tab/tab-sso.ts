@@ -5,7 +5,6 @@
 
 import { createRemoteJWKSet, customFetch, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
 import type { AppConfig } from '../config/load-config.js';
-import type { SeedIdentity } from '../dev/tenant-seed.js';
 import { AppError } from '../errors/app-error.js';
 import { requestWithCa } from '../shared/https-with-ca.js';
 
@@ -45,19 +44,7 @@ export interface Viewer {
 }
 
 /** The tab's sign-in settings, or why there are none (then every API request is refused). */
-export function resolveSsoSettings(config: AppConfig, demo: { seed: SeedIdentity; authorityHost: string; caCertificate: string } | undefined): SsoSettings | { missing: string } {
-  if (demo) {
-    const app = demo.seed.apps[0];
-    if (!app) return { missing: 'the demo tenant has no app registration' };
-    const tenantId = demo.seed.tenant.id;
-    return {
-      tenantId,
-      audiences: [app.clientId],
-      issuers: [`${demo.authorityHost}/${tenantId}/v2.0`],
-      jwksUrl: `${demo.authorityHost}/${tenantId}/discovery/v2.0/keys`,
-      caCertificate: demo.caCertificate,
-    };
-  }
+export function resolveSsoSettings(config: AppConfig): SsoSettings | { missing: string } {
   // GUIDs compare in lower case (tokens carry them so; configuration may not).
   const appId = config.bot.appId.toLowerCase();
   const tenantId = (config.bot.tenantId ?? ('tenantId' in config.graph.credential ? config.graph.credential.tenantId : undefined))?.toLowerCase();

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Activity, TurnContext } from 'botbuilder';
-import { createTeamsAdapter } from '../../src/bot/adapter.js';
+import { createTeamsAdapter } from '../../src/messaging/teams-adapter.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { activityFixture } from '../support/bot-harness.js';
 

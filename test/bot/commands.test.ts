@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, parseCommand } from '../../src/bot/commands.js';
+import { COMMANDS, parseCommand } from '../../src/onboarding/commands.js';
 
 describe('parseCommand', () => {
   it.each(['help', 'HELP', ' Help! ', 'help.', '?', 'menu', 'Hi', 'what can you do?'])('reads %j as help', (text) => {

@@ -50,7 +50,7 @@ describe('a campaign over the demo tenant', () => {
     }
     const denied = await bot().service.store.list<{ action: string }>(AUDIT_ENTRIES, { limit: 1000 });
     expect(denied.records.filter((record) => record.value.action === 'campaign.command.denied')).toHaveLength(5);
-    expect(await bot().service.outreach.campaigns.records.active()).toBeUndefined();
+    expect(await bot().service.features.campaigns.records.active()).toBeUndefined();
   });
 
   it('previews who would be reached without sending anything', async () => {
@@ -70,7 +70,7 @@ describe('a campaign over the demo tenant', () => {
     expect(reply.texts.join(' ')).toMatch(/Started "Q1 passkeys"/);
     const expected = expectedTargets();
     await until(() => nudges().length >= expected.length);
-    await until(async () => bot().service.outreach.sender.stats().inFlight === 0);
+    await until(async () => bot().service.features.sender.stats().inFlight === 0);
     const reachedIds = nudges().map((record) => record.userId);
     expect(new Set(reachedIds).size).toBe(reachedIds.length);
     expect(new Set(reachedIds)).toEqual(new Set(expected.map((user) => user.id)));
@@ -94,11 +94,11 @@ describe('a campaign over the demo tenant', () => {
   it('lets a reached person snooze, and stops for good when they enrol', async () => {
     const targetId = expectedTargets().find((user) => user.id !== employee.id)?.id ?? '';
     const reached = person(targetId);
-    const campaign = (await bot().service.outreach.campaigns.records.active())?.value;
+    const campaign = (await bot().service.features.campaigns.records.active())?.value;
     if (!campaign) throw new Error('no campaign');
     const snoozed = await click(reached, 'campaign.snooze', { campaignId: campaign.id });
     expect(JSON.stringify(snoozed)).toMatch(/remind you in 3 days/);
-    let member = (await bot().service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
+    let member = (await bot().service.features.campaigns.records.member(campaign.id, targetId))?.value;
     expect(member?.snoozes).toBe(1);
     expect(member?.state).toBe('replied');
 
@@ -108,21 +108,21 @@ describe('a campaign over the demo tenant', () => {
 
     demo().graph.state.enrolMethod(targetId, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
     await say(reached, 'status');
-    await until(async () => (await bot().service.outreach.campaigns.records.member(campaign.id, targetId))?.value.state === 'enrolled');
-    member = (await bot().service.outreach.campaigns.records.member(campaign.id, targetId))?.value;
+    await until(async () => (await bot().service.features.campaigns.records.member(campaign.id, targetId))?.value.state === 'enrolled');
+    member = (await bot().service.features.campaigns.records.member(campaign.id, targetId))?.value;
     expect(member && NUDGEABLE.has(member.state)).toBe(false);
   });
 
   it('pauses and resumes from chat', async () => {
     expect((await say(admin, 'campaign pause')).texts.join(' ')).toMatch(/Paused "Q1 passkeys"/);
-    expect((await bot().service.outreach.campaigns.records.active())?.value.state).toBe('paused');
+    expect((await bot().service.features.campaigns.records.active())?.value.state).toBe('paused');
     expect((await say(admin, 'campaign pause')).texts.join(' ')).toMatch(/no running campaign/);
     expect((await say(admin, 'campaign resume')).texts.join(' ')).toMatch(/Resumed/);
-    expect((await bot().service.outreach.campaigns.records.active())?.value.state).toBe('running');
+    expect((await bot().service.features.campaigns.records.active())?.value.state).toBe('running');
   });
 
   it('never reinstalls or messages someone who removed the app, and reports them', async () => {
-    const campaign = (await bot().service.outreach.campaigns.records.active())?.value;
+    const campaign = (await bot().service.features.campaigns.records.active())?.value;
     if (!campaign) throw new Error('no campaign');
     const leaverId = expectedTargets().findLast((user) => user.id !== employee.id && user.id !== admin.id && !user.appInstalled)?.id ?? '';
     const leaver = person(leaverId);
@@ -132,14 +132,14 @@ describe('a campaign over the demo tenant', () => {
 
     // A reminder comes due for them.
     const dueAt = new Date(Date.now() - 1000).toISOString();
-    await bot().service.outreach.campaigns.records.updateMember(campaign.id, leaverId, (member) => ({ ...member, nextNudgeAt: dueAt, lastNudgeLocalDate: '2000-01-01' }));
-    await bot().service.outreach.outbox.enqueue({ campaignId: campaign.id, userId: leaverId, step: 'reminder-1', dueAt });
+    await bot().service.features.campaigns.records.updateMember(campaign.id, leaverId, (member) => ({ ...member, nextNudgeAt: dueAt, lastNudgeLocalDate: '2000-01-01' }));
+    await bot().service.features.outbox.enqueue({ campaignId: campaign.id, userId: leaverId, step: 'reminder-1', dueAt });
     const sentBefore = demo().connector.activities({ userId: leaverId, kind: 'send' }).length;
     const installsBefore = demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId)).length;
-    bot().service.outreach.sender.wake();
-    await until(async () => (await bot().service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.state === 'unreachable');
+    bot().service.features.sender.wake();
+    await until(async () => (await bot().service.features.campaigns.records.member(campaign.id, leaverId))?.value.state === 'unreachable');
 
-    expect((await bot().service.outreach.campaigns.records.member(campaign.id, leaverId))?.value.reason).toMatch(/^removed-app/);
+    expect((await bot().service.features.campaigns.records.member(campaign.id, leaverId))?.value.reason).toMatch(/^removed-app/);
     expect(demo().connector.activities({ userId: leaverId, kind: 'send' })).toHaveLength(sentBefore);
     expect(demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId))).toHaveLength(installsBefore);
     const status = JSON.stringify((await say(admin, 'campaign status')).cards[0]);

@@ -10,7 +10,7 @@ import { outboxDrained, until } from '../support/waiting.js';
 
 const { bot, demo, chat } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { inMemory: true });
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 const sendsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
 
 const drained = () => outboxDrained(outreach());

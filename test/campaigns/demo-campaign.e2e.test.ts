@@ -10,7 +10,7 @@ const { bot, demo, people } = demoBotSuite({ DEMO_CAMPAIGN: 'true', CAMPAIGN_RES
 
 describe('the demo campaign', () => {
   it('ends on the Monday after three weeks, not on a Sunday', async () => {
-    const campaign = (await bot().service.outreach.campaigns.records.active())?.value;
+    const campaign = (await bot().service.features.campaigns.records.active())?.value;
     expect(campaign?.name).toBe('Demo roll-out');
     expect(campaign?.deadline).toBe('2026-12-28');
   });

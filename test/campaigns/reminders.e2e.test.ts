@@ -9,7 +9,7 @@ import { at as atTime } from '../support/outreach-helpers.js';
 // Monday 30 November 2026, 07:00 UTC: 08:00 in Berlin and Paris, 02:00 in New York.
 const { bot, demo } = demoBotSuite({ WORKING_HOURS: '09:00-17:00', WORKING_DAYS: 'mon-fri', CAMPAIGN_REMINDER_DAYS: '3,7' }, { startAt: '2026-11-30T07:00:00.000Z', inMemory: true });
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 
 /** Moves the clock, lets the scheduler run once (unless told not to), and waits for the sender. */
 const at = (iso: string, options: { schedule?: boolean } = {}) => atTime(bot, iso, options);

@@ -8,7 +8,7 @@ import { outboxDrained, until } from '../support/waiting.js';
 
 const { bot, demo } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 const invitationsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('a two-minute job'));
 
 const idle = () => outboxDrained(outreach());

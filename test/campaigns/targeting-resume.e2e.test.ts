@@ -11,10 +11,10 @@ const { bot, demo } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, 
 
 beforeAll(async () => {
   // The test runs the scheduled work itself, one step at a time.
-  await bot().service.outreach.scheduler.stop();
+  await bot().service.features.scheduler.stop();
 }, 60_000);
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 const REPORT = '/reports/authenticationMethods/userRegistrationDetails';
 const reportReads = () => demo().graph.calls.list().filter((call) => call.path.includes(REPORT));
 
@@ -140,7 +140,7 @@ describe('targeting keeps only a little ahead of the sender', () => {
       { CAMPAIGN_RESPECT_WORKING_HOURS: 'false', TEAMS_RATE_PER_SECOND: '5', CAMPAIGN_TARGETING_LEAD_SECONDS: '1' },
       { emulators: true, emulatorOptions: { graph: { reportPageSize: 16 } } },
     );
-    await slow.service.outreach.scheduler.stop();
+    await slow.service.features.scheduler.stop();
   }, 60_000);
 
   afterAll(async () => {
@@ -148,8 +148,8 @@ describe('targeting keeps only a little ahead of the sender', () => {
   });
 
   it('waits between report pages while invitations are piling up, and goes on as the sender works through them', async () => {
-    const campaigns = slow.service.outreach.campaigns;
-    await slow.service.outreach.sender.stop();
+    const campaigns = slow.service.features.campaigns;
+    await slow.service.features.sender.stop();
     const started = await campaigns.start({ name: 'Patient', deadline: deadline(), waves: 1, by: { id: 'test-admin' } });
     if (!('started' in started)) throw new Error(started.refused);
     const campaignId = started.started.id;
@@ -166,7 +166,7 @@ describe('targeting keeps only a little ahead of the sender', () => {
     expect((await campaigns.records.get(campaignId))?.value.state).toBe('targeting');
 
     // The sender starts: targeting goes on and finishes, everyone queued once.
-    slow.service.outreach.sender.start();
+    slow.service.features.sender.start();
     await run;
     const campaign = (await campaigns.records.get(campaignId))?.value;
     expect(campaign?.state).toBe('running');

@@ -74,7 +74,7 @@ describe('a person’s words on someone else’s card', () => {
     expectShownAsTyped(cardOf(card), hostile);
     expect(stringsOf(cardOf(card)).inTextRuns.some((text) => text.includes('dekcehc'))).toBe(true);
     // Stored clean, so every later view (the tab, `tap list`, the audit) shows the same.
-    const stored = await bot().service.outreach?.temporaryAccess.records.get(id);
+    const stored = await bot().service.features?.temporaryAccess.records.get(id);
     expect(stored?.value.reason).not.toMatch(HIDDEN);
     const session = (await (await fetch(`${bot().url}/tab/demo/session?as=approver`)).json()) as { token: string };
     const passes = await (await fetch(`${bot().url}/tab/api/passes`, { headers: { authorization: `Bearer ${session.token}` } })).text();

@@ -15,8 +15,8 @@ const logs = new MemorySink();
 
 beforeAll(async () => {
   bot = await startBot({}, { emulators: true });
-  if (!bot.service.demo) throw new Error('demo mode started without its emulators');
-  demo = bot.service.demo;
+  if (!bot.environment) throw new Error('demo mode started without its emulators');
+  demo = bot.environment;
   // The product's client with short back-off, so a storm passes in milliseconds rather than seconds.
   directory = new GraphDirectory(
     createGraphClient({

@@ -58,7 +58,7 @@ async function enrol(userId: string): Promise<void> {
   await drain();
 }
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 
 const drain = () => settle(bot, { fakeClock: true });
 const step = (iso: string) => at(bot, iso);

@@ -13,7 +13,7 @@ import type { Person } from '../support/teams-chat.js';
 // Monday 30 November 2026, 10:00 UTC: working hours in Europe.
 const { bot, demo, chat, people } = demoBotSuite({ ESCALATION_REMINDER_WORKING_DAYS: '2', ESCALATION_REMINDERS_BEFORE_UP: '2', ESCALATION_TALK_WORKING_DAYS: '3', ESCALATION_MAX_EXCEPTION_DAYS: '90' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 const byName = people.user;
 const groupMembers = people.members;
 

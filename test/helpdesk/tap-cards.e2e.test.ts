@@ -14,7 +14,7 @@ async function awaitingApproval(targetName: string): Promise<string> {
   if (!id) throw new Error('no request form');
   await chat.click(agent, 'tap.submit', { requestId: id, check: 'video-id', reason: 'Lost phone, needs a new passkey', lifetime: '60', oneTime: 'true' });
   await settle(bot);
-  const request = await bot().service.outreach.temporaryAccess.records.get(id);
+  const request = await bot().service.features.temporaryAccess.records.get(id);
   expect(request?.value.state).toBe('awaiting-approval');
   expect(request?.value.copies.length).toBeGreaterThan(0);
   return id;
@@ -22,7 +22,7 @@ async function awaitingApproval(targetName: string): Promise<string> {
 
 /** The latest version of each approval card posted for the request, by activity id. */
 async function cardsNow(requestId: string): Promise<string[]> {
-  const copies = (await bot().service.outreach.temporaryAccess.records.get(requestId))?.value.copies ?? [];
+  const copies = (await bot().service.features.temporaryAccess.records.get(requestId))?.value.copies ?? [];
   return copies.map((copy) => {
     const versions = demo().connector.activities({}).filter((record) => record.activityId === copy.activityId && (record.kind === 'send' || record.kind === 'update'));
     return JSON.stringify(versions.at(-1)?.activity ?? {});
@@ -46,12 +46,12 @@ describe('approval cards after the request ends', () => {
 
   it('are updated when the scheduler finds the request expired, and the person can have a new request at once', async () => {
     const id = await awaitingApproval('Lena Hoffmann');
-    const expiresAt = (await bot().service.outreach.temporaryAccess.records.get(id))?.value.expiresAt as string;
+    const expiresAt = (await bot().service.features.temporaryAccess.records.get(id))?.value.expiresAt as string;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     try {
       // Nobody touches the request: the scheduler's next run after its expiry ends it.
       await at(bot, new Date(Date.parse(expiresAt) + 1_000).toISOString());
-      expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('expired');
+      expect((await bot().service.features.temporaryAccess.records.get(id))?.value.state).toBe('expired');
       for (const card of await cardsNow(id)) {
         expect(card).toContain('No longer waiting: expired');
         expect(card).not.toContain('tap.approve');

@@ -18,7 +18,7 @@ beforeEach(() => {
   vi.setSystemTime(new Date(Date.now() + 61 * 60_000));
 });
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
 const members = people.members;

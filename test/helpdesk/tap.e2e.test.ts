@@ -15,7 +15,7 @@ import type { Person } from '../support/teams-chat.js';
 // A short Graph timeout, so a lost answer (the lost-answer test) shows in seconds.
 const { bot, demo, chat, people } = demoBotSuite({ TAP_REQUESTS_PER_HOUR: '4', GRAPH_TIMEOUT_SECONDS: '3' });
 
-const outreach = () => bot().service.outreach;
+const outreach = () => bot().service.features;
 const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
 const members = people.members;

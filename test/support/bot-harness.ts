@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load-config.js';
-import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
+import type { DemoEnvironment, DemoEnvironmentOptions } from '../../src/dev/demo-environment.js';
+import { demoWiring } from '../../src/dev/demo-wiring.js';
 import { MemorySink } from '../../src/logging/logger.js';
-import { type ServiceHandle, type ServiceOptions, startService } from '../../src/main.js';
+import { type ServiceHandle, startService } from '../../src/main.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'activities');
 
@@ -28,10 +29,15 @@ export interface PostResult {
 export interface RunningBot {
   url: string;
   service: ServiceHandle;
+  /** Demo mode's emulators, when this bot runs them. */
+  environment: DemoEnvironment | undefined;
   logs: MemorySink;
   post(activity: unknown, options?: { token?: string; rawBody?: string; contentType?: string }): Promise<PostResult>;
   stop(): Promise<void>;
 }
+
+/** Settings for demo mode's emulators beyond the seed (tests shrink the report's pages). */
+type EmulatorOptions = Pick<DemoEnvironmentOptions, 'graph' | 'connector'>;
 
 /** One trained intent model for every test process (keyed by catalog hash, so a changed catalog retrains). */
 const MODEL_CACHE = path.join(tmpdir(), 'passkey-coach-test-model-cache');
@@ -41,14 +47,16 @@ export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789abcdef';
 /** `emulators`: run demo mode's Graph and Bot Connector emulators too (off by default: most tests bring their own peers). */
 export async function startBot(
   env: Record<string, string> = {},
-  options: { emulators?: boolean; emulatorOptions?: ServiceOptions['emulatorOptions']; databasePath?: string } = {},
+  options: { emulators?: boolean; emulatorOptions?: EmulatorOptions; databasePath?: string } = {},
 ): Promise<RunningBot> {
   const logs = new MemorySink();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: '/nonexistent-unused', ...env });
-  const service = await startService(config, { logSink: logs, databasePath: options.databasePath ?? ':memory:', quiet: true, emulators: options.emulators ?? false, emulatorOptions: options.emulatorOptions, cacheDir: MODEL_CACHE });
+  const wiring = demoWiring({ emulators: options.emulators ?? false, emulatorOptions: options.emulatorOptions });
+  const service = await startService(config, { logSink: logs, databasePath: options.databasePath ?? ':memory:', quiet: true, demo: wiring, cacheDir: MODEL_CACHE });
   return {
     url: service.url,
     service,
+    environment: wiring.environment,
     logs,
     async post(activity, options = {}) {
       const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
@@ -80,11 +88,11 @@ export type DemoBot = RunningBot & { demo: DemoEnvironment; databaseFile: string
  * The service in demo mode with its Graph and Bot Connector emulators, its database a file in a fresh folder (as a
  * real one, WAL and all) unless `inMemory`; stop() removes the folder.
  */
-export async function startDemoBot(env: Record<string, string> = {}, options: { emulatorOptions?: ServiceOptions['emulatorOptions']; inMemory?: boolean } = {}): Promise<DemoBot> {
+export async function startDemoBot(env: Record<string, string> = {}, options: { emulatorOptions?: EmulatorOptions; inMemory?: boolean } = {}): Promise<DemoBot> {
   const dataDir = options.inMemory ? undefined : mkdtempSync(path.join(tmpdir(), 'passkey-coach-demo-'));
   const databaseFile = dataDir ? path.join(dataDir, 'coach.db') : undefined;
   const bot = await startBot(env, { emulators: true, emulatorOptions: options.emulatorOptions, databasePath: databaseFile });
-  const demo = bot.service.demo;
+  const demo = bot.environment;
   if (!demo) {
     await bot.stop();
     throw new Error('demo mode started without its emulators');

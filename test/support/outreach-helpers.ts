@@ -13,7 +13,7 @@ import type { Person, TeamsChat } from './teams-chat.js';
  * retry, so the clock is moved on to it, as the seconds would pass in a real chat.
  */
 export async function settle(bot: () => RunningBot, options: { fakeClock?: boolean } = {}): Promise<void> {
-  const outreach = () => bot().service.outreach;
+  const outreach = () => bot().service.features;
   // A paused campaign's rows stay where they are: waiting for them would wait forever.
   const paused = (await outreach().campaigns.records.active())?.value.state === 'paused';
   const started = performance.now();
@@ -42,11 +42,11 @@ export async function settle(bot: () => RunningBot, options: { fakeClock?: boole
 /** Fake time: moves the clock, lets the scheduler run once (unless `schedule` is false) and the sender drain. */
 export async function at(bot: () => RunningBot, iso: string, options: { schedule?: boolean } = {}): Promise<void> {
   vi.setSystemTime(new Date(iso));
-  const demo = bot().service.demo;
+  const demo = bot().environment;
   // The standing clock never frees Graph's throttles by itself.
   demo?.graph.state.resetThrottles();
-  if (options.schedule ?? true) await bot().service.outreach.scheduler.runOnce();
-  bot().service.outreach.sender.wake();
+  if (options.schedule ?? true) await bot().service.features.scheduler.runOnce();
+  bot().service.features.sender.wake();
   await settle(bot, { fakeClock: true });
 }
 

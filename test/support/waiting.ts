@@ -1,6 +1,6 @@
 // Waiting in tests for work the bot does in the background (the outbox sender, the campaign scheduler).
 
-import type { Outreach } from '../../src/campaigns/outreach.js';
+import type { Features } from '../../src/app/compose-features.js';
 
 /** Polls until `condition` holds; throws after `timeoutMs`. */
 export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -12,7 +12,7 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
 }
 
 /** True when the outbox holds no row at all and nothing is being sent. */
-export async function outboxDrained(outreach: Outreach): Promise<boolean> {
-  for await (const page of outreach.outbox.waiting()) if (page.length > 0) return false;
-  return outreach.sender.stats().inFlight === 0;
+export async function outboxDrained(features: Features): Promise<boolean> {
+  for await (const page of features.outbox.waiting()) if (page.length > 0) return false;
+  return features.sender.stats().inFlight === 0;
 }

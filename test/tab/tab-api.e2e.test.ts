@@ -66,7 +66,7 @@ describe('the tab API', () => {
     const notApprover = await call('helpdesk', `passes/${id}/approve`, 'POST');
     expect(notApprover.status).toBe(403);
     expect(notApprover.body.message).toContain("isn't available to you");
-    expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
+    expect((await bot().service.features.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
     // The approver sees it waiting, in the tab and in the chat's list alike.
     const queue = (await call('approver', 'passes')).body as { toApprove: { id: string; mayDecide: boolean }[] };
     expect(queue.toApprove.find((item) => item.id === id)?.mayDecide).toBe(true);
@@ -75,7 +75,7 @@ describe('the tab API', () => {
     const cancelled = await call('helpdesk', `passes/${id}/cancel`, 'POST');
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.message).toContain('is cancelled');
-    expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('cancelled');
+    expect((await bot().service.features.temporaryAccess.records.get(id))?.value.state).toBe('cancelled');
     expect(JSON.stringify((await chat.say(chat.person(personaId('helpdesk')), 'tap list')).cards)).toContain('You have no open pass requests');
     expect(((await call('approver', 'passes')).body as { toApprove: { id: string }[] }).toApprove.map((item) => item.id)).not.toContain(id);
     // Too late from the tab: nothing changes, and it says so.
@@ -105,7 +105,7 @@ describe('the tab API', () => {
     const selfApproval = await call(piotr.id, `passes/${own}/approve`, 'POST');
     expect(selfApproval.status).toBe(403);
     expect(selfApproval.body.message).toContain('someone else has to approve');
-    expect((await bot().service.outreach.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
+    expect((await bot().service.features.temporaryAccess.records.get(id))?.value.state).toBe('awaiting-approval');
     expect((await call('approver', 'passes', 'DELETE')).status).toBe(405);
   });
 
@@ -116,7 +116,7 @@ describe('the tab API', () => {
     const winner = first.status === 200 ? 'approver' : 'security';
     const loser = first.status === 200 ? second : first;
     expect(loser.body.message).toMatch(/Nothing changed: the request is approved/);
-    const record = await bot().service.outreach.temporaryAccess.records.get(id);
+    const record = await bot().service.features.temporaryAccess.records.get(id);
     expect(record?.value.approval?.by.id).toBe(personaId(winner));
     const audited = (await bot().service.store.list<{ action: string; details?: { requestId?: string } }>(AUDIT_ENTRIES, { limit: 1000 })).records.filter((entry) => entry.value.action === 'tap.request.approved' && entry.value.details?.requestId === id);
     expect(audited).toHaveLength(1);
@@ -125,7 +125,7 @@ describe('the tab API', () => {
   it('lists refusals for admins with topics and reasons, never the words people chose for their manager', async () => {
     const employee = personaId('employee');
     await chat.click(chat.person(employee), 'refusal.confirm', { reason: 'other', details: 'my union rep told me to wait' });
-    await until(async () => (await bot().service.outreach.escalations.records.openFor(employee)) !== undefined);
+    await until(async () => (await bot().service.features.escalations.records.openFor(employee)) !== undefined);
     const listed = await call('admin', 'escalations');
     expect(listed.status).toBe(200);
     const items = listed.body.items as { employee: string; reason: string; state: string }[];

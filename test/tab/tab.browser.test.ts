@@ -42,10 +42,10 @@ beforeAll(async () => {
   const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const started = await chat.say(persona('admin'), `campaign start Spring passkeys deadline ${deadline} waves 1`);
   expect(started.texts.join(' ')).toContain('Started');
-  await until(async () => (await bot().service.outreach.campaigns.records.active())?.value.state === 'running');
+  await until(async () => (await bot().service.features.campaigns.records.active())?.value.state === 'running');
   await settle(bot);
   const members: string[] = [];
-  for await (const page of bot().service.outreach.campaigns.records.members((await bot().service.outreach.campaigns.records.active())!.value.id)) for (const { value } of page) members.push(value.userId);
+  for await (const page of bot().service.features.campaigns.records.members((await bot().service.features.campaigns.records.active())!.value.id)) for (const { value } of page) members.push(value.userId);
   expect(members.length).toBeGreaterThan(10);
   const concerns = ['will my boss see my photos?', 'can the company track where I am', 'it is my own phone, not the company’s', 'what happens if I lose my phone', 'will my boss see my photos?'];
   for (const [index, words] of concerns.entries()) await chat.say(chat.person(members[index] as string), words);
@@ -54,7 +54,7 @@ beforeAll(async () => {
     await chat.say(chat.person(id), 'status');
   }
   await chat.click(chat.person(members[9] as string), 'refusal.confirm', { reason: 'privacy' });
-  await until(async () => (await bot().service.outreach.escalations.records.openFor(members[9] as string)) !== undefined);
+  await until(async () => (await bot().service.features.escalations.records.openFor(members[9] as string)) !== undefined);
   await settle(bot);
   // They looked at the iPhone steps before asking for a person: the queue shows their device.
   await chat.click(chat.person(members[11] as string), 'enroll.platform', { platform: 'iphone' });
@@ -166,7 +166,7 @@ describe('the tab in a Teams host', () => {
       await tab.waitForFunction((id) => document.querySelector('.notice')?.textContent?.includes(`Request ${id} is approved`) && document.querySelector('#view')?.getAttribute('aria-busy') === 'false', pendingRequestId);
       expect(await tab.locator(`li[data-request="${pendingRequestId}"]`).count()).toBe(0);
       // The same records and the same messages as a click on the card in Teams.
-      const request = await bot().service.outreach.temporaryAccess.records.get(pendingRequestId);
+      const request = await bot().service.features.temporaryAccess.records.get(pendingRequestId);
       expect(request?.value.state).toBe('approved');
       expect(request?.value.approval?.by.id).toBe(piotr);
       expect(await tab.textContent('#view')).toContain('Your open pass requests');

@@ -3,9 +3,9 @@ import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT }
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
-import { loadConfig } from '../../../src/config/load-config.js';
 import { TEAMS_SSO_GRANT } from '../../../src/dev/graph-emulator/token-service.js';
-import { resolveSsoSettings, TabSso } from '../../../src/tab/tab-sso.js';
+import { demoSso } from '../../../src/dev/demo-wiring.js';
+import { TabSso } from '../../../src/tab/tab-sso.js';
 import { credentialFor, graphClient, PEOPLE, rawRequest, testSeed } from './graph-test-client.js';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -152,7 +152,7 @@ describe('the emulator token service and Graph token checks', () => {
     expect(issued.status).toBe(200);
     const accessToken = issued.body.access_token as string;
     expect(decodeJwt(accessToken)).toMatchObject({ aud: app.clientId, iss: `${emulator.authorityHost}/${seed.tenant.id}/v2.0`, oid: PEOPLE.dana, tid: seed.tenant.id, scp: 'access_as_user', ver: '2.0' });
-    const sso = new TabSso(resolveSsoSettings(loadConfig({ PORT: '0', DATA_DIR: '/nonexistent-unused' }), { seed, authorityHost: emulator.authorityHost, caCertificate: emulator.caCertificate }));
+    const sso = new TabSso(demoSso({ seed, authorityHost: emulator.authorityHost, caCertificate: emulator.caCertificate }));
     expect((await sso.verify(`Bearer ${accessToken}`)).id).toBe(PEOPLE.dana);
     expect((await rawRequest(emulator, 'GET', '/v1.0/users', { token: accessToken })).status).toBe(401);
     expect(String((await token('nobody@fabrikam-test.example')).body.error_description)).toMatch(/AADSTS50034/);

@@ -1,12 +1,12 @@
-// Puts the campaign parts together for the service: settings (with demo mode's tenant filling the gaps), the outbox
-// and its sender, the proactive messenger with the shared Teams rate limiter, the scheduler, the admin commands.
+// Puts the features together for the service: campaigns, escalations and helpdesk passes over one outbox, one sender
+// and one proactive messenger with the shared Teams rate limiter; the scheduler; the admin commands; and the events
+// by which one feature hears what happened in another (features never import each other: they meet here).
 
 import type { AuditLog } from '../audit/audit-log.js';
-import type { CoachAdapter } from '../bot/adapter.js';
+import type { CoachAdapter } from '../messaging/teams-adapter.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
-import type { AppConfig, CampaignSettings, TapSettings } from '../config/load-config.js';
+import type { AppConfig } from '../config/load-config.js';
 import type { CoachEvents } from '../conversation/employee-coach.js';
-import type { SeedIdentity } from '../dev/tenant-seed.js';
 import type { Directory } from '../directory/directory.js';
 import { GroupMembership } from '../directory/group-membership.js';
 import { Escalations } from '../escalation/escalations.js';
@@ -21,18 +21,21 @@ import { OutboxSender } from '../outbox/outbox-sender.js';
 import { routeByKind } from '../outbox/outbox-router.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
-import type { CadencePolicy } from './cadence.js';
-import { CampaignCommands } from './campaign-commands.js';
-import { campaignCsv } from './campaign-report.js';
-import { CampaignScheduler } from './campaign-scheduler.js';
-import { Campaigns } from './campaigns.js';
-import { ExportLinks } from './export-links.js';
-import type { TargetingPolicy } from './targeting.js';
-import { demoDeadline } from './demo-deadline.js';
-import { parseWorkingHours, resolveTimeZone } from './working-hours.js';
+import type { CadencePolicy } from '../campaigns/cadence.js';
+import { CampaignCommands } from '../campaigns/campaign-commands.js';
+import { campaignCsv } from '../campaigns/campaign-report.js';
+import { CampaignScheduler } from '../campaigns/campaign-scheduler.js';
+import { Campaigns } from '../campaigns/campaigns.js';
+import { ExportLinks } from '../campaigns/export-links.js';
+import type { TargetingPolicy } from '../campaigns/targeting.js';
+import { demoDeadline } from '../campaigns/demo-deadline.js';
+import { parseWorkingHours, resolveTimeZone } from '../campaigns/working-hours.js';
+import type { DemoTenant } from './demo-tenant.js';
+import { resolveOutreachSettings, resolveTapSettings } from './settings.js';
 
-export interface OutreachDeps {
+export interface FeatureDeps {
   config: AppConfig;
+  /** Demo mode's tenant, supplying what a real deployment configures by id. */
   demo: DemoTenant | undefined;
   store: Store;
   adapter: CoachAdapter;
@@ -49,7 +52,7 @@ export interface OutreachDeps {
   organisationName: string;
 }
 
-export interface Outreach {
+export interface Features {
   campaigns: Campaigns;
   /** Refusals taken to a decider; they share the outbox, the sender and the scheduler with campaigns. */
   escalations: Escalations;
@@ -79,67 +82,7 @@ export interface Outreach {
   stop(deadline: number): Promise<void>;
 }
 
-/** The settings in force: configuration, with demo mode's tenant supplying what a real deployment configures. */
-export interface ResolvedOutreachSettings extends CampaignSettings {
-  tenantId: string;
-  botId: string;
-}
-
-/** Demo mode's tenant as campaigns need it: who the admins are, the app, and where its Bot Connector listens. */
-export interface DemoTenant {
-  seed: SeedIdentity;
-  serviceUrl: string;
-}
-
-/** Ids of the demo tenant's groups with that role (what a real deployment configures by id). */
-function groupsWithRole(seed: SeedIdentity, role: string): string[] {
-  return seed.groups.filter((group) => group.role === role).map((group) => group.id);
-}
-
-/** The pass settings in force: configuration, with demo mode's tenant supplying the groups. */
-export function resolveTapSettings(config: AppConfig, demo: DemoTenant | undefined): TapSettings {
-  const settings = config.tap;
-  if (!demo) return settings;
-  const groupWithRole = (role: string) => groupsWithRole(demo.seed, role);
-  return {
-    ...settings,
-    helpdeskGroupId: settings.helpdeskGroupId ?? groupWithRole('helpdesk')[0],
-    approversGroupId: settings.approversGroupId ?? groupWithRole('tap-approvers')[0],
-    securityGroupId: settings.securityGroupId ?? groupWithRole('security')[0],
-    privilegedGroupIds: settings.privilegedGroupIds.length > 0 ? settings.privilegedGroupIds : groupWithRole('privileged'),
-  };
-}
-
-export function resolveOutreachSettings(config: AppConfig, demo: DemoTenant | undefined): ResolvedOutreachSettings {
-  const settings = config.campaign;
-  if (!demo) {
-    return {
-      ...settings,
-      tenantId: config.bot.tenantId ?? config.bot.allowedTenantIds[0] ?? '',
-      botId: `28:${config.bot.appId}`,
-    };
-  }
-  const { seed } = demo;
-  const groupWithRole = (role: string) => groupsWithRole(seed, role);
-  return {
-    ...settings,
-    catalogAppId: settings.catalogAppId ?? seed.teamsApp.catalogId,
-    serviceUrl: demo.serviceUrl,
-    adminsGroupId: settings.adminsGroupId ?? groupWithRole('campaign-admins')[0],
-    escalation: {
-      ...settings.escalation,
-      groupId: settings.escalation.groupId ?? groupWithRole('escalation')[0],
-      securityKeyGroupId: settings.escalation.securityKeyGroupId ?? groupWithRole('security-key-requests')[0],
-    },
-    breakGlass: [...settings.breakGlass, ...seed.breakGlassUserIds.map((id) => id.toLowerCase())],
-    excludedGroupIds: settings.excludedGroupIds.length > 0 ? settings.excludedGroupIds : groupWithRole('excluded'),
-    defaultTimeZone: config.campaign.defaultTimeZone === 'UTC' ? resolveTimeZone(seed.tenant.defaultTimeZone, 'UTC') : settings.defaultTimeZone,
-    tenantId: seed.tenant.id,
-    botId: `28:${seed.teamsApp.botId ?? seed.apps[0]?.clientId ?? 'passkey-coach-demo'}`,
-  };
-}
-
-export function createOutreach(deps: OutreachDeps): Outreach {
+export function composeFeatures(deps: FeatureDeps): Features {
   const { config, store, logger, directory, audit, cards, background } = deps;
   const settings = resolveOutreachSettings(config, deps.demo);
   const timeZone = resolveTimeZone(settings.defaultTimeZone, 'UTC');

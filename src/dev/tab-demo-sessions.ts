@@ -1,8 +1,8 @@
 // Demo mode only: a token for one of the demo tenant's people, from the Graph emulator's token endpoint, so the tab's
 // real SSO check runs in a plain browser (the demo host page plays Teams). Never built outside demo mode.
 
-import { TEAMS_SSO_GRANT } from '../dev/graph-emulator/token-service.js';
-import type { TenantSeed } from '../dev/tenant-seed.js';
+import { TEAMS_SSO_GRANT } from './graph-emulator/token-service.js';
+import type { TenantSeed } from './tenant-seed.js';
 import { AppError } from '../errors/app-error.js';
 import { requestWithCa } from '../shared/https-with-ca.js';
 

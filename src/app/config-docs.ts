@@ -2,7 +2,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { GRAPH_PERMISSIONS } from '../directory/graph-permissions.js';
-import { CONFIG_KEYS } from './config-schema.js';
+import { CONFIG_KEYS } from '../config/config-schema.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
