@@ -14,14 +14,14 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
   const { deps } = ctx;
   return {
     async isHeld(row) {
-      return (await ctx.campaign(row.campaignId))?.state === 'paused';
+      return (await ctx.campaign(row.subjectId))?.state === 'paused';
     },
     async deliver(row) {
-      const campaign = await ctx.campaign(row.campaignId);
+      const campaign = await ctx.campaign(row.subjectId);
       if (!campaign) return { outcome: 'cancelled', reason: 'the campaign no longer exists' };
       if (campaign.state === 'finished') return { outcome: 'cancelled', reason: 'the campaign has ended' };
       if (campaign.state === 'paused') return { outcome: 'deferred' };
-      const member = (await ctx.records.member(row.campaignId, row.userId))?.value;
+      const member = (await ctx.records.member(row.subjectId, row.userId))?.value;
       if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
       if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
       // Snoozed (or a decision moved the date) after this reminder was planned: the new date wins. The row waits for it
@@ -46,13 +46,13 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
     },
     async settled(row, result) {
       if (result.outcome === 'sent') {
-        const campaign = await ctx.campaign(row.campaignId);
+        const campaign = await ctx.campaign(row.subjectId);
         if (campaign) await ctx.afterSent(campaign, row.userId, row.step, new Date());
         return;
       }
       if (result.outcome === 'failed') {
         const unreachable = /^(removed-app|blocked-app|no-teams|not-in-directory):/.test(result.reason);
-        await ctx.records.updateMember(row.campaignId, row.userId, (member) =>
+        await ctx.records.updateMember(row.subjectId, row.userId, (member) =>
           NUDGEABLE.has(member.state) ? { ...member, state: unreachable ? 'unreachable' : 'failed', reason: result.reason, nextNudgeAt: undefined } : undefined,
         );
       }

@@ -195,7 +195,7 @@ export function csvField(value: string | number | undefined): string {
 export async function waitingInOutbox(outbox: Outbox, campaignId: string, limit = 100_000): Promise<number> {
   let waiting = 0;
   for await (const page of outbox.waiting()) {
-    waiting += page.filter((record) => record.value.campaignId === campaignId).length;
+    waiting += page.filter((record) => record.value.subjectId === campaignId).length;
     if (waiting >= limit) break;
   }
   return waiting;

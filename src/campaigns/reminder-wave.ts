@@ -52,7 +52,7 @@ async function reminderWave(ctx: CampaignContext, campaign: Campaign, now: Date,
       const dueAt = sendableAt(new Date(member.nextNudgeAt), member, ctx.deps.cadence);
       if (isPastDeadline(dueAt, campaign.deadline, member.timeZone)) continue;
       const step = nextStep(member, ctx.deps.cadence);
-      if (await ctx.deps.outbox.enqueue({ campaignId: campaign.id, userId: member.userId, step, dueAt: dueAt.toISOString() })) queued += 1;
+      if (await ctx.deps.outbox.enqueue({ subjectId: campaign.id, userId: member.userId, step, dueAt: dueAt.toISOString() })) queued += 1;
       else await repair(ctx, campaign, member, step);
     }
   }

@@ -125,7 +125,7 @@ async function letSenderCatchUp(ctx: CampaignContext, campaignId: string): Promi
 /** Queues the member's invitation once: the key comes from stored state, so a second call finds it there (or logged). */
 async function queueInvitation(ctx: CampaignContext, campaign: Campaign, member: CampaignMember): Promise<void> {
   const dueAt = invitationDueAt(campaign, member, ctx.deps.cadence);
-  await ctx.deps.outbox.enqueue({ campaignId: campaign.id, userId: member.userId, step: 'invite', dueAt: dueAt.toISOString() });
+  await ctx.deps.outbox.enqueue({ subjectId: campaign.id, userId: member.userId, step: 'invite', dueAt: dueAt.toISOString() });
 }
 
 /** A stable wave for a person: the same on every run, spread evenly. */

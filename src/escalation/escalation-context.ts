@@ -62,7 +62,7 @@ export class EscalationContext {
   }
 
   async enqueue(escalationId: string, userId: string, step: string, now: Date): Promise<void> {
-    await this.deps.outbox.enqueue({ kind: 'escalation', campaignId: escalationId, userId, step, dueAt: now.toISOString() });
+    await this.deps.outbox.enqueue({ kind: 'escalation', subjectId: escalationId, userId, step, dueAt: now.toISOString() });
   }
 }
 

@@ -45,7 +45,7 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
   /** The manager cannot be reached in Teams: the escalation group decides instead. */
   const rerouteFrom = async (row: OutboxRow, round: number): Promise<void> => {
     const fallback = fallbackDecider(esc, 'manager-unreachable');
-    const updated = await esc.records.update(row.campaignId, (latest) =>
+    const updated = await esc.records.update(row.subjectId, (latest) =>
       latest.state === 'open' && latest.decider.kind === 'user' && latest.decider.id === row.userId && latest.round === round
         ? { ...latest, decider: fallback, earlierDeciders: [...latest.earlierDeciders, row.userId], round: latest.round + 1, remindersAtLevel: 0 }
         : undefined,
@@ -56,14 +56,14 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
       outcome: 'info',
       actor: { kind: 'system', name: 'escalation' },
       subject: { kind: 'user', aadObjectId: updated.value.employee.id },
-      details: { escalationId: row.campaignId, because: 'manager-unreachable', to: describeDecider(fallback) },
+      details: { escalationId: row.subjectId, because: 'manager-unreachable', to: describeDecider(fallback) },
     });
     await askDecider(esc, updated.value, new Date());
   };
 
   return {
     async deliver(row) {
-      const escalation = (await esc.records.get(row.campaignId))?.value;
+      const escalation = (await esc.records.get(row.subjectId))?.value;
       if (!escalation) return { outcome: 'cancelled', reason: 'the escalation no longer exists' };
       try {
         if (row.step.startsWith('ask-')) return await deliverAsk(escalation, row);
@@ -81,9 +81,9 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
       const round = Number(row.step.slice('ask-'.length));
       if (result.outcome === 'sent' && result.conversationId && result.activityId) {
         const copy = { recipientId: row.userId, conversationId: result.conversationId, activityId: result.activityId, round };
-        const updated = await esc.records.update(row.campaignId, (latest) => (latest.copies.some((known) => known.activityId === copy.activityId) ? undefined : { ...latest, copies: [...latest.copies, copy] }));
+        const updated = await esc.records.update(row.subjectId, (latest) => (latest.copies.some((known) => known.activityId === copy.activityId) ? undefined : { ...latest, copies: [...latest.copies, copy] }));
         // Settled (or moved on) while this card was on its way: it is brought up to date like the others.
-        if (updated && (updated.value.state !== 'open' || movedOnFrom(updated.value, row.userId))) await esc.enqueue(row.campaignId, row.userId, `update-${copy.activityId}`, new Date());
+        if (updated && (updated.value.state !== 'open' || movedOnFrom(updated.value, row.userId))) await esc.enqueue(row.subjectId, row.userId, `update-${copy.activityId}`, new Date());
         return;
       }
       if (result.outcome === 'failed' && /^(removed-app|blocked-app|no-teams|not-in-directory):/.test(result.reason)) await rerouteFrom(row, round);

@@ -50,7 +50,7 @@ export class TapContext {
   }
 
   async send(subjectId: string, userId: string, step: string, now: Date): Promise<void> {
-    await this.deps.outbox.enqueue({ kind: 'tap', campaignId: subjectId, userId, step, dueAt: now.toISOString() });
+    await this.deps.outbox.enqueue({ kind: 'tap', subjectId: subjectId, userId, step, dueAt: now.toISOString() });
   }
 
   async members(groupId: string | undefined): Promise<string[]> {

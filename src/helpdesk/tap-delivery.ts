@@ -17,10 +17,10 @@ export function tapDelivery(tap: TapContext): OutboxHandler {
 
   const deliverStep = async (row: OutboxRow): Promise<DeliveryResult> => {
     if (row.step === 'alert') {
-      const alert = await tap.records.alert(row.campaignId);
+      const alert = await tap.records.alert(row.subjectId);
       return alert ? post(row.userId, alertNotice(tap, alert)) : { outcome: 'cancelled', reason: 'no such alert' };
     }
-    const request = (await tap.records.get(row.campaignId))?.value;
+    const request = (await tap.records.get(row.subjectId))?.value;
     if (!request) return { outcome: 'cancelled', reason: 'no such request' };
     const waitingFor = (state: string) => (request.state === state ? undefined : ({ outcome: 'cancelled', reason: `the request is ${request.state}` } as const));
     if (row.step === 'manager-check') return waitingFor('awaiting-manager') ?? post(row.userId, CardFactory.adaptiveCard(managerCard(tap, request)));
@@ -50,8 +50,8 @@ export function tapDelivery(tap: TapContext): OutboxHandler {
     async settled(row, result) {
       if (row.step !== 'approve-ask' || result.outcome !== 'sent' || !result.conversationId || !result.activityId) return;
       const copy = { recipientId: row.userId, conversationId: result.conversationId, activityId: result.activityId };
-      const updated = await tap.records.update(row.campaignId, (latest) => (latest.copies.some((known) => known.activityId === copy.activityId) ? undefined : { ...latest, copies: [...latest.copies, copy] }));
-      if (updated && updated.value.state !== 'awaiting-approval') await tap.send(row.campaignId, row.userId, `update-${copy.activityId}`, new Date());
+      const updated = await tap.records.update(row.subjectId, (latest) => (latest.copies.some((known) => known.activityId === copy.activityId) ? undefined : { ...latest, copies: [...latest.copies, copy] }));
+      if (updated && updated.value.state !== 'awaiting-approval') await tap.send(row.subjectId, row.userId, `update-${copy.activityId}`, new Date());
     },
   };
 }

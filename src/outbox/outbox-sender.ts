@@ -149,7 +149,7 @@ export class OutboxSender {
     const row = record.value;
     let result: DeliveryResult;
     try {
-      if (await outbox.logEntry(row.campaignId, row.userId, row.step)) {
+      if (await outbox.logEntry(row.subjectId, row.userId, row.step)) {
         await outbox.discard(record);
         return;
       }
@@ -161,7 +161,7 @@ export class OutboxSender {
         result = { outcome: 'failed', reason: `gave up after ${attempts} attempts: ${message}` };
       } else {
         const retryAfterMs = error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined;
-        if (!(error instanceof RetryableDeliveryError)) logger.warn('outbox delivery failed unexpectedly; will retry', { step: row.step, campaignId: row.campaignId, error });
+        if (!(error instanceof RetryableDeliveryError)) logger.warn('outbox delivery failed unexpectedly; will retry', { step: row.step, subjectId: row.subjectId, error });
         await outbox.retryLater(record, new Date(Date.now() + (retryAfterMs ?? backoffMs(attempts))), message);
         this.#stats.retried += 1;
         return;
@@ -180,7 +180,7 @@ export class OutboxSender {
     try {
       await handler.settled(row, result);
     } catch (error) {
-      logger.error('bookkeeping after a delivery failed; the next wave repairs it', { step: row.step, campaignId: row.campaignId, error });
+      logger.error('bookkeeping after a delivery failed; the next wave repairs it', { step: row.step, subjectId: row.subjectId, error });
     }
   }
 
@@ -235,7 +235,7 @@ export class OutboxSender {
 }
 
 function logicalId(row: OutboxRow): string {
-  return `${row.campaignId}|${row.userId}|${row.step}`;
+  return `${row.subjectId}|${row.userId}|${row.step}`;
 }
 
 /** 2 s, 4 s, 8 s… up to 5 minutes, each between half and the full value (jitter keeps retries from marching together). */

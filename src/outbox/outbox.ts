@@ -1,8 +1,9 @@
-// The durable outbox: one row per (campaign, person, step) waiting to be sent, and a log of what became of each.
+// The durable outbox: one row per (subject, person, step) waiting to be sent, and a log of what became of each. The
+// subject is what the message belongs to: a campaign, an escalation, a pass request, an alert.
 //
-// Live rows sit in one partition keyed `<due instant>|<campaign>|<person>|<step>`, so the sender reads only what is
+// Live rows sit in one partition keyed `<due instant>|<subject>|<person>|<step>`, so the sender reads only what is
 // due, oldest first. A row is claimed by compare-and-swap before it is sent; once sent (or given up) its outcome is
-// written to the campaign's log and only then is the live row deleted. A crash at any instant therefore leaves the row
+// written to the subject's log and only then is the live row deleted. A crash at any instant therefore leaves the row
 // either waiting (sent again later: the only duplicates, bounded by the rows in flight) or logged (never sent again).
 
 import { isAppError } from '../errors/app-error.js';
@@ -11,8 +12,8 @@ import type { StoredRecord, Store } from '../store/store-port.js';
 
 export const OUTBOX_PARTITION = 'outbox';
 
-export function outboxLogPartition(campaignId: string): string {
-  return `outbox-log:${campaignId}`;
+export function outboxLogPartition(subjectId: string): string {
+  return `outbox-log:${subjectId}`;
 }
 
 /** What a row belongs to; absent on campaign rows (every row before escalations existed was one). */
@@ -20,8 +21,8 @@ export type OutboxKind = 'campaign' | 'escalation' | 'tap';
 
 export interface OutboxItem {
   kind?: OutboxKind;
-  /** The campaign's id; on other kinds, the id of what the row belongs to (an escalation's). Names the log partition. */
-  campaignId: string;
+  /** What the row belongs to, by its kind: a campaign's id, an escalation's, a pass request's. Names the log partition. */
+  subjectId: string;
   /** Who gets the message. */
   userId: string;
   /** Campaigns: `invite`, `reminder-<n>` or `decision`; escalations: `ask-<round>`, `update-<activity>`, `outcome`, `key-request`. */
@@ -52,7 +53,15 @@ export interface OutboxLogEntry {
 }
 
 export function outboxKey(item: OutboxItem): string {
-  return `${item.dueAt}|${item.campaignId}|${item.userId}|${item.step}`;
+  return `${item.dueAt}|${item.subjectId}|${item.userId}|${item.step}`;
+}
+
+/** A stored row as this version reads it: rows queued before subjects were named generically said `campaignId`. */
+function readRow(record: StoredRecord<OutboxRow>): StoredRecord<OutboxRow> {
+  const stored = record.value as OutboxRow & { campaignId?: string };
+  if (stored.subjectId !== undefined || stored.campaignId === undefined) return record;
+  const { campaignId, ...rest } = stored;
+  return { ...record, value: { ...rest, subjectId: campaignId } };
 }
 
 function logKey(userId: string, step: string): string {
@@ -69,7 +78,7 @@ export class Outbox {
    * (the caller derives `dueAt` from stored state, so a job run twice produces the same key).
    */
   async enqueue(item: OutboxItem): Promise<boolean> {
-    if (await this.logEntry(item.campaignId, item.userId, item.step)) return false;
+    if (await this.logEntry(item.subjectId, item.userId, item.step)) return false;
     try {
       await this.store.insert<OutboxRow>(OUTBOX_PARTITION, outboxKey(item), { ...item, attempts: 0 });
     } catch (error) {
@@ -92,7 +101,7 @@ export class Outbox {
     let continuationToken: string | undefined;
     do {
       const page = await this.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: pageSize, continuationToken });
-      const due = page.records.filter((record) => record.value.dueAt <= nowIso);
+      const due = page.records.filter((record) => record.value.dueAt <= nowIso).map(readRow);
       if (due.length > 0) yield due;
       if (due.length < page.records.length) return;
       continuationToken = page.continuationToken;
@@ -111,8 +120,8 @@ export class Outbox {
   }
 
   /** Every live row, due or not, a page at a time (status and tests). */
-  waiting(pageSize = 500): AsyncIterable<StoredRecord<OutboxRow>[]> {
-    return pagesOf<OutboxRow>(this.store, OUTBOX_PARTITION, pageSize);
+  async *waiting(pageSize = 500): AsyncIterable<StoredRecord<OutboxRow>[]> {
+    for await (const page of pagesOf<OutboxRow>(this.store, OUTBOX_PARTITION, pageSize)) yield page.map(readRow);
   }
 
   /** The earliest due instant of any waiting row (to sleep until then), or undefined when the outbox is empty. */
@@ -147,10 +156,10 @@ export class Outbox {
 
   /** Records the outcome, then removes the live row: in this order, so a crash in between never sends it again. */
   async finish(record: StoredRecord<OutboxRow>, outcome: Omit<OutboxLogEntry, 'step' | 'at'> & { at?: string }): Promise<void> {
-    const { campaignId, userId, step } = record.value;
+    const { subjectId, userId, step } = record.value;
     const entry: OutboxLogEntry = { step, at: new Date().toISOString(), ...outcome };
     try {
-      await this.store.insert(outboxLogPartition(campaignId), logKey(userId, step), entry);
+      await this.store.insert(outboxLogPartition(subjectId), logKey(userId, step), entry);
     } catch (error) {
       // Logged by an earlier attempt that crashed before deleting the row: the first outcome stands.
       if (!isAppError(error, 'store.already-exists')) throw error;
@@ -163,13 +172,13 @@ export class Outbox {
     await this.#remove(record);
   }
 
-  async logEntry(campaignId: string, userId: string, step: string): Promise<OutboxLogEntry | undefined> {
-    return (await this.store.get<OutboxLogEntry>(outboxLogPartition(campaignId), logKey(userId, step)))?.value;
+  async logEntry(subjectId: string, userId: string, step: string): Promise<OutboxLogEntry | undefined> {
+    return (await this.store.get<OutboxLogEntry>(outboxLogPartition(subjectId), logKey(userId, step)))?.value;
   }
 
-  /** Every log entry of a campaign, a page at a time, with the person's id. */
-  async *log(campaignId: string, pageSize = 500): AsyncIterable<{ userId: string; entry: OutboxLogEntry }[]> {
-    for await (const page of pagesOf<OutboxLogEntry>(this.store, outboxLogPartition(campaignId), pageSize)) {
+  /** Every log entry of a subject (a campaign's, say), a page at a time, with the person's id. */
+  async *log(subjectId: string, pageSize = 500): AsyncIterable<{ userId: string; entry: OutboxLogEntry }[]> {
+    for await (const page of pagesOf<OutboxLogEntry>(this.store, outboxLogPartition(subjectId), pageSize)) {
       yield page.map((record) => ({ userId: record.key.slice(0, record.key.lastIndexOf('|')), entry: record.value }));
     }
   }

@@ -133,7 +133,7 @@ describe('a campaign over the demo tenant', () => {
     // A reminder comes due for them.
     const dueAt = new Date(Date.now() - 1000).toISOString();
     await bot().service.features.campaigns.records.updateMember(campaign.id, leaverId, (member) => ({ ...member, nextNudgeAt: dueAt, lastNudgeLocalDate: '2000-01-01' }));
-    await bot().service.features.outbox.enqueue({ campaignId: campaign.id, userId: leaverId, step: 'reminder-1', dueAt });
+    await bot().service.features.outbox.enqueue({ subjectId: campaign.id, userId: leaverId, step: 'reminder-1', dueAt });
     const sentBefore = demo().connector.activities({ userId: leaverId, kind: 'send' }).length;
     const installsBefore = demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId)).length;
     bot().service.features.sender.wake();

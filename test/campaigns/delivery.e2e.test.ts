@@ -81,9 +81,9 @@ describe('delivery under throttling, outages and refusals', () => {
     const before = { first: sendsTo(first.userId).length, second: sendsTo(second.userId).length };
 
     // A reminder claimed by a sender that died mid-flight, and a leftover of a step already logged as sent.
-    const orphan: OutboxRow = { campaignId: active.id, userId: first.userId, step: 'reminder-1', dueAt, attempts: 0, claim: { token: 'dead-sender', until: new Date(Date.now() + 3600_000).toISOString() } };
+    const orphan: OutboxRow = { subjectId: active.id, userId: first.userId, step: 'reminder-1', dueAt, attempts: 0, claim: { token: 'dead-sender', until: new Date(Date.now() + 3600_000).toISOString() } };
     await bot().service.store.insert(OUTBOX_PARTITION, outboxKey(orphan), orphan);
-    const leftover: OutboxRow = { campaignId: active.id, userId: second.userId, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString(), attempts: 0 };
+    const leftover: OutboxRow = { subjectId: active.id, userId: second.userId, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString(), attempts: 0 };
     await bot().service.store.insert(OUTBOX_PARTITION, outboxKey(leftover), leftover);
     outreach().sender.wake();
     await until(async () => drained());
@@ -114,7 +114,7 @@ describe('delivery under throttling, outages and refusals', () => {
       appInstalled: true,
     });
     const installsBefore = demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(person.id)).length;
-    await outreach().outbox.enqueue({ campaignId: active.id, userId: person.id, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString() });
+    await outreach().outbox.enqueue({ subjectId: active.id, userId: person.id, step: 'invite', dueAt: new Date(Date.now() - 1000).toISOString() });
     outreach().sender.wake();
     // Sent, then settled: the member row is updated after Teams answered.
     await until(async () => (await outreach().campaigns.records.member(active.id, person.id))?.value.state === 'reached');

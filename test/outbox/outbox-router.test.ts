@@ -23,7 +23,7 @@ function recorder(name: string, held = false): OutboxHandler & { seen: string[] 
   };
 }
 
-const row = (kind: OutboxRow['kind'] | 'survey', step: string): OutboxRow => ({ kind: kind as OutboxRow['kind'], campaignId: 'c1', userId: 'u1', step, dueAt: '2026-12-01T00:00:00.000Z', attempts: 0 });
+const row = (kind: OutboxRow['kind'] | 'survey', step: string): OutboxRow => ({ kind: kind as OutboxRow['kind'], subjectId: 'c1', userId: 'u1', step, dueAt: '2026-12-01T00:00:00.000Z', attempts: 0 });
 
 describe('routeByKind', () => {
   it('sends rows without a kind (every campaign row) to campaigns, and escalation rows to escalations', async () => {
