@@ -1,0 +1,47 @@
+// What the chat's routes call: the features' faces, and a few words they all say.
+
+import type { Activity } from 'botbuilder';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { CampaignCommands } from '../campaigns/campaign-commands.js';
+import type { Campaigns } from '../campaigns/campaigns.js';
+import type { CardRenderer } from '../cards/card-renderer.js';
+import type { EmployeeCoach } from '../conversation/employee-coach.js';
+import type { Escalations } from '../escalation/escalations.js';
+import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
+import type { Logger } from '../logging/logger.js';
+
+export interface BotDeps {
+  cards: CardRenderer;
+  audit: AuditLog;
+  logger: Logger;
+  organisationName: string;
+  coach: EmployeeCoach;
+  privacy: { retentionDays: number; keepsObjectionText: boolean };
+  /** Campaign commands (admins) and what campaigns learn from people's replies; absent when campaigns are off. */
+  campaigns?: { commands: CampaignCommands; service: Campaigns };
+  /** Decisions on refusals (the decider's card); absent when campaigns are off. */
+  escalations?: Escalations;
+  /** Helpdesk Temporary Access Passes; absent when campaigns are off. */
+  temporaryAccess?: TemporaryAccess;
+  /** Whether a first message from the coach (an invitation, a card, a notice) is on its way or just arrived: it is the welcome. */
+  invitationUnderway?: (userId: string) => Promise<boolean>;
+  /** Teams told the bot that a person added or removed the app in their personal scope. */
+  installationChanged?: (userId: string, change: 'added' | 'removed') => Promise<void>;
+}
+
+export const NO_IDENTITY = 'I can only help people signed in to Teams with a work account.';
+export const STALE_BUTTON = 'That button is no longer active. Type "help" to see what I can do.';
+
+/** A reply from someone a campaign reached counts in its funnel; never lets a campaign hiccup break the turn. */
+export async function noteReply(deps: BotDeps, userId: string): Promise<void> {
+  try {
+    await deps.campaigns?.service.onReplied(userId);
+  } catch (error) {
+    deps.logger.warn('could not record a campaign reply', { error });
+  }
+}
+
+export function actorOf(activity: Partial<Activity>): { kind: 'user'; aadObjectId: string; displayName?: string } | { kind: 'system'; name: string } {
+  const id = activity.from?.aadObjectId;
+  return id ? { kind: 'user', aadObjectId: id, displayName: activity.from?.name } : { kind: 'system', name: `unknown-sender:${activity.channelId ?? 'none'}` };
+}

@@ -1,0 +1,98 @@
+// Card buttons (Action.Execute, routed by verb) and dialogs (task/fetch): who acts always comes from the
+// authenticated activity; a card's data names only what is acted on. A verb nobody handles gets a clear answer.
+
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { CAMPAIGN_ADMIN_VERBS } from '../campaigns/campaign-commands.js';
+import { CAMPAIGN_VERBS } from '../campaigns/campaign-messages.js';
+import { COACH_VERBS } from '../cards/card-verbs.js';
+import { ESCALATION_VERBS } from '../escalation/escalation-cards.js';
+import { actorFrom, TAP_VERBS, type TapAnswer, type TemporaryAccess } from '../helpdesk/temporary-access.js';
+import { helpCardJson } from '../onboarding/help.js';
+import { actorOf, type BotDeps, NO_IDENTITY, noteReply, STALE_BUTTON } from './bot-deps.js';
+
+export const CARD_VERBS = {
+  showHelp: 'help.show',
+} as const;
+
+export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): void {
+  app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async () => helpCardJson(deps));
+
+  for (const verb of Object.values(CAMPAIGN_ADMIN_VERBS)) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const userId = context.activity.from?.aadObjectId;
+      if (!userId) return NO_IDENTITY;
+      if (!deps.campaigns) return 'Campaigns are not available here.';
+      return deps.campaigns.commands.action(context, userId, verb, data);
+    });
+  }
+
+  app.adaptiveCards.actionExecute(CAMPAIGN_VERBS.snooze, async (context, _state, data) => {
+    const userId = context.activity.from?.aadObjectId;
+    if (!userId) return NO_IDENTITY;
+    const campaignId = (data as { campaignId?: unknown } | undefined)?.campaignId;
+    if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return STALE_BUTTON;
+    // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
+    return (await deps.campaigns.service.snooze(userId, campaignId)).message;
+  });
+
+  app.adaptiveCards.actionExecute(ESCALATION_VERBS.decide, async (context, _state, data) => {
+    const userId = context.activity.from?.aadObjectId;
+    if (!userId) return NO_IDENTITY;
+    if (!deps.escalations) return 'Decisions are not available on this installation.';
+    // Who decides comes from the authenticated activity; the card's data names only the escalation.
+    const result = await deps.escalations.decide({ id: userId, name: context.activity.from?.name }, data, context.activity.replyToId);
+    return 'card' in result ? result.card : result.message;
+  });
+
+  // Passes: who acts comes from the authenticated activity; card data names only the request.
+  const tapAction = (verb: string, act: (tap: TemporaryAccess, actor: { id: string; name: string }, data: unknown, context: TurnContext) => Promise<TapAnswer>) => {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const actor = actorFrom(context);
+      if (!actor) return NO_IDENTITY;
+      if (!deps.temporaryAccess) return 'Passes are not available on this installation.';
+      const answer = await act(deps.temporaryAccess, actor, data, context);
+      return 'card' in answer ? answer.card : answer.message;
+    });
+  };
+  tapAction(TAP_VERBS.submit, (tap, actor, data) => tap.submit(actor, data));
+  tapAction(TAP_VERBS.confirm, (tap, actor, data) => tap.confirm(actor, data));
+  tapAction(TAP_VERBS.approve, (tap, actor, data, context) => tap.decide(actor, true, data, context.activity.replyToId));
+  tapAction(TAP_VERBS.deny, (tap, actor, data, context) => tap.decide(actor, false, data, context.activity.replyToId));
+  tapAction(TAP_VERBS.notMe, (tap, actor, data) => tap.notMe(actor, data));
+  // The pass is shown in a dialog (task module) only: its content is not kept in the chat.
+  app.taskModules.fetch(TAP_VERBS.reveal, async (context, _state, data) => {
+    const actor = actorFrom(context);
+    if (!actor) return NO_IDENTITY;
+    if (!deps.temporaryAccess) return 'Passes are not available on this installation.';
+    return deps.temporaryAccess.reveal(actor, data);
+  });
+
+  for (const verb of Object.values(COACH_VERBS)) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const userId = context.activity.from?.aadObjectId;
+      if (!userId) return NO_IDENTITY;
+      await noteReply(deps, userId);
+      // Identity comes from the authenticated activity only; card data never names the person acted for.
+      return deps.coach.onAction(context, userId, verb, data);
+    });
+  }
+
+  // Registered last: a dialog button nobody handles any more (an old card's, or one with no verb) opens a small dialog
+  // that says so, instead of the framework's 501. Invokes of kinds the app never offers keep their 501.
+  app.taskModules.fetch(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'task/fetch',
+    async (context) => {
+      const verb = (context.activity.value as { data?: { verb?: unknown } } | undefined)?.data?.verb;
+      await deps.audit.record({ action: 'dialog.fetch.unknown', outcome: 'denied', actor: actorOf(context.activity), details: { verb: typeof verb === 'string' ? verb.slice(0, 100) : null } });
+      return STALE_BUTTON;
+    },
+  );
+
+  // Registered last: any verb nobody handles (an old card, a forged click) gets a clear answer, not a 501.
+  app.adaptiveCards.actionExecute(/.*/, async (context) => {
+    const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    await deps.audit.record({ action: 'card.action.unknown', outcome: 'denied', actor: actorOf(context.activity), details: { verb: typeof verb === 'string' ? verb.slice(0, 100) : null } });
+    return STALE_BUTTON;
+  });
+}

@@ -1,0 +1,85 @@
+// Messages: each command (a constant of onboarding/commands.ts, matched exactly) has its own teams-ai route; anything
+// else goes to the employee coach. Handlers parse and check who is asking, then call one use case.
+
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { CampaignCommandId } from '../campaigns/campaign-commands.js';
+import { actorFrom, type TapAnswer } from '../helpdesk/temporary-access.js';
+import { type CommandId, parseCommand } from '../onboarding/commands.js';
+import { helpCard } from '../onboarding/help.js';
+import { type BotDeps, NO_IDENTITY, noteReply } from './bot-deps.js';
+
+type CommandHandler = (context: TurnContext, deps: BotDeps, userId: string, argument: string) => Promise<void>;
+
+const campaignCommand =
+  (id: CampaignCommandId): CommandHandler =>
+  async (context, deps, userId, argument) => {
+    if (!deps.campaigns) return void (await context.sendActivity('Campaigns are not available on this installation.'));
+    await deps.campaigns.commands.command(context, userId, id, argument);
+  };
+
+const passCommand =
+  (run: (tap: NonNullable<BotDeps['temporaryAccess']>, actor: { id: string; name: string }, argument: string) => Promise<TapAnswer | { message: string }>): CommandHandler =>
+  async (context, deps, _userId, argument) => {
+    const actor = actorFrom(context);
+    if (!deps.temporaryAccess || !actor) return void (await context.sendActivity('Passes are not available on this installation.'));
+    // Requests name people and the queue lists them: never in a channel or group chat where others read along.
+    if (context.activity.conversation?.conversationType !== 'personal') return void (await context.sendActivity('Pass commands work only in your personal chat with me.'));
+    const answer = await run(deps.temporaryAccess, actor, argument);
+    await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
+  };
+
+/** Every command but help (which needs no identity), by id: a new command without a handler fails the type check. */
+const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
+  campaignPreview: campaignCommand('campaignPreview'),
+  campaignStart: campaignCommand('campaignStart'),
+  campaignPause: campaignCommand('campaignPause'),
+  campaignResume: campaignCommand('campaignResume'),
+  campaignStatus: campaignCommand('campaignStatus'),
+  campaignExport: campaignCommand('campaignExport'),
+  tapRequest: passCommand((tap, actor, argument) => tap.request(actor, argument)),
+  tapList: passCommand((tap, actor) => tap.list(actor)),
+  tapCancel: passCommand((tap, actor, argument) => tap.cancel(actor, argument)),
+  queueDone: passCommand((tap, actor, argument) => tap.closeHelp(actor, argument)),
+  status: (context, deps, userId) => deps.coach.statusCommand(context, userId),
+  setup: async (context, deps) => void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(deps.coach.platformPicker())))),
+  talkToPerson: async (context, deps, userId) => void (await context.sendActivity(MessageFactory.attachment(deps.cards.attachment('notice', await deps.coach.talkToPerson(userId))))),
+};
+
+export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps): void {
+  const commandIs = (id: CommandId) => async (context: TurnContext) => context.activity.type === 'message' && parseCommand(context.activity.text ?? '')?.id === id;
+
+  app.message(commandIs('help'), async (context) => {
+    await context.sendActivity(MessageFactory.attachment(helpCard(deps)));
+  });
+
+  for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
+    app.message(commandIs(id), async (context) => {
+      const userId = await identified(context, deps);
+      if (userId) await handle(context, deps, userId, parseCommand(context.activity.text ?? '')?.argument ?? '');
+    });
+  }
+
+  // Registered last: free text is the conversation.
+  app.message(async (context) => context.activity.type === 'message', async (context) => {
+    const userId = await identified(context, deps);
+    if (!userId) return;
+    const text = context.activity.text ?? '';
+    if (text.trim() === '') {
+      await context.sendActivity('I can only read text. Tell me in a few words what is on your mind, or type "help".');
+      return;
+    }
+    await deps.coach.answerText(context, userId, text);
+  });
+}
+
+/** The sender's Entra object id, after noting their reply for the campaign; undefined (and told why) without one. */
+async function identified(context: TurnContext, deps: BotDeps): Promise<string | undefined> {
+  const userId = context.activity.from?.aadObjectId;
+  if (!userId) {
+    await context.sendActivity(NO_IDENTITY);
+    return undefined;
+  }
+  await noteReply(deps, userId);
+  return userId;
+}
