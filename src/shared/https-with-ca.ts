@@ -21,7 +21,7 @@ export function trustCa(ca: string): TrustedCa {
     const dispatcher = () => (agent ??= import('undici').then(({ Agent }) => new Agent({ connect: { ca } })));
     held = {
       // Node's fetch is undici's own: it takes an undici Agent of the same major version as its dispatcher.
-      fetch: async (input, init) => fetch(input, { ...init, dispatcher: (await dispatcher()) as unknown as RequestInit['dispatcher'] } as RequestInit),
+      fetch: async (input, init) => fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit & { dispatcher: Agent }),
       identityOptions: { tlsOptions: { ca } },
     };
     trusted.set(ca, held);

@@ -2,17 +2,7 @@
 
 import bcp47TimeZones from 'cldr-bcp47/bcp47/timezone.json' with { type: 'json' };
 import windowsZones from 'cldr-core/supplemental/windowsZones.json' with { type: 'json' };
-import { z } from 'zod';
-
-/** CLDR's own JSON, shipped in the cldr-core and cldr-bcp47 packages: checked once, so a changed shape fails loudly. */
-const windowsZonesSchema = z.object({
-  supplemental: z.object({
-    windowsZones: z.object({
-      mapTimezones: z.array(z.object({ mapZone: z.object({ _other: z.string(), _type: z.string(), _territory: z.string() }) })),
-    }),
-  }),
-});
-const bcp47ZoneSchema = z.object({ _alias: z.string().optional(), _iana: z.string().optional() });
+import { AppError } from '../errors/app-error.js';
 
 /**
  * Exchange mailbox settings mostly hold Windows ids, which Windows has retired now and then. CLDR
@@ -33,9 +23,12 @@ export const WINDOWS_TIME_ZONES: Readonly<Record<string, string>> = buildWindows
 function buildWindowsTable(): Record<string, string> {
   const currentName = currentIanaNames();
   const table: Record<string, string> = { ...RETIRED_WINDOWS_ZONES };
-  for (const { mapZone } of windowsZonesSchema.parse(windowsZones).supplemental.windowsZones.mapTimezones) {
-    if (mapZone._territory !== '001') continue;
-    table[mapZone._other] = currentName.get(mapZone._type) ?? mapZone._type;
+  for (const row of windowsZones.supplemental.windowsZones.mapTimezones) {
+    const { _other: windows, _type: iana, _territory: territory } = row.mapZone;
+    // Checked by hand, not with a schema: this runs at every start, and a zod parse of CLDR's rows costs tens of ms.
+    if (typeof windows !== 'string' || typeof iana !== 'string' || typeof territory !== 'string') throw unexpectedShape('cldr-core', row);
+    if (territory !== '001') continue;
+    table[windows] = currentName.get(iana) ?? iana;
   }
   return table;
 }
@@ -45,12 +38,17 @@ function currentIanaNames(): Map<string, string> {
   const names = new Map<string, string>();
   for (const [key, entry] of Object.entries(bcp47TimeZones.keyword.u.tz)) {
     // The keyword's own description and alias sit beside the zones, as plain strings.
-    if (key.startsWith('_')) continue;
-    const zone = bcp47ZoneSchema.parse(entry);
-    const stable = zone._alias?.split(' ')[0];
-    if (stable !== undefined && zone._iana !== undefined && zone._iana !== stable) names.set(stable, zone._iana);
+    if (key.startsWith('_') || typeof entry !== 'object') continue;
+    const { _alias: aliases, _iana: current } = entry as { _alias?: unknown; _iana?: unknown };
+    if ((aliases !== undefined && typeof aliases !== 'string') || (current !== undefined && typeof current !== 'string')) throw unexpectedShape('cldr-bcp47', entry);
+    const stable = aliases?.split(' ')[0];
+    if (stable !== undefined && current !== undefined && current !== stable) names.set(stable, current);
   }
   return names;
+}
+
+function unexpectedShape(pkg: string, entry: unknown): AppError {
+  return new AppError('internal', `${pkg} holds time zone data in a shape this code does not know (${JSON.stringify(entry).slice(0, 120)}); check the package's version`);
 }
 
 const IANA_BY_WINDOWS_NAME = new Map(Object.entries(WINDOWS_TIME_ZONES).map(([windows, iana]) => [windows.toLowerCase(), iana]));
