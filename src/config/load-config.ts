@@ -1,7 +1,8 @@
 // Turns the environment into a validated AppConfig, or refuses to start with a message naming what to set.
 
 import { hostname } from 'node:os';
-import { isKnownTimeZone, parseWorkingHours } from '../campaigns/working-hours.js';
+import { parseWorkingHours } from '../campaigns/working-hours.js';
+import { isKnownTimeZone } from '../shared/time-zones.js';
 import { AppError } from '../errors/app-error.js';
 import { anchorSecrets, type AuditAnchorSettings, auditAnchorSettings } from './anchor-settings.js';
 import { describeIssue } from './config-issues.js';

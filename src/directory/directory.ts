@@ -1,177 +1,44 @@
-// The directory port and its Microsoft Graph adapter: the only code in the product that calls Graph.
+// The directory's Microsoft Graph adapter: the only code in the product that calls Graph.
 
-import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { readAdminRoles, type RoleSummary } from './admin-roles.js';
+import type { Directory, InstallOutcome, RegistrationPage, TapRequest, UserProfile } from './directory-port.js';
+import { batchGet } from './graph-batch.js';
+import { toAppError } from './graph-errors.js';
+import {
+  type AuthenticationMethod,
+  type DirectoryUser,
+  idOnlySchema,
+  mailboxSchema,
+  METHOD_SEGMENT_BY_TYPE,
+  methodSchema,
+  pageSchema,
+  profileUserSchema,
+  registrationSchema,
+  TEAMS_SERVICE_PLAN_ID,
+  type TemporaryAccessPassMethod,
+  type TemporaryAccessPassPolicy,
+  tapPolicySchema,
+  tapSchema,
+  USER_FIELDS,
+  userSchema,
+} from './graph-shapes.js';
 
-const userSchema = z
-  .object({
-    id: z.string(),
-    displayName: z.string().nullable().optional(),
-    givenName: z.string().nullable().optional(),
-    surname: z.string().nullable().optional(),
-    userPrincipalName: z.string(),
-    mail: z.string().nullable().optional(),
-    jobTitle: z.string().nullable().optional(),
-    department: z.string().nullable().optional(),
-    accountEnabled: z.boolean().nullable().optional(),
-    userType: z.string().nullable().optional(),
-    preferredLanguage: z.string().nullable().optional(),
-  })
-  .passthrough();
-export type DirectoryUser = z.infer<typeof userSchema>;
-export const USER_FIELDS = 'id,displayName,givenName,surname,userPrincipalName,mail,jobTitle,department,accountEnabled,userType,preferredLanguage';
-
-const registrationSchema = z
-  .object({
-    id: z.string(),
-    userPrincipalName: z.string(),
-    userDisplayName: z.string().nullable().optional(),
-    userType: z.string().nullable().optional(),
-    isAdmin: z.boolean().nullable().optional(),
-    isMfaRegistered: z.boolean().nullable().optional(),
-    isPasswordlessCapable: z.boolean().nullable().optional(),
-    methodsRegistered: z.array(z.string()).default([]),
-    lastUpdatedDateTime: z.string().nullable().optional(),
-  })
-  .passthrough();
-export type RegistrationDetails = z.infer<typeof registrationSchema>;
-
-const methodSchema = z
-  .object({
-    '@odata.type': z.string(),
-    id: z.string(),
-    displayName: z.string().nullable().optional(),
-    createdDateTime: z.string().nullable().optional(),
-    model: z.string().nullable().optional(),
-    aaGuid: z.string().nullable().optional(),
-    attestationLevel: z.string().nullable().optional(),
-  })
-  .passthrough();
-export type AuthenticationMethod = z.infer<typeof methodSchema>;
-
-const tapSchema = z
-  .object({
-    id: z.string(),
-    temporaryAccessPass: z.string().nullable().optional(),
-    createdDateTime: z.string().nullable().optional(),
-    startDateTime: z.string().nullable().optional(),
-    lifetimeInMinutes: z.number(),
-    isUsableOnce: z.boolean(),
-    isUsable: z.boolean().nullable().optional(),
-    methodUsabilityReason: z.string().nullable().optional(),
-  })
-  .passthrough();
-export type TemporaryAccessPassMethod = z.infer<typeof tapSchema>;
-
-const tapPolicySchema = z
-  .object({
-    state: z.enum(['enabled', 'disabled']).catch('disabled'),
-    defaultLifetimeInMinutes: z.number().int(),
-    minimumLifetimeInMinutes: z.number().int(),
-    maximumLifetimeInMinutes: z.number().int(),
-    isUsableOnce: z.boolean(),
-  })
-  .passthrough();
-export type TemporaryAccessPassPolicy = z.infer<typeof tapPolicySchema>;
-
-/** Where each kind of method lives under /users/{id}/authentication (the password cannot be removed). */
-const METHOD_SEGMENT_BY_TYPE: Record<string, string> = {
-  '#microsoft.graph.fido2AuthenticationMethod': 'fido2Methods',
-  '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod': 'windowsHelloForBusinessMethods',
-  '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod': 'microsoftAuthenticatorMethods',
-  '#microsoft.graph.phoneAuthenticationMethod': 'phoneMethods',
-  '#microsoft.graph.emailAuthenticationMethod': 'emailMethods',
-  '#microsoft.graph.softwareOathAuthenticationMethod': 'softwareOathMethods',
-  '#microsoft.graph.hardwareOathAuthenticationMethod': 'hardwareOathMethods',
-  '#microsoft.graph.temporaryAccessPassAuthenticationMethod': 'temporaryAccessPassMethods',
-  '#microsoft.graph.platformCredentialAuthenticationMethod': 'platformCredentialMethods',
-};
-
-const idOnlySchema = z.object({ id: z.string(), '@odata.type': z.string().optional() }).passthrough();
-const BATCH_SIZE = 20;
-const batchSchema = z
-  .object({
-    responses: z.array(z.object({ id: z.string(), status: z.number(), headers: z.record(z.string()).optional(), body: z.unknown().optional() }).passthrough()),
-  })
-  .passthrough();
-
-function retryAfterOfItem(headers: Record<string, string> | undefined): number | undefined {
-  const value = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
-  const seconds = value === undefined ? Number.NaN : Number(value);
-  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
-}
-const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() }).passthrough();
-
+// The port, Graph's shapes and errors have modules of their own; features import them from here, as before.
 export type { RoleSummary } from './admin-roles.js';
-
-const planSchema = z.object({ service: z.string().nullable().optional(), servicePlanId: z.string().nullable().optional(), capabilityStatus: z.string().nullable().optional() }).passthrough();
-const profileUserSchema = userSchema.extend({ assignedPlans: z.array(planSchema).nullable().optional() });
-const mailboxSchema = z.object({ timeZone: z.string().nullable().optional(), userPurpose: z.string().nullable().optional() }).passthrough();
-
-/** The Teams service plan (TEAMS1) of Microsoft 365 licences; other Teams SKUs name the same service. */
-export const TEAMS_SERVICE_PLAN_ID = '57ff2da0-773e-42df-b2af-ffb7a2317929';
-
-export interface UserProfile {
-  user: DirectoryUser;
-  /** Whether an enabled plan of the user's licences includes Teams. */
-  teamsLicensed: boolean;
-  mailbox?: { timeZone?: string; userPurpose?: string };
-  /** Whether the Teams app asked about is installed for the user; undefined when not asked, or Graph would not say. */
-  appInstalled?: boolean;
-}
-
-export type InstallOutcome = 'installed' | 'already-installed';
-
-export interface TapRequest {
-  lifetimeInMinutes: number;
-  isUsableOnce: boolean;
-  startDateTime?: string;
-}
-
-/** What features need from the directory. Implemented by GraphDirectory; features never see Graph. */
-export interface Directory {
-  getUser(idOrUpn: string): Promise<DirectoryUser | undefined>;
-  getManager(userId: string): Promise<DirectoryUser | undefined>;
-  /** Many people at once, 20 per Graph `$batch` call; ids that do not exist are absent from the map. */
-  getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>>;
-  listUsers(options?: { filter?: string; pageSize?: number }): AsyncIterable<DirectoryUser[]>;
-  transitiveGroupIds(userId: string): Promise<Set<string>>;
-  /** Members of the group and of the groups nested in it (users only). */
-  groupMemberIds(groupId: string): Promise<string[]>;
-  /**
-   * For each id: the user with licences (assignedPlans) and their mailbox settings (time zone, what the mailbox is
-   * for: a person's, shared, a room), two requests per person in Graph `$batch` calls; with `catalogAppId` a third,
-   * whether that Teams app is installed for them. Missing users are absent; unreadable mailbox settings (no mailbox,
-   * a guest) leave `mailbox` undefined, an unreadable install list `appInstalled`.
-   */
-  userProfiles(ids: readonly string[], options?: { catalogAppId?: string }): Promise<Map<string, UserProfile>>;
-  /**
-   * The registration report a page at a time, each with the link to the page after it: `from` (a link an earlier
-   * walk stopped at) resumes there. A link Graph no longer accepts fails with `directory.failed`.
-   */
-  registrationDetails(options?: { filter?: string; from?: string }): AsyncIterable<RegistrationPage>;
-  authenticationMethods(userId: string): Promise<AuthenticationMethod[]>;
-  /** The created pass, with its value: the only time Graph returns it. The caller must not store or log it. */
-  createTemporaryAccessPass(userId: string, request: TapRequest): Promise<TemporaryAccessPassMethod>;
-  temporaryAccessPasses(userId: string): Promise<TemporaryAccessPassMethod[]>;
-  deleteTemporaryAccessPass(userId: string, methodId: string): Promise<void>;
-  revokeSignInSessions(userId: string): Promise<void>;
-  /** Removes one method (any kind but the password) by its resource type and id; one already gone is no error. */
-  deleteAuthenticationMethod(userId: string, method: Pick<AuthenticationMethod, '@odata.type' | 'id'>): Promise<void>;
-  /** The tenant's Temporary Access Pass policy (state, lifetimes, one-time default). */
-  temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy>;
-  /**
-   * The person's admin roles, active and eligible: their own, and those of the role-assignable groups they are in or
-   * may join through PIM for Groups, tenant-wide or for an administrative unit. Rejects when any read fails.
-   */
-  directoryRoles(userId: string): Promise<RoleSummary>;
-  mailboxTimeZone(userId: string): Promise<string | undefined>;
-  installAppForUser(userId: string, catalogAppId: string): Promise<InstallOutcome>;
-  /** The id of the personal chat between the user and the installed app. */
-  installedAppChatId(userId: string, catalogAppId: string): Promise<string | undefined>;
-}
+export { DIRECTORY_PERMISSIONS, type Directory, type InstallOutcome, type RegistrationPage, type TapRequest, type UserProfile } from './directory-port.js';
+export { toAppError } from './graph-errors.js';
+export {
+  type AuthenticationMethod,
+  type DirectoryUser,
+  type RegistrationDetails,
+  TEAMS_SERVICE_PLAN_ID,
+  type TemporaryAccessPassMethod,
+  type TemporaryAccessPassPolicy,
+  USER_FIELDS,
+} from './graph-shapes.js';
 
 export interface GraphDirectoryOptions {
   /** Graph's root (`https://graph.microsoft.com`, a national cloud's, or the emulator's): `@odata.bind` links point into it. */
@@ -180,12 +47,6 @@ export interface GraphDirectoryOptions {
   onSecret?: (value: string) => void;
   /** Waits between rounds of a batch whose items were throttled; injected for tests. */
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** One page of the registration report and the link to the next (absent on the last page). */
-export interface RegistrationPage {
-  rows: RegistrationDetails[];
-  nextLink?: string;
 }
 
 export class GraphDirectory implements Directory {
@@ -211,7 +72,7 @@ export class GraphDirectory implements Directory {
 
   async getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>> {
     const found = new Map<string, DirectoryUser>();
-    const answers = await this.#batchGet([...new Set(ids)].map((id) => `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS}`));
+    const answers = await this.#batchGet([...new Set(ids)].map((id) => `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS}`), {});
     [...new Set(ids)].forEach((id, index) => {
       const answer = answers[index];
       if (answer !== undefined) found.set(id, userSchema.parse(answer));
@@ -250,38 +111,6 @@ export class GraphDirectory implements Directory {
       });
     });
     return profiles;
-  }
-
-  /**
-   * GETs through `$batch`, 20 a call: the answers' bodies in the order asked, undefined for a 404 (and for any
-   * failure of a request `optional` accepts). Requests a batch answers 429 or 5xx for are asked again.
-   */
-  async #batchGet(urls: readonly string[], options: { optional?: (url: string) => boolean } = {}): Promise<unknown[]> {
-    const bodies: unknown[] = new Array(urls.length).fill(undefined);
-    for (let start = 0; start < urls.length; start += BATCH_SIZE) {
-      let pending = urls.slice(start, start + BATCH_SIZE).map((url, offset) => ({ url, index: start + offset }));
-      for (let round = 0; pending.length > 0 && round < 5; round++) {
-        const body = { requests: pending.map(({ url }, index) => ({ id: String(index), method: 'GET', url })) };
-        const answer = batchSchema.parse(await this.#call(() => this.#client.api('/$batch').post(body)));
-        const retry: typeof pending = [];
-        let waitMs = 0;
-        for (const response of answer.responses) {
-          const item = pending[Number(response.id)];
-          if (item === undefined) continue;
-          if (response.status >= 200 && response.status < 300) bodies[item.index] = response.body;
-          else if (response.status === 429 || response.status >= 500) {
-            retry.push(item);
-            waitMs = Math.max(waitMs, retryAfterOfItem(response.headers) ?? 1_000 * 2 ** round);
-          } else if (response.status !== 404 && !options.optional?.(item.url)) {
-            throw toAppError({ statusCode: response.status, code: 'batchItemFailed', message: `a read in a batch answered ${response.status}` });
-          }
-        }
-        pending = retry;
-        if (pending.length > 0) await this.#sleep(Math.min(waitMs, 60_000));
-      }
-      if (pending.length > 0) throw new AppError('directory.throttled', `Graph kept throttling ${pending.length} reads in a batch`);
-    }
-    return bodies;
   }
 
   async *listUsers(options: { filter?: string; pageSize?: number } = {}): AsyncIterable<DirectoryUser[]> {
@@ -419,6 +248,11 @@ export class GraphDirectory implements Directory {
     }
   }
 
+  /** GETs through `$batch`: the answers' bodies in the order asked, undefined for a 404 (see batchGet). */
+  #batchGet(urls: readonly string[], options: { optional?: (url: string) => boolean }): Promise<unknown[]> {
+    return batchGet((body) => this.#call(() => this.#client.api('/$batch').post(body)), urls, { ...options, sleep: this.#sleep });
+  }
+
   async #maybe<T>(call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await this.#call(call);
@@ -437,54 +271,6 @@ export class GraphDirectory implements Directory {
   }
 }
 
-/** Graph failures as the product's one error type; the message never carries a token or a pass. */
-export function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof z.ZodError) {
-    return new AppError('directory.failed', `Graph answered in an unexpected shape: ${error.issues[0]?.message ?? 'invalid'}`, { cause: error });
-  }
-  const graph = error as Partial<GraphError> & { message?: string };
-  const statusCode = typeof graph.statusCode === 'number' ? graph.statusCode : undefined;
-  const details = { statusCode, graphCode: graph.code, requestId: graph.requestId };
-  // Graph's own message often quotes the UPN or id asked for; the code and request id are enough to trace it.
-  const answered = statusCode !== undefined && statusCode > 0;
-  const message = answered
-    ? `Graph call failed with ${statusCode}${graph.code ? ` (${graph.code})` : ''}`
-    : `Graph call got no answer${graph.code ? ` (${graph.code})` : `: ${graph.name ?? 'network error'}`}`;
-  if (statusCode === 404) return new AppError('directory.not-found', message, { details, userMessage: 'That person or object was not found in the directory.', userFault: true });
-  if (statusCode === 401 || statusCode === 403) return new AppError('directory.denied', message, { details, userMessage: 'Passkey Coach is not allowed to do that in your directory.' });
-  if (statusCode === 429) return new AppError('directory.throttled', message, { details, userMessage: 'Microsoft Graph is busy; please try again in a minute.' });
-  // The SDK reports a request that got no answer (a network error, a timeout's abort) with status -1.
-  if (statusCode === undefined || statusCode <= 0 || statusCode >= 500) return new AppError('directory.unavailable', message, { details, userMessage: 'Microsoft Graph is not answering right now; please try again shortly.' });
-  return new AppError('directory.failed', message, { details, cause: error });
-}
-
 function odataString(value: string): string {
   return value.replace(/'/g, "''");
 }
-
-/**
- * The Graph application permission (or all of the permissions) each directory operation needs. A test keeps these
- * equal to GRAPH_PERMISSIONS, the README table and the Entra app manifest.
- */
-export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string | readonly string[]> = {
-  getUser: 'User.Read.All',
-  getManager: 'User.Read.All',
-  getUsers: 'User.Read.All',
-  listUsers: 'User.Read.All',
-  transitiveGroupIds: 'GroupMember.Read.All',
-  groupMemberIds: 'GroupMember.Read.All',
-  userProfiles: 'MailboxSettings.Read',
-  registrationDetails: 'AuditLog.Read.All',
-  authenticationMethods: 'UserAuthenticationMethod.ReadWrite.All',
-  createTemporaryAccessPass: 'UserAuthenticationMethod.ReadWrite.All',
-  temporaryAccessPasses: 'UserAuthenticationMethod.ReadWrite.All',
-  deleteTemporaryAccessPass: 'UserAuthenticationMethod.ReadWrite.All',
-  revokeSignInSessions: 'User.RevokeSessions.All',
-  deleteAuthenticationMethod: 'UserAuthenticationMethod.ReadWrite.All',
-  temporaryAccessPassPolicy: 'Policy.Read.All',
-  directoryRoles: ['RoleManagement.Read.Directory', 'GroupMember.Read.All', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', 'PrivilegedEligibilitySchedule.Read.AzureADGroup'],
-  mailboxTimeZone: 'MailboxSettings.Read',
-  installAppForUser: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
-  installedAppChatId: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
-};

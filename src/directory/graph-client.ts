@@ -6,6 +6,7 @@ import { AuthenticationHandler, Client, HTTPMessageHandler } from '@microsoft/mi
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { GraphCredential } from '../config/load-config.js';
 import type { Logger } from '../logging/logger.js';
+import { trustCa } from '../shared/https-with-ca.js';
 import { TrustingHttpsHandler } from './graph-https-handler.js';
 import { GraphRetryHandler, type GraphRetryHandlerOptions } from './graph-retry-handler.js';
 
@@ -22,7 +23,7 @@ export function createGraphCredential(credential: GraphCredential, options: Cred
     authorityHost: options.authorityHost,
     // Instance discovery asks login.microsoftonline.com about the authority; a sovereign or local authority answers for itself.
     disableInstanceDiscovery: options.authorityHost !== undefined,
-    tlsOptions: options.caCertificate ? { ca: options.caCertificate } : undefined,
+    ...(options.caCertificate ? trustCa(options.caCertificate).identityOptions : {}),
   };
   switch (credential.kind) {
     case 'client-secret':

@@ -1,5 +1,7 @@
 // A sliding-window limiter whose callers queue in order: used for Graph's throttle buckets, whose limits are per app per tenant.
 
+import { type RateWindow, SlidingWindowCounter, type WindowBucket } from '../shared/sliding-window.js';
+
 export interface Clock {
   now(): number;
   /** Resolves after `ms`; tests drive it with fake timers. */
@@ -17,11 +19,6 @@ export const monotonicClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-export interface WindowLimit {
-  limit: number;
-  windowMs: number;
-}
-
 export interface PacingOptions {
   /**
    * Spreads grants evenly at the tightest limit's rate instead of letting a window's worth out at once: the service
@@ -32,23 +29,24 @@ export interface PacingOptions {
 }
 
 export class SlidingWindowLimiter {
-  readonly #limits: readonly WindowLimit[];
+  /** One bucket: this limiter's grants against all its windows (a limit of 2.5 lets 2 through). */
+  readonly #grants: readonly WindowBucket[];
+  readonly #counter: SlidingWindowCounter;
   readonly #clock: Clock;
   /** Milliseconds between paced grants (0: not paced) and how far ahead of that a grant may go. */
   readonly #spacingMs: number;
   readonly #toleranceMs: number;
   /** Paced: when the next grant is due ("theoretical arrival time"). */
   #nextDue = 0;
-  /** Start times of recent grants, oldest first; long enough for the widest window. */
-  readonly #granted: number[] = [];
   /** Callers wait on one chain, so grants come out in arrival order. */
   #tail: Promise<void> = Promise.resolve();
   #blockedUntil = 0;
 
-  constructor(limits: readonly WindowLimit[], clock: Clock = systemClock, pacing?: PacingOptions) {
+  constructor(limits: readonly RateWindow[], clock: Clock = systemClock, pacing?: PacingOptions) {
     if (limits.length === 0 || limits.some((l) => l.limit < 1 || l.windowMs < 1)) throw new Error('SlidingWindowLimiter needs positive limits');
     if (pacing && !(pacing.burst >= 1)) throw new Error('SlidingWindowLimiter pacing needs a burst of at least 1');
-    this.#limits = limits;
+    this.#grants = [{ key: 'grants', windows: limits.map((l) => ({ limit: Math.floor(l.limit), windowMs: l.windowMs })) }];
+    this.#counter = new SlidingWindowCounter(() => clock.now());
     this.#clock = clock;
     this.#spacingMs = pacing ? Math.max(...limits.map((l) => l.windowMs / l.limit)) : 0;
     this.#toleranceMs = pacing ? this.#spacingMs * (pacing.burst - 1) : 0;
@@ -63,10 +61,7 @@ export class SlidingWindowLimiter {
 
   /** A call made without waiting (a reply to someone chatting): counted, so the callers that wait leave room for it. */
   record(): void {
-    const now = this.#clock.now();
-    this.#prune(now);
-    this.#granted.push(now);
-    if (this.#spacingMs > 0) this.#nextDue = Math.max(this.#nextDue, now) + this.#spacingMs;
+    this.#grant(this.#clock.now());
   }
 
   /** The server said "not before": every caller waits at least `ms` from now (a 429's Retry-After). */
@@ -76,35 +71,26 @@ export class SlidingWindowLimiter {
 
   /** Grants inside the widest window, for diagnostics and benchmarks. */
   inFlightWindow(): number {
-    this.#prune(this.#clock.now());
-    return this.#granted.length;
+    return this.#counter.count(this.#grants[0] as WindowBucket);
   }
 
   async #waitForSlot(): Promise<void> {
     for (;;) {
       const now = this.#clock.now();
-      this.#prune(now);
       const paced = this.#spacingMs > 0 ? this.#nextDue - this.#toleranceMs - now : 0;
-      const wait = Math.max(this.#blockedUntil - now, paced, ...this.#limits.map((limit) => this.#waitFor(limit, now)));
+      const room = this.#counter.waitMs(this.#grants, now);
+      // A millisecond past the window's edge, so the grant lands after the one it replaces has left.
+      const wait = Math.max(this.#blockedUntil - now, paced, room > 0 ? room + 1 : 0);
       if (wait <= 0) {
-        this.#granted.push(now);
-        if (this.#spacingMs > 0) this.#nextDue = Math.max(this.#nextDue, now) + this.#spacingMs;
+        this.#grant(now);
         return;
       }
       await this.#clock.sleep(wait);
     }
   }
 
-  #waitFor({ limit, windowMs }: WindowLimit, now: number): number {
-    const inWindow = this.#granted.filter((at) => at > now - windowMs);
-    if (inWindow.length < Math.floor(limit)) return 0;
-    // The oldest grant that must leave the window before one more fits.
-    const oldest = inWindow[inWindow.length - Math.floor(limit)] ?? now;
-    return oldest + windowMs - now + 1;
-  }
-
-  #prune(now: number): void {
-    const widest = Math.max(...this.#limits.map((l) => l.windowMs));
-    while (this.#granted.length > 0 && (this.#granted[0] ?? 0) <= now - widest) this.#granted.shift();
+  #grant(now: number): void {
+    this.#counter.record(this.#grants, now);
+    if (this.#spacingMs > 0) this.#nextDue = Math.max(this.#nextDue, now) + this.#spacingMs;
   }
 }

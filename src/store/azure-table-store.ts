@@ -1,13 +1,10 @@
 // The scale-out Store adapter: Azure Table Storage through @azure/data-tables (Azurite locally). Conditional writes
 // map to eTags (If-Match), a partition is a Table partition (lists never scan the table), and leases are rows in a
-// partition of their own, taken and renewed by eTag, so several instances share one store safely.
-//
-// Table keys may not hold / \ # ? or control characters and order by UTF-16 code unit, while the port allows any
-// text and orders by code point (as SQLite does). Names are therefore written in an order- and prefix-preserving
-// code (see encodeName): a list in key order, and a key-prefix query, mean the same on both adapters.
+// partition of their own, taken and renewed by eTag, so several instances share one store safely. Names are written
+// in an order- and prefix-preserving code (table-names.ts); values in chunks (table-entities.ts).
 
 import { randomUUID } from 'node:crypto';
-import { odata, RestError, type TableEntity, type TableEntityResult, TableClient } from '@azure/data-tables';
+import { odata, RestError, TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError, isAppError } from '../errors/app-error.js';
 import {
@@ -21,10 +18,13 @@ import {
   decodeToken,
   describeError,
   encodeToken,
-  malformed,
-  toJson,
 } from './store-checks.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from './store-port.js';
+import { type LeaseEntity, LEASES_PARTITION, type RecordEntity, recordEntity, toLease, toRecord, transactionGroups, written } from './table-entities.js';
+import { AFTER_EVERY_CODE, decodeName, encodeName } from './table-names.js';
+
+// The name code has a module of its own; tests import it from here, as before.
+export { decodeName, encodeName } from './table-names.js';
 
 export interface AzureTableStoreOptions {
   /** A connection string (Azurite's, or an account key), or an account URL with `credential`. */
@@ -38,27 +38,7 @@ export interface AzureTableStoreOptions {
   allowInsecureConnection?: boolean;
 }
 
-/** Leases live apart from every record: no encoded partition name starts with '~'. */
-const LEASES_PARTITION = '~leases';
-/** A string property holds at most 64 KiB (32 768 UTF-16 units): values are split into chunks below that. */
-const CHUNK = 30_000;
-/** Operations in one entity-group transaction (Azure's limit). */
-const TRANSACTION_ROWS = 100;
-/** An entity holds at most 1 MiB, strings counted at two bytes a character: 16 chunks stay below it. */
-const MAX_CHUNKS = 16;
 
-interface RecordEntity extends TableEntity {
-  /** The value's JSON in `v0`, `v1`, … */
-  chunks: number;
-  updatedAt: string;
-  [chunk: `v${number}`]: string;
-}
-
-interface LeaseEntity extends TableEntity {
-  holder: string;
-  token: string;
-  expiresAt: number;
-}
 
 export class AzureTableStore implements Store {
   /** Reads, retried by the SDK on a 5xx or a dropped connection. */
@@ -312,19 +292,12 @@ export class AzureTableStore implements Store {
     }
   }
 
-  /** The entity for a value: its JSON in chunks, and an update time that never goes backwards in this process. */
+  /** The entity for a value, with an update time that never goes backwards in this process. */
   #entity(partition: string, key: string, value: unknown): RecordEntity {
-    const json = asciiJson(toJson(value));
-    const at = Math.max(this.#now(), this.#lastWrite);
-    this.#lastWrite = at;
-    const entity: RecordEntity = { partitionKey: encodeName(partition), rowKey: encodeName(key), chunks: 0, updatedAt: new Date(at).toISOString() };
-    const parts = splitJson(json);
-    if (parts.length > MAX_CHUNKS) throw malformed(`The value is too large for the Azure Table store (${json.length} characters; at most ${MAX_CHUNKS * CHUNK})`);
-    entity.chunks = parts.length;
-    parts.forEach((part, index) => {
-      entity[`v${index}`] = part;
+    return recordEntity(partition, key, value, () => {
+      this.#lastWrite = Math.max(this.#now(), this.#lastWrite);
+      return this.#lastWrite;
     });
-    return entity;
   }
 
   async #run<R>(operation: string, body: () => Promise<R>): Promise<R> {
@@ -338,68 +311,14 @@ export class AzureTableStore implements Store {
   }
 }
 
-/**
- * The same JSON with every character beyond ASCII written as a \u escape (they can only occur inside strings).
- * Azurite decodes a large request body in network-sized pieces and turns a character split between two of them into
- * U+FFFD; an ASCII body cannot be split that way, and the service (like JSON.parse) reads the escapes back.
- */
-function asciiJson(json: string): string {
-  return json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
-/** A transaction's body may hold 4 MiB: groups stay well below it (values are ASCII; the rest is small). */
-const TRANSACTION_CHARS = 3_000_000;
 
-/** Up to 100 entities a group, and no more characters than one transaction's body holds. */
-function transactionGroups(entities: readonly RecordEntity[]): RecordEntity[][] {
-  const groups: RecordEntity[][] = [];
-  let current: RecordEntity[] = [];
-  let size = 0;
-  for (const entity of entities) {
-    let entitySize = 512;
-    for (let index = 0; index < entity.chunks; index++) entitySize += entity[`v${index}`]?.length ?? 0;
-    if (current.length > 0 && (current.length === TRANSACTION_ROWS || size + entitySize > TRANSACTION_CHARS)) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(entity);
-    size += entitySize;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
-
-/** The (ASCII) JSON in pieces that fit a string property. */
-function splitJson(json: string): string[] {
-  const parts: string[] = [];
-  for (let start = 0; start < json.length || parts.length === 0; start += CHUNK) parts.push(json.slice(start, start + CHUNK));
-  return parts;
-}
 
 /** Azure's eTags are weak (W/"…"); anything else was never issued and cannot match. */
 const AZURE_ETAG = /^W\/"([^"]|\\")*"$/;
 
-function written<T>(partition: string, key: string, value: T, entity: RecordEntity, etag: string | undefined): StoredRecord<T> {
-  if (!etag) throw new AppError('internal', `Azure Table answered a write of ${partition}/${key} without an eTag`);
-  return { partition, key, value: structuredClone(value), etag, updatedAt: entity.updatedAt };
-}
 
-function toRecord<T>(partition: string, key: string, entity: TableEntityResult<RecordEntity>): StoredRecord<T> {
-  let json = '';
-  for (let index = 0; index < entity.chunks; index++) json += entity[`v${index}`] ?? '';
-  let value: T;
-  try {
-    value = JSON.parse(json) as T;
-  } catch (error) {
-    throw new AppError('internal', `Stored value of ${partition}/${key} is not valid JSON`, { cause: error, details: { partition, key } });
-  }
-  return { partition, key, value, etag: entity.etag, updatedAt: entity.updatedAt };
-}
 
-function toLease(name: string, entity: LeaseEntity): Lease {
-  return { name, holder: entity.holder, token: entity.token, expiresAt: new Date(entity.expiresAt).toISOString() };
-}
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof RestError ? error.statusCode : (error as { statusCode?: number } | undefined)?.statusCode;
@@ -411,59 +330,4 @@ function missOrRethrow(error: unknown, partition: string, key: string, verb: 'up
   if (status === 404) return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, { userMessage: 'That item no longer exists. Please start again.', details });
   if (status === 412) return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, { userMessage: 'Someone else changed this at the same moment. Please try again.', details });
   return error;
-}
-
-// ---- Names ------------------------------------------------------------------------------------------------------
-
-/** Code points below this are written shifted by SHIFT as one character; from here on, as three. */
-const SINGLE_LIMIT = 0xd800 - 0xa0;
-const SHIFT = 0xa0;
-/**
- * First unit of a three-character code: U+F900 to U+F910, assigned characters (CJK compatibility ideographs; Azure
- * refuses private-use characters in names sent in URLs), above every one-character code.
- */
-const LEAD = 0xf900;
-/** Sorts after every encoded name: the bound of a key-prefix range. */
-export const AFTER_EVERY_CODE = String.fromCharCode(LEAD + 0x11);
-/** Azure Table keys hold at most 1 KiB: 512 UTF-16 units. */
-const MAX_ENCODED_LENGTH = 512;
-
-/**
- * Writes a name in characters Azure Table keys allow (none of / \ # ? or the control characters, which all lie below
- * U+00A0), so that encoded names compare by UTF-16 unit (as the service does) exactly as the names compare by code
- * point (as SQLite does), a name's prefix encodes to a prefix of its code, and a name keeps its length (Azurite
- * accepts 512 characters, the port's limit):
- * - code points below U+D760: one character, the code point plus U+00A0 (so U+00A0 to U+D7FF);
- * - the rest (U+D760 up; the port refuses lone surrogates): three characters, the first from U+F900.
- * Every code of the second kind sorts after every code of the first, and within each kind codes follow the code points.
- */
-export function encodeName(name: string): string {
-  const out = encodeUnchecked(name);
-  // Characters from U+D760 up (emoji, fullwidth forms) take three units: such a name can outgrow Azure's key limit.
-  if (out.length > MAX_ENCODED_LENGTH) throw malformed(`The name is too long for an Azure Table key once encoded (${out.length} of at most ${MAX_ENCODED_LENGTH} units); use fewer characters beyond U+D760`);
-  return out;
-}
-
-function encodeUnchecked(name: string): string {
-  let out = '';
-  for (const char of name) {
-    const cp = char.codePointAt(0) ?? 0;
-    out += cp < SINGLE_LIMIT ? String.fromCharCode(cp + SHIFT) : String.fromCharCode(LEAD + (cp >> 16), SHIFT + ((cp >> 8) & 0xff), SHIFT + (cp & 0xff));
-  }
-  return out;
-}
-
-export function decodeName(encoded: string): string {
-  let out = '';
-  for (let index = 0; index < encoded.length; ) {
-    const unit = encoded.charCodeAt(index);
-    if (unit < 0xd800) {
-      out += String.fromCodePoint(unit - SHIFT);
-      index += 1;
-    } else {
-      out += String.fromCodePoint(((unit - LEAD) << 16) | ((encoded.charCodeAt(index + 1) - SHIFT) << 8) | (encoded.charCodeAt(index + 2) - SHIFT));
-      index += 3;
-    }
-  }
-  return out;
 }

@@ -293,7 +293,8 @@ describe('Agents Toolkit project files', { timeout: 60_000 }, () => {
       'arm/deploy',
       'aadApp/update',
       'teamsApp/validateManifest',
-      'teamsApp/zipAppPackage',
+      // npm run package: the one way the app package is built.
+      'cli/runNpmCommand',
       'teamsApp/validateAppPackage',
       'teamsApp/update',
     ]);

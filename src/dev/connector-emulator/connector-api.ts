@@ -3,7 +3,8 @@
 
 import { connectorErrors } from './errors.js';
 import type { ActivityIds } from './ids.js';
-import { type ConnectorLimits, type LimitBucket, messageBytes, retryAfterSeconds, type SlidingWindowLimiter } from './limits.js';
+import { retryAfterSeconds, type SlidingWindowCounter, type WindowBucket } from '../../shared/sliding-window.js';
+import { type ConnectorLimits, messageBytes } from './limits.js';
 import {
   activitySchema,
   type ConversationParameters,
@@ -30,7 +31,7 @@ export interface ApiResult {
 
 export interface ConnectorApiDeps {
   readonly state: EmulatorState;
-  readonly limiter: SlidingWindowLimiter;
+  readonly limiter: SlidingWindowCounter;
   readonly limits: ConnectorLimits;
   readonly ids: ActivityIds;
   /** When set, `bot.id` in a create request must name this bot. */
@@ -42,14 +43,14 @@ export interface ConnectorApiDeps {
 export function createConnectorApi(deps: ConnectorApiDeps): (request: ApiRequest) => ApiResult {
   const { state } = deps;
 
-  function throttle(buckets: LimitBucket[]): void {
+  function throttle(buckets: WindowBucket[]): void {
     const decision = deps.limiter.tryAcquire(buckets);
     if (!decision.allowed) throw connectorErrors.throttled(retryAfterSeconds(decision.retryAfterMs));
   }
 
-  const tenantBucket = (tenantId: string): LimitBucket => ({ key: `tenant:${tenantId}`, windows: deps.limits.perTenant });
-  const sendBucket = (conversationId: string): LimitBucket => ({ key: `send:${conversationId}`, windows: deps.limits.perConversationSend });
-  const readBucket = (conversationId: string): LimitBucket => ({ key: `read:${conversationId}`, windows: deps.limits.perConversationRead });
+  const tenantBucket = (tenantId: string): WindowBucket => ({ key: `tenant:${tenantId}`, windows: deps.limits.perTenant });
+  const sendBucket = (conversationId: string): WindowBucket => ({ key: `send:${conversationId}`, windows: deps.limits.perConversationSend });
+  const readBucket = (conversationId: string): WindowBucket => ({ key: `read:${conversationId}`, windows: deps.limits.perConversationRead });
 
   function parseActivity(body: unknown): ReceivedActivity {
     const parsed = activitySchema.safeParse(body);

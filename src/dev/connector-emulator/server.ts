@@ -8,7 +8,8 @@ import { createConnectorApi } from './connector-api.js';
 import { ConnectorError, connectorErrors, UNAUTHORIZED_BODY } from './errors.js';
 import { FaultRegistry } from './faults.js';
 import { ActivityIds } from './ids.js';
-import { type ConnectorLimits, resolveLimits, SlidingWindowLimiter } from './limits.js';
+import { SlidingWindowCounter } from '../../shared/sliding-window.js';
+import { type ConnectorLimits, resolveLimits } from './limits.js';
 import type { UserInput } from './schemas.js';
 import {
   type ActivityFilter,
@@ -95,7 +96,7 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
   let requestSeq = 0;
   const connectorApi = createConnectorApi({
     state,
-    limiter: new SlidingWindowLimiter(now),
+    limiter: new SlidingWindowCounter(now),
     limits,
     ids: new ActivityIds(now),
     botId: options.botId,

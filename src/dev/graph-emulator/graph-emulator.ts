@@ -13,7 +13,7 @@ import type { AppInstalledEvent, AppUninstalledEvent, EmulatorContext } from './
 import { type Fault, FaultInjector, type FaultSpec } from './faults.js';
 import { errorBody, GraphHttpError } from './graph-errors.js';
 import { GraphService, type InboundRequest, JSON_CONTENT_TYPE } from './graph-service.js';
-import { SlidingWindowLimiter, type WindowLimit } from './rate-limiter.js';
+import { AppThrottle, type WindowLimit } from './rate-limiter.js';
 import type { ThrottleBucket } from './router.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { methodRoutes } from './routes/method-routes.js';
@@ -117,8 +117,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const faults = new FaultInjector();
   const calls = new CallLog();
   const limiters = {
-    identityReports: new SlidingWindowLimiter(options.reportsThrottle ?? { limit: 5, windowMs: 10_000 }, now),
-    appInstalls: new SlidingWindowLimiter(options.installThrottle ?? { limit: 30, windowMs: 1_000 }, now),
+    identityReports: new AppThrottle(options.reportsThrottle ?? { limit: 5, windowMs: 10_000 }, now),
+    appInstalls: new AppThrottle(options.installThrottle ?? { limit: 30, windowMs: 1_000 }, now),
   };
   const installedListeners = new Set<Listener<AppInstalledEvent>>();
   const uninstalledListeners = new Set<Listener<AppUninstalledEvent>>();
@@ -180,7 +180,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   };
 }
 
-function publicState(state: TenantState, context: EmulatorContext, limiters: Record<ThrottleBucket, SlidingWindowLimiter>): EmulatorState {
+function publicState(state: TenantState, context: EmulatorContext, limiters: Record<ThrottleBucket, AppThrottle>): EmulatorState {
   const need = (userId: string): SeedUser => {
     const user = state.findUser(userId);
     if (!user) throw new Error(`The emulated tenant has no user ${userId}.`);

@@ -7,7 +7,7 @@ import type { CallLog } from './call-log.js';
 import { badRequest, errorBody, forbidden, GraphHttpError, methodNotAllowed, tooManyRequests } from './graph-errors.js';
 import type { FaultInjector } from './faults.js';
 import type { ODataRequest } from './odata-query.js';
-import type { SlidingWindowLimiter } from './rate-limiter.js';
+import type { AppThrottle } from './rate-limiter.js';
 import { matchRoute, type Route, type ThrottleBucket } from './router.js';
 import type { AppIdentity, TokenService } from './token-service.js';
 
@@ -37,7 +37,7 @@ export interface GraphServiceDeps {
   tokens: TokenService;
   faults: FaultInjector;
   calls: CallLog;
-  limiters: Record<ThrottleBucket, SlidingWindowLimiter>;
+  limiters: Record<ThrottleBucket, AppThrottle>;
   now: () => number;
   baseUrl: () => string;
 }

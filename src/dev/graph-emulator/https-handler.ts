@@ -1,5 +1,7 @@
 // What a Graph client needs to reach the emulator: its CA-trusting transport and credential options.
 
+import { trustCa } from '../../shared/https-with-ca.js';
+
 export { TrustingHttpsHandler } from '../../directory/graph-https-handler.js';
 
 /** The @azure/identity options that make a credential use the emulator's token service. */
@@ -8,5 +10,5 @@ export function emulatorCredentialOptions(emulator: { authorityHost: string; caC
   disableInstanceDiscovery: true;
   tlsOptions: { ca: string };
 } {
-  return { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: emulator.caCertificate } };
+  return { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true, ...trustCa(emulator.caCertificate).identityOptions };
 }

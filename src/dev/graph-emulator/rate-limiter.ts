@@ -1,36 +1,28 @@
-// A sliding-window limiter on an injected clock, for Graph's per-app-per-tenant throttles.
+// Graph's per-app-per-tenant throttles as the emulator enforces them: one window per throttled route, on an injected clock.
 
-export interface WindowLimit {
-  limit: number;
-  windowMs: number;
-}
+import { type RateWindow, retryAfterSeconds, SlidingWindowCounter } from '../../shared/sliding-window.js';
 
-export class SlidingWindowLimiter {
-  private readonly hits = new Map<string, number[]>();
+export type WindowLimit = RateWindow;
+
+export class AppThrottle {
+  readonly #counter: SlidingWindowCounter;
 
   constructor(
     readonly rule: WindowLimit,
-    private readonly now: () => number,
+    now: () => number,
   ) {
     if (!Number.isInteger(rule.limit) || rule.limit < 1) throw new Error(`a throttle limit must be a positive integer (got ${rule.limit})`);
     if (!(rule.windowMs > 0)) throw new Error(`a throttle window must be positive (got ${rule.windowMs} ms)`);
+    this.#counter = new SlidingWindowCounter(now);
   }
 
-  /** Counts the request and returns 0, or returns the whole seconds to wait (the request is not counted). */
-  take(key: string): number {
-    const now = this.now();
-    const recent = (this.hits.get(key) ?? []).filter((at) => at > now - this.rule.windowMs);
-    if (recent.length >= this.rule.limit) {
-      this.hits.set(key, recent);
-      const oldest = recent[recent.length - this.rule.limit] ?? now;
-      return Math.max(1, Math.ceil((oldest + this.rule.windowMs - now) / 1000));
-    }
-    recent.push(now);
-    this.hits.set(key, recent);
-    return 0;
+  /** Counts the app's request and returns 0, or returns the whole seconds to wait (the request is not counted). */
+  take(appId: string): number {
+    const decision = this.#counter.tryAcquire([{ key: appId, windows: [this.rule] }]);
+    return decision.allowed ? 0 : retryAfterSeconds(decision.retryAfterMs);
   }
 
   reset(): void {
-    this.hits.clear();
+    this.#counter.reset();
   }
 }

@@ -1,13 +1,8 @@
 // The sliding-window limiter and the documented defaults, as pure units against a hand-moved clock.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CONNECTOR_LIMITS,
-  messageBytes,
-  resolveLimits,
-  retryAfterSeconds,
-  SlidingWindowLimiter,
-} from '../../../src/dev/connector-emulator/limits.js';
+import { DEFAULT_CONNECTOR_LIMITS, messageBytes, resolveLimits } from '../../../src/dev/connector-emulator/limits.js';
+import { retryAfterSeconds, SlidingWindowCounter } from '../../../src/shared/sliding-window.js';
 
 function clock(start = 0) {
   let time = start;
@@ -35,12 +30,12 @@ describe('DEFAULT_CONNECTOR_LIMITS', () => {
   });
 });
 
-describe('SlidingWindowLimiter', () => {
+describe('SlidingWindowCounter', () => {
   const hour = { key: 'chat', windows: [{ limit: 1800, windowMs: 3_600_000 }] };
 
   it('admits 1800 in an hour, refuses the 1801st until the first leaves the window', () => {
     const time = clock();
-    const limiter = new SlidingWindowLimiter(time.now);
+    const limiter = new SlidingWindowCounter(time.now);
     for (let i = 0; i < 1800; i++) {
       time.set(i * 1000);
       expect(limiter.tryAcquire([hour]).allowed).toBe(true);
@@ -55,7 +50,7 @@ describe('SlidingWindowLimiter', () => {
 
   it('counts a request in every bucket or in none', () => {
     const time = clock();
-    const limiter = new SlidingWindowLimiter(time.now);
+    const limiter = new SlidingWindowCounter(time.now);
     const tight = { key: 'tight', windows: [{ limit: 1, windowMs: 1000 }] };
     const loose = { key: 'loose', windows: [{ limit: 2, windowMs: 1000 }] };
     expect(limiter.tryAcquire([tight, loose]).allowed).toBe(true);
@@ -67,7 +62,7 @@ describe('SlidingWindowLimiter', () => {
 
   it('reports the longest wait when several windows are full', () => {
     const time = clock();
-    const limiter = new SlidingWindowLimiter(time.now);
+    const limiter = new SlidingWindowCounter(time.now);
     const both = { key: 'c', windows: [{ limit: 2, windowMs: 1000 }, { limit: 3, windowMs: 10_000 }] };
     limiter.tryAcquire([both]);
     limiter.tryAcquire([both]);
