@@ -3,8 +3,9 @@
 // emulated tenant, with the same function.
 
 import type { TokenCredential } from '@azure/identity';
-import type { AppConfig } from '../config/load-config.js';
-import { type Directory, GraphDirectory } from '../directory/directory.js';
+import type { AppConfig } from '../config/app-config.js';
+import { GraphDirectory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import { createGraphClient, createGraphCredential } from '../directory/graph-client.js';
 import { installsLimit } from '../directory/graph-retry-handler.js';
 import type { Logger } from '../logging/logger.js';

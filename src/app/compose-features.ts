@@ -5,9 +5,9 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CoachAdapter } from '../messaging/teams-adapter.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
-import type { AppConfig } from '../config/load-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { CoachEvents } from '../conversation/employee-coach.js';
-import type { Directory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import { GroupMembership } from '../directory/group-membership.js';
 import { Escalations } from '../escalation/escalations.js';
 import { TemporaryAccess } from '../helpdesk/temporary-access.js';
@@ -29,7 +29,8 @@ import { Campaigns } from '../campaigns/campaigns.js';
 import { ExportLinks } from '../campaigns/export-links.js';
 import type { TargetingPolicy } from '../campaigns/targeting.js';
 import { demoDeadline } from '../campaigns/demo-deadline.js';
-import { parseWorkingHours, resolveTimeZone } from '../campaigns/working-hours.js';
+import { parseWorkingHours } from '../shared/working-hours.js';
+import { resolveTimeZone } from '../shared/time-zones.js';
 import type { DemoTenant } from './demo-tenant.js';
 import { resolveOutreachSettings, resolveTapSettings } from './settings.js';
 

@@ -3,8 +3,8 @@
 // passes one in, so nothing in production imports the local Microsoft 365.
 
 import type { Activity } from 'botbuilder';
-import type { AppConfig } from '../config/load-config.js';
-import type { Directory } from '../directory/directory.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { Directory } from '../directory/directory-port.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import type { SsoSettings } from '../tab/tab-sso.js';

@@ -1,7 +1,7 @@
 // The settings in force: configuration, with demo mode's tenant supplying what a real deployment configures by id.
 
-import { resolveTimeZone } from '../campaigns/working-hours.js';
-import type { AppConfig, CampaignSettings, TapSettings } from '../config/load-config.js';
+import { resolveTimeZone } from '../shared/time-zones.js';
+import type { AppConfig, CampaignSettings, TapSettings } from '../config/app-config.js';
 import type { DemoTenant } from './demo-tenant.js';
 
 export interface ResolvedOutreachSettings extends CampaignSettings {

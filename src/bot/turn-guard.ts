@@ -1,7 +1,7 @@
 // Decides, after the JWT check, whether an authenticated activity is one Passkey Coach serves.
 
 import type { TurnContext } from 'botbuilder';
-import type { AppConfig } from '../config/load-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import { expectedChannelIssuer } from '../messaging/teams-adapter.js';
 

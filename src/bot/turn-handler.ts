@@ -3,7 +3,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { AppConfig } from '../config/load-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';

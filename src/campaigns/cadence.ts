@@ -3,7 +3,8 @@
 // them). Pure functions of stored state, so a job run twice computes the same instants (and the same outbox keys).
 
 import type { Campaign, CampaignMember } from './campaign-records.js';
-import { addLocalDays, localParts, nextWorkingInstant, type WorkingHours } from './working-hours.js';
+import { nextWorkingInstant, type WorkingHours } from '../shared/working-hours.js';
+import { addLocalDays, localParts } from '../shared/wall-clock.js';
 
 export interface CadencePolicy {
   /** Days after the invitation. */

@@ -5,7 +5,7 @@ import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
-import type { Directory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -16,7 +16,7 @@ import { campaignPreview, campaignStatus, previewCardData, statusCardData, waiti
 import type { Campaigns } from './campaigns.js';
 import type { ExportLinks } from './export-links.js';
 import type { TargetingPolicy } from './targeting.js';
-import { addDateKeyDays, localParts } from './working-hours.js';
+import { addDateKeyDays, localParts } from '../shared/wall-clock.js';
 
 export type CampaignCommandId = 'campaignPreview' | 'campaignStart' | 'campaignPause' | 'campaignResume' | 'campaignStatus' | 'campaignExport';
 

@@ -6,7 +6,7 @@ import { type CadencePolicy, nextReminderAt } from './cadence.js';
 import type { NudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE } from './campaign-records.js';
 import type { TargetingPolicy } from './targeting.js';
-import { localParts } from './working-hours.js';
+import { localParts } from '../shared/wall-clock.js';
 
 export interface CampaignsDeps extends OutboxFeatureDeps {
   targeting: TargetingPolicy;

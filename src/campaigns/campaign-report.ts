@@ -1,7 +1,7 @@
 // What admins see: the preview before a start (who would be reached, who is left out and why), the status of a
 // running campaign (the funnel, by department), and the CSV export. All of it read page by page from the store.
 
-import type { Directory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { formatDeadline } from '../shared/formatting.js';
 import { FIGURE_LABELS, FIGURES, type FigureId, type Figures, figuresOf, noFigures, OUTCOMES, STAGES } from './campaign-figures.js';

@@ -1,7 +1,7 @@
 // The deadline of the campaign demo mode starts at launch: three weeks ahead, on a working day (a deadline on a
 // Sunday reads like a mistake, and the reminder "the working day before" would fall on a Friday two days early).
 
-import { addDateKeyDays, localParts } from './working-hours.js';
+import { addDateKeyDays, localParts } from '../shared/wall-clock.js';
 
 const DEMO_CAMPAIGN_DAYS = 21;
 

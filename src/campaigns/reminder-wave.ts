@@ -8,7 +8,7 @@ import { type Campaign, type CampaignMember, NUDGEABLE } from './campaign-record
 import { letIoThrough } from './let-io-through.js';
 import { finishCampaign } from './run-campaign.js';
 import { targetCampaign, walkReport } from './walk-report.js';
-import { localParts } from './working-hours.js';
+import { localParts } from '../shared/wall-clock.js';
 
 /** Campaign steps (invitation and reminders) one person gets at most per local day. */
 const WAVE_LOOKAHEAD_MS = 24 * 3600_000;

@@ -3,7 +3,7 @@
 
 import type { CampaignContext } from './campaign-context.js';
 import { type Campaign, newCampaignId } from './campaign-records.js';
-import { localParts } from './working-hours.js';
+import { localParts } from '../shared/wall-clock.js';
 
 export interface StartRequest {
   name: string;

@@ -1,10 +1,11 @@
 // Who a campaign reaches: everyone the registration report shows without a strong method, minus the people a
 // passkey campaign must leave alone. Streams the report a page at a time, so 100 000 people never sit in memory.
 
-import type { Directory, RegistrationDetails, UserProfile } from '../directory/directory.js';
+import type { RegistrationDetails } from '../directory/graph-shapes.js';
+import type { Directory, UserProfile } from '../directory/directory-port.js';
 import { notAPersonsAccount } from '../directory/person-account.js';
 import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
-import { resolveTimeZone } from './working-hours.js';
+import { resolveTimeZone } from '../shared/time-zones.js';
 
 export interface TargetingPolicy {
   /** Report method names that count as enrolled. */

@@ -11,7 +11,7 @@ import type { CampaignContext } from './campaign-context.js';
 import type { Campaign, CampaignMember } from './campaign-records.js';
 import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
 import { type ExclusionReason, findTargets } from './targeting.js';
-import { localParts } from './working-hours.js';
+import { localParts } from '../shared/wall-clock.js';
 
 /** What one pass over the report found. */
 export interface Walked {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import { type CardJson, type CardRenderer, TrustedMarkdown } from '../cards/card-renderer.js';
 import { COACH_VERBS } from '../cards/card-verbs.js';
-import type { Directory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import { checkStatus, describeStatus } from '../enrollment/check-status.js';
 import { type Guides, PLATFORM_IDS, type PlatformId } from '../enrollment/guides.js';
 import { REFUSAL_REASONS, recordRefusal } from '../escalation/refusals.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DemoRuntime, DemoTenant, DemoWiring } from '../app/demo-tenant.js';
 import { graphDirectory } from '../app/compose-directory.js';
-import type { AppConfig } from '../config/load-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { createGraphCredential } from '../directory/graph-client.js';
 import { packageRoot } from '../shared/package-root.js';
 import type { SsoSettings } from '../tab/tab-sso.js';

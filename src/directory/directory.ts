@@ -26,20 +26,6 @@ import {
   userSchema,
 } from './graph-shapes.js';
 
-// The port, Graph's shapes and errors have modules of their own; features import them from here, as before.
-export type { RoleSummary } from './admin-roles.js';
-export { DIRECTORY_PERMISSIONS, type Directory, type InstallOutcome, type RegistrationPage, type TapRequest, type UserProfile } from './directory-port.js';
-export { toAppError } from './graph-errors.js';
-export {
-  type AuthenticationMethod,
-  type DirectoryUser,
-  type RegistrationDetails,
-  TEAMS_SERVICE_PLAN_ID,
-  type TemporaryAccessPassMethod,
-  type TemporaryAccessPassPolicy,
-  USER_FIELDS,
-} from './graph-shapes.js';
-
 export interface GraphDirectoryOptions {
   /** Graph's root (`https://graph.microsoft.com`, a national cloud's, or the emulator's): `@odata.bind` links point into it. */
   graphBaseUrl?: string;

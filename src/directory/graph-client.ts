@@ -4,7 +4,7 @@
 import { type AccessToken, ClientCertificateCredential, ClientSecretCredential, type GetTokenOptions, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { AuthenticationHandler, Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
-import type { GraphCredential } from '../config/load-config.js';
+import type { GraphCredential } from '../config/app-config.js';
 import type { Logger } from '../logging/logger.js';
 import { trustCa } from '../shared/https-with-ca.js';
 import { TrustingHttpsHandler } from './graph-https-handler.js';

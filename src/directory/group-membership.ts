@@ -3,7 +3,7 @@
 // of clicks costs one Graph call, and false whenever it cannot be read (fail closed).
 
 import type { Logger } from '../logging/logger.js';
-import type { Directory } from './directory.js';
+import type { Directory } from './directory-port.js';
 
 const CACHE_MS = 60_000;
 /** People remembered at once; the oldest go first. */

@@ -1,7 +1,7 @@
 // Reads a person's real-time authentication methods as the coach explains them: which phishing-resistant
 // credentials they have, and which weaker ones.
 
-import type { AuthenticationMethod } from './directory.js';
+import type { AuthenticationMethod } from './graph-shapes.js';
 
 export type StrongKind = 'authenticator-passkey' | 'security-key' | 'device-passkey' | 'synced-passkey' | 'windows-hello';
 export type WeakKind = 'authenticator-app' | 'phone' | 'email' | 'one-time-code' | 'temporary-access-pass';

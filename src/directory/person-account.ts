@@ -2,7 +2,7 @@
 // granted by. Guests sign in at home, disabled accounts cannot sign in, and shared, room and equipment mailboxes are
 // accounts nobody enrols on. Having no mailbox at all says nothing: many people's accounts have none.
 
-import type { DirectoryUser } from './directory.js';
+import type { DirectoryUser } from './graph-shapes.js';
 
 export type NotAPersonReason = 'guest' | 'disabled' | 'shared-or-resource-account';
 

@@ -1,7 +1,7 @@
 // "Check my status": the person's own methods, read in real time, explained, and an enrolment recorded.
 
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Directory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import type { Store } from '../store/store-port.js';
 import { recordEnrolment } from './enrolments.js';
 import { type PasskeyStatus, passkeyStatus, STRONG_LABELS, WEAK_LABELS } from '../directory/passkey-status.js';

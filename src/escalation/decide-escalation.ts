@@ -4,7 +4,7 @@
 // nothing: it asks again after some working days.
 
 import { z } from 'zod';
-import { addDateKeyDays, localParts } from '../campaigns/working-hours.js';
+import { addDateKeyDays, localParts } from '../shared/wall-clock.js';
 import { visibleText } from '../shared/visible-text.js';
 import { type DecideResult, describeDecider, type EscalationContext, sameDecider } from './escalation-context.js';
 import { CHOICES, type Decision, type Escalation } from './escalation-records.js';

@@ -1,7 +1,7 @@
 // Who decides a refusal: the person's manager from Graph when that manager is usable (exists, is enabled, is not the
 // person, is not someone asked before, can be reached in Teams), else the escalation group; and the card goes to them.
 
-import type { DirectoryUser } from '../directory/directory.js';
+import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { UNREACHABLE_PARTITION } from '../messaging/proactive-messenger.js';
 import type { EscalationContext } from './escalation-context.js';
 import type { Decider, Escalation, FallbackReason } from './escalation-records.js';

@@ -5,7 +5,7 @@ import { PersonText } from '../cards/card-renderer.js';
 import type { IntentId } from '../shared/intents.js';
 import { COACH_VERBS } from '../cards/card-verbs.js';
 import { firstName, formatDeadline } from '../shared/formatting.js';
-import { addDateKeyDays } from '../campaigns/working-hours.js';
+import { addDateKeyDays } from '../shared/wall-clock.js';
 import type { RefusalReason } from './refusals.js';
 import type { Decision, Escalation } from './escalation-records.js';
 

@@ -2,8 +2,9 @@
 // (render a decider's card, name the decider, count working days, queue a message, describe a decider for the audit).
 
 import type { CardJson } from '../cards/card-renderer.js';
-import { addWorkingDays, localParts, type WorkingHours } from '../campaigns/working-hours.js';
-import type { EscalationSettings } from '../config/load-config.js';
+import { addWorkingDays, type WorkingHours } from '../shared/working-hours.js';
+import { localParts } from '../shared/wall-clock.js';
+import type { EscalationSettings } from '../config/app-config.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { IntentId } from '../shared/intents.js';
 import { deciderCardData } from './escalation-cards.js';

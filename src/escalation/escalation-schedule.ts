@@ -1,7 +1,7 @@
 // The scheduler's run: refusals not yet taken anywhere are opened, decisions a crash left half done are followed
 // through, and unanswered escalations are reminded in working hours, then go up the management chain.
 
-import { isWithinWorkingHours } from '../campaigns/working-hours.js';
+import { isWithinWorkingHours } from '../shared/working-hours.js';
 import { pagesOf } from '../store/pages.js';
 import { askDecider, fallbackDecider, routeDecider } from './decider-routing.js';
 import { describeDecider, type EscalationContext } from './escalation-context.js';

@@ -1,7 +1,7 @@
 // A recorded refusal goes to its decider. Idempotent: run again after a crash (the scheduler does, for any refusal
 // without an escalation), it finishes the same escalation instead of starting a second.
 
-import type { DirectoryUser } from '../directory/directory.js';
+import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { casUpdate } from '../store/cas-update.js';
 import { askDecider, routeDecider } from './decider-routing.js';
 import { describeDecider, type EscalationContext } from './escalation-context.js';

@@ -1,7 +1,7 @@
 // `queue done <upn>` and the tab's "Helped" button: someone in the "talk to a person" queue was helped, so they leave
 // it (they can ask again). Helpdesk only; the person is named by sign-in name or object id.
 
-import type { DirectoryUser } from '../directory/directory.js';
+import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { isGuid } from '../shared/guid.js';
 import { closeHelpRequest, HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import type { TapContext } from './tap-context.js';

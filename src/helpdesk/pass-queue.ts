@@ -1,7 +1,7 @@
 // What is waiting for someone on the helpdesk, for `tap list` and the tab alike: their own open requests, the requests
 // they may approve now, and the people who asked to talk to a person. A request is shown only to those involved in it.
 
-import type { DirectoryUser } from '../directory/directory.js';
+import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { pagesOf } from '../store/pages.js';
 import { approverProblem, mayApprove } from './approvers.js';
 import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';

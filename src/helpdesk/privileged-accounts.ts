@@ -2,7 +2,7 @@
 // Global Administrator. An account is privileged when it is a break-glass account, holds or may activate an admin
 // role (however: directly, through a group, by PIM), or is in a privileged group; when Graph cannot say, it is.
 
-import type { DirectoryUser } from '../directory/directory.js';
+import type { DirectoryUser } from '../directory/graph-shapes.js';
 import type { TapContext } from './tap-context.js';
 
 const ROLES_UNCHECKED = 'admin roles could not be checked';

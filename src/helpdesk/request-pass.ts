@@ -2,7 +2,8 @@
 // limit before anything is looked up; accounts that are not a person's, and privileged ones, are refused with the
 // reason; then the request form comes back (a draft only its requester can send), holding the person's one open slot.
 
-import type { DirectoryUser, TemporaryAccessPassPolicy, UserProfile } from '../directory/directory.js';
+import type { DirectoryUser, TemporaryAccessPassPolicy } from '../directory/graph-shapes.js';
+import type { UserProfile } from '../directory/directory-port.js';
 import { type NotAPersonReason, notAPersonsAccount } from '../directory/person-account.js';
 import { privilegedReasons } from './privileged-accounts.js';
 import { claimTarget } from './request-lifecycle.js';

@@ -3,7 +3,7 @@
 // created through Graph and shown in a dialog only: never stored, logged or sent to the chat.
 
 import type { TaskModuleTaskInfo } from 'botbuilder';
-import type { TemporaryAccessPassMethod } from '../directory/directory.js';
+import type { TemporaryAccessPassMethod } from '../directory/graph-shapes.js';
 import { isAppError } from '../errors/app-error.js';
 import { onlyUnchecked, privilegedReasons } from './privileged-accounts.js';
 import { expireIfDue, settled } from './request-lifecycle.js';

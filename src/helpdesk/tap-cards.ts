@@ -3,7 +3,7 @@
 
 import { type Attachment, CardFactory, type TaskModuleTaskInfo } from 'botbuilder';
 import { type CardJson, PersonText, TrustedMarkdown } from '../cards/card-renderer.js';
-import type { TemporaryAccessPassMethod } from '../directory/directory.js';
+import type { TemporaryAccessPassMethod } from '../directory/graph-shapes.js';
 import type { TapContext } from './tap-context.js';
 import { CHECK_KINDS, CHECK_LABELS, type TapAlert, type TapRequest } from './tap-records.js';
 

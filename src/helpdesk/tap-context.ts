@@ -2,7 +2,7 @@
 // (audit an action, alert security, queue a message, refuse a forged click, read a time the way the cards write it).
 
 import type { CardJson } from '../cards/card-renderer.js';
-import type { TapSettings } from '../config/load-config.js';
+import type { TapSettings } from '../config/app-config.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import { formatDeadline } from '../shared/formatting.js';

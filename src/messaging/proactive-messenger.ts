@@ -4,7 +4,7 @@
 
 import type { Activity } from 'botbuilder';
 import type { CoachAdapter } from './teams-adapter.js';
-import type { Directory, InstallOutcome } from '../directory/directory.js';
+import type { Directory, InstallOutcome } from '../directory/directory-port.js';
 import type { SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';

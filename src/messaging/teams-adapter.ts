@@ -18,7 +18,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import { StatusCodes } from 'botframework-schema';
-import type { AppConfig } from '../config/load-config.js';
+import type { AppConfig } from '../config/app-config.js';
 
 /** The issuer whose tokens prove a call came from the Bot Connector service (public cloud). */
 export const PUBLIC_CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';

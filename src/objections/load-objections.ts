@@ -2,7 +2,7 @@
 // can never disagree about the catalog, the model or the threshold.
 
 import path from 'node:path';
-import type { AppConfig } from '../config/load-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { packageRoot } from '../shared/package-root.js';
 import { type Catalog, loadCatalog } from './catalog-loader.js';
 import { IntentMatcher } from './intent-matcher.js';

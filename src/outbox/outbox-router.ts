@@ -2,7 +2,7 @@
 
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
-import type { Directory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProactiveMessenger } from '../messaging/proactive-messenger.js';
 import type { Store } from '../store/store-port.js';

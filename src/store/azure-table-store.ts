@@ -24,7 +24,6 @@ import { type LeaseEntity, LEASES_PARTITION, type RecordEntity, recordEntity, to
 import { AFTER_EVERY_CODE, decodeName, encodeName } from './table-names.js';
 
 // The name code has a module of its own; tests import it from here, as before.
-export { decodeName, encodeName } from './table-names.js';
 
 export interface AzureTableStoreOptions {
   /** A connection string (Azurite's, or an account key), or an account URL with `credential`. */

@@ -1,7 +1,8 @@
 // Opens the store the configuration names: the SQLite file under DATA_DIR, or Azure Table Storage.
 
 import { ManagedIdentityCredential } from '@azure/identity';
-import { isLoopbackUrl, type StoreSettings } from '../config/load-config.js';
+import { isLoopbackUrl } from '../config/load-config.js';
+import type { StoreSettings } from '../config/app-config.js';
 import { AzureTableStore } from './azure-table-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store-port.js';

@@ -2,7 +2,7 @@
 // sits outside the chain, or was never written), and the directory knows what they are called. Read in Graph $batch
 // calls, and kept for a while, so a page reloaded in a loop does not read the directory again.
 
-import type { Directory } from '../directory/directory.js';
+import type { Directory } from '../directory/directory-port.js';
 import type { Logger } from '../logging/logger.js';
 
 const KEEP_MS = 10 * 60_000;

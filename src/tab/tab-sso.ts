@@ -4,7 +4,7 @@
 // Identity is the token's `oid`, never anything the page says. Incomplete settings refuse every request.
 
 import { createRemoteJWKSet, customFetch, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
-import type { AppConfig } from '../config/load-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import { requestWithCa } from '../shared/https-with-ca.js';
 

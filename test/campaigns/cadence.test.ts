@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { type CadencePolicy, invitationDueAt, localNoon, nextReminderAt, nextStep, sendableAt } from '../../src/campaigns/cadence.js';
-import { localParts, parseWorkingHours } from '../../src/campaigns/working-hours.js';
+import { parseWorkingHours } from '../../src/shared/working-hours.js';
+import { localParts } from '../../src/shared/wall-clock.js';
 
 const policy: CadencePolicy = { reminderDays: [3, 7, 12], hours: parseWorkingHours('09:00-17:00', 'mon-fri'), respectWorkingHours: true, snoozeDays: 3, maxSnoozes: 2 };
 const berlin = 'Europe/Berlin';

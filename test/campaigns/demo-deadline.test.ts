@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { demoDeadline } from '../../src/campaigns/demo-deadline.js';
-import { parseWorkingHours } from '../../src/campaigns/working-hours.js';
+import { parseWorkingHours } from '../../src/shared/working-hours.js';
 
 const weekday = (dateKey: string) => new Date(`${dateKey}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' });
 const daysBetween = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;

@@ -2,7 +2,8 @@
 // working hours, reminders follow the cadence (never at weekends), enrolment stops them, a pause holds them.
 
 import { describe, expect, it, vi } from 'vitest';
-import { localParts, resolveTimeZone } from '../../src/campaigns/working-hours.js';
+import { localParts } from '../../src/shared/wall-clock.js';
+import { resolveTimeZone } from '../../src/shared/time-zones.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at as atTime } from '../support/outreach-helpers.js';
 

@@ -2,7 +2,7 @@
 
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { toAppError } from '../../src/directory/directory.js';
+import { toAppError } from '../../src/directory/graph-errors.js';
 
 function graphError(statusCode: number, code?: string): GraphError {
   const error = new GraphError(statusCode, 'quoted person@contoso.com');

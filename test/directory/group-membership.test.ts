@@ -1,7 +1,7 @@
 // Group checks for commands and card actions: one directory read per person a minute, and "no" when it cannot be read.
 
 import { describe, expect, it, vi } from 'vitest';
-import type { Directory } from '../../src/directory/directory.js';
+import type { Directory } from '../../src/directory/directory-port.js';
 import { GroupMembership } from '../../src/directory/group-membership.js';
 import { createLogger, MemorySink } from '../../src/logging/logger.js';
 

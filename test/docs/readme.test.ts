@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillGeneratedSections } from '../../src/app/config-docs.js';
-import { DIRECTORY_PERMISSIONS } from '../../src/directory/directory.js';
+import { DIRECTORY_PERMISSIONS } from '../../src/directory/directory-port.js';
 import { GRAPH_PERMISSIONS } from '../../src/directory/graph-permissions.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEnvironment, startDemoEnvironment } from '../../src/dev/demo-environment.js';
 import { createLogger, MemorySink } from '../../src/logging/logger.js';
-import { AzureTableStore, encodeName } from '../../src/store/azure-table-store.js';
+import { AzureTableStore } from '../../src/store/azure-table-store.js';
+import { encodeName } from '../../src/store/table-names.js';
 import { type RunningAzurite, startAzurite } from '../support/azurite.js';
 import { type ServingProcess, startProcess } from '../support/bot-process.js';
 

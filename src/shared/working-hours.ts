@@ -13,11 +13,8 @@ import {
   localParts,
   MINUTE_MS,
   wallClockAt,
-} from '../shared/wall-clock.js';
+} from './wall-clock.js';
 
-// Zone names and wall clocks live in src/shared, beside the features that need them; these names stay importable from here.
-export { isKnownTimeZone, resolveTimeZone, WINDOWS_TIME_ZONES } from '../shared/time-zones.js';
-export { addDateKeyDays, addLocalDays, type LocalParts, localParts } from '../shared/wall-clock.js';
 
 // ── The working-hours policy ────────────────────────────────────────────────────────────────────
 

@@ -1,20 +1,9 @@
 // Working hours in each person's time zone: zone names, the policy, and when a message may go out, across DST and odd offsets.
 
 import { describe, expect, it } from 'vitest';
-import {
-  WINDOWS_TIME_ZONES,
-  addLocalDays,
-  addDateKeyDays,
-  addWorkingDays,
-  isKnownTimeZone,
-  isWithinWorkingHours,
-  localParts,
-  nextWorkingInstant,
-  parseWorkingHours,
-  resolveTimeZone,
-  type WorkingHours,
-  workingHoursSchema,
-} from '../../src/campaigns/working-hours.js';
+import { addWorkingDays, isWithinWorkingHours, nextWorkingInstant, parseWorkingHours, type WorkingHours, workingHoursSchema } from '../../src/shared/working-hours.js';
+import { addLocalDays, addDateKeyDays, localParts } from '../../src/shared/wall-clock.js';
+import { WINDOWS_TIME_ZONES, isKnownTimeZone, resolveTimeZone } from '../../src/shared/time-zones.js';
 import { AppError } from '../../src/errors/app-error.js';
 
 const OFFICE = parseWorkingHours('09:00-17:00', 'mon-fri');

@@ -1,0 +1,113 @@
+// The service's validated configuration, as the rest of the code reads it (load-config.ts builds it from the
+// environment; config-schema.ts documents every variable).
+
+import type { LogLevel } from '../logging/logger.js';
+import type { AuditAnchorSettings } from './anchor-settings.js';
+import type { BotType } from './config-schema.js';
+
+export type GraphCredential =
+  | { kind: 'client-secret'; tenantId: string; clientId: string; secret: string }
+  | { kind: 'certificate'; tenantId: string; clientId: string; certificatePath: string }
+  | { kind: 'managed-identity'; clientId?: string }
+  | { kind: 'none' };
+
+export interface BotFrameworkEndpoints {
+  openIdMetadataUrl: string;
+  tokenIssuer: string;
+  emulatorOpenIdMetadataUrl: string;
+  loginUrl: string;
+  oauthScope: string;
+  oauthUrl: string;
+}
+
+export interface AppConfig {
+  /** demo: no BOT_ID, inbound auth off, loopback only. */
+  mode: 'demo' | 'production';
+  bot: {
+    appId: string;
+    password?: string;
+    type: BotType;
+    tenantId?: string;
+    allowedTenantIds: readonly string[];
+    /** Present only when the public Bot Framework endpoints are replaced (sovereign cloud, tests). */
+    endpoints?: BotFrameworkEndpoints;
+    validateAuthority: boolean;
+    domain?: string;
+  };
+  http: { host: string; port: number };
+  /** As configured; unset, the service calls it "your organisation", or in demo mode the demo tenant's name. */
+  organisationName?: string;
+  coach: { catalogDir?: string; confidenceThreshold: number; keepObjectionText: boolean; retentionDays: number };
+  dataDir: string;
+  logLevel: LogLevel;
+  audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean; anchors: AuditAnchorSettings };
+  graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string; timeoutMs: number };
+  campaign: CampaignSettings;
+  tap: TapSettings;
+  store: StoreSettings;
+  /** Stable name of this process's instance, for leases. */
+  instanceId: string;
+  /** Demo mode only: whether to run the local Graph and Bot Connector emulators (no GRAPH_BASE_URL given), and with which tenant. */
+  demo?: {
+    startEmulators: boolean;
+    tenantFile: string;
+    campaign: boolean;
+    /** Emulators running in another process (benchmarks): the tenant file holds the app's demo credentials. */
+    external?: { caFile?: string };
+  };
+}
+
+export interface CampaignSettings {
+  /** The app's id in the org catalog, for installs; undefined: campaigns cannot install and say so. */
+  catalogAppId?: string;
+  /** Where to open chats with people the bot has never talked to. */
+  serviceUrl: string;
+  adminsGroupId?: string;
+  strongMethods: readonly string[];
+  /** Object ids and UPNs (lower-case) never targeted. */
+  breakGlass: readonly string[];
+  excludedGroupIds: readonly string[];
+  includedGroupIds: readonly string[];
+  reminderDays: readonly number[];
+  snoozeDays: number;
+  maxSnoozes: number;
+  workingHours: { text: string; days: string };
+  defaultTimeZone: string;
+  respectWorkingHours: boolean;
+  teamsRatePerSecond: number;
+  graphInstallsPerSecond: number;
+  reserveShare: number;
+  concurrency: number;
+  /** Seconds of sending targeting keeps queued ahead of the sender before it waits (0: never waits). */
+  targetingLeadSeconds: number;
+  escalation: EscalationSettings;
+}
+
+/** Where state lives: one SQLite file, or Azure Table Storage shared by several instances. */
+export type StoreSettings =
+  | { kind: 'sqlite' }
+  | { kind: 'azure-table'; table: string; connectionString: string }
+  | { kind: 'azure-table'; table: string; accountUrl: string; managedIdentityClientId?: string };
+
+/** Helpdesk Temporary Access Passes: who may do what, and the limits. */
+export interface TapSettings {
+  helpdeskGroupId?: string;
+  approversGroupId?: string;
+  securityGroupId?: string;
+  privilegedGroupIds: readonly string[];
+  allowPrivileged: boolean;
+  requestMinutes: number;
+  requestsPerHour: number;
+  burstPerHour: number;
+  receiver: 'requester' | 'manager';
+}
+
+/** How refusals reach a decision (issue 6): who decides when the manager cannot, and the clock of reminders. */
+export interface EscalationSettings {
+  groupId?: string;
+  securityKeyGroupId?: string;
+  maxExceptionDays: number;
+  reminderWorkingDays: number;
+  remindersBeforeUp: number;
+  talkWorkingDays: number;
+}
