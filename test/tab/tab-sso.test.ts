@@ -96,14 +96,14 @@ describe('the tab token check', () => {
 describe('the tab sign-in settings', () => {
   it('fails closed until the app id, tenant and domain are all set', async () => {
     const base = { BOT_ID: APP_ID, BOT_PASSWORD: 'secret-value-for-tests', BOT_TENANT_ID: TENANT, BOT_TYPE: 'SingleTenant', AUDIT_HMAC_KEY: 'test-audit-key-0123456789abcdef0123456789abcdef', PORT: '0', DATA_DIR: '/nonexistent-unused' };
-    const missing = resolveSsoSettings(loadConfig(base), undefined);
+    const missing = resolveSsoSettings(loadConfig(base));
     expect(missing).toEqual({ missing: 'BOT_DOMAIN' });
     const closed = new TabSso(missing);
     expect(closed.unavailable).toBe('BOT_DOMAIN');
     await expect(closed.verify(`Bearer ${await issuer.sign(userClaims())}`)).rejects.toMatchObject({ code: 'service.unavailable' });
 
     // GUIDs as an admin may paste them, in capitals: compared in lower case.
-    const settings = resolveSsoSettings(loadConfig({ ...base, BOT_ID: APP_ID.toUpperCase(), BOT_DOMAIN: 'coach.example' }), undefined);
+    const settings = resolveSsoSettings(loadConfig({ ...base, BOT_ID: APP_ID.toUpperCase(), BOT_DOMAIN: 'coach.example' }));
     expect(settings).toEqual({
       tenantId: TENANT,
       audiences: [APP_ID, `api://coach.example/botid-${APP_ID}`],
