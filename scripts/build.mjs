@@ -23,7 +23,8 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   // Native addons stay outside the bundle; dtrace-provider is restify's optional probe and is not installed.
-  external: ['better-sqlite3', 'dtrace-provider'],
+  // eld (language detection) is ESM-only and loaded on first need, from node_modules: start-up never parses its data.
+  external: ['better-sqlite3', 'dtrace-provider', 'eld', 'eld/*'],
   define: { 'import.meta.url': '__passkeyCoachModuleUrl' },
   banner: { js: "const __passkeyCoachModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
@@ -32,7 +33,7 @@ await build({
 await buildTab({ configFile: path.join(root, 'tab', 'vite.config.ts'), logLevel: 'warn' });
 
 // Train the intent model once here, so no start-up ever has to (it is used when the catalog is unchanged).
-const train = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', 'intent-model.json')], {
+const train = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', 'intent-model-en.json')], {
   cwd: root,
   env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
   stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,0 +1,29 @@
+// Meaning for words the training examples never used, from a language's word-vector table (English: GloVe, see
+// models/README.md): an unknown word close in meaning to a known one is read as that word, and counts as partly known.
+
+import { WordSet, type WordVectors } from '../word-vectors.js';
+import { vectorForm } from './features.js';
+
+/**
+ * The thousand most frequent words say nothing about a topic ("yet", "ever", "around"), and their vectors sit close to
+ * each other: such a word is never credited as related, nor used as a known word to be close to.
+ */
+const GENERIC_RANK = 1000;
+
+/** The known words' less common ones as a WordSet, built on the first unknown word (most messages have none). */
+export class RelatedWords {
+  private set: WordSet | undefined;
+
+  constructor(
+    private readonly table: WordVectors,
+    private readonly words: readonly string[],
+  ) {}
+
+  /** The known word closest in meaning (none for a common word, which sits close to everything). */
+  nearest(word: string): { word: string | undefined; closeness: number } {
+    const specific = (form: string) => (this.table.rank(form) ?? 0) >= GENERIC_RANK;
+    this.set ??= new WordSet(this.table, this.words.filter(specific));
+    const form = vectorForm(this.table, word);
+    return specific(form) ? this.set.nearest(form) : { word: undefined, closeness: 0 };
+  }
+}
