@@ -25,6 +25,7 @@ const VARIANTS = {
   'all parts (shipped)': {},
   'without the lexicon': { parts: { lexicon: false } },
   'without character 4-grams': { parts: { ngrams: false } },
+  'without the question feature': { parts: { question: false } },
   'without word vectors': { parts: { vectors: false } },
   'without NLP.js neural': { parts: { neural: false } },
   'without the regression': { parts: { regression: false } },

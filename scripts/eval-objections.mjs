@@ -56,7 +56,7 @@ for (const locale of locales) {
   const dev = await lib.evaluate(matcher, lib.readLabelledSet(devFile), { locale, withTexts: true });
   out.dev = summary(dev);
   err(`${locale} dev: ${dev.accuracy.toFixed(3)} (${dev.correct}/${dev.total}); ${JSON.stringify(dev.byKind)}; two concerns: both found ${dev.bothFound}, set precision ${dev.setPrecision}, recall ${dev.setRecall}`);
-  if (values['show-dev']) for (const m of dev.mistakes) err(`  line ${m.line}: ${m.label} -> ${m.got}: ${m.text}`);
+  if (values['show-dev']) for (const m of dev.mistakes) err(`  line ${m.line}: ${m.label} -> ${m.got} (${m.reason}): ${m.text}`);
 
   if (!values['no-blind']) {
     const blindFile = path.join(root, 'test', 'fixtures', 'blind', `${locale}.tsv`);

@@ -48,7 +48,8 @@ export async function evaluate(matcher: IntentMatcher, rows: readonly LabelledLi
   let foundAll = 0;
   let labelled = 0;
   for (const row of rows) {
-    const answer = answerOf(await matcher.classify(row.text, options.locale ? { locale: options.locale } : {}));
+    const match = await matcher.classify(row.text, options.locale ? { locale: options.locale } : {});
+    const answer = answerOf(match);
     const kind = byKind[kindOf(row)] ?? { total: 0, correct: 0 };
     byKind[kindOf(row)] = kind;
     kind.total += 1;
@@ -57,7 +58,7 @@ export async function evaluate(matcher: IntentMatcher, rows: readonly LabelledLi
       kind.correct += 1;
     } else {
       const got = answer.command ? `command:${answer.command}` : [answer.intent, ...answer.intents.slice(1)].join(',');
-      mistakes.push({ line: row.line, label: row.label, got, reason: '', ...(options.withTexts ? { text: row.text } : {}) });
+      mistakes.push({ line: row.line, label: row.label, got, reason: match.reason, ...(options.withTexts ? { text: row.text } : {}) });
     }
     if (row.expected.kind === 'intent') {
       if (row.expected.intents.length === 2 && foundBoth(row.expected, answer)) bothFound += 1;

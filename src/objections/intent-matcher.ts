@@ -158,6 +158,7 @@ export class IntentMatcher {
     const whole = decide(model.measure(prepared.text), model.classes, this.tuning);
     const candidates = whole.ranked.slice(0, 5);
     const best = whole.ranked[0];
+    if (whole.verdict === 'other-topic') return { locale, intent: OFF_TOPIC, confidence: 1 - (best?.score ?? 0), intents: [], fallback: 'out-of-scope', reason: whole.verdict, candidates };
     if (whole.verdict !== 'matched' || !best) return notUnderstood(locale, whole.verdict, 1 - (best?.score ?? 0), candidates);
     const command = commandOf(best.name);
     if (command) return { locale, intent: COMMAND_INTENT[command], confidence: best.score, intents: [], command, reason: 'command', candidates };

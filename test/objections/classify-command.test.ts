@@ -22,7 +22,7 @@ describe('with a stand-in matcher (the command alone)', () => {
       seen.push(options?.locale);
       if (text.startsWith('pay')) return { locale: 'en', intent: 'compensation', confidence: 0.123456, intents: [{ intent: 'compensation', score: 0.123456 }, { intent: 'personal-device', score: 0.1 }], reason: 'matched', candidates: [] };
       if (text.startsWith('status')) return { locale: 'en', intent: 'enrolled', confidence: 0.9, intents: [], command: 'status', reason: 'command', candidates: [] };
-      return { locale: 'en', intent: 'out-of-scope', confidence: 0.5, intents: [], fallback: 'not-understood', reason: 'unknown-words', candidates: [] };
+      return { locale: 'en', intent: 'out-of-scope', confidence: 0.5, intents: [], fallback: 'not-understood', reason: 'not-words', candidates: [] };
     },
   };
 

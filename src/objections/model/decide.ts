@@ -39,8 +39,12 @@ export const DEFAULT_TUNING: Tuning = {
   threshold: 0.25,
 };
 
-/** Why a message ended where it did; logged and shown by the evaluation, never to the employee. */
-export type Verdict = 'matched' | 'no-content' | 'unknown-words' | 'nothing-similar' | 'below-threshold';
+/**
+ * Why a message ended where it did; logged and shown by the evaluation, never to the employee. `other-topic`: words of
+ * the language that the coach does not know (understood, about something else); `no-content`, `not-words` (noise,
+ * another language), `nothing-similar` and `below-threshold`: not understood.
+ */
+export type Verdict = 'matched' | 'other-topic' | 'no-content' | 'not-words' | 'nothing-similar' | 'below-threshold';
 
 export interface Scored {
   name: string;
@@ -57,9 +61,14 @@ export function decide(signals: Signals, classes: readonly string[], tuning: Tun
   const ranked = blend(signals, classes, tuning);
   const best = ranked[0];
   const { analysis } = signals;
-  if (!best || (analysis.contentWords === 0 && analysis.concepts.length === 0)) return { ranked, verdict: 'no-content' };
-  if (relatedShare(signals, tuning) < tuning.minKnownShare) return { ranked, verdict: 'unknown-words' };
-  if (signals.bestSimilarity < tuning.minSimilarity) return { ranked, verdict: 'nothing-similar' };
+  if (!best) return { ranked, verdict: 'no-content' };
+  // A command is often all function words ("what can you do"); anything else, and any one word ("ok"), needs a word
+  // that means something.
+  const wordyCommand = best.name.startsWith('command:') && best.score >= tuning.threshold && analysis.words.length >= 2;
+  if (analysis.contentWords === 0 && analysis.concepts.length === 0 && !wordyCommand) return { ranked, verdict: 'no-content' };
+  const mostlyNonWords = signals.unknownNonWords * 2 > analysis.unknownContent.length;
+  if (relatedShare(signals, tuning) < tuning.minKnownShare) return { ranked, verdict: mostlyNonWords ? 'not-words' : 'other-topic' };
+  if (signals.bestSimilarity < tuning.minSimilarity) return { ranked, verdict: mostlyNonWords ? 'not-words' : 'nothing-similar' };
   if (best.name !== OFF_TOPIC && best.score < tuning.threshold) return { ranked, verdict: 'below-threshold' };
   return { ranked, verdict: 'matched' };
 }

@@ -17,6 +17,8 @@ export interface FeatureParts {
   ngrams: boolean;
   /** Lexicon concepts as features. */
   lexicon: boolean;
+  /** Whether the message is a question, as a feature. */
+  question: boolean;
 }
 
 /** Character n-grams carry half as much as whole stems: they rescue typos without outvoting real words. */
@@ -39,6 +41,7 @@ export function sparseFeatures(analysis: Analysis, isFunctionWord: (word: string
     for (let k = 0; k + 4 <= padded.length; k += 1) add(`c:${padded.slice(k, k + 4)}`, NGRAM_WEIGHT);
   });
   if (parts.lexicon) for (const concept of analysis.concepts) add(`k:${concept}`, CONCEPT_WEIGHT);
+  if (parts.question && analysis.question) add('q:?', 1);
   return features;
 }
 

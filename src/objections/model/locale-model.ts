@@ -6,7 +6,7 @@ import { Analyser, type Analysis } from '../text/analyser.js';
 import type { LanguageData } from '../text/language-data.js';
 import { wordVectors, type WordVectors } from '../word-vectors.js';
 import { type IndexedExample, ExampleIndex } from './example-index.js';
-import { type Encoded, FeatureSpace, regressionInput, sparseFeatures } from './features.js';
+import { type Encoded, FeatureSpace, regressionInput, sparseFeatures, vectorForm } from './features.js';
 import { LinearModel } from './linear-model.js';
 import { RelatedWords } from './meaning.js';
 import { NeuralModel } from './neural.js';
@@ -17,6 +17,8 @@ export interface ModelParts {
   lexicon: boolean;
   /** Character 4-grams as features. */
   ngrams: boolean;
+  /** A feature for "this is a question". */
+  question: boolean;
   /** The word-vector table: sentence vector, synonyms, related-word credit (only where the language has a table). */
   vectors: boolean;
   /** Softmax regression (L2-regularised) on the features. */
@@ -27,7 +29,7 @@ export interface ModelParts {
   similarity: boolean;
 }
 
-export const DEFAULT_PARTS: ModelParts = { lexicon: true, ngrams: true, vectors: true, regression: true, neural: true, similarity: true };
+export const DEFAULT_PARTS: ModelParts = { lexicon: true, ngrams: true, question: true, vectors: true, regression: true, neural: true, similarity: true };
 
 /** Class names: the catalog's intent ids, then `command:status|setup|help`. */
 export const commandClass = (command: string) => `command:${command}`;
@@ -41,6 +43,8 @@ export interface Signals {
   analysis: Analysis;
   /** Per unknown content word, its highest cosine to a known word (0 without a table). */
   unknownCloseness: number[];
+  /** How many unknown content words are no word of the language's table (typing noise, another language); all without a table. */
+  unknownNonWords: number;
   /** Distributions over the classes, one per scorer that is on. */
   regression?: Float64Array;
   neural?: Float64Array;
@@ -135,6 +139,7 @@ export class LocaleModel {
     return {
       analysis,
       unknownCloseness: nearest.map((near) => near.closeness),
+      unknownNonWords: analysis.unknownContent.filter((word) => !this.table?.has(vectorForm(this.table, word))).length,
       regression: this.learned.linear?.predict(input),
       neural: this.learned.neural?.predict(vector),
       similarity: similarity?.byClass,
