@@ -19,7 +19,7 @@
 import { AppError } from '../errors/app-error.js';
 import type { Catalog } from './catalog-loader.js';
 import type { IntentId } from './catalog-schema.js';
-import { detectLanguage } from './language/detect-language.js';
+import { detectLanguage, isOtherLanguage } from './language/detect-language.js';
 import { type Decision, decide, DEFAULT_TUNING, OFF_TOPIC, type Scored, type Tuning, type Verdict } from './model/decide.js';
 import { DEFAULT_PARTS, LocaleModel, type ModelParts } from './model/locale-model.js';
 import { modelFileFor, readModel, toModelFile, writeModel } from './model/model-file.js';
@@ -34,7 +34,7 @@ export { DEFAULT_TUNING, type Tuning } from './model/decide.js';
 export const DEFAULT_CONFIDENCE_THRESHOLD = DEFAULT_TUNING.threshold;
 
 export type Fallback = 'not-understood' | 'out-of-scope';
-export type MatchReason = Verdict | Refusal | 'command';
+export type MatchReason = Verdict | Refusal | 'command' | 'other-language';
 
 export interface IntentCandidate {
   intent: IntentId;
@@ -158,6 +158,9 @@ export class IntentMatcher {
     const whole = decide(model.measure(prepared.text), model.classes, this.tuning);
     const candidates = whole.ranked.slice(0, 5);
     const best = whole.ranked[0];
+    const offTopic = whole.verdict === 'other-topic' || (whole.verdict === 'matched' && best?.name === OFF_TOPIC);
+    // Only a message about to be called off-topic pays for language detection: one in the coach's language never does.
+    if (offTopic && (await isOtherLanguage(prepared.text, locale))) return notUnderstood(locale, 'other-language', 1, candidates);
     if (whole.verdict === 'other-topic') return { locale, intent: OFF_TOPIC, confidence: 1 - (best?.score ?? 0), intents: [], fallback: 'out-of-scope', reason: whole.verdict, candidates };
     if (whole.verdict !== 'matched' || !best) return notUnderstood(locale, whole.verdict, 1 - (best?.score ?? 0), candidates);
     const command = commandOf(best.name);

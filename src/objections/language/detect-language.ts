@@ -31,11 +31,31 @@ interface Eld {
 const MIN_LETTERS = 12;
 export const DEFAULT_LOCALE = 'en';
 
-let detector: Promise<Eld> | undefined;
+/** The languages the detector chooses among: those the coach has stemmers for (text/stemmers.ts). */
+export const KNOWN_LANGUAGES = ['en', 'de', 'fr', 'es', 'nl'] as const;
 
-function eld(): Promise<Eld> {
+let detector: Promise<Eld> | undefined;
+let subset = '';
+
+async function eld(languages: readonly string[]): Promise<Eld> {
   detector ??= import('eld/extrasmall').then((module) => (module as { eld: Eld }).eld);
-  return detector;
+  const library = await detector;
+  const key = languages.join(',');
+  if (key !== subset) {
+    library.setLanguageSubset([...languages]);
+    subset = key;
+  }
+  return library;
+}
+
+/**
+ * Whether `text` is reliably in another of the known languages than `locale`: a message the coach would otherwise call
+ * off-topic is then not understood (it offers set-up, status and a person instead of "that is not what I do").
+ */
+export async function isOtherLanguage(text: string, locale: string): Promise<boolean> {
+  if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return false;
+  const result = (await eld(KNOWN_LANGUAGES)).detect(text);
+  return result.language !== locale && (KNOWN_LANGUAGES as readonly string[]).includes(result.language) && result.isReliable();
 }
 
 /** The locale (a two-letter code) of `text` among `available`; `hints` are locale tags, best first ("de-DE", "fr"). */
@@ -44,8 +64,6 @@ export async function detectLanguage(text: string, available: readonly string[],
   const fallback = (): Detection => (hinted ? { locale: hinted, by: 'hint' } : { locale: available.includes(DEFAULT_LOCALE) ? DEFAULT_LOCALE : available[0]!, by: 'default' });
   if (available.length === 1) return { locale: available[0]!, by: 'only-one' };
   if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return fallback();
-  const library = await eld();
-  library.setLanguageSubset([...available]);
-  const result = library.detect(text);
+  const result = (await eld(available)).detect(text);
   return available.includes(result.language) && result.isReliable() ? { locale: result.language, by: 'detected' } : fallback();
 }
