@@ -52,18 +52,32 @@ export class ExampleIndex {
         dots[example] = dots[example]! + weight * this.postingValues[at]!;
       }
     });
-    const perClass: number[][] = Array.from({ length: this.classCount }, () => []);
+    // The `neighbours` best dots of each class, kept sorted in place in one pass (no per-class arrays to sort).
+    const k = this.neighbours;
+    const top = new Float64Array(this.classCount * k).fill(-1);
+    const counts = new Int32Array(this.classCount);
     let best = 0;
-    dots.forEach((dot, i) => {
-      perClass[this.examples[i]!.label]!.push(dot);
+    for (let i = 0; i < dots.length; i += 1) {
+      const dot = dots[i]!;
       if (dot > best) best = dot;
-    });
+      const label = this.examples[i]!.label;
+      counts[label] = counts[label]! + 1;
+      const base = label * k;
+      if (dot <= top[base + k - 1]!) continue;
+      let at = base + k - 1;
+      while (at > base && top[at - 1]! < dot) {
+        top[at] = top[at - 1]!;
+        at -= 1;
+      }
+      top[at] = dot;
+    }
     const byClass = new Float64Array(this.classCount);
-    perClass.forEach((list, c) => {
-      if (list.length === 0) return;
-      const top = list.sort((a, b) => b - a).slice(0, this.neighbours);
-      byClass[c] = top.reduce((sum, value) => sum + value, 0) / top.length;
-    });
+    for (let c = 0; c < this.classCount; c += 1) {
+      const n = Math.min(k, counts[c]!);
+      let sum = 0;
+      for (let j = 0; j < n; j += 1) sum += top[c * k + j]!;
+      byClass[c] = n === 0 ? 0 : sum / n;
+    }
     return { byClass, best };
   }
 }

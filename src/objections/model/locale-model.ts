@@ -36,6 +36,11 @@ export const commandClass = (command: string) => `command:${command}`;
 
 /** How many nearest examples of a class are averaged into its similarity. */
 const NEIGHBOURS = 3;
+/**
+ * At most this many unknown words of a message are looked up in the word-vector table (the rest count as unrelated):
+ * a message with more is not in the coach's language or topic however close each word is, and each look-up costs.
+ */
+const MAX_LOOKUPS = 6;
 /** An unknown word this close (cosine) to a known word is read as that word (cross-validation is flat from 0.6 to 0.8). */
 export const SYNONYM_FROM = 0.8;
 
@@ -125,7 +130,7 @@ export class LocaleModel {
   /** The signals for one cleaned text. */
   measure(text: string): Signals {
     let analysis = this.analyser.analyse(text);
-    const nearest = this.related ? analysis.unknownContent.map((word) => this.related!.nearest(word)) : [];
+    const nearest = this.related ? analysis.unknownContent.map((word, i) => (i < MAX_LOOKUPS ? this.related!.nearest(word) : { word: undefined, closeness: 0 })) : [];
     const synonyms = new Map<string, string>();
     analysis.unknownContent.forEach((word, i) => {
       const near = nearest[i];
