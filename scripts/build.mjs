@@ -23,8 +23,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   // Native addons stay outside the bundle; dtrace-provider is restify's optional probe and is not installed.
-  // eld (language detection) is ESM-only and loaded on first need, from node_modules: start-up never parses its data.
-  external: ['better-sqlite3', 'dtrace-provider', 'eld', 'eld/*'],
+  external: ['better-sqlite3', 'dtrace-provider'],
   define: { 'import.meta.url': '__passkeyCoachModuleUrl' },
   banner: { js: "const __passkeyCoachModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

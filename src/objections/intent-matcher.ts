@@ -164,7 +164,10 @@ export class IntentMatcher {
     const offTopic = whole.verdict === 'other-topic' || (whole.verdict === 'matched' && best?.name === OFF_TOPIC);
     // Only a message about to be called off-topic pays for language detection: one in the coach's language never does.
     if (offTopic && (await isOtherLanguage(prepared.text, locale))) return notUnderstood(locale, 'other-language', 1, candidates);
-    if (whole.verdict === 'other-topic') return { locale, intent: OFF_TOPIC, confidence: 1 - (best?.score ?? 0), intents: [], fallback: 'out-of-scope', reason: whole.verdict, candidates };
+    if (whole.verdict === 'other-topic') {
+      const offTopicScore = whole.ranked.find(({ name }) => name === OFF_TOPIC)?.score ?? 0;
+      return { locale, intent: OFF_TOPIC, confidence: offTopicScore, intents: [], fallback: 'out-of-scope', reason: whole.verdict, candidates };
+    }
     if (whole.verdict !== 'matched' || !best) return notUnderstood(locale, whole.verdict, 1 - (best?.score ?? 0), candidates);
     const command = commandOf(best.name);
     if (command) return { locale, intent: COMMAND_INTENT[command], confidence: best.score, intents: [], command, reason: 'command', candidates };
