@@ -15,10 +15,6 @@ import { NeuralModel } from './neural.js';
 export interface ModelParts {
   /** The lexicon's concepts as features and as known words. */
   lexicon: boolean;
-  /** Character 4-grams as features. */
-  ngrams: boolean;
-  /** A feature for "this is a question". */
-  question: boolean;
   /** The word-vector table: sentence vector, synonyms, related-word credit (only where the language has a table). */
   vectors: boolean;
   /** Softmax regression (L2-regularised) on the features. */
@@ -29,7 +25,7 @@ export interface ModelParts {
   similarity: boolean;
 }
 
-export const DEFAULT_PARTS: ModelParts = { lexicon: true, ngrams: true, question: true, vectors: true, regression: true, neural: true, similarity: true };
+export const DEFAULT_PARTS: ModelParts = { lexicon: true, vectors: true, regression: true, neural: true, similarity: true };
 
 /** Class names: the catalog's intent ids, then `command:status|setup|help`. */
 export const commandClass = (command: string) => `command:${command}`;
@@ -110,7 +106,7 @@ export class LocaleModel {
     const words = [...new Set(tokens.flat().filter((word) => !bare.isFunctionWord(word)))];
     const analyser = new Analyser(bare.language, vocabulary);
     const analyses = documents.map(({ text }) => analyser.analyse(text));
-    const raw = analyses.map((analysis) => sparseFeatures(analysis, (word) => analyser.isFunctionWord(word), parts));
+    const raw = analyses.map((analysis) => sparseFeatures(analysis, parts));
     const space = FeatureSpace.fromDocuments(raw);
     const examples = documents.map(({ label }, i) => ({ label: classes.indexOf(label), vector: space.encode(raw[i]!) }));
     const inputs = examples.map(({ label, vector }, i) => ({ label, vector: regressionInput(vector, analyses[i]!.words, space.size, table) }));
@@ -138,7 +134,7 @@ export class LocaleModel {
     });
     // The classifiers read a near synonym as the known word; the unknown-word evidence still sees the words as written.
     if (synonyms.size > 0) analysis = { ...this.analyser.analyse(text, synonyms), contentWords: analysis.contentWords, unknownContent: analysis.unknownContent };
-    const vector = this.learned.space.encode(sparseFeatures(analysis, (word) => this.analyser.isFunctionWord(word), this.parts));
+    const vector = this.learned.space.encode(sparseFeatures(analysis, this.parts));
     const input: Encoded = regressionInput(vector, analysis.words, this.learned.space.size, this.table);
     const similarity = this.index?.similarity(vector);
     return {

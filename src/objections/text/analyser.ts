@@ -14,8 +14,6 @@ export interface Analysis {
   contentWords: number;
   /** The content words the coach does not know (not in the catalog's vocabulary nor in the lexicon), as written. */
   unknownContent: string[];
-  /** A question: a question mark, or a first word that starts questions ("am I done" is one, "I am done" is not). */
-  question: boolean;
 }
 
 interface Term {
@@ -66,8 +64,7 @@ export class Analyser {
     const stems = words.map((word) => this.stem(word));
     const concepts = this.concepts(words.map(lexiconForm));
     const content = words.filter((word) => !this.isFunctionWord(word));
-    const question = text.includes('?') || this.language.questionWords.has(words[0] ?? '');
-    return { words, stems, concepts, contentWords: content.length, unknownContent: content.filter((word) => !this.knows(word)), question };
+    return { words, stems, concepts, contentWords: content.length, unknownContent: content.filter((word) => !this.knows(word)) };
   }
 
   /**

@@ -27,7 +27,6 @@ const wordsSchema = z.object({
   functionWords: wordList.default([]),
   capitalised: z.record(z.string(), z.string()).default({}),
   clauseBreaks: wordList.default([]),
-  questionWords: wordList.default([]),
   /** A word-vector table (scripts/build-embeddings.mjs) relative to the package root; absent for most languages. */
   wordVectors: z.string().optional(),
 });
@@ -44,8 +43,6 @@ export interface LanguageData {
   functionWords: ReadonlySet<string>;
   capitalised: Readonly<Record<string, string>>;
   clauseBreaks: readonly string[];
-  /** Words a question starts with (besides a question mark anywhere). */
-  questionWords: ReadonlySet<string>;
   /** Absolute path of the word-vector table, if the language has one. */
   wordVectorsFile: string | undefined;
   concepts: Readonly<Record<string, readonly string[]>>;
@@ -93,7 +90,6 @@ export function languageData(locale: string, dir = path.join(packageRoot(), 'cat
     functionWords: new Set([...stemming.stopWords, ...words.functionWords]),
     capitalised: words.capitalised,
     clauseBreaks: words.clauseBreaks,
-    questionWords: new Set(words.questionWords),
     wordVectorsFile: words.wordVectors === undefined ? undefined : path.join(packageRoot(), words.wordVectors),
     concepts,
     commands: examples,
