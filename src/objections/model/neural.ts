@@ -15,8 +15,8 @@ interface NlpNetwork {
 }
 const { NeuralNetwork } = nlpjsNeural as { NeuralNetwork: new (settings?: object) => NlpNetwork };
 
-/** NLP.js's defaults, except fewer iterations: the loss stops improving long before 20 000 on this corpus. */
-const SETTINGS = { iterations: 200, log: false };
+/** NLP.js's defaults but 100 iterations instead of 20 000: 3x5-fold CV 0.802 at 100, 200 and 500, dev 0.916, 0.913, 0.913. */
+const SETTINGS = { iterations: 100, log: false };
 
 export interface NeuralJson {
   features: string[];
