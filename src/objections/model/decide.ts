@@ -13,7 +13,11 @@ export interface Tuning {
   similarityWeight: number;
   /** Softmax temperature that turns similarities into a distribution. */
   similarityTemperature: number;
-  /** Unknown content words are evidence for the off-topic class: this much per share of them. */
+  /**
+   * Unknown content words are evidence for the off-topic class: this much per share of them. 3x5-fold CV 0.802 at 1.6,
+   * 0.810 at 0.8, flat from 0.4 to 1.0; dev 0.916-0.918 throughout; other languages' dev lines not understood by the
+   * English model 97.7% at 1.6, 96.3% at 0.8.
+   */
   unknownWordsWeight: number;
   /** An unknown word this close (cosine) to a known word starts to count as known, fully at relatedFull. */
   relatedFrom: number;
@@ -31,7 +35,7 @@ export const DEFAULT_TUNING: Tuning = {
   neuralWeight: 0.2,
   similarityWeight: 0.2,
   similarityTemperature: 0.05,
-  unknownWordsWeight: 1.6,
+  unknownWordsWeight: 0.8,
   relatedFrom: 0.6,
   relatedFull: 0.9,
   minSimilarity: 0.15,
