@@ -10,8 +10,13 @@ import { loadCatalog } from '../../src/objections/catalog-loader.js';
 import { IntentMatcher } from '../../src/objections/intent-matcher.js';
 import { packageRoot } from '../../src/shared/package-root.js';
 
-/** Measured on the English blind set at the end of issue 21 (see the README); raise it when the matcher improves, never lower it. */
-const BLIND_REACHED = 0.8;
+/**
+ * Measured on the English blind set at the end of issue 21 (313/347; the matcher at its start scored 0.677). Raise it when
+ * the matcher improves, never lower it to let a change pass. Measured with the catalog of 667f88d, which still held close
+ * paraphrases of blind lines (test/objections/catalog-overlap.test.ts): once the catalog passes that test, the level is
+ * measured once more and written here, lower or not.
+ */
+const BLIND_REACHED = 0.902;
 
 const setFile = (kind: 'dev' | 'blind', locale: string) => path.join(packageRoot(), 'test', 'fixtures', kind, `${locale}.tsv`);
 
