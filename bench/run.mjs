@@ -9,6 +9,7 @@ const BENCHMARKS = {
   turn: 'turn.mjs',
   outreach: 'outreach.mjs',
   tab: 'tab.mjs',
+  classify: 'classify.mjs',
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -61,9 +61,10 @@ for (const name of readdirSync(catalogDir).filter((file) => file.endsWith('.json
   const content = JSON.parse(readFileSync(path.join(catalogDir, name), 'utf8'));
   for (const intent of Array.isArray(content) ? content : [content]) addWords(intent.examples.join(' '));
 }
-const matcherSource = readFileSync(path.join(root, 'src', 'objections', 'intent-matcher.ts'), 'utf8');
-const lexicon = matcherSource.slice(matcherSource.indexOf('const LEXICON'));
-addWords(lexicon.slice(0, lexicon.indexOf('\n};')));
+const { concepts } = JSON.parse(readFileSync(path.join(catalogDir, 'language', 'lexicon.json'), 'utf8'));
+addWords(Object.values(concepts).flat().join(' '));
+const { examples: commandExamples } = JSON.parse(readFileSync(path.join(catalogDir, 'language', 'commands.json'), 'utf8'));
+addWords(Object.values(commandExamples).flat().join(' '));
 
 const kept = [];
 let alphabetic = 0;

@@ -32,7 +32,7 @@ await build({
 await buildTab({ configFile: path.join(root, 'tab', 'vite.config.ts'), logLevel: 'warn' });
 
 // Train the intent model once here, so no start-up ever has to (it is used when the catalog is unchanged).
-const train = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', 'intent-model.json')], {
+const train = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', 'intent-model-en.json')], {
   cwd: root,
   env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
   stdio: ['ignore', 'inherit', 'inherit'],

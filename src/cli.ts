@@ -16,7 +16,7 @@ import { runSyntheticTenantCommand } from './dev/synthetic-tenant-cli.js';
 import { loadConfig } from './config/load-config.js';
 import type { AppConfig } from './config/app-config.js';
 import { isAppError } from './errors/app-error.js';
-import { loadCatalog } from './objections/catalog-loader.js';
+import { CATALOG_LOCALES, type CatalogLocale, loadCatalog } from './objections/catalog-loader.js';
 import { runClassifyCommand } from './objections/classify-command.js';
 import { trainAndSave } from './objections/intent-matcher.js';
 import { loadObjections } from './objections/load-objections.js';
@@ -42,13 +42,25 @@ Commands:
                         Run the local Bot Connector emulator (see docs/connector-emulator.md).
   synthetic-tenant --users N [--seed S] [--out FILE]
                         Write a synthetic tenant seed of N accounts, for benchmarks (see docs/demo-tenant.md).
-  classify              Read lines on stdin; print each one's intent and confidence as JSON.
-  train-model FILE      Train the intent model on the catalog and write it (the build does this).
+  classify [--locale xx]
+                        Read lines on stdin; print what each one asks, as one JSON line each (the language is
+                        detected when --locale is not given).
+  train-model FILE [--locale xx]
+                        Train the intent model of a catalog (default en) and write it (the build does this).
   docs                  Regenerate the README's configuration and permission tables.
   warm-cache            Start and stop once in memory (used by the build).
   help                  Show this text.
 
 Configuration comes from environment variables; see the README.`;
+
+/** `--locale xx` among a command's arguments: the locale, none, or an error that says what was wrong. */
+function localeOption(args: readonly string[]): string | undefined | Error {
+  if (args.length === 0) return undefined;
+  const [flag, value, ...extra] = args;
+  if (flag !== '--locale' || extra.length > 0) return new Error(`expected only --locale xx, not "${args.join(' ')}".`);
+  if (!value || !/^[a-z]{2}$/.test(value)) return new Error('--locale takes a two-letter language code, such as en.');
+  return value;
+}
 
 /** Set by the launcher (bin/passkey-coach.cjs): called once start-up work is done, so it can save the code cache. */
 type ReadyHook = () => void;
@@ -83,13 +95,20 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'synthetic-tenant':
       return runSyntheticTenantCommand(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'classify': {
+      const args = subcommand === undefined ? [] : [subcommand, ...rest];
+      const locale = localeOption(args);
+      if (locale instanceof Error) return fail(`classify: ${locale.message}`);
       const { matcher } = await loadObjections(loadConfig());
-      await runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher });
+      if (locale !== undefined && !matcher.locales.includes(locale)) return fail(`classify: no catalog for locale "${locale}" (there is: ${matcher.locales.join(', ')}).`);
+      await runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher, ...(locale ? { locale } : {}) });
       return 0;
     }
     case 'train-model': {
-      if (!subcommand) return fail('train-model needs the file to write.');
-      await trainAndSave(loadCatalog({ locale: 'en' }), subcommand);
+      if (!subcommand || subcommand.startsWith('--')) return fail('train-model needs the file to write.');
+      const locale = localeOption(rest);
+      if (locale instanceof Error) return fail(`train-model: ${locale.message}`);
+      if (locale !== undefined && !(CATALOG_LOCALES as readonly string[]).includes(locale)) return fail(`train-model: no catalog for locale "${locale}".`);
+      await trainAndSave(loadCatalog({ locale: (locale ?? 'en') as CatalogLocale }), subcommand);
       return 0;
     }
     case 'docs': {

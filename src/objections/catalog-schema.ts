@@ -12,6 +12,12 @@ export const FOLLOW_UPS = ['show-me-how', 'tell-me-more', 'another-concern', 'st
 export type FollowUp = (typeof FOLLOW_UPS)[number];
 
 const words = (max: number) => (text: string) => text.trim().split(/\s+/).length <= max;
+const answerText = z.string().min(20).refine(words(90), 'an answer is at most about 80 words');
+const moreText = z.string().min(20).refine(words(200), 'tell-me-more is at most about 200 words');
+
+/** Answer variants for what the person's own passkey profile allows (used by synced-passkeys). */
+export const ANSWER_VARIANTS = ['synced-allowed', 'device-bound-only'] as const;
+export type AnswerVariant = (typeof ANSWER_VARIANTS)[number];
 
 export const intentSchema = z.object({
   id: z.enum(INTENT_IDS),
@@ -20,9 +26,11 @@ export const intentSchema = z.object({
   /** How people say it: questions, statements, angry, terse, typos, lower case. Used for training only. */
   examples: z.array(z.string().min(1).max(300)).min(20),
   /** The answer, in the coach's own words: calm, factual, at most about 80 words. Plain text with simple markdown. */
-  answer: z.string().min(20).refine(words(90), 'an answer is at most about 80 words'),
+  answer: answerText,
   /** Optional deeper answer behind "Tell me more". */
-  more: z.string().min(20).refine(words(200), 'tell-me-more is at most about 200 words').optional(),
+  more: moreText.optional(),
+  /** Optional answers that replace `answer`/`more` when the person's passkey profile is known; the main ones are for when it is not. */
+  variants: z.record(z.enum(ANSWER_VARIANTS), z.object({ answer: answerText, more: moreText.optional() })).optional(),
   /** The fact from the brief (ENROLLMENT-FACTS.md) the answer rests on, for reviewers. */
   fact: z.string().min(10),
   /** Buttons offered under the answer, in order. */

@@ -7,9 +7,9 @@ import { packageRoot } from '../shared/package-root.js';
 import { type Catalog, loadCatalog } from './catalog-loader.js';
 import { IntentMatcher } from './intent-matcher.js';
 
-/** The model `npm run build` trains, used when the catalog is unchanged since. */
-export function prebuiltModelFile(): string {
-  return path.join(packageRoot(), 'dist', 'intent-model.json');
+/** The model `npm run build` trains for a locale, used when the catalog is unchanged since. */
+export function prebuiltModelFile(locale = 'en'): string {
+  return path.join(packageRoot(), 'dist', `intent-model-${locale}.json`);
 }
 
 export async function loadObjections(config: AppConfig, cacheDir = path.join(config.dataDir, 'cache')): Promise<{ catalog: Catalog; matcher: IntentMatcher }> {

@@ -153,19 +153,20 @@ export function wordVectorsFile(): string {
   return path.join(packageRoot(), 'models', 'word-vectors.bin');
 }
 
-let loaded: WordVectors | undefined;
-/** The shipped table, read on first use and kept for the life of the process. */
-export function wordVectors(): WordVectors {
-  if (loaded) return loaded;
-  const file = wordVectorsFile();
+const loaded = new Map<string, WordVectors>();
+/** A table (default: the shipped English one), read on first use and kept for the life of the process. */
+export function wordVectors(file = wordVectorsFile()): WordVectors {
+  const known = loaded.get(file);
+  if (known) return known;
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (error) {
     throw new AppError('internal', `word vectors: cannot read ${file}; it ships with the package (rebuild it with scripts/build-embeddings.mjs)`, { cause: error });
   }
-  loaded = WordVectors.fromBuffer(file, bytes);
-  return loaded;
+  const table = WordVectors.fromBuffer(file, bytes);
+  loaded.set(file, table);
+  return table;
 }
 
 /** A fixed set of words (the catalog's), asked how close in meaning another word comes to any of them. */

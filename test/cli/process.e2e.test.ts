@@ -100,15 +100,27 @@ describe('demo mode', () => {
 });
 
 describe('classify', () => {
-  it('prints one JSON line per input line, with the intent and its confidence', async () => {
-    const result = await runCommand(['classify'], { DATA_DIR: tempDir() }, 30_000, 'will my boss see my photos?\n\nI lost my phone yesterday\n');
+  it('prints one JSON line per input line: text, locale, intent, confidence, every concern, a command', async () => {
+    const input = 'will my boss see my photos?\n\nI lost my phone yesterday\ncan my manager read my whatsapp messages? and will they pay me for using my own phone?\ncheck my status pls\n';
+    const result = await runCommand(['classify'], { DATA_DIR: tempDir() }, 60_000, input);
     expect(result.code, result.stderr).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; intent: string; confidence: number });
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ text: 'will my boss see my photos?', intent: 'personal-data-access' });
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; locale: string; intent: string; confidence: number; intents: string[]; command?: string });
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ text: 'will my boss see my photos?', locale: 'en', intent: 'personal-data-access', intents: ['personal-data-access'] });
     expect(lines[0]?.confidence).toBeGreaterThan(0);
     expect(lines[0]?.confidence).toBeLessThanOrEqual(1);
     expect(lines[1]?.intent).toBe('lost-phone');
+    expect([...(lines[2]?.intents ?? [])].sort()).toEqual(['compensation', 'personal-data-access']);
+    expect(lines[3]).toMatchObject({ command: 'status', intents: [] });
+  });
+
+  it('takes --locale en, and refuses a locale it has no catalog for', async () => {
+    const ok = await runCommand(['classify', '--locale', 'en'], { DATA_DIR: tempDir() }, 60_000, 'I lost my phone yesterday\n');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout.trim())).toMatchObject({ locale: 'en', intent: 'lost-phone' });
+    const refused = await runCommand(['classify', '--locale', 'tlh'], { DATA_DIR: tempDir() }, 60_000, 'hello\n');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/two-letter language code/);
   });
 });
 

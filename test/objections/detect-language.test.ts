@@ -1,0 +1,33 @@
+// Language detection (eld): among the loaded languages, with the caller's hints for text too short to tell.
+
+import { describe, expect, it } from 'vitest';
+import { detectLanguage, isOtherLanguage } from '../../src/objections/language/detect-language.js';
+
+describe('detectLanguage', () => {
+  it('answers the only loaded language without asking the detector', async () => {
+    expect(await detectLanguage('Kann mein Chef meine Fotos sehen?', ['en'])).toEqual({ locale: 'en', by: 'only-one' });
+  });
+
+  it.each([
+    ['Kann mein Chef meine Fotos auf dem Handy sehen?', 'de'],
+    ['Est-ce que mon patron peut voir mes photos ?', 'fr'],
+    ['¿Mi jefe puede ver las fotos de mi teléfono?', 'es'],
+    ['Kan mijn baas mijn foto’s op mijn telefoon zien?', 'nl'],
+    ['Can my manager see the photos on my phone?', 'en'],
+  ])('reads "%s" as %s', async (text, locale) => {
+    expect(await detectLanguage(text, ['en', 'de', 'fr', 'es', 'nl'])).toEqual({ locale, by: 'detected' });
+  });
+
+  it('falls back on the first hint it has a model for when the text is too short, then on English', async () => {
+    expect(await detectLanguage('ok?', ['en', 'de'], [undefined, 'fr-FR', 'de-DE'])).toEqual({ locale: 'de', by: 'hint' });
+    expect(await detectLanguage('ok?', ['en', 'de'], ['it-IT'])).toEqual({ locale: 'en', by: 'default' });
+  });
+});
+
+describe('isOtherLanguage', () => {
+  it('is true for a sentence reliably in another known language, false for English and for short text', async () => {
+    expect(await isOtherLanguage('Kann mein Chef meine Fotos auf dem Handy sehen?', 'en')).toBe(true);
+    expect(await isOtherLanguage('Can my manager see the photos on my phone?', 'en')).toBe(false);
+    expect(await isOtherLanguage('Fotos?', 'en')).toBe(false);
+  });
+});

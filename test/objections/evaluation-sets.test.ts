@@ -1,0 +1,43 @@
+// The honest numbers, guarded: the English dev set (tuned on) must score at least 0.95, and the English blind set
+// (written from INTENTS.md alone, never tuned on, never printed) must keep the level reached. A failure prints
+// counts, and for the dev set its mistakes; never a blind line.
+
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluate, REQUIRED_DEV_ACCURACY } from '../../scripts/eval/evaluate.js';
+import { readLabelledSet } from '../../scripts/eval/labelled-set.js';
+import { loadCatalog } from '../../src/objections/catalog-loader.js';
+import { IntentMatcher } from '../../src/objections/intent-matcher.js';
+import { packageRoot } from '../../src/shared/package-root.js';
+
+/**
+ * Measured on the English blind set at the end of issue 21 (313/347; the matcher at its start scored 0.677). Raise it when
+ * the matcher improves, never lower it to let a change pass. Measured with the catalog of 667f88d, which still held close
+ * paraphrases of blind lines (test/objections/catalog-overlap.test.ts): once the catalog passes that test, the level is
+ * measured once more and written here, lower or not.
+ */
+const BLIND_REACHED = 0.902;
+
+const setFile = (kind: 'dev' | 'blind', locale: string) => path.join(packageRoot(), 'test', 'fixtures', kind, `${locale}.tsv`);
+
+describe('the English evaluation sets', () => {
+  let matcher: IntentMatcher;
+  beforeAll(async () => {
+    matcher = await IntentMatcher.train(loadCatalog({ locale: 'en' }));
+  }, 120_000);
+
+  it(`scores at least ${REQUIRED_DEV_ACCURACY} on the dev set`, async () => {
+    const rows = readLabelledSet(setFile('dev', 'en'));
+    expect(rows.length, 'the dev set has too few lines to mean anything').toBeGreaterThanOrEqual(10 * 22);
+    const result = await evaluate(matcher, rows, { locale: 'en', withTexts: true });
+    const mistakes = result.mistakes.map((m) => `  line ${m.line}: ${m.label} -> ${m.got}: ${m.text}`).join('\n');
+    expect(result.accuracy, `dev accuracy ${result.accuracy} (${result.correct}/${result.total}); mistakes:\n${mistakes}`).toBeGreaterThanOrEqual(REQUIRED_DEV_ACCURACY);
+  }, 60_000);
+
+  it(`keeps ${BLIND_REACHED} on the blind set (accuracy only)`, async () => {
+    const rows = readLabelledSet(setFile('blind', 'en'));
+    expect(rows.length).toBeGreaterThanOrEqual(10 * 22);
+    const result = await evaluate(matcher, rows, { locale: 'en' });
+    expect(result.accuracy, `blind accuracy ${result.accuracy} (${result.correct}/${result.total})`).toBeGreaterThanOrEqual(BLIND_REACHED);
+  }, 60_000);
+});
