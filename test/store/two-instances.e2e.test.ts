@@ -88,8 +88,9 @@ async function senderHolder(): Promise<string | undefined> {
   const { TableClient } = await import('@azure/data-tables');
   const client = TableClient.fromConnectionString(azurite.connectionString, 'twoinstances', { allowInsecureConnection: true });
   try {
-    const lease = await client.getEntity<{ holder: string; expiresAt: number }>('~leases', encodeName('outbox-sender'));
-    return lease.expiresAt > Date.now() ? lease.holder : undefined;
+    // The lease ends its duration after the service stamped it (Azurite's clock is this machine's).
+    const lease = await client.getEntity<{ holder: string; durationMs: number }>('~leases', encodeName('outbox-sender'));
+    return Date.parse(lease.timestamp ?? '') + lease.durationMs > Date.now() ? lease.holder : undefined;
   } catch {
     return undefined;
   }
