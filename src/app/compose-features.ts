@@ -172,10 +172,12 @@ export function composeFeatures(deps: FeatureDeps): Features {
     instanceId: config.instanceId,
     concurrency: settings.concurrency,
   });
-  // One scheduled run does both jobs; a failure in one does not hold up the other.
+  // One scheduled run does every job; a failure in one does not hold up the others. A run that lost its lease stops
+  // between pages (targeting saves its place), and says so once rather than as three failures.
   const scheduler = new CampaignScheduler({
-    work: async (now) => {
-      const results = await Promise.allSettled([campaigns.tick(now), escalations.tick(now), temporaryAccess.expireDue(now)]);
+    work: async (now, signal) => {
+      const results = await Promise.allSettled([campaigns.tick(now, signal), escalations.tick(now), temporaryAccess.expireDue(now)]);
+      if (signal.aborted) return;
       for (const result of results) if (result.status === 'rejected') logger.error('scheduled work failed; the next run tries again', { error: result.reason });
     },
     store,

@@ -40,7 +40,7 @@ export class Campaigns implements OutboxHandler {
   /** Ends the active campaign now (also done by the scheduler the day after the deadline). */
   finish = (by: Admin | undefined, now = new Date()): Promise<Campaign | undefined> => finishCampaign(this.#ctx, by, now);
   /** One run of the campaign's scheduled work: targeting, the day's reminder wave, the end after the deadline. */
-  tick = (now = new Date()): Promise<void> => campaignTick(this.#ctx, now);
+  tick = (now = new Date(), signal?: AbortSignal): Promise<void> => campaignTick(this.#ctx, now, signal);
 
   onEnrolled = (userId: string, now = new Date()): Promise<void> => people.onEnrolled(this.#ctx, userId, now);
   onSaidEnrolled = (userId: string, now = new Date()): Promise<void> => people.onSaidEnrolled(this.#ctx, userId, now);
