@@ -29,6 +29,7 @@ import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
 import { openStore as openConfiguredStore } from './store/open-store.js';
+import { StoreReadiness } from './store/store-readiness.js';
 import { configuredDirectory } from './app/compose-directory.js';
 import { composeFeatures, type Features } from './app/compose-features.js';
 import type { DemoRuntime, DemoWiring } from './app/demo-tenant.js';
@@ -55,6 +56,8 @@ export interface ServiceOptions {
   demo?: DemoWiring;
   /** Where the trained intent model is cached (default DATA_DIR/cache). */
   cacheDir?: string;
+  /** Puts something around the opened store (tests inject storage faults with it). */
+  wrapStore?: (store: Store) => Store;
 }
 
 export interface ServiceHandle {
@@ -112,7 +115,9 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   try {
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
     store = await openConfiguredStore(config.store, databasePath);
+    if (options.wrapStore) store = options.wrapStore(store);
     const openStore = store;
+    const readiness = new StoreReadiness(openStore, logger.child({ component: 'readiness' }));
     const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
     // Checkpoints of the trail's head outside the database, so a rolled-back or emptied trail stops verifying.
     anchoring = await createAuditAnchoring({ settings: config.audit.anchors, databasePath, store: openStore, keyring: config.audit, logger: logger.child({ component: 'audit-anchors' }), background });
@@ -219,7 +224,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       port: config.http.port,
       logger: logger.child({ component: 'http' }),
       processActivity,
-      isReady: () => openStore.isOpen(),
+      isReady: async () => (await readiness.check()).ready,
       takeDownload: (token) => features!.exports.take(token),
       tab,
     });

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'store.not-found'
   | 'store.already-exists'
   | 'store.lease-held'
+  | 'store.unusable'
   | 'audit.broken-chain'
   | 'card.invalid'
   | 'directory.not-found'

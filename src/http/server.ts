@@ -19,7 +19,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Runs one authenticated turn; returns the invoke/expectReplies response, if any. */
   processActivity: (authHeader: string, activity: Activity, logger: Logger) => Promise<InvokeResponse | undefined>;
-  isReady: () => boolean;
+  /** Whether the service can do its work now (its store answers); /readyz says 503 when not. */
+  isReady: () => Promise<boolean> | boolean;
   /** One-time downloads (campaign exports): the file for a token, or undefined when it is unknown, used or expired. */
   takeDownload?: (token: string) => Promise<Download | undefined>;
   /** The admins' and helpdesk's tab: its pages under /tab/ and its API under /tab/api/. */
@@ -61,7 +62,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
-    const ready = !draining && options.isReady();
+    const ready = !draining && (await options.isReady());
+    res.header('Cache-Control', 'no-store');
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'stopping' : 'not ready' });
   });
 

@@ -244,6 +244,16 @@ export class AzureTableStore implements Store {
     return this.#open;
   }
 
+  async probe(): Promise<void> {
+    await this.#run('probe', async () => {
+      // Raw keys: '~' never starts an encoded name, so no record can meet this row.
+      const at = new Date(this.#now()).toISOString();
+      await this.#writer.upsertEntity({ partitionKey: '~probe', rowKey: 'probe', at }, 'Replace');
+      const read = await this.#client.getEntity<{ at: string }>('~probe', 'probe');
+      if (typeof read.at !== 'string') throw new AppError('internal', 'The probe entity did not read back');
+    });
+  }
+
   async close(): Promise<void> {
     this.#open = false;
   }

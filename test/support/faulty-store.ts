@@ -4,7 +4,7 @@
 import { AppError } from '../../src/errors/app-error.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from '../../src/store/store-port.js';
 
-export type StoreOperation = 'get' | 'put' | 'insert' | 'insertMany' | 'update' | 'delete' | 'list' | 'acquireLease' | 'renewLease' | 'releaseLease';
+export type StoreOperation = 'get' | 'put' | 'insert' | 'insertMany' | 'update' | 'delete' | 'list' | 'acquireLease' | 'renewLease' | 'releaseLease' | 'probe';
 
 /** Which calls fail: the operation and, for records, the partition they touch. */
 export type FaultRule = (operation: StoreOperation, partition: string | undefined) => boolean;
@@ -57,6 +57,9 @@ export class FaultyStore implements Store {
   }
   isOpen(): boolean {
     return this.inner.isOpen();
+  }
+  probe(): Promise<void> {
+    return this.#call('probe', undefined, () => this.inner.probe());
   }
   close(): Promise<void> {
     return this.inner.close();
