@@ -77,7 +77,10 @@ export interface ServiceHandle {
   anchorAudit(): Promise<void>;
   /** What the tab's views show, behind its SSO check (tests read the figures through it). */
   tab: TabService;
-  /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
+  /**
+   * Graceful stop: requests not yet handled are answered 503 with Retry-After, turns in flight finish, the sender and
+   * the scheduler stop alongside (all within the budget), then the store closes.
+   */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
 
@@ -271,11 +274,13 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         stopProgress?.();
         logger.info('stopping', { reason });
-        await runningFeatures.stop(deadline);
-        const result = await http.close(deadline);
         retention?.stop();
+        // Side by side, each within the deadline: a message stuck on its way to Teams must not eat the time the
+        // requests already here need to be answered. The server listens (answering 503) until the end of the stop.
+        const [result] = await Promise.all([http.drain(deadline), runningFeatures.stop(deadline)]);
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
         await runningAnchoring.stop(deadline);
+        await http.close(deadline);
         try {
           await openStore.close();
         } finally {

@@ -252,8 +252,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
       scheduler.kick();
     },
     async stop(deadline) {
-      await scheduler.stop(deadline);
-      await sender.stop(deadline);
+      await Promise.all([scheduler.stop(deadline), sender.stop(deadline)]);
     },
   };
 }

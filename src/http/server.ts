@@ -31,16 +31,45 @@ export interface HttpServerOptions {
 export interface HttpServerHandle {
   url: string;
   port: number;
-  /** Stops accepting, waits for requests in flight until the deadline, then closes every connection. */
-  close(deadline: number): Promise<{ drained: boolean }>;
+  /**
+   * Starts a stop: from now every request not yet being handled (arriving now, or whose body is still coming) is
+   * answered 503 with Retry-After, while it goes on listening; resolves once the requests being handled are answered
+   * (drained) or at the deadline. Nothing that reached the server is reset.
+   */
+  drain(deadline: number): Promise<{ drained: boolean }>;
+  /** Stops listening and closes the connections (idle ones now, any other at the deadline). Call after `drain`. */
+  close(deadline: number): Promise<void>;
 }
+
+/** Seconds a caller is told to wait before trying again while this instance stops (Teams retries; so does the tab). */
+const RETRY_AFTER_SECONDS = '5';
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
   const { logger } = options;
   const server = restify.createServer({ name: 'passkey-coach', handleUncaughtExceptions: false });
-  let inFlight = 0;
   let draining = false;
+  // Every request from the moment its headers are read until its answer is written (or its connection dropped):
+  // a stop waits for these, not only for the turns being handled, so none is cut off half-way.
+  let open = 0;
   const idle: (() => void)[] = [];
+  server.server.on('request', (_req: unknown, res: NodeJS.EventEmitter) => {
+    open += 1;
+    res.once('close', () => {
+      open -= 1;
+      if (open === 0) for (const wake of idle.splice(0)) wake();
+    });
+  });
+
+  // While stopping, whatever arrives is turned away at once, politely: a retry reaches another instance, or this one
+  // once it is back. /healthz and /readyz still answer (the process is alive; it is not ready).
+  server.pre((req: Request, res: Response, next: (proceed?: boolean) => void) => {
+    if (!draining) return next();
+    res.header('Connection', 'close');
+    if (req.path() === '/healthz' || req.path() === '/readyz') return next();
+    res.header('Retry-After', RETRY_AFTER_SECONDS);
+    res.send(503, { error: 'stopping', message: 'This instance is restarting; try again in a few seconds.' });
+    return next(false);
+  });
 
   // restify's body reader inflates gzip and deflate bodies through a stream with no error listener, before any token
   // is checked: one truncated gzip body of a dozen bytes stopped the process (node-restify #1975, #1785). Teams and
@@ -95,7 +124,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const requestId = headerText(req, 'x-request-id')?.slice(0, 100) ?? randomUUID();
     const log = logger.child({ requestId });
     if (draining) {
-      res.header('Retry-After', '5');
+      // Its body was still arriving when the stop began.
+      res.header('Retry-After', RETRY_AFTER_SECONDS);
+      res.header('Connection', 'close');
       res.send(503, { error: 'stopping', message: 'The bot is restarting; Teams will retry.' });
       return;
     }
@@ -106,7 +137,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       res.send(400, { error: 'not-an-activity', message: 'The body must be a Bot Framework activity.', issues });
       return;
     }
-    inFlight += 1;
     try {
       const activity = parsed.data as unknown as Activity;
       const response = await options.processActivity(headerText(req, 'authorization') ?? '', activity, log);
@@ -114,24 +144,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       else res.send(200);
     } catch (error) {
       replyWithError(res, error, log);
-    } finally {
-      inFlight -= 1;
-      if (inFlight === 0) for (const wake of idle.splice(0)) wake();
     }
   });
 
-  // The tab's API calls count as requests in flight too: a stop waits for an approval being recorded.
+  // The tab's API calls are requests like any other: a stop waits for an approval being recorded.
   const lifecycle = {
     draining: () => draining,
-    async track<T>(work: () => Promise<T>): Promise<T> {
-      inFlight += 1;
-      try {
-        return await work();
-      } finally {
-        inFlight -= 1;
-        if (inFlight === 0) for (const wake of idle.splice(0)) wake();
-      }
-    },
+    track: <T>(work: () => Promise<T>): Promise<T> => work(),
   };
   if (options.tab) registerTabRoutes(server, { ...options.tab, logger: logger.child({ component: 'tab' }) }, lifecycle);
 
@@ -157,21 +176,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
     port: address.port,
-    async close(deadline: number): Promise<{ drained: boolean }> {
+    async drain(deadline: number): Promise<{ drained: boolean }> {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
-      server.server.closeIdleConnections();
+      // Still listening: a request on its way is answered 503 rather than refused by a closed port.
       const drained = await new Promise<boolean>((resolve) => {
-        if (inFlight === 0) return resolve(true);
+        if (open === 0) return resolve(true);
         const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
         idle.push(() => {
           clearTimeout(timer);
           resolve(true);
         });
       });
-      server.server.closeAllConnections();
-      await closed;
       return { drained };
+    },
+    async close(deadline: number): Promise<void> {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      // A 503 still being written finishes; anything else left at the deadline is cut.
+      const late = setTimeout(() => server.server.closeAllConnections(), Math.max(0, deadline - Date.now()));
+      await closed;
+      clearTimeout(late);
     },
   };
 }
