@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
-import { type AuditAnchoring, createAuditAnchoring } from './audit/audit-anchoring.js';
+import { anchorFilePath, anchorSources, type AuditAnchoring, createAuditAnchoring } from './audit/audit-anchoring.js';
 import { StoreAuditLog } from './audit/audit-log.js';
 import { createTeamsAdapter } from './messaging/teams-adapter.js';
 import { createBotApplication } from './bot/app.js';
@@ -28,7 +28,8 @@ import type { IntentId } from './shared/intents.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
-import { openStore as openConfiguredStore } from './store/open-store.js';
+import { openStoreAndMarker } from './store/open-store.js';
+import { requireStateContinuity } from './app/state-continuity.js';
 import { StoreReadiness } from './store/store-readiness.js';
 import { configuredDirectory } from './app/compose-directory.js';
 import { composeFeatures, type Features } from './app/compose-features.js';
@@ -117,9 +118,20 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let tabService: TabService | undefined;
   try {
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
-    store = await openConfiguredStore(config.store, databasePath);
-    if (options.wrapStore) store = options.wrapStore(store);
+    const opened = await openStoreAndMarker(config.store, databasePath);
+    store = options.wrapStore ? options.wrapStore(opened.store) : opened.store;
     const openStore = store;
+    // Before anything is written: an empty store where the service had state must not start as if new.
+    await requireStateContinuity({
+      store: openStore,
+      storeName: config.store.kind === 'sqlite' ? `the database ${databasePath === ':memory:' ? 'in memory' : path.resolve(databasePath)}` : `the Azure table ${config.store.table}`,
+      marker: await opened.marker(),
+      anchors: await anchorSources(config.audit.anchors, databasePath),
+      keys: config.audit.keys,
+      anchorFile: anchorFilePath(config.audit.anchors, databasePath),
+      startFresh: config.startFresh,
+      logger: logger.child({ component: 'state' }),
+    });
     const readiness = new StoreReadiness(openStore, logger.child({ component: 'readiness' }));
     const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
     // Checkpoints of the trail's head outside the database, so a rolled-back or emptied trail stops verifying.
