@@ -65,11 +65,13 @@ export class CampaignScheduler {
     });
   }
 
-  /** One run under the lease; does nothing when another instance holds it (and looks again once it could have lapsed). */
+  /**
+   * One run under the lease (also after `stop`: tests drive runs by hand); does nothing when another instance holds it,
+   * and then looks again once that lease could have lapsed.
+   */
   async runOnce(now?: Date): Promise<RunOutcome> {
     const { store, instanceId, logger } = this.options;
     const leaseMs = this.options.leaseMs ?? SCHEDULER_LEASE_MS;
-    if (this.#stopped) return 'stopped';
     let lease: HeldLease | undefined;
     try {
       lease = await HeldLease.take({ store, name: SCHEDULER_LEASE, holder: instanceId, durationMs: leaseMs, logger });
