@@ -42,10 +42,11 @@ const results = [];
 try {
   for (let run = 1; run <= runs; run++) {
     const started = performance.now();
-    const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/store/two-instances.e2e.test.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/store/two-instances.e2e.test.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
     const ms = Math.round(performance.now() - started);
     const passed = result.status === 0;
-    const output = `${result.stdout}${result.stderr}`;
+    // Colour codes are stripped, whatever the terminal: the reason is read by people and by JSON tools.
+    const output = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
     const reason = passed ? undefined : (/(timed out waiting for [^\n]*|AssertionError[^\n]*|Error: [^\n]*)/.exec(output)?.[1] ?? `exit ${result.status ?? result.signal}`);
     results.push({ run, passed, ms, ...(reason ? { reason } : {}) });
     process.stderr.write(`run ${run}/${runs}: ${passed ? 'passed' : `FAILED (${reason})`} in ${ms} ms\n`);
