@@ -22,6 +22,8 @@ import { ConversationReferences } from './messaging/conversation-references.js';
 import { demoAddressCheck } from './messaging/demo-address-check.js';
 import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
+import { DeviceModels } from './enrollment/device-models.js';
+import { PasskeyRulesReader } from './enrollment/passkey-rules.js';
 import { loadGuides } from './enrollment/guides.js';
 import { loadObjections } from './objections/load-objections.js';
 import type { IntentId } from './shared/intents.js';
@@ -169,6 +171,11 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ feature: 'coach' }),
       retentionDays: config.coach.retentionDays,
       keepsObjectionText: config.coach.keepObjectionText,
+      devices: DeviceModels.load(),
+      passkeyRules: new PasskeyRulesReader(directory, logger.child({ component: 'passkey-policy' })),
+      help: { cards, organisationName, privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText } },
+      rollout: { organisation: organisationName, reason: config.coach.rolloutReason, deadline: config.coach.rolloutDeadline },
+      campaignDeadline: async (userId) => (await features!.campaigns.contextOf(userId))?.deadline,
     });
     const app = createBotApplication(adapter, config.bot.appId, {
       cards,

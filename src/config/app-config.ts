@@ -37,7 +37,16 @@ export interface AppConfig {
   http: { host: string; port: number };
   /** As configured; unset, the service calls it "your organisation", or in demo mode the demo tenant's name. */
   organisationName?: string;
-  coach: { catalogDir?: string; confidenceThreshold: number; keepObjectionText: boolean; retentionDays: number };
+  coach: {
+    catalogDir?: string;
+    confidenceThreshold: number;
+    keepObjectionText: boolean;
+    retentionDays: number;
+    /** The organisation's own reason for the roll-out ("to protect every work account from phishing"). */
+    rolloutReason: string;
+    /** The roll-out's deadline for people in no campaign (YYYY-MM-DD). */
+    rolloutDeadline?: string;
+  };
   dataDir: string;
   logLevel: LogLevel;
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean; anchors: AuditAnchorSettings };

@@ -194,7 +194,14 @@ function instanceId(s: EnvSettings, env: NodeJS.ProcessEnv): string {
 }
 
 function coachSettings(s: EnvSettings): AppConfig['coach'] {
-  return { catalogDir: s.CATALOG_DIR, confidenceThreshold: s.OBJECTION_CONFIDENCE_THRESHOLD, keepObjectionText: s.STORE_OBJECTION_TEXT, retentionDays: s.RETENTION_DAYS };
+  return {
+    catalogDir: s.CATALOG_DIR,
+    confidenceThreshold: s.OBJECTION_CONFIDENCE_THRESHOLD,
+    keepObjectionText: s.STORE_OBJECTION_TEXT,
+    retentionDays: s.RETENTION_DAYS,
+    rolloutReason: s.ROLLOUT_REASON ?? 'to protect every work account from phishing',
+    rolloutDeadline: s.ROLLOUT_DEADLINE,
+  };
 }
 
 function endpointSettings(s: EnvSettings, problems: string[]): BotFrameworkEndpoints | undefined {

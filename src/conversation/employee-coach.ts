@@ -1,11 +1,19 @@
-// The employee conversation: objections answered from the catalog, set-up steps per platform, a real
-// status check, and a refusal or a request for a person recorded when that is where it ends.
+// The employee conversation: what a person writes is understood (a command asked for in words, one or two concerns,
+// a phone or platform named, nothing to understand) and answered with what is true for them: the catalog's answer in
+// the organisation's words, set-up steps for their own phone and passkey policy, a real status check, and a refusal
+// or a request for a person recorded when that is where it ends.
 
 import { visibleText } from '../shared/visible-text.js';
 import { type ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import { type CardJson, type CardRenderer, TrustedMarkdown } from '../cards/card-renderer.js';
+import type { DeviceMention, DeviceModels } from '../enrollment/device-models.js';
+import type { PasskeyRules, PasskeyRulesReader } from '../enrollment/passkey-rules.js';
+import { helpCard, type HelpDeps } from '../onboarding/help.js';
+import { formatDeadline } from '../shared/formatting.js';
+import { type AnswerFill, answerCardData, BUTTONS } from './answer-cards.js';
+import { platformPicker, setupCard } from './setup-guidance.js';
 import { COACH_VERBS } from '../cards/card-verbs.js';
 import type { Directory } from '../directory/directory-port.js';
 import { checkStatus, describeStatus } from '../enrollment/check-status.js';
@@ -15,18 +23,26 @@ import { requestHelp } from '../helpdesk/help-requests.js';
 import type { Logger } from '../logging/logger.js';
 import type { LaterReply } from '../messaging/later-reply.js';
 import type { Catalog } from '../objections/catalog-loader.js';
-import type { FollowUp } from '../objections/catalog-schema.js';
+import { ANSWER_VARIANTS, type AnswerVariant } from '../objections/catalog-schema.js';
 import { INTENT_IDS, type IntentId } from '../shared/intents.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
 import type { DialogStore } from './dialog-store.js';
 
-export interface IntentClassifier {
-  classify(text: string): Promise<{ intent: IntentId; confidence: number }>;
+/** What the matcher says a message is: a command asked for in words, the concerns it found, or a fallback. */
+export interface Understood {
+  intent: IntentId;
+  confidence: number;
+  /** Every concern found, most confident first. */
+  intents?: readonly { intent: IntentId; score: number }[];
+  command?: 'status' | 'setup' | 'help';
+  fallback?: 'not-understood' | 'out-of-scope';
 }
 
-/** Delivers a message into a conversation after the turn that asked for it has ended. */
+export interface IntentClassifier {
+  classify(text: string): Promise<Understood>;
+}
 
 export interface CoachDeps {
   cards: CardRenderer;
@@ -45,6 +61,14 @@ export interface CoachDeps {
   keepsObjectionText: boolean;
   /** Told what people decide, so a campaign stops nudging them (campaigns listen; errors are logged, never shown). */
   events?: CoachEvents;
+  devices: DeviceModels;
+  passkeyRules: PasskeyRulesReader;
+  /** The help card's words: the organisation, and what the coach keeps. */
+  help: HelpDeps;
+  /** The organisation's own reason for the roll-out, and its deadline for people in no campaign. */
+  rollout: { organisation: string; reason: string; deadline?: string };
+  /** The deadline of the campaign the person is in, if any (YYYY-MM-DD). */
+  campaignDeadline?: (userId: string) => Promise<string | undefined>;
 }
 
 export interface CoachEvents {
@@ -58,22 +82,16 @@ export interface CoachEvents {
 
 
 /** Intents that are worries about passkeys (what a manager is told about, as topics): all but the conversational ones. */
-const NOT_CONCERNS: ReadonlySet<IntentId> = new Set(['setup-help', 'enrolled', 'refusal', 'human-help', 'out-of-scope']);
+const NOT_CONCERNS: ReadonlySet<IntentId> = new Set(['setup-help', 'enrolled', 'refusal', 'human-help', 'out-of-scope', 'what-is-a-passkey', 'cross-device', 'phone-change']);
 const CONCERNS: ReadonlySet<IntentId> = new Set(INTENT_IDS.filter((intent) => !NOT_CONCERNS.has(intent)));
 
-const BUTTONS: Record<FollowUp, { title: string; verb: string; data?: Record<string, string> }> = {
-  'show-me-how': { title: 'That helps: show me how', verb: COACH_VERBS.showMeHow },
-  'tell-me-more': { title: 'Tell me more', verb: COACH_VERBS.tellMeMore },
-  'another-concern': { title: 'I have another concern', verb: COACH_VERBS.anotherConcern },
-  'still-no': { title: "I still don't want to", verb: COACH_VERBS.stillNo },
-  'talk-to-person': { title: 'Talk to a person', verb: COACH_VERBS.talkToPerson },
-  'check-status': { title: 'Check my status', verb: COACH_VERBS.checkStatus },
-  'security-key': { title: 'Use a security key', verb: COACH_VERBS.choosePlatform, data: { platform: 'security-key' } },
-  'windows-hello': { title: 'Use Windows Hello', verb: COACH_VERBS.choosePlatform, data: { platform: 'windows' } },
-};
 
 /** Longest text classified; the rest adds nothing but cost. */
 const MAX_CLASSIFIED_CHARS = 1000;
+/** Concerns answered from one message, most confident first: more than two is a letter, not a chat. */
+const MAX_ANSWERS = 2;
+/** Intents answered with the set-up steps when the message names a phone or a platform. */
+const SETUP_INTENTS: ReadonlySet<IntentId> = new Set(['setup-help', 'unsupported-phone', 'phone-change']);
 
 export class EmployeeCoach {
   /** People whose status check is waiting or running. */
@@ -81,11 +99,28 @@ export class EmployeeCoach {
 
   constructor(private readonly deps: CoachDeps) {}
 
-  /** Free text from a person: what worries them, a claim they are done, a refusal, or a request for help. */
+  /** Free text from a person: a command in words, what worries them, a claim they are done, a refusal, a request for help. */
   async answerText(context: TurnContext, userId: string, text: string): Promise<void> {
-    const { intent, confidence } = await this.deps.classifier.classify(text.slice(0, MAX_CLASSIFIED_CHARS));
-    await this.deps.objections.record({ userId, intent, confidence, text });
-    if (CONCERNS.has(intent)) await this.deps.dialogs.update(userId, (state) => ({ ...state, intentsRaised: addOnce(state.intentsRaised, intent) }));
+    const understood = await this.deps.classifier.classify(text.slice(0, MAX_CLASSIFIED_CHARS));
+    await this.deps.objections.record({ userId, intent: understood.intent, confidence: understood.confidence, text });
+    const device = this.deps.devices.mentionIn(text);
+    if (understood.command === 'status') return this.statusCommand(context, userId);
+    if (understood.command === 'help') return void (await context.sendActivity(MessageFactory.attachment(helpCard(this.deps.help))));
+    if (understood.command === 'setup') return this.#sendCard(context, await this.setup(userId, device));
+    if (understood.fallback === 'not-understood') {
+      // A phone or a platform is something to go on: the steps for it.
+      if (device) return this.#sendCard(context, await this.setup(userId, device));
+      return this.#sendCard(context, this.#notUnderstood());
+    }
+    const concerns = (understood.intents?.length ? understood.intents.map((candidate) => candidate.intent) : [understood.intent]).slice(0, MAX_ANSWERS);
+    const raised = concerns.filter((intent) => CONCERNS.has(intent));
+    if (raised.length > 0) await this.deps.dialogs.update(userId, (state) => ({ ...state, intentsRaised: raised.reduce(addOnce, state.intentsRaised) }));
+    // The refusal form comes last: whatever else they asked is answered first.
+    for (const intent of [...concerns.filter((concern) => concern !== 'refusal'), ...concerns.filter((concern) => concern === 'refusal')]) await this.#answer(context, userId, intent, device);
+  }
+
+  async #answer(context: TurnContext, userId: string, intent: IntentId, device: DeviceMention | undefined): Promise<void> {
+    if (device && SETUP_INTENTS.has(intent) && (intent !== 'phone-change' || device.model)) return this.#sendCard(context, await this.setup(userId, device));
     switch (intent) {
       case 'enrolled':
         await this.#tell('saidEnrolled', userId);
@@ -98,22 +133,65 @@ export class EmployeeCoach {
       case 'human-help':
         await context.sendActivity(MessageFactory.attachment(this.deps.cards.attachment('notice', await this.talkToPerson(userId))));
         return;
+      case 'setup-help':
+        await this.#sendCard(context, await this.setup(userId, device));
+        return;
       default:
-        await context.sendActivity(MessageFactory.attachment(this.deps.cards.attachment('objection-answer', this.answerData(intent, false))));
+        await context.sendActivity(MessageFactory.attachment(this.deps.cards.attachment('objection-answer', await this.#answerData(userId, intent, false))));
     }
+  }
+
+  /** Set-up for this person: the steps for the phone or platform they named (true for their model and policy), else the picker. */
+  async setup(userId: string, device: DeviceMention | undefined): Promise<CardJson> {
+    if (!device) return this.platformPicker();
+    const { platform } = device;
+    await this.deps.dialogs.update(userId, (state) => ({ ...state, platform }));
+    return setupCard(this.deps.cards, this.deps.guides, platform, device, await this.deps.passkeyRules.rulesFor(userId));
+  }
+
+  async #sendCard(context: TurnContext, card: CardJson): Promise<void> {
+    await context.sendActivity(MessageFactory.attachment({ contentType: 'application/vnd.microsoft.card.adaptive', content: card }));
+  }
+
+  /** Nothing to understand: say so, say what the coach can do, and offer the three ways on. */
+  #notUnderstood(): CardJson {
+    return this.deps.cards.render('notice', {
+      title: "Sorry, I didn't understand that",
+      paragraphs: [
+        'I help with passkeys: setting one up on your phone or computer, checking whether yours is done, and questions about privacy, your phone or what your organisation sees.',
+        'Ask me in your own words, or pick one of these.',
+      ],
+      actions: [BUTTONS['show-me-how'], BUTTONS['check-status'], BUTTONS['talk-to-person']].map((button) => ({ ...button, title: button === BUTTONS['show-me-how'] ? 'Set up a passkey' : button.title })),
+    });
+  }
+
+  /** The catalog's answer, with the organisation's words and the variant true for this person's passkey policy. */
+  async #answerData(userId: string, intent: IntentId, more: boolean, variant?: AnswerVariant): Promise<Record<string, unknown>> {
+    const chosen = variant ?? (intent === 'synced-passkeys' ? variantFor(await this.deps.passkeyRules.rulesFor(userId)) : undefined);
+    return answerCardData(this.deps.catalog, intent, { more, variant: chosen, fill: await this.#fill(userId) });
+  }
+
+  async #fill(userId: string): Promise<AnswerFill> {
+    const { organisation, reason, deadline } = this.deps.rollout;
+    const campaign = await this.deps.campaignDeadline?.(userId).catch((error: unknown) => {
+      this.deps.logger.warn('could not read the person\'s campaign deadline', { error });
+      return undefined;
+    });
+    const date = campaign ?? deadline;
+    return { organisation, reason, deadline: date ? formatDeadline(date) : 'the date it has set' };
   }
 
   /** A card button (Action.Execute). Returns the card or message the invoke answers with. */
   async onAction(context: TurnContext, userId: string, verb: string, data: unknown): Promise<CardJson | string> {
     switch (verb) {
       case COACH_VERBS.tellMeMore: {
-        const parsed = z.object({ intent: z.string() }).safeParse(data);
+        const parsed = z.object({ intent: z.string(), variant: z.enum(ANSWER_VARIANTS).optional() }).safeParse(data);
         const intent = parsed.success ? this.deps.catalog.intents.get(parsed.data.intent as IntentId) : undefined;
-        if (!intent) return 'That answer is no longer available. Ask me again in your own words.';
-        return this.deps.cards.render('objection-answer', this.answerData(intent.id, true));
+        if (!parsed.success || !intent) return 'That answer is no longer available. Ask me again in your own words.';
+        return this.deps.cards.render('objection-answer', await this.#answerData(userId, intent.id, true, parsed.data.variant));
       }
       case COACH_VERBS.showMeHow:
-        return this.platformPicker();
+        return this.setup(userId, undefined);
       case COACH_VERBS.anotherConcern:
         return this.deps.cards.render('notice', {
           title: "What's on your mind?",
@@ -127,8 +205,7 @@ export class EmployeeCoach {
       case COACH_VERBS.choosePlatform: {
         const parsed = z.object({ platform: z.enum(PLATFORM_IDS) }).safeParse(data);
         if (!parsed.success) return this.platformPicker();
-        await this.deps.dialogs.update(userId, (state) => ({ ...state, platform: parsed.data.platform }));
-        return this.platformSteps(parsed.data.platform);
+        return this.setup(userId, { platform: parsed.data.platform });
       }
       case COACH_VERBS.checkStatus:
         this.statusInBackground(context, userId);
@@ -156,7 +233,7 @@ export class EmployeeCoach {
   }
 
   platformPicker(): CardJson {
-    return this.deps.cards.render('platform-picker', { platforms: this.deps.guides.platforms.map((p) => ({ id: p.id, label: p.label })) });
+    return platformPicker(this.deps.cards, this.deps.guides);
   }
 
   async talkToPerson(userId: string): Promise<{ title: string; paragraphs: string[]; actions: unknown[] }> {
@@ -173,33 +250,6 @@ export class EmployeeCoach {
       ],
       actions: [],
     };
-  }
-
-  private platformSteps(platform: PlatformId): CardJson {
-    const guide = this.deps.guides.platforms.find((p) => p.id === platform);
-    if (!guide) return this.platformPicker();
-    return this.deps.cards.render('platform-steps', {
-      title: guide.title,
-      requirements: guide.requirements,
-      steps: guide.steps.map((step) => new TrustedMarkdown(step)),
-      troubleshooting: guide.troubleshooting.map((item) => new TrustedMarkdown(item)),
-      links: guide.links,
-      mySecurityInfoUrl: this.deps.guides.mySecurityInfoUrl,
-    });
-  }
-
-  private answerData(intentId: IntentId, more: boolean): Record<string, unknown> {
-    const intent = this.deps.catalog.intents.get(intentId);
-    if (!intent) throw new Error(`catalog has no intent ${intentId}`);
-    const followUps = [...intent.followUps];
-    if (!more && intent.more && !followUps.includes('tell-me-more')) followUps.unshift('tell-me-more');
-    const actions = followUps
-      .filter((followUp) => !(more && followUp === 'tell-me-more'))
-      .map((followUp) => {
-        const button = BUTTONS[followUp];
-        return { title: button.title, verb: button.verb, data: followUp === 'tell-me-more' ? { intent: intent.id } : (button.data ?? {}) };
-      });
-    return { title: intent.title, answer: new TrustedMarkdown(more && intent.more ? intent.more : intent.answer), actions };
   }
 
   private async refusalCardAttachment(userId: string) {
@@ -266,7 +316,7 @@ export class EmployeeCoach {
       const described = describeStatus(outcome);
       const actions =
         outcome.kind === 'not-enrolled'
-          ? [BUTTONS['show-me-how'], BUTTONS['check-status'], BUTTONS['talk-to-person']].map((b) => ({ title: b.title, verb: b.verb, data: b.data ?? {} }))
+          ? [BUTTONS['show-me-how'], BUTTONS['check-status'], BUTTONS['talk-to-person']]
           : [];
       card = this.deps.cards.render('notice', { title: described.title, paragraphs: described.paragraphs.map((p) => new TrustedMarkdown(p)), actions });
     } catch (error) {
@@ -281,4 +331,10 @@ export class EmployeeCoach {
 
 function addOnce<T>(list: readonly T[], item: T): T[] {
   return list.includes(item) ? [...list] : [...list, item];
+}
+
+/** The synced-passkeys answer that is true for this person's policy; the general one when Graph could not say. */
+function variantFor(rules: PasskeyRules): AnswerVariant | undefined {
+  if (rules.kind !== 'rules') return undefined;
+  return rules.synced ? 'synced-allowed' : 'device-bound-only';
 }

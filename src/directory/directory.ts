@@ -1,5 +1,6 @@
 // The directory's Microsoft Graph adapter: the only code in the product that calls Graph.
 
+import { PASSKEY_POLICY_PATH, type PasskeyPolicy, passkeyPolicySchema } from './passkey-policy.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
@@ -173,6 +174,10 @@ export class GraphDirectory implements Directory {
 
   async temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy> {
     return tapPolicySchema.parse(await this.#call(() => this.#client.api('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass').get()));
+  }
+
+  async passkeyPolicy(): Promise<PasskeyPolicy> {
+    return passkeyPolicySchema.parse(await this.#call(() => this.#client.api(PASSKEY_POLICY_PATH).get()));
   }
 
   async directoryRoles(userId: string): Promise<RoleSummary> {
