@@ -17,7 +17,7 @@ import { platformPicker, setupCard } from './setup-guidance.js';
 import { COACH_VERBS } from '../cards/card-verbs.js';
 import type { Directory } from '../directory/directory-port.js';
 import { checkStatus, describeStatus } from '../enrollment/check-status.js';
-import { type Guides, PLATFORM_IDS, type PlatformId } from '../enrollment/guides.js';
+import { type Guides, PLATFORM_IDS } from '../enrollment/guides.js';
 import { REFUSAL_REASONS, recordRefusal } from '../escalation/refusals.js';
 import { requestHelp } from '../helpdesk/help-requests.js';
 import type { Logger } from '../logging/logger.js';

@@ -61,7 +61,7 @@ export class DeviceModels {
     this.#aliases = table.models
       .flatMap((model) => model.aliases.map((alias) => ({ alias: normalise(alias), model })))
       .sort((a, b) => b.alias.length - a.alias.length)
-      .map(({ alias, model }) => ({ alias, model, pattern: new RegExp(`(?:^|[^a-z0-9])${escape(alias)}(?:$|[^a-z0-9+])`) }));
+      .map(({ alias, model }) => ({ alias, model, pattern: new RegExp(`(?:^|[^a-z0-9])${aliasPattern(alias)}(?:$|[^a-z0-9+])`) }));
   }
 
   static load(file = path.join(packageRoot(), 'guides', 'devices.json')): DeviceModels {
@@ -105,6 +105,6 @@ function normalise(text: string): string {
     .trim();
 }
 
-function escape(text: string): string {
+function aliasPattern(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s*');
 }
