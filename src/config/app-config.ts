@@ -42,8 +42,11 @@ export interface AppConfig {
     confidenceThreshold: number;
     keepObjectionText: boolean;
     retentionDays: number;
-    /** The organisation's own reason for the roll-out ("to protect every work account from phishing"). */
-    rolloutReason: string;
+    /**
+     * The organisation's own reason for the roll-out, by language ("en" from ROLLOUT_REASON, "de" from ROLLOUT_REASON_DE…);
+     * a language without one says the coach's own ("to protect every work account from phishing").
+     */
+    rolloutReasons: Readonly<Record<string, string>>;
     /** The roll-out's deadline for people in no campaign (YYYY-MM-DD). */
     rolloutDeadline?: string;
   };

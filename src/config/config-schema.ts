@@ -44,8 +44,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'CATALOG_DIR', description: "A folder of objection-catalog JSON files that replace (same id) or extend the shipped catalog/en/ entries." },
   {
     name: 'ROLLOUT_REASON',
-    default: 'to protect every work account from phishing',
-    description: 'Why the organisation is moving everyone to passkeys, as the coach says it ("…is moving everyone to passkeys <reason>"): your own reason, not Microsoft\'s. Write it as a phrase starting with "to" or "because".',
+    description: 'Why the organisation is moving everyone to passkeys, as the coach says it in English ("…is moving everyone to passkeys <reason>"): your own reason, not Microsoft\'s. Write it as a phrase starting with "to" or "because". For the other languages set ROLLOUT_REASON_DE, ROLLOUT_REASON_FR, ROLLOUT_REASON_ES, ROLLOUT_REASON_NL (any ROLLOUT_REASON_<code> of a language the coach speaks). Unset, the coach says its own reason in each language ("to protect every work account from phishing").',
   },
   { name: 'ROLLOUT_DEADLINE', description: 'The date (YYYY-MM-DD) everyone should have a passkey by, for people who are in no campaign (a campaign\'s own deadline wins for its members). Unset: "the date it has set".' },
   { name: 'OBJECTION_CONFIDENCE_THRESHOLD', default: '0.25', description: 'How sure the intent matcher must be before answering a concern; below it the coach says what it can help with and offers a person.' },

@@ -2,27 +2,10 @@
 // {{deadline}}), the variant that is true for this person's passkey policy, and the follow-up buttons.
 
 import { TrustedMarkdown } from '../cards/card-renderer.js';
-import { COACH_VERBS } from '../cards/card-verbs.js';
 import type { Catalog } from '../objections/catalog-loader.js';
-import type { AnswerVariant, FollowUp } from '../objections/catalog-schema.js';
+import type { AnswerVariant } from '../objections/catalog-schema.js';
 import type { IntentId } from '../shared/intents.js';
-
-export interface Button {
-  title: string;
-  verb: string;
-  data: Record<string, string>;
-}
-
-export const BUTTONS: Record<FollowUp, Button> = {
-  'show-me-how': { title: 'That helps: show me how', verb: COACH_VERBS.showMeHow, data: {} },
-  'tell-me-more': { title: 'Tell me more', verb: COACH_VERBS.tellMeMore, data: {} },
-  'another-concern': { title: 'I have another concern', verb: COACH_VERBS.anotherConcern, data: {} },
-  'still-no': { title: "I still don't want to", verb: COACH_VERBS.stillNo, data: {} },
-  'talk-to-person': { title: 'Talk to a person', verb: COACH_VERBS.talkToPerson, data: {} },
-  'check-status': { title: 'Check my status', verb: COACH_VERBS.checkStatus, data: {} },
-  'security-key': { title: 'Use a security key', verb: COACH_VERBS.choosePlatform, data: { platform: 'security-key' } },
-  'windows-hello': { title: 'Use Windows Hello', verb: COACH_VERBS.choosePlatform, data: { platform: 'windows' } },
-};
+import type { CoachContext } from './coach-context.js';
 
 /** What the placeholders in the catalog's answers say, for this organisation and this person. */
 export interface AnswerFill {
@@ -33,13 +16,14 @@ export interface AnswerFill {
 }
 
 export interface AnswerOptions {
+  locale: string;
   more?: boolean;
   variant?: AnswerVariant;
   fill: AnswerFill;
 }
 
 /** Data for the `objection-answer` card. */
-export function answerCardData(catalog: Catalog, intentId: IntentId, options: AnswerOptions): Record<string, unknown> {
+export function answerCardData(coach: CoachContext, catalog: Catalog, intentId: IntentId, options: AnswerOptions): Record<string, unknown> {
   const intent = catalog.intents.get(intentId);
   if (!intent) throw new Error(`catalog has no intent ${intentId}`);
   const chosen = (options.variant && intent.variants?.[options.variant]) || { answer: intent.answer, more: intent.more };
@@ -49,8 +33,8 @@ export function answerCardData(catalog: Catalog, intentId: IntentId, options: An
   const actions = followUps
     .filter((followUp) => !(options.more && followUp === 'tell-me-more'))
     .map((followUp) => {
-      const button = BUTTONS[followUp];
-      return { title: button.title, verb: button.verb, data: followUp === 'tell-me-more' ? { intent: intent.id, ...(options.variant ? { variant: options.variant } : {}) } : button.data };
+      const button = coach.button(options.locale, followUp);
+      return followUp === 'tell-me-more' ? { ...button, data: { intent: intent.id, ...(options.variant ? { variant: options.variant } : {}) } } : button;
     });
   return { title: intent.title, answer: new TrustedMarkdown(fillIn(more ? (chosen.more as string) : chosen.answer, options.fill)), actions };
 }

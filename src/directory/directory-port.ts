@@ -8,7 +8,7 @@ export interface UserProfile {
   user: DirectoryUser;
   /** Whether an enabled plan of the user's licences includes Teams. */
   teamsLicensed: boolean;
-  mailbox?: { timeZone?: string; userPurpose?: string };
+  mailbox?: { timeZone?: string; userPurpose?: string; language?: string };
   /** Whether the Teams app asked about is installed for the user; undefined when not asked, or Graph would not say. */
   appInstalled?: boolean;
 }

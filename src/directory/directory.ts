@@ -73,7 +73,7 @@ export class GraphDirectory implements Directory {
     const perUser = catalogAppId ? 3 : 2;
     const urls = unique.flatMap((id) => [
       `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS},assignedPlans`,
-      `/users/${encodeURIComponent(id)}/mailboxSettings?$select=timeZone,userPurpose`,
+      `/users/${encodeURIComponent(id)}/mailboxSettings?$select=timeZone,userPurpose,language`,
       // Whether the app is there already: a campaign then opens the chat without an install call that answers 409.
       ...(catalogAppId ? [`/users/${encodeURIComponent(id)}/teamwork/installedApps?$filter=teamsApp/id eq '${odataString(catalogAppId)}'`] : []),
     ]);
@@ -93,7 +93,7 @@ export class GraphDirectory implements Directory {
       profiles.set(id, {
         user: plain,
         teamsLicensed,
-        mailbox: mailbox.success ? { timeZone: mailbox.data.timeZone ?? undefined, userPurpose: mailbox.data.userPurpose ?? undefined } : undefined,
+        mailbox: mailbox.success ? { timeZone: mailbox.data.timeZone ?? undefined, userPurpose: mailbox.data.userPurpose ?? undefined, language: mailbox.data.language?.locale ?? undefined } : undefined,
         ...(installs?.success ? { appInstalled: installs.data.value.length > 0 } : {}),
       });
     });
