@@ -53,9 +53,10 @@ export class EmployeeCoach {
 
   /** Free text from a person: a command in words, what worries them, a claim they are done, a refusal, a request for help. */
   async answerText(context: TurnContext, userId: string, text: string): Promise<void> {
-    const { locale, switched } = await this.deps.language.forMessage(userId, text, context.activity.locale);
+    const { locale, readAs, switched } = await this.deps.language.forMessage(userId, text, context.activity.locale);
     if (switched) return void (await context.sendActivity(this.#coach.say(locale, 'language.switched')));
-    const understood = await this.deps.classifier.classify(text.slice(0, MAX_CLASSIFIED_CHARS), { locale });
+    // Read in the language it is written in; answered in the language of the conversation.
+    const understood = await this.deps.classifier.classify(text.slice(0, MAX_CLASSIFIED_CHARS), { locale: readAs });
     await this.deps.objections.record({ userId, intent: understood.intent, confidence: understood.confidence, text });
     const device = this.deps.devices.mentionIn(text);
     if (understood.command === 'status') return this.#status.command(context, userId, locale);
@@ -178,7 +179,7 @@ export class EmployeeCoach {
       return undefined;
     });
     const date = campaign ?? deadline;
-    return { organisation, reason, deadline: date ? formatDeadline(date, locale) : this.#coach.say(locale, 'coach.deadlineUnset') };
+    return { organisation, reason, deadline: date ? this.#coach.say(locale, 'coach.deadlinePhrase', { date: formatDeadline(date, locale) }) : this.#coach.say(locale, 'coach.deadlineUnset') };
   }
 }
 

@@ -29,19 +29,24 @@ export class LanguageChooser {
 
   constructor(private readonly deps: LanguageChooserDeps) {}
 
-  /** The language to answer a message in, and whether the message only asked to switch to it. */
-  async forMessage(userId: string, text: string, teamsLocale: string | undefined): Promise<{ locale: string; switched: boolean }> {
+  /**
+   * The language to answer a message in (`locale`), the language to read it in (`readAs`: the one it is written in,
+   * which differs from `locale` only for someone who asked for a language and then wrote in another), and whether the
+   * message only asked to switch.
+   */
+  async forMessage(userId: string, text: string, teamsLocale: string | undefined): Promise<{ locale: string; readAs: string; switched: boolean }> {
     const { strings, dialogs } = this.deps;
     const asked = switchRequest(strings, text);
     if (asked) {
       await dialogs.update(userId, (state) => ({ ...state, language: asked, lastLanguage: asked }));
-      return { locale: asked, switched: true };
+      return { locale: asked, readAs: asked, switched: true };
     }
     const state = await dialogs.get(userId);
     const kept = state.language && strings.locales.includes(state.language) ? state.language : undefined;
-    const locale = kept ?? (await this.#detected(userId, text, teamsLocale));
+    const written = await this.#detected(userId, text, kept ? [kept] : [teamsLocale]);
+    const locale = kept ?? written;
     if (state.lastLanguage !== locale) await dialogs.update(userId, (current) => ({ ...current, lastLanguage: locale }));
-    return { locale, switched: false };
+    return { locale, readAs: this.deps.understood().includes(written) ? written : 'en', switched: false };
   }
 
   /** The language of a click on one of the coach's cards: the language of the conversation so far. */
@@ -58,10 +63,11 @@ export class LanguageChooser {
     return this.deps.strings.supported(preferred ?? mailbox ?? state.lastLanguage ?? teamsLocale);
   }
 
-  async #detected(userId: string, text: string, teamsLocale: string | undefined): Promise<string> {
+  /** The language `text` is written in; for text too short or mixed to tell, the first hint, then the directory's. */
+  async #detected(userId: string, text: string, hints: (string | undefined)[]): Promise<string> {
     const [preferred, mailbox] = await this.#profile(userId);
     const candidates = this.deps.understood().filter((locale) => this.deps.strings.locales.includes(locale));
-    const detection = await detectLanguage(text, candidates.length > 0 ? candidates : ['en'], [teamsLocale, preferred, mailbox]);
+    const detection = await detectLanguage(text, candidates.length > 0 ? candidates : ['en'], [...hints, preferred, mailbox]);
     return this.deps.strings.supported(detection.locale);
   }
 

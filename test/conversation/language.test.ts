@@ -57,11 +57,12 @@ describe('asking for a language', () => {
 
   it('is kept for every later message, whatever it is written in, until another is asked for', async () => {
     const { language } = chooser();
-    expect(await language.forMessage('u1', 'auf Deutsch bitte', 'en-US')).toEqual({ locale: 'de', switched: true });
+    expect(await language.forMessage('u1', 'auf Deutsch bitte', 'en-US')).toEqual({ locale: 'de', readAs: 'de', switched: true });
     expect((await language.forMessage('u1', 'What does my employer see when I install the app?', 'en-US')).locale).toBe('de');
     expect(await language.forProactive('u1')).toBe('de');
-    expect(await language.forMessage('u1', 'English please', 'de-DE')).toEqual({ locale: 'en', switched: true });
-    expect((await language.forMessage('u1', 'Was sieht mein Arbeitgeber, wenn ich die App installiere?', 'de-DE')).locale).toBe('en');
+    expect(await language.forMessage('u1', 'English please', 'de-DE')).toEqual({ locale: 'en', readAs: 'en', switched: true });
+    // Kept to English, yet read as the German it is written in.
+    expect(await language.forMessage('u1', 'Was sieht mein Arbeitgeber, wenn ich die App installiere?', 'de-DE')).toEqual({ locale: 'en', readAs: 'de', switched: false });
   });
 });
 
