@@ -9,7 +9,6 @@ import type { SeedUser } from '../../src/dev/tenant-seed.js';
 import { parseCsv } from '../support/campaign-figures.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { until } from '../support/waiting.js';
-import type { Person } from '../support/teams-chat.js';
 
 const { bot, demo, chat } = demoBotSuite({ ORGANISATION_NAME: 'Northwind Pharma', CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
