@@ -4,7 +4,7 @@
 // the tab's progress view and the CSV export show the same figures, and the refusals stay counted after a decision.
 
 import { describe, expect, it, vi } from 'vitest';
-import { FIGURE_LABELS, type FigureId, type Figures, OUTCOMES } from '../../src/campaigns/campaign-figures.js';
+import { FIGURE_LABELS, type FigureId, OUTCOMES } from '../../src/campaigns/campaign-figures.js';
 import type { CampaignMember } from '../../src/campaigns/campaign-records.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { figuresEverywhere } from '../support/campaign-figures.js';
