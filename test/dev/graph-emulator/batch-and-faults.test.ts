@@ -98,7 +98,11 @@ describe('injected faults', () => {
     seed = testSeed();
     emulator = await startGraphEmulator({ seed });
   });
-  afterEach(() => emulator.close());
+  afterEach(async () => {
+    // The latency tests fake setTimeout: the next test gets real timers back.
+    vi.useRealTimers();
+    await emulator.close();
+  });
 
   it('answers 429 with Retry-After for the given number of times, then runs the request', async () => {
     const client = graphClient(emulator, seed, { retry: false });
