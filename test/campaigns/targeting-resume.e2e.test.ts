@@ -2,7 +2,7 @@
 // from there instead of walking the report again from the start under Graph's 5-reads-per-10-seconds throttle. A place
 // Graph no longer accepts is dropped, and the next run starts over (adding nobody twice).
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { until } from '../support/waiting.js';
@@ -38,6 +38,11 @@ async function memberIds(campaignId: string): Promise<Set<string>> {
 const deadline = () => new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
 
 describe('resumable targeting', () => {
+  // Each test starts a campaign of its own: one a failed test left running is ended first.
+  beforeEach(async () => {
+    await outreach().campaigns.finish({ id: 'test-admin' });
+  });
+
   it('goes on from the saved page after a restart, keeping the counts of the pages before it', async () => {
     const { ids: pageOne, nextLink } = await firstPage();
     const started = await outreach().campaigns.start({ name: 'Resumed', deadline: deadline(), waves: 1, by: { id: 'test-admin' } });
@@ -52,8 +57,9 @@ describe('resumable targeting', () => {
     const campaign = (await outreach().campaigns.records.get(campaignId))?.value;
     expect(campaign?.state).toBe('running');
     expect(campaign?.targetingCursor).toBeUndefined();
-    // The first page was not read again: the three pages after it were read, each with a skip token.
-    expect(reportReads().map((call) => call.status)).toEqual([200, 200, 200]);
+    // The first page was not read again: the three pages after it were read (Graph may have throttled one read of
+    // them first, after another test's reads), each with a skip token.
+    expect(reportReads().filter((call) => call.status === 200)).toHaveLength(3);
     for (const call of reportReads()) expect(call.query).toMatch(/skiptoken/i);
     // Nobody from the first page was added (a real crash had added them before it); the counts go on from the saved ones.
     const members = await memberIds(campaignId);
