@@ -60,6 +60,17 @@ async function decide(who: Person, escalationId: string, choice: string, extra: 
 
 const textOf = (value: unknown) => JSON.stringify(value);
 
+/** The date `days` after today on the suite's clock (which other tests move on), YYYY-MM-DD. */
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The first Friday at least `days` on, and how the bot writes it ("Friday, 15 January 2027", the comma optional). */
+function aFridayIn(days: number): { date: string; written: RegExp } {
+  const day = new Date(Date.now() + days * 86_400_000);
+  while (day.getUTCDay() !== 5) day.setUTCDate(day.getUTCDate() + 1);
+  const part = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).format(day);
+  return { date: day.toISOString().slice(0, 10), written: new RegExp(`Friday,? ${part({ day: 'numeric' })} ${part({ month: 'long' })} ${part({ year: 'numeric' })}`) };
+}
+
 async function auditActions(action: string, escalationId: string): Promise<number> {
   const entries = await bot().service.store.list<{ action: string; details?: { escalationId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
   return entries.records.filter((record) => record.value.action === action && record.value.details?.escalationId === escalationId).length;
@@ -103,7 +114,7 @@ describe('a refusal reaches the manager', () => {
     await refuse(employee);
     const escalationId = escalationIdOn(decisionCards(manager.id, 'Lukas Schmid')[0]);
     for (const intruder of [employee, chat.person(byName('Marco Rossi').id), chat.person(groupMembers('escalation')[0] ?? '')]) {
-      const answer = await decide(intruder, escalationId, 'exception', { until: '2027-01-10', justification: 'please' });
+      const answer = await decide(intruder, escalationId, 'exception', { until: inDays(40), justification: 'please' });
       expect(textOf(answer.value)).toContain(intruder === employee ? 'This decision is about you' : 'Only Anna Keller can decide this');
     }
     expect(await auditActions('escalation.decision.denied', escalationId)).toBe(3);
@@ -131,17 +142,18 @@ describe('the four decisions', () => {
     const manager = chat.person(byName('James Whitfield').id);
     await refuse(employee, 'personal-device');
     const escalationId = escalationIdOn(decisionCards(manager.id, 'Oliver Hughes')[0]);
-    const tooLong = await decide(manager, escalationId, 'exception', { until: '2027-12-31', justification: 'Travelling for months' });
+    const tooLong = await decide(manager, escalationId, 'exception', { until: inDays(400), justification: 'Travelling for months' });
     expect(textOf(tooLong.value)).toContain('at most 90 days');
-    const noReason = await decide(manager, escalationId, 'exception', { until: '2027-01-15', justification: ' ' });
+    const until = aFridayIn(45);
+    const noReason = await decide(manager, escalationId, 'exception', { until: until.date, justification: ' ' });
     expect(textOf(noReason.value)).toContain('Say briefly why');
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
-    const granted = await decide(manager, escalationId, 'exception', { until: '2027-01-15', justification: 'On parental leave until January' });
-    expect(textOf(granted.value)).toMatch(/an exception until Friday,? 15 January 2027/);
+    const granted = await decide(manager, escalationId, 'exception', { until: until.date, justification: 'On parental leave until then' });
+    expect(textOf(granted.value)).toMatch(new RegExp(`an exception until ${until.written.source}`));
     await drain();
     const news = sentTo(employee.id, /You can wait for now/);
     expect(news).toHaveLength(1);
-    expect(textOf(news[0]?.activity)).toMatch(/Friday,? 15 January 2027/);
+    expect(textOf(news[0]?.activity)).toMatch(until.written);
     // The justification is for the people who decide, not for the employee.
     expect(textOf(news[0]?.activity)).not.toContain('parental leave');
   });
@@ -185,7 +197,7 @@ describe('exactly one decision', () => {
       decide(manager, escalationId, 'require'),
       decide(manager, escalationId, 'security-key'),
       decide(manager, escalationId, 'require'),
-      decide(manager, escalationId, 'exception', { until: '2027-01-20', justification: 'Second tab' }),
+      decide(manager, escalationId, 'exception', { until: inDays(50), justification: 'Second tab' }),
     ]);
     await drain();
     expect(await auditActions('escalation.decided', escalationId)).toBe(1);
@@ -263,7 +275,7 @@ describe('routing falls back to the escalation group', () => {
     expect(decisionCards(member, name)).toHaveLength(0);
     expect(decisionCards(other, name)).toHaveLength(1);
     const card = decisionCards(other, name)[0];
-    const own = await decide(employee, escalationIdOn(card), 'exception', { until: '2027-01-10', justification: 'I approve myself' });
+    const own = await decide(employee, escalationIdOn(card), 'exception', { until: inDays(40), justification: 'I approve myself' });
     expect(textOf(own.value)).toContain('This decision is about you, so someone else has to make it');
     expect((await outreach().escalations.records.openFor(member))?.value.state).toBe('open');
   });
@@ -325,7 +337,7 @@ describe('reminders and the way up the chain (fake time)', () => {
     for (const card of decisionCards(manager.id, 'Noah Kim')) expect(currentText(card)).toContain('has gone to Olivia Bennett');
 
     const escalationId = escalationIdOn(upCard[0]);
-    const tooLate = await decide(manager, escalationId, 'exception', { until: '2027-01-10', justification: 'I was away' });
+    const tooLate = await decide(manager, escalationId, 'exception', { until: inDays(40), justification: 'I was away' });
     expect(textOf(tooLate.value)).toContain('Only Olivia Bennett can decide this');
     const decided = await decide(managersManager, escalationId, 'require');
     expect(textOf(decided.value)).toContain('Decided by Olivia Bennett');
