@@ -81,6 +81,8 @@ export interface EmulatorFaults {
   /** The latency added to every Graph request (0: none). */
   latency(): number;
   setLatency(ms: number): void;
+  /** How many requests are waiting out a delay (a fault's or the latency) right now. */
+  held(): number;
 }
 
 export interface EmulatorCalls {

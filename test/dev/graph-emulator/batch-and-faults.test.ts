@@ -147,7 +147,7 @@ describe('injected faults', () => {
     await client.api(`/users/${PEOPLE.dana}`).get();
     emulator.faults.add({ path: `/v1.0/users/${PEOPLE.dana}`, delayMs: 60, times: 1 });
     fakeTimersFromNow();
-    expect(await expectHeldFor(60, () => client.api(`/users/${PEOPLE.dana}`).get())).toHaveProperty('id', PEOPLE.dana);
+    expect(await expectHeldFor(60, () => client.api(`/users/${PEOPLE.dana}`).get(), { held: () => emulator.faults.held() > 0 })).toHaveProperty('id', PEOPLE.dana);
   });
 
   it('adds the latency once to a $batch, not once per step (Graph runs independent steps side by side)', async () => {
@@ -156,7 +156,7 @@ describe('injected faults', () => {
     emulator.faults.setLatency(150);
     fakeTimersFromNow();
     // Answered at 150 ms of fake time: a latency per step would hold it at least 150 ms longer.
-    const result = await expectHeldFor(150, () => client.api('/$batch').post({ requests: Array.from({ length: 20 }, (_, index) => ({ id: String(index), method: 'GET', url: `/users/${PEOPLE.dana}` })) }));
+    const result = await expectHeldFor(150, () => client.api('/$batch').post({ requests: Array.from({ length: 20 }, (_, index) => ({ id: String(index), method: 'GET', url: `/users/${PEOPLE.dana}` })) }), { held: () => emulator.faults.held() > 0 });
     expect((result.responses as BatchResponse[]).map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 200));
   });
 
