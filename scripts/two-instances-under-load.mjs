@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, load: { type: 'string' } } });
@@ -46,7 +46,7 @@ try {
     const ms = Math.round(performance.now() - started);
     const passed = result.status === 0;
     // Colour codes are stripped, whatever the terminal: the reason is read by people and by JSON tools.
-    const output = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+    const output = stripVTControlCharacters(`${result.stdout}${result.stderr}`);
     const reason = passed ? undefined : (/(timed out waiting for [^\n]*|AssertionError[^\n]*|Error: [^\n]*)/.exec(output)?.[1] ?? `exit ${result.status ?? result.signal}`);
     results.push({ run, passed, ms, ...(reason ? { reason } : {}) });
     process.stderr.write(`run ${run}/${runs}: ${passed ? 'passed' : `FAILED (${reason})`} in ${ms} ms\n`);
