@@ -1,12 +1,13 @@
 // The service's background work meets a failing store, one loop at a time: the escalation tick and pass expiry in a
-// scheduled run, the retention purge at start (the sender and the scheduler have tests of their own, and status
-// checks run as BackgroundWork, test/shared/background-work.test.ts). Each failure is logged, none reaches the
-// process (no unhandled rejection), the other work goes on, and the service keeps answering.
+// scheduled run, the retention purge at start, a status check after a turn (the sender and the scheduler have tests of
+// their own). Each failure is logged, none reaches the process (no unhandled rejection), the other work goes on, and
+// the service keeps answering.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OBJECTION_EVENTS_PARTITION } from '../../src/objections/objection-log.js';
 import { activityFixture, type DemoBot, startDemoBot } from '../support/bot-harness.js';
 import { FaultyStore } from '../support/faulty-store.js';
+import { teamsChat } from '../support/teams-chat.js';
 import { until } from '../support/waiting.js';
 
 let bot: DemoBot | undefined;
@@ -62,6 +63,28 @@ describe('background work on a failing store', () => {
     expect(running.logs.entries().find((entry) => entry.task === 'retention')?.msg).toBe('background work failed');
     const help = await running.post(activityFixture('message-personal', { text: 'help', deliveryMode: 'expectReplies' }));
     expect(help.status).toBe(200);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('a status check whose enrolment cannot be written tells the person it could not check, and logs why', async () => {
+    const running = await start((_operation, partition) => partition === 'enrolments');
+    const chat = teamsChat(() => running, () => running.demo);
+    const who = chat.person(running.demo.seed.personas?.employee ?? '');
+    running.demo.graph.state.enrolMethod(who.id, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f', attestationLevel: 'attested' });
+
+    const checking = await chat.say(who, 'status');
+    expect(checking.texts.join(' ')).toMatch(/checking/i);
+    const answer = await running.demo.connector.waitFor((a) => a.conversationId === who.conversationId && JSON.stringify(a.activity).includes("I can't check right now"), 15_000);
+    expect(JSON.stringify(answer.activity)).not.toContain("You're all set");
+    expect(store.failures.get('get')).toBeGreaterThan(0);
+    const failure = running.logs.entries().find((entry) => entry.msg === 'status check failed');
+    expect(JSON.stringify(failure)).toContain('database or disk is full');
+
+    // The store back, the same check records the passkey.
+    store.heal();
+    await chat.say(who, 'status');
+    await running.demo.connector.waitFor((a) => a.conversationId === who.conversationId && JSON.stringify(a.activity).includes("You're all set"), 15_000);
+    expect((await running.service.store.get<{ kinds: string[] }>('enrolments', who.id))?.value.kinds).toEqual(['authenticator-passkey']);
     expect(unhandled).toEqual([]);
   });
 });
