@@ -1,5 +1,6 @@
 // One sender, several features: each outbox row goes to the handler of its kind (campaign rows have none stored).
 
+import type { PersonLanguage } from '../shared/person-language.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
 import type { Directory } from '../directory/directory-port.js';
@@ -18,6 +19,8 @@ export interface OutboxFeatureDeps {
   cards: CardRenderer;
   audit: AuditLog;
   logger: Logger;
+  /** Which language each person is written to in. */
+  languages: PersonLanguage;
 }
 
 export function routeByKind(handlers: Record<OutboxKind, OutboxHandler>): OutboxHandler {
