@@ -169,11 +169,11 @@ describe('reminders with fake time', () => {
     const id = targets[0] ?? '';
     // Tuesday: the person puts it off twice; the next time is three days on, on Friday.
     vi.setSystemTime(new Date(on(1, 12)));
-    const first = await outreach().campaigns.snooze(id, campaignId);
+    const first = await outreach().campaigns.snooze(id, campaignId, 'en');
     expect(first.message).toMatch(/remind you in 3 days/);
-    const second = await outreach().campaigns.snooze(id, campaignId);
+    const second = await outreach().campaigns.snooze(id, campaignId, 'en');
     expect(second.message).toMatch(/Next time I will ask what works for you/);
-    expect((await outreach().campaigns.snooze(id, campaignId)).ok).toBe(false);
+    expect((await outreach().campaigns.snooze(id, campaignId, 'en')).ok).toBe(false);
     await at(on(3, 0.5)); // Thursday: day 3's reminder is due, but the snoozes moved it
     await at(on(3, 15.5), { schedule: false });
     await at(on(3, 18), { schedule: false });
