@@ -7,6 +7,7 @@ import { resolveTimeZone } from '../../src/shared/time-zones.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at as atTime } from '../support/outreach-helpers.js';
+import { isNudge, nudgeOf } from '../support/campaign-nudges.js';
 
 // Monday 30 November 2026, 07:00 UTC: 08:00 in Berlin and Paris, 02:00 in New York.
 const { bot, demo } = demoBotSuite({ WORKING_HOURS: '09:00-17:00', WORKING_DAYS: 'mon-fri', CAMPAIGN_REMINDER_DAYS: '3,7' }, { startAt: '2026-11-30T07:00:00.000Z', inMemory: true });
@@ -58,7 +59,7 @@ async function freshCampaign(): Promise<Week> {
     nudgesTo: (userId) =>
       demo()
         .connector.activities({ userId, kind: 'send' })
-        .filter((record) => record.time >= since && /your passkey|settle the passkey/.test(JSON.stringify(record.activity))),
+        .filter((record) => record.time >= since && isNudge(record.activity)),
   };
 }
 
@@ -132,7 +133,7 @@ describe('reminders with fake time', () => {
     expect(nudgesTo(enrolled)).toHaveLength(1);
     for (const id of targets.filter((candidate) => candidate !== enrolled)) {
       expect(nudgesTo(id), id).toHaveLength(2);
-      expect(JSON.stringify(nudgesTo(id)[1]?.activity)).toContain('a reminder');
+      expect(nudgeOf(nudgesTo(id)[1]?.activity)?.step).toBe('reminder');
     }
   });
 
@@ -186,7 +187,7 @@ describe('reminders with fake time', () => {
     expect(local.hour).toBeGreaterThanOrEqual(9);
     expect(local.hour).toBeLessThan(17);
     const card = JSON.stringify(sent.at(-1)?.activity);
-    expect(card).toContain('can we settle the passkey');
+    expect(nudgeOf(sent.at(-1)?.activity)?.step).toBe('decision');
     expect(card).toContain('flow.still-no');
     expect(card).not.toContain('campaign.snooze');
   });
