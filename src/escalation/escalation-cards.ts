@@ -34,8 +34,7 @@ export interface DeciderCardOptions {
 export function deciderCardData(escalation: Escalation, options: DeciderCardOptions, wording: Wording): Record<string, unknown> {
   const { strings, locale } = wording;
   const { refusal } = escalation;
-  const name = employeeName(escalation, wording);
-  const first = firstName(name);
+  const { name, first } = employeeNames(escalation, wording);
   const open = escalation.state === 'open' && !options.movedOn;
   const employee = escalation.employee;
   const facts = [
@@ -73,7 +72,7 @@ export function deciderCardData(escalation: Escalation, options: DeciderCardOpti
 
 function statusLine(escalation: Escalation, options: DeciderCardOptions, wording: Wording): string {
   const { strings, locale } = wording;
-  const first = firstName(employeeName(escalation, wording));
+  const { first } = employeeNames(escalation, wording);
   if (options.movedOn) return strings.text(locale, 'escalation.status.movedOn', { name: deciderName(escalation.decider, wording) });
   if (escalation.state === 'withdrawn') return strings.text(locale, 'escalation.status.withdrawn', { first });
   if (escalation.state === 'decided' && escalation.decision) {
@@ -95,9 +94,12 @@ export function deciderName(decider: Decider, wording: Wording): string {
   return wording.strings.text(wording.locale, decider.kind === 'group' ? 'escalation.deciders.group' : 'escalation.deciders.none');
 }
 
-/** The employee's name; one the directory did not give is "a colleague" in the reader's words. */
-function employeeName(escalation: Escalation, { strings, locale }: Wording): string {
-  return escalation.employee.name.trim() || strings.text(locale, 'escalation.card.aColleague');
+/** The employee's full and first name; one the directory did not give is "a colleague" in the reader's words. */
+function employeeNames(escalation: Escalation, { strings, locale }: Wording): { name: string; first: string } {
+  const name = escalation.employee.name.trim();
+  if (name) return { name, first: firstName(name) };
+  const colleague = strings.text(locale, 'escalation.card.aColleague');
+  return { name: colleague, first: colleague };
 }
 
 function personName(name: string, { strings, locale }: Wording): string {
@@ -146,14 +148,14 @@ export function employeeNews(escalation: Escalation, decision: Decision, wording
 /** What the security-key group is asked to do. */
 export function securityKeyRequest(escalation: Escalation, decision: Decision, wording: Wording): EmployeeNews {
   const { strings, locale } = wording;
-  const name = employeeName(escalation, wording);
+  const { name, first } = employeeNames(escalation, wording);
   const decider = personName(decision.by.name, wording);
   const { department } = escalation.employee;
   return {
     title: strings.text(locale, 'escalation.keyRequest.title', { name }),
     paragraphs: [
       department ? strings.text(locale, 'escalation.keyRequest.decidedWithDepartment', { decider, name, department }) : strings.text(locale, 'escalation.keyRequest.decided', { decider, name }),
-      strings.text(locale, 'escalation.keyRequest.please', { first: firstName(name) }),
+      strings.text(locale, 'escalation.keyRequest.please', { first }),
     ],
     actions: [],
   };
