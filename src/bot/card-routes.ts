@@ -41,7 +41,7 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
     if (!userId) return sayInTurn(deps, context, 'noIdentity');
     if (!deps.escalations) return sayInTurn(deps, context, 'decisionsOff');
     // Who decides comes from the authenticated activity; the card's data names only the escalation.
-    const result = await deps.escalations.decide({ id: userId, name: context.activity.from?.name }, data, context.activity.replyToId);
+    const result = await deps.escalations.decide({ id: userId, name: context.activity.from?.name, locale: context.activity.locale }, data, context.activity.replyToId);
     return 'card' in result ? result.card : result.message;
   });
 
