@@ -17,6 +17,8 @@ export interface CampaignStatus {
   byDepartment: { department: string; figures: Figures }[];
   /** Why people could not be reached (removed or blocked the app, no Teams), for the admin to follow up. */
   unreachable: Record<string, number>;
+  /** Why a message to them expired unsent (the campaign ended, the deadline passed), by reason. */
+  expired: Record<string, number>;
   /** Enrolments per UTC day (YYYY-MM-DD, oldest first), for the progress chart. */
   enrolledByDay: { date: string; count: number }[];
 }
@@ -44,6 +46,7 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
   const total = noFigures();
   const departments = new Map<string, Figures>();
   const unreachable: Record<string, number> = {};
+  const expired: Record<string, number> = {};
   const enrolledOn = new Map<string, number>();
   for await (const page of records.members(campaign.id, 1000)) {
     await letIoThrough();
@@ -58,12 +61,13 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
         const reason = member.reason?.split(':')[0] ?? 'unknown';
         unreachable[reason] = (unreachable[reason] ?? 0) + 1;
       }
+      if (member.expiredAt) expired[member.expiredReason ?? 'unknown'] = (expired[member.expiredReason ?? 'unknown'] ?? 0) + 1;
       if (member.state === 'enrolled' && member.enrolledAt) enrolledOn.set(member.enrolledAt.slice(0, 10), (enrolledOn.get(member.enrolledAt.slice(0, 10)) ?? 0) + 1);
     }
   }
   const byDepartment = [...departments].map(([department, figures]) => ({ department, figures })).sort((a, b) => b.figures.targeted - a.figures.targeted || a.department.localeCompare(b.department));
   const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
-  return { campaign, asOf: now, total, byDepartment, unreachable, enrolledByDay };
+  return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay };
 }
 
 /** Runs the targeting rules without changing anything: who a campaign started now would reach. */
@@ -86,22 +90,24 @@ export async function campaignPreview(directory: Directory, policy: TargetingPol
 
 const STATE_LABELS: Record<Campaign['state'], string> = { targeting: 'finding people', running: 'running', paused: 'paused', finished: 'finished' };
 
-export function statusCardData(status: CampaignStatus, outboxWaiting?: number): Record<string, unknown> {
+export function statusCardData(status: CampaignStatus, outboxWaiting?: number, sendingProblem?: string): Record<string, unknown> {
   const { campaign, total } = status;
   const percent = (part: number) => (total.targeted === 0 ? '' : ` (${Math.round((100 * part) / total.targeted)}%)`);
   const notes = [
+    sendingProblem,
     outboxWaiting ? `${outboxWaiting} messages are waiting for their time (working hours) or for Teams.` : undefined,
     campaign.state === 'targeting' ? 'Still reading the directory: the numbers grow until every page of the report has been read.' : undefined,
     'Each stage includes the later ones: someone who enrolled was also reached. "Ever" counts everyone it has happened to; "now" counts only the people it applies to at this moment.',
   ].filter((note): note is string => note !== undefined);
   const unreachableRows = Object.entries(status.unreachable).map(([reason, count]) => ({ label: UNREACHABLE_LABELS[reason] ?? reason, value: String(count) }));
-  const summaryIds: FigureId[] = [...STAGES, 'unreachable'];
+  const expiredRows = Object.entries(status.expired).map(([reason, count]) => ({ label: expiryLabel(reason), value: String(count) }));
+  const summaryIds: FigureId[] = [...STAGES, 'unreachable', 'expired'];
   return {
     title: `Campaign: ${campaign.name}`,
     subtitle: `${STATE_LABELS[campaign.state]} · started ${campaign.createdAt.slice(0, 10)} · deadline ${formatDeadline(campaign.deadline)}`,
     summary: summaryIds.map((id) => ({ title: FIGURE_LABELS[id], value: `${total[id]}${id === 'targeted' ? '' : percent(total[id])}` })),
     sections: [
-      { heading: 'Refusals, decisions and reminders', rows: OUTCOMES.filter((id) => id !== 'unreachable').map((id) => ({ label: FIGURE_LABELS[id], value: String(total[id]) })) },
+      { heading: 'Refusals, decisions and reminders', rows: OUTCOMES.filter((id) => !summaryIds.includes(id)).map((id) => ({ label: FIGURE_LABELS[id], value: String(total[id]) })) },
       {
         heading: 'By department',
         rows: status.byDepartment.slice(0, 15).map(({ department, figures }) => ({
@@ -110,10 +116,16 @@ export function statusCardData(status: CampaignStatus, outboxWaiting?: number): 
         })),
       },
       ...(unreachableRows.length > 0 ? [{ heading: 'Could not be reached (not reinstalled or messaged again)', rows: unreachableRows }] : []),
+      ...(expiredRows.length > 0 ? [{ heading: 'A message expired unsent (not lost: its moment had passed)', rows: expiredRows }] : []),
     ],
     notes: [...notes, ...(status.byDepartment.length > 15 ? [`Showing the 15 largest of ${status.byDepartment.length} departments; the export has everyone.`] : [])],
     actions: [{ title: 'Refresh', verb: 'campaign.status', data: {} }],
   };
+}
+
+/** "the campaign had ended" → "The campaign had ended". */
+export function expiryLabel(reason: string): string {
+  return reason === 'unknown' ? 'Reason not recorded' : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`;
 }
 
 const UNREACHABLE_LABELS: Record<string, string> = {
@@ -160,10 +172,12 @@ const CSV_FIELDS = [
   'exceptionGrantedAt',
   'snoozedUntil',
   'reason',
+  'expiredAt',
+  'expiredReason',
 ] as const;
 
 function csvValues(m: CampaignMember): (string | number | undefined)[] {
-  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason];
+  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason];
 }
 
 /**

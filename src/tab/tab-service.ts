@@ -8,7 +8,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
 import type { VerifyReport } from '../audit/audit-verify.js';
 import { FIGURE_LABELS, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
-import { campaignStatus } from '../campaigns/campaign-report.js';
+import { campaignStatus, expiryLabel } from '../campaigns/campaign-report.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
@@ -98,6 +98,7 @@ export class TabService {
       campaign: { name: campaign.name, state: campaign.state, deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
       funnel: STAGES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
       outcomes: OUTCOMES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
+      expired: Object.entries(status.expired).map(([reason, count]) => ({ reason: expiryLabel(reason), count })),
       enrolledByDay: status.enrolledByDay,
       byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
       objections,
