@@ -1,0 +1,111 @@
+// A Bot Connector outage longer than every retry of every row (ten minutes of 503s, in fake time) loses nobody: the
+// breaker opens after a few failures, the rows wait without spending attempts while one probe at a time tries Teams,
+// and once Teams answers again every queued invitation, decider's card and approval card is delivered exactly once.
+
+import { describe, expect, it, vi } from 'vitest';
+import { OUTBOX_PARTITION, type OutboxRow } from '../../src/outbox/outbox.js';
+import { demoBotSuite } from '../support/demo-suite.js';
+import { settle } from '../support/outreach-helpers.js';
+import { outboxDrained, until } from '../support/waiting.js';
+
+// Monday 30 November 2026, 10:00 UTC.
+const { bot, demo, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
+
+const outreach = () => bot().service.features;
+const OUTAGE_MS = 10 * 60_000;
+
+/** Every Bot Connector call that opens or writes into a chat answers 503, for `ms` of (fake) time, then Teams is back. */
+async function connectorOutage(ms: number, during: () => Promise<void> = async () => {}): Promise<{ faulted: number }> {
+  const before = faultedCalls();
+  const fault = demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 503 });
+  await during();
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    vi.setSystemTime(new Date(Date.now() + 10_000));
+    outreach().sender.wake();
+    await quiet();
+  }
+  const faulted = faultedCalls() - before;
+  demo().connector.faults.remove(fault);
+  // Teams is back: within the breaker's longest wait (30 s) a probe gets through, and everything follows.
+  const back = Date.now();
+  while (!(await outboxDrained(outreach()))) {
+    if (Date.now() - back > 60_000) throw new Error(`still queued a minute after the outage: ${JSON.stringify(await queued())}`);
+    vi.setSystemTime(new Date(Date.now() + 5_000));
+    demo().graph.state.resetThrottles();
+    outreach().sender.wake();
+    await quiet();
+  }
+  await settle(bot, { fakeClock: true });
+  return { faulted };
+}
+
+function faultedCalls(): number {
+  return demo().connector.requests().filter((request) => request.faulted).length;
+}
+
+/** Real time for the sender to take what it may at this (fake) moment. */
+async function quiet(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  await until(() => outreach().sender.stats().inFlight === 0, 10_000);
+}
+
+async function queued(): Promise<OutboxRow[]> {
+  return (await bot().service.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: 1000 })).records.map((record) => record.value);
+}
+
+describe('a ten-minute Bot Connector outage', () => {
+  it('holds the campaign’s invitations without spending their attempts, then delivers each once', async () => {
+    const started = await outreach().campaigns.start({ name: 'Through the outage', deadline: '2026-12-20', waves: 1, by: { id: 'test-admin' } });
+    if (!('started' in started)) throw new Error(started.refused);
+    const campaignId = started.started.id;
+    const { faulted } = await connectorOutage(OUTAGE_MS, async () => {
+      await outreach().scheduler.runOnce();
+      await until(async () => (await outreach().campaigns.records.get(campaignId))?.value.state === 'running');
+      await quiet();
+    });
+    expect(await queued()).toEqual([]);
+
+    const members = [];
+    for await (const page of outreach().campaigns.records.members(campaignId)) members.push(...page.map((record) => record.value));
+    expect(members.length).toBeGreaterThan(10);
+    for (const member of members) {
+      expect(member.state, member.displayName).toBe('reached');
+      expect(people.received(member.userId, /your passkey/), member.displayName).toHaveLength(1);
+    }
+    // While the breaker was open only a probe at a time reached Teams (every 5, 10, 20, then 30 s): the five failures
+    // that opened it, the rows already in flight, and about twenty probes; not eight tries a person.
+    expect(faulted).toBeLessThanOrEqual(5 + 4 + 25);
+    // And no row spent an attempt on the outage: each went out on its first.
+    for await (const page of outreach().outbox.log(campaignId)) for (const { entry } of page) expect(entry).toMatchObject({ outcome: 'sent', attempts: 1 });
+  }, 180_000);
+
+  it('holds a decider’s card through the outage and delivers it afterwards, where it used to be lost until the reminder', async () => {
+    const employee = chat.person(people.user('Marco Rossi').id);
+    const manager = people.user('Lena Hoffmann');
+    await connectorOutage(OUTAGE_MS, async () => {
+      const response = await chat.click(employee, 'refusal.confirm', { reason: 'privacy' });
+      expect(JSON.stringify(response.value)).toContain('Your decision is recorded');
+      await until(async () => (await outreach().escalations.records.openFor(employee.id)) !== undefined);
+      await quiet();
+    });
+    expect(people.received(manager.id, /Marco Rossi[^"]*has said no to a passkey/)).toHaveLength(1);
+    const escalation = await outreach().escalations.records.openFor(employee.id);
+    expect(escalation?.value.copies.map((copy) => copy.recipientId)).toEqual([manager.id]);
+  }, 180_000);
+
+  it('holds a pass request’s approval cards through the outage and delivers them to every approver', async () => {
+    const agent = chat.person(people.user('Marek Dąbrowski').id);
+    const reply = await chat.say(agent, `tap request ${people.user('Ava Patel').userPrincipalName}`);
+    const requestId = (reply.cards[0]?.actions as { data?: { requestId?: string } }[] | undefined)?.[0]?.data?.requestId;
+    if (!requestId) throw new Error('no request form');
+    await connectorOutage(OUTAGE_MS, async () => {
+      await chat.click(agent, 'tap.submit', { requestId, check: 'video-id', note: 'Passport on camera', reason: 'Lost phone, needs a new passkey', lifetime: '60', oneTime: 'true' });
+      await quiet();
+    });
+    const approvers = people.members('tap-approvers').filter((id) => id !== agent.id);
+    expect(approvers.length).toBeGreaterThan(0);
+    for (const approver of approvers) expect(people.received(approver, new RegExp(`Approve a Temporary Access Pass for Ava Patel`)), approver).toHaveLength(1);
+    expect(await outboxDrained(outreach())).toBe(true);
+  }, 180_000);
+});
