@@ -1,5 +1,6 @@
-// Rows whose moment has passed end as `expired`, never silently: the sender counts them by kind and reason and logs a
-// summary at most once a minute (a campaign that ends with a wave still queued would otherwise write a line a person).
+// Rows whose moment has passed end as `expired`, never silently: the sender logs the first at once, and what expires
+// after it as a summary by kind and reason a minute later (a campaign that ends with a wave still queued would
+// otherwise write a line a person).
 
 import type { Logger } from '../logging/logger.js';
 import type { OutboxRow } from './outbox.js';
@@ -24,6 +25,7 @@ export class ExpiryLog {
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
     this.#total += 1;
     if (this.#timer) return;
+    this.#write();
     this.#timer = setTimeout(() => this.flush(), this.everyMs);
     this.#timer.unref();
   }
@@ -32,6 +34,10 @@ export class ExpiryLog {
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#write();
+  }
+
+  #write(): void {
     if (this.#counts.size === 0) return;
     const expired = [...this.#counts].map(([key, count]) => {
       const [kind, step, reason] = key.split('|');

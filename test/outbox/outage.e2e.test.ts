@@ -2,57 +2,19 @@
 // breaker opens after a few failures, the rows wait without spending attempts while one probe at a time tries Teams,
 // and once Teams answers again every queued invitation, decider's card and approval card is delivered exactly once.
 
-import { describe, expect, it, vi } from 'vitest';
-import { OUTBOX_PARTITION, type OutboxRow } from '../../src/outbox/outbox.js';
+import { describe, expect, it } from 'vitest';
 import { demoBotSuite } from '../support/demo-suite.js';
-import { settle } from '../support/outreach-helpers.js';
+import { outages } from '../support/outages.js';
 import { outboxDrained, until } from '../support/waiting.js';
 
 // Monday 30 November 2026, 10:00 UTC.
-const { bot, demo, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
+const { bot, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
 
 const outreach = () => bot().service.features;
 const OUTAGE_MS = 10 * 60_000;
-
-/** Every Bot Connector call that opens or writes into a chat answers 503, for `ms` of (fake) time, then Teams is back. */
-async function connectorOutage(ms: number, during: () => Promise<void> = async () => {}): Promise<{ faulted: number }> {
-  const before = faultedCalls();
-  const fault = demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 503 });
-  await during();
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    vi.setSystemTime(new Date(Date.now() + 10_000));
-    outreach().sender.wake();
-    await quiet();
-  }
-  const faulted = faultedCalls() - before;
-  demo().connector.faults.remove(fault);
-  // Teams is back: within the breaker's longest wait (30 s) a probe gets through, and everything follows.
-  const back = Date.now();
-  while (!(await outboxDrained(outreach()))) {
-    if (Date.now() - back > 60_000) throw new Error(`still queued a minute after the outage: ${JSON.stringify(await queued())}`);
-    vi.setSystemTime(new Date(Date.now() + 5_000));
-    demo().graph.state.resetThrottles();
-    outreach().sender.wake();
-    await quiet();
-  }
-  await settle(bot, { fakeClock: true });
-  return { faulted };
-}
-
-function faultedCalls(): number {
-  return demo().connector.requests().filter((request) => request.faulted).length;
-}
-
-/** Real time for the sender to take what it may at this (fake) moment. */
-async function quiet(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 60));
-  await until(() => outreach().sender.stats().inFlight === 0, 10_000);
-}
-
-async function queued(): Promise<OutboxRow[]> {
-  return (await bot().service.store.list<OutboxRow>(OUTBOX_PARTITION, { limit: 1000 })).records.map((record) => record.value);
-}
+const outage = outages(bot);
+const connectorOutage = outage.connector;
+const { quiet, queued } = outage;
 
 describe('a ten-minute Bot Connector outage', () => {
   it('holds the campaign’s invitations without spending their attempts, then delivers each once', async () => {
