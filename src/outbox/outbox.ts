@@ -46,9 +46,10 @@ export interface OutboxRow extends OutboxItem {
   /** Who is sending it: the sender's lease token, and until when the claim holds. */
   claim?: { token: string; until: string };
   lastError?: string;
-  /** The service's code of the last failure, and when it came. */
+  /** The service's code of the last failure, when it came, and how many failures in a row gave that code. */
   lastCode?: string;
   lastTriedAt?: string;
+  streak?: number;
 }
 
 /** `expired`: never sent because its moment had passed (the request lapsed, the campaign ended): not lost. */
@@ -175,6 +176,7 @@ export class Outbox {
       lastError: failure.error.slice(0, 300),
       lastCode: failure.code,
       lastTriedAt: new Date().toISOString(),
+      streak: failure.code !== undefined && failure.code === rest.lastCode ? (rest.streak ?? 1) + 1 : 1,
     });
   }
 

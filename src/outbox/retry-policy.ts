@@ -33,7 +33,7 @@ export function afterFailure(row: OutboxRow, error: unknown, context: FailureCon
     const waitMs = error.retryAfterMs ?? backoffMs((row.requeues ?? 0) + 1, random);
     if (error.reason === 'tenant') {
       const code = error.code ?? 'refused';
-      if (tenant?.personal(code, { code: row.lastCode, triedAt: row.lastTriedAt })) return { action: 'end', reason: 'no-teams: a Teams admin has blocked the app for this person' };
+      if (tenant?.personal(code, { code: row.lastCode, streak: row.streak })) return { action: 'end', reason: 'no-teams: a Teams admin has blocked the app for this person' };
       tenant?.refused(row.userId, code, error.message);
       return { action: 'requeue', at: tenant ? tenant.retryAt(waitMs) : now + waitMs, code };
     }

@@ -15,7 +15,10 @@ export interface TenantPauseOptions {
   now: () => number;
 }
 
-export const DEFAULT_TENANT_PAUSE: Omit<TenantPauseOptions, 'now'> = { refusalsToPause: 3, firstProbeDelayMs: 15_000, maxProbeDelayMs: 300_000 };
+export const DEFAULT_TENANT_PAUSE: Omit<TenantPauseOptions, 'now'> = { refusalsToPause: 3, firstProbeDelayMs: 15_000, maxProbeDelayMs: 120_000 };
+
+/** Refusals in a row of one person, while the tenant is not paused, after which an admin's block is taken as theirs. */
+const PERSONAL_REFUSALS = 3;
 
 export interface PauseInfo {
   /** ISO instant sending paused. */
@@ -85,13 +88,14 @@ export class TenantPause {
   }
 
   /**
-   * An admin can block the app for some people only: Teams refused this person before (`lastCode` at `lastTriedAt`),
-   * sending is not paused, and messages to others have got through since. Then it is this person's block, and the row
-   * ends like any other person Teams cannot reach.
+   * An admin can block the app for some people only (a permission policy): Teams has refused this person with the
+   * same code twice in a row before (`streak`), sending is not paused (a whole tenant refused pauses after three
+   * people, long before one row is refused three times), and messages have got through. Then it is this person's
+   * block, and the row ends like any other person Teams cannot reach.
    */
-  personal(code: string, last: { code?: string; triedAt?: string }): boolean {
-    if (!code.includes(BLOCKED_BY_ADMIN) || this.#pause || last.code !== code || !last.triedAt) return false;
-    return this.#lastDeliveredAt > Date.parse(last.triedAt);
+  personal(code: string, last: { code?: string; streak?: number }): boolean {
+    if (!code.includes(BLOCKED_BY_ADMIN) || this.#pause || last.code !== code) return false;
+    return (last.streak ?? 0) + 1 >= PERSONAL_REFUSALS && this.#lastDeliveredAt > 0;
   }
 
   dispatch(): Dispatch {

@@ -30,7 +30,7 @@ describe('after a failure', () => {
     const tenant = new TenantPause({ now: () => now, refusalsToPause: 1 });
     const refused = new RetryableDeliveryError('Teams refused the bot (403 BotDisabledByAdmin)', undefined, { reason: 'tenant', code: '403 BotDisabledByAdmin' });
     expect(afterFailure(row, refused, context({ tenant }))).toEqual({ action: 'requeue', at: now + 15_000, code: '403 BotDisabledByAdmin' });
-    const again = { ...row, lastCode: '403 BotDisabledByAdmin', lastTriedAt: new Date(now - 1).toISOString() };
+    const again = { ...row, lastCode: '403 BotDisabledByAdmin', streak: 2 };
     tenant.delivered();
     expect(afterFailure(again, refused, context({ tenant }))).toEqual({ action: 'end', reason: 'no-teams: a Teams admin has blocked the app for this person' });
   });

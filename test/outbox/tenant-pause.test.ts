@@ -51,15 +51,16 @@ describe('a tenant-wide refusal', () => {
     expect(pause.dispatch()).toEqual({ mode: 'all' });
   });
 
-  it("ends a row as this person's own block only when Teams refused them before and has let others through since", () => {
-    const { time, pause } = setup();
+  it("ends a row as this person's own block only on its third refusal in a row, while nothing is paused and others get through", () => {
+    const { pause } = setup();
     const code = '403 BotDisabledByAdmin';
-    const triedAt = new Date(time.now).toISOString();
-    expect(pause.personal(code, {})).toBe(false);
-    expect(pause.personal(code, { code, triedAt })).toBe(false);
-    time.now += 1_000;
+    expect(pause.personal(code, { code, streak: 2 })).toBe(false);
     pause.delivered();
-    expect(pause.personal(code, { code, triedAt })).toBe(true);
-    expect(pause.personal('401', { code: '401', triedAt })).toBe(false);
+    expect(pause.personal(code, {})).toBe(false);
+    expect(pause.personal(code, { code, streak: 1 })).toBe(false);
+    expect(pause.personal(code, { code, streak: 2 })).toBe(true);
+    expect(pause.personal('401', { code: '401', streak: 5 })).toBe(false);
+    for (const person of ['a', 'b', 'c']) pause.refused(person, code, 'blocked');
+    expect(pause.personal(code, { code, streak: 5 })).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ export interface Outages {
    * Holds `fault` (every chat write answering 503 by default) for `ms` of fake time; `during` runs once it is in place.
    * Then Teams is back, and the queue is drained unless `drain` is false.
    */
-  connector(ms: number, during?: () => Promise<void>, options?: { fault?: FaultSpec; drain?: boolean }): Promise<{ faulted: number }>;
+  connector(ms: number, during?: () => Promise<void>, options?: { fault?: FaultSpec; drain?: boolean; drainWithinMs?: number }): Promise<{ faulted: number }>;
   /** Moves the clock on by `ms` and lets the sender take what it may. */
   step(ms: number): Promise<void>;
   /** Moves the clock on in steps until the outbox is empty (within `withinMs` of fake time). */
@@ -60,7 +60,7 @@ export function outages(bot: () => DemoBot, stepMs = 10_000): Outages {
       const faulted = faultedCalls() - before;
       bot().demo.connector.faults.remove(id);
       // Teams is back: within the breaker's longest wait (30 s) a probe gets through, and everything follows.
-      if (options.drain ?? true) await drain();
+      if (options.drain ?? true) await drain(options.drainWithinMs);
       return { faulted };
     },
   };
