@@ -16,7 +16,7 @@ export interface BreakerOptions {
   now: () => number;
 }
 
-export const DEFAULT_BREAKER: Omit<BreakerOptions, 'now'> = { failuresToOpen: 5, firstProbeDelayMs: 5_000, maxProbeDelayMs: 30_000, probeTimeoutMs: 60_000 };
+export const DEFAULT_BREAKER: Omit<BreakerOptions, 'now'> = { failuresToOpen: 5, firstProbeDelayMs: 5_000, maxProbeDelayMs: 15_000, probeTimeoutMs: 60_000 };
 
 export type BreakerState = 'closed' | 'open' | 'probing';
 

@@ -59,7 +59,7 @@ export function outages(bot: () => DemoBot, stepMs = 10_000): Outages {
       while (Date.now() < end) await step(stepMs);
       const faulted = faultedCalls() - before;
       bot().demo.connector.faults.remove(id);
-      // Teams is back: within the breaker's longest wait (30 s) a probe gets through, and everything follows.
+      // Teams is back: within the breaker's longest wait (15 s) a probe gets through, and everything follows.
       if (options.drain ?? true) await drain(options.drainWithinMs);
       return { faulted };
     },
