@@ -20,6 +20,9 @@ export const DEFAULT_BREAKER: Omit<BreakerOptions, 'now'> = { failuresToOpen: 5,
 
 export type BreakerState = 'closed' | 'open' | 'probing';
 
+/** How soon to look again while a probe is out. */
+const PROBE_ANSWER_MS = 1_000;
+
 export interface BreakerEvents {
   opened?(endpoint: string, failures: number): void;
   closed?(endpoint: string, downMs: number): void;
@@ -51,11 +54,15 @@ export class CircuitBreaker {
     return true;
   }
 
-  /** When a call may go: now when closed, else the probe time (or when a silent probe counts as lost). */
+  /**
+   * When a call may go: now when closed, else the probe time. While a probe is out its answer decides within moments
+   * (closed, or the next probe time): ask again in a second rather than waiting for it to count as lost.
+   */
   nextPermitAt(): number {
     const open = this.#open;
-    if (!open) return this.options.now();
-    return open.probeSince !== undefined ? Math.max(open.probeAt, open.probeSince + this.options.probeTimeoutMs) : open.probeAt;
+    const now = this.options.now();
+    if (!open) return now;
+    return this.#probing() ? now + PROBE_ANSWER_MS : open.probeAt;
   }
 
   answered(): void {

@@ -185,7 +185,7 @@ export class OutboxSender {
       const message = error instanceof Error ? error.message : String(error);
       if (next.action === 'end') result = { outcome: 'failed', reason: next.reason };
       else {
-        if (next.action === 'requeue') await outbox.requeue(record, new Date(next.at), { error: message, code: next.code });
+        if (next.action === 'requeue') await outbox.requeue(record, new Date(next.at), { error: message, code: next.code, tried: next.tried });
         else {
           logger.warn('outbox delivery failed; will retry', { step: row.step, subjectId: row.subjectId, attempt: row.attempts + 1, error });
           await outbox.retryLater(record, new Date(next.at), message);

@@ -166,12 +166,15 @@ export class Outbox {
     return this.enqueue({ ...item, userId: `${GROUP_PREFIX}${groupId}`, group: { id: groupId, ...(except.length > 0 ? { except: [...new Set(except)] } : {}) } });
   }
 
-  /** Not sent, through no fault of the message (an outage, throttling, a paused tenant): tried again from `notBefore`, no attempt spent. */
-  async requeue(record: StoredRecord<OutboxRow>, notBefore: Date, failure: { error: string; code?: string }): Promise<void> {
+  /**
+   * Not sent, through no fault of the message (an outage, throttling, a paused tenant): tried again from `notBefore`,
+   * no attempt spent. `tried` false: it never reached the endpoint (a breaker held it), which does not lengthen its waits.
+   */
+  async requeue(record: StoredRecord<OutboxRow>, notBefore: Date, failure: { error: string; code?: string; tried?: boolean }): Promise<void> {
     const { claim: _claim, ...rest } = record.value;
     await this.#swap(record, {
       ...rest,
-      requeues: (rest.requeues ?? 0) + 1,
+      requeues: (rest.requeues ?? 0) + (failure.tried === false ? 0 : 1),
       notBefore: notBefore.toISOString(),
       lastError: failure.error.slice(0, 300),
       lastCode: failure.code,

@@ -8,8 +8,8 @@ import type { OutboxRow } from './outbox.js';
 import type { TenantPause } from './tenant-pause.js';
 
 export type AfterFailure =
-  /** Put back, attempts untouched, not before `at` (epoch ms). */
-  | { action: 'requeue'; at: number; code?: string }
+  /** Put back, attempts untouched, not before `at` (epoch ms); `tried` false when it never reached the endpoint. */
+  | { action: 'requeue'; at: number; code?: string; tried?: boolean }
   /** One attempt spent; tried again from `at`. */
   | { action: 'spend'; at: number }
   | { action: 'end'; reason: string };
@@ -25,12 +25,17 @@ export interface FailureContext {
 
 /** Rows put back at an open breaker's probe time are spread over this much, so they do not all come due at once. */
 const SPREAD_MS = 2_000;
+/**
+ * The longest wait after an outage, a throttle or a refusal that named no time: past it the breaker or the tenant's
+ * pause decides, and a row that waited through a long outage must not come back minutes after it ended.
+ */
+const REQUEUE_CAP_MS = 15_000;
 
 export function afterFailure(row: OutboxRow, error: unknown, context: FailureContext): AfterFailure {
   const { now, breakers, tenant } = context;
   const random = context.random ?? Math.random;
   if (error instanceof RetryableDeliveryError && error.reason !== 'transient') {
-    const waitMs = error.retryAfterMs ?? backoffMs((row.requeues ?? 0) + 1, random);
+    const waitMs = error.retryAfterMs ?? Math.min(REQUEUE_CAP_MS, backoffMs((row.requeues ?? 0) + 1, random));
     if (error.reason === 'tenant') {
       const code = error.code ?? 'refused';
       if (tenant?.personal(code, { code: row.lastCode, streak: row.streak })) return { action: 'end', reason: 'no-teams: a Teams admin has blocked the app for this person' };
@@ -41,7 +46,7 @@ export function afterFailure(row: OutboxRow, error: unknown, context: FailureCon
     // An outage, or a call its breaker did not let go: once the breaker is open, the row waits for its probe.
     const probeAt = error.endpoint && breakers ? breakers.nextPermitAt(error.endpoint) : now;
     const at = probeAt > now ? probeAt + Math.floor(random() * SPREAD_MS) : now + waitMs;
-    return { action: 'requeue', at, code: error.code };
+    return { action: 'requeue', at, code: error.code, ...(error.reason === 'endpoint-down' ? { tried: false } : {}) };
   }
   const attempts = row.attempts + 1;
   const message = error instanceof Error ? error.message : String(error);

@@ -15,7 +15,7 @@ export interface TenantPauseOptions {
   now: () => number;
 }
 
-export const DEFAULT_TENANT_PAUSE: Omit<TenantPauseOptions, 'now'> = { refusalsToPause: 3, firstProbeDelayMs: 15_000, maxProbeDelayMs: 120_000 };
+export const DEFAULT_TENANT_PAUSE: Omit<TenantPauseOptions, 'now'> = { refusalsToPause: 3, firstProbeDelayMs: 10_000, maxProbeDelayMs: 60_000 };
 
 /** Refusals in a row of one person, while the tenant is not paused, after which an admin's block is taken as theirs. */
 const PERSONAL_REFUSALS = 3;

@@ -36,6 +36,8 @@ describe('one endpoint', () => {
     expect(breaker.permit()).toBe(true);
     expect(breaker.permit()).toBe(false);
     expect(breaker.state()).toBe('probing');
+    // While the probe is out its answer decides within moments: callers look again in a second, not at its time limit.
+    expect(breaker.nextPermitAt()).toBe(time.state.now + 1_000);
     breaker.failed();
     expect(breaker.nextPermitAt()).toBe(time.state.now + 10_000);
     // Calls that left before it opened come back failing too: they do not push the next probe on.

@@ -21,6 +21,14 @@ describe('after a failure', () => {
     expect(afterFailure(row, outage, context({ breakers }))).toEqual({ action: 'requeue', at: now + 5_000 });
   });
 
+  it('marks a row its breaker held as never tried, and waits at most 15 s however many outages it waited through', () => {
+    const breakers = new EndpointBreakers({ now: () => now });
+    const held = new RetryableDeliveryError('the Bot Connector is not answering; the message waits for it', 0, { reason: 'endpoint-down', endpoint: 'connector:x' });
+    expect(afterFailure(row, held, context({ breakers }))).toEqual({ action: 'requeue', at: now, tried: false });
+    const outage = new RetryableDeliveryError('Teams answered 503', undefined, { reason: 'outage', endpoint: 'connector:x' });
+    expect(afterFailure({ ...row, requeues: 40 }, outage, context({ breakers, random: () => 0.99 }))).toEqual({ action: 'requeue', at: now + 15_000 });
+  });
+
   it('waits out a 429 for as long as Teams said, spending nothing', () => {
     const throttled = new RetryableDeliveryError('Teams throttled the bot (429)', 7_000, { reason: 'throttled' });
     expect(afterFailure(row, throttled, context())).toEqual({ action: 'requeue', at: now + 7_000 });
@@ -29,7 +37,7 @@ describe('after a failure', () => {
   it('puts a row refused for the whole tenant back for the next probe, and ends it once the block is this person’s', () => {
     const tenant = new TenantPause({ now: () => now, refusalsToPause: 1 });
     const refused = new RetryableDeliveryError('Teams refused the bot (403 BotDisabledByAdmin)', undefined, { reason: 'tenant', code: '403 BotDisabledByAdmin' });
-    expect(afterFailure(row, refused, context({ tenant }))).toEqual({ action: 'requeue', at: now + 15_000, code: '403 BotDisabledByAdmin' });
+    expect(afterFailure(row, refused, context({ tenant }))).toEqual({ action: 'requeue', at: now + 10_000, code: '403 BotDisabledByAdmin' });
     const again = { ...row, lastCode: '403 BotDisabledByAdmin', streak: 2 };
     tenant.delivered();
     expect(afterFailure(again, refused, context({ tenant }))).toEqual({ action: 'end', reason: 'no-teams: a Teams admin has blocked the app for this person' });

@@ -36,17 +36,17 @@ describe('Teams refusing the bot for the whole tenant', () => {
         // The admin asks while it is paused: the answer comes in the turn's own HTTP response, which needs no token.
         card = JSON.stringify((await chat.say(admin, 'campaign status')).cards[0]);
       },
-      // Probes go every 15 s, growing to two minutes: the first one after Teams is back resumes sending.
+      // Probes go after 10, 20 and 40 s, then every minute: the first one after Teams is back resumes sending.
       { fault: { path: '/v3/', status: 401 }, drainWithinMs: 3 * 60_000 },
     );
     expect(card).toContain('Sending is paused since 10:00 UTC');
     expect(card).toContain("Teams does not accept the bot's credentials");
     const errors = bot().logs.entries().filter((entry) => entry.level === 'error' && String(entry.msg).startsWith('Teams refuses the coach for the whole tenant'));
     expect(errors).toHaveLength(1);
-    // Three people refused pause it (with the rest of the four in flight); then only probes, after 15, 30, 60 s and
-    // every two minutes after that, some 17 in half an hour: not 8 tries a person.
+    // Three people refused pause it (with the rest of the four in flight); then only probes, after 10, 20, 40 s and
+    // every minute after that, some 31 in half an hour: not 8 tries a person.
     const members = await membersOf(campaignId);
-    expect(faulted).toBeLessThanOrEqual(4 + 3 + 18);
+    expect(faulted).toBeLessThanOrEqual(4 + 3 + 32);
     for (const member of members) {
       expect(member.state, member.displayName).toBe('reached');
       expect(people.received(member.userId, /your passkey/), member.displayName).toHaveLength(1);
