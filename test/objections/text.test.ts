@@ -72,6 +72,13 @@ describe('language data files', () => {
     expect(data.wordVectorsFile).toBeUndefined();
   });
 
+  it('splits an elision into its two words, whatever follows it (French l\', d\', qu\')', () => {
+    const data = languageData('fr', write({ 'words.json': { stemmer: 'fr', elisions: ['l', 'd', 'qu'], contractions: { l: ['le'], d: ['de'], qu: ['que'] } }, 'lexicon.json': { concepts: {} }, 'commands.json': commands }));
+    const analyser = new Analyser(data, new Set());
+    expect(analyser.tokenise("L'appli d'authentification, qu'est-ce qu'elle voit ?")).toEqual(['le', 'appli', 'de', 'authentification', 'que', 'est', 'ce', 'que', 'elle', 'voit']);
+    expect(analyser.tokenise("L'IT d'abord")).toEqual(['le', 'it', 'de', 'abord']);
+  });
+
   it('says which file is missing or wrong', () => {
     expect(() => languageData('xx', write({ 'words.json': { stemmer: 'en' } }))).toThrow(/has no lexicon\.json/);
     expect(() => languageData('xy', write({ 'words.json': { stemmer: 'klingon' }, 'lexicon.json': { concepts: {} }, 'commands.json': commands }))).toThrow(/words\.json: stemmer/);

@@ -77,7 +77,7 @@ export class GraphService {
     }
     const fault = this.deps.faults.take(request.method, request.path);
     const delayMs = inBatch ? fault.delayMs - this.deps.faults.latency() : fault.delayMs;
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await this.deps.faults.hold(delayMs);
     if (fault.error) throw fault.error;
     if (fault.reset) throw inBatch ? new GraphHttpError(500, 'generalException', 'The connection to the service was reset.') : new ConnectionResetFault();
 

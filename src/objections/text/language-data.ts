@@ -3,7 +3,7 @@
 // Why there: adding a language is a new catalog/<locale>/ folder plus `npm run build`, no code, so everything that is
 // about a language (how people write it in chat, the domain's synonyms, the words that ask for a command) sits beside
 // the intents of that language. An admin's CATALOG_DIR replaces answers, not this: it stays with the shipped catalog.
-// - words.json: the stemmer to use (NLP.js's Snowball stemmers, @nlpjs/lang-xx), contractions, words with no topic,
+// - words.json: the stemmer to use (NLP.js's Snowball stemmers, @nlpjs/lang-xx), contractions, elisions, words with no topic,
 //   words whose capitals change their meaning, the words that join two concerns, and an optional word-vector table;
 // - lexicon.json: concepts (boss, supervisor, HR all name `employer`);
 // - commands.json: how people ask for a command in words (trained as classes beside the intents).
@@ -24,6 +24,8 @@ const wordsSchema = z.object({
   stemmer: z.enum(['en', 'de', 'fr', 'es', 'nl']),
   contractions: z.record(z.string(), wordList).default({}),
   apostropheEndings: z.record(z.string(), z.array(z.string())).default({}),
+  /** Elided words after which an apostrophe starts the next word: French l', d', j', qu' ("l'appli" is "le appli"). */
+  elisions: wordList.default([]),
   functionWords: wordList.default([]),
   capitalised: z.record(z.string(), z.string()).default({}),
   clauseBreaks: wordList.default([]),
@@ -39,6 +41,7 @@ export interface LanguageData {
   stemming: Stemming;
   contractions: Readonly<Record<string, readonly string[]>>;
   apostropheEndings: Readonly<Record<string, readonly string[]>>;
+  elisions: ReadonlySet<string>;
   /** Stop words of the stemmer package plus the file's own: words that carry no topic. */
   functionWords: ReadonlySet<string>;
   capitalised: Readonly<Record<string, string>>;
@@ -87,6 +90,7 @@ export function languageData(locale: string, dir = path.join(packageRoot(), 'cat
     stemming,
     contractions: words.contractions,
     apostropheEndings: words.apostropheEndings,
+    elisions: new Set(words.elisions.map((word) => word.toLowerCase())),
     functionWords: new Set([...stemming.stopWords, ...words.functionWords]),
     capitalised: words.capitalised,
     clauseBreaks: words.clauseBreaks,
