@@ -129,7 +129,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     // English is read before the first turn; the other languages when the first message in them arrives.
     await understanding.matcher('en');
     /** A concern as people read it (the catalog's title), wherever the coach shows topics instead of words. */
-    const concernTitle = (intent: string) => understanding.catalog('en').intents.get(intent as IntentId)?.title ?? intent;
+    const concernTitle = (intent: string, locale = 'en') => understanding.catalog(locale).intents.get(intent as IntentId)?.title ?? intent;
     const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
     retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
@@ -144,6 +144,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ component: 'conversations' }),
       acceptsAddress: config.mode === 'demo' ? demoAddressCheck(demoTenant?.serviceUrl) : undefined,
     });
+    const dialogs = new DialogStore(openStore);
+    const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });
     features = composeFeatures({
       config,
       demo: demoTenant,
@@ -158,9 +160,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
       concernTitle,
       organisationName,
+      languages: { ofRecipient: (userId) => language.forProactive(userId), inTurn: (userId, teamsLocale) => language.forClick(userId, teamsLocale) },
     });
-    const dialogs = new DialogStore(openStore);
-    const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });
     const coach = new EmployeeCoach({
       events: features.events,
       cards,

@@ -2,6 +2,7 @@
 // and one proactive messenger with the shared Teams rate limiter; the scheduler; the admin commands; and the events
 // by which one feature hears what happened in another (features never import each other: they meet here).
 
+import type { PersonLanguage } from '../shared/person-language.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CoachAdapter } from '../messaging/teams-adapter.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
@@ -50,8 +51,10 @@ export interface FeatureDeps {
   background: BackgroundWork;
   conversations: ConversationReferences;
   publicBaseUrl: () => string;
-  /** The catalog's short title of a concern, for the decider's card. */
-  concernTitle: (intent: IntentId) => string;
+  /** The catalog's short title of a concern, in a language (default English), for the decider's card. */
+  concernTitle: (intent: IntentId, locale?: string) => string;
+  /** Which language each person is written to in. */
+  languages: PersonLanguage;
   /** How the messages name the organisation. */
   organisationName: string;
 }
@@ -143,7 +146,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
   const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
   // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
-  const shared = { store, outbox, directory, messenger, cards, audit };
+  const shared = { store, outbox, directory, messenger, cards, audit, languages: deps.languages };
   // One cache of who is in which group, for every feature that gates on a group (and the tab).
   const membership = new GroupMembership(directory, logger.child({ component: 'groups' }));
   const campaigns = new Campaigns({ ...shared, logger, targeting, cadence, organisationName: deps.organisationName, timeZone, targetingBacklog });

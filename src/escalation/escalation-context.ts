@@ -23,7 +23,7 @@ export interface EscalationDeps extends OutboxFeatureDeps {
   hours: WorkingHours;
   /** Zone of working days for reminders (the tenant's). */
   timeZone: string;
-  concernTitle: (intent: IntentId) => string;
+  concernTitle: (intent: IntentId, locale?: string) => string;
   campaigns?: CampaignLink;
 }
 

@@ -41,6 +41,8 @@ export interface Catalog {
   readonly sources: ReadonlyMap<IntentId, string>;
   /** SHA-256 (hex) of the canonical merged content: the key of the trained-model cache. */
   readonly hash: string;
+  /** The language data beside it (<baseDir>/<locale>/language); absent when that folder is: the shipped catalog's. */
+  readonly languageDir?: string;
 }
 
 export interface LoadCatalogOptions {
@@ -71,7 +73,8 @@ export function loadCatalog(options: LoadCatalogOptions): Catalog {
     intents.set(id, entry.intent);
     sources.set(id, entry.file);
   }
-  return { locale, intents, sources, hash: catalogHash(locale, intents) };
+  const languageDir = path.join(shippedDir, 'language');
+  return { locale, intents, sources, hash: catalogHash(locale, intents), ...(existsSync(languageDir) ? { languageDir } : {}) };
 }
 
 interface LayerEntry {

@@ -52,7 +52,7 @@ export class Understanding {
     if (!matcher) {
       matcher = (async () => {
         const catalog = this.catalog(known);
-        return IntentMatcher.load({ catalog, cacheDir: this.options.cacheDir, prebuiltFile: prebuiltModelFile(known), ...(this.options.threshold === undefined ? {} : { threshold: this.options.threshold }) });
+        return IntentMatcher.load({ catalog, cacheDir: this.options.cacheDir, prebuiltFile: prebuiltModelFile(known), languages: this.locales, ...(this.options.threshold === undefined ? {} : { threshold: this.options.threshold }) });
       })();
       // A load that failed is tried again on the next message, not remembered.
       matcher.catch(() => this.#matchers.delete(known));

@@ -1,6 +1,7 @@
 // One sender, several features: each outbox row goes to the handler of its kind (campaign rows have none stored); a
 // row for a group is fanned out to its members here, the same way for every kind.
 
+import type { PersonLanguage } from '../shared/person-language.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
 import type { Directory } from '../directory/directory-port.js';
@@ -20,6 +21,8 @@ export interface OutboxFeatureDeps {
   cards: CardRenderer;
   audit: AuditLog;
   logger: Logger;
+  /** Which language each person is written to in. */
+  languages: PersonLanguage;
 }
 
 export type OutboxHandlers = Record<Exclude<OutboxKind, 'notice'>, OutboxHandler> & Partial<Record<OutboxKind, OutboxHandler>>;

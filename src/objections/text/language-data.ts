@@ -13,7 +13,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { packageRoot } from '../../shared/package-root.js';
-import { type StemmerId, stemmerFor, type Stemming } from './stemmers.js';
+import { stemmerFor, type Stemming } from './stemmers.js';
 
 export const COMMANDS = ['status', 'setup', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -21,7 +21,8 @@ export type CommandName = (typeof COMMANDS)[number];
 const wordList = z.array(z.string().min(1).max(80));
 
 const wordsSchema = z.object({
-  stemmer: z.enum(['en', 'de', 'fr', 'es', 'nl']),
+  /** A language code whose NLP.js stemmer to use (@nlpjs/lang-<code>), or "none". */
+  stemmer: z.string().regex(/^([a-z]{2,3}|none)$/, 'a language code of two or three letters, or "none"'),
   contractions: z.record(z.string(), wordList).default({}),
   apostropheEndings: z.record(z.string(), z.array(z.string())).default({}),
   /** Elided words after which an apostrophe starts the next word: French l', d', j', qu' ("l'appli" is "le appli"). */
@@ -57,7 +58,7 @@ export interface LanguageData {
 const cache = new Map<string, LanguageData>();
 
 /** The language data of `locale` from `dir` (default catalog/<locale>/language); throws a clear error when broken. */
-export function languageData(locale: string, dir = path.join(packageRoot(), 'catalog', locale, 'language')): LanguageData {
+export function languageData(locale: string, dir: string = path.join(packageRoot(), 'catalog', locale, 'language')): LanguageData {
   const key = `${locale}\n${dir}`;
   const cached = cache.get(key);
   if (cached) return cached;
@@ -84,7 +85,7 @@ export function languageData(locale: string, dir = path.join(packageRoot(), 'cat
   const words = read('words.json', wordsSchema);
   const { concepts } = read('lexicon.json', lexiconSchema);
   const { examples } = read('commands.json', commandsSchema);
-  const stemming = stemmerFor(words.stemmer as StemmerId);
+  const stemming = stemmerFor(words.stemmer);
   const data: LanguageData = {
     locale,
     stemming,
