@@ -61,6 +61,8 @@ export interface SenderStats {
   expired: number;
   /** Failures retried: attempts spent, and rows put back without spending one. */
   retried: number;
+  /** Rows an open circuit breaker held back before they reached the endpoint (not failures: put back for its probe). */
+  held: number;
   inFlight: number;
   holdsLease: boolean;
 }
@@ -69,7 +71,7 @@ export class OutboxSender {
   readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant'>> &
     Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant'>;
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #stats = { sent: 0, failed: 0, cancelled: 0, expired: 0, retried: 0 };
+  readonly #stats = { sent: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, held: 0 };
   readonly #expiries: ExpiryLog;
   #lease: Lease | undefined;
   #running = false;
@@ -190,7 +192,8 @@ export class OutboxSender {
           logger.warn('outbox delivery failed; will retry', { step: row.step, subjectId: row.subjectId, attempt: row.attempts + 1, error });
           await outbox.retryLater(record, new Date(next.at), message);
         }
-        this.#stats.retried += 1;
+        if (next.action === 'requeue' && next.tried === false) this.#stats.held += 1;
+        else this.#stats.retried += 1;
         return;
       }
     }
