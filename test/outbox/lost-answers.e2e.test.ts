@@ -13,7 +13,7 @@ const { bot, demo, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOUR
 
 const outreach = () => bot().service.features;
 const outage = outages(bot);
-const invitations = (userId: string) => people.received(userId, /your passkey/);
+const invitations = (userId: string) => people.invitations(userId);
 
 async function campaign(name: string): Promise<string> {
   const active = await outreach().campaigns.records.active();
