@@ -20,6 +20,9 @@ import { ProactiveMessenger } from '../messaging/proactive-messenger.js';
 import { Outbox } from '../outbox/outbox.js';
 import { OutboxSender } from '../outbox/outbox-sender.js';
 import { routeByKind } from '../outbox/outbox-router.js';
+import { AdminNotices } from '../outbox/admin-notices.js';
+import { groupFanOut } from '../outbox/group-fan-out.js';
+import { sendingHealth } from './sending-health.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
 import type { CadencePolicy } from '../campaigns/cadence.js';
@@ -123,6 +126,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
     },
   });
   const outbox = new Outbox(store);
+  // Circuit breakers per endpoint and the tenant-wide pause: an outage waits instead of spending the rows' attempts.
+  const health = sendingHealth({ logger: logger.child({ component: 'sending' }), notify: (id, notice) => notices.queue(id, notice) });
   const messenger = new ProactiveMessenger({
     adapter: deps.adapter,
     botAppId: config.bot.appId,
@@ -134,8 +139,10 @@ export function composeFeatures(deps: FeatureDeps): Features {
     limiter,
     directory,
     catalogAppId: settings.catalogAppId,
+    guard: health.breakers,
     logger: logger.child({ component: 'messenger' }),
   });
+  const notices = new AdminNotices({ store, outbox, messenger, cards, adminsGroupId: settings.adminsGroupId });
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
   const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
   // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
@@ -170,10 +177,12 @@ export function composeFeatures(deps: FeatureDeps): Features {
   const sender = new OutboxSender({
     outbox,
     store,
-    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess }),
+    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess, notice: notices }, groupFanOut({ outbox, directory, guard: health.breakers })),
     logger: logger.child({ component: 'sender' }),
     instanceId: config.instanceId,
     concurrency: settings.concurrency,
+    breakers: health.breakers,
+    tenant: health.tenant,
   });
   // One scheduled run does every job; a failure in one does not hold up the others. A run that lost its lease stops
   // between pages (targeting saves its place), and says so once rather than as three failures.
@@ -206,6 +215,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     logger,
     timeZone,
     kick: () => scheduler.kick(),
+    sendingProblem: () => health.problem(),
   });
   const events: CoachEvents = {
     enrolled: async (userId) => {

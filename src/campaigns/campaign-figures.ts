@@ -13,7 +13,7 @@ export const STAGES = ['targeted', 'reached', 'replied', 'enrolled'] as const;
  * What happened along the way: "ever" counts everyone it applied to at some point and never goes down; "now" counts
  * only the people it applies to at this moment.
  */
-export const OUTCOMES = ['refusedEver', 'refusedNow', 'escalatedEver', 'escalatedNow', 'exceptionEver', 'exceptionNow', 'snoozedEver', 'snoozedNow', 'unreachable'] as const;
+export const OUTCOMES = ['refusedEver', 'refusedNow', 'escalatedEver', 'escalatedNow', 'exceptionEver', 'exceptionNow', 'snoozedEver', 'snoozedNow', 'unreachable', 'expired'] as const;
 
 export const FIGURES = [...STAGES, ...OUTCOMES] as const;
 export type FigureId = (typeof FIGURES)[number];
@@ -21,7 +21,7 @@ export type Figures = Record<FigureId, number>;
 
 type Member = Pick<
   CampaignMember,
-  'state' | 'reachedAt' | 'repliedAt' | 'refusedAt' | 'escalatedAt' | 'decision' | 'exceptionGrantedAt' | 'snoozes' | 'snoozedUntil'
+  'state' | 'reachedAt' | 'repliedAt' | 'refusedAt' | 'escalatedAt' | 'decision' | 'exceptionGrantedAt' | 'snoozes' | 'snoozedUntil' | 'expiredAt'
 >;
 
 interface Figure {
@@ -49,6 +49,8 @@ const DEFINITIONS: Record<FigureId, Figure> = {
     counts: (member, now) => NUDGEABLE.has(member.state) && member.snoozedUntil !== undefined && Date.parse(member.snoozedUntil) > now.getTime(),
   },
   unreachable: { counts: (member) => member.state === 'unreachable' || member.state === 'failed' },
+  // Not lost: a message whose moment passed before Teams could take it (the campaign ended, the deadline passed).
+  expired: { counts: (member) => member.expiredAt !== undefined },
 };
 
 /** What each figure is called in a language (`campaigns.figures.<id>` in the strings). */

@@ -5,6 +5,7 @@ import type { Directory } from '../directory/directory-port.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { formatDeadline } from '../shared/formatting.js';
 import { FIGURES, type FigureId, type Figures, figureLabels, figuresOf, noFigures, OUTCOMES, STAGES } from './campaign-figures.js';
+import { CAMPAIGN_EXPIRY } from './campaign-delivery.js';
 import type { ReportWords } from './report-words.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
 import { letIoThrough } from './let-io-through.js';
@@ -18,6 +19,8 @@ export interface CampaignStatus {
   byDepartment: { department: string; figures: Figures }[];
   /** Why people could not be reached (removed or blocked the app, no Teams), for the admin to follow up. */
   unreachable: Record<string, number>;
+  /** Why a message to them expired unsent (the campaign ended, the deadline passed), by reason. */
+  expired: Record<string, number>;
   /** Enrolments per UTC day (YYYY-MM-DD, oldest first), for the progress chart. */
   enrolledByDay: { date: string; count: number }[];
 }
@@ -33,6 +36,7 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
   const total = noFigures();
   const departments = new Map<string, Figures>();
   const unreachable: Record<string, number> = {};
+  const expired: Record<string, number> = {};
   const enrolledOn = new Map<string, number>();
   for await (const page of records.members(campaign.id, 1000)) {
     await letIoThrough();
@@ -47,12 +51,13 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
         const reason = member.reason?.split(':')[0] ?? 'unknown';
         unreachable[reason] = (unreachable[reason] ?? 0) + 1;
       }
+      if (member.expiredAt) expired[member.expiredReason ?? 'unknown'] = (expired[member.expiredReason ?? 'unknown'] ?? 0) + 1;
       if (member.state === 'enrolled' && member.enrolledAt) enrolledOn.set(member.enrolledAt.slice(0, 10), (enrolledOn.get(member.enrolledAt.slice(0, 10)) ?? 0) + 1);
     }
   }
   const byDepartment = [...departments].map(([department, figures]) => ({ department, figures })).sort((a, b) => b.figures.targeted - a.figures.targeted || a.department.localeCompare(b.department));
   const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
-  return { campaign, asOf: now, total, byDepartment, unreachable, enrolledByDay };
+  return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay };
 }
 
 /** Runs the targeting rules without changing anything: who a campaign started now would reach. */
@@ -73,24 +78,27 @@ export async function campaignPreview(directory: Directory, policy: TargetingPol
   return { targeted, excluded, byDepartment, sample };
 }
 
-export function statusCardData(status: CampaignStatus, outboxWaiting: number | undefined, words: ReportWords): Record<string, unknown> {
+/** `sendingProblem`: what holds sending back now (an endpoint down, Teams refusing the tenant), shown first. */
+export function statusCardData(status: CampaignStatus, outboxWaiting: number | undefined, words: ReportWords, sendingProblem?: string): Record<string, unknown> {
   const { campaign, total } = status;
   const { say, number, locale } = words;
   const labels = figureLabels(words.strings, locale);
   const percent = (part: number) => (total.targeted === 0 ? '' : ` (${new Intl.NumberFormat(locale, { style: 'percent' }).format(part / total.targeted)})`);
   const notes = [
+    sendingProblem,
     outboxWaiting ? say('waiting', { count: outboxWaiting }) : undefined,
     campaign.state === 'targeting' ? say('stillReading') : undefined,
     say('stagesNote'),
   ].filter((note): note is string => note !== undefined);
   const unreachableRows = Object.entries(status.unreachable).map(([reason, count]) => ({ label: words.label('unreachable', reason), value: number(count) }));
-  const summaryIds: FigureId[] = [...STAGES, 'unreachable'];
+  const expiredRows = Object.entries(status.expired).map(([reason, count]) => ({ label: expiryLabel(reason, words), value: number(count) }));
+  const summaryIds: FigureId[] = [...STAGES, 'unreachable', 'expired'];
   return {
     title: say('title', { name: campaign.name }),
     subtitle: say('subtitle', { state: say(`state.${campaign.state}`), started: words.date(campaign.createdAt.slice(0, 10)), deadline: formatDeadline(campaign.deadline, locale) }),
     summary: summaryIds.map((id) => ({ title: labels[id], value: `${number(total[id])}${id === 'targeted' ? '' : percent(total[id])}` })),
     sections: [
-      { heading: say('outcomesHeading'), rows: OUTCOMES.filter((id) => id !== 'unreachable').map((id) => ({ label: labels[id], value: number(total[id]) })) },
+      { heading: say('outcomesHeading'), rows: OUTCOMES.filter((id) => !summaryIds.includes(id)).map((id) => ({ label: labels[id], value: number(total[id]) })) },
       {
         heading: say('byDepartment'),
         rows: status.byDepartment.slice(0, 15).map(({ department, figures }) => ({
@@ -99,10 +107,20 @@ export function statusCardData(status: CampaignStatus, outboxWaiting: number | u
         })),
       },
       ...(unreachableRows.length > 0 ? [{ heading: say('unreachableHeading'), rows: unreachableRows }] : []),
+      ...(expiredRows.length > 0 ? [{ heading: say('expiredHeading'), rows: expiredRows }] : []),
     ],
     notes: [...notes, ...(status.byDepartment.length > 15 ? [say('largestDepartments', { count: status.byDepartment.length })] : [])],
     actions: [{ title: say('refresh'), verb: 'campaign.status', data: {} }],
   };
+}
+
+/** The reasons as stored on the member and in the CSV (English, campaign-delivery.ts), by their key in the strings. */
+const EXPIRY_KEYS: Readonly<Record<string, string>> = { [CAMPAIGN_EXPIRY.ended]: 'ended', [CAMPAIGN_EXPIRY.deadline]: 'deadline', unknown: 'unknown' };
+
+/** Why messages expired, in the words' language (`campaigns.expired.*`); a reason with no name is shown as stored. */
+export function expiryLabel(reason: string, words: ReportWords): string {
+  const key = EXPIRY_KEYS[reason];
+  return key ? words.strings.text(words.locale, `campaigns.expired.${key}`) : reason;
 }
 
 export function previewCardData(preview: CampaignPreview, words: ReportWords): Record<string, unknown> {
@@ -143,10 +161,12 @@ const CSV_FIELDS = [
   'exceptionGrantedAt',
   'snoozedUntil',
   'reason',
+  'expiredAt',
+  'expiredReason',
 ] as const;
 
 function csvValues(m: CampaignMember): (string | number | undefined)[] {
-  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason];
+  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason];
 }
 
 /**

@@ -54,6 +54,7 @@ export class Campaigns implements OutboxHandler {
   invitationUnderway = (userId: string, now = new Date()): Promise<boolean> => people.invitationUnderway(this.#ctx, userId, now);
 
   isHeld = (row: OutboxRow): Promise<boolean> => this.#delivery.isHeld?.(row) ?? Promise.resolve(false);
+  expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);
   settled = (row: OutboxRow, result: DeliveryResult): Promise<void> => this.#delivery.settled(row, result);
 }

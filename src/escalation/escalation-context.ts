@@ -85,6 +85,11 @@ export class EscalationContext {
   async enqueue(escalationId: string, userId: string, step: string, now: Date): Promise<void> {
     await this.deps.outbox.enqueue({ kind: 'escalation', subjectId: escalationId, userId, step, dueAt: now.toISOString() });
   }
+
+  /** The step for every member of the group but `except`, looked up when the row is sent. */
+  async enqueueForGroup(escalationId: string, groupId: string, step: string, now: Date, except: string[] = []): Promise<void> {
+    await this.deps.outbox.enqueueForGroup({ kind: 'escalation', subjectId: escalationId, step, dueAt: now.toISOString() }, groupId, except);
+  }
 }
 
 /** The person was asked before and no longer decides (it went up the chain, or to the group). */

@@ -1,11 +1,13 @@
 // The escalation feature's outbox handler: a decider's card for the current round (a card for an earlier round, or
-// for someone no longer deciding, is cancelled), updates of cards already posted, and the news to the employee or to
-// IT. A manager Teams cannot reach hands the decision to the escalation group.
+// for someone no longer deciding, is cancelled; a reminder held up past working hours waits for the next working
+// morning), updates of cards already posted, and the news to the employee or to IT. A manager Teams cannot reach
+// hands the decision to the escalation group.
 
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { UnreachableError } from '../messaging/proactive-messenger.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import { isWithinWorkingHours, nextWorkingInstant } from '../shared/working-hours.js';
 import { askDecider, fallbackDecider } from './decider-routing.js';
 import { employeeNews, securityKeyRequest } from './escalation-cards.js';
 import { describeDecider, type EscalationContext, movedOnFrom } from './escalation-context.js';
@@ -19,6 +21,9 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
     if (escalation.state !== 'open') return { outcome: 'cancelled', reason: `the escalation is ${escalation.state}` };
     if (round !== escalation.round) return { outcome: 'cancelled', reason: 'a later card replaced this one' };
     if (escalation.decider.kind === 'user' && escalation.decider.id !== row.userId) return { outcome: 'cancelled', reason: 'no longer the decider' };
+    // Reminders are meant for working hours (the scheduler queues them then): one an outage held up past them waits.
+    const now = new Date();
+    if (round > 0 && !isWithinWorkingHours(now, deps.timeZone, deps.hours)) return { outcome: 'deferred', until: nextWorkingInstant(now, deps.timeZone, deps.hours) };
     const card = await esc.cardFor(row.userId, escalation, { reminder: round > 0 && escalation.remindersAtLevel > 0 });
     const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     return { outcome: 'sent', ...delivered };

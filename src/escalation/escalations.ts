@@ -39,6 +39,7 @@ export class Escalations implements OutboxHandler {
   /** Refusals not yet taken anywhere, reminders due, escalations going up the chain, and follow-through after a crash. */
   tick = (now = new Date()): Promise<void> => escalationTick(this.#esc, now);
 
+  expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);
   settled = (row: OutboxRow, result: DeliveryResult): Promise<void> => this.#delivery.settled(row, result);
 }

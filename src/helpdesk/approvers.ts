@@ -24,12 +24,13 @@ export async function approverProblem(tap: TapContext, request: TapRequest, clic
   return undefined;
 }
 
-/** The approval cards go out to everyone who may approve, but the people the request is about. */
+/**
+ * The approval cards go out to everyone who may approve, but the people the request is about: one durable row for the
+ * group, whose members are looked up when it is sent, so a directory that cannot list them now delays the cards
+ * instead of losing them.
+ */
 export async function askApprovers(tap: TapContext, request: TapRequest, now: Date): Promise<void> {
-  for (const member of await tap.members(approversOf(tap, request))) {
-    if (member === request.requester.id || member === request.target.id || member === request.managerCheck?.by.id || member === request.receiverId) continue;
-    await tap.send(request.id, member, 'approve-ask', now);
-  }
+  await tap.sendToGroup(request.id, approversOf(tap, request), 'approve-ask', now, [request.requester.id, request.target.id, request.managerCheck?.by.id, request.receiverId]);
 }
 
 /** Who approves: the security group for a privileged account (when policy allows one at all), else the approvers. */

@@ -110,7 +110,7 @@ async function createPass(tap: TapContext, request: TapRequest, clicker: Person)
     const now = new Date();
     await tap.send(request.id, request.target.id, 'notice-target', now);
     if (request.manager) await tap.send(request.id, request.manager.id, 'notice-manager', now);
-    for (const member of await tap.members(tap.settings.securityGroupId)) await tap.send(request.id, member, 'notice-security', now);
+    await tap.sendToGroup(request.id, tap.settings.securityGroupId, 'notice-security', now);
   });
   return { pass, method };
 }

@@ -56,7 +56,7 @@ export function requestCard(tap: TapContext, request: TapRequest, now: Date, err
       ? 'Check who you are talking to before you send this. A second person approves it, and the pass is created only when you reveal it.'
       : request.state === 'awaiting-manager'
         ? `Sent. ${request.manager?.name ?? 'Their manager'} is asked to confirm it is really ${request.target.name} asking; then an approver decides.`
-        : `Sent for approval. You will get a message here when it is approved.`,
+        : 'Sent for approval: the approvers get it as soon as Teams and the directory let the coach reach them. You will get a message here when it is approved.',
     facts,
     warning: warnings.join(' '),
     error: error ?? '',
@@ -147,7 +147,7 @@ export function passDialog(tap: TapContext, request: TapRequest, pass: string, m
         paragraphs: [
           `Valid for ${method.lifetimeInMinutes} minutes${method.isUsableOnce ? ', for one sign-in only' : ''}, from ${tap.time(method.startDateTime ?? method.createdDateTime ?? now.toISOString())}.`,
           `Read it to ${request.target.name} on the call where you checked who they are; never send it in a chat or an email. This is the only time it is shown.`,
-          `${request.target.name}${request.manager ? ', their manager' : ''} and security have been told that a pass was created.`,
+          `${request.target.name}${request.manager ? ', their manager' : ''} and security are being told that a pass was created.`,
         ],
       }),
     ),

@@ -41,21 +41,26 @@ export class TapContext {
     });
   }
 
-  /** Security hears of it: the alert is kept (the card is made from it) and queued for every member of the group. */
+  /**
+   * Security hears of it: the alert is kept (the card is made from it) and queued for the group, whose members are
+   * looked up when it is sent (a directory that cannot list them now is asked again until it can).
+   */
   async alert(kind: TapAlert['kind'], text: string, now: Date, requestId?: string): Promise<void> {
     const id = `A-${now.getTime().toString(36)}-${newTapRequestId().slice(2)}`;
     await this.records.saveAlert({ id, kind, at: now.toISOString(), text });
     await this.deps.audit.record({ action: `tap.alert.${kind}`, outcome: 'info', actor: { kind: 'system', name: 'tap' }, details: { alertId: id, requestId: requestId ?? null } });
-    for (const member of await this.members(this.settings.securityGroupId)) await this.send(id, member, 'alert', now);
+    await this.sendToGroup(id, this.settings.securityGroupId, 'alert', now);
   }
 
   async send(subjectId: string, userId: string, step: string, now: Date): Promise<void> {
     await this.deps.outbox.enqueue({ kind: 'tap', subjectId: subjectId, userId, step, dueAt: now.toISOString() });
   }
 
-  async members(groupId: string | undefined): Promise<string[]> {
-    if (!groupId || !this.deps.directory) return [];
-    return this.deps.directory.groupMemberIds(groupId);
+  /** The step for every member of the group but `except`: one durable row now, the members looked up when it is sent. */
+  async sendToGroup(subjectId: string, groupId: string | undefined, step: string, now: Date, except: (string | undefined)[] = []): Promise<void> {
+    if (!groupId) return;
+    const others = except.filter((id): id is string => id !== undefined);
+    await this.deps.outbox.enqueueForGroup({ kind: 'tap', subjectId, step, dueAt: now.toISOString() }, groupId, others);
   }
 
   /** Whether the person is on the helpdesk; a refusal is audited. */

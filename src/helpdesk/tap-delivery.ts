@@ -1,6 +1,7 @@
 // The pass feature's outbox handler: each queued step becomes the card it stands for, read from the request as it is
-// when the row is sent (a step whose moment has passed is cancelled with the reason), and an approval card that went
-// out is remembered so it can be updated once the request is settled.
+// when the row is sent (a step the request has moved past is cancelled with the reason; a manager's check, an approval
+// or a Reveal card still unsent when the request lapses expires), and an approval card that went out is remembered so
+// it can be updated once the request is settled. Notices to security and to the person never expire.
 
 import { type Attachment, CardFactory, MessageFactory } from 'botbuilder';
 import { UnreachableError } from '../messaging/proactive-messenger.js';
@@ -8,6 +9,11 @@ import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { alertNotice, approvalCard, createdNotice, managerCard, revealCard, stoppedNotice } from './tap-cards.js';
 import type { TapContext } from './tap-context.js';
+
+/** Steps that ask someone to act on the request: pointless once it has lapsed. */
+const ACTION_STEPS = new Set(['manager-check', 'approve-ask', 'reveal']);
+
+export const TAP_EXPIRY = 'the pass request had lapsed';
 
 export function tapDelivery(tap: TapContext): OutboxHandler {
   const post = async (userId: string, attachment: Attachment): Promise<DeliveryResult> => {
@@ -38,6 +44,12 @@ export function tapDelivery(tap: TapContext): OutboxHandler {
   };
 
   return {
+    async expiry(row, now) {
+      if (!ACTION_STEPS.has(row.step)) return undefined;
+      const request = (await tap.records.get(row.subjectId))?.value;
+      if (!request) return undefined;
+      return request.state === 'expired' || (request.expiresAt <= now.toISOString() && (request.state === 'awaiting-manager' || request.state === 'awaiting-approval' || request.state === 'approved')) ? TAP_EXPIRY : undefined;
+    },
     async deliver(row) {
       try {
         return await deliverStep(row);

@@ -58,6 +58,7 @@ export class TemporaryAccess implements OutboxHandler {
   /** The scheduler's sweep (see request-lifecycle.ts). */
   expireDue = (now = new Date()): Promise<number> => expireDue(this.#tap, now);
 
+  expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);
   settled = (row: OutboxRow, result: DeliveryResult): Promise<void> => this.#delivery.settled(row, result);
 }

@@ -5,6 +5,7 @@ import { expect, vi } from 'vitest';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { activityFixture, type RunningBot } from './bot-harness.js';
+import { nudgeOf } from './campaign-nudges.js';
 import type { Person, TeamsChat } from './teams-chat.js';
 
 /**
@@ -56,6 +57,8 @@ export interface DemoPeople {
   members(role: string): string[];
   /** Messages the bot sent to the person whose JSON matches. */
   received(userId: string, pattern: RegExp): RecordedActivity[];
+  /** Campaign invitations the bot sent to the person, in whatever language. */
+  invitations(userId: string): RecordedActivity[];
 }
 
 export function demoPeople(demo: () => DemoEnvironment): DemoPeople {
@@ -67,6 +70,7 @@ export function demoPeople(demo: () => DemoEnvironment): DemoPeople {
     },
     members: (role) => demo().seed.groups.find((group) => group.role === role)?.members ?? [],
     received: (userId, pattern) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(JSON.stringify(record.activity))),
+    invitations: (userId) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => nudgeOf(record.activity)?.step === 'invite'),
   };
 }
 
