@@ -110,7 +110,7 @@ export class AzureTableStore implements Store {
         return written<T>(partition, key, value, entity, response.etag);
       } catch (error) {
         if (statusOf(error) === 409) {
-          throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: 'That was already recorded.', details: { partition, key } });
+          throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
         }
         throw error;
       }
@@ -235,7 +235,7 @@ export class AzureTableStore implements Store {
       checkDuration(durationMs);
       const now = this.#now();
       const current = await this.#lease(lease.name);
-      const lost = () => new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, { userMessage: 'Another worker took over this job.', details: { name: lease.name, holder: lease.holder } });
+      const lost = () => new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, { userMessage: { key: 'errors.store.leaseLost' }, details: { name: lease.name, holder: lease.holder } });
       if (!current || current.token !== lease.token || current.expiresAt <= now) throw lost();
       const next: LeaseEntity = { partitionKey: LEASES_PARTITION, rowKey: encodeName(lease.name), holder: current.holder, token: randomUUID(), expiresAt: now + durationMs };
       try {
@@ -326,7 +326,7 @@ function statusOf(error: unknown): number | undefined {
 function missOrRethrow(error: unknown, partition: string, key: string, verb: 'update' | 'delete'): unknown {
   const status = statusOf(error);
   const details = { partition, key };
-  if (status === 404) return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, { userMessage: 'That item no longer exists. Please start again.', details });
-  if (status === 412) return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, { userMessage: 'Someone else changed this at the same moment. Please try again.', details });
+  if (status === 404) return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, { userMessage: { key: 'errors.store.gone' }, details });
+  if (status === 412) return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, { userMessage: { key: 'errors.store.conflict' }, details });
   return error;
 }
