@@ -197,6 +197,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     exports,
     publicBaseUrl: deps.publicBaseUrl,
     cards,
+    languages: deps.languages,
     audit,
     background,
     replyLater: (reference, send) => deps.adapter.continueConversationAsync(config.bot.appId, reference, send),

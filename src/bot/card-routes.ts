@@ -33,7 +33,7 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
     const campaignId = (data as { campaignId?: unknown } | undefined)?.campaignId;
     if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return sayInTurn(deps, context, 'staleButton');
     // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
-    return (await deps.campaigns.service.snooze(userId, campaignId)).message;
+    return (await deps.campaigns.service.snooze(userId, campaignId, await turnLocale(deps, context))).message;
   });
 
   app.adaptiveCards.actionExecute(ESCALATION_VERBS.decide, async (context, _state, data) => {

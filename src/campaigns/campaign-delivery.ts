@@ -7,7 +7,6 @@ import { UnreachableError } from '../messaging/proactive-messenger.js';
 import type { OutboxHandler } from '../outbox/outbox-sender.js';
 import { sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
-import { nudgeCard } from './campaign-messages.js';
 import { NUDGEABLE } from './campaign-records.js';
 
 export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
@@ -34,7 +33,7 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       const now = new Date();
       const sendable = sendableAt(now, member, deps.cadence);
       if (sendable.getTime() > now.getTime()) return { outcome: 'deferred', until: sendable };
-      const card = ctx.nudge(nudgeCard({ campaign, member, step: row.step, organisationName: deps.organisationName, snoozeDays: deps.cadence.snoozeDays, maxSnoozes: deps.cadence.maxSnoozes }));
+      const card = await ctx.nudgeFor(campaign, member, row.step);
       try {
         const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { appInstalled: member.appInstalled });
         return { outcome: 'sent', ...delivered };

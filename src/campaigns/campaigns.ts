@@ -48,7 +48,8 @@ export class Campaigns implements OutboxHandler {
   onEscalated = (userId: string, now = new Date()): Promise<void> => people.onEscalated(this.#ctx, userId, now);
   onDecided = (userId: string, campaignId: string, decision: people.Decided, now = new Date()): Promise<void> => people.onDecided(this.#ctx, userId, campaignId, decision, now);
   onReplied = (userId: string, now = new Date()): Promise<void> => people.onReplied(this.#ctx, userId, now);
-  snooze = (userId: string, campaignId: string, now = new Date()): Promise<people.SnoozeResult> => people.snooze(this.#ctx, userId, campaignId, now);
+  /** "Not now", answered in `locale` (the click's language). */
+  snooze = (userId: string, campaignId: string, locale: string, now = new Date()): Promise<people.SnoozeResult> => people.snooze(this.#ctx, userId, campaignId, locale, now);
   contextOf = (userId: string): Promise<{ campaignId: string; deadline: string } | undefined> => people.campaignContextOf(this.#ctx, userId);
   invitationUnderway = (userId: string, now = new Date()): Promise<boolean> => people.invitationUnderway(this.#ctx, userId, now);
 

@@ -10,6 +10,7 @@ import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js
 import { figuresEverywhere } from '../support/campaign-figures.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at, settle } from '../support/outreach-helpers.js';
+import { isNudge } from '../support/campaign-nudges.js';
 
 // From Monday 30 November 2026.
 const { bot, demo, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', CAMPAIGN_REMINDER_DAYS: '3,7,12' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
@@ -74,7 +75,7 @@ async function freshCampaign(): Promise<Campaign> {
     nudgesTo: (userId) =>
       demo()
         .connector.activities({ userId, kind: 'send' })
-        .filter((record) => record.time >= since && /your passkey|settle the passkey/.test(JSON.stringify(record.activity))),
+        .filter((record) => record.time >= since && isNudge(record.activity)),
   };
 }
 

@@ -14,9 +14,9 @@ import { AzureTableStore } from '../../src/store/azure-table-store.js';
 import { encodeName } from '../../src/store/table-names.js';
 import { type RunningAzurite, startAzurite } from '../support/azurite.js';
 import { type ServingProcess, startProcess } from '../support/bot-process.js';
+import { nudgeOf } from '../support/campaign-nudges.js';
 
 const CONCURRENCY = 4;
-const INVITATION = 'a two-minute job';
 
 let azurite: RunningAzurite;
 let demo: DemoEnvironment;
@@ -97,7 +97,7 @@ async function senderHolder(): Promise<string | undefined> {
   }
 }
 
-const invitations = () => demo.connector.allActivities().filter((record) => record.kind === 'send' && JSON.stringify(record.activity).includes(INVITATION));
+const invitations = () => demo.connector.allActivities().filter((record) => record.kind === 'send' && nudgeOf(record.activity)?.step === 'invite');
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const started = Date.now();
