@@ -11,7 +11,7 @@ import { createTurnHandler } from './bot/turn-handler.js';
 import { CardRenderer } from './cards/card-renderer.js';
 import { configSecrets } from './config/load-config.js';
 import type { AppConfig } from './config/app-config.js';
-import { AppError } from './errors/app-error.js';
+import { AppError, type UserMessage } from './errors/app-error.js';
 import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
@@ -218,7 +218,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       languageOf: (userId, teamsLocale) => language.forProactive(userId, teamsLocale),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
     });
-    const handleTurn = createTurnHandler({ app, config, conversations, audit, strings });
+    const handleTurn = createTurnHandler({ app, config, conversations, audit, strings, languageOf: (userId, teamsLocale) => language.forClick(userId, teamsLocale) });
 
     const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> => {
       demo?.chatSeen(activity);
@@ -257,6 +257,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       isReady: async () => (await readiness.check()).ready,
       takeDownload: (token) => features!.exports.take(token),
       tab,
+      strings,
     });
     serverUrl = http.url;
   } catch (error) {
@@ -325,15 +326,22 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
 function portProblem(error: unknown, config: AppConfig): AppError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const { host, port } = config.http;
-  const message =
+  const suggested = port === 65535 ? 3979 : port + 1;
+  const problem: { message: string; userMessage: UserMessage } | undefined =
     code === 'EADDRINUSE'
-      ? `Port ${port} on ${host} is already in use, perhaps by another Passkey Coach (a demo still running?). Stop that one, or set PORT to a free port, for example PORT=${port === 65535 ? 3979 : port + 1}.`
+      ? {
+          message: `Port ${port} on ${host} is already in use, perhaps by another Passkey Coach (a demo still running?). Stop that one, or set PORT to a free port, for example PORT=${suggested}.`,
+          userMessage: { key: 'errors.config.portInUse', params: { port, host, suggested } },
+        }
       : code === 'EACCES'
-        ? `This process may not listen on port ${port} (ports below 1024 need privileges). Set PORT to a free port from 1024 up, for example PORT=3978.`
+        ? {
+            message: `This process may not listen on port ${port} (ports below 1024 need privileges). Set PORT to a free port from 1024 up, for example PORT=3978.`,
+            userMessage: { key: 'errors.config.portNotAllowed', params: { port } },
+          }
         : code === 'EADDRNOTAVAIL'
-          ? `This machine has no address ${host} to listen on. Set HOST to one of its addresses, or leave it unset.`
+          ? { message: `This machine has no address ${host} to listen on. Set HOST to one of its addresses, or leave it unset.`, userMessage: { key: 'errors.config.noSuchAddress', params: { host } } }
           : undefined;
-  return message ? new AppError('config.port-unavailable', message, { userFault: true, userMessage: message, cause: error }) : undefined;
+  return problem ? new AppError('config.port-unavailable', problem.message, { userFault: true, userMessage: problem.userMessage, cause: error }) : undefined;
 }
 
 /** Demo mode says so on every start: inbound authentication is off, so it must never face a network. */

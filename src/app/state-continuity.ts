@@ -97,7 +97,7 @@ function refusal(loss: Loss, storeName: string): AppError {
   const message = loss.replaced
     ? `${capitalised(storeName)} is not the store this service used: ${loss.found}. The service will not start on another store's state. Put the right one back; or, to go on with this one on purpose, set START_FRESH=${loss.code} and start again.`
     : `${capitalised(storeName)} is new and empty, but the service had state before: ${loss.found}. Starting now would lose the campaign, the outbox and the audit trail without a word, so the service will not start. Restore the store from a backup; or, to start empty on purpose, set START_FRESH=${loss.code} and start again (it accepts this loss only).`;
-  return new AppError('store.unusable', message, { userFault: true, userMessage: message, details: { code: loss.code } });
+  return new AppError('store.unusable', message, { userFault: true, userMessage: { key: 'errors.store.unusable', params: { problem: message } }, details: { code: loss.code } });
 }
 
 async function createIdentity(store: Store, now: Date): Promise<StoreIdentity> {

@@ -55,17 +55,17 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
       return 'card' in answer ? answer.card : answer.message;
     });
   };
-  tapAction(TAP_VERBS.submit, (tap, actor, data) => tap.submit(actor, data));
-  tapAction(TAP_VERBS.confirm, (tap, actor, data) => tap.confirm(actor, data));
-  tapAction(TAP_VERBS.approve, (tap, actor, data, context) => tap.decide(actor, true, data, context.activity.replyToId));
-  tapAction(TAP_VERBS.deny, (tap, actor, data, context) => tap.decide(actor, false, data, context.activity.replyToId));
-  tapAction(TAP_VERBS.notMe, (tap, actor, data) => tap.notMe(actor, data));
+  tapAction(TAP_VERBS.submit, (tap, actor, data, context) => tap.submit(actor, data, context.activity.locale));
+  tapAction(TAP_VERBS.confirm, (tap, actor, data, context) => tap.confirm(actor, data, context.activity.locale));
+  tapAction(TAP_VERBS.approve, (tap, actor, data, context) => tap.decide(actor, true, data, context.activity.replyToId, context.activity.locale));
+  tapAction(TAP_VERBS.deny, (tap, actor, data, context) => tap.decide(actor, false, data, context.activity.replyToId, context.activity.locale));
+  tapAction(TAP_VERBS.notMe, (tap, actor, data, context) => tap.notMe(actor, data, context.activity.locale));
   // The pass is shown in a dialog (task module) only: its content is not kept in the chat.
   app.taskModules.fetch(TAP_VERBS.reveal, async (context, _state, data) => {
     const actor = actorFrom(context);
     if (!actor) return sayInTurn(deps, context, 'noIdentity');
     if (!deps.temporaryAccess) return sayInTurn(deps, context, 'passesOff');
-    return deps.temporaryAccess.reveal(actor, data);
+    return deps.temporaryAccess.reveal(actor, data, context.activity.locale);
   });
 
   for (const verb of Object.values(COACH_VERBS)) {

@@ -294,7 +294,7 @@ function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
 
 function configError(problems: string[]): AppError {
   return new AppError('config.invalid', `Configuration is incomplete or inconsistent:\n- ${problems.join('\n- ')}`, {
-    userMessage: problems.join(' '),
+    userMessage: { key: 'errors.config.invalid', params: { problems: problems.join(' ') } },
     userFault: true,
     details: { problems },
   });

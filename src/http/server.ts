@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import restify, { type Request, type Response } from 'restify';
 import type { Activity, InvokeResponse } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import { isAppError } from '../errors/app-error.js';
+import { isAppError, userMessageText } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { Download } from '../shared/download.js';
 import { inboundActivitySchema } from './activity-schema.js';
 import { registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
+import { DEFAULT_LOCALE, type Strings } from '../shared/strings.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -24,7 +25,9 @@ export interface HttpServerOptions {
   /** One-time downloads (campaign exports): the file for a token, or undefined when it is unknown, used or expired. */
   takeDownload?: (token: string) => Promise<Download | undefined>;
   /** The admins' and helpdesk's tab: its pages under /tab/ and its API under /tab/api/. */
-  tab?: Omit<TabRoutesOptions, 'logger'>;
+  tab?: Omit<TabRoutesOptions, 'logger' | 'strings'>;
+  /** The words of errors (answers to the Bot Connector are in English; the tab's in the browser's language). */
+  strings: Strings;
 }
 
 
@@ -143,7 +146,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       if (response) res.send(response.status, response.body ?? undefined);
       else res.send(200);
     } catch (error) {
-      replyWithError(res, error, log);
+      replyWithError(res, error, log, options.strings);
     }
   });
 
@@ -152,7 +155,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     draining: () => draining,
     track: <T>(work: () => Promise<T>): Promise<T> => work(),
   };
-  if (options.tab) registerTabRoutes(server, { ...options.tab, logger: logger.child({ component: 'tab' }) }, lifecycle);
+  if (options.tab) registerTabRoutes(server, { ...options.tab, strings: options.strings, logger: logger.child({ component: 'tab' }) }, lifecycle);
 
   // Body-parser failures (malformed JSON, too large) and unknown routes arrive here as restify errors.
   server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, next: (ok?: boolean) => void) => {
@@ -201,7 +204,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 }
 
-function replyWithError(res: Response, error: unknown, log: Logger): void {
+function replyWithError(res: Response, error: unknown, log: Logger, strings: Strings): void {
   if (error instanceof AuthenticationError) {
     if (error.statusCode !== undefined && error.statusCode !== 401) {
       // The token could not be checked at all (signing keys unreachable): fail closed, but say it is our side.
@@ -222,12 +225,12 @@ function replyWithError(res: Response, error: unknown, log: Logger): void {
   }
   if (isAppError(error, 'request.forbidden')) {
     log.warn('refused an activity', { reason: error.message, details: error.details });
-    res.send(403, { error: 'forbidden', message: error.userMessage });
+    res.send(403, { error: 'forbidden', message: userMessageText(error, strings, DEFAULT_LOCALE) });
     return;
   }
   if (isAppError(error) && error.userFault) {
     log.warn('bad request', { code: error.code, reason: error.message });
-    res.send(400, { error: error.code, message: error.userMessage });
+    res.send(400, { error: error.code, message: userMessageText(error, strings, DEFAULT_LOCALE) });
     return;
   }
   log.error('turn failed', { error });

@@ -118,7 +118,7 @@ export class AzureTableStore implements Store {
         return written<T>(partition, key, value, entity, response.etag);
       } catch (error) {
         if (statusOf(error) === 409) {
-          throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: 'That was already recorded.', details: { partition, key } });
+          throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
         }
         throw error;
       }
@@ -305,7 +305,7 @@ function statusOf(error: unknown): number | undefined {
 function missOrRethrow(error: unknown, partition: string, key: string, verb: 'update' | 'delete'): unknown {
   const status = statusOf(error);
   const details = { partition, key };
-  if (status === 404) return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, { userMessage: 'That item no longer exists. Please start again.', details });
-  if (status === 412) return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, { userMessage: 'Someone else changed this at the same moment. Please try again.', details });
+  if (status === 404) return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, { userMessage: { key: 'errors.store.gone' }, details });
+  if (status === 412) return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, { userMessage: { key: 'errors.store.conflict' }, details });
   return error;
 }

@@ -22,7 +22,7 @@ export function requireIntact(db: Database.Database, path: string): void {
   }
   if (found.length === 1 && found[0] === 'ok') return;
   const message = `The database ${path} is damaged, so the service will not start on it. SQLite's quick check found: ${found.join('; ').replace(/\s*\n\s*/g, '; ')}. Restore the file from a backup (stop the service first), or move it aside to start again with an empty one.`;
-  throw new AppError('store.unusable', message, { userFault: true, userMessage: message, details: { path, problems: found } });
+  throw new AppError('store.unusable', message, { userFault: true, userMessage: { key: 'errors.store.unusable', params: { problem: message } }, details: { path, problems: found } });
 }
 
 /** The file as opened: its device and inode. */

@@ -119,7 +119,7 @@ export class SqliteStore implements Store {
       const { changes } = this.#statements.insert.run(partition, key, json, etag, updatedAt);
       if (changes === 0) {
         throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, {
-          userMessage: 'That was already recorded.',
+          userMessage: { key: 'errors.store.alreadyRecorded' },
           details: { partition, key },
         });
       }
@@ -248,12 +248,12 @@ export class SqliteStore implements Store {
     const details = { partition, key };
     if (this.#statements.etagOf.get(partition, key) === undefined) {
       return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, {
-        userMessage: 'That item no longer exists. Please start again.',
+        userMessage: { key: 'errors.store.gone' },
         details,
       });
     }
     return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, {
-      userMessage: 'Someone else changed this at the same moment. Please try again.',
+      userMessage: { key: 'errors.store.conflict' },
       details,
     });
   }
@@ -270,7 +270,7 @@ export class SqliteStore implements Store {
     const current = this.#statements.getLease.get(lease.name);
     if (current === undefined || current.token !== lease.token || current.expires_at <= now) {
       throw new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, {
-        userMessage: 'Another worker took over this job.',
+        userMessage: { key: 'errors.store.leaseLost' },
         details: { name: lease.name, holder: lease.holder },
       });
     }

@@ -103,7 +103,7 @@ function parseMarker(text: string, where: string): StateMarker {
   const parsed = stateMarkerSchema.safeParse(value);
   if (!parsed.success) {
     const message = `The state marker ${where} is not readable. It names the database this service uses; restore it, or remove it if you know the database is the right one.`;
-    throw new AppError('store.unusable', message, { userFault: true, userMessage: message });
+    throw new AppError('store.unusable', message, { userFault: true, userMessage: { key: 'errors.store.unusable', params: { problem: message } } });
   }
   return parsed.data;
 }

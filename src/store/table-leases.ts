@@ -130,7 +130,7 @@ function stampOfEtag(etag: string | undefined): number | undefined {
 }
 
 function lost(lease: Lease): AppError {
-  return new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, { userMessage: 'Another worker took over this job.', details: { name: lease.name, holder: lease.holder } });
+  return new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, { userMessage: { key: 'errors.store.leaseLost' }, details: { name: lease.name, holder: lease.holder } });
 }
 
 function statusOf(error: unknown): number | undefined {

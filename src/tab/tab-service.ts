@@ -251,7 +251,7 @@ export class TabService {
 }
 
 function forbidden(what: string): AppError {
-  return new AppError('request.forbidden', `not allowed to see ${what}`, { userFault: true, userMessage: "This view isn't available to you. Ask your Passkey Coach administrator if you need it." });
+  return new AppError('request.forbidden', `not allowed to see ${what}`, { userFault: true, userMessage: { key: 'errors.tab.notForYou' } });
 }
 
 function verificationOf(report: VerifyReport) {
