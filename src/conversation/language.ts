@@ -65,10 +65,14 @@ export class LanguageChooser {
 
   /** The language `text` is written in; for text too short or mixed to tell, the first hint, then the directory's. */
   async #detected(userId: string, text: string, hints: (string | undefined)[]): Promise<string> {
+    const found = this.deps.understood().filter((locale) => this.deps.strings.locales.includes(locale));
+    const candidates = found.length > 0 ? found : ['en'];
+    const detection = await detectLanguage(text, candidates, hints);
+    // The directory is asked only when neither the text nor the conversation tells (Teams sends its locale with
+    // every message, so a turn almost never waits for Graph).
+    if (detection.by !== 'default') return this.deps.strings.supported(detection.locale);
     const [preferred, mailbox] = await this.#profile(userId);
-    const candidates = this.deps.understood().filter((locale) => this.deps.strings.locales.includes(locale));
-    const detection = await detectLanguage(text, candidates.length > 0 ? candidates : ['en'], [...hints, preferred, mailbox]);
-    return this.deps.strings.supported(detection.locale);
+    return this.deps.strings.supported((await detectLanguage(text, candidates, [preferred, mailbox])).locale);
   }
 
   async #profile(userId: string): Promise<(string | undefined)[]> {

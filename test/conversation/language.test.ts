@@ -33,12 +33,24 @@ function threeLanguages(): Strings {
 function chooser(options: { preferred?: string; mailbox?: string } = {}) {
   const strings = threeLanguages();
   const dialogs = new DialogStore(SqliteStore.open({ path: ':memory:' }));
+  const reads: string[][] = [];
   const directory = {
-    userProfiles: async (ids: string[]) => new Map(ids.map((id) => [id, { user: { id, preferredLanguage: options.preferred ?? null }, mailbox: options.mailbox ? { language: options.mailbox } : undefined }])),
+    userProfiles: async (ids: string[]) => reads.push(ids) && new Map(ids.map((id) => [id, { user: { id, preferredLanguage: options.preferred ?? null }, mailbox: options.mailbox ? { language: options.mailbox } : undefined }])),
   } as unknown as Directory;
   const language = new LanguageChooser({ strings, dialogs, directory, logger: createLogger({ level: 'silent' }), understood: () => ['en', 'de', 'fr'] });
-  return { language, dialogs, strings };
+  return { language, dialogs, strings, reads };
 }
+
+describe('what a turn costs', () => {
+  it('asks the directory nothing when the text or the Teams locale tells the language; only when neither does', async () => {
+    const { language, reads } = chooser({ preferred: 'fr-FR' });
+    expect((await language.forMessage('u1', 'Kann mein Chef meine Fotos auf dem Handy sehen?', undefined)).locale).toBe('de');
+    expect((await language.forMessage('u2', 'ok', 'de-DE')).locale).toBe('de');
+    expect(reads).toEqual([]);
+    expect((await language.forMessage('u3', 'ok', undefined)).locale).toBe('fr');
+    expect(reads).toEqual([['u3']]);
+  });
+});
 
 describe('asking for a language', () => {
   it.each([
