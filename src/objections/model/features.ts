@@ -16,10 +16,14 @@ export interface Encoded {
 export interface FeatureParts {
   /** Lexicon concepts as features. */
   lexicon: boolean;
+  /** Each concept of a question also as an asked concept. */
+  questions: boolean;
 }
 
 /** A lexicon concept counts a bit more than one word: it stands for every word that names it (chosen by cross-validation). */
 const CONCEPT_WEIGHT = 1.5;
+/** Weight of a concept asked in a question, beside the concept itself. */
+const QUESTION_WEIGHT = 1;
 /**
  * Weight of the sentence's mean word vector (unit length) beside the L2-normalised sparse features: the regression learns
  * which directions of meaning point to which intent, so a synonym the catalog never used still pulls the right way.
@@ -31,6 +35,9 @@ export function sparseFeatures(analysis: Analysis, parts: FeatureParts): Map<str
   const add = (key: string, weight: number) => features.set(key, (features.get(key) ?? 0) + weight);
   for (const stem of analysis.stems) add(`w:${stem}`, 1);
   if (parts.lexicon) for (const concept of analysis.concepts) add(`k:${concept}`, CONCEPT_WEIGHT);
+  // Asked or told: "am I done?" asks for the status, "I'm done" tells it; "what if I say no?" asks about consequences,
+  // "no, I won't" refuses. A bag of words cannot tell them apart; the concept as asked can.
+  if (parts.lexicon && parts.questions && analysis.question) for (const concept of analysis.concepts) add(`q:${concept}`, QUESTION_WEIGHT);
   return features;
 }
 
