@@ -44,7 +44,7 @@ for (const [name, options] of Object.entries(VARIANTS)) {
   const started = performance.now();
   const matcher = await lib.IntentMatcher.train(catalog, options);
   const devResult = await lib.evaluate(matcher, dev, { locale });
-  const cv = await lib.crossValidate(catalog, Number(values.folds), Number(values.repeats), (fold) => lib.IntentMatcher.train(fold, options));
+  const cv = await lib.crossValidate(catalog, Number(values.folds), Number(values.repeats), (fold, commandExamples) => lib.IntentMatcher.train(fold, { ...options, commandExamples }));
   const line = { variant: name, cv: cv.accuracy, dev: devResult.accuracy, devByKind: devResult.byKind, seconds: Math.round((performance.now() - started) / 1000) };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

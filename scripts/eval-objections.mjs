@@ -1,6 +1,7 @@
 // `npm run eval:objections`: the intent matcher's honest numbers, per language that has a catalog, as one JSON line
 // on stdout (a readable report on stderr):
-// - cv: repeated k-fold cross-validation on the catalog's own examples (top intent);
+// - cv: repeated k-fold cross-validation on the catalog's own examples and its command examples (top intent, or the
+//   command);
 // - dev: the dev set (test/fixtures/dev/<locale>.tsv), which changes may be tuned on;
 // - blind: the blind set (test/fixtures/blind/<locale>.tsv), accuracy only: its lines are never printed, and it is
 //   never used to choose anything. The headline.
@@ -70,8 +71,8 @@ for (const locale of locales) {
   if (!values['no-cv']) {
     const folds = Number(values.folds);
     const repeats = Number(values.repeats);
-    out.cv = { folds, repeats, ...(await lib.crossValidate(catalog, folds, repeats, (fold) => lib.IntentMatcher.train(fold, options))) };
-    err(`${locale} ${repeats}x${folds}-fold cross-validation on the catalog: ${out.cv.accuracy.toFixed(3)} over ${out.cv.total} (per repeat ${out.cv.perRepeat.join(', ')})`);
+    out.cv = { folds, repeats, ...(await lib.crossValidate(catalog, folds, repeats, (fold, commandExamples) => lib.IntentMatcher.train(fold, { ...options, commandExamples }))) };
+    err(`${locale} ${repeats}x${folds}-fold cross-validation on the catalog: ${out.cv.accuracy.toFixed(3)} over ${out.cv.total} (per repeat ${out.cv.perRepeat.join(', ')}; command examples ${out.cv.commands.correct}/${out.cv.commands.total})`);
   }
   report[locale] = out;
 }

@@ -76,6 +76,8 @@ export interface MatcherOptions {
   concerns?: Partial<ConcernTuning>;
   /** Parts of the model to train with (the evaluation's ablation); the default is what the measurements kept. */
   parts?: Partial<ModelParts>;
+  /** Command examples instead of the language data's (cross-validation holds some out). */
+  commandExamples?: Readonly<Record<CommandName, readonly string[]>>;
 }
 
 export interface LoadMatcherOptions extends MatcherOptions {
@@ -202,7 +204,8 @@ export async function trainAndSave(catalog: Catalog, file: string, options: Matc
 }
 
 function trainModel(catalog: Catalog, options: MatcherOptions): LocaleModel {
-  return LocaleModel.train(catalog, languageData(catalog.locale), { ...DEFAULT_PARTS, ...options.parts });
+  const language = languageData(catalog.locale);
+  return LocaleModel.train(catalog, options.commandExamples ? { ...language, commands: options.commandExamples } : language, { ...DEFAULT_PARTS, ...options.parts });
 }
 
 function commandOf(name: string): CommandName | undefined {
