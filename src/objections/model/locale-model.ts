@@ -25,9 +25,11 @@ export interface ModelParts {
   similarity: boolean;
   /** The lexicon's concepts of a question, also as asked concepts (asked or told: status or enrolled). */
   questions: boolean;
+  /** Pairs of neighbouring stems as features. */
+  bigrams: boolean;
 }
 
-export const DEFAULT_PARTS: ModelParts = { lexicon: true, vectors: true, regression: true, neural: true, similarity: true, questions: true };
+export const DEFAULT_PARTS: ModelParts = { lexicon: true, vectors: true, regression: true, neural: true, similarity: true, questions: true, bigrams: true };
 
 /** Class names: the catalog's intent ids, then `command:status|setup|help`. */
 export const commandClass = (command: string) => `command:${command}`;
