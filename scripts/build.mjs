@@ -2,8 +2,8 @@
 // Why: loading botbuilder + teams-ai from thousands of files takes ~1.7 s on this class of machine;
 // one bundle with a code cache starts in well under the 1.5 s budget.
 
-import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,14 +31,29 @@ await build({
 // The admins' and helpdesk's tab (static files the server serves under /tab/).
 await buildTab({ configFile: path.join(root, 'tab', 'vite.config.ts'), logLevel: 'warn' });
 
-// Train the intent model once here, so no start-up ever has to (it is used when the catalog is unchanged).
-const train = spawnSync(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', 'intent-model-en.json')], {
-  cwd: root,
-  env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-if (train.status !== 0) {
-  process.stderr.write(`build: training the intent model failed (exit ${train.status})\n`);
+// Train each language's intent model once here, so no start-up ever has to (a model is used while its catalog is
+// unchanged). The languages are the catalog's folders: a new language is a new folder and this build.
+const catalogDir = path.join(root, 'catalog');
+const locales = readdirSync(catalogDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && /^[a-z]{2,3}$/.test(entry.name) && readdirSync(path.join(catalogDir, entry.name)).some((name) => name.endsWith('.json')))
+  .map((entry) => entry.name);
+// In parallel, one process per language (each trains on one core).
+const trained = await Promise.all(
+  locales.map(
+    (locale) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [path.join(root, 'bin', 'passkey-coach.cjs'), 'train-model', path.join(root, 'dist', `intent-model-${locale}.json`), '--locale', locale], {
+          cwd: root,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
+        child.on('close', (code) => resolve({ locale, code }));
+      }),
+  ),
+);
+const failed = trained.filter(({ code }) => code !== 0);
+if (failed.length > 0) {
+  process.stderr.write(`build: training the intent model failed for ${failed.map(({ locale, code }) => `${locale} (exit ${code})`).join(', ')}\n`);
   process.exit(1);
 }
 
@@ -52,4 +67,4 @@ if (warm.status !== 0) {
   process.stderr.write(`build: the warm-up start failed (exit ${warm.status})\n`);
   process.exit(1);
 }
-process.stderr.write(`build: ${path.relative(root, outfile)} and its code cache are ready\n`);
+process.stderr.write(`build: ${path.relative(root, outfile)}, its code cache and the intent models (${locales.join(', ')}) are ready\n`);

@@ -16,10 +16,10 @@ import { runSyntheticTenantCommand } from './dev/synthetic-tenant-cli.js';
 import { loadConfig } from './config/load-config.js';
 import type { AppConfig } from './config/app-config.js';
 import { isAppError } from './errors/app-error.js';
-import { CATALOG_LOCALES, type CatalogLocale, loadCatalog } from './objections/catalog-loader.js';
+import { catalogLocales, loadCatalog } from './objections/catalog-loader.js';
 import { runClassifyCommand } from './objections/classify-command.js';
 import { trainAndSave } from './objections/intent-matcher.js';
-import { loadObjections } from './objections/load-objections.js';
+import { loadUnderstanding } from './objections/load-objections.js';
 import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
 import { packageRoot } from './shared/package-root.js';
 import { openStore } from './store/open-store.js';
@@ -98,17 +98,17 @@ export async function runCli(argv: string[]): Promise<number> {
       const args = subcommand === undefined ? [] : [subcommand, ...rest];
       const locale = localeOption(args);
       if (locale instanceof Error) return fail(`classify: ${locale.message}`);
-      const { matcher } = await loadObjections(loadConfig());
-      if (locale !== undefined && !matcher.locales.includes(locale)) return fail(`classify: no catalog for locale "${locale}" (there is: ${matcher.locales.join(', ')}).`);
-      await runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher, ...(locale ? { locale } : {}) });
+      const understanding = loadUnderstanding(loadConfig());
+      if (locale !== undefined && !understanding.locales.includes(locale)) return fail(`classify: no catalog for locale "${locale}" (there is: ${understanding.locales.join(', ')}).`);
+      await runClassifyCommand({ input: process.stdin, out: (line) => process.stdout.write(`${line}\n`), matcher: understanding, ...(locale ? { locale } : {}) });
       return 0;
     }
     case 'train-model': {
       if (!subcommand || subcommand.startsWith('--')) return fail('train-model needs the file to write.');
       const locale = localeOption(rest);
       if (locale instanceof Error) return fail(`train-model: ${locale.message}`);
-      if (locale !== undefined && !(CATALOG_LOCALES as readonly string[]).includes(locale)) return fail(`train-model: no catalog for locale "${locale}".`);
-      await trainAndSave(loadCatalog({ locale: (locale ?? 'en') as CatalogLocale }), subcommand);
+      if (locale !== undefined && !catalogLocales().includes(locale)) return fail(`train-model: no catalog for locale "${locale}" (there is: ${catalogLocales().join(', ')}).`);
+      await trainAndSave(loadCatalog({ locale: locale ?? 'en' }), subcommand);
       return 0;
     }
     case 'docs': {

@@ -22,8 +22,12 @@ import { ConversationReferences } from './messaging/conversation-references.js';
 import { demoAddressCheck } from './messaging/demo-address-check.js';
 import { DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
-import { loadGuides } from './enrollment/guides.js';
-import { loadObjections } from './objections/load-objections.js';
+import { DeviceModels } from './enrollment/device-models.js';
+import { PasskeyRulesReader } from './enrollment/passkey-rules.js';
+import { guidesFor } from './enrollment/guides.js';
+import { loadUnderstanding } from './objections/load-objections.js';
+import { LanguageChooser } from './conversation/language.js';
+import { Strings } from './shared/strings.js';
 import type { IntentId } from './shared/intents.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
@@ -117,12 +121,15 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     // Checkpoints of the trail's head outside the database, so a rolled-back or emptied trail stops verifying.
     anchoring = await createAuditAnchoring({ settings: config.audit.anchors, databasePath, store: openStore, keyring: config.audit, logger: logger.child({ component: 'audit-anchors' }), background });
     anchoring.start();
-    const cards = CardRenderer.load();
+    const strings = new Strings();
+    const cards = CardRenderer.load(undefined, strings);
     const adapter = createTeamsAdapter(config);
     lap('store');
-    const { catalog, matcher } = await loadObjections(config, options.cacheDir);
+    const understanding = loadUnderstanding(config, options.cacheDir);
+    // English is read before the first turn; the other languages when the first message in them arrives.
+    await understanding.matcher('en');
     /** A concern as people read it (the catalog's title), wherever the coach shows topics instead of words. */
-    const concernTitle = (intent: string) => catalog.intents.get(intent as IntentId)?.title ?? intent;
+    const concernTitle = (intent: string) => understanding.catalog('en').intents.get(intent as IntentId)?.title ?? intent;
     const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
     retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
@@ -152,14 +159,17 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       concernTitle,
       organisationName,
     });
-    const guides = loadGuides('en');
+    const dialogs = new DialogStore(openStore);
+    const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });
     const coach = new EmployeeCoach({
       events: features.events,
       cards,
-      guides,
-      catalog,
-      classifier: matcher,
-      dialogs: new DialogStore(openStore),
+      strings,
+      guides: guidesFor,
+      catalog: (locale) => understanding.catalog(locale),
+      classifier: understanding,
+      language,
+      dialogs,
       objections,
       store: openStore,
       audit,
@@ -167,8 +177,11 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       background,
       replyLater: (reference, send) => adapter.continueConversationAsync(config.bot.appId, reference, send),
       logger: logger.child({ feature: 'coach' }),
-      retentionDays: config.coach.retentionDays,
-      keepsObjectionText: config.coach.keepObjectionText,
+      devices: DeviceModels.load(),
+      passkeyRules: new PasskeyRulesReader(directory, logger.child({ component: 'passkey-policy' })),
+      help: { cards, organisationName, privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText } },
+      rollout: { organisation: organisationName, reasons: config.coach.rolloutReasons, deadline: config.coach.rolloutDeadline },
+      campaignDeadline: async (userId) => (await features!.campaigns.contextOf(userId))?.deadline,
     });
     const app = createBotApplication(adapter, config.bot.appId, {
       cards,
@@ -181,9 +194,10 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       temporaryAccess: features.temporaryAccess,
       invitationUnderway: (userId) => features!.invitationUnderway(userId),
       installationChanged: (userId, change) => features!.installationChanged(userId, change),
+      languageOf: (userId, teamsLocale) => language.forProactive(userId, teamsLocale),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
     });
-    const handleTurn = createTurnHandler({ app, config, conversations, audit });
+    const handleTurn = createTurnHandler({ app, config, conversations, audit, strings });
 
     const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> => {
       demo?.chatSeen(activity);
@@ -204,7 +218,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       passes: features.temporaryAccess,
       objections,
       concernTitle,
-      platformLabel: (platform) => guides.platforms.find((guide) => guide.id === platform)?.label,
+      platformLabel: (platform) => guidesFor('en').platforms.find((guide) => guide.id === platform)?.label,
       names: new PeopleNames(directory, logger.child({ component: 'tab' })),
     });
     const demoSignIn = demo?.tabSignIn();

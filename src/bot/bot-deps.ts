@@ -1,6 +1,6 @@
 // What the chat's routes call: the features' faces, and a few words they all say.
 
-import type { Activity } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CampaignCommands } from '../campaigns/campaign-commands.js';
 import type { Campaigns } from '../campaigns/campaigns.js';
@@ -27,10 +27,25 @@ export interface BotDeps {
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** Teams told the bot that a person added or removed the app in their personal scope. */
   installationChanged?: (userId: string, change: 'added' | 'removed') => Promise<void>;
+  /** The language of a message the coach starts for this person (the welcome). */
+  languageOf?: (userId: string, teamsLocale: string | undefined) => Promise<string>;
 }
 
-export const NO_IDENTITY = 'I can only help people signed in to Teams with a work account.';
-export const STALE_BUTTON = 'That button is no longer active. Type "help" to see what I can do.';
+/** A sentence of the chat's own (`bot.*` in the strings) in the language of this turn: the conversation's, else Teams'. */
+export async function sayInTurn(deps: BotDeps, context: TurnContext, key: string): Promise<string> {
+  return deps.cards.strings.text(await turnLocale(deps, context), `bot.${key}`);
+}
+
+export async function turnLocale(deps: BotDeps, context: TurnContext): Promise<string> {
+  const userId = context.activity.from?.aadObjectId;
+  if (!userId) return deps.cards.strings.supported(context.activity.locale);
+  try {
+    return await deps.coach.localeOf(context, userId);
+  } catch (error) {
+    deps.logger.warn('could not tell the language of the conversation', { error });
+    return deps.cards.strings.supported(context.activity.locale);
+  }
+}
 
 /** A reply from someone a campaign reached counts in its funnel; never lets a campaign hiccup break the turn. */
 export async function noteReply(deps: BotDeps, userId: string): Promise<void> {

@@ -9,37 +9,37 @@ import { COACH_VERBS } from '../cards/card-verbs.js';
 import { ESCALATION_VERBS } from '../escalation/escalation-cards.js';
 import { actorFrom, TAP_VERBS, type TapAnswer, type TemporaryAccess } from '../helpdesk/temporary-access.js';
 import { helpCardJson } from '../onboarding/help.js';
-import { actorOf, type BotDeps, NO_IDENTITY, noteReply, STALE_BUTTON } from './bot-deps.js';
+import { actorOf, type BotDeps, noteReply, sayInTurn, turnLocale } from './bot-deps.js';
 
 export const CARD_VERBS = {
   showHelp: 'help.show',
 } as const;
 
 export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): void {
-  app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async () => helpCardJson(deps));
+  app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async (context) => helpCardJson(deps, await turnLocale(deps, context)));
 
   for (const verb of Object.values(CAMPAIGN_ADMIN_VERBS)) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const userId = context.activity.from?.aadObjectId;
-      if (!userId) return NO_IDENTITY;
-      if (!deps.campaigns) return 'Campaigns are not available here.';
+      if (!userId) return sayInTurn(deps, context, 'noIdentity');
+      if (!deps.campaigns) return sayInTurn(deps, context, 'campaignsOff');
       return deps.campaigns.commands.action(context, userId, verb, data);
     });
   }
 
   app.adaptiveCards.actionExecute(CAMPAIGN_VERBS.snooze, async (context, _state, data) => {
     const userId = context.activity.from?.aadObjectId;
-    if (!userId) return NO_IDENTITY;
+    if (!userId) return sayInTurn(deps, context, 'noIdentity');
     const campaignId = (data as { campaignId?: unknown } | undefined)?.campaignId;
-    if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return STALE_BUTTON;
+    if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return sayInTurn(deps, context, 'staleButton');
     // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
     return (await deps.campaigns.service.snooze(userId, campaignId)).message;
   });
 
   app.adaptiveCards.actionExecute(ESCALATION_VERBS.decide, async (context, _state, data) => {
     const userId = context.activity.from?.aadObjectId;
-    if (!userId) return NO_IDENTITY;
-    if (!deps.escalations) return 'Decisions are not available on this installation.';
+    if (!userId) return sayInTurn(deps, context, 'noIdentity');
+    if (!deps.escalations) return sayInTurn(deps, context, 'decisionsOff');
     // Who decides comes from the authenticated activity; the card's data names only the escalation.
     const result = await deps.escalations.decide({ id: userId, name: context.activity.from?.name }, data, context.activity.replyToId);
     return 'card' in result ? result.card : result.message;
@@ -49,8 +49,8 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
   const tapAction = (verb: string, act: (tap: TemporaryAccess, actor: { id: string; name: string }, data: unknown, context: TurnContext) => Promise<TapAnswer>) => {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const actor = actorFrom(context);
-      if (!actor) return NO_IDENTITY;
-      if (!deps.temporaryAccess) return 'Passes are not available on this installation.';
+      if (!actor) return sayInTurn(deps, context, 'noIdentity');
+      if (!deps.temporaryAccess) return sayInTurn(deps, context, 'passesOff');
       const answer = await act(deps.temporaryAccess, actor, data, context);
       return 'card' in answer ? answer.card : answer.message;
     });
@@ -63,15 +63,15 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
   // The pass is shown in a dialog (task module) only: its content is not kept in the chat.
   app.taskModules.fetch(TAP_VERBS.reveal, async (context, _state, data) => {
     const actor = actorFrom(context);
-    if (!actor) return NO_IDENTITY;
-    if (!deps.temporaryAccess) return 'Passes are not available on this installation.';
+    if (!actor) return sayInTurn(deps, context, 'noIdentity');
+    if (!deps.temporaryAccess) return sayInTurn(deps, context, 'passesOff');
     return deps.temporaryAccess.reveal(actor, data);
   });
 
   for (const verb of Object.values(COACH_VERBS)) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const userId = context.activity.from?.aadObjectId;
-      if (!userId) return NO_IDENTITY;
+      if (!userId) return sayInTurn(deps, context, 'noIdentity');
       await noteReply(deps, userId);
       // Identity comes from the authenticated activity only; card data never names the person acted for.
       return deps.coach.onAction(context, userId, verb, data);
@@ -85,7 +85,7 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
     async (context) => {
       const verb = (context.activity.value as { data?: { verb?: unknown } } | undefined)?.data?.verb;
       await deps.audit.record({ action: 'dialog.fetch.unknown', outcome: 'denied', actor: actorOf(context.activity), details: { verb: typeof verb === 'string' ? verb.slice(0, 100) : null } });
-      return STALE_BUTTON;
+      return sayInTurn(deps, context, 'staleButton');
     },
   );
 
@@ -93,6 +93,6 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
   app.adaptiveCards.actionExecute(/.*/, async (context) => {
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
     await deps.audit.record({ action: 'card.action.unknown', outcome: 'denied', actor: actorOf(context.activity), details: { verb: typeof verb === 'string' ? verb.slice(0, 100) : null } });
-    return STALE_BUTTON;
+    return sayInTurn(deps, context, 'staleButton');
   });
 }

@@ -7,14 +7,14 @@ import type { CampaignCommandId } from '../campaigns/campaign-commands.js';
 import { actorFrom, type TapAnswer } from '../helpdesk/temporary-access.js';
 import { type CommandId, parseCommand } from '../onboarding/commands.js';
 import { helpCard } from '../onboarding/help.js';
-import { type BotDeps, NO_IDENTITY, noteReply } from './bot-deps.js';
+import { type BotDeps, noteReply, sayInTurn, turnLocale } from './bot-deps.js';
 
 type CommandHandler = (context: TurnContext, deps: BotDeps, userId: string, argument: string) => Promise<void>;
 
 const campaignCommand =
   (id: CampaignCommandId): CommandHandler =>
   async (context, deps, userId, argument) => {
-    if (!deps.campaigns) return void (await context.sendActivity('Campaigns are not available on this installation.'));
+    if (!deps.campaigns) return void (await context.sendActivity(await sayInTurn(deps, context, 'campaignsOff')));
     await deps.campaigns.commands.command(context, userId, id, argument);
   };
 
@@ -22,9 +22,9 @@ const passCommand =
   (run: (tap: NonNullable<BotDeps['temporaryAccess']>, actor: { id: string; name: string }, argument: string) => Promise<TapAnswer | { message: string }>): CommandHandler =>
   async (context, deps, _userId, argument) => {
     const actor = actorFrom(context);
-    if (!deps.temporaryAccess || !actor) return void (await context.sendActivity('Passes are not available on this installation.'));
+    if (!deps.temporaryAccess || !actor) return void (await context.sendActivity(await sayInTurn(deps, context, 'passesOff')));
     // Requests name people and the queue lists them: never in a channel or group chat where others read along.
-    if (context.activity.conversation?.conversationType !== 'personal') return void (await context.sendActivity('Pass commands work only in your personal chat with me.'));
+    if (context.activity.conversation?.conversationType !== 'personal') return void (await context.sendActivity(await sayInTurn(deps, context, 'passesPersonalOnly')));
     const answer = await run(deps.temporaryAccess, actor, argument);
     await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
   };
@@ -42,15 +42,15 @@ const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
   tapCancel: passCommand((tap, actor, argument) => tap.cancel(actor, argument)),
   queueDone: passCommand((tap, actor, argument) => tap.closeHelp(actor, argument)),
   status: (context, deps, userId) => deps.coach.statusCommand(context, userId),
-  setup: async (context, deps) => void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(deps.coach.platformPicker())))),
-  talkToPerson: async (context, deps, userId) => void (await context.sendActivity(MessageFactory.attachment(deps.cards.attachment('notice', await deps.coach.talkToPerson(userId))))),
+  setup: (context, deps, userId) => deps.coach.setupCommand(context, userId),
+  talkToPerson: (context, deps, userId) => deps.coach.talkToPersonCommand(context, userId),
 };
 
 export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps): void {
   const commandIs = (id: CommandId) => async (context: TurnContext) => context.activity.type === 'message' && parseCommand(context.activity.text ?? '')?.id === id;
 
   app.message(commandIs('help'), async (context) => {
-    await context.sendActivity(MessageFactory.attachment(helpCard(deps)));
+    await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context))));
   });
 
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
@@ -66,7 +66,7 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
     if (!userId) return;
     const text = context.activity.text ?? '';
     if (text.trim() === '') {
-      await context.sendActivity('I can only read text. Tell me in a few words what is on your mind, or type "help".');
+      await context.sendActivity(await sayInTurn(deps, context, 'onlyText'));
       return;
     }
     await deps.coach.answerText(context, userId, text);
@@ -77,7 +77,7 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
 async function identified(context: TurnContext, deps: BotDeps): Promise<string | undefined> {
   const userId = context.activity.from?.aadObjectId;
   if (!userId) {
-    await context.sendActivity(NO_IDENTITY);
+    await context.sendActivity(await sayInTurn(deps, context, 'noIdentity'));
     return undefined;
   }
   await noteReply(deps, userId);

@@ -4,9 +4,10 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AppConfig } from '../config/app-config.js';
-import { isAppError } from '../errors/app-error.js';
+import { GENERIC_USER_MESSAGE, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';
+import type { Strings } from '../shared/strings.js';
 import { actorOf } from './app.js';
 import { assertServedTurn, tenantOf } from './turn-guard.js';
 
@@ -15,6 +16,7 @@ export interface TurnHandlerDeps {
   config: AppConfig;
   conversations: ConversationReferences;
   audit: AuditLog;
+  strings: Strings;
 }
 
 export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext, logger: Logger) => Promise<void> {
@@ -39,20 +41,22 @@ export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext,
     try {
       await deps.app.run(context);
     } catch (error) {
-      await replyToTurnError(context, error, logger);
+      await replyToTurnError(context, error, logger, deps.strings);
     }
   };
 }
 
 /** The one place a failed turn becomes words for the person and a log line for us. */
-export async function replyToTurnError(context: TurnContext, error: unknown, logger: Logger): Promise<void> {
+export async function replyToTurnError(context: TurnContext, error: unknown, logger: Logger, strings: Strings): Promise<void> {
   const userFault = isAppError(error) && error.userFault;
   const log = { error, activityType: context.activity.type, conversationType: context.activity.conversation?.conversationType };
   if (userFault) logger.warn('turn refused input', log);
   else logger.error('turn failed', log);
   // Invokes expect an invoke response, not a chat message: let the HTTP layer answer 500 (or 400).
   if (context.activity.type !== ActivityTypes.Message) throw error;
-  const text = isAppError(error) ? error.userMessage : 'Sorry, something went wrong on my side. Please try again in a moment.';
+  // A specific message says what to do; the general one is said in the language Teams gives (the store may be what failed).
+  const specific = isAppError(error) && error.userMessage !== GENERIC_USER_MESSAGE ? error.userMessage : undefined;
+  const text = specific ?? strings.text(strings.supported(context.activity.locale), 'bot.somethingWrong');
   try {
     await context.sendActivity(text);
   } catch (sendError) {

@@ -6,6 +6,7 @@ import * as ACData from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
 import { AppError } from '../errors/app-error.js';
 import { packageRoot } from '../shared/package-root.js';
+import { DEFAULT_LOCALE, Strings } from '../shared/strings.js';
 import { visibleText } from '../shared/visible-text.js';
 
 /** Text a template may show as markdown: only for content we wrote (catalog answers), never for names people chose. */
@@ -43,12 +44,17 @@ export class CardRenderer {
   /** Parsing a template's expressions costs ~4 ms; expanding a parsed one ~0.02 ms. Parsed on first use so start-up stays fast. */
   readonly #parsed = new Map<string, ACData.Template>();
 
-  private constructor(templates: ReadonlyMap<string, CardJson>) {
+  readonly #strings: Strings;
+  /** Each template's string keys (English has every key; a test checks the other languages have them too). */
+  readonly #cardKeys = new Map<string, string[]>();
+
+  private constructor(templates: ReadonlyMap<string, CardJson>, strings: Strings) {
     this.#templates = templates;
+    this.#strings = strings;
   }
 
   /** Loads every `*.json` template of a folder once, at start-up, so a broken template stops the service instead of a conversation. */
-  static load(folder = path.join(packageRoot(), 'cards')): CardRenderer {
+  static load(folder = path.join(packageRoot(), 'cards'), strings = new Strings()): CardRenderer {
     const templates = new Map<string, CardJson>();
     for (const file of readdirSync(folder).filter((name) => name.endsWith('.json')).sort()) {
       const name = file.slice(0, -'.json'.length);
@@ -60,7 +66,7 @@ export class CardRenderer {
         throw new AppError('card.invalid', `Card template ${file} cannot be loaded: ${(error as Error).message}`, { cause: error });
       }
     }
-    return new CardRenderer(templates);
+    return new CardRenderer(templates, strings);
   }
 
   names(): string[] {
@@ -72,9 +78,10 @@ export class CardRenderer {
    * and every string is markdown-escaped (a team called "[Verify here](https://…)" must not become a link),
    * unless it is wrapped in TrustedMarkdown.
    */
-  render(name: string, data: Record<string, unknown>): CardJson {
+  render(name: string, data: Record<string, unknown>, locale = DEFAULT_LOCALE): CardJson {
     const personTexts: string[] = [];
-    const expanded: unknown = this.#template(name).expand({ $root: escapeData(data, personTexts) });
+    const escaped = escapeData(data, personTexts) as Record<string, unknown>;
+    const expanded: unknown = this.#template(name).expand({ $root: { ...escaped, t: this.#cardText(name, locale, escaped) } });
     if (!isObject(expanded)) throw new AppError('card.invalid', `Card template ${name} expanded to nothing`);
     const misplaced = personTexts.length > 0 ? misplacedPersonText(expanded, personTexts) : undefined;
     if (misplaced !== undefined) throw new AppError('card.invalid', `Card template ${name} shows a person's own words outside a TextRun (in "${misplaced.slice(0, 40)}")`);
@@ -92,8 +99,35 @@ export class CardRenderer {
     return parsed;
   }
 
-  attachment(name: string, data: Record<string, unknown>): Attachment {
-    return CardFactory.adaptiveCard(this.render(name, data));
+  attachment(name: string, data: Record<string, unknown>, locale = DEFAULT_LOCALE): Attachment {
+    return CardFactory.adaptiveCard(this.render(name, data, locale));
+  }
+
+  /** The card's own words (`cards.<name>.*` in the strings), with `{name}` filled from its (escaped) data: `${t.title}` in the template. */
+  #cardText(name: string, locale: string, data: Record<string, unknown>): Record<string, unknown> {
+    const prefix = `cards.${name}.`;
+    const params = Object.fromEntries(Object.entries(data).filter((entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number'));
+    const text: Record<string, unknown> = {};
+    let keys = this.#cardKeys.get(name);
+    if (!keys) {
+      keys = this.#strings.keys(DEFAULT_LOCALE).filter((key) => key.startsWith(prefix));
+      this.#cardKeys.set(name, keys);
+    }
+    for (const key of keys) {
+      const path = key.slice(prefix.length).split('.');
+      let node = text;
+      for (const part of path.slice(0, -1)) {
+        node[part] ??= {};
+        node = node[part] as Record<string, unknown>;
+      }
+      node[path[path.length - 1] as string] = this.#strings.text(locale, key, params);
+    }
+    return text;
+  }
+
+  /** The language the strings have for a tag (see Strings.supported). */
+  get strings(): Strings {
+    return this.#strings;
   }
 }
 

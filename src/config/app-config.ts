@@ -37,7 +37,19 @@ export interface AppConfig {
   http: { host: string; port: number };
   /** As configured; unset, the service calls it "your organisation", or in demo mode the demo tenant's name. */
   organisationName?: string;
-  coach: { catalogDir?: string; confidenceThreshold: number; keepObjectionText: boolean; retentionDays: number };
+  coach: {
+    catalogDir?: string;
+    confidenceThreshold: number;
+    keepObjectionText: boolean;
+    retentionDays: number;
+    /**
+     * The organisation's own reason for the roll-out, by language ("en" from ROLLOUT_REASON, "de" from ROLLOUT_REASON_DE…);
+     * a language without one says the coach's own ("to protect every work account from phishing").
+     */
+    rolloutReasons: Readonly<Record<string, string>>;
+    /** The roll-out's deadline for people in no campaign (YYYY-MM-DD). */
+    rolloutDeadline?: string;
+  };
   dataDir: string;
   logLevel: LogLevel;
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean; anchors: AuditAnchorSettings };

@@ -58,7 +58,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     bot: { appId: '', type: 'SingleTenant', allowedTenantIds: [], validateAuthority: true, domain: s.BOT_DOMAIN },
     http: { host: '127.0.0.1', port: s.PORT },
     organisationName: s.ORGANISATION_NAME,
-    coach: coachSettings(s),
+    coach: coachSettings(s, env, problems),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: { ...auditKeys(s, problems, true), anchors: auditAnchorSettings(s, problems, true, isLoopbackUrl) },
@@ -105,7 +105,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     },
     http: { host: s.HOST ?? '0.0.0.0', port: s.PORT },
     organisationName: s.ORGANISATION_NAME,
-    coach: coachSettings(s),
+    coach: coachSettings(s, env, problems),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
     audit: { ...auditKeys(s, problems, false), anchors: auditAnchorSettings(s, problems, false, isLoopbackUrl) },
@@ -193,8 +193,28 @@ function instanceId(s: EnvSettings, env: NodeJS.ProcessEnv): string {
   return s.INSTANCE_ID ?? env.WEBSITE_INSTANCE_ID?.slice(0, 100) ?? `${hostname()}:${process.pid}`;
 }
 
-function coachSettings(s: EnvSettings): AppConfig['coach'] {
-  return { catalogDir: s.CATALOG_DIR, confidenceThreshold: s.OBJECTION_CONFIDENCE_THRESHOLD, keepObjectionText: s.STORE_OBJECTION_TEXT, retentionDays: s.RETENTION_DAYS };
+function coachSettings(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]): AppConfig['coach'] {
+  return {
+    catalogDir: s.CATALOG_DIR,
+    confidenceThreshold: s.OBJECTION_CONFIDENCE_THRESHOLD,
+    keepObjectionText: s.STORE_OBJECTION_TEXT,
+    retentionDays: s.RETENTION_DAYS,
+    rolloutReasons: { ...(s.ROLLOUT_REASON ? { en: s.ROLLOUT_REASON } : {}), ...reasonsByLanguage(env, problems) },
+    rolloutDeadline: s.ROLLOUT_DEADLINE,
+  };
+}
+
+/** `ROLLOUT_REASON_DE`, `ROLLOUT_REASON_FR`…: the organisation's reason in each language it wrote one for. */
+function reasonsByLanguage(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
+  const reasons: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^ROLLOUT_REASON_([A-Z]{2,3})$/.exec(name);
+    const text = value?.trim();
+    if (!match || !text) continue;
+    if (text.length > 200) problems.push(`${name} must be at most 200 characters.`);
+    else reasons[(match[1] as string).toLowerCase()] = text;
+  }
+  return reasons;
 }
 
 function endpointSettings(s: EnvSettings, problems: string[]): BotFrameworkEndpoints | undefined {

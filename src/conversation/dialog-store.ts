@@ -13,6 +13,10 @@ export interface DialogState {
   intentsRaised: IntentId[];
   /** The platform the person chose, once they did. */
   platform?: string;
+  /** The language the person asked the coach to keep to ("English please", "auf Deutsch"). */
+  language?: string;
+  /** The language of the coach's last answer, for the buttons they click next. */
+  lastLanguage?: string;
   updatedAt: string;
 }
 

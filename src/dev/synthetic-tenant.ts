@@ -112,6 +112,15 @@ export function syntheticTenant(options: SyntheticTenantOptions): TenantSeed {
     apps: APPS.map((app) => ({ ...app })),
     teamsApp: { ...TEAMS_APP },
     tapPolicy: { state: 'enabled', defaultLifetimeInMinutes: 60, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, defaultLength: 8, isUsableOnce: false },
+    // The legacy shape: passkeys of every kind, for everyone, no attestation (most tenants before passkey profiles).
+    passkeyPolicy: {
+      state: 'enabled',
+      isSelfServiceRegistrationAllowed: true,
+      isAttestationEnforced: false,
+      keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] },
+      includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
+      excludeTargets: [],
+    },
     reportLagMinutes: 180,
     users: [...people.map((person) => person.user), ...guestUsers, ...resourceUsers, ...breakGlass],
     groups,

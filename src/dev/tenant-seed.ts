@@ -107,6 +107,13 @@ const roleGrantSchema = z.object({
 
 const groupAccessSchema = z.object({ principalId: guid, groupId: guid, accessId: z.enum(['member', 'owner']).default('member') });
 
+const keyRestrictionsSchema = z.object({
+  isEnforced: z.boolean().default(false),
+  enforcementType: z.enum(['allow', 'block']).default('block'),
+  /** Authenticator Attestation GUIDs: which authenticator models (Microsoft Authenticator, a YubiKey 5, …). */
+  aaGuids: z.array(z.string()).default([]),
+});
+
 export const seedSchema = z.object({
   tenant: z.object({
     id: guid,
@@ -145,6 +152,35 @@ export const seedSchema = z.object({
     defaultLength: z.number().int().min(8).max(48).default(8),
     isUsableOnce: z.boolean().default(false),
   }),
+  /**
+   * Entra's passkey (FIDO2) policy, as Graph shows it: the legacy shape (one attestation flag and key restriction for
+   * everyone included) or, with `passkeyProfiles`, the profiles each target allows. Default: enabled for all users,
+   * no attestation, no restriction (the legacy shape).
+   */
+  passkeyPolicy: z
+    .object({
+      state: z.enum(['enabled', 'disabled']).default('enabled'),
+      isSelfServiceRegistrationAllowed: z.boolean().default(true),
+      isAttestationEnforced: z.boolean().default(false),
+      keyRestrictions: keyRestrictionsSchema.default({ isEnforced: false, enforcementType: 'block', aaGuids: [] }),
+      includeTargets: z
+        .array(z.object({ targetType: z.literal('group').default('group'), id: z.union([z.literal('all_users'), guid]), isRegistrationRequired: z.boolean().default(false), allowedPasskeyProfiles: z.array(z.string()).optional() }))
+        .default([{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }]),
+      excludeTargets: z.array(z.object({ targetType: z.literal('group').default('group'), id: guid })).default([]),
+      passkeyProfiles: z
+        .array(
+          z.object({
+            id: z.string().min(1),
+            name: z.string().min(1),
+            passkeyTypes: z.enum(['deviceBound', 'synced', 'deviceBound,synced']),
+            attestationEnforcement: z.enum(['disabled', 'registrationOnly']).default('disabled'),
+            keyRestrictions: keyRestrictionsSchema.default({ isEnforced: false, enforcementType: 'allow', aaGuids: [] }),
+          }),
+        )
+        .optional(),
+      defaultPasskeyProfile: z.string().optional(),
+    })
+    .default({}),
   /** How far the registration-details report lags behind real-time method changes. */
   reportLagMinutes: z.number().int().min(0).max(24 * 60).default(180),
   users: z.array(seedUserSchema).min(1),

@@ -1,5 +1,6 @@
 // The directory port: what features need from the people directory, and the Graph permission each operation needs.
 
+import type { PasskeyPolicy } from './passkey-policy.js';
 import type { RoleSummary } from './admin-roles.js';
 import type { AuthenticationMethod, DirectoryUser, RegistrationDetails, TemporaryAccessPassMethod, TemporaryAccessPassPolicy } from './graph-shapes.js';
 
@@ -7,7 +8,7 @@ export interface UserProfile {
   user: DirectoryUser;
   /** Whether an enabled plan of the user's licences includes Teams. */
   teamsLicensed: boolean;
-  mailbox?: { timeZone?: string; userPurpose?: string };
+  mailbox?: { timeZone?: string; userPurpose?: string; language?: string };
   /** Whether the Teams app asked about is installed for the user; undefined when not asked, or Graph would not say. */
   appInstalled?: boolean;
 }
@@ -52,6 +53,8 @@ export interface Directory {
   deleteAuthenticationMethod(userId: string, method: Pick<AuthenticationMethod, '@odata.type' | 'id'>): Promise<void>;
   /** The tenant's Temporary Access Pass policy (state, lifetimes, one-time default). */
   temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy>;
+  /** The tenant's passkey (FIDO2) method policy, profiles and targets included. */
+  passkeyPolicy(): Promise<PasskeyPolicy>;
   /**
    * The person's admin roles, active and eligible: their own, and those of the role-assignable groups they are in or
    * may join through PIM for Groups, tenant-wide or for an administrative unit. Rejects when any read fails.
@@ -88,7 +91,8 @@ export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string | readonly st
   deleteTemporaryAccessPass: 'UserAuthenticationMethod.ReadWrite.All',
   revokeSignInSessions: 'User.RevokeSessions.All',
   deleteAuthenticationMethod: 'UserAuthenticationMethod.ReadWrite.All',
-  temporaryAccessPassPolicy: 'Policy.Read.All',
+  temporaryAccessPassPolicy: 'Policy.Read.AuthenticationMethod',
+  passkeyPolicy: 'Policy.Read.AuthenticationMethod',
   directoryRoles: ['RoleManagement.Read.Directory', 'GroupMember.Read.All', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', 'PrivilegedEligibilitySchedule.Read.AzureADGroup'],
   mailboxTimeZone: 'MailboxSettings.Read',
   installAppForUser: 'TeamsAppInstallation.ReadWriteSelfForUser.All',

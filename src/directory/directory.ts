@@ -1,5 +1,6 @@
 // The directory's Microsoft Graph adapter: the only code in the product that calls Graph.
 
+import { PASSKEY_POLICY_PATH, type PasskeyPolicy, passkeyPolicySchema } from './passkey-policy.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
@@ -72,7 +73,7 @@ export class GraphDirectory implements Directory {
     const perUser = catalogAppId ? 3 : 2;
     const urls = unique.flatMap((id) => [
       `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS},assignedPlans`,
-      `/users/${encodeURIComponent(id)}/mailboxSettings?$select=timeZone,userPurpose`,
+      `/users/${encodeURIComponent(id)}/mailboxSettings?$select=timeZone,userPurpose,language`,
       // Whether the app is there already: a campaign then opens the chat without an install call that answers 409.
       ...(catalogAppId ? [`/users/${encodeURIComponent(id)}/teamwork/installedApps?$filter=teamsApp/id eq '${odataString(catalogAppId)}'`] : []),
     ]);
@@ -92,7 +93,7 @@ export class GraphDirectory implements Directory {
       profiles.set(id, {
         user: plain,
         teamsLicensed,
-        mailbox: mailbox.success ? { timeZone: mailbox.data.timeZone ?? undefined, userPurpose: mailbox.data.userPurpose ?? undefined } : undefined,
+        mailbox: mailbox.success ? { timeZone: mailbox.data.timeZone ?? undefined, userPurpose: mailbox.data.userPurpose ?? undefined, language: mailbox.data.language?.locale ?? undefined } : undefined,
         ...(installs?.success ? { appInstalled: installs.data.value.length > 0 } : {}),
       });
     });
@@ -173,6 +174,10 @@ export class GraphDirectory implements Directory {
 
   async temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy> {
     return tapPolicySchema.parse(await this.#call(() => this.#client.api('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass').get()));
+  }
+
+  async passkeyPolicy(): Promise<PasskeyPolicy> {
+    return passkeyPolicySchema.parse(await this.#call(() => this.#client.api(PASSKEY_POLICY_PATH).get()));
   }
 
   async directoryRoles(userId: string): Promise<RoleSummary> {

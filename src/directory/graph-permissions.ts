@@ -19,7 +19,11 @@ export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
     type: 'Application',
     why: "Read a person's real-time methods (\"check my status\") and create or remove Temporary Access Passes after a second person approves. Where your tenant offers them, the granular UserAuthMethod-Passkey.Read.All and UserAuthMethod-TAP.ReadWrite.All are narrower.",
   },
-  { name: 'Policy.Read.All', type: 'Application', why: "Read the tenant's Temporary Access Pass policy, so a helpdesk request offers only the lifetimes the policy allows." },
+  {
+    name: 'Policy.Read.AuthenticationMethod',
+    type: 'Application',
+    why: "Read the tenant's authentication methods policy: the Temporary Access Pass lifetimes a helpdesk request may offer, and the passkey policy, so the coach tells each person whether synced passkeys count for them.",
+  },
   { name: 'User.RevokeSessions.All', type: 'Application', why: "Sign a person out everywhere when a pass was issued in error (the helpdesk's recovery step)." },
   {
     name: 'RoleManagement.Read.Directory',

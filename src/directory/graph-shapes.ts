@@ -91,7 +91,9 @@ export const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLi
 
 export const planSchema = z.object({ service: z.string().nullable().optional(), servicePlanId: z.string().nullable().optional(), capabilityStatus: z.string().nullable().optional() }).passthrough();
 export const profileUserSchema = userSchema.extend({ assignedPlans: z.array(planSchema).nullable().optional() });
-export const mailboxSchema = z.object({ timeZone: z.string().nullable().optional(), userPurpose: z.string().nullable().optional() }).passthrough();
+export const mailboxSchema = z
+  .object({ timeZone: z.string().nullable().optional(), userPurpose: z.string().nullable().optional(), language: z.object({ locale: z.string().nullable().optional() }).passthrough().nullable().optional() })
+  .passthrough();
 
 /** The Teams service plan (TEAMS1) of Microsoft 365 licences; other Teams SKUs name the same service. */
 export const TEAMS_SERVICE_PLAN_ID = '57ff2da0-773e-42df-b2af-ffb7a2317929';

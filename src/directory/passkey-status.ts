@@ -1,5 +1,5 @@
 // Reads a person's real-time authentication methods as the coach explains them: which phishing-resistant
-// credentials they have, and which weaker ones.
+// credentials they have, and which weaker ones (named in the person's language by strings/<locale>/status.json).
 
 import type { AuthenticationMethod } from './graph-shapes.js';
 
@@ -8,22 +8,6 @@ export type WeakKind = 'authenticator-app' | 'phone' | 'email' | 'one-time-code'
 
 /** Microsoft Authenticator's AAGUIDs (iOS, Android): its passkeys are device-bound and attested. */
 const AUTHENTICATOR_AAGUIDS = new Set(['90a3ccdf-635c-4729-a248-9b709135078f', 'de1e552d-db1d-4423-a619-566b625cdc84']);
-
-export const STRONG_LABELS: Record<StrongKind, string> = {
-  'authenticator-passkey': 'a passkey in Microsoft Authenticator',
-  'security-key': 'a security key',
-  'device-passkey': 'a device-bound passkey',
-  'synced-passkey': 'a synced passkey',
-  'windows-hello': 'Windows Hello for Business',
-};
-
-export const WEAK_LABELS: Record<WeakKind, string> = {
-  'authenticator-app': 'Authenticator notifications',
-  phone: 'text messages or calls',
-  email: 'an email address',
-  'one-time-code': 'one-time codes',
-  'temporary-access-pass': 'a Temporary Access Pass',
-};
 
 export interface PasskeyStatus {
   strong: { kind: StrongKind; name?: string; createdDateTime?: string }[];

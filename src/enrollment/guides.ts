@@ -1,6 +1,6 @@
 // The set-up guides per platform (guides/<locale>/platforms.json): content an admin can read and correct.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
@@ -27,8 +27,24 @@ const guidesSchema = z.object({
 });
 export type Guides = z.infer<typeof guidesSchema>;
 
+const loaded = new Map<string, Guides>();
+
+/** The guides in a language, read once; English for a language that has none. */
+export function guidesFor(locale: string): Guides {
+  let guides = loaded.get(locale);
+  if (!guides) {
+    guides = existsSync(guidesFile(locale)) ? loadGuides(locale) : guidesFor('en');
+    loaded.set(locale, guides);
+  }
+  return guides;
+}
+
+function guidesFile(locale: string): string {
+  return path.join(packageRoot(), 'guides', locale, 'platforms.json');
+}
+
 export function loadGuides(locale = 'en'): Guides {
-  const file = path.join(packageRoot(), 'guides', locale, 'platforms.json');
+  const file = guidesFile(locale);
   try {
     return guidesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {

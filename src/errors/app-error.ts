@@ -32,6 +32,9 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/** What a person reads when nothing more specific can be said (the chat says it in their language: bot.somethingWrong). */
+export const GENERIC_USER_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly userMessage: string;
@@ -42,7 +45,7 @@ export class AppError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.userMessage = options.userMessage ?? 'Something went wrong on our side. Please try again in a moment.';
+    this.userMessage = options.userMessage ?? GENERIC_USER_MESSAGE;
     this.userFault = options.userFault ?? false;
     this.details = options.details;
   }

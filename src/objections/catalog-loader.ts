@@ -1,7 +1,8 @@
 // Loads the objection catalog for a locale: the shipped files, then an admin's override folder, validated and merged.
 //
 // Override rules (CATALOG_DIR):
-// - The folder is read from `<CATALOG_DIR>/<locale>/` when that subfolder exists, else from `<CATALOG_DIR>/` itself.
+// - The folder is read from `<CATALOG_DIR>/<locale>/` when that subfolder exists; files directly in `<CATALOG_DIR>/`
+//   override the English catalog (a language with no subfolder keeps its shipped catalog).
 // - Every `*.json` file in it holds one intent or a list of intents in the same format as the shipped files.
 // - An override intent REPLACES the shipped intent with the same id as a whole (no field-by-field merge, so an
 //   admin's answer never mixes with ours), or ADDS an intent the shipped files lack.
@@ -18,8 +19,19 @@ import { AppError } from '../errors/app-error.js';
 import { packageRoot } from '../shared/package-root.js';
 import { catalogFileSchema, INTENT_IDS, type Intent, type IntentId } from './catalog-schema.js';
 
-export const CATALOG_LOCALES = ['en'] as const;
-export type CatalogLocale = (typeof CATALOG_LOCALES)[number];
+/** A language code: the name of a catalog/<locale>/ folder. */
+export type CatalogLocale = string;
+
+/** The languages the coach ships a catalog for: the folders of catalog/ that hold catalog files (English first). */
+export function catalogLocales(baseDir = path.join(packageRoot(), 'catalog')): string[] {
+  if (!existsSync(baseDir)) return [];
+  const locales = readdirSync(baseDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^[a-z]{2,3}$/.test(entry.name))
+    .filter((entry) => readdirSync(path.join(baseDir, entry.name)).some((name) => name.endsWith('.json')))
+    .map((entry) => entry.name)
+    .sort();
+  return locales.includes('en') ? ['en', ...locales.filter((locale) => locale !== 'en')] : locales;
+}
 
 export interface Catalog {
   readonly locale: CatalogLocale;
@@ -29,6 +41,8 @@ export interface Catalog {
   readonly sources: ReadonlyMap<IntentId, string>;
   /** SHA-256 (hex) of the canonical merged content: the key of the trained-model cache. */
   readonly hash: string;
+  /** The language data beside it (<baseDir>/<locale>/language); absent when that folder is: the shipped catalog's. */
+  readonly languageDir?: string;
 }
 
 export interface LoadCatalogOptions {
@@ -44,8 +58,9 @@ export function loadCatalog(options: LoadCatalogOptions): Catalog {
   const shippedDir = path.join(options.baseDir ?? path.join(packageRoot(), 'catalog'), locale);
   const shipped = readLayer(shippedDir, 'the shipped catalog');
   const merged = new Map(shipped);
-  if (options.overrideDir !== undefined && options.overrideDir !== '') {
-    for (const [id, entry] of readLayer(overrideFolder(options.overrideDir, locale), 'the CATALOG_DIR override')) merged.set(id, entry);
+  const override = options.overrideDir ? overrideFolder(options.overrideDir, locale) : undefined;
+  if (override) {
+    for (const [id, entry] of readLayer(override, 'the CATALOG_DIR override')) merged.set(id, entry);
   }
   const missing = INTENT_IDS.filter((id) => !merged.has(id));
   if (missing.length > 0) {
@@ -58,7 +73,8 @@ export function loadCatalog(options: LoadCatalogOptions): Catalog {
     intents.set(id, entry.intent);
     sources.set(id, entry.file);
   }
-  return { locale, intents, sources, hash: catalogHash(locale, intents) };
+  const languageDir = path.join(shippedDir, 'language');
+  return { locale, intents, sources, hash: catalogHash(locale, intents), ...(existsSync(languageDir) ? { languageDir } : {}) };
 }
 
 interface LayerEntry {
@@ -66,9 +82,13 @@ interface LayerEntry {
   file: string;
 }
 
-function overrideFolder(dir: string, locale: CatalogLocale): string {
+/** `<CATALOG_DIR>/<locale>/` when it exists; the folder itself holds English overrides (a missing folder is refused). */
+function overrideFolder(dir: string, locale: CatalogLocale): string | undefined {
   const perLocale = path.join(dir, locale);
-  return existsSync(perLocale) && statSync(perLocale).isDirectory() ? perLocale : dir;
+  if (existsSync(perLocale) && statSync(perLocale).isDirectory()) return perLocale;
+  if (!existsSync(dir)) return dir;
+  const perLocaleOnly = !readdirSync(dir).some((name) => name.endsWith('.json')) && readdirSync(dir, { withFileTypes: true }).some((entry) => entry.isDirectory());
+  return locale === 'en' && !perLocaleOnly ? dir : undefined;
 }
 
 /** One folder of catalog files; a folder that is missing or holds no file is refused (a wrong path must not pass quietly). */

@@ -17,7 +17,7 @@
 // whole message's runner-up) is kept only when it is confidently different (thresholds chosen on the dev set).
 
 import { AppError } from '../errors/app-error.js';
-import type { Catalog } from './catalog-loader.js';
+import { type Catalog, catalogLocales } from './catalog-loader.js';
 import type { IntentId } from './catalog-schema.js';
 import { detectLanguage, isOtherLanguage } from './language/detect-language.js';
 import { type Decision, decide, DEFAULT_TUNING, OFF_TOPIC, type Scored, type Tuning, type Verdict } from './model/decide.js';
@@ -78,6 +78,11 @@ export interface MatcherOptions {
   parts?: Partial<ModelParts>;
   /** Command examples instead of the language data's (cross-validation holds some out). */
   commandExamples?: Readonly<Record<CommandName, readonly string[]>>;
+  /**
+   * The languages the coach has catalogs for: a message reliably in another of them, which this model would call
+   * off-topic, is not understood instead. Default: the shipped catalog's locales.
+   */
+  languages?: readonly string[];
 }
 
 export interface LoadMatcherOptions extends MatcherOptions {
@@ -111,6 +116,7 @@ export class IntentMatcher {
   readonly threshold: number;
   readonly tuning: Tuning;
   readonly concerns: ConcernTuning;
+  readonly #languages: readonly string[];
 
   private constructor(
     private readonly models: ReadonlyMap<string, LocaleModel>,
@@ -120,6 +126,7 @@ export class IntentMatcher {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning, ...(options.threshold === undefined ? {} : { threshold: options.threshold }) };
     this.threshold = this.tuning.threshold;
     this.concerns = { ...DEFAULT_CONCERNS, ...options.concerns };
+    this.#languages = options.languages ?? catalogLocales();
     if (!(this.threshold > 0 && this.threshold < 1)) throw new AppError('config.invalid', `intent matcher: the confidence threshold must be between 0 and 1 (got ${this.threshold})`, { userFault: true });
   }
 
@@ -131,7 +138,7 @@ export class IntentMatcher {
   /** The bot's start-up path: a cached model for this catalog if there is one, else the build's model, else train and cache. */
   static async load(options: LoadMatcherOptions): Promise<IntentMatcher> {
     const { catalog, cacheDir } = options;
-    const language = languageData(catalog.locale);
+    const language = languageData(catalog.locale, catalog.languageDir);
     const cacheFile = modelFileFor(cacheDir, catalog);
     const cached = readModel(cacheFile, catalog, language);
     if (cached) return new IntentMatcher(new Map([[catalog.locale, cached]]), 'cache', options);
@@ -145,7 +152,7 @@ export class IntentMatcher {
   /** The same trained models with other tuning (the evaluation compares guards without retraining). */
   withOptions(options: MatcherOptions): IntentMatcher {
     const threshold = options.threshold === undefined ? {} : { threshold: options.threshold };
-    return new IntentMatcher(this.models, this.source, { tuning: { ...this.tuning, ...options.tuning }, concerns: { ...this.concerns, ...options.concerns }, ...threshold });
+    return new IntentMatcher(this.models, this.source, { tuning: { ...this.tuning, ...options.tuning }, concerns: { ...this.concerns, ...options.concerns }, languages: options.languages ?? this.#languages, ...threshold });
   }
 
   get locales(): string[] {
@@ -164,7 +171,7 @@ export class IntentMatcher {
     const best = whole.ranked[0];
     const offTopic = whole.verdict === 'other-topic' || (whole.verdict === 'matched' && best?.name === OFF_TOPIC);
     // Only a message about to be called off-topic pays for language detection: one in the coach's language never does.
-    if (offTopic && (await isOtherLanguage(prepared.text, locale))) return notUnderstood(locale, 'other-language', 1, candidates);
+    if (offTopic && (await isOtherLanguage(prepared.text, locale, this.#languages))) return notUnderstood(locale, 'other-language', 1, candidates);
     if (whole.verdict === 'other-topic') {
       const offTopicScore = whole.ranked.find(({ name }) => name === OFF_TOPIC)?.score ?? 0;
       return { locale, intent: OFF_TOPIC, confidence: offTopicScore, intents: [], fallback: 'out-of-scope', reason: whole.verdict, candidates };
@@ -204,7 +211,7 @@ export async function trainAndSave(catalog: Catalog, file: string, options: Matc
 }
 
 function trainModel(catalog: Catalog, options: MatcherOptions): LocaleModel {
-  const language = languageData(catalog.locale);
+  const language = languageData(catalog.locale, catalog.languageDir);
   return LocaleModel.train(catalog, options.commandExamples ? { ...language, commands: options.commandExamples } : language, { ...DEFAULT_PARTS, ...options.parts });
 }
 

@@ -1,7 +1,7 @@
-// The help card: what this person can do with the coach, from the command registry.
+// The help card: what this person can do with the coach, from the command registry, in their language.
 
 import { type Attachment, CardFactory } from 'botbuilder';
-import { type Audience, COMMANDS, type CommandSpec } from './commands.js';
+import { type Audience, COMMANDS, type CommandId, type CommandSpec } from './commands.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
 
 export interface HelpDeps {
@@ -10,24 +10,24 @@ export interface HelpDeps {
   privacy: { retentionDays: number; keepsObjectionText: boolean };
 }
 
-/** Roles are resolved from the directory in a later feature; until then everyone is an employee. */
-export function helpCard(deps: HelpDeps, audiences?: readonly Audience[]): Attachment {
-  return CardFactory.adaptiveCard(helpCardJson(deps, audiences));
+export function helpCard(deps: HelpDeps, locale: string, audiences?: readonly Audience[]): Attachment {
+  return CardFactory.adaptiveCard(helpCardJson(deps, locale, audiences));
 }
 
-export function helpCardJson(deps: HelpDeps, audiences: readonly Audience[] = ['everyone', 'employee']): CardJson {
-  const commands = (Object.values(COMMANDS) as CommandSpec[])
-    .filter((spec) => spec.available && audiences.includes(spec.audience))
-    .map((spec) => ({ command: spec.argument ? `${spec.text} ${spec.argument}` : spec.text, description: spec.description }));
-  return deps.cards.render('help', {
-    organisation: deps.organisationName,
-    commands,
-    privacy: [
-      deps.privacy.keepsObjectionText
-        ? `I keep the topics you ask me about, your words, and when, for ${deps.privacy.retentionDays} days; then they are deleted.`
-        : `I keep the topics you ask me about and when, not your words, for ${deps.privacy.retentionDays} days; then they are deleted.`,
-      'Your manager sees those topics only if you decide not to set up a passkey and they are asked to decide. The helpdesk sees them only if you ask for a person, until someone has helped you. Admins see totals for the whole organisation, not what any one person asked.',
-      'I never see your phone, your photos, your messages or your location.',
-    ],
-  });
+export function helpCardJson(deps: HelpDeps, locale: string, audiences: readonly Audience[] = ['everyone', 'employee']): CardJson {
+  const say = (key: string, params?: Record<string, number>) => deps.cards.strings.text(locale, `onboarding.${key}`, params);
+  const commands = (Object.entries(COMMANDS) as [CommandId, CommandSpec][])
+    .filter(([, spec]) => spec.available && audiences.includes(spec.audience))
+    // The commands are typed as they are in every language; what they do is said in the person's.
+    .map(([id, spec]) => ({ command: spec.argument ? `${spec.text} ${spec.argument}` : spec.text, description: say(`commands.${id}`) }));
+  const days = { days: deps.privacy.retentionDays };
+  return deps.cards.render(
+    'help',
+    {
+      organisation: deps.organisationName,
+      commands,
+      privacy: [say(deps.privacy.keepsObjectionText ? 'privacyWords' : 'privacyTopics', days), say('privacyWho'), say('privacyNever')],
+    },
+    locale,
+  );
 }

@@ -8,6 +8,8 @@ export interface WelcomeDeps {
   organisationName: string;
   /** True when a first message from the coach (an invitation, a card, a notice) is on its way or just arrived (it greets them instead). */
   invitationUnderway?: (userId: string) => Promise<boolean>;
+  /** The language of a message the coach starts for this person (see conversation/language.ts); Teams' locale without it. */
+  languageOf?: (userId: string, teamsLocale: string | undefined) => Promise<string>;
 }
 
 /** True when this conversationUpdate says the bot itself was added (not another member). */
@@ -16,14 +18,15 @@ export function botWasAdded(context: TurnContext): boolean {
   return Boolean(botId) && (context.activity.membersAdded ?? []).some((member) => member.id === botId);
 }
 
-export function welcomeCard(context: TurnContext, deps: WelcomeDeps): Attachment {
+export function welcomeCard(context: TurnContext, deps: WelcomeDeps, locale: string): Attachment {
   const activity = context.activity;
   if (activity.conversation?.conversationType === 'channel' || activity.conversation?.conversationType === 'groupChat') {
     const channelData = activity.channelData as { team?: { name?: unknown } } | undefined;
-    const teamName = typeof channelData?.team?.name === 'string' && channelData.team.name.trim() !== '' ? channelData.team.name.trim() : 'this team';
-    return deps.cards.attachment('welcome-team', { teamName });
+    const named = typeof channelData?.team?.name === 'string' && channelData.team.name.trim() !== '' ? channelData.team.name.trim() : undefined;
+    return deps.cards.attachment('welcome-team', { teamName: named ?? deps.cards.strings.text(locale, 'onboarding.thisTeam') }, locale);
   }
-  return deps.cards.attachment('welcome', { firstName: firstNameOf(activity.from?.name), organisation: deps.organisationName });
+  const firstName = firstNameOf(activity.from?.name) ?? deps.cards.strings.text(locale, 'onboarding.welcomeName');
+  return deps.cards.attachment('welcome', { firstName, organisation: deps.organisationName }, locale);
 }
 
 export async function welcomeOnInstall(context: TurnContext, deps: WelcomeDeps): Promise<void> {
@@ -32,10 +35,13 @@ export async function welcomeOnInstall(context: TurnContext, deps: WelcomeDeps):
   const personal = context.activity.conversation?.conversationType === 'personal' || context.activity.conversation?.conversationType === undefined;
   // One message, not two: the coach's first message says hello in its own words.
   if (personal && userId && (await deps.invitationUnderway?.(userId))) return;
-  await context.sendActivity(MessageFactory.attachment(welcomeCard(context, deps)));
+  const teamsLocale = context.activity.locale;
+  // A person gets their own language; a team gets the language of whoever added the app.
+  const locale = personal && userId && deps.languageOf ? await deps.languageOf(userId, teamsLocale) : deps.cards.strings.supported(teamsLocale);
+  await context.sendActivity(MessageFactory.attachment(welcomeCard(context, deps, locale)));
 }
 
-function firstNameOf(name: string | undefined): string {
+function firstNameOf(name: string | undefined): string | undefined {
   const first = name?.trim().split(/[\s,]+/)[0];
-  return first && first.length <= 40 ? first : 'there';
+  return first && first.length <= 40 ? first : undefined;
 }

@@ -1,4 +1,4 @@
-// How the coach writes a person's name and a date in English text.
+// How the coach writes a person's name, and a date in the person's language.
 
 export function firstName(displayName: string): string {
   const trimmed = displayName.trim();
@@ -7,12 +7,18 @@ export function firstName(displayName: string): string {
   return trimmed.split(/\s+/)[0] || 'Hello';
 }
 
-// Made once: building an Intl.DateTimeFormat costs far more than formatting with it, and every nudge formats the deadline.
-const DEADLINE_FORMAT = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+// Made once per language: building an Intl.DateTimeFormat costs far more than formatting with it, and every nudge formats the deadline.
+const DEADLINE_FORMATS = new Map<string, Intl.DateTimeFormat>();
 
-/** "Friday 15 January 2027": a date, with no time zone to get wrong. */
-export function formatDeadline(deadline: string): string {
+/** "Friday 15 January 2027", "Freitag, 15. Januar 2027": a date in the person's language, with no time zone to get wrong. */
+export function formatDeadline(deadline: string, locale = 'en'): string {
   const [year, month, day] = deadline.split('-').map(Number);
   if (!year || !month || !day) return deadline;
-  return DEADLINE_FORMAT.format(new Date(Date.UTC(year, month - 1, day, 12)));
+  let format = DEADLINE_FORMATS.get(locale);
+  if (!format) {
+    // English as the coach has always written it (day before month); other languages as their speakers do.
+    format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    DEADLINE_FORMATS.set(locale, format);
+  }
+  return format.format(new Date(Date.UTC(year, month - 1, day, 12)));
 }

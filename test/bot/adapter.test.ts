@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Activity, TurnContext } from 'botbuilder';
+import { ConnectorClient, UserTokenClient } from 'botframework-connector';
 import { createTeamsAdapter } from '../../src/messaging/teams-adapter.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { activityFixture } from '../support/bot-harness.js';
@@ -23,7 +24,11 @@ describe('CoachAdapter turn clients', () => {
     await adapter.handleActivity('', message('http://127.0.0.1:1/a/'), logic);
     await adapter.handleActivity('', message('http://127.0.0.1:1/b/'), logic);
     expect(seen).toHaveLength(3);
-    expect(seen[0]?.connector).toBeDefined();
+    // Real clients on every turn: equal undefineds would pass the identity checks below.
+    for (const turn of seen) {
+      expect(turn.connector).toBeInstanceOf(ConnectorClient);
+      expect(turn.userToken).toBeInstanceOf(UserTokenClient);
+    }
     expect(seen[1]?.connector).toBe(seen[0]?.connector);
     expect(seen[2]?.connector).not.toBe(seen[0]?.connector);
     expect(seen[1]?.userToken).toBe(seen[0]?.userToken);

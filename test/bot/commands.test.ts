@@ -45,7 +45,9 @@ describe('the app manifest', () => {
     const known = new Set<string>(Object.values(COMMANDS).map((spec) => spec.text));
     expect(titles.length).toBeGreaterThan(0);
     for (const title of titles) expect(known.has(title), title).toBe(true);
-    for (const title of titles) expect(parseCommand(title)?.id).toBeDefined();
+    // Each title is read as the command whose text it is, nothing else.
+    const idOf = new Map(Object.entries(COMMANDS).map(([id, spec]) => [spec.text as string, id]));
+    for (const title of titles) expect(parseCommand(title)?.id, title).toBe(idOf.get(title));
   });
 
   it('offers help in every scope', () => {

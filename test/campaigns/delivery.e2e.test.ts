@@ -14,6 +14,25 @@ const outreach = () => bot().service.features;
 const sendsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
 
 const drained = () => outboxDrained(outreach());
+const inTwentyDays = () => new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A running campaign whose invitations have all been delivered: the active one if there is one (another test's),
+ * otherwise a new one. The tests that need one bring it about themselves, in whatever order they run.
+ */
+async function runningCampaign(): Promise<{ id: string }> {
+  let active = (await outreach().campaigns.records.active())?.value;
+  if (!active) {
+    const started = await outreach().campaigns.start({ name: 'Steady', deadline: inTwentyDays(), waves: 1, by: { id: 'test-admin' } });
+    if (!('started' in started)) throw new Error(started.refused);
+    active = started.started;
+    outreach().scheduler.kick();
+  }
+  const id = active.id;
+  await until(async () => (await outreach().campaigns.records.get(id))?.value.state === 'running');
+  await until(async () => drained(), 60_000);
+  return { id };
+}
 
 describe('delivery under throttling, outages and refusals', () => {
   it('retries 429s and 5xx until everyone is reached, and gives up on people who blocked the bot', async () => {
@@ -30,12 +49,18 @@ describe('delivery under throttling, outages and refusals', () => {
         !user.methods.some((method) => strong.has(method.kind)),
     );
     if (!blocked) throw new Error('the demo tenant has no installed, unenrolled person');
+    // Its own campaign: one another test started is ended first.
+    await outreach().campaigns.finish({ id: 'test-admin' });
+    await until(async () => drained(), 60_000);
+    const faultedBefore = demo().connector.requests().filter((request) => request.faulted).length;
+    const retriedBefore = outreach().sender.stats().retried;
+    const sentBefore = new Map(demo().seed.users.map((user) => [user.id, sendsTo(user.id).length]));
     demo().connector.blockUser(blocked.id);
     demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 429, retryAfterSeconds: 1, times: 4 });
     demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 503, times: 3 });
     demo().connector.faults.add({ method: 'POST', path: '/v3/conversations', status: 502, times: 2 });
 
-    const started = await outreach().campaigns.start({ name: 'Bumpy', deadline: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10), waves: 1, by: { id: 'test-admin' } });
+    const started = await outreach().campaigns.start({ name: 'Bumpy', deadline: inTwentyDays(), waves: 1, by: { id: 'test-admin' } });
     if (!('started' in started)) throw new Error(started.refused);
     const campaignId = started.started.id;
     outreach().scheduler.kick();
@@ -45,20 +70,20 @@ describe('delivery under throttling, outages and refusals', () => {
     const members = [];
     for await (const page of outreach().campaigns.records.members(campaignId)) members.push(...page.map((record) => record.value));
     const others = members.filter((member) => member.userId !== blocked.id);
-    for (const member of others) expect(sendsTo(member.userId), member.displayName).toHaveLength(1);
+    for (const member of others) expect(sendsTo(member.userId), member.displayName).toHaveLength((sentBefore.get(member.userId) ?? 0) + 1);
     expect(others.every((member) => member.state === 'reached')).toBe(true);
 
     const gaveUp = members.find((member) => member.userId === blocked.id);
     expect(gaveUp?.state).toBe('unreachable');
     expect(gaveUp?.reason).toMatch(/^blocked-app/);
-    expect(sendsTo(blocked.id)).toHaveLength(0);
+    expect(sendsTo(blocked.id)).toHaveLength(sentBefore.get(blocked.id) ?? 0);
     // Throttling was honoured: the faulted calls were retried, not lost or doubled.
-    expect(demo().connector.requests().filter((request) => request.faulted).length).toBe(9);
-    expect(outreach().sender.stats().retried).toBeGreaterThanOrEqual(9);
+    expect(demo().connector.requests().filter((request) => request.faulted).length - faultedBefore).toBe(9);
+    expect(outreach().sender.stats().retried - retriedBefore).toBe(9);
 
     // Blocked people are remembered: a later campaign does not try them again, and reports them.
     await outreach().campaigns.finish({ id: 'test-admin' });
-    const again = await outreach().campaigns.start({ name: 'Again', deadline: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10), waves: 1, by: { id: 'test-admin' } });
+    const again = await outreach().campaigns.start({ name: 'Again', deadline: inTwentyDays(), waves: 1, by: { id: 'test-admin' } });
     if (!('started' in again)) throw new Error(again.refused);
     outreach().scheduler.kick();
     await until(async () => (await outreach().campaigns.records.get(again.started.id))?.value.state === 'running');
@@ -66,12 +91,11 @@ describe('delivery under throttling, outages and refusals', () => {
     expect(member?.state).toBe('unreachable');
     expect(member?.reason).toBe('blocked-app');
     await until(async () => drained(), 60_000);
-    expect(sendsTo(blocked.id)).toHaveLength(0);
+    expect(sendsTo(blocked.id)).toHaveLength(sentBefore.get(blocked.id) ?? 0);
   }, 120_000);
 
   it('sends rows a crashed sender had claimed, once, and drops rows whose step was already logged', async () => {
-    const active = (await outreach().campaigns.records.active())?.value;
-    if (!active) throw new Error('no campaign');
+    const active = await runningCampaign();
     const members = [];
     for await (const page of outreach().campaigns.records.members(active.id)) members.push(...page.map((record) => record.value));
     const [first, second] = members.filter((member) => member.state === 'reached');
@@ -90,12 +114,11 @@ describe('delivery under throttling, outages and refusals', () => {
 
     expect(sendsTo(first.userId)).toHaveLength(before.first + 1);
     expect(sendsTo(second.userId)).toHaveLength(before.second);
-    expect((await outreach().campaigns.records.member(active.id, first.userId))?.value.nudges).toBe(2);
+    expect((await outreach().campaigns.records.member(active.id, first.userId))?.value.nudges).toBe(first.nudges + 1);
   });
 
   it('installs after all when the app read at targeting is gone by the time of sending', async () => {
-    const active = (await outreach().campaigns.records.active())?.value;
-    if (!active) throw new Error('no campaign');
+    const active = await runningCampaign();
     const members = new Set<string>();
     for await (const page of outreach().campaigns.records.members(active.id)) for (const record of page) members.add(record.value.userId);
     const person = demo().seed.users.find((user) => user.accountKind === 'person' && user.userType === 'Member' && user.accountEnabled && user.teamsLicensed && !user.appInstalled && !members.has(user.id));

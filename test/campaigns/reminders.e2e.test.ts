@@ -4,6 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { localParts } from '../../src/shared/wall-clock.js';
 import { resolveTimeZone } from '../../src/shared/time-zones.js';
+import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at as atTime } from '../support/outreach-helpers.js';
 
@@ -20,25 +21,76 @@ function zoneOf(userId: string): string {
   return resolveTimeZone(user?.mailboxTimeZone, resolveTimeZone(demo().seed.tenant.defaultTimeZone, 'UTC'));
 }
 
-const nudgesTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => /your passkey|settle the passkey/.test(JSON.stringify(record.activity)));
+interface Week {
+  campaignId: string;
+  /** `days` after the campaign's Monday, at `hour` UTC (8.5 is 08:30). */
+  on(days: number, hour: number): string;
+  /** The campaign's members (targeting runs at the first step). */
+  members(): Promise<string[]>;
+  /** The invitation and reminders the person got from this campaign. */
+  nudgesTo(userId: string): RecordedActivity[];
+}
+
+/**
+ * Each test runs its own campaign in a week of its own: a campaign left running is ended, the clock is set to 07:00
+ * UTC on a Monday at least a week after it stands (time only moves forward, whichever test ran before), and the
+ * campaign starts then, with its deadline a month on.
+ */
+async function freshCampaign(): Promise<Week> {
+  await outreach().campaigns.finish({ id: 'test-admin' });
+  const now = new Date();
+  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 7, 7));
+  while (monday.getUTCDay() !== 1) monday.setUTCDate(monday.getUTCDate() + 1);
+  vi.setSystemTime(monday);
+  const deadline = new Date(monday.getTime() + 31 * 86_400_000).toISOString().slice(0, 10);
+  const started = await outreach().campaigns.start({ name: 'Winter', deadline, waves: 1, by: { id: 'test-admin' } });
+  if (!('started' in started)) throw new Error(started.refused);
+  const campaignId = started.started.id;
+  const since = monday.getTime();
+  return {
+    campaignId,
+    on: (days, hour) => new Date(since + days * 86_400_000 + (hour - 7) * 3_600_000).toISOString(),
+    async members() {
+      const ids: string[] = [];
+      for await (const page of outreach().campaigns.records.members(campaignId)) ids.push(...page.map((record) => record.value.userId));
+      return ids;
+    },
+    nudgesTo: (userId) =>
+      demo()
+        .connector.activities({ userId, kind: 'send' })
+        .filter((record) => record.time >= since && /your passkey|settle the passkey/.test(JSON.stringify(record.activity))),
+  };
+}
+
+/** A fresh campaign whose invitations have all gone out on its Monday (in Europe by 15:30 UTC, in America by 17:30). */
+async function invitedCampaign(): Promise<Week & { targets: string[] }> {
+  const week = await freshCampaign();
+  await at(week.on(0, 15.5));
+  await at(week.on(0, 17.5), { schedule: false });
+  const targets = await week.members();
+  expect(targets.length).toBeGreaterThan(10);
+  for (const id of targets) expect(week.nudgesTo(id), id).toHaveLength(1);
+  return { ...week, targets };
+}
+
+/** The day-3 reminders: Thursday's wave is planned just after midnight, sent in Europe's hours, then America's. */
+async function thursdayReminders(week: Week): Promise<void> {
+  await at(week.on(3, 0.5));
+  await at(week.on(3, 15.5), { schedule: false });
+  await at(week.on(3, 18), { schedule: false });
+}
 
 describe('reminders with fake time', () => {
-  let campaignId = '';
-  let targets: string[] = [];
-
   it('sends invitations only once each person’s working day has begun', async () => {
-    const started = await outreach().campaigns.start({ name: 'Winter', deadline: '2026-12-31', waves: 1, by: { id: 'test-admin' } });
-    if (!('started' in started)) throw new Error(started.refused);
-    campaignId = started.started.id;
-    await at('2026-11-30T07:00:00.000Z');
-    const members = [];
-    for await (const page of outreach().campaigns.records.members(campaignId)) members.push(...page.map((record) => record.value));
-    targets = members.map((member) => member.userId);
+    const { on, members, nudgesTo } = await freshCampaign();
+    await at(on(0, 7));
+    const targets = await members();
     expect(targets.length).toBeGreaterThan(10);
     // 08:00 in Europe, night in America: nobody yet.
     expect(targets.flatMap(nudgesTo)).toHaveLength(0);
 
-    await at('2026-11-30T08:30:00.000Z'); // 09:30 in Berlin, 08:30 in London, 03:30 in New York
+    // Targeting queued every invitation at 07:00 for its person's first working moment: the steps below only send.
+    await at(on(0, 8.5), { schedule: false }); // 09:30 in Berlin, 08:30 in London, 03:30 in New York
     for (const id of targets) {
       const zone = zoneOf(id);
       const local = localParts(new Date(), zone);
@@ -46,8 +98,8 @@ describe('reminders with fake time', () => {
       expect(nudgesTo(id).length, `${id} in ${zone}`).toBe(open ? 1 : 0);
     }
 
-    await at('2026-11-30T15:30:00.000Z'); // 10:30 in New York, 09:30 in Chicago, 07:30 in Los Angeles
-    await at('2026-11-30T17:30:00.000Z'); // 09:30 in Los Angeles, 18:30 in Berlin
+    await at(on(0, 15.5), { schedule: false }); // 10:30 in New York, 09:30 in Chicago, 07:30 in Los Angeles
+    await at(on(0, 17.5), { schedule: false }); // 09:30 in Los Angeles, 18:30 in Berlin
     for (const id of targets) {
       expect(nudgesTo(id), id).toHaveLength(1);
       const sentAt = new Date(nudgesTo(id)[0]?.time ?? 0);
@@ -58,64 +110,78 @@ describe('reminders with fake time', () => {
   });
 
   it('reminds on day 3, stops for whoever enrolled, and holds everything while paused', async () => {
+    const week = await invitedCampaign();
+    const { on, targets, nudgesTo, campaignId } = week;
     const enrolled = targets[0] ?? '';
-    const paused = targets[1] ?? '';
     // Enrolled on Tuesday: the report shows it hours later, before Thursday's wave.
-    vi.setSystemTime(new Date('2026-12-01T10:00:00.000Z'));
+    vi.setSystemTime(new Date(on(1, 10)));
     demo().graph.state.enrolMethod(enrolled, { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Pixel 8', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' });
 
-    await at('2026-12-02T12:00:00.000Z'); // Wednesday: nothing due
+    await at(on(2, 12)); // Wednesday: nothing due
     for (const id of targets) expect(nudgesTo(id), id).toHaveLength(1);
 
-    await at('2026-12-03T00:30:00.000Z'); // Thursday's wave is planned just after midnight
+    await at(on(3, 0.5)); // Thursday's wave is planned just after midnight
     expect((await outreach().campaigns.records.member(campaignId, enrolled))?.value.state).toBe('enrolled');
     await outreach().campaigns.pause({ id: 'test-admin' });
-    await at('2026-12-03T15:30:00.000Z', { schedule: false }); // Thursday, inside hours from Berlin to Chicago, but paused
+    await at(on(3, 15.5), { schedule: false }); // Thursday, inside hours from Berlin to Chicago, but paused
     for (const id of targets) expect(nudgesTo(id), id).toHaveLength(1);
 
     await outreach().campaigns.resume({ id: 'test-admin' });
-    await at('2026-12-03T15:31:00.000Z', { schedule: false }); // Europe and the east of America
-    await at('2026-12-03T18:00:00.000Z', { schedule: false }); // the west of America
+    await at(on(3, 15.5 + 1 / 60), { schedule: false }); // Europe and the east of America
+    await at(on(3, 18), { schedule: false }); // the west of America
     expect(nudgesTo(enrolled)).toHaveLength(1);
     for (const id of targets.filter((candidate) => candidate !== enrolled)) {
       expect(nudgesTo(id), id).toHaveLength(2);
       expect(JSON.stringify(nudgesTo(id)[1]?.activity)).toContain('a reminder');
     }
-    expect(paused).not.toBe('');
   });
 
   it('never sends at the weekend: day 7 falls on a Monday here, and late ones wait for the next working morning', async () => {
-    await at('2026-12-05T12:00:00.000Z'); // Saturday
-    await at('2026-12-06T12:00:00.000Z'); // Sunday
-    for (const id of targets.slice(1)) expect(nudgesTo(id), id).toHaveLength(2);
-    await at('2026-12-07T00:30:00.000Z');
-    await at('2026-12-07T12:00:00.000Z', { schedule: false }); // Monday, inside hours in Europe
-    await at('2026-12-07T18:00:00.000Z', { schedule: false }); // and in America (after hours in Europe)
-    await at('2026-12-08T00:30:00.000Z'); // Tuesday's wave
-    await at('2026-12-08T12:00:00.000Z', { schedule: false });
-    for (const id of targets.slice(1)) {
+    const week = await invitedCampaign();
+    const { on, targets, nudgesTo } = week;
+    await thursdayReminders(week);
+    for (const id of targets) expect(nudgesTo(id), id).toHaveLength(2);
+    await at(on(5, 12)); // Saturday
+    await at(on(6, 12)); // Sunday
+    for (const id of targets) expect(nudgesTo(id), id).toHaveLength(2);
+    await at(on(7, 0.5));
+    await at(on(7, 12), { schedule: false }); // Monday, inside hours in Europe (the reminders are not due yet)
+    await at(on(7, 18), { schedule: false }); // and in America (after hours in Europe)
+    await at(on(8, 0.5)); // Tuesday's wave
+    await at(on(8, 12), { schedule: false });
+    // Day 7 is a week after the invitation, at the same time of day: Monday, 15:30 or 17:30 UTC. By the next step,
+    // 18:00 UTC, the working day is over in Europe: those reminders wait for Tuesday morning; America's go on Monday.
+    const late = (id: string) => localParts(new Date(on(7, 18)), zoneOf(id)).hour >= 17;
+    expect(targets.filter(late).length, 'some are late').toBeGreaterThan(0);
+    expect(targets.filter((id) => !late(id)).length, 'some are not').toBeGreaterThan(0);
+    for (const id of targets) {
       const sent = nudgesTo(id);
       expect(sent, id).toHaveLength(3);
       const local = localParts(new Date(sent[2]?.time ?? 0), zoneOf(id));
-      expect([1, 2], id).toContain(local.isoWeekday);
+      expect(local.isoWeekday, `${id} in ${zoneOf(id)}`).toBe(late(id) ? 2 : 1);
       expect(local.hour).toBeGreaterThanOrEqual(9);
       expect(local.hour).toBeLessThan(17);
     }
   });
 
   it('after the snoozes are used up, asks for a decision instead of reminding again', async () => {
-    const id = targets[2] ?? '';
+    const { on, targets, nudgesTo, campaignId } = await invitedCampaign();
+    const id = targets[0] ?? '';
+    // Tuesday: the person puts it off twice; the next time is three days on, on Friday.
+    vi.setSystemTime(new Date(on(1, 12)));
     const first = await outreach().campaigns.snooze(id, campaignId);
     expect(first.message).toMatch(/remind you in 3 days/);
     const second = await outreach().campaigns.snooze(id, campaignId);
     expect(second.message).toMatch(/Next time I will ask what works for you/);
     expect((await outreach().campaigns.snooze(id, campaignId)).ok).toBe(false);
-    const before = nudgesTo(id).length;
-    await at('2026-12-10T00:30:00.000Z'); // Thursday: three days after the snoozes (Monday evening)
-    await at('2026-12-11T12:00:00.000Z'); // Friday: inside hours in Europe…
-    await at('2026-12-11T20:00:00.000Z'); // …and in America
+    await at(on(3, 0.5)); // Thursday: day 3's reminder is due, but the snoozes moved it
+    await at(on(3, 15.5), { schedule: false });
+    await at(on(3, 18), { schedule: false });
+    expect(nudgesTo(id)).toHaveLength(1);
+    await at(on(4, 12)); // Friday: inside hours in Europe…
+    await at(on(4, 20), { schedule: false }); // …and in America
     const sent = nudgesTo(id);
-    expect(sent).toHaveLength(before + 1);
+    expect(sent).toHaveLength(2);
     const local = localParts(new Date(sent.at(-1)?.time ?? 0), zoneOf(id));
     expect(local.hour).toBeGreaterThanOrEqual(9);
     expect(local.hour).toBeLessThan(17);

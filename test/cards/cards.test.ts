@@ -24,7 +24,7 @@ describe('card templates', () => {
   });
 
   it('the help card the bot really sends validates too', () => {
-    expect(validateCard(helpCardJson({ cards, organisationName: 'Contoso', privacy: { retentionDays: 180, keepsObjectionText: false } }))).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
+    expect(validateCard(helpCardJson({ cards, organisationName: 'Contoso', privacy: { retentionDays: 180, keepsObjectionText: false } }, 'en'))).toEqual({ parserEvents: [], unknownProperties: [], accessibility: [] });
   });
 
   it('inserts data as text, never as template expressions', () => {

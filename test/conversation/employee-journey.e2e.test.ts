@@ -12,9 +12,9 @@ const { person, activityFrom, say, click } = chat;
 const text = (value: unknown) => JSON.stringify(value);
 const verbsOf = (card: unknown) => [...text(card).matchAll(/"verb":"([^"]+)"/g)].map((m) => m[1]);
 
-async function nextCardFor(who: Person, containing: string | RegExp): Promise<string> {
+async function nextCardFor(who: Person, containing: string | RegExp, timeoutMs = 15_000): Promise<string> {
   const matches = (body: string) => (typeof containing === 'string' ? body.includes(containing) : containing.test(body));
-  const activity = await demo().connector.waitFor((a) => a.conversationId === who.conversationId && matches(text(a.activity)), 15_000);
+  const activity = await demo().connector.waitFor((a) => a.conversationId === who.conversationId && matches(text(a.activity)), timeoutMs);
   return text(activity.activity);
 }
 
@@ -52,24 +52,36 @@ describe('an unenrolled employee, from worry to passkey', () => {
   });
 
   it('keeps the topic and the time of each objection, not the words', async () => {
-    const events = await bot().service.store.list<Record<string, unknown>>('objection-events', { limit: 1000 });
-    expect(events.records.length).toBeGreaterThan(0);
-    expect(events.records.some((r) => r.value.intent === 'personal-data-access')).toBe(true);
-    expect(text(events.records)).not.toContain('photos');
+    const who = person(demo().seed.users.find((u) => u.displayName === 'Nathalie Girard')?.id ?? '');
+    const before = Date.now();
+    await say(who, 'will my boss see my photos?');
+    const after = Date.now();
+    const events = (await bot().service.store.list<{ userId: string; intent: string; at: string }>('objection-events', { limit: 1000 })).records.filter((r) => r.value.userId === who.id);
+    expect(events.map((r) => r.value.intent)).toEqual(['personal-data-access']);
+    const at = Date.parse(events[0]?.value.at ?? '');
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(after);
+    expect(text(events)).not.toContain('photos');
   });
 });
 
+/** Method kinds the coach counts as a passkey (or as good as one). */
+const STRONG = new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness']);
+
 describe('many people checking their status at once', () => {
   it('each hears "checking…" at once and gets an answer as the throttle allows, with no 429 from Graph', async () => {
-    const people = demo().seed.users
-      .filter((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.teamsLicensed)
-      .slice(10, 17)
-      .map((u) => person(u.id));
+    const users = demo().seed.users.filter((u) => u.accountKind === 'person' && u.userType === 'Member' && u.accountEnabled && u.teamsLicensed).slice(10, 17);
+    const people = users.map((u) => person(u.id));
     demo().graph.state.resetThrottles();
     const before = demo().graph.calls.list().length;
     const replies = await Promise.all(people.map((who) => say(who, 'status')));
     for (const reply of replies) expect(reply.texts.join(' ')).toMatch(/checking/i);
-    await Promise.all(people.map((who) => nextCardFor(who, /I don't see a passkey yet|You're all set/)));
+    // The bot reads methods 5 at a time in 10.5 s, and other tests' reads may still fill the window: up to three turns.
+    const answers = await Promise.all(people.map((who) => nextCardFor(who, /I don't see a passkey yet|You're all set/, 35_000)));
+    // Each answer is the one the person's methods in the demo tenant call for.
+    const expected = users.map((u) => (u.methods.some((method) => STRONG.has(method.kind)) ? "You're all set" : "I don't see a passkey yet"));
+    expect(answers.map((answer, index) => answer.includes(expected[index] ?? 'no expectation'))).toEqual(users.map(() => true));
+    expect(new Set(expected).size, 'the seven include people with and without a passkey').toBe(2);
     const reads = demo().graph.calls.list().slice(before).filter((c) => c.path.endsWith('/authentication/methods'));
     expect(reads).toHaveLength(people.length);
     expect(reads.filter((c) => c.status === 429)).toEqual([]);
@@ -93,11 +105,12 @@ describe('an employee who refuses', () => {
     if (!refuser) throw new Error('the demo tenant has no second unenrolled employee');
     const who = person(refuser.id);
     const manager = demo().seed.users.find((u) => u.id === refuser.managerId);
+    if (!manager) throw new Error(`the demo tenant has no manager ${refuser.managerId}`);
 
     await say(who, 'can the company track where I am with this app');
     const refusal = await say(who, "I'm not doing this, end of story");
     const card = text(refusal.cards[0]);
-    expect(card).toContain(manager?.displayName ?? 'your manager');
+    expect(card).toContain(manager.displayName);
     expect(card).toContain('"id":"reason"');
 
     const invalid = await click(who, 'refusal.confirm', { reason: 'because' });
@@ -169,7 +182,28 @@ describe('robust input: a clear reply, nothing changes, nothing crashes', () => 
   });
 
   it('an activity without an Entra identity is told the coach cannot help, and nothing is stored', async () => {
-    const result = await bot().post(activityFixture('message-personal', { ...activityFrom(who, { text: 'status', deliveryMode: 'expectReplies' }), from: { id: '29:anonymous' } }));
+    // What such a turn could leave: a record under no person (or the anonymous id), or a change to the chat's address.
+    // (Other tests' background work may write records of their own meanwhile: those are not looked at.)
+    const partitions = ['conversation-refs', 'personal-chats', 'dialogs', 'objection-events', 'refusals', 'help-requests'];
+    const traces = async () => {
+      const found: string[] = [];
+      for (const partition of partitions) {
+        for (const record of (await bot().service.store.list(partition, { limit: 1000 })).records) {
+          if (/anonymous|undefined/.test(record.key) || text(record.value).includes('29:anonymous')) found.push(`${partition}/${record.key}`);
+        }
+      }
+      return found;
+    };
+    // The person has talked in this chat before, so the coach knows its address. (A turn without an identity in a chat
+    // the coach has never seen does store that chat's address, with the anonymous sender: a product question, not
+    // what this test is about.)
+    await say(who, 'help');
+    const chatAddress = async () => (await bot().service.store.get('conversation-refs', who.conversationId))?.etag;
+    const addressBefore = await chatAddress();
+    expect(addressBefore).toEqual(expect.any(String));
+    const result = await bot().post(activityFixture('message-personal', { ...activityFrom(who, { text: 'talk to a person', deliveryMode: 'expectReplies' }), from: { id: '29:anonymous' } }));
     expect(text(result.body)).toContain('work account');
+    expect(await traces()).toEqual([]);
+    expect(await chatAddress()).toBe(addressBefore);
   });
 });

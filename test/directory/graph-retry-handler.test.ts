@@ -1,7 +1,7 @@
 // The Graph retry/throttle middleware as a pure unit: a scripted next handler and a virtual clock.
 
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GraphRetryHandler, routeOf } from '../../src/directory/graph-retry-handler.js';
 import type { Clock } from '../../src/directory/rate-limiter.js';
 import { createLogger, MemorySink } from '../../src/logging/logger.js';
@@ -70,14 +70,23 @@ describe('retries', () => {
   });
 
   it('with its default clocks, waits out an HTTP-date Retry-After of a second and tries again', async () => {
-    const scripted = new ScriptedGraph(new VirtualClock(), [{ status: 429, retryAfter: new Date(Date.now() + 1_000).toUTCString() }, { status: 200 }]);
-    const handler = new GraphRetryHandler({ logger: createLogger({ sink: new MemorySink(), level: 'debug' }) });
-    handler.setNext(scripted);
-    const context: Context = { request: 'https://graph.microsoft.com/v1.0/users', options: { method: 'GET' } };
-    const started = performance.now();
-    await handler.execute(context);
-    expect(context.response?.status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(2_500);
+    // The default clocks read Date, performance and setTimeout: faked, so the wait is checked to the millisecond.
+    vi.useFakeTimers({ toFake: ['Date', 'performance', 'setTimeout', 'clearTimeout'], now: new Date('2026-12-04T10:00:00Z') });
+    try {
+      const scripted = new ScriptedGraph(new VirtualClock(), [{ status: 429, retryAfter: new Date(Date.now() + 1_000).toUTCString() }, { status: 200 }]);
+      const handler = new GraphRetryHandler({ logger: createLogger({ sink: new MemorySink(), level: 'debug' }) });
+      handler.setNext(scripted);
+      const context: Context = { request: 'https://graph.microsoft.com/v1.0/users', options: { method: 'GET' } };
+      const done = handler.execute(context);
+      await vi.advanceTimersByTimeAsync(999);
+      expect(scripted.calls).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await done;
+      expect(scripted.calls).toHaveLength(2);
+      expect(context.response?.status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives up after the last attempt and returns the failure', async () => {

@@ -60,6 +60,17 @@ async function decide(who: Person, escalationId: string, choice: string, extra: 
 
 const textOf = (value: unknown) => JSON.stringify(value);
 
+/** The date `days` after today on the suite's clock (which other tests move on), YYYY-MM-DD. */
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The first Friday at least `days` on, and how the bot writes it ("Friday, 15 January 2027", the comma optional). */
+function aFridayIn(days: number): { date: string; written: RegExp } {
+  const day = new Date(Date.now() + days * 86_400_000);
+  while (day.getUTCDay() !== 5) day.setUTCDate(day.getUTCDate() + 1);
+  const part = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).format(day);
+  return { date: day.toISOString().slice(0, 10), written: new RegExp(`Friday,? ${part({ day: 'numeric' })} ${part({ month: 'long' })} ${part({ year: 'numeric' })}`) };
+}
+
 async function auditActions(action: string, escalationId: string): Promise<number> {
   const entries = await bot().service.store.list<{ action: string; details?: { escalationId?: string } }>(AUDIT_ENTRIES, { limit: 1000 });
   return entries.records.filter((record) => record.value.action === action && record.value.details?.escalationId === escalationId).length;
@@ -87,21 +98,24 @@ describe('a refusal reaches the manager', () => {
     expect(text).not.toContain('spy on my phone');
     expect(text).toMatch(/answered this question|answered these \d+ questions/);
     for (const title of ['Offer a security key', 'Grant an exception', 'Require enrolment', "I'll talk to them"]) expect(text).toContain(title);
-    // The card's data names the escalation only.
-    const actions = cardOf(cards[0]).actions as { data?: Record<string, unknown> }[];
-    for (const action of actions) if (action.data) expect(Object.keys(action.data).sort()).toEqual(['choice', 'escalationId']);
+    // The card's data names the escalation only: each of the four choices (the exception's inside its form) carries
+    // the escalation id and the choice, nothing else.
+    const data = [...text.matchAll(/"data":(\{[^{}]*\})/g)].map((match) => JSON.parse(match[1] ?? '{}') as Record<string, unknown>);
+    expect(data.map((fields) => fields.choice).sort()).toEqual(['exception', 'require', 'security-key', 'talk']);
+    for (const fields of data) expect(Object.keys(fields).sort()).toEqual(['choice', 'escalationId']);
     // Installing the app for the manager made Teams greet the bot: the card was their only message.
     expect(demo().connector.activities({ userId: manager.id, kind: 'send' })).toHaveLength(1);
   });
 
   it('refuses a click by anyone but the manager, with an audit entry, and decides nothing', async () => {
-    const employee = chat.person(byName('Élodie Martin').id);
-    const manager = byName('Lena Hoffmann');
+    // A manager no other test here involves: the test above counts every message Lena Hoffmann gets.
+    const employee = chat.person(byName('Lukas Schmid').id);
+    const manager = byName('Anna Keller');
     await refuse(employee);
-    const escalationId = escalationIdOn(decisionCards(manager.id, 'Élodie Martin')[0]);
+    const escalationId = escalationIdOn(decisionCards(manager.id, 'Lukas Schmid')[0]);
     for (const intruder of [employee, chat.person(byName('Marco Rossi').id), chat.person(groupMembers('escalation')[0] ?? '')]) {
-      const answer = await decide(intruder, escalationId, 'exception', { until: '2027-01-10', justification: 'please' });
-      expect(textOf(answer.value)).toContain(intruder === employee ? 'This decision is about you' : 'Only Lena Hoffmann can decide this');
+      const answer = await decide(intruder, escalationId, 'exception', { until: inDays(40), justification: 'please' });
+      expect(textOf(answer.value)).toContain(intruder === employee ? 'This decision is about you' : 'Only Anna Keller can decide this');
     }
     expect(await auditActions('escalation.decision.denied', escalationId)).toBe(3);
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
@@ -128,17 +142,18 @@ describe('the four decisions', () => {
     const manager = chat.person(byName('James Whitfield').id);
     await refuse(employee, 'personal-device');
     const escalationId = escalationIdOn(decisionCards(manager.id, 'Oliver Hughes')[0]);
-    const tooLong = await decide(manager, escalationId, 'exception', { until: '2027-12-31', justification: 'Travelling for months' });
+    const tooLong = await decide(manager, escalationId, 'exception', { until: inDays(400), justification: 'Travelling for months' });
     expect(textOf(tooLong.value)).toContain('at most 90 days');
-    const noReason = await decide(manager, escalationId, 'exception', { until: '2027-01-15', justification: ' ' });
+    const until = aFridayIn(45);
+    const noReason = await decide(manager, escalationId, 'exception', { until: until.date, justification: ' ' });
     expect(textOf(noReason.value)).toContain('Say briefly why');
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
-    const granted = await decide(manager, escalationId, 'exception', { until: '2027-01-15', justification: 'On parental leave until January' });
-    expect(textOf(granted.value)).toMatch(/an exception until Friday,? 15 January 2027/);
+    const granted = await decide(manager, escalationId, 'exception', { until: until.date, justification: 'On parental leave until then' });
+    expect(textOf(granted.value)).toMatch(new RegExp(`an exception until ${until.written.source}`));
     await drain();
     const news = sentTo(employee.id, /You can wait for now/);
     expect(news).toHaveLength(1);
-    expect(textOf(news[0]?.activity)).toMatch(/Friday,? 15 January 2027/);
+    expect(textOf(news[0]?.activity)).toMatch(until.written);
     // The justification is for the people who decide, not for the employee.
     expect(textOf(news[0]?.activity)).not.toContain('parental leave');
   });
@@ -182,15 +197,17 @@ describe('exactly one decision', () => {
       decide(manager, escalationId, 'require'),
       decide(manager, escalationId, 'security-key'),
       decide(manager, escalationId, 'require'),
-      decide(manager, escalationId, 'exception', { until: '2027-01-20', justification: 'Second tab' }),
+      decide(manager, escalationId, 'exception', { until: inDays(50), justification: 'Second tab' }),
     ]);
     await drain();
     expect(await auditActions('escalation.decided', escalationId)).toBe(1);
+    // Which click wins is a race; whichever it was, the employee hears that one decision, once, and nothing of the others.
     const decision = (await outreach().escalations.records.get(escalationId))?.value.decision;
-    expect(decision).toBeDefined();
+    const newsOf = { require: /A passkey is needed/, 'security-key': /A security key for you/, exception: /You can wait for now/ } as const;
+    const won = decision?.choice as keyof typeof newsOf;
+    expect(Object.keys(newsOf)).toContain(won);
     for (const answer of answers) expect(textOf(answer.value)).toContain('Decided by Sarah Goldberg');
-    const news = demo().connector.activities({ userId: employee.id, kind: 'send' }).filter((record) => /A security key for you|You can wait for now|A passkey is needed/.test(textOf(record.activity)));
-    expect(news).toHaveLength(1);
+    for (const [choice, words] of Object.entries(newsOf)) expect(sentTo(employee.id, words), choice).toHaveLength(choice === won ? 1 : 0);
   });
 
   it('lets either member of the escalation group decide, once, and updates the other member’s copy of the card', async () => {
@@ -201,7 +218,7 @@ describe('exactly one decision', () => {
     const firstCard = decisionCards(first, 'Helena Brandt')[0];
     const secondCard = decisionCards(second, 'Helena Brandt')[0];
     expect(textOf(cardOf(firstCard))).toContain('the directory shows no manager for them');
-    expect(secondCard).toBeDefined();
+    expect(decisionCards(second, 'Helena Brandt')).toHaveLength(1);
     const escalationId = escalationIdOn(firstCard);
     const [one, two] = await Promise.all([decide(chat.person(first), escalationId, 'require'), decide(chat.person(second), escalationId, 'security-key')]);
     await drain();
@@ -256,9 +273,9 @@ describe('routing falls back to the escalation group', () => {
     const employee = chat.person(member);
     await refuse(employee);
     expect(decisionCards(member, name)).toHaveLength(0);
+    expect(decisionCards(other, name)).toHaveLength(1);
     const card = decisionCards(other, name)[0];
-    expect(card).toBeDefined();
-    const own = await decide(employee, escalationIdOn(card), 'exception', { until: '2027-01-10', justification: 'I approve myself' });
+    const own = await decide(employee, escalationIdOn(card), 'exception', { until: inDays(40), justification: 'I approve myself' });
     expect(textOf(own.value)).toContain('This decision is about you, so someone else has to make it');
     expect((await outreach().escalations.records.openFor(member))?.value.state).toBe('open');
   });
@@ -276,28 +293,43 @@ describe('routing falls back to the escalation group', () => {
   });
 });
 
+/**
+ * Each test below runs in a week of its own: the clock is set to 10:00 UTC on a Monday at least a week after it stands
+ * now (time only moves forward, whichever test ran before), and the test steps through that week.
+ */
+function aFreshMonday(): Date {
+  const now = new Date();
+  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 7, 10));
+  while (monday.getUTCDay() !== 1) monday.setUTCDate(monday.getUTCDate() + 1);
+  vi.setSystemTime(monday);
+  return monday;
+}
+
+/** `days` after that Monday, at `hour` UTC (10.5 is 10:30). */
+const on = (monday: Date, days: number, hour: number) => new Date(monday.getTime() + days * 86_400_000 + (hour - 10) * 3_600_000).toISOString();
+
 describe('reminders and the way up the chain (fake time)', () => {
   it('reminds the manager after 2 working days, twice, then asks their manager; the first manager can no longer decide', async () => {
-    vi.setSystemTime(new Date('2026-12-07T10:00:00.000Z')); // Monday
+    const monday = aFreshMonday();
     const employee = chat.person(byName('Noah Kim').id);
     const manager = chat.person(byName('Ethan Brooks').id);
     const managersManager = chat.person(byName('Olivia Bennett').id);
     await refuse(employee);
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(1);
 
-    await step('2026-12-08T16:00:00.000Z'); // Tuesday: one working day, nothing yet
+    await step(on(monday, 1, 16)); // Tuesday: one working day, nothing yet
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(1);
-    await step('2026-12-09T10:30:00.000Z'); // Wednesday: two working days
+    await step(on(monday, 2, 10.5)); // Wednesday: two working days
     const afterFirst = decisionCards(manager.id, 'Noah Kim');
     expect(afterFirst).toHaveLength(2);
     expect(textOf(cardOf(afterFirst[1]))).toContain('Reminder: Noah Kim is waiting for your decision');
-    await step('2026-12-12T10:30:00.000Z'); // Saturday: not a working day, and only one working day since
+    await step(on(monday, 5, 10.5)); // Saturday: not a working day, and only one working day since
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(2);
-    await step('2026-12-14T10:30:00.000Z'); // Monday: Thursday and Friday were the two working days
+    await step(on(monday, 7, 10.5)); // Monday: Thursday and Friday were the two working days
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(3);
     expect(decisionCards(managersManager.id, 'Noah Kim')).toHaveLength(0);
 
-    await step('2026-12-16T10:30:00.000Z'); // Wednesday: no answer after two reminders, so up the chain
+    await step(on(monday, 9, 10.5)); // Wednesday: no answer after two reminders, so up the chain
     expect(decisionCards(manager.id, 'Noah Kim')).toHaveLength(3);
     const upCard = decisionCards(managersManager.id, 'Noah Kim');
     expect(upCard).toHaveLength(1);
@@ -305,7 +337,7 @@ describe('reminders and the way up the chain (fake time)', () => {
     for (const card of decisionCards(manager.id, 'Noah Kim')) expect(currentText(card)).toContain('has gone to Olivia Bennett');
 
     const escalationId = escalationIdOn(upCard[0]);
-    const tooLate = await decide(manager, escalationId, 'exception', { until: '2027-01-10', justification: 'I was away' });
+    const tooLate = await decide(manager, escalationId, 'exception', { until: inDays(40), justification: 'I was away' });
     expect(textOf(tooLate.value)).toContain('Only Olivia Bennett can decide this');
     const decided = await decide(managersManager, escalationId, 'require');
     expect(textOf(decided.value)).toContain('Decided by Olivia Bennett');
@@ -316,15 +348,15 @@ describe('reminders and the way up the chain (fake time)', () => {
   });
 
   it("asks again 3 working days after \"I'll talk to them\", with the talk noted on the card", async () => {
-    vi.setSystemTime(new Date('2027-01-04T10:00:00.000Z')); // Monday
+    const monday = aFreshMonday();
     const employee = chat.person(byName('Chloe Nguyen').id);
     const manager = chat.person(byName("Liam O'Connor").id);
     await refuse(employee);
     const escalationId = escalationIdOn(decisionCards(manager.id, 'Chloe Nguyen')[0]);
     await decide(manager, escalationId, 'talk');
-    await step('2027-01-06T14:00:00.000Z'); // Wednesday: two working days, the reminder that was due is held by the talk
+    await step(on(monday, 2, 14)); // Wednesday: two working days, the reminder that was due is held by the talk
     expect(decisionCards(manager.id, 'Chloe Nguyen')).toHaveLength(1);
-    await step('2027-01-07T10:30:00.000Z'); // Thursday: three working days
+    await step(on(monday, 3, 10.5)); // Thursday: three working days
     const cards = decisionCards(manager.id, 'Chloe Nguyen');
     expect(cards).toHaveLength(2);
     expect(textOf(cardOf(cards[1]))).toContain("Liam O'Connor said on");
@@ -332,6 +364,8 @@ describe('reminders and the way up the chain (fake time)', () => {
   });
 
   it('stops asking once the employee enrols, and the manager’s card says no decision is needed', async () => {
+    // A week on from the refusal the manager would have had two reminders, and the card would have gone up.
+    const monday = aFreshMonday();
     const employee = chat.person(byName('Mia Rodriguez').id);
     const manager = byName('Ethan Brooks');
     await refuse(employee);
@@ -341,7 +375,9 @@ describe('reminders and the way up the chain (fake time)', () => {
     await drain();
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('withdrawn');
     expect(currentText(card)).toContain('No decision needed any more');
-    await step('2026-12-31T10:30:00.000Z');
+    await step(on(monday, 2, 10.5)); // Wednesday: two working days, when the first reminder would be due
+    await step(on(monday, 7, 10.5)); // the Monday after: past the second reminder and the way up
     expect(decisionCards(manager.id, 'Mia Rodriguez')).toHaveLength(1);
+    expect(decisionCards(byName('Olivia Bennett').id, 'Mia Rodriguez')).toHaveLength(0);
   });
 });

@@ -1,21 +1,29 @@
 // Pass policies other than the defaults: privileged accounts allowed, but approved only by the security group; the
 // target's manager as the one who reveals; a request that would replace a valid pass says so; bursts alert security.
 
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { requestPass, revealPass, settle } from '../support/outreach-helpers.js';
 import type { Person } from '../support/teams-chat.js';
 
-const { bot, demo, chat, people } = demoBotSuite({ TAP_ALLOW_PRIVILEGED: 'true', TAP_RECEIVER: 'manager', TAP_BURST_PER_HOUR: '2' }, { inMemory: true });
+const { bot, demo, chat, people } = demoBotSuite({ TAP_ALLOW_PRIVILEGED: 'true', TAP_RECEIVER: 'manager', TAP_BURST_PER_HOUR: '2' }, { startAt: '2026-12-01T09:00:00.000Z', inMemory: true });
+
+// The burst alert counts the helpdesk's requests over the last hour: each test starts an hour after the one before,
+// so only its own requests count.
+beforeEach(() => {
+  vi.setSystemTime(new Date(Date.now() + 61 * 60_000));
+});
 
 const user = people.user;
 const person = (name: string) => chat.person(user(name).id);
 const members = people.members;
 const received = people.received;
 const text = (value: unknown) => JSON.stringify(value);
-const drain = () => settle(bot);
+const drain = () => settle(bot, { fakeClock: true });
 
 async function requestFor(agent: Person, targetName: string): Promise<{ id: string; form: string }> {
+  // The clock stands still, so Graph's 10-second reports throttle (the pass read counts in it) never frees by itself.
+  demo().graph.state.resetThrottles();
   const { id, reply } = await requestPass(chat, people, agent, targetName);
   if (!id) throw new Error(`no request form: ${reply}`);
   return { id, form: reply };
@@ -54,26 +62,42 @@ describe('pass policies', () => {
     expect(text(await reveal(agent, id))).toContain('nothing to show');
     const dialog = await reveal(person('Ethan Brooks'), id);
     expect(dialog.task.type).toBe('continue');
-    expect(demo().graph.state.temporaryAccessPass(user('Ava Patel').id)).toBeDefined();
+    expect(demo().graph.state.temporaryAccessPass(user('Ava Patel').id)).toMatchObject({ lifetimeInMinutes: 60, isUsableOnce: true });
   });
 
   it('says when the person already has a valid pass: approving it means replacing it', async () => {
+    // Someone gave Mia Rodriguez a pass in Entra earlier (through Graph, as the admin centre does).
+    const directory = bot().service.directory;
+    if (!directory) throw new Error('demo mode without a directory');
+    await directory.createTemporaryAccessPass(user('Mia Rodriguez').id, { lifetimeInMinutes: 480, isUsableOnce: false });
     const agent = person('Agnieszka Lewandowska');
-    const { id, form } = await requestFor(agent, 'Ava Patel');
-    expect(form).toContain('Ava Patel already has a valid pass');
+    const { id, form } = await requestFor(agent, 'Mia Rodriguez');
+    expect(form).toContain('Mia Rodriguez already has a valid pass');
     await submit(agent, id);
     await drain();
-    const card = received(user('Katarzyna Zielińska').id, /Approve a Temporary Access Pass for Ava Patel/).at(-1);
-    expect(text(card?.activity)).toContain('Approve and replace their pass');
-    expect(text(card?.activity)).toContain('approving replaces it');
+    const cards = received(user('Katarzyna Zielińska').id, /Approve a Temporary Access Pass for Mia Rodriguez/);
+    expect(cards).toHaveLength(1);
+    expect(text(cards[0]?.activity)).toContain('Approve and replace their pass');
+    expect(text(cards[0]?.activity)).toContain('approving replaces it');
   });
 
   it('alerts security once when the helpdesk opens more requests in an hour than the burst threshold', async () => {
     await drain();
-    // Three requests so far in this file against a threshold of two.
-    for (const member of members('security')) expect(received(member, /Many pass requests in the last hour/), member).toHaveLength(1);
+    const alerts = () => members('security').map((member) => received(member, /Many pass requests in the last hour/).length);
+    const before = alerts();
+    // Every request counts, one for a mistyped name too (it reads no passes: the bot paces those reads, 5 in 10.5 s).
+    const mistyped = async (agent: Person) => expect((await chat.say(agent, 'tap request noah.kimm@northwind.example')).texts.join(' ')).toContain("can't find");
+    // Two requests in the hour: the threshold, no alert.
     await requestFor(person('Piotr Kowalski'), 'Noah Kim');
+    await mistyped(person('Jordan Reyes'));
     await drain();
-    for (const member of members('security')) expect(received(member, /Many pass requests in the last hour/), member).toHaveLength(1);
+    expect(alerts()).toEqual(before);
+    // A third: one alert to each member of security; a fourth in the same hour brings no second one.
+    await requestFor(person('Marek Dąbrowski'), 'Lukas Schmid');
+    await drain();
+    expect(alerts()).toEqual(before.map((count) => count + 1));
+    await mistyped(person('Agnieszka Lewandowska'));
+    await drain();
+    expect(alerts()).toEqual(before.map((count) => count + 1));
   });
 });

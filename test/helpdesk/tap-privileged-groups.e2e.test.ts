@@ -51,6 +51,10 @@ describe('a pass for someone whose admin role comes through a group', () => {
     ['Arjun Mehta', 'eligible (PIM for Groups) for a group that is eligible for a role', 'Security Administrator (through PIM for Groups, group Security Operations Admins)'],
     ['Antoine Moreau', 'holding a role for an administrative unit through a group', 'Helpdesk Administrator (in an administrative unit, through the group Lyon Plant Local Admins)'],
   ])('is refused for %s, %s, and security is told', async (name, _how, reason) => {
+    // Security is counted from here: the failing-read tests below ask for Arjun Mehta too, and are alerted of it.
+    const alerts = () => people.members('security').map((member) => people.received(member, new RegExp(`Pass requested for a privileged account[\\s\\S]*${name}`)).length);
+    await drain();
+    const before = alerts();
     const { id, reply } = await requestFor(person('Jordan Reyes'), name);
     expect(id).toBeUndefined();
     expect(reply).toContain('privileged account');
@@ -58,7 +62,7 @@ describe('a pass for someone whose admin role comes through a group', () => {
     const refusals = (await audited('tap.request.refused')).filter((entry) => text(entry.details?.privileged).includes(reason));
     expect(refusals.map((entry) => entry.details?.why)).toEqual(['privileged']);
     await drain();
-    for (const member of people.members('security')) expect(people.received(member, new RegExp(`Pass requested for a privileged account[\\s\\S]*${name}`)), member).toHaveLength(1);
+    expect(alerts()).toEqual(before.map((count) => count + 1));
   });
 
   it('creates nothing at the reveal when the person joined a role-assignable group after the approval', async () => {

@@ -26,10 +26,18 @@ const text = (value: unknown) => JSON.stringify(value);
 const received = people.received;
 const drain = () => settle(bot, { fakeClock: true });
 
-async function audited(action: string): Promise<{ details?: Record<string, unknown> }[]> {
-  const entries = await bot().service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
-  return entries.records.filter((record) => record.value.action === action).map((record) => record.value);
+/** How far the audit trail goes now: a test notes it first and counts only what it caused (`audited(action, mark)`). */
+async function auditMark(): Promise<number> {
+  return (await bot().service.store.list(AUDIT_ENTRIES, { limit: 1000 })).records.length;
 }
+
+async function audited(action: string, since = 0): Promise<{ details?: Record<string, unknown> }[]> {
+  const entries = await bot().service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 });
+  return entries.records.slice(since).filter((record) => record.value.action === action).map((record) => record.value);
+}
+
+/** A request id as the bot makes them. */
+const REQUEST_ID = /^T-[A-Z2-9]{6}$/;
 
 async function requestFor(agent: Person, targetName: string): Promise<{ id?: string; reply: string }> {
   // The clock stands still, so Graph's 10-second reports throttle (the pass read counts in it) never frees by itself.
@@ -44,11 +52,12 @@ const reveal = (who: Person, requestId: string) => revealPass(bot, chat, who, re
 
 describe('who may ask', () => {
   it('refuses the command to people outside the helpdesk, politely and audited', async () => {
+    const mark = await auditMark();
     for (const command of ['tap request someone@northwind.example', 'tap list', 'tap cancel T-AAAAAA']) {
       const reply = await chat.say(person('Ava Patel'), command);
       expect(reply.texts.join(' ')).toContain('only for the helpdesk');
     }
-    expect(await audited('tap.command.denied')).toHaveLength(3);
+    expect(await audited('tap.command.denied', mark)).toHaveLength(3);
   });
 
   it('answers pass commands only in the personal chat, never where others read along', async () => {
@@ -61,21 +70,27 @@ describe('who may ask', () => {
 
   it('refuses privileged targets under the default policy (an active role, an eligible role, a break-glass account) and alerts security', async () => {
     const agent = person('Agnieszka Lewandowska');
+    const mark = await auditMark();
+    const alerts = () => members('security').map((member) => received(member, /Pass requested for a privileged account/).length);
+    // What earlier tests still had on its way is delivered before the counts are taken.
+    await drain();
+    const alertsBefore = alerts();
     for (const name of ['Emma Schneider', 'Stefan Novak', 'Emergency Access Account 01']) {
       const { id, reply } = await requestFor(agent, name);
       expect(id, name).toBeUndefined();
       expect(reply).toContain('privileged account');
     }
-    const refusals = (await audited('tap.request.refused')).filter((entry) => entry.details?.why === 'privileged');
-    expect(refusals).toHaveLength(3);
+    const refusals = (await audited('tap.request.refused', mark)).map((entry) => entry.details?.why);
+    expect(refusals).toEqual(['privileged', 'privileged', 'privileged']);
     await drain();
-    for (const member of members('security')) expect(received(member, /Pass requested for a privileged account/), member).toHaveLength(3);
+    // Three alerts to each member of security (another test here alerts them of a privileged account too).
+    expect(alerts()).toEqual(alertsBefore.map((count) => count + 3));
   });
 
   it('holds one open request per person, and lists and cancels the agent’s own requests', async () => {
     const agent = person('Jordan Reyes');
     const first = await requestFor(agent, 'Noah Kim');
-    expect(first.id).toBeDefined();
+    expect(first.id).toMatch(REQUEST_ID);
     const second = await requestFor(person('Marek Dąbrowski'), 'Noah Kim');
     expect(second.id).toBeUndefined();
     expect(second.reply).toContain(`already an open pass request for Noah Kim (${first.id})`);
@@ -86,16 +101,17 @@ describe('who may ask', () => {
     expect(text(list.cards)).toMatch(/Waiting to talk to a person \(1\): Lena Hoffmann/);
     expect((await chat.say(person('Marek Dąbrowski'), `tap cancel ${first.id}`)).texts.join(' ')).toContain('You have no request');
     expect((await chat.say(agent, `tap cancel ${first.id?.toLowerCase()}`)).texts.join(' ')).toContain('is cancelled');
-    expect((await requestFor(person('Marek Dąbrowski'), 'Noah Kim')).id).toBeDefined();
+    expect((await requestFor(person('Marek Dąbrowski'), 'Noah Kim')).id).toMatch(REQUEST_ID);
   });
 
   it('stops an agent after the hourly limit and alerts security', async () => {
     const agent = person('Piotr Kowalski');
-    for (const name of ['Mia Rodriguez', 'Lukas Schmid', 'Emily Carter']) expect((await requestFor(agent, name)).id, name).toBeDefined();
+    const mark = await auditMark();
+    for (const name of ['Mia Rodriguez', 'Lukas Schmid', 'Emily Carter']) expect((await requestFor(agent, name)).id, name).toMatch(REQUEST_ID);
     const over = await requestFor(agent, 'Jonas Meier');
     expect(over.id).toBeUndefined();
     expect(over.reply).toContain('the most allowed');
-    expect((await audited('tap.request.refused')).some((entry) => entry.details?.why === 'rate-limit')).toBe(true);
+    expect((await audited('tap.request.refused', mark)).map((entry) => entry.details?.why)).toEqual(['rate-limit']);
     await drain();
     for (const member of members('security')) expect(received(member, /Pass request rate limit reached/), member).toHaveLength(1);
   });
@@ -104,6 +120,7 @@ describe('who may ask', () => {
 describe('forged and stale actions', () => {
   it('refuses card data pointing at someone else’s request, a made-up request, or a reveal by anyone but the receiver', async () => {
     const agent = person('Marek Dąbrowski');
+    const mark = await auditMark();
     const { id } = await requestFor(agent, 'Liam O\'Connor');
     if (!id) throw new Error('no request');
     // Another agent sends Marek's draft as their own.
@@ -116,8 +133,9 @@ describe('forged and stale actions', () => {
     await chat.click(person('Nora Jansen'), 'tap.approve', { requestId: id });
     expect(text(await reveal(person('Nora Jansen'), id))).toContain('nothing to show');
     expect(text(await reveal(person("Liam O'Connor"), id))).toContain('nothing to show');
-    expect((await audited('tap.action.denied')).length).toBeGreaterThanOrEqual(2);
-    expect((await audited('tap.reveal.denied')).length).toBeGreaterThanOrEqual(2);
+    // The draft sent by someone else and the made-up request; the two reveals.
+    expect((await audited('tap.action.denied', mark)).map((entry) => entry.details?.requestId)).toEqual([id, 'T-ZZZZZZ']);
+    expect((await audited('tap.reveal.denied', mark)).map((entry) => entry.details?.requestId)).toEqual([id, id]);
     expect(demo().graph.state.temporaryAccessPass(user("Liam O'Connor").id)).toBeUndefined();
   });
 
@@ -147,7 +165,7 @@ describe('forged and stale actions', () => {
     await outreach().temporaryAccess.records.update(id, (request) => ({ ...request, state: 'revealing', reveal: { by: { id: agent.id, name: agent.name }, at: new Date().toISOString(), attempts: [] } }));
     expect((await requestFor(person('Agnieszka Lewandowska'), 'Sophie Laurent')).reply).toContain('already an open pass request');
     vi.setSystemTime(new Date(Date.now() + 11 * 60_000));
-    expect((await requestFor(person('Agnieszka Lewandowska'), 'Sophie Laurent')).id).toBeDefined();
+    expect((await requestFor(person('Agnieszka Lewandowska'), 'Sophie Laurent')).id).toMatch(REQUEST_ID);
     expect((await audited('tap.reveal.abandoned')).some((entry) => entry.details?.requestId === id)).toBe(true);
   });
 

@@ -107,6 +107,9 @@ describe('first conversation', () => {
   });
 
   it('stores the conversation reference of the personal chat for proactive messages later', async () => {
+    // Its own install notice (the welcome comes back in the answer, so the connector's record is left alone).
+    const result = await bot.post(activityFixture('conversation-update-personal-install', { serviceUrl: connector.serviceUrl, deliveryMode: 'expectReplies' }));
+    expect(result.status).toBe(200);
     const stored = await bot.service.store.get<{ reference: { serviceUrl?: string; conversation?: { id?: string } } }>(
       'personal-chats',
       '6f1d2c3b-4a59-4e8d-9c7b-1a2b3c4d5e6f',

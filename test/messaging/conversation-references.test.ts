@@ -58,7 +58,7 @@ describe('ConversationReferences', () => {
 
     await references.rememberPersonalChat(USER, { conversationId: 'a:chat-2', serviceUrl: SERVICE_URL, tenantId: TENANT, botId: BOT });
     expect((await references.personalChatOf(USER))?.reference.conversation?.id).toBe('a:chat-2');
-    expect((await store.get(CONVERSATIONS_PARTITION, 'a:chat-2'))?.value).toBeDefined();
+    expect((await store.get<{ reference: unknown }>(CONVERSATIONS_PARTITION, 'a:chat-2'))?.value.reference).toMatchObject({ serviceUrl: SERVICE_URL, conversation: { id: 'a:chat-2' } });
   });
 
   it('moves a person to the chat a later turn comes from', async () => {

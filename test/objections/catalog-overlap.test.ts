@@ -8,13 +8,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLabelledSet } from '../../scripts/eval/labelled-set.js';
 import { overlaps } from '../../scripts/eval/overlap.js';
-import { CATALOG_LOCALES, loadCatalog } from '../../src/objections/catalog-loader.js';
+import { catalogLocales, loadCatalog } from '../../src/objections/catalog-loader.js';
 import { languageData } from '../../src/objections/text/language-data.js';
 import { packageRoot } from '../../src/shared/package-root.js';
 
 const fixtures = path.join(packageRoot(), 'test', 'fixtures');
 
-describe.each(CATALOG_LOCALES.map((locale) => [locale]))('the %s catalog', (locale) => {
+describe.each(catalogLocales().map((locale) => [locale]))('the %s catalog', (locale) => {
   const language = languageData(locale);
   const training = () => [...[...loadCatalog({ locale }).intents.values()].flatMap((intent) => intent.examples), ...Object.values(language.commands).flat()];
 

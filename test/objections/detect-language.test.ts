@@ -25,9 +25,15 @@ describe('detectLanguage', () => {
 });
 
 describe('isOtherLanguage', () => {
+  const known = ['en', 'de', 'fr', 'es', 'nl'];
   it('is true for a sentence reliably in another known language, false for English and for short text', async () => {
-    expect(await isOtherLanguage('Kann mein Chef meine Fotos auf dem Handy sehen?', 'en')).toBe(true);
-    expect(await isOtherLanguage('Can my manager see the photos on my phone?', 'en')).toBe(false);
-    expect(await isOtherLanguage('Fotos?', 'en')).toBe(false);
+    expect(await isOtherLanguage('Kann mein Chef meine Fotos auf dem Handy sehen?', 'en', known)).toBe(true);
+    expect(await isOtherLanguage('Can my manager see the photos on my phone?', 'en', known)).toBe(false);
+    expect(await isOtherLanguage('Fotos?', 'en', known)).toBe(false);
+  });
+
+  it('knows only the languages it is given (those with a catalog)', async () => {
+    expect(await isOtherLanguage('Kann mein Chef meine Fotos auf dem Handy sehen?', 'en', ['en', 'fr'])).toBe(false);
+    expect(await isOtherLanguage('Kann mein Chef meine Fotos auf dem Handy sehen?', 'en', ['en'])).toBe(false);
   });
 });

@@ -72,6 +72,23 @@ describe('language data files', () => {
     expect(data.wordVectorsFile).toBeUndefined();
   });
 
+  it('finds a stemmer by its language code alone, stems nothing with "none", and says how to get a missing one', () => {
+    expect(stemmerFor('none').stem('überwachungen')).toBe('überwachungen');
+    expect(stemmerFor('none').stopWords).toEqual([]);
+    const data = languageData('sv', write({ 'words.json': { stemmer: 'none', functionWords: ['och'] }, 'lexicon.json': { concepts: { employer: ['chef'] } }, 'commands.json': commands }));
+    expect(data.stemming.stem('arbetsgivaren')).toBe('arbetsgivaren');
+    expect(data.functionWords.has('och')).toBe(true);
+    // A code NLP.js could serve but this package does not depend on: the error names the package to install.
+    expect(() => stemmerFor('qx')).toThrow(/npm install @nlpjs\/lang-qx.*"stemmer": "none"/);
+  });
+
+  it('splits an elision into its two words, whatever follows it (French l\', d\', qu\')', () => {
+    const data = languageData('fr', write({ 'words.json': { stemmer: 'fr', elisions: ['l', 'd', 'qu'], contractions: { l: ['le'], d: ['de'], qu: ['que'] } }, 'lexicon.json': { concepts: {} }, 'commands.json': commands }));
+    const analyser = new Analyser(data, new Set());
+    expect(analyser.tokenise("L'appli d'authentification, qu'est-ce qu'elle voit ?")).toEqual(['le', 'appli', 'de', 'authentification', 'que', 'est', 'ce', 'que', 'elle', 'voit']);
+    expect(analyser.tokenise("L'IT d'abord")).toEqual(['le', 'it', 'de', 'abord']);
+  });
+
   it('says which file is missing or wrong', () => {
     expect(() => languageData('xx', write({ 'words.json': { stemmer: 'en' } }))).toThrow(/has no lexicon\.json/);
     expect(() => languageData('xy', write({ 'words.json': { stemmer: 'klingon' }, 'lexicon.json': { concepts: {} }, 'commands.json': commands }))).toThrow(/words\.json: stemmer/);

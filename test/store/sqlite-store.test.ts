@@ -144,7 +144,7 @@ describe('SqliteStore on disk', () => {
     const error = await appErrorOf(a.update('p', 'k', 3, created.etag));
     expect(error.code).toBe('store.conflict');
     expect(await a.get('p', 'k')).toEqual(updated);
-    expect(await b.acquireLease('job', 'worker-b', 60_000)).toBeDefined();
+    expect((await b.acquireLease('job', 'worker-b', 60_000))?.holder).toBe('worker-b');
     expect(await a.acquireLease('job', 'worker-a', 60_000)).toBeUndefined();
   });
 

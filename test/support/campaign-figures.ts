@@ -70,7 +70,7 @@ function byLabel(shownAs: (label: string) => string | undefined): Figures {
 }
 
 /** RFC 4180: quoted fields may hold commas, quotes and line breaks. */
-function parseCsv(text: string): string[][] {
+export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

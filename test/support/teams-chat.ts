@@ -16,10 +16,10 @@ export interface TeamsChat {
   person(id: string): Person;
   /** The activity JSON Teams would send from that person (fields in `overrides` win). */
   activityFrom(who: Person, overrides: Record<string, unknown>): Record<string, unknown>;
-  /** A message; the replies come back in the HTTP response (`expectReplies`). */
-  say(who: Person, text: string): Promise<{ cards: Record<string, unknown>[]; texts: string[] }>;
+  /** A message; the replies come back in the HTTP response (`expectReplies`). `overrides` win (e.g. `locale`). */
+  say(who: Person, text: string, overrides?: Record<string, unknown>): Promise<{ cards: Record<string, unknown>[]; texts: string[] }>;
   /** An Action.Execute click; returns the invoke response's body. */
-  click(who: Person, verb: string, data?: Record<string, unknown>): Promise<{ type: string; value: unknown }>;
+  click(who: Person, verb: string, data?: Record<string, unknown>, overrides?: Record<string, unknown>): Promise<{ type: string; value: unknown }>;
 }
 
 export function teamsChat(bot: () => RunningBot, demo: () => DemoEnvironment): TeamsChat {
@@ -42,14 +42,14 @@ export function teamsChat(bot: () => RunningBot, demo: () => DemoEnvironment): T
         ...overrides,
       };
     },
-    async say(who, text) {
-      const result = await bot().post(activityFixture('message-personal', chat.activityFrom(who, { text, deliveryMode: 'expectReplies' })));
+    async say(who, text, overrides = {}) {
+      const result = await bot().post(activityFixture('message-personal', chat.activityFrom(who, { text, deliveryMode: 'expectReplies', ...overrides })));
       expect(result.status, result.text).toBe(200);
       const activities = (result.body as { activities: { text?: string }[] }).activities;
       return { cards: cardsIn(activities), texts: activities.map((a) => a.text ?? '').filter(Boolean) };
     },
-    async click(who, verb, data = {}) {
-      const invoke = activityFixture('invoke-adaptive-card-action', chat.activityFrom(who, {}));
+    async click(who, verb, data = {}, overrides = {}) {
+      const invoke = activityFixture('invoke-adaptive-card-action', chat.activityFrom(who, overrides));
       const result = await bot().post({ ...invoke, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
       expect(result.status, result.text).toBe(200);
       return result.body as { type: string; value: unknown };

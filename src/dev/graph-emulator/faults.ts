@@ -35,6 +35,7 @@ export class FaultInjector {
   private faults: Fault[] = [];
   private nextId = 1;
   private latencyMs = 0;
+  private holding = 0;
 
   add(spec: FaultSpec): Fault {
     if (spec.status === undefined && spec.delayMs === undefined) throw new Error('a fault needs a status, a delayMs, or both');
@@ -68,6 +69,22 @@ export class FaultInjector {
   setLatency(ms: number): void {
     if (!(ms >= 0)) throw new Error(`latency must be zero or more milliseconds (got ${ms})`);
     this.latencyMs = ms;
+  }
+
+  /** Waits out a request's delay, counted in `held()` while it lasts. */
+  async hold(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    this.holding += 1;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } finally {
+      this.holding -= 1;
+    }
+  }
+
+  /** How many requests are waiting out a delay right now. */
+  held(): number {
+    return this.holding;
   }
 
   /** Finds the first live fault for a request and uses one of its `times`. */

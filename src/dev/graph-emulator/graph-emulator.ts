@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import selfsigned from 'selfsigned';
-import type { RegisteredMethod, SeedUser, TenantSeed } from '../tenant-seed.js';
+import { type RegisteredMethod, type SeedUser, seedSchema, type TenantSeed } from '../tenant-seed.js';
 import { type CallFilter, CallLog, type GraphCall } from './call-log.js';
 import { handleEmulatorApi } from './emulator-api.js';
 import type { AppInstalledEvent, AppUninstalledEvent, EmulatorContext } from './emulator-context.js';
@@ -68,6 +68,8 @@ export interface EmulatorState {
   /** The throttles in force: each bucket's limit and window. */
   throttles(): Record<ThrottleBucket, WindowLimit>;
   resetThrottles(): void;
+  /** Replaces the tenant's passkey (FIDO2) policy (parsed as the seed's, so defaults apply). */
+  setPasskeyPolicy(policy: unknown): void;
 }
 
 export interface EmulatorFaults {
@@ -79,6 +81,8 @@ export interface EmulatorFaults {
   /** The latency added to every Graph request (0: none). */
   latency(): number;
   setLatency(ms: number): void;
+  /** How many requests are waiting out a delay (a fault's or the latency) right now. */
+  held(): number;
 }
 
 export interface EmulatorCalls {
@@ -208,6 +212,9 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
     installations: () => state.installations(),
     revocations: () => state.revocations(),
     throttles: () => ({ identityReports: { ...limiters.identityReports.rule }, appInstalls: { ...limiters.appInstalls.rule } }),
+    setPasskeyPolicy: (policy) => {
+      state.seed.passkeyPolicy = seedSchema.shape.passkeyPolicy.parse(policy);
+    },
     resetThrottles: () => {
       for (const limiter of Object.values(limiters)) limiter.reset();
     },

@@ -75,7 +75,7 @@ export class GraphService {
     }
     const fault = this.deps.faults.take(request.method, request.path);
     const delayMs = inBatch ? fault.delayMs - this.deps.faults.latency() : fault.delayMs;
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await this.deps.faults.hold(delayMs);
     if (fault.error) throw fault.error;
 
     const odata: ODataRequest = { baseUrl: this.deps.baseUrl(), version, resourcePath, query: request.query, headers: request.headers };

@@ -31,8 +31,6 @@ interface Eld {
 const MIN_LETTERS = 12;
 export const DEFAULT_LOCALE = 'en';
 
-/** The languages the detector chooses among: those the coach has stemmers for (text/stemmers.ts). */
-export const KNOWN_LANGUAGES = ['en', 'de', 'fr', 'es', 'nl'] as const;
 
 let detector: Promise<Eld> | undefined;
 let subset = '';
@@ -49,13 +47,14 @@ async function eld(languages: readonly string[]): Promise<Eld> {
 }
 
 /**
- * Whether `text` is reliably in another of the known languages than `locale`: a message the coach would otherwise call
- * off-topic is then not understood (it offers set-up, status and a person instead of "that is not what I do").
+ * Whether `text` is reliably in another of the `known` languages (those the coach has catalogs for) than `locale`: a
+ * message the coach would otherwise call off-topic is then not understood (it offers set-up, status and a person
+ * instead of "that is not what I do").
  */
-export async function isOtherLanguage(text: string, locale: string): Promise<boolean> {
-  if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return false;
-  const result = (await eld(KNOWN_LANGUAGES)).detect(text);
-  return result.language !== locale && (KNOWN_LANGUAGES as readonly string[]).includes(result.language) && result.isReliable();
+export async function isOtherLanguage(text: string, locale: string, known: readonly string[]): Promise<boolean> {
+  if (known.length < 2 || (text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return false;
+  const result = (await eld(known)).detect(text);
+  return result.language !== locale && known.includes(result.language) && result.isReliable();
 }
 
 /** The locale (a two-letter code) of `text` among `available`; `hints` are locale tags, best first ("de-DE", "fr"). */

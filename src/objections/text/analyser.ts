@@ -79,11 +79,11 @@ export class Analyser {
 
   /**
    * Words of cleaned text, lower case, contractions spelled out (with or without the apostrophe, as people type in
-   * chat), an apostrophe's ending replaced by its word. A word in the data's `capitalised` list means something else
+   * chat), an elision split into its two words, an apostrophe's ending replaced by its word. A word in the data's `capitalised` list means something else
    * in capitals ("IT", the department), unless the whole message is shouted.
    */
   tokenise(text: string): string[] {
-    const { contractions, apostropheEndings, capitalised } = this.language;
+    const { contractions, apostropheEndings, capitalised, elisions } = this.language;
     const shouted = text === text.toUpperCase();
     const words: string[] = [];
     for (const match of text.matchAll(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu)) {
@@ -92,6 +92,12 @@ export class Analyser {
       let suffix = apostrophe > 0 ? match[0].slice(apostrophe).toLowerCase() : '';
       const special = shouted ? undefined : capitalised[base];
       base = base.toLowerCase();
+      // An elision ("l'appli", "qu'il", "d'accès") is two words: the elided one spelled out, then the word after it.
+      if (suffix && elisions.has(base)) {
+        const next = suffix.slice(1);
+        words.push(...(contractions[base] ?? [base]), ...(contractions[next] ?? [next]));
+        continue;
+      }
       // English "n't" is written on the verb ("can't", "won't"): the ending starts one letter earlier, and the verb's
       // remains ("ca", "wo") are contractions of their own.
       if (suffix === "'t" && base.endsWith('n') && apostropheEndings["n't"]) {

@@ -3,9 +3,9 @@
 // Why there: adding a language is a new catalog/<locale>/ folder plus `npm run build`, no code, so everything that is
 // about a language (how people write it in chat, the domain's synonyms, the words that ask for a command) sits beside
 // the intents of that language. An admin's CATALOG_DIR replaces answers, not this: it stays with the shipped catalog.
-// - words.json: the stemmer to use (NLP.js's Snowball stemmers, @nlpjs/lang-xx), contractions, words with no topic,
-//   words whose capitals change their meaning, the words that join two concerns, the words that open a question, and an
-//   optional word-vector table;
+// - words.json: the stemmer to use (NLP.js's Snowball stemmers, @nlpjs/lang-xx), contractions, elisions, words with no
+//   topic, words whose capitals change their meaning, the words that join two concerns, the words that open a question,
+//   and an optional word-vector table;
 // - lexicon.json: concepts (boss, supervisor, HR all name `employer`);
 // - commands.json: how people ask for a command in words (trained as classes beside the intents).
 
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { packageRoot } from '../../shared/package-root.js';
-import { type StemmerId, stemmerFor, type Stemming } from './stemmers.js';
+import { stemmerFor, type Stemming } from './stemmers.js';
 
 export const COMMANDS = ['status', 'setup', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -22,9 +22,12 @@ export type CommandName = (typeof COMMANDS)[number];
 const wordList = z.array(z.string().min(1).max(80));
 
 const wordsSchema = z.object({
-  stemmer: z.enum(['en', 'de', 'fr', 'es', 'nl']),
+  /** A language code whose NLP.js stemmer to use (@nlpjs/lang-<code>), or "none". */
+  stemmer: z.string().regex(/^([a-z]{2,3}|none)$/, 'a language code of two or three letters, or "none"'),
   contractions: z.record(z.string(), wordList).default({}),
   apostropheEndings: z.record(z.string(), z.array(z.string())).default({}),
+  /** Elided words after which an apostrophe starts the next word: French l', d', j', qu' ("l'appli" is "le appli"). */
+  elisions: wordList.default([]),
   functionWords: wordList.default([]),
   capitalised: z.record(z.string(), z.string()).default({}),
   clauseBreaks: wordList.default([]),
@@ -42,6 +45,7 @@ export interface LanguageData {
   stemming: Stemming;
   contractions: Readonly<Record<string, readonly string[]>>;
   apostropheEndings: Readonly<Record<string, readonly string[]>>;
+  elisions: ReadonlySet<string>;
   /** Stop words of the stemmer package plus the file's own: words that carry no topic. */
   functionWords: ReadonlySet<string>;
   capitalised: Readonly<Record<string, string>>;
@@ -60,7 +64,7 @@ export interface LanguageData {
 const cache = new Map<string, LanguageData>();
 
 /** The language data of `locale` from `dir` (default catalog/<locale>/language); throws a clear error when broken. */
-export function languageData(locale: string, dir = path.join(packageRoot(), 'catalog', locale, 'language')): LanguageData {
+export function languageData(locale: string, dir: string = path.join(packageRoot(), 'catalog', locale, 'language')): LanguageData {
   const key = `${locale}\n${dir}`;
   const cached = cache.get(key);
   if (cached) return cached;
@@ -87,12 +91,13 @@ export function languageData(locale: string, dir = path.join(packageRoot(), 'cat
   const words = read('words.json', wordsSchema);
   const { concepts } = read('lexicon.json', lexiconSchema);
   const { examples } = read('commands.json', commandsSchema);
-  const stemming = stemmerFor(words.stemmer as StemmerId);
+  const stemming = stemmerFor(words.stemmer);
   const data: LanguageData = {
     locale,
     stemming,
     contractions: words.contractions,
     apostropheEndings: words.apostropheEndings,
+    elisions: new Set(words.elisions.map((word) => word.toLowerCase())),
     functionWords: new Set([...stemming.stopWords, ...words.functionWords]),
     capitalised: words.capitalised,
     clauseBreaks: words.clauseBreaks,

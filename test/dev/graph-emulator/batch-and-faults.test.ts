@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/dev/graph-emulator/index.js';
 import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
+import { expectHeldFor } from '../../support/fake-delay.js';
 import { credentialFor, failure, graphClient, PEOPLE, rawRequest, testSeed } from './graph-test-client.js';
 
 type BatchResponse = { id: string; status: number; headers: Record<string, string>; body?: Record<string, unknown> };
@@ -97,7 +98,11 @@ describe('injected faults', () => {
     seed = testSeed();
     emulator = await startGraphEmulator({ seed });
   });
-  afterEach(() => emulator.close());
+  afterEach(async () => {
+    // The latency tests fake setTimeout: the next test gets real timers back.
+    vi.useRealTimers();
+    await emulator.close();
+  });
 
   it('answers 429 with Retry-After for the given number of times, then runs the request', async () => {
     const client = graphClient(emulator, seed, { retry: false });
@@ -133,26 +138,26 @@ describe('injected faults', () => {
     await expect(client.api(`/users/${PEOPLE.jin}/revokeSignInSessions`).post({})).resolves.toMatchObject({ value: true });
   });
 
+  // The delays are global timers: with setTimeout faked too (after the first call, so the token is at hand), the
+  // answer is checked at the very millisecond it is due, not measured on the wall clock.
+  const fakeTimersFromNow = () => vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: Date.now() });
+
   it('adds latency to a matching request', async () => {
     const client = graphClient(emulator, seed, { retry: false });
     await client.api(`/users/${PEOPLE.dana}`).get();
     emulator.faults.add({ path: `/v1.0/users/${PEOPLE.dana}`, delayMs: 60, times: 1 });
-    const started = performance.now();
-    await client.api(`/users/${PEOPLE.dana}`).get();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    fakeTimersFromNow();
+    expect(await expectHeldFor(60, () => client.api(`/users/${PEOPLE.dana}`).get(), { held: () => emulator.faults.held() > 0 })).toHaveProperty('id', PEOPLE.dana);
   });
 
   it('adds the latency once to a $batch, not once per step (Graph runs independent steps side by side)', async () => {
     const client = graphClient(emulator, seed, { retry: false });
     await client.api(`/users/${PEOPLE.dana}`).get();
     emulator.faults.setLatency(150);
-    const started = performance.now();
-    const result = await client.api('/$batch').post({ requests: Array.from({ length: 20 }, (_, index) => ({ id: String(index), method: 'GET', url: `/users/${PEOPLE.dana}` })) });
-    const elapsed = performance.now() - started;
-    expect((result.responses as BatchResponse[]).every((response) => response.status === 200)).toBe(true);
-    // One latency for the batch (150 ms), far from the 20 × 150 ms = 3 s that stepping through it would take.
-    expect(elapsed).toBeGreaterThanOrEqual(145);
-    expect(elapsed).toBeLessThan(1_500);
+    fakeTimersFromNow();
+    // Answered at 150 ms of fake time: a latency per step would hold it at least 150 ms longer.
+    const result = await expectHeldFor(150, () => client.api('/$batch').post({ requests: Array.from({ length: 20 }, (_, index) => ({ id: String(index), method: 'GET', url: `/users/${PEOPLE.dana}` })) }), { held: () => emulator.faults.held() > 0 });
+    expect((result.responses as BatchResponse[]).map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 200));
   });
 
   it('is driven over HTTP by /_emulator: faults, enrolment and the call log', async () => {

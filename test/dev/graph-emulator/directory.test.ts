@@ -20,6 +20,8 @@ describe('directory reads through the Graph SDK', () => {
   afterAll(() => emulator.close());
 
   it('pages through every user with @odata.nextLink and $skiptoken, as the SDK PageIterator follows it', async () => {
+    // The emulator's call log is shared by this file's tests: counted from here.
+    const callsBefore = emulator.calls.list({ path: '/v1.0/users' }).length;
     const first = await client.api('/users').top(5).get();
     expect(first['@odata.context']).toBe(`${emulator.graphUrl}/v1.0/$metadata#users`);
     expect(first['@odata.nextLink']).toMatch(new RegExp(`^${emulator.graphUrl}/v1.0/users\\?\\$top=5&\\$skiptoken=`));
@@ -29,7 +31,7 @@ describe('directory reads through the Graph SDK', () => {
       return true;
     }).iterate();
     expect(seen).toEqual(seed.users.map((user) => user.id));
-    expect(emulator.calls.list({ path: '/v1.0/users' })).toHaveLength(3);
+    expect(emulator.calls.list({ path: '/v1.0/users' }).slice(callsBefore)).toHaveLength(3);
   });
 
   it('returns Graph v1.0 default properties unless $select asks for others', async () => {

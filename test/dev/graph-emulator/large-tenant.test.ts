@@ -59,10 +59,14 @@ describe('a 20 000-account synthetic tenant', () => {
   it('lists every user and finds one by userPrincipalName, by mail and in the report by id', async () => {
     const { rows } = await all<{ id: string }>(client.api('/users').select('id').top(999));
     expect(rows).toHaveLength(seed.users.length);
-    const someone = seed.users[12_345] as TenantSeed['users'][number];
+    // Someone well into the tenant with an enabled account and a mailbox, and someone whose account is disabled.
+    const someone = seed.users.slice(12_345).find((user) => user.accountEnabled && user.mail) as TenantSeed['users'][number];
+    const disabled = seed.users.slice(12_345).find((user) => !user.accountEnabled) as TenantSeed['users'][number];
     expect((await client.api('/users').filter(`userPrincipalName eq '${someone.userPrincipalName}'`).select('id').get()).value).toEqual([{ id: someone.id }]);
     expect((await client.api('/users').filter(`mail eq '${someone.mail}'`).select('id').get()).value).toEqual([{ id: someone.id }]);
+    // The report lists enabled accounts only.
     const row = await client.api(REPORT).filter(`id eq '${someone.id}'`).get();
-    expect(row.value.map((found: Row) => found.id)).toEqual(someone.accountEnabled ? [someone.id] : []);
+    expect(row.value.map((found: Row) => found.id)).toEqual([someone.id]);
+    expect((await client.api(REPORT).filter(`id eq '${disabled.id}'`).get()).value).toEqual([]);
   });
 });

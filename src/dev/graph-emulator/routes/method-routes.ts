@@ -108,8 +108,10 @@ export function methodRoutes(context: EmulatorContext): Route[] {
     pattern: '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{configuration}',
     permissions: PERMISSIONS.readAuthenticationPolicy,
     handle: ({ request, params }) => {
-      // Only the Temporary Access Pass configuration is emulated; Graph names the others the same way.
-      if (String(params.configuration).toLowerCase() !== 'temporaryaccesspass') throw notFound(String(params.configuration));
+      // The Temporary Access Pass and passkey (FIDO2) configurations are emulated; Graph names the others the same way.
+      const configuration = String(params.configuration).toLowerCase();
+      if (configuration === 'fido2') return { status: 200, body: passkeyConfiguration(request, context.state.seed.passkeyPolicy) };
+      if (configuration !== 'temporaryaccesspass') throw notFound(String(params.configuration));
       const policy = context.state.seed.tapPolicy;
       return {
         status: 200,
@@ -188,4 +190,20 @@ function passTerms(
     startAt = parsed;
   }
   return { startAt, lifetimeInMinutes, isUsableOnce };
+}
+
+/** The passkey (FIDO2) configuration as Graph v1.0 shows it: profiles and the default profile only once migrated. */
+function passkeyConfiguration(request: Parameters<typeof contextUrl>[0], policy: EmulatorContext['state']['seed']['passkeyPolicy']): Record<string, unknown> {
+  return {
+    '@odata.context': contextUrl(request, 'policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity'),
+    '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration',
+    id: 'Fido2',
+    state: policy.state,
+    isSelfServiceRegistrationAllowed: policy.isSelfServiceRegistrationAllowed,
+    isAttestationEnforced: policy.isAttestationEnforced,
+    keyRestrictions: policy.keyRestrictions,
+    includeTargets: policy.includeTargets,
+    excludeTargets: policy.excludeTargets,
+    ...(policy.passkeyProfiles ? { passkeyProfiles: policy.passkeyProfiles, defaultPasskeyProfile: policy.defaultPasskeyProfile ?? policy.passkeyProfiles[0]?.id ?? null } : {}),
+  };
 }
