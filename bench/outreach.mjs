@@ -5,7 +5,9 @@
 //
 // Usage: npm run bench:outreach [-- --users 10000 --tenant-rps R --install-rps I --kill-every S --latency-ms 0
 //                                   --concurrency 32 --store sqlite|azure-table --instances 1 --timeout 900
-//                                   --skip-build --profile]
+//                                   --skip-build --profile
+//                                   --outage-503 S --unauthorized S --graph-outage S --graph-timeouts S
+//                                   --resets N --graph-resets N --fault-at S]
 // --store azure-table runs the bots on Azure Table Storage (an Azurite this process starts); --instances N starts N bots
 // over that one store behind a splitter for Teams' calls, and --kill-every then SIGKILLs the sender-lease holder.
 // R defaults to Teams' documented 30 requests a second per tenant, I to R; `npm run bench:outreach` passes a raised
@@ -13,6 +15,12 @@
 // --profile writes a CPU profile of the bot's last life (a SIGKILLed one writes none) and prints its top functions.
 // Targets (issue 5): 10 000 users, no kills: efficiency ≥ 0.9, lost 0, duplicates 0 (with 50 ms latency too);
 // with kills: lost 0, duplicates ≤ kills × concurrency; peak RSS at 100 000 users ≤ 1.25 × at 10 000.
+// Faults (issue 19, bench/lib/faults.mjs): the Bot Connector answering 503 (--outage-503) or 401 (--unauthorized) to
+// every call for S seconds, Graph answering 503 (--graph-outage) or holding every answer past the bot's time limit
+// (--graph-timeouts) for S seconds, one after the other from the first invitation (or --fault-at S after the bot is
+// ready); N chat writes whose answer is lost after Teams accepted them (--resets) and N Graph connections reset
+// (--graph-resets). The JSON then says what was applied, `expired` and `recovery_seconds` (the last first invitation
+// after the last outage ended). Targets: lost 0 whatever the outage; duplicates ≤ kills × concurrency + resets.
 // Exit status 1 when someone targeted was not invited by --timeout, or someone not targeted was invited.
 
 import { spawnSync } from 'node:child_process';
@@ -26,6 +34,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { importSources } from '../scripts/import-sources.mjs';
 import { cpuSeconds, peakRssMb, sleep, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
+import { anyFault, FAULT_OPTIONS, FaultRunner, faultPlan, GRAPH_TIMEOUT_SECONDS } from './lib/faults.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = path.join(root, 'dist', 'passkey-coach.cjs');
@@ -43,6 +52,7 @@ const { values: options } = parseArgs({
     timeout: { type: 'string', default: '900' },
     'skip-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    ...FAULT_OPTIONS,
   },
   strict: true,
 });
@@ -61,6 +71,7 @@ if (storeKind !== 'sqlite' && storeKind !== 'azure-table') {
   process.exit(2);
 }
 const instanceCount = wholeNumber('instances', 1, 4);
+const plan = faultPlan(options, wholeNumber);
 if (instanceCount > 1 && storeKind === 'sqlite') {
   process.stderr.write('bench:outreach: several instances need a shared store: add --store azure-table\n');
   process.exit(2);
@@ -237,6 +248,8 @@ function botEnv({ demo, files, dataDir, port, instanceId, azurite }) {
     DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
+    // Held Graph answers count as lost after this, so --graph-timeouts need not hold them for the default 30 s.
+    ...(plan.graphTimeouts ? { GRAPH_TIMEOUT_SECONDS: String(GRAPH_TIMEOUT_SECONDS) } : {}),
   };
 }
 
@@ -366,6 +379,7 @@ async function main() {
   const azurite = storeKind === 'azure-table' ? await kit.startAzurite() : undefined;
   if (azurite) log('Azurite up: the bots keep their state in Azure Table Storage');
   const counter = new DeliveryCounter(demo.connector, targets);
+  const faults = new FaultRunner(demo, plan);
   const connectorCalls = new ConnectorCalls(demo.connector);
   /** One per bot process: its environment, and its CPU over its lives. */
   const instances = [];
@@ -423,6 +437,7 @@ async function main() {
     counter.read();
     connectorCalls.read();
     if (counter.delivered >= targets.size || Date.now() >= deadline) break;
+    faults.tick(readyAt, Date.now(), counter.delivered > 0);
     for (const instance of instances) {
       const { bot } = instance;
       if (bot.process.exitCode !== null || bot.process.signalCode !== null) {
@@ -451,7 +466,7 @@ async function main() {
       log(
         `${((now - firstStart) / 1000).toFixed(0)} s: ${counter.delivered}/${targets.size} invited (${rate.toFixed(0)}/s), ` +
           (inside ? `${inside.members} targeted so far, ${inside.queued} queued, ` : '') +
-          `${counter.duplicates} duplicates, ${kills} kills, ` +
+          `${counter.duplicates} duplicates, ${kills} kills, ${faults.active ? 'a fault on, ' : ''}` +
           `graph ${demo.graph.calls.list().length} calls, connector ${connectorCalls.total} calls (${connectorCalls.throttled} 429s), bot peak ${peakMb} MB, ` +
           `bot cpu ${botCpu().toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s ` +
           `(event loop lag p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`,
@@ -464,15 +479,17 @@ async function main() {
     await sleep(POLL_EVERY_MS);
   }
   const waitEndedAt = Date.now();
+  const faultSummary = anyFault(plan) ? { ...faults.summary(readyAt, waitEndedAt), connector_calls_faulted: connectorCalls.faulted } : null;
   if (counter.delivered < targets.size) log(`timed out after ${timeoutSeconds} s with ${targets.size - counter.delivered} people not invited`);
 
-  botDatabase?.close();
   for (const instance of instances) {
     notePeak(instance);
     const exit = await stopServer(instance.bot);
     bots.delete(instance.bot);
     if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`${instance.id} exited with ${exit.code ?? exit.signal} after SIGTERM; its last log lines:\n${instance.logTail.trim() || '(none)'}`);
   }
+  const expired = botDatabase?.expired() ?? null;
+  botDatabase?.close();
   await splitter?.close();
   await azurite?.stop();
   // Late sends (in flight at the stop) still count as duplicates.
@@ -544,6 +561,10 @@ async function main() {
     emulators_cpu_seconds: round(emulatorCpu, 1),
     unexpected: counter.unexpected,
     kill_every_s: killEverySeconds ?? null,
+    // Messages that ended unsent because their moment passed (read from the bot's SQLite store; null on Azure Table).
+    expired,
+    faults: faultSummary,
+    recovery_seconds: faults.lastEndedAt && counter.delivered === targeted ? round(Math.max(0, counter.lastFirstAt - faults.lastEndedAt) / 1000, 1) : null,
     install_notices_lost: undeliveredInstallNotices,
     node: process.version,
     cpus: os.cpus().length,
@@ -561,6 +582,8 @@ class ConnectorCalls {
   #lastSeq = 0;
   total = 0;
   throttled = 0;
+  /** Answered by an injected fault (an outage, a reset). */
+  faulted = 0;
 
   constructor(connector) {
     this.connector = connector;
@@ -570,6 +593,7 @@ class ConnectorCalls {
     const recent = this.connector.requests();
     for (let index = recent.length - 1; index >= 0 && recent[index].seq > this.#lastSeq; index -= 1) {
       if (recent[index].status === 429) this.throttled += 1;
+      if (recent[index].faulted) this.faulted += 1;
     }
     const last = recent.at(-1)?.seq ?? 0;
     this.total = last;
@@ -596,6 +620,18 @@ class BotDatabase {
       return { members: count('partition >= ? AND partition < ?', 'campaign-members:', 'campaign-members;'), queued: count('partition = ?', 'outbox') };
     } catch {
       return undefined; // not created yet, or busy: the next progress line will tell
+    }
+  }
+
+  /** Outbox log entries that ended expired (their moment passed), every subject; null when unreadable. */
+  expired() {
+    try {
+      this.#db ??= new Database(this.file, { readonly: true, fileMustExist: true });
+      return this.#db
+        .prepare("SELECT count(*) AS n FROM records WHERE partition >= 'outbox-log:' AND partition < 'outbox-log;' AND json_extract(value, '$.outcome') = 'expired'")
+        .get().n;
+    } catch {
+      return null;
     }
   }
 

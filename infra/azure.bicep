@@ -96,6 +96,8 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       linuxFxVersion: 'NODE|20-lts'
       appCommandLine: startupCommand
       alwaysOn: true
+      // /readyz probes the store: with two or more instances App Service routes around one whose storage fails.
+      healthCheckPath: '/readyz'
       ftpsState: 'FtpsOnly'
       minTlsVersion: '1.2'
       appSettings: [

@@ -73,6 +73,15 @@ export function packageApp(envName, root = repoRoot) {
   const manifest = JSON.parse(manifestText);
   const icons = [manifest.icons?.color, manifest.icons?.outline];
   const files = { 'manifest.json': new TextEncoder().encode(manifestText) };
+  // The manifest's words in other languages (localizationInfo): one file per language beside the manifest, resolved alike.
+  for (const { file } of manifest.localizationInfo?.additionalLanguages ?? []) {
+    if (typeof file !== 'string' || !/^[A-Za-z0-9_-]+\.json$/.test(file)) throw new Error(`package-app: a localisation file must be a file name in appPackage/, got ${JSON.stringify(file)}`);
+    const path = join(appDir, file);
+    if (!existsSync(path)) throw new Error(`package-app: localisation file ${relative(root, path)} is missing`);
+    const text = substitute(readFileSync(path, 'utf8'), jsonSafe(vars), file);
+    JSON.parse(text);
+    files[file] = new TextEncoder().encode(text);
+  }
   for (const icon of icons) {
     if (typeof icon !== 'string' || icon.includes('/') || icon.includes('\\')) {
       throw new Error(`package-app: icons must be file names in appPackage/, got ${JSON.stringify(icon)}`);

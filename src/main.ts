@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
-import { type AuditAnchoring, createAuditAnchoring } from './audit/audit-anchoring.js';
+import { anchorFilePath, anchorSources, type AuditAnchoring, createAuditAnchoring } from './audit/audit-anchoring.js';
 import { StoreAuditLog } from './audit/audit-log.js';
 import { createTeamsAdapter } from './messaging/teams-adapter.js';
 import { createBotApplication } from './bot/app.js';
@@ -11,7 +11,7 @@ import { createTurnHandler } from './bot/turn-handler.js';
 import { CardRenderer } from './cards/card-renderer.js';
 import { configSecrets } from './config/load-config.js';
 import type { AppConfig } from './config/app-config.js';
-import { AppError } from './errors/app-error.js';
+import { AppError, type UserMessage } from './errors/app-error.js';
 import { type HttpServerHandle, startHttpServer } from './http/server.js';
 import { createLogger, type LogSink, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
@@ -32,7 +32,9 @@ import type { IntentId } from './shared/intents.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
-import { openStore as openConfiguredStore } from './store/open-store.js';
+import { openStoreAndMarker } from './store/open-store.js';
+import { requireStateContinuity } from './app/state-continuity.js';
+import { StoreReadiness } from './store/store-readiness.js';
 import { configuredDirectory } from './app/compose-directory.js';
 import { composeFeatures, type Features } from './app/compose-features.js';
 import type { DemoRuntime, DemoWiring } from './app/demo-tenant.js';
@@ -59,6 +61,8 @@ export interface ServiceOptions {
   demo?: DemoWiring;
   /** Where the trained intent model is cached (default DATA_DIR/cache). */
   cacheDir?: string;
+  /** Puts something around the opened store (tests inject storage faults with it). */
+  wrapStore?: (store: Store) => Store;
 }
 
 export interface ServiceHandle {
@@ -78,7 +82,10 @@ export interface ServiceHandle {
   anchorAudit(): Promise<void>;
   /** What the tab's views show, behind its SSO check (tests read the figures through it). */
   tab: TabService;
-  /** Graceful stop: no new requests, turns in flight finish (within the budget), the store closes. */
+  /**
+   * Graceful stop: requests not yet handled are answered 503 with Retry-After, turns in flight finish, the sender and
+   * the scheduler stop alongside (all within the budget), then the store closes.
+   */
   stop(reason: string): Promise<{ drained: boolean }>;
 }
 
@@ -115,8 +122,21 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let tabService: TabService | undefined;
   try {
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
-    store = await openConfiguredStore(config.store, databasePath);
+    const opened = await openStoreAndMarker(config.store, databasePath);
+    store = options.wrapStore ? options.wrapStore(opened.store) : opened.store;
     const openStore = store;
+    // Before anything is written: an empty store where the service had state must not start as if new.
+    await requireStateContinuity({
+      store: openStore,
+      storeName: config.store.kind === 'sqlite' ? `the database ${databasePath === ':memory:' ? 'in memory' : path.resolve(databasePath)}` : `the Azure table ${config.store.table}`,
+      marker: await opened.marker(),
+      anchors: await anchorSources(config.audit.anchors, databasePath),
+      keys: config.audit.keys,
+      anchorFile: anchorFilePath(config.audit.anchors, databasePath),
+      startFresh: config.startFresh,
+      logger: logger.child({ component: 'state' }),
+    });
+    const readiness = new StoreReadiness(openStore, logger.child({ component: 'readiness' }));
     const audit = new StoreAuditLog({ store: openStore, keyring: config.audit, redactor });
     // Checkpoints of the trail's head outside the database, so a rolled-back or emptied trail stops verifying.
     anchoring = await createAuditAnchoring({ settings: config.audit.anchors, databasePath, store: openStore, keyring: config.audit, logger: logger.child({ component: 'audit-anchors' }), background });
@@ -129,7 +149,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     // English is read before the first turn; the other languages when the first message in them arrives.
     await understanding.matcher('en');
     /** A concern as people read it (the catalog's title), wherever the coach shows topics instead of words. */
-    const concernTitle = (intent: string) => understanding.catalog('en').intents.get(intent as IntentId)?.title ?? intent;
+    const concernTitle = (intent: string, locale = 'en') => understanding.catalog(locale).intents.get(intent as IntentId)?.title ?? intent;
     const objections = new ObjectionLog(openStore, { keepText: config.coach.keepObjectionText, retentionDays: config.coach.retentionDays });
     retention = new PeriodicJob('retention', RETENTION_SWEEP_MS, async () => {
       const purged = await objections.purge();
@@ -144,6 +164,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ component: 'conversations' }),
       acceptsAddress: config.mode === 'demo' ? demoAddressCheck(demoTenant?.serviceUrl) : undefined,
     });
+    const dialogs = new DialogStore(openStore);
+    const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });
     features = composeFeatures({
       config,
       demo: demoTenant,
@@ -158,9 +180,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
       concernTitle,
       organisationName,
+      languages: { ofRecipient: (userId) => language.forProactive(userId), inTurn: (userId, teamsLocale) => language.forClick(userId, teamsLocale) },
     });
-    const dialogs = new DialogStore(openStore);
-    const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });
     const coach = new EmployeeCoach({
       events: features.events,
       cards,
@@ -197,7 +218,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       languageOf: (userId, teamsLocale) => language.forProactive(userId, teamsLocale),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
     });
-    const handleTurn = createTurnHandler({ app, config, conversations, audit, strings });
+    const handleTurn = createTurnHandler({ app, config, conversations, audit, strings, languageOf: (userId, teamsLocale) => language.forClick(userId, teamsLocale) });
 
     const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> => {
       demo?.chatSeen(activity);
@@ -233,9 +254,10 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       port: config.http.port,
       logger: logger.child({ component: 'http' }),
       processActivity,
-      isReady: () => openStore.isOpen(),
+      isReady: async () => (await readiness.check()).ready,
       takeDownload: (token) => features!.exports.take(token),
       tab,
+      strings,
     });
     serverUrl = http.url;
   } catch (error) {
@@ -280,11 +302,13 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         stopProgress?.();
         logger.info('stopping', { reason });
-        await runningFeatures.stop(deadline);
-        const result = await http.close(deadline);
         retention?.stop();
+        // Side by side, each within the deadline: a message stuck on its way to Teams must not eat the time the
+        // requests already here need to be answered. The server listens (answering 503) until the end of the stop.
+        const [result] = await Promise.all([http.drain(deadline), runningFeatures.stop(deadline)]);
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
         await runningAnchoring.stop(deadline);
+        await http.close(deadline);
         try {
           await openStore.close();
         } finally {
@@ -302,15 +326,22 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
 function portProblem(error: unknown, config: AppConfig): AppError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const { host, port } = config.http;
-  const message =
+  const suggested = port === 65535 ? 3979 : port + 1;
+  const problem: { message: string; userMessage: UserMessage } | undefined =
     code === 'EADDRINUSE'
-      ? `Port ${port} on ${host} is already in use, perhaps by another Passkey Coach (a demo still running?). Stop that one, or set PORT to a free port, for example PORT=${port === 65535 ? 3979 : port + 1}.`
+      ? {
+          message: `Port ${port} on ${host} is already in use, perhaps by another Passkey Coach (a demo still running?). Stop that one, or set PORT to a free port, for example PORT=${suggested}.`,
+          userMessage: { key: 'errors.config.portInUse', params: { port, host, suggested } },
+        }
       : code === 'EACCES'
-        ? `This process may not listen on port ${port} (ports below 1024 need privileges). Set PORT to a free port from 1024 up, for example PORT=3978.`
+        ? {
+            message: `This process may not listen on port ${port} (ports below 1024 need privileges). Set PORT to a free port from 1024 up, for example PORT=3978.`,
+            userMessage: { key: 'errors.config.portNotAllowed', params: { port } },
+          }
         : code === 'EADDRNOTAVAIL'
-          ? `This machine has no address ${host} to listen on. Set HOST to one of its addresses, or leave it unset.`
+          ? { message: `This machine has no address ${host} to listen on. Set HOST to one of its addresses, or leave it unset.`, userMessage: { key: 'errors.config.noSuchAddress', params: { host } } }
           : undefined;
-  return message ? new AppError('config.port-unavailable', message, { userFault: true, userMessage: message, cause: error }) : undefined;
+  return problem ? new AppError('config.port-unavailable', problem.message, { userFault: true, userMessage: problem.userMessage, cause: error }) : undefined;
 }
 
 /** Demo mode says so on every start: inbound authentication is off, so it must never face a network. */

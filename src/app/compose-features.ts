@@ -2,6 +2,7 @@
 // and one proactive messenger with the shared Teams rate limiter; the scheduler; the admin commands; and the events
 // by which one feature hears what happened in another (features never import each other: they meet here).
 
+import type { PersonLanguage } from '../shared/person-language.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CoachAdapter } from '../messaging/teams-adapter.js';
 import type { CardRenderer } from '../cards/card-renderer.js';
@@ -19,6 +20,9 @@ import { ProactiveMessenger } from '../messaging/proactive-messenger.js';
 import { Outbox } from '../outbox/outbox.js';
 import { OutboxSender } from '../outbox/outbox-sender.js';
 import { routeByKind } from '../outbox/outbox-router.js';
+import { AdminNotices } from '../outbox/admin-notices.js';
+import { groupFanOut } from '../outbox/group-fan-out.js';
+import { sendingHealth } from './sending-health.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
 import type { CadencePolicy } from '../campaigns/cadence.js';
@@ -47,8 +51,10 @@ export interface FeatureDeps {
   background: BackgroundWork;
   conversations: ConversationReferences;
   publicBaseUrl: () => string;
-  /** The catalog's short title of a concern, for the decider's card. */
-  concernTitle: (intent: IntentId) => string;
+  /** The catalog's short title of a concern, in a language (default English), for the decider's card. */
+  concernTitle: (intent: IntentId, locale?: string) => string;
+  /** Which language each person is written to in. */
+  languages: PersonLanguage;
   /** How the messages name the organisation. */
   organisationName: string;
 }
@@ -120,6 +126,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
     },
   });
   const outbox = new Outbox(store);
+  // Circuit breakers per endpoint and the tenant-wide pause: an outage waits instead of spending the rows' attempts.
+  const health = sendingHealth({ logger: logger.child({ component: 'sending' }), notify: (id, notice) => notices.queue(id, notice) });
   const messenger = new ProactiveMessenger({
     adapter: deps.adapter,
     botAppId: config.bot.appId,
@@ -131,12 +139,14 @@ export function composeFeatures(deps: FeatureDeps): Features {
     limiter,
     directory,
     catalogAppId: settings.catalogAppId,
+    guard: health.breakers,
     logger: logger.child({ component: 'messenger' }),
   });
+  const notices = new AdminNotices({ store, outbox, messenger, cards, adminsGroupId: settings.adminsGroupId });
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
   const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
   // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
-  const shared = { store, outbox, directory, messenger, cards, audit };
+  const shared = { store, outbox, directory, messenger, cards, audit, languages: deps.languages };
   // One cache of who is in which group, for every feature that gates on a group (and the tab).
   const membership = new GroupMembership(directory, logger.child({ component: 'groups' }));
   const campaigns = new Campaigns({ ...shared, logger, targeting, cadence, organisationName: deps.organisationName, timeZone, targetingBacklog });
@@ -167,15 +177,19 @@ export function composeFeatures(deps: FeatureDeps): Features {
   const sender = new OutboxSender({
     outbox,
     store,
-    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess }),
+    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess, notice: notices }, groupFanOut({ outbox, directory, guard: health.breakers })),
     logger: logger.child({ component: 'sender' }),
     instanceId: config.instanceId,
     concurrency: settings.concurrency,
+    breakers: health.breakers,
+    tenant: health.tenant,
   });
-  // One scheduled run does both jobs; a failure in one does not hold up the other.
+  // One scheduled run does every job; a failure in one does not hold up the others. A run that lost its lease stops
+  // between pages (targeting saves its place), and says so once rather than as three failures.
   const scheduler = new CampaignScheduler({
-    work: async (now) => {
-      const results = await Promise.allSettled([campaigns.tick(now), escalations.tick(now), temporaryAccess.expireDue(now)]);
+    work: async (now, signal) => {
+      const results = await Promise.allSettled([campaigns.tick(now, signal), escalations.tick(now), temporaryAccess.expireDue(now)]);
+      if (signal.aborted) return;
       for (const result of results) if (result.status === 'rejected') logger.error('scheduled work failed; the next run tries again', { error: result.reason });
     },
     store,
@@ -194,12 +208,14 @@ export function composeFeatures(deps: FeatureDeps): Features {
     exports,
     publicBaseUrl: deps.publicBaseUrl,
     cards,
+    languages: deps.languages,
     audit,
     background,
     replyLater: (reference, send) => deps.adapter.continueConversationAsync(config.bot.appId, reference, send),
     logger,
     timeZone,
     kick: () => scheduler.kick(),
+    sendingProblem: () => health.problem(),
   });
   const events: CoachEvents = {
     enrolled: async (userId) => {
@@ -250,8 +266,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
       scheduler.kick();
     },
     async stop(deadline) {
-      await scheduler.stop(deadline);
-      await sender.stop(deadline);
+      await Promise.all([scheduler.stop(deadline), sender.stop(deadline)]);
     },
   };
 }

@@ -59,8 +59,10 @@ export function parseAuditSince(text: string): Date {
   const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value);
   const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
   if ((!dateOnly && !dateTime) || Number.isNaN(date.getTime()) || !isCalendarDate(value.slice(0, 10))) {
-    const message = `--since must be a date such as 2025-01-31 or 2025-01-31T09:00:00Z, not '${value}'`;
-    throw new AppError('request.malformed', message, { userMessage: message, userFault: true });
+    throw new AppError('request.malformed', `--since must be a date such as 2025-01-31 or 2025-01-31T09:00:00Z, not '${value}'`, {
+      userMessage: { key: 'errors.audit.badSince', params: { value } },
+      userFault: true,
+    });
   }
   return date;
 }

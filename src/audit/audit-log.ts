@@ -87,7 +87,7 @@ export class StoreAuditLog implements AuditLog {
     const key = options.keyring.keys.get(options.keyring.keyId);
     if (key === undefined) {
       throw new AppError('config.invalid', `The audit key id '${options.keyring.keyId}' has no key`, {
-        userMessage: 'Set AUDIT_HMAC_KEY (and AUDIT_HMAC_KEY_ID if you name it) before starting.',
+        userMessage: { key: 'errors.audit.keyMissing' },
         userFault: true,
       });
     }

@@ -283,7 +283,7 @@ export function mergeHeadReads(start: HeadRead, end: HeadRead): HeadRead {
 export function requireKeys(keys: ReadonlyMap<string, string>): void {
   if (keys.size === 0) {
     throw new AppError('config.invalid', 'Verifying the audit trail needs the audit keys', {
-      userMessage: 'Set AUDIT_HMAC_KEY (and AUDIT_PREVIOUS_KEYS for entries sealed before a rotation).',
+      userMessage: { key: 'errors.audit.verifyNeedsKeys' },
       userFault: true,
     });
   }

@@ -33,7 +33,7 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
     const campaignId = (data as { campaignId?: unknown } | undefined)?.campaignId;
     if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return sayInTurn(deps, context, 'staleButton');
     // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
-    return (await deps.campaigns.service.snooze(userId, campaignId)).message;
+    return (await deps.campaigns.service.snooze(userId, campaignId, await turnLocale(deps, context))).message;
   });
 
   app.adaptiveCards.actionExecute(ESCALATION_VERBS.decide, async (context, _state, data) => {
@@ -41,7 +41,7 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
     if (!userId) return sayInTurn(deps, context, 'noIdentity');
     if (!deps.escalations) return sayInTurn(deps, context, 'decisionsOff');
     // Who decides comes from the authenticated activity; the card's data names only the escalation.
-    const result = await deps.escalations.decide({ id: userId, name: context.activity.from?.name }, data, context.activity.replyToId);
+    const result = await deps.escalations.decide({ id: userId, name: context.activity.from?.name, locale: context.activity.locale }, data, context.activity.replyToId);
     return 'card' in result ? result.card : result.message;
   });
 
@@ -55,17 +55,17 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
       return 'card' in answer ? answer.card : answer.message;
     });
   };
-  tapAction(TAP_VERBS.submit, (tap, actor, data) => tap.submit(actor, data));
-  tapAction(TAP_VERBS.confirm, (tap, actor, data) => tap.confirm(actor, data));
-  tapAction(TAP_VERBS.approve, (tap, actor, data, context) => tap.decide(actor, true, data, context.activity.replyToId));
-  tapAction(TAP_VERBS.deny, (tap, actor, data, context) => tap.decide(actor, false, data, context.activity.replyToId));
-  tapAction(TAP_VERBS.notMe, (tap, actor, data) => tap.notMe(actor, data));
+  tapAction(TAP_VERBS.submit, (tap, actor, data, context) => tap.submit(actor, data, context.activity.locale));
+  tapAction(TAP_VERBS.confirm, (tap, actor, data, context) => tap.confirm(actor, data, context.activity.locale));
+  tapAction(TAP_VERBS.approve, (tap, actor, data, context) => tap.decide(actor, true, data, context.activity.replyToId, context.activity.locale));
+  tapAction(TAP_VERBS.deny, (tap, actor, data, context) => tap.decide(actor, false, data, context.activity.replyToId, context.activity.locale));
+  tapAction(TAP_VERBS.notMe, (tap, actor, data, context) => tap.notMe(actor, data, context.activity.locale));
   // The pass is shown in a dialog (task module) only: its content is not kept in the chat.
   app.taskModules.fetch(TAP_VERBS.reveal, async (context, _state, data) => {
     const actor = actorFrom(context);
     if (!actor) return sayInTurn(deps, context, 'noIdentity');
     if (!deps.temporaryAccess) return sayInTurn(deps, context, 'passesOff');
-    return deps.temporaryAccess.reveal(actor, data);
+    return deps.temporaryAccess.reveal(actor, data, context.activity.locale);
   });
 
   for (const verb of Object.values(COACH_VERBS)) {

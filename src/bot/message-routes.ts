@@ -19,13 +19,13 @@ const campaignCommand =
   };
 
 const passCommand =
-  (run: (tap: NonNullable<BotDeps['temporaryAccess']>, actor: { id: string; name: string }, argument: string) => Promise<TapAnswer | { message: string }>): CommandHandler =>
+  (run: (tap: NonNullable<BotDeps['temporaryAccess']>, actor: { id: string; name: string }, argument: string, teamsLocale: string | undefined) => Promise<TapAnswer | { message: string }>): CommandHandler =>
   async (context, deps, _userId, argument) => {
     const actor = actorFrom(context);
     if (!deps.temporaryAccess || !actor) return void (await context.sendActivity(await sayInTurn(deps, context, 'passesOff')));
     // Requests name people and the queue lists them: never in a channel or group chat where others read along.
     if (context.activity.conversation?.conversationType !== 'personal') return void (await context.sendActivity(await sayInTurn(deps, context, 'passesPersonalOnly')));
-    const answer = await run(deps.temporaryAccess, actor, argument);
+    const answer = await run(deps.temporaryAccess, actor, argument, context.activity.locale);
     await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
   };
 
@@ -37,10 +37,10 @@ const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
   campaignResume: campaignCommand('campaignResume'),
   campaignStatus: campaignCommand('campaignStatus'),
   campaignExport: campaignCommand('campaignExport'),
-  tapRequest: passCommand((tap, actor, argument) => tap.request(actor, argument)),
-  tapList: passCommand((tap, actor) => tap.list(actor)),
-  tapCancel: passCommand((tap, actor, argument) => tap.cancel(actor, argument)),
-  queueDone: passCommand((tap, actor, argument) => tap.closeHelp(actor, argument)),
+  tapRequest: passCommand((tap, actor, argument, locale) => tap.request(actor, argument, locale)),
+  tapList: passCommand((tap, actor, _argument, locale) => tap.list(actor, locale)),
+  tapCancel: passCommand((tap, actor, argument, locale) => tap.cancel(actor, argument, locale)),
+  queueDone: passCommand((tap, actor, argument, locale) => tap.closeHelp(actor, argument, locale)),
   status: (context, deps, userId) => deps.coach.statusCommand(context, userId),
   setup: (context, deps, userId) => deps.coach.setupCommand(context, userId),
   talkToPerson: (context, deps, userId) => deps.coach.talkToPersonCommand(context, userId),

@@ -38,7 +38,7 @@ export function tenantOf(context: TurnContext): string | undefined {
 
 function forbidden(reason: string, details: Record<string, unknown>): AppError {
   return new AppError('request.forbidden', `Refused activity: ${reason}`, {
-    userMessage: 'This bot serves Microsoft Teams in its own organisation only.',
+    userMessage: { key: 'errors.notOurTeams' },
     userFault: true,
     details: { reason, ...details },
   });

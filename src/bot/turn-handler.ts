@@ -4,7 +4,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AppConfig } from '../config/app-config.js';
-import { GENERIC_USER_MESSAGE, isAppError } from '../errors/app-error.js';
+import { isAppError, userMessageText } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';
 import type { Strings } from '../shared/strings.js';
@@ -17,6 +17,8 @@ export interface TurnHandlerDeps {
   conversations: ConversationReferences;
   audit: AuditLog;
   strings: Strings;
+  /** The language of this person's conversation (else Teams'), for what a failed turn says. */
+  languageOf?: (userId: string, teamsLocale: string | undefined) => Promise<string>;
 }
 
 export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext, logger: Logger) => Promise<void> {
@@ -41,25 +43,35 @@ export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext,
     try {
       await deps.app.run(context);
     } catch (error) {
-      await replyToTurnError(context, error, logger, deps.strings);
+      await replyToTurnError(context, error, logger, deps.strings, deps.languageOf);
     }
   };
 }
 
 /** The one place a failed turn becomes words for the person and a log line for us. */
-export async function replyToTurnError(context: TurnContext, error: unknown, logger: Logger, strings: Strings): Promise<void> {
+export async function replyToTurnError(context: TurnContext, error: unknown, logger: Logger, strings: Strings, languageOf?: TurnHandlerDeps['languageOf']): Promise<void> {
   const userFault = isAppError(error) && error.userFault;
   const log = { error, activityType: context.activity.type, conversationType: context.activity.conversation?.conversationType };
   if (userFault) logger.warn('turn refused input', log);
   else logger.error('turn failed', log);
   // Invokes expect an invoke response, not a chat message: let the HTTP layer answer 500 (or 400).
   if (context.activity.type !== ActivityTypes.Message) throw error;
-  // A specific message says what to do; the general one is said in the language Teams gives (the store may be what failed).
-  const specific = isAppError(error) && error.userMessage !== GENERIC_USER_MESSAGE ? error.userMessage : undefined;
-  const text = specific ?? strings.text(strings.supported(context.activity.locale), 'bot.somethingWrong');
   try {
-    await context.sendActivity(text);
+    await context.sendActivity(userMessageText(error, strings, await turnLanguage(context, strings, logger, languageOf)));
   } catch (sendError) {
     logger.error('could not tell the person about a failed turn', { error: sendError });
   }
+}
+
+/** The conversation's language; the one Teams gives when that cannot be read (the store may be what failed). */
+async function turnLanguage(context: TurnContext, strings: Strings, logger: Logger, languageOf: TurnHandlerDeps['languageOf']): Promise<string> {
+  const userId = context.activity.from?.aadObjectId;
+  if (userId && languageOf) {
+    try {
+      return await languageOf(userId, context.activity.locale);
+    } catch (error) {
+      logger.warn('could not tell the language of a failed turn', { error });
+    }
+  }
+  return strings.supported(context.activity.locale);
 }

@@ -1,5 +1,6 @@
 // The campaign commands and buttons in Teams: only members of the campaign-admins group may run them (checked against
-// the directory, by the authenticated sender); everyone else gets a polite no, and the attempt is audited.
+// the directory, by the authenticated sender); everyone else gets a polite no, and the attempt is audited. Every reply
+// is in the admin's language in this turn.
 
 import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import { z } from 'zod';
@@ -10,11 +11,14 @@ import type { GroupMembership } from '../directory/group-membership.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackgroundWork } from '../shared/background-work.js';
+import type { PersonLanguage } from '../shared/person-language.js';
+import type { Params } from '../shared/strings.js';
 import type { LaterReply } from '../messaging/later-reply.js';
 import { CAMPAIGN_VERBS } from './campaign-messages.js';
 import { campaignPreview, campaignStatus, previewCardData, statusCardData, waitingInOutbox } from './campaign-report.js';
 import type { Campaigns } from './campaigns.js';
 import type { ExportLinks } from './export-links.js';
+import { reportWords } from './report-words.js';
 import type { TargetingPolicy } from './targeting.js';
 import { addDateKeyDays, localParts } from '../shared/wall-clock.js';
 
@@ -34,6 +38,8 @@ export interface CampaignCommandsDeps {
   /** Where download links point (the bot's public address). */
   publicBaseUrl: () => string;
   cards: CardRenderer;
+  /** The language of each admin's turn. */
+  languages: PersonLanguage;
   audit: AuditLog;
   background: BackgroundWork;
   replyLater: LaterReply;
@@ -41,6 +47,8 @@ export interface CampaignCommandsDeps {
   timeZone: string;
   /** Starts the scheduler's next run now (targeting begins at once after a start). */
   kick: () => void;
+  /** What holds sending back now (an endpoint down, Teams refusing the tenant), for the status card. */
+  sendingProblem?: () => string | undefined;
 }
 
 const DEFAULT_CAMPAIGN_DAYS = 28;
@@ -59,106 +67,106 @@ export class CampaignCommands {
   }
 
   async command(context: TurnContext, userId: string, command: CampaignCommandId, argument: string): Promise<void> {
-    if (!(await this.#allowed(context, userId, command))) return;
+    const locale = await this.deps.languages.inTurn(userId, context.activity.locale);
+    const say = this.#say(locale);
+    if (!(await this.#allowed(context, userId, command, say))) return;
     const by = { id: userId, name: context.activity.from?.name };
     switch (command) {
       case 'campaignPreview':
-        await this.#preview(context);
+        await this.#preview(context, locale);
         return;
       case 'campaignStart': {
         if (argument.trim() === '') {
-          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.startForm())));
+          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.startForm(locale))));
           return;
         }
         const parsed = parseStartArgument(argument);
         if ('problem' in parsed) {
-          await context.sendActivity(parsed.problem);
+          await context.sendActivity(`${this.deps.cards.strings.text(locale, `campaigns.start.${parsed.problem}`)} ${this.deps.cards.strings.text(locale, 'campaigns.start.usage')}`);
           return;
         }
-        await context.sendActivity(await this.#start({ ...parsed, by }));
+        await context.sendActivity(await this.#start({ ...parsed, by, locale }));
         return;
       }
       case 'campaignPause': {
         const paused = await this.deps.campaigns.pause(by);
-        await context.sendActivity(paused ? `Paused "${paused.name}". Nothing more is sent until you type "campaign resume".` : 'There is no running campaign to pause.');
+        await context.sendActivity(paused ? say('paused', { name: paused.name }) : say('nothingToPause'));
         return;
       }
       case 'campaignResume': {
         const resumed = await this.deps.campaigns.resume(by);
         if (resumed) this.deps.kick();
-        await context.sendActivity(resumed ? `Resumed "${resumed.name}". Messages that were waiting go out now, within working hours.` : 'There is no paused campaign to resume.');
+        await context.sendActivity(resumed ? say('resumed', { name: resumed.name }) : say('nothingToResume'));
         return;
       }
       case 'campaignStatus':
-        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await this.statusCard())));
+        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await this.statusCard(locale))));
         return;
       case 'campaignExport':
-        await this.#export(context, userId);
+        await this.#export(context, userId, say);
         return;
     }
   }
 
   /** Buttons on admin cards: the start form, the status refresh. */
   async action(context: TurnContext, userId: string, verb: string, data: unknown): Promise<CardJson | string> {
-    if (!(await this.#allowed(context, userId, verb))) return "Only campaign admins can use this. I've noted the attempt.";
-    if (verb === CAMPAIGN_ADMIN_VERBS.status) return this.statusCard();
-    if (verb === CAMPAIGN_ADMIN_VERBS.startForm) return this.startForm();
+    const locale = await this.deps.languages.inTurn(userId, context.activity.locale);
+    const say = this.#say(locale);
+    if (!(await this.#allowed(context, userId, verb, say))) return say('adminsOnlyButton');
+    if (verb === CAMPAIGN_ADMIN_VERBS.status) return this.statusCard(locale);
+    if (verb === CAMPAIGN_ADMIN_VERBS.startForm) return this.startForm(locale);
     if (verb === CAMPAIGN_ADMIN_VERBS.start) {
       const parsed = startFormSchema.safeParse(data);
-      if (!parsed.success) return 'Please give the campaign a name, a deadline (a date) and a number of waves from 1 to 20.';
-      return this.#start({ ...parsed.data, by: { id: userId, name: context.activity.from?.name } });
+      if (!parsed.success) return say('formIncomplete');
+      return this.#start({ ...parsed.data, by: { id: userId, name: context.activity.from?.name }, locale });
     }
-    return 'That button is no longer active.';
+    return say('staleButton');
   }
 
-  startForm(now = new Date()): CardJson {
+  startForm(locale: string, now = new Date()): CardJson {
+    const say = this.#say(locale);
     const today = localParts(now, this.deps.timeZone).dateKey;
     const deadline = localParts(new Date(now.getTime() + DEFAULT_CAMPAIGN_DAYS * 86_400_000), this.deps.timeZone).dateKey;
-    return this.deps.cards.render('campaign-start', {
-      intro: 'Everyone without a passkey gets a message from me, then reminders in their working hours until they enrol, refuse or the deadline passes. Type "campaign preview" first to see who that is.',
-      name: `Passkey roll-out ${today.slice(0, 7)}`,
-      minDate: addDateKeyDays(today, 1),
-      deadline,
-    });
+    const month = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today}T12:00:00Z`));
+    return this.deps.cards.render('campaign-start', { intro: say('startIntro'), name: say('defaultName', { month }), minDate: addDateKeyDays(today, 1), deadline }, locale);
   }
 
-  async statusCard(): Promise<CardJson> {
+  async statusCard(locale: string): Promise<CardJson> {
     const latest = await this.deps.campaigns.records.latest();
     if (!latest) {
-      return this.deps.cards.render('notice', {
-        title: 'No campaign yet',
-        paragraphs: ['Type "campaign preview" to see who a campaign would reach, then "campaign start".'],
-        actions: [],
-      });
+      const say = this.#say(locale);
+      return this.deps.cards.render('notice', { title: say('noCampaignTitle'), paragraphs: [say('noCampaign')], actions: [] }, locale);
     }
     const status = await campaignStatus(this.deps.campaigns.records, latest.value);
     const waiting = latest.value.state === 'finished' ? 0 : await waitingInOutbox(this.deps.outbox, latest.value.id);
-    return this.deps.cards.render('campaign-report', statusCardData(status, waiting));
+    return this.deps.cards.render('campaign-report', statusCardData(status, waiting, reportWords(this.deps.cards.strings, locale), this.deps.sendingProblem?.()), locale);
   }
 
-  async #start(request: Parameters<Campaigns['start']>[0]): Promise<string> {
+  async #start(request: Parameters<Campaigns['start']>[0] & { locale: string }): Promise<string> {
     const result = await this.deps.campaigns.start(request);
     if ('refused' in result) return result.refused;
     this.deps.kick();
-    const waves = result.started.waves > 1 ? ` The invitations are spread over ${result.started.waves} working days.` : '';
-    return `Started "${result.started.name}". I'm reading the directory now and the first invitations go out as people's working hours allow.${waves} Type "campaign status" to follow it.`;
+    const say = this.#say(request.locale);
+    const { name, waves } = result.started;
+    return [say('started', { name }), ...(waves > 1 ? [say('startedWaves', { count: waves })] : []), say('follow')].join(' ');
   }
 
-  async #preview(context: TurnContext): Promise<void> {
+  async #preview(context: TurnContext, locale: string): Promise<void> {
+    const say = this.#say(locale);
     const directory = this.deps.directory;
     if (!directory) {
-      await context.sendActivity('I cannot read the directory: no Microsoft Graph credential is configured.');
+      await context.sendActivity(say('noDirectory'));
       return;
     }
-    await context.sendActivity('Working out who a campaign would reach. The card follows in a moment (large directories take a few minutes).');
+    await context.sendActivity(say('previewWorking'));
     const reference = TurnContext.getConversationReference(context.activity);
     this.deps.background.run('campaign-preview', async () => {
       let card: CardJson;
       try {
-        card = this.deps.cards.render('campaign-report', previewCardData(await campaignPreview(directory, this.deps.targeting)));
+        card = this.deps.cards.render('campaign-report', previewCardData(await campaignPreview(directory, this.deps.targeting), reportWords(this.deps.cards.strings, locale)), locale);
       } catch (error) {
         this.deps.logger.error('campaign preview failed', { error });
-        card = this.deps.cards.render('notice', { title: "I couldn't finish the preview", paragraphs: ['Reading the directory failed. Please try again in a few minutes.'], actions: [] });
+        card = this.deps.cards.render('notice', { title: say('previewFailedTitle'), paragraphs: [say('previewFailed')], actions: [] }, locale);
       }
       await this.deps.replyLater(reference, async (later) => {
         await later.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
@@ -166,23 +174,19 @@ export class CampaignCommands {
     });
   }
 
-  async #export(context: TurnContext, userId: string): Promise<void> {
+  async #export(context: TurnContext, userId: string, say: Say): Promise<void> {
     const latest = await this.deps.campaigns.records.latest();
     if (!latest) {
-      await context.sendActivity('There is no campaign to export yet.');
+      await context.sendActivity(say('nothingToExport'));
       return;
     }
     const token = await this.deps.exports.create(latest.value.id, userId);
     await this.deps.audit.record({ action: 'campaign.exported', outcome: 'success', actor: { kind: 'user', aadObjectId: userId, displayName: context.activity.from?.name }, details: { campaignId: latest.value.id } });
     const url = `${this.deps.publicBaseUrl().replace(/\/+$/, '')}/downloads/${token}`;
-    await context.sendActivity(
-      MessageFactory.text(
-        `Here is the export of "${latest.value.name}" as CSV: [download](${url}). The link works once, for the next 10 minutes; the file is made when you open it. It lists people by name and state: keep it inside the organisation.`,
-      ),
-    );
+    await context.sendActivity(MessageFactory.text(say('export', { name: latest.value.name, url })));
   }
 
-  async #allowed(context: TurnContext, userId: string, what: string): Promise<boolean> {
+  async #allowed(context: TurnContext, userId: string, what: string, say: Say): Promise<boolean> {
     if (await this.#isAdmin(userId)) return true;
     await this.deps.audit.record({
       action: 'campaign.command.denied',
@@ -191,13 +195,13 @@ export class CampaignCommands {
       details: { command: what.slice(0, 60) },
     });
     if (context.activity.type === 'message') {
-      await context.sendActivity(
-        this.deps.adminsGroupId
-          ? "Sorry, campaign commands are only for the campaign admins. If you need them, ask IT to add you to the campaign admins' group."
-          : 'Campaign commands are switched off: no campaign admins group is configured (CAMPAIGN_ADMINS_GROUP_ID).',
-      );
+      await context.sendActivity(say(this.deps.adminsGroupId ? 'adminsOnly' : 'adminsOff'));
     }
     return false;
+  }
+
+  #say(locale: string): Say {
+    return (key, params) => this.deps.cards.strings.text(locale, `campaigns.command.${key}`, params);
   }
 
   async #isAdmin(userId: string): Promise<boolean> {
@@ -205,8 +209,10 @@ export class CampaignCommands {
   }
 }
 
-/** `campaign start <name> [deadline|by YYYY-MM-DD] [waves N]`. */
-export function parseStartArgument(argument: string): { name: string; deadline: string; waves: number } | { problem: string } {
+type Say = (key: string, params?: Params) => string;
+
+/** `campaign start <name> [deadline|by YYYY-MM-DD] [waves N]`; a problem names its sentence (`campaigns.start.*`). */
+export function parseStartArgument(argument: string): { name: string; deadline: string; waves: number } | { problem: 'needDeadline' | 'needName' | 'wavesRange' } {
   let rest = argument.trim();
   let deadline: string | undefined;
   let waves = 1;
@@ -221,9 +227,8 @@ export function parseStartArgument(argument: string): { name: string; deadline: 
     rest = rest.replace(wavesMatch[0], ' ');
   }
   const name = rest.replace(/[;,]+/g, ' ').replace(/\s+/g, ' ').trim().replace(/^["']|["']$/g, '');
-  const usage = 'Write it like this: campaign start Q1 passkeys deadline 2027-01-15 waves 3 (or type just "campaign start" for a form).';
-  if (!deadline || Number.isNaN(Date.parse(`${deadline}T00:00:00Z`))) return { problem: `I need a deadline as a date. ${usage}` };
-  if (name === '' || name.length > 80) return { problem: `I need a name of up to 80 characters. ${usage}` };
-  if (waves < 1 || waves > 20) return { problem: `Waves must be from 1 to 20. ${usage}` };
+  if (!deadline || Number.isNaN(Date.parse(`${deadline}T00:00:00Z`))) return { problem: 'needDeadline' };
+  if (name === '' || name.length > 80) return { problem: 'needName' };
+  if (waves < 1 || waves > 20) return { problem: 'wavesRange' };
   return { name, deadline, waves };
 }

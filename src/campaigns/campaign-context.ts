@@ -3,7 +3,7 @@
 
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import { type CadencePolicy, nextReminderAt } from './cadence.js';
-import type { NudgeCard } from './campaign-messages.js';
+import { type NudgeCard, nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE } from './campaign-records.js';
 import type { TargetingPolicy } from './targeting.js';
 import { localParts } from '../shared/wall-clock.js';
@@ -48,12 +48,19 @@ export class CampaignContext {
     this.#cache.delete(id);
   }
 
+  /** The step's card for the person, in their language (asked at send time: they may have asked for another since). */
+  async nudgeFor(campaign: Campaign, member: CampaignMember, step: string): Promise<Record<string, unknown>> {
+    const locale = await this.deps.languages.ofRecipient(member.userId);
+    const { organisationName, cadence, cards } = this.deps;
+    return this.#nudge(nudgeCard({ campaign, member, step, organisationName, snoozeDays: cadence.snoozeDays, maxSnoozes: cadence.maxSnoozes, locale, strings: cards.strings }), locale);
+  }
+
   /** The card for these words: expanding the template costs more than the rest of a send, and many people share a first name. */
-  nudge(data: NudgeCard): Record<string, unknown> {
-    const key = JSON.stringify(data);
+  #nudge(data: NudgeCard, locale: string): Record<string, unknown> {
+    const key = `${locale}:${JSON.stringify(data)}`;
     let card = this.#cards.get(key);
     if (!card) {
-      card = this.deps.cards.render('campaign-nudge', data as unknown as Record<string, unknown>);
+      card = this.deps.cards.render('campaign-nudge', data as unknown as Record<string, unknown>, locale);
       if (this.#cards.size >= RENDERED_CARDS_KEPT) this.#cards.delete(this.#cards.keys().next().value ?? '');
       this.#cards.set(key, card);
     }

@@ -1,14 +1,17 @@
 // The campaign's outbox handler: a queued invitation or reminder becomes the nudge card, sent only while the campaign
-// runs, the person is still to be nudged, and it is their working time (a row due too early waits for it); the
-// person's row learns what happened.
+// runs, the person is still to be nudged, and it is their working time (a row due too early, or held up past it by an
+// outage, waits for the next window); one whose campaign ended or whose deadline passed first expires; the person's
+// row learns what happened.
 
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { UnreachableError } from '../messaging/proactive-messenger.js';
 import type { OutboxHandler } from '../outbox/outbox-sender.js';
-import { sendableAt } from './cadence.js';
+import { isPastDeadline, sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
-import { nudgeCard } from './campaign-messages.js';
 import { NUDGEABLE } from './campaign-records.js';
+
+/** Why an invitation or reminder expires unsent (the status card, the tab and the CSV show these words). */
+export const CAMPAIGN_EXPIRY = { ended: 'the campaign had ended', deadline: 'the deadline had passed' } as const;
 
 export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
   const { deps } = ctx;
@@ -16,10 +19,19 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
     async isHeld(row) {
       return (await ctx.campaign(row.subjectId))?.state === 'paused';
     },
+    async expiry(row, now) {
+      const campaign = await ctx.campaign(row.subjectId);
+      if (!campaign) return undefined;
+      if (campaign.state === 'finished') return CAMPAIGN_EXPIRY.ended;
+      // The earliest clock on Earth (UTC+14) is the first past the deadline: before then nobody's is, and no read is needed.
+      if (!isPastDeadline(now, campaign.deadline, 'Etc/GMT-14')) return undefined;
+      const member = (await ctx.records.member(row.subjectId, row.userId))?.value;
+      return isPastDeadline(now, campaign.deadline, member?.timeZone ?? deps.timeZone) ? CAMPAIGN_EXPIRY.deadline : undefined;
+    },
     async deliver(row) {
       const campaign = await ctx.campaign(row.subjectId);
       if (!campaign) return { outcome: 'cancelled', reason: 'the campaign no longer exists' };
-      if (campaign.state === 'finished') return { outcome: 'cancelled', reason: 'the campaign has ended' };
+      if (campaign.state === 'finished') return { outcome: 'expired', reason: CAMPAIGN_EXPIRY.ended };
       if (campaign.state === 'paused') return { outcome: 'deferred' };
       const member = (await ctx.records.member(row.subjectId, row.userId))?.value;
       if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
@@ -34,7 +46,7 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       const now = new Date();
       const sendable = sendableAt(now, member, deps.cadence);
       if (sendable.getTime() > now.getTime()) return { outcome: 'deferred', until: sendable };
-      const card = ctx.nudge(nudgeCard({ campaign, member, step: row.step, organisationName: deps.organisationName, snoozeDays: deps.cadence.snoozeDays, maxSnoozes: deps.cadence.maxSnoozes }));
+      const card = await ctx.nudgeFor(campaign, member, row.step);
       try {
         const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { appInstalled: member.appInstalled });
         return { outcome: 'sent', ...delivered };
@@ -48,6 +60,11 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       if (result.outcome === 'sent') {
         const campaign = await ctx.campaign(row.subjectId);
         if (campaign) await ctx.afterSent(campaign, row.userId, row.step, new Date());
+        return;
+      }
+      if (result.outcome === 'expired') {
+        const at = new Date().toISOString();
+        await ctx.records.updateMember(row.subjectId, row.userId, (member) => (member.expiredAt ? undefined : { ...member, expiredAt: at, expiredReason: result.reason }));
         return;
       }
       if (result.outcome === 'failed') {

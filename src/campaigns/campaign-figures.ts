@@ -1,8 +1,10 @@
-// The campaign's figures, each defined once: which people it counts, and what it is called. The status card, the
-// tab's progress view, the CSV export and the demo's progress line all read them from here, so one word never
-// stands for two numbers. Every figure counts people, not events: someone who refused twice is one refusal.
+// The campaign's figures, each defined once: which people it counts, and what it is called (`campaigns.figures.*` in
+// the strings). The status card, the tab's progress view, the CSV export and the demo's progress line all read them
+// from here, so one word never stands for two numbers. Every figure counts people, not events: someone who refused
+// twice is one refusal.
 
 import { type CampaignMember, NUDGEABLE } from './campaign-records.js';
+import { DEFAULT_LOCALE, Strings } from '../shared/strings.js';
 
 /** Stages a person moves through; each includes the later ones (someone who enrolled was also reached). */
 export const STAGES = ['targeted', 'reached', 'replied', 'enrolled'] as const;
@@ -11,7 +13,7 @@ export const STAGES = ['targeted', 'reached', 'replied', 'enrolled'] as const;
  * What happened along the way: "ever" counts everyone it applied to at some point and never goes down; "now" counts
  * only the people it applies to at this moment.
  */
-export const OUTCOMES = ['refusedEver', 'refusedNow', 'escalatedEver', 'escalatedNow', 'exceptionEver', 'exceptionNow', 'snoozedEver', 'snoozedNow', 'unreachable'] as const;
+export const OUTCOMES = ['refusedEver', 'refusedNow', 'escalatedEver', 'escalatedNow', 'exceptionEver', 'exceptionNow', 'snoozedEver', 'snoozedNow', 'unreachable', 'expired'] as const;
 
 export const FIGURES = [...STAGES, ...OUTCOMES] as const;
 export type FigureId = (typeof FIGURES)[number];
@@ -19,39 +21,45 @@ export type Figures = Record<FigureId, number>;
 
 type Member = Pick<
   CampaignMember,
-  'state' | 'reachedAt' | 'repliedAt' | 'refusedAt' | 'escalatedAt' | 'decision' | 'exceptionGrantedAt' | 'snoozes' | 'snoozedUntil'
+  'state' | 'reachedAt' | 'repliedAt' | 'refusedAt' | 'escalatedAt' | 'decision' | 'exceptionGrantedAt' | 'snoozes' | 'snoozedUntil' | 'expiredAt'
 >;
 
 interface Figure {
-  label: string;
   counts(member: Member, now: Date): boolean;
 }
 
 const waitingForDecision = (member: Member) => member.state === 'escalated' && member.decision === undefined;
 
 const DEFINITIONS: Record<FigureId, Figure> = {
-  targeted: { label: 'Targeted', counts: () => true },
-  reached: { label: 'Reached', counts: (member) => member.reachedAt !== undefined },
-  replied: { label: 'Replied', counts: (member) => member.repliedAt !== undefined },
-  enrolled: { label: 'Enrolled', counts: (member) => member.state === 'enrolled' },
-  refusedEver: { label: 'Refused (ever)', counts: (member) => member.refusedAt !== undefined },
+  targeted: { counts: () => true },
+  reached: { counts: (member) => member.reachedAt !== undefined },
+  replied: { counts: (member) => member.repliedAt !== undefined },
+  enrolled: { counts: (member) => member.state === 'enrolled' },
+  refusedEver: { counts: (member) => member.refusedAt !== undefined },
   // Said no, and nothing has settled it yet: not taken to a manager yet, or waiting for their decision.
-  refusedNow: { label: 'Refusals not settled now', counts: (member) => member.state === 'refused' || waitingForDecision(member) },
+  refusedNow: { counts: (member) => member.state === 'refused' || waitingForDecision(member) },
   // Rows written before escalatedAt existed still say so by their state.
-  escalatedEver: { label: 'Escalated to a manager (ever)', counts: (member) => member.escalatedAt !== undefined || member.state === 'escalated' },
-  escalatedNow: { label: "Waiting for a manager's decision now", counts: waitingForDecision },
-  exceptionEver: { label: 'Granted an exception (ever)', counts: (member) => member.exceptionGrantedAt !== undefined || member.decision === 'exception' },
+  escalatedEver: { counts: (member) => member.escalatedAt !== undefined || member.state === 'escalated' },
+  escalatedNow: { counts: waitingForDecision },
+  exceptionEver: { counts: (member) => member.exceptionGrantedAt !== undefined || member.decision === 'exception' },
   // Until the day after its last day, when the daily wave puts the person back in the campaign.
-  exceptionNow: { label: 'On an exception now', counts: (member) => member.state === 'escalated' && member.decision === 'exception' },
-  snoozedEver: { label: 'Asked to be reminded later (ever)', counts: (member) => member.snoozes > 0 },
+  exceptionNow: { counts: (member) => member.state === 'escalated' && member.decision === 'exception' },
+  snoozedEver: { counts: (member) => member.snoozes > 0 },
   snoozedNow: {
-    label: 'Reminder postponed now',
     counts: (member, now) => NUDGEABLE.has(member.state) && member.snoozedUntil !== undefined && Date.parse(member.snoozedUntil) > now.getTime(),
   },
-  unreachable: { label: 'Could not be reached', counts: (member) => member.state === 'unreachable' || member.state === 'failed' },
+  unreachable: { counts: (member) => member.state === 'unreachable' || member.state === 'failed' },
+  // Not lost: a message whose moment passed before Teams could take it (the campaign ended, the deadline passed).
+  expired: { counts: (member) => member.expiredAt !== undefined },
 };
 
-export const FIGURE_LABELS: Record<FigureId, string> = Object.fromEntries(FIGURES.map((id) => [id, DEFINITIONS[id].label])) as Record<FigureId, string>;
+/** What each figure is called in a language (`campaigns.figures.<id>` in the strings). */
+export function figureLabels(strings: Strings, locale: string): Record<FigureId, string> {
+  return Object.fromEntries(FIGURES.map((id) => [id, strings.text(locale, `campaigns.figures.${id}`)])) as Record<FigureId, string>;
+}
+
+/** The English names, for the places that show figures in English only (the tab). */
+export const FIGURE_LABELS: Record<FigureId, string> = figureLabels(new Strings(), DEFAULT_LOCALE);
 
 export function noFigures(): Figures {
   return Object.fromEntries(FIGURES.map((id) => [id, 0])) as Figures;

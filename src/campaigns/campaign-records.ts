@@ -85,6 +85,9 @@ export interface CampaignMember {
   decisionAskedAt?: string;
   /** Why delivery failed or the person cannot be reached (no licence, blocked the app, left). */
   reason?: string;
+  /** The first message to them that expired unsent (its moment passed during an outage or a pause), and why. */
+  expiredAt?: string;
+  expiredReason?: string;
   /** What the decider chose after the person refused (escalation). */
   decision?: 'security-key' | 'exception' | 'require';
   /** An exception's last local date (YYYY-MM-DD): the day after, the person is back in the campaign. */

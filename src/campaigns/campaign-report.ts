@@ -4,7 +4,9 @@
 import type { Directory } from '../directory/directory-port.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { formatDeadline } from '../shared/formatting.js';
-import { FIGURE_LABELS, FIGURES, type FigureId, type Figures, figuresOf, noFigures, OUTCOMES, STAGES } from './campaign-figures.js';
+import { FIGURES, type FigureId, type Figures, figureLabels, figuresOf, noFigures, OUTCOMES, STAGES } from './campaign-figures.js';
+import { CAMPAIGN_EXPIRY } from './campaign-delivery.js';
+import type { ReportWords } from './report-words.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
 import { letIoThrough } from './let-io-through.js';
 import { EXCLUSION_REASONS, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
@@ -17,6 +19,8 @@ export interface CampaignStatus {
   byDepartment: { department: string; figures: Figures }[];
   /** Why people could not be reached (removed or blocked the app, no Teams), for the admin to follow up. */
   unreachable: Record<string, number>;
+  /** Why a message to them expired unsent (the campaign ended, the deadline passed), by reason. */
+  expired: Record<string, number>;
   /** Enrolments per UTC day (YYYY-MM-DD, oldest first), for the progress chart. */
   enrolledByDay: { date: string; count: number }[];
 }
@@ -28,22 +32,11 @@ export interface CampaignPreview {
   sample: string[];
 }
 
-export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
-  enrolled: 'Already have a passkey or Windows Hello',
-  guest: 'Guests',
-  'break-glass': 'Emergency-access accounts',
-  'excluded-group': 'In an excluded group',
-  'not-in-included-group': 'Outside the pilot groups',
-  disabled: 'Disabled accounts',
-  'no-teams-licence': 'No Teams licence',
-  'shared-or-resource-account': 'Shared, room or resource accounts',
-  'not-found': 'No longer in the directory',
-};
-
 export async function campaignStatus(records: CampaignRecords, campaign: Campaign, now = new Date()): Promise<CampaignStatus> {
   const total = noFigures();
   const departments = new Map<string, Figures>();
   const unreachable: Record<string, number> = {};
+  const expired: Record<string, number> = {};
   const enrolledOn = new Map<string, number>();
   for await (const page of records.members(campaign.id, 1000)) {
     await letIoThrough();
@@ -58,12 +51,13 @@ export async function campaignStatus(records: CampaignRecords, campaign: Campaig
         const reason = member.reason?.split(':')[0] ?? 'unknown';
         unreachable[reason] = (unreachable[reason] ?? 0) + 1;
       }
+      if (member.expiredAt) expired[member.expiredReason ?? 'unknown'] = (expired[member.expiredReason ?? 'unknown'] ?? 0) + 1;
       if (member.state === 'enrolled' && member.enrolledAt) enrolledOn.set(member.enrolledAt.slice(0, 10), (enrolledOn.get(member.enrolledAt.slice(0, 10)) ?? 0) + 1);
     }
   }
   const byDepartment = [...departments].map(([department, figures]) => ({ department, figures })).sort((a, b) => b.figures.targeted - a.figures.targeted || a.department.localeCompare(b.department));
   const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
-  return { campaign, asOf: now, total, byDepartment, unreachable, enrolledByDay };
+  return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay };
 }
 
 /** Runs the targeting rules without changing anything: who a campaign started now would reach. */
@@ -84,61 +78,68 @@ export async function campaignPreview(directory: Directory, policy: TargetingPol
   return { targeted, excluded, byDepartment, sample };
 }
 
-const STATE_LABELS: Record<Campaign['state'], string> = { targeting: 'finding people', running: 'running', paused: 'paused', finished: 'finished' };
-
-export function statusCardData(status: CampaignStatus, outboxWaiting?: number): Record<string, unknown> {
+/** `sendingProblem`: what holds sending back now (an endpoint down, Teams refusing the tenant), shown first. */
+export function statusCardData(status: CampaignStatus, outboxWaiting: number | undefined, words: ReportWords, sendingProblem?: string): Record<string, unknown> {
   const { campaign, total } = status;
-  const percent = (part: number) => (total.targeted === 0 ? '' : ` (${Math.round((100 * part) / total.targeted)}%)`);
+  const { say, number, locale } = words;
+  const labels = figureLabels(words.strings, locale);
+  const percent = (part: number) => (total.targeted === 0 ? '' : ` (${new Intl.NumberFormat(locale, { style: 'percent' }).format(part / total.targeted)})`);
   const notes = [
-    outboxWaiting ? `${outboxWaiting} messages are waiting for their time (working hours) or for Teams.` : undefined,
-    campaign.state === 'targeting' ? 'Still reading the directory: the numbers grow until every page of the report has been read.' : undefined,
-    'Each stage includes the later ones: someone who enrolled was also reached. "Ever" counts everyone it has happened to; "now" counts only the people it applies to at this moment.',
+    sendingProblem,
+    outboxWaiting ? say('waiting', { count: outboxWaiting }) : undefined,
+    campaign.state === 'targeting' ? say('stillReading') : undefined,
+    say('stagesNote'),
   ].filter((note): note is string => note !== undefined);
-  const unreachableRows = Object.entries(status.unreachable).map(([reason, count]) => ({ label: UNREACHABLE_LABELS[reason] ?? reason, value: String(count) }));
-  const summaryIds: FigureId[] = [...STAGES, 'unreachable'];
+  const unreachableRows = Object.entries(status.unreachable).map(([reason, count]) => ({ label: words.label('unreachable', reason), value: number(count) }));
+  const expiredRows = Object.entries(status.expired).map(([reason, count]) => ({ label: expiryLabel(reason, words), value: number(count) }));
+  const summaryIds: FigureId[] = [...STAGES, 'unreachable', 'expired'];
   return {
-    title: `Campaign: ${campaign.name}`,
-    subtitle: `${STATE_LABELS[campaign.state]} · started ${campaign.createdAt.slice(0, 10)} · deadline ${formatDeadline(campaign.deadline)}`,
-    summary: summaryIds.map((id) => ({ title: FIGURE_LABELS[id], value: `${total[id]}${id === 'targeted' ? '' : percent(total[id])}` })),
+    title: say('title', { name: campaign.name }),
+    subtitle: say('subtitle', { state: say(`state.${campaign.state}`), started: words.date(campaign.createdAt.slice(0, 10)), deadline: formatDeadline(campaign.deadline, locale) }),
+    summary: summaryIds.map((id) => ({ title: labels[id], value: `${number(total[id])}${id === 'targeted' ? '' : percent(total[id])}` })),
     sections: [
-      { heading: 'Refusals, decisions and reminders', rows: OUTCOMES.filter((id) => id !== 'unreachable').map((id) => ({ label: FIGURE_LABELS[id], value: String(total[id]) })) },
+      { heading: say('outcomesHeading'), rows: OUTCOMES.filter((id) => !summaryIds.includes(id)).map((id) => ({ label: labels[id], value: number(total[id]) })) },
       {
-        heading: 'By department',
+        heading: say('byDepartment'),
         rows: status.byDepartment.slice(0, 15).map(({ department, figures }) => ({
           label: department,
-          value: `${figures.targeted} targeted, ${figures.reached} reached, ${figures.enrolled} enrolled, ${figures.refusedEver} refused (ever)`,
+          value: say('departmentRow', { targeted: number(figures.targeted), reached: number(figures.reached), enrolled: number(figures.enrolled), refused: number(figures.refusedEver) }),
         })),
       },
-      ...(unreachableRows.length > 0 ? [{ heading: 'Could not be reached (not reinstalled or messaged again)', rows: unreachableRows }] : []),
+      ...(unreachableRows.length > 0 ? [{ heading: say('unreachableHeading'), rows: unreachableRows }] : []),
+      ...(expiredRows.length > 0 ? [{ heading: say('expiredHeading'), rows: expiredRows }] : []),
     ],
-    notes: [...notes, ...(status.byDepartment.length > 15 ? [`Showing the 15 largest of ${status.byDepartment.length} departments; the export has everyone.`] : [])],
-    actions: [{ title: 'Refresh', verb: 'campaign.status', data: {} }],
+    notes: [...notes, ...(status.byDepartment.length > 15 ? [say('largestDepartments', { count: status.byDepartment.length })] : [])],
+    actions: [{ title: say('refresh'), verb: 'campaign.status', data: {} }],
   };
 }
 
-const UNREACHABLE_LABELS: Record<string, string> = {
-  'removed-app': 'Removed the app',
-  'blocked-app': 'Blocked the bot',
-  'no-teams': 'Teams could not install the app (licence or policy)',
-  'not-in-directory': 'Left the directory',
-};
+/** The reasons as stored on the member and in the CSV (English, campaign-delivery.ts), by their key in the strings. */
+const EXPIRY_KEYS: Readonly<Record<string, string>> = { [CAMPAIGN_EXPIRY.ended]: 'ended', [CAMPAIGN_EXPIRY.deadline]: 'deadline', unknown: 'unknown' };
 
-export function previewCardData(preview: CampaignPreview): Record<string, unknown> {
+/** Why messages expired, in the words' language (`campaigns.expired.*`); a reason with no name is shown as stored. */
+export function expiryLabel(reason: string, words: ReportWords): string {
+  const key = EXPIRY_KEYS[reason];
+  return key ? words.strings.text(words.locale, `campaigns.expired.${key}`) : reason;
+}
+
+export function previewCardData(preview: CampaignPreview, words: ReportWords): Record<string, unknown> {
+  const { say, number } = words;
   const excludedRows = EXCLUSION_REASONS.filter((reason) => (preview.excluded[reason] ?? 0) > 0).map((reason) => ({
-    label: EXCLUSION_LABELS[reason],
-    value: String(preview.excluded[reason]),
+    label: words.label('excluded', reason),
+    value: number(preview.excluded[reason] ?? 0),
   }));
   return {
-    title: 'Campaign preview',
-    subtitle: 'Who a campaign started now would reach. Nothing has been sent.',
-    summary: [{ title: 'Would be reached', value: String(preview.targeted) }],
+    title: say('previewTitle'),
+    subtitle: say('previewSubtitle'),
+    summary: [{ title: say('wouldBeReached'), value: number(preview.targeted) }],
     sections: [
-      { heading: 'By department', rows: preview.byDepartment.slice(0, 15).map(({ department, count }) => ({ label: department, value: String(count) })) },
-      { heading: 'Left out', rows: excludedRows.length > 0 ? excludedRows : [{ label: 'Nobody', value: '0' }] },
-      { heading: 'For example', rows: preview.sample.map((name, index) => ({ label: String(index + 1), value: name })) },
+      { heading: say('byDepartment'), rows: preview.byDepartment.slice(0, 15).map(({ department, count }) => ({ label: department, value: number(count) })) },
+      { heading: say('leftOut'), rows: excludedRows.length > 0 ? excludedRows : [{ label: say('nobody'), value: number(0) }] },
+      { heading: say('forExample'), rows: preview.sample.map((name, index) => ({ label: String(index + 1), value: name })) },
     ],
-    notes: ['The registration report lags by a few hours: people who enrolled very recently may still be counted.'],
-    actions: [{ title: 'Start a campaign', verb: 'campaign.start-form', data: {} }],
+    notes: [say('reportLags')],
+    actions: [{ title: say('startCampaign'), verb: 'campaign.start-form', data: {} }],
   };
 }
 
@@ -160,10 +161,12 @@ const CSV_FIELDS = [
   'exceptionGrantedAt',
   'snoozedUntil',
   'reason',
+  'expiredAt',
+  'expiredReason',
 ] as const;
 
 function csvValues(m: CampaignMember): (string | number | undefined)[] {
-  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason];
+  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason];
 }
 
 /**

@@ -40,7 +40,7 @@ export class Campaigns implements OutboxHandler {
   /** Ends the active campaign now (also done by the scheduler the day after the deadline). */
   finish = (by: Admin | undefined, now = new Date()): Promise<Campaign | undefined> => finishCampaign(this.#ctx, by, now);
   /** One run of the campaign's scheduled work: targeting, the day's reminder wave, the end after the deadline. */
-  tick = (now = new Date()): Promise<void> => campaignTick(this.#ctx, now);
+  tick = (now = new Date(), signal?: AbortSignal): Promise<void> => campaignTick(this.#ctx, now, signal);
 
   onEnrolled = (userId: string, now = new Date()): Promise<void> => people.onEnrolled(this.#ctx, userId, now);
   onSaidEnrolled = (userId: string, now = new Date()): Promise<void> => people.onSaidEnrolled(this.#ctx, userId, now);
@@ -48,11 +48,13 @@ export class Campaigns implements OutboxHandler {
   onEscalated = (userId: string, now = new Date()): Promise<void> => people.onEscalated(this.#ctx, userId, now);
   onDecided = (userId: string, campaignId: string, decision: people.Decided, now = new Date()): Promise<void> => people.onDecided(this.#ctx, userId, campaignId, decision, now);
   onReplied = (userId: string, now = new Date()): Promise<void> => people.onReplied(this.#ctx, userId, now);
-  snooze = (userId: string, campaignId: string, now = new Date()): Promise<people.SnoozeResult> => people.snooze(this.#ctx, userId, campaignId, now);
+  /** "Not now", answered in `locale` (the click's language). */
+  snooze = (userId: string, campaignId: string, locale: string, now = new Date()): Promise<people.SnoozeResult> => people.snooze(this.#ctx, userId, campaignId, locale, now);
   contextOf = (userId: string): Promise<{ campaignId: string; deadline: string } | undefined> => people.campaignContextOf(this.#ctx, userId);
   invitationUnderway = (userId: string, now = new Date()): Promise<boolean> => people.invitationUnderway(this.#ctx, userId, now);
 
   isHeld = (row: OutboxRow): Promise<boolean> => this.#delivery.isHeld?.(row) ?? Promise.resolve(false);
+  expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);
   settled = (row: OutboxRow, result: DeliveryResult): Promise<void> => this.#delivery.settled(row, result);
 }

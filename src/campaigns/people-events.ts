@@ -4,6 +4,7 @@
 import { isPastDeadline, nextReminderAt, snoozedUntil } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
 import { type CampaignMember, NUDGEABLE } from './campaign-records.js';
+import type { Params } from '../shared/strings.js';
 
 export interface SnoozeResult {
   ok: boolean;
@@ -94,27 +95,32 @@ export async function onReplied(ctx: CampaignContext, userId: string, now = new 
   await ctx.updateActiveMember(userId, (member) => (member.state === 'reached' ? { ...member, state: 'replied', repliedAt: now.toISOString() } : undefined));
 }
 
-/** "Not now": the next nudge moves out by the snooze days; past the allowed snoozes the next one asks for a decision. */
-export async function snooze(ctx: CampaignContext, userId: string, campaignId: string, now = new Date()): Promise<SnoozeResult> {
+/**
+ * "Not now": the next nudge moves out by the snooze days; past the allowed snoozes the next one asks for a decision.
+ * The answer is in `locale`, the language of the click.
+ */
+export async function snooze(ctx: CampaignContext, userId: string, campaignId: string, locale: string, now = new Date()): Promise<SnoozeResult> {
+  const say = (key: string, params?: Params) => ctx.deps.cards.strings.text(locale, `campaigns.snooze.${key}`, params);
   const campaign = await ctx.campaign(campaignId);
-  if (!campaign || campaign.state === 'finished') return { ok: false, message: 'That campaign has ended, so there is nothing to postpone.' };
+  if (!campaign || campaign.state === 'finished') return { ok: false, message: say('ended') };
   const { snoozeDays, maxSnoozes } = ctx.deps.cadence;
   let until: Date | undefined;
   let refused: string | undefined;
   const updated = await ctx.records.updateMember(campaignId, userId, (member) => {
     if (!NUDGEABLE.has(member.state)) {
-      refused = member.state === 'enrolled' ? "You're already set up, so there is nothing to postpone." : 'There is nothing to postpone.';
+      refused = member.state === 'enrolled' ? 'alreadyEnrolled' : 'nothing';
       return undefined;
     }
     if (member.snoozes >= maxSnoozes) {
-      refused = "You've postponed this a few times already, so I can't push it back again. When you're ready, I can show you the steps, or you can talk to a person.";
+      refused = 'tooMany';
       return undefined;
     }
     until = snoozedUntil(member, now, ctx.deps.cadence);
     return { ...member, snoozes: member.snoozes + 1, nextNudgeAt: until.toISOString(), snoozedUntil: until.toISOString(), state: member.state === 'reached' ? 'replied' : member.state, repliedAt: member.repliedAt ?? now.toISOString() };
   });
-  if (!updated || !until) return { ok: false, message: refused ?? "You're not part of this campaign, so there is nothing to postpone." };
+  if (!updated || !until) return { ok: false, message: say(refused ?? 'notMember') };
   const last = updated.value.snoozes >= maxSnoozes;
-  const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: updated.value.timeZone }).format(until);
-  return { ok: true, message: `No problem. I'll remind you in ${snoozeDays} days (around ${day}).${last ? ' Next time I will ask what works for you instead of postponing again.' : ''}` };
+  const day = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: updated.value.timeZone }).format(until);
+  const message = say('done', { count: snoozeDays, day });
+  return { ok: true, message: last ? `${message} ${say('last')}` : message };
 }

@@ -14,7 +14,8 @@ import { localParts } from '../shared/wall-clock.js';
 const WAVE_LOOKAHEAD_MS = 24 * 3600_000;
 
 /** One run of the campaign's scheduled work: targeting, the day's reminder wave, the end after the deadline. */
-export async function campaignTick(ctx: CampaignContext, now = new Date()): Promise<void> {
+/** `signal`: the run lost its lease (another instance carries on) or the service stops; it ends between pages. */
+export async function campaignTick(ctx: CampaignContext, now = new Date(), signal?: AbortSignal): Promise<void> {
   const active = await ctx.records.active();
   if (!active) return;
   const campaign = active.value;
@@ -24,21 +25,22 @@ export async function campaignTick(ctx: CampaignContext, now = new Date()): Prom
     return;
   }
   if (campaign.state === 'targeting') {
-    await targetCampaign(ctx, campaign);
+    await targetCampaign(ctx, campaign, signal);
     return;
   }
   const today = localParts(now, ctx.deps.timeZone).dateKey;
-  if (campaign.lastWaveDate !== today) await reminderWave(ctx, campaign, now, today);
+  if (campaign.lastWaveDate !== today) await reminderWave(ctx, campaign, now, today, signal);
 }
 
 /** The day's wave: refresh from the report (who enrolled, who joined), then queue the reminders due in the coming day. */
-async function reminderWave(ctx: CampaignContext, campaign: Campaign, now: Date, today: string): Promise<void> {
+async function reminderWave(ctx: CampaignContext, campaign: Campaign, now: Date, today: string, signal?: AbortSignal): Promise<void> {
   if (!ctx.deps.directory) return;
-  const walked = await walkReport(ctx, campaign, now);
+  const walked = await walkReport(ctx, campaign, now, { signal });
   let enrolledNow = walked?.enrolledNow ?? 0;
   const horizon = now.getTime() + WAVE_LOOKAHEAD_MS;
   let queued = 0;
   for await (const page of ctx.records.members(campaign.id)) {
+    signal?.throwIfAborted();
     await letIoThrough();
     for (const { value: stored } of page) {
       const member = await endedException(ctx, campaign, stored, now);

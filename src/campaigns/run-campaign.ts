@@ -3,6 +3,8 @@
 
 import type { CampaignContext } from './campaign-context.js';
 import { type Campaign, newCampaignId } from './campaign-records.js';
+import { formatDeadline } from '../shared/formatting.js';
+import { DEFAULT_LOCALE, type Params } from '../shared/strings.js';
 import { localParts } from '../shared/wall-clock.js';
 
 export interface StartRequest {
@@ -10,6 +12,8 @@ export interface StartRequest {
   deadline: string;
   waves: number;
   by: { id: string; name?: string };
+  /** The admin's language, for a refusal (English when none is given: a start by the demo or a script). */
+  locale?: string;
 }
 
 export type StartResult = { started: Campaign } | { refused: string };
@@ -17,9 +21,11 @@ export type StartResult = { started: Campaign } | { refused: string };
 type Admin = { id: string; name?: string };
 
 export async function startCampaign(ctx: CampaignContext, request: StartRequest, now = new Date()): Promise<StartResult> {
-  if (!ctx.deps.directory) return { refused: 'Campaigns need Microsoft Graph, and no Graph credential is configured.' };
+  const locale = request.locale ?? DEFAULT_LOCALE;
+  const say = (key: string, params?: Params) => ctx.deps.cards.strings.text(locale, `campaigns.start.${key}`, params);
+  if (!ctx.deps.directory) return { refused: say('noGraph') };
   const today = localParts(now, ctx.deps.timeZone).dateKey;
-  if (request.deadline <= today) return { refused: `The deadline must be after today (${today}).` };
+  if (request.deadline <= today) return { refused: say('deadlinePassed', { today: formatDeadline(today, locale) }) };
   const campaign: Campaign = {
     id: newCampaignId(now),
     name: request.name,
@@ -34,7 +40,7 @@ export async function startCampaign(ctx: CampaignContext, request: StartRequest,
   const created = await ctx.records.create(campaign);
   if (!created) {
     const active = await ctx.records.active();
-    return { refused: `The campaign "${active?.value.name ?? 'another campaign'}" is still running: pause and finish it, or wait for it to end.` };
+    return { refused: active ? say('otherRunning', { name: active.value.name }) : say('otherRunningUnnamed') };
   }
   ctx.forget(campaign.id);
   await ctx.deps.audit.record({

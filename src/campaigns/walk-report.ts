@@ -26,11 +26,11 @@ const BACKLOG_WAIT_MS = 60_000;
 const BACKLOG_POLL_MS = 500;
 
 /** Walks the report and queues an invitation for everyone targeted; a re-run adds nobody twice. */
-export async function targetCampaign(ctx: CampaignContext, campaign: Campaign): Promise<void> {
+export async function targetCampaign(ctx: CampaignContext, campaign: Campaign, signal?: AbortSignal): Promise<void> {
   const startedAt = new Date();
   let walked: Walked | undefined;
   try {
-    walked = await walkReport(ctx, campaign, startedAt, { targeting: true });
+    walked = await walkReport(ctx, campaign, startedAt, { targeting: true, signal });
   } catch (error) {
     // A saved place Graph no longer accepts (its skip token expired): the next run starts from the beginning, which
     // adds nobody twice. Throttling and outages are not the link's fault and keep it.
@@ -53,8 +53,11 @@ export async function targetCampaign(ctx: CampaignContext, campaign: Campaign): 
   ctx.deps.logger.info('campaign targeting finished', { campaignId: campaign.id, targeted, excluded });
 }
 
-/** One pass; undefined when it was stopped by a pause (or the end) while targeting. */
-export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: Date, options: { targeting?: boolean } = {}): Promise<Walked | undefined> {
+/**
+ * One pass; undefined when it was stopped by a pause (or the end) while targeting. `signal` ends it between pages (the
+ * run lost its lease): targeting's saved place lets whoever runs next go on from there.
+ */
+export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: Date, options: { targeting?: boolean; signal?: AbortSignal } = {}): Promise<Walked | undefined> {
   const directory = ctx.deps.directory;
   if (!directory) return undefined;
   const cursor = options.targeting ? campaign.targetingCursor : undefined;
@@ -70,6 +73,7 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
     return member !== undefined;
   };
   for await (const page of findTargets(directory, ctx.deps.targeting, { known, from: cursor?.nextLink })) {
+    options.signal?.throwIfAborted();
     for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
     for (const [index, userId] of page.enrolledIds.entries()) {
       if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
@@ -101,7 +105,7 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
         current.state !== 'targeting' ? undefined : nextLink ? { ...current, targetingCursor: { nextLink, targeted, excluded: { ...excluded } } } : current,
       );
       if (!saved) return undefined;
-      if (nextLink && !(await letSenderCatchUp(ctx, campaign.id))) return undefined;
+      if (nextLink && !(await letSenderCatchUp(ctx, campaign.id, options.signal))) return undefined;
     }
   }
   return { targeted, joined, enrolledNow, excluded };
@@ -111,12 +115,13 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
  * While the outbox holds `targetingBacklog` invitations ready to go, waits (a minute at most per page, so a sender
  * that is down or slow cannot stall targeting for good). False when the campaign stopped targeting meanwhile.
  */
-async function letSenderCatchUp(ctx: CampaignContext, campaignId: string): Promise<boolean> {
+async function letSenderCatchUp(ctx: CampaignContext, campaignId: string, signal: AbortSignal | undefined): Promise<boolean> {
   const backlog = ctx.deps.targetingBacklog;
   if (!backlog) return true;
   const giveUpAt = performance.now() + BACKLOG_WAIT_MS;
   while (performance.now() < giveUpAt && (await ctx.deps.outbox.sendableCount(new Date(), backlog)) >= backlog) {
     await new Promise((resolve) => setTimeout(resolve, BACKLOG_POLL_MS));
+    signal?.throwIfAborted();
     if ((await ctx.records.get(campaignId))?.value.state !== 'targeting') return false;
   }
   return true;

@@ -57,6 +57,8 @@ export interface AppConfig {
   campaign: CampaignSettings;
   tap: TapSettings;
   store: StoreSettings;
+  /** START_FRESH: the code of a lost store's state the operator accepts starting without. */
+  startFresh?: string;
   /** Stable name of this process's instance, for leases. */
   instanceId: string;
   /** Demo mode only: whether to run the local Graph and Bot Connector emulators (no GRAPH_BASE_URL given), and with which tenant. */

@@ -66,6 +66,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
     store: storeSettings(s, problems, true),
+    startFresh: s.START_FRESH,
     instanceId: instanceId(s, env),
     demo: {
       startEmulators: !env.GRAPH_BASE_URL,
@@ -113,6 +114,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
     store: storeSettings(s, problems, false),
+    startFresh: s.START_FRESH,
     instanceId: instanceId(s, env),
   };
 }
@@ -292,7 +294,7 @@ function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
 
 function configError(problems: string[]): AppError {
   return new AppError('config.invalid', `Configuration is incomplete or inconsistent:\n- ${problems.join('\n- ')}`, {
-    userMessage: problems.join(' '),
+    userMessage: { key: 'errors.config.invalid', params: { problems: problems.join(' ') } },
     userFault: true,
     details: { problems },
   });

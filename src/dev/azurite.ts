@@ -13,6 +13,10 @@ const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 
 export interface RunningAzurite {
   connectionString: string;
+  /** Stops answering without going away (SIGSTOP): connections stay open, requests hang, as a frozen service's do. */
+  freeze(): void;
+  /** Answers again (SIGCONT). */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -60,7 +64,12 @@ export async function startAzurite(service: 'table' | 'blob' = 'table'): Promise
       child.once('exit', () => process.removeListener('exit', reap));
       return {
         connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};${service === 'blob' ? 'BlobEndpoint' : 'TableEndpoint'}=http://127.0.0.1:${port}/${ACCOUNT};`,
-        stop: () => stopChild(child),
+        freeze: () => child.kill('SIGSTOP'),
+        thaw: () => child.kill('SIGCONT'),
+        stop: () => {
+          child.kill('SIGCONT');
+          return stopChild(child);
+        },
       };
     }
     await stopChild(child);

@@ -24,7 +24,7 @@ export class DemoSessions {
     const { seed } = this.demo;
     const id = (DEMO_PERSONAS as readonly string[]).includes(who) ? seed.personas?.[who as DemoPersona] : who.toLowerCase();
     const user = seed.users.find((candidate) => candidate.id === id);
-    if (!user) throw new AppError('request.not-found', `no demo user ${who}`, { userFault: true, userMessage: `There is no demo person "${who.slice(0, 60)}". Use one of: ${DEMO_PERSONAS.join(', ')}.` });
+    if (!user) throw new AppError('request.not-found', `no demo user ${who}`, { userFault: true, userMessage: { key: 'errors.tab.noDemoPerson', params: { who: who.slice(0, 60), personas: DEMO_PERSONAS.join(', ') } } });
     const app = seed.apps[0];
     if (!app) throw new AppError('service.unavailable', 'the demo tenant has no app registration');
     const form = new URLSearchParams({ grant_type: TEAMS_SSO_GRANT, client_id: app.clientId, user: user.id, scope: `api://localhost/botid-${app.clientId}/access_as_user` });

@@ -18,10 +18,10 @@ export function toAppError(error: unknown): AppError {
   const message = answered
     ? `Graph call failed with ${statusCode}${graph.code ? ` (${graph.code})` : ''}`
     : `Graph call got no answer${graph.code ? ` (${graph.code})` : `: ${graph.name ?? 'network error'}`}`;
-  if (statusCode === 404) return new AppError('directory.not-found', message, { details, userMessage: 'That person or object was not found in the directory.', userFault: true });
-  if (statusCode === 401 || statusCode === 403) return new AppError('directory.denied', message, { details, userMessage: 'Passkey Coach is not allowed to do that in your directory.' });
-  if (statusCode === 429) return new AppError('directory.throttled', message, { details, userMessage: 'Microsoft Graph is busy; please try again in a minute.' });
+  if (statusCode === 404) return new AppError('directory.not-found', message, { details, userMessage: { key: 'errors.directory.notFound' }, userFault: true });
+  if (statusCode === 401 || statusCode === 403) return new AppError('directory.denied', message, { details, userMessage: { key: 'errors.directory.denied' } });
+  if (statusCode === 429) return new AppError('directory.throttled', message, { details, userMessage: { key: 'errors.directory.throttled' } });
   // The SDK reports a request that got no answer (a network error, a timeout's abort) with status -1.
-  if (statusCode === undefined || statusCode <= 0 || statusCode >= 500) return new AppError('directory.unavailable', message, { details, userMessage: 'Microsoft Graph is not answering right now; please try again shortly.' });
+  if (statusCode === undefined || statusCode <= 0 || statusCode >= 500) return new AppError('directory.unavailable', message, { details, userMessage: { key: 'errors.directory.unavailable' } });
   return new AppError('directory.failed', message, { details, cause: error });
 }

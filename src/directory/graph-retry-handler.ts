@@ -1,4 +1,5 @@
-// Graph middleware: queues calls per throttle bucket and rides out 429/503/504 without ever resending a create.
+// Graph middleware: queues calls per throttle bucket and rides out 429/503/504, timeouts and connection resets
+// without ever resending a create.
 
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.js';
@@ -91,7 +92,17 @@ export class GraphRetryHandler implements Middleware {
       context.options = { ...context.options, signal: AbortSignal.timeout(this.#retry.attemptTimeoutMs) };
       // The SDK's auth handler (next in the chain) appends its header: a retry must not carry two tokens.
       withoutAuthorization(context);
-      await this.#next.execute(context);
+      try {
+        await this.#next.execute(context);
+      } catch (error) {
+        // No answer at all (the attempt's time limit, a reset, a refused connection): a read is asked again, a create
+        // never (its caller decides, since it may have been done).
+        if (!replayable || !isLostAnswer(error) || attempt >= this.#retry.maxAttempts) throw error;
+        const delay = this.#backoff(attempt);
+        this.#log.info('graph call got no answer, retrying', { method, path: routeOf(url), error: lostAnswerKind(error), attempt, delayMs: delay });
+        await this.#clock.sleep(delay);
+        continue;
+      }
       const response = context.response;
       if (!response || !RETRY_STATUSES.has(response.status)) return;
       // An HTTP-date Retry-After is wall-clock time: compared with Date.now(), never with the limiters' elapsed-time clock.
@@ -113,6 +124,25 @@ export class GraphRetryHandler implements Middleware {
     const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
     return Math.max(50, Math.floor(this.#random() * ceiling));
   }
+}
+
+const LOST_ANSWER_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+
+/** A request that got no answer: timed out (the attempt's own signal), or its connection failed or was reset. */
+export function isLostAnswer(error: unknown): boolean {
+  return lostAnswerKind(error) !== undefined;
+}
+
+function lostAnswerKind(error: unknown): string | undefined {
+  let network = false;
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const { name, code, message } = current as { name?: unknown; code?: unknown; message?: unknown };
+    if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+    if (typeof code === 'string' && LOST_ANSWER_CODES.has(code)) return code;
+    // undici reports every network failure as this TypeError, the reason (when known) in its cause.
+    if (name === 'TypeError' && message === 'fetch failed') network = true;
+  }
+  return network ? 'network' : undefined;
 }
 
 function withoutAuthorization(context: Context): void {

@@ -1,4 +1,7 @@
-// The one error type of Passkey Coach: a stable code, a message safe to show a user, and whose fault it is.
+// The one error type of Passkey Coach: a stable code, a message safe to show a user (named by key: the words are in
+// strings/<locale>/errors.json, said in the reader's language where the error becomes a reply), and whose fault it is.
+
+import type { Params, Strings } from '../shared/strings.js';
 
 export type ErrorCode =
   | 'config.invalid'
@@ -13,6 +16,7 @@ export type ErrorCode =
   | 'store.not-found'
   | 'store.already-exists'
   | 'store.lease-held'
+  | 'store.unusable'
   | 'audit.broken-chain'
   | 'card.invalid'
   | 'directory.not-found'
@@ -22,9 +26,15 @@ export type ErrorCode =
   | 'directory.failed'
   | 'internal';
 
+/** What a person may read, by key (`errors.store.conflict`) and the values it needs; never secrets. */
+export interface UserMessage {
+  key: string;
+  params?: Params;
+}
+
 export interface AppErrorOptions {
-  /** Text a person may read in Teams or a terminal; never contains secrets. */
-  userMessage?: string;
+  /** What a person may read in Teams, the tab or a terminal. */
+  userMessage?: UserMessage;
   /** True when the caller (user, admin, sender) did something wrong, false when we did. */
   userFault?: boolean;
   cause?: unknown;
@@ -32,12 +42,12 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
 }
 
-/** What a person reads when nothing more specific can be said (the chat says it in their language: bot.somethingWrong). */
-export const GENERIC_USER_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';
+/** What a person reads when nothing more specific can be said. */
+export const GENERIC_USER_MESSAGE: UserMessage = { key: 'bot.somethingWrong' };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly userMessage: string;
+  readonly userMessage: UserMessage;
   readonly userFault: boolean;
   readonly details: Record<string, unknown> | undefined;
 
@@ -53,4 +63,10 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
   return error instanceof AppError && (code === undefined || error.code === code);
+}
+
+/** The words a person reads for an error, in `locale`: the error's own message, or the general one for anything else. */
+export function userMessageText(error: unknown, strings: Strings, locale: string): string {
+  const message = isAppError(error) ? error.userMessage : GENERIC_USER_MESSAGE;
+  return strings.text(locale, message.key, message.params);
 }

@@ -1,11 +1,13 @@
 // A click on the decider's card: only the recorded decider decides (the clicker comes from the authenticated activity,
 // the card's data names only the escalation), exactly once (a compare-and-swap that also checks the decider has not
 // changed meanwhile), and an exception needs a date within the limit and a reason. "I'll talk to them" decides
-// nothing: it asks again after some working days.
+// nothing: it asks again after some working days. The answer is in the clicker's language in this turn.
 
 import { z } from 'zod';
 import { addDateKeyDays, localParts } from '../shared/wall-clock.js';
+import { formatDeadline } from '../shared/formatting.js';
 import { visibleText } from '../shared/visible-text.js';
+import { deciderName, formatDay, type Wording } from './escalation-cards.js';
 import { type DecideResult, describeDecider, type EscalationContext, sameDecider } from './escalation-context.js';
 import { CHOICES, type Decision, type Escalation } from './escalation-records.js';
 import { followThrough } from './follow-through.js';
@@ -17,16 +19,26 @@ const decideSchema = z.object({
   justification: z.string().optional(),
 });
 
-export async function decideEscalation(esc: EscalationContext, clicker: { id: string; name?: string }, data: unknown, clickedActivityId?: string, now = new Date(), retried = false): Promise<DecideResult> {
+/** Who clicked, from the authenticated activity, and the language their Teams is set to (the activity's locale). */
+export interface Clicker {
+  id: string;
+  name?: string;
+  locale?: string;
+}
+
+export async function decideEscalation(esc: EscalationContext, clicker: Clicker, data: unknown, clickedActivityId?: string, now = new Date(), retried = false): Promise<DecideResult> {
   const { deps, records } = esc;
+  const wording = esc.wording(await deps.languages.inTurn(clicker.id, clicker.locale));
+  const { strings, locale } = wording;
   const parsed = decideSchema.safeParse(data);
-  if (!parsed.success) return { message: 'That button is no longer active.' };
+  if (!parsed.success) return { message: strings.text(locale, 'escalation.click.stale') };
   const { escalationId, choice } = parsed.data;
   const current = await records.get(escalationId);
-  if (!current) return { message: 'That decision request no longer exists.' };
+  if (!current) return { message: strings.text(locale, 'escalation.click.gone') };
   const escalation = current.value;
-  // The name the directory gave the manager when routing; for a group member, the name Teams sent with the click.
-  const who = { id: clicker.id, name: (escalation.decider.kind === 'user' ? escalation.decider.name : clicker.name?.trim()) || 'Someone' };
+  // The name the directory gave the manager when routing; for a group member, the name Teams sent with the click
+  // (kept empty when there is none: each reader's card then says "someone" in their own language).
+  const who = { id: clicker.id, name: (escalation.decider.kind === 'user' ? escalation.decider.name : clicker.name?.trim()) ?? '' };
   if (!(await mayDecide(esc, escalation, clicker.id))) {
     await deps.audit.record({
       action: 'escalation.decision.denied',
@@ -35,19 +47,19 @@ export async function decideEscalation(esc: EscalationContext, clicker: { id: st
       subject: { kind: 'user', aadObjectId: escalation.employee.id },
       details: { escalationId, choice, decider: describeDecider(escalation.decider) },
     });
-    if (clicker.id === escalation.employee.id) return { message: "This decision is about you, so someone else has to make it. I've noted the attempt." };
-    return { message: `Only ${esc.deciderName(escalation.decider)} can decide this. I've noted the attempt.` };
+    if (clicker.id === escalation.employee.id) return { message: strings.text(locale, 'escalation.click.aboutYou') };
+    return { message: strings.text(locale, 'escalation.click.onlyDecider', { name: deciderName(escalation.decider, wording) }) };
   }
-  if (escalation.state !== 'open') return { card: esc.card(escalation, {}) };
-  if (choice === 'talk') return talkFirst(esc, escalation, who, now);
+  if (escalation.state !== 'open') return { card: esc.card(escalation, {}, locale) };
+  if (choice === 'talk') return talkFirst(esc, escalation, who, now, locale);
 
   let until: string | undefined;
   let justification: string | undefined;
   if (choice === 'exception') {
     until = parsed.data.until?.trim();
     justification = visibleText(parsed.data.justification ?? '').trim() || undefined;
-    const problem = exceptionProblem(esc, until, justification, localParts(now, deps.timeZone).dateKey);
-    if (problem) return { card: esc.card(escalation, { error: problem }) };
+    const problem = exceptionProblem(esc, until, justification, localParts(now, deps.timeZone).dateKey, wording);
+    if (problem) return { card: esc.card(escalation, { error: problem }, locale) };
   }
   const decision: Decision = { choice, by: who, at: now.toISOString(), ...(until ? { until } : {}), ...(justification ? { justification } : {}) };
   // Exactly one decision: whoever swaps the open row first wins; everyone after sees what was decided.
@@ -58,7 +70,7 @@ export async function decideEscalation(esc: EscalationContext, clicker: { id: st
   if (!swapped) {
     const settled = await records.get(escalationId);
     if (settled?.value.state === 'open' && !retried) return decideEscalation(esc, clicker, data, clickedActivityId, now, true);
-    return { card: esc.card(settled?.value ?? escalation, {}) };
+    return { card: esc.card(settled?.value ?? escalation, {}, locale) };
   }
   await deps.audit.record({
     action: 'escalation.decided',
@@ -68,29 +80,29 @@ export async function decideEscalation(esc: EscalationContext, clicker: { id: st
     details: { escalationId, choice, until: until ?? null, level: escalation.level, decider: describeDecider(escalation.decider) },
   });
   await followThrough(esc, swapped.value, clickedActivityId);
-  return { card: esc.card(swapped.value, {}) };
+  return { card: esc.card(swapped.value, {}, locale) };
 }
 
 /** What is wrong with an exception's date and reason, in words for the decider; undefined when nothing is. */
-function exceptionProblem(esc: EscalationContext, until: string | undefined, justification: string | undefined, today: string): string | undefined {
+function exceptionProblem(esc: EscalationContext, until: string | undefined, justification: string | undefined, today: string, { strings, locale }: Wording): string | undefined {
   const { maxExceptionDays } = esc.deps.settings;
   const latest = addDateKeyDays(today, maxExceptionDays);
-  if (!until || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)) || new Date(`${until}T12:00:00Z`).toISOString().slice(0, 10) !== until) return 'Choose the last day of the exception.';
-  if (until <= today) return 'The exception has to end after today.';
-  if (until > latest) return `An exception can last at most ${maxExceptionDays} days, until ${latest}.`;
-  if (!justification || justification.length < 3) return 'Say briefly why the exception is needed: it is kept with the decision.';
-  if (justification.length > 500) return 'Keep the reason under 500 characters.';
+  if (!until || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)) || new Date(`${until}T12:00:00Z`).toISOString().slice(0, 10) !== until) return strings.text(locale, 'escalation.exception.chooseDay');
+  if (until <= today) return strings.text(locale, 'escalation.exception.afterToday');
+  if (until > latest) return strings.text(locale, 'escalation.exception.tooLong', { days: maxExceptionDays, date: formatDeadline(latest, locale) });
+  if (!justification || justification.length < 3) return strings.text(locale, 'escalation.exception.reason');
+  if (justification.length > 500) return strings.text(locale, 'escalation.exception.reasonTooLong');
   return undefined;
 }
 
-async function talkFirst(esc: EscalationContext, escalation: Escalation, who: { id: string; name: string }, now: Date): Promise<DecideResult> {
+async function talkFirst(esc: EscalationContext, escalation: Escalation, who: { id: string; name: string }, now: Date, locale: string): Promise<DecideResult> {
   const askAgain = esc.after(now, esc.deps.settings.talkWorkingDays);
   const updated = await esc.records.update(escalation.id, (latest) =>
     latest.state === 'open' && sameDecider(latest.decider, escalation.decider) ? { ...latest, talk: { by: who, at: now.toISOString() }, nextAskAt: askAgain.toISOString(), remindersAtLevel: 0 } : undefined,
   );
   if (!updated) {
     const settled = await esc.records.get(escalation.id);
-    return { card: esc.card(settled?.value ?? escalation, {}) };
+    return { card: esc.card(settled?.value ?? escalation, {}, locale) };
   }
   await esc.deps.audit.record({
     action: 'escalation.talk',
@@ -99,8 +111,8 @@ async function talkFirst(esc: EscalationContext, escalation: Escalation, who: { 
     subject: { kind: 'user', aadObjectId: escalation.employee.id },
     details: { escalationId: escalation.id, askAgainAt: askAgain.toISOString() },
   });
-  const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: esc.deps.timeZone }).format(askAgain);
-  return { card: esc.card(updated.value, { note: `Thanks. I'll ask again on ${day} if nothing has been decided by then; you can decide here at any time.` }) };
+  const note = esc.deps.cards.strings.text(locale, 'escalation.status.talkNote', { date: formatDay(askAgain, locale, esc.deps.timeZone) });
+  return { card: esc.card(updated.value, { note }, locale) };
 }
 
 async function mayDecide(esc: EscalationContext, escalation: Escalation, userId: string): Promise<boolean> {

@@ -28,16 +28,17 @@ async function managerOf(esc: EscalationContext, userId: string): Promise<Direct
   return esc.deps.directory.getManager(userId);
 }
 
-/** Queues the current round's card to the decider (each member of the group). */
+/**
+ * Queues the current round's card to the decider: the manager, or every member of the group (one durable row, whose
+ * members are looked up when it is sent, so a directory that cannot list them now delays the cards, never loses them).
+ */
 export async function askDecider(esc: EscalationContext, escalation: Escalation, now: Date): Promise<void> {
-  // Never the person themselves, even when they are in the escalation group.
-  for (const recipient of (await recipientsOf(esc, escalation.decider)).filter((id) => id !== escalation.employee.id)) {
-    await esc.enqueue(escalation.id, recipient, `ask-${escalation.round}`, now);
+  const { decider } = escalation;
+  const step = `ask-${escalation.round}`;
+  if (decider.kind === 'user') {
+    // Never the person themselves.
+    if (decider.id !== escalation.employee.id) await esc.enqueue(escalation.id, decider.id, step, now);
+    return;
   }
-}
-
-async function recipientsOf(esc: EscalationContext, decider: Decider): Promise<string[]> {
-  if (decider.kind === 'user') return [decider.id];
-  if (decider.kind === 'none' || !esc.deps.directory) return [];
-  return esc.deps.directory.groupMemberIds(decider.groupId);
+  if (decider.kind === 'group') await esc.enqueueForGroup(escalation.id, decider.groupId, step, now, [escalation.employee.id]);
 }

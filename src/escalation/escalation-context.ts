@@ -1,5 +1,5 @@
 // What every escalation use case works with: the feature's dependencies, its records, and the steps they share
-// (render a decider's card, name the decider, count working days, queue a message, describe a decider for the audit).
+// (the words of a reader's language, render a decider's card, count working days, queue a message, describe a decider for the audit).
 
 import type { CardJson } from '../cards/card-renderer.js';
 import { addWorkingDays, type WorkingHours } from '../shared/working-hours.js';
@@ -7,7 +7,7 @@ import { localParts } from '../shared/wall-clock.js';
 import type { EscalationSettings } from '../config/app-config.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import type { IntentId } from '../shared/intents.js';
-import { deciderCardData } from './escalation-cards.js';
+import { deciderCardData, type Wording } from './escalation-cards.js';
 import { type Decider, type Decision, type Escalation, EscalationRecords } from './escalation-records.js';
 
 /** What escalations need from campaigns: the person's campaign, and telling it what happened. */
@@ -23,13 +23,19 @@ export interface EscalationDeps extends OutboxFeatureDeps {
   hours: WorkingHours;
   /** Zone of working days for reminders (the tenant's). */
   timeZone: string;
-  concernTitle: (intent: IntentId) => string;
+  concernTitle: (intent: IntentId, locale?: string) => string;
   campaigns?: CampaignLink;
 }
 
 export type DecideResult = { card: CardJson } | { message: string };
 
-const GROUP_NAME = 'the escalation team';
+export interface CardView {
+  reminder?: boolean;
+  /** This copy's reader no longer decides: it went to someone else. */
+  movedOn?: boolean;
+  error?: string;
+  note?: string;
+}
 
 export class EscalationContext {
   readonly records: EscalationRecords;
@@ -38,23 +44,37 @@ export class EscalationContext {
     this.records = new EscalationRecords(deps.store);
   }
 
-  /** The decider's card as this copy should show it (a reminder, moved on to someone else, a problem with the click). */
-  card(escalation: Escalation, view: { reminder?: boolean; movedTo?: string; error?: string; note?: string }): CardJson {
-    const data = deciderCardData(escalation, {
-      concernTitle: this.deps.concernTitle,
-      reminder: view.reminder,
-      movedTo: view.movedTo,
-      error: view.error,
-      today: localParts(new Date(), this.deps.timeZone).dateKey,
-      maxExceptionDays: this.deps.settings.maxExceptionDays,
-      deciderName: this.deciderName(escalation.decider),
-    });
-    if (view.note) data.status = view.note;
-    return this.deps.cards.render('escalation', data);
+  /** The words of one language. */
+  wording(locale: string): Wording {
+    return { strings: this.deps.cards.strings, locale };
   }
 
-  deciderName(decider: Decider): string {
-    return decider.kind === 'user' ? decider.name : decider.kind === 'group' ? GROUP_NAME : 'the escalation team (not configured yet)';
+  /** The words of a message the coach starts for `userId`: in their language. */
+  async wordingFor(userId: string): Promise<Wording> {
+    return this.wording(await this.deps.languages.ofRecipient(userId));
+  }
+
+  /** The decider's card as this copy should show it (a reminder, moved on to someone else, a problem with the click), in `locale`. */
+  card(escalation: Escalation, view: CardView, locale: string): CardJson {
+    const data = deciderCardData(
+      escalation,
+      {
+        concernTitle: this.deps.concernTitle,
+        reminder: view.reminder,
+        movedOn: view.movedOn,
+        error: view.error,
+        today: localParts(new Date(), this.deps.timeZone).dateKey,
+        maxExceptionDays: this.deps.settings.maxExceptionDays,
+      },
+      this.wording(locale),
+    );
+    if (view.note) data.status = view.note;
+    return this.deps.cards.render('escalation', data, locale);
+  }
+
+  /** The decider's card sent to `userId` (a new card, or an update of theirs): in their language. */
+  async cardFor(userId: string, escalation: Escalation, view: CardView): Promise<CardJson> {
+    return this.card(escalation, view, await this.deps.languages.ofRecipient(userId));
   }
 
   /** `workingDays` working days after `now`, in the tenant's working hours. */
@@ -64,6 +84,11 @@ export class EscalationContext {
 
   async enqueue(escalationId: string, userId: string, step: string, now: Date): Promise<void> {
     await this.deps.outbox.enqueue({ kind: 'escalation', subjectId: escalationId, userId, step, dueAt: now.toISOString() });
+  }
+
+  /** The step for every member of the group but `except`, looked up when the row is sent. */
+  async enqueueForGroup(escalationId: string, groupId: string, step: string, now: Date, except: string[] = []): Promise<void> {
+    await this.deps.outbox.enqueueForGroup({ kind: 'escalation', subjectId: escalationId, step, dueAt: now.toISOString() }, groupId, except);
   }
 }
 

@@ -1,11 +1,13 @@
 // The escalation feature's outbox handler: a decider's card for the current round (a card for an earlier round, or
-// for someone no longer deciding, is cancelled), updates of cards already posted, and the news to the employee or to
-// IT. A manager Teams cannot reach hands the decision to the escalation group.
+// for someone no longer deciding, is cancelled; a reminder held up past working hours waits for the next working
+// morning), updates of cards already posted, and the news to the employee or to IT. A manager Teams cannot reach
+// hands the decision to the escalation group.
 
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { UnreachableError } from '../messaging/proactive-messenger.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
+import { isWithinWorkingHours, nextWorkingInstant } from '../shared/working-hours.js';
 import { askDecider, fallbackDecider } from './decider-routing.js';
 import { employeeNews, securityKeyRequest } from './escalation-cards.js';
 import { describeDecider, type EscalationContext, movedOnFrom } from './escalation-context.js';
@@ -19,7 +21,10 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
     if (escalation.state !== 'open') return { outcome: 'cancelled', reason: `the escalation is ${escalation.state}` };
     if (round !== escalation.round) return { outcome: 'cancelled', reason: 'a later card replaced this one' };
     if (escalation.decider.kind === 'user' && escalation.decider.id !== row.userId) return { outcome: 'cancelled', reason: 'no longer the decider' };
-    const card = esc.card(escalation, { reminder: round > 0 && escalation.remindersAtLevel > 0 });
+    // Reminders are meant for working hours (the scheduler queues them then): one an outage held up past them waits.
+    const now = new Date();
+    if (round > 0 && !isWithinWorkingHours(now, deps.timeZone, deps.hours)) return { outcome: 'deferred', until: nextWorkingInstant(now, deps.timeZone, deps.hours) };
+    const card = await esc.cardFor(row.userId, escalation, { reminder: round > 0 && escalation.remindersAtLevel > 0 });
     const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     return { outcome: 'sent', ...delivered };
   };
@@ -29,7 +34,7 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
     const copy = escalation.copies.find((candidate) => candidate.activityId === activityId && candidate.recipientId === row.userId);
     if (!copy) return { outcome: 'cancelled', reason: 'no such card' };
     const movedOn = escalation.state === 'open' && movedOnFrom(escalation, row.userId);
-    const card = esc.card(escalation, movedOn ? { movedTo: esc.deciderName(escalation.decider) } : {});
+    const card = await esc.cardFor(row.userId, escalation, { movedOn });
     const updated = await deps.messenger.update(row.userId, copy.conversationId, copy.activityId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     return updated ? { outcome: 'sent', conversationId: copy.conversationId, activityId: copy.activityId } : { outcome: 'cancelled', reason: 'Teams no longer has the card' };
   };
@@ -37,8 +42,9 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
   const deliverNews = async (escalation: Escalation, row: OutboxRow): Promise<DeliveryResult> => {
     const decision = escalation.decision;
     if (!decision) return { outcome: 'cancelled', reason: 'nothing was decided' };
-    const news = row.step === 'outcome' ? employeeNews(escalation, decision) : securityKeyRequest(escalation, decision);
-    const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(deps.cards.attachment('notice', { ...news })));
+    const wording = await esc.wordingFor(row.userId);
+    const news = row.step === 'outcome' ? employeeNews(escalation, decision, wording) : securityKeyRequest(escalation, decision, wording);
+    const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(deps.cards.attachment('notice', { ...news }, wording.locale)));
     return { outcome: 'sent', ...delivered };
   };
 

@@ -9,7 +9,7 @@
 
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
-import { decideEscalation } from './decide-escalation.js';
+import { type Clicker, decideEscalation } from './decide-escalation.js';
 import { type DecideResult, EscalationContext, type EscalationDeps } from './escalation-context.js';
 import { escalationDelivery } from './escalation-delivery.js';
 import type { Escalation, EscalationRecords } from './escalation-records.js';
@@ -33,12 +33,13 @@ export class Escalations implements OutboxHandler {
   }
 
   open = (employeeId: string, now = new Date()): Promise<Escalation | undefined> => openEscalation(this.#esc, employeeId, now);
-  /** A click on the decider's card by `clicker` (from the authenticated activity; card data names only the escalation). */
-  decide = (clicker: { id: string; name?: string }, data: unknown, clickedActivityId?: string, now = new Date()): Promise<DecideResult> => decideEscalation(this.#esc, clicker, data, clickedActivityId, now);
+  /** A click on the decider's card by `clicker` (from the authenticated activity; card data names only the escalation), answered in the clicker's language. */
+  decide = (clicker: Clicker, data: unknown, clickedActivityId?: string, now = new Date()): Promise<DecideResult> => decideEscalation(this.#esc, clicker, data, clickedActivityId, now);
   withdraw = (employeeId: string, now = new Date()): Promise<void> => withdrawEscalation(this.#esc, employeeId, now);
   /** Refusals not yet taken anywhere, reminders due, escalations going up the chain, and follow-through after a crash. */
   tick = (now = new Date()): Promise<void> => escalationTick(this.#esc, now);
 
+  expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);
   settled = (row: OutboxRow, result: DeliveryResult): Promise<void> => this.#delivery.settled(row, result);
 }

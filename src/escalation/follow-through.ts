@@ -11,9 +11,7 @@ export async function followThrough(esc: EscalationContext, escalation: Escalati
   if (!decision || escalation.followedThrough) return;
   const now = new Date();
   await esc.enqueue(escalation.id, escalation.employee.id, 'outcome', now);
-  if (decision.choice === 'security-key' && deps.settings.securityKeyGroupId && deps.directory) {
-    for (const member of await deps.directory.groupMemberIds(deps.settings.securityKeyGroupId)) await esc.enqueue(escalation.id, member, 'key-request', now);
-  }
+  if (decision.choice === 'security-key' && deps.settings.securityKeyGroupId) await esc.enqueueForGroup(escalation.id, deps.settings.securityKeyGroupId, 'key-request', now);
   for (const copy of escalation.copies) if (copy.activityId !== clickedActivityId) await esc.enqueue(escalation.id, copy.recipientId, `update-${copy.activityId}`, now);
   await deps.campaigns?.decided(escalation.employee.id, decision, escalation.campaignId);
   await records.closeMarker(escalation.employee.id, escalation.id);

@@ -20,7 +20,8 @@ export async function openEscalation(esc: EscalationContext, employeeId: string,
     const decider = await routeDecider(esc, employeeId, employeeId, []);
     const escalation: Escalation = {
       id,
-      employee: { id: employeeId, name: employee?.displayName ?? 'A colleague', jobTitle: employee?.jobTitle ?? undefined, department: employee?.department ?? undefined },
+      // A name the directory did not give stays empty: each card says "a colleague" in its reader's language.
+      employee: { id: employeeId, name: employee?.displayName ?? '', jobTitle: employee?.jobTitle ?? undefined, department: employee?.department ?? undefined },
       refusal: { reason: refusal.value.reason, details: refusal.value.details, intents: refusal.value.intents, recordedAt: refusal.value.recordedAt },
       campaignId: campaign?.campaignId,
       deadline: campaign?.deadline,

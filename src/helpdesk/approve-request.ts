@@ -6,24 +6,26 @@
 import { approverProblem } from './approvers.js';
 import { expireIfDue, settled, updateCards } from './request-lifecycle.js';
 import { requestIdSchema } from './submit-request.js';
-import { approvalCard, STATE_LABELS } from './tap-cards.js';
+import { approvalCard } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import { OPEN_STATES, type Person } from './tap-records.js';
+import { wordsInTurn } from './tap-words.js';
 
-export async function decideRequest(tap: TapContext, clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, now = new Date()): Promise<TapAnswer> {
+export async function decideRequest(tap: TapContext, clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, clicker, teamsLocale);
   const parsed = requestIdSchema.safeParse(data);
   const current = parsed.success ? await tap.records.get(parsed.data.requestId) : undefined;
-  if (!current) return tap.forged(clicker, approve ? 'tap.approve' : 'tap.deny', data);
+  if (!current) return tap.forged(clicker, approve ? 'tap.approve' : 'tap.deny', data, words);
   const request = await expireIfDue(tap, current.value, now);
   const problem = await approverProblem(tap, request, clicker);
   if (problem) {
     await tap.audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: problem.code });
-    return { message: problem.message };
+    return { message: words.say(problem.message) };
   }
   if (request.state !== 'awaiting-approval') {
     // Too late (expired, decided, cancelled) or too early (the manager has not answered): shown, not acted on.
     if (request.state !== 'approved' || !approve) await tap.audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: `request ${request.state}` });
-    return { card: approvalCard(tap, request) };
+    return { card: approvalCard(tap, words, request) };
   }
   const updated = await tap.records.update(request.id, (latest) =>
     latest.state === 'awaiting-approval' && latest.expiresAt > now.toISOString()
@@ -33,7 +35,7 @@ export async function decideRequest(tap: TapContext, clicker: Person, approve: b
       : undefined,
   );
   const latest = updated?.value ?? (await tap.records.get(request.id))?.value ?? request;
-  if (!updated) return { card: approvalCard(tap, latest) };
+  if (!updated) return { card: approvalCard(tap, words, latest) };
   await tap.audit(approve ? 'tap.request.approved' : 'tap.request.refused', clicker, request.target.id, { requestId: request.id, replacesExistingPass: request.replacesExistingPass, privileged: request.privileged ?? [] });
   await updateCards(tap, latest, now, clickedActivityId);
   if (approve) await tap.send(request.id, latest.receiverId, 'reveal', now);
@@ -41,19 +43,21 @@ export async function decideRequest(tap: TapContext, clicker: Person, approve: b
     await tap.send(request.id, request.requester.id, 'outcome-requester', now);
     await settled(tap, latest);
   }
-  return { card: approvalCard(tap, latest), acted: true };
+  return { card: approvalCard(tap, words, latest), acted: true };
 }
 
 /** `tap cancel <id>`: the requester withdraws an open request. */
-export async function cancelRequest(tap: TapContext, requester: Person, rawId: string, now = new Date()): Promise<TapAnswer> {
-  if (!(await tap.isHelpdesk(requester, 'tap cancel'))) return { message: tap.notHelpdesk() };
+export async function cancelRequest(tap: TapContext, requester: Person, rawId: string, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, requester, teamsLocale);
+  const { say } = words;
+  if (!(await tap.isHelpdesk(requester, 'tap cancel'))) return { message: tap.notHelpdesk(words) };
   const id = rawId.trim().toUpperCase();
   const current = await tap.records.get(id);
-  if (!current || current.value.requester.id !== requester.id) return { message: `You have no request ${rawId || '(no id given)'}. Type "tap list" to see yours.` };
+  if (!current || current.value.requester.id !== requester.id) return { message: say('requests.noSuchRequest', { id: rawId || say('requests.noIdGiven') }) };
   const updated = await tap.records.update(id, (latest) => (OPEN_STATES.has(latest.state) && latest.state !== 'revealing' ? { ...latest, state: 'cancelled', refusal: { by: requester, at: now.toISOString(), why: 'cancelled by the requester' } } : undefined));
-  if (!updated) return { message: `Request ${id} is ${STATE_LABELS[current.value.state]}: there is nothing to cancel.` };
+  if (!updated) return { message: say('requests.nothingToCancel', { id, state: words.state(current.value.state) }) };
   await settled(tap, updated.value);
   await updateCards(tap, updated.value, now);
   await tap.audit('tap.request.cancelled', requester, updated.value.target.id, { requestId: id });
-  return { message: `Request ${id} for ${updated.value.target.name} is cancelled.`, acted: true };
+  return { message: say('requests.cancelled', { id, name: updated.value.target.name }), acted: true };
 }

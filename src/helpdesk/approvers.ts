@@ -12,24 +12,25 @@ export async function mayApprove(tap: TapContext, person: Person): Promise<boole
   return allowPrivileged && (await tap.deps.membership.isMember(person.id, securityGroupId, 'the pass queue'));
 }
 
-/** Why this person may not approve this request, or undefined when they may. */
+/** Why this person may not approve this request (`message`: the key of the words in helpdesk.json), or undefined when they may. */
 export async function approverProblem(tap: TapContext, request: TapRequest, clicker: Person): Promise<{ code: string; message: string } | undefined> {
-  if (clicker.id === request.requester.id) return { code: 'own-request', message: 'You opened this request, so someone else has to approve it.' };
-  if (clicker.id === request.target.id) return { code: 'target', message: "The pass is for you, so you can't approve it." };
-  if (clicker.id === request.managerCheck?.by.id) return { code: 'confirmed-it', message: 'You confirmed it was them, so someone else has to approve it.' };
-  if (clicker.id === request.receiverId) return { code: 'receiver', message: 'You will reveal this pass, so someone else has to approve it.' };
+  if (clicker.id === request.requester.id) return { code: 'own-request', message: 'approvers.ownRequest' };
+  if (clicker.id === request.target.id) return { code: 'target', message: 'approvers.target' };
+  if (clicker.id === request.managerCheck?.by.id) return { code: 'confirmed-it', message: 'approvers.confirmedIt' };
+  if (clicker.id === request.receiverId) return { code: 'receiver', message: 'approvers.receiver' };
   if (!(await tap.deps.membership.isMember(clicker.id, approversOf(tap, request), 'the pass approval'))) {
-    return { code: 'not-approver', message: request.privileged ? 'This pass is for a privileged account: only the security group can approve it.' : 'Only the pass approvers can approve this.' };
+    return { code: 'not-approver', message: request.privileged ? 'approvers.securityOnly' : 'approvers.approversOnly' };
   }
   return undefined;
 }
 
-/** The approval cards go out to everyone who may approve, but the people the request is about. */
+/**
+ * The approval cards go out to everyone who may approve, but the people the request is about: one durable row for the
+ * group, whose members are looked up when it is sent, so a directory that cannot list them now delays the cards
+ * instead of losing them.
+ */
 export async function askApprovers(tap: TapContext, request: TapRequest, now: Date): Promise<void> {
-  for (const member of await tap.members(approversOf(tap, request))) {
-    if (member === request.requester.id || member === request.target.id || member === request.managerCheck?.by.id || member === request.receiverId) continue;
-    await tap.send(request.id, member, 'approve-ask', now);
-  }
+  await tap.sendToGroup(request.id, approversOf(tap, request), 'approve-ask', now, [request.requester.id, request.target.id, request.managerCheck?.by.id, request.receiverId]);
 }
 
 /** Who approves: the security group for a privileged account (when policy allows one at all), else the approvers. */

@@ -7,14 +7,14 @@ import { approverProblem, mayApprove } from './approvers.js';
 import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
 import { expireIfDue } from './request-lifecycle.js';
-import { STATE_LABELS } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
-import { CHECK_LABELS, OPEN_STATES, type Person, type TapRequest } from './tap-records.js';
+import { OPEN_STATES, type Person, type TapRequest } from './tap-records.js';
+import { type TapWords, wordsInTurn } from './tap-words.js';
 
 const HELP_QUEUE_SHOWN = 50;
 
 /** The viewer's queue; undefined for anyone who is neither on the helpdesk nor an approver (the caller says no and audits it). */
-export async function passQueue(tap: TapContext, viewer: Person, now = new Date()): Promise<PassQueue | undefined> {
+export async function passQueue(tap: TapContext, viewer: Person, words: TapWords, now = new Date()): Promise<PassQueue | undefined> {
   const helpdesk = await tap.deps.membership.isMember(viewer.id, tap.settings.helpdeskGroupId, 'the pass queue');
   const approver = await mayApprove(tap, viewer);
   if (!helpdesk && !approver) return undefined;
@@ -23,8 +23,8 @@ export async function passQueue(tap: TapContext, viewer: Person, now = new Date(
   for await (const page of tap.records.all()) {
     for (const { value } of page) {
       if (!OPEN_STATES.has(value.state) || value.expiresAt <= now.toISOString()) continue;
-      if (helpdesk && value.requester.id === viewer.id) mine.push(summarise(value, false));
-      else if (approver && value.state === 'awaiting-approval' && !(await approverProblem(tap, value, viewer))) toApprove.push(summarise(value, true));
+      if (helpdesk && value.requester.id === viewer.id) mine.push(summarise(words, value, false));
+      else if (approver && value.state === 'awaiting-approval' && !(await approverProblem(tap, value, viewer))) toApprove.push(summarise(words, value, true));
     }
   }
   const byExpiry = (a: PassSummary, b: PassSummary) => a.expiresAt.localeCompare(b.expiresAt);
@@ -48,48 +48,60 @@ async function helpQueue(tap: TapContext): Promise<{ help: HelpQueueEntry[]; wai
 }
 
 /** `tap list`: the queue, as a card in the chat. */
-export async function listQueue(tap: TapContext, requester: Person, now = new Date()): Promise<TapAnswer> {
-  const queue = await passQueue(tap, requester, now);
+export async function listQueue(tap: TapContext, requester: Person, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, requester, teamsLocale);
+  const { say } = words;
+  const queue = await passQueue(tap, requester, words, now);
   if (!queue) {
     await tap.deps.audit.record({ action: 'tap.command.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: requester.id, displayName: requester.name }, details: { command: 'tap list' } });
-    return { message: tap.notHelpdesk() };
+    return { message: tap.notHelpdesk(words) };
   }
-  const line = (item: PassSummary) => `${item.id}: ${item.target.name}, ${item.stateLabel} (until ${tap.time(item.expiresAt)})`;
+  const line = (item: PassSummary) => say('queue.line', { id: item.id, name: item.target.name, state: item.stateLabel, time: words.time(item.expiresAt) });
   const paragraphs = [
-    ...(queue.helpdesk ? [queue.mine.length > 0 ? `Open requests: ${queue.mine.map(line).join('; ')}.` : 'You have no open pass requests.'] : []),
-    ...(queue.toApprove.length > 0 ? [`Waiting for your approval: ${queue.toApprove.map((item) => `${line(item)}, asked by ${item.requester}`).join('; ')}.`] : queue.approver ? ['Nothing is waiting for your approval.'] : []),
+    ...(queue.helpdesk ? [queue.mine.length > 0 ? say('queue.mine', { list: queue.mine.map(line).join('; ') }) : say('queue.noneMine')] : []),
+    ...(queue.toApprove.length > 0
+      ? [say('queue.toApprove', { list: queue.toApprove.map((item) => say('queue.askedBy', { line: line(item), name: item.requester })).join('; ') })]
+      : queue.approver
+        ? [say('queue.nothingToApprove')]
+        : []),
     ...(queue.helpdesk
-      ? [queue.help.length > 0 ? `Waiting to talk to a person (${queue.waitingForPerson}): ${queue.help.map((entry) => `${entry.name} (${entry.upn ?? 'no sign-in name'})`).join('; ')}.` : 'Nobody is waiting to talk to a person.']
+      ? [
+          queue.help.length > 0
+            ? say('queue.waiting', { count: queue.waitingForPerson, list: queue.help.map((entry) => `${entry.name} (${entry.upn ?? say('queue.noSignInName')})`).join('; ') })
+            : say('queue.nobodyWaiting'),
+        ]
       : []),
   ];
-  return { card: tap.deps.cards.render('notice', { title: 'Your pass requests and the queue', paragraphs, actions: [] }) };
+  return { card: tap.deps.cards.render('notice', { title: say('queue.title'), paragraphs, actions: [] }, words.locale) };
 }
 
 /** One request as a list shows it, for someone allowed to see it. */
-export async function passSummary(tap: TapContext, viewer: Person, id: string, now = new Date()): Promise<PassSummary | undefined> {
+export async function passSummary(tap: TapContext, viewer: Person, id: string, words: TapWords, now = new Date()): Promise<PassSummary | undefined> {
   const current = await tap.records.get(id);
   if (!current) return undefined;
   const request = await expireIfDue(tap, current.value, now);
   const involved = request.requester.id === viewer.id || request.approval?.by.id === viewer.id || request.refusal?.by?.id === viewer.id;
   if (!involved && (await approverProblem(tap, request, viewer))) return undefined;
-  return summarise(request, request.state === 'awaiting-approval' && !(await approverProblem(tap, request, viewer)));
+  return summarise(words, request, request.state === 'awaiting-approval' && !(await approverProblem(tap, request, viewer)));
 }
 
-function summarise(request: TapRequest, mayDecide: boolean): PassSummary {
+function summarise(words: TapWords, request: TapRequest, mayDecide: boolean): PassSummary {
+  const { say } = words;
+  const managerCheck = request.managerCheck;
   return {
     id: request.id,
     target: { name: request.target.name, upn: request.target.upn, department: request.target.department },
     requester: request.requester.name,
     state: request.state,
-    stateLabel: STATE_LABELS[request.state],
+    stateLabel: words.state(request.state),
     createdAt: request.createdAt,
     expiresAt: request.expiresAt,
     reason: request.reason,
     lifetimeInMinutes: request.lifetimeInMinutes ?? request.policy.defaultLifetimeInMinutes,
     oneTime: request.isUsableOnce ?? true,
     checks: [
-      ...(request.check ? [`${CHECK_LABELS[request.check.kind]}, stated by ${request.check.by.name}`] : []),
-      ...(request.managerCheck ? [`${request.managerCheck.by.name} (manager) ${request.managerCheck.confirmed ? 'confirmed' : 'did not confirm'} it was them`] : []),
+      ...(request.check ? [say('queue.checkStated', { check: words.check(request.check.kind), name: request.check.by.name })] : []),
+      ...(managerCheck ? [say(managerCheck.confirmed ? 'queue.managerConfirmed' : 'queue.managerDidNotConfirm', { name: managerCheck.by.name })] : []),
     ],
     replacesExistingPass: request.replacesExistingPass,
     privileged: request.privileged ?? [],

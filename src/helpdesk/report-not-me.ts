@@ -5,15 +5,18 @@
 import { requestIdSchema } from './submit-request.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import type { Person } from './tap-records.js';
+import { wordsInTurn } from './tap-words.js';
 
-export async function reportNotMe(tap: TapContext, clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+export async function reportNotMe(tap: TapContext, clicker: Person, data: unknown, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, clicker, teamsLocale);
+  const { say } = words;
   const parsed = requestIdSchema.safeParse(data);
   const current = parsed.success ? await tap.records.get(parsed.data.requestId) : undefined;
-  if (!current || (clicker.id !== current.value.target.id && clicker.id !== current.value.manager?.id)) return tap.forged(clicker, 'tap.not-me', data);
+  if (!current || (clicker.id !== current.value.target.id && clicker.id !== current.value.manager?.id)) return tap.forged(clicker, 'tap.not-me', data, words);
   const request = current.value;
   const updated = await tap.records.update(request.id, (latest) => (latest.state === 'revealed' ? { ...latest, state: 'revoked', notMe: { by: clicker, at: now.toISOString(), removedMethods: 0 } } : undefined));
   if (!updated) {
-    return { message: request.state === 'revoked' ? 'This was already reported: the pass is gone and security knows.' : 'There is no pass from this request to undo.' };
+    return { message: say(request.state === 'revoked' ? 'notMe.alreadyReported' : 'notMe.nothingToUndo') };
   }
   const directory = tap.deps.directory;
   let removed = 0;
@@ -39,13 +42,13 @@ export async function reportNotMe(tap: TapContext, clicker: Person, data: unknow
   }
   await tap.records.update(request.id, (latest) => ({ ...latest, notMe: { by: clicker, at: now.toISOString(), removedMethods: removed } }));
   await tap.audit('tap.not-me', clicker, request.target.id, { requestId: request.id, removedMethods: removed, problems });
-  await tap.alert(
-    'not-me',
-    `${clicker.name} reported that the pass created for ${request.target.name} (request ${request.id}, by ${request.requester.name}, approved by ${request.approval?.by.name ?? 'unknown'}) was not asked for. The pass was deleted, sessions revoked and ${removed} method(s) registered since removed.${problems.length > 0 ? ` Problems: ${problems.join('; ')}.` : ''}`,
-    now,
-    request.id,
-  );
-  return {
-    message: `Thanks for telling us. The pass is deleted, ${clicker.id === request.target.id ? 'you are' : `${request.target.name} is`} signed out everywhere${removed > 0 ? `, ${removed} sign-in method(s) added since the pass was created are removed` : ''}, and security has been alerted.${problems.length > 0 ? ' Some steps failed; security has the details.' : ''}`,
-  };
+  // Security reads the alert in each member's language; the problems are Graph's own words.
+  const alert = { name: clicker.name, target: request.target.name, id: request.id, requester: request.requester.name, approver: request.approval?.by.name ?? '?', count: removed, problems: problems.join('; ') };
+  await tap.alert('not-me', { key: problems.length > 0 ? 'alerts.notMeWithProblems' : 'alerts.notMe', params: alert }, now, request.id);
+  const done = [
+    clicker.id === request.target.id ? say('notMe.doneYou') : say('notMe.doneThem', { name: request.target.name }),
+    ...(removed > 0 ? [say('notMe.methodsRemoved', { count: removed })] : []),
+    ...(problems.length > 0 ? [say('notMe.someFailed')] : []),
+  ];
+  return { message: done.join(' ') };
 }

@@ -8,19 +8,22 @@ import { isAppError } from '../errors/app-error.js';
 import { onlyUnchecked, privilegedReasons } from './privileged-accounts.js';
 import { expireIfDue, settled } from './request-lifecycle.js';
 import { requestIdSchema } from './submit-request.js';
-import { passDialog, STATE_LABELS } from './tap-cards.js';
+import { passDialog } from './tap-cards.js';
 import type { TapContext } from './tap-context.js';
 import type { Person, TapRequest } from './tap-records.js';
+import { wordsInTurn } from './tap-words.js';
 
 /** A lost Graph answer (timeout, 5xx): created again once, which replaces the first (both audited). */
 const CREATE_ATTEMPTS = 3;
 
-export async function revealPass(tap: TapContext, clicker: Person, data: unknown, now = new Date()): Promise<TaskModuleTaskInfo | string> {
+export async function revealPass(tap: TapContext, clicker: Person, data: unknown, teamsLocale?: string, now = new Date()): Promise<TaskModuleTaskInfo | string> {
+  const words = await wordsInTurn(tap, clicker, teamsLocale);
+  const { say } = words;
   const parsed = requestIdSchema.safeParse(data);
   const current = parsed.success ? await tap.records.get(parsed.data.requestId) : undefined;
   if (!current || current.value.receiverId !== clicker.id) {
     await tap.audit('tap.reveal.denied', clicker, current?.value.target.id, { requestId: parsed.success ? parsed.data.requestId.slice(0, 20) : null });
-    return 'There is nothing to show here.';
+    return say('reveal.nothingToShow');
   }
   const request = await expireIfDue(tap, current.value, now);
   const claimed = await tap.records.update(request.id, (latest) =>
@@ -28,7 +31,7 @@ export async function revealPass(tap: TapContext, clicker: Person, data: unknown
   );
   if (!claimed) {
     await tap.audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, state: request.state });
-    return request.state === 'revealed' || request.state === 'revealing' ? 'This pass has already been shown, and it is shown only once. If it was lost, open a new request.' : `There is nothing to show: the request is ${STATE_LABELS[request.state]}.`;
+    return request.state === 'revealed' || request.state === 'revealing' ? say('reveal.alreadyShown') : say('reveal.notNow', { state: words.state(request.state) });
   }
   // Roles can change while a request waits: a target who became privileged since was approved by the wrong group
   // (or not at all under the default policy), so nothing is created.
@@ -37,22 +40,22 @@ export async function revealPass(tap: TapContext, clicker: Person, data: unknown
     // Graph could not say: nothing is created (fail closed), but the approval stands for another try.
     await backToApproved(tap, request);
     await tap.audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, why: 'privilege not checkable', privileged: privilegedNow });
-    return "I couldn't check the account's admin roles just now, so nothing was created. Close this and try Reveal again in a minute.";
+    return say('reveal.rolesUnchecked');
   }
   if (privilegedNow.length > 0) {
     await tap.records.update(request.id, (latest) => (latest.state === 'revealing' ? { ...latest, state: 'refused', refusal: { at: now.toISOString(), why: `the account became privileged (${privilegedNow.join(', ')})` } } : undefined));
     await settled(tap, request);
     await tap.audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, why: 'privileged', privileged: privilegedNow });
-    await tap.alert('privileged-attempt', `A pass for ${request.target.name} (request ${request.id}) was about to be created, but the account is now privileged (${privilegedNow.join(', ')}). Nothing was created.`, now, request.id);
-    return `${request.target.name}'s account is now privileged, so no pass was created. Security has been told.`;
+    await tap.alert('privileged-attempt', { key: 'alerts.becamePrivileged', params: { target: request.target.name, id: request.id, reasons: privilegedNow.join(', ') } }, now, request.id);
+    return say('reveal.nowPrivileged', { name: request.target.name });
   }
   const created = await createPass(tap, claimed.value, clicker);
   if (!created) {
     // Nothing usable came back: the approval stands, and another click tries again.
     await backToApproved(tap, request);
-    return "Microsoft Graph didn't create the pass just now. Close this and try Reveal again in a minute.";
+    return say('reveal.graphFailed');
   }
-  return passDialog(tap, request, created.pass, created.method, now);
+  return passDialog(tap, words, request, created.pass, created.method, now);
 }
 
 async function backToApproved(tap: TapContext, request: TapRequest): Promise<void> {
@@ -110,7 +113,7 @@ async function createPass(tap: TapContext, request: TapRequest, clicker: Person)
     const now = new Date();
     await tap.send(request.id, request.target.id, 'notice-target', now);
     if (request.manager) await tap.send(request.id, request.manager.id, 'notice-manager', now);
-    for (const member of await tap.members(tap.settings.securityGroupId)) await tap.send(request.id, member, 'notice-security', now);
+    await tap.sendToGroup(request.id, tap.settings.securityGroupId, 'notice-security', now);
   });
   return { pass, method };
 }

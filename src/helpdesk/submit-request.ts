@@ -9,6 +9,7 @@ import { liveRequest, settled } from './request-lifecycle.js';
 import { managerCard, requestCard } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import { CHECK_KINDS, type Person } from './tap-records.js';
+import { wordsInTurn } from './tap-words.js';
 
 const submitSchema = z.object({
   requestId: z.string().max(20),
@@ -20,18 +21,20 @@ const submitSchema = z.object({
 });
 export const requestIdSchema = z.object({ requestId: z.string().max(20) });
 
-export async function submitRequest(tap: TapContext, clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+export async function submitRequest(tap: TapContext, clicker: Person, data: unknown, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, clicker, teamsLocale);
   const ids = requestIdSchema.safeParse(data);
   const request = ids.success ? await liveRequest(tap, ids.data.requestId, now) : undefined;
-  if (!request || request.requester.id !== clicker.id) return tap.forged(clicker, 'tap.submit', data);
-  if (request.state !== 'draft') return { card: requestCard(tap, request, now) };
-  const parsed = submitSchema.safeParse(data);
-  if (!parsed.success) return { card: requestCard(tap, request, now, 'Choose the identity check, say why the pass is needed, and give a lifetime in minutes.') };
-  const { check, note, reason, lifetime } = parsed.data;
+  if (!request || request.requester.id !== clicker.id) return tap.forged(clicker, 'tap.submit', data, words);
+  const form = (error?: string) => ({ card: requestCard(tap, words, request, now, error && words.say(`form.${error}`, { name: request.target.name, min, max })) });
   const { minimumLifetimeInMinutes: min, maximumLifetimeInMinutes: max } = request.policy;
-  if (lifetime < min || lifetime > max) return { card: requestCard(tap, request, now, `The tenant policy allows ${min} to ${max} minutes.`) };
-  if (check === 'manager' && !request.manager) return { card: requestCard(tap, request, now, `${request.target.name} has no manager the coach can ask. Choose another check.`) };
-  if (check === 'manager' && request.manager?.id === clicker.id) return { card: requestCard(tap, request, now, `You are ${request.target.name}'s manager, so your own confirmation is no second check. Choose another one.`) };
+  if (request.state !== 'draft') return form();
+  const parsed = submitSchema.safeParse(data);
+  if (!parsed.success) return form('incomplete');
+  const { check, note, reason, lifetime } = parsed.data;
+  if (lifetime < min || lifetime > max) return form('lifetimeRange');
+  if (check === 'manager' && !request.manager) return form('noManager');
+  if (check === 'manager' && request.manager?.id === clicker.id) return form('youAreTheManager');
   const oneTime = parsed.data.oneTime === undefined ? true : parsed.data.oneTime === true || parsed.data.oneTime === 'true';
   const next = check === 'manager' ? 'awaiting-manager' : 'awaiting-approval';
   const updated = await tap.records.update(request.id, (latest) =>
@@ -39,18 +42,19 @@ export async function submitRequest(tap: TapContext, clicker: Person, data: unkn
       ? { ...latest, state: next, check: { kind: check, note: note?.trim() || undefined, by: clicker, at: now.toISOString() }, reason, lifetimeInMinutes: lifetime, isUsableOnce: oneTime }
       : undefined,
   );
-  if (!updated) return { card: requestCard(tap, (await tap.records.get(request.id))?.value ?? request, now) };
+  if (!updated) return { card: requestCard(tap, words, (await tap.records.get(request.id))?.value ?? request, now) };
   await tap.audit('tap.request.submitted', clicker, request.target.id, { requestId: request.id, check, lifetime, oneTime });
   if (next === 'awaiting-manager' && request.manager) await tap.send(request.id, request.manager.id, 'manager-check', now);
   else await askApprovers(tap, updated.value, now);
-  return { card: requestCard(tap, updated.value, now) };
+  return { card: requestCard(tap, words, updated.value, now) };
 }
 
 /** The target's manager answers "is this them?". */
-export async function confirmByManager(tap: TapContext, clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> {
+export async function confirmByManager(tap: TapContext, clicker: Person, data: unknown, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, clicker, teamsLocale);
   const parsed = z.object({ requestId: z.string().max(20), answer: z.enum(['yes', 'no']) }).safeParse(data);
   const request = parsed.success ? await liveRequest(tap, parsed.data.requestId, now) : undefined;
-  if (!parsed.success || !request || request.manager?.id !== clicker.id) return tap.forged(clicker, 'tap.confirm', data);
+  if (!parsed.success || !request || request.manager?.id !== clicker.id) return tap.forged(clicker, 'tap.confirm', data, words);
   const confirmed = parsed.data.answer === 'yes';
   const updated = await tap.records.update(request.id, (latest) =>
     latest.state === 'awaiting-manager'
@@ -62,13 +66,13 @@ export async function confirmByManager(tap: TapContext, clicker: Person, data: u
         }
       : undefined,
   );
-  if (!updated) return { card: managerCard(tap, (await tap.records.get(request.id))?.value ?? request) };
+  if (!updated) return { card: managerCard(tap, words, (await tap.records.get(request.id))?.value ?? request) };
   await tap.audit(confirmed ? 'tap.manager.confirmed' : 'tap.manager.denied', clicker, request.target.id, { requestId: request.id });
   if (confirmed) await askApprovers(tap, updated.value, now);
   else {
-    await tap.alert('manager-denied', `${clicker.name} did not confirm that ${request.target.name} was asking the helpdesk (${request.requester.name}) for a pass. The request was stopped.`, now, request.id);
+    await tap.alert('manager-denied', { key: 'alerts.managerDenied', params: { name: clicker.name, target: request.target.name, requester: request.requester.name } }, now, request.id);
     await tap.send(request.id, request.requester.id, 'outcome-requester', now);
     await settled(tap, updated.value);
   }
-  return { card: managerCard(tap, updated.value) };
+  return { card: managerCard(tap, words, updated.value) };
 }

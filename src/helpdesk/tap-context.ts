@@ -7,6 +7,7 @@ import type { GroupMembership } from '../directory/group-membership.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
 import { formatDeadline } from '../shared/formatting.js';
 import { newTapRequestId, type Person, type TapAlert, TapRecords } from './tap-records.js';
+import type { TapWords } from './tap-words.js';
 
 export interface TemporaryAccessDeps extends OutboxFeatureDeps {
   settings: TapSettings;
@@ -41,21 +42,26 @@ export class TapContext {
     });
   }
 
-  /** Security hears of it: the alert is kept (the card is made from it) and queued for every member of the group. */
-  async alert(kind: TapAlert['kind'], text: string, now: Date, requestId?: string): Promise<void> {
+  /**
+   * Security hears of it: the alert is kept (the card is made from it, in each reader's words) and queued for the
+   * group, whose members are looked up when it is sent (a directory that cannot list them now is asked again until it can).
+   */
+  async alert(kind: TapAlert['kind'], say: NonNullable<TapAlert['say']>, now: Date, requestId?: string): Promise<void> {
     const id = `A-${now.getTime().toString(36)}-${newTapRequestId().slice(2)}`;
-    await this.records.saveAlert({ id, kind, at: now.toISOString(), text });
+    await this.records.saveAlert({ id, kind, at: now.toISOString(), say });
     await this.deps.audit.record({ action: `tap.alert.${kind}`, outcome: 'info', actor: { kind: 'system', name: 'tap' }, details: { alertId: id, requestId: requestId ?? null } });
-    for (const member of await this.members(this.settings.securityGroupId)) await this.send(id, member, 'alert', now);
+    await this.sendToGroup(id, this.settings.securityGroupId, 'alert', now);
   }
 
   async send(subjectId: string, userId: string, step: string, now: Date): Promise<void> {
     await this.deps.outbox.enqueue({ kind: 'tap', subjectId: subjectId, userId, step, dueAt: now.toISOString() });
   }
 
-  async members(groupId: string | undefined): Promise<string[]> {
-    if (!groupId || !this.deps.directory) return [];
-    return this.deps.directory.groupMemberIds(groupId);
+  /** The step for every member of the group but `except`: one durable row now, the members looked up when it is sent. */
+  async sendToGroup(subjectId: string, groupId: string | undefined, step: string, now: Date, except: (string | undefined)[] = []): Promise<void> {
+    if (!groupId) return;
+    const others = except.filter((id): id is string => id !== undefined);
+    await this.deps.outbox.enqueueForGroup({ kind: 'tap', subjectId, step, dueAt: now.toISOString() }, groupId, others);
   }
 
   /** Whether the person is on the helpdesk; a refusal is audited. */
@@ -65,14 +71,12 @@ export class TapContext {
     return false;
   }
 
-  notHelpdesk(): string {
-    return this.settings.helpdeskGroupId
-      ? 'Sorry, pass requests are only for the helpdesk. If you need a pass yourself, type "talk to a person" and the helpdesk will contact you.'
-      : 'Pass requests are switched off: no helpdesk group is configured (HELPDESK_GROUP_ID).';
+  notHelpdesk(words: TapWords): string {
+    return words.say(this.settings.helpdeskGroupId ? 'requests.notHelpdesk' : 'requests.noHelpdeskGroup');
   }
 
   /** Card data that names a request the clicker may not act on (or none): nothing happens, and it is audited. */
-  async forged(clicker: Person, verb: string, data: unknown): Promise<TapAnswer> {
+  async forged(clicker: Person, verb: string, data: unknown, words: TapWords): Promise<TapAnswer> {
     const requestId = (data as { requestId?: unknown } | undefined)?.requestId;
     await this.deps.audit.record({
       action: 'tap.action.denied',
@@ -80,7 +84,7 @@ export class TapContext {
       actor: { kind: 'user', aadObjectId: clicker.id, displayName: clicker.name },
       details: { verb, requestId: typeof requestId === 'string' ? requestId.slice(0, 20) : null },
     });
-    return { message: "That isn't yours to act on, or the request no longer exists. I've noted the attempt." };
+    return { message: words.say('requests.notYours') };
   }
 
   /** A step after the pass exists: its failure is logged for security to follow up, never undoes what happened. */

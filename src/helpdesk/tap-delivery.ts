@@ -1,6 +1,7 @@
 // The pass feature's outbox handler: each queued step becomes the card it stands for, read from the request as it is
-// when the row is sent (a step whose moment has passed is cancelled with the reason), and an approval card that went
-// out is remembered so it can be updated once the request is settled.
+// when the row is sent (a step the request has moved past is cancelled with the reason; a manager's check, an approval
+// or a Reveal card still unsent when the request lapses expires), and an approval card that went out is remembered so
+// it can be updated once the request is settled. Notices to security and to the person never expire.
 
 import { type Attachment, CardFactory, MessageFactory } from 'botbuilder';
 import { UnreachableError } from '../messaging/proactive-messenger.js';
@@ -8,6 +9,12 @@ import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { alertNotice, approvalCard, createdNotice, managerCard, revealCard, stoppedNotice } from './tap-cards.js';
 import type { TapContext } from './tap-context.js';
+import { wordsFor } from './tap-words.js';
+
+/** Steps that ask someone to act on the request: pointless once it has lapsed. */
+const ACTION_STEPS = new Set(['manager-check', 'approve-ask', 'reveal']);
+
+export const TAP_EXPIRY = 'the pass request had lapsed';
 
 export function tapDelivery(tap: TapContext): OutboxHandler {
   const post = async (userId: string, attachment: Attachment): Promise<DeliveryResult> => {
@@ -16,28 +23,36 @@ export function tapDelivery(tap: TapContext): OutboxHandler {
   };
 
   const deliverStep = async (row: OutboxRow): Promise<DeliveryResult> => {
+    // Each card in its recipient's language, decided when it is sent.
+    const words = await wordsFor(tap, row.userId);
     if (row.step === 'alert') {
       const alert = await tap.records.alert(row.subjectId);
-      return alert ? post(row.userId, alertNotice(tap, alert)) : { outcome: 'cancelled', reason: 'no such alert' };
+      return alert ? post(row.userId, alertNotice(tap, words, alert)) : { outcome: 'cancelled', reason: 'no such alert' };
     }
     const request = (await tap.records.get(row.subjectId))?.value;
     if (!request) return { outcome: 'cancelled', reason: 'no such request' };
     const waitingFor = (state: string) => (request.state === state ? undefined : ({ outcome: 'cancelled', reason: `the request is ${request.state}` } as const));
-    if (row.step === 'manager-check') return waitingFor('awaiting-manager') ?? post(row.userId, CardFactory.adaptiveCard(managerCard(tap, request)));
-    if (row.step === 'approve-ask') return waitingFor('awaiting-approval') ?? post(row.userId, CardFactory.adaptiveCard(approvalCard(tap, request)));
-    if (row.step === 'reveal') return waitingFor('approved') ?? post(row.userId, revealCard(tap, request));
-    if (row.step === 'outcome-requester') return post(row.userId, stoppedNotice(tap, request));
-    if (row.step.startsWith('notice-')) return post(row.userId, createdNotice(tap, request, row.step));
+    if (row.step === 'manager-check') return waitingFor('awaiting-manager') ?? post(row.userId, CardFactory.adaptiveCard(managerCard(tap, words, request)));
+    if (row.step === 'approve-ask') return waitingFor('awaiting-approval') ?? post(row.userId, CardFactory.adaptiveCard(approvalCard(tap, words, request)));
+    if (row.step === 'reveal') return waitingFor('approved') ?? post(row.userId, revealCard(tap, words, request));
+    if (row.step === 'outcome-requester') return post(row.userId, stoppedNotice(tap, words, request));
+    if (row.step.startsWith('notice-')) return post(row.userId, createdNotice(tap, words, request, row.step));
     if (row.step.startsWith('update-')) {
       const copy = request.copies.find((candidate) => candidate.activityId === row.step.slice('update-'.length));
       if (!copy) return { outcome: 'cancelled', reason: 'no such card' };
-      const done = await tap.deps.messenger.update(row.userId, copy.conversationId, copy.activityId, MessageFactory.attachment(CardFactory.adaptiveCard(approvalCard(tap, request))));
+      const done = await tap.deps.messenger.update(row.userId, copy.conversationId, copy.activityId, MessageFactory.attachment(CardFactory.adaptiveCard(approvalCard(tap, words, request))));
       return done ? { outcome: 'sent', conversationId: copy.conversationId, activityId: copy.activityId } : { outcome: 'cancelled', reason: 'Teams no longer has the card' };
     }
     return { outcome: 'failed', reason: `unknown step ${row.step}` };
   };
 
   return {
+    async expiry(row, now) {
+      if (!ACTION_STEPS.has(row.step)) return undefined;
+      const request = (await tap.records.get(row.subjectId))?.value;
+      if (!request) return undefined;
+      return request.state === 'expired' || (request.expiresAt <= now.toISOString() && (request.state === 'awaiting-manager' || request.state === 'awaiting-approval' || request.state === 'approved')) ? TAP_EXPIRY : undefined;
+    },
     async deliver(row) {
       try {
         return await deliverStep(row);

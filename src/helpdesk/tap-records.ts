@@ -21,13 +21,6 @@ export const TAP_ALERTS_PARTITION = 'tap-alerts';
 export const CHECK_KINDS = ['video-id', 'manager', 'in-person', 'verified-credential'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
-export const CHECK_LABELS: Record<CheckKind, string> = {
-  'video-id': 'Video call with photo ID',
-  manager: "Confirmation from the person's manager (asked by the coach)",
-  'in-person': 'In person',
-  'verified-credential': 'Verified ID credential',
-};
-
 export type { TapState } from './pass-views.js';
 /** States in which the request still holds the target's one open slot. */
 export const OPEN_STATES: ReadonlySet<TapState> = new Set(['draft', 'awaiting-manager', 'awaiting-approval', 'approved', 'revealing']);
@@ -73,7 +66,10 @@ export interface TapAlert {
   id: string;
   kind: 'privileged-attempt' | 'rate-limit' | 'burst' | 'manager-denied' | 'not-me';
   at: string;
-  text: string;
+  /** What happened, by key (`helpdesk.alerts.*`) and values: each member of security reads it in their language. */
+  say?: { key: string; params: Record<string, string | number> };
+  /** Alerts kept before they were localised: their English text. */
+  text?: string;
 }
 
 export class TapRecords {

@@ -22,6 +22,8 @@ import { confirmByManager, submitRequest } from './submit-request.js';
 import { type TapAnswer, TapContext, type TemporaryAccessDeps } from './tap-context.js';
 import { tapDelivery } from './tap-delivery.js';
 import type { Person, TapRecords } from './tap-records.js';
+import { TapWords } from './tap-words.js';
+import { DEFAULT_LOCALE } from '../shared/strings.js';
 
 export { TAP_VERBS } from './tap-cards.js';
 export type { TapAnswer, TemporaryAccessDeps } from './tap-context.js';
@@ -40,24 +42,27 @@ export class TemporaryAccess implements OutboxHandler {
     return this.#tap.records;
   }
 
-  request = (requester: Person, upn: string, now = new Date()): Promise<TapAnswer> => requestPass(this.#tap, requester, upn, now);
-  submit = (clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> => submitRequest(this.#tap, clicker, data, now);
-  confirm = (clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> => confirmByManager(this.#tap, clicker, data, now);
-  decide = (clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, now = new Date()): Promise<TapAnswer> =>
-    decideRequest(this.#tap, clicker, approve, data, clickedActivityId, now);
-  cancel = (requester: Person, rawId: string, now = new Date()): Promise<TapAnswer> => cancelRequest(this.#tap, requester, rawId, now);
-  reveal = (clicker: Person, data: unknown, now = new Date()): Promise<TaskModuleTaskInfo | string> => revealPass(this.#tap, clicker, data, now);
-  notMe = (clicker: Person, data: unknown, now = new Date()): Promise<TapAnswer> => reportNotMe(this.#tap, clicker, data, now);
+  // A reply in a turn is in the actor's conversation language, else the language of their Teams (`teamsLocale`).
+  request = (requester: Person, upn: string, teamsLocale?: string): Promise<TapAnswer> => requestPass(this.#tap, requester, upn, teamsLocale);
+  submit = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => submitRequest(this.#tap, clicker, data, teamsLocale);
+  confirm = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => confirmByManager(this.#tap, clicker, data, teamsLocale);
+  decide = (clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, teamsLocale?: string): Promise<TapAnswer> =>
+    decideRequest(this.#tap, clicker, approve, data, clickedActivityId, teamsLocale);
+  cancel = (requester: Person, rawId: string, teamsLocale?: string): Promise<TapAnswer> => cancelRequest(this.#tap, requester, rawId, teamsLocale);
+  reveal = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TaskModuleTaskInfo | string> => revealPass(this.#tap, clicker, data, teamsLocale);
+  notMe = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => reportNotMe(this.#tap, clicker, data, teamsLocale);
+  list = (requester: Person, teamsLocale?: string): Promise<TapAnswer> => listQueue(this.#tap, requester, teamsLocale);
+  closeHelp = (agent: Person, who: string, teamsLocale?: string): Promise<{ outcome: CloseHelpOutcome; message: string }> => closeHelp(this.#tap, agent, who, teamsLocale);
 
-  queue = (viewer: Person, now = new Date()): Promise<PassQueue | undefined> => passQueue(this.#tap, viewer, now);
-  list = (requester: Person, now = new Date()): Promise<TapAnswer> => listQueue(this.#tap, requester, now);
-  summary = (viewer: Person, id: string, now = new Date()): Promise<PassSummary | undefined> => passSummary(this.#tap, viewer, id, now);
+  // The tab's lists: their states and checks in `locale` (the tab speaks English for now).
+  queue = (viewer: Person, locale = DEFAULT_LOCALE): Promise<PassQueue | undefined> => passQueue(this.#tap, viewer, new TapWords(locale, this.#tap));
+  summary = (viewer: Person, id: string, locale = DEFAULT_LOCALE): Promise<PassSummary | undefined> => passSummary(this.#tap, viewer, id, new TapWords(locale, this.#tap));
   mayApprove = (person: Person): Promise<boolean> => mayApprove(this.#tap, person);
-  closeHelp = (agent: Person, who: string, now = new Date()): Promise<{ outcome: CloseHelpOutcome; message: string }> => closeHelp(this.#tap, agent, who, now);
 
   /** The scheduler's sweep (see request-lifecycle.ts). */
   expireDue = (now = new Date()): Promise<number> => expireDue(this.#tap, now);
 
+  expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);
   settled = (row: OutboxRow, result: DeliveryResult): Promise<void> => this.#delivery.settled(row, result);
 }

@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import restify, { type Request, type Response } from 'restify';
 import type { Activity, InvokeResponse } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import { isAppError } from '../errors/app-error.js';
+import { isAppError, userMessageText } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { Download } from '../shared/download.js';
 import { inboundActivitySchema } from './activity-schema.js';
 import { registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
+import { DEFAULT_LOCALE, type Strings } from '../shared/strings.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -19,27 +20,59 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Runs one authenticated turn; returns the invoke/expectReplies response, if any. */
   processActivity: (authHeader: string, activity: Activity, logger: Logger) => Promise<InvokeResponse | undefined>;
-  isReady: () => boolean;
+  /** Whether the service can do its work now (its store answers); /readyz says 503 when not. */
+  isReady: () => Promise<boolean> | boolean;
   /** One-time downloads (campaign exports): the file for a token, or undefined when it is unknown, used or expired. */
   takeDownload?: (token: string) => Promise<Download | undefined>;
   /** The admins' and helpdesk's tab: its pages under /tab/ and its API under /tab/api/. */
-  tab?: Omit<TabRoutesOptions, 'logger'>;
+  tab?: Omit<TabRoutesOptions, 'logger' | 'strings'>;
+  /** The words of errors (answers to the Bot Connector are in English; the tab's in the browser's language). */
+  strings: Strings;
 }
 
 
 export interface HttpServerHandle {
   url: string;
   port: number;
-  /** Stops accepting, waits for requests in flight until the deadline, then closes every connection. */
-  close(deadline: number): Promise<{ drained: boolean }>;
+  /**
+   * Starts a stop: from now every request not yet being handled (arriving now, or whose body is still coming) is
+   * answered 503 with Retry-After, while it goes on listening; resolves once the requests being handled are answered
+   * (drained) or at the deadline. Nothing that reached the server is reset.
+   */
+  drain(deadline: number): Promise<{ drained: boolean }>;
+  /** Stops listening and closes the connections (idle ones now, any other at the deadline). Call after `drain`. */
+  close(deadline: number): Promise<void>;
 }
+
+/** Seconds a caller is told to wait before trying again while this instance stops (Teams retries; so does the tab). */
+const RETRY_AFTER_SECONDS = '5';
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
   const { logger } = options;
   const server = restify.createServer({ name: 'passkey-coach', handleUncaughtExceptions: false });
-  let inFlight = 0;
   let draining = false;
+  // Every request from the moment its headers are read until its answer is written (or its connection dropped):
+  // a stop waits for these, not only for the turns being handled, so none is cut off half-way.
+  let open = 0;
   const idle: (() => void)[] = [];
+  server.server.on('request', (_req: unknown, res: NodeJS.EventEmitter) => {
+    open += 1;
+    res.once('close', () => {
+      open -= 1;
+      if (open === 0) for (const wake of idle.splice(0)) wake();
+    });
+  });
+
+  // While stopping, whatever arrives is turned away at once, politely: a retry reaches another instance, or this one
+  // once it is back. /healthz and /readyz still answer (the process is alive; it is not ready).
+  server.pre((req: Request, res: Response, next: (proceed?: boolean) => void) => {
+    if (!draining) return next();
+    res.header('Connection', 'close');
+    if (req.path() === '/healthz' || req.path() === '/readyz') return next();
+    res.header('Retry-After', RETRY_AFTER_SECONDS);
+    res.send(503, { error: 'stopping', message: 'This instance is restarting; try again in a few seconds.' });
+    return next(false);
+  });
 
   // restify's body reader inflates gzip and deflate bodies through a stream with no error listener, before any token
   // is checked: one truncated gzip body of a dozen bytes stopped the process (node-restify #1975, #1785). Teams and
@@ -61,7 +94,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
-    const ready = !draining && options.isReady();
+    const ready = !draining && (await options.isReady());
+    res.header('Cache-Control', 'no-store');
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'stopping' : 'not ready' });
   });
 
@@ -93,7 +127,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const requestId = headerText(req, 'x-request-id')?.slice(0, 100) ?? randomUUID();
     const log = logger.child({ requestId });
     if (draining) {
-      res.header('Retry-After', '5');
+      // Its body was still arriving when the stop began.
+      res.header('Retry-After', RETRY_AFTER_SECONDS);
+      res.header('Connection', 'close');
       res.send(503, { error: 'stopping', message: 'The bot is restarting; Teams will retry.' });
       return;
     }
@@ -104,34 +140,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       res.send(400, { error: 'not-an-activity', message: 'The body must be a Bot Framework activity.', issues });
       return;
     }
-    inFlight += 1;
     try {
       const activity = parsed.data as unknown as Activity;
       const response = await options.processActivity(headerText(req, 'authorization') ?? '', activity, log);
       if (response) res.send(response.status, response.body ?? undefined);
       else res.send(200);
     } catch (error) {
-      replyWithError(res, error, log);
-    } finally {
-      inFlight -= 1;
-      if (inFlight === 0) for (const wake of idle.splice(0)) wake();
+      replyWithError(res, error, log, options.strings);
     }
   });
 
-  // The tab's API calls count as requests in flight too: a stop waits for an approval being recorded.
+  // The tab's API calls are requests like any other: a stop waits for an approval being recorded.
   const lifecycle = {
     draining: () => draining,
-    async track<T>(work: () => Promise<T>): Promise<T> {
-      inFlight += 1;
-      try {
-        return await work();
-      } finally {
-        inFlight -= 1;
-        if (inFlight === 0) for (const wake of idle.splice(0)) wake();
-      }
-    },
+    track: <T>(work: () => Promise<T>): Promise<T> => work(),
   };
-  if (options.tab) registerTabRoutes(server, { ...options.tab, logger: logger.child({ component: 'tab' }) }, lifecycle);
+  if (options.tab) registerTabRoutes(server, { ...options.tab, strings: options.strings, logger: logger.child({ component: 'tab' }) }, lifecycle);
 
   // Body-parser failures (malformed JSON, too large) and unknown routes arrive here as restify errors.
   server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, next: (ok?: boolean) => void) => {
@@ -155,26 +179,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
     port: address.port,
-    async close(deadline: number): Promise<{ drained: boolean }> {
+    async drain(deadline: number): Promise<{ drained: boolean }> {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
-      server.server.closeIdleConnections();
+      // Still listening: a request on its way is answered 503 rather than refused by a closed port.
       const drained = await new Promise<boolean>((resolve) => {
-        if (inFlight === 0) return resolve(true);
+        if (open === 0) return resolve(true);
         const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
         idle.push(() => {
           clearTimeout(timer);
           resolve(true);
         });
       });
-      server.server.closeAllConnections();
-      await closed;
       return { drained };
+    },
+    async close(deadline: number): Promise<void> {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      // A 503 still being written finishes; anything else left at the deadline is cut.
+      const late = setTimeout(() => server.server.closeAllConnections(), Math.max(0, deadline - Date.now()));
+      await closed;
+      clearTimeout(late);
     },
   };
 }
 
-function replyWithError(res: Response, error: unknown, log: Logger): void {
+function replyWithError(res: Response, error: unknown, log: Logger, strings: Strings): void {
   if (error instanceof AuthenticationError) {
     if (error.statusCode !== undefined && error.statusCode !== 401) {
       // The token could not be checked at all (signing keys unreachable): fail closed, but say it is our side.
@@ -195,12 +225,12 @@ function replyWithError(res: Response, error: unknown, log: Logger): void {
   }
   if (isAppError(error, 'request.forbidden')) {
     log.warn('refused an activity', { reason: error.message, details: error.details });
-    res.send(403, { error: 'forbidden', message: error.userMessage });
+    res.send(403, { error: 'forbidden', message: userMessageText(error, strings, DEFAULT_LOCALE) });
     return;
   }
   if (isAppError(error) && error.userFault) {
     log.warn('bad request', { code: error.code, reason: error.message });
-    res.send(400, { error: error.code, message: error.userMessage });
+    res.send(400, { error: error.code, message: userMessageText(error, strings, DEFAULT_LOCALE) });
     return;
   }
   log.error('turn failed', { error });

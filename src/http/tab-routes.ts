@@ -5,7 +5,8 @@ import { visibleText } from '../shared/visible-text.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import { isAppError } from '../errors/app-error.js';
+import { isAppError, userMessageText } from '../errors/app-error.js';
+import type { Strings } from '../shared/strings.js';
 import type { Logger } from '../logging/logger.js';
 import { isGuid } from '../shared/guid.js';
 import type { TabService } from '../tab/tab-service.js';
@@ -32,6 +33,8 @@ export interface TabRoutesOptions {
   /** Demo mode: the host page that plays Teams, and sessions (tokens) for demo people. */
   demo?: { open(who: string): Promise<unknown> };
   logger: Logger;
+  /** What an error says, in the language the browser (Teams) asks for. */
+  strings: Strings;
 }
 
 const OUTCOME_STATUS = { done: 200, refused: 403, 'not-found': 404, unchanged: 409, unavailable: 503 } as const;
@@ -107,7 +110,7 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
     try {
       sendJson(res, 200, await options.demo.open(as));
     } catch (error) {
-      replyWithError(res, error, logger);
+      replyWithError(req, res, error, options);
     }
   };
 
@@ -124,7 +127,7 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
           const body = await handle(viewer, req, res);
           if (body !== undefined) sendJson(res, 200, body);
         } catch (error) {
-          replyWithError(res, error, logger);
+          replyWithError(req, res, error, options);
         }
       });
     });
@@ -225,19 +228,26 @@ function sendJson(res: Response, status: number, body: unknown): void {
   res.end(text);
 }
 
-function replyWithError(res: Response, error: unknown, logger: Logger): void {
+function replyWithError(req: Request, res: Response, error: unknown, { logger, strings }: Pick<TabRoutesOptions, 'logger' | 'strings'>): void {
+  const said = () => userMessageText(error, strings, strings.supported(browserLanguage(req)));
   if (isAppError(error, 'request.unauthorized')) {
     logger.warn('tab request refused', { reason: error.message });
     res.header('WWW-Authenticate', 'Bearer');
-    sendJson(res, 401, { error: 'unauthorized', message: error.userMessage });
-  } else if (isAppError(error, 'request.forbidden')) sendJson(res, 403, { error: 'forbidden', message: error.userMessage });
-  else if (isAppError(error, 'request.not-found')) sendJson(res, 404, { error: 'not-found', message: error.userMessage });
+    sendJson(res, 401, { error: 'unauthorized', message: said() });
+  } else if (isAppError(error, 'request.forbidden')) sendJson(res, 403, { error: 'forbidden', message: said() });
+  else if (isAppError(error, 'request.not-found')) sendJson(res, 404, { error: 'not-found', message: said() });
   else if (isAppError(error, 'service.unavailable')) {
     logger.error('tab request could not be served', { reason: error.message });
-    sendJson(res, 503, { error: 'unavailable', message: error.userMessage });
+    sendJson(res, 503, { error: 'unavailable', message: said() });
   } else {
     logger.error('tab request failed', { error });
     sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side. Try again in a moment.' });
   }
 }
 
+
+/** The first language of the request's Accept-Language (Teams' webview sends the client's language). */
+function browserLanguage(req: Request): string | undefined {
+  const header = req.headers['accept-language'];
+  return (typeof header === 'string' ? header : undefined)?.split(',')[0]?.split(';')[0]?.trim() || undefined;
+}

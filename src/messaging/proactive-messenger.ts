@@ -8,7 +8,7 @@ import type { Directory, InstallOutcome } from '../directory/directory-port.js';
 import type { SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import { RetryableDeliveryError } from './delivery-errors.js';
+import { connectorEndpoint, type EndpointGuard, GRAPH_ENDPOINT, RetryableDeliveryError } from './delivery-errors.js';
 import type { Store } from '../store/store-port.js';
 import type { ConversationReferences } from './conversation-references.js';
 
@@ -53,8 +53,18 @@ export interface ProactiveMessengerOptions {
   /** To install the app for people who do not have it; without it (or without catalogAppId) the chat is opened directly. */
   directory?: Directory;
   catalogAppId?: string;
+  /** Asked before every Bot Connector and Graph call, and told what came of it (the outbox's circuit breakers). */
+  guard?: EndpointGuard;
+  /** One Bot Connector call's limit: a connection that hangs counts as no answer. */
+  callTimeoutMs?: number;
   logger: Logger;
 }
+
+/** Default limit of one Bot Connector call. */
+const CALL_TIMEOUT_MS = 30_000;
+
+/** Teams' code for an app a tenant admin blocked (for everyone, or for some people by a policy). */
+const BLOCKED_BY_ADMIN = 'BotDisabledByAdmin';
 
 interface ConnectorFailure {
   statusCode?: number;
@@ -113,12 +123,13 @@ export class ProactiveMessenger {
     const client = await this.options.adapter.proactiveClient(this.options.botAppId, serviceUrl);
     await this.options.limiter.acquire();
     try {
-      await client.conversations.updateActivity(conversationId, activityId, { ...activity, id: activityId, type: 'message' } as Activity);
+      await this.#connector(serviceUrl, () => client.conversations.updateActivity(conversationId, activityId, { ...activity, id: activityId, type: 'message' } as Activity, { timeout: this.#timeout() }));
       return true;
     } catch (error) {
+      if (error instanceof RetryableDeliveryError) throw error;
       const failure = this.#failure(error);
       if (failure.statusCode === 404) return false;
-      throw this.#classify(failure, 'update');
+      throw this.#classify(failure, 'update', serviceUrl);
     }
   }
 
@@ -137,29 +148,28 @@ export class ProactiveMessenger {
     const client = await this.options.adapter.proactiveClient(this.options.botAppId, serviceUrl);
     await this.options.limiter.acquire();
     try {
-      const response = await client.conversations.sendToConversation(conversationId, activity as Activity);
+      const response = await this.#connector(serviceUrl, () => client.conversations.sendToConversation(conversationId, activity as Activity, { timeout: this.#timeout() }));
       return { conversationId, activityId: response.id };
     } catch (error) {
+      if (error instanceof RetryableDeliveryError) throw error;
       const failure = this.#failure(error);
       if (failure.statusCode === 404) throw new StaleConversationError();
-      throw this.#classify(failure, 'send');
+      throw this.#classify(failure, 'send', serviceUrl);
     }
   }
 
   /** `install`: 'just-now' (Teams may lag behind), 'checked' (installed, or this instance cannot install), 'not-yet' (trusted a recent read). */
   async #create(userId: string, activity: Partial<Activity>, install: 'just-now' | 'checked' | 'not-yet'): Promise<Delivered> {
-    const { tenantId, botId } = this.options;
-    const client = await this.options.adapter.proactiveClient(this.options.botAppId, this.options.serviceUrl);
+    const { tenantId, botId, serviceUrl } = this.options;
+    const client = await this.options.adapter.proactiveClient(this.options.botAppId, serviceUrl);
     await this.options.limiter.acquire();
     try {
-      const response = await client.conversations.createConversation({
-        isGroup: false,
-        bot: { id: botId, name: '' },
-        members: [{ id: userId, name: '' }],
-        tenantId,
-        channelData: { tenant: { id: tenantId } },
-        activity: activity as Activity,
-      });
+      const response = await this.#connector(serviceUrl, () =>
+        client.conversations.createConversation(
+          { isGroup: false, bot: { id: botId, name: '' }, members: [{ id: userId, name: '' }], tenantId, channelData: { tenant: { id: tenantId } }, activity: activity as Activity },
+          { timeout: this.#timeout() },
+        ),
+      );
       await this.options.conversations.rememberPersonalChat(userId, {
         conversationId: response.id,
         serviceUrl: this.options.serviceUrl,
@@ -168,11 +178,12 @@ export class ProactiveMessenger {
       });
       return { conversationId: response.id, activityId: response.activityId };
     } catch (error) {
+      if (error instanceof RetryableDeliveryError) throw error;
       const failure = this.#failure(error);
       // Right after an install Teams may not know yet that the app is there: worth another try a little later.
       if (install === 'just-now' && failure.statusCode === 403 && failure.code === 'ForbiddenOperationException') throw new RetryableDeliveryError('Teams does not show the app as installed yet', 15_000);
       if (install === 'not-yet' && failure.statusCode === 403 && failure.code === 'ForbiddenOperationException') throw new AppMissingError();
-      throw this.#classify(failure, 'create');
+      throw this.#classify(failure, 'create', serviceUrl);
     }
   }
 
@@ -182,15 +193,24 @@ export class ProactiveMessenger {
     if (!directory || !catalogAppId) return 'skipped';
     // Installing the app makes Teams announce it to the bot; the message on its way is the person's first word from
     // the coach, whatever it is (an invitation, an approval card, a notice), so that announcement brings no welcome.
+    const guard = this.options.guard;
+    if (guard && !guard.permit(GRAPH_ENDPOINT)) {
+      throw new RetryableDeliveryError('Microsoft Graph is not answering; the install waits for it', Math.max(0, guard.nextPermitAt(GRAPH_ENDPOINT) - Date.now()), { reason: 'endpoint-down', endpoint: GRAPH_ENDPOINT });
+    }
     await this.options.store.put(INSTALLED_FOR_PARTITION, userId, { at: new Date().toISOString() });
     try {
-      return await directory.installAppForUser(userId, catalogAppId);
+      const outcome = await directory.installAppForUser(userId, catalogAppId);
+      guard?.answered(GRAPH_ENDPOINT);
+      return outcome;
     } catch (error) {
+      if (isAppError(error, 'directory.unavailable')) guard?.failed(GRAPH_ENDPOINT);
+      else guard?.answered(GRAPH_ENDPOINT);
       if (isAppError(error, 'directory.not-found')) throw new UnreachableError('not-in-directory', 'the person is not in the directory (any more)');
       if (isAppError(error, 'directory.denied')) throw new UnreachableError('no-teams', 'Teams cannot install the app for this person (no Teams licence, or app policy blocks it)');
       if (isAppError(error, 'directory.throttled') || isAppError(error, 'directory.unavailable')) {
         const retryAfter = (error as { details?: { retryAfterMs?: number } }).details?.retryAfterMs;
-        throw new RetryableDeliveryError(`installing the app: ${(error as Error).message}`, retryAfter);
+        const reason = isAppError(error, 'directory.throttled') ? 'throttled' : 'outage';
+        throw new RetryableDeliveryError(`installing the app: ${(error as Error).message}`, retryAfter, { reason, endpoint: GRAPH_ENDPOINT });
       }
       throw error;
     }
@@ -212,22 +232,51 @@ export class ProactiveMessenger {
     return { statusCode, code, retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined };
   }
 
-  #classify(failure: ConnectorFailure, what: 'send' | 'create' | 'update'): Error {
+  #classify(failure: ConnectorFailure, what: 'send' | 'create' | 'update', serviceUrl: string): Error {
     const { statusCode, code } = failure;
+    const endpoint = connectorEndpoint(serviceUrl);
     if (statusCode === 429) {
       // The tenant is over Teams' rate: every proactive call of this instance waits, not just this one.
       const wait = failure.retryAfterMs ?? 1_000;
       this.options.limiter.blockFor(wait);
-      return new RetryableDeliveryError('Teams throttled the bot (429)', wait);
+      return new RetryableDeliveryError('Teams throttled the bot (429)', wait, { reason: 'throttled', endpoint });
+    }
+    // The bot's credentials or registration refused, or the app blocked by an admin: nobody can be messaged.
+    if (statusCode === 401 || (statusCode === 403 && code === BLOCKED_BY_ADMIN)) {
+      return new RetryableDeliveryError(`Teams refused the bot (${statusCode}${code ? ` ${code}` : ''})`, undefined, { reason: 'tenant', endpoint, code: `${statusCode}${code ? ` ${code}` : ''}` });
     }
     if (statusCode === 403 && code === 'ConversationBlockedByUser') return new UnreachableError('blocked-app', 'the person blocked the bot');
     if (statusCode === 403 && code === 'BotNotInConversationRoster') return new UnreachableError('removed-app', 'the person removed the app');
     if (statusCode === 403) return new UnreachableError('no-teams', `Teams refused to ${what} the chat (403 ${code ?? ''})`.trim());
     if (statusCode === 404) return new UnreachableError('not-in-directory', `Teams does not know this person (404 ${code ?? ''})`.trim());
-    if (statusCode === undefined || statusCode === 412 || statusCode >= 500) {
-      return new RetryableDeliveryError(`Teams answered ${statusCode ?? 'nothing'}${code ? ` (${code})` : ''}`, failure.retryAfterMs);
+    if (statusCode === 412) return new RetryableDeliveryError(`Teams answered 412${code ? ` (${code})` : ''}`, failure.retryAfterMs, { reason: 'transient', endpoint });
+    if (statusCode === undefined || statusCode >= 500) {
+      return new RetryableDeliveryError(`Teams answered ${statusCode ?? 'nothing'}${code ? ` (${code})` : ''}`, failure.retryAfterMs, { reason: 'outage', endpoint });
     }
     return new Error(`Teams refused the message: ${statusCode}${code ? ` (${code})` : ''}`);
+  }
+
+  /** One Bot Connector call, if its breaker lets it go; what came of it is told to the breaker. */
+  async #connector<T>(serviceUrl: string, call: () => Promise<T>): Promise<T> {
+    const guard = this.options.guard;
+    const endpoint = connectorEndpoint(serviceUrl);
+    if (guard && !guard.permit(endpoint)) {
+      throw new RetryableDeliveryError('the Bot Connector is not answering; the message waits for it', Math.max(0, guard.nextPermitAt(endpoint) - Date.now()), { reason: 'endpoint-down', endpoint });
+    }
+    try {
+      const result = await call();
+      guard?.answered(endpoint);
+      return result;
+    } catch (error) {
+      const { statusCode } = this.#failure(error);
+      if (statusCode === undefined || statusCode >= 500) guard?.failed(endpoint);
+      else guard?.answered(endpoint);
+      throw error;
+    }
+  }
+
+  #timeout(): number {
+    return this.options.callTimeoutMs ?? CALL_TIMEOUT_MS;
   }
 }
 

@@ -155,7 +155,7 @@ function canonicalJson(value: unknown): string {
 function invalid(message: string, cause?: unknown): AppError {
   return new AppError('config.invalid', `catalog: ${message}`, {
     userFault: true,
-    userMessage: `The objection catalog is invalid: ${message}`,
+    userMessage: { key: 'errors.config.catalog', params: { problem: message } },
     cause,
   });
 }

@@ -1,15 +1,28 @@
 // Drains the outbox: one sender at a time across instances (a store lease), a bounded number of messages in flight,
-// failed attempts retried with jittered back-off (or when the service said), hopeless ones given up with a reason.
+// nothing taken past an open circuit breaker or a paused tenant but one probe, rows whose moment has passed expired,
+// failed ones put back or retried as retry-policy.ts says. The store failing never stops it: a pass that fails is
+// tried again after a back-off, and an outcome it could not write is kept and written later (unsettled-outcomes.ts)
+// rather than sent twice.
 
-import { RetryableDeliveryError } from '../messaging/delivery-errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { Lease, StoredRecord, Store } from '../store/store-port.js';
+import { Backoff } from '../shared/backoff.js';
+import { HeldLease } from '../store/held-lease.js';
+import type { StoredRecord, Store } from '../store/store-port.js';
+import { type Dispatch, type EndpointBreakers, stricter } from './circuit-breaker.js';
+import { ExpiryLog } from './expiry.js';
 import type { Outbox, OutboxRow } from './outbox.js';
+import { afterFailure } from './retry-policy.js';
+import type { TenantPause } from './tenant-pause.js';
+import { UnsettledOutcomes } from './unsettled-outcomes.js';
+
+export { backoffMs } from './retry-policy.js';
 
 export type DeliveryResult =
   | { outcome: 'sent'; conversationId?: string; activityId?: string }
-  /** Not sent and never will be (the person enrolled, the campaign ended, Teams said the chat is gone). */
+  /** Not sent and never will be (the person enrolled, Teams said the chat is gone). */
   | { outcome: 'cancelled' | 'failed'; reason: string }
+  /** Not sent because its moment had passed (the campaign ended, the pass request lapsed): counted apart from lost. */
+  | { outcome: 'expired'; reason: string }
   /** Not now: put back (the campaign is paused), or not before `until` (outside the person's working hours). */
   | { outcome: 'deferred'; until?: Date };
 
@@ -17,6 +30,8 @@ export type DeliveryResult =
 export interface OutboxHandler {
   /** Rows to leave alone for now without claiming them (a paused campaign); checked on every pass, so keep it cheap. */
   isHeld?(row: OutboxRow): Promise<boolean>;
+  /** Why the row's moment has passed (it then ends as expired without being sent), or undefined while it still counts. */
+  expiry?(row: OutboxRow, now: Date): Promise<string | undefined>;
   /** Sends one message. Throws RetryableDeliveryError to try again later; anything else thrown is retried too. */
   deliver(row: OutboxRow): Promise<DeliveryResult>;
   /** After the outcome is logged: the feature's own bookkeeping (a crash before it is repaired by the feature). */
@@ -36,40 +51,54 @@ export interface SenderOptions {
   maxAttempts?: number;
   /** Longest sleep when nothing is due (an enqueue wakes the sender earlier). */
   idleMs?: number;
+  /** The endpoints' circuit breakers (the messenger reports to them); without them an outage is retried row by row. */
+  breakers?: EndpointBreakers;
+  /** Refusals of the whole tenant pause sending. */
+  tenant?: TenantPause;
 }
 
 export const SENDER_LEASE = 'outbox-sender';
+/** Renewed every third of it while sending: when the sending instance dies, another one sends within about 20 s. */
+export const SENDER_LEASE_MS = 15_000;
 
 export interface SenderStats {
   sent: number;
   failed: number;
   cancelled: number;
+  expired: number;
+  /** Failures retried: attempts spent, and rows put back without spending one. */
   retried: number;
+  /** Rows an open circuit breaker held back before they reached the endpoint (not failures: put back for its probe). */
+  held: number;
   inFlight: number;
   holdsLease: boolean;
 }
 
 export class OutboxSender {
-  readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger'>> & Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger'>;
+  readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant'>> &
+    Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant'>;
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #stats = { sent: 0, failed: 0, cancelled: 0, retried: 0 };
-  #lease: Lease | undefined;
+  readonly #stats = { sent: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, held: 0 };
+  readonly #expiries: ExpiryLog;
+  #lease: HeldLease | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
   /** Whoever waits (an idle sleep, a full set of workers) wakes on the next signal. */
   readonly #waiters = new Set<() => void>();
-  #renewTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
+  readonly #unsettled = new UnsettledOutcomes<Exclude<DeliveryResult, { outcome: 'deferred' }>>();
+  readonly #backoff = new Backoff(1_000, 60_000);
 
   constructor(options: SenderOptions) {
-    this.#options = { leaseMs: 15_000, maxAttempts: 8, idleMs: 5_000, ...options };
+    this.#options = { leaseMs: SENDER_LEASE_MS, maxAttempts: 8, idleMs: 5_000, ...options };
+    this.#expiries = new ExpiryLog(options.logger);
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
     this.#unsubscribe = this.#options.outbox.onEnqueued(() => this.#signal());
-    this.#loop = this.#run().catch((error: unknown) => this.#options.logger.error('outbox sender stopped on an error', { error }));
+    this.#loop = this.#run();
   }
 
   /** Stops taking rows, lets the ones in flight finish (until the deadline), and gives the lease up. */
@@ -80,8 +109,10 @@ export class OutboxSender {
     this.#signal();
     await Promise.race([this.#loop, sleep(Math.max(0, deadline - Date.now()))]);
     await Promise.race([Promise.allSettled([...this.#inFlight.values()]), sleep(Math.max(0, deadline - Date.now()))]);
-    clearInterval(this.#renewTimer);
-    if (this.#lease && this.#inFlight.size === 0) await this.#options.store.releaseLease(this.#lease).catch(() => undefined);
+    this.#expiries.flush();
+    // Messages still in flight: the lease is left to lapse, so another sender does not take their rows for a crash's.
+    if (this.#inFlight.size === 0) await this.#lease?.release();
+    else this.#lease?.stop('the service is stopping');
     this.#lease = undefined;
   }
 
@@ -91,61 +122,88 @@ export class OutboxSender {
   }
 
   stats(): SenderStats {
-    return { ...this.#stats, inFlight: this.#inFlight.size, holdsLease: this.#lease !== undefined };
+    return { ...this.#stats, inFlight: this.#inFlight.size, holdsLease: this.#lease?.held === true };
   }
 
+  /** The loop: nothing it meets (the store down, a bug in a pass) ends it; it logs, backs off and goes on. */
   async #run(): Promise<void> {
-    const { outbox, logger } = this.#options;
     while (this.#running) {
-      if (!(await this.#holdLease())) {
-        await this.#wait(Math.min(this.#options.leaseMs / 3, this.#options.idleMs));
-        continue;
-      }
-      let dispatched = 0;
-      let nextRetry = Number.POSITIVE_INFINITY;
       try {
-        const now = new Date();
-        for await (const page of outbox.due(now)) {
-          for (const record of page) {
-            if (!this.#running || !this.#lease) break;
-            const row = record.value;
-            const id = logicalId(row);
-            if (this.#inFlight.has(id)) continue;
-            if (row.notBefore && row.notBefore > now.toISOString()) {
-              nextRetry = Math.min(nextRetry, Date.parse(row.notBefore));
-              continue;
-            }
-            if (await this.#options.handler.isHeld?.(row)) continue;
-            await this.#freeSlot();
-            if (!this.#running || !this.#lease) break;
-            // Holding the lease means no other sender is alive: a claim under another token is left from a crash.
-            const claimed = await outbox.claim(record, this.#lease.token, new Date(Date.now() + this.#options.leaseMs));
-            if (!claimed) continue;
-            dispatched += 1;
-            const work = this.#process(claimed).finally(() => {
-              this.#inFlight.delete(id);
-              this.#signal();
-            });
-            this.#inFlight.set(id, work);
-          }
-          if (!this.#running || !this.#lease) break;
-        }
+        await this.#pass();
+        this.#backoff.reset();
       } catch (error) {
-        logger.error('outbox pass failed; trying again shortly', { error });
-        await this.#wait(1_000);
-        continue;
+        const waitMs = this.#backoff.next();
+        this.#options.logger.error('outbox pass failed; trying again shortly', { error, retryInMs: waitMs });
+        await this.#wait(waitMs);
       }
-      if (dispatched > 0) continue;
-      // Nothing to take: sleep until the next row is due, a retry is allowed, something is enqueued, or idleMs.
-      const nextDue = await outbox.nextDueAt().catch(() => undefined);
-      const until = Math.min(nextRetry, nextDue ? Date.parse(nextDue) : Number.POSITIVE_INFINITY, Date.now() + this.#options.idleMs);
-      // A row settling also ends the wait: it may have left a retry behind.
-      await this.#wait(Math.max(50, until - Date.now()));
     }
   }
 
+  /** One look at the outbox: take what is due (up to `concurrency` in flight), or sleep until something may be. */
+  async #pass(): Promise<void> {
+    const { outbox } = this.#options;
+    if (!(await this.#holdLease())) {
+      await this.#wait(Math.min(this.#options.leaseMs / 3, this.#options.idleMs));
+      return;
+    }
+    // Outcomes a failing store could not take first: until they are written, their rows are not sent again.
+    await this.#unsettled.writeAll(({ record, result }) => this.#finish(record, result));
+    let dispatched = 0;
+    let nextRetry = Number.POSITIVE_INFINITY;
+    const now = new Date();
+    for await (const page of outbox.due(now)) {
+      for (const record of page) {
+        if (!this.#running || !this.#lease?.held) break;
+        const row = record.value;
+        const id = logicalId(row);
+        if (this.#inFlight.has(id) || this.#unsettled.has(id)) continue;
+        if (row.notBefore && row.notBefore > now.toISOString()) {
+          nextRetry = Math.min(nextRetry, Date.parse(row.notBefore));
+          continue;
+        }
+        if (await this.#options.handler.isHeld?.(row)) continue;
+        const admitted = await this.#admit();
+        if (admitted !== true) {
+          // An open breaker or a paused tenant: nothing more until its probe may go.
+          nextRetry = Math.min(nextRetry, admitted.until);
+          break;
+        }
+        if (!this.#running || !this.#lease?.held) break;
+        // Holding the lease means no other sender is alive: a claim under another token is left from a crash.
+        const claimed = await outbox.claim(record, this.#lease.token, new Date(Date.now() + this.#options.leaseMs));
+        if (!claimed) continue;
+        dispatched += 1;
+        const work = this.#process(claimed)
+          .catch((error: unknown) => this.#bookkeepingFailed(id, claimed, error))
+          .finally(() => {
+            this.#inFlight.delete(id);
+            this.#signal();
+          });
+        this.#inFlight.set(id, work);
+      }
+      if (!this.#running || !this.#lease?.held || this.#dispatch().mode === 'none') break;
+    }
+    if (dispatched > 0) return;
+    // Nothing to take: sleep until the next row is due, a retry is allowed, something is enqueued, or idleMs.
+    const nextDue = await outbox.nextDueAt();
+    const until = Math.min(nextRetry, nextDue ? Date.parse(nextDue) : Number.POSITIVE_INFINITY, Date.now() + this.#options.idleMs);
+    // A row settling also ends the wait: it may have left a retry behind.
+    await this.#wait(Math.max(50, until - Date.now()));
+  }
+
+  /**
+   * The store failed while a row's outcome was being written. A known outcome is kept and written again before the
+   * next pass (its row is not sent twice); a row that was only to be tried again stays claimed, and the next pass
+   * after the store recovers tries it again.
+   */
+  #bookkeepingFailed(id: string, record: StoredRecord<OutboxRow>, error: unknown): void {
+    const result = error instanceof OutcomeNotWritten ? error.result : undefined;
+    if (result) this.#unsettled.add(id, { record, result });
+    this.#options.logger.error('could not write what became of a message; trying again', { step: record.value.step, subjectId: record.value.subjectId, outcome: result?.outcome, error: result ? (error as OutcomeNotWritten).cause : error });
+  }
+
   async #process(record: StoredRecord<OutboxRow>): Promise<void> {
-    const { outbox, handler, logger, maxAttempts } = this.#options;
+    const { outbox, handler, logger } = this.#options;
     const row = record.value;
     let result: DeliveryResult;
     try {
@@ -153,17 +211,20 @@ export class OutboxSender {
         await outbox.discard(record);
         return;
       }
-      result = await handler.deliver(row);
+      const expired = await handler.expiry?.(row, new Date());
+      result = expired ? { outcome: 'expired', reason: expired } : await handler.deliver(row);
     } catch (error) {
-      const attempts = row.attempts + 1;
+      const next = afterFailure(row, error, { breakers: this.#options.breakers, tenant: this.#options.tenant, maxAttempts: this.#options.maxAttempts, now: Date.now() });
       const message = error instanceof Error ? error.message : String(error);
-      if (attempts >= maxAttempts) {
-        result = { outcome: 'failed', reason: `gave up after ${attempts} attempts: ${message}` };
-      } else {
-        const retryAfterMs = error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined;
-        if (!(error instanceof RetryableDeliveryError)) logger.warn('outbox delivery failed unexpectedly; will retry', { step: row.step, subjectId: row.subjectId, error });
-        await outbox.retryLater(record, new Date(Date.now() + (retryAfterMs ?? backoffMs(attempts))), message);
-        this.#stats.retried += 1;
+      if (next.action === 'end') result = { outcome: 'failed', reason: next.reason };
+      else {
+        if (next.action === 'requeue') await outbox.requeue(record, new Date(next.at), { error: message, code: next.code, tried: next.tried });
+        else {
+          logger.warn('outbox delivery failed; will retry', { step: row.step, subjectId: row.subjectId, attempt: row.attempts + 1, error });
+          await outbox.retryLater(record, new Date(next.at), message);
+        }
+        if (next.action === 'requeue' && next.tried === false) this.#stats.held += 1;
+        else this.#stats.retried += 1;
         return;
       }
     }
@@ -171,6 +232,19 @@ export class OutboxSender {
       await (result.until ? outbox.postpone(record, result.until) : outbox.release(record));
       return;
     }
+    if (result.outcome === 'sent') this.#options.tenant?.delivered();
+    if (result.outcome === 'expired') this.#expiries.note(row, result.reason);
+    try {
+      await this.#finish(record, result);
+    } catch (error) {
+      throw new OutcomeNotWritten(result, error);
+    }
+  }
+
+  /** Logs the outcome and removes the row, then the feature's own bookkeeping (whose failure a later run repairs). */
+  async #finish(record: StoredRecord<OutboxRow>, result: Exclude<DeliveryResult, { outcome: 'deferred' }>): Promise<void> {
+    const { outbox, handler, logger } = this.#options;
+    const row = record.value;
     await outbox.finish(record, {
       outcome: result.outcome,
       attempts: row.attempts + 1,
@@ -184,37 +258,36 @@ export class OutboxSender {
     }
   }
 
+  /** What may be taken now: every row, one at a time (an endpoint or the tenant is being probed), or nothing. */
+  #dispatch(): Dispatch {
+    const breakers = this.#options.breakers?.dispatch() ?? { mode: 'all' };
+    return stricter(breakers, this.#options.tenant?.dispatch() ?? { mode: 'all' });
+  }
+
+  /** Waits for a free slot (one while probing); `until` when nothing may be taken before then. */
+  async #admit(): Promise<true | { until: number }> {
+    for (;;) {
+      const dispatch = this.#dispatch();
+      if (dispatch.mode === 'none') return { until: dispatch.until };
+      const slots = dispatch.mode === 'one' ? 1 : this.#options.concurrency;
+      if (!this.#running || this.#inFlight.size < slots) return true;
+      await this.#wait(1_000);
+    }
+  }
+
+  /** True while this instance holds the sender lease (taking it when it is free). */
   async #holdLease(): Promise<boolean> {
     const { store, instanceId, leaseMs, logger } = this.#options;
-    if (this.#lease) return true;
-    const lease = await store.acquireLease(SENDER_LEASE, instanceId, leaseMs).catch((error: unknown) => {
+    if (this.#lease?.held) return true;
+    this.#lease = undefined;
+    const lease = await HeldLease.take({ store, name: SENDER_LEASE, holder: instanceId, durationMs: leaseMs, logger }).catch((error: unknown) => {
       logger.warn('could not take the sender lease', { error });
       return undefined;
     });
     if (!lease) return false;
     this.#lease = lease;
     logger.info('sending campaign messages from this instance', { instanceId });
-    clearInterval(this.#renewTimer);
-    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(leaseMs / 3)));
-    this.#renewTimer.unref();
     return true;
-  }
-
-  async #renew(): Promise<void> {
-    const lease = this.#lease;
-    if (!lease) return;
-    try {
-      this.#lease = await this.#options.store.renewLease(lease, this.#options.leaseMs);
-    } catch (error) {
-      // Lost (this instance stalled past the lease): stop taking rows; another instance has taken over.
-      this.#options.logger.warn('lost the sender lease; another instance sends now', { error });
-      this.#lease = undefined;
-      clearInterval(this.#renewTimer);
-    }
-  }
-
-  async #freeSlot(): Promise<void> {
-    while (this.#running && this.#inFlight.size >= this.#options.concurrency) await this.#wait(1_000);
   }
 
   #signal(): void {
@@ -234,14 +307,18 @@ export class OutboxSender {
   }
 }
 
-function logicalId(row: OutboxRow): string {
-  return `${row.subjectId}|${row.userId}|${row.step}`;
+/** An outcome known (Teams answered) but not written: the store failed. */
+class OutcomeNotWritten extends Error {
+  constructor(
+    readonly result: Exclude<DeliveryResult, { outcome: 'deferred' }>,
+    override readonly cause: unknown,
+  ) {
+    super('the outcome of a delivery could not be written');
+  }
 }
 
-/** 2 s, 4 s, 8 s… up to 5 minutes, each between half and the full value (jitter keeps retries from marching together). */
-export function backoffMs(attempt: number): number {
-  const ceiling = Math.min(300_000, 2_000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+function logicalId(row: OutboxRow): string {
+  return `${row.subjectId}|${row.userId}|${row.step}`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -17,14 +17,19 @@ export function outboxLogPartition(subjectId: string): string {
 }
 
 /** What a row belongs to; absent on campaign rows (every row before escalations existed was one). */
-export type OutboxKind = 'campaign' | 'escalation' | 'tap';
+export type OutboxKind = 'campaign' | 'escalation' | 'tap' | 'notice';
+
+/** `userId` of a row for every member of a group (looked up when it is sent): `group:<group id>`. */
+export const GROUP_PREFIX = 'group:';
 
 export interface OutboxItem {
   kind?: OutboxKind;
   /** What the row belongs to, by its kind: a campaign's id, an escalation's, a pass request's. Names the log partition. */
   subjectId: string;
-  /** Who gets the message. */
+  /** Who gets the message: a person's object id, or `group:<id>` for every member of a group (see `group`). */
   userId: string;
+  /** A row for a group: its members are looked up when it is sent, and the message queued for each but `except`. */
+  group?: { id: string; except?: string[] };
   /** Campaigns: `invite`, `reminder-<n>` or `decision`; escalations: `ask-<round>`, `update-<activity>`, `outcome`, `key-request`. */
   step: string;
   /** ISO instant from which it may be sent. */
@@ -32,15 +37,23 @@ export interface OutboxItem {
 }
 
 export interface OutboxRow extends OutboxItem {
+  /** Attempts Teams refused this very message (outages, throttling and tenant-wide refusals spend none). */
   attempts: number;
+  /** Times it was put back without spending an attempt (an outage, throttling, a paused tenant): sets the back-off. */
+  requeues?: number;
   /** Not before this instant (back-off after a failed attempt). */
   notBefore?: string;
   /** Who is sending it: the sender's lease token, and until when the claim holds. */
   claim?: { token: string; until: string };
   lastError?: string;
+  /** The service's code of the last failure, when it came, and how many failures in a row gave that code. */
+  lastCode?: string;
+  lastTriedAt?: string;
+  streak?: number;
 }
 
-export type OutboxOutcome = 'sent' | 'failed' | 'cancelled';
+/** `expired`: never sent because its moment had passed (the request lapsed, the campaign ended): not lost. */
+export type OutboxOutcome = 'sent' | 'failed' | 'cancelled' | 'expired';
 
 export interface OutboxLogEntry {
   step: string;
@@ -146,6 +159,28 @@ export class Outbox {
   async postpone(record: StoredRecord<OutboxRow>, notBefore: Date): Promise<void> {
     const { claim: _claim, ...rest } = record.value;
     await this.#swap(record, { ...rest, notBefore: notBefore.toISOString() });
+  }
+
+  /** For every member of a group but `except`: one row now, the members looked up when it is sent. */
+  async enqueueForGroup(item: Omit<OutboxItem, 'userId' | 'group'>, groupId: string, except: readonly string[] = []): Promise<boolean> {
+    return this.enqueue({ ...item, userId: `${GROUP_PREFIX}${groupId}`, group: { id: groupId, ...(except.length > 0 ? { except: [...new Set(except)] } : {}) } });
+  }
+
+  /**
+   * Not sent, through no fault of the message (an outage, throttling, a paused tenant): tried again from `notBefore`,
+   * no attempt spent. `tried` false: it never reached the endpoint (a breaker held it), which does not lengthen its waits.
+   */
+  async requeue(record: StoredRecord<OutboxRow>, notBefore: Date, failure: { error: string; code?: string; tried?: boolean }): Promise<void> {
+    const { claim: _claim, ...rest } = record.value;
+    await this.#swap(record, {
+      ...rest,
+      requeues: (rest.requeues ?? 0) + (failure.tried === false ? 0 : 1),
+      notBefore: notBefore.toISOString(),
+      lastError: failure.error.slice(0, 300),
+      lastCode: failure.code,
+      lastTriedAt: new Date().toISOString(),
+      streak: failure.code !== undefined && failure.code === rest.lastCode ? (rest.streak ?? 1) + 1 : 1,
+    });
   }
 
   /** One more failed attempt; tried again from `notBefore`. */

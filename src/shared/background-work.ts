@@ -12,7 +12,14 @@ export class BackgroundWork {
   }
 
   run(name: string, work: () => Promise<void>): void {
-    const task = work().catch((error: unknown) => this.#logger.error('background work failed', { task: name, error }));
+    // A function that throws before returning its promise is a failure like any other, not the caller's exception.
+    let started: Promise<void>;
+    try {
+      started = work();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    const task = started.catch((error: unknown) => this.#logger.error('background work failed', { task: name, error }));
     this.#running.add(task);
     void task.finally(() => this.#running.delete(task));
   }

@@ -105,7 +105,7 @@ function isoWeekdayNamed(word: string, wholeText: string): number {
 }
 
 function invalidPolicy(message: string): AppError {
-  return new AppError('config.invalid', `Working hours: ${message}`, { userFault: true, userMessage: `Working hours: ${message}` });
+  return new AppError('config.invalid', `Working hours: ${message}`, { userFault: true, userMessage: { key: 'errors.config.workingHours', params: { problem: message } } });
 }
 
 // ── Scheduling ──────────────────────────────────────────────────────────────────────────────────

@@ -1,9 +1,9 @@
 // The scale-out Store adapter: Azure Table Storage through @azure/data-tables (Azurite locally). Conditional writes
 // map to eTags (If-Match), a partition is a Table partition (lists never scan the table), and leases are rows in a
-// partition of their own, taken and renewed by eTag, so several instances share one store safely. Names are written
-// in an order- and prefix-preserving code (table-names.ts); values in chunks (table-entities.ts).
+// partition of their own, taken and renewed by eTag and judged by the service's clock (table-leases.ts), so several
+// instances share one store safely. Names are written in an order- and prefix-preserving code (table-names.ts);
+// values in chunks (table-entities.ts).
 
-import { randomUUID } from 'node:crypto';
 import { odata, RestError, TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError, isAppError } from '../errors/app-error.js';
@@ -20,7 +20,8 @@ import {
   encodeToken,
 } from './store-checks.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from './store-port.js';
-import { type LeaseEntity, LEASES_PARTITION, type RecordEntity, recordEntity, toLease, toRecord, transactionGroups, written } from './table-entities.js';
+import { type RecordEntity, recordEntity, toRecord, transactionGroups, written } from './table-entities.js';
+import { TableLeases } from './table-leases.js';
 import { AFTER_EVERY_CODE, decodeName, encodeName } from './table-names.js';
 
 // The name code has a module of its own; tests import it from here, as before.
@@ -31,8 +32,13 @@ export interface AzureTableStoreOptions {
   accountUrl?: string;
   credential?: TokenCredential;
   table: string;
-  /** Milliseconds since the epoch for lease expiry and update times; defaults to Date.now, read on every call. */
+  /** Milliseconds since the epoch for records' update times; defaults to Date.now, read on every call. */
   now?: () => number;
+  /**
+   * Replaces the table service's clock for leases (the contract tests fake time). Absent, as in production, a lease
+   * ends by the service's time: its stamp on the lease row and the Date of its answers, never this machine's clock.
+   */
+  leaseClock?: () => number;
   /** Azurite over http on loopback. */
   allowInsecureConnection?: boolean;
 }
@@ -48,13 +54,15 @@ export class AzureTableStore implements Store {
    */
   readonly #writer: TableClient;
   readonly #now: () => number;
+  readonly #leases: TableLeases;
   #open = true;
   #lastWrite = 0;
 
-  private constructor(client: TableClient, writer: TableClient, now: () => number) {
+  private constructor(client: TableClient, writer: TableClient, now: () => number, leaseClock: (() => number) | undefined) {
     this.#client = client;
     this.#writer = writer;
     this.#now = now;
+    this.#leases = new TableLeases(client, writer, leaseClock);
   }
 
   /** Connects and creates the table when it is missing. Throws AppError `config.invalid` when it cannot. */
@@ -73,7 +81,7 @@ export class AzureTableStore implements Store {
     } catch (error) {
       throw new AppError('config.invalid', `Could not open the Azure table ${options.table}: ${describeError(error)}`, { cause: error });
     }
-    return new AzureTableStore(client, writer, options.now ?? (() => Date.now()));
+    return new AzureTableStore(client, writer, options.now ?? (() => Date.now()), options.leaseClock);
   }
 
   async get<T>(partition: string, key: string): Promise<StoredRecord<T> | undefined> {
@@ -110,7 +118,7 @@ export class AzureTableStore implements Store {
         return written<T>(partition, key, value, entity, response.etag);
       } catch (error) {
         if (statusOf(error) === 409) {
-          throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: 'That was already recorded.', details: { partition, key } });
+          throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
         }
         throw error;
       }
@@ -213,19 +221,7 @@ export class AzureTableStore implements Store {
       checkName('lease name', name);
       checkName('lease holder', holder);
       checkDuration(durationMs);
-      const now = this.#now();
-      const current = await this.#lease(name);
-      if (current && current.expiresAt > now && current.holder !== holder) return undefined;
-      const next: LeaseEntity = { partitionKey: LEASES_PARTITION, rowKey: encodeName(name), holder, token: randomUUID(), expiresAt: now + durationMs };
-      try {
-        if (current) await this.#writer.updateEntity(next, 'Replace', { etag: current.etag });
-        else await this.#writer.createEntity(next);
-      } catch (error) {
-        // Someone else took or renewed it between the read and the write.
-        if (statusOf(error) === 412 || statusOf(error) === 409 || statusOf(error) === 404) return undefined;
-        throw error;
-      }
-      return toLease(name, next);
+      return this.#leases.acquire(name, holder, durationMs);
     });
   }
 
@@ -233,36 +229,29 @@ export class AzureTableStore implements Store {
     return this.#run('renewLease', async () => {
       checkLease(lease);
       checkDuration(durationMs);
-      const now = this.#now();
-      const current = await this.#lease(lease.name);
-      const lost = () => new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, { userMessage: 'Another worker took over this job.', details: { name: lease.name, holder: lease.holder } });
-      if (!current || current.token !== lease.token || current.expiresAt <= now) throw lost();
-      const next: LeaseEntity = { partitionKey: LEASES_PARTITION, rowKey: encodeName(lease.name), holder: current.holder, token: randomUUID(), expiresAt: now + durationMs };
-      try {
-        await this.#writer.updateEntity(next, 'Replace', { etag: current.etag });
-      } catch (error) {
-        if (statusOf(error) === 412 || statusOf(error) === 404) throw lost();
-        throw error;
-      }
-      return toLease(lease.name, next);
+      return this.#leases.renew(lease, durationMs);
     });
   }
 
   async releaseLease(lease: Lease): Promise<void> {
     await this.#run('releaseLease', async () => {
       checkLease(lease);
-      const current = await this.#lease(lease.name);
-      if (!current || current.token !== lease.token) return;
-      try {
-        await this.#writer.deleteEntity(LEASES_PARTITION, encodeName(lease.name), { etag: current.etag });
-      } catch (error) {
-        if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
-      }
+      await this.#leases.release(lease);
     });
   }
 
   isOpen(): boolean {
     return this.#open;
+  }
+
+  async probe(): Promise<void> {
+    await this.#run('probe', async () => {
+      // Raw keys: '~' never starts an encoded name, so no record can meet this row.
+      const at = new Date(this.#now()).toISOString();
+      await this.#writer.upsertEntity({ partitionKey: '~probe', rowKey: 'probe', at }, 'Replace');
+      const read = await this.#client.getEntity<{ at: string }>('~probe', 'probe');
+      if (typeof read.at !== 'string') throw new AppError('internal', 'The probe entity did not read back');
+    });
   }
 
   async close(): Promise<void> {
@@ -279,16 +268,6 @@ export class AzureTableStore implements Store {
       status = 404;
     }
     return missOrRethrow({ statusCode: status }, partition, key, verb);
-  }
-
-  async #lease(name: string): Promise<(LeaseEntity & { etag: string }) | undefined> {
-    try {
-      const entity = await this.#client.getEntity<LeaseEntity>(LEASES_PARTITION, encodeName(name));
-      return { ...entity, etag: entity.etag };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
   }
 
   /** The entity for a value, with an update time that never goes backwards in this process. */
@@ -326,7 +305,7 @@ function statusOf(error: unknown): number | undefined {
 function missOrRethrow(error: unknown, partition: string, key: string, verb: 'update' | 'delete'): unknown {
   const status = statusOf(error);
   const details = { partition, key };
-  if (status === 404) return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, { userMessage: 'That item no longer exists. Please start again.', details });
-  if (status === 412) return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, { userMessage: 'Someone else changed this at the same moment. Please try again.', details });
+  if (status === 404) return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, { userMessage: { key: 'errors.store.gone' }, details });
+  if (status === 412) return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, { userMessage: { key: 'errors.store.conflict' }, details });
   return error;
 }

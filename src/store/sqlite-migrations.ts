@@ -118,7 +118,7 @@ function newerSchemaError(database: string, found: number, known: number): AppEr
     `The database ${database} has schema version ${found}, but this build of Passkey Coach only knows up to ` +
     `version ${known}. It was written by a newer release: run that release, or point DATA_DIR at another folder.`;
   return new AppError('config.invalid', message, {
-    userMessage: message,
+    userMessage: { key: 'errors.store.newerSchema', params: { database, found, known } },
     details: { database, schemaVersion: found, supportedVersion: known },
   });
 }

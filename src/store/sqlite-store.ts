@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, isAppError } from '../errors/app-error.js';
+import { FileIdentity, requireIntact } from './sqlite-health.js';
+import { prepareStatements, type RecordRow, type Statements } from './sqlite-statements.js';
 import { migrate } from './sqlite-migrations.js';
 import { checkBatch, checkDuration, checkEtag, checkLease, checkLimit, checkName, checkPrefix, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from './store-port.js';
@@ -18,39 +20,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-
-interface RecordRow {
-  key: string;
-  value: string;
-  etag: string;
-  updated_at: string;
-}
-
-interface LeaseRow {
-  name: string;
-  holder: string;
-  token: string;
-  expires_at: number;
-}
-
-type Statement<P extends unknown[], R = unknown> = Database.Statement<P, R>;
-
-interface Statements {
-  get: Statement<[string, string], RecordRow>;
-  etagOf: Statement<[string, string], { etag: string }>;
-  upsert: Statement<[string, string, string, string, string]>;
-  insert: Statement<[string, string, string, string, string]>;
-  update: Statement<[string, string, string, string, string, string]>;
-  deleteAny: Statement<[string, string]>;
-  deleteIfEtag: Statement<[string, string, string]>;
-  /** partition, after (exclusive), prefix (inclusive), limit */
-  listOpen: Statement<[string, string, string, number], RecordRow>;
-  /** partition, after (exclusive), prefix (inclusive), upper bound (exclusive), limit */
-  listBounded: Statement<[string, string, string, string, number], RecordRow>;
-  getLease: Statement<[string], LeaseRow>;
-  putLease: Statement<[string, string, string, number]>;
-  releaseLease: Statement<[string, string]>;
-}
+/** Where the readiness probe writes: a partition no feature reads. */
+const PROBE_PARTITION = '~probe';
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -62,11 +33,14 @@ export class SqliteStore implements Store {
     (partition: string, key: string, json: string, expectedEtag: string) => StoredRecord<string>
   >;
   readonly #deleteOrExplain: Database.Transaction<(partition: string, key: string, expectedEtag: string) => void>;
+  /** The file opened (none in memory): the probe checks it is still there. */
+  readonly #file: FileIdentity | undefined;
   #open = true;
 
-  private constructor(db: Database.Database, now: () => number) {
+  private constructor(db: Database.Database, now: () => number, file: FileIdentity | undefined) {
     this.#db = db;
     this.#now = now;
+    this.#file = file;
     this.#statements = prepareStatements(db);
     this.#acquire = db.transaction((name: string, holder: string, durationMs: number) =>
       this.#acquireNow(name, holder, durationMs),
@@ -80,7 +54,10 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** Opens (creating if needed) and migrates the database. Throws AppError `config.invalid` when it cannot. */
+  /**
+   * Opens (creating if needed), checks (SQLite's quick check) and migrates the database. Throws AppError
+   * `store.unusable` for a damaged file, `config.invalid` when it cannot be opened at all.
+   */
   static open(options: SqliteStoreOptions): SqliteStore {
     const { path } = options;
     if (typeof path !== 'string' || path.trim() === '') {
@@ -92,6 +69,7 @@ export class SqliteStore implements Store {
       const filename = inMemory ? path : resolve(path);
       if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
       db = new Database(filename);
+      if (!inMemory) requireIntact(db, filename);
       if (!inMemory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
@@ -99,7 +77,7 @@ export class SqliteStore implements Store {
       // Erasing a person must not leave their name readable in the file's free pages.
       db.pragma('secure_delete = ON');
       migrate(db);
-      return new SqliteStore(db, options.now ?? (() => Date.now()));
+      return new SqliteStore(db, options.now ?? (() => Date.now()), inMemory ? undefined : new FileIdentity(filename));
     } catch (error) {
       db?.close();
       if (isAppError(error)) throw error;
@@ -141,7 +119,7 @@ export class SqliteStore implements Store {
       const { changes } = this.#statements.insert.run(partition, key, json, etag, updatedAt);
       if (changes === 0) {
         throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, {
-          userMessage: 'That was already recorded.',
+          userMessage: { key: 'errors.store.alreadyRecorded' },
           details: { partition, key },
         });
       }
@@ -237,6 +215,15 @@ export class SqliteStore implements Store {
     return this.#open && this.#db.open;
   }
 
+  async probe(): Promise<void> {
+    this.#run('probe', () => {
+      this.#file?.check();
+      const at = this.#isoNow();
+      this.#statements.upsert.run(PROBE_PARTITION, 'probe', toJson({ at }), randomUUID(), at);
+      if (this.#statements.get.get(PROBE_PARTITION, 'probe')?.updated_at !== at) throw new AppError('internal', 'The probe record did not read back as written');
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
@@ -261,12 +248,12 @@ export class SqliteStore implements Store {
     const details = { partition, key };
     if (this.#statements.etagOf.get(partition, key) === undefined) {
       return new AppError('store.not-found', `Cannot ${verb} ${partition}/${key}: it does not exist`, {
-        userMessage: 'That item no longer exists. Please start again.',
+        userMessage: { key: 'errors.store.gone' },
         details,
       });
     }
     return new AppError('store.conflict', `Cannot ${verb} ${partition}/${key}: it changed since it was read`, {
-      userMessage: 'Someone else changed this at the same moment. Please try again.',
+      userMessage: { key: 'errors.store.conflict' },
       details,
     });
   }
@@ -283,7 +270,7 @@ export class SqliteStore implements Store {
     const current = this.#statements.getLease.get(lease.name);
     if (current === undefined || current.token !== lease.token || current.expires_at <= now) {
       throw new AppError('store.lease-held', `Lease ${lease.name} is no longer held by ${lease.holder}`, {
-        userMessage: 'Another worker took over this job.',
+        userMessage: { key: 'errors.store.leaseLost' },
         details: { name: lease.name, holder: lease.holder },
       });
     }
@@ -315,42 +302,6 @@ export class SqliteStore implements Store {
       });
     }
   }
-}
-
-function prepareStatements(db: Database.Database): Statements {
-  const columns = 'key, value, etag, updated_at';
-  // The row and parameter types come from the Statements field each statement is assigned to.
-  const prepare = <P extends unknown[], R = unknown>(sql: string): Statement<P, R> => db.prepare<P, R>(sql);
-  return {
-    get: prepare(`SELECT ${columns} FROM records WHERE partition = ? AND key = ?`),
-    etagOf: prepare('SELECT etag FROM records WHERE partition = ? AND key = ?'),
-    upsert: prepare(
-      `INSERT INTO records (partition, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (partition, key) DO UPDATE
-       SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
-    ),
-    insert: prepare(
-      `INSERT INTO records (partition, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (partition, key) DO NOTHING`,
-    ),
-    update: prepare(
-      'UPDATE records SET value = ?, etag = ?, updated_at = ? WHERE partition = ? AND key = ? AND etag = ?',
-    ),
-    deleteAny: prepare('DELETE FROM records WHERE partition = ? AND key = ?'),
-    deleteIfEtag: prepare('DELETE FROM records WHERE partition = ? AND key = ? AND etag = ?'),
-    listOpen: prepare(
-      `SELECT ${columns} FROM records WHERE partition = ? AND key > ? AND key >= ? ORDER BY key LIMIT ?`,
-    ),
-    listBounded: prepare(
-      `SELECT ${columns} FROM records WHERE partition = ? AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
-    ),
-    getLease: prepare('SELECT name, holder, token, expires_at FROM leases WHERE name = ?'),
-    putLease: prepare(
-      `INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = excluded.token, expires_at = excluded.expires_at`,
-    ),
-    releaseLease: prepare('DELETE FROM leases WHERE name = ? AND token = ?'),
-  };
 }
 
 function toRecord<T>(partition: string, row: RecordRow): StoredRecord<T> {

@@ -88,7 +88,7 @@ export function decodeToken(token: unknown): string {
 
 export function malformed(message: string, cause?: unknown): AppError {
   return new AppError('request.malformed', message, {
-    userMessage: 'That request was not valid. Please check it and try again.',
+    userMessage: { key: 'errors.store.invalidRequest' },
     userFault: true,
     cause,
   });

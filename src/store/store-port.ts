@@ -73,7 +73,12 @@ export interface Store {
   /** Gives the lease up early; a no-op when it was already lost. */
   releaseLease(lease: Lease): Promise<void>;
 
-  /** True when the store can serve requests (for /readyz). */
+  /** True until closed. Says nothing about whether the storage underneath still works: that is `probe`. */
   isOpen(): boolean;
+  /**
+   * One small write and its read back, through the same path as every record, to show the storage works now (a full
+   * disk, a damaged or deleted file, an unreachable account make it throw). Callers bound how long they wait.
+   */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,14 +1,12 @@
-// Records and leases as Azure Table entities: a value's JSON split across string properties (a property holds
+// Records as Azure Table entities: a value's JSON split across string properties (a property holds
 // 64 KiB, an entity 1 MiB), read back whole, and grouped into transactions that fit Azure's limits.
 
 import type { TableEntity, TableEntityResult } from '@azure/data-tables';
 import { AppError } from '../errors/app-error.js';
 import { malformed, toJson } from './store-checks.js';
-import type { Lease, StoredRecord } from './store-port.js';
+import type { StoredRecord } from './store-port.js';
 import { encodeName } from './table-names.js';
 
-/** Leases live apart from every record: no encoded partition name starts with '~'. */
-export const LEASES_PARTITION = '~leases';
 /** A string property holds at most 64 KiB (32 768 UTF-16 units): values are split into chunks below that. */
 const CHUNK = 30_000;
 /** Operations in one entity-group transaction (Azure's limit). */
@@ -21,12 +19,6 @@ export interface RecordEntity extends TableEntity {
   chunks: number;
   updatedAt: string;
   [chunk: `v${number}`]: string;
-}
-
-export interface LeaseEntity extends TableEntity {
-  holder: string;
-  token: string;
-  expiresAt: number;
 }
 
 /** The entity for a value: its JSON, ASCII only, in as many string properties as it needs; `stamp` is asked for its update time once the value is known to be JSON. */
@@ -97,8 +89,4 @@ export function toRecord<T>(partition: string, key: string, entity: TableEntityR
     throw new AppError('internal', `Stored value of ${partition}/${key} is not valid JSON`, { cause: error, details: { partition, key } });
   }
   return { partition, key, value, etag: entity.etag, updatedAt: entity.updatedAt };
-}
-
-export function toLease(name: string, entity: LeaseEntity): Lease {
-  return { name, holder: entity.holder, token: entity.token, expiresAt: new Date(entity.expiresAt).toISOString() };
 }

@@ -19,8 +19,10 @@ export interface Progress {
   campaign?: { name: string; state: string; deadline: string; startedAt: string; finishedAt?: string };
   /** The stages, each including the later ones (src/campaigns/campaign-figures.ts defines every figure). */
   funnel?: { stage: string; label: string; count: number }[];
-  /** Refusals, decisions, reminders and the unreachable: "ever" and "now" figures, as on the status card. */
+  /** Refusals, decisions, reminders, the unreachable and the expired: "ever" and "now" figures, as on the status card. */
   outcomes?: { stage: string; label: string; count: number }[];
+  /** Why messages expired unsent (their moment passed: the campaign ended, the deadline passed), people by reason. */
+  expired?: { reason: string; count: number }[];
   enrolledByDay?: { date: string; count: number }[];
   byDepartment?: { department: string; targeted: number; reached: number; replied: number; enrolled: number }[];
   objections: { intent: string; title: string; count: number }[];

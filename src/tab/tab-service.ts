@@ -8,8 +8,9 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
 import type { VerifyReport } from '../audit/audit-verify.js';
 import { FIGURE_LABELS, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
-import { campaignStatus } from '../campaigns/campaign-report.js';
+import { campaignStatus, expiryLabel } from '../campaigns/campaign-report.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
+import { reportWords } from '../campaigns/report-words.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
 import type { EscalationRecords } from '../escalation/escalation-records.js';
@@ -17,9 +18,13 @@ import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
 import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole } from './api-contract.js';
 import type { IntentId } from '../shared/intents.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
+import { DEFAULT_LOCALE, Strings } from '../shared/strings.js';
 import type { Store } from '../store/store-port.js';
 import type { PeopleNames } from './people-names.js';
 import type { Viewer } from './tab-sso.js';
+
+/** The tab shows the figures in English (as FIGURE_LABELS). */
+const ENGLISH_WORDS = reportWords(new Strings(), DEFAULT_LOCALE);
 
 /** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
 export type TabGroups = Record<Exclude<TabRole, 'approver'>, string | undefined>;
@@ -98,6 +103,7 @@ export class TabService {
       campaign: { name: campaign.name, state: campaign.state, deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
       funnel: STAGES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
       outcomes: OUTCOMES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
+      expired: Object.entries(status.expired).map(([reason, count]) => ({ reason: expiryLabel(reason, ENGLISH_WORDS), count })),
       enrolledByDay: status.enrolledByDay,
       byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
       objections,
@@ -245,7 +251,7 @@ export class TabService {
 }
 
 function forbidden(what: string): AppError {
-  return new AppError('request.forbidden', `not allowed to see ${what}`, { userFault: true, userMessage: "This view isn't available to you. Ask your Passkey Coach administrator if you need it." });
+  return new AppError('request.forbidden', `not allowed to see ${what}`, { userFault: true, userMessage: { key: 'errors.tab.notForYou' } });
 }
 
 function verificationOf(report: VerifyReport) {

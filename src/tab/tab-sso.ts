@@ -89,7 +89,7 @@ export class TabSso {
   /** The viewer behind `Authorization: Bearer <token>`; throws request.unauthorized (401) or service.unavailable (503). */
   async verify(authorization: string | undefined): Promise<Viewer> {
     if (!this.#settings || !this.#keys) {
-      throw new AppError('service.unavailable', `tab sign-in is not configured: ${this.#missing} is missing`, { userMessage: 'Sign-in for this tab is not set up on the server yet. Ask your Passkey Coach administrator.' });
+      throw new AppError('service.unavailable', `tab sign-in is not configured: ${this.#missing} is missing`, { userMessage: { key: 'errors.tab.signInNotSetUp' } });
     }
     const token = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization?.trim() ?? '')?.[1];
     if (!token) throw refused('no bearer token');
@@ -105,7 +105,7 @@ export class TabSso {
     } catch (error) {
       // The keys could not be had (network, timeout, an answer that is not a key set): our side, not the token's.
       const keysUnavailable = !(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || error.code === 'ERR_JOSE_GENERIC';
-      if (keysUnavailable) throw new AppError('service.unavailable', 'cannot get the signing keys', { cause: error, userMessage: 'Sign-in cannot be checked just now. Try again in a minute.' });
+      if (keysUnavailable) throw new AppError('service.unavailable', 'cannot get the signing keys', { cause: error, userMessage: { key: 'errors.tab.signInUnavailable' } });
       throw refused(error.code);
     }
     if (payload.tid !== this.#settings.tenantId) throw refused('another tenant');
@@ -122,7 +122,7 @@ export class TabSso {
 }
 
 function refused(reason: string): AppError {
-  return new AppError('request.unauthorized', `tab token refused: ${reason}`, { userFault: true, userMessage: 'Your sign-in could not be checked. Reopen the tab in Teams.' });
+  return new AppError('request.unauthorized', `tab token refused: ${reason}`, { userFault: true, userMessage: { key: 'errors.tab.signInRefused' } });
 }
 
 /** jose's key fetch, over node:https trusting one extra authority (the demo emulator's). */

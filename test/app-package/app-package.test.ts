@@ -1,6 +1,6 @@
 // The Teams app package: manifest validity (Agents Toolkit CLI), the built zip, icons, commands and project files.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,8 @@ interface Manifest {
   validDomains: string[];
   webApplicationInfo: { id: string; resource: string };
   permissions: string[];
+  name: { short: string; full: string };
+  description: { short: string; full: string };
 }
 
 const readManifestTemplate = (): Manifest =>
@@ -124,11 +126,16 @@ describe('Teams app manifest', { timeout: 60_000 }, () => {
     expect(zipPath).toBe(join(root, 'appPackage', 'build', 'appPackage.ci.zip'));
 
     const files = unzipSync(readFileSync(zipPath));
-    expect(Object.keys(files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(Object.keys(files).sort()).toEqual(['color.png', 'de.json', 'es.json', 'fr.json', 'manifest.json', 'nl.json', 'outline.png']);
     const manifestText = new TextDecoder().decode(files['manifest.json']);
     expect(manifestText).not.toContain('${{');
     const manifest = JSON.parse(manifestText) as Manifest;
     const env = readEnvFile(join(root, 'env', '.env.ci'));
+    for (const locale of ['de', 'es', 'fr', 'nl']) {
+      const localised = new TextDecoder().decode(files[`${locale}.json`]);
+      expect(localised).not.toContain('${{');
+      expect(JSON.parse(localised)['name.short']).toBe(manifest.name.short);
+    }
     expect(manifest.bots[0]?.botId).toBe(env.get('BOT_ID'));
     expect(manifest.id).toBe(env.get('TEAMS_APP_ID'));
     expect(manifest.webApplicationInfo).toEqual({
@@ -156,6 +163,21 @@ describe('Teams app manifest', { timeout: 60_000 }, () => {
     // A glyph, not an empty square: between a tenth and a half of the pixels are solid white.
     expect(drawn).toBeGreaterThan(1024 / 10);
     expect(drawn).toBeLessThan(1024 / 2);
+  });
+
+  it('speaks every language the coach speaks: a localisation file per language, with every command described', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'appPackage', 'manifest.json'), 'utf8')) as Manifest & { localizationInfo: { defaultLanguageTag: string; additionalLanguages: { languageTag: string; file: string }[] } };
+    const spoken = readdirSync(join(root, 'strings')).filter((name) => name !== 'en').sort();
+    expect(manifest.localizationInfo.defaultLanguageTag).toBe('en');
+    expect(manifest.localizationInfo.additionalLanguages.map((language) => language.languageTag).sort()).toEqual(spoken);
+    const described = manifest.bots[0]!.commandLists.flatMap((list, listIndex) => list.commands.map((_command, index) => `bots[0].commandLists[${listIndex}].commands[${index}].description`));
+    for (const { file } of manifest.localizationInfo.additionalLanguages) {
+      const localised = JSON.parse(readFileSync(join(root, 'appPackage', file), 'utf8')) as Record<string, string>;
+      expect(Object.keys(localised).filter((key) => key.includes('.commands[')).sort(), file).toEqual([...described].sort());
+      // The command words stay those the bot understands in every language; only what they do is translated.
+      expect(Object.keys(localised).some((key) => key.endsWith('.title')), file).toBe(false);
+      expect(localised['description.full'], file).not.toBe(manifest.description.full);
+    }
   });
 
   it('keeps the committed icons identical to what scripts/make-icons.mjs draws', () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Strings } from '../../src/shared/strings.js';
 import { parseAuditSince, runAuditExport, runAuditVerify } from '../../src/audit/audit-cli.js';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -103,6 +104,7 @@ describe('passkey-coach audit export', () => {
   });
 
   it.each(['31/01/2025', 'yesterday', '2025-02-30', '2025-01-31T09:30:00'])('rejects --since %s with a message saying what to write', (text) => {
-    expect(() => parseAuditSince(text)).toThrow(expect.objectContaining({ code: 'request.malformed', userFault: true, userMessage: expect.stringContaining('2025-01-31') }));
+    expect(() => parseAuditSince(text)).toThrow(expect.objectContaining({ code: 'request.malformed', userFault: true, message: expect.stringContaining('2025-01-31'), userMessage: { key: 'errors.audit.badSince', params: { value: text } } }));
+    expect(new Strings().text('en', 'errors.audit.badSince', { value: text })).toContain('2025-01-31');
   });
 });

@@ -1,20 +1,34 @@
-// The campaign's messages read well with the default organisation name: "your organisation" never starts a sentence.
+// The campaign's messages read well in every language, with the default organisation name: "your organisation" never
+// starts a sentence; the date is written as the language writes it.
 
 import { describe, expect, it } from 'vitest';
 import { nudgeCard } from '../../src/campaigns/campaign-messages.js';
+import { Strings } from '../../src/shared/strings.js';
+
+const strings = new Strings();
+const card = (step: string, organisationName: string, locale: string) =>
+  nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15' }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC' }, step, organisationName, snoozeDays: 3, maxSnoozes: 2, locale, strings });
 
 describe('campaign messages', () => {
-  it('start every title and paragraph with a capital, whatever the organisation is called', () => {
+  it.each(strings.locales)('in %s, start every title and paragraph with a capital, whatever the organisation is called', (locale) => {
     for (const organisationName of ['your organisation', 'Northwind Pharma', 'iRobot']) {
       for (const step of ['invite', 'reminder-1', 'decision']) {
-        const card = nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15' }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC' }, step, organisationName, snoozeDays: 3, maxSnoozes: 2 });
-        for (const text of [card.title, ...card.paragraphs]) expect(text.charAt(0), `${step}: ${text}`).toMatch(/[A-Z]/);
+        const { title, paragraphs } = card(step, organisationName, locale);
+        for (const text of [title, ...paragraphs]) expect(text.charAt(0), `${step}: ${text}`).toMatch(/\p{Lu}/u);
+        expect(title).toMatch(/^Ava\b/);
       }
     }
   });
 
   it('names the organisation in the invitation', () => {
-    const card = nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15' }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC' }, step: 'invite', organisationName: 'your organisation', snoozeDays: 3, maxSnoozes: 2 });
-    expect(card.paragraphs[0]).toMatch(/^Everyone at your organisation is moving to passkeys/);
+    expect(card('invite', 'your organisation', 'en').paragraphs[0]).toMatch(/^Everyone at your organisation is moving to passkeys/);
+    expect(card('invite', 'Northwind Pharma', 'de').paragraphs[0]).toMatch(/^Bei Northwind Pharma stellen alle/);
+  });
+
+  it('writes the deadline and the buttons in the employee language', () => {
+    const german = card('reminder-1', 'Northwind Pharma', 'de');
+    expect(german.facts).toEqual([{ title: 'Frist', value: 'Freitag, 15. Januar 2027' }]);
+    expect(german.actions.map((action) => action.title)).toContain('Nicht jetzt: in 3 Tagen erinnern');
+    expect(card('reminder-1', 'Northwind Pharma', 'en').facts).toEqual([{ title: 'Deadline', value: 'Friday, 15 January 2027' }]);
   });
 });

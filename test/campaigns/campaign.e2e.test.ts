@@ -9,6 +9,7 @@ import type { SeedUser } from '../../src/dev/tenant-seed.js';
 import { parseCsv } from '../support/campaign-figures.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { until } from '../support/waiting.js';
+import { isNudge } from '../support/campaign-nudges.js';
 
 const { bot, demo, chat } = demoBotSuite({ ORGANISATION_NAME: 'Northwind Pharma', CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
@@ -32,7 +33,7 @@ function expectedTargets(): SeedUser[] {
 
 const { person, activityFrom, say, click } = chat;
 
-const nudges = () => demo().connector.activities({ kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('campaign.snooze') || JSON.stringify(record.activity).includes('a two-minute job'));
+const nudges = () => demo().connector.activities({ kind: 'send' }).filter((record) => isNudge(record.activity));
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -180,8 +181,8 @@ describe('a campaign over the demo tenant', () => {
     expect(response.headers.get('content-type')).toContain('text/csv');
     const [header = [], ...rows] = parseCsv(await response.text());
     expect(header.join(',')).toBe(
-      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,' +
-        'targeted,reached,replied,enrolled,refusedEver,refusedNow,escalatedEver,escalatedNow,exceptionEver,exceptionNow,snoozedEver,snoozedNow,unreachable',
+      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,expiredAt,expiredReason,' +
+        'targeted,reached,replied,enrolled,refusedEver,refusedNow,escalatedEver,escalatedNow,exceptionEver,exceptionNow,snoozedEver,snoozedNow,unreachable,expired',
     );
     // One row per member, each in the state the campaign holds for them.
     const held = new Map<string, string>();

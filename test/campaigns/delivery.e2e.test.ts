@@ -7,11 +7,12 @@ import { OUTBOX_PARTITION, type OutboxRow, outboxKey } from '../../src/outbox/ou
 import { activityFixture } from '../support/bot-harness.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { outboxDrained, until } from '../support/waiting.js';
+import { isNudge } from '../support/campaign-nudges.js';
 
 const { bot, demo, chat } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', OUTREACH_CONCURRENCY: '4' }, { inMemory: true });
 
 const outreach = () => bot().service.features;
-const sendsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('your passkey'));
+const sendsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => isNudge(record.activity));
 
 const drained = () => outboxDrained(outreach());
 const inTwentyDays = () => new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
@@ -77,7 +78,8 @@ describe('delivery under throttling, outages and refusals', () => {
     expect(gaveUp?.state).toBe('unreachable');
     expect(gaveUp?.reason).toMatch(/^blocked-app/);
     expect(sendsTo(blocked.id)).toHaveLength(sentBefore.get(blocked.id) ?? 0);
-    // Throttling was honoured: the faulted calls were retried, not lost or doubled.
+    // Throttling was honoured: the faulted calls were retried, not lost or doubled. (The five 5xx may come in a row and
+    // open the Bot Connector's breaker: a row it then holds back never reached Teams, and counts as held, not retried.)
     expect(demo().connector.requests().filter((request) => request.faulted).length - faultedBefore).toBe(9);
     expect(outreach().sender.stats().retried - retriedBefore).toBe(9);
 

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { outboxLogPartition } from '../../src/outbox/outbox.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { outboxDrained, until } from '../support/waiting.js';
+import { nudgeOf } from '../support/campaign-nudges.js';
 
 const { bot, demo } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
 const outreach = () => bot().service.features;
-const invitationsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => JSON.stringify(record.activity).includes('a two-minute job'));
+const invitationsTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => nudgeOf(record.activity)?.step === 'invite');
 
 const idle = () => outboxDrained(outreach());
 

@@ -9,6 +9,7 @@ import { visibleText } from '../../src/shared/visible-text.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { requestPass, settle } from '../support/outreach-helpers.js';
+import { recipientWords } from '../support/recipient-words.js';
 
 const { bot, demo, chat, people } = demoBotSuite({}, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
 
@@ -58,7 +59,8 @@ describe('a person’s words on someone else’s card', () => {
     expect(JSON.stringify(response.value)).toContain('Your decision is recorded');
     await settle(bot, { fakeClock: true });
     const manager = people.user('Lena Hoffmann');
-    const [card] = people.received(manager.id, /Marco Rossi has said no to a passkey/);
+    // The card comes in Lena Hoffmann's own language.
+    const [card] = people.received(manager.id, recipientWords(demo).pattern(manager.id, 'escalation.card.title', { name: 'Marco Rossi' }));
     expectShownAsTyped(cardOf(card), hostile);
   });
 

@@ -6,6 +6,7 @@ import { createGraphClient } from '../../src/directory/graph-client.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { isAppError } from '../../src/errors/app-error.js';
 import { createLogger, MemorySink } from '../../src/logging/logger.js';
+import { Strings } from '../../src/shared/strings.js';
 import { type RunningBot, startBot } from '../support/bot-harness.js';
 
 let bot: RunningBot;
@@ -135,6 +136,7 @@ describe('riding out throttling and outages', () => {
 });
 
 describe('installing the app, as a campaign will', () => {
+  const strings = new Strings();
   it('installs for a person, and Teams (the emulators) tells the bot, which welcomes them in the new chat', async () => {
     const target = demo.seed.users.find((u) => u.accountKind === 'person' && u.teamsLicensed && !u.appInstalled && u.userType === 'Member' && u.accountEnabled);
     if (!target) throw new Error('the demo tenant has nobody without the app');
@@ -143,7 +145,10 @@ describe('installing the app, as a campaign will', () => {
     const chatId = await directory.installedAppChatId(target.id, demo.seed.teamsApp.catalogId);
     expect(chatId).toMatch(/^19:/);
     const welcome = await demo.connector.waitFor((a) => a.conversationId === chatId, 5_000);
-    expect(JSON.stringify(welcome)).toContain(`Hi ${target.givenName ?? target.displayName.split(' ')[0]}`);
+    // The welcome greets them by first name, in the language the directory gives for them.
+    const firstName = target.givenName ?? target.displayName.split(' ')[0] ?? '';
+    const locale = strings.supported(target.preferredLanguage);
+    expect(JSON.stringify(welcome)).toContain(strings.text(locale, 'cards.welcome.hiIMPasskey', { firstName }));
     // The chat Teams announced is the one stored for the person.
     const stored = await bot.service.store.get<{ reference: { conversation?: { id?: string } } }>('personal-chats', target.id);
     expect(stored?.value.reference.conversation?.id).toBe(chatId);

@@ -111,6 +111,30 @@ describe('retries', () => {
     expect(writes.graph.calls).toHaveLength(1);
   });
 
+  it('asks a read again after a connection reset or a timed-out attempt, but never a create', async () => {
+    const clock = new VirtualClock();
+    const failures: Error[] = [Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }), new DOMException('The operation was aborted due to timeout', 'TimeoutError')];
+    const calls: string[] = [];
+    const handler = new GraphRetryHandler({ logger: createLogger({ level: 'silent' }), clock, random: () => 0.5 });
+    handler.setNext({
+      execute: async (context) => {
+        calls.push(context.options?.method ?? 'GET');
+        const failure = failures[calls.length - 1];
+        if (failure) throw failure;
+        context.response = new Response('{}', { status: 200 });
+      },
+    });
+    const read: Context = { request: 'https://graph.microsoft.com/v1.0/users/u1', options: { method: 'GET' } };
+    await handler.execute(read);
+    expect(read.response?.status).toBe(200);
+    expect(calls).toEqual(['GET', 'GET', 'GET']);
+    calls.length = 0;
+    failures.unshift(new TypeError('fetch failed'));
+    const create: Context = { request: 'https://graph.microsoft.com/v1.0/users/u1/authentication/temporaryAccessPassMethods', options: { method: 'POST', body: '{}' } };
+    await expect(handler.execute(create)).rejects.toThrow('fetch failed');
+    expect(calls).toEqual(['POST']);
+  });
+
   it('does not wait out a Retry-After longer than a turn can bear: the throttle goes back to the caller', async () => {
     const { graph, clock, send } = setup([{ status: 429, retryAfter: '3600' }, { status: 200 }]);
     expect(await send('GET', 'https://graph.microsoft.com/v1.0/users')).toBe(429);

@@ -10,6 +10,8 @@ import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js
 import { figuresEverywhere } from '../support/campaign-figures.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at, settle } from '../support/outreach-helpers.js';
+import { isNudge } from '../support/campaign-nudges.js';
+import { inJson, recipientWords } from '../support/recipient-words.js';
 
 // From Monday 30 November 2026.
 const { bot, demo, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', CAMPAIGN_REMINDER_DAYS: '3,7,12' }, { startAt: '2026-11-30T10:00:00.000Z', inMemory: true });
@@ -18,6 +20,8 @@ const admin = () => chat.person(demo().seed.personas?.admin ?? '');
 const outreach = () => bot().service.features;
 const drain = () => settle(bot, { fakeClock: true });
 const step = (iso: string) => at(bot, iso);
+/** Each manager reads the card in their own language. */
+const words = recipientWords(demo);
 
 /** The figures that move by what a person does (the stages move by the deciders' own clicks too: not checked here). */
 const CHECKED: FigureId[] = ['enrolled', ...OUTCOMES];
@@ -74,7 +78,7 @@ async function freshCampaign(): Promise<Campaign> {
     nudgesTo: (userId) =>
       demo()
         .connector.activities({ userId, kind: 'send' })
-        .filter((record) => record.time >= since && /your passkey|settle the passkey/.test(JSON.stringify(record.activity))),
+        .filter((record) => record.time >= since && isNudge(record.activity)),
   };
 }
 
@@ -108,7 +112,7 @@ const cardsFor = (managerId: string, employeeId: string): RecordedActivity[] => 
   const name = demo().seed.users.find((user) => user.id === employeeId)?.displayName ?? '';
   return demo()
     .connector.activities({ userId: managerId, kind: 'send' })
-    .filter((record) => JSON.stringify(record.activity).includes(`${name} has said no to a passkey`));
+    .filter((record) => JSON.stringify(record.activity).includes(inJson(words.say(managerId, 'escalation.card.title', { name }))));
 };
 const cardFor = (managerId: string, employeeId: string): RecordedActivity | undefined => cardsFor(managerId, employeeId)[0];
 
@@ -139,10 +143,12 @@ describe('decisions and the campaign', () => {
     expect(campaign.nudgesTo(employee)).toHaveLength(1);
     await refuseAndWait(employee);
     expect((await campaign.member(employee))?.state).toBe('escalated');
+    // Lena Hoffmann reads German: the deadline is labelled and written as in German.
+    expect(words.languageOf(manager)).toBe('de');
     const deadline = new Date(`${campaign.deadline}T12:00:00Z`);
-    const [weekday, day, month, year] = ['weekday', 'day', 'month', 'year'].map((part) => new Intl.DateTimeFormat('en-GB', { [part]: part === 'weekday' || part === 'month' ? 'long' : 'numeric', timeZone: 'UTC' }).format(deadline));
-    expect(weekday).toBe('Friday');
-    expect(JSON.stringify(cardFor(manager, employee)?.activity)).toMatch(new RegExp(`Roll-out deadline[^}]*${weekday},? ${day} ${month} ${year}`));
+    const [weekday, day, month, year] = ['weekday', 'day', 'month', 'year'].map((part) => new Intl.DateTimeFormat('de', { [part]: part === 'weekday' || part === 'month' ? 'long' : 'numeric', timeZone: 'UTC' }).format(deadline));
+    expect(weekday).toBe('Freitag');
+    expect(JSON.stringify(cardFor(manager, employee)?.activity)).toMatch(new RegExp(`${words.say(manager, 'escalation.facts.deadline')}[^}]*${weekday},? ${day}\\.? ${month} ${year}`));
     await campaign.expectFigures(REFUSED);
   });
 

@@ -8,6 +8,7 @@ import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js
 import { UNREACHABLE_PARTITION } from '../../src/messaging/proactive-messenger.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at, settle } from '../support/outreach-helpers.js';
+import { inJson, literally, recipientWords } from '../support/recipient-words.js';
 import type { Person } from '../support/teams-chat.js';
 
 // Monday 30 November 2026, 10:00 UTC: working hours in Europe.
@@ -39,7 +40,10 @@ async function waitForEscalation(employeeId: string): Promise<string> {
 }
 
 const sentTo = people.received;
-const decisionCards = (userId: string, employeeName: string) => sentTo(userId, new RegExp(`${employeeName}[^"]*(has said no to a passkey|is waiting for your decision)`));
+/** Each person reads the coach in their own language: the cards and news are expected in it. */
+const words = recipientWords(demo);
+const decisionCards = (userId: string, employeeName: string) =>
+  sentTo(userId, new RegExp(['escalation.card.title', 'escalation.card.reminderTitle'].map((key) => literally(words.say(userId, key, { name: employeeName }))).join('|')));
 
 function cardOf(record: RecordedActivity | undefined): Record<string, unknown> {
   const card = (record?.activity.attachments as { content?: Record<string, unknown> }[] | undefined)?.[0]?.content;
@@ -91,13 +95,20 @@ describe('a refusal reaches the manager', () => {
     const cards = decisionCards(manager.id, 'Marco Rossi');
     expect(cards).toHaveLength(1);
     const text = textOf(cardOf(cards[0]));
+    // Lena Hoffmann reads German: the whole card is in German, whatever language Marco Rossi wrote in.
+    expect(words.languageOf(manager.id)).toBe('de');
+    const say = (key: string, params?: Record<string, string | number>) => words.strings.text('de', key, params);
     expect(text).toContain(byName('Marco Rossi').jobTitle ?? 'no job title');
     expect(text).toContain(byName('Marco Rossi').department ?? 'no department');
-    expect(text).toContain('Worried about their privacy');
-    // Topics, not the words typed to the coach.
+    expect(text).toContain(inJson(say('escalation.reasons.privacy')));
+    // Topics, not the words typed to the coach: the concerns' titles from the German catalog.
     expect(text).not.toContain('spy on my phone');
-    expect(text).toMatch(/answered this question|answered these \d+ questions/);
-    for (const title of ['Offer a security key', 'Grant an exception', 'Require enrolment', "I'll talk to them"]) expect(text).toContain(title);
+    const intents = (await bot().service.store.get<{ intents: string[] }>('refusals', employee.id))?.value.intents ?? [];
+    expect(intents.length).toBeGreaterThan(0);
+    for (const intent of intents) expect(text).toContain(inJson(words.concernTitle('de', intent)));
+    expect(text).toContain(inJson(say('escalation.card.answered', { count: intents.length, first: 'Marco' })));
+    for (const key of ['offerASecurityKey', 'grantAnException', 'requireEnrolment', 'iLlTalkTo']) expect(text).toContain(inJson(say(`cards.escalation.${key}`)));
+    expect(text).not.toContain('Offer a security key');
     // The card's data names the escalation only: each of the four choices (the exception's inside its form) carries
     // the escalation id and the choice, nothing else.
     const data = [...text.matchAll(/"data":(\{[^{}]*\})/g)].map((match) => JSON.parse(match[1] ?? '{}') as Record<string, unknown>);
@@ -119,7 +130,7 @@ describe('a refusal reaches the manager', () => {
     }
     expect(await auditActions('escalation.decision.denied', escalationId)).toBe(3);
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('open');
-    expect(sentTo(employee.id, /You can wait for now/)).toHaveLength(0);
+    expect(sentTo(employee.id, words.pattern(employee.id, 'escalation.news.exception.title'))).toHaveLength(0);
   });
 });
 
@@ -165,9 +176,11 @@ describe('the four decisions', () => {
     const answer = await decide(manager, escalationIdOn(decisionCards(manager.id, 'Hannah Müller')[0]), 'require');
     expect(textOf(answer.value)).toContain('enrolment is required');
     await drain();
-    const news = sentTo(employee.id, /A passkey is needed for your work account/);
+    // Hannah Müller reads German; James Whitfield, who decided, English.
+    expect(textOf(answer.value)).toContain('enrolment is required');
+    const news = sentTo(employee.id, words.pattern(employee.id, 'escalation.news.require.title'));
     expect(news).toHaveLength(1);
-    expect(textOf(news[0]?.activity)).toContain('James Whitfield has decided');
+    expect(textOf(news[0]?.activity)).toContain(inJson(words.say(employee.id, 'escalation.news.require.decided', { name: 'James Whitfield' })));
     expect(textOf(news[0]?.activity)).toContain('flow.show-me-how');
   });
 
@@ -203,7 +216,7 @@ describe('exactly one decision', () => {
     expect(await auditActions('escalation.decided', escalationId)).toBe(1);
     // Which click wins is a race; whichever it was, the employee hears that one decision, once, and nothing of the others.
     const decision = (await outreach().escalations.records.get(escalationId))?.value.decision;
-    const newsOf = { require: /A passkey is needed/, 'security-key': /A security key for you/, exception: /You can wait for now/ } as const;
+    const newsOf = { require: words.pattern(employee.id, 'escalation.news.require.title'), 'security-key': words.pattern(employee.id, 'escalation.news.securityKey.title'), exception: words.pattern(employee.id, 'escalation.news.exception.title') } as const;
     const won = decision?.choice as keyof typeof newsOf;
     expect(Object.keys(newsOf)).toContain(won);
     for (const answer of answers) expect(textOf(answer.value)).toContain('Decided by Sarah Goldberg');

@@ -24,25 +24,29 @@ async function awaitingApproval(targetName: string): Promise<string> {
 }
 
 /** The latest version of each approval card posted for the request, by activity id. */
-async function cardsNow(requestId: string): Promise<string[]> {
+async function cardsNow(requestId: string): Promise<{ recipientId: string; card: string }[]> {
   const copies = (await bot().service.features.temporaryAccess.records.get(requestId))?.value.copies ?? [];
   return copies.map((copy) => {
     const versions = demo().connector.activities({}).filter((record) => record.activityId === copy.activityId && (record.kind === 'send' || record.kind === 'update'));
-    return JSON.stringify(versions.at(-1)?.activity ?? {});
+    return { recipientId: copy.recipientId, card: JSON.stringify(versions.at(-1)?.activity ?? {}) };
   });
 }
+
+/** "No longer waiting: cancelled", as the card's recipient reads it. */
+const noLongerWaiting = (recipientId: string, state: string) =>
+  people.saying(recipientId, 'helpdesk.approval.noLongerWaiting', { state: people.said(recipientId, `helpdesk.states.${state}`) });
 
 describe('approval cards after the request ends', () => {
   it('are updated when the agent cancels, and offer no approval any more', async () => {
     const id = await awaitingApproval('Noah Kim');
-    expect((await cardsNow(id)).every((card) => card.includes('tap.approve'))).toBe(true);
+    expect((await cardsNow(id)).every(({ card }) => card.includes('tap.approve'))).toBe(true);
     const agent = chat.person(demo().seed.personas!.helpdesk);
     expect((await chat.say(agent, `tap cancel ${id}`)).texts.join(' ')).toContain('is cancelled');
     await settle(bot);
     const cards = await cardsNow(id);
     expect(cards).toHaveLength(approvers().length);
-    for (const card of cards) {
-      expect(card).toContain('No longer waiting: cancelled');
+    for (const { recipientId, card } of cards) {
+      expect(card).toMatch(noLongerWaiting(recipientId, 'cancelled'));
       expect(card).not.toContain('tap.approve');
     }
   });
@@ -57,8 +61,8 @@ describe('approval cards after the request ends', () => {
       expect((await bot().service.features.temporaryAccess.records.get(id))?.value.state).toBe('expired');
       const cards = await cardsNow(id);
       expect(cards).toHaveLength(approvers().length);
-      for (const card of cards) {
-        expect(card).toContain('No longer waiting: expired');
+      for (const { recipientId, card } of cards) {
+        expect(card).toMatch(noLongerWaiting(recipientId, 'expired'));
         expect(card).not.toContain('tap.approve');
       }
       expect((await requestPass(chat, people, chat.person(demo().seed.personas!.helpdesk), 'Lena Hoffmann')).id).toMatch(/^T-[A-Z2-9]{6}$/);

@@ -41,8 +41,8 @@ describe('pass policies', () => {
     await submit(agent, id);
     await drain();
     for (const member of members('security')) {
-      expect(received(member, /Pass requested for a privileged account/), member).toHaveLength(1);
-      expect(received(member, /Approve a Temporary Access Pass for Emma Schneider/), member).toHaveLength(1);
+      expect(received(member, people.saying(member, 'helpdesk.alerts.titles.privileged-attempt')), member).toHaveLength(1);
+      expect(received(member, people.saying(member, 'helpdesk.approval.title', { name: 'Emma Schneider' })), member).toHaveLength(1);
     }
     // An ordinary approver outside the security group gets no card, and cannot approve.
     expect(received(user('Katarzyna Zielińska').id, /Approve a Temporary Access Pass for Emma Schneider/)).toHaveLength(0);
@@ -83,7 +83,7 @@ describe('pass policies', () => {
 
   it('alerts security once when the helpdesk opens more requests in an hour than the burst threshold', async () => {
     await drain();
-    const alerts = () => members('security').map((member) => received(member, /Many pass requests in the last hour/).length);
+    const alerts = () => members('security').map((member) => received(member, people.saying(member, 'helpdesk.alerts.titles.burst')).length);
     const before = alerts();
     // Every request counts, one for a mistyped name too (it reads no passes: the bot paces those reads, 5 in 10.5 s).
     const mistyped = async (agent: Person) => expect((await chat.say(agent, 'tap request noah.kimm@northwind.example')).texts.join(' ')).toContain("can't find");

@@ -71,7 +71,7 @@ describe('who may ask', () => {
   it('refuses privileged targets under the default policy (an active role, an eligible role, a break-glass account) and alerts security', async () => {
     const agent = person('Agnieszka Lewandowska');
     const mark = await auditMark();
-    const alerts = () => members('security').map((member) => received(member, /Pass requested for a privileged account/).length);
+    const alerts = () => members('security').map((member) => received(member, people.saying(member, 'helpdesk.alerts.titles.privileged-attempt')).length);
     // What earlier tests still had on its way is delivered before the counts are taken.
     await drain();
     const alertsBefore = alerts();
@@ -113,7 +113,7 @@ describe('who may ask', () => {
     expect(over.reply).toContain('the most allowed');
     expect((await audited('tap.request.refused', mark)).map((entry) => entry.details?.why)).toEqual(['rate-limit']);
     await drain();
-    for (const member of members('security')) expect(received(member, /Pass request rate limit reached/), member).toHaveLength(1);
+    for (const member of members('security')) expect(received(member, people.saying(member, 'helpdesk.alerts.titles.rate-limit')), member).toHaveLength(1);
   });
 });
 
@@ -182,7 +182,7 @@ describe('forged and stale actions', () => {
     expect(demo().graph.state.temporaryAccessPass(user('Robert Hayes').id)).toBeUndefined();
     expect((await audited('tap.reveal.denied')).some((entry) => entry.details?.requestId === id && entry.details?.why === 'privileged')).toBe(true);
     await drain();
-    for (const member of members('security')) expect(received(member, /Pass requested for a privileged account/).some((record) => text(record.activity).includes(id)), member).toBe(true);
+    for (const member of members('security')) expect(received(member, people.saying(member, 'helpdesk.alerts.titles.privileged-attempt')).some((record) => text(record.activity).includes(id)), member).toBe(true);
   });
 
   it('stops the request when the manager does not confirm, and alerts security', async () => {
@@ -195,7 +195,7 @@ describe('forged and stale actions', () => {
     expect(text(answer.value)).toContain('You answered: no');
     await drain();
     expect(received(agent.id, new RegExp(`Request ${id} stopped`))).toHaveLength(1);
-    for (const member of members('security')) expect(received(member, /A manager did not confirm a pass request/), member).toHaveLength(1);
+    for (const member of members('security')) expect(received(member, people.saying(member, 'helpdesk.alerts.titles.manager-denied')), member).toHaveLength(1);
     expect(received(user('Katarzyna Zielińska').id, /Approve a Temporary Access Pass for Kenji Tanaka/)).toHaveLength(0);
   });
 });

@@ -101,10 +101,12 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(text(confirmed.value)).toContain('You answered: yes');
     await drain();
     for (const approver of members('tap-approvers').filter((id) => id !== agent.id)) {
-      const card = received(approver, /Approve a Temporary Access Pass for Ava Patel/);
+      // In each approver's language; the sentences up to the time they name.
+      const card = received(approver, people.saying(approver, 'helpdesk.approval.title', { name: 'Ava Patel' }));
+      const upToTime = (key: string, params: Record<string, string>) => people.said(approver, key, { ...params, time: '\u0000' }).split('\u0000')[0] as string;
       expect(card, approver).toHaveLength(1);
-      expect(text(card[0]?.activity)).toContain('Ethan Brooks (the manager) confirmed it was them');
-      expect(text(card[0]?.activity)).toContain('stated by Marek Dąbrowski');
+      expect(text(card[0]?.activity)).toContain(upToTime('helpdesk.approval.managerConfirmed', { name: 'Ethan Brooks' }));
+      expect(text(card[0]?.activity)).toContain(upToTime('helpdesk.approval.checkStated', { check: people.said(approver, 'helpdesk.checks.manager'), name: 'Marek Dąbrowski' }));
     }
   });
 
@@ -152,13 +154,17 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(text(await reveal(person('Katarzyna Zielińska'), requestId))).toContain('nothing to show');
   });
 
-  it('tells the person, their manager and security, who made it and who approved it', async () => {
+  it('tells the person, their manager and security, who made it and who approved it, each in their own language', async () => {
     await created(person('Jordan Reyes'), 'Hannah Müller');
-    const toTarget = received(user('Hannah Müller').id, /A Temporary Access Pass was created for you/);
+    // Hannah's directory language is German (de-CH), her manager's English, Nora Jansen's (security) Dutch.
+    const toTarget = received(user('Hannah Müller').id, /Für Sie wurde ein befristeter Zugriffspass erstellt/);
     expect(toTarget).toHaveLength(1);
-    expect(text(toTarget[0]?.activity)).toContain('created by Jordan Reyes (helpdesk) and approved by Katarzyna Zielińska');
+    expect(text(toTarget[0]?.activity)).toContain('von Jordan Reyes (Helpdesk) erstellt und von Katarzyna Zielińska genehmigt');
+    expect(text(toTarget[0]?.activity)).toContain('Das war ich nicht');
+    expect(received(user('Hannah Müller').id, /A Temporary Access Pass was created/)).toHaveLength(0);
     expect(received(user('James Whitfield').id, /A Temporary Access Pass was created for Hannah Müller/)).toHaveLength(1);
-    for (const member of members('security')) expect(received(member, /Pass created for Hannah Müller/), member).toHaveLength(1);
+    expect(received(user('Nora Jansen').id, /Pas aangemaakt voor Hannah Müller/)).toHaveLength(1);
+    for (const member of members('security')) expect(received(member, people.saying(member, 'helpdesk.created.forSecurityTitle', { name: 'Hannah Müller' })), member).toHaveLength(1);
   });
 
   it('"this wasn\'t me" deletes the pass, revokes sessions and removes the method registered since, and alerts security', async () => {
@@ -174,7 +180,7 @@ describe('a pass from request to "this wasn\'t me"', () => {
     expect(demo().graph.state.methods(emily).length).toBe(before - 2);
     expect(demo().graph.state.revocations().some((revocation) => revocation.userId === emily && revocation.reason === 'revokeSignInSessions')).toBe(true);
     await drain();
-    for (const member of members('security')) expect(received(member, /this wasn't me[\s\S]*Emily Carter/i), member).toHaveLength(1);
+    for (const member of members('security')) expect(received(member, people.saying(member, 'helpdesk.alerts.titles.not-me', {}, 'Emily Carter')), member).toHaveLength(1);
     expect(await audited('tap.not-me', requestId)).toBe(1);
   });
 

@@ -2,7 +2,7 @@
 // checks what only this adapter has: the name code that keeps order and prefixes within Azure's key rules.
 
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { CONVERSATIONS_PARTITION } from '../../src/messaging/conversation-references.js';
 import { AzureTableStore } from '../../src/store/azure-table-store.js';
@@ -21,7 +21,32 @@ afterAll(async () => {
 });
 
 const table = `contract${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-describeStoreContract('Azure Table (Azurite)', async () => AzureTableStore.open({ connectionString: azurite.connectionString, table, allowInsecureConnection: true }), { timeoutMs: 30_000 });
+// The contract fakes time to let leases run out; here the faked clock stands in for the table service's.
+describeStoreContract('Azure Table (Azurite)', async () => AzureTableStore.open({ connectionString: azurite.connectionString, table, allowInsecureConnection: true, leaseClock: () => Date.now() }), { timeoutMs: 30_000 });
+
+describe('Azure Table leases', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('follow the table service\'s clock: an instance whose clock runs ten minutes ahead can neither take a live lease nor lose its own', async () => {
+    const open = () => AzureTableStore.open({ connectionString: azurite.connectionString, table: 'leaseclock', allowInsecureConnection: true });
+    const [a, b] = [await open(), await open()];
+    const name = `lease-${randomUUID()}`;
+    const held = await a.acquireLease(name, 'instance-a', 60_000);
+    expect(held).toBeDefined();
+    // The lease ends a minute after the service stamped it, in the service's time (Azurite runs on this machine).
+    expect(Math.abs(Date.parse(held?.expiresAt ?? '') - (Date.now() + 60_000))).toBeLessThan(5_000);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    expect(await b.acquireLease(name, 'instance-b', 60_000)).toBeUndefined();
+    if (!held) throw new Error('the free lease should have been granted');
+    const renewed = await a.renewLease(held, 60_000);
+    expect(renewed.holder).toBe('instance-a');
+    expect(await b.acquireLease(name, 'instance-b', 60_000)).toBeUndefined();
+  });
+});
 
 describe('Azure Table names', () => {
   const samples = ['', 'a', 'a%b/1', 'a#b?c\\d', 'Zoë/مرحبا', 'café/\uffff', 'café/😀', 'x\u0001y', '\u007f\u009f\u00a0', '2026-12-04T10:00:00.000Z|c1|u1|invite'];

@@ -564,8 +564,16 @@ export function describeStoreContract(
           store.acquireLease('l', 'h', 1000),
           store.renewLease(lease, 1000),
           store.releaseLease(lease),
+          store.probe(),
         ];
         for (const attempt of attempts) await appErrorOf(attempt);
+      });
+
+      it('probes with a write and a read that leave every partition a feature reads alone', async () => {
+        await store.put(partition, 'k', 1);
+        await expect(store.probe()).resolves.toBeUndefined();
+        await expect(store.probe()).resolves.toBeUndefined();
+        expect(keysOf((await store.list(partition)).records)).toEqual(['k']);
       });
     });
   });

@@ -14,9 +14,9 @@ import { AzureTableStore } from '../../src/store/azure-table-store.js';
 import { encodeName } from '../../src/store/table-names.js';
 import { type RunningAzurite, startAzurite } from '../support/azurite.js';
 import { type ServingProcess, startProcess } from '../support/bot-process.js';
+import { nudgeOf } from '../support/campaign-nudges.js';
 
 const CONCURRENCY = 4;
-const INVITATION = 'a two-minute job';
 
 let azurite: RunningAzurite;
 let demo: DemoEnvironment;
@@ -88,8 +88,9 @@ async function senderHolder(): Promise<string | undefined> {
   const { TableClient } = await import('@azure/data-tables');
   const client = TableClient.fromConnectionString(azurite.connectionString, 'twoinstances', { allowInsecureConnection: true });
   try {
-    const lease = await client.getEntity<{ holder: string; expiresAt: number }>('~leases', encodeName('outbox-sender'));
-    return lease.expiresAt > Date.now() ? lease.holder : undefined;
+    // The lease ends its duration after the service stamped it (Azurite's clock is this machine's).
+    const lease = await client.getEntity<{ holder: string; durationMs: number }>('~leases', encodeName('outbox-sender'));
+    return Date.parse(lease.timestamp ?? '') + lease.durationMs > Date.now() ? lease.holder : undefined;
   } catch (error) {
     // No lease row yet: nobody holds it. Anything else is a failure of the test's own reading.
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
@@ -97,7 +98,7 @@ async function senderHolder(): Promise<string | undefined> {
   }
 }
 
-const invitations = () => demo.connector.allActivities().filter((record) => record.kind === 'send' && JSON.stringify(record.activity).includes(INVITATION));
+const invitations = () => demo.connector.allActivities().filter((record) => record.kind === 'send' && nudgeOf(record.activity)?.step === 'invite');
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const started = Date.now();

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { DemoEnvironment, DemoEnvironmentOptions } from '../../src/dev/demo-environment.js';
 import { demoWiring } from '../../src/dev/demo-wiring.js';
 import { MemorySink } from '../../src/logging/logger.js';
-import { type ServiceHandle, startService } from '../../src/main.js';
+import { type ServiceHandle, type ServiceOptions, startService } from '../../src/main.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'activities');
 
@@ -47,12 +47,12 @@ export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789abcdef';
 /** `emulators`: run demo mode's Graph and Bot Connector emulators too (off by default: most tests bring their own peers). */
 export async function startBot(
   env: Record<string, string> = {},
-  options: { emulators?: boolean; emulatorOptions?: EmulatorOptions; databasePath?: string } = {},
+  options: { emulators?: boolean; emulatorOptions?: EmulatorOptions; databasePath?: string; wrapStore?: ServiceOptions['wrapStore'] } = {},
 ): Promise<RunningBot> {
   const logs = new MemorySink();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: '/nonexistent-unused', ...env });
   const wiring = demoWiring({ emulators: options.emulators ?? false, emulatorOptions: options.emulatorOptions });
-  const service = await startService(config, { logSink: logs, databasePath: options.databasePath ?? ':memory:', quiet: true, demo: wiring, cacheDir: MODEL_CACHE });
+  const service = await startService(config, { logSink: logs, databasePath: options.databasePath ?? ':memory:', quiet: true, demo: wiring, cacheDir: MODEL_CACHE, wrapStore: options.wrapStore });
   return {
     url: service.url,
     service,
@@ -88,10 +88,10 @@ export type DemoBot = RunningBot & { demo: DemoEnvironment; databaseFile: string
  * The service in demo mode with its Graph and Bot Connector emulators, its database a file in a fresh folder (as a
  * real one, WAL and all) unless `inMemory`; stop() removes the folder.
  */
-export async function startDemoBot(env: Record<string, string> = {}, options: { emulatorOptions?: EmulatorOptions; inMemory?: boolean } = {}): Promise<DemoBot> {
+export async function startDemoBot(env: Record<string, string> = {}, options: { emulatorOptions?: EmulatorOptions; inMemory?: boolean; wrapStore?: ServiceOptions['wrapStore'] } = {}): Promise<DemoBot> {
   const dataDir = options.inMemory ? undefined : mkdtempSync(path.join(tmpdir(), 'passkey-coach-demo-'));
   const databaseFile = dataDir ? path.join(dataDir, 'coach.db') : undefined;
-  const bot = await startBot(env, { emulators: true, emulatorOptions: options.emulatorOptions, databasePath: databaseFile });
+  const bot = await startBot(env, { emulators: true, emulatorOptions: options.emulatorOptions, databasePath: databaseFile, wrapStore: options.wrapStore });
   const demo = bot.environment;
   if (!demo) {
     await bot.stop();

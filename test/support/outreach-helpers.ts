@@ -5,7 +5,9 @@ import { expect, vi } from 'vitest';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { activityFixture, type RunningBot } from './bot-harness.js';
+import { nudgeOf } from './campaign-nudges.js';
 import type { Person, TeamsChat } from './teams-chat.js';
+import { type Params, Strings } from '../../src/shared/strings.js';
 
 /**
  * Waits (in real time) until the sender has nothing due and nothing in flight. With `fakeClock` the clock stands
@@ -56,7 +58,19 @@ export interface DemoPeople {
   members(role: string): string[];
   /** Messages the bot sent to the person whose JSON matches. */
   received(userId: string, pattern: RegExp): RecordedActivity[];
+  /** Campaign invitations the bot sent to the person, in whatever language. */
+  invitations(userId: string): RecordedActivity[];
+  /**
+   * A sentence as the coach writes it to this person (in the language the directory gives them, else English), as a
+   * pattern for `received`; `then` follows it anywhere later in the message.
+   */
+  saying(userId: string, key: string, params?: Params, then?: string): RegExp;
+  /** The sentence itself, in that person's language. */
+  said(userId: string, key: string, params?: Params): string;
 }
+
+const strings = new Strings();
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function demoPeople(demo: () => DemoEnvironment): DemoPeople {
   return {
@@ -67,6 +81,12 @@ export function demoPeople(demo: () => DemoEnvironment): DemoPeople {
     },
     members: (role) => demo().seed.groups.find((group) => group.role === role)?.members ?? [],
     received: (userId, pattern) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => pattern.test(JSON.stringify(record.activity))),
+    invitations: (userId) => demo().connector.activities({ userId, kind: 'send' }).filter((record) => nudgeOf(record.activity)?.step === 'invite'),
+    said: (userId, key, params = {}) => strings.text(strings.supported(demo().seed.users.find((candidate) => candidate.id === userId)?.preferredLanguage), key, params),
+    saying(userId, key, params = {}, then) {
+      const said = escapeRegExp(JSON.stringify(this.said(userId, key, params)).slice(1, -1));
+      return new RegExp(then === undefined ? said : `${said}[\\s\\S]*${escapeRegExp(then)}`);
+    },
   };
 }
 

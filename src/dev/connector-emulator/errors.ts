@@ -38,10 +38,12 @@ export const connectorErrors = {
   serviceError: () => new ConnectorError(500, 'ServiceError', 'The emulator failed to handle the request.'),
 };
 
-export type FaultStatus = 403 | 404 | 412 | 429 | 500 | 502 | 503 | 504;
-export const FAULT_STATUSES: readonly FaultStatus[] = [403, 404, 412, 429, 500, 502, 503, 504];
+export type FaultStatus = 401 | 403 | 404 | 412 | 429 | 500 | 502 | 503 | 504;
+export const FAULT_STATUSES: readonly FaultStatus[] = [401, 403, 404, 412, 429, 500, 502, 503, 504];
 
 const FAULT_DEFAULTS: Record<FaultStatus, { code: string; message: string }> = {
+  // The bot's token refused for every call: expired credentials, a deleted registration.
+  401: { code: 'BotNotRegistered', message: 'No registration found for this bot.' },
   403: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' },
   404: { code: 'ConversationNotFound', message: 'Conversation not found.' },
   412: { code: 'PreconditionFailed', message: 'Precondition failed, please try again.' },

@@ -1,4 +1,6 @@
-// Faults injected on demand: a status (5xx, 412, 429, 403, 404) and/or latency for the connector calls that match.
+// Faults injected on demand: a status (5xx, 412, 429, 401, 403, 404), latency, or a dropped connection for the
+// connector calls that match; a connection dropped after the answer was made is a message Teams accepted whose answer
+// the bot never got.
 
 import { type ConnectorError, type FaultStatus, faultError } from './errors.js';
 
@@ -9,6 +11,11 @@ export interface FaultSpec {
   path?: string | RegExp;
   /** The error to answer with. Without it the fault only adds `delayMs` and the call then runs normally. */
   status?: FaultStatus;
+  /**
+   * Resets the connection instead of answering: `request` before the call is handled (nothing happened), `answer` after
+   * it was handled (a message was accepted and recorded, and the bot never hears so).
+   */
+  drop?: 'request' | 'answer';
   /** How many matching calls it applies to; every matching call until removed when omitted. */
   times?: number;
   /** Sent as the Retry-After header (whole seconds). A 429 fault without it sends 1, as Teams always does. */
@@ -25,6 +32,7 @@ export interface FaultInfo {
   readonly method: string | undefined;
   readonly path: string | undefined;
   readonly status: FaultStatus | undefined;
+  readonly drop: 'request' | 'answer' | undefined;
   readonly remaining: number | null;
   readonly hits: number;
   readonly retryAfterSeconds: number | undefined;
@@ -34,6 +42,7 @@ export interface FaultInfo {
 export interface FaultOutcome {
   readonly delayMs: number;
   readonly error: ConnectorError | undefined;
+  readonly drop: 'request' | 'answer' | undefined;
 }
 
 interface ActiveFault {
@@ -49,7 +58,8 @@ export class FaultRegistry {
 
   /** Registers a fault; the first matching fault (in the order added) applies to a call. Returns its id. */
   add(spec: FaultSpec): string {
-    if (spec.status === undefined && !spec.delayMs) throw new RangeError('a fault needs a status, a delayMs, or both');
+    if (spec.status === undefined && !spec.delayMs && !spec.drop) throw new RangeError('a fault needs a status, a delayMs or a drop');
+    if (spec.status !== undefined && spec.drop) throw new RangeError('a fault either answers with a status or drops the connection, not both');
     if (spec.times !== undefined && !(spec.times >= 1)) throw new RangeError('fault times must be at least 1');
     if (spec.delayMs !== undefined && !(spec.delayMs >= 0)) throw new RangeError('fault delayMs must not be negative');
     if (spec.retryAfterSeconds !== undefined && !(spec.retryAfterSeconds >= 0)) throw new RangeError('fault retryAfterSeconds must not be negative');
@@ -75,6 +85,7 @@ export class FaultRegistry {
       method: spec.method?.toUpperCase(),
       path: spec.path === undefined ? undefined : String(spec.path),
       status: spec.status,
+      drop: spec.drop,
       remaining: Number.isFinite(remaining) ? remaining : null,
       hits,
       retryAfterSeconds: spec.retryAfterSeconds,
@@ -92,7 +103,7 @@ export class FaultRegistry {
     const { spec } = fault;
     const retryAfterSeconds = spec.retryAfterSeconds ?? (spec.status === 429 ? 1 : undefined);
     const error = spec.status === undefined ? undefined : faultError(spec.status, { code: spec.code, message: spec.message, retryAfterSeconds });
-    return { delayMs: spec.delayMs ?? 0, error };
+    return { delayMs: spec.delayMs ?? 0, error, drop: spec.drop };
   }
 }
 

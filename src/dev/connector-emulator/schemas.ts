@@ -89,6 +89,7 @@ export const faultBodySchema = z
         message: `status must be one of ${FAULT_STATUSES.join(', ')}`,
       })
       .optional(),
+    drop: z.enum(['request', 'answer']).optional(),
     times: z.number().int().min(1).optional(),
     retryAfterSeconds: z.number().int().min(0).optional(),
     delayMs: z.number().int().min(0).max(600_000).optional(),
@@ -97,7 +98,8 @@ export const faultBodySchema = z
   })
   .strict()
   .refine((fault) => !(fault.path && fault.pathPattern), { message: 'give path or pathPattern, not both' })
-  .refine((fault) => fault.status !== undefined || (fault.delayMs ?? 0) > 0, { message: 'a fault needs a status, a delayMs, or both' });
+  .refine((fault) => fault.status !== undefined || (fault.delayMs ?? 0) > 0 || fault.drop !== undefined, { message: 'a fault needs a status, a delayMs or a drop' })
+  .refine((fault) => fault.status === undefined || fault.drop === undefined, { message: 'a fault either answers with a status or drops the connection, not both' });
 
 /** PUT /_emulator/latency: the delay before every /v3 answer, 0 to turn it off. */
 export const latencyBodySchema = z.object({ ms: z.number().int().min(0).max(600_000) }).strict();

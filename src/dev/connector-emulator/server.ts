@@ -111,7 +111,7 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
   const adminApi = createAdminApi({ state, faults, limits, latency, requests: () => requestLog.slice() });
   const waiters = new Set<{ reject: (error: Error) => void; timer: NodeJS.Timeout }>();
 
-  async function answer(req: IncomingMessage, body: Buffer | undefined, log: { faulted: boolean }): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
+  async function answer(req: IncomingMessage, body: Buffer | undefined, log: { faulted: boolean; drop?: 'request' | 'answer' }): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const segments = url.pathname.split('/').filter((segment) => segment !== '').map(decodeSegment);
@@ -129,6 +129,8 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
       // The global timer, so a test's fake timers can release the delay.
       if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault.error) throw fault.error;
+      log.drop = fault.drop;
+      if (fault.drop === 'request') return { status: 0 };
     }
     return connectorApi({ method, segments: rest, path, body: parseJson(body) });
   }
@@ -136,11 +138,13 @@ export async function startConnectorEmulator(options: ConnectorEmulatorOptions =
   const server: Server = createServer((req, res) => {
     readBody(req)
       .then(async (body) => {
-        const log = { faulted: false };
+        const log: { faulted: boolean; drop?: 'request' | 'answer' } = { faulted: false };
         const result = await answer(req, body, log).catch((error: unknown) => errorResult(error));
-        writeResult(res, result);
+        // A reset: the bot's request fails without an answer (for `answer`, after the call took effect).
+        if (log.drop) req.socket.destroy();
+        else writeResult(res, result);
         if (!(req.url ?? '').startsWith('/_emulator')) {
-          requestLog.push({ seq: ++requestSeq, time: now(), method: req.method ?? 'GET', path: safePath(req.url), status: result.status, faulted: log.faulted });
+          requestLog.push({ seq: ++requestSeq, time: now(), method: req.method ?? 'GET', path: safePath(req.url), status: log.drop ? 0 : result.status, faulted: log.faulted });
           if (requestLog.length > MAX_REQUEST_LOG) requestLog.splice(0, requestLog.length - MAX_REQUEST_LOG);
         }
       })

@@ -1,4 +1,4 @@
-// Faults a test injects into Graph traffic: an error status (with Retry-After), a delay, or both.
+// Faults a test injects into Graph traffic: an error status (with Retry-After), a delay, or both; or a connection reset.
 
 import { GraphHttpError } from './graph-errors.js';
 
@@ -11,6 +11,8 @@ export interface FaultSpec {
   path: string | RegExp;
   /** Answer with this status instead of running the request; absent with `delayMs` only delays it. */
   status?: FaultStatus;
+  /** Reset the connection (after `delayMs`) instead of answering: the request is not run. A step of a $batch answers 500. */
+  reset?: boolean;
   /** How many matching requests it affects (default: every one until cleared). */
   times?: number;
   retryAfterSeconds?: number;
@@ -31,6 +33,13 @@ const STATUS_CODES: Record<FaultStatus, { code: string; message: string }> = {
   504: { code: 'gatewayTimeout', message: 'The gateway timed out waiting for the service.' },
 };
 
+/** Thrown by the pipeline for a reset fault: the server drops the connection instead of answering. */
+export class ConnectionResetFault extends Error {
+  constructor() {
+    super('connection reset by an injected fault');
+  }
+}
+
 export class FaultInjector {
   private faults: Fault[] = [];
   private nextId = 1;
@@ -38,7 +47,8 @@ export class FaultInjector {
   private holding = 0;
 
   add(spec: FaultSpec): Fault {
-    if (spec.status === undefined && spec.delayMs === undefined) throw new Error('a fault needs a status, a delayMs, or both');
+    if (spec.status === undefined && spec.delayMs === undefined && !spec.reset) throw new Error('a fault needs a status, a delayMs or a reset');
+    if (spec.status !== undefined && spec.reset) throw new Error('a fault either answers with a status or resets the connection, not both');
     if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) throw new Error(`fault times must be a positive integer (got ${spec.times})`);
     const fault: Fault = { ...spec, id: this.nextId++, hits: 0 };
     this.faults.push(fault);
@@ -88,12 +98,13 @@ export class FaultInjector {
   }
 
   /** Finds the first live fault for a request and uses one of its `times`. */
-  take(method: string, path: string): { delayMs: number; error?: GraphHttpError } {
+  take(method: string, path: string): { delayMs: number; error?: GraphHttpError; reset?: boolean } {
     const fault = this.faults.find((candidate) => matches(candidate, method, path));
     if (!fault) return { delayMs: this.latencyMs };
     fault.hits += 1;
     if (fault.times !== undefined && fault.hits >= fault.times) this.remove(fault.id);
     const delayMs = this.latencyMs + (fault.delayMs ?? 0);
+    if (fault.reset) return { delayMs, reset: true };
     if (fault.status === undefined) return { delayMs };
     const { code, message } = STATUS_CODES[fault.status];
     const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };

@@ -252,6 +252,10 @@ async function serveGraph(
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const request: InboundRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, body, bodyUnreadable };
   const response = await service.handle(request);
+  if (response.reset) {
+    req.socket.destroy();
+    return;
+  }
   writeJson(res, response.status, response.body, response.headers);
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { type BatchStep, parseBatch, runBatch } from './batch.js';
 import type { CallLog } from './call-log.js';
 import { badRequest, errorBody, forbidden, GraphHttpError, methodNotAllowed, tooManyRequests } from './graph-errors.js';
-import type { FaultInjector } from './faults.js';
+import { ConnectionResetFault, type FaultInjector } from './faults.js';
 import type { ODataRequest } from './odata-query.js';
 import type { AppThrottle } from './rate-limiter.js';
 import { matchRoute, type Route, type ThrottleBucket } from './router.js';
@@ -27,6 +27,8 @@ export interface OutboundResponse {
   status: number;
   headers: Record<string, string>;
   body?: unknown;
+  /** Drop the connection instead of answering (an injected reset). */
+  reset?: boolean;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -59,7 +61,7 @@ export class GraphService {
       app = await this.deps.tokens.verify(request.headers.authorization);
       response = await this.execute(request, app, ids);
     } catch (error) {
-      response = this.failure(error, ids);
+      response = error instanceof ConnectionResetFault ? { status: 0, headers: {}, reset: true } : this.failure(error, ids);
     }
     this.record(request, response, ids, app);
     return response;
@@ -77,6 +79,7 @@ export class GraphService {
     const delayMs = inBatch ? fault.delayMs - this.deps.faults.latency() : fault.delayMs;
     await this.deps.faults.hold(delayMs);
     if (fault.error) throw fault.error;
+    if (fault.reset) throw inBatch ? new GraphHttpError(500, 'generalException', 'The connection to the service was reset.') : new ConnectionResetFault();
 
     const odata: ODataRequest = { baseUrl: this.deps.baseUrl(), version, resourcePath, query: request.query, headers: request.headers };
     if (resourcePath.toLowerCase() === '/$batch') {

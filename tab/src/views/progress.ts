@@ -16,18 +16,24 @@ export async function progressView(api: Api): Promise<HTMLElement> {
     const enrolled = funnel.find((step) => step.stage === 'enrolled')?.count ?? 0;
     const tile = (step: { count: number; label: string }, quiet = false) => h('li', { class: quiet ? 'tile quiet' : 'tile' }, h('span', { class: 'tile-value' }, step.count), h('span', { class: 'tile-label' }, step.label));
     const outcomes = data.outcomes ?? [];
+    // Shown beside the funnel, apart from the decisions: people who could not be reached, and messages that expired.
+    const totals = new Set(['unreachable', 'expired']);
+    const expired = data.expired ?? [];
     section.append(
       h('p', { class: 'lead' }, `${campaign.name}: ${campaign.state}, deadline ${day(campaign.deadline)}. Started ${when(campaign.startedAt)}. Figures as of ${when(data.asOf)}.`),
       h(
         'ul',
         { class: 'tiles', attrs: { 'aria-label': 'Totals' } },
         ...funnel.map((step) => tile(step)),
-        ...outcomes.filter((step) => step.stage === 'unreachable').map((step) => tile(step, true)),
+        ...outcomes.filter((step) => totals.has(step.stage)).map((step) => tile(step, true)),
       ),
       h('p', {}, targeted === 0 ? 'Nobody is targeted yet.' : `${Math.round((100 * enrolled) / targeted)}% of the people targeted have enrolled.`),
+      ...(expired.length > 0
+        ? [h('p', {}, `Expired unsent, not lost (their moment passed before Teams took them): ${expired.map((entry) => `${entry.reason.toLowerCase()}, ${entry.count}`).join('; ')}.`)]
+        : []),
       h('h3', {}, 'Refusals, decisions and reminders'),
       h('p', {}, '"Ever" counts everyone it has happened to; "now" counts only the people it applies to at this moment.'),
-      h('ul', { class: 'tiles', attrs: { 'aria-label': 'Refusals, decisions and reminders' } }, ...outcomes.filter((step) => step.stage !== 'unreachable').map((step) => tile(step, true))),
+      h('ul', { class: 'tiles', attrs: { 'aria-label': 'Refusals, decisions and reminders' } }, ...outcomes.filter((step) => !totals.has(step.stage)).map((step) => tile(step, true))),
       h('div', { class: 'charts' }, funnelChart(data), overTimeChart(data), departmentChart(data), objectionChart(data)),
     );
     return section;
