@@ -31,6 +31,8 @@ const VARIANTS = {
   'without the regression': { parts: { regression: false } },
   'without nearest examples': { parts: { similarity: false } },
   'without the unknown-word guards': { tuning: noGuards },
+  'without the question features': { parts: { questions: false } },
+  'without word pairs': { parts: { bigrams: false } },
   'NLP.js neural alone': { parts: { regression: false, similarity: false } },
   'regression alone': { parts: { neural: false, similarity: false } },
 };
