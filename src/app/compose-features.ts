@@ -127,7 +127,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
   });
   const outbox = new Outbox(store);
   // Circuit breakers per endpoint and the tenant-wide pause: an outage waits instead of spending the rows' attempts.
-  const health = sendingHealth({ logger: logger.child({ component: 'sending' }), notify: (id, notice) => notices.queue(id, notice) });
+  const health = sendingHealth({ logger: logger.child({ component: 'sending' }), strings: cards.strings, notify: (id, notice) => notices.queue(id, notice) });
   const messenger = new ProactiveMessenger({
     adapter: deps.adapter,
     botAppId: config.bot.appId,
@@ -142,7 +142,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     guard: health.breakers,
     logger: logger.child({ component: 'messenger' }),
   });
-  const notices = new AdminNotices({ store, outbox, messenger, cards, adminsGroupId: settings.adminsGroupId });
+  const notices = new AdminNotices({ store, outbox, messenger, cards, languages: deps.languages, adminsGroupId: settings.adminsGroupId });
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
   const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
   // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
@@ -215,7 +215,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     logger,
     timeZone,
     kick: () => scheduler.kick(),
-    sendingProblem: () => health.problem(),
+    sendingProblem: (locale) => health.problem(locale),
   });
   const events: CoachEvents = {
     enrolled: async (userId) => {

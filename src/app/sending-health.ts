@@ -2,19 +2,21 @@
 // refuses the whole tenant. Each change is logged; a pause also becomes a notice to the campaign admins.
 
 import type { Logger } from '../logging/logger.js';
-import type { AdminNotice } from '../outbox/admin-notices.js';
+import type { AdminNotice, NoticeWords } from '../outbox/admin-notices.js';
 import { EndpointBreakers } from '../outbox/circuit-breaker.js';
 import { BLOCKED_BY_ADMIN, type PauseInfo, TenantPause } from '../outbox/tenant-pause.js';
+import type { Params, Strings } from '../shared/strings.js';
 
 export interface SendingHealth {
   breakers: EndpointBreakers;
   tenant: TenantPause;
-  /** What holds sending back now, in words an admin can act on; undefined when nothing does. */
-  problem(): string | undefined;
+  /** What holds sending back now, in words an admin can act on (in `locale`); undefined when nothing does. */
+  problem(locale: string): string | undefined;
 }
 
 export interface SendingHealthDeps {
   logger: Logger;
+  strings: Strings;
   /** Queues a notice for the admins once per id. */
   notify(id: string, notice: Omit<AdminNotice, 'at'>): Promise<unknown>;
 }
@@ -43,32 +45,44 @@ export function sendingHealth(deps: SendingHealthDeps): SendingHealth {
   return {
     breakers,
     tenant,
-    problem() {
+    problem(locale) {
+      const say = (key: string, params?: Params) => deps.strings.text(locale, `sending.${key}`, params);
       const paused = tenant.current();
-      if (paused) return `Sending is paused since ${paused.since.slice(11, 16)} UTC: ${explain(paused)} Nothing is lost; it resumes by itself once Teams accepts a message again.`;
-      const down = breakers.openEndpoints();
-      if (down.length > 0) return `${down.map(nameOf).join(' and ')} ${down.length === 1 ? 'is' : 'are'} not answering: messages wait and are sent once ${down.length === 1 ? 'it answers' : 'they answer'} again.`;
-      return undefined;
+      if (paused) {
+        const why = explain(paused);
+        return say('paused', { time: utcTime(paused.since, locale), why: say(why.key, why.params) });
+      }
+      const down = new Set(breakers.openEndpoints().map((endpoint) => (endpoint === 'graph' ? 'graph' : 'connector')));
+      if (down.size === 0) return undefined;
+      return say(down.size === 2 ? 'down.both' : down.has('graph') ? 'down.graph' : 'down.connector');
     },
   };
 }
 
+/** How the log names an endpoint. */
 function nameOf(endpoint: string): string {
   return endpoint === 'graph' ? 'Microsoft Graph' : 'the Bot Connector';
 }
 
-function explain(info: PauseInfo): string {
-  return info.code.includes(BLOCKED_BY_ADMIN)
-    ? 'Teams says an admin has blocked the app (allow it again in the Teams admin center, under app permission policies).'
-    : `Teams does not accept the bot's credentials (${info.code}: check BOT_ID and BOT_PASSWORD, or the bot's managed identity).`;
+/** Why Teams refuses the tenant, as a key of strings/<locale>/sending.json (under `sending.`). */
+function explain(info: PauseInfo): { key: string; params?: Params } {
+  return info.code.includes(BLOCKED_BY_ADMIN) ? { key: 'why.blocked' } : { key: 'why.credentials', params: { code: info.code } };
 }
 
+/** "14:05", the hour in UTC as the locale writes it. */
+function utcTime(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(new Date(iso));
+}
+
+/** The notice as keys and values: each admin reads it in their own language when it is sent. */
 function pauseNotice(info: PauseInfo): Omit<AdminNotice, 'at'> {
-  return {
-    title: 'Sending paused: Teams refuses the coach',
+  const why = explain(info);
+  const words: NoticeWords = {
+    title: { key: 'sending.notice.title' },
     paragraphs: [
-      `At ${info.since.slice(11, 16)} UTC on ${info.since.slice(0, 10)} Teams began refusing every message the coach sends. ${explain(info)}`,
-      'Nothing is lost: messages wait in the queue, the coach tries one again every few minutes, and sending resumes by itself when Teams accepts it. This notice could reach you only then; the service log had it at once.',
+      { key: 'sending.notice.began', instants: { at: info.since }, texts: { why: { key: `sending.${why.key}`, ...(why.params ? { params: why.params } : {}) } } },
+      { key: 'sending.notice.nothingLost' },
     ],
   };
+  return { words };
 }

@@ -48,7 +48,7 @@ export interface CampaignCommandsDeps {
   /** Starts the scheduler's next run now (targeting begins at once after a start). */
   kick: () => void;
   /** What holds sending back now (an endpoint down, Teams refusing the tenant), for the status card. */
-  sendingProblem?: () => string | undefined;
+  sendingProblem?: (locale: string) => string | undefined;
 }
 
 const DEFAULT_CAMPAIGN_DAYS = 28;
@@ -139,7 +139,7 @@ export class CampaignCommands {
     }
     const status = await campaignStatus(this.deps.campaigns.records, latest.value);
     const waiting = latest.value.state === 'finished' ? 0 : await waitingInOutbox(this.deps.outbox, latest.value.id);
-    return this.deps.cards.render('campaign-report', statusCardData(status, waiting, reportWords(this.deps.cards.strings, locale), this.deps.sendingProblem?.()), locale);
+    return this.deps.cards.render('campaign-report', statusCardData(status, waiting, reportWords(this.deps.cards.strings, locale), this.deps.sendingProblem?.(locale)), locale);
   }
 
   async #start(request: Parameters<Campaigns['start']>[0] & { locale: string }): Promise<string> {

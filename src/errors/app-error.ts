@@ -1,7 +1,6 @@
 // The one error type of Passkey Coach: a stable code, a message safe to show a user (named by key: the words are in
 // strings/<locale>/errors.json, said in the reader's language where the error becomes a reply), and whose fault it is.
 
-import type { Params, Strings } from '../shared/strings.js';
 
 export type ErrorCode =
   | 'config.invalid'
@@ -29,7 +28,7 @@ export type ErrorCode =
 /** What a person may read, by key (`errors.store.conflict`) and the values it needs; never secrets. */
 export interface UserMessage {
   key: string;
-  params?: Params;
+  params?: Readonly<Record<string, string | number>>;
 }
 
 export interface AppErrorOptions {
@@ -65,8 +64,3 @@ export function isAppError(error: unknown, code?: ErrorCode): error is AppError 
   return error instanceof AppError && (code === undefined || error.code === code);
 }
 
-/** The words a person reads for an error, in `locale`: the error's own message, or the general one for anything else. */
-export function userMessageText(error: unknown, strings: Strings, locale: string): string {
-  const message = isAppError(error) ? error.userMessage : GENERIC_USER_MESSAGE;
-  return strings.text(locale, message.key, message.params);
-}

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './package-root.js';
+import { GENERIC_USER_MESSAGE, isAppError } from '../errors/app-error.js';
 
 export const DEFAULT_LOCALE = 'en';
 
@@ -100,4 +101,10 @@ function pluralForm(forms: { [form: string]: string }, locale: string, params: P
 
 function fill(text: string, params: Params): string {
   return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+}
+
+/** The words a person reads for an error, in `locale`: the error's own message, or the general one for anything else. */
+export function userMessageText(error: unknown, strings: Strings, locale: string): string {
+  const message = isAppError(error) ? error.userMessage : GENERIC_USER_MESSAGE;
+  return strings.text(locale, message.key, message.params);
 }

@@ -51,7 +51,7 @@ describe('a campaign in each person’s language', () => {
     expect(nudgeOf(inGerman)).toEqual({ step: 'invite', locale: 'de' });
     expect(JSON.stringify(inGerman)).toContain('Bei Northwind Pharma stellen alle die Anmeldung auf Passkeys um');
     expect(JSON.stringify(inGerman)).toContain(`"title":"Frist","value":"${formatDeadline(DEADLINE, 'de')}"`);
-    expect(JSON.stringify(inGerman)).toContain('Nicht jetzt: in 3 Tagen erinnern');
+    expect(JSON.stringify(inGerman)).toContain('Später: in 3 Tagen erinnern');
 
     const inFrench = invitationTo(french.id);
     expect(nudgeOf(inFrench)).toEqual({ step: 'invite', locale: 'fr' });

@@ -28,7 +28,7 @@ describe('campaign messages', () => {
   it('writes the deadline and the buttons in the employee language', () => {
     const german = card('reminder-1', 'Northwind Pharma', 'de');
     expect(german.facts).toEqual([{ title: 'Frist', value: 'Freitag, 15. Januar 2027' }]);
-    expect(german.actions.map((action) => action.title)).toContain('Nicht jetzt: in 3 Tagen erinnern');
+    expect(german.actions.map((action) => action.title)).toContain('Später: in 3 Tagen erinnern');
     expect(card('reminder-1', 'Northwind Pharma', 'en').facts).toEqual([{ title: 'Deadline', value: 'Friday, 15 January 2027' }]);
   });
 });

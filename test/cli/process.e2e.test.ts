@@ -214,7 +214,8 @@ describe('audit verify and export', () => {
     const lines = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; actor?: { displayName?: string } });
     expect(lines.map((line) => line.action)).toEqual(['card.action.unknown', 'card.action.unknown', 'card.action.unknown']);
     expect(JSON.stringify(lines[0])).toContain('Mara Jensen');
-  });
+    // Two cold starts of the built CLI, one after the other: on a loaded two-core machine each can take seconds.
+  }, 60_000);
 
   it('flags a hand-edited entry', async () => {
     const handle = db();

@@ -183,7 +183,9 @@ describe('the tab in a Teams host', () => {
       for (const copy of copies) {
         const versions = demo().connector.activities({}).filter((record) => record.activityId === copy.activityId && (record.kind === 'send' || record.kind === 'update'));
         expect(versions.at(-1)?.kind).toBe('update');
-        expect(JSON.stringify(versions.at(-1)?.activity)).toContain('Approved by');
+        // "Approved by Piotr Kowalski at …", in the language of the approver the card went to.
+        const approvedBy = people.said(copy.recipientId, 'helpdesk.approval.approvedBy', { name: 'Piotr Kowalski', time: '\u0001' }).split('\u0001')[0] ?? '';
+        expect(JSON.stringify(versions.at(-1)?.activity)).toContain(JSON.stringify(approvedBy).slice(1, -1));
       }
       // A second approval from the tab changes nothing and says why.
       const again = await fetch(`${bot().url}/tab/api/passes/${pendingRequestId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${await sessionToken(piotr)}` } });
