@@ -31,6 +31,8 @@ const VARIANTS = {
   'without the regression': { parts: { regression: false } },
   'without nearest examples': { parts: { similarity: false } },
   'without the unknown-word guards': { tuning: noGuards },
+  'without the question features': { parts: { questions: false } },
+  'without word pairs': { parts: { bigrams: false } },
   'NLP.js neural alone': { parts: { regression: false, similarity: false } },
   'regression alone': { parts: { neural: false, similarity: false } },
 };
@@ -44,7 +46,7 @@ for (const [name, options] of Object.entries(VARIANTS)) {
   const started = performance.now();
   const matcher = await lib.IntentMatcher.train(catalog, options);
   const devResult = await lib.evaluate(matcher, dev, { locale });
-  const cv = await lib.crossValidate(catalog, Number(values.folds), Number(values.repeats), (fold) => lib.IntentMatcher.train(fold, options));
+  const cv = await lib.crossValidate(catalog, Number(values.folds), Number(values.repeats), (fold, commandExamples) => lib.IntentMatcher.train(fold, { ...options, commandExamples }));
   const line = { variant: name, cv: cv.accuracy, dev: devResult.accuracy, devByKind: devResult.byKind, seconds: Math.round((performance.now() - started) / 1000) };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

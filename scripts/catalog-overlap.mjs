@@ -1,5 +1,5 @@
-// Which catalog examples (and command examples) are a copy or a close paraphrase of a dev or blind line, so a catalog
-// writer can reword or drop them. Prints the catalog's own sentence and which set it collides with; a blind line is
+// Which catalog examples (and command examples) are a copy or a close paraphrase of a dev or blind line, and which
+// lexicon phrases of several words are a whole line, so a catalog writer can reword or drop them. Prints the catalog's own sentence and which set it collides with; a blind line is
 // never printed (only that there is one), a dev line is. test/objections/catalog-overlap.test.ts fails on any of them.
 //
 //   node scripts/catalog-overlap.mjs [--locale en]
@@ -39,5 +39,15 @@ for (const { where, text } of sources) {
   count += 1;
   process.stdout.write(`${where}: "${text}"\n${hits.map((hit) => `    ${hit}`).join('\n')}\n`);
 }
-process.stderr.write(`${count} of ${sources.length} ${locale} training sentences are a copy or close paraphrase of a dev or blind line\n`);
+// Lexicon phrases are vocabulary: only a phrase of two words or more that is a whole line of a set counts.
+const phrases = Object.entries(language.concepts).flatMap(([concept, list]) => list.filter((phrase) => phrase.trim().split(/\s+/).length >= 2).map((text) => ({ concept, text })));
+for (const { concept, text } of phrases) {
+  const hits = Object.entries(sets).flatMap(([kind, rows]) =>
+    lib.overlaps(rows, [text], language).filter((hit) => hit.share === 1).map((hit) => (kind === 'dev' ? `dev line ${hit.line}` : 'a blind line')),
+  );
+  if (hits.length === 0) continue;
+  count += 1;
+  process.stdout.write(`language/lexicon.json (${concept}): "${text}" is a whole line: ${hits.join(', ')}\n`);
+}
+process.stderr.write(`${count} of ${sources.length} ${locale} training sentences (and lexicon phrases) are a copy or close paraphrase of a dev or blind line\n`);
 process.exitCode = count === 0 ? 0 : 1;

@@ -1,6 +1,6 @@
-// Repeated k-fold cross-validation of the intent matcher on the catalog's own examples (never the dev or blind set):
-// judges a change before the dev set is looked at. `npm run eval:objections` reports the same number beside dev and
-// blind; this runs it alone, with other parts or tuning.
+// Repeated k-fold cross-validation of the intent matcher on the catalog's own examples and its command examples (never
+// the dev or blind set): judges a change before the dev set is looked at. `npm run eval:objections` reports the same
+// number beside dev and blind; this runs it alone, with other parts or tuning.
 //
 //   node scripts/cv-objections.mjs [--locale en] [--folds 5] [--repeats 3] [--parts JSON] [--tuning JSON]
 
@@ -30,6 +30,6 @@ const lib = await importSources('cv-objections', [
 const options = { ...(values.parts ? { parts: JSON.parse(values.parts) } : {}), ...(values.tuning ? { tuning: JSON.parse(values.tuning) } : {}) };
 const catalog = lib.loadCatalog({ locale: values.locale, baseDir: path.join(root, 'catalog') });
 const started = performance.now();
-const result = await lib.crossValidate(catalog, Number(values.folds), Number(values.repeats), (fold) => lib.IntentMatcher.train(fold, options));
-process.stderr.write(`${values.repeats}x${values.folds}-fold CV: ${result.accuracy.toFixed(3)} over ${result.total}; per repeat ${result.perRepeat.join(', ')}; ${Math.round((performance.now() - started) / 1000)} s\n`);
+const result = await lib.crossValidate(catalog, Number(values.folds), Number(values.repeats), (fold, commandExamples) => lib.IntentMatcher.train(fold, { ...options, commandExamples }));
+process.stderr.write(`${values.repeats}x${values.folds}-fold CV: ${result.accuracy.toFixed(3)} over ${result.total}; per repeat ${result.perRepeat.join(', ')}; command examples ${result.commands.correct}/${result.commands.total}; ${Math.round((performance.now() - started) / 1000)} s\n`);
 process.stdout.write(`${JSON.stringify({ ...result, folds: Number(values.folds), repeats: Number(values.repeats), locale: values.locale })}\n`);

@@ -2,7 +2,8 @@
 // A report names a wrong line by its number only unless the caller asks for texts (never for a blind set).
 
 import type { Catalog } from '../../src/objections/catalog-loader.js';
-import type { IntentMatch, IntentMatcher } from '../../src/objections/intent-matcher.js';
+import type { CommandName, IntentMatch, IntentMatcher } from '../../src/objections/intent-matcher.js';
+import { COMMANDS, languageData } from '../../src/objections/text/language-data.js';
 import { type Answer, foundBoth, isRight, type LabelledLine } from './labelled-set.js';
 
 export const REQUIRED_DEV_ACCURACY = 0.95;
@@ -81,19 +82,28 @@ export async function evaluate(matcher: IntentMatcher, rows: readonly LabelledLi
 }
 
 /**
- * Repeated k-fold cross-validation on the catalog's own examples: each repeat shuffles every intent's examples with its
- * own seed and cuts them into k folds; a matcher trained on k-1 folds is tested on the held-out one (top intent).
+ * Repeated k-fold cross-validation on the catalog's own examples and its language's command examples: each repeat
+ * shuffles every class's examples with its own seed and cuts them into k folds; a matcher trained on k-1 folds is tested
+ * on the held-out one (top intent; for a command example, that command).
  */
-export async function crossValidate(catalog: Catalog, folds: number, repeats: number, train: (catalog: Catalog) => Promise<IntentMatcher>): Promise<{ accuracy: number; total: number; perRepeat: number[] }> {
+export async function crossValidate(
+  catalog: Catalog,
+  folds: number,
+  repeats: number,
+  train: (catalog: Catalog, commands: Record<CommandName, string[]>) => Promise<IntentMatcher>,
+): Promise<{ accuracy: number; total: number; perRepeat: number[]; commands: { correct: number; total: number } }> {
+  const commandExamples = languageData(catalog.locale).commands;
   let correct = 0;
   let total = 0;
+  const commandScore = { correct: 0, total: 0 };
   const perRepeat: number[] = [];
   for (let repeat = 0; repeat < repeats; repeat += 1) {
     const orders = new Map([...catalog.intents].map(([id, intent], k) => [id, shuffled(intent.examples, 1000 * (repeat + 1) + k)]));
+    const commandOrders = COMMANDS.map((command, k) => [command, shuffled(commandExamples[command], 1000 * (repeat + 1) + 100 + k)] as const);
     let repeatCorrect = 0;
     let repeatTotal = 0;
     for (let fold = 0; fold < folds; fold += 1) {
-      const held: { intent: string; text: string }[] = [];
+      const held: { intent?: string; command?: CommandName; text: string }[] = [];
       const intents = new Map(
         [...catalog.intents].map(([id, intent]) => {
           const keep: string[] = [];
@@ -104,18 +114,35 @@ export async function crossValidate(catalog: Catalog, folds: number, repeats: nu
           return [id, { ...intent, examples: keep }] as const;
         }),
       );
-      const matcher = await train({ ...catalog, intents, hash: `${catalog.hash}-cv-${repeat}-${fold}` });
-      for (const { intent, text } of held) {
+      const commands = Object.fromEntries(
+        commandOrders.map(([command, texts]) => {
+          const keep: string[] = [];
+          texts.forEach((text, i) => {
+            if (i % folds === fold) held.push({ command, text });
+            else keep.push(text);
+          });
+          return [command, keep];
+        }),
+      ) as Record<CommandName, string[]>;
+      const matcher = await train({ ...catalog, intents, hash: `${catalog.hash}-cv-${repeat}-${fold}` }, commands);
+      for (const { intent, command, text } of held) {
         const match = await matcher.classify(text, { locale: catalog.locale });
-        if (match.intent === intent && !match.command && (match.fallback === undefined || intent === 'out-of-scope')) repeatCorrect += 1;
+        const right = command
+          ? match.command === command
+          : match.intent === intent && !match.command && (match.fallback === undefined || intent === 'out-of-scope');
+        if (right) repeatCorrect += 1;
         repeatTotal += 1;
+        if (command) {
+          commandScore.total += 1;
+          if (right) commandScore.correct += 1;
+        }
       }
     }
     perRepeat.push(round3(repeatCorrect / repeatTotal));
     correct += repeatCorrect;
     total += repeatTotal;
   }
-  return { accuracy: round3(correct / total), total, perRepeat };
+  return { accuracy: round3(correct / total), total, perRepeat, commands: commandScore };
 }
 
 function shuffled<T>(list: readonly T[], seed: number): T[] {

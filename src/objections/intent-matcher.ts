@@ -76,6 +76,8 @@ export interface MatcherOptions {
   concerns?: Partial<ConcernTuning>;
   /** Parts of the model to train with (the evaluation's ablation); the default is what the measurements kept. */
   parts?: Partial<ModelParts>;
+  /** Command examples instead of the language data's (cross-validation holds some out). */
+  commandExamples?: Readonly<Record<CommandName, readonly string[]>>;
   /**
    * The languages the coach has catalogs for: a message reliably in another of them, which this model would call
    * off-topic, is not understood instead. Default: the shipped catalog's locales.
@@ -108,6 +110,9 @@ export interface ConcernTuning {
   runnerUpMin: number;
   runnerUpShare: number;
 }
+/** A part shorter than this ("ok", "fine", "pls") asks for nothing on its own. */
+const MIN_PART_CHARS = 8;
+
 export const DEFAULT_CONCERNS: ConcernTuning = { clauseMin: 0.6, runnerUpMin: 0.25, runnerUpShare: 0.3 };
 
 export class IntentMatcher {
@@ -170,6 +175,11 @@ export class IntentMatcher {
     const offTopic = whole.verdict === 'other-topic' || (whole.verdict === 'matched' && best?.name === OFF_TOPIC);
     // Only a message about to be called off-topic pays for language detection: one in the coach's language never does.
     if (offTopic && (await isOtherLanguage(prepared.text, locale, this.#languages))) return notUnderstood(locale, 'other-language', 1, candidates);
+    // A message the coach would turn away may still ask for a command in one of its parts ("ok, show me how, I have a
+    // Galaxy"): the other part (a phone named) pulled the whole off-topic; the command asked for is what to answer. Not
+    // `help`: "my printer is broken, can you help?" asks for help with the printer, not for what the coach can do.
+    const asked = offTopic ? this.commandInPart(model, prepared.text) : undefined;
+    if (asked) return { locale, intent: COMMAND_INTENT[asked.command], confidence: asked.score, intents: [], command: asked.command, reason: 'command', candidates };
     if (whole.verdict === 'other-topic') {
       const offTopicScore = whole.ranked.find(({ name }) => name === OFF_TOPIC)?.score ?? 0;
       return { locale, intent: OFF_TOPIC, confidence: offTopicScore, intents: [], fallback: 'out-of-scope', reason: whole.verdict, candidates };
@@ -180,6 +190,22 @@ export class IntentMatcher {
     if (best.name === OFF_TOPIC) return { locale, intent: OFF_TOPIC, confidence: best.score, intents: [], fallback: 'out-of-scope', reason: 'matched', candidates };
     const intents = [{ intent: best.name as IntentId, score: best.score }, ...this.otherConcerns(model, prepared.text, whole, best.name)];
     return { locale, intent: best.name as IntentId, confidence: best.score, intents, reason: 'matched', candidates };
+  }
+
+  /** A part of the message (a clause, or a stretch between commas) that confidently asks for a command. */
+  private commandInPart(model: LocaleModel, text: string): { command: CommandName; score: number } | undefined {
+    const parts = splitClauses(text, model.language.clauseBreaks)
+      .flatMap((clause) => clause.split(/\s*,\s*/u))
+      .filter((part) => part.length >= MIN_PART_CHARS);
+    if (parts.length < 2) return undefined;
+    for (const part of parts) {
+      const decision = decide(model.measure(part), model.classes, this.tuning);
+      const best = decision.ranked[0];
+      if (decision.verdict !== 'matched' || !best || best.score < this.concerns.clauseMin) continue;
+      const command = commandOf(best.name);
+      if (command && command !== 'help') return { command, score: best.score };
+    }
+    return undefined;
   }
 
   /**
@@ -209,7 +235,8 @@ export async function trainAndSave(catalog: Catalog, file: string, options: Matc
 }
 
 function trainModel(catalog: Catalog, options: MatcherOptions): LocaleModel {
-  return LocaleModel.train(catalog, languageData(catalog.locale, catalog.languageDir), { ...DEFAULT_PARTS, ...options.parts });
+  const language = languageData(catalog.locale, catalog.languageDir);
+  return LocaleModel.train(catalog, options.commandExamples ? { ...language, commands: options.commandExamples } : language, { ...DEFAULT_PARTS, ...options.parts });
 }
 
 function commandOf(name: string): CommandName | undefined {

@@ -1,6 +1,7 @@
 // No dev or blind line is in a catalog the matcher trains on (its intents' examples and its language's command
 // examples), neither as a copy nor as a close paraphrase: content words after stemming, per locale, sharing at least
-// half of the pair's distinct words (scripts/eval/overlap.ts). A blind line is named by its number only.
+// half of the pair's distinct words (scripts/eval/overlap.ts); and no lexicon phrase of several words is a whole line of
+// either set. A blind line is named by its number only.
 
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,18 @@ describe.each(catalogLocales().map((locale) => [locale]))('the %s catalog', (loc
     expect(existsSync(file), `no ${kind} set at ${file}`).toBe(true);
     const rows = readLabelledSet(file);
     const found = overlaps(rows, training(), language).map(({ line, kind: what, share }) => `${kind}/${locale}.tsv line ${line}: ${what} (${share})`);
+    expect(found).toEqual([]);
+  });
+
+  // The lexicon's phrases are vocabulary, not sentences: a phrase of two words or more may not be a whole line of either
+  // set, nor a line with the same content words ("real person" and "real person please"); one word ("never", "menu") is a
+  // word of the language, not a copied sentence.
+  it.each([['dev'], ['blind']])('has no lexicon phrase that is a whole line of the %s set', (kind) => {
+    const rows = readLabelledSet(path.join(fixtures, kind, `${locale}.tsv`));
+    const phrases = Object.values(language.concepts).flat().filter((phrase) => phrase.trim().split(/\s+/).length >= 2);
+    const found = overlaps(rows, phrases, language)
+      .filter(({ share }) => share === 1)
+      .map(({ line }) => `${kind}/${locale}.tsv line ${line}`);
     expect(found).toEqual([]);
   });
 });

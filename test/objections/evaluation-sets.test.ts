@@ -11,12 +11,12 @@ import { IntentMatcher } from '../../src/objections/intent-matcher.js';
 import { packageRoot } from '../../src/shared/package-root.js';
 
 /**
- * Measured on the English blind set at the end of issue 21 (313/347; the matcher at its start scored 0.677). Raise it when
- * the matcher improves, never lower it to let a change pass. Measured with the catalog of 667f88d, which still held close
- * paraphrases of blind lines (test/objections/catalog-overlap.test.ts): once the catalog passes that test, the level is
- * measured once more and written here, lower or not.
+ * Measured on the English blind set at the end of issue 21 (322/347; the matcher at its start scored 0.677), with a
+ * catalog and lexicon that hold no dev or blind line nor a close paraphrase of one (test/objections/catalog-overlap.test.ts
+ * passes; the level written before, 0.902, was measured on a catalog that still held such paraphrases). Raise it when the
+ * matcher improves, never lower it to let a change pass.
  */
-const BLIND_REACHED = 0.902;
+const BLIND_REACHED = 0.928;
 
 const setFile = (kind: 'dev' | 'blind', locale: string) => path.join(packageRoot(), 'test', 'fixtures', kind, `${locale}.tsv`);
 
@@ -46,12 +46,18 @@ describe('the English evaluation sets', () => {
  * The other languages' levels, measured on their dev and blind sets (each written by a native speaker from INTENTS.md
  * alone, the blind one by a writer who saw no catalog) with the catalogs and language data of this commit. Like
  * BLIND_REACHED: raise them when a language improves, never lower one to let a change pass.
+ *
+ * Measured again after issue 21's merge, lower where it had to be: the 22 lexicon phrases that were a whole dev or blind
+ * line left the four lexicons (the overlap test's rule; blind de 290 -> 288, fr 291 -> 287 of their lines; dev es -1),
+ * and the shared question and word-pair features moved each dev set by one or two lines either way (de -1, es +2, fr -2,
+ * nl +1; blind de 0, es +5, fr +1, nl -1); 3x5-fold CV with the question features against without: es +0.004, fr +0.007,
+ * nl 0.000, de -0.003.
  */
 const REACHED: Readonly<Record<string, { dev: number; blind: number }>> = {
-  de: { dev: 0.889, blind: 0.876 },
-  es: { dev: 0.882, blind: 0.862 },
-  fr: { dev: 0.893, blind: 0.862 },
-  nl: { dev: 0.899, blind: 0.88 },
+  de: { dev: 0.886, blind: 0.87 },
+  es: { dev: 0.883, blind: 0.872 },
+  fr: { dev: 0.883, blind: 0.857 },
+  nl: { dev: 0.903, blind: 0.878 },
 };
 
 describe.each(Object.entries(REACHED))('the %s evaluation sets', (locale, reached) => {

@@ -62,6 +62,15 @@ describe('on the shipped catalog', () => {
     expect(match.intents).toEqual([]);
   });
 
+  // The rest of the message (a phone named, a word on something else) pulls the whole off-topic; the part that asks for
+  // a command is answered. Not help: asking for help with the printer is not asking what the coach can do.
+  it('a part that asks for set-up is answered even when the rest is off-topic', async () => {
+    expect(await matcher.classify('fine, walk me through it, my home wifi is slow though')).toMatchObject({ command: 'setup', reason: 'command' });
+    const printer = await matcher.classify('my printer jams all the time, can you help?');
+    expect(printer.command).toBeUndefined();
+    expect(printer.intent).toBe('out-of-scope');
+  });
+
   it.each([['what is the capital of peru'], ['why is the sky blue'], ['my printer is out of toner again']])('understood, but about something else: "%s" is out-of-scope', async (text) => {
     const match = await matcher.classify(text);
     expect(match).toMatchObject({ intent: 'out-of-scope', fallback: 'out-of-scope', intents: [] });

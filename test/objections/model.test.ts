@@ -69,7 +69,7 @@ it('a saved form of the wrong shape is refused, not trusted', () => {
 
 describe('decide', () => {
   const classes = ['compensation', 'out-of-scope', 'command:help'];
-  const analysis = (overrides: Partial<Analysis>): Analysis => ({ words: ['pay', 'me'], stems: ['pay', 'me'], concepts: [], contentWords: 1, unknownContent: [], ...overrides });
+  const analysis = (overrides: Partial<Analysis>): Analysis => ({ words: ['pay', 'me'], stems: ['pay', 'me'], concepts: [], contentWords: 1, unknownContent: [], question: false, ...overrides });
   const signals = (regression: number[], overrides: Partial<Signals> = {}): Signals => ({ analysis: analysis({}), unknownCloseness: [], unknownNonWords: 0, regression: Float64Array.from(regression), bestSimilarity: 1, ...overrides });
 
   it('matches a confident winner', () => {

@@ -23,9 +23,13 @@ export interface ModelParts {
   neural: boolean;
   /** Mean cosine of the nearest examples of each class. */
   similarity: boolean;
+  /** The lexicon's concepts of a question, also as asked concepts (asked or told: status or enrolled). */
+  questions: boolean;
+  /** Pairs of neighbouring stems as features. */
+  bigrams: boolean;
 }
 
-export const DEFAULT_PARTS: ModelParts = { lexicon: true, vectors: true, regression: true, neural: true, similarity: true };
+export const DEFAULT_PARTS: ModelParts = { lexicon: true, vectors: true, regression: true, neural: true, similarity: true, questions: true, bigrams: true };
 
 /** Class names: the catalog's intent ids, then `command:status|setup|help`. */
 export const commandClass = (command: string) => `command:${command}`;

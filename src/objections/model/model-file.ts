@@ -15,7 +15,7 @@ import { type Learned, LocaleModel, type ModelParts } from './locale-model.js';
 import { type NeuralJson, NeuralModel } from './neural.js';
 
 /** Bump when the code that shapes a model's input changes: older files are retrained, never trusted. */
-const MODEL_FORMAT = 'passkey-coach/intent-model@5';
+const MODEL_FORMAT = 'passkey-coach/intent-model@7';
 
 interface ModelFile {
   format: string;

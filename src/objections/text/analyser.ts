@@ -14,6 +14,8 @@ export interface Analysis {
   contentWords: number;
   /** The content words the coach does not know (not in the catalog's vocabulary nor in the lexicon), as written. */
   unknownContent: string[];
+  /** Asked as a question: a question mark, or a first word (after lead-ins such as "ok", "so") that opens a question. */
+  question: boolean;
 }
 
 interface Term {
@@ -64,7 +66,15 @@ export class Analyser {
     const stems = words.map((word) => this.stem(word));
     const concepts = this.concepts(words.map(lexiconForm));
     const content = words.filter((word) => !this.isFunctionWord(word));
-    return { words, stems, concepts, contentWords: content.length, unknownContent: content.filter((word) => !this.knows(word)) };
+    return { words, stems, concepts, contentWords: content.length, unknownContent: content.filter((word) => !this.knows(word)), question: this.isQuestion(text, words) };
+  }
+
+  /** "am I done?", "did it work", "so what if I say no": asked, not told ("I did it", "no"). */
+  isQuestion(text: string, words: readonly string[]): boolean {
+    if (text.includes('?')) return true;
+    const { leadIns, questionOpeners } = this.language;
+    const first = words.find((word) => !leadIns.has(word));
+    return first !== undefined && questionOpeners.has(first);
   }
 
   /**

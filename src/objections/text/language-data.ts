@@ -3,8 +3,9 @@
 // Why there: adding a language is a new catalog/<locale>/ folder plus `npm run build`, no code, so everything that is
 // about a language (how people write it in chat, the domain's synonyms, the words that ask for a command) sits beside
 // the intents of that language. An admin's CATALOG_DIR replaces answers, not this: it stays with the shipped catalog.
-// - words.json: the stemmer to use (NLP.js's Snowball stemmers, @nlpjs/lang-xx), contractions, elisions, words with no topic,
-//   words whose capitals change their meaning, the words that join two concerns, and an optional word-vector table;
+// - words.json: the stemmer to use (NLP.js's Snowball stemmers, @nlpjs/lang-xx), contractions, elisions, words with no
+//   topic, words whose capitals change their meaning, the words that join two concerns, the words that open a question,
+//   and an optional word-vector table;
 // - lexicon.json: concepts (boss, supervisor, HR all name `employer`);
 // - commands.json: how people ask for a command in words (trained as classes beside the intents).
 
@@ -30,6 +31,8 @@ const wordsSchema = z.object({
   functionWords: wordList.default([]),
   capitalised: z.record(z.string(), z.string()).default({}),
   clauseBreaks: wordList.default([]),
+  questionOpeners: wordList.default([]),
+  leadIns: wordList.default([]),
   /** A word-vector table (scripts/build-embeddings.mjs) relative to the package root; absent for most languages. */
   wordVectors: z.string().optional(),
 });
@@ -47,6 +50,9 @@ export interface LanguageData {
   functionWords: ReadonlySet<string>;
   capitalised: Readonly<Record<string, string>>;
   clauseBreaks: readonly string[];
+  /** Words that open a question ("am", "did", "what"), and words a message may start with before it ("ok", "so"). */
+  questionOpeners: ReadonlySet<string>;
+  leadIns: ReadonlySet<string>;
   /** Absolute path of the word-vector table, if the language has one. */
   wordVectorsFile: string | undefined;
   concepts: Readonly<Record<string, readonly string[]>>;
@@ -95,6 +101,8 @@ export function languageData(locale: string, dir: string = path.join(packageRoot
     functionWords: new Set([...stemming.stopWords, ...words.functionWords]),
     capitalised: words.capitalised,
     clauseBreaks: words.clauseBreaks,
+    questionOpeners: new Set(words.questionOpeners),
+    leadIns: new Set(words.leadIns),
     wordVectorsFile: words.wordVectors === undefined ? undefined : path.join(packageRoot(), words.wordVectors),
     concepts,
     commands: examples,
