@@ -6,9 +6,9 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { activityFixture, startBot } from '../support/bot-harness.js';
-import { type RunningAzurite, startAzurite } from '../support/azurite.js';
+import { useAzurite } from '../support/azurite.js';
 import { runCommand, startProcess } from '../support/bot-process.js';
 
 const dirs: string[] = [];
@@ -99,19 +99,13 @@ describe('a SQLite database that disappeared', () => {
 });
 
 describe('an Azure table that disappeared', () => {
-  let azurite: RunningAzurite;
-  beforeAll(async () => {
-    azurite = await startAzurite();
-  }, 30_000);
-  afterAll(async () => {
-    await azurite?.stop();
-  });
+  const azurite = useAzurite();
 
   it('refuses to start on the empty table created in its place: the marker table beside it remembers', async () => {
-    const env = { STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_TABLE_NAME: 'vanishing' };
+    const env = { STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString, AZURE_STORAGE_TABLE_NAME: 'vanishing' };
     const first = await startBot(env);
     await first.stop();
-    await TableClient.fromConnectionString(azurite.connectionString, 'vanishing', { allowInsecureConnection: true }).deleteTable();
+    await TableClient.fromConnectionString(azurite().connectionString, 'vanishing', { allowInsecureConnection: true }).deleteTable();
 
     await expect(startBot(env)).rejects.toThrow(/The Azure table vanishing is new and empty, but the service had state before: the Azure table vanishingstate says/);
   }, 60_000);

@@ -5,39 +5,33 @@
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startBot } from '../support/bot-harness.js';
-import { type RunningAzurite, startAzurite } from '../support/azurite.js';
+import { useAzurite } from '../support/azurite.js';
 import { FaultyStore } from '../support/faulty-store.js';
 import { until } from '../support/waiting.js';
 
 const status = async (url: string) => (await fetch(url)).status;
 
 describe('/readyz over Azure Table Storage', () => {
-  let azurite: RunningAzurite;
-  beforeAll(async () => {
-    azurite = await startAzurite();
-  }, 30_000);
-  afterAll(async () => {
-    await azurite?.stop();
-  });
+  const azurite = useAzurite();
 
   it('answers 503 while the table service does not answer (Azurite frozen), and 200 again when it does', async () => {
-    const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_TABLE_NAME: 'readiness' });
+    const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString, AZURE_STORAGE_TABLE_NAME: 'readiness' });
     try {
       expect(await status(`${bot.url}/readyz`)).toBe(200);
-      azurite.freeze();
+      azurite().freeze();
       await until(async () => (await status(`${bot.url}/readyz`)) === 503);
       const answer = await fetch(`${bot.url}/readyz`);
       expect(answer.status).toBe(503);
       expect(await answer.json()).toEqual({ status: 'not ready' });
       expect(await status(`${bot.url}/healthz`)).toBe(200);
-      azurite.thaw();
+      azurite().thaw();
       await until(async () => (await status(`${bot.url}/readyz`)) === 200);
       expect(bot.logs.text()).toContain('not ready: the store does not work');
       expect(bot.logs.text()).toContain('ready again: the store works');
     } finally {
-      azurite.thaw();
+      azurite().thaw();
       await bot.stop();
     }
   }, 60_000);

@@ -2,27 +2,21 @@
 // checks what only this adapter has: the name code that keeps order and prefixes within Azure's key rules.
 
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { CONVERSATIONS_PARTITION } from '../../src/messaging/conversation-references.js';
 import { AzureTableStore } from '../../src/store/azure-table-store.js';
 import { decodeName, encodeName } from '../../src/store/table-names.js';
 import { activityFixture, startBot } from '../support/bot-harness.js';
-import { type RunningAzurite, startAzurite } from '../support/azurite.js';
+import { useAzurite } from '../support/azurite.js';
 import { startRecordingConnector } from '../support/recording-connector.js';
 import { describeStoreContract } from './store-contract.js';
 
-let azurite: RunningAzurite;
-beforeAll(async () => {
-  azurite = await startAzurite();
-}, 30_000);
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = useAzurite();
 
 const table = `contract${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 // The contract fakes time to let leases run out; here the faked clock stands in for the table service's.
-describeStoreContract('Azure Table (Azurite)', async () => AzureTableStore.open({ connectionString: azurite.connectionString, table, allowInsecureConnection: true, leaseClock: () => Date.now() }), { timeoutMs: 30_000 });
+describeStoreContract('Azure Table (Azurite)', async () => AzureTableStore.open({ connectionString: azurite().connectionString, table, allowInsecureConnection: true, leaseClock: () => Date.now() }), { timeoutMs: 30_000 });
 
 describe('Azure Table leases', () => {
   afterEach(() => {
@@ -30,7 +24,7 @@ describe('Azure Table leases', () => {
   });
 
   it('follow the table service\'s clock: an instance whose clock runs ten minutes ahead can neither take a live lease nor lose its own', async () => {
-    const open = () => AzureTableStore.open({ connectionString: azurite.connectionString, table: 'leaseclock', allowInsecureConnection: true });
+    const open = () => AzureTableStore.open({ connectionString: azurite().connectionString, table: 'leaseclock', allowInsecureConnection: true });
     const [a, b] = [await open(), await open()];
     const name = `lease-${randomUUID()}`;
     const held = await a.acquireLease(name, 'instance-a', 60_000);
@@ -77,7 +71,7 @@ describe('Azure Table names', () => {
 
 describe('Azure Table key limits', () => {
   it('refuses, as a malformed request, a name that outgrows Azure\'s 1 KiB key once encoded (characters from U+D760 take three units)', async () => {
-    const store = await AzureTableStore.open({ connectionString: azurite.connectionString, table: 'limits', allowInsecureConnection: true });
+    const store = await AzureTableStore.open({ connectionString: azurite().connectionString, table: 'limits', allowInsecureConnection: true });
     await expect(store.put('p', '😀'.repeat(200), 1)).rejects.toMatchObject({ code: 'request.malformed' });
     await store.put('p', '😀'.repeat(170), 'fits');
     expect((await store.get('p', '😀'.repeat(170)))?.value).toBe('fits');
@@ -86,14 +80,14 @@ describe('Azure Table key limits', () => {
 
 describe('the service on Azure Table Storage', () => {
   it('starts with STORE=azure-table, answers a turn, and keeps its state (the chat it came from) in the table', async () => {
-    const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_TABLE_NAME: 'servicetest' });
+    const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString, AZURE_STORAGE_TABLE_NAME: 'servicetest' });
     // Demo mode keeps a chat's address only when a connector answers there (a loopback one, here).
     const connector = await startRecordingConnector();
     try {
       expect(bot.service.store).toBeInstanceOf(AzureTableStore);
       const result = await bot.post(activityFixture('message-personal', { text: 'help', deliveryMode: 'expectReplies', serviceUrl: connector.serviceUrl }));
       expect(result.status).toBe(200);
-      const reopened = await AzureTableStore.open({ connectionString: azurite.connectionString, table: 'servicetest', allowInsecureConnection: true });
+      const reopened = await AzureTableStore.open({ connectionString: azurite().connectionString, table: 'servicetest', allowInsecureConnection: true });
       expect((await reopened.list(CONVERSATIONS_PARTITION)).records.length).toBeGreaterThan(0);
       // The account key never reaches the log.
       expect(bot.logs.text()).not.toContain('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq');
@@ -106,7 +100,7 @@ describe('the service on Azure Table Storage', () => {
   it('fails closed when the configuration is incomplete, and keeps demo mode on a local emulator', () => {
     expect(() => loadConfig({ STORE: 'azure-table' })).toThrow(/needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_URL/);
     expect(() => loadConfig({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=real;AccountKey=abc;EndpointSuffix=core.windows.net' })).toThrow(/only uses a local Azure Table emulator/);
-    expect(() => loadConfig({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString })).toThrow(/STORE is sqlite/);
-    expect(loadConfig({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString }).store).toMatchObject({ kind: 'azure-table', table: 'passkeycoach' });
+    expect(() => loadConfig({ AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString })).toThrow(/STORE is sqlite/);
+    expect(loadConfig({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString }).store).toMatchObject({ kind: 'azure-table', table: 'passkeycoach' });
   });
 });
