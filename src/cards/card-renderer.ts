@@ -81,22 +81,43 @@ export class CardRenderer {
   render(name: string, data: Record<string, unknown>, locale = DEFAULT_LOCALE): CardJson {
     const personTexts: string[] = [];
     const escaped = escapeData(data, personTexts) as Record<string, unknown>;
-    const expanded: unknown = this.#template(name).expand({ $root: { ...escaped, t: this.#cardText(name, locale, escaped) } });
+    const expanded: unknown = this.#template(name, locale).expand({ $root: { ...escaped, t: this.#cardText(name, locale, escaped) } });
     if (!isObject(expanded)) throw new AppError('card.invalid', `Card template ${name} expanded to nothing`);
     const misplaced = personTexts.length > 0 ? misplacedPersonText(expanded, personTexts) : undefined;
     if (misplaced !== undefined) throw new AppError('card.invalid', `Card template ${name} shows a person's own words outside a TextRun (in "${misplaced.slice(0, 40)}")`);
     return expanded;
   }
 
-  #template(name: string): ACData.Template {
-    let parsed = this.#parsed.get(name);
+  /**
+   * The template of a card in a language, parsed once: its words that take no value from the data are written in
+   * (an expression per word, evaluated at every render, was most of a card's cost); the others stay `${t.…}`.
+   */
+  #template(name: string, locale: string): ACData.Template {
+    const cacheKey = `${name}\n${locale}`;
+    let parsed = this.#parsed.get(cacheKey);
     if (!parsed) {
       const template = this.#templates.get(name);
       if (!template) throw new AppError('card.invalid', `No card template named ${name}`);
-      parsed = new ACData.Template(template);
-      this.#parsed.set(name, parsed);
+      parsed = new ACData.Template(this.#withFixedWords(template, name, locale));
+      this.#parsed.set(cacheKey, parsed);
     }
     return parsed;
+  }
+
+  /** `template` with every `${t.key}` whose text has no `{param}` (and no `${`) replaced by that text. */
+  #withFixedWords(template: CardJson, name: string, locale: string): CardJson {
+    const prefix = `cards.${name}.`;
+    const fixed = (key: string): string | undefined => {
+      const entry = this.#strings.entry(locale, prefix + key) ?? this.#strings.entry(DEFAULT_LOCALE, prefix + key);
+      return typeof entry === 'string' && !/\{\w+\}/.test(entry) && !entry.includes('${') ? entry : undefined;
+    };
+    const walk = (node: unknown): unknown => {
+      if (typeof node === 'string') return node.replace(/\$\{t\.([\w.]+)\}/g, (whole, key: string) => fixed(key) ?? whole);
+      if (Array.isArray(node)) return node.map(walk);
+      if (isObject(node)) return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, walk(value)]));
+      return node;
+    };
+    return walk(template) as CardJson;
   }
 
   attachment(name: string, data: Record<string, unknown>, locale = DEFAULT_LOCALE): Attachment {

@@ -39,6 +39,8 @@ export class EmployeeCoach {
   readonly #coach: CoachContext;
   readonly #status: StatusReplies;
   readonly #refusals: RefusalFlow;
+  /** Whether an intent's answer names the deadline, per language (only then is the person's campaign read). */
+  readonly #namesDeadline = new Map<string, boolean>();
 
   constructor(private readonly deps: CoachDeps) {
     this.#coach = new CoachContext(deps);
@@ -168,12 +170,22 @@ export class EmployeeCoach {
   /** The catalog's answer, with the organisation's words and the variant true for this person's passkey policy. */
   async #answerData(userId: string, intent: IntentId, locale: string, more: boolean, variant?: AnswerVariant): Promise<Record<string, unknown>> {
     const chosen = variant ?? (intent === 'synced-passkeys' ? variantFor(await this.deps.passkeyRules.rulesFor(userId)) : undefined);
-    return answerCardData(this.#coach, this.deps.catalog(locale), intent, { locale, more, variant: chosen, fill: await this.#fill(userId, locale) });
+    const catalog = this.deps.catalog(locale);
+    // Only an answer that names the deadline pays for reading the person's campaign.
+    const known = `${locale}|${intent}`;
+    let namesDeadline = this.#namesDeadline.get(known);
+    if (namesDeadline === undefined) {
+      const entry = catalog.intents.get(intent);
+      namesDeadline = JSON.stringify([entry?.answer, entry?.more, entry?.variants]).includes('{{deadline}}');
+      this.#namesDeadline.set(known, namesDeadline);
+    }
+    return answerCardData(this.#coach, catalog, intent, { locale, more, variant: chosen, fill: await this.#fill(userId, locale, namesDeadline) });
   }
 
-  async #fill(userId: string, locale: string): Promise<AnswerFill> {
+  async #fill(userId: string, locale: string, namesDeadline: boolean): Promise<AnswerFill> {
     const { organisation, reasons, deadline } = this.deps.rollout;
     const reason = reasons[locale] ?? this.#coach.say(locale, 'coach.rolloutReason');
+    if (!namesDeadline) return { organisation, reason, deadline: '' };
     const campaign = await this.deps.campaignDeadline?.(userId).catch((error: unknown) => {
       this.deps.logger.warn("could not read the person's campaign deadline", { error });
       return undefined;

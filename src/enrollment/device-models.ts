@@ -55,6 +55,8 @@ const PLATFORM_WORDS: readonly [RegExp, PlatformId][] = [
 
 export class DeviceModels {
   readonly #aliases: { alias: string; pattern: RegExp; model: DeviceModel }[];
+  /** Any alias at all: most messages name no phone, and one test says so instead of one per alias. */
+  readonly #anyAlias: RegExp;
 
   constructor(readonly table: DeviceTable) {
     // Longest alias first: "galaxy s21 fe" is found before "galaxy s21".
@@ -62,6 +64,7 @@ export class DeviceModels {
       .flatMap((model) => model.aliases.map((alias) => ({ alias: normalise(alias), model })))
       .sort((a, b) => b.alias.length - a.alias.length)
       .map(({ alias, model }) => ({ alias, model, pattern: new RegExp(`(?:^|[^a-z0-9])${aliasPattern(alias)}(?:$|[^a-z0-9+])`) }));
+    this.#anyAlias = new RegExp(`(?:^|[^a-z0-9])(?:${this.#aliases.map(({ alias }) => aliasPattern(alias)).join('|')})(?:$|[^a-z0-9+])`);
   }
 
   static load(file = path.join(packageRoot(), 'guides', 'devices.json')): DeviceModels {
@@ -75,7 +78,7 @@ export class DeviceModels {
   /** The phone or platform the text names, if any. */
   mentionIn(text: string): DeviceMention | undefined {
     const normal = normalise(text);
-    for (const { pattern, model } of this.#aliases) {
+    for (const { pattern, model } of this.#anyAlias.test(normal) ? this.#aliases : []) {
       if (!pattern.test(normal)) continue;
       const required = this.table.required[model.platform];
       return { platform: model.platform, model, required, verdict: verdictOf(model, required) };

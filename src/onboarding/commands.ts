@@ -68,9 +68,17 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   return undefined;
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** The command words followed by an argument, compiled once per command. */
 function commandPattern(words: string): RegExp {
-  const escaped = words.split(' ').map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^\\s*${escaped.join('\\s+')}\\s+(\\S[\\s\\S]*)$`, 'iu');
+  let pattern = patterns.get(words);
+  if (!pattern) {
+    const escaped = words.split(' ').map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = new RegExp(`^\\s*${escaped.join('\\s+')}\\s+(\\S[\\s\\S]*)$`, 'iu');
+    patterns.set(words, pattern);
+  }
+  return pattern;
 }
 
 const COMMAND_ORDER: [CommandId, CommandSpec][] = (Object.entries(COMMANDS) as [CommandId, CommandSpec][]).sort(

@@ -38,9 +38,11 @@ let subset = '';
 async function eld(languages: readonly string[]): Promise<Eld> {
   detector ??= import('eld/extrasmall').then((module) => (module as { eld: Eld }).eld);
   const library = await detector;
-  const key = languages.join(',');
+  // Narrowing eld to a subset rebuilds its tables (milliseconds): the same languages in another order are the same subset.
+  const sorted = [...languages].sort();
+  const key = sorted.join(',');
   if (key !== subset) {
-    library.setLanguageSubset([...languages]);
+    library.setLanguageSubset(sorted);
     subset = key;
   }
   return library;
