@@ -7,28 +7,16 @@ import type { SeedUser } from '../../src/dev/tenant-seed.js';
 import { formatDeadline } from '../../src/shared/formatting.js';
 import { nudgeOf } from '../support/campaign-nudges.js';
 import { demoBotSuite } from '../support/demo-suite.js';
+import { expectedTargets } from '../support/seed-targets.js';
 import { until } from '../support/waiting.js';
 
 const { bot, demo, chat } = demoBotSuite({ ORGANISATION_NAME: 'Northwind Pharma', CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
-const STRONG = new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness']);
 const DEADLINE = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 
 /** People the campaign targets (worked out from the seed, not with the product's code) whose directory language is `language`. */
 function targetsSpeaking(language: string): SeedUser[] {
-  const excluded = new Set(demo().seed.groups.filter((group) => group.role === 'excluded').flatMap((group) => group.members));
-  return demo().seed.users.filter(
-    (user) =>
-      user.accountKind === 'person' &&
-      user.userType !== 'Guest' &&
-      user.accountEnabled &&
-      user.teamsLicensed &&
-      !demo().seed.breakGlassUserIds.includes(user.id) &&
-      !excluded.has(user.id) &&
-      !user.methods.some((method) => STRONG.has(method.kind)) &&
-      user.id !== demo().seed.personas?.admin &&
-      (user.preferredLanguage ?? '').toLowerCase().startsWith(language),
-  );
+  return expectedTargets(demo().seed).filter((user) => user.id !== demo().seed.personas?.admin && (user.preferredLanguage ?? '').toLowerCase().startsWith(language));
 }
 
 const invitationTo = (userId: string) => demo().connector.activities({ userId, kind: 'send' }).find((record) => nudgeOf(record.activity)?.step === 'invite')?.activity;

@@ -5,31 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ENTRIES } from '../../src/audit/audit-entry.js';
 import { CAMPAIGNS_PARTITION, NUDGEABLE } from '../../src/campaigns/campaign-records.js';
-import type { SeedUser } from '../../src/dev/tenant-seed.js';
 import { parseCsv } from '../support/campaign-figures.js';
 import { demoBotSuite } from '../support/demo-suite.js';
+import { expectedTargets as seedTargets } from '../support/seed-targets.js';
 import { until } from '../support/waiting.js';
 import { isNudge } from '../support/campaign-nudges.js';
 
 const { bot, demo, chat } = demoBotSuite({ ORGANISATION_NAME: 'Northwind Pharma', CAMPAIGN_RESPECT_WORKING_HOURS: 'false' }, { inMemory: true });
 
-const STRONG = new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'passKeySynced', 'fido2SecurityKey', 'windowsHelloForBusiness']);
 
-/** Who the rules should target, worked out from the seed here (not with the product's code). */
-function expectedTargets(): SeedUser[] {
-  const excludedGroups = demo().seed.groups.filter((group) => group.role === 'excluded');
-  const excluded = new Set(excludedGroups.flatMap((group) => group.members));
-  return demo().seed.users.filter(
-    (user) =>
-      user.accountKind === 'person' &&
-      user.userType !== 'Guest' &&
-      user.accountEnabled &&
-      user.teamsLicensed &&
-      !demo().seed.breakGlassUserIds.includes(user.id) &&
-      !excluded.has(user.id) &&
-      !user.methods.some((method) => STRONG.has(method.kind)),
-  );
-}
+const expectedTargets = () => seedTargets(demo().seed);
 
 const { person, activityFrom, say, click } = chat;
 
