@@ -5,7 +5,6 @@ import type { CardJson } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/app-config.js';
 import type { GroupMembership } from '../directory/group-membership.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
-import { formatDeadline } from '../shared/formatting.js';
 import { newTapRequestId, type Person, type TapAlert, TapRecords } from './tap-records.js';
 import type { TapWords } from './tap-words.js';
 
@@ -94,11 +93,5 @@ export class TapContext {
     } catch (error) {
       this.deps.logger.error(`pass request: ${what} failed`, { error });
     }
-  }
-
-  /** "10:30 CET, Friday 4 December 2026", in the service's time zone. */
-  time(iso: string): string {
-    const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: this.deps.timeZone, timeZoneName: 'short' }).format(new Date(iso));
-    return `${time}, ${formatDeadline(iso.slice(0, 10))}`;
   }
 }
