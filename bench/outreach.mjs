@@ -24,7 +24,7 @@
 // Exit status 1 when someone targeted was not invited by --timeout, or someone not targeted was invited.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
@@ -86,8 +86,14 @@ const STRONG_METHODS = new Set([
   'fido2SecurityKey',
   'windowsHelloForBusiness',
 ]);
-/** Words of the invitation card's title (src/campaigns/campaign-messages.ts); reminders and welcomes do not have them. */
-const INVITATION_MARK = 'a two-minute job';
+/**
+ * The invitation card's title in every language the coach speaks (strings/<locale>/campaigns.json, nudge.invite.title),
+ * without the person's name: reminders and welcomes do not have these words, and people get invitations in their own
+ * language, so one English phrase would miss everyone else.
+ */
+const INVITATION_MARKS = readdirSync(path.join(root, 'strings'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => JSON.parse(readFileSync(path.join(root, 'strings', entry.name, 'campaigns.json'), 'utf8')).nudge.invite.title.replace('{name}', ''));
 const PROGRESS_EVERY_MS = 5_000;
 const POLL_EVERY_MS = 200;
 /** Setting up (build, a 100 000-user seed, emulators) and shutting down, on top of --timeout. */
@@ -253,6 +259,12 @@ function botEnv({ demo, files, dataDir, port, instanceId, azurite }) {
   };
 }
 
+/** @param {unknown} activity */
+function isInvitation(activity) {
+  const text = JSON.stringify(activity);
+  return INVITATION_MARKS.some((mark) => text.includes(mark));
+}
+
 /** Invitations the connector emulator recorded, read incrementally: first delivery per person, and duplicates. */
 class DeliveryCounter {
   /** person → { first: ms of the first invitation, count } */
@@ -278,7 +290,7 @@ class DeliveryCounter {
     const records = this.connector.allActivities();
     for (; this.#seen < records.length; this.#seen += 1) {
       const record = records[this.#seen];
-      if (record.kind !== 'send' || !JSON.stringify(record.activity).includes(INVITATION_MARK)) continue;
+      if (record.kind !== 'send' || !isInvitation(record.activity)) continue;
       const person = this.#byPerson.get(record.userId);
       if (person) {
         person.count += 1;
