@@ -5,7 +5,7 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { CampaignCommandId } from '../campaigns/campaign-commands.js';
 import { actorFrom, type TapAnswer } from '../helpdesk/temporary-access.js';
-import { type CommandId, parseCommand } from '../onboarding/commands.js';
+import { type CommandId, type ParsedCommand, parseCommand } from '../onboarding/commands.js';
 import { helpCard } from '../onboarding/help.js';
 import { type BotDeps, noteReply, sayInTurn, turnLocale } from './bot-deps.js';
 
@@ -46,8 +46,17 @@ const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
   talkToPerson: (context, deps, userId) => deps.coach.talkToPersonCommand(context, userId),
 };
 
+/** Each route asks which command a message is: parsed once per activity, not once per route. */
+const parsed = new WeakMap<object, ParsedCommand | undefined>();
+
+function commandOf(context: TurnContext): ParsedCommand | undefined {
+  const { activity } = context;
+  if (!parsed.has(activity)) parsed.set(activity, parseCommand(activity.text ?? ''));
+  return parsed.get(activity);
+}
+
 export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps): void {
-  const commandIs = (id: CommandId) => async (context: TurnContext) => context.activity.type === 'message' && parseCommand(context.activity.text ?? '')?.id === id;
+  const commandIs = (id: CommandId) => async (context: TurnContext) => context.activity.type === 'message' && commandOf(context)?.id === id;
 
   app.message(commandIs('help'), async (context) => {
     await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context))));
@@ -56,7 +65,7 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
     app.message(commandIs(id), async (context) => {
       const userId = await identified(context, deps);
-      if (userId) await handle(context, deps, userId, parseCommand(context.activity.text ?? '')?.argument ?? '');
+      if (userId) await handle(context, deps, userId, commandOf(context)?.argument ?? '');
     });
   }
 

@@ -22,10 +22,19 @@ export type PasskeyRules =
 
 /** The policy changes rarely: read at most every five minutes per instance. */
 const POLICY_CACHE_MS = 5 * 60_000;
+/**
+ * A person's rules, kept as long as the policy: a conversation about setting up asks several times in a few minutes.
+ * Rules Graph could not give are kept a minute, so a person writing during an outage is answered at once.
+ */
+const PERSON_CACHE_MS = POLICY_CACHE_MS;
+const UNKNOWN_CACHE_MS = 60_000;
+/** People remembered at once; the oldest go first. */
+const MAX_PEOPLE = 10_000;
 const ALL_USERS = 'all_users';
 
 export class PasskeyRulesReader {
   #cached: { policy: PasskeyPolicy; at: number } | undefined;
+  readonly #people = new Map<string, { rules: PasskeyRules; at: number }>();
 
   constructor(
     private readonly directory: Directory | undefined,
@@ -34,9 +43,19 @@ export class PasskeyRulesReader {
 
   async rulesFor(userId: string, now = Date.now()): Promise<PasskeyRules> {
     if (!this.directory) return { kind: 'unknown' };
+    const kept = this.#people.get(userId);
+    if (kept && now - kept.at < (kept.rules.kind === 'unknown' ? UNKNOWN_CACHE_MS : PERSON_CACHE_MS)) return kept.rules;
+    const rules = await this.#read(userId, now);
+    this.#people.delete(userId);
+    if (this.#people.size >= MAX_PEOPLE) this.#people.delete(this.#people.keys().next().value as string);
+    this.#people.set(userId, { rules, at: now });
+    return rules;
+  }
+
+  async #read(userId: string, now: number): Promise<PasskeyRules> {
     try {
       const policy = await this.#policy(now);
-      const groups = policy.state === 'enabled' ? await this.directory.transitiveGroupIds(userId) : new Set<string>();
+      const groups = policy.state === 'enabled' ? await (this.directory as Directory).transitiveGroupIds(userId) : new Set<string>();
       return rulesOf(policy, groups);
     } catch (error) {
       this.logger.warn('could not read the passkey policy; answering in general terms', { error });

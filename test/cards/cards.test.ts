@@ -62,6 +62,25 @@ describe('the renderer', () => {
     expect(JSON.stringify(second)).not.toContain('Ann');
     expect(JSON.stringify(first)).not.toContain('Fabrikam');
   });
+
+  it('gives each caller its own copy of a card it rendered before, equal to a fresh rendering', () => {
+    const fresh = CardRenderer.load();
+    const first = fresh.render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'de');
+    (first.body as unknown[]).push({ type: 'TextBlock', text: 'added by a caller' });
+    const again = fresh.render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'de');
+    expect(JSON.stringify(again)).not.toContain('added by a caller');
+    expect(again).toEqual(CardRenderer.load().render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'de'));
+    expect(JSON.stringify(fresh.render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'fr'))).not.toEqual(JSON.stringify(again));
+  });
+
+  it('does not take the same words as markdown and as plain text for one card', () => {
+    const fresh = CardRenderer.load();
+    const trusted = JSON.stringify(fresh.render('welcome', { firstName: new TrustedMarkdown('**Ada**'), organisation: 'Contoso' }));
+    const plain = JSON.stringify(fresh.render('welcome', { firstName: '**Ada**', organisation: 'Contoso' }));
+    expect(trusted).toContain('Hi **Ada**');
+    expect(plain).toContain('\\\\*\\\\*Ada\\\\*\\\\*');
+    expect(JSON.stringify(fresh.render('welcome', { firstName: new TrustedMarkdown('**Ada**'), organisation: 'Contoso' }))).toBe(trusted);
+  });
 });
 
 describe('data from people is shown as text, not markdown', () => {

@@ -61,4 +61,27 @@ describe('the passkey policy', () => {
       demo.graph.faults.clear();
     }
   });
+
+  it('asks Graph once per person for a few minutes, and again a minute after it could not say', async () => {
+    demo.graph.state.setPasskeyPolicy({ isAttestationEnforced: false });
+    const rules = new PasskeyRulesReader(directory, createLogger({ sink: new MemorySink(), level: 'silent' }));
+    const groupReads = () => demo.graph.calls.list().filter((entry) => entry.path.includes(`/users/${user('Ava Patel')}/transitiveMemberOf`)).length;
+    const start = Date.parse('2026-12-07T09:00:00Z');
+    const before = groupReads();
+    const first = await rules.rulesFor(user('Ava Patel'), start);
+    expect(await rules.rulesFor(user('Ava Patel'), start + 4 * 60_000)).toEqual(first);
+    expect(groupReads()).toBe(before + 1);
+    await rules.rulesFor(user('Ava Patel'), start + 6 * 60_000);
+    expect(groupReads()).toBe(before + 2);
+
+    const failing = new PasskeyRulesReader(directory, createLogger({ sink: new MemorySink(), level: 'silent' }));
+    demo.graph.faults.add({ method: 'GET', path: /authenticationMethodConfigurations\/fido2$/i, status: 503, times: 10 });
+    try {
+      expect(await failing.rulesFor(user('Ava Patel'), start)).toEqual({ kind: 'unknown' });
+    } finally {
+      demo.graph.faults.clear();
+    }
+    expect(await failing.rulesFor(user('Ava Patel'), start + 30_000)).toEqual({ kind: 'unknown' });
+    expect(await failing.rulesFor(user('Ava Patel'), start + 61_000)).toEqual(first);
+  });
 });
