@@ -180,7 +180,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
       concernTitle,
       organisationName,
-      languages: { ofRecipient: (userId) => language.forProactive(userId), inTurn: (userId, teamsLocale) => language.forClick(userId, teamsLocale) },
+      languages: { ofRecipient: (userId, known) => language.forProactive(userId, undefined, known), inTurn: (userId, teamsLocale) => language.forClick(userId, teamsLocale) },
     });
     const coach = new EmployeeCoach({
       events: features.events,

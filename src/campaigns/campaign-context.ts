@@ -50,7 +50,7 @@ export class CampaignContext {
 
   /** The step's card for the person, in their language (asked at send time: they may have asked for another since). */
   async nudgeFor(campaign: Campaign, member: CampaignMember, step: string): Promise<Record<string, unknown>> {
-    const locale = await this.deps.languages.ofRecipient(member.userId);
+    const locale = await this.deps.languages.ofRecipient(member.userId, member.languages);
     const { organisationName, cadence, cards } = this.deps;
     return this.#nudge(nudgeCard({ campaign, member, step, organisationName, snoozeDays: cadence.snoozeDays, maxSnoozes: cadence.maxSnoozes, locale, strings: cards.strings }), locale);
   }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
 import { pagesOf } from '../store/pages.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
+import type { KnownLanguages } from '../shared/person-language.js';
 
 export const CAMPAIGNS_PARTITION = 'campaigns';
 /** Key of the row naming the one active campaign (insert-if-absent makes "only one at a time" atomic). */
@@ -58,6 +59,8 @@ export interface CampaignMember {
   department: string;
   /** IANA time zone the working hours are read in. */
   timeZone: string;
+  /** Their languages as the directory gave them while targeting (the invitation uses them while fresh). */
+  languages?: KnownLanguages;
   /** The app was installed for them when targeted: the invitation opens the chat without installing first. */
   appInstalled?: boolean;
   /** 0-based invitation wave. */

@@ -5,6 +5,7 @@ import type { RegistrationDetails } from '../directory/graph-shapes.js';
 import type { Directory, UserProfile } from '../directory/directory-port.js';
 import { notAPersonsAccount } from '../directory/person-account.js';
 import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
+import type { KnownLanguages } from '../shared/person-language.js';
 import { resolveTimeZone } from '../shared/time-zones.js';
 
 export interface TargetingPolicy {
@@ -30,6 +31,8 @@ export interface Target {
   timeZone: string;
   /** Whether the app was installed for them when targeted (undefined: not known). */
   appInstalled?: boolean;
+  /** Their languages as the directory gave them while targeting: the invitation is written in them without asking again. */
+  languages?: KnownLanguages;
 }
 
 /** Why someone in the report is not targeted, in the order the rules are checked. */
@@ -93,6 +96,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
       else candidates.push(row);
     }
     const profiles = await readProfiles(directory, candidates.map((row) => row.id), policy.catalogAppId);
+    const readAt = new Date().toISOString();
     const targets: Target[] = [];
     for (const row of candidates) {
       const profile = profiles.get(row.id);
@@ -108,6 +112,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
         department: profile.user.department?.trim() || UNKNOWN_DEPARTMENT,
         timeZone: resolveTimeZone(profile.mailbox?.timeZone, policy.defaultTimeZone),
         ...(profile.appInstalled === undefined ? {} : { appInstalled: profile.appInstalled }),
+        languages: knownLanguages(profile, readAt),
       });
     }
     yield { targets, excluded, enrolledIds: enrolled, known, nextLink };
@@ -153,6 +158,12 @@ function profileExclusion(profile: UserProfile | undefined, breakGlass: Readonly
   if (notAPerson) return notAPerson;
   if (!profile.teamsLicensed) return 'no-teams-licence';
   return undefined;
+}
+
+function knownLanguages(profile: UserProfile, readAt: string): KnownLanguages {
+  const preferred = profile.user.preferredLanguage ?? undefined;
+  const mailbox = profile.mailbox?.language;
+  return { ...(preferred ? { preferred } : {}), ...(mailbox ? { mailbox } : {}), readAt };
 }
 
 async function readProfiles(directory: Directory, ids: readonly string[], catalogAppId: string | undefined): Promise<Map<string, UserProfile>> {

@@ -7,11 +7,14 @@
 import type { Directory } from '../directory/directory-port.js';
 import type { Logger } from '../logging/logger.js';
 import { detectLanguage } from '../objections/language/detect-language.js';
+import type { KnownLanguages } from '../shared/person-language.js';
 import type { Strings } from '../shared/strings.js';
 import type { DialogStore } from './dialog-store.js';
 
 /** The person's languages as the directory knows them (Entra preferredLanguage, mailbox language), cached a while. */
 const PROFILE_CACHE_MS = 30 * 60_000;
+/** People whose languages are remembered at once; the oldest go first. */
+const MAX_PROFILES = 10_000;
 /** A message this long or shorter may be only a request to switch language. */
 const SWITCH_MAX_WORDS = 5;
 
@@ -55,11 +58,16 @@ export class LanguageChooser {
     return this.deps.strings.supported(state.language ?? state.lastLanguage ?? teamsLocale);
   }
 
-  /** The language of a message the coach starts: what the person asked for, else what the directory says, else Teams'. */
-  async forProactive(userId: string, teamsLocale?: string): Promise<string> {
+  /**
+   * The language of a message the coach starts: what the person asked for, else what the directory says (`known`, when
+   * the caller read it recently, e.g. a campaign's targeting; otherwise read here), else the last they wrote in, else
+   * Teams'.
+   */
+  async forProactive(userId: string, teamsLocale?: string, known?: KnownLanguages): Promise<string> {
     const state = await this.deps.dialogs.get(userId);
     if (state.language) return this.deps.strings.supported(state.language);
-    const [preferred, mailbox] = await this.#profile(userId);
+    const fresh = known && Date.now() - Date.parse(known.readAt) < PROFILE_CACHE_MS;
+    const [preferred, mailbox] = fresh ? [known.preferred, known.mailbox] : await this.#profile(userId);
     return this.deps.strings.supported(preferred ?? mailbox ?? state.lastLanguage ?? teamsLocale);
   }
 
@@ -86,6 +94,8 @@ export class LanguageChooser {
     } catch (error) {
       this.deps.logger.warn("could not read the person's preferred language", { error });
     }
+    this.#profiles.delete(userId);
+    if (this.#profiles.size >= MAX_PROFILES) this.#profiles.delete(this.#profiles.keys().next().value as string);
     this.#profiles.set(userId, { languages, at: Date.now() });
     return languages;
   }

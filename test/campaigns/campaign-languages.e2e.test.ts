@@ -1,6 +1,7 @@
 // A campaign speaks each person's language, end to end through /api/messages: the invitation goes out in the language
 // the directory gives for the employee (German, French), or in English to someone who asked for English; the admin's
-// replies and report are in the language of the admin's own turn, whoever the campaign writes to.
+// replies and report are in the language of the admin's own turn, whoever the campaign writes to. The directory is
+// read once per person for it (while targeting), not again to write the invitation.
 
 import { describe, expect, it } from 'vitest';
 import type { SeedUser } from '../../src/dev/tenant-seed.js';
@@ -40,6 +41,11 @@ describe('a campaign in each person’s language', () => {
     expect(JSON.stringify(inGerman)).toContain('Bei Northwind Pharma stellen alle die Anmeldung auf Passkeys um');
     expect(JSON.stringify(inGerman)).toContain(`"title":"Frist","value":"${formatDeadline(DEADLINE, 'de')}"`);
     expect(JSON.stringify(inGerman)).toContain('Später: in 3 Tagen erinnern');
+
+    // The language came from what targeting read of them: the invitation did not ask the directory again.
+    const mailboxReads = (userId: string) => demo().graph.calls.list().filter((entry) => entry.path.includes(`/users/${userId}/mailboxSettings`)).length;
+    expect(mailboxReads(german.id)).toBe(1);
+    expect(mailboxReads(french.id)).toBe(1);
 
     const inFrench = invitationTo(french.id);
     expect(nudgeOf(inFrench)).toEqual({ step: 'invite', locale: 'fr' });
