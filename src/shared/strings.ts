@@ -93,14 +93,27 @@ function isPlural(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && Object.keys(value).length > 0 && Object.entries(value).every(([form, text]) => PLURAL_FORMS.has(form) && typeof text === 'string') && 'other' in value;
 }
 
+/** Building an Intl.PluralRules costs far more than asking it: one per language. */
+const pluralRules = new Map<string, Intl.PluralRules>();
+
 function pluralForm(forms: { [form: string]: string }, locale: string, params: Params): string {
   const count = Number(params.count ?? 0);
-  const form = new Intl.PluralRules(locale).select(count);
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  const form = rules.select(count);
   return forms[form] ?? forms.other ?? '';
 }
 
 function fill(text: string, params: Params): string {
   return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+}
+
+/** The organisation as a sentence in `locale` names it: its configured name, else that language's "your organisation". */
+export function organisationIn(strings: Strings, locale: string, name: string | undefined): string {
+  return name?.trim() ? name : strings.text(locale, 'coach.yourOrganisation');
 }
 
 /** The words a person reads for an error, in `locale`: the error's own message, or the general one for anything else. */
