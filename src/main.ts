@@ -109,7 +109,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const directory = demo ? demo.directory(config, logger, redactor) : configuredDirectory(config, logger, redactor);
   const demoTenant = demo?.tenant;
   // "your organisation" fits inside a sentence only; the demo knows its tenant's name.
-  const organisationName = config.organisationName ?? demoTenant?.organisationName ?? 'your organisation';
+  const organisationName = config.organisationName ?? demoTenant?.organisationName;
 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));

@@ -56,7 +56,8 @@ export interface FeatureDeps {
   /** Which language each person is written to in. */
   languages: PersonLanguage;
   /** How the messages name the organisation. */
-  organisationName: string;
+  /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
+  organisationName: string | undefined;
 }
 
 export interface Features {

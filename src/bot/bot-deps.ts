@@ -14,7 +14,8 @@ export interface BotDeps {
   cards: CardRenderer;
   audit: AuditLog;
   logger: Logger;
-  organisationName: string;
+  /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
+  organisationName: string | undefined;
   coach: EmployeeCoach;
   privacy: { retentionDays: number; keepsObjectionText: boolean };
   /** Campaign commands (admins) and what campaigns learn from people's replies; absent when campaigns are off. */

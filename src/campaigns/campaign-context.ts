@@ -11,7 +11,8 @@ import { localParts } from '../shared/wall-clock.js';
 export interface CampaignsDeps extends OutboxFeatureDeps {
   targeting: TargetingPolicy;
   cadence: CadencePolicy;
-  organisationName: string;
+  /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
+  organisationName: string | undefined;
   /** Zone of the campaign's own calendar (deadline, daily waves): the tenant's default. */
   timeZone: string;
   /**

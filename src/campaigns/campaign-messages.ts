@@ -4,7 +4,7 @@
 
 import { COACH_VERBS } from '../cards/card-verbs.js';
 import { firstName, formatDeadline } from '../shared/formatting.js';
-import type { Params, Strings } from '../shared/strings.js';
+import { organisationIn, type Params, type Strings } from '../shared/strings.js';
 import type { Campaign, CampaignMember } from './campaign-records.js';
 
 export const CAMPAIGN_VERBS = {
@@ -24,7 +24,8 @@ export interface NudgeContext {
   campaign: Pick<Campaign, 'id' | 'deadline'>;
   member: Pick<CampaignMember, 'displayName' | 'snoozes' | 'timeZone'>;
   step: string;
-  organisationName: string;
+  /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
+  organisationName: string | undefined;
   snoozeDays: number;
   maxSnoozes: number;
   /** The employee's language, and the words in it. */
@@ -48,7 +49,7 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
     return {
       title: say('invite.title', { name }),
       // {organisation} never starts a sentence: "your organisation" (the default) is not written with a capital.
-      paragraphs: [say('invite.why', { organisation: organisationName }), say('invite.how')],
+      paragraphs: [say('invite.why', { organisation: organisationIn(strings, locale, organisationName) }), say('invite.how')],
       facts,
       actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [])],
     };
@@ -63,7 +64,7 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
   }
   return {
     title: say('reminder.title', { name }),
-    paragraphs: [say('reminder.notYet', { organisation: organisationName, deadline }), say('reminder.help')],
+    paragraphs: [say('reminder.notYet', { organisation: organisationIn(strings, locale, organisationName), deadline }), say('reminder.help')],
     facts,
     actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [person])],
   };

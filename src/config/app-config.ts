@@ -35,7 +35,7 @@ export interface AppConfig {
     domain?: string;
   };
   http: { host: string; port: number };
-  /** As configured; unset, the service calls it "your organisation", or in demo mode the demo tenant's name. */
+  /** As configured; unset, each language's "your organisation" (or in demo mode the demo tenant's name). */
   organisationName?: string;
   coach: {
     catalogDir?: string;

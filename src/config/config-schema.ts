@@ -36,7 +36,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'BOT_TENANT_ID', description: "The bot's Entra tenant id. Required for SingleTenant and UserAssignedMsi." },
   { name: 'ALLOWED_TENANT_IDS', description: "Comma-separated tenant ids whose Teams traffic is served. Defaults to BOT_TENANT_ID; a MultiTenant bot needs one or the other." },
   { name: 'BOT_DOMAIN', description: "Public host name of the bot (used in the app package and links). The tab's SSO accepts tokens for api://<BOT_DOMAIN>/botid-<BOT_ID>; without it the tab's API refuses everyone." },
-  { name: 'ORGANISATION_NAME', description: 'How the coach names the organisation in what it says ("sign in to Contoso"). Set it: the sentences of every language are written around a name, and unset the coach says "your organisation" in English even in German, French, Spanish or Dutch sentences. In demo mode, unset, the demo tenant\'s name.' },
+  { name: 'ORGANISATION_NAME', description: 'How the coach names the organisation in what it says ("sign in to Contoso"). Unset, each language says its own "your organisation" (strings/<locale>/coach.json, yourOrganisation). In demo mode, unset, the demo tenant\'s name.' },
   { name: 'PORT', default: '3978', description: 'TCP port of the HTTP endpoint.' },
   { name: 'HOST', description: 'Interface to listen on. Defaults to 0.0.0.0 with authentication on; demo mode always uses 127.0.0.1.' },
   { name: 'DATA_DIR', default: './.data', description: 'Folder for the SQLite database and other local state.' },

@@ -67,7 +67,7 @@ export interface CoachDeps {
   /** The help card's words: the organisation, and what the coach keeps. */
   help: HelpDeps;
   /** The organisation's own reason for the roll-out by language (a language without one says the coach's own), and its deadline for people in no campaign. */
-  rollout: { organisation: string; reasons: Readonly<Record<string, string>>; deadline?: string };
+  rollout: { organisation: string | undefined; reasons: Readonly<Record<string, string>>; deadline?: string };
   /** The deadline of the campaign the person is in, if any (YYYY-MM-DD). */
   campaignDeadline?: (userId: string) => Promise<string | undefined>;
   /** Told what people decide, so a campaign stops nudging them (campaigns listen; errors are logged, never shown). */

@@ -14,6 +14,7 @@ import { ANSWER_VARIANTS, type AnswerVariant } from '../objections/catalog-schem
 import { helpCardJson } from '../onboarding/help.js';
 import { formatDeadline } from '../shared/formatting.js';
 import { INTENT_IDS, type IntentId } from '../shared/intents.js';
+import { organisationIn } from '../shared/strings.js';
 import { type AnswerFill, answerCardData } from './answer-cards.js';
 import { CoachContext, type CoachDeps } from './coach-context.js';
 import { RefusalFlow, talkToPerson } from './refusal-flow.js';
@@ -183,7 +184,8 @@ export class EmployeeCoach {
   }
 
   async #fill(userId: string, locale: string, namesDeadline: boolean): Promise<AnswerFill> {
-    const { organisation, reasons, deadline } = this.deps.rollout;
+    const { reasons, deadline } = this.deps.rollout;
+    const organisation = organisationIn(this.deps.cards.strings, locale, this.deps.rollout.organisation);
     const reason = reasons[locale] ?? this.#coach.say(locale, 'coach.rolloutReason');
     if (!namesDeadline) return { organisation, reason, deadline: '' };
     const campaign = await this.deps.campaignDeadline?.(userId).catch((error: unknown) => {

@@ -3,10 +3,12 @@
 import { type Attachment, CardFactory } from 'botbuilder';
 import { type Audience, COMMANDS, type CommandId, type CommandSpec } from './commands.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
+import { organisationIn } from '../shared/strings.js';
 
 export interface HelpDeps {
   cards: CardRenderer;
-  organisationName: string;
+  /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
+  organisationName: string | undefined;
   privacy: { retentionDays: number; keepsObjectionText: boolean };
 }
 
@@ -24,7 +26,7 @@ export function helpCardJson(deps: HelpDeps, locale: string, audiences: readonly
   return deps.cards.render(
     'help',
     {
-      organisation: deps.organisationName,
+      organisation: organisationIn(deps.cards.strings, locale, deps.organisationName),
       commands,
       privacy: [say(deps.privacy.keepsObjectionText ? 'privacyWords' : 'privacyTopics', days), say('privacyWho'), say('privacyNever')],
     },

@@ -2,10 +2,12 @@
 
 import { type Attachment, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CardRenderer } from '../cards/card-renderer.js';
+import { organisationIn } from '../shared/strings.js';
 
 export interface WelcomeDeps {
   cards: CardRenderer;
-  organisationName: string;
+  /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
+  organisationName: string | undefined;
   /** True when a first message from the coach (an invitation, a card, a notice) is on its way or just arrived (it greets them instead). */
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** The language of a message the coach starts for this person (see conversation/language.ts); Teams' locale without it. */
@@ -26,7 +28,7 @@ export function welcomeCard(context: TurnContext, deps: WelcomeDeps, locale: str
     return deps.cards.attachment('welcome-team', { teamName: named ?? deps.cards.strings.text(locale, 'onboarding.thisTeam') }, locale);
   }
   const firstName = firstNameOf(activity.from?.name) ?? deps.cards.strings.text(locale, 'onboarding.welcomeName');
-  return deps.cards.attachment('welcome', { firstName, organisation: deps.organisationName }, locale);
+  return deps.cards.attachment('welcome', { firstName, organisation: organisationIn(deps.cards.strings, locale, deps.organisationName) }, locale);
 }
 
 export async function welcomeOnInstall(context: TurnContext, deps: WelcomeDeps): Promise<void> {

@@ -38,7 +38,7 @@ describe('a campaign in each person’s language', () => {
 
     const inGerman = invitationTo(german.id);
     expect(nudgeOf(inGerman)).toEqual({ step: 'invite', locale: 'de' });
-    expect(JSON.stringify(inGerman)).toContain('Bei Northwind Pharma stellen alle die Anmeldung auf Passkeys um');
+    expect(JSON.stringify(inGerman)).toContain('Northwind Pharma stellt die Anmeldung für alle auf Passkeys um');
     expect(JSON.stringify(inGerman)).toContain(`"title":"Frist","value":"${formatDeadline(DEADLINE, 'de')}"`);
     expect(JSON.stringify(inGerman)).toContain('Später: in 3 Tagen erinnern');
 

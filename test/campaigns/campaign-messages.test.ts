@@ -1,17 +1,17 @@
-// The campaign's messages read well in every language, with the default organisation name: "your organisation" never
-// starts a sentence; the date is written as the language writes it.
+// The campaign's messages read well in every language, with or without ORGANISATION_NAME: each language has its own
+// words for "your organisation", and they never start a sentence; the date is written as the language writes it.
 
 import { describe, expect, it } from 'vitest';
 import { nudgeCard } from '../../src/campaigns/campaign-messages.js';
 import { Strings } from '../../src/shared/strings.js';
 
 const strings = new Strings();
-const card = (step: string, organisationName: string, locale: string) =>
+const card = (step: string, organisationName: string | undefined, locale: string) =>
   nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15' }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC' }, step, organisationName, snoozeDays: 3, maxSnoozes: 2, locale, strings });
 
 describe('campaign messages', () => {
   it.each(strings.locales)('in %s, start every title and paragraph with a capital, whatever the organisation is called', (locale) => {
-    for (const organisationName of ['your organisation', 'Northwind Pharma', 'iRobot']) {
+    for (const organisationName of [undefined, 'Northwind Pharma']) {
       for (const step of ['invite', 'reminder-1', 'decision']) {
         const { title, paragraphs } = card(step, organisationName, locale);
         for (const text of [title, ...paragraphs]) expect(text.charAt(0), `${step}: ${text}`).toMatch(/\p{Lu}/u);
@@ -20,9 +20,20 @@ describe('campaign messages', () => {
     }
   });
 
-  it('names the organisation in the invitation', () => {
-    expect(card('invite', 'your organisation', 'en').paragraphs[0]).toMatch(/^Everyone at your organisation is moving to passkeys/);
-    expect(card('invite', 'Northwind Pharma', 'de').paragraphs[0]).toMatch(/^Bei Northwind Pharma stellen alle/);
+  it('names the organisation in the invitation, as configured or in the language\'s own words', () => {
+    expect(card('invite', undefined, 'en').paragraphs[0]).toMatch(/^Everyone at your organisation is moving to passkeys/);
+    expect(card('invite', 'Northwind Pharma', 'de').paragraphs[0]).toMatch(/^Northwind Pharma stellt die Anmeldung für alle auf Passkeys um/);
+    expect(card('invite', undefined, 'de').paragraphs[0]).toMatch(/^Ihre Organisation stellt die Anmeldung für alle auf Passkeys um/);
+    expect(card('reminder-1', undefined, 'nl').paragraphs[0]).toContain('bij uw organisatie moet iedereen');
+    // A name is written as its owner writes it, even at the start of a sentence.
+    expect(card('invite', 'iRobot', 'de').paragraphs[0]).toMatch(/^iRobot stellt/);
+  });
+
+  it.each(strings.locales.filter((locale) => locale !== 'en'))('in %s, never says "your organisation" in English', (locale) => {
+    for (const step of ['invite', 'reminder-1', 'decision']) {
+      const { title, paragraphs } = card(step, undefined, locale);
+      expect([title, ...paragraphs].join(' ')).not.toMatch(/your organi[sz]ation/i);
+    }
   });
 
   it('writes the deadline and the buttons in the employee language', () => {

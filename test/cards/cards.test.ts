@@ -53,6 +53,20 @@ describe('the validator', () => {
   });
 });
 
+describe('the organisation, named or not', () => {
+  it.each(['de', 'fr', 'es', 'nl'])('in %s, the help card names it in the language\'s own words when ORGANISATION_NAME is unset', (locale) => {
+    const help = JSON.stringify(helpCardJson({ cards, organisationName: undefined, privacy: { retentionDays: 180, keepsObjectionText: false } }, locale));
+    expect(help).not.toMatch(/your organi[sz]ation/i);
+    expect(help).toContain(cards.strings.text(locale, 'coach.yourOrganisation'));
+  });
+
+  it('uses the configured name instead', () => {
+    const help = JSON.stringify(helpCardJson({ cards, organisationName: 'Northwind Pharma', privacy: { retentionDays: 180, keepsObjectionText: false } }, 'de'));
+    expect(help).toContain('Northwind Pharma stellt auf Passkeys um');
+    expect(help).not.toContain('Ihre Organisation');
+  });
+});
+
 describe('the renderer', () => {
   it('expands the same template again with other data, without the first expansion leaking into the second', () => {
     const first = cards.render('welcome', { firstName: 'Ann', organisation: 'Contoso' });
