@@ -10,7 +10,7 @@ import { claimTarget } from './request-lifecycle.js';
 import { requestCard } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import { newTapRequestId, type Person, type TapRequest } from './tap-records.js';
-import { type TapWords, wordsInTurn } from './tap-words.js';
+import { REASONS_SEPARATOR, type TapWords, wordsInTurn } from './tap-words.js';
 
 /** Accounts that are not a person's get no pass, and the agent is told why (`helpdesk.requests.*`). */
 const NOT_A_PERSON_ANSWERS: Record<NotAPersonReason, string> = {
@@ -65,8 +65,8 @@ export async function requestPass(tap: TapContext, requester: Person, upn: strin
   const privileged = await privilegedReasons(tap, target);
   if (privileged.length > 0 && !settings.allowPrivileged) {
     await tap.audit('tap.request.refused', requester, target.id, { why: 'privileged', privileged });
-    await tap.alert('privileged-attempt', { key: 'alerts.privilegedRefused', params: { name: requester.name, target: name, reasons: privileged.join(', ') } }, now);
-    return { message: say('requests.privileged', { name, reasons: privileged.join(', ') }) };
+    await tap.alert('privileged-attempt', { key: 'alerts.privilegedRefused', params: { name: requester.name, target: name, reasons: privileged.join(REASONS_SEPARATOR) } }, now);
+    return { message: say('requests.privileged', { name, reasons: words.reasons(privileged) }) };
   }
 
   const terms = await readTerms(tap, words, target, requester, name);
@@ -100,7 +100,7 @@ export async function requestPass(tap: TapContext, requester: Person, upn: strin
     return { message: say('requests.alreadyOpen', { name, id: holder }) };
   }
   if (privileged.length > 0) {
-    await tap.alert('privileged-attempt', { key: 'alerts.privilegedOpened', params: { name: requester.name, target: request.target.name, reasons: privileged.join(', ') } }, now);
+    await tap.alert('privileged-attempt', { key: 'alerts.privilegedOpened', params: { name: requester.name, target: request.target.name, reasons: privileged.join(REASONS_SEPARATOR) } }, now);
   }
   await tap.audit('tap.request.opened', requester, target.id, { requestId: id, privileged, replacesExistingPass: request.replacesExistingPass });
   return { card: requestCard(tap, words, request, now) };
@@ -138,7 +138,7 @@ async function readTerms(tap: TapContext, { say }: TapWords, target: DirectoryUs
     logger.warn('could not read the manager for a pass request', { error });
     return { message: say('requests.managerUnreadable') };
   }
-  const usableManager = manager && manager.accountEnabled !== false && manager.id !== target.id ? { id: manager.id, name: manager.displayName ?? 'their manager' } : undefined;
+  const usableManager = manager && manager.accountEnabled !== false && manager.id !== target.id ? { id: manager.id, name: manager.displayName ?? manager.userPrincipalName } : undefined;
   if (tap.settings.receiver === 'manager' && !usableManager) {
     return { message: say('requests.noManagerToReveal', { name }) };
   }

@@ -11,7 +11,7 @@ import { requestIdSchema } from './submit-request.js';
 import { passDialog } from './tap-cards.js';
 import type { TapContext } from './tap-context.js';
 import type { Person, TapRequest } from './tap-records.js';
-import { wordsInTurn } from './tap-words.js';
+import { REASONS_SEPARATOR, wordsInTurn } from './tap-words.js';
 
 /** A lost Graph answer (timeout, 5xx): created again once, which replaces the first (both audited). */
 const CREATE_ATTEMPTS = 3;
@@ -46,7 +46,7 @@ export async function revealPass(tap: TapContext, clicker: Person, data: unknown
     await tap.records.update(request.id, (latest) => (latest.state === 'revealing' ? { ...latest, state: 'refused', refusal: { at: now.toISOString(), why: `the account became privileged (${privilegedNow.join(', ')})` } } : undefined));
     await settled(tap, request);
     await tap.audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, why: 'privileged', privileged: privilegedNow });
-    await tap.alert('privileged-attempt', { key: 'alerts.becamePrivileged', params: { target: request.target.name, id: request.id, reasons: privilegedNow.join(', ') } }, now, request.id);
+    await tap.alert('privileged-attempt', { key: 'alerts.becamePrivileged', params: { target: request.target.name, id: request.id, reasons: privilegedNow.join(REASONS_SEPARATOR) } }, now, request.id);
     return say('reveal.nowPrivileged', { name: request.target.name });
   }
   const created = await createPass(tap, claimed.value, clicker);

@@ -6,7 +6,7 @@ import { type CardJson, PersonText, TrustedMarkdown } from '../cards/card-render
 import type { TemporaryAccessPassMethod } from '../directory/graph-shapes.js';
 import type { TapContext } from './tap-context.js';
 import { CHECK_KINDS, type TapAlert, type TapRequest } from './tap-records.js';
-import type { TapWords } from './tap-words.js';
+import { REASONS_SEPARATOR, type TapWords } from './tap-words.js';
 
 export const TAP_VERBS = {
   submit: 'tap.submit',
@@ -30,7 +30,7 @@ export function requestCard(tap: TapContext, words: TapWords, request: TapReques
   ];
   const warnings = [
     ...(request.replacesExistingPass ? [say('form.replacesPass', { name })] : []),
-    ...(request.privileged ? [say('form.privileged', { reasons: request.privileged.join(', ') })] : []),
+    ...(request.privileged ? [say('form.privileged', { reasons: words.reasons(request.privileged) })] : []),
   ];
   return tap.deps.cards.render(
     'tap-request',
@@ -92,7 +92,7 @@ export function approvalCard(tap: TapContext, words: TapWords, request: TapReque
       checkNote: request.check?.note ? new PersonText(request.check.note) : '',
       warning: [
         ...(request.replacesExistingPass ? [say('approval.replacesPass', { name })] : []),
-        ...(request.privileged ? [say('approval.privileged', { reasons: request.privileged.join(', ') })] : []),
+        ...(request.privileged ? [say('approval.privileged', { reasons: words.reasons(request.privileged) })] : []),
       ].join(' '),
       status,
       open,
@@ -179,7 +179,9 @@ export function stoppedNotice(tap: TapContext, words: TapWords, request: TapRequ
 }
 
 export function alertNotice(tap: TapContext, words: TapWords, alert: TapAlert): Attachment {
-  const text = alert.say ? words.say(alert.say.key, alert.say.params) : (alert.text ?? '');
+  const params = alert.say?.params;
+  const reasons = params?.reasons;
+  const text = alert.say ? words.say(alert.say.key, reasons === undefined ? params : { ...params, reasons: words.reasons(String(reasons).split(REASONS_SEPARATOR)) }) : (alert.text ?? '');
   return tap.deps.cards.attachment('notice', { title: words.say(`alerts.titles.${alert.kind}`), paragraphs: [text], actions: [] }, words.locale);
 }
 

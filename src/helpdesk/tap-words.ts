@@ -24,12 +24,38 @@ export class TapWords {
     return this.say(`checks.${kind}`);
   }
 
+  /**
+   * Why an account is privileged (privileged-accounts.ts's codes), in these words and joined. A reason kept from before
+   * the codes (already words) is shown as it was written.
+   */
+  reasons(reasons: readonly string[]): string {
+    return reasons
+      .map((reason) => {
+        const [code = '', roles] = reason.includes(':') ? [reason.slice(0, reason.indexOf(':')), reason.slice(reason.indexOf(':') + 1)] : [reason];
+        const key = REASON_KEYS[code];
+        return key && (roles === undefined) === !key.endsWith('Roles') ? this.say(`privilegedReasons.${key}`, roles === undefined ? {} : { roles }) : reason;
+      })
+      .join(this.say('privilegedReasons.separator'));
+  }
+
   /** "10:30 CET, Friday 4 December 2026" (in German "10:30 MEZ, Freitag, 4. Dezember 2026"), in the service's time zone. */
   time(iso: string): string {
     const time = new Intl.DateTimeFormat(this.locale === 'en' ? 'en-GB' : this.locale, { hour: '2-digit', minute: '2-digit', timeZone: this.tap.deps.timeZone, timeZoneName: 'short' }).format(new Date(iso));
     return `${time}, ${formatDeadline(localDate(iso, this.tap.deps.timeZone), this.locale)}`;
   }
 }
+
+const REASON_KEYS: Readonly<Record<string, string>> = {
+  'break-glass': 'breakGlass',
+  role: 'activeRoles',
+  eligible: 'eligibleRoles',
+  'privileged-group': 'privilegedGroup',
+  'roles-unchecked': 'rolesUnchecked',
+  'groups-unchecked': 'groupsUnchecked',
+};
+
+/** Alerts keep their reasons as one parameter: the codes joined by this, written in each reader's words when shown. */
+export const REASONS_SEPARATOR = '\u001f';
 
 /** A reply within a turn: the language of the person's conversation, else their Teams client's. */
 export async function wordsInTurn(tap: TapContext, person: Person, teamsLocale: string | undefined): Promise<TapWords> {

@@ -115,8 +115,9 @@ export class TabSso {
     if (!scopes.includes('access_as_user')) throw refused('no access_as_user scope (an app token?)');
     const id = typeof payload.oid === 'string' && /^[0-9a-f-]{36}$/i.test(payload.oid) ? payload.oid.toLowerCase() : undefined;
     if (!id) throw refused('no object id');
-    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 200) : 'Someone';
     const upn = typeof payload.preferred_username === 'string' ? payload.preferred_username : typeof payload.upn === 'string' ? payload.upn : undefined;
+    // A token without a name is named by its account, not by words of one language.
+    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 200) : (upn ?? id);
     return { id, name, ...(upn ? { upn } : {}) };
   }
 }

@@ -75,11 +75,17 @@ describe('who may ask', () => {
     // What earlier tests still had on its way is delivered before the counts are taken.
     await drain();
     const alertsBefore = alerts();
+    const replies: string[] = [];
     for (const name of ['Emma Schneider', 'Stefan Novak', 'Emergency Access Account 01']) {
       const { id, reply } = await requestFor(agent, name);
       expect(id, name).toBeUndefined();
       expect(reply).toContain('privileged account');
+      replies.push(reply);
     }
+    // Why, in the agent's words: the role names as Entra gives them.
+    expect(replies[0]).toMatch(/\(admin role: [^)]+\)/);
+    expect(replies[1]).toMatch(/\(eligible for admin role: [^)]+\)/);
+    expect(replies[2]).toContain('(a break-glass account)');
     const refusals = (await audited('tap.request.refused', mark)).map((entry) => entry.details?.why);
     expect(refusals).toEqual(['privileged', 'privileged', 'privileged']);
     await drain();
