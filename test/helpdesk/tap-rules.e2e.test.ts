@@ -85,7 +85,7 @@ describe('who may ask', () => {
     // Why, in the agent's words: the role names as Entra gives them.
     expect(replies[0]).toMatch(/\(admin role: [^)]+\)/);
     expect(replies[1]).toMatch(/\(eligible for admin role: [^)]+\)/);
-    expect(replies[2]).toContain('(a break-glass account)');
+    expect(replies[2]).toContain('(a break-glass account; ');
     const refusals = (await audited('tap.request.refused', mark)).map((entry) => entry.details?.why);
     expect(refusals).toEqual(['privileged', 'privileged', 'privileged']);
     await drain();
