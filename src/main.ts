@@ -108,7 +108,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   lap('emulators');
   const directory = demo ? demo.directory(config, logger, redactor) : configuredDirectory(config, logger, redactor);
   const demoTenant = demo?.tenant;
-  // "your organisation" fits inside a sentence only; the demo knows its tenant's name.
+  // Unset, every sentence says its own language's "your organisation" (organisationIn); the demo knows its tenant's name.
   const organisationName = config.organisationName ?? demoTenant?.organisationName;
 
   const databasePath = options.databasePath ?? databaseFile(config);

@@ -55,8 +55,7 @@ export interface FeatureDeps {
   concernTitle: (intent: IntentId, locale?: string) => string;
   /** Which language each person is written to in. */
   languages: PersonLanguage;
-  /** How the messages name the organisation. */
-  /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
+  /** How the messages name the organisation: ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
   organisationName: string | undefined;
 }
 

@@ -48,7 +48,8 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
   if (step === 'invite') {
     return {
       title: say('invite.title', { name }),
-      // {organisation} never starts a sentence: "your organisation" (the default) is not written with a capital.
+      // A sentence starts with {organisation} only where the language's own "your organisation" has a capital (German
+      // "Ihre Organisation"); a name is written as its owner writes it.
       paragraphs: [say('invite.why', { organisation: organisationIn(strings, locale, organisationName) }), say('invite.how')],
       facts,
       actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [])],
