@@ -259,6 +259,29 @@ function botEnv({ demo, files, dataDir, port, instanceId, azurite }) {
   };
 }
 
+/**
+ * The bots' store request counts, summed over the instances.
+ * @param {{ port: number, id: string }[]} instances
+ * @returns {Promise<{ total: number, byKind: Record<string, number> } | null>}
+ */
+async function readStoreRequests(instances) {
+  const byKind = {};
+  let total = 0;
+  for (const instance of instances) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${instance.port}/_demo/store-requests`, { signal: AbortSignal.timeout(5_000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const counts = await response.json();
+      total += counts.total;
+      for (const [kind, count] of Object.entries(counts.byKind)) byKind[kind] = (byKind[kind] ?? 0) + count;
+    } catch (error) {
+      log(`${instance.id}: could not read its store requests (${error.message}); store_requests_per_user is left out`);
+      return null;
+    }
+  }
+  return { total, byKind };
+}
+
 /** @param {unknown} activity */
 function isInvitation(activity) {
   const text = JSON.stringify(activity);
@@ -494,6 +517,9 @@ async function main() {
   const faultSummary = anyFault(plan) ? { ...faults.summary(readyAt, waitEndedAt), connector_calls_faulted: connectorCalls.faulted } : null;
   if (counter.delivered < targets.size) log(`timed out after ${timeoutSeconds} s with ${targets.size - counter.delivered} people not invited`);
 
+  // What the bots asked of their store, counted by each store adapter (/_demo/store-requests, demo mode only), read
+  // before they stop; a SIGKILLed life's count is lost with it, so runs with kills report none.
+  const storeRequests = kills === 0 ? await readStoreRequests(instances) : null;
   for (const instance of instances) {
     notePeak(instance);
     const exit = await stopServer(instance.bot);
@@ -552,6 +578,10 @@ async function main() {
     ideal_seconds: round(idealSeconds, 1),
     efficiency: round(idealSeconds / seconds, 3),
     graph_requests_per_user: round(graphCalls.length / targeted, 3),
+    // Everything the bots asked of their store for the whole job (targeting, sending, leases, jobs), per person
+    // targeted: SQLite operations or Azure Table HTTP requests. Null with kills.
+    store_requests_per_user: storeRequests ? round(storeRequests.total / targeted, 2) : null,
+    store_requests: storeRequests?.byKind ?? null,
     connector_requests_per_user: round(connectorCalls.total / targeted, 3),
     peak_rss_mb: peakMb || null,
     startup_seconds: round((readyAt - firstStart) / 1000, 2),

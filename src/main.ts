@@ -116,6 +116,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let retention: PeriodicJob | undefined;
   let anchoring: AuditAnchoring | undefined;
   let store: Store | undefined;
+  let storeRequests: (() => Readonly<Record<string, number>>) | undefined;
   let http: HttpServerHandle;
   let features: Features | undefined;
   let serverUrl: string | undefined;
@@ -123,6 +124,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   try {
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
     const opened = await openStoreAndMarker(config.store, databasePath);
+    storeRequests = () => opened.store.requestCounts?.() ?? {};
     store = options.wrapStore ? options.wrapStore(opened.store) : opened.store;
     const openStore = store;
     // Before anything is written: an empty store where the service had state must not start as if new.
@@ -258,6 +260,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       takeDownload: (token) => features!.exports.take(token),
       tab,
       strings,
+      ...(config.mode === 'demo' ? { storeRequests } : {}),
     });
     serverUrl = http.url;
   } catch (error) {

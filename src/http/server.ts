@@ -29,6 +29,11 @@ export interface HttpServerOptions {
   tab?: Omit<TabRoutesOptions, 'logger' | 'strings'>;
   /** The words of errors (answers to the Bot Connector are in English; the tab's in the browser's language). */
   strings: Strings;
+  /**
+   * Demo mode only (loopback, no authentication): what the store has asked of its storage so far, served at
+   * /_demo/store-requests for the benchmarks. Never given in production, so the route does not exist there.
+   */
+  storeRequests?: () => Readonly<Record<string, number>>;
 }
 
 
@@ -99,6 +104,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     res.header('Cache-Control', 'no-store');
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'stopping' : 'not ready' });
   });
+
+  const storeRequests = options.storeRequests;
+  if (storeRequests) {
+    server.get('/_demo/store-requests', async (_req: Request, res: Response) => {
+      const counts = storeRequests();
+      res.header('Cache-Control', 'no-store');
+      res.send(200, { total: Object.values(counts).reduce((sum, count) => sum + count, 0), byKind: counts });
+    });
+  }
 
   server.get('/downloads/:token', async (req: Request, res: Response) => {
     const token = String((req.params as Record<string, unknown>).token ?? '');

@@ -6,6 +6,7 @@
 
 import { odata, RestError, TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { AppError, isAppError } from '../errors/app-error.js';
 import {
   checkBatch,
@@ -53,12 +54,14 @@ export class AzureTableStore implements Store {
    * conflict (a compare-and-swap applied twice, a lease given up). Callers retry knowing what they wrote.
    */
   readonly #writer: TableClient;
+  readonly #requests: Map<string, number>;
   readonly #now: () => number;
   readonly #leases: TableLeases;
   #open = true;
   #lastWrite = 0;
 
-  private constructor(client: TableClient, writer: TableClient, now: () => number, leaseClock: (() => number) | undefined) {
+  private constructor(client: TableClient, writer: TableClient, now: () => number, leaseClock: (() => number) | undefined, requests: Map<string, number>) {
+    this.#requests = requests;
     this.#client = client;
     this.#writer = writer;
     this.#now = now;
@@ -68,8 +71,17 @@ export class AzureTableStore implements Store {
   /** Connects and creates the table when it is missing. Throws AppError `config.invalid` when it cannot. */
   static async open(options: AzureTableStoreOptions): Promise<AzureTableStore> {
     if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(options.table)) throw new AppError('config.invalid', `"${options.table}" is not a valid Azure table name (3 to 63 letters and digits, starting with a letter)`);
+    const requests = new Map<string, number>();
+    // Every HTTP request the clients send, retries included (perRetry): what the table service bills and throttles.
+    const counting: PipelinePolicy = {
+      name: 'passkeyCoachRequestCount',
+      sendRequest: (request, next) => {
+        requests.set(request.method, (requests.get(request.method) ?? 0) + 1);
+        return next(request);
+      },
+    };
     const clientFor = (maxRetries: number): TableClient => {
-      const clientOptions = { allowInsecureConnection: options.allowInsecureConnection ?? false, retryOptions: { maxRetries } };
+      const clientOptions = { allowInsecureConnection: options.allowInsecureConnection ?? false, retryOptions: { maxRetries }, additionalPolicies: [{ policy: counting, position: 'perRetry' as const }] };
       if (options.connectionString) return TableClient.fromConnectionString(options.connectionString, options.table, clientOptions);
       if (options.accountUrl && options.credential) return new TableClient(options.accountUrl, options.table, options.credential, clientOptions);
       throw new AppError('config.invalid', 'The Azure Table store needs a connection string, or an account URL and a credential');
@@ -81,7 +93,12 @@ export class AzureTableStore implements Store {
     } catch (error) {
       throw new AppError('config.invalid', `Could not open the Azure table ${options.table}: ${describeError(error)}`, { cause: error });
     }
-    return new AzureTableStore(client, writer, options.now ?? (() => Date.now()), options.leaseClock);
+    return new AzureTableStore(client, writer, options.now ?? (() => Date.now()), options.leaseClock, requests);
+  }
+
+  /** HTTP requests sent to the table service since the store opened, by method (see Store.requestCounts). */
+  requestCounts(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.#requests);
   }
 
   async get<T>(partition: string, key: string): Promise<StoredRecord<T> | undefined> {

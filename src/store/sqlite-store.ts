@@ -27,6 +27,8 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #now: () => number;
   readonly #statements: Statements;
+  /** Operations run since the store opened, by name (requestCounts). */
+  readonly #requests = new Map<string, number>();
   readonly #acquire: Database.Transaction<(name: string, holder: string, durationMs: number) => Lease | undefined>;
   readonly #renew: Database.Transaction<(lease: Lease, durationMs: number) => Lease>;
   readonly #updateOrExplain: Database.Transaction<
@@ -288,7 +290,13 @@ export class SqliteStore implements Store {
   }
 
   /** Runs one operation: refuses after close, and turns driver errors into AppErrors that keep the cause. */
+  /** Operations run against the database since it opened (see Store.requestCounts). */
+  requestCounts(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.#requests);
+  }
+
   #run<R>(operation: string, body: () => R): R {
+    this.#requests.set(operation, (this.#requests.get(operation) ?? 0) + 1);
     if (!this.isOpen()) {
       throw new AppError('internal', `The SQLite store is closed (${operation})`, { details: { operation } });
     }

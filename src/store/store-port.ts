@@ -81,4 +81,10 @@ export interface Store {
    */
   probe(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * What this store has asked of its storage since it opened, by kind: SQLite counts statements run per operation,
+   * Azure Table counts HTTP requests (retries included) per method. What `bench:outreach` reports as
+   * store_requests_per_user; a wrapper without a storage of its own may leave it out.
+   */
+  requestCounts?(): Readonly<Record<string, number>>;
 }

@@ -50,6 +50,10 @@ const channelToken = (claims: Record<string, unknown> = {}, options: Parameters<
   issuer.sign({ aud: BOT_ID, serviceurl: SERVICE_URL, ...claims }, options);
 
 describe('inbound authentication with BOT_ID set', () => {
+  it('has none of demo mode\'s routes for the benchmarks', async () => {
+    expect((await fetch(`${bot.url}/_demo/store-requests`)).status).toBe(404);
+  });
+
   it('refuses a request without a token with 401', async () => {
     const result = await bot.post(message());
     expect(result.status).toBe(401);

@@ -78,6 +78,23 @@ describe('Azure Table key limits', () => {
   });
 });
 
+describe('Azure Table requests', () => {
+  it('are counted per HTTP method, one per request the table service receives', async () => {
+    const store = await AzureTableStore.open({ connectionString: azurite().connectionString, table: 'counting', allowInsecureConnection: true });
+    const opened = store.requestCounts();
+    await store.put('p', 'a', 1);
+    await store.get('p', 'a');
+    await store.get('p', 'missing');
+    // Three records of one partition go in one entity-group batch: one request.
+    await store.insertMany('p', [{ key: 'b', value: 2 }, { key: 'c', value: 3 }, { key: 'd', value: 4 }]);
+    const counts = store.requestCounts();
+    const sent = (method: string) => (counts[method] ?? 0) - (opened[method] ?? 0);
+    expect(sent('GET')).toBe(2);
+    expect(sent('POST')).toBe(1);
+    expect(Object.keys(counts).reduce((sum, method) => sum + sent(method), 0)).toBe(4);
+  });
+});
+
 describe('the service on Azure Table Storage', () => {
   it('starts with STORE=azure-table, answers a turn, and keeps its state (the chat it came from) in the table', async () => {
     const bot = await startBot({ STORE: 'azure-table', AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString, AZURE_STORAGE_TABLE_NAME: 'servicetest' });
