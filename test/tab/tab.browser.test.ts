@@ -154,10 +154,10 @@ describe('the tab in a Teams host', () => {
         expect(await tab.getAttribute('[role="tablist"]', 'aria-label')).toBe(pick(german, 'views', 'label'));
         if (as === 'admin') expect(await tab.textContent('.top')).toContain(pick(german, 'roles', 'admin'));
         if (view === 'progress') {
-          // The figures in the chat's German words, and dates the German way ("Frist 6. Jan. 2027.").
+          // The figures in the chat's German words, and dates the German way ("Frist: 6. Jan. 2027.").
           const tiles = await tab.$$eval('.tile-label', (elements) => elements.map((element) => element.textContent));
           expect(tiles).toContain(pick(stringsOf('de', 'campaigns'), 'figures', 'enrolled'));
-          expect(await tab.textContent('.lead')).toMatch(/Frist \d{1,2}\. \p{L}+\.? \d{4}\./u);
+          expect(await tab.textContent('.lead')).toMatch(/Frist: \d{1,2}\. \p{L}+\.? \d{4}\./u);
         }
         if (as === 'approver') expect(await tab.locator('button[data-action="approve"]').first().textContent()).toBe(pick(german, 'helpdesk', 'approve'));
         if (view === 'audit') expect(await tab.textContent('.banner')).toMatch(/^(Verifiziert|Nicht verifiziert|Alle|Noch nichts)/);
