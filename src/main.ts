@@ -241,7 +241,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       passes: features.temporaryAccess,
       objections,
       concernTitle,
-      platformLabel: (platform) => guidesFor('en').platforms.find((guide) => guide.id === platform)?.label,
+      platformLabel: (platform, locale) => guidesFor(locale).platforms.find((guide) => guide.id === platform)?.label,
+      strings,
       names: new PeopleNames(directory, logger.child({ component: 'tab' })),
     });
     const demoSignIn = demo?.tabSignIn();

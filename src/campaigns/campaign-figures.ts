@@ -58,7 +58,7 @@ export function figureLabels(strings: Strings, locale: string): Record<FigureId,
   return Object.fromEntries(FIGURES.map((id) => [id, strings.text(locale, `campaigns.figures.${id}`)])) as Record<FigureId, string>;
 }
 
-/** The English names, for the places that show figures in English only (the tab). */
+/** The English names (the tests read figures by them). */
 export const FIGURE_LABELS: Record<FigureId, string> = figureLabels(new Strings(), DEFAULT_LOCALE);
 
 export function noFigures(): Figures {

@@ -9,10 +9,10 @@ import { requestIdSchema } from './submit-request.js';
 import { approvalCard } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import { OPEN_STATES, type Person } from './tap-records.js';
-import { wordsInTurn } from './tap-words.js';
+import { type ReplyLanguage, wordsInTurn } from './tap-words.js';
 
-export async function decideRequest(tap: TapContext, clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
-  const words = await wordsInTurn(tap, clicker, teamsLocale);
+export async function decideRequest(tap: TapContext, clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, language?: ReplyLanguage, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, clicker, language);
   const parsed = requestIdSchema.safeParse(data);
   const current = parsed.success ? await tap.records.get(parsed.data.requestId) : undefined;
   if (!current) return tap.forged(clicker, approve ? 'tap.approve' : 'tap.deny', data, words);
@@ -47,8 +47,8 @@ export async function decideRequest(tap: TapContext, clicker: Person, approve: b
 }
 
 /** `tap cancel <id>`: the requester withdraws an open request. */
-export async function cancelRequest(tap: TapContext, requester: Person, rawId: string, teamsLocale?: string, now = new Date()): Promise<TapAnswer> {
-  const words = await wordsInTurn(tap, requester, teamsLocale);
+export async function cancelRequest(tap: TapContext, requester: Person, rawId: string, language?: ReplyLanguage, now = new Date()): Promise<TapAnswer> {
+  const words = await wordsInTurn(tap, requester, language);
   const { say } = words;
   if (!(await tap.isHelpdesk(requester, 'tap cancel'))) return { message: tap.notHelpdesk(words) };
   const id = rawId.trim().toUpperCase();

@@ -6,12 +6,12 @@ import { isGuid } from '../shared/guid.js';
 import { closeHelpRequest, HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
 import type { TapContext } from './tap-context.js';
 import type { Person } from './tap-records.js';
-import { wordsInTurn } from './tap-words.js';
+import { type ReplyLanguage, wordsInTurn } from './tap-words.js';
 
 export type CloseHelpOutcome = 'done' | 'refused' | 'not-found' | 'unchanged' | 'unavailable';
 
-export async function closeHelp(tap: TapContext, agent: Person, who: string, teamsLocale?: string, now = new Date()): Promise<{ outcome: CloseHelpOutcome; message: string }> {
-  const words = await wordsInTurn(tap, agent, teamsLocale);
+export async function closeHelp(tap: TapContext, agent: Person, who: string, language?: ReplyLanguage, now = new Date()): Promise<{ outcome: CloseHelpOutcome; message: string }> {
+  const words = await wordsInTurn(tap, agent, language);
   const { say } = words;
   if (!(await tap.isHelpdesk(agent, 'queue done'))) {
     return { outcome: 'refused', message: tap.settings.helpdeskGroupId ? say('help.helpdeskOnly') : tap.notHelpdesk(words) };

@@ -104,7 +104,8 @@ function summarise(words: TapWords, request: TapRequest, mayDecide: boolean): Pa
       ...(managerCheck ? [say(managerCheck.confirmed ? 'queue.managerConfirmed' : 'queue.managerDidNotConfirm', { name: managerCheck.by.name })] : []),
     ],
     replacesExistingPass: request.replacesExistingPass,
-    privileged: request.privileged ?? [],
+    // Kept as codes (privileged-accounts.ts); a list shows each reason in its reader's words.
+    privileged: (request.privileged ?? []).map((reason) => words.reasons([reason])),
     mayDecide,
   };
 }

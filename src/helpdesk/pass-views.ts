@@ -10,6 +10,7 @@ export interface PassSummary {
   target: { name: string; upn: string; department?: string };
   requester: string;
   state: TapState;
+  /** The state in the reader's words; `checks` too. */
   stateLabel: string;
   createdAt: string;
   expiresAt: string;
@@ -18,6 +19,7 @@ export interface PassSummary {
   oneTime: boolean;
   checks: string[];
   replacesExistingPass: boolean;
+  /** Why the account is privileged, one reason each, in the reader's words (empty for an ordinary account). */
   privileged: string[];
   /** The viewer may approve or refuse it now. */
   mayDecide: boolean;

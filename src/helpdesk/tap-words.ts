@@ -57,9 +57,17 @@ const REASON_KEYS: Readonly<Record<string, string>> = {
 /** Alerts keep their reasons as one parameter: the codes joined by this, written in each reader's words when shown. */
 export const REASONS_SEPARATOR = '\u001f';
 
-/** A reply within a turn: the language of the person's conversation, else their Teams client's. */
-export async function wordsInTurn(tap: TapContext, person: Person, teamsLocale: string | undefined): Promise<TapWords> {
-  return new TapWords(await tap.deps.languages.inTurn(person.id, teamsLocale), tap);
+/**
+ * The language of a reply: in a chat turn, the Teams client's locale (a string, if known), which the conversation's
+ * language overrides; from the tab, `{ reader }`, the language the page shows, which nothing overrides (a reply in
+ * another language than the page around it would read as a mistake).
+ */
+export type ReplyLanguage = string | undefined | { readonly reader: string };
+
+/** A reply: the language of the person's conversation, else their Teams client's; the tab's reader's, from the tab. */
+export async function wordsInTurn(tap: TapContext, person: Person, language: ReplyLanguage): Promise<TapWords> {
+  if (typeof language === 'object') return new TapWords(tap.deps.cards.strings.supported(language.reader), tap);
+  return new TapWords(await tap.deps.languages.inTurn(person.id, language), tap);
 }
 
 /** A card or notice the coach sends: the recipient's language. */

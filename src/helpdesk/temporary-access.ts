@@ -22,7 +22,7 @@ import { confirmByManager, submitRequest } from './submit-request.js';
 import { type TapAnswer, TapContext, type TemporaryAccessDeps } from './tap-context.js';
 import { tapDelivery } from './tap-delivery.js';
 import type { Person, TapRecords } from './tap-records.js';
-import { TapWords } from './tap-words.js';
+import { type ReplyLanguage, TapWords } from './tap-words.js';
 import { DEFAULT_LOCALE } from '../shared/strings.js';
 
 export { TAP_VERBS } from './tap-cards.js';
@@ -46,15 +46,16 @@ export class TemporaryAccess implements OutboxHandler {
   request = (requester: Person, upn: string, teamsLocale?: string): Promise<TapAnswer> => requestPass(this.#tap, requester, upn, teamsLocale);
   submit = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => submitRequest(this.#tap, clicker, data, teamsLocale);
   confirm = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => confirmByManager(this.#tap, clicker, data, teamsLocale);
-  decide = (clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, teamsLocale?: string): Promise<TapAnswer> =>
-    decideRequest(this.#tap, clicker, approve, data, clickedActivityId, teamsLocale);
-  cancel = (requester: Person, rawId: string, teamsLocale?: string): Promise<TapAnswer> => cancelRequest(this.#tap, requester, rawId, teamsLocale);
+  // Deciding, cancelling and closing a help request also answer the tab, which says its reader's language ({ reader }).
+  decide = (clicker: Person, approve: boolean, data: unknown, clickedActivityId: string | undefined, language?: ReplyLanguage): Promise<TapAnswer> =>
+    decideRequest(this.#tap, clicker, approve, data, clickedActivityId, language);
+  cancel = (requester: Person, rawId: string, language?: ReplyLanguage): Promise<TapAnswer> => cancelRequest(this.#tap, requester, rawId, language);
   reveal = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TaskModuleTaskInfo | string> => revealPass(this.#tap, clicker, data, teamsLocale);
   notMe = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => reportNotMe(this.#tap, clicker, data, teamsLocale);
   list = (requester: Person, teamsLocale?: string): Promise<TapAnswer> => listQueue(this.#tap, requester, teamsLocale);
-  closeHelp = (agent: Person, who: string, teamsLocale?: string): Promise<{ outcome: CloseHelpOutcome; message: string }> => closeHelp(this.#tap, agent, who, teamsLocale);
+  closeHelp = (agent: Person, who: string, language?: ReplyLanguage): Promise<{ outcome: CloseHelpOutcome; message: string }> => closeHelp(this.#tap, agent, who, language);
 
-  // The tab's lists: their states and checks in `locale` (the tab speaks English for now).
+  // The tab's lists: their states, checks and privileged reasons in the tab reader's `locale`.
   queue = (viewer: Person, locale = DEFAULT_LOCALE): Promise<PassQueue | undefined> => passQueue(this.#tap, viewer, new TapWords(locale, this.#tap));
   summary = (viewer: Person, id: string, locale = DEFAULT_LOCALE): Promise<PassSummary | undefined> => passSummary(this.#tap, viewer, id, new TapWords(locale, this.#tap));
   mayApprove = (person: Person): Promise<boolean> => mayApprove(this.#tap, person);

@@ -34,7 +34,7 @@ export interface TabRoutesOptions {
   /** Demo mode: the host page that plays Teams, and sessions (tokens) for demo people. */
   demo?: { open(who: string): Promise<unknown> };
   logger: Logger;
-  /** What an error says, in the language the browser (Teams) asks for. */
+  /** What the API and its errors say, in the language the page asks for (its Accept-Language, the reader's). */
   strings: Strings;
 }
 
@@ -115,17 +115,18 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
     }
   };
 
-  const api = (method: 'get' | 'post', route: string, handle: (viewer: Viewer, req: Request, res: Response) => Promise<unknown>) => {
+  const api = (method: 'get' | 'post', route: string, handle: (viewer: Viewer, locale: string, req: Request, res: Response) => Promise<unknown>) => {
     server[method](`/tab/api/${route}`, async (req: Request, res: Response) => {
+      const locale = options.strings.supported(browserLanguage(req));
       if (lifecycle.draining()) {
         res.header('Retry-After', '5');
-        sendJson(res, 503, { error: 'stopping', message: 'Passkey Coach is restarting. Try again in a few seconds.' });
+        sendJson(res, 503, { error: 'stopping', message: options.strings.text(locale, 'tab.api.restarting') });
         return;
       }
       await lifecycle.track(async () => {
         try {
           const viewer = await options.sso.verify(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
-          const body = await handle(viewer, req, res);
+          const body = await handle(viewer, locale, req, res);
           if (body !== undefined) sendJson(res, 200, body);
         } catch (error) {
           replyWithError(req, res, error, options);
@@ -135,35 +136,35 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
   };
 
   api('get', 'me', (viewer) => options.service.me(viewer));
-  api('get', 'progress', (viewer) => options.service.progress(viewer));
-  api('get', 'escalations', (viewer) => options.service.escalations(viewer));
-  api('get', 'passes', (viewer) => options.service.passes(viewer));
-  api('post', 'passes/:id/:action', async (viewer, req, res) => {
+  api('get', 'progress', (viewer, locale) => options.service.progress(viewer, locale));
+  api('get', 'escalations', (viewer, locale) => options.service.escalations(viewer, locale));
+  api('get', 'passes', (viewer, locale) => options.service.passes(viewer, locale));
+  api('post', 'passes/:id/:action', async (viewer, locale, req, res) => {
     const params = req.params as Record<string, string | undefined>;
     const id = String(params.id ?? '').toUpperCase();
     const action = params.action;
     if (action !== 'approve' && action !== 'deny' && action !== 'cancel') {
-      sendJson(res, 400, { error: 'unknown-action', message: `Unknown action "${String(action).slice(0, 20)}": use approve, deny or cancel.` });
+      sendJson(res, 400, { error: 'unknown-action', message: options.strings.text(locale, 'tab.api.unknownAction', { action: String(action).slice(0, 20) }) });
       return undefined;
     }
     const result = /^T-[A-Z0-9]{6}$/.test(id)
       ? action === 'cancel'
-        ? await options.service.cancelPass(viewer, id)
-        : await options.service.decidePass(viewer, id, action === 'approve')
-      : ({ outcome: 'not-found', message: 'There is no such request.' } as const);
+        ? await options.service.cancelPass(viewer, id, locale)
+        : await options.service.decidePass(viewer, id, action === 'approve', locale)
+      : ({ outcome: 'not-found', message: options.strings.text(locale, 'tab.actions.noSuchRequest') } as const);
     sendJson(res, OUTCOME_STATUS[result.outcome], result);
     return undefined;
   });
-  api('post', 'help/:user/done', async (viewer, req, res) => {
+  api('post', 'help/:user/done', async (viewer, locale, req, res) => {
     const user = String((req.params as Record<string, string | undefined>).user ?? '');
     const result = isGuid(user)
-      ? await options.service.closeHelp(viewer, user)
-      : ({ outcome: 'not-found', message: 'There is no such person in the queue.' } as const);
+      ? await options.service.closeHelp(viewer, user, locale)
+      : ({ outcome: 'not-found', message: options.strings.text(locale, 'tab.actions.notInQueue') } as const);
     sendJson(res, OUTCOME_STATUS[result.outcome], result);
     return undefined;
   });
   api('get', 'audit', (viewer) => options.service.auditView(viewer));
-  api('get', 'audit/export', async (viewer, _req, res) => {
+  api('get', 'audit/export', async (viewer, _locale, _req, res) => {
     const lines: string[] = [];
     // Collected first: a refused viewer, or a store that fails half-way, gets a JSON error instead of half a file.
     await options.service.auditExport(viewer, (line) => lines.push(line));
@@ -230,7 +231,8 @@ function sendJson(res: Response, status: number, body: unknown): void {
 }
 
 function replyWithError(req: Request, res: Response, error: unknown, { logger, strings }: Pick<TabRoutesOptions, 'logger' | 'strings'>): void {
-  const said = () => userMessageText(error, strings, strings.supported(browserLanguage(req)));
+  const locale = strings.supported(browserLanguage(req));
+  const said = () => userMessageText(error, strings, locale);
   if (isAppError(error, 'request.unauthorized')) {
     logger.warn('tab request refused', { reason: error.message });
     res.header('WWW-Authenticate', 'Bearer');
@@ -242,12 +244,12 @@ function replyWithError(req: Request, res: Response, error: unknown, { logger, s
     sendJson(res, 503, { error: 'unavailable', message: said() });
   } else {
     logger.error('tab request failed', { error });
-    sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side. Try again in a moment.' });
+    sendJson(res, 500, { error: 'internal', message: strings.text(locale, 'tab.api.internal') });
   }
 }
 
 
-/** The first language of the request's Accept-Language (Teams' webview sends the client's language). */
+/** The first language of the request's Accept-Language: the tab's page sends its reader's, other callers the browser's. */
 function browserLanguage(req: Request): string | undefined {
   const header = req.headers['accept-language'];
   return (typeof header === 'string' ? header : undefined)?.split(',')[0]?.split(';')[0]?.trim() || undefined;

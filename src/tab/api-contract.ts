@@ -1,5 +1,7 @@
 // The JSON the tab's API answers with: one definition for the server (src/tab/tab-service.ts) and the page
 // (tab/src/api.ts). Only types, and only from modules without imports, so the page's build can read them.
+// Labels, titles, reasons and messages are in the language the page asked for (its Accept-Language); codes (`state`,
+// `stage`, roles, audit outcomes) are the page's to word.
 
 import type { HelpQueueEntry, PassQueue, PassSummary } from '../helpdesk/pass-views.js';
 
@@ -16,7 +18,7 @@ export interface Me {
 export interface Progress {
   /** When these figures were counted (they are counted at most every few seconds). */
   asOf: string;
-  campaign?: { name: string; state: string; deadline: string; startedAt: string; finishedAt?: string };
+  campaign?: { name: string; state: string; stateLabel: string; deadline: string; startedAt: string; finishedAt?: string };
   /** The stages, each including the later ones (src/campaigns/campaign-figures.ts defines every figure). */
   funnel?: { stage: string; label: string; count: number }[];
   /** Refusals, decisions, reminders, the unreachable and the expired: "ever" and "now" figures, as on the status card. */

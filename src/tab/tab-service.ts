@@ -1,14 +1,16 @@
 // What the admins' and helpdesk's tab shows and does, for a viewer whose Teams SSO token was checked. Every view is
 // gated on group membership read through the directory (fail closed); every action calls the same use-case function
 // as the chat (TemporaryAccess.decide / cancel), so the rules, the audit entries and the cards in the chat are one.
+// What the views say comes in the reader's language (`locale`, the page's): the figures, states, checks, concerns and
+// devices in the chat's own words for them, the rest from `tab.json`; the page words its own interface.
 
 import { loadAnchorBook } from '../audit/anchor-check.js';
 import type { AnchorSource } from '../audit/audit-anchor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
 import type { VerifyReport } from '../audit/audit-verify.js';
-import { FIGURE_LABELS, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
-import { campaignStatus, expiryLabel } from '../campaigns/campaign-report.js';
+import { figureLabels, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
+import { type CampaignStatus, campaignStatus, expiryLabel } from '../campaigns/campaign-report.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
 import { reportWords } from '../campaigns/report-words.js';
 import type { GroupMembership } from '../directory/group-membership.js';
@@ -18,13 +20,10 @@ import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
 import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole } from './api-contract.js';
 import type { IntentId } from '../shared/intents.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
-import { DEFAULT_LOCALE, Strings } from '../shared/strings.js';
+import { DEFAULT_LOCALE, type Params, Strings } from '../shared/strings.js';
 import type { Store } from '../store/store-port.js';
 import type { PeopleNames } from './people-names.js';
 import type { Viewer } from './tab-sso.js';
-
-/** The tab shows the figures in English (as FIGURE_LABELS). */
-const ENGLISH_WORDS = reportWords(new Strings(), DEFAULT_LOCALE);
 
 /** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
 export type TabGroups = Record<Exclude<TabRole, 'approver'>, string | undefined>;
@@ -41,78 +40,109 @@ export interface TabServiceDeps {
   escalations: EscalationRecords;
   passes: TemporaryAccess;
   objections: ObjectionLog;
-  concernTitle: (intent: string) => string;
-  /** A set-up guide's short name for a platform id ("iPhone" for iphone). */
-  platformLabel: (platform: string) => string | undefined;
+  /** A concern as people read it in a language (the catalog's title). */
+  concernTitle: (intent: string, locale: string) => string;
+  /** A set-up guide's short name for a platform id in a language ("iPhone" for iphone). */
+  platformLabel: (platform: string, locale: string) => string | undefined;
+  /** Every language's sentences (the default reads strings/). */
+  strings?: Strings;
   /** Names for people the audit trail knows only by id. */
   names?: PeopleNames;
   /** People waiting longest to talk to someone are shown first; the audit view shows this many recent entries. */
   auditEntriesShown?: number;
 }
 
-const ESCALATION_STATE_LABELS = { open: 'Waiting for a decision', decided: 'Decided', withdrawn: 'Withdrawn (they enrolled)' } as const;
-const CHOICE_LABELS = { 'security-key': 'Security key offered', exception: 'Exception granted', require: 'Enrolment required' } as const;
-const REASON_LABELS = { privacy: 'Privacy', 'personal-device': 'It is my own phone', 'no-suitable-phone': 'No suitable phone', other: 'Other' } as const;
 const AUDIT_WINDOW_DAYS = 30;
 const DENIAL_AUDIT_EVERY_MS = 10 * 60_000;
 const PROGRESS_CACHE_MS = 15_000;
 /** The newest refusals listed (the counts cover all of them). */
 const ESCALATIONS_SHOWN = 500;
 
+/** The progress view's numbers, in no language yet. */
+interface Counted {
+  asOf: string;
+  status?: CampaignStatus;
+  objections: { intent: string; count: number }[];
+}
+
+/** One count, shared by every viewer for a while; each reader's language words it once (`worded`). */
+interface ProgressCount {
+  counted: Promise<Counted>;
+  worded: Map<string, Promise<Progress>>;
+  doneAt?: number;
+}
+
 export class TabService {
   readonly #deniedAt = new Map<string, number>();
-  #progress: { value: Promise<Progress>; doneAt?: number } | undefined;
+  readonly #strings: Strings;
+  #progress: ProgressCount | undefined;
 
-  constructor(private readonly deps: TabServiceDeps) {}
+  constructor(private readonly deps: TabServiceDeps) {
+    this.#strings = deps.strings ?? new Strings();
+  }
 
   async me(viewer: Viewer): Promise<Me> {
     return { name: viewer.name, roles: await this.#roles(viewer) };
   }
 
-  /** The campaign funnel, enrolments over time, departments, and the concerns people raised. */
-  async progress(viewer: Viewer, now = performance.now()): Promise<Progress> {
+  /** The campaign funnel, enrolments over time, departments, and the concerns people raised, in `locale`. */
+  async progress(viewer: Viewer, locale = DEFAULT_LOCALE, now = performance.now()): Promise<Progress> {
     await this.#require(viewer, ['admin', 'security'], 'progress');
     // Counting reads every member of the campaign: one count at a time for all viewers together, and a new one only
-    // PROGRESS_CACHE_MS after the last finished (elapsed time, not the wall clock).
+    // PROGRESS_CACHE_MS after the last finished (elapsed time, not the wall clock). Wording it is cheap: once per language.
     const cached = this.#progress;
-    if (cached && (cached.doneAt === undefined || now - cached.doneAt < PROGRESS_CACHE_MS)) return cached.value;
-    const entry: { value: Promise<Progress>; doneAt?: number } = { value: this.#countProgress(new Date().toISOString()) };
-    this.#progress = entry;
-    entry.value.then(
-      () => {
-        entry.doneAt = performance.now();
-      },
-      () => {
-        if (this.#progress === entry) this.#progress = undefined;
-      },
-    );
-    return entry.value;
+    let entry = cached && (cached.doneAt === undefined || now - cached.doneAt < PROGRESS_CACHE_MS) ? cached : undefined;
+    if (!entry) {
+      const counting: ProgressCount = { counted: this.#countProgress(new Date().toISOString()), worded: new Map() };
+      this.#progress = counting;
+      counting.counted.then(
+        () => {
+          counting.doneAt = performance.now();
+        },
+        () => {
+          if (this.#progress === counting) this.#progress = undefined;
+        },
+      );
+      entry = counting;
+    }
+    let worded = entry.worded.get(locale);
+    if (!worded) {
+      worded = entry.counted.then((counted) => this.#wordProgress(counted, locale));
+      entry.worded.set(locale, worded);
+    }
+    return worded;
   }
 
-  async #countProgress(asOf: string): Promise<Progress> {
+  async #countProgress(asOf: string): Promise<Counted> {
     const latest = await this.deps.campaigns.latest();
     const counts = await this.deps.objections.countsByIntent();
-    const objections = (Object.entries(counts) as [IntentId, number][])
-      .map(([intent, count]) => ({ intent, title: this.deps.concernTitle(intent), count }))
-      .sort((a, b) => b.count - a.count || a.intent.localeCompare(b.intent));
-    if (!latest) return { asOf, campaign: undefined, objections };
-    const status = await campaignStatus(this.deps.campaigns, latest.value);
+    const objections = (Object.entries(counts) as [IntentId, number][]).map(([intent, count]) => ({ intent, count })).sort((a, b) => b.count - a.count || a.intent.localeCompare(b.intent));
+    if (!latest) return { asOf, objections };
+    return { asOf, status: await campaignStatus(this.deps.campaigns, latest.value), objections };
+  }
+
+  #wordProgress({ asOf, status, objections }: Counted, locale: string): Progress {
+    const titled = objections.map(({ intent, count }) => ({ intent, title: this.deps.concernTitle(intent, locale), count }));
+    if (!status) return { asOf, campaign: undefined, objections: titled };
     const { campaign } = status;
+    const labels = figureLabels(this.#strings, locale);
+    const words = reportWords(this.#strings, locale);
     return {
       asOf,
-      campaign: { name: campaign.name, state: campaign.state, deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
-      funnel: STAGES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
-      outcomes: OUTCOMES.map((stage) => ({ stage, label: FIGURE_LABELS[stage], count: status.total[stage] })),
-      expired: Object.entries(status.expired).map(([reason, count]) => ({ reason: expiryLabel(reason, ENGLISH_WORDS), count })),
+      campaign: { name: campaign.name, state: campaign.state, stateLabel: words.say(`state.${campaign.state}`), deadline: campaign.deadline, startedAt: campaign.createdAt, finishedAt: campaign.finishedAt },
+      funnel: STAGES.map((stage) => ({ stage, label: labels[stage], count: status.total[stage] })),
+      outcomes: OUTCOMES.map((stage) => ({ stage, label: labels[stage], count: status.total[stage] })),
+      expired: Object.entries(status.expired).map(([reason, count]) => ({ reason: expiryLabel(reason, words), count })),
       enrolledByDay: status.enrolledByDay,
       byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
-      objections,
+      objections: titled,
     };
   }
 
   /** Refusals taken to a decider, newest first: the topics and the reason chosen, never the person's own words. */
-  async escalations(viewer: Viewer): Promise<Escalations> {
+  async escalations(viewer: Viewer, locale = DEFAULT_LOCALE): Promise<Escalations> {
     await this.#require(viewer, ['admin', 'security'], 'escalations');
+    const say = this.#say(locale, 'escalations');
     const items: EscalationItem[] = [];
     for await (const page of this.deps.escalations.all()) {
       for (const { value } of page) {
@@ -120,12 +150,12 @@ export class TabService {
           id: value.id,
           employee: value.employee.name,
           department: value.employee.department,
-          reason: REASON_LABELS[value.refusal.reason],
-          concerns: value.refusal.intents.map((intent) => this.deps.concernTitle(intent)),
+          reason: say(`reasons.${value.refusal.reason}`),
+          concerns: value.refusal.intents.map((intent) => this.deps.concernTitle(intent, locale)),
           refusedAt: value.refusal.recordedAt,
           state: value.state,
-          stateLabel: value.state === 'decided' && value.decision ? CHOICE_LABELS[value.decision.choice] : ESCALATION_STATE_LABELS[value.state],
-          decider: value.decider.kind === 'user' ? value.decider.name : value.decider.kind === 'group' ? 'The escalation group' : 'Nobody (no escalation group is set)',
+          stateLabel: value.state === 'decided' && value.decision ? say(`choices.${value.decision.choice}`) : say(`states.${value.state}`),
+          decider: value.decider.kind === 'user' ? value.decider.name : say(`deciders.${value.decider.kind}`),
           level: value.level,
           decidedBy: value.decision?.by.name,
           decidedAt: value.decision?.at,
@@ -138,8 +168,8 @@ export class TabService {
   }
 
   /** The pass requests waiting for this viewer and the "talk to a person" queue: the same list as `tap list`. */
-  async passes(viewer: Viewer): Promise<TabPassQueue> {
-    const queue = await this.deps.passes.queue(personOf(viewer));
+  async passes(viewer: Viewer, locale = DEFAULT_LOCALE): Promise<TabPassQueue> {
+    const queue = await this.deps.passes.queue(personOf(viewer), locale);
     if (!queue) {
       await this.#denied(viewer, 'passes');
       throw forbidden('passes');
@@ -149,8 +179,8 @@ export class TabService {
       ...queue,
       help: queue.help.map(({ intents, ...entry }) => ({
         ...entry,
-        platform: entry.platform ? (this.deps.platformLabel(entry.platform) ?? entry.platform) : undefined,
-        topics: intents.map((intent) => this.deps.concernTitle(intent)),
+        platform: entry.platform ? (this.deps.platformLabel(entry.platform, locale) ?? entry.platform) : undefined,
+        topics: intents.map((intent) => this.deps.concernTitle(intent, locale)),
       })),
     };
   }
@@ -159,34 +189,41 @@ export class TabService {
    * Approve or refuse from the tab: TemporaryAccess.decide, the chat's own rules and audit; the cards in the chat
    * follow. The outcome says whether this viewer's click did it (two approvers at once: one of them did).
    */
-  async decidePass(viewer: Viewer, requestId: string, approve: boolean): Promise<ActionResult> {
+  async decidePass(viewer: Viewer, requestId: string, approve: boolean, locale = DEFAULT_LOCALE): Promise<ActionResult> {
     await this.#require(viewer, ['approver'], 'pass approval');
+    const say = this.#say(locale, 'actions');
     const person = personOf(viewer);
-    const answer = await this.deps.passes.decide(person, approve, { requestId }, undefined);
+    const answer = await this.deps.passes.decide(person, approve, { requestId }, undefined, { reader: locale });
     const current = (await this.deps.passes.records.get(requestId))?.value;
-    const request = await this.deps.passes.summary(person, requestId);
-    if (!current) return { outcome: 'not-found', message: 'There is no such request.' };
+    const request = await this.deps.passes.summary(person, requestId, locale);
+    if (!current) return { outcome: 'not-found', message: say('noSuchRequest') };
     if ('message' in answer) return { outcome: 'refused', message: answer.message, request };
-    if (!answer.acted) return { outcome: 'unchanged', message: `Nothing changed: the request is ${request?.stateLabel ?? 'no longer open'}.`, request };
-    const receiver = current.receiverId === current.requester.id ? current.requester.name : (current.manager?.name ?? 'the receiver');
-    return { outcome: 'done', message: approve ? `Request ${requestId} is approved. ${receiver} gets the Reveal button in Teams.` : `Request ${requestId} is refused. ${current.requester.name} is told in Teams.`, request };
+    if (!answer.acted) return { outcome: 'unchanged', message: say('unchanged', { state: request?.stateLabel ?? say('noLongerOpen') }), request };
+    if (!approve) return { outcome: 'done', message: say('refused', { id: requestId, name: current.requester.name }), request };
+    const receiver = current.receiverId === current.requester.id ? current.requester.name : current.manager?.name;
+    return { outcome: 'done', message: receiver ? say('approved', { id: requestId, receiver }) : say('approvedNoName', { id: requestId }), request };
   }
 
   /** Cancel from the tab: the requester only, exactly as `tap cancel`. */
-  async cancelPass(viewer: Viewer, requestId: string): Promise<ActionResult> {
+  async cancelPass(viewer: Viewer, requestId: string, locale = DEFAULT_LOCALE): Promise<ActionResult> {
     await this.#require(viewer, ['helpdesk'], 'pass cancel');
     const person = personOf(viewer);
-    const answer = await this.deps.passes.cancel(person, requestId);
-    const message = 'message' in answer ? answer.message : 'Cancelled.';
+    const answer = await this.deps.passes.cancel(person, requestId, { reader: locale });
+    const message = 'message' in answer ? answer.message : this.#say(locale, 'actions')('cancelled');
     const current = (await this.deps.passes.records.get(requestId))?.value;
     if (!current || current.requester.id !== viewer.id) return { outcome: 'not-found', message };
-    return { outcome: answer.acted ? 'done' : 'unchanged', message, request: await this.deps.passes.summary(person, requestId) };
+    return { outcome: answer.acted ? 'done' : 'unchanged', message, request: await this.deps.passes.summary(person, requestId, locale) };
   }
 
   /** Someone in the "talk to a person" queue was helped: `queue done`, from the tab. */
-  async closeHelp(viewer: Viewer, userId: string): Promise<ActionResult> {
+  async closeHelp(viewer: Viewer, userId: string, locale = DEFAULT_LOCALE): Promise<ActionResult> {
     await this.#require(viewer, ['helpdesk'], 'help queue');
-    return this.deps.passes.closeHelp(personOf(viewer), userId);
+    return this.deps.passes.closeHelp(personOf(viewer), userId, { reader: locale });
+  }
+
+  /** A sentence of one part of `tab.json` in `locale`. */
+  #say(locale: string, part: 'escalations' | 'actions'): (key: string, params?: Params) => string {
+    return (key, params) => this.#strings.text(locale, `tab.${part}.${key}`, params);
   }
 
   /** The audit trail's verification (the whole chain) and its most recent entries. */

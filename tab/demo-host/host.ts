@@ -4,6 +4,8 @@
 
 const PERSONAS = ['employee', 'manager', 'helpdesk', 'approver', 'security', 'admin'] as const;
 const THEMES = ['default', 'dark', 'contrast'] as const;
+/** What a language tag looks like (BCP 47, loosely): anything else in ?locale= is ignored. */
+const LOCALE_TAG = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 type Theme = (typeof THEMES)[number];
 
 /** What teams-js posts to its parent (SerializedMessageRequest); replies are matched by uuidAsString, else by id. */
@@ -43,6 +45,7 @@ Object.assign(window, { __teamsHost: hostLog });
 const frame = document.getElementById('tab-frame') as HTMLIFrameElement;
 const personaSelect = document.getElementById('persona') as HTMLSelectElement;
 const themeSelect = document.getElementById('theme') as HTMLSelectElement;
+const localeSelect = document.getElementById('locale') as HTMLSelectElement;
 const errorBox = document.getElementById('host-error') as HTMLParagraphElement;
 
 const params = new URLSearchParams(location.search);
@@ -50,14 +53,25 @@ const params = new URLSearchParams(location.search);
 const requested = params.get('as') ?? '';
 const persona = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested) ? requested.toLowerCase() : oneOf(requested, PERSONAS, 'employee');
 let theme: Theme = oneOf(params.get('theme'), THEMES, 'default');
+// The Teams client's locale the tab is told (?locale=de-DE); without one, the demo session's.
+const requestedLocale = params.get('locale') ?? '';
+const locale = LOCALE_TAG.test(requestedLocale) ? requestedLocale : undefined;
 const tabUrl = tabLocation(params.get('tab'));
 let session: SessionResult = { ok: false, message: 'The demo session has not loaded yet.' };
 
 if (!(PERSONAS as readonly string[]).includes(persona)) personaSelect.add(new Option(`Demo user ${persona.slice(0, 8)}…`, persona));
 personaSelect.value = persona;
 themeSelect.value = theme;
+if (locale && ![...localeSelect.options].some((option) => option.value === locale)) localeSelect.add(new Option(locale, locale));
+localeSelect.value = locale ?? '';
 personaSelect.addEventListener('change', () => {
   params.set('as', personaSelect.value);
+  location.search = params.toString();
+});
+// Teams reloads its tabs when its language changes: so does the host.
+localeSelect.addEventListener('change', () => {
+  if (localeSelect.value) params.set('locale', localeSelect.value);
+  else params.delete('locale');
   location.search = params.toString();
 });
 themeSelect.addEventListener('change', () => {
@@ -142,7 +156,7 @@ function legacyContext(): Record<string, unknown> {
     hostClientType: 'web',
     hostName: 'Teams',
     theme,
-    locale: signedIn?.locale ?? navigator.language,
+    locale: locale ?? signedIn?.locale ?? navigator.language,
     userObjectId: signedIn?.user.id,
     userDisplayName: signedIn?.user.displayName,
     userPrincipalName: signedIn?.user.userPrincipalName,

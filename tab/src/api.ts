@@ -1,9 +1,12 @@
 // The tab's API client: every call carries the Teams SSO token; the server checks it and decides what we may see.
+// Every call also says the reader's language, so what the server words (figures, states, messages) matches the page.
 
 import type { ActionResult, AuditView, Escalations, Me, Progress, TabPassQueue } from '../../src/tab/api-contract';
+import { currentLanguage, t } from './words';
 
 export type { AuditParty, Me, PassSummary, Progress, TabRole as Role } from '../../src/tab/api-contract';
 export type AuditVerification = AuditView['verification'];
+export type AuditEntry = AuditView['entries'][number];
 
 export class ApiError extends Error {
   constructor(
@@ -36,11 +39,17 @@ export class Api {
   }
 
   async #fetch(method: string, route: string): Promise<Response> {
-    const response = await fetch(`/tab/api/${route}`, { method, headers: { authorization: `Bearer ${await this.token()}`, accept: 'application/json' }, cache: 'no-store' });
+    const headers = { authorization: `Bearer ${await this.token()}`, accept: 'application/json', 'accept-language': currentLanguage() };
+    const response = await fetch(`/tab/api/${route}`, { method, headers, cache: 'no-store' });
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { message?: string };
-      throw new ApiError(response.status, body.message ?? `The server answered ${response.status}.`);
+      throw new ApiError(response.status, body.message ?? t('errors.serverAnswered', { status: String(response.status) }));
     }
     return response;
   }
+}
+
+/** What to tell the reader about a failed call: the server's own words, else that it did not answer (a network error's text is the browser's, in its language). */
+export function problemText(error: unknown): string {
+  return error instanceof ApiError ? error.message : t('errors.noAnswer');
 }

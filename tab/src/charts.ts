@@ -3,6 +3,7 @@
 
 import { BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { h } from './dom';
+import { currentLocale, t } from './words';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -20,7 +21,7 @@ export function seriesColours(): string[] {
 /** A canvas in a figure, labelled by its caption; the chart is drawn once the figure is in the page. */
 export function chartFigure(title: string, build: () => ChartConfiguration, twin: HTMLElement): HTMLElement {
   const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': title } });
-  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, canvas), h('details', {}, h('summary', {}, 'Show the numbers'), twin));
+  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, canvas), h('details', {}, h('summary', {}, t('showNumbers')), twin));
   queueMicrotask(() => {
     const config = build();
     const text = cssVar('--text');
@@ -28,7 +29,8 @@ export function chartFigure(title: string, build: () => ChartConfiguration, twin
     Chart.defaults.color = text;
     Chart.defaults.borderColor = grid;
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-    const chart = new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
+    // Axis numbers and tooltips in the reader's locale, like the tables.
+    const chart = new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, locale: currentLocale(), ...config.options } });
     canvas.dataset.chart = config.type;
     live.add(chart);
   });

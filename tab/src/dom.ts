@@ -23,22 +23,6 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
-const DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' };
-
-/** A moment, in the viewer's locale and time zone, with the zone named ("6 Dec 2026, 14:05 CET"). */
-export function when(iso: string | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { ...DATE, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-}
-
-/** A calendar date (a deadline, an exception's last day, a day of the chart), written like the dates of when(). */
-export function day(isoDate: string): string {
-  const date = new Date(`${isoDate}T12:00:00Z`);
-  // The date itself, not a moment: the same day in every zone.
-  return Number.isNaN(date.getTime()) ? isoDate : date.toLocaleDateString(undefined, { ...DATE, timeZone: 'UTC' });
-}
-
 /** A data table: the accessible twin of every chart, and the list views. */
 export function table(caption: string, headers: string[], rows: Child[][], options: { hiddenCaption?: boolean } = {}): HTMLTableElement {
   return h(
@@ -48,9 +32,4 @@ export function table(caption: string, headers: string[], rows: Child[][], optio
     h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { attrs: { scope: 'col' } }, header)))),
     h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, cell))))),
   );
-}
-
-/** "1 refusal", "3 refusals". */
-export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

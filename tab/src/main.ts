@@ -2,10 +2,11 @@
 // person's groups; this page only asks and shows.
 
 import './styles.css';
-import { Api, ApiError, type Me, type Role } from './api';
+import { Api, ApiError, type Me, problemText, type Role } from './api';
 import { destroyCharts } from './charts';
 import { h } from './dom';
 import { connectToTeams, insideAFrame, type Theme } from './teams';
+import { currentLanguage, type Key, sentence, t, useLanguage } from './words';
 import { auditView } from './views/audit';
 import { escalationsView } from './views/escalations';
 import { helpdeskView } from './views/helpdesk';
@@ -13,16 +14,16 @@ import { progressView } from './views/progress';
 
 interface View {
   id: string;
-  label: string;
+  label: Key;
   roles: Role[];
   render: (api: Api, redraw: (notice?: string) => void) => Promise<HTMLElement>;
 }
 
 const VIEWS: View[] = [
-  { id: 'progress', label: 'Progress', roles: ['admin', 'security'], render: (api) => progressView(api) },
-  { id: 'escalations', label: 'Refusals', roles: ['admin', 'security'], render: (api) => escalationsView(api) },
-  { id: 'helpdesk', label: 'Helpdesk', roles: ['helpdesk', 'approver'], render: (api, redraw) => helpdeskView(api, redraw) },
-  { id: 'audit', label: 'Audit trail', roles: ['security'], render: (api) => auditView(api) },
+  { id: 'progress', label: 'views.progress', roles: ['admin', 'security'], render: (api) => progressView(api) },
+  { id: 'escalations', label: 'views.escalations', roles: ['admin', 'security'], render: (api) => escalationsView(api) },
+  { id: 'helpdesk', label: 'views.helpdesk', roles: ['helpdesk', 'approver'], render: (api, redraw) => helpdeskView(api, redraw) },
+  { id: 'audit', label: 'views.audit', roles: ['security'], render: (api) => auditView(api) },
 ];
 
 const root = document.getElementById('app') as HTMLElement;
@@ -36,12 +37,21 @@ function say(...content: (Node | string)[]): void {
   root.replaceChildren(...content);
 }
 
+/** Words in a language: the page's own, and the language assistive technology reads them in. */
+function speak(locale: string | undefined): void {
+  useLanguage(locale);
+  document.documentElement.lang = currentLanguage();
+}
+
 async function start(): Promise<void> {
+  // Until Teams says the reader's language, the browser's (in Teams, the client's too) is the best guess.
+  speak(navigator.language);
+  root.querySelector('.status')?.replaceChildren(t('loading'));
   if (!insideAFrame()) {
     say(
       h('h1', {}, 'Passkey Coach'),
-      h('p', {}, 'This page is a tab of the Passkey Coach app in Microsoft Teams. Open Teams, find Passkey Coach under Apps, and choose its "Dashboard" tab.'),
-      h('p', {}, 'Running the local demo? Open the demo host instead: ', h('a', { attrs: { href: '/tab/demo-host/' } }, '/tab/demo-host/'), ' (demo mode only).'),
+      h('p', {}, t('outside.notInTeams')),
+      h('p', {}, ...sentence('outside.demoHost', {}, { link: h('a', { attrs: { href: '/tab/demo-host/' } }, '/tab/demo-host/') })),
     );
     requestAnimationFrame(() => performance.mark('passkey-coach:first-view'));
     return;
@@ -50,16 +60,17 @@ async function start(): Promise<void> {
   try {
     teams = await connectToTeams();
   } catch {
-    say(h('h1', {}, 'Passkey Coach'), h('p', {}, 'Teams did not answer. Open this tab from the Passkey Coach app in Teams.'));
+    say(h('h1', {}, 'Passkey Coach'), h('p', {}, t('outside.teamsDidNotAnswer')));
     return;
   }
+  speak(teams.locale);
   applyTheme(teams.theme);
   const api = new Api(teams.token);
   let me: Me;
   try {
     me = await api.me();
   } catch (error) {
-    say(h('h1', {}, 'Passkey Coach'), h('p', { attrs: { role: 'alert' } }, (error as Error).message));
+    say(h('h1', {}, 'Passkey Coach'), h('p', { attrs: { role: 'alert' } }, problemText(error)));
     teams.ready();
     return;
   }
@@ -67,8 +78,8 @@ async function start(): Promise<void> {
   if (views.length === 0) {
     say(
       h('h1', {}, 'Passkey Coach'),
-      h('p', {}, `Hello ${me.name}. This tab is for campaign admins, the helpdesk and security, and you are in none of those groups, so there is nothing to show here.`),
-      h('p', {}, 'Your own passkey status and questions are in the chat with Passkey Coach: type "status" or ask anything.'),
+      h('p', {}, t('noViews.hello', { name: me.name })),
+      h('p', {}, t('noViews.chat')),
     );
     teams.ready();
     return;
@@ -76,7 +87,7 @@ async function start(): Promise<void> {
 
   const content = h('div', { class: 'view', attrs: { id: 'view', role: 'tabpanel', tabindex: '-1' } });
   const notice = h('p', { class: 'notice', attrs: { role: 'status' } });
-  const tabs = views.map((view) => h('button', { class: 'tab', attrs: { type: 'button', role: 'tab', id: `tab-${view.id}`, 'aria-controls': 'view', 'data-view': view.id } }, view.label));
+  const tabs = views.map((view) => h('button', { class: 'tab', attrs: { type: 'button', role: 'tab', id: `tab-${view.id}`, 'aria-controls': 'view', 'data-view': view.id } }, t(view.label)));
   let current = views[0] as View;
   let drawing = 0;
 
@@ -98,14 +109,14 @@ async function start(): Promise<void> {
       drawn = await view.render(api, (next) => void show(current, next));
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
-      drawn = h('p', { attrs: { role: 'alert' } }, status === 401 ? 'Your sign-in expired. Reopen the tab.' : (error as Error).message);
+      drawn = h('p', { attrs: { role: 'alert' } }, status === 401 ? t('errors.signInExpired') : problemText(error));
     }
     if (turn !== drawing) return;
     content.replaceChildren(drawn);
     content.setAttribute('aria-busy', 'false');
   };
 
-  const tablist = h('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Views' } }, ...tabs);
+  const tablist = h('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': t('views.label') } }, ...tabs);
   // Arrow keys move between tabs, Home and End jump (the WAI-ARIA tabs pattern); Tab goes on into the view.
   tablist.addEventListener('keydown', (event) => {
     const index = tabs.indexOf(document.activeElement as HTMLButtonElement);
@@ -119,7 +130,8 @@ async function start(): Promise<void> {
   });
   for (const [index, tab] of tabs.entries()) tab.addEventListener('click', () => void show(views[index] as View));
 
-  say(h('header', { class: 'top' }, h('h1', {}, 'Passkey Coach'), h('p', { class: 'who' }, `${me.name} · ${me.roles.join(', ')}`)), tablist, notice, content);
+  const roles = me.roles.map((role) => t(`roles.${role}`)).join(', ');
+  say(h('header', { class: 'top' }, h('h1', {}, 'Passkey Coach'), h('p', { class: 'who' }, `${me.name} · ${roles}`)), tablist, notice, content);
   await show(current);
   // The first view is in the page: `npm run bench tab` reads this mark (time since the tab's navigation began).
   requestAnimationFrame(() => performance.mark('passkey-coach:first-view'));

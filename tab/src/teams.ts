@@ -1,4 +1,4 @@
-// The tab inside Teams: initialize teams-js, read the context (theme), follow theme changes, and get the SSO token.
+// The tab inside Teams: initialize teams-js, read the context (theme, locale), follow theme changes, and get the SSO token.
 // Outside a Teams frame nothing here is called: the page says how to open it instead of waiting on a host that
 // will never answer.
 
@@ -19,6 +19,8 @@ export function insideAFrame(): boolean {
 
 export interface TeamsSession {
   theme: Theme;
+  /** The Teams client's language and region ("de-DE"): the tab speaks its language. */
+  locale?: string;
   userName?: string;
   token: () => Promise<string>;
   onThemeChange: (handler: (theme: Theme) => void) => void;
@@ -30,6 +32,7 @@ export async function connectToTeams(): Promise<TeamsSession> {
   const context = await app.getContext();
   return {
     theme: themeOf(context.app.theme),
+    locale: context.app.locale,
     userName: context.user?.displayName,
     // Teams caches the token and renews it before it expires: asking before each call is cheap and never stale.
     token: () => authentication.getAuthToken(),

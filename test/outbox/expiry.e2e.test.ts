@@ -44,7 +44,7 @@ describe('messages whose moment passes during an outage', () => {
     const card = JSON.stringify((await chat.say(admin, 'campaign status')).cards[0]);
     expect(card).toContain('A message expired unsent (not lost: its moment had passed)');
     expect(card).toContain(`The campaign had ended`);
-    const tab = await bot().service.tab.progress({ id: admin.id, name: admin.name }, Date.now() + 1e9);
+    const tab = await bot().service.tab.progress({ id: admin.id, name: admin.name }, 'en', Date.now() + 1e9);
     expect(tab.expired).toEqual([{ reason: 'The campaign had ended', count: members.length }]);
     const logged = bot().logs.entries().filter((line) => line.msg === 'messages expired unsent: their moment had passed');
     expect(logged.length).toBeGreaterThan(0);

@@ -38,8 +38,8 @@ export interface HostedTab {
   close(): Promise<void>;
 }
 
-/** Opens the demo host as a persona and theme, and waits until the tab has drawn its first view. */
-export async function openTab(browser: Browser, baseUrl: string, options: { as: string; theme?: 'default' | 'dark' | 'contrast'; view?: string }): Promise<HostedTab> {
+/** Opens the demo host as a persona and theme (and Teams locale, e.g. de-DE), and waits until the tab has drawn its first view. */
+export async function openTab(browser: Browser, baseUrl: string, options: { as: string; theme?: 'default' | 'dark' | 'contrast'; view?: string; locale?: string }): Promise<HostedTab> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'UTC' });
   const outside: string[] = [];
   const domainList = await teamsJsDomainList();
@@ -56,7 +56,7 @@ export async function openTab(browser: Browser, baseUrl: string, options: { as: 
     if (message.type() === 'error') consoleErrors.push(`${message.location().url}: ${message.text()}`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-  await page.goto(`${baseUrl}/tab/demo-host/?as=${options.as}&theme=${options.theme ?? 'default'}`);
+  await page.goto(`${baseUrl}/tab/demo-host/?as=${options.as}&theme=${options.theme ?? 'default'}${options.locale ? `&locale=${encodeURIComponent(options.locale)}` : ''}`);
   const handle = await page.waitForSelector('#tab-frame');
   await page.waitForFunction(() => (document.getElementById('tab-frame') as HTMLIFrameElement | null)?.src.includes('/tab/'));
   const tab = await (await handle.contentFrame())!;

@@ -27,7 +27,7 @@ export async function figuresOnCard(chat: TeamsChat, admin: Person): Promise<Fig
 
 export async function figuresOnTab(bot: () => RunningBot, admin: Person): Promise<Figures> {
   tabClock += 1e6;
-  const progress = await bot().service.tab.progress({ id: admin.id, name: admin.name }, tabClock);
+  const progress = await bot().service.tab.progress({ id: admin.id, name: admin.name }, 'en', tabClock);
   const shown = new Map([...(progress.funnel ?? []), ...(progress.outcomes ?? [])].map((step) => [step.label, String(step.count)]));
   return byLabel((label) => shown.get(label));
 }

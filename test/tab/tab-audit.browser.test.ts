@@ -47,7 +47,8 @@ describe('the audit view', () => {
 
     await bot().service.anchorAudit();
     page = await auditPage();
-    expect(page.banner).toMatch(/^Verified: all \d+ entries are intact and in order, and the trail still reaches its newest anchor \(entry \d+/);
+    // A new trail may hold a single entry: the banner counts in the plural form the count needs.
+    expect(page.banner).toMatch(/^Verified: (all \d+ entries are intact and in order|the only entry is intact), and the trail still reaches its newest anchor \(entry \d+/);
     expect(page.anchored).toBe('true');
     await page.close();
   }, 60_000);
@@ -76,7 +77,7 @@ describe('the audit view', () => {
     page = await auditPage();
     expect(page.rows[1]?.[4]).toBe('Somebody Else (not the person sealed)');
     expect(page.rows[1]?.[6]).toBe('NO');
-    expect(page.banner).toMatch(/^Not verified: 1 problem\(s\) .* #\d+ identity-mismatch/);
+    expect(page.banner).toMatch(/^Not verified: 1 problem .* #\d+ identity-mismatch/);
     await store().put(AUDIT_PERSONAL, `${key(seq - 1)}.actor`, personal);
     await page.close();
   }, 60_000);
@@ -92,7 +93,7 @@ describe('the audit view', () => {
 
     const page = await auditPage();
 
-    expect(page.banner).toMatch(new RegExp(`^Not verified: 1 problem\\(s\\) in ${olderHead.seq} entries\\. The first: #${newest} rolled-back`));
+    expect(page.banner).toMatch(new RegExp(`^Not verified: 1 problem in ${olderHead.seq} entr(y|ies)\\. The first: #${newest} rolled-back`));
     expect(page.anchored).toBe('true');
     await page.close();
   }, 60_000);

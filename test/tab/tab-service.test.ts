@@ -51,17 +51,17 @@ describe('the progress count', () => {
           counting();
         });
       const { service, counts } = serviceCounting([running, async () => ({ 'lost-phone': 2 })]);
-      const first = service.progress(admin, 0);
-      const second = service.progress(admin, 60_000);
+      const first = service.progress(admin, 'en', 0);
+      const second = service.progress(admin, 'en', 60_000);
       await started;
       finish({ 'lost-phone': 1 });
       expect((await first).objections).toEqual([{ intent: 'lost-phone', title: 'lost-phone', count: 1 }]);
       expect(await second).toBe(await first);
       expect(counts()).toBe(1);
       const finishedAt = performance.now();
-      expect(await service.progress(admin, finishedAt + 14_999)).toBe(await first);
+      expect(await service.progress(admin, 'en', finishedAt + 14_999)).toBe(await first);
       expect(counts()).toBe(1);
-      expect((await service.progress(admin, finishedAt + 15_000)).objections[0]?.count).toBe(2);
+      expect((await service.progress(admin, 'en', finishedAt + 15_000)).objections[0]?.count).toBe(2);
       expect(counts()).toBe(2);
     } finally {
       vi.useRealTimers();
@@ -70,8 +70,8 @@ describe('the progress count', () => {
 
   it('forgets a count that failed, so the next viewer counts again', async () => {
     const { service, counts } = serviceCounting([async () => Promise.reject(new Error('store unavailable')), async () => ({ refusal: 3 })]);
-    await expect(service.progress(admin, 0)).rejects.toThrow('store unavailable');
-    expect((await service.progress(admin, 1)).objections[0]?.count).toBe(3);
+    await expect(service.progress(admin, 'en', 0)).rejects.toThrow('store unavailable');
+    expect((await service.progress(admin, 'en', 1)).objections[0]?.count).toBe(3);
     expect(counts()).toBe(2);
   });
 });

@@ -1,12 +1,12 @@
 // The admins' and helpdesk's tab in headless Chromium, inside the demo host page that plays Teams: teams-js's real
 // initialize / getContext / getAuthToken exchange, a token from the Graph emulator's token endpoint checked by the
 // server, charts drawn from the demo tenant's campaign, a pass approved from the queue and seen in the chat, nothing
-// for a non-admin (and a 403 for their forged API calls), axe-core in every theme, and a screenshot of each view in
-// each theme (docs/screenshots/).
+// for a non-admin (and a 403 for their forged API calls), axe-core in every theme, a screenshot of each view in
+// each theme (docs/screenshots/), and every view in German for a reader whose Teams is in German.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/shared/package-root.js';
 import { axeViolations, launchChromium, openTab, teamsJsDomainList } from '../support/browser.js';
@@ -29,6 +29,23 @@ let pendingRequestId: string;
 const passTargets: string[] = [];
 /** What five members said to the coach before the tests: each a concern the coach recognises. */
 const CONCERNS = ['will my boss see my photos?', 'can the company track where I am', 'it is my own phone, not the company’s', 'what happens if I lose my phone', 'will my boss see my photos?'];
+
+type StringTree = { [key: string]: string | StringTree };
+const stringsOf = (locale: string, area: string) => JSON.parse(readFileSync(path.join(packageRoot(), 'strings', locale, `${area}.json`), 'utf8')) as StringTree;
+/** Every text of a strings file (each plural form too), without its comments. */
+const textsOf = (tree: StringTree): string[] => Object.entries(tree).flatMap(([key, value]) => (key.startsWith('$') ? [] : typeof value === 'string' ? [value] : textsOf(value)));
+const pick = (tree: StringTree, ...keys: string[]) => keys.reduce<StringTree | string | undefined>((node, key) => (typeof node === 'object' ? node[key] : undefined), tree);
+
+/** What a reader sees and hears in the tab: its text, one node a line, and its accessible names and tooltips; not the audit trail's codes. */
+function readerText(tab: Frame): Promise<string> {
+  return tab.evaluate(() => {
+    const pieces: string[] = [];
+    const walker = document.createTreeWalker(document.querySelector('main') as Node, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) if (!walker.currentNode.parentElement?.closest('code')) pieces.push(walker.currentNode.textContent ?? '');
+    for (const element of document.querySelectorAll('[aria-label], [title]')) pieces.push(element.getAttribute('aria-label') ?? '', element.getAttribute('title') ?? '');
+    return pieces.filter((piece) => piece.trim() !== '').join('\n');
+  });
+}
 
 async function sessionToken(as: string): Promise<string> {
   const response = await fetch(`${bot().url}/tab/demo/session?as=${as}`);
@@ -116,6 +133,59 @@ describe('the tab in a Teams host', () => {
       await hosted.close();
     }
   }, 60_000);
+
+  it('speaks German to an admin, the helpdesk and security whose Teams is in German, with no English words of the tab left', async () => {
+    const german = stringsOf('de', 'tab');
+    const views = [
+      { as: 'admin', view: 'progress' },
+      { as: 'admin', view: 'escalations' },
+      { as: 'approver', view: 'helpdesk' },
+      { as: 'helpdesk', view: 'helpdesk' },
+      { as: 'security', view: 'audit' },
+    ];
+    const texts: string[] = [];
+    for (const { as, view } of views) {
+      const hosted = await openTab(browser, bot().url, { as, view, locale: 'de-DE' });
+      try {
+        const { tab } = hosted;
+        expect(await tab.evaluate(() => document.documentElement.lang)).toBe('de');
+        expect(await tab.textContent(`[data-view="${view}"]`)).toBe(pick(german, 'views', view));
+        expect(await tab.textContent('#view h2')).toBe(pick(german, view, 'title'));
+        expect(await tab.getAttribute('[role="tablist"]', 'aria-label')).toBe(pick(german, 'views', 'label'));
+        if (as === 'admin') expect(await tab.textContent('.top')).toContain(pick(german, 'roles', 'admin'));
+        if (view === 'progress') {
+          // The figures in the chat's German words, and dates the German way ("Frist: 6. Jan. 2027.").
+          const tiles = await tab.$$eval('.tile-label', (elements) => elements.map((element) => element.textContent));
+          expect(tiles).toContain(pick(stringsOf('de', 'campaigns'), 'figures', 'enrolled'));
+          expect(await tab.textContent('.lead')).toMatch(/Frist: \d{1,2}\. \p{L}+\.? \d{4}\./u);
+        }
+        if (as === 'approver') expect(await tab.locator('button[data-action="approve"]').first().textContent()).toBe(pick(german, 'helpdesk', 'approve'));
+        if (view === 'audit') expect(await tab.textContent('.banner')).toMatch(/^(Verifiziert|Nicht verifiziert|Alle|Noch nichts)/);
+        texts.push(await readerText(tab));
+        expect(hosted.consoleErrors).toEqual([]);
+      } finally {
+        await hosted.close();
+      }
+    }
+    // Directory data and what people typed stay as they are: names, departments, job titles, the campaign's name, the
+    // reasons the agent gave for the passes.
+    const { seed } = demo();
+    const data = [...seed.users.flatMap((user) => [user.displayName, user.userPrincipalName, user.department ?? '', user.jobTitle ?? '']), 'Spring passkeys', 'New phone, cannot sign in', 'Locked out after a phone reset'];
+    let shown = texts.join('\n');
+    for (const value of data.filter((item) => item.length > 1).sort((a, b) => b.length - a.length)) shown = shown.split(value).join(' ');
+    // Every English piece of the tab's words (and the chat's words the tab shows: figures, states, checks) between its
+    // placeholders, but for the few German writes the same way. A German text left in English is caught too.
+    const sameInGerman = new Set(['Passkey Coach', 'Helpdesk', 'Person']);
+    const campaigns = stringsOf('en', 'campaigns');
+    const helpdesk = stringsOf('en', 'helpdesk');
+    const englishTexts = [stringsOf('en', 'tab'), pick(campaigns, 'figures'), pick(campaigns, 'report', 'state'), pick(campaigns, 'expired'), pick(helpdesk, 'states'), pick(helpdesk, 'checks'), pick(helpdesk, 'privilegedReasons')].flatMap((tree) => (typeof tree === 'object' ? textsOf(tree) : []));
+    const pieces = [...new Set(englishTexts.flatMap((text) => text.split(/\{\w+\}/)).map((piece) => piece.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '')))];
+    const english = pieces.filter((piece) => /\p{L}{3}/u.test(piece) && !sameInGerman.has(piece));
+    expect(english.length).toBeGreaterThan(150);
+    const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const left = english.filter((piece) => new RegExp(`(?<![\\p{L}\\d])${literal(piece)}(?![\\p{L}\\d])`, 'u').test(shown));
+    expect(left).toEqual([]);
+  }, 90_000);
 
   it('names people and devices instead of showing ids, and writes every date one way and every time with its zone', async () => {
     const views = [

@@ -1,56 +1,66 @@
 // The audit trail for security: is the chain intact, what happened lately, and the full export for a SIEM.
+// Actions and problem kinds stay the trail's own codes (what the export and a SIEM search by), with a problem's
+// meaning in the reader's words beside it; outcomes and the system's own actors are worded here.
 
-import type { Api, AuditParty, AuditVerification } from '../api';
-import { h, table, when } from '../dom';
+import { type Api, type AuditEntry, type AuditParty, type AuditVerification, problemText } from '../api';
+import { h, table } from '../dom';
+import { has, sentence, t, when } from '../words';
 
 /** Verified needs the chain intact and reaching its newest anchor; intact without any anchor yet is said plainly. */
 function verdict(verification: AuditVerification): { state: 'ok' | 'warn' | 'bad'; text: string } {
   const { ok, entries, keyIds, anchor } = verification;
   if (!ok) {
-    const first = verification.problems.map((problem) => `#${problem.seq} ${problem.kind}`).slice(0, 5).join(', ');
-    return { state: 'bad', text: `Not verified: ${verification.problemCount} problem(s) in ${entries} entries. The first: ${first}.` };
-  }
-  if (anchor) {
+    const first = verification.problems.slice(0, 5).map((problem) => {
+      const meaning = `audit.problemKinds.${problem.kind}`;
+      return has(meaning) ? t('audit.problem', { seq: String(problem.seq), code: problem.kind, meaning: t(meaning) }) : `#${problem.seq} ${problem.kind}`;
+    });
     return {
-      state: 'ok',
-      text: `Verified: all ${entries} entries are intact and in order, and the trail still reaches its newest anchor (entry ${anchor.seq}, ${when(anchor.at)}). Keys ${keyIds.join(', ') || 'none'}.`,
+      state: 'bad',
+      text: t('audit.notVerified', { problems: t('audit.problems', { count: verification.problemCount }), entries: t('audit.inEntries', { count: entries }), first: first.join('; ') }),
     };
   }
-  if (entries === 0) return { state: 'warn', text: 'Nothing recorded yet and no anchor yet: a new installation.' };
-  return {
-    state: 'warn',
-    text: `All ${entries} entries are intact and in order, but there is no anchor yet, so a trail cut back or emptied would look the same. The service writes one within minutes.`,
-  };
+  if (anchor) {
+    return { state: 'ok', text: t('audit.verified', { count: entries, seq: String(anchor.seq), at: when(anchor.at), keys: keyIds.join(', ') || t('audit.noKeys') }) };
+  }
+  if (entries === 0) return { state: 'warn', text: t('audit.newInstallation') };
+  return { state: 'warn', text: t('audit.noAnchor', { count: entries }) };
 }
 
 function party(value: AuditParty | undefined): string | HTMLElement {
   if (!value) return '';
-  if (value.erased) return '(erased)';
-  const name = value.displayName ?? value.upn ?? value.name ?? (value.aadObjectId ? `user ${value.aadObjectId.slice(0, 8)}…` : '');
-  if (value.matchesRef === false) return h('span', {}, name, ' ', h('strong', { class: 'warning' }, '(not the person sealed)'));
+  if (value.erased) return t('audit.erased');
+  const system = value.kind === 'system' && value.name ? `audit.system.${value.name}` : undefined;
+  const name = system && has(system) ? t(system) : (value.displayName ?? value.upn ?? value.name ?? (value.aadObjectId ? t('audit.userById', { id: value.aadObjectId.slice(0, 8) }) : ''));
+  if (value.matchesRef === false) return h('span', {}, name, ' ', h('strong', { class: 'warning' }, t('audit.notThePersonSealed')));
   const shownName = value.displayName !== undefined ? 'displayName' : value.upn !== undefined ? 'upn' : undefined;
   if (shownName && value.unsealed?.includes(shownName)) {
-    return h('span', {}, name, ' ', h('span', { class: 'warning', attrs: { title: 'This name was recorded before names were sealed: it could have been changed since.' } }, '(name not sealed)'));
+    return h('span', {}, name, ' ', h('span', { class: 'warning', attrs: { title: t('audit.nameNotSealedTitle') } }, t('audit.nameNotSealed')));
   }
   return name;
+}
+
+/** An outcome the page has no words for yet (a newer server) is shown as its code. */
+function outcome(entry: AuditEntry): string {
+  const key = `audit.outcomes.${entry.outcome}`;
+  return has(key) ? t(key) : entry.outcome;
 }
 
 export async function auditView(api: Api): Promise<HTMLElement> {
   const data = await api.audit();
   const { verification } = data;
   const shown = verdict(verification);
-  const exportButton: HTMLButtonElement = h('button', { class: 'button secondary', attrs: { type: 'button' } }, 'Export the whole trail (JSON lines)');
+  const exportButton: HTMLButtonElement = h('button', { class: 'button secondary', attrs: { type: 'button' } }, t('audit.export'));
   const exportStatus = h('p', { attrs: { role: 'status' } });
   exportButton.addEventListener('click', async () => {
     exportButton.disabled = true;
-    exportStatus.textContent = 'Preparing the export…';
+    exportStatus.textContent = t('audit.preparing');
     try {
       const blob = await api.auditExport();
-      const link = h('a', { attrs: { href: URL.createObjectURL(blob), download: `passkey-coach-audit-${new Date().toISOString().slice(0, 10)}.jsonl` } }, 'Download the export');
-      exportStatus.replaceChildren('Ready: ', link, ` (${Math.ceil(blob.size / 1024)} KB). Every line says whether it verified.`);
+      const link = h('a', { attrs: { href: URL.createObjectURL(blob), download: `passkey-coach-audit-${new Date().toISOString().slice(0, 10)}.jsonl` } }, t('audit.download'));
+      exportStatus.replaceChildren(...sentence('audit.ready', { size: t('audit.kilobytes', { size: Math.ceil(blob.size / 1024) }) }, { link }));
       link.focus();
     } catch (error) {
-      exportStatus.textContent = (error as Error).message;
+      exportStatus.textContent = problemText(error);
     } finally {
       exportButton.disabled = false;
     }
@@ -58,7 +68,7 @@ export async function auditView(api: Api): Promise<HTMLElement> {
   return h(
     'section',
     { attrs: { 'aria-labelledby': 'audit-title' } },
-    h('h2', { attrs: { id: 'audit-title' } }, 'Audit trail'),
+    h('h2', { attrs: { id: 'audit-title' } }, t('audit.title')),
     h(
       'p',
       { class: `banner ${shown.state}`, attrs: { role: 'status', 'data-verified': String(verification.ok), 'data-anchored': String(verification.anchor !== undefined) } },
@@ -67,9 +77,17 @@ export async function auditView(api: Api): Promise<HTMLElement> {
     h('div', { class: 'actions' }, exportButton),
     exportStatus,
     table(
-      `The latest ${data.entries.length} entries of the last ${data.windowDays} days`,
-      ['#', 'When', 'What', 'Outcome', 'Who', 'About', 'Verified'],
-      data.entries.map((entry) => [entry.seq, when(entry.at), entry.action, entry.outcome, party(entry.actor), party(entry.subject), entry.verified ? 'yes' : h('strong', {}, 'NO')]),
+      t('audit.table', { count: data.entries.length, days: data.windowDays }),
+      [t('audit.seq'), t('audit.when'), t('audit.what'), t('audit.outcome'), t('audit.who'), t('audit.about'), t('audit.verifiedColumn')],
+      data.entries.map((entry) => [
+        String(entry.seq),
+        when(entry.at),
+        h('code', {}, entry.action),
+        outcome(entry),
+        party(entry.actor),
+        party(entry.subject),
+        entry.verified ? t('audit.yes') : h('strong', {}, t('audit.no')),
+      ]),
     ),
   );
 }

@@ -1,39 +1,42 @@
 // Campaign progress at a glance: the funnel, enrolments over time, departments, and the concerns people raise.
+// The figures' names come from the API in the reader's language (the chat's words for them); the rest is tab.json's.
 
 import type { Scale } from 'chart.js';
 import type { Api, Progress } from '../api';
 import { chartFigure, seriesColours } from '../charts';
-import { day, h, table, when } from '../dom';
+import { h, table } from '../dom';
+import { day, number, percent, t, when } from '../words';
 
 export async function progressView(api: Api): Promise<HTMLElement> {
   const data = await api.progress();
-  const section = h('section', { attrs: { 'aria-labelledby': 'progress-title' } }, h('h2', { attrs: { id: 'progress-title' } }, 'Campaign progress'));
+  const section = h('section', { attrs: { 'aria-labelledby': 'progress-title' } }, h('h2', { attrs: { id: 'progress-title' } }, t('progress.title')));
   if (!data.campaign || !data.funnel) {
-    section.append(h('p', {}, 'No campaign has started yet. An admin starts one in the chat with "campaign start".'));
+    section.append(h('p', {}, t('progress.noCampaign')));
   } else {
     const { campaign, funnel } = data;
     const targeted = funnel[0]?.count ?? 0;
     const enrolled = funnel.find((step) => step.stage === 'enrolled')?.count ?? 0;
-    const tile = (step: { count: number; label: string }, quiet = false) => h('li', { class: quiet ? 'tile quiet' : 'tile' }, h('span', { class: 'tile-value' }, step.count), h('span', { class: 'tile-label' }, step.label));
+    const tile = (step: { count: number; label: string }, quiet = false) =>
+      h('li', { class: quiet ? 'tile quiet' : 'tile' }, h('span', { class: 'tile-value' }, number(step.count)), h('span', { class: 'tile-label' }, step.label));
     const outcomes = data.outcomes ?? [];
     // Shown beside the funnel, apart from the decisions: people who could not be reached, and messages that expired.
     const totals = new Set(['unreachable', 'expired']);
     const expired = data.expired ?? [];
     section.append(
-      h('p', { class: 'lead' }, `${campaign.name}: ${campaign.state}, deadline ${day(campaign.deadline)}. Started ${when(campaign.startedAt)}. Figures as of ${when(data.asOf)}.`),
+      h('p', { class: 'lead' }, t('progress.lead', { name: campaign.name, state: campaign.stateLabel, deadline: day(campaign.deadline), started: when(campaign.startedAt), asOf: when(data.asOf) })),
       h(
         'ul',
-        { class: 'tiles', attrs: { 'aria-label': 'Totals' } },
+        { class: 'tiles', attrs: { 'aria-label': t('progress.totals') } },
         ...funnel.map((step) => tile(step)),
         ...outcomes.filter((step) => totals.has(step.stage)).map((step) => tile(step, true)),
       ),
-      h('p', {}, targeted === 0 ? 'Nobody is targeted yet.' : `${Math.round((100 * enrolled) / targeted)}% of the people targeted have enrolled.`),
+      h('p', {}, targeted === 0 ? t('progress.nobodyTargeted') : t('progress.enrolledShare', { percent: percent(enrolled / targeted) })),
       ...(expired.length > 0
-        ? [h('p', {}, `Expired unsent, not lost (their moment passed before Teams took them): ${expired.map((entry) => `${entry.reason.toLowerCase()}, ${entry.count}`).join('; ')}.`)]
+        ? [h('p', {}, t('progress.expired', { list: expired.map((entry) => t('progress.expiredReason', { reason: entry.reason, count: entry.count })).join('; ') }))]
         : []),
-      h('h3', {}, 'Refusals, decisions and reminders'),
-      h('p', {}, '"Ever" counts everyone it has happened to; "now" counts only the people it applies to at this moment.'),
-      h('ul', { class: 'tiles', attrs: { 'aria-label': 'Refusals, decisions and reminders' } }, ...outcomes.filter((step) => !totals.has(step.stage)).map((step) => tile(step, true))),
+      h('h3', {}, t('progress.outcomes')),
+      h('p', {}, t('progress.everAndNow')),
+      h('ul', { class: 'tiles', attrs: { 'aria-label': t('progress.outcomes') } }, ...outcomes.filter((step) => !totals.has(step.stage)).map((step) => tile(step, true))),
       h('div', { class: 'charts' }, funnelChart(data), overTimeChart(data), departmentChart(data), objectionChart(data)),
     );
     return section;
@@ -45,13 +48,13 @@ export async function progressView(api: Api): Promise<HTMLElement> {
 function funnelChart(data: Progress): HTMLElement {
   const funnel = data.funnel ?? [];
   return chartFigure(
-    'From targeted to enrolled',
+    t('progress.funnel'),
     () => ({
       type: 'bar',
-      data: { labels: funnel.map((step) => step.label), datasets: [{ label: 'People', data: funnel.map((step) => step.count), backgroundColor: seriesColours()[0] }] },
+      data: { labels: funnel.map((step) => step.label), datasets: [{ label: t('progress.people'), data: funnel.map((step) => step.count), backgroundColor: seriesColours()[0] }] },
       options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
     }),
-    table('Funnel', ['Stage', 'People'], funnel.map((step) => [step.label, step.count]), { hiddenCaption: true }),
+    table(t('progress.funnelTable'), [t('progress.stage'), t('progress.people')], funnel.map((step) => [step.label, number(step.count)]), { hiddenCaption: true }),
   );
 }
 
@@ -60,54 +63,66 @@ function overTimeChart(data: Progress): HTMLElement {
   let total = 0;
   const cumulative = days.map((entry) => (total += entry.count));
   return chartFigure(
-    'Enrolments over time',
+    t('progress.overTime'),
     () => ({
       type: 'line',
       data: {
         labels: days.map((entry) => day(entry.date)),
         datasets: [
-          { label: 'Enrolled so far', data: cumulative, borderColor: seriesColours()[1], backgroundColor: seriesColours()[1], tension: 0.2 },
-          { label: 'That day', data: days.map((entry) => entry.count), borderColor: seriesColours()[2], backgroundColor: seriesColours()[2], borderDash: [4, 4] },
+          { label: t('progress.enrolledSoFar'), data: cumulative, borderColor: seriesColours()[1], backgroundColor: seriesColours()[1], tension: 0.2 },
+          { label: t('progress.thatDay'), data: days.map((entry) => entry.count), borderColor: seriesColours()[2], backgroundColor: seriesColours()[2], borderDash: [4, 4] },
         ],
       },
       options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     }),
-    table('Enrolments by day', ['Day', 'Enrolled that day', 'Enrolled so far'], days.map((entry, index) => [day(entry.date), entry.count, cumulative[index] ?? 0]), { hiddenCaption: true }),
+    table(
+      t('progress.overTimeTable'),
+      [t('progress.day'), t('progress.enrolledThatDay'), t('progress.enrolledSoFar')],
+      days.map((entry, index) => [day(entry.date), number(entry.count), number(cumulative[index] ?? 0)]),
+      { hiddenCaption: true },
+    ),
   );
 }
 
 function departmentChart(data: Progress): HTMLElement {
   const departments = (data.byDepartment ?? []).slice(0, 12);
   const [targeted, reached, enrolled] = seriesColours();
+  // The columns are figures of the funnel: their names are the funnel's, so one word never means two numbers.
+  const figure = (stage: string) => data.funnel?.find((step) => step.stage === stage)?.label ?? stage;
   return chartFigure(
-    'By department',
+    t('progress.byDepartment'),
     () => ({
       type: 'bar',
       data: {
         labels: departments.map((entry) => entry.department),
         datasets: [
-          { label: 'Targeted', data: departments.map((entry) => entry.targeted), backgroundColor: targeted },
-          { label: 'Reached', data: departments.map((entry) => entry.reached), backgroundColor: reached },
-          { label: 'Enrolled', data: departments.map((entry) => entry.enrolled), backgroundColor: enrolled },
+          { label: figure('targeted'), data: departments.map((entry) => entry.targeted), backgroundColor: targeted },
+          { label: figure('reached'), data: departments.map((entry) => entry.reached), backgroundColor: reached },
+          { label: figure('enrolled'), data: departments.map((entry) => entry.enrolled), backgroundColor: enrolled },
         ],
       },
       options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     }),
-    table('Departments', ['Department', 'Targeted', 'Reached', 'Replied', 'Enrolled'], departments.map((entry) => [entry.department, entry.targeted, entry.reached, entry.replied, entry.enrolled]), { hiddenCaption: true }),
+    table(
+      t('progress.departments'),
+      [t('progress.department'), figure('targeted'), figure('reached'), figure('replied'), figure('enrolled')],
+      departments.map((entry) => [entry.department, number(entry.targeted), number(entry.reached), number(entry.replied), number(entry.enrolled)]),
+      { hiddenCaption: true },
+    ),
   );
 }
 
 function objectionChart(data: Progress): HTMLElement {
   const objections = data.objections.slice(0, 12);
-  if (objections.length === 0) return h('p', { class: 'chart-empty' }, 'No concerns have been raised with the coach yet.');
+  if (objections.length === 0) return h('p', { class: 'chart-empty' }, t('progress.noConcerns'));
   return chartFigure(
-    'Concerns people raised',
+    t('progress.concerns'),
     () => ({
       type: 'bar',
-      data: { labels: objections.map((entry) => entry.title), datasets: [{ label: 'Times raised', data: objections.map((entry) => entry.count), backgroundColor: seriesColours()[3] }] },
+      data: { labels: objections.map((entry) => entry.title), datasets: [{ label: t('progress.timesRaised'), data: objections.map((entry) => entry.count), backgroundColor: seriesColours()[3] }] },
       options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { callback: shortLabel } } } },
     }),
-    table('Concerns', ['Concern', 'Times raised'], objections.map((entry) => [entry.title, entry.count]), { hiddenCaption: true }),
+    table(t('progress.concernsTable'), [t('progress.concern'), t('progress.timesRaised')], objections.map((entry) => [entry.title, number(entry.count)]), { hiddenCaption: true }),
   );
 }
 
