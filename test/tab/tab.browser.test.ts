@@ -96,6 +96,16 @@ afterAll(async () => {
   await browser?.close();
 });
 
+
+/** Each view with someone who may open it. */
+const EVERY_VIEW = [
+  { as: 'admin', view: 'progress' },
+  { as: 'admin', view: 'escalations' },
+  { as: 'approver', view: 'helpdesk' },
+  { as: 'helpdesk', view: 'helpdesk' },
+  { as: 'security', view: 'audit' },
+] as const;
+
 describe('the tab in a Teams host', () => {
   it('loads through teams-js, signs in with SSO, and draws the campaign charts from the demo data', async () => {
     const hosted = await openTab(browser, bot().url, { as: 'admin' });
@@ -136,15 +146,8 @@ describe('the tab in a Teams host', () => {
 
   it('speaks German to an admin, the helpdesk and security whose Teams is in German, with no English words of the tab left', async () => {
     const german = stringsOf('de', 'tab');
-    const views = [
-      { as: 'admin', view: 'progress' },
-      { as: 'admin', view: 'escalations' },
-      { as: 'approver', view: 'helpdesk' },
-      { as: 'helpdesk', view: 'helpdesk' },
-      { as: 'security', view: 'audit' },
-    ];
     const texts: string[] = [];
-    for (const { as, view } of views) {
+    for (const { as, view } of EVERY_VIEW) {
       const hosted = await openTab(browser, bot().url, { as, view, locale: 'de-DE' });
       try {
         const { tab } = hosted;
@@ -296,18 +299,11 @@ describe('the tab in a Teams host', () => {
   }, 60_000);
 
   it('passes axe-core in every theme, logs no console error, and writes a screenshot of each view in each theme', async () => {
-    const views = [
-      { as: 'admin', view: 'progress' },
-      { as: 'admin', view: 'escalations' },
-      { as: 'approver', view: 'helpdesk' },
-      { as: 'helpdesk', view: 'helpdesk' },
-      { as: 'security', view: 'audit' },
-    ];
     const problems: string[] = [];
     // The audit view as a running service shows it: its trail anchored (the schedule would have done it by now).
     await bot().service.anchorAudit();
     for (const theme of THEMES) {
-      for (const { as, view } of views) {
+      for (const { as, view } of EVERY_VIEW) {
         const hosted = await openTab(browser, bot().url, { as, theme, view });
         try {
           expect(await hosted.tab.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
