@@ -24,7 +24,7 @@ describe('campaign messages', () => {
     expect(card('invite', undefined, 'en').paragraphs[0]).toMatch(/^Everyone at your organisation is moving to passkeys/);
     expect(card('invite', 'Northwind Pharma', 'de').paragraphs[0]).toMatch(/^Northwind Pharma stellt die Anmeldung für alle auf Passkeys um/);
     expect(card('invite', undefined, 'de').paragraphs[0]).toMatch(/^Ihre Organisation stellt die Anmeldung für alle auf Passkeys um/);
-    expect(card('reminder-1', undefined, 'nl').paragraphs[0]).toContain('bij uw organisatie moet iedereen');
+    expect(card('reminder-1', undefined, 'nl').paragraphs[0]).toContain('uw organisatie vraagt iedereen om er uiterlijk op');
     // A name is written as its owner writes it, even at the start of a sentence.
     expect(card('invite', 'iRobot', 'de').paragraphs[0]).toMatch(/^iRobot stellt/);
   });
