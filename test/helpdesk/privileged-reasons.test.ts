@@ -17,7 +17,8 @@ describe('privileged reasons', () => {
       'admin role: Global Administrator, Privileged Role Administrator; eligible for admin role: User Administrator; a break-glass account; in a privileged group; admin roles could not be checked; group membership could not be checked',
     );
     expect(words('de').reasons(['role:Global Administrator', 'groups-unchecked'])).toBe('Administratorrolle: Global Administrator; Gruppenmitgliedschaften konnten nicht geprüft werden');
-    expect(words('fr').reasons(['break-glass', 'eligible:User Administrator'])).toBe("un compte d'accès d'urgence (break-glass) ; éligible au rôle d'administrateur : User Administrator");
+    // French puts a non-breaking space before « ; » and « : ».
+    expect(words('fr').reasons(['break-glass', 'eligible:User Administrator'])).toBe("un compte d'accès d'urgence (break-glass)\u00a0; éligible au rôle d'administrateur\u00a0: User Administrator");
   });
 
   it.each(strings.locales.filter((locale) => locale !== 'en'))('in %s, no reason is left in English', (locale) => {
