@@ -7,6 +7,7 @@ import { type NudgeCard, nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE } from './campaign-records.js';
 import type { TargetingPolicy } from './targeting.js';
 import { localParts } from '../shared/wall-clock.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 export interface CampaignsDeps extends OutboxFeatureDeps {
   targeting: TargetingPolicy;
@@ -62,8 +63,7 @@ export class CampaignContext {
     let card = this.#cards.get(key);
     if (!card) {
       card = this.deps.cards.render('campaign-nudge', data as unknown as Record<string, unknown>, locale);
-      if (this.#cards.size >= RENDERED_CARDS_KEPT) this.#cards.delete(this.#cards.keys().next().value ?? '');
-      this.#cards.set(key, card);
+      setBounded(this.#cards, key, card, RENDERED_CARDS_KEPT);
     }
     return card;
   }

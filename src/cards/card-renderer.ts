@@ -8,6 +8,7 @@ import { AppError } from '../errors/app-error.js';
 import { packageRoot } from '../shared/package-root.js';
 import { DEFAULT_LOCALE, Strings } from '../shared/strings.js';
 import { visibleText } from '../shared/visible-text.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 /** Text a template may show as markdown: only for content we wrote (catalog answers), never for names people chose. */
 export class TrustedMarkdown {
@@ -88,13 +89,11 @@ export class CardRenderer {
     const key = renderKey(name, locale, data);
     const hit = this.#rendered.get(key);
     if (hit !== undefined) {
-      this.#rendered.delete(key);
-      this.#rendered.set(key, hit);
+      setBounded(this.#rendered, key, hit, RENDERED_CARDS_KEPT);
       return JSON.parse(hit) as CardJson;
     }
     const card = this.#expand(name, data, locale);
-    this.#rendered.set(key, JSON.stringify(card));
-    if (this.#rendered.size > RENDERED_CARDS_KEPT) this.#rendered.delete(this.#rendered.keys().next().value as string);
+    setBounded(this.#rendered, key, JSON.stringify(card), RENDERED_CARDS_KEPT);
     return card;
   }
 

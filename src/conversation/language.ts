@@ -10,6 +10,7 @@ import { detectLanguage } from '../objections/language/detect-language.js';
 import type { KnownLanguages } from '../shared/person-language.js';
 import type { Strings } from '../shared/strings.js';
 import type { DialogStore } from './dialog-store.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 /** The person's languages as the directory knows them (Entra preferredLanguage, mailbox language), cached a while. */
 const PROFILE_CACHE_MS = 30 * 60_000;
@@ -94,9 +95,7 @@ export class LanguageChooser {
     } catch (error) {
       this.deps.logger.warn("could not read the person's preferred language", { error });
     }
-    this.#profiles.delete(userId);
-    if (this.#profiles.size >= MAX_PROFILES) this.#profiles.delete(this.#profiles.keys().next().value as string);
-    this.#profiles.set(userId, { languages, at: Date.now() });
+    setBounded(this.#profiles, userId, { languages, at: Date.now() }, MAX_PROFILES);
     return languages;
   }
 }

@@ -4,6 +4,7 @@
 
 import type { Logger } from '../logging/logger.js';
 import type { Directory } from './directory-port.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 const CACHE_MS = 60_000;
 /** People remembered at once; the oldest go first. */
@@ -24,9 +25,7 @@ export class GroupMembership {
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.ids.has(groupId);
     try {
       const ids = await this.directory.transitiveGroupIds(userId);
-      this.#groupsOf.delete(userId);
-      if (this.#groupsOf.size >= MAX_PEOPLE) this.#groupsOf.delete(this.#groupsOf.keys().next().value as string);
-      this.#groupsOf.set(userId, { at: Date.now(), ids });
+      setBounded(this.#groupsOf, userId, { at: Date.now(), ids }, MAX_PEOPLE);
       return ids.has(groupId);
     } catch (error) {
       this.logger.warn(`could not read group membership; refusing ${what}`, { error });

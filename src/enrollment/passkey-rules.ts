@@ -6,6 +6,7 @@
 import type { Directory } from '../directory/directory-port.js';
 import type { PasskeyPolicy, PasskeyProfile } from '../directory/passkey-policy.js';
 import type { Logger } from '../logging/logger.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 export type PasskeyRules =
   /** The method is off, or the person is not among its targets (or is excluded). */
@@ -46,9 +47,7 @@ export class PasskeyRulesReader {
     const kept = this.#people.get(userId);
     if (kept && now - kept.at < (kept.rules.kind === 'unknown' ? UNKNOWN_CACHE_MS : PERSON_CACHE_MS)) return kept.rules;
     const rules = await this.#read(userId, now);
-    this.#people.delete(userId);
-    if (this.#people.size >= MAX_PEOPLE) this.#people.delete(this.#people.keys().next().value as string);
-    this.#people.set(userId, { rules, at: now });
+    setBounded(this.#people, userId, { rules, at: now }, MAX_PEOPLE);
     return rules;
   }
 

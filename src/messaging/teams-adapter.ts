@@ -19,6 +19,7 @@ import {
 } from 'botframework-connector';
 import { StatusCodes } from 'botframework-schema';
 import type { AppConfig } from '../config/app-config.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 /** The issuer whose tokens prove a call came from the Bot Connector service (public cloud). */
 export const PUBLIC_CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
@@ -86,8 +87,7 @@ export class CoachAdapter extends TeamsAdapter {
         if (!client) {
           client = factory.create(serviceUrl, audience);
           client.catch(() => this.#turnClients.delete(key));
-          if (this.#turnClients.size >= MAX_TURN_CLIENTS) this.#turnClients.delete(this.#turnClients.keys().next().value as string);
-          this.#turnClients.set(key, client);
+          setBounded(this.#turnClients, key, client, MAX_TURN_CLIENTS);
         }
         return client;
       },
@@ -107,8 +107,7 @@ export class CoachAdapter extends TeamsAdapter {
       if (!client) {
         client = create(claimsIdentity);
         client.catch(() => clients.delete(key));
-        if (clients.size >= MAX_TURN_CLIENTS) clients.delete(clients.keys().next().value as string);
-        clients.set(key, client);
+        setBounded(clients, key, client, MAX_TURN_CLIENTS);
       }
       return client;
     };

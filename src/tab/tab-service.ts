@@ -24,6 +24,7 @@ import { DEFAULT_LOCALE, type Params, Strings } from '../shared/strings.js';
 import type { Store } from '../store/store-port.js';
 import type { PeopleNames } from './people-names.js';
 import type { Viewer } from './tab-sso.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 /** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
 export type TabGroups = Record<Exclude<TabRole, 'approver'>, string | undefined>;
@@ -280,9 +281,7 @@ export class TabService {
     const key = `${viewer.id}|${what}`;
     const last = this.#deniedAt.get(key);
     if (last !== undefined && Date.now() - last < DENIAL_AUDIT_EVERY_MS) return;
-    this.#deniedAt.delete(key);
-    if (this.#deniedAt.size >= 10_000) this.#deniedAt.delete(this.#deniedAt.keys().next().value as string);
-    this.#deniedAt.set(key, Date.now());
+    setBounded(this.#deniedAt, key, Date.now(), 10_000);
     await this.deps.audit.record({ action: 'tab.view.denied', outcome: 'denied', actor: { kind: 'user', aadObjectId: viewer.id, displayName: viewer.name }, details: { view: what } });
   }
 }
