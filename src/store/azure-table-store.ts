@@ -4,7 +4,7 @@
 // instances share one store safely. Names are written in an order- and prefix-preserving code (table-names.ts);
 // values in chunks (table-entities.ts).
 
-import { odata, RestError, TableClient } from '@azure/data-tables';
+import { odata, RestError, TableClient, type TransactionAction } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { AppError, isAppError } from '../errors/app-error.js';
@@ -12,15 +12,17 @@ import {
   checkBatch,
   checkDuration,
   checkEtag,
+  checkKeys,
   checkLease,
   checkLimit,
   checkName,
   checkPrefix,
+  checkWrites,
   decodeToken,
   describeError,
   encodeToken,
 } from './store-checks.js';
-import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from './store-port.js';
+import type { Lease, ListOptions, RecordPage, Store, StoredRecord, StoreWrite } from './store-port.js';
 import { type RecordEntity, recordEntity, toRecord, transactionGroups, written } from './table-entities.js';
 import { TableLeases } from './table-leases.js';
 import { AFTER_EVERY_CODE, decodeName, encodeName } from './table-names.js';
@@ -171,6 +173,62 @@ export class AzureTableStore implements Store {
     });
   }
 
+  async getMany<T>(partition: string, keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+    return this.#run('getMany', async () => {
+      checkName('partition', partition);
+      checkKeys(keys);
+      const found = new Map<string, StoredRecord<T>>();
+      const encoded = [...keys].map(encodeName).sort();
+      // A filter holds at most 15 comparisons: the partition, a key range (so the service scans only that part of the
+      // partition) and 12 keys a query.
+      for (let start = 0; start < encoded.length; start += KEYS_PER_QUERY) {
+        const slice = encoded.slice(start, start + KEYS_PER_QUERY);
+        const wanted = slice.map((rowKey) => odata`RowKey eq ${rowKey}`).join(' or ');
+        const filter = `${odata`PartitionKey eq ${encodeName(partition)}`} and ${odata`RowKey ge ${slice[0] ?? ''}`} and ${odata`RowKey le ${slice.at(-1) ?? ''}`} and (${wanted})`;
+        for await (const entity of this.#client.listEntities<RecordEntity>({ queryOptions: { filter } })) {
+          const key = decodeName(entity.rowKey ?? '');
+          found.set(key, toRecord<T>(partition, key, entity));
+        }
+      }
+      return found;
+    });
+  }
+
+  async transact<T>(partition: string, writes: readonly StoreWrite<T>[]): Promise<(StoredRecord<T> | undefined)[]> {
+    return this.#run('transact', async () => {
+      checkName('partition', partition);
+      checkWrites(writes);
+      if (writes.length === 0) return [];
+      const encodedPartition = encodeName(partition);
+      const actions: TransactionAction[] = [];
+      const entities: (RecordEntity | undefined)[] = [];
+      for (const write of writes) {
+        if (write.op === 'delete') {
+          entities.push(undefined);
+          actions.push(['delete', { partitionKey: encodedPartition, rowKey: encodeName(write.key) }]);
+          continue;
+        }
+        // An eTag this service never issued cannot match: the answer a single write would give, without sending any.
+        if (write.op === 'update' && !AZURE_ETAG.test(write.etag)) throw await this.#miss(partition, write.key, 'update');
+        const entity = this.#entity(partition, write.key, write.value);
+        entities.push(entity);
+        if (write.op === 'insert') actions.push(['create', entity]);
+        else if (write.op === 'put') actions.push(['upsert', entity, 'Replace']);
+        else actions.push(['update', entity, 'Replace', { etag: write.etag }]);
+      }
+      let response: Awaited<ReturnType<TableClient['submitTransaction']>>;
+      try {
+        response = await this.#writer.submitTransaction(actions);
+      } catch (error) {
+        throw transactionFailure(error, partition, writes);
+      }
+      return writes.map((write, index) => {
+        const entity = entities[index];
+        return write.op === 'delete' || !entity ? undefined : written<T>(partition, write.key, write.value, entity, response.subResponses[index]?.etag);
+      });
+    });
+  }
+
   async update<T>(partition: string, key: string, value: T, expectedEtag: string): Promise<StoredRecord<T>> {
     return this.#run('update', async () => {
       checkName('partition', partition);
@@ -317,6 +375,21 @@ const AZURE_ETAG = /^W\/"([^"]|\\")*"$/;
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof RestError ? error.statusCode : (error as { statusCode?: number } | undefined)?.statusCode;
+}
+
+/** The comparisons one getMany query spends on keys (Azure allows 15 in a filter; three go to partition and range). */
+const KEYS_PER_QUERY = 12;
+
+/** A failed transaction as the failing write would have failed alone; the service names it by index ("3:…"). */
+function transactionFailure(error: unknown, partition: string, writes: readonly StoreWrite<unknown>[]): unknown {
+  const status = statusOf(error);
+  const index = Number(/^(\d+):/.exec(error instanceof Error ? error.message : '')?.[1]);
+  const write = Number.isInteger(index) ? writes[index] : undefined;
+  const key = write?.key ?? '(one of the transaction)';
+  if (status === 409 && (write === undefined || write.op === 'insert')) {
+    return new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
+  }
+  return missOrRethrow(error, partition, key, write?.op === 'delete' ? 'delete' : 'update');
 }
 
 function missOrRethrow(error: unknown, partition: string, key: string, verb: 'update' | 'delete'): unknown {

@@ -8,8 +8,8 @@ import { AppError, isAppError } from '../errors/app-error.js';
 import { FileIdentity, requireIntact } from './sqlite-health.js';
 import { prepareStatements, type RecordRow, type Statements } from './sqlite-statements.js';
 import { migrate } from './sqlite-migrations.js';
-import { checkBatch, checkDuration, checkEtag, checkLease, checkLimit, checkName, checkPrefix, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
-import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from './store-port.js';
+import { checkBatch, checkDuration, checkEtag, checkKeys, checkLease, checkLimit, checkName, checkPrefix, checkWrites, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
+import type { Lease, ListOptions, RecordPage, Store, StoredRecord, StoreWrite } from './store-port.js';
 
 export interface SqliteStoreOptions {
   /** A file path (its folder is created) or ':memory:'. */
@@ -35,6 +35,8 @@ export class SqliteStore implements Store {
     (partition: string, key: string, json: string, expectedEtag: string) => StoredRecord<string>
   >;
   readonly #deleteOrExplain: Database.Transaction<(partition: string, key: string, expectedEtag: string) => void>;
+  /** getMany's statements by the number of keys (at most MAX_TRANSACTION_WRITES of them). */
+  readonly #getMany = new Map<number, Database.Statement<string[], RecordRow>>();
   /** The file opened (none in memory): the probe checks it is still there. */
   readonly #file: FileIdentity | undefined;
   #open = true;
@@ -138,6 +140,55 @@ export class SqliteStore implements Store {
         rows.map(({ key, json }) => this.#statements.insert.run(partition, key, json, randomUUID(), this.#isoNow()).changes > 0),
       )();
     });
+  }
+
+  async getMany<T>(partition: string, keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+    return this.#run('getMany', () => {
+      checkName('partition', partition);
+      checkKeys(keys);
+      const found = new Map<string, StoredRecord<T>>();
+      if (keys.length === 0) return found;
+      for (const row of this.#getManyStatement(keys.length).all(partition, ...keys)) found.set(row.key, toRecord<T>(partition, row));
+      return found;
+    });
+  }
+
+  async transact<T>(partition: string, writes: readonly StoreWrite<T>[]): Promise<(StoredRecord<T> | undefined)[]> {
+    return this.#run('transact', () => {
+      checkName('partition', partition);
+      checkWrites(writes);
+      const prepared = writes.map((write) => (write.op === 'delete' ? write : { ...write, json: toJson(write.value) }));
+      return this.#db.transaction(() => prepared.map((write) => this.#apply<T>(partition, write))).immediate();
+    });
+  }
+
+  /** One write of a transaction; throws (rolling the whole back) as the single operation would. */
+  #apply<T>(partition: string, write: StoreWrite<T> & { json?: string }): StoredRecord<T> | undefined {
+    const { key } = write;
+    if (write.op === 'delete') {
+      if (this.#statements.deleteAny.run(partition, key).changes === 0) throw this.#explainMiss(partition, key, 'delete');
+      return undefined;
+    }
+    const json = write.json ?? toJson(write.value);
+    const etag = randomUUID();
+    const updatedAt = this.#isoNow();
+    if (write.op === 'put') this.#statements.upsert.run(partition, key, json, etag, updatedAt);
+    else if (write.op === 'insert') {
+      if (this.#statements.insert.run(partition, key, json, etag, updatedAt).changes === 0) {
+        throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
+      }
+    } else if (this.#statements.update.run(json, etag, updatedAt, partition, key, write.etag).changes === 0) throw this.#explainMiss(partition, key, 'update');
+    return { partition, key, value: JSON.parse(json) as T, etag, updatedAt };
+  }
+
+  /** `SELECT … WHERE key IN (?, …)` for this many keys, prepared once per size. */
+  #getManyStatement(count: number): Database.Statement<string[], RecordRow> {
+    let statement = this.#getMany.get(count);
+    if (!statement) {
+      statement = this.#db.prepare<string[], RecordRow>(`SELECT key, value, etag, updated_at FROM records WHERE partition = ? AND key IN (${Array.from({ length: count }, () => '?').join(', ')})`);
+      this.#getMany.set(count, statement);
+    }
+    return statement;
   }
 
   async update<T>(partition: string, key: string, value: T, expectedEtag: string): Promise<StoredRecord<T>> {

@@ -2,7 +2,7 @@
 // tokens they issue, and the errors they answer bad input with: one definition, so the adapters cannot drift apart.
 
 import { AppError } from '../errors/app-error.js';
-import type { Lease } from './store-port.js';
+import { type Lease, MAX_TRANSACTION_WRITES, type StoreWrite } from './store-port.js';
 
 export const MAX_NAME_LENGTH = 512;
 export const DEFAULT_PAGE_SIZE = 100;
@@ -99,6 +99,33 @@ export function describeError(error: unknown): string {
 }
 
 /** The records of an insertMany call: valid keys, no key twice, at most MAX_PAGE_SIZE. */
+/** Distinct valid keys, at most MAX_TRANSACTION_WRITES (getMany). */
+export function checkKeys(keys: unknown): asserts keys is readonly string[] {
+  if (!Array.isArray(keys) || keys.length > MAX_TRANSACTION_WRITES) throw malformed(`getMany takes an array of at most ${MAX_TRANSACTION_WRITES} keys`);
+  const seen = new Set<string>();
+  for (const key of keys as unknown[]) {
+    checkName('key', key);
+    if (seen.has(key)) throw malformed(`The key ${key} appears twice in one getMany`);
+    seen.add(key);
+  }
+}
+
+const WRITE_OPS = new Set(['insert', 'put', 'update', 'delete']);
+
+/** One partition's writes for a transaction: known operations on distinct valid keys, etags where they are needed. */
+export function checkWrites(writes: unknown): asserts writes is readonly StoreWrite[] {
+  if (!Array.isArray(writes) || writes.length > MAX_TRANSACTION_WRITES) throw malformed(`A transaction holds an array of at most ${MAX_TRANSACTION_WRITES} writes`);
+  const keys = new Set<string>();
+  for (const write of writes as Partial<StoreWrite & { etag: unknown; value: unknown }>[]) {
+    if (typeof write !== 'object' || write === null || !WRITE_OPS.has(write.op as string)) throw malformed('A transaction write is one of insert, put, update or delete');
+    checkName('key', write.key);
+    if (keys.has(write.key)) throw malformed(`The key ${write.key} appears twice in one transaction`);
+    keys.add(write.key);
+    if (write.op === 'update') checkEtag(write.etag);
+    if (write.op !== 'delete') toJson(write.value);
+  }
+}
+
 export function checkBatch(records: unknown): asserts records is readonly { key: string; value: unknown }[] {
   if (!Array.isArray(records) || records.length > MAX_PAGE_SIZE) throw malformed(`A batch holds an array of at most ${MAX_PAGE_SIZE} records`);
   const keys = new Set<string>();

@@ -30,6 +30,19 @@ export interface RecordPage<T> {
   continuationToken?: string;
 }
 
+/**
+ * One write of a transaction (Store.transact). `update` is a compare-and-swap; `delete` removes whatever is there and
+ * fails the transaction when nothing is (Azure's transactions cannot make a delete conditional on an eTag).
+ */
+export type StoreWrite<T = unknown> =
+  | { op: 'insert'; key: string; value: T }
+  | { op: 'put'; key: string; value: T }
+  | { op: 'update'; key: string; value: T; etag: string }
+  | { op: 'delete'; key: string };
+
+/** Writes of one transaction, and keys of one getMany: Azure Table's limit for an entity-group transaction. */
+export const MAX_TRANSACTION_WRITES = 100;
+
 export interface Lease {
   name: string;
   holder: string;
@@ -59,6 +72,18 @@ export interface Store {
    * each was inserted (false: it existed and was left as it was). Keys must be distinct; at most 1000 records.
    */
   insertMany<T>(partition: string, records: readonly { key: string; value: T }[]): Promise<boolean[]>;
+  /**
+   * Several keys of one partition in one round trip where the adapter can (a page of people's rows): the records found,
+   * by key; a key with no record is absent. Keys must be distinct; at most MAX_TRANSACTION_WRITES.
+   */
+  getMany<T>(partition: string, keys: readonly string[]): Promise<Map<string, StoredRecord<T>>>;
+  /**
+   * Writes to one partition, all or none: one SQLite transaction, one Azure entity-group transaction (one request).
+   * Distinct keys, at most MAX_TRANSACTION_WRITES. When one write cannot be applied, nothing is, and the error is that
+   * write's as a single call would give it (`store.conflict`, `store.already-exists`, `store.not-found`), with the
+   * failing key in its details. Returns what each write left: the new record, or undefined for a delete.
+   */
+  transact<T>(partition: string, writes: readonly StoreWrite<T>[]): Promise<(StoredRecord<T> | undefined)[]>;
   /** Compare-and-swap: succeeds only while the stored etag equals `expectedEtag`. */
   update<T>(partition: string, key: string, value: T, expectedEtag: string): Promise<StoredRecord<T>>;
   /** Deletes; with `expectedEtag` only while it still matches. Deleting a missing key without an etag is a no-op. */

@@ -317,6 +317,79 @@ export function describeStoreContract(
         expect((await store.list(partition)).records).toEqual([]);
       });
 
+      it('getMany reads the records found among many keys of one partition, in any order, and leaves the missing out', async () => {
+        const keys = Array.from({ length: 40 }, (_, i) => `person ${String(i).padStart(2, '0')}|é'"`);
+        for (const key of keys.filter((_, i) => i % 3 !== 0)) await store.put(partition, key, { key });
+        await store.put(unique('elsewhere'), keys[0] ?? '', 'not here');
+        const asked = shuffled([...keys, 'never-written']);
+        const found = await store.getMany<{ key: string }>(partition, asked);
+        expect([...found.keys()].sort()).toEqual(keys.filter((_, i) => i % 3 !== 0).sort());
+        for (const [key, record] of found) expect(record).toEqual(await store.get(partition, key));
+        expect((await store.getMany(partition, [])).size).toBe(0);
+      });
+
+      it('getMany refuses a key given twice, an invalid key, or more keys than a transaction holds', async () => {
+        await expectCode(store.getMany(partition, ['a', 'a']), 'request.malformed');
+        await expectCode(store.getMany(partition, ['a', '']), 'request.malformed');
+        await expectCode(store.getMany(partition, Array.from({ length: 101 }, (_, i) => `k${i}`)), 'request.malformed');
+      });
+
+      it('transact applies inserts, puts, compare-and-swaps and deletes of one partition together and returns the new records', async () => {
+        const old = await store.put(partition, 'changed', 1);
+        await store.put(partition, 'replaced', 'before');
+        await store.put(partition, 'removed', 'bye');
+        const results = await store.transact<unknown>(partition, [
+          { op: 'insert', key: 'new', value: { n: 1 } },
+          { op: 'update', key: 'changed', value: 2, etag: old.etag },
+          { op: 'put', key: 'replaced', value: 'after' },
+          { op: 'put', key: 'fresh', value: 'upserted' },
+          { op: 'delete', key: 'removed' },
+        ]);
+        expect(results[4]).toBeUndefined();
+        for (const result of results.slice(0, 4)) expect(result).toEqual(await store.get(partition, result?.key ?? ''));
+        expect(results[1]?.etag).not.toBe(old.etag);
+        expect(keysOf((await store.list(partition)).records)).toEqual(['changed', 'fresh', 'new', 'replaced']);
+        expect(await store.transact(partition, [])).toEqual([]);
+        // The etag a transaction returned is the one a later compare-and-swap needs.
+        await store.update(partition, 'changed', 3, results[1]?.etag ?? '');
+      });
+
+      it('transact applies nothing when one write fails, and fails as that write alone would', async () => {
+        const stale = await store.put(partition, 'cas', 1);
+        await store.put(partition, 'cas', 2);
+        await store.put(partition, 'exists', 'x');
+        const untouched = async () => {
+          expect(keysOf((await store.list(partition)).records)).toEqual(['cas', 'exists']);
+          expect((await store.get(partition, 'cas'))?.value).toBe(2);
+        };
+        const conflict = await expectCode(store.transact(partition, [{ op: 'insert', key: 'a', value: 1 }, { op: 'update', key: 'cas', value: 3, etag: stale.etag }]), 'store.conflict');
+        expect(conflict.details).toMatchObject({ partition, key: 'cas' });
+        await untouched();
+        const exists = await expectCode(store.transact(partition, [{ op: 'put', key: 'b', value: 1 }, { op: 'insert', key: 'exists', value: 'y' }]), 'store.already-exists');
+        expect(exists.details).toMatchObject({ key: 'exists' });
+        await untouched();
+        await expectCode(store.transact(partition, [{ op: 'insert', key: 'c', value: 1 }, { op: 'delete', key: 'gone' }]), 'store.not-found');
+        await expectCode(store.transact(partition, [{ op: 'update', key: 'gone', value: 1, etag: stale.etag }]), 'store.not-found', 'store.conflict');
+        await untouched();
+      });
+
+      it('transact refuses a key given twice, an unknown operation, a missing etag or too many writes, and writes nothing', async () => {
+        await expectCode(store.transact(partition, [{ op: 'put', key: 'x', value: 1 }, { op: 'delete', key: 'x' }]), 'request.malformed');
+        await expectCode(store.transact(partition, [{ op: 'merge', key: 'x', value: 1 } as never]), 'request.malformed');
+        await expectCode(store.transact(partition, [{ op: 'update', key: 'x', value: 1 } as never]), 'request.malformed');
+        await expectCode(store.transact(partition, Array.from({ length: 101 }, (_, i) => ({ op: 'put' as const, key: `k${i}`, value: i }))), 'request.malformed');
+        expect((await store.list(partition)).records).toEqual([]);
+      });
+
+      it('transact writes a full transaction of 100 in one go', async () => {
+        const writes = Array.from({ length: 100 }, (_, i) => ({ op: 'insert' as const, key: `t-${String(i).padStart(3, '0')}`, value: { i, text: 'ü'.repeat(50) } }));
+        const results = await store.transact(partition, writes);
+        expect(results).toHaveLength(100);
+        expect((await store.list(partition, { limit: 1000 })).records).toHaveLength(100);
+        const found = await store.getMany(partition, writes.map((write) => write.key));
+        expect(found.get('t-099')?.value).toEqual({ i: 99, text: 'ü'.repeat(50) });
+      });
+
       it('the same key in two partitions holds two independent records', async () => {
         const other = unique('other');
         const mine = await store.put(partition, 'shared-key', 'mine');

@@ -2,9 +2,9 @@
 // operations fail with the error a broken disk or an unreachable storage account gives, until healed.
 
 import { AppError } from '../../src/errors/app-error.js';
-import type { Lease, ListOptions, RecordPage, Store, StoredRecord } from '../../src/store/store-port.js';
+import type { Lease, ListOptions, RecordPage, Store, StoredRecord, StoreWrite } from '../../src/store/store-port.js';
 
-export type StoreOperation = 'get' | 'put' | 'insert' | 'insertMany' | 'update' | 'delete' | 'list' | 'acquireLease' | 'renewLease' | 'releaseLease' | 'probe';
+export type StoreOperation = 'get' | 'getMany' | 'put' | 'insert' | 'insertMany' | 'transact' | 'update' | 'delete' | 'list' | 'acquireLease' | 'renewLease' | 'releaseLease' | 'probe';
 
 /** Which calls fail: the operation and, for records, the partition they touch. */
 export type FaultRule = (operation: StoreOperation, partition: string | undefined) => boolean;
@@ -27,6 +27,12 @@ export class FaultyStore implements Store {
 
   get<T>(partition: string, key: string): Promise<StoredRecord<T> | undefined> {
     return this.#call('get', partition, () => this.inner.get<T>(partition, key));
+  }
+  getMany<T>(partition: string, keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+    return this.#call('getMany', partition, () => this.inner.getMany<T>(partition, keys));
+  }
+  transact<T>(partition: string, writes: readonly StoreWrite<T>[]): Promise<(StoredRecord<T> | undefined)[]> {
+    return this.#call('transact', partition, () => this.inner.transact(partition, writes));
   }
   put<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>> {
     return this.#call('put', partition, () => this.inner.put(partition, key, value));
