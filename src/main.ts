@@ -32,6 +32,7 @@ import type { IntentId } from './shared/intents.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
 import { PeriodicJob } from './shared/periodic-job.js';
+import { BatchingStore } from './store/batching-store.js';
 import { openStoreAndMarker } from './store/open-store.js';
 import { requireStateContinuity } from './app/state-continuity.js';
 import { StoreReadiness } from './store/store-readiness.js';
@@ -125,7 +126,9 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
     const opened = await openStoreAndMarker(config.store, databasePath);
     storeRequests = () => opened.store.requestCounts?.() ?? {};
-    store = options.wrapStore ? options.wrapStore(opened.store) : opened.store;
+    // Reads and writes that features start together reach the storage together (batching-store.ts).
+    const batched = new BatchingStore(opened.store);
+    store = options.wrapStore ? options.wrapStore(batched) : batched;
     const openStore = store;
     // Before anything is written: an empty store where the service had state must not start as if new.
     await requireStateContinuity({

@@ -88,6 +88,7 @@ export class OutboxSender {
   #unsubscribe: (() => void) | undefined;
   readonly #unsettled = new UnsettledOutcomes<Exclude<DeliveryResult, { outcome: 'deferred' }>>();
   readonly #backoff = new Backoff(1_000, 60_000);
+  readonly #gate = new SettleGate(SETTLE_GATHER_MS);
 
   constructor(options: SenderOptions) {
     this.#options = { leaseMs: SENDER_LEASE_MS, maxAttempts: 8, idleMs: 5_000, ...options };
@@ -151,37 +152,56 @@ export class OutboxSender {
     let dispatched = 0;
     let nextRetry = Number.POSITIVE_INFINITY;
     const now = new Date();
+    let stopped = false;
     for await (const page of outbox.due(now)) {
+      // What may go now: due, not waiting for a retry, not held, not already on its way; one row per message.
+      const ready: StoredRecord<OutboxRow>[] = [];
+      const seen = new Set<string>();
       for (const record of page) {
         if (!this.#running || !this.#lease?.held) break;
         const row = record.value;
         const id = logicalId(row);
-        if (this.#inFlight.has(id) || this.#unsettled.has(id)) continue;
+        if (seen.has(id) || this.#inFlight.has(id) || this.#unsettled.has(id)) continue;
         if (row.notBefore && row.notBefore > now.toISOString()) {
           nextRetry = Math.min(nextRetry, Date.parse(row.notBefore));
           continue;
         }
         if (await this.#options.handler.isHeld?.(row)) continue;
-        const admitted = await this.#admit();
-        if (admitted !== true) {
+        seen.add(id);
+        ready.push(record);
+      }
+      // Taken in batches as slots free up: claimed together, they are read, logged and settled together too (the
+      // batching store turns the calls a batch makes at once into one round trip per partition).
+      let next = 0;
+      while (next < ready.length) {
+        const admitted = await this.#admit(ready.length - next);
+        if (typeof admitted !== 'number') {
           // An open breaker or a paused tenant: nothing more until its probe may go.
           nextRetry = Math.min(nextRetry, admitted.until);
+          stopped = true;
           break;
         }
         if (!this.#running || !this.#lease?.held) break;
+        const token = this.#lease.token;
+        const until = new Date(Date.now() + this.#options.leaseMs);
+        const batch = ready.slice(next, next + admitted);
+        next += batch.length;
         // Holding the lease means no other sender is alive: a claim under another token is left from a crash.
-        const claimed = await outbox.claim(record, this.#lease.token, new Date(Date.now() + this.#options.leaseMs));
-        if (!claimed) continue;
-        dispatched += 1;
-        const work = this.#process(claimed)
-          .catch((error: unknown) => this.#bookkeepingFailed(id, claimed, error))
-          .finally(() => {
-            this.#inFlight.delete(id);
-            this.#signal();
-          });
-        this.#inFlight.set(id, work);
+        const claimed = await Promise.all(batch.map((record) => outbox.claim(record, token, until)));
+        for (const record of claimed) {
+          if (!record) continue;
+          const id = logicalId(record.value);
+          dispatched += 1;
+          const work = this.#process(record)
+            .catch((error: unknown) => this.#bookkeepingFailed(id, record, error))
+            .finally(() => {
+              this.#inFlight.delete(id);
+              this.#signal();
+            });
+          this.#inFlight.set(id, work);
+        }
       }
-      if (!this.#running || !this.#lease?.held || this.#dispatch().mode === 'none') break;
+      if (stopped || !this.#running || !this.#lease?.held || this.#dispatch().mode === 'none') break;
     }
     if (dispatched > 0) return;
     // Nothing to take: sleep until the next row is due, a retry is allowed, something is enqueued, or idleMs.
@@ -234,6 +254,8 @@ export class OutboxSender {
     }
     if (result.outcome === 'sent') this.#options.tenant?.delivered();
     if (result.outcome === 'expired') this.#expiries.note(row, result.reason);
+    // Outcomes are written in batches: the rows settled together log, leave the outbox and update their people together.
+    await this.#gate.pass(this.#inFlight.size, this.#running ? Math.ceil(this.#options.concurrency / 2) : 1);
     try {
       await this.#finish(record, result);
     } catch (error) {
@@ -264,13 +286,19 @@ export class OutboxSender {
     return stricter(breakers, this.#options.tenant?.dispatch() ?? { mode: 'all' });
   }
 
-  /** Waits for a free slot (one while probing); `until` when nothing may be taken before then. */
-  async #admit(): Promise<true | { until: number }> {
+  /**
+   * Waits for free slots and says how many to fill (at most `wanted`); `until` when nothing may be taken before then.
+   * While probing, one at a time; otherwise it waits for half the slots to be free (or all it wants), so rows are taken
+   * in batches while the other half keeps the tenant's rate busy.
+   */
+  async #admit(wanted: number): Promise<number | { until: number }> {
     for (;;) {
       const dispatch = this.#dispatch();
       if (dispatch.mode === 'none') return { until: dispatch.until };
       const slots = dispatch.mode === 'one' ? 1 : this.#options.concurrency;
-      if (!this.#running || this.#inFlight.size < slots) return true;
+      const free = slots - this.#inFlight.size;
+      if (!this.#running) return Math.max(1, Math.min(wanted, free));
+      if (free >= Math.min(wanted, Math.ceil(slots / 2))) return Math.min(wanted, free);
       await this.#wait(1_000);
     }
   }
@@ -304,6 +332,40 @@ export class OutboxSender {
       const timer = setTimeout(done, ms);
       this.#waiters.add(done);
     });
+  }
+}
+
+/** Longest an outcome waits for others to be written with it. */
+const SETTLE_GATHER_MS = 40;
+// Real time, taken before any test fakes the clock: the gate is about batching writes, not about the service's time.
+const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
+
+/**
+ * Where finished rows wait a moment for one another, so that their bookkeeping starts in one turn of the event loop
+ * (and the batching store sends it as one round trip per partition). It opens when `enough` rows wait, when every row
+ * in flight waits, or `gatherMs` after the first one came, whichever is first.
+ */
+class SettleGate {
+  #waiting: (() => void)[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly gatherMs: number) {}
+
+  pass(inFlight: number, enough: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      if (this.#waiting.length >= Math.min(enough, inFlight)) this.#open();
+      else this.#timer ??= realSetTimeout(() => this.#open(), this.gatherMs);
+    });
+  }
+
+  #open(): void {
+    if (this.#timer) realClearTimeout(this.#timer);
+    this.#timer = undefined;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const resolve of waiting) resolve();
   }
 }
 

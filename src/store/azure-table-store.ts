@@ -21,6 +21,7 @@ import {
   decodeToken,
   describeError,
   encodeToken,
+  malformed,
 } from './store-checks.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord, StoreWrite } from './store-port.js';
 import { type RecordEntity, recordEntity, toRecord, transactionGroups, written } from './table-entities.js';
@@ -216,6 +217,7 @@ export class AzureTableStore implements Store {
         else if (write.op === 'put') actions.push(['upsert', entity, 'Replace']);
         else actions.push(['update', entity, 'Replace', { etag: write.etag }]);
       }
+      if (transactionGroups(entities.filter((entity) => entity !== undefined)).length > 1) throw malformed('The values are too large for one Azure Table transaction (4 MiB)');
       let response: Awaited<ReturnType<TableClient['submitTransaction']>>;
       try {
         response = await this.#writer.submitTransaction(actions);

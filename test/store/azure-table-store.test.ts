@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { CONVERSATIONS_PARTITION } from '../../src/messaging/conversation-references.js';
 import { AzureTableStore } from '../../src/store/azure-table-store.js';
+import { BatchingStore } from '../../src/store/batching-store.js';
 import { decodeName, encodeName } from '../../src/store/table-names.js';
 import { activityFixture, startBot } from '../support/bot-harness.js';
 import { useAzurite } from '../support/azurite.js';
@@ -17,6 +18,7 @@ const azurite = useAzurite();
 const table = `contract${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 // The contract fakes time to let leases run out; here the faked clock stands in for the table service's.
 describeStoreContract('Azure Table (Azurite)', async () => AzureTableStore.open({ connectionString: azurite().connectionString, table, allowInsecureConnection: true, leaseClock: () => Date.now() }), { timeoutMs: 30_000 });
+describeStoreContract('Azure Table (Azurite) behind the batching store', async () => new BatchingStore(await AzureTableStore.open({ connectionString: azurite().connectionString, table, allowInsecureConnection: true, leaseClock: () => Date.now() })), { timeoutMs: 30_000 });
 
 describe('Azure Table leases', () => {
   afterEach(() => {

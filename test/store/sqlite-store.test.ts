@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { latestVersion, MIGRATIONS, type Migration, migrate, schemaVersion } from '../../src/store/sqlite-migrations.js';
+import { BatchingStore } from '../../src/store/batching-store.js';
 import { prefixUpperBound, SqliteStore } from '../../src/store/sqlite-store.js';
 import { appErrorOf, describeStoreContract } from './store-contract.js';
 
@@ -16,6 +17,7 @@ afterAll(() => rmSync(contractDir, { recursive: true, force: true }));
 
 describeStoreContract('SQLite file', async () => SqliteStore.open({ path: join(contractDir, `store-${++contractFiles}.sqlite`) }));
 describeStoreContract('SQLite in memory', async () => SqliteStore.open({ path: ':memory:' }));
+describeStoreContract('SQLite behind the batching store', async () => new BatchingStore(SqliteStore.open({ path: ':memory:' })));
 
 interface VersionRow {
   version: number;
