@@ -179,7 +179,7 @@ export class BatchingStore implements Store {
     }
     try {
       const written = await this.inner.transact(partition, calls.map((call) => call.write));
-      calls.forEach((call, index) => call.resolve(written[index]));
+      for (const [index, call] of calls.entries()) call.resolve(written[index]);
     } catch (error) {
       // One write could not be applied (or the batch was refused as a whole): each call on its own, for its own answer.
       if (!isAppError(error) || isAppError(error, 'internal')) {
