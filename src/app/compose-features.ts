@@ -249,7 +249,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
     limiter,
     exports,
     events,
-    invitationUnderway: async (userId) => (await campaigns.invitationUnderway(userId)) || (await messenger.messageUnderway(userId)),
+    // The messenger first: it usually knows from memory that it installed the app for this very message.
+    invitationUnderway: async (userId) => (await messenger.messageUnderway(userId)) || (await campaigns.invitationUnderway(userId)),
     async installationChanged(userId, change) {
       if (change === 'removed') await messenger.markUnreachable(userId, 'removed-app');
       else await messenger.markReachable(userId);

@@ -29,6 +29,7 @@ const RENDERED_CARDS_KEPT = 2_000;
 export class CampaignContext {
   readonly records: CampaignRecords;
   readonly #cache = new Map<string, { campaign: Campaign | undefined; at: number }>();
+  #active: { campaign: Campaign | undefined; at: number } | undefined;
   /** Rendered nudge cards by their words, oldest first (never changed after rendering: the same object is sent again). */
   readonly #cards = new Map<string, Record<string, unknown>>();
 
@@ -45,9 +46,22 @@ export class CampaignContext {
     return campaign;
   }
 
+  /**
+   * The active campaign, read at most every two seconds per instance: Teams' notices and people's replies ask for it on
+   * every turn. Commands that change a campaign read it fresh (records.active()) and call forget().
+   */
+  async activeCampaign(): Promise<Campaign | undefined> {
+    if (this.#active && Date.now() - this.#active.at < CAMPAIGN_CACHE_MS) return this.#active.campaign;
+    const campaign = (await this.records.active())?.value;
+    this.#active = { campaign, at: Date.now() };
+    if (campaign) this.#cache.set(campaign.id, { campaign, at: Date.now() });
+    return campaign;
+  }
+
   /** The campaign changed here: the next read goes to the store. */
   forget(id: string): void {
     this.#cache.delete(id);
+    this.#active = undefined;
   }
 
   /** The step's card for the person, in their language (asked at send time: they may have asked for another since). */
@@ -76,8 +90,8 @@ export class CampaignContext {
   }
 
   async updateActiveMember(userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<void> {
-    const active = await this.records.active();
-    if (active) await this.records.updateMember(active.value.id, userId, change);
+    const active = await this.activeCampaign();
+    if (active) await this.records.updateMember(active.id, userId, change);
   }
 
   /** A step reached the person: counted once per local day, and the next reminder planned. */

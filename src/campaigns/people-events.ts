@@ -18,8 +18,8 @@ const INVITATION_GREETS_MS = 3600_000;
 
 /** Graph shows a passkey (a status check, or the report): no more nudges. */
 export async function onEnrolled(ctx: CampaignContext, userId: string, now = new Date()): Promise<void> {
-  const active = await ctx.records.active();
-  if (active) await ctx.markEnrolled(active.value.id, userId, now);
+  const active = await ctx.activeCampaign();
+  if (active) await ctx.markEnrolled(active.id, userId, now);
 }
 
 export async function onSaidEnrolled(ctx: CampaignContext, userId: string, now = new Date()): Promise<void> {
@@ -72,9 +72,9 @@ export async function onDecided(ctx: CampaignContext, userId: string, campaignId
 
 /** The active campaign the person is in, for an escalation's card (its deadline). */
 export async function campaignContextOf(ctx: CampaignContext, userId: string): Promise<{ campaignId: string; deadline: string } | undefined> {
-  const active = await ctx.records.active();
-  if (!active || !(await ctx.records.member(active.value.id, userId))) return undefined;
-  return { campaignId: active.value.id, deadline: active.value.deadline };
+  const active = await ctx.activeCampaign();
+  if (!active || !(await ctx.records.member(active.id, userId))) return undefined;
+  return { campaignId: active.id, deadline: active.deadline };
 }
 
 /**
@@ -82,9 +82,9 @@ export async function campaignContextOf(ctx: CampaignContext, userId: string): P
  * arrived: installing the app for someone makes Teams announce the install, and the invitation is their welcome.
  */
 export async function invitationUnderway(ctx: CampaignContext, userId: string, now = new Date()): Promise<boolean> {
-  const active = await ctx.records.active();
-  if (!active || active.value.state === 'finished') return false;
-  const member = (await ctx.records.member(active.value.id, userId))?.value;
+  const active = await ctx.activeCampaign();
+  if (!active || active.state === 'finished') return false;
+  const member = (await ctx.records.member(active.id, userId))?.value;
   if (!member) return false;
   if (member.state === 'pending') return true;
   return member.reachedAt !== undefined && now.getTime() - Date.parse(member.reachedAt) < INVITATION_GREETS_MS;

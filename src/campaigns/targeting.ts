@@ -4,7 +4,7 @@
 import type { RegistrationDetails } from '../directory/graph-shapes.js';
 import type { Directory, UserProfile } from '../directory/directory-port.js';
 import { notAPersonsAccount } from '../directory/person-account.js';
-import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
+import { inStoreBatches } from './let-io-through.js';
 import type { KnownLanguages } from '../shared/person-language.js';
 import { resolveTimeZone } from '../shared/time-zones.js';
 
@@ -84,17 +84,19 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
     const count = (reason: ExclusionReason) => {
       excluded[reason] = (excluded[reason] ?? 0) + 1;
     };
-    const candidates: RegistrationDetails[] = [];
+    const unexcluded: RegistrationDetails[] = [];
     const enrolled: string[] = [];
-    let known = 0;
-    for (const [index, row] of rows.entries()) {
-      if (options.known && index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
+    for (const row of rows) {
       const reason = reportExclusion(row, strong, breakGlass, groups);
       if (reason === 'enrolled') enrolled.push(row.id);
       if (reason) count(reason);
-      else if (options.known && (await options.known(row.id))) known += 1;
-      else candidates.push(row);
+      else unexcluded.push(row);
     }
+    // Asked for the whole page at once: the store reads them together.
+    const { known: isKnown } = options;
+    const alreadyKnown = isKnown ? await inStoreBatches(unexcluded, (row) => isKnown(row.id)) : [];
+    const candidates = unexcluded.filter((_, index) => alreadyKnown[index] !== true);
+    const known = unexcluded.length - candidates.length;
     const profiles = await readProfiles(directory, candidates.map((row) => row.id), policy.catalogAppId);
     const readAt = new Date().toISOString();
     const targets: Target[] = [];

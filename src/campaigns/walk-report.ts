@@ -9,7 +9,7 @@ import { UNREACHABLE_PARTITION, type UnreachableReason } from '../messaging/proa
 import { invitationDueAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
 import type { Campaign, CampaignMember } from './campaign-records.js';
-import { letIoThrough, ROWS_BETWEEN_IO } from './let-io-through.js';
+import { inStoreBatches } from './let-io-through.js';
 import { type ExclusionReason, findTargets } from './targeting.js';
 import { localParts } from '../shared/wall-clock.js';
 
@@ -75,28 +75,23 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
   for await (const page of findTargets(directory, ctx.deps.targeting, { known, from: cursor?.nextLink })) {
     options.signal?.throwIfAborted();
     for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
-    for (const [index, userId] of page.enrolledIds.entries()) {
-      if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
-      if (await ctx.markEnrolled(campaign.id, userId, now)) enrolledNow += 1;
-    }
-    targeted += page.known;
-    const members: CampaignMember[] = [];
-    for (const [index, target] of page.targets.entries()) {
-      if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
-      targeted += 1;
+    // Each step for the whole page at once, so the store takes its reads and writes together.
+    const marked = await inStoreBatches(page.enrolledIds, (userId) => ctx.markEnrolled(campaign.id, userId, now));
+    enrolledNow += marked.filter(Boolean).length;
+    targeted += page.known + page.targets.length;
+    const members: CampaignMember[] = await inStoreBatches(page.targets, async (target) => {
       const unreachable = await ctx.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
-      members.push({ ...target, wave: waveOf(target.userId, campaign.waves), state: unreachable ? 'unreachable' : 'pending', reason: unreachable?.value.reason, nudges: 0, snoozes: 0 });
-    }
+      return { ...target, wave: waveOf(target.userId, campaign.waves), state: unreachable ? 'unreachable' : 'pending', reason: unreachable?.value.reason, nudges: 0, snoozes: 0 };
+    });
     // The page's members in one batch; then each one's invitation. A crash in between leaves members without an
     // invitation, which the next pass queues (see `known`).
     const added = await ctx.records.addMembers(campaign.id, members);
-    for (const [index, member] of members.entries()) {
-      if (index > 0 && index % ROWS_BETWEEN_IO === 0) await letIoThrough();
+    joined += added.filter(Boolean).length;
+    await inStoreBatches(members, async (member, index) => {
       // Added now: queue the invitation. Already in (a page walked again after a restart): go by what is stored.
-      if (added[index]) joined += 1;
       const stored = added[index] ? member : (await ctx.records.member(campaign.id, member.userId))?.value;
       if (stored?.state === 'pending' && stored.nudges === 0) await queueInvitation(ctx, campaign, stored);
-    }
+    });
     if (options.targeting) {
       // Everyone on this page is in and queued: save the place. A pause (or the end) stops targeting between pages;
       // a resume, like a restart, goes on from the saved place.

@@ -1,10 +1,13 @@
-// Remembers where each conversation lives so later features can message people proactively.
+// Remembers where each conversation lives so later features can message people proactively: a person's 1:1 chat by
+// the person (personal-chats), a team's or a group chat by its conversation id (conversation-refs).
 
 import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store-port.js';
 import type { AddressCheck } from './demo-address-check.js';
+import { setBounded } from '../shared/bounded-map.js';
 
+/** Team channels and group chats by conversation id (a 1:1 chat is kept by its person only). */
 export const CONVERSATIONS_PARTITION = 'conversation-refs';
 /** One row per person: the reference of their personal (1:1) chat with the bot, keyed by Entra object id. */
 export const PERSONAL_CHATS_PARTITION = 'personal-chats';
@@ -24,6 +27,9 @@ export interface ConversationReferencesOptions {
   acceptsAddress?: AddressCheck;
 }
 
+/** In the destinations cache: the row was read and is not there. */
+const NO_ROW = '';
+
 /** A refused address is logged once per this long per connector, not on every turn that brings it. */
 const REFUSAL_LOG_EVERY_MS = 10 * 60_000;
 
@@ -31,6 +37,8 @@ export class ConversationReferences {
   readonly #store: Store;
   /** Last reference written per row: most turns come from a known conversation, and rewriting an identical row costs a write per turn. */
   readonly #written = new Map<string, string>();
+  /** Where each row this instance read or wrote leads (sameDestination's fields): no read to learn it again. */
+  readonly #destinations = new Map<string, string>();
   readonly #maxCached: number;
   readonly #logger: Logger | undefined;
   readonly #acceptsAddress: AddressCheck | undefined;
@@ -51,9 +59,9 @@ export class ConversationReferences {
     delete reference.activityId;
     const conversationType = activity.conversation?.conversationType ?? 'personal';
     const fingerprint = JSON.stringify([reference, conversationType, tenantId]);
-    const rows: [string, string][] = [[CONVERSATIONS_PARTITION, conversationId]];
     const userId = activity.from?.aadObjectId;
-    if (conversationType === 'personal' && userId) rows.push([PERSONAL_CHATS_PARTITION, userId]);
+    // A 1:1 chat is found by its person; one without a person to file it under is not kept at all.
+    const rows: [string, string][] = conversationType === 'personal' ? (userId ? [[PERSONAL_CHATS_PARTITION, userId]] : []) : [[CONVERSATIONS_PARTITION, conversationId]];
     const value: StoredConversation = { reference, conversationType, tenantId, storedAt: new Date().toISOString() };
     const serviceUrl = reference.serviceUrl ?? '';
     let refused: string | undefined;
@@ -61,8 +69,16 @@ export class ConversationReferences {
     for (const [partition, key] of rows) {
       const cacheKey = `${partition}\u0000${key}`;
       if (this.#written.get(cacheKey) === fingerprint) continue;
-      // A read costs a fraction of a write: a row that already leads to the same place is left as it is.
-      const stored = (await this.#store.get<StoredConversation>(partition, key))?.value;
+      // Known to lead there already (this instance wrote or read it): nothing to read or write.
+      const known = this.#destinations.get(cacheKey);
+      if (known === destinationOf(value)) {
+        this.#remember(cacheKey, fingerprint);
+        continue;
+      }
+      // A read costs a fraction of a write: a row that already leads to the same place is left as it is. A row this
+      // instance just found missing (the chat of an invitation on its way) is not looked for again.
+      const stored = known === NO_ROW ? undefined : (await this.#store.get<StoredConversation>(partition, key))?.value;
+      this.#noteDestination(cacheKey, stored);
       if (stored && sameDestination(stored, value)) {
         this.#remember(cacheKey, fingerprint);
         continue;
@@ -78,6 +94,7 @@ export class ConversationReferences {
         }
       }
       await this.#store.put(partition, key, value);
+      this.#noteDestination(cacheKey, value);
       this.#remember(cacheKey, fingerprint);
       if (movesAddress) this.#logMove(partition, stored, serviceUrl);
     }
@@ -114,18 +131,32 @@ export class ConversationReferences {
     };
     const value: StoredConversation = { reference, conversationType: 'personal', tenantId: chat.tenantId, storedAt: new Date().toISOString() };
     // Teams' own notice of the install often stored this chat already (its turn and this call race): no rewrite then.
-    const stored = (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, userId))?.value;
-    if (stored && sameDestination(stored, value)) return;
+    const cacheKey = `${PERSONAL_CHATS_PARTITION}\u0000${userId}`;
+    const known = this.#destinations.get(cacheKey);
+    if (known === destinationOf(value)) return;
+    const stored = known === NO_ROW ? undefined : (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, userId))?.value;
+    if (stored && sameDestination(stored, value)) {
+      this.#noteDestination(cacheKey, stored);
+      return;
+    }
     await this.#store.put(PERSONAL_CHATS_PARTITION, userId, value);
-    await this.#store.put(CONVERSATIONS_PARTITION, chat.conversationId, value);
+    this.#noteDestination(cacheKey, value);
   }
 
+  /** A team's or group chat's reference (a 1:1 chat is found by its person: personalChatOf). */
   async byConversationId(conversationId: string): Promise<StoredConversation | undefined> {
     return (await this.#store.get<StoredConversation>(CONVERSATIONS_PARTITION, conversationId))?.value;
   }
 
   async personalChatOf(aadObjectId: string): Promise<StoredConversation | undefined> {
-    return (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, aadObjectId))?.value;
+    const chat = (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, aadObjectId))?.value;
+    this.#noteDestination(`${PERSONAL_CHATS_PARTITION}\u0000${aadObjectId}`, chat);
+    return chat;
+  }
+
+  /** What the row leads to, as just read or written (NO_ROW: there is none). */
+  #noteDestination(cacheKey: string, conversation: StoredConversation | undefined): void {
+    setBounded(this.#destinations, cacheKey, conversation ? destinationOf(conversation) : NO_ROW, this.#maxCached);
   }
 
   #remember(cacheKey: string, fingerprint: string): void {
@@ -139,13 +170,12 @@ export class ConversationReferences {
 
 /** Both rows lead to the same chat: the same conversation, at the same service URL, with the same bot and tenant. */
 function sameDestination(a: StoredConversation, b: StoredConversation): boolean {
-  return (
-    a.reference.conversation?.id === b.reference.conversation?.id &&
-    a.reference.serviceUrl === b.reference.serviceUrl &&
-    a.reference.bot?.id === b.reference.bot?.id &&
-    a.tenantId === b.tenantId &&
-    a.conversationType === b.conversationType
-  );
+  return destinationOf(a) === destinationOf(b);
+}
+
+function destinationOf(conversation: StoredConversation): string {
+  const { reference } = conversation;
+  return JSON.stringify([reference.conversation?.id, reference.serviceUrl, reference.bot?.id, conversation.tenantId, conversation.conversationType]);
 }
 
 function hostOf(serviceUrl: string | undefined): string {

@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import { connectorEndpoint, type EndpointGuard, GRAPH_ENDPOINT, RetryableDeliveryError } from './delivery-errors.js';
 import type { Store } from '../store/store-port.js';
 import type { ConversationReferences } from './conversation-references.js';
+import { setBounded } from '../shared/bounded-map.js';
 
 /** Rows of people who removed or blocked the app: never reinstalled, never messaged by a campaign again. */
 export const UNREACHABLE_PARTITION = 'unreachable';
@@ -72,7 +73,13 @@ interface ConnectorFailure {
   retryAfterMs?: number;
 }
 
+/** Installs this instance made to message someone, remembered here too (most notices come back to the same instance). */
+const INSTALLS_REMEMBERED = 10_000;
+
 export class ProactiveMessenger {
+  /** person → when this instance installed the app for them to message them. */
+  readonly #installedHere = new Map<string, number>();
+
   constructor(private readonly options: ProactiveMessengerOptions) {}
 
   /**
@@ -108,6 +115,8 @@ export class ProactiveMessenger {
 
   /** True for an hour after the coach installed the app for the person in order to message them. */
   async messageUnderway(userId: string, now = new Date()): Promise<boolean> {
+    const here = this.#installedHere.get(userId);
+    if (here !== undefined && now.getTime() - here < MESSAGE_GREETS_MS) return true;
     const noted = await this.options.store.get<{ at: string }>(INSTALLED_FOR_PARTITION, userId);
     return noted !== undefined && now.getTime() - Date.parse(noted.value.at) < MESSAGE_GREETS_MS;
   }
@@ -198,6 +207,7 @@ export class ProactiveMessenger {
       throw new RetryableDeliveryError('Microsoft Graph is not answering; the install waits for it', Math.max(0, guard.nextPermitAt(GRAPH_ENDPOINT) - Date.now()), { reason: 'endpoint-down', endpoint: GRAPH_ENDPOINT });
     }
     await this.options.store.put(INSTALLED_FOR_PARTITION, userId, { at: new Date().toISOString() });
+    setBounded(this.#installedHere, userId, Date.now(), INSTALLS_REMEMBERED);
     try {
       const outcome = await directory.installAppForUser(userId, catalogAppId);
       guard?.answered(GRAPH_ENDPOINT);

@@ -198,7 +198,7 @@ describe('robust input: a clear reply, nothing changes, nothing crashes', () => 
     // the coach has never seen does store that chat's address, with the anonymous sender: a product question, not
     // what this test is about.)
     await say(who, 'help');
-    const chatAddress = async () => (await bot().service.store.get('conversation-refs', who.conversationId))?.etag;
+    const chatAddress = async () => (await bot().service.store.get('personal-chats', who.id))?.etag;
     const addressBefore = await chatAddress();
     expect(addressBefore).toEqual(expect.any(String));
     const result = await bot().post(activityFixture('message-personal', { ...activityFrom(who, { text: 'talk to a person', deliveryMode: 'expectReplies' }), from: { id: '29:anonymous' } }));

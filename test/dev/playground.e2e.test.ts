@@ -149,7 +149,9 @@ describe('Microsoft 365 Agents Playground against the demo bot', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     socket.close();
-    const stored = await bot.service.store.get<{ reference: { serviceUrl: string } }>('conversation-refs', chatId);
+    // A 1:1 chat is kept under its person.
+    const chats = await bot.service.store.list<{ reference: { serviceUrl: string; conversation?: { id?: string } } }>('personal-chats', { limit: 1000 });
+    const stored = chats.records.find((record) => record.value.reference.conversation?.id === chatId);
     expect(stored?.value.reference.serviceUrl).toContain(`127.0.0.1:${port}`);
   });
 

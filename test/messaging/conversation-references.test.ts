@@ -37,10 +37,23 @@ afterEach(async () => {
 });
 
 describe('ConversationReferences', () => {
-  it('stores the chat of a turn by conversation and by person, and finds it again', async () => {
+  it('stores a 1:1 chat by its person only, and finds it again', async () => {
     await references.remember(installNotice('a:chat-1'), TENANT);
     expect((await references.personalChatOf(USER))?.reference.conversation?.id).toBe('a:chat-1');
-    expect((await references.byConversationId('a:chat-1'))?.reference.serviceUrl).toBe(SERVICE_URL);
+    expect((await references.personalChatOf(USER))?.reference.serviceUrl).toBe(SERVICE_URL);
+    expect(await references.byConversationId('a:chat-1')).toBeUndefined();
+  });
+
+  it('knows the chats it wrote or read: a second instance reads once, then neither reads nor writes for that chat', async () => {
+    await references.remember(installNotice('a:chat-1'), TENANT);
+    const second = new ConversationReferences(store);
+    const before = { ...store.requestCounts() };
+    await second.remember(installNotice('a:chat-1', 'Ava P.'), TENANT);
+    await second.rememberPersonalChat(USER, { conversationId: 'a:chat-1', serviceUrl: SERVICE_URL, tenantId: TENANT, botId: BOT });
+    await second.remember(installNotice('a:chat-1', 'Ava Q.'), TENANT);
+    const after = store.requestCounts();
+    expect((after.get ?? 0) - (before.get ?? 0)).toBe(1);
+    expect((after.put ?? 0) - (before.put ?? 0)).toBe(0);
   });
 
   it('does not rewrite a row that leads to the same chat (a new instance, a changed display name)', async () => {
@@ -58,7 +71,8 @@ describe('ConversationReferences', () => {
 
     await references.rememberPersonalChat(USER, { conversationId: 'a:chat-2', serviceUrl: SERVICE_URL, tenantId: TENANT, botId: BOT });
     expect((await references.personalChatOf(USER))?.reference.conversation?.id).toBe('a:chat-2');
-    expect((await store.get<{ reference: unknown }>(CONVERSATIONS_PARTITION, 'a:chat-2'))?.value.reference).toMatchObject({ serviceUrl: SERVICE_URL, conversation: { id: 'a:chat-2' } });
+    expect((await store.get<{ reference: unknown }>(PERSONAL_CHATS_PARTITION, USER))?.value.reference).toMatchObject({ serviceUrl: SERVICE_URL, conversation: { id: 'a:chat-2' } });
+    expect(await store.get(CONVERSATIONS_PARTITION, 'a:chat-2')).toBeUndefined();
   });
 
   it('moves a person to the chat a later turn comes from', async () => {
@@ -90,7 +104,7 @@ describe('a chat whose address changes', () => {
     await references.remember(installNotice('a:chat-1', 'Ava Patel', 'https://smba.trafficmanager.net/amer/'), TENANT);
     expect((await references.personalChatOf(USER))?.reference.serviceUrl).toBe('https://smba.trafficmanager.net/amer/');
     const moves = sink.entries().filter((entry) => entry.level === 'warn');
-    expect(moves).toHaveLength(2);
+    expect(moves).toHaveLength(1);
     expect(moves[0]).toMatchObject({ msg: 'an authenticated activity moved a chat to another Bot Connector address', fromHost: 'smba.trafficmanager.net', toHost: 'smba.trafficmanager.net' });
   });
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { CONVERSATIONS_PARTITION } from '../../src/messaging/conversation-references.js';
+import { PERSONAL_CHATS_PARTITION } from '../../src/messaging/conversation-references.js';
 import { AzureTableStore } from '../../src/store/azure-table-store.js';
 import { BatchingStore } from '../../src/store/batching-store.js';
 import { decodeName, encodeName } from '../../src/store/table-names.js';
@@ -103,11 +103,11 @@ describe('the service on Azure Table Storage', () => {
     // Demo mode keeps a chat's address only when a connector answers there (a loopback one, here).
     const connector = await startRecordingConnector();
     try {
-      expect(bot.service.store).toBeInstanceOf(AzureTableStore);
+      expect((bot.service.store as BatchingStore).inner).toBeInstanceOf(AzureTableStore);
       const result = await bot.post(activityFixture('message-personal', { text: 'help', deliveryMode: 'expectReplies', serviceUrl: connector.serviceUrl }));
       expect(result.status).toBe(200);
       const reopened = await AzureTableStore.open({ connectionString: azurite().connectionString, table: 'servicetest', allowInsecureConnection: true });
-      expect((await reopened.list(CONVERSATIONS_PARTITION)).records.length).toBeGreaterThan(0);
+      expect((await reopened.list(PERSONAL_CHATS_PARTITION)).records.length).toBeGreaterThan(0);
       // The account key never reaches the log.
       expect(bot.logs.text()).not.toContain('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq');
     } finally {
