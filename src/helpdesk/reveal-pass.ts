@@ -30,8 +30,11 @@ export async function revealPass(tap: TapContext, clicker: Person, data: unknown
     latest.state === 'approved' && latest.expiresAt > now.toISOString() ? { ...latest, state: 'revealing', reveal: { by: clicker, at: now.toISOString(), attempts: [] } } : undefined,
   );
   if (!claimed) {
-    await tap.audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, state: request.state });
-    return request.state === 'revealed' || request.state === 'revealing' ? say('reveal.alreadyShown') : say('reveal.notNow', { state: words.state(request.state) });
+    // Answered by the state that won, not the one read before: clicks at once all read "approved", and one of them
+    // took it first.
+    const state = (await tap.records.get(request.id))?.value.state ?? request.state;
+    await tap.audit('tap.reveal.denied', clicker, request.target.id, { requestId: request.id, state });
+    return state === 'revealed' || state === 'revealing' ? say('reveal.alreadyShown') : say('reveal.notNow', { state: words.state(state) });
   }
   // Roles can change while a request waits: a target who became privileged since was approved by the wrong group
   // (or not at all under the default policy), so nothing is created.

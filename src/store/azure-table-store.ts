@@ -47,8 +47,6 @@ export interface AzureTableStoreOptions {
   allowInsecureConnection?: boolean;
 }
 
-
-
 export class AzureTableStore implements Store {
   /** Reads, retried by the SDK on a 5xx or a dropped connection. */
   readonly #client: TableClient;
@@ -366,14 +364,8 @@ export class AzureTableStore implements Store {
   }
 }
 
-
-
-
 /** Azure's eTags are weak (W/"…"); anything else was never issued and cannot match. */
 const AZURE_ETAG = /^W\/"([^"]|\\")*"$/;
-
-
-
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof RestError ? error.statusCode : (error as { statusCode?: number } | undefined)?.statusCode;
