@@ -236,6 +236,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       store: openStore,
       audit,
       auditKeys: config.audit.keys,
+      auditKeyId: config.audit.keyId,
       auditAnchors: anchoring.sources,
       membership: features.membership,
       groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },

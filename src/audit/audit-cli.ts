@@ -5,6 +5,7 @@ import type { Store } from '../store/store-port.js';
 import { loadAnchorBook } from './anchor-check.js';
 import type { AnchorSource } from './audit-anchor.js';
 import { exportAudit } from './audit-export.js';
+import type { AuditKeyring } from './audit-crypto.js';
 import { type AuditProblem, type VerifyReport, verifyAuditChain } from './audit-verify.js';
 
 export interface AuditVerifyCommand {
@@ -15,6 +16,10 @@ export interface AuditVerifyCommand {
   out: (line: string) => void;
   /** Where the anchors are read from: those the service writes, or copies kept elsewhere (`--anchors FILE`). */
   anchorSources: readonly AnchorSource[];
+  /** Walk every entry (`--full`) instead of those after the sealed checkpoint. */
+  full?: boolean;
+  /** The keys in force: a walk that finds nothing wrong moves the checkpoint to the head, sealed with the current one. */
+  seal?: AuditKeyring;
 }
 
 export interface AuditExportCommand extends AuditVerifyCommand {
@@ -33,8 +38,8 @@ export const EXIT_PROBLEMS = 1;
 const PROBLEMS_SHOWN = 20;
 
 /** Prints a summary a person can read, then the full report as one JSON line for machines. */
-export async function runAuditVerify({ store, keys, out, anchorSources }: AuditVerifyCommand): Promise<number> {
-  const report = await verifyAuditChain(store, keys, { anchors: await loadAnchorBook(anchorSources, keys) });
+export async function runAuditVerify({ store, keys, out, anchorSources, full, seal }: AuditVerifyCommand): Promise<number> {
+  const report = await verifyAuditChain(store, keys, { anchors: await loadAnchorBook(anchorSources, keys), from: full ? 'first' : 'checkpoint', seal });
   for (const line of describeReport(report)) out(line);
   out(JSON.stringify({ command: 'audit.verify', ...report }));
   return report.ok ? EXIT_OK : EXIT_PROBLEMS;
@@ -80,10 +85,14 @@ export function describeReport(report: VerifyReport): string[] {
   const sources = report.anchors?.sources.length ? report.anchors.sources.join(', ') : 'no anchor source configured';
   const skipped = report.anchors?.ignoredLines ? [`  (${report.anchors.ignoredLines} ${report.anchors.ignoredLines === 1 ? 'line' : 'lines'} in the anchor sources were not anchors and were skipped.)`] : [];
   if (report.ok) {
-    if (report.entries === 0) return ['Audit trail is empty and no anchor was ever written: a new installation, nothing to verify yet.', ...skipped];
+    if (report.lastSeq === 0) return ['Audit trail is empty and no anchor was ever written: a new installation, nothing to verify yet.', ...skipped];
     const keys = report.keyIds.length === 1 ? `key ${report.keyIds[0]}` : `keys ${report.keyIds.join(', ')}`;
     const pending = report.pendingAfterHead > 0 ? ` (entry ${report.lastSeq} is past the head: an append in flight or interrupted; the next append completes it)` : '';
-    const verified = `Audit trail verified: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, seq 1–${report.lastSeq}, sealed with ${keys}.${pending}`;
+    const from = report.from;
+    const verified =
+      from === undefined
+        ? `Audit trail verified: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, seq 1–${report.lastSeq}, sealed with ${keys}.${pending}`
+        : `Audit trail verified: seq 1–${report.lastSeq}; entries 1–${from.seq} in full ${from.at ? `at ${from.at} ` : ''}(the sealed checkpoint; --full walks them again), the ${report.entries} since now${report.keyIds.length > 0 ? `, sealed with ${keys}` : ''}.${pending}`;
     const anchored =
       newest === undefined
         ? `No anchor yet (read ${sources}): a trail that was cut back or emptied would look the same. The running service writes one every AUDIT_ANCHOR_INTERVAL_MINUTES.`

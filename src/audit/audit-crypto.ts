@@ -14,6 +14,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 const PERSON_REF_INFO = 'audit-person-ref';
 const PERSON_NAMES_INFO = 'audit-person-names';
 const ANCHOR_INFO = 'audit-anchor';
+const CHECKPOINT_INFO = 'audit-checkpoint';
 
 /**
  * JSON with object keys sorted (by UTF-16 code unit, as Array.prototype.sort does) at every depth and
@@ -92,6 +93,12 @@ export function personNamesSeal(auditKey: string, party: { aadObjectId: string; 
 export function anchorMac(auditKey: string, anchor: { seq: number; hash: string; keyId: string; at: string }): string {
   const text = `audit-anchor\n${anchor.seq}\n${anchor.hash}\n${anchor.keyId}\n${anchor.at}`;
   return createHmac('sha256', derivedKey(auditKey, ANCHOR_INFO)).update(text).digest('hex');
+}
+
+/** The MAC of a checkpoint ("verified up to here"): its own derived key, like an anchor's. */
+export function checkpointMac(auditKey: string, checkpoint: { seq: number; hash: string; keyId: string; at: string }): string {
+  const text = `audit-checkpoint\n${checkpoint.seq}\n${checkpoint.hash}\n${checkpoint.keyId}\n${checkpoint.at}`;
+  return createHmac('sha256', derivedKey(auditKey, CHECKPOINT_INFO)).update(text).digest('hex');
 }
 
 /** HKDF-SHA256(audit key, empty salt, `info`): one key per purpose from the one configured secret. */

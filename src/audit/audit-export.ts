@@ -2,9 +2,9 @@
 
 import type { Store, StoredRecord } from '../store/store-port.js';
 import type { AnchorBook } from './anchor-check.js';
-import { AUDIT_ENTRIES } from './audit-entry.js';
+import { AUDIT_ENTRIES, seqKey } from './audit-entry.js';
 import { type ExportedParty, judgeParties, PersonalRecordCursor } from './audit-identity.js';
-import { type CheckedEntry, ChainChecker, mergeHeadReads, readAuditHead, requireKeys, type VerifyReport } from './audit-verify.js';
+import { type CheckedEntry, ChainChecker, mergeHeadReads, readAuditHead, requireKeys, type VerifyReport, type WalkStart } from './audit-verify.js';
 
 export type { ExportedParty } from './audit-identity.js';
 
@@ -15,13 +15,17 @@ export interface AuditExportOptions {
   pageSize?: number;
   /** The anchors the trail is held to (see anchor-check.ts); without them a rolled-back trail cannot be told. */
   anchors?: AnchorBook;
+  /** Walk only the entries after this one (verified earlier: a checkpoint); absent, the whole chain. */
+  start?: WalkStart;
 }
 
 export interface AuditExportSummary {
   /** Lines written. */
   exported: number;
-  /** The verification of the whole chain, made while exporting. */
+  /** The verification of the chain (from `start`), made while exporting. */
   report: VerifyReport;
+  /** The head as it stood when the walk began (what a checkpoint may move to). */
+  head?: { seq: number; hash: string };
 }
 
 const PAGE_SIZE = 200;
@@ -40,14 +44,16 @@ export async function exportAudit(
   const since = options.since?.getTime();
   if (since !== undefined && Number.isNaN(since)) throw new TypeError('exportAudit: since is not a valid date');
   const headStart = await readAuditHead(store, options.keys);
-  const checker = new ChainChecker(options.keys, headStart.head, options.anchors);
-  const people = new PersonalRecordCursor(store, options.pageSize ?? PAGE_SIZE);
+  const checker = new ChainChecker(options.keys, headStart.head, options.anchors, options.start);
+  const people = new PersonalRecordCursor(store, options.pageSize ?? PAGE_SIZE, options.start?.seq);
+  const startAfter = options.start && options.start.seq > 0 ? seqKey(options.start.seq) : undefined;
   let exported = 0;
   let continuationToken: string | undefined;
   do {
     const page: { records: StoredRecord<unknown>[]; continuationToken?: string } = await store.list<unknown>(AUDIT_ENTRIES, {
       limit: options.pageSize ?? PAGE_SIZE,
       continuationToken,
+      startAfter,
     });
     for (const record of page.records) {
       const checked = checker.check(record);
@@ -60,7 +66,7 @@ export async function exportAudit(
     continuationToken = page.continuationToken;
   } while (continuationToken !== undefined);
   const headEnd = await readAuditHead(store, options.keys);
-  return { exported, report: checker.finish(mergeHeadReads(headStart, headEnd)) };
+  return { exported, report: checker.finish(mergeHeadReads(headStart, headEnd)), head: headStart.head };
 }
 
 function exportLine(checked: CheckedEntry, parties: { actor?: ExportedParty; subject?: ExportedParty } | undefined): string {

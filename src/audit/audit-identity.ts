@@ -35,10 +35,15 @@ export class PersonalRecordCursor {
   #token: string | undefined;
   #started = false;
 
-  constructor(store: Store, pageSize = PAGE_SIZE) {
+  /** `afterSeq`: the walk starts after that entry (from a checkpoint), so its records and earlier ones are not read. */
+  constructor(store: Store, pageSize = PAGE_SIZE, afterSeq = 0) {
     this.#store = store;
     this.#pageSize = pageSize;
+    this.#startAfter = afterSeq > 0 ? `${seqKey(afterSeq)}/` : undefined;
   }
+
+  /** '/' sorts after '.', so every `<seq>.<role>` key of that seq is passed over. */
+  readonly #startAfter: string | undefined;
 
   /** The stored values for `seq`, by role (records of earlier seqs are passed over). */
   async forSeq(seq: number): Promise<Partial<Record<PartyRole, unknown>>> {
@@ -60,7 +65,7 @@ export class PersonalRecordCursor {
   async #fill(): Promise<boolean> {
     if (this.#started && this.#token === undefined) return false;
     this.#started = true;
-    const page = await this.#store.list<unknown>(AUDIT_PERSONAL, { limit: this.#pageSize, continuationToken: this.#token });
+    const page = await this.#store.list<unknown>(AUDIT_PERSONAL, { limit: this.#pageSize, continuationToken: this.#token, startAfter: this.#startAfter });
     this.#buffer.push(...page.records);
     this.#token = page.continuationToken;
     return page.records.length > 0 || this.#token !== undefined;

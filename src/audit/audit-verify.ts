@@ -3,7 +3,7 @@
 import { AppError } from '../errors/app-error.js';
 import type { Store, StoredRecord } from '../store/store-port.js';
 import type { AnchorBook, AnchorSummary } from './anchor-check.js';
-import { auditMac, entryHash, GENESIS_HASH, headMac, sameDigest } from './audit-crypto.js';
+import { type AuditKeyring, auditMac, entryHash, GENESIS_HASH, headMac, sameDigest } from './audit-crypto.js';
 import {
   AUDIT_ENTRIES,
   AUDIT_HEAD_KEY,
@@ -13,7 +13,9 @@ import {
   auditEntrySchema,
   auditHeadSchema,
   seqFromKey,
+  seqKey,
 } from './audit-entry.js';
+import { readCheckpoint, writeCheckpoint } from './audit-checkpoint.js';
 import { judgeParties, PersonalRecordCursor } from './audit-identity.js';
 
 export type AuditProblemKind =
@@ -30,7 +32,9 @@ export type AuditProblemKind =
   /** The entry at an anchored seq is not the one that was anchored. */
   | 'anchor-mismatch'
   | 'forged-anchor'
-  | 'anchors-unreadable';
+  | 'anchors-unreadable'
+  /** The "verified up to here" record was not sealed with its key (the walk then starts from entry 1). */
+  | 'forged-checkpoint';
 
 export interface AuditProblem {
   /** The entry concerned; for a run of missing entries, the first of them; 0 for the head record itself. */
@@ -57,6 +61,16 @@ export interface VerifyReport {
   keyIds: string[];
   /** The anchors the trail was held to; absent when the caller gave none to check against. */
   anchors?: AnchorSummary;
+  /** Where this walk began: entries up to `seq` were verified by an earlier walk (the checkpoint, at `at`). */
+  from?: { seq: number; at?: string };
+}
+
+/** Where a walk starts: after entry `seq`, whose stored hash is `hash` (undefined: not known, the next link is not checked). */
+export interface WalkStart {
+  seq: number;
+  hash?: string;
+  /** When the entries up to `seq` were verified (a checkpoint's time), for the report. */
+  at?: string;
 }
 
 export const MAX_LISTED_PROBLEMS = 1000;
@@ -87,10 +101,19 @@ export class ChainChecker {
   readonly #problems: AuditProblem[] = [];
   #problemCount = 0;
 
-  constructor(keys: ReadonlyMap<string, string>, headStart: AuditHead | undefined, anchors?: AnchorBook) {
+  readonly #start: WalkStart | undefined;
+
+  constructor(keys: ReadonlyMap<string, string>, headStart: AuditHead | undefined, anchors?: AnchorBook, start?: WalkStart) {
     this.#keys = keys;
     this.#headStart = headStart;
     this.#anchors = anchors;
+    if (start !== undefined && start.seq > 0) {
+      this.#start = start;
+      this.#expectedSeq = start.seq + 1;
+      this.#lastSeq = start.seq;
+      this.#prevHash = start.hash;
+      if (headStart?.seq === start.seq) this.#hashAtHead = start.hash;
+    }
   }
 
   /** The key that sealed an entry, when it is configured. */
@@ -190,6 +213,7 @@ export class ChainChecker {
       problems: this.#problems,
       keyIds: [...this.#keyIds].sort(),
       ...(this.#anchors === undefined ? {} : { anchors: this.#anchors.summary() }),
+      ...(this.#start === undefined ? {} : { from: { seq: this.#start.seq, ...(this.#start.at === undefined ? {} : { at: this.#start.at }) } }),
     };
   }
 
@@ -242,36 +266,48 @@ export async function readAuditHead(store: Store, keys: ReadonlyMap<string, stri
   return { head, problems: [] };
 }
 
-/** Pages through every stored entry in seq order. */
-export async function* auditEntryRecords(store: Store, pageSize = PAGE_SIZE): AsyncGenerator<StoredRecord<unknown>> {
+/** Pages through the stored entries in seq order (those after `afterSeq` only). */
+export async function* auditEntryRecords(store: Store, pageSize = PAGE_SIZE, afterSeq = 0): AsyncGenerator<StoredRecord<unknown>> {
   let continuationToken: string | undefined;
+  const startAfter = afterSeq > 0 ? seqKey(afterSeq) : undefined;
   do {
-    const page = await store.list<unknown>(AUDIT_ENTRIES, { limit: pageSize, continuationToken });
+    const page = await store.list<unknown>(AUDIT_ENTRIES, { limit: pageSize, continuationToken, startAfter });
     yield* page.records;
     continuationToken = page.continuationToken;
   } while (continuationToken !== undefined);
 }
 
 /**
- * Verifies the whole chain, who each entry names, and (given anchors) that the trail still holds what was
- * anchored. The head is read before the walk (entries up to it must all be there) and after it (so appends
- * made during the walk are not mistaken for a rolled-back head).
+ * Verifies the chain, who each entry names, and (given anchors) that the trail still holds what was anchored. The
+ * head is read before the walk (entries up to it must all be there) and after it (so appends made during the walk are
+ * not mistaken for a rolled-back head). `from: 'checkpoint'` walks only what came after the sealed checkpoint (its own
+ * entry is checked to be the one it sealed); `seal` moves the checkpoint to the head once a walk finds nothing wrong.
  */
 export async function verifyAuditChain(
   store: Store,
   keys: ReadonlyMap<string, string>,
-  options: { pageSize?: number; anchors?: AnchorBook } = {},
+  options: { pageSize?: number; anchors?: AnchorBook; from?: 'checkpoint' | 'first'; seal?: AuditKeyring; now?: () => Date } = {},
 ): Promise<VerifyReport> {
   requireKeys(keys);
   const headStart = await readAuditHead(store, keys);
-  const checker = new ChainChecker(keys, headStart.head, options.anchors);
-  const people = new PersonalRecordCursor(store, options.pageSize);
-  for await (const record of auditEntryRecords(store, options.pageSize)) {
+  const { start, problems } = options.from === 'checkpoint' ? await checkpointStart(store, keys) : { start: undefined, problems: [] };
+  const checker = new ChainChecker(keys, headStart.head, options.anchors, start);
+  for (const problem of problems) checker.flag({ seq: problem.seq, entry: undefined, problems: [] }, [problem]);
+  const people = new PersonalRecordCursor(store, options.pageSize, start?.seq);
+  for await (const record of auditEntryRecords(store, options.pageSize, start?.seq)) {
     const checked = checker.check(record);
     if (checked.entry !== undefined) checker.flag(checked, judgeParties(checked.entry, await people.forSeq(checked.seq), checker.keyOf(checked.entry)).problems);
   }
   const headEnd = await readAuditHead(store, keys);
-  return checker.finish(mergeHeadReads(headStart, headEnd));
+  const report = checker.finish(mergeHeadReads(headStart, headEnd));
+  if (options.seal && report.ok && headStart.head !== undefined) await writeCheckpoint(store, options.seal, headStart.head, options.now?.() ?? new Date());
+  return report;
+}
+
+/** Where a walk from the checkpoint starts, and why it starts from entry 1 instead (no checkpoint is not a problem). */
+export async function checkpointStart(store: Store, keys: ReadonlyMap<string, string>): Promise<{ start?: WalkStart; problems: AuditProblem[] }> {
+  const { checkpoint, problems } = await readCheckpoint(store, keys);
+  return checkpoint === undefined ? { problems } : { start: { seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at }, problems };
 }
 
 /** The head's own problems are reported once even when it was read twice. */

@@ -17,6 +17,7 @@ import {
   checkLimit,
   checkName,
   checkPrefix,
+  checkStartAfter,
   checkWrites,
   decodeToken,
   describeError,
@@ -267,7 +268,7 @@ export class AzureTableStore implements Store {
       checkName('partition', partition);
       const limit = checkLimit(options.limit);
       const prefix = checkPrefix(options.keyPrefix);
-      const after = options.continuationToken === undefined ? undefined : decodeToken(options.continuationToken);
+      const after = options.continuationToken === undefined ? checkStartAfter(options.startAfter) : decodeToken(options.continuationToken);
       const lower = encodeName(prefix);
       // Every encoded character sorts below AFTER_EVERY_CODE: the prefix followed by it bounds every key starting with it.
       const filters = [odata`PartitionKey eq ${encodeName(partition)}`, odata`RowKey lt ${`${lower}${AFTER_EVERY_CODE}`}`];

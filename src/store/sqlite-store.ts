@@ -8,7 +8,7 @@ import { AppError, isAppError } from '../errors/app-error.js';
 import { FileIdentity, requireIntact } from './sqlite-health.js';
 import { prepareStatements, type RecordRow, type Statements } from './sqlite-statements.js';
 import { migrate } from './sqlite-migrations.js';
-import { checkBatch, checkDuration, checkEtag, checkKeys, checkLease, checkLimit, checkName, checkPrefix, checkWrites, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
+import { checkBatch, checkDuration, checkEtag, checkKeys, checkLease, checkLimit, checkName, checkPrefix, checkStartAfter, checkWrites, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord, StoreWrite } from './store-port.js';
 
 export interface SqliteStoreOptions {
@@ -224,7 +224,7 @@ export class SqliteStore implements Store {
       checkName('partition', partition);
       const limit = checkLimit(options.limit);
       const prefix = checkPrefix(options.keyPrefix);
-      const after = options.continuationToken === undefined ? '' : decodeToken(options.continuationToken);
+      const after = options.continuationToken === undefined ? checkStartAfter(options.startAfter) ?? '' : decodeToken(options.continuationToken);
       const upper = prefix === '' ? undefined : prefixUpperBound(prefix);
       // One row more than asked tells whether another page follows, without a second query.
       const rows =

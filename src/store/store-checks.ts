@@ -99,6 +99,13 @@ export function describeError(error: unknown): string {
 }
 
 /** The records of an insertMany call: valid keys, no key twice, at most MAX_PAGE_SIZE. */
+/** A list's `startAfter`: absent, or a string no longer than a key (it need not be a key that exists). */
+export function checkStartAfter(startAfter: unknown): string | undefined {
+  if (startAfter === undefined) return undefined;
+  if (typeof startAfter !== 'string' || startAfter.length > MAX_NAME_LENGTH) throw malformed(`startAfter must be a string of at most ${MAX_NAME_LENGTH} characters`);
+  return startAfter;
+}
+
 /** Distinct valid keys, at most MAX_TRANSACTION_WRITES (getMany). */
 export function checkKeys(keys: unknown): asserts keys is readonly string[] {
   if (!Array.isArray(keys) || keys.length > MAX_TRANSACTION_WRITES) throw malformed(`getMany takes an array of at most ${MAX_TRANSACTION_WRITES} keys`);

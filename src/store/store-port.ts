@@ -22,6 +22,8 @@ export interface ListOptions {
   limit?: number;
   /** Opaque token from the previous page's `continuationToken`. */
   continuationToken?: string;
+  /** Only keys after this one (the first page of a walk that starts in the middle); a continuation token wins. */
+  startAfter?: string;
 }
 
 export interface RecordPage<T> {

@@ -90,6 +90,8 @@ export interface AuditView {
     anchor?: { seq: number; at: string; source: string };
     /** Where anchors were read from. */
     anchorSources: string[];
+    /** Entries up to `seq` were verified in full at `at` (the checkpoint); `entries` counts those read since. */
+    from?: { seq: number; at?: string };
   };
   windowDays: number;
   /** The newest first: entries as the export writes them, each marked verified or not. */

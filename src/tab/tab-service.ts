@@ -8,7 +8,8 @@ import { loadAnchorBook } from '../audit/anchor-check.js';
 import type { AnchorSource } from '../audit/audit-anchor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
-import type { VerifyReport } from '../audit/audit-verify.js';
+import { writeCheckpoint } from '../audit/audit-checkpoint.js';
+import { type AuditProblem, checkpointStart, readAuditHead, type VerifyReport } from '../audit/audit-verify.js';
 import { figureLabels, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
 import { type CampaignStatus, campaignStatus, expiryLabel } from '../campaigns/campaign-report.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
@@ -33,6 +34,8 @@ export interface TabServiceDeps {
   store: Store;
   audit: AuditLog;
   auditKeys: ReadonlyMap<string, string>;
+  /** The key that seals new audit records: the view seals its "verified up to here" checkpoint with it. */
+  auditKeyId?: string;
   /** Where the service writes the audit trail's anchors (those that can be read back); the audit view holds the trail to them. */
   auditAnchors?: readonly AnchorSource[];
   membership: GroupMembership;
@@ -227,17 +230,29 @@ export class TabService {
     return (key, params) => this.#strings.text(locale, `tab.${part}.${key}`, params);
   }
 
-  /** The audit trail's verification (the whole chain) and its most recent entries. */
+  /**
+   * The audit trail's verification and its most recent entries. The chain is walked from its sealed checkpoint (or
+   * from the most recent entries shown, if those go further back): what came before was verified in full by an
+   * earlier walk, so a look costs the same at 10 000 entries as at a million. A walk that finds nothing wrong moves the
+   * checkpoint to the head.
+   */
   async auditView(viewer: Viewer): Promise<AuditView> {
     await this.#require(viewer, ['security'], 'audit');
+    const { store, auditKeys: keys } = this.deps;
     const shown = this.deps.auditEntriesShown ?? 100;
     const recent: AuditView['entries'] = [];
     const since = new Date(Date.now() - AUDIT_WINDOW_DAYS * 86_400_000);
-    const anchors = await loadAnchorBook(this.deps.auditAnchors ?? [], this.deps.auditKeys);
-    const { report } = await exportAudit(this.deps.store, { keys: this.deps.auditKeys, since, anchors }, (line) => {
+    const anchors = await loadAnchorBook(this.deps.auditAnchors ?? [], keys);
+    const checkpoint = await checkpointStart(store, keys);
+    const headSeq = (await readAuditHead(store, keys)).head?.seq ?? 0;
+    const fromSeq = Math.max(0, Math.min(checkpoint.start?.seq ?? 0, headSeq - shown));
+    const start = fromSeq === 0 ? undefined : fromSeq === checkpoint.start?.seq ? checkpoint.start : { seq: fromSeq, at: checkpoint.start?.at };
+    const walked = await exportAudit(store, { keys, since, anchors, start }, (line) => {
       recent.push(JSON.parse(line) as AuditView['entries'][number]);
       if (recent.length > shown) recent.shift();
     });
+    const report = withProblems(walked.report, checkpoint.problems);
+    if (report.ok && walked.head && this.deps.auditKeyId) await writeCheckpoint(store, { keyId: this.deps.auditKeyId, keys }, walked.head, new Date());
     await this.#nameParties(recent);
     return { verification: verificationOf(report), windowDays: AUDIT_WINDOW_DAYS, entries: recent.reverse() };
   }
@@ -300,7 +315,14 @@ function verificationOf(report: VerifyReport) {
     keyIds: report.keyIds,
     anchor: report.anchors?.newest === undefined ? undefined : { seq: report.anchors.newest.seq, at: report.anchors.newest.at, source: report.anchors.newest.source },
     anchorSources: report.anchors?.sources ?? [],
+    ...(report.from === undefined ? {} : { from: report.from }),
   };
+}
+
+/** A report with problems found before its walk (a checkpoint that does not verify) put first. */
+function withProblems(report: VerifyReport, problems: readonly AuditProblem[]): VerifyReport {
+  if (problems.length === 0) return report;
+  return { ...report, ok: false, problemCount: report.problemCount + problems.length, problems: [...problems, ...report.problems] };
 }
 
 /** Who acts, as the pass records keep people: the id and name from the checked token, nothing else. */

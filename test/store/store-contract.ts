@@ -314,6 +314,19 @@ export function describeStoreContract(
         expect((await store.list(partition)).records).toEqual([]);
       });
 
+      it('list starts after a given key (one that need not exist), pages on from there, and honours a prefix', async () => {
+        for (const key of ['000001', '000002', '000002.actor', '000003', '000010', 'x']) await store.put(partition, key, key);
+        expect(keysOf((await store.list(partition, { startAfter: '000002' })).records)).toEqual(['000002.actor', '000003', '000010', 'x']);
+        expect(keysOf((await store.list(partition, { startAfter: '000002/' })).records)).toEqual(['000003', '000010', 'x']);
+        const first = await store.list(partition, { startAfter: '000001', limit: 2 });
+        expect(keysOf(first.records)).toEqual(['000002', '000002.actor']);
+        const next = await store.list(partition, { startAfter: '000001', limit: 2, continuationToken: first.continuationToken });
+        expect(keysOf(next.records)).toEqual(['000003', '000010']);
+        expect(keysOf((await store.list(partition, { startAfter: '000002', keyPrefix: '0000' })).records)).toEqual(['000002.actor', '000003', '000010']);
+        expect(keysOf((await store.list(partition, { startAfter: '' })).records)).toHaveLength(6);
+        await expectCode(store.list(partition, { startAfter: 'k'.repeat(513) }), 'request.malformed');
+      });
+
       it('getMany reads the records found among many keys of one partition, in any order, and leaves the missing out', async () => {
         const keys = Array.from({ length: 40 }, (_, i) => `person ${String(i).padStart(2, '0')}|é'"`);
         for (const key of keys.filter((_, i) => i % 3 !== 0)) await store.put(partition, key, { key });

@@ -8,7 +8,10 @@ import { has, sentence, t, when } from '../words';
 
 /** Verified needs the chain intact and reaching its newest anchor; intact without any anchor yet is said plainly. */
 function verdict(verification: AuditVerification): { state: 'ok' | 'warn' | 'bad'; text: string } {
-  const { ok, entries, keyIds, anchor } = verification;
+  const { ok, keyIds, anchor, from } = verification;
+  // Read now, plus those the checkpoint covers: every entry of the trail was verified, only not all of them now.
+  const entries = verification.entries + (from?.seq ?? 0);
+  const checkpoint = from ? ` ${t('audit.fromCheckpoint', { seq: String(from.seq), at: from.at ? when(from.at) : '' })}` : '';
   if (!ok) {
     const first = verification.problems.slice(0, 5).map((problem) => {
       const meaning = `audit.problemKinds.${problem.kind}`;
@@ -16,14 +19,14 @@ function verdict(verification: AuditVerification): { state: 'ok' | 'warn' | 'bad
     });
     return {
       state: 'bad',
-      text: t('audit.notVerified', { problems: t('audit.problems', { count: verification.problemCount }), entries: t('audit.inEntries', { count: entries }), first: first.join('; ') }),
+      text: t('audit.notVerified', { problems: t('audit.problems', { count: verification.problemCount }), entries: t('audit.inEntries', { count: verification.entries }), first: first.join('; ') }),
     };
   }
   if (anchor) {
-    return { state: 'ok', text: t('audit.verified', { count: entries, seq: String(anchor.seq), at: when(anchor.at), keys: keyIds.join(', ') || t('audit.noKeys') }) };
+    return { state: 'ok', text: t('audit.verified', { count: entries, seq: String(anchor.seq), at: when(anchor.at), keys: keyIds.join(', ') || t('audit.noKeys') }) + checkpoint };
   }
   if (entries === 0) return { state: 'warn', text: t('audit.newInstallation') };
-  return { state: 'warn', text: t('audit.noAnchor', { count: entries }) };
+  return { state: 'warn', text: t('audit.noAnchor', { count: entries }) + checkpoint };
 }
 
 function party(value: AuditParty | undefined): string | HTMLElement {
