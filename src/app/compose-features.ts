@@ -38,9 +38,6 @@ import { resolveTimeZone } from '../shared/time-zones.js';
 import type { DemoTenant } from './demo-tenant.js';
 import { resolveOutreachSettings, resolveTapSettings } from './settings.js';
 
-/** How long after the bot's last reply the reserve stays held for people chatting. */
-const RESERVE_HOLD_MS = 30_000;
-
 export interface FeatureDeps {
   config: AppConfig;
   /** Demo mode's tenant, supplying what a real deployment configures by id. */
@@ -111,10 +108,10 @@ export function composeFeatures(deps: FeatureDeps): Features {
     snoozeDays: settings.snoozeDays,
     maxSnoozes: settings.maxSnoozes,
   };
-  // Proactive sends take the tenant's rate less a reserve while people are chatting with the bot (its replies in the
-  // last half minute), so they are never starved; nobody chatting, the reserve is lent to the sends. Replies are counted
-  // in the same limiter (the middleware below). Paced: an even stream, never a second's worth at once.
-  const limiter = new SlidingWindowLimiter([{ limit: settings.teamsRatePerSecond, windowMs: 1_000 }], monotonicClock, { burst: 2 }, { share: settings.reserveShare, holdMs: RESERVE_HOLD_MS });
+  // Proactive sends take the tenant's rate less a reserve, so people chatting with the bot are never starved; replies
+  // to them are counted in the same limiter (the middleware below). Paced: an even stream, never a second's worth at once.
+  const perSecond = Math.max(1, settings.teamsRatePerSecond * (1 - settings.reserveShare));
+  const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }], monotonicClock, { burst: 2 });
   // Every message the bot sends in a turn (a reply, a status answer posted later) is one more Bot Connector call in
   // the tenant's rate: counted here, it is never delayed, and the campaign's sends wait for what is left.
   deps.adapter.use({
@@ -147,7 +144,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
   });
   const notices = new AdminNotices({ store, outbox, messenger, cards, languages: deps.languages, adminsGroupId: settings.adminsGroupId });
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
-  const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(settings.teamsRatePerSecond * settings.targetingLeadSeconds) : undefined;
+  const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
   // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
   const shared = { store, outbox, directory, messenger, cards, audit, languages: deps.languages };
   // One cache of who is in which group, for every feature that gates on a group (and the tab).

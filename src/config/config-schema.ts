@@ -85,7 +85,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'CAMPAIGN_RESPECT_WORKING_HOURS', default: 'true', description: 'false sends campaign messages at any hour and day (the demo and benchmarks use it; keep it on for people).' },
   { name: 'TEAMS_RATE_PER_SECOND', default: '30', description: "Teams' per-tenant limit on bot requests per second that proactive sending plans for." },
   { name: 'GRAPH_INSTALLS_PER_SECOND', default: '30', description: "Graph's limit on Teams app installs per second for the tenant (campaigns install the app for people who lack it)." },
-  { name: 'OUTREACH_RESERVE_SHARE', default: '0.05', description: 'Share of the Teams rate campaigns leave free for interactive replies while people are chatting with the bot (its replies in the last 30 seconds); unused, campaigns may send at the full rate (0 to 0.5).' },
+  { name: 'OUTREACH_RESERVE_SHARE', default: '0.05', description: 'Share of the Teams rate campaigns leave free for interactive replies (0 to 0.5).' },
   { name: 'OUTREACH_CONCURRENCY', default: '8', description: 'Campaign messages in flight at once; also the most messages one crash can send twice.' },
   { name: 'CAMPAIGN_TARGETING_LEAD_SECONDS', default: '10', description: 'Targeting pauses between report pages while this many seconds of sending are queued (it shares the process with the sender); 0 never pauses.' },
   { name: 'ESCALATION_GROUP_ID', description: "Entra group that decides a refusal when the manager cannot: no manager, a disabled manager, the person is their own manager, or the manager cannot be reached in Teams. Demo mode takes it from the demo tenant." },

@@ -28,21 +28,9 @@ export interface PacingOptions {
   burst: number;
 }
 
-/**
- * A share of the rate kept free for calls that do not wait (record()), while such calls are being made: held for
- * `holdMs` after the last one, lent to the waiting callers otherwise (nobody to keep it for).
- */
-export interface ReserveOptions {
-  share: number;
-  holdMs: number;
-}
-
 export class SlidingWindowLimiter {
   /** One bucket: this limiter's grants against all its windows (a limit of 2.5 lets 2 through). */
   readonly #grants: readonly WindowBucket[];
-  /** The same bucket with the reserve taken off its limits, and its spacing: while the reserve is held. */
-  readonly #reserved: { grants: readonly WindowBucket[]; spacingMs: number; holdMs: number } | undefined;
-  #lastRecordAt = Number.NEGATIVE_INFINITY;
   readonly #counter: SlidingWindowCounter;
   readonly #clock: Clock;
   /** Milliseconds between paced grants (0: not paced) and how far ahead of that a grant may go. */
@@ -54,15 +42,10 @@ export class SlidingWindowLimiter {
   #tail: Promise<void> = Promise.resolve();
   #blockedUntil = 0;
 
-  constructor(limits: readonly RateWindow[], clock: Clock = systemClock, pacing?: PacingOptions, reserve?: ReserveOptions) {
+  constructor(limits: readonly RateWindow[], clock: Clock = systemClock, pacing?: PacingOptions) {
     if (limits.length === 0 || limits.some((l) => l.limit < 1 || l.windowMs < 1)) throw new Error('SlidingWindowLimiter needs positive limits');
     if (pacing && !(pacing.burst >= 1)) throw new Error('SlidingWindowLimiter pacing needs a burst of at least 1');
-    if (reserve && !(reserve.share >= 0 && reserve.share < 1 && reserve.holdMs >= 0)) throw new Error('SlidingWindowLimiter reserve needs a share in [0, 1) and a hold of at least 0');
     this.#grants = [{ key: 'grants', windows: limits.map((l) => ({ limit: Math.floor(l.limit), windowMs: l.windowMs })) }];
-    if (reserve && reserve.share > 0) {
-      const reduced = limits.map((l) => ({ limit: Math.max(1, Math.floor(l.limit * (1 - reserve.share))), windowMs: l.windowMs }));
-      this.#reserved = { grants: [{ key: 'grants', windows: reduced }], spacingMs: pacing ? Math.max(...reduced.map((l) => l.windowMs / l.limit)) : 0, holdMs: reserve.holdMs };
-    }
     this.#counter = new SlidingWindowCounter(() => clock.now());
     this.#clock = clock;
     this.#spacingMs = pacing ? Math.max(...limits.map((l) => l.windowMs / l.limit)) : 0;
@@ -78,9 +61,7 @@ export class SlidingWindowLimiter {
 
   /** A call made without waiting (a reply to someone chatting): counted, so the callers that wait leave room for it. */
   record(): void {
-    const now = this.#clock.now();
-    this.#lastRecordAt = now;
-    this.#grant(now);
+    this.#grant(this.#clock.now());
   }
 
   /** The server said "not before": every caller waits at least `ms` from now (a 429's Retry-After). */
@@ -96,11 +77,8 @@ export class SlidingWindowLimiter {
   async #waitForSlot(): Promise<void> {
     for (;;) {
       const now = this.#clock.now();
-      const reserved = this.#reserved !== undefined && now - this.#lastRecordAt < this.#reserved.holdMs ? this.#reserved : undefined;
-      // Paced at the reduced rate while the reserve is held: the next grant is due a longer spacing after the last.
-      const extra = reserved ? reserved.spacingMs - this.#spacingMs : 0;
-      const paced = this.#spacingMs > 0 ? this.#nextDue + extra - this.#toleranceMs - now : 0;
-      const room = this.#counter.waitMs(reserved?.grants ?? this.#grants, now);
+      const paced = this.#spacingMs > 0 ? this.#nextDue - this.#toleranceMs - now : 0;
+      const room = this.#counter.waitMs(this.#grants, now);
       // A millisecond past the window's edge, so the grant lands after the one it replaces has left.
       const wait = Math.max(this.#blockedUntil - now, paced, room > 0 ? room + 1 : 0);
       if (wait <= 0) {

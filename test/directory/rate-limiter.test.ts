@@ -70,25 +70,6 @@ describe('SlidingWindowLimiter', () => {
     expect(times.filter((at) => at > start)).toHaveLength(4);
   });
 
-  it('keeps a reserve free while calls that do not wait are being made, and lends it out once they stop', async () => {
-    const clock = new VirtualClock();
-    const limiter = new SlidingWindowLimiter([{ limit: 20, windowMs: 1_000 }], clock, { burst: 1 }, { share: 0.25, holdMs: 30_000 });
-    // Nobody chatting: the full rate.
-    const idle = await grants(limiter, clock, 41);
-    expect(busiestWindow(idle, 1_000)).toBe(20);
-    // A reply: for the next 30 s the waiting callers get 15 a second (the reply itself counted too).
-    limiter.record();
-    const replyAt = clock.now();
-    const busy = await grants(limiter, clock, 60);
-    expect(busiestWindow(busy, 1_000)).toBeLessThanOrEqual(15);
-    expect((busy.at(-1) ?? 0) - replyAt).toBeGreaterThan(3_800);
-    // Half a minute after the last reply the reserve is lent again.
-    clock.time = replyAt + 31_000;
-    const later = await grants(limiter, clock, 41);
-    expect(busiestWindow(later, 1_000)).toBe(20);
-    expect(() => new SlidingWindowLimiter([{ limit: 5, windowMs: 1_000 }], undefined, undefined, { share: 1, holdMs: 0 })).toThrow();
-  });
-
   it('holds everyone back until a Retry-After has passed', async () => {
     const clock = new VirtualClock();
     const limiter = new SlidingWindowLimiter([{ limit: 10, windowMs: 1_000 }], clock, { burst: 2 });
