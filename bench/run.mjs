@@ -10,6 +10,7 @@ const BENCHMARKS = {
   outreach: 'outreach.mjs',
   tab: 'tab.mjs',
   classify: 'classify.mjs',
+  history: 'history.mjs',
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -8,8 +8,8 @@ import { loadAnchorBook } from '../audit/anchor-check.js';
 import type { AnchorSource } from '../audit/audit-anchor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { exportAudit } from '../audit/audit-export.js';
-import { writeCheckpoint } from '../audit/audit-checkpoint.js';
-import { type AuditProblem, checkpointStart, readAuditHead, type VerifyReport } from '../audit/audit-verify.js';
+import { auditOverview } from '../audit/audit-overview.js';
+import type { VerifyReport } from '../audit/audit-verify.js';
 import { figureLabels, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
 import { type CampaignStatus, campaignStatus, expiryLabel } from '../campaigns/campaign-report.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
@@ -239,22 +239,12 @@ export class TabService {
   async auditView(viewer: Viewer): Promise<AuditView> {
     await this.#require(viewer, ['security'], 'audit');
     const { store, auditKeys: keys } = this.deps;
-    const shown = this.deps.auditEntriesShown ?? 100;
-    const recent: AuditView['entries'] = [];
-    const since = new Date(Date.now() - AUDIT_WINDOW_DAYS * 86_400_000);
     const anchors = await loadAnchorBook(this.deps.auditAnchors ?? [], keys);
-    const checkpoint = await checkpointStart(store, keys);
-    const headSeq = (await readAuditHead(store, keys)).head?.seq ?? 0;
-    const fromSeq = Math.max(0, Math.min(checkpoint.start?.seq ?? 0, headSeq - shown));
-    const start = fromSeq === 0 ? undefined : fromSeq === checkpoint.start?.seq ? checkpoint.start : { seq: fromSeq, at: checkpoint.start?.at };
-    const walked = await exportAudit(store, { keys, since, anchors, start }, (line) => {
-      recent.push(JSON.parse(line) as AuditView['entries'][number]);
-      if (recent.length > shown) recent.shift();
-    });
-    const report = withProblems(walked.report, checkpoint.problems);
-    if (report.ok && walked.head && this.deps.auditKeyId) await writeCheckpoint(store, { keyId: this.deps.auditKeyId, keys }, walked.head, new Date());
-    await this.#nameParties(recent);
-    return { verification: verificationOf(report), windowDays: AUDIT_WINDOW_DAYS, entries: recent.reverse() };
+    const since = new Date(Date.now() - AUDIT_WINDOW_DAYS * 86_400_000);
+    const { report, recent } = await auditOverview(store, { keys, keyId: this.deps.auditKeyId, anchors, since, shown: this.deps.auditEntriesShown ?? 100 });
+    const entries = recent.map((line) => JSON.parse(line) as AuditView['entries'][number]);
+    await this.#nameParties(entries);
+    return { verification: verificationOf(report), windowDays: AUDIT_WINDOW_DAYS, entries: entries.reverse() };
   }
 
   /** People recorded by id only get the name the directory has for them (never for an erased person). */
@@ -317,12 +307,6 @@ function verificationOf(report: VerifyReport) {
     anchorSources: report.anchors?.sources ?? [],
     ...(report.from === undefined ? {} : { from: report.from }),
   };
-}
-
-/** A report with problems found before its walk (a checkpoint that does not verify) put first. */
-function withProblems(report: VerifyReport, problems: readonly AuditProblem[]): VerifyReport {
-  if (problems.length === 0) return report;
-  return { ...report, ok: false, problemCount: report.problemCount + problems.length, problems: [...problems, ...report.problems] };
 }
 
 /** Who acts, as the pass records keep people: the id and name from the checked token, nothing else. */
