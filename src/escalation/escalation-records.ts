@@ -121,6 +121,19 @@ export class EscalationRecords {
     await this.#open.release(employeeId, escalationId);
   }
 
+  /**
+   * The escalations holding an employee's open marker, a page at a time: open ones, and decided ones not yet followed
+   * through (the marker is released just before that is recorded). What the scheduler looks at every run.
+   */
+  async *openOnes(): AsyncIterable<StoredRecord<Escalation>[]> {
+    for await (const markers of pagesOf<{ holder: string }>(this.store, OPEN_ESCALATIONS_PARTITION, 100)) {
+      const found = await this.store.getMany<Escalation>(ESCALATIONS_PARTITION, [...new Set(markers.map((marker) => marker.value.holder))]);
+      // A marker whose escalation is not there yet was claimed by an opening a crash cut short: the refusal's own
+      // marker brings it back (openEscalation reuses the claimed id).
+      if (found.size > 0) yield [...found.values()];
+    }
+  }
+
   /** Every escalation, a page at a time. */
   all(pageSize = 200): AsyncIterable<StoredRecord<Escalation>[]> {
     return pagesOf<Escalation>(this.store, ESCALATIONS_PARTITION, pageSize);

@@ -2,17 +2,20 @@
 // through, and unanswered escalations are reminded in working hours, then go up the management chain.
 
 import { isWithinWorkingHours } from '../shared/working-hours.js';
-import { pagesOf } from '../store/pages.js';
 import { askDecider, fallbackDecider, routeDecider } from './decider-routing.js';
 import { describeDecider, type EscalationContext } from './escalation-context.js';
 import type { Decider, Escalation } from './escalation-records.js';
 import { followThrough } from './follow-through.js';
 import { openEscalation } from './open-escalation.js';
-import { REFUSALS_PARTITION, type Refusal } from './refusals.js';
+import { allRefusals, pendingRefusals } from './refusals.js';
 
-export async function escalationTick(esc: EscalationContext, now = new Date()): Promise<void> {
+/**
+ * `everything`: read every refusal and escalation ever kept, not only those marked as waiting (the daily sweep, which
+ * also finds what a crash left unmarked and what was recorded before the markers existed).
+ */
+export async function escalationTick(esc: EscalationContext, now = new Date(), options: { everything?: boolean } = {}): Promise<void> {
   const { deps } = esc;
-  for await (const page of pagesOf<Refusal>(deps.store, REFUSALS_PARTITION, 200)) {
+  for await (const page of options.everything ? allRefusals(deps.store) : pendingRefusals(deps.store)) {
     for (const refusal of page) {
       if (refusal.value.escalationId) continue;
       try {
@@ -25,7 +28,7 @@ export async function escalationTick(esc: EscalationContext, now = new Date()): 
 
   // Deciders are reminded in working hours only: one due at the weekend waits for Monday's first run.
   const workingNow = isWithinWorkingHours(now, deps.timeZone, deps.hours);
-  for await (const page of esc.records.all()) {
+  for await (const page of options.everything ? esc.records.all() : esc.records.openOnes()) {
     for (const { value: escalation } of page) {
       try {
         if (escalation.state === 'decided' && !escalation.followedThrough) await followThrough(esc, escalation);

@@ -13,6 +13,7 @@ import { type Clicker, decideEscalation } from './decide-escalation.js';
 import { type DecideResult, EscalationContext, type EscalationDeps } from './escalation-context.js';
 import { escalationDelivery } from './escalation-delivery.js';
 import type { Escalation, EscalationRecords } from './escalation-records.js';
+import { FullSweep } from '../shared/full-sweep.js';
 import { escalationTick } from './escalation-schedule.js';
 import { withdrawEscalation } from './follow-through.js';
 import { openEscalation } from './open-escalation.js';
@@ -37,7 +38,11 @@ export class Escalations implements OutboxHandler {
   decide = (clicker: Clicker, data: unknown, clickedActivityId?: string, now = new Date()): Promise<DecideResult> => decideEscalation(this.#esc, clicker, data, clickedActivityId, now);
   withdraw = (employeeId: string, now = new Date()): Promise<void> => withdrawEscalation(this.#esc, employeeId, now);
   /** Refusals not yet taken anywhere, reminders due, escalations going up the chain, and follow-through after a crash. */
-  tick = (now = new Date()): Promise<void> => escalationTick(this.#esc, now);
+  tick = (now = new Date()): Promise<void> => {
+    // What is waiting, every run; everything ever kept at the first run and then once a day.
+    return escalationTick(this.#esc, now, { everything: this.#sweep.due(now) });
+  };
+  readonly #sweep = new FullSweep();
 
   expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);

@@ -6,7 +6,7 @@ import { casUpdate } from '../store/cas-update.js';
 import { askDecider, routeDecider } from './decider-routing.js';
 import { describeDecider, type EscalationContext } from './escalation-context.js';
 import type { Escalation } from './escalation-records.js';
-import { REFUSALS_PARTITION, type Refusal } from './refusals.js';
+import { pendingKey, REFUSALS_PARTITION, type Refusal } from './refusals.js';
 
 export async function openEscalation(esc: EscalationContext, employeeId: string, now = new Date()): Promise<Escalation | undefined> {
   const { deps, records } = esc;
@@ -52,6 +52,8 @@ export async function openEscalation(esc: EscalationContext, employeeId: string,
   if (escalation.state === 'open') await askDecider(esc, escalation, now);
   // Only the link is added: a newer refusal recorded meanwhile (they said no again) keeps its own words.
   await casUpdate<Refusal>(deps.store, REFUSALS_PARTITION, employeeId, (latest) => (latest.escalationId === id ? undefined : { ...latest, escalationId: id }));
+  // Taken: off the scheduler's list (a crash before this leaves a marker the next sweep drops).
+  await deps.store.delete(REFUSALS_PARTITION, pendingKey(employeeId));
   await deps.campaigns?.escalated(employeeId);
   return escalation;
 }

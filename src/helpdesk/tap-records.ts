@@ -113,6 +113,24 @@ export class TapRecords {
     return this.#hourly.take('helpdesk', limit, now);
   }
 
+  /**
+   * The requests holding a target's open slot, a page at a time: every request in an open state holds one (taken
+   * right after it is created), so the sweep reads these instead of every request ever kept. A slot whose request is
+   * gone or settled (a crash between settling and releasing) is freed on the way.
+   */
+  async *openRequests(): AsyncIterable<StoredRecord<TapRequest>[]> {
+    for await (const slots of pagesOf<{ holder: string }>(this.store, TAP_OPEN_PARTITION, 100)) {
+      const requests = await this.store.getMany<TapRequest>(TAP_REQUESTS_PARTITION, [...new Set(slots.map((slot) => slot.value.holder))]);
+      const open: StoredRecord<TapRequest>[] = [];
+      for (const slot of slots) {
+        const request = requests.get(slot.value.holder);
+        if (request && OPEN_STATES.has(request.value.state)) open.push(request);
+        else await this.#open.release(slot.key, slot.value.holder);
+      }
+      if (open.length > 0) yield open;
+    }
+  }
+
   /** Requests of one agent, newest first (for `tap list`); scans the requests, which are few. */
   all(): AsyncIterable<StoredRecord<TapRequest>[]> {
     return pagesOf<TapRequest>(this.store, TAP_REQUESTS_PARTITION, 200);

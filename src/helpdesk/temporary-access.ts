@@ -17,6 +17,7 @@ import type { PassQueue, PassSummary } from './pass-views.js';
 import { reportNotMe } from './report-not-me.js';
 import { requestPass } from './request-pass.js';
 import { expireDue } from './request-lifecycle.js';
+import { FullSweep } from '../shared/full-sweep.js';
 import { revealPass } from './reveal-pass.js';
 import { confirmByManager, submitRequest } from './submit-request.js';
 import { type TapAnswer, TapContext, type TemporaryAccessDeps } from './tap-context.js';
@@ -61,7 +62,11 @@ export class TemporaryAccess implements OutboxHandler {
   mayApprove = (person: Person): Promise<boolean> => mayApprove(this.#tap, person);
 
   /** The scheduler's sweep (see request-lifecycle.ts). */
-  expireDue = (now = new Date()): Promise<number> => expireDue(this.#tap, now);
+  /** Expires what is due: the open requests every run, every request once a day per instance (and at its first run). */
+  expireDue = (now = new Date()): Promise<number> => {
+    return expireDue(this.#tap, now, { everything: this.#sweep.due(now) });
+  };
+  readonly #sweep = new FullSweep();
 
   expiry = (row: OutboxRow, now: Date): Promise<string | undefined> => this.#delivery.expiry?.(row, now) ?? Promise.resolve(undefined);
   deliver = (row: OutboxRow): Promise<DeliveryResult> => this.#delivery.deliver(row);
