@@ -336,7 +336,7 @@ export class OutboxSender {
 }
 
 /** Longest an outcome waits for others to be written with it. */
-const SETTLE_GATHER_MS = 40;
+const SETTLE_GATHER_MS = 250;
 // Real time, taken before any test fakes the clock: the gate is about batching writes, not about the service's time.
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
