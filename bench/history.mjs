@@ -1,8 +1,8 @@
 // History benchmark: how the views and jobs that read the past cost as the past grows. For each size it seeds an
 // SQLite file with that many audit entries (through the audit log itself, personal fields and all), then times, as
 // the service runs them: the tab's audit view (`auditOverview`: verify from the sealed checkpoint, the last 100
-// entries with their people) and `audit verify` (from the checkpoint), each after 50 new entries; and, for
-// reference, the one-off full walk (`audit verify --full`), which stays linear. Prints ONE JSON line.
+// entries with their people) and `audit verify --from-checkpoint`, each after 50 new entries; and, for reference,
+// the full walk (`audit verify`, the command's default), which stays linear. Prints ONE JSON line.
 // Then, beside the same number of long-settled pass requests, refusals and escalations (and 20 of each waiting), what
 // the every-minute jobs read: the pass expiry (open requests through their slots) and the escalation tick (pending
 // refusals and open escalations through their markers), with the daily full sweep for reference.

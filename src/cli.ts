@@ -31,7 +31,7 @@ Commands:
   demo [--no-campaign]  Run the bot in demo mode (refuses if BOT_ID is set); a campaign over the demo tenant
                         starts at launch, with its progress on the terminal, unless --no-campaign.
   check-config          Validate the configuration and exit.
-  audit verify [--full] [--anchors FILE]
+  audit verify [--from-checkpoint] [--anchors FILE]
                         Verify the audit trail's hash chain and signatures, and that it still reaches its newest
                         anchor (those the service wrote, or a copy kept elsewhere: anchor lines or log lines).
   audit export [--since DATE] [--anchors FILE]
@@ -159,7 +159,7 @@ async function serve(config: AppConfig, extra: string[]): Promise<number> {
 
 async function audit(subcommand: string | undefined, args: string[]): Promise<number> {
   const config = loadConfig();
-  const { values, positionals } = parseArgs({ args, options: { since: { type: 'string' }, anchors: { type: 'string', multiple: true }, full: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args, options: { since: { type: 'string' }, anchors: { type: 'string', multiple: true }, 'from-checkpoint': { type: 'boolean' } }, allowPositionals: true, strict: true });
   if (positionals.length > 0) return fail(`Unexpected argument "${positionals[0]}".`);
   const missing = values.anchors?.find((file) => !existsSync(file));
   if (missing !== undefined) return fail(`no anchors file at ${missing}.`);
@@ -173,14 +173,14 @@ async function audit(subcommand: string | undefined, args: string[]): Promise<nu
   try {
     if (subcommand === 'verify') {
       if (values.since !== undefined) return fail('audit verify checks the whole chain; --since belongs to audit export.');
-      return await runAuditVerify({ store, keys: config.audit.keys, out, anchorSources: sources, full: values.full === true, seal: config.audit });
+      return await runAuditVerify({ store, keys: config.audit.keys, out, anchorSources: sources, fromCheckpoint: values['from-checkpoint'] === true, seal: config.audit });
     }
-    if (values.full !== undefined) return fail('--full belongs to audit verify (an export always walks the whole chain).');
+    if (values['from-checkpoint'] !== undefined) return fail('--from-checkpoint belongs to audit verify (an export always walks the whole chain).');
     if (subcommand === 'export') {
       const since = values.since === undefined ? undefined : parseAuditSince(values.since);
       return await runAuditExport({ store, keys: config.audit.keys, since, out, err, anchorSources: sources });
     }
-    return fail(`Unknown audit command "${subcommand ?? ''}": use "audit verify [--full] [--anchors FILE]" or "audit export [--since DATE] [--anchors FILE]".`);
+    return fail(`Unknown audit command "${subcommand ?? ''}": use "audit verify [--from-checkpoint] [--anchors FILE]" or "audit export [--since DATE] [--anchors FILE]".`);
   } finally {
     await store.close();
   }

@@ -16,8 +16,8 @@ export interface AuditVerifyCommand {
   out: (line: string) => void;
   /** Where the anchors are read from: those the service writes, or copies kept elsewhere (`--anchors FILE`). */
   anchorSources: readonly AnchorSource[];
-  /** Walk every entry (`--full`) instead of those after the sealed checkpoint. */
-  full?: boolean;
+  /** Walk only the entries after the sealed checkpoint (`--from-checkpoint`), as the tab's view does; by default every one. */
+  fromCheckpoint?: boolean;
   /** The keys in force: a walk that finds nothing wrong moves the checkpoint to the head, sealed with the current one. */
   seal?: AuditKeyring;
 }
@@ -38,8 +38,8 @@ export const EXIT_PROBLEMS = 1;
 const PROBLEMS_SHOWN = 20;
 
 /** Prints a summary a person can read, then the full report as one JSON line for machines. */
-export async function runAuditVerify({ store, keys, out, anchorSources, full, seal }: AuditVerifyCommand): Promise<number> {
-  const report = await verifyAuditChain(store, keys, { anchors: await loadAnchorBook(anchorSources, keys), from: full ? 'first' : 'checkpoint', seal });
+export async function runAuditVerify({ store, keys, out, anchorSources, fromCheckpoint, seal }: AuditVerifyCommand): Promise<number> {
+  const report = await verifyAuditChain(store, keys, { anchors: await loadAnchorBook(anchorSources, keys), from: fromCheckpoint ? 'checkpoint' : 'first', seal });
   for (const line of describeReport(report)) out(line);
   out(JSON.stringify({ command: 'audit.verify', ...report }));
   return report.ok ? EXIT_OK : EXIT_PROBLEMS;
@@ -92,7 +92,7 @@ export function describeReport(report: VerifyReport): string[] {
     const verified =
       from === undefined
         ? `Audit trail verified: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, seq 1–${report.lastSeq}, sealed with ${keys}.${pending}`
-        : `Audit trail verified: seq 1–${report.lastSeq}; entries 1–${from.seq} in full ${from.at ? `at ${from.at} ` : ''}(the sealed checkpoint; --full walks them again), the ${report.entries} since now${report.keyIds.length > 0 ? `, sealed with ${keys}` : ''}.${pending}`;
+        : `Audit trail verified: seq 1–${report.lastSeq}; entries 1–${from.seq} in full ${from.at ? `at ${from.at} ` : ''}(the sealed checkpoint; without --from-checkpoint every entry is walked), the ${report.entries} since now${report.keyIds.length > 0 ? `, sealed with ${keys}` : ''}.${pending}`;
     const anchored =
       newest === undefined
         ? `No anchor yet (read ${sources}): a trail that was cut back or emptied would look the same. The running service writes one every AUDIT_ANCHOR_INTERVAL_MINUTES.`

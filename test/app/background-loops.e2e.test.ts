@@ -43,7 +43,8 @@ describe('background work on a failing store', () => {
     const started = await running.service.features.campaigns.start({ name: 'Partly', deadline: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10), waves: 1, by: { id: 'test-admin' } });
     if (!('started' in started)) throw new Error(started.refused);
     await running.service.features.scheduler.stop();
-    store.fail((_operation, partition) => partition === 'refusals' || partition === 'escalations' || partition === 'tap-requests');
+    // What the two jobs read: refusals and escalations (and their open markers), pass requests (and their open slots).
+    store.fail((_operation, partition) => ['refusals', 'escalations', 'escalations-open', 'tap-requests', 'tap-open'].includes(partition ?? ''));
 
     expect(await running.service.features.scheduler.runOnce()).toBe('ran');
     expect((await running.service.features.campaigns.records.get(started.started.id))?.value.state).toBe('running');

@@ -53,6 +53,23 @@ describe('passkey-coach audit verify', () => {
     expect(lastJson()).toMatchObject({ ok: false, problemCount: 1, problems: [{ seq: 2, kind: 'changed' }] });
   });
 
+  it('walks every entry by default and seals the checkpoint; --from-checkpoint walks only what came after it', async () => {
+    const log = auditLog(store);
+    const keyring = { keyId: 'k1', keys: K1_ONLY };
+    await recordMany(log, 6);
+    expect(await runAuditVerify({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line), seal: keyring })).toBe(0);
+    await recordMany(log, 2);
+    out = [];
+    expect(await runAuditVerify({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line), seal: keyring, fromCheckpoint: true })).toBe(0);
+    expect(out[0]).toMatch(/^Audit trail verified: seq 1–8; entries 1–6 in full at .+ \(the sealed checkpoint; without --from-checkpoint every entry is walked\), the 2 since now, sealed with key k1\.$/);
+    expect(lastJson()).toMatchObject({ ok: true, entries: 2, lastSeq: 8, from: { seq: 6 } });
+    // An entry changed before the checkpoint: only the default, full walk sees it.
+    await tamperWith(3);
+    expect(await runAuditVerify({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line), fromCheckpoint: true })).toBe(0);
+    expect(await runAuditVerify({ store, keys: K1_ONLY, anchorSources: [], out: (line) => out.push(line) })).toBe(1);
+    expect(lastJson()).toMatchObject({ ok: false, problems: [{ seq: 3, kind: 'changed' }] });
+  });
+
   it('refuses to run without keys instead of reporting a clean trail', async () => {
     await expect(runAuditVerify({ store, keys: new Map(), anchorSources: [], out: (line) => out.push(line) })).rejects.toMatchObject({ code: 'config.invalid' });
     expect(out).toEqual([]);
