@@ -27,10 +27,14 @@ export interface Statements {
   update: Statement<[string, string, string, string, string, string]>;
   deleteAny: Statement<[string, string]>;
   deleteIfEtag: Statement<[string, string, string]>;
-  /** partition, after (exclusive), prefix (inclusive), limit */
-  listOpen: Statement<[string, string, string, number], RecordRow>;
-  /** partition, after (exclusive), prefix (inclusive), upper bound (exclusive), limit */
-  listBounded: Statement<[string, string, string, string, number], RecordRow>;
+  /**
+   * partition, lower bound, [upper bound (exclusive),] limit: `After` takes keys past the bound, `From` the bound too.
+   * One lower bound each, so SQLite seeks to it in the (partition, key) index instead of scanning from the start.
+   */
+  listAfter: Statement<[string, string, number], RecordRow>;
+  listFrom: Statement<[string, string, number], RecordRow>;
+  listAfterBounded: Statement<[string, string, string, number], RecordRow>;
+  listFromBounded: Statement<[string, string, string, number], RecordRow>;
   getLease: Statement<[string], LeaseRow>;
   putLease: Statement<[string, string, string, number]>;
   releaseLease: Statement<[string, string]>;
@@ -57,12 +61,10 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     deleteAny: prepare('DELETE FROM records WHERE partition = ? AND key = ?'),
     deleteIfEtag: prepare('DELETE FROM records WHERE partition = ? AND key = ? AND etag = ?'),
-    listOpen: prepare(
-      `SELECT ${columns} FROM records WHERE partition = ? AND key > ? AND key >= ? ORDER BY key LIMIT ?`,
-    ),
-    listBounded: prepare(
-      `SELECT ${columns} FROM records WHERE partition = ? AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
-    ),
+    listAfter: prepare(`SELECT ${columns} FROM records WHERE partition = ? AND key > ? ORDER BY key LIMIT ?`),
+    listFrom: prepare(`SELECT ${columns} FROM records WHERE partition = ? AND key >= ? ORDER BY key LIMIT ?`),
+    listAfterBounded: prepare(`SELECT ${columns} FROM records WHERE partition = ? AND key > ? AND key < ? ORDER BY key LIMIT ?`),
+    listFromBounded: prepare(`SELECT ${columns} FROM records WHERE partition = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`),
     getLease: prepare('SELECT name, holder, token, expires_at FROM leases WHERE name = ?'),
     putLease: prepare(
       `INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)

@@ -226,11 +226,15 @@ export class SqliteStore implements Store {
       const prefix = checkPrefix(options.keyPrefix);
       const after = options.continuationToken === undefined ? checkStartAfter(options.startAfter) ?? '' : decodeToken(options.continuationToken);
       const upper = prefix === '' ? undefined : prefixUpperBound(prefix);
-      // One row more than asked tells whether another page follows, without a second query.
+      // One row more than asked tells whether another page follows, without a second query. The lower bound is the
+      // later of "after the last key seen" and "from the prefix".
+      // Compared as SQLite compares (UTF-8 bytes, i.e. code points), not as JavaScript does (UTF-16 units).
+      const fromPrefix = after === '' || Buffer.compare(Buffer.from(after, 'utf8'), Buffer.from(prefix, 'utf8')) < 0;
+      const statements = this.#statements;
       const rows =
         upper === undefined
-          ? this.#statements.listOpen.all(partition, after, prefix, limit + 1)
-          : this.#statements.listBounded.all(partition, after, prefix, upper, limit + 1);
+          ? (fromPrefix ? statements.listFrom : statements.listAfter).all(partition, fromPrefix ? prefix : after, limit + 1)
+          : (fromPrefix ? statements.listFromBounded : statements.listAfterBounded).all(partition, fromPrefix ? prefix : after, upper, limit + 1);
       const page = rows.slice(0, limit);
       const records = page.map((row) => toRecord<T>(partition, row));
       const last = page.at(-1);
