@@ -6,7 +6,7 @@ import { casUpdate } from '../store/cas-update.js';
 import { askDecider, routeDecider } from './decider-routing.js';
 import { describeDecider, type EscalationContext } from './escalation-context.js';
 import type { Escalation } from './escalation-records.js';
-import { pendingKey, REFUSALS_PARTITION, type Refusal } from './refusals.js';
+import { dropMarker, pendingKey, REFUSALS_PARTITION, type Refusal } from './refusals.js';
 
 export async function openEscalation(esc: EscalationContext, employeeId: string, now = new Date()): Promise<Escalation | undefined> {
   const { deps, records } = esc;
@@ -51,9 +51,11 @@ export async function openEscalation(esc: EscalationContext, employeeId: string,
   const escalation = record.value;
   if (escalation.state === 'open') await askDecider(esc, escalation, now);
   // Only the link is added: a newer refusal recorded meanwhile (they said no again) keeps its own words.
+  const marker = await deps.store.get(REFUSALS_PARTITION, pendingKey(employeeId));
   await casUpdate<Refusal>(deps.store, REFUSALS_PARTITION, employeeId, (latest) => (latest.escalationId === id ? undefined : { ...latest, escalationId: id }));
-  // Taken: off the scheduler's list (a crash before this leaves a marker the next sweep drops).
-  await deps.store.delete(REFUSALS_PARTITION, pendingKey(employeeId));
+  // Taken: off the scheduler's list, the marker as it was before (one a new refusal wrote meanwhile stays; a crash
+  // before this leaves a marker the next sweep drops).
+  if (marker) await dropMarker(deps.store, marker);
   await deps.campaigns?.escalated(employeeId);
   return escalation;
 }

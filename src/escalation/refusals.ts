@@ -1,6 +1,7 @@
 // A refusal the employee confirmed, waiting for their manager's decision (the escalation feature routes it).
 
 import type { IntentId } from '../shared/intents.js';
+import { isAppError } from '../errors/app-error.js';
 import { pagesOf } from '../store/pages.js';
 import type { Store, StoredRecord } from '../store/store-port.js';
 
@@ -44,15 +45,23 @@ export async function recordRefusal(store: Store, refusal: Omit<Refusal, 'status
 /** The refusals waiting for an escalation, a page at a time (a marker whose refusal was taken is removed on the way). */
 export async function* pendingRefusals(store: Store): AsyncIterable<StoredRecord<Refusal>[]> {
   for await (const markers of pagesOf<unknown>(store, REFUSALS_PARTITION, 100, PENDING_PREFIX)) {
-    const userIds = markers.map((marker) => marker.key.slice(PENDING_PREFIX.length));
-    const refusals = await store.getMany<Refusal>(REFUSALS_PARTITION, userIds);
+    const refusals = await store.getMany<Refusal>(REFUSALS_PARTITION, markers.map((marker) => marker.key.slice(PENDING_PREFIX.length)));
     const waiting: StoredRecord<Refusal>[] = [];
-    for (const userId of userIds) {
-      const refusal = refusals.get(userId);
+    for (const marker of markers) {
+      const refusal = refusals.get(marker.key.slice(PENDING_PREFIX.length));
       if (refusal && !refusal.value.escalationId) waiting.push(refusal);
-      else await store.delete(REFUSALS_PARTITION, pendingKey(userId));
+      else await dropMarker(store, marker);
     }
     if (waiting.length > 0) yield waiting;
+  }
+}
+
+/** Removes a marker as it was read: one a new refusal wrote meanwhile stays. */
+export async function dropMarker(store: Store, marker: { key: string; etag: string }): Promise<void> {
+  try {
+    await store.delete(REFUSALS_PARTITION, marker.key, marker.etag);
+  } catch (error) {
+    if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.not-found')) throw error;
   }
 }
 
