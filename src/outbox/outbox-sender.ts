@@ -255,8 +255,9 @@ export class OutboxSender {
     }
     if (result.outcome === 'sent') this.#options.tenant?.delivered();
     if (result.outcome === 'expired') this.#expiries.note(row, result.reason);
-    // Outcomes are written in batches: the rows settled together log, leave the outbox and update their people together.
-    await this.#gate.pass(this.#inFlight.size, this.#running ? Math.ceil(this.#options.concurrency / 2) : 1);
+    // Outcomes are written in small batches: the rows settled together log, leave the outbox and update their people
+    // together. Small, because a message sent whose outcome is not written yet is sent again after a crash.
+    await this.#gate.pass(this.#inFlight.size, this.#running ? SETTLE_TOGETHER : 1);
     try {
       await this.#finish(record, result);
     } catch (error) {
@@ -336,8 +337,9 @@ export class OutboxSender {
   }
 }
 
-/** Longest an outcome waits for others to be written with it. */
+/** Longest an outcome waits for others to be written with it, and how many are written together at most. */
 const SETTLE_GATHER_MS = 250;
+const SETTLE_TOGETHER = 4;
 // Real time, taken before any test fakes the clock: the gate is about batching writes, not about the service's time.
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
