@@ -160,11 +160,7 @@ export class ConversationReferences {
   }
 
   #remember(cacheKey: string, fingerprint: string): void {
-    if (this.#written.size >= this.#maxCached) {
-      const oldest = this.#written.keys().next().value;
-      if (oldest !== undefined) this.#written.delete(oldest);
-    }
-    this.#written.set(cacheKey, fingerprint);
+    setBounded(this.#written, cacheKey, fingerprint, this.#maxCached);
   }
 }
 
