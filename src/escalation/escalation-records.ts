@@ -126,8 +126,8 @@ export class EscalationRecords {
    * through (the marker is released just before that is recorded). What the scheduler looks at every run.
    */
   async *openOnes(): AsyncIterable<StoredRecord<Escalation>[]> {
-    for await (const markers of pagesOf<{ holder: string }>(this.store, OPEN_ESCALATIONS_PARTITION, 100)) {
-      const found = await this.store.getMany<Escalation>(ESCALATIONS_PARTITION, [...new Set(markers.map((marker) => marker.value.holder))]);
+    for await (const markers of this.#open.taken()) {
+      const found = await this.store.getMany<Escalation>(ESCALATIONS_PARTITION, [...new Set(markers.map((marker) => marker.holder))]);
       // A marker whose escalation is not there yet was claimed by an opening a crash cut short: the refusal's own
       // marker brings it back (openEscalation reuses the claimed id).
       if (found.size > 0) yield [...found.values()];

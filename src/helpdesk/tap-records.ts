@@ -119,13 +119,13 @@ export class TapRecords {
    * gone or settled (a crash between settling and releasing) is freed on the way.
    */
   async *openRequests(): AsyncIterable<StoredRecord<TapRequest>[]> {
-    for await (const slots of pagesOf<{ holder: string }>(this.store, TAP_OPEN_PARTITION, 100)) {
-      const requests = await this.store.getMany<TapRequest>(TAP_REQUESTS_PARTITION, [...new Set(slots.map((slot) => slot.value.holder))]);
+    for await (const slots of this.#open.taken()) {
+      const requests = await this.store.getMany<TapRequest>(TAP_REQUESTS_PARTITION, [...new Set(slots.map((slot) => slot.holder))]);
       const open: StoredRecord<TapRequest>[] = [];
       for (const slot of slots) {
-        const request = requests.get(slot.value.holder);
+        const request = requests.get(slot.holder);
         if (request && OPEN_STATES.has(request.value.state)) open.push(request);
-        else await this.#open.release(slot.key, slot.value.holder);
+        else await this.#open.release(slot.key, slot.holder);
       }
       if (open.length > 0) yield open;
     }

@@ -2,6 +2,7 @@
 // taken by conditional insert, so two instances (or a retry after a crash) can never both hold it.
 
 import { isAppError } from '../errors/app-error.js';
+import { pagesOf } from './pages.js';
 import type { Store } from './store-port.js';
 
 export class OpenSlots {
@@ -28,6 +29,11 @@ export class OpenSlots {
 
   async holder(key: string): Promise<string | undefined> {
     return (await this.store.get<{ holder: string }>(this.partition, key))?.value.holder;
+  }
+
+  /** Every slot taken, a page at a time: the key and the id holding it (what "open" jobs read instead of every row). */
+  async *taken(pageSize = 100): AsyncIterable<{ key: string; holder: string }[]> {
+    for await (const page of pagesOf<{ holder: string }>(this.store, this.partition, pageSize)) yield page.map((slot) => ({ key: slot.key, holder: slot.value.holder }));
   }
 
   /** Frees the slot if `id` still holds it (never someone else's). */
