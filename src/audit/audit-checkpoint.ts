@@ -29,9 +29,8 @@ export async function readCheckpoint(store: Store, keys: ReadonlyMap<string, str
   const parsed = checkpointSchema.safeParse(record.value);
   if (!parsed.success) return { problems: [{ seq: 0, kind: 'forged-checkpoint', message: 'the verification checkpoint is not readable' }] };
   const checkpoint = parsed.data;
-  const key = keys.get(checkpoint.keyId);
-  if (key === undefined) return { problems: [{ seq: checkpoint.seq, kind: 'unknown-key', message: `the verification checkpoint is sealed with key '${checkpoint.keyId}', which is not configured` }] };
-  if (!sameDigest(checkpointMac(key, checkpoint), checkpoint.mac)) {
+  if (!keys.has(checkpoint.keyId)) return { problems: [{ seq: checkpoint.seq, kind: 'unknown-key', message: `the verification checkpoint is sealed with key '${checkpoint.keyId}', which is not configured` }] };
+  if (!isSealed(checkpoint, keys)) {
     return { problems: [{ seq: checkpoint.seq, kind: 'forged-checkpoint', message: `the verification checkpoint at entry ${checkpoint.seq} was not sealed with audit key '${checkpoint.keyId}'` }] };
   }
   // The entry must still be the one sealed: its stored hash, and the hash of what it now says.
@@ -51,8 +50,13 @@ export async function writeCheckpoint(store: Store, keyring: AuditKeyring, head:
   const key = keyring.keys.get(keyring.keyId);
   if (key === undefined || head.seq < 1) return;
   const stored = checkpointSchema.safeParse((await store.get<unknown>(AUDIT_META, AUDIT_CHECKPOINT_KEY))?.value);
-  const storedKey = stored.success ? keyring.keys.get(stored.data.keyId) : undefined;
-  if (stored.success && storedKey !== undefined && sameDigest(checkpointMac(storedKey, stored.data), stored.data.mac) && stored.data.seq >= head.seq) return;
+  if (stored.success && isSealed(stored.data, keyring.keys) && stored.data.seq >= head.seq) return;
   const unsealed = { seq: head.seq, hash: head.hash, keyId: keyring.keyId, at: at.toISOString() };
   await store.put(AUDIT_META, AUDIT_CHECKPOINT_KEY, { ...unsealed, mac: checkpointMac(key, unsealed) });
+}
+
+/** The checkpoint's MAC verifies under the key it names (false when that key is not configured). */
+function isSealed(checkpoint: AuditCheckpoint, keys: ReadonlyMap<string, string>): boolean {
+  const key = keys.get(checkpoint.keyId);
+  return key !== undefined && sameDigest(checkpointMac(key, checkpoint), checkpoint.mac);
 }
