@@ -4,7 +4,7 @@ import type { Store, StoredRecord } from '../store/store-port.js';
 import type { AnchorBook } from './anchor-check.js';
 import { AUDIT_ENTRIES, seqKey } from './audit-entry.js';
 import { type ExportedParty, judgeParties, PersonalRecordCursor } from './audit-identity.js';
-import { type CheckedEntry, ChainChecker, mergeHeadReads, readAuditHead, requireKeys, type VerifyReport, type WalkStart } from './audit-verify.js';
+import { type CheckedEntry, ChainChecker, type HeadRead, mergeHeadReads, readAuditHead, requireKeys, type VerifyReport, type WalkStart } from './audit-verify.js';
 
 export type { ExportedParty } from './audit-identity.js';
 
@@ -17,6 +17,8 @@ export interface AuditExportOptions {
   anchors?: AnchorBook;
   /** Walk only the entries after this one (verified earlier: a checkpoint); absent, the whole chain. */
   start?: WalkStart;
+  /** The head as the caller just read it (to choose `start`): not read a second time. */
+  headStart?: HeadRead;
 }
 
 export interface AuditExportSummary {
@@ -43,7 +45,7 @@ export async function exportAudit(
   requireKeys(options.keys);
   const since = options.since?.getTime();
   if (since !== undefined && Number.isNaN(since)) throw new TypeError('exportAudit: since is not a valid date');
-  const headStart = await readAuditHead(store, options.keys);
+  const headStart = options.headStart ?? (await readAuditHead(store, options.keys));
   const checker = new ChainChecker(options.keys, headStart.head, options.anchors, options.start);
   const people = new PersonalRecordCursor(store, options.pageSize ?? PAGE_SIZE, options.start?.seq);
   const startAfter = options.start && options.start.seq > 0 ? seqKey(options.start.seq) : undefined;

@@ -24,11 +24,12 @@ export interface AuditOverviewOptions {
 export async function auditOverview(store: Store, options: AuditOverviewOptions): Promise<{ report: VerifyReport; recent: string[] }> {
   const { keys, shown } = options;
   const checkpoint = await checkpointStart(store, keys);
-  const headSeq = (await readAuditHead(store, keys)).head?.seq ?? 0;
+  const headStart = await readAuditHead(store, keys);
+  const headSeq = headStart.head?.seq ?? 0;
   const fromSeq = Math.max(0, Math.min(checkpoint.start?.seq ?? 0, headSeq - shown));
   const start = fromSeq === 0 ? undefined : fromSeq === checkpoint.start?.seq ? checkpoint.start : { seq: fromSeq, at: checkpoint.start?.at };
   const recent: string[] = [];
-  const walked = await exportAudit(store, { keys, since: options.since, anchors: options.anchors, start }, (line) => {
+  const walked = await exportAudit(store, { keys, since: options.since, anchors: options.anchors, start, headStart }, (line) => {
     recent.push(line);
     if (recent.length > shown) recent.shift();
   });
