@@ -126,13 +126,8 @@ export class CampaignScheduler {
     });
     await Promise.race([running, late]);
     clearTimeout(timer);
-    // Still running at the deadline: give the lease up anyway, so another instance need not wait for it to lapse (within
-    // the deadline's grace: a store that is down answers only after its retries, and the lease lapses by itself).
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    });
-    await Promise.race([this.#lease?.release(), grace]);
-    clearTimeout(timer);
+    // Still running at the deadline: give the lease up anyway, so another instance need not wait for it to lapse.
+    await this.#lease?.release(deadline);
   }
 
   #retryIn(ms: number): void {

@@ -112,8 +112,7 @@ export class OutboxSender {
     await Promise.race([Promise.allSettled([...this.#inFlight.values()]), sleep(Math.max(0, deadline - Date.now()))]);
     this.#expiries.flush();
     // Messages still in flight: the lease is left to lapse, so another sender does not take their rows for a crash's.
-    // Giving it up is a courtesy bounded by the deadline (a store that is down answers only after its retries).
-    if (this.#inFlight.size === 0) await Promise.race([this.#lease?.release(), sleep(Math.max(0, deadline - Date.now()))]);
+    if (this.#inFlight.size === 0) await this.#lease?.release(deadline);
     else this.#lease?.stop('the service is stopping');
     this.#lease = undefined;
   }

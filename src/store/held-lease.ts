@@ -58,15 +58,26 @@ export class HeldLease {
     this.#end(why);
   }
 
-  /** Stops renewing and gives the lease up, so another instance can take it at once. Never throws. */
-  async release(): Promise<void> {
+  /**
+   * Stops renewing and gives the lease up, so another instance can take it at once. Never throws. `deadline` (epoch
+   * ms) bounds the wait, as a shutdown's does: a store that is down answers only after its retries, and a lease not
+   * given up lapses by itself.
+   */
+  async release(deadline = Number.POSITIVE_INFINITY): Promise<void> {
     if (this.#released) return;
     this.#released = true;
     this.#end('released');
     // A lease lost meanwhile is left alone: the store releases only the token it names.
-    await this.#terms.store.releaseLease(this.#lease).catch((error: unknown) => {
+    const released = this.#terms.store.releaseLease(this.#lease).catch((error: unknown) => {
       this.#terms.logger.warn('could not give a lease up; it runs out by itself', { lease: this.#terms.name, error });
     });
+    if (deadline === Number.POSITIVE_INFINITY) return released;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([released, late]);
+    clearTimeout(timer);
   }
 
   #schedule(renewInMs: number): void {

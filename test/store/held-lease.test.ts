@@ -31,6 +31,22 @@ describe('a held lease', () => {
     await lease?.release();
   });
 
+  it('gives up waiting for a store that does not answer the release at the deadline it is given', async () => {
+    const lease = await HeldLease.take(terms('a'));
+    // A store that is down answers only after its retries: here, never.
+    store.releaseLease = () => new Promise<void>(() => undefined);
+    let done = false;
+    const releasing = lease?.release(Date.now() + 2_000).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await releasing;
+    expect(done).toBe(true);
+    expect(lease?.held).toBe(false);
+  });
+
   it('survives a store failure shorter than its duration', async () => {
     const lease = await HeldLease.take(terms('a'));
     store.fail((operation) => operation === 'renewLease');
