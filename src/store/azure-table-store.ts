@@ -9,6 +9,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { AppError, isAppError } from '../errors/app-error.js';
 import {
+  alreadyExists,
   checkBatch,
   checkDuration,
   checkEtag,
@@ -137,7 +138,7 @@ export class AzureTableStore implements Store {
         return written<T>(partition, key, value, entity, response.etag);
       } catch (error) {
         if (statusOf(error) === 409) {
-          throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
+          throw alreadyExists(partition, key);
         }
         throw error;
       }
@@ -382,7 +383,7 @@ function transactionFailure(error: unknown, partition: string, writes: readonly 
   const write = Number.isInteger(index) ? writes[index] : undefined;
   const key = write?.key ?? '(one of the transaction)';
   if (status === 409 && (write === undefined || write.op === 'insert')) {
-    return new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
+    return alreadyExists(partition, key);
   }
   return missOrRethrow(error, partition, key, write?.op === 'delete' ? 'delete' : 'update');
 }

@@ -8,7 +8,7 @@ import { AppError, isAppError } from '../errors/app-error.js';
 import { FileIdentity, requireIntact } from './sqlite-health.js';
 import { prepareStatements, type RecordRow, type Statements } from './sqlite-statements.js';
 import { migrate } from './sqlite-migrations.js';
-import { checkBatch, checkDuration, checkEtag, checkKeys, checkLease, checkLimit, checkName, checkPrefix, checkStartAfter, checkWrites, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
+import { alreadyExists, checkBatch, checkDuration, checkEtag, checkKeys, checkLease, checkLimit, checkName, checkPrefix, checkStartAfter, checkWrites, decodeToken, describeError as describe, encodeToken, toJson } from './store-checks.js';
 import type { Lease, ListOptions, RecordPage, Store, StoredRecord, StoreWrite } from './store-port.js';
 
 export interface SqliteStoreOptions {
@@ -122,10 +122,7 @@ export class SqliteStore implements Store {
       const updatedAt = this.#isoNow();
       const { changes } = this.#statements.insert.run(partition, key, json, etag, updatedAt);
       if (changes === 0) {
-        throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, {
-          userMessage: { key: 'errors.store.alreadyRecorded' },
-          details: { partition, key },
-        });
+        throw alreadyExists(partition, key);
       }
       return toRecord<T>(partition, { key, value: json, etag, updated_at: updatedAt });
     });
@@ -175,7 +172,7 @@ export class SqliteStore implements Store {
     if (write.op === 'put') this.#statements.upsert.run(partition, key, json, etag, updatedAt);
     else if (write.op === 'insert') {
       if (this.#statements.insert.run(partition, key, json, etag, updatedAt).changes === 0) {
-        throw new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
+        throw alreadyExists(partition, key);
       }
     } else if (this.#statements.update.run(json, etag, updatedAt, partition, key, write.etag).changes === 0) throw this.#explainMiss(partition, key, 'update');
     return { partition, key, value: JSON.parse(json) as T, etag, updatedAt };

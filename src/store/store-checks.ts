@@ -99,6 +99,11 @@ export function describeError(error: unknown): string {
 }
 
 /** The records of an insertMany call: valid keys, no key twice, at most MAX_PAGE_SIZE. */
+/** What an insert (alone or in a transaction) answers for a key that is there already, on every adapter. */
+export function alreadyExists(partition: string, key: string): AppError {
+  return new AppError('store.already-exists', `Record ${partition}/${key} already exists`, { userMessage: { key: 'errors.store.alreadyRecorded' }, details: { partition, key } });
+}
+
 /** A list's `startAfter`: absent, or a string no longer than a key (it need not be a key that exists). */
 export function checkStartAfter(startAfter: unknown): string | undefined {
   if (startAfter === undefined) return undefined;
