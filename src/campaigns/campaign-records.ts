@@ -117,16 +117,16 @@ export class CampaignRecords {
 
   /** The active (not finished) campaign, if any. */
   async active(): Promise<StoredRecord<Campaign> | undefined> {
-    const marker = await this.store.get<{ campaignId: string }>(CAMPAIGNS_PARTITION, ACTIVE_KEY);
-    if (!marker) return undefined;
-    const campaign = await this.get(marker.value.campaignId);
+    const campaign = await this.#marked();
     return campaign && campaign.value.state !== 'finished' ? campaign : undefined;
   }
 
   /** The most recent campaign, active or finished (for status and export after the end). */
   async latest(): Promise<StoredRecord<Campaign> | undefined> {
-    const active = await this.active();
-    if (active) return active;
+    // The marker names the campaign created last and stays when it finishes: one read, however many came before.
+    const marked = await this.#marked();
+    if (marked) return marked;
+    // No marker (or a start that crashed between marker and campaign): the last by key, which sorts by creation.
     let last: StoredRecord<Campaign> | undefined;
     let continuationToken: string | undefined;
     do {
@@ -135,6 +135,12 @@ export class CampaignRecords {
       continuationToken = page.continuationToken;
     } while (continuationToken);
     return last;
+  }
+
+  /** The campaign the marker names, finished or not. */
+  async #marked(): Promise<StoredRecord<Campaign> | undefined> {
+    const marker = await this.store.get<{ campaignId: string }>(CAMPAIGNS_PARTITION, ACTIVE_KEY);
+    return marker ? this.get(marker.value.campaignId) : undefined;
   }
 
   /** Creates the campaign and makes it the active one; undefined when another campaign is already active. */
