@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALOG_TTL_MS, DialogStore } from '../../src/conversation/dialog-store.js';
-import { ObjectionLog } from '../../src/objections/objection-log.js';
+import { isObjectionEventKey, ObjectionLog } from '../../src/objections/objection-log.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const dirs: string[] = [];
@@ -55,7 +55,7 @@ describe('objection records', () => {
     const store = SqliteStore.open({ path: ':memory:' });
     await new ObjectionLog(store, { keepText: false, retentionDays: 30 }).record({ userId: 'u1', intent: 'biometrics', confidence: 0.9, text: 'is my face uploaded' });
     await new ObjectionLog(store, { keepText: true, retentionDays: 30 }).record({ userId: 'u2', intent: 'biometrics', confidence: 0.9, text: 'is my face uploaded' });
-    const records = (await store.list<{ userId: string; text?: string }>('objection-events')).records.map((r) => r.value);
+    const records = (await store.list<{ userId: string; text?: string }>('objection-events')).records.filter((r) => isObjectionEventKey(r.key)).map((r) => r.value);
     expect(records.find((r) => r.userId === 'u1')?.text).toBeUndefined();
     expect(records.find((r) => r.userId === 'u2')?.text).toBe('is my face uploaded');
   });
@@ -69,8 +69,38 @@ describe('objection records', () => {
       now += 24 * 3600_000;
     }
     expect(await log.purge()).toBe(30);
-    const left = (await store.list('objection-events', { limit: 1000 })).records;
+    const left = (await store.list('objection-events', { limit: 1000 })).records.filter((r) => isObjectionEventKey(r.key));
     expect(left).toHaveLength(30);
     expect(await log.purge()).toBe(0);
+    // The chart counts what is kept, from one tally a day: the thirty days left, no more.
+    expect(await log.countsByIntent()).toEqual({ 'why-required': 30 });
+    expect((await store.list('objection-events', { keyPrefix: '~tally|', limit: 1000 })).records).toHaveLength(30);
+  });
+
+  it('are counted by concern from daily tallies that agree with the events, however many record at once', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    // Two logs on one store: two instances of the service, whose counts meet on the same tally.
+    const logs = [new ObjectionLog(store, { keepText: false, retentionDays: 30 }), new ObjectionLog(store, { keepText: false, retentionDays: 30 })];
+    const log = logs[0]!;
+    const intents = ['biometrics', 'lost-phone', 'employer-spying'] as const;
+    await Promise.all(Array.from({ length: 30 }, (_, n) => logs[n % 2]!.record({ userId: `u${n}`, intent: intents[n % 3]!, confidence: 0.9, text: 'x' })));
+    const events = (await store.list<{ intent: string }>('objection-events', { limit: 1000 })).records.filter((r) => isObjectionEventKey(r.key));
+    expect(events).toHaveLength(30);
+    expect(await log.countsByIntent()).toEqual({ biometrics: 10, 'lost-phone': 10, 'employer-spying': 10 });
+  });
+
+  it('kept before tallies existed are counted once, at the first count, and forgotten by the purge like the rest', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    let now = Date.parse('2026-01-01T12:00:00Z');
+    // What the earlier version wrote: the event alone.
+    for (let n = 0; n < 150; n++) await store.put('objection-events', `2026-01-01T10:00:00.${String(n).padStart(3, '0')}Z|u${n}`, { userId: `u${n}`, intent: n < 100 ? 'biometrics' : 'lost-phone', confidence: 0.8, at: `2026-01-01T10:00:00.${String(n).padStart(3, '0')}Z` });
+    const log = new ObjectionLog(store, { keepText: false, retentionDays: 30, now: () => now });
+    await log.record({ userId: 'new', intent: 'biometrics', confidence: 0.9, text: 'x' });
+    expect(await log.countsByIntent()).toEqual({ biometrics: 101, 'lost-phone': 50 });
+    expect(await log.countsByIntent()).toEqual({ biometrics: 101, 'lost-phone': 50 });
+    now += 31 * 24 * 3600_000;
+    expect(await log.purge()).toBe(151);
+    expect(await log.countsByIntent()).toEqual({});
+    expect((await store.list('objection-events', { keyPrefix: '~tally|' })).records).toHaveLength(0);
   });
 });
