@@ -23,6 +23,8 @@ export async function importSources(name, exports) {
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    // Node 20 takes `with { type: 'json' }`; esbuild's table for node20 says otherwise and would drop it.
+    supported: { 'import-attributes': true },
     logLevel: 'warning',
   });
   return import(pathToFileURL(outfile).href);
