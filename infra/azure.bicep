@@ -1,6 +1,9 @@
-// Azure resources for Passkey Coach: an App Service plan running two instances of a Linux Node 20 web app, the
-// Storage account whose Table service holds their shared state (reached with the app's managed identity, no keys),
-// a second Storage account whose write-once container keeps the audit trail's anchors, and a single-tenant Azure Bot.
+// Azure resources for Passkey Coach: an App Service plan running two instances of a Linux Node 20 web app; one
+// user-assigned managed identity the app uses for Microsoft Graph, Table Storage, the audit anchors and Key Vault (no
+// keys or Graph secrets anywhere); the Storage account whose Table service holds the instances' shared state; a
+// second Storage account whose write-once container keeps the audit trail's anchors; a Key Vault holding the secrets
+// the app settings reference; and a single-tenant Azure Bot. The identity's Graph permissions are granted once by an
+// admin (infra/grant-graph-permissions.sh), not here: granting app roles on Graph needs a directory role, not an Azure one.
 @maxLength(20)
 @minLength(4)
 @description('Prefix of every resource name; a hash of the resource group is appended so names are unique.')
@@ -21,14 +24,14 @@ param botDisplayName string
 param botAadAppClientId string
 
 @secure()
-@description('Client secret of the bot\'s Entra app (SECRET_BOT_PASSWORD).')
+@description('Client secret of the bot\'s Entra app (SECRET_BOT_PASSWORD), stored in Key Vault.')
 param botAadAppClientSecret string
 
 @description('Tenant of the bot\'s Entra app (BOT_TENANT_ID): the bot is single-tenant.')
 param botTenantId string
 
 @secure()
-@description('Key that seals the audit trail (SECRET_AUDIT_HMAC_KEY, 32+ characters). Keep a copy outside Azure: verifying the trail needs it.')
+@description('Key that seals the audit trail (SECRET_AUDIT_HMAC_KEY, 32+ characters), stored in Key Vault. Keep a copy outside Azure: verifying the trail needs it.')
 param auditHmacKey string
 
 @minValue(1)
@@ -36,8 +39,78 @@ param auditHmacKey string
 @description('Days each audit anchor blob stays immutable (no overwrite, no delete; appends stay allowed). Lock the policy once you are content with it (see the README).')
 param auditAnchorRetentionDays int = 400
 
-@description('Command App Service runs to start the bot.')
-param startupCommand string = 'npm start'
+@description('Command App Service runs to start the bot (in the deployed package, which holds no npm scripts to build).')
+param startupCommand string = 'node bin/passkey-coach.cjs start'
+
+@secure()
+@description('Earlier audit keys as id=key pairs (SECRET_AUDIT_PREVIOUS_KEYS), after a rotation; empty when there was none.')
+param auditPreviousKeys string = ''
+
+@description('Name of the current audit key (AUDIT_HMAC_KEY_ID): change it with the key when you rotate.')
+param auditHmacKeyId string = 'k1'
+
+// What the service needs to do its work in your tenant (each is described in the README's configuration table and
+// supplied from env/.env.<env> by the Toolkit). Left empty, the feature it enables stays closed: nobody can run a
+// campaign without campaignAdminsGroupId, nor request a pass without helpdeskGroupId and tapApproversGroupId.
+@description('ORGANISATION_NAME: how the coach names the organisation ("sign in to Contoso"); empty: "your organisation".')
+param organisationName string = ''
+
+@description('TEAMS_APP_CATALOG_ID: the app\'s id in the organisation\'s Teams app catalog (TEAMS_APP_PUBLISHED_APP_ID after `atk publish`).')
+param teamsAppCatalogId string = ''
+
+@description('CAMPAIGN_ADMINS_GROUP_ID: Entra group whose members run campaigns.')
+param campaignAdminsGroupId string = ''
+
+@description('CAMPAIGN_INCLUDED_GROUP_IDS: comma-separated groups; when set, only their members are targeted.')
+param campaignIncludedGroupIds string = ''
+
+@description('CAMPAIGN_EXCLUDED_GROUP_IDS: comma-separated groups never targeted.')
+param campaignExcludedGroupIds string = ''
+
+@description('CAMPAIGN_BREAK_GLASS_ACCOUNTS: emergency-access accounts (object ids or UPNs), never targeted.')
+param campaignBreakGlassAccounts string = ''
+
+@description('HELPDESK_GROUP_ID: Entra group whose members request Temporary Access Passes.')
+param helpdeskGroupId string = ''
+
+@description('TAP_APPROVERS_GROUP_ID: Entra group whose members approve pass requests.')
+param tapApproversGroupId string = ''
+
+@description('SECURITY_GROUP_ID: Entra group told of every pass and alerted on privileged attempts.')
+param securityGroupId string = ''
+
+@description('TAP_PRIVILEGED_GROUP_IDS: comma-separated groups whose members count as privileged.')
+param tapPrivilegedGroupIds string = ''
+
+@description('ESCALATION_GROUP_ID: Entra group that decides a refusal when the manager cannot.')
+param escalationGroupId string = ''
+
+@description('SECURITY_KEY_GROUP_ID: Entra group (IT) told when a manager offers someone a security key.')
+param securityKeyGroupId string = ''
+
+@description('DEFAULT_TIME_ZONE: for people whose mailbox settings cannot be read (IANA or Windows name).')
+param defaultTimeZone string = 'UTC'
+
+@description('WORKING_HOURS: local hours in which campaign messages may be sent.')
+param workingHours string = '09:00-17:00'
+
+@description('WORKING_DAYS: days on which campaign messages may be sent.')
+param workingDays string = 'mon-fri'
+
+@description('ROLLOUT_DEADLINE: the date (YYYY-MM-DD) everyone should have a passkey by; empty: not said.')
+param rolloutDeadline string = ''
+
+@description('RETENTION_DAYS: days objection records and closed "talk to a person" requests are kept.')
+param retentionDays string = '180'
+
+@description('STORE_OBJECTION_TEXT: true keeps people\'s own words with each objection (off: topic and time only).')
+param storeObjectionText string = 'false'
+
+@description('TAP_RECEIVER: who reveals an approved pass, requester or manager.')
+param tapReceiver string = 'requester'
+
+@description('LOG_LEVEL: trace, debug, info, warn, error, fatal or silent.')
+param logLevel string = 'info'
 
 param location string = resourceGroup().location
 
@@ -51,6 +124,10 @@ var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // The anchors live apart from the state, so rights over the state's account (or its tables) reach no anchor.
 var anchorStorageName = take(toLower(replace('${resourceBaseName}anc${uniqueString(resourceGroup().id)}', '-', '')), 24)
 var anchorContainerName = 'audit-anchors'
+// Key Vault names: 3-24 letters, digits and hyphens, starting with a letter.
+var keyVaultName = take('${resourceBaseName}kv${uniqueString(resourceGroup().id)}', 24)
+// Built-in role "Key Vault Secrets User": read secret values, nothing else.
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 // Known before the site exists, so the app can be told its own domain without a circular reference.
 var webAppDomain = '${webAppName}.azurewebsites.net'
 
@@ -82,93 +159,273 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   }
 }
 
+// The app's one identity: Graph (its permissions granted by the admin script), the state tables, the anchors'
+// container and the vault's secrets. User-assigned, so it exists (and can be granted Graph permissions) before the
+// site, and outlives a site that is recreated.
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: uniqueName
+  location: location
+}
+
+// Secrets live here, not in app settings: the site reads them through Key Vault references with its identity.
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true // Azure roles, not access policies: the identity below may read secrets, nothing more
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true // a deleted audit key can be recovered; losing it makes the trail unverifiable
+  }
+}
+
+resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'bot-password'
+  properties: {
+    value: botAadAppClientSecret
+  }
+}
+
+resource auditKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'audit-hmac-key'
+  properties: {
+    value: auditHmacKey
+  }
+}
+
+resource auditPreviousKeysSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(auditPreviousKeys)) {
+  parent: keyVault
+  name: 'audit-previous-keys'
+  properties: {
+    value: auditPreviousKeys
+  }
+}
+
+resource secretsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, identity.id, keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// A reference without a version follows the secret: a new value is picked up within a day, or at once on restart.
+var secretReference = '@Microsoft.KeyVault(SecretUri=${keyVault.properties.vaultUri}secrets/'
+
+var appSettings = [
+  {
+    name: 'WEBSITE_RUN_FROM_PACKAGE'
+    value: '1' // run the zip-deployed package as is, read-only
+  }
+  {
+    name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+    value: 'false' // the package is built once, before `atk deploy` uploads it
+  }
+  {
+    name: 'BOT_ID'
+    value: botAadAppClientId
+  }
+  {
+    name: 'BOT_PASSWORD'
+    value: '${secretReference}bot-password/)'
+  }
+  {
+    name: 'BOT_TYPE'
+    value: 'SingleTenant'
+  }
+  {
+    name: 'BOT_TENANT_ID'
+    value: botTenantId
+  }
+  {
+    name: 'BOT_DOMAIN'
+    value: webAppDomain
+  }
+  {
+    name: 'DATA_DIR'
+    value: '/home/data' // the trained intent model and the local copy of the audit anchors: state lives in Table Storage
+  }
+  {
+    name: 'STORE'
+    value: 'azure-table'
+  }
+  {
+    name: 'AZURE_STORAGE_TABLE_URL'
+    value: storage.properties.primaryEndpoints.table
+  }
+  {
+    name: 'STORAGE_CLIENT_ID'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'GRAPH_USE_MANAGED_IDENTITY'
+    value: 'true'
+  }
+  {
+    name: 'GRAPH_CLIENT_ID'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'AUDIT_HMAC_KEY'
+    value: '${secretReference}audit-hmac-key/)'
+  }
+  {
+    name: 'AUDIT_HMAC_KEY_ID'
+    value: auditHmacKeyId
+  }
+  {
+    name: 'AUDIT_ANCHOR_BLOB_URL'
+    value: anchorStorage.properties.primaryEndpoints.blob
+  }
+  {
+    name: 'AUDIT_ANCHOR_CONTAINER'
+    value: anchorContainerName
+  }
+  {
+    name: 'AUDIT_ANCHOR_CLIENT_ID'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'ORGANISATION_NAME'
+    value: organisationName
+  }
+  {
+    name: 'TEAMS_APP_CATALOG_ID'
+    value: teamsAppCatalogId
+  }
+  {
+    name: 'CAMPAIGN_ADMINS_GROUP_ID'
+    value: campaignAdminsGroupId
+  }
+  {
+    name: 'CAMPAIGN_INCLUDED_GROUP_IDS'
+    value: campaignIncludedGroupIds
+  }
+  {
+    name: 'CAMPAIGN_EXCLUDED_GROUP_IDS'
+    value: campaignExcludedGroupIds
+  }
+  {
+    name: 'CAMPAIGN_BREAK_GLASS_ACCOUNTS'
+    value: campaignBreakGlassAccounts
+  }
+  {
+    name: 'HELPDESK_GROUP_ID'
+    value: helpdeskGroupId
+  }
+  {
+    name: 'TAP_APPROVERS_GROUP_ID'
+    value: tapApproversGroupId
+  }
+  {
+    name: 'SECURITY_GROUP_ID'
+    value: securityGroupId
+  }
+  {
+    name: 'TAP_PRIVILEGED_GROUP_IDS'
+    value: tapPrivilegedGroupIds
+  }
+  {
+    name: 'ESCALATION_GROUP_ID'
+    value: escalationGroupId
+  }
+  {
+    name: 'SECURITY_KEY_GROUP_ID'
+    value: securityKeyGroupId
+  }
+  {
+    name: 'DEFAULT_TIME_ZONE'
+    value: defaultTimeZone
+  }
+  {
+    name: 'WORKING_HOURS'
+    value: workingHours
+  }
+  {
+    name: 'WORKING_DAYS'
+    value: workingDays
+  }
+  {
+    name: 'ROLLOUT_DEADLINE'
+    value: rolloutDeadline
+  }
+  {
+    name: 'RETENTION_DAYS'
+    value: retentionDays
+  }
+  {
+    name: 'STORE_OBJECTION_TEXT'
+    value: storeObjectionText
+  }
+  {
+    name: 'TAP_RECEIVER'
+    value: tapReceiver
+  }
+  {
+    name: 'LOG_LEVEL'
+    value: logLevel
+  }
+]
+
+// Only after a rotation: a reference to a secret that does not exist would leave the setting unresolved.
+var rotationSettings = empty(auditPreviousKeys) ? [] : [
+  {
+    name: 'AUDIT_PREVIOUS_KEYS'
+    value: '${secretReference}audit-previous-keys/)'
+  }
+]
+
 resource webApp 'Microsoft.Web/sites@2022-09-01' = {
   kind: 'app,linux'
   location: location
   name: webAppName
   identity: {
-    type: 'SystemAssigned' // reads and writes the state tables; no secret to store
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
   }
   properties: {
     serverFarmId: serverfarm.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identity.id // the references above are resolved with this identity
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
       appCommandLine: startupCommand
       alwaysOn: true
       // /readyz probes the store: with two or more instances App Service routes around one whose storage fails.
       healthCheckPath: '/readyz'
-      ftpsState: 'FtpsOnly'
+      ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      appSettings: [
-        {
-          name: 'WEBSITE_RUN_FROM_PACKAGE'
-          value: '1' // run the zip-deployed package as is
-        }
-        {
-          name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
-          value: 'false' // `atk deploy` installs and builds before uploading
-        }
-        {
-          name: 'RUNNING_ON_AZURE'
-          value: '1'
-        }
-        {
-          name: 'BOT_ID'
-          value: botAadAppClientId
-        }
-        {
-          name: 'BOT_PASSWORD'
-          value: botAadAppClientSecret
-        }
-        {
-          name: 'BOT_TYPE'
-          value: 'SingleTenant'
-        }
-        {
-          name: 'BOT_TENANT_ID'
-          value: botTenantId
-        }
-        {
-          name: 'BOT_DOMAIN'
-          value: webAppDomain
-        }
-        {
-          name: 'DATA_DIR'
-          value: '/home/data' // the trained intent model and the local copy of the audit anchors: state lives in Table Storage
-        }
-        {
-          name: 'STORE'
-          value: 'azure-table'
-        }
-        {
-          name: 'AZURE_STORAGE_TABLE_URL'
-          value: storage.properties.primaryEndpoints.table
-        }
-        {
-          name: 'AUDIT_HMAC_KEY'
-          value: auditHmacKey
-        }
-        {
-          name: 'AUDIT_ANCHOR_BLOB_URL'
-          value: anchorStorage.properties.primaryEndpoints.blob
-        }
-        {
-          name: 'AUDIT_ANCHOR_CONTAINER'
-          value: anchorContainerName
-        }
-      ]
+      http20Enabled: true
+      appSettings: concat(appSettings, rotationSettings)
     }
   }
+  // The secrets must be readable before the site first resolves its references.
+  dependsOn: [
+    secretsAccess
+    botPasswordSecret
+    auditKeySecret
+    auditPreviousKeysSecret
+  ]
 }
 
-// The web app's identity may read and write the tables (and nothing else in the account).
+// The identity may read and write the tables (and nothing else in the account).
 resource tableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, webApp.id, tableDataContributor)
+  name: guid(storage.id, identity.id, tableDataContributor)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributor)
-    principalId: webApp.identity.principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -241,11 +498,11 @@ resource anchorAppender 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
 }
 
 resource anchorAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(anchorContainer.id, webApp.id, anchorAppender.id)
+  name: guid(anchorContainer.id, identity.id, anchorAppender.id)
   scope: anchorContainer
   properties: {
     roleDefinitionId: anchorAppender.id
-    principalId: webApp.identity.principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -269,3 +526,7 @@ output AUDIT_ANCHOR_BLOB_URL string = anchorStorage.properties.primaryEndpoints.
 output AUDIT_ANCHOR_STORAGE_NAME string = anchorStorage.name
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
+// For infra/grant-graph-permissions.sh and `passkey-coach check-permissions`: whom to grant Graph's app roles.
+output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId
+output KEY_VAULT_NAME string = keyVault.name

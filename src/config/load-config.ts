@@ -25,8 +25,21 @@ export function isLoopbackUrl(url: string): boolean {
   }
 }
 
+/** App Service leaves a Key Vault reference it could not resolve in the setting as it was written. */
+const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = pickKnown(env);
+  // Read as a value, the reference would pass for a password or a key: refuse to start and say what to fix.
+  const unresolved = Object.entries(raw).filter(([, value]) => typeof value === 'string' && KEY_VAULT_REFERENCE.test(value.trim()));
+  if (unresolved.length > 0) {
+    throw configError(
+      unresolved.map(
+        ([name]) =>
+          `${name} is a Key Vault reference App Service could not resolve: give the site's keyVaultReferenceIdentity the "Key Vault Secrets User" role on the vault, check that the secret exists, then restart (Environment variables in the portal shows the reference's status).`,
+      ),
+    );
+  }
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) throw configError(parsed.error.issues.map((issue) => describeIssue(issue, raw, SECRET_KEYS)));
   const settings = parsed.data;

@@ -85,6 +85,15 @@ describe('refuses to start on inconsistent authentication settings', () => {
     expect(refusal({ ...production, BOT_TYPE: 'Anonymous' })).toMatch(/BOT_TYPE/);
   });
 
+  it('refuses a Key Vault reference App Service could not resolve, names the setting and never the reference', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://coach-kv.vault.azure.net/secrets/bot-password/)';
+    const message = refusal({ ...production, BOT_PASSWORD: reference, AUDIT_HMAC_KEY: ` ${reference.replace('bot-password', 'audit-hmac-key')}` });
+    expect(message).toMatch(/BOT_PASSWORD is a Key Vault reference App Service could not resolve/);
+    expect(message).toMatch(/AUDIT_HMAC_KEY is a Key Vault reference/);
+    expect(message).toMatch(/Key Vault Secrets User/);
+    expect(message).not.toContain('coach-kv');
+  });
+
   it('no audit key outside demo mode', () => {
     expect(refusal({ ...production, AUDIT_HMAC_KEY: '' })).toMatch(/AUDIT_HMAC_KEY is required/);
   });
