@@ -14,7 +14,12 @@ function countingLists(store: Store): { store: Store; lists: () => number } {
   const counting = new Proxy(store, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver);
-      if (name === 'list') return (...args: unknown[]) => ((lists += 1), (value as Store['list']).apply(target, args as Parameters<Store['list']>));
+      if (name === 'list') {
+        return (...args: unknown[]) => {
+          lists += 1;
+          return (value as Store['list']).apply(target, args as Parameters<Store['list']>);
+        };
+      }
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
