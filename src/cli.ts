@@ -11,6 +11,10 @@ import { runAuditExport, runAuditVerify, parseAuditSince } from './audit/audit-c
 import { updateReadme } from './app/config-docs.js';
 import { runConnectorEmulatorCommand } from './dev/connector-emulator/cli.js';
 import { demoWiring } from './dev/demo-wiring.js';
+import { startDemoEnvironment } from './dev/demo-environment.js';
+import { configuredPermissionReport, graphPermissionReport } from './app/compose-directory.js';
+import { describePermissionReport, type PermissionReport } from './directory/permission-check.js';
+import { createLogger } from './logging/logger.js';
 import { runGraphEmulatorCommand } from './dev/graph-emulator/cli.js';
 import { runSyntheticTenantCommand } from './dev/synthetic-tenant-cli.js';
 import { loadConfig } from './config/load-config.js';
@@ -31,6 +35,8 @@ Commands:
   demo [--no-campaign]  Run the bot in demo mode (refuses if BOT_ID is set); a campaign over the demo tenant
                         starts at launch, with its progress on the terminal, unless --no-campaign.
   check-config          Validate the configuration and exit.
+  check-permissions     Report which Microsoft Graph permissions the service's identity has and which are missing
+                        (exit 1 when any is); in demo mode, those of the demo tenant's app.
   audit verify [--from-checkpoint] [--anchors FILE]
                         Verify the audit trail's hash chain and signatures, and that it still reaches its newest
                         anchor (those the service wrote, or a copy kept elsewhere: anchor lines or log lines).
@@ -84,6 +90,8 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write(`Configuration is valid (${config.mode} mode, ${config.bot.type}, listening on ${config.http.host}:${config.http.port}).\n`);
       return 0;
     }
+    case 'check-permissions':
+      return checkPermissions();
     case 'audit':
       return audit(subcommand, rest);
     case 'warm-cache':
@@ -224,4 +232,23 @@ export function main(): void {
       process.exit(isAppError(error, 'config.invalid') || isAppError(error, 'config.port-unavailable') ? 78 : 1);
     },
   );
+}
+
+/** Asks Graph what the service's identity was granted; in demo mode, the emulated tenant's app (started for it). */
+async function checkPermissions(): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger({ level: 'warn', sink: process.stderr });
+  let report: PermissionReport;
+  if (config.mode === 'demo') {
+    const demo = await startDemoEnvironment({ seedFile: config.demo?.tenantFile, logger });
+    try {
+      report = await graphPermissionReport(config, { baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate }, logger);
+    } finally {
+      await demo.close();
+    }
+  } else {
+    report = await configuredPermissionReport(config, logger);
+  }
+  process.stdout.write(describePermissionReport(report));
+  return report.missing.length === 0 ? 0 : 1;
 }

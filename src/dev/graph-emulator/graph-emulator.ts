@@ -20,6 +20,7 @@ import { methodRoutes } from './routes/method-routes.js';
 import { pimGroupRoutes } from './routes/pim-group-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
+import { servicePrincipalRoutes } from './routes/service-principal-routes.js';
 import { teamworkRoutes } from './routes/teamwork-routes.js';
 import { type EnrolInput, type Installation, type RedeemResult, type Revocation, TenantState } from './tenant-state.js';
 import { TokenService } from './token-service.js';
@@ -145,7 +146,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     reportPageSize: options.reportPageSize ?? 1000,
     events: { installed: (event) => notify(installedListeners, event), uninstalled: (event) => notify(uninstalledListeners, event) },
   };
-  const routes = [...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context)];
+  const routes = [...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context)];
 
   let graphUrl = '';
   const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });

@@ -25,7 +25,11 @@ export const PERMISSIONS = {
   readGroupAssignments: ['PrivilegedAssignmentSchedule.Read.AzureADGroup', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup'],
   readAppInstalls: ['TeamsAppInstallation.ReadForUser.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsAppInstallation.ReadWriteForUser.All'],
   writeAppInstalls: ['TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsAppInstallation.ReadWriteForUser.All'],
+  readServicePrincipals: ['Application.Read.All', 'Application.ReadWrite.All', ...DIRECTORY_READ],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What a seeded app gets when the seed does not list its roles: every permission above. */
 export const ALL_APPLICATION_PERMISSIONS: readonly string[] = [...new Set(Object.values(PERMISSIONS).flat())].sort();
+
+/** Microsoft Graph's own app id: its service principal offers the permissions above as app roles. */
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';

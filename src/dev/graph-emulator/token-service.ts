@@ -7,11 +7,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as joseErrors, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
 import type { TenantSeed } from '../tenant-seed.js';
 import { invalidToken } from './graph-errors.js';
-import { ALL_APPLICATION_PERMISSIONS } from './permissions.js';
+import { ALL_APPLICATION_PERMISSIONS, GRAPH_APP_ID } from './permissions.js';
 import { stableGuid } from './tenant-state.js';
 
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
-const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const TOKEN_LIFETIME_SECONDS = 3599;
 /**
  * Emulator-only grant: what Teams' SSO hands a tab (a v2 user token for the app's own API, scope access_as_user).
