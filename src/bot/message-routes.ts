@@ -23,11 +23,15 @@ const passCommand =
   async (context, deps, _userId, argument) => {
     const actor = actorFrom(context);
     if (!deps.temporaryAccess || !actor) return void (await context.sendActivity(await sayInTurn(deps, context, 'passesOff')));
-    // Requests name people and the queue lists them: never in a channel or group chat where others read along.
-    if (context.activity.conversation?.conversationType !== 'personal') return void (await context.sendActivity(await sayInTurn(deps, context, 'passesPersonalOnly')));
     const answer = await run(deps.temporaryAccess, actor, argument, context.activity.locale);
     await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
   };
+
+/**
+ * Commands answered only in the personal chat: pass requests name people and the queue lists them, never in a
+ * channel or group chat where others read along. The app package offers none of them in the team scope (tested).
+ */
+export const PERSONAL_ONLY_COMMANDS: ReadonlySet<CommandId> = new Set(['tapRequest', 'tapList', 'tapCancel', 'queueDone']);
 
 /** Every command but help (which needs no identity), by id: a new command without a handler fails the type check. */
 const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
@@ -64,6 +68,9 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
 
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
     app.message(commandIs(id), async (context) => {
+      if (PERSONAL_ONLY_COMMANDS.has(id) && context.activity.conversation?.conversationType !== 'personal') {
+        return void (await context.sendActivity(await sayInTurn(deps, context, 'passesPersonalOnly')));
+      }
       const userId = await identified(context, deps);
       if (userId) await handle(context, deps, userId, commandOf(context)?.argument ?? '');
     });

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import pngjs from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PERSONAL_ONLY_COMMANDS } from '../../src/bot/message-routes.js';
+import { parseCommand } from '../../src/onboarding/commands.js';
 
 const { PNG } = pngjs;
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -81,7 +83,7 @@ const PERSONAL_COMMANDS = [
   'campaign start',
 ];
 
-const TEAM_COMMANDS = ['help', 'campaign status', 'campaign preview', 'tap list'];
+const TEAM_COMMANDS = ['help', 'campaign status', 'campaign preview'];
 
 /** Reads a dotenv file into a map of names to values (the subset of the syntax the env files use). */
 function readEnvFile(path: string): Map<string, string> {
@@ -260,6 +262,12 @@ describe('Teams app manifest', { timeout: 60_000 }, () => {
         expect(BOT_COMMANDS).toContain(command.title);
         expect(command.description.length).toBeGreaterThan(10);
       }
+    }
+    // The team scope offers only what the bot answers there (pass commands are refused outside the personal chat).
+    for (const command of team?.commands ?? []) {
+      const id = parseCommand(command.title)?.id;
+      expect(id, command.title).toBeDefined();
+      expect(PERSONAL_ONLY_COMMANDS.has(id!), command.title).toBe(false);
     }
     const descriptionOf = (title: string) => personal?.commands.find((c) => c.title === title)?.description ?? '';
     expect(descriptionOf('tap request')).toContain('tap request <upn>');
