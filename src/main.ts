@@ -20,7 +20,7 @@ import type { Directory } from './directory/directory-port.js';
 import { packageRoot } from './shared/package-root.js';
 import { ConversationReferences } from './messaging/conversation-references.js';
 import { demoAddressCheck } from './messaging/demo-address-check.js';
-import { DialogStore } from './conversation/dialog-store.js';
+import { DIALOG_TTL_MS, DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
 import { DeviceModels } from './enrollment/device-models.js';
 import { PasskeyRulesReader } from './enrollment/passkey-rules.js';
@@ -28,6 +28,7 @@ import { guidesFor } from './enrollment/guides.js';
 import { loadUnderstanding } from './objections/load-objections.js';
 import { LanguageChooser } from './conversation/language.js';
 import { Strings } from './shared/strings.js';
+import { LegalPages } from './http/legal-pages.js';
 import type { IntentId } from './shared/intents.js';
 import { ObjectionLog } from './objections/objection-log.js';
 import { BackgroundWork } from './shared/background-work.js';
@@ -147,6 +148,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     anchoring = await createAuditAnchoring({ settings: config.audit.anchors, databasePath, store: openStore, keyring: config.audit, logger: logger.child({ component: 'audit-anchors' }), background });
     anchoring.start();
     const strings = new Strings();
+    const legalPages = new LegalPages(strings, { organisationName, retentionDays: config.coach.retentionDays, keepObjectionText: config.coach.keepObjectionText, dialogDays: Math.round(DIALOG_TTL_MS / (24 * 3600_000)) }, config.coach.legalPages);
     const cards = CardRenderer.load(undefined, strings);
     const adapter = createTeamsAdapter(config);
     lap('store');
@@ -265,6 +267,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       takeDownload: (token) => features!.exports.take(token),
       tab,
       strings,
+      legalPages,
       ...(config.mode === 'demo' ? { storeRequests } : {}),
     });
     serverUrl = http.url;

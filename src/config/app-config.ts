@@ -39,6 +39,8 @@ export interface AppConfig {
   organisationName?: string;
   coach: {
     catalogDir?: string;
+    /** The organisation's own privacy notice and terms (HTML files), served instead of the coach's. */
+    legalPages: { privacy?: string; terms?: string };
     confidenceThreshold: number;
     keepObjectionText: boolean;
     retentionDays: number;

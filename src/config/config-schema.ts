@@ -41,6 +41,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'HOST', description: 'Interface to listen on. Defaults to 0.0.0.0 with authentication on; demo mode always uses 127.0.0.1.' },
   { name: 'DATA_DIR', default: './.data', description: 'Folder for the SQLite database and other local state.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'trace, debug, info, warn, error, fatal or silent.' },
+  { name: 'PRIVACY_PAGE_FILE', description: 'An HTML file served at /privacy (the app package\'s privacy link) instead of the coach\'s own notice, which states this deployment\'s retention in the reader\'s language.' },
+  { name: 'TERMS_PAGE_FILE', description: 'An HTML file served at /terms (the app package\'s terms-of-use link) instead of the coach\'s own terms.' },
   { name: 'CATALOG_DIR', description: "A folder of objection-catalog JSON files that replace (same id) or extend the shipped catalog/en/ entries." },
   {
     name: 'ROLLOUT_REASON',
@@ -158,6 +160,8 @@ export const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./.data'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CATALOG_DIR: optionalText,
+  PRIVACY_PAGE_FILE: optionalText,
+  TERMS_PAGE_FILE: optionalText,
   ROLLOUT_REASON: optionalText.pipe(z.string().max(200, 'must be at most 200 characters').optional()),
   ROLLOUT_DEADLINE: optionalText.pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').optional()),
   OBJECTION_CONFIDENCE_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.25),

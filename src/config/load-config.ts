@@ -211,6 +211,7 @@ function instanceId(s: EnvSettings, env: NodeJS.ProcessEnv): string {
 function coachSettings(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]): AppConfig['coach'] {
   return {
     catalogDir: s.CATALOG_DIR,
+    legalPages: { privacy: s.PRIVACY_PAGE_FILE, terms: s.TERMS_PAGE_FILE },
     confidenceThreshold: s.OBJECTION_CONFIDENCE_THRESHOLD,
     keepObjectionText: s.STORE_OBJECTION_TEXT,
     retentionDays: s.RETENTION_DAYS,

@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Download } from '../shared/download.js';
 import { inboundActivitySchema } from './activity-schema.js';
 import { registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
+import type { LegalPage, LegalPages } from './legal-pages.js';
 import { DEFAULT_LOCALE, type Strings } from '../shared/strings.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -27,6 +28,8 @@ export interface HttpServerOptions {
   takeDownload?: (token: string) => Promise<Download | undefined>;
   /** The admins' and helpdesk's tab: its pages under /tab/ and its API under /tab/api/. */
   tab?: Omit<TabRoutesOptions, 'logger' | 'strings'>;
+  /** The privacy notice and terms of use the app package links to. */
+  legalPages?: LegalPages;
   /** The words of errors (answers to the Bot Connector are in English; the tab's in the browser's language). */
   strings: Strings;
   /**
@@ -131,6 +134,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     for await (const chunk of download.body) res.write(chunk);
     res.end();
   });
+
+  const legalPages = options.legalPages;
+  if (legalPages) {
+    for (const page of ['privacy', 'terms'] as const satisfies readonly LegalPage[]) {
+      server.get(`/${page}`, async (req: Request, res: Response) => {
+        // ?lang= first (a link can name the language), else the browser's.
+        const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? firstLanguage(req.headers['accept-language']);
+        const { html, language } = legalPages.render(page, asked);
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          ...(language ? { 'content-language': language } : {}),
+          // A document to read, nothing to run: no script, no frame, no form, wherever it is shown.
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft; form-action 'none'; base-uri 'none'",
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+          'cache-control': 'public, max-age=300',
+        });
+        res.end(html);
+      });
+    }
+  }
 
   // Microsoft 365 Agents Playground (and some health checks) ask whether the endpoint exists before posting to it.
   server.head('/api/messages', async (_req: Request, res: Response) => {
@@ -263,4 +287,9 @@ export function compressedCoding(header: string | string[] | undefined): string 
 function headerText(req: Request, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The first language of an Accept-Language header. */
+function firstLanguage(header: string | string[] | undefined): string | undefined {
+  return (typeof header === 'string' ? header : undefined)?.split(',')[0]?.split(';')[0]?.trim() || undefined;
 }

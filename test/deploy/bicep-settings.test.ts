@@ -20,6 +20,8 @@ const NOT_SET_ON_APP_SERVICE: Record<string, string> = {
   HOST: 'App Service routes to 0.0.0.0, the production default',
   PORT: 'App Service sets PORT itself',
   CATALOG_DIR: "an admin's own catalog is optional",
+  PRIVACY_PAGE_FILE: "optional: the coach serves its own notice; an organisation's page ships inside the package",
+  TERMS_PAGE_FILE: "optional: the coach serves its own terms",
   ROLLOUT_REASON: 'optional wording; unset, each language says its own reason',
   AUDIT_PREVIOUS_KEYS: 'set only after a rotation (rotationSettings)',
   AUDIT_ANCHOR_FILE: 'defaults beside DATA_DIR',
