@@ -6,7 +6,6 @@ import { ManagedIdentityCredential } from '@azure/identity';
 import { isLoopbackUrl } from '../config/load-config.js';
 import type { StoreSettings } from '../config/app-config.js';
 import { AzureTableStore } from './azure-table-store.js';
-import { SqliteStore } from './sqlite-store.js';
 import { FileMarker, type MarkerPlace, TableMarker } from './state-marker.js';
 import type { Store } from './store-port.js';
 
@@ -20,6 +19,8 @@ export async function openStore(settings: StoreSettings, sqlitePath: string): Pr
 /** The store, and where its state marker lives (none for a database in memory). */
 export async function openStoreAndMarker(settings: StoreSettings, sqlitePath: string): Promise<{ store: Store; marker: () => Promise<MarkerPlace | undefined> }> {
   if (settings.kind === 'sqlite') {
+    // Loaded only when chosen: the package deployed to App Service (Table Storage) carries no SQLite native module.
+    const { SqliteStore } = await import('./sqlite-store.js');
     const store = SqliteStore.open({ path: sqlitePath });
     const marker = sqlitePath === ':memory:' ? undefined : new FileMarker(path.join(path.dirname(path.resolve(sqlitePath)), STATE_MARKER_FILE));
     return { store, marker: async () => marker };

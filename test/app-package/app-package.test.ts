@@ -331,8 +331,15 @@ describe('Agents Toolkit project files', { timeout: 60_000 }, () => {
     expect(await actionsOf('teamsapp.yml', 'deploy')).toEqual([
       'cli/runNpmCommand',
       'cli/runNpmCommand',
+      'cli/runNpmCommand',
       'azureAppService/zipDeploy',
     ]);
+    // npm ci, the build, the deployment package (test/deploy/artifact.e2e.test.ts), and that folder alone uploaded.
+    const yaml = readFileSync(join(root, 'teamsapp.yml'), 'utf8');
+    const deploy = yaml.slice(yaml.indexOf('\ndeploy:'), yaml.indexOf('\npublish:'));
+    expect([...deploy.matchAll(/args: (.+)/g)].map((match) => match[1])).toEqual(['ci', 'run build', 'run artifact']);
+    expect(deploy).toMatch(/artifactFolder: build\/artifact\n/);
+    expect(deploy).not.toMatch(/ignoreFile/);
     expect(await actionsOf('teamsapp.yml', 'publish')).toContain('teamsApp/publishAppPackage');
   });
 

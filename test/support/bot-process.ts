@@ -54,10 +54,13 @@ export function startProcess(env: Record<string, string>, timeoutMs = 15_000): P
   return startCommand(['start'], { PORT: '0', ...env }, /"msg":"listening".*?"url":"([^"]+)"/, timeoutMs);
 }
 
-/** Starts a long-running command and resolves with its output once `ready` matches it. */
-export function startCommand(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 15_000): Promise<ServingProcess & { match: RegExpExecArray }> {
-  assertBuilt();
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
+/**
+ * Starts a long-running command and resolves with its output once `ready` matches it. `from`: another install of the
+ * command (its launcher and folder), e.g. the deployment package, instead of this checkout's.
+ */
+export function startCommand(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 15_000, from?: { bin: string; cwd: string }): Promise<ServingProcess & { match: RegExpExecArray }> {
+  if (!from) assertBuilt();
+  const child = spawn(process.execPath, [from?.bin ?? BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: from?.cwd ?? ROOT });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
