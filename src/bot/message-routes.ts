@@ -28,10 +28,22 @@ const passCommand =
   };
 
 /**
- * Commands answered only in the personal chat: pass requests name people and the queue lists them, never in a
- * channel or group chat where others read along. The app package offers none of them in the team scope (tested).
+ * Commands answered only in the personal chat, never in a channel where others read along, with what the coach says
+ * instead: pass requests name people and the queue lists them; a person's status, set-up steps and request for a
+ * person are about their own account. The app package offers none of them in the team scope (tested).
  */
-export const PERSONAL_ONLY_COMMANDS: ReadonlySet<CommandId> = new Set(['tapRequest', 'tapList', 'tapCancel', 'queueDone']);
+const PERSONAL_ONLY: Partial<Record<CommandId, string>> = {
+  tapRequest: 'passesPersonalOnly',
+  tapList: 'passesPersonalOnly',
+  tapCancel: 'passesPersonalOnly',
+  queueDone: 'passesPersonalOnly',
+  status: 'personalOnly',
+  setup: 'personalOnly',
+  talkToPerson: 'personalOnly',
+};
+export const PERSONAL_ONLY_COMMANDS: ReadonlySet<CommandId> = new Set(Object.keys(PERSONAL_ONLY) as CommandId[]);
+
+const isPersonal = (context: TurnContext) => context.activity.conversation?.conversationType === 'personal';
 
 /** Every command but help (which needs no identity), by id: a new command without a handler fails the type check. */
 const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
@@ -68,16 +80,16 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
 
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
     app.message(commandIs(id), async (context) => {
-      if (PERSONAL_ONLY_COMMANDS.has(id) && context.activity.conversation?.conversationType !== 'personal') {
-        return void (await context.sendActivity(await sayInTurn(deps, context, 'passesPersonalOnly')));
-      }
+      const onlyThere = PERSONAL_ONLY[id];
+      if (onlyThere && !isPersonal(context)) return void (await context.sendActivity(await sayInTurn(deps, context, onlyThere)));
       const userId = await identified(context, deps);
       if (userId) await handle(context, deps, userId, commandOf(context)?.argument ?? '');
     });
   }
 
-  // Registered last: free text is the conversation.
+  // Registered last: free text is the conversation, which is a person's own (their concerns, their phone).
   app.message(async (context) => context.activity.type === 'message', async (context) => {
+    if (!isPersonal(context)) return void (await context.sendActivity(await sayInTurn(deps, context, 'personalOnly')));
     const userId = await identified(context, deps);
     if (!userId) return;
     const text = context.activity.text ?? '';

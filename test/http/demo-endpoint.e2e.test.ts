@@ -153,6 +153,15 @@ describe('first conversation', () => {
     expect(cardsIn((result.body as { activities: unknown[] }).activities)).toHaveLength(1);
   });
 
+  it("answers a person's own matters only in the personal chat: status, set-up and concerns asked in a channel are sent there", async () => {
+    for (const text of ['<at>Passkey Coach</at> status', '<at>Passkey Coach</at> setup', '<at>Passkey Coach</at> can my employer see my photos?']) {
+      const result = await bot.post(expectReplies('message-channel-mention', { text }));
+      const replies = (result.body as { activities: { text?: string }[] }).activities;
+      expect(cardsIn(replies), text).toHaveLength(0);
+      expect(replies.map((reply) => reply.text).join(' '), text).toContain('only in our personal chat');
+    }
+  });
+
   it('answers something it cannot help with by saying what it can do and offering a person', async () => {
     const result = await bot.post(expectReplies('message-personal', { text: 'the printer on the third floor is jammed again' }));
     const cards = cardsIn((result.body as { activities: unknown[] }).activities);
