@@ -6,7 +6,8 @@ import { casUpdate } from '../store/cas-update.js';
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
 import { pagesOf } from '../store/pages.js';
-import type { StoredRecord, Store } from '../store/store-port.js';
+import { MAX_TRANSACTION_WRITES, type StoredRecord, type Store, type StoreWrite } from '../store/store-port.js';
+import { CampaignTallies, type Counts, change, deltaWrite, sum, TALLY_PREFIX } from './campaign-tallies.js';
 import type { KnownLanguages } from '../shared/person-language.js';
 
 export const CAMPAIGNS_PARTITION = 'campaigns';
@@ -97,6 +98,8 @@ export interface CampaignMember {
   exceptionUntil?: string;
   /** When a decider last granted them an exception (kept after it ends). */
   exceptionGrantedAt?: string;
+  /** Counted in the campaign's tallies (every write since tallies exist; older rows are counted at the first read). */
+  tallied?: true;
 }
 
 export function membersPartition(campaignId: string): string {
@@ -170,27 +173,77 @@ export class CampaignRecords {
 
   /** Adds a targeted person once; false when they were already in (a re-run of targeting). */
   async addMember(campaignId: string, member: CampaignMember): Promise<boolean> {
-    try {
-      await this.store.insert(membersPartition(campaignId), member.userId, member);
-      return true;
-    } catch (error) {
-      if (isAppError(error, 'store.already-exists')) return false;
-      throw error;
-    }
+    return (await this.addMembers(campaignId, [member]))[0] ?? false;
   }
 
-  /** Adds the members not in the campaign yet, in one batch (a page of targeting); true for each one added. */
+  /**
+   * Adds the members not in the campaign yet (a page of targeting), each counted in the tallies in the same
+   * transaction; true for each one added.
+   */
   async addMembers(campaignId: string, members: readonly CampaignMember[]): Promise<boolean[]> {
-    return this.store.insertMany(membersPartition(campaignId), members.map((member) => ({ key: member.userId, value: member })));
+    const partition = membersPartition(campaignId);
+    const added = new Map<string, boolean>();
+    for (let start = 0; start < members.length; start += MAX_TRANSACTION_WRITES - 1) {
+      let chunk = members.slice(start, start + MAX_TRANSACTION_WRITES - 1);
+      for (let attempt = 0; chunk.length > 0; attempt++) {
+        const delta: Counts = {};
+        for (const member of chunk) sum(delta, change(undefined, member));
+        const writes: StoreWrite[] = chunk.map((member) => ({ op: 'insert', key: member.userId, value: { ...member, tallied: true } }));
+        const counted = deltaWrite(delta);
+        if (counted) writes.push(counted);
+        try {
+          await this.store.transact(partition, writes);
+          for (const member of chunk) added.set(member.userId, true);
+          break;
+        } catch (error) {
+          if (!isAppError(error, 'store.already-exists') || attempt >= 3) throw error;
+          // Some were added before (a re-run of targeting): the others, without them.
+          const present = await this.store.getMany(partition, chunk.map((member) => member.userId));
+          for (const userId of present.keys()) added.set(userId, false);
+          chunk = chunk.filter((member) => !present.has(member.userId));
+        }
+      }
+    }
+    return members.map((member) => added.get(member.userId) ?? false);
   }
 
-  async updateMember(campaignId: string, userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<StoredRecord<CampaignMember> | undefined> {
-    return casUpdate(this.store, membersPartition(campaignId), userId, change);
+  /**
+   * Applies `change` to a member with compare-and-swap, re-reading on conflict (undefined from `change` leaves it);
+   * what the change does to the campaign's figures is written with it, in one transaction.
+   */
+  async updateMember(campaignId: string, userId: string, changeMember: (member: CampaignMember) => CampaignMember | undefined): Promise<StoredRecord<CampaignMember> | undefined> {
+    const partition = membersPartition(campaignId);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await this.store.get<CampaignMember>(partition, userId);
+      if (!current) return undefined;
+      const next = changeMember(structuredClone(current.value));
+      if (next === undefined) return undefined;
+      // A row from before tallies was never counted: its whole new self is (and the first read counts no row twice).
+      const delta = change(current.value.tallied ? current.value : undefined, next);
+      const value: CampaignMember = { ...next, tallied: true };
+      const counted = deltaWrite(delta);
+      try {
+        if (!counted) return await this.store.update(partition, userId, value, current.etag);
+        const [written] = await this.store.transact<unknown>(partition, [{ op: 'update', key: userId, value, etag: current.etag }, counted]);
+        return written as StoredRecord<CampaignMember>;
+      } catch (error) {
+        if (!isAppError(error, 'store.conflict')) throw error;
+      }
+    }
+    throw new Error(`${partition}/${userId} kept changing under 20 attempts to update it`);
   }
 
   /** Every member, a page at a time (never all of them in memory). */
-  members(campaignId: string, pageSize = 500): AsyncIterable<StoredRecord<CampaignMember>[]> {
-    return pagesOf<CampaignMember>(this.store, membersPartition(campaignId), pageSize);
+  async *members(campaignId: string, pageSize = 500): AsyncIterable<StoredRecord<CampaignMember>[]> {
+    for await (const page of pagesOf<CampaignMember>(this.store, membersPartition(campaignId), pageSize)) {
+      const members = page.filter((record) => !record.key.startsWith(TALLY_PREFIX));
+      if (members.length > 0) yield members;
+    }
+  }
+
+  /** The campaign's figures as counts (campaign-tallies.ts): a few rows, however many members. */
+  counts(campaignId: string, now = Date.now()): Promise<Counts> {
+    return new CampaignTallies(this.store).counts(membersPartition(campaignId), now);
   }
 }
 

@@ -4,11 +4,11 @@
 import type { Directory } from '../directory/directory-port.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { formatDeadline } from '../shared/formatting.js';
-import { FIGURES, type FigureId, type Figures, figureLabels, figuresOf, noFigures, OUTCOMES, STAGES } from './campaign-figures.js';
+import { FIGURES, type FigureId, type Figures, figureLabels, figuresOf, OUTCOMES, STAGES } from './campaign-figures.js';
 import { CAMPAIGN_EXPIRY } from './campaign-delivery.js';
 import type { ReportWords } from './report-words.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
-import { letIoThrough } from './let-io-through.js';
+import { figuresFrom } from './campaign-tallies.js';
 import { EXCLUSION_REASONS, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
 
 export interface CampaignStatus {
@@ -33,28 +33,8 @@ export interface CampaignPreview {
 }
 
 export async function campaignStatus(records: CampaignRecords, campaign: Campaign, now = new Date()): Promise<CampaignStatus> {
-  const total = noFigures();
-  const departments = new Map<string, Figures>();
-  const unreachable: Record<string, number> = {};
-  const expired: Record<string, number> = {};
-  const enrolledOn = new Map<string, number>();
-  for await (const page of records.members(campaign.id, 1000)) {
-    await letIoThrough();
-    for (const { value: member } of page) {
-      const figures = departments.get(member.department) ?? noFigures();
-      departments.set(member.department, figures);
-      for (const id of figuresOf(member, now)) {
-        total[id] += 1;
-        figures[id] += 1;
-      }
-      if (member.state === 'unreachable' || member.state === 'failed') {
-        const reason = member.reason?.split(':')[0] ?? 'unknown';
-        unreachable[reason] = (unreachable[reason] ?? 0) + 1;
-      }
-      if (member.expiredAt) expired[member.expiredReason ?? 'unknown'] = (expired[member.expiredReason ?? 'unknown'] ?? 0) + 1;
-      if (member.state === 'enrolled' && member.enrolledAt) enrolledOn.set(member.enrolledAt.slice(0, 10), (enrolledOn.get(member.enrolledAt.slice(0, 10)) ?? 0) + 1);
-    }
-  }
+  // The tallies the member writes keep (campaign-tallies.ts): the same figures as counting every member, from a few rows.
+  const { total, byDepartment: departments, unreachable, expired, enrolledOn } = figuresFrom(await records.counts(campaign.id, now.getTime()), now);
   const byDepartment = [...departments].map(([department, figures]) => ({ department, figures })).sort((a, b) => b.figures.targeted - a.figures.targeted || a.department.localeCompare(b.department));
   const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
   return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay };

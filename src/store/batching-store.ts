@@ -1,7 +1,8 @@
 // Calls made together travel together. Point reads and single writes that callers start in the same turn of the event
 // loop (the sender working on a batch of messages, turns arriving at once) go to the store as one getMany or one
-// transaction per partition instead of one round trip each; a caller still gets exactly the answer its own call
-// would have had. Everything else (lists, batches the caller made itself, leases) passes straight through.
+// transaction per partition instead of one round trip each; so do small transactions (a member's update with its
+// tally delta), kept whole inside the larger one. A caller still gets exactly the answer its own call would have had.
+// Everything else (lists, getMany and insertMany the caller made itself, leases) passes straight through.
 //
 // Order is kept: calls touching the same record are never combined, so a read started after a write of the same key
 // sees that write. A transaction that fails because one of its writes would fail (a conflict, a key that exists or is
@@ -22,13 +23,18 @@ interface PendingRead extends Settle<StoredRecord<unknown> | undefined> {
   key: string;
 }
 
-interface PendingWrite extends Settle<StoredRecord<unknown> | undefined> {
+interface PendingWrite extends Settle<unknown> {
   kind: 'write';
   partition: string;
-  write: StoreWrite;
+  /** One write (put, insert, update, delete), or a caller's own transaction (`whole`), which stays all or none. */
+  writes: StoreWrite[];
+  whole: boolean;
   /** A single delete without an etag succeeds when nothing is there; in a transaction it would fail the whole. */
   missingIsFine: boolean;
 }
+
+/** A caller's transaction this small rides along with others; a larger one goes alone. */
+const MERGED_TRANSACTION_WRITES = 10;
 
 type Pending = PendingRead | PendingWrite;
 
@@ -43,21 +49,21 @@ export class BatchingStore implements Store {
   }
 
   put<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>> {
-    return this.#queue<StoredRecord<T>>({ kind: 'write', partition, write: { op: 'put', key, value }, missingIsFine: false });
+    return this.#queue<StoredRecord<T>>({ kind: 'write', partition, writes: [{ op: 'put', key, value }], whole: false, missingIsFine: false });
   }
 
   insert<T>(partition: string, key: string, value: T): Promise<StoredRecord<T>> {
-    return this.#queue<StoredRecord<T>>({ kind: 'write', partition, write: { op: 'insert', key, value }, missingIsFine: false });
+    return this.#queue<StoredRecord<T>>({ kind: 'write', partition, writes: [{ op: 'insert', key, value }], whole: false, missingIsFine: false });
   }
 
   update<T>(partition: string, key: string, value: T, expectedEtag: string): Promise<StoredRecord<T>> {
-    return this.#queue<StoredRecord<T>>({ kind: 'write', partition, write: { op: 'update', key, value, etag: expectedEtag }, missingIsFine: false });
+    return this.#queue<StoredRecord<T>>({ kind: 'write', partition, writes: [{ op: 'update', key, value, etag: expectedEtag }], whole: false, missingIsFine: false });
   }
 
   async delete(partition: string, key: string, expectedEtag?: string): Promise<void> {
     // A transaction cannot make a delete conditional: those go alone.
     if (expectedEtag !== undefined) return this.inner.delete(partition, key, expectedEtag);
-    await this.#queue({ kind: 'write', partition, write: { op: 'delete', key }, missingIsFine: true });
+    await this.#queue({ kind: 'write', partition, writes: [{ op: 'delete', key }], whole: false, missingIsFine: true });
   }
 
   getMany<T>(partition: string, keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
@@ -65,7 +71,10 @@ export class BatchingStore implements Store {
   }
 
   transact<T>(partition: string, writes: readonly StoreWrite<T>[]): Promise<(StoredRecord<T> | undefined)[]> {
-    return this.inner.transact(partition, writes);
+    // Keys the transaction names twice are the inner store's to refuse, as they would be alone.
+    const keys = new Set(writes.map((write) => write.key));
+    if (writes.length === 0 || writes.length > MERGED_TRANSACTION_WRITES || keys.size < writes.length) return this.inner.transact(partition, writes);
+    return this.#queue<(StoredRecord<T> | undefined)[]>({ kind: 'write', partition, writes: [...writes], whole: true, missingIsFine: false });
   }
 
   insertMany<T>(partition: string, records: readonly { key: string; value: T }[]): Promise<boolean[]> {
@@ -123,13 +132,13 @@ export class BatchingStore implements Store {
     let run: Pending[] = [];
     let touched = new Set<string>();
     for (const call of pending) {
-      const id = `${call.partition}\u0000${call.kind === 'read' ? call.key : call.write.key}`;
-      if (touched.has(id)) {
+      const ids = (call.kind === 'read' ? [call.key] : call.writes.map((write) => write.key)).map((key) => `${call.partition}\u0000${key}`);
+      if (ids.some((id) => touched.has(id))) {
         runs.push(run);
         run = [];
         touched = new Set();
       }
-      touched.add(id);
+      for (const id of ids) touched.add(id);
       run.push(call);
     }
     if (run.length > 0) runs.push(run);
@@ -148,7 +157,7 @@ export class BatchingStore implements Store {
     }
     const work: Promise<void>[] = [];
     for (const [partition, group] of reads) for (const slice of slices(group)) work.push(this.#read(partition, slice));
-    for (const [partition, group] of writes) for (const slice of slices(group)) work.push(this.#write(partition, slice));
+    for (const [partition, group] of writes) for (const slice of writeSlices(group)) work.push(this.#write(partition, slice));
     await Promise.all(work);
   }
 
@@ -178,8 +187,13 @@ export class BatchingStore implements Store {
       return;
     }
     try {
-      const written = await this.inner.transact(partition, calls.map((call) => call.write));
-      for (const [index, call] of calls.entries()) call.resolve(written[index]);
+      const written = await this.inner.transact(partition, calls.flatMap((call) => call.writes));
+      let at = 0;
+      for (const call of calls) {
+        const own = written.slice(at, at + call.writes.length);
+        at += call.writes.length;
+        call.resolve(call.whole ? own : own[0]);
+      }
     } catch (error) {
       // One write could not be applied (or the batch was refused as a whole): each call on its own, for its own answer.
       if (!isAppError(error) || isAppError(error, 'internal')) {
@@ -191,7 +205,12 @@ export class BatchingStore implements Store {
   }
 
   async #single(partition: string, call: PendingWrite): Promise<void> {
-    const { write } = call;
+    if (call.whole) {
+      await this.inner.transact(partition, call.writes).then(call.resolve, call.reject);
+      return;
+    }
+    const [write] = call.writes;
+    if (!write) return call.resolve(undefined);
     try {
       if (write.op === 'delete') {
         await this.inner.delete(partition, write.key);
@@ -203,6 +222,24 @@ export class BatchingStore implements Store {
       call.reject(error);
     }
   }
+}
+
+/** Writes in groups a transaction holds (a caller's own transaction never split). */
+function writeSlices(calls: PendingWrite[]): PendingWrite[][] {
+  const result: PendingWrite[][] = [];
+  let slice: PendingWrite[] = [];
+  let count = 0;
+  for (const call of calls) {
+    if (count + call.writes.length > MAX_TRANSACTION_WRITES && slice.length > 0) {
+      result.push(slice);
+      slice = [];
+      count = 0;
+    }
+    slice.push(call);
+    count += call.writes.length;
+  }
+  if (slice.length > 0) result.push(slice);
+  return result;
 }
 
 function slices<T>(calls: T[]): T[][] {

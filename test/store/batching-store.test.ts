@@ -49,6 +49,34 @@ describe('BatchingStore', () => {
     expect(await inner.get('p', 'gone-soon')).toBeUndefined();
   });
 
+  it("small transactions started together travel in one, each kept whole: a failing one fails alone, as all of it", async () => {
+    const { inner, store, requests } = stores();
+    const stale = await inner.put('p', 'm1', 1);
+    await inner.put('p', 'm1', 2);
+    const current = await inner.put('p', 'm2', 1);
+    const base = requests().transact ?? 0;
+    const together = await Promise.all([
+      store.transact('p', [{ op: 'update', key: 'm2', value: 2, etag: current.etag }, { op: 'insert', key: 'delta-a', value: 'a' }]),
+      store.put('p', 'other', 'o'),
+      store.transact('p', [{ op: 'insert', key: 'delta-b', value: 'b' }, { op: 'put', key: 'm3', value: 3 }]),
+    ]);
+    expect((requests().transact ?? 0) - base).toBe(1);
+    expect(together[0]).toEqual([await inner.get('p', 'm2'), await inner.get('p', 'delta-a')]);
+    expect(together[1]).toEqual(await inner.get('p', 'other'));
+    expect(together[2]).toEqual([await inner.get('p', 'delta-b'), await inner.get('p', 'm3')]);
+    // One whose compare-and-swap fails: none of its writes land, the others' all do.
+    const outcomes = await Promise.allSettled([
+      store.transact('p', [{ op: 'update', key: 'm1', value: 3, etag: stale.etag }, { op: 'insert', key: 'delta-c', value: 'c' }]),
+      store.transact('p', [{ op: 'insert', key: 'delta-d', value: 'd' }, { op: 'put', key: 'm4', value: 4 }]),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'store.conflict' });
+    expect(await inner.get('p', 'delta-c')).toBeUndefined();
+    expect((await inner.get('p', 'm1'))?.value).toBe(2);
+    expect((await inner.get('p', 'delta-d'))?.value).toBe('d');
+    expect((await inner.get('p', 'm4'))?.value).toBe(4);
+  });
+
   it('when one write of a batch would fail, the others are applied and only its caller hears of it', async () => {
     const { inner, store } = stores();
     const stale = await inner.put('p', 'cas', 1);
