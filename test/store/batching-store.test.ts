@@ -56,9 +56,9 @@ describe('BatchingStore', () => {
     const current = await inner.put('p', 'm2', 1);
     const base = requests().transact ?? 0;
     const together = await Promise.all([
-      store.transact('p', [{ op: 'update', key: 'm2', value: 2, etag: current.etag }, { op: 'insert', key: 'delta-a', value: 'a' }]),
+      store.transact<unknown>('p', [{ op: 'update', key: 'm2', value: 2, etag: current.etag }, { op: 'insert', key: 'delta-a', value: 'a' }]),
       store.put('p', 'other', 'o'),
-      store.transact('p', [{ op: 'insert', key: 'delta-b', value: 'b' }, { op: 'put', key: 'm3', value: 3 }]),
+      store.transact<unknown>('p', [{ op: 'insert', key: 'delta-b', value: 'b' }, { op: 'put', key: 'm3', value: 3 }]),
     ]);
     expect((requests().transact ?? 0) - base).toBe(1);
     expect(together[0]).toEqual([await inner.get('p', 'm2'), await inner.get('p', 'delta-a')]);
@@ -66,8 +66,8 @@ describe('BatchingStore', () => {
     expect(together[2]).toEqual([await inner.get('p', 'delta-b'), await inner.get('p', 'm3')]);
     // One whose compare-and-swap fails: none of its writes land, the others' all do.
     const outcomes = await Promise.allSettled([
-      store.transact('p', [{ op: 'update', key: 'm1', value: 3, etag: stale.etag }, { op: 'insert', key: 'delta-c', value: 'c' }]),
-      store.transact('p', [{ op: 'insert', key: 'delta-d', value: 'd' }, { op: 'put', key: 'm4', value: 4 }]),
+      store.transact<unknown>('p', [{ op: 'update', key: 'm1', value: 3, etag: stale.etag }, { op: 'insert', key: 'delta-c', value: 'c' }]),
+      store.transact<unknown>('p', [{ op: 'insert', key: 'delta-d', value: 'd' }, { op: 'put', key: 'm4', value: 4 }]),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
     expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'store.conflict' });
