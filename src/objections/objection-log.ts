@@ -1,20 +1,23 @@
 // What the coach keeps about objections: the intent and the time, never the words unless an admin turned
 // that on; everything older than the retention period is deleted.
 //
-// Beside the events, one tally per day (intent → count) in the same partition, written in the same transaction as
-// the event it counts and the deletion that forgets it: the tab's chart of concerns sums the days kept, so it costs
-// the same however much was said, and never drifts from the events.
+// The tab's chart of concerns reads one count row, "every event up to key K, by intent", and the events after K: a
+// turn records its event with one write, as before, and the count is folded forward now and then (a compare-and-swap
+// of that row), never past events a few minutes old, so an event another instance is writing right now (its clock a
+// little behind) still sorts after K. The purge takes what it deletes off the count in the same transaction.
 
 import { isAppError } from '../errors/app-error.js';
-import { pagesOf } from '../store/pages.js';
 import type { Store, StoredRecord, StoreWrite } from '../store/store-port.js';
 import { MAX_TRANSACTION_WRITES } from '../store/store-port.js';
 import type { IntentId } from './catalog-schema.js';
 
 export const OBJECTION_EVENTS_PARTITION = 'objection-events';
-/** Keys of the tallies and of the "every event is tallied" marker; they sort after every event's timestamp. */
-const TALLY_PREFIX = '~tally|';
-const TALLIED_MARKER = '~tallied';
+/** The count's key: it sorts after every event's (an ISO timestamp). */
+const COUNT_KEY = '~count';
+/** Events younger than this are never folded: instances' clocks may differ by up to this much. */
+export const FOLD_MARGIN_MS = 5 * 60_000;
+/** Events past the count before a read folds them in. */
+const FOLD_AT = 500;
 const ATTEMPTS = 20;
 
 export interface ObjectionEvent {
@@ -24,139 +27,138 @@ export interface ObjectionEvent {
   at: string;
   /** Only when STORE_OBJECTION_TEXT is on. */
   text?: string;
-  /** Counted in its day's tally (events written before tallies existed are not, until the first count). */
-  tallied?: true;
 }
 
-type Tally = Partial<Record<IntentId, number>>;
-type TallyPlan = (tally: Tally | undefined, present: Map<string, StoredRecord<ObjectionEvent>>) => { writes: StoreWrite[]; tally: Tally | undefined };
+type Counts = Partial<Record<IntentId, number>>;
+
+interface Count {
+  /** Events with keys up to and including this one are in `counts` ("" before the first fold). */
+  upTo: string;
+  counts: Counts;
+}
 
 export function isObjectionEventKey(key: string): boolean {
   return !key.startsWith('~');
 }
 
 export class ObjectionLog {
-  /** Counting on one tally waits for this instance's previous count on it: instances conflict, turns here do not. */
-  readonly #counting = new Map<string, Promise<void>>();
-
   constructor(
     private readonly store: Store,
     private readonly options: { keepText: boolean; retentionDays: number; now?: () => number },
   ) {}
 
-  async record(event: Omit<ObjectionEvent, 'at' | 'text' | 'tallied'> & { text: string }): Promise<void> {
+  async record(event: Omit<ObjectionEvent, 'at' | 'text'> & { text: string }): Promise<void> {
     const at = new Date(this.#now()).toISOString();
-    const value: ObjectionEvent = { userId: event.userId, intent: event.intent, confidence: event.confidence, at, tallied: true };
+    const value: ObjectionEvent = { userId: event.userId, intent: event.intent, confidence: event.confidence, at };
     if (this.options.keepText) value.text = event.text.slice(0, 2000);
     // Keys sort by time, so the purge reads from the oldest and stops at the first one it keeps.
-    const key = `${at}|${event.userId}`;
-    await this.#withTally(tallyKey(at), [key], (tally, present) => ({
-      writes: [{ op: 'put', key, value }],
-      // The same person and millisecond twice is one event, counted once.
-      tally: present.has(key) ? undefined : add(tally, event.intent, 1),
-    }));
+    await this.store.put(OBJECTION_EVENTS_PARTITION, `${at}|${event.userId}`, value);
   }
 
   /** How often each concern came up within the retention period (what the admins' tab charts): intent → count. */
   async countsByIntent(): Promise<Partial<Record<IntentId, number>>> {
-    if (!(await this.store.get(OBJECTION_EVENTS_PARTITION, TALLIED_MARKER))) await this.#tallyEarlierEvents();
-    const counts: Tally = {};
-    for await (const page of pagesOf<Tally>(this.store, OBJECTION_EVENTS_PARTITION, 1000, TALLY_PREFIX)) {
-      for (const { value } of page) for (const [intent, count] of Object.entries(value) as [IntentId, number][]) counts[intent] = (counts[intent] ?? 0) + count;
+    const count = await this.store.get<Count>(OBJECTION_EVENTS_PARTITION, COUNT_KEY);
+    const folded = count?.value ?? { upTo: '', counts: {} };
+    const counts: Counts = { ...folded.counts };
+    const foldable = this.#foldableUpTo();
+    let next: Count | undefined;
+    let after = 0;
+    for await (const event of this.#eventsAfter(folded.upTo)) {
+      counts[event.value.intent] = (counts[event.value.intent] ?? 0) + 1;
+      if (event.key <= foldable) {
+        after += 1;
+        next = { upTo: event.key, counts: { ...counts } };
+      }
     }
+    // Many events past the count: move it forward (if someone else did meanwhile, theirs stands; these counts hold).
+    if (next && after >= FOLD_AT) await this.#replace(count, next).catch(ignoreConflict);
     return counts;
   }
 
-  /** Deletes events older than the retention period, and takes them off their day's tally; returns how many. */
+  /** Deletes events older than the retention period, and takes them off the count; returns how many. */
   async purge(): Promise<number> {
     const cutoff = new Date(this.#now() - this.options.retentionDays * 24 * 3600_000).toISOString();
+    // Fold first, so every event the purge deletes is in the count (cutoff lies far behind the fold's margin).
+    await this.#foldAll();
     let deleted = 0;
     for (;;) {
-      const page = await this.store.list<ObjectionEvent>(OBJECTION_EVENTS_PARTITION, { limit: 500 });
+      const page = await this.store.list<ObjectionEvent>(OBJECTION_EVENTS_PARTITION, { limit: MAX_TRANSACTION_WRITES - 1 });
       const old = page.records.filter((record) => isObjectionEventKey(record.key) && record.key < cutoff);
-      for (const day of byDay(old)) deleted += await this.#forget(day);
+      if (old.length > 0) deleted += await this.#forget(old);
       if (old.length < page.records.length || !page.continuationToken) return deleted;
     }
   }
 
-  /** Deletes one day's events (a chunk per transaction), taking the tallied ones off the tally; a day left at zero goes. */
+  /** Deletes events and takes the counted ones off the count, in one transaction; another purge meanwhile: again. */
   async #forget(events: StoredRecord<ObjectionEvent>[]): Promise<number> {
-    const day = tallyKey(events[0]!.value.at ?? events[0]!.key);
-    for (let start = 0; start < events.length; start += MAX_TRANSACTION_WRITES - 1) {
-      const chunk = events.slice(start, start + MAX_TRANSACTION_WRITES - 1);
-      // What is still there when the day's tally is read: another instance's purge may have taken some already.
-      await this.#withTally(day, chunk.map((event) => event.key), (tally, present) => {
-        let next = tally;
-        for (const event of present.values()) if (event.value.tallied) next = add(next, event.value.intent, -1);
-        return { writes: [...present.keys()].map((key) => ({ op: 'delete', key })), tally: next };
-      });
-    }
-    return events.length;
-  }
-
-  /** Once per store: events written before tallies existed are counted into them, each with its flag in one transaction. */
-  async #tallyEarlierEvents(): Promise<void> {
-    for await (const page of pagesOf<ObjectionEvent>(this.store, OBJECTION_EVENTS_PARTITION, 500)) {
-      const untallied = page.filter((record) => isObjectionEventKey(record.key) && !record.value.tallied);
-      for (const day of byDay(untallied)) {
-        for (let start = 0; start < day.length; start += MAX_TRANSACTION_WRITES - 1) {
-          const keys = day.slice(start, start + MAX_TRANSACTION_WRITES - 1).map((event) => event.key);
-          await this.#withTally(tallyKey(day[0]!.value.at ?? day[0]!.key), keys, (tally, present) => {
-            const writes: StoreWrite[] = [];
-            let next = tally;
-            for (const [key, event] of present) {
-              if (event.value.tallied) continue;
-              writes.push({ op: 'update', key, value: { ...event.value, tallied: true }, etag: event.etag });
-              next = add(next, event.value.intent, 1);
-            }
-            return { writes, tally: writes.length > 0 ? next : undefined };
-          });
-        }
-      }
-    }
-    await this.store.put(OBJECTION_EVENTS_PARTITION, TALLIED_MARKER, { since: new Date(this.#now()).toISOString() });
-  }
-
-  /**
-   * Reads the day's tally with the events `keys` (one round trip), lets `plan` say which writes go with what tally,
-   * and commits both in one transaction; a conflict (someone else counted meanwhile) plans again from a fresh read.
-   * A tally of undefined is left alone; one counting nothing is emptied in the transaction and removed after it, only
-   * if nobody counted on it since (a transaction's delete cannot compare an eTag).
-   */
-  #withTally(key: string, keys: readonly string[], plan: TallyPlan): Promise<void> {
-    const previous = this.#counting.get(key) ?? Promise.resolve();
-    const turn = previous.then(() => this.#count(key, keys, plan));
-    const settled = turn.catch(() => undefined);
-    this.#counting.set(key, settled);
-    void settled.then(() => {
-      if (this.#counting.get(key) === settled) this.#counting.delete(key);
-    });
-    return turn;
-  }
-
-  async #count(key: string, keys: readonly string[], plan: TallyPlan): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      // Another instance counted meanwhile: wait a little, at random, so two do not meet again at once.
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-      const read = await this.store.getMany<unknown>(OBJECTION_EVENTS_PARTITION, [key, ...keys]);
-      const current = read.get(key) as StoredRecord<Tally> | undefined;
-      read.delete(key);
-      const { writes, tally } = plan(current ? { ...current.value } : undefined, read as Map<string, StoredRecord<ObjectionEvent>>);
-      if (writes.length === 0 && tally === undefined) return;
-      const all: StoreWrite[] = [...writes];
-      if (tally !== undefined) all.push(current ? { op: 'update', key, value: tally, etag: current.etag } : { op: 'insert', key, value: tally });
-      let written: (StoredRecord<unknown> | undefined)[];
-      try {
-        written = await this.store.transact(OBJECTION_EVENTS_PARTITION, all);
-      } catch (error) {
-        if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.already-exists') && !isAppError(error, 'store.not-found')) throw error;
-        continue;
+      const read = await this.store.getMany<unknown>(OBJECTION_EVENTS_PARTITION, [COUNT_KEY, ...events.map((event) => event.key)]);
+      const count = read.get(COUNT_KEY) as StoredRecord<Count> | undefined;
+      read.delete(COUNT_KEY);
+      const present = [...(read as Map<string, StoredRecord<ObjectionEvent>>).values()];
+      if (present.length === 0) return 0;
+      const counts: Counts = { ...count?.value.counts };
+      for (const event of present) {
+        if (!count || event.key > count.value.upTo) continue;
+        const left = (counts[event.value.intent] ?? 0) - 1;
+        if (left > 0) counts[event.value.intent] = left;
+        else delete counts[event.value.intent];
       }
-      const emptied = tally !== undefined && Object.keys(tally).length === 0 ? written.at(-1) : undefined;
-      if (emptied) await this.store.delete(OBJECTION_EVENTS_PARTITION, key, emptied.etag).catch(ignoreConflict);
-      return;
+      const writes: StoreWrite[] = present.map((event) => ({ op: 'delete', key: event.key }));
+      if (count) writes.push({ op: 'update', key: COUNT_KEY, value: { upTo: count.value.upTo, counts }, etag: count.etag });
+      try {
+        await this.store.transact(OBJECTION_EVENTS_PARTITION, writes);
+        return present.length;
+      } catch (error) {
+        ignoreConflict(error);
+      }
     }
-    throw new Error(`${OBJECTION_EVENTS_PARTITION}/${key} kept changing under ${ATTEMPTS} attempts to count it`);
+    throw new Error(`${OBJECTION_EVENTS_PARTITION}: its count kept changing under ${ATTEMPTS} attempts to purge`);
+  }
+
+  /** Moves the count up to the events old enough to fold, whatever their number. */
+  async #foldAll(): Promise<void> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const count = await this.store.get<Count>(OBJECTION_EVENTS_PARTITION, COUNT_KEY);
+      const next: Count = { upTo: count?.value.upTo ?? '', counts: { ...count?.value.counts } };
+      const foldable = this.#foldableUpTo();
+      for await (const event of this.#eventsAfter(next.upTo)) {
+        if (event.key > foldable) break;
+        next.counts[event.value.intent] = (next.counts[event.value.intent] ?? 0) + 1;
+        next.upTo = event.key;
+      }
+      if (next.upTo === (count?.value.upTo ?? '')) return;
+      try {
+        await this.#replace(count, next);
+        return;
+      } catch (error) {
+        ignoreConflict(error);
+      }
+    }
+    throw new Error(`${OBJECTION_EVENTS_PARTITION}: its count kept changing under ${ATTEMPTS} attempts to fold it`);
+  }
+
+  #replace(current: StoredRecord<Count> | undefined, next: Count): Promise<StoredRecord<Count>> {
+    return current ? this.store.update(OBJECTION_EVENTS_PARTITION, COUNT_KEY, next, current.etag) : this.store.insert(OBJECTION_EVENTS_PARTITION, COUNT_KEY, next);
+  }
+
+  /** Events with keys after `key`, oldest first, a page at a time. */
+  async *#eventsAfter(key: string): AsyncIterable<StoredRecord<ObjectionEvent>> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.store.list<ObjectionEvent>(OBJECTION_EVENTS_PARTITION, { limit: 1000, continuationToken, ...(key ? { startAfter: key } : {}) });
+      for (const record of page.records) {
+        if (!isObjectionEventKey(record.key)) return;
+        yield record;
+      }
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+
+  /** The last key a fold may take in: events at least FOLD_MARGIN_MS old. */
+  #foldableUpTo(): string {
+    // "\uffff" after the timestamp: every event of that millisecond, whoever wrote it, is old enough too.
+    return `${new Date(this.#now() - FOLD_MARGIN_MS).toISOString()}|\uffff`;
   }
 
   #now(): number {
@@ -164,29 +166,6 @@ export class ObjectionLog {
   }
 }
 
-function tallyKey(at: string): string {
-  return `${TALLY_PREFIX}${at.slice(0, 10)}`;
-}
-
-function add(tally: Tally | undefined, intent: IntentId, by: number): Tally {
-  const next: Tally = { ...tally };
-  const count = (next[intent] ?? 0) + by;
-  if (count > 0) next[intent] = count;
-  else delete next[intent];
-  return next;
-}
-
 function ignoreConflict(error: unknown): void {
-  if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.not-found')) throw error;
-}
-
-/** Events grouped by the day they were said (keys are sorted, so each day is one run). */
-function byDay(events: StoredRecord<ObjectionEvent>[]): StoredRecord<ObjectionEvent>[][] {
-  const days: StoredRecord<ObjectionEvent>[][] = [];
-  for (const event of events) {
-    const last = days.at(-1);
-    if (last && tallyKey(last[0]!.value.at ?? last[0]!.key) === tallyKey(event.value.at ?? event.key)) last.push(event);
-    else days.push([event]);
-  }
-  return days;
+  if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.already-exists') && !isAppError(error, 'store.not-found')) throw error;
 }

@@ -72,35 +72,52 @@ describe('objection records', () => {
     const left = (await store.list('objection-events', { limit: 1000 })).records.filter((r) => isObjectionEventKey(r.key));
     expect(left).toHaveLength(30);
     expect(await log.purge()).toBe(0);
-    // The chart counts what is kept, from one tally a day: the thirty days left, no more.
+    // The chart counts what is kept: the thirty days left, no more, from the count row the purge kept in step.
     expect(await log.countsByIntent()).toEqual({ 'why-required': 30 });
-    expect((await store.list('objection-events', { keyPrefix: '~tally|', limit: 1000 })).records).toHaveLength(30);
+    expect((await store.list('objection-events', { keyPrefix: '~', limit: 1000 })).records.map((r) => r.key)).toEqual(['~count']);
   });
 
-  it('are counted by concern from daily tallies that agree with the events, however many record at once', async () => {
+  it('are counted by concern from one count and the events after it, however many record at once, on two instances', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
-    // Two logs on one store: two instances of the service, whose counts meet on the same tally.
-    const logs = [new ObjectionLog(store, { keepText: false, retentionDays: 30 }), new ObjectionLog(store, { keepText: false, retentionDays: 30 })];
-    const log = logs[0]!;
+    let now = Date.parse('2026-03-01T09:00:00Z');
+    const clock = () => now;
+    const logs = [new ObjectionLog(store, { keepText: false, retentionDays: 30, now: clock }), new ObjectionLog(store, { keepText: false, retentionDays: 30, now: clock })];
     const intents = ['biometrics', 'lost-phone', 'employer-spying'] as const;
-    await Promise.all(Array.from({ length: 30 }, (_, n) => logs[n % 2]!.record({ userId: `u${n}`, intent: intents[n % 3]!, confidence: 0.9, text: 'x' })));
-    const events = (await store.list<{ intent: string }>('objection-events', { limit: 1000 })).records.filter((r) => isObjectionEventKey(r.key));
-    expect(events).toHaveLength(30);
-    expect(await log.countsByIntent()).toEqual({ biometrics: 10, 'lost-phone': 10, 'employer-spying': 10 });
+    for (let burst = 0; burst < 40; burst++) {
+      await Promise.all(Array.from({ length: 30 }, (_, n) => logs[n % 2]!.record({ userId: `u${burst}-${n}`, intent: intents[n % 3]!, confidence: 0.9, text: 'x' })));
+      now += 60_000;
+      // Reads in between, from either instance: each folds what is old enough when enough has piled up.
+      if (burst % 7 === 0) expect(await logs[burst % 2]!.countsByIntent()).toEqual({ biometrics: 10 * (burst + 1), 'lost-phone': 10 * (burst + 1), 'employer-spying': 10 * (burst + 1) });
+    }
+    expect(await logs[0]!.countsByIntent()).toEqual({ biometrics: 400, 'lost-phone': 400, 'employer-spying': 400 });
+    const count = await store.get<{ upTo: string }>('objection-events', '~count');
+    // Folded at the last read (09:40), up to the events five minutes old, never the younger ones.
+    expect(count?.value.upTo.slice(0, 24) ?? '').toBe('2026-03-01T09:35:00.000Z');
   });
 
-  it('kept before tallies existed are counted once, at the first count, and forgotten by the purge like the rest', async () => {
+  it("count an event written by an instance whose clock is a few minutes behind, after a fold", async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    let now = Date.parse('2026-03-01T09:00:00Z');
+    const log = new ObjectionLog(store, { keepText: false, retentionDays: 30, now: () => now });
+    for (let n = 0; n < 600; n++) await log.record({ userId: `u${n}`, intent: 'biometrics', confidence: 0.9, text: 'x' });
+    now += 10 * 60_000;
+    expect(await log.countsByIntent()).toEqual({ biometrics: 600 });
+    const behind = new ObjectionLog(store, { keepText: false, retentionDays: 30, now: () => now - 4 * 60_000 });
+    await behind.record({ userId: 'late', intent: 'lost-phone', confidence: 0.9, text: 'x' });
+    expect(await log.countsByIntent()).toEqual({ biometrics: 600, 'lost-phone': 1 });
+  });
+
+  it('kept before the count existed are counted at the first read, and forgotten by the purge like the rest', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
     let now = Date.parse('2026-01-01T12:00:00Z');
     // What the earlier version wrote: the event alone.
-    for (let n = 0; n < 150; n++) await store.put('objection-events', `2026-01-01T10:00:00.${String(n).padStart(3, '0')}Z|u${n}`, { userId: `u${n}`, intent: n < 100 ? 'biometrics' : 'lost-phone', confidence: 0.8, at: `2026-01-01T10:00:00.${String(n).padStart(3, '0')}Z` });
+    for (let n = 0; n < 650; n++) await store.put('objection-events', `2026-01-01T10:00:00.${String(n % 1000).padStart(3, '0')}Z|u${n}`, { userId: `u${n}`, intent: n < 500 ? 'biometrics' : 'lost-phone', confidence: 0.8, at: '2026-01-01T10:00:00.000Z' });
     const log = new ObjectionLog(store, { keepText: false, retentionDays: 30, now: () => now });
     await log.record({ userId: 'new', intent: 'biometrics', confidence: 0.9, text: 'x' });
-    expect(await log.countsByIntent()).toEqual({ biometrics: 101, 'lost-phone': 50 });
-    expect(await log.countsByIntent()).toEqual({ biometrics: 101, 'lost-phone': 50 });
+    expect(await log.countsByIntent()).toEqual({ biometrics: 501, 'lost-phone': 150 });
+    expect(await log.countsByIntent()).toEqual({ biometrics: 501, 'lost-phone': 150 });
     now += 31 * 24 * 3600_000;
-    expect(await log.purge()).toBe(151);
+    expect(await log.purge()).toBe(651);
     expect(await log.countsByIntent()).toEqual({});
-    expect((await store.list('objection-events', { keyPrefix: '~tally|' })).records).toHaveLength(0);
   });
 });
