@@ -23,7 +23,6 @@ const DELTA_PREFIX = '~tally-delta|';
 const COUNTED_KEY = '~tally-counted';
 /** Deltas this many or more are folded into the base when read. */
 const FOLD_AT = 100;
-const ATTEMPTS = 20;
 
 /**
  * Figures that hold whatever the time; "snoozed now" is counted from until when each member snoozed. (Asked for when
@@ -131,27 +130,35 @@ export class CampaignTallies {
 
   async counts(partition: string, now = Date.now()): Promise<Counts> {
     if (!(await this.store.get(partition, COUNTED_KEY))) await this.#countEarlierMembers(partition);
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const base = await this.store.get<Tally>(partition, BASE_KEY);
-      const deltas = await this.#deltas(partition);
-      const counts = sum({ ...(base?.value.counts ?? {}) }, {});
-      for (const delta of deltas) sum(counts, delta.value.counts);
-      if (deltas.length < FOLD_AT) return counts;
-      // Many deltas: fold the oldest into the base (what is read stays the same sum), and count again.
-      const folded = deltas.slice(0, MAX_TRANSACTION_WRITES - 1);
-      const next = sum({ ...(base?.value.counts ?? {}) }, {});
+    const base = await this.store.get<Tally>(partition, BASE_KEY);
+    const deltas = await this.#deltas(partition);
+    const counts = sum({ ...(base?.value.counts ?? {}) }, {});
+    for (const delta of deltas) sum(counts, delta.value.counts);
+    if (deltas.length >= FOLD_AT) await this.#fold(partition, base, deltas, now);
+    return counts;
+  }
+
+  /**
+   * Folds the deltas read into the base, oldest first, a transaction at a time (the base compared-and-swapped, those
+   * deltas deleted). What is read stays the same sum throughout; another reader folding at once makes this one stop.
+   */
+  async #fold(partition: string, base: StoredRecord<Tally> | undefined, deltas: StoredRecord<Tally>[], now: number): Promise<void> {
+    let current = base;
+    for (let start = 0; start < deltas.length; start += MAX_TRANSACTION_WRITES - 1) {
+      const folded = deltas.slice(start, start + MAX_TRANSACTION_WRITES - 1);
+      const next = sum({ ...(current?.value.counts ?? {}) }, {});
       for (const delta of folded) sum(next, delta.value.counts);
       // Never later than this clock: a reader asking about a future moment must not drop snoozes still running.
       pruneEndedSnoozes(next, Math.min(now, Date.now()));
-      const writes: StoreWrite[] = [base ? { op: 'update', key: BASE_KEY, value: { counts: next }, etag: base.etag } : { op: 'insert', key: BASE_KEY, value: { counts: next } }, ...folded.map((delta) => ({ op: 'delete' as const, key: delta.key }))];
+      const writes: StoreWrite[] = [current ? { op: 'update', key: BASE_KEY, value: { counts: next }, etag: current.etag } : { op: 'insert', key: BASE_KEY, value: { counts: next } }, ...folded.map((delta) => ({ op: 'delete' as const, key: delta.key }))];
       try {
-        await this.store.transact(partition, writes);
+        const [written] = await this.store.transact<unknown>(partition, writes);
+        current = written as StoredRecord<Tally>;
       } catch (error) {
-        // Another reader folded meanwhile: read again.
-        if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.already-exists') && !isAppError(error, 'store.not-found')) throw error;
+        if (isAppError(error, 'store.conflict') || isAppError(error, 'store.already-exists') || isAppError(error, 'store.not-found')) return;
+        throw error;
       }
     }
-    throw new Error(`${partition}: its tally kept changing under ${ATTEMPTS} attempts to read it`);
   }
 
   async #deltas(partition: string): Promise<StoredRecord<Tally>[]> {

@@ -123,6 +123,18 @@ describe('campaign tallies', () => {
     expect(shape(await campaignStatus(records, CAMPAIGN, NOW))).toEqual(await counted(store));
   });
 
+  it('fold thousands of deltas in one read, and stay exact', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const records = new CampaignRecords(store);
+    await records.addMembers(CAMPAIGN.id, Array.from({ length: 40 }, (_, n) => member(n)));
+    for (let round = 0; round < 60; round++) {
+      for (let n = 0; n < 40; n++) await records.updateMember(CAMPAIGN.id, member(n).userId, (m) => ({ ...m, state: round % 2 === 0 ? 'reached' : 'replied', reachedAt: '2026-02-01T09:00:00.000Z', repliedAt: round % 2 === 0 ? undefined : '2026-02-02T09:00:00.000Z' }));
+    }
+    expect(shape(await campaignStatus(records, CAMPAIGN, NOW))).toEqual(await counted(store));
+    expect((await store.list(membersPartition(CAMPAIGN.id), { keyPrefix: '~tally-delta|', limit: 1000 })).records).toHaveLength(0);
+    expect(shape(await campaignStatus(records, CAMPAIGN, NOW))).toEqual(await counted(store));
+  });
+
   it('leave the members list as it was: the tally rows are not people', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
     const records = new CampaignRecords(store);
