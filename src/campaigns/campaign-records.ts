@@ -159,6 +159,8 @@ export class CampaignRecords {
       if (isAppError(error, 'store.already-exists')) return undefined;
       throw error;
     }
+    // Its members are counted as they are written: its first read of the figures has nothing earlier to count.
+    await new CampaignTallies(this.store).markCounted(membersPartition(campaign.id));
     return this.store.insert(CAMPAIGNS_PARTITION, campaign.id, campaign);
   }
 

@@ -128,6 +128,11 @@ interface Tally {
 export class CampaignTallies {
   constructor(private readonly store: Store) {}
 
+  /** A new campaign's partition: every member it will have is counted as it is written. */
+  async markCounted(partition: string): Promise<void> {
+    await this.store.put(partition, COUNTED_KEY, { at: new Date().toISOString() });
+  }
+
   async counts(partition: string, now = Date.now()): Promise<Counts> {
     if (!(await this.store.get(partition, COUNTED_KEY))) await this.#countEarlierMembers(partition);
     const base = await this.store.get<Tally>(partition, BASE_KEY);
