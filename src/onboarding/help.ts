@@ -16,7 +16,33 @@ export function helpCard(deps: HelpDeps, locale: string, audiences?: readonly Au
   return CardFactory.adaptiveCard(helpCardJson(deps, locale, audiences));
 }
 
+/** The card depends only on the settings, the language and the audiences: made once each, then shared (frozen). */
+const made = new WeakMap<HelpDeps, Map<string, CardJson>>();
+
 export function helpCardJson(deps: HelpDeps, locale: string, audiences: readonly Audience[] = ['everyone', 'employee']): CardJson {
+  let cards = made.get(deps);
+  if (!cards) {
+    cards = new Map();
+    made.set(deps, cards);
+  }
+  const key = `${locale}\n${audiences.join(',')}`;
+  let card = cards.get(key);
+  if (!card) {
+    card = deepFreeze(makeHelpCard(deps, locale, audiences));
+    cards.set(key, card);
+  }
+  return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function makeHelpCard(deps: HelpDeps, locale: string, audiences: readonly Audience[]): CardJson {
   const say = (key: string, params?: Record<string, number>) => deps.cards.strings.text(locale, `onboarding.${key}`, params);
   const commands = (Object.entries(COMMANDS) as [CommandId, CommandSpec][])
     .filter(([, spec]) => spec.available && audiences.includes(spec.audience))
