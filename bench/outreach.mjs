@@ -302,6 +302,8 @@ class DeliveryCounter {
   unexpected = 0;
   /** A few people invited whom the seed says not to invite, to look up. */
   unexpectedSamples = [];
+  /** People invited twice, to look up (their emulator records and the bots' warnings are printed at the end). */
+  duplicateSamples = [];
 
   constructor(connector, targets) {
     this.connector = connector;
@@ -318,6 +320,7 @@ class DeliveryCounter {
       if (person) {
         person.count += 1;
         this.duplicates += 1;
+        if (this.duplicateSamples.length < 5 && !this.duplicateSamples.includes(record.userId)) this.duplicateSamples.push(record.userId);
         continue;
       }
       this.#byPerson.set(record.userId, { first: record.time, count: 1 });
@@ -414,6 +417,9 @@ async function main() {
   const azurite = storeKind === 'azure-table' ? await kit.startAzurite() : undefined;
   if (azurite) log('Azurite up: the bots keep their state in Azure Table Storage');
   const counter = new DeliveryCounter(demo.connector, targets);
+  /** The connector's records of one person: kind, time, conversation, activity id and the row's channel data. */
+  const connectorRecordsOf = (userId) =>
+    demo.connector.allActivities().filter((record) => record.userId === userId).map((record) => ({ seq: record.seq, kind: record.kind, at: record.timestamp, conversation: record.conversationId, id: record.activityId, invitation: isInvitation(record.activity) }));
   const faults = new FaultRunner(demo, plan);
   const connectorCalls = new ConnectorCalls(demo.connector);
   /** One per bot process: its environment, and its CPU over its lives. */
@@ -444,8 +450,12 @@ async function main() {
   const startInstance = (instance) => {
     instance.bot = spawnServer([path.join(coach, 'bin', 'passkey-coach.cjs'), 'start'], { cwd: coach, env: instance.env, execArgv });
     instance.logTail = '';
+    instance.warnings ??= [];
     instance.bot.process.stdout.on('data', (chunk) => {
       instance.logTail = (instance.logTail + chunk).slice(-4096);
+      // The bots log at warn: every line is kept (the last 2 000), to explain a duplicate or a loss afterwards.
+      for (const line of String(chunk).split('\n')) if (line.includes('"level":"warn"') || line.includes('"level":"error"')) instance.warnings.push(line.slice(0, 2000));
+      if (instance.warnings.length > 2000) instance.warnings.splice(0, instance.warnings.length - 2000);
     });
     bots.add(instance.bot);
   };
@@ -549,6 +559,15 @@ async function main() {
   const installCalls = graphCalls.filter((call) => call.method === 'POST' && /\/teamwork\/installedApps$/i.test(call.path));
   const emulatorCpu = cpuTotal(process.cpuUsage()) - benchCpuAtStart;
 
+  if (counter.duplicates > 0) {
+    // What the connector saw of each person invited twice, and what the bots warned about them or at those moments.
+    for (const userId of counter.duplicateSamples) {
+      const seen = connectorRecordsOf(userId);
+      log(`invited twice: ${userId}: ${JSON.stringify(seen)}`);
+      for (const instance of instances) for (const line of instance.warnings ?? []) if (line.includes(userId)) log(`  bot ${instances.indexOf(instance)}: ${line}`);
+    }
+    for (const instance of instances) log(`bot ${instances.indexOf(instance)} logged ${instance.warnings?.length ?? 0} warnings; the last: ${(instance.warnings ?? []).slice(-5).join(' | ')}`);
+  }
   if (counter.unexpected > 0) {
     const usersById = new Map(seed.users.map((user) => [user.id, user]));
     for (const id of counter.unexpectedSamples) {
