@@ -677,8 +677,9 @@ class BotDatabase {
     try {
       this.#db ??= new Database(this.file, { readonly: true, fileMustExist: true });
       const count = (sql, ...values) => this.#db.prepare(`SELECT count(*) AS n FROM records WHERE ${sql}`).get(...values).n;
-      // Members live in one partition per campaign: campaign-members:<id>, all sorting before 'campaign-members;'.
-      return { members: count('partition >= ? AND partition < ?', 'campaign-members:', 'campaign-members;'), queued: count('partition = ?', 'outbox') };
+      // Members live in one partition per campaign: campaign-members:<id>, all sorting before 'campaign-members;'
+      // (with the campaign's tallies, keys from '~', which are not people).
+      return { members: count("partition >= ? AND partition < ? AND key < '~'", 'campaign-members:', 'campaign-members;'), queued: count('partition = ?', 'outbox') };
     } catch {
       return undefined; // not created yet, or busy: the next progress line will tell
     }

@@ -49,7 +49,8 @@ export class CardRenderer {
    * (the help card of a language, an intent's answer), and expanding a template is most of a card's cost. Each caller
    * gets its own copy (a card is often changed after rendering). Least recently used first out.
    */
-  readonly #rendered = new Map<string, string>();
+  /** Cards rendered lately, frozen: the same data gives the very same card, shared by every turn that asks. */
+  readonly #rendered = new Map<string, CardJson>();
 
   readonly #strings: Strings;
   /** Each template's string keys (English has every key; a test checks the other languages have them too). */
@@ -90,10 +91,11 @@ export class CardRenderer {
     const hit = this.#rendered.get(key);
     if (hit !== undefined) {
       setBounded(this.#rendered, key, hit, RENDERED_CARDS_KEPT);
-      return JSON.parse(hit) as CardJson;
+      return hit;
     }
-    const card = this.#expand(name, data, locale);
-    setBounded(this.#rendered, key, JSON.stringify(card), RENDERED_CARDS_KEPT);
+    // Frozen, so a caller that would change a card others share fails at once (in every test) instead of later.
+    const card = deepFreeze(this.#expand(name, data, locale));
+    setBounded(this.#rendered, key, card, RENDERED_CARDS_KEPT);
     return card;
   }
 
@@ -173,6 +175,14 @@ export class CardRenderer {
 
 /** Cards kept rendered: a few per template and language, a small fraction of the memory the models take. */
 const RENDERED_CARDS_KEPT = 500;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 /**
  * What a rendering depends on. A TrustedMarkdown or PersonText renders differently from the same words as plain text,

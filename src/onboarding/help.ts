@@ -28,18 +28,11 @@ export function helpCardJson(deps: HelpDeps, locale: string, audiences: readonly
   const key = `${locale}\n${audiences.join(',')}`;
   let card = cards.get(key);
   if (!card) {
-    card = deepFreeze(makeHelpCard(deps, locale, audiences));
+    // Frozen by the renderer already.
+    card = makeHelpCard(deps, locale, audiences);
     cards.set(key, card);
   }
   return card;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 function makeHelpCard(deps: HelpDeps, locale: string, audiences: readonly Audience[]): CardJson {

@@ -77,11 +77,13 @@ describe('the renderer', () => {
     expect(JSON.stringify(first)).not.toContain('Fabrikam');
   });
 
-  it('gives each caller its own copy of a card it rendered before, equal to a fresh rendering', () => {
+  it('shares a card it rendered before, frozen so no caller can change it for the others, equal to a fresh rendering', () => {
     const fresh = CardRenderer.load();
     const first = fresh.render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'de');
-    (first.body as unknown[]).push({ type: 'TextBlock', text: 'added by a caller' });
+    expect(() => (first.body as unknown[]).push({ type: 'TextBlock', text: 'added by a caller' })).toThrow(TypeError);
+    expect(() => Object.assign(first, { refresh: {} })).toThrow(TypeError);
     const again = fresh.render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'de');
+    expect(again).toBe(first);
     expect(JSON.stringify(again)).not.toContain('added by a caller');
     expect(again).toEqual(CardRenderer.load().render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'de'));
     expect(JSON.stringify(fresh.render('welcome', { firstName: 'Ann', organisation: 'Contoso' }, 'fr'))).not.toEqual(JSON.stringify(again));
