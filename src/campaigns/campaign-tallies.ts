@@ -25,8 +25,8 @@ const COUNTED_KEY = '~tally-counted';
 const FOLD_AT = 100;
 
 /**
- * Figures that hold whatever the time; "snoozed now" is counted from until when each member snoozed. (Asked for when
- * used: campaign-figures.ts and campaign-records.ts import each other's module through this one.)
+ * Figures that hold whatever the time; "snoozed now" is counted from until when each member snoozed. A function, not
+ * a list made at load: campaign-figures.ts loads campaign-records.ts, which loads this module before FIGURES exists.
  */
 const timeless = (id: string): id is FigureId => id !== 'snoozedNow' && (FIGURES as readonly string[]).includes(id);
 const EPOCH = new Date(0);
@@ -120,11 +120,7 @@ interface Tally {
   counts: Counts;
 }
 
-/**
- * Reads a campaign's counts from its members' partition; counts members written before tallies existed once, first.
- * `untallied`: every member row of the partition that is not counted yet, a page at a time (CampaignRecords knows
- * how to list them).
- */
+/** Reads a campaign's counts from its members' partition; counts members written before tallies existed once, first. */
 export class CampaignTallies {
   constructor(private readonly store: Store) {}
 
