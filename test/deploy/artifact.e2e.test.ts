@@ -14,7 +14,7 @@ import type { TenantSeed } from '../../src/dev/tenant-seed.js';
 import { activityFixture, TEST_AUDIT_KEY } from '../support/bot-harness.js';
 import { assertBuilt, ROOT, type ServingProcess, startCommand } from '../support/bot-process.js';
 import { type RecordingConnector, startRecordingConnector } from '../support/recording-connector.js';
-import { startTokenIssuer, type TokenIssuer } from '../support/token-issuer.js';
+import { botEndpointSettings, startTokenIssuer, type TokenIssuer } from '../support/token-issuer.js';
 import { PEOPLE, testSeed } from '../dev/graph-emulator/graph-test-client.js';
 
 const BOT_ID = '9c5e1b42-1f1e-4d0b-9a52-5d3a2a0b7f11';
@@ -100,13 +100,7 @@ describe('the deployment package', () => {
         AZURE_AUTHORITY_HOST: graph.authorityHost,
         GRAPH_CLIENT_ID: app.clientId,
         GRAPH_CLIENT_SECRET: app.clientSecret,
-        BOT_OPENID_METADATA_URL: issuer.openIdMetadataUrl,
-        BOT_TOKEN_ISSUER: issuer.issuer,
-        BOT_EMULATOR_OPENID_METADATA_URL: issuer.openIdMetadataUrl,
-        BOT_LOGIN_URL: `${issuer.url}/login`,
-        BOT_OAUTH_SCOPE: `${issuer.url}/.default`,
-        BOT_OAUTH_URL: issuer.url,
-        BOT_VALIDATE_AUTHORITY: 'false',
+        ...botEndpointSettings(issuer),
       },
       /"msg":"listening".*?"url":"([^"]+)"/,
       40_000,

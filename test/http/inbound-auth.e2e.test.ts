@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAB_FRAME_ANCESTORS } from '../../src/http/tab-routes.js';
 import { packageRoot } from '../../src/shared/package-root.js';
 import { activityFixture, cardsIn, type RunningBot, startBot, TEST_AUDIT_KEY } from '../support/bot-harness.js';
-import { startTokenIssuer, type TokenIssuer } from '../support/token-issuer.js';
+import { botEndpointSettings, startTokenIssuer, type TokenIssuer } from '../support/token-issuer.js';
 
 const BOT_ID = '9c5e1b42-1f1e-4d0b-9a52-5d3a2a0b7f11';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -28,13 +28,7 @@ beforeAll(async () => {
     BOT_TYPE: 'SingleTenant',
     HOST: '127.0.0.1',
     AUDIT_HMAC_KEY: TEST_AUDIT_KEY,
-    BOT_OPENID_METADATA_URL: issuer.openIdMetadataUrl,
-    BOT_TOKEN_ISSUER: issuer.issuer,
-    BOT_EMULATOR_OPENID_METADATA_URL: issuer.openIdMetadataUrl,
-    BOT_LOGIN_URL: `${issuer.url}/login`,
-    BOT_OAUTH_SCOPE: `${issuer.url}/.default`,
-    BOT_OAUTH_URL: issuer.url,
-    BOT_VALIDATE_AUTHORITY: 'false',
+    ...botEndpointSettings(issuer),
   });
 });
 

@@ -50,3 +50,16 @@ export async function startTokenIssuer(options: { endorsements?: string[] } = {}
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The BOT_* settings that point the bot's inbound and outbound Bot Framework auth at this issuer. */
+export function botEndpointSettings(issuer: TokenIssuer): Record<string, string> {
+  return {
+    BOT_OPENID_METADATA_URL: issuer.openIdMetadataUrl,
+    BOT_TOKEN_ISSUER: issuer.issuer,
+    BOT_EMULATOR_OPENID_METADATA_URL: issuer.openIdMetadataUrl,
+    BOT_LOGIN_URL: `${issuer.url}/login`,
+    BOT_OAUTH_SCOPE: `${issuer.url}/.default`,
+    BOT_OAUTH_URL: issuer.url,
+    BOT_VALIDATE_AUTHORITY: 'false',
+  };
+}
