@@ -5,7 +5,7 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { CampaignCommandId } from '../campaigns/campaign-commands.js';
 import { actorFrom, type TapAnswer } from '../helpdesk/temporary-access.js';
-import { type CommandId, type ParsedCommand, parseCommand } from '../onboarding/commands.js';
+import { COMMANDS, type CommandId, type CommandSpec, type ParsedCommand, parseCommand } from '../onboarding/commands.js';
 import { helpCard } from '../onboarding/help.js';
 import { type BotDeps, noteReply, sayInTurn, turnLocale } from './bot-deps.js';
 
@@ -27,21 +27,9 @@ const passCommand =
     await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
   };
 
-/**
- * Commands answered only in the personal chat, never in a channel where others read along, with what the coach says
- * instead: pass requests name people and the queue lists them; a person's status, set-up steps and request for a
- * person are about their own account. The app package offers none of them in the team scope (tested).
- */
-const PERSONAL_ONLY: Partial<Record<CommandId, string>> = {
-  tapRequest: 'passesPersonalOnly',
-  tapList: 'passesPersonalOnly',
-  tapCancel: 'passesPersonalOnly',
-  queueDone: 'passesPersonalOnly',
-  status: 'personalOnly',
-  setup: 'personalOnly',
-  talkToPerson: 'personalOnly',
-};
-export const PERSONAL_ONLY_COMMANDS: ReadonlySet<CommandId> = new Set(Object.keys(PERSONAL_ONLY) as CommandId[]);
+/** Commands answered only in the personal chat (COMMANDS says which), with what the coach says in a channel instead. */
+export const PERSONAL_ONLY_COMMANDS: ReadonlySet<CommandId> = new Set((Object.entries(COMMANDS) as [CommandId, CommandSpec][]).filter(([, spec]) => spec.personalOnly).map(([id]) => id));
+const notHere = (id: CommandId): string => (COMMANDS[id].audience === 'helpdesk' ? 'passesPersonalOnly' : 'personalOnly');
 
 const isPersonal = (context: TurnContext) => context.activity.conversation?.conversationType === 'personal';
 
@@ -80,8 +68,7 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
 
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
     app.message(commandIs(id), async (context) => {
-      const onlyThere = PERSONAL_ONLY[id];
-      if (onlyThere && !isPersonal(context)) return void (await context.sendActivity(await sayInTurn(deps, context, onlyThere)));
+      if (PERSONAL_ONLY_COMMANDS.has(id) && !isPersonal(context)) return void (await context.sendActivity(await sayInTurn(deps, context, notHere(id))));
       const userId = await identified(context, deps);
       if (userId) await handle(context, deps, userId, commandOf(context)?.argument ?? '');
     });

@@ -12,23 +12,28 @@ export interface CommandSpec {
   readonly argument?: string;
   /** False until the feature that answers it ships: help does not offer what the bot cannot do yet. */
   readonly available: boolean;
+  /**
+   * Answered only in the person's own chat with the coach, never in a channel where others read along: it is about
+   * their own account, names people, or hands out a link to everyone's results. The team scope never offers it.
+   */
+  readonly personalOnly?: true;
 }
 
 export const COMMANDS = {
   help: { text: 'help', audience: 'everyone', description: 'What I can do for you', available: true },
-  status: { text: 'status', audience: 'employee', description: 'Check whether your passkey is set up', available: true },
-  setup: { text: 'setup', audience: 'employee', description: 'Step-by-step passkey set-up for your device', available: true },
-  talkToPerson: { text: 'talk to a person', audience: 'employee', description: 'Ask the helpdesk to contact you', available: true },
-  tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: true },
-  tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests, and those waiting for your approval', available: true },
-  tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: true },
-  queueDone: { text: 'queue done', audience: 'helpdesk', argument: '<upn>', description: 'Take someone you helped out of the "talk to a person" queue', available: true },
+  status: { text: 'status', audience: 'employee', description: 'Check whether your passkey is set up', available: true, personalOnly: true },
+  setup: { text: 'setup', audience: 'employee', description: 'Step-by-step passkey set-up for your device', available: true, personalOnly: true },
+  talkToPerson: { text: 'talk to a person', audience: 'employee', description: 'Ask the helpdesk to contact you', available: true, personalOnly: true },
+  tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: true, personalOnly: true },
+  tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests, and those waiting for your approval', available: true, personalOnly: true },
+  tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: true, personalOnly: true },
+  queueDone: { text: 'queue done', audience: 'helpdesk', argument: '<upn>', description: 'Take someone you helped out of the "talk to a person" queue', available: true, personalOnly: true },
   campaignPreview: { text: 'campaign preview', audience: 'admin', description: 'Who a campaign would reach', available: true },
   campaignStart: { text: 'campaign start', audience: 'admin', argument: '[<name> deadline <YYYY-MM-DD> waves <N>]', description: 'Start a roll-out campaign', available: true },
   campaignStatus: { text: 'campaign status', audience: 'admin', description: 'Progress of the current campaign', available: true },
   campaignPause: { text: 'campaign pause', audience: 'admin', description: 'Pause sending', available: true },
   campaignResume: { text: 'campaign resume', audience: 'admin', description: 'Resume sending', available: true },
-  campaignExport: { text: 'campaign export', audience: 'admin', description: 'Download campaign results as CSV', available: true },
+  campaignExport: { text: 'campaign export', audience: 'admin', description: 'Download campaign results as CSV', available: true, personalOnly: true },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandId = keyof typeof COMMANDS;

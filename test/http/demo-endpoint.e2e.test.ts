@@ -153,8 +153,8 @@ describe('first conversation', () => {
     expect(cardsIn((result.body as { activities: unknown[] }).activities)).toHaveLength(1);
   });
 
-  it("answers a person's own matters only in the personal chat: status, set-up and concerns asked in a channel are sent there", async () => {
-    for (const text of ['<at>Passkey Coach</at> status', '<at>Passkey Coach</at> setup', '<at>Passkey Coach</at> can my employer see my photos?']) {
+  it("answers a person's own matters only in the personal chat: status, set-up, concerns and the results' download asked in a channel are sent there", async () => {
+    for (const text of ['<at>Passkey Coach</at> status', '<at>Passkey Coach</at> setup', '<at>Passkey Coach</at> can my employer see my photos?', '<at>Passkey Coach</at> campaign export']) {
       const result = await bot.post(expectReplies('message-channel-mention', { text }));
       const replies = (result.body as { activities: { text?: string }[] }).activities;
       expect(cardsIn(replies), text).toHaveLength(0);
