@@ -63,7 +63,7 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
   const commandIs = (id: CommandId) => async (context: TurnContext) => context.activity.type === 'message' && commandOf(context)?.id === id;
 
   app.message(commandIs('help'), async (context) => {
-    await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context))));
+    await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context), isPersonal(context) ? 'personal' : 'channel')));
   });
 
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {

@@ -12,33 +12,42 @@ export interface HelpDeps {
   privacy: { retentionDays: number; keepsObjectionText: boolean };
 }
 
-export function helpCard(deps: HelpDeps, locale: string, audiences?: readonly Audience[]): Attachment {
-  return CardFactory.adaptiveCard(helpCardJson(deps, locale, audiences));
+/**
+ * Where the card is asked for: the person's own chat lists what they can do there; a team channel lists what is
+ * answered in a channel (help and the campaign's admin commands), not what belongs to their own chat.
+ */
+export type HelpPlace = 'personal' | 'channel';
+
+const AUDIENCES: Record<HelpPlace, readonly Audience[]> = { personal: ['everyone', 'employee'], channel: ['everyone', 'admin'] };
+
+export function helpCard(deps: HelpDeps, locale: string, where: HelpPlace = 'personal'): Attachment {
+  return CardFactory.adaptiveCard(helpCardJson(deps, locale, where));
 }
 
-/** The card depends only on the settings, the language and the audiences: made once each, then shared (frozen). */
+/** The card depends only on the settings, the language and the place: made once each, then shared (frozen). */
 const made = new WeakMap<HelpDeps, Map<string, CardJson>>();
 
-export function helpCardJson(deps: HelpDeps, locale: string, audiences: readonly Audience[] = ['everyone', 'employee']): CardJson {
+export function helpCardJson(deps: HelpDeps, locale: string, where: HelpPlace = 'personal'): CardJson {
   let cards = made.get(deps);
   if (!cards) {
     cards = new Map();
     made.set(deps, cards);
   }
-  const key = `${locale}\n${audiences.join(',')}`;
+  const key = `${locale}\n${where}`;
   let card = cards.get(key);
   if (!card) {
     // Frozen by the renderer already.
-    card = makeHelpCard(deps, locale, audiences);
+    card = makeHelpCard(deps, locale, where);
     cards.set(key, card);
   }
   return card;
 }
 
-function makeHelpCard(deps: HelpDeps, locale: string, audiences: readonly Audience[]): CardJson {
+function makeHelpCard(deps: HelpDeps, locale: string, where: HelpPlace): CardJson {
+  const audiences = AUDIENCES[where];
   const say = (key: string, params?: Record<string, number>) => deps.cards.strings.text(locale, `onboarding.${key}`, params);
   const commands = (Object.entries(COMMANDS) as [CommandId, CommandSpec][])
-    .filter(([, spec]) => spec.available && audiences.includes(spec.audience))
+    .filter(([, spec]) => spec.available && audiences.includes(spec.audience) && (where === 'personal' || !spec.personalOnly))
     // The commands are typed as they are in every language; what they do is said in the person's.
     .map(([id, spec]) => ({ command: spec.argument ? `${spec.text} ${spec.argument}` : spec.text, description: say(`commands.${id}`) }));
   const days = { days: deps.privacy.retentionDays };

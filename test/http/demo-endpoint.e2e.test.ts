@@ -148,9 +148,16 @@ describe('first conversation', () => {
     expect(JSON.stringify(cards[0])).toContain('"title":"help"');
   });
 
-  it('answers help when mentioned in a team channel', async () => {
+  it('answers help when mentioned in a team channel, with what is answered there, not what belongs in a personal chat', async () => {
     const result = await bot.post(expectReplies('message-channel-mention'));
-    expect(cardsIn((result.body as { activities: unknown[] }).activities)).toHaveLength(1);
+    const cards = cardsIn((result.body as { activities: unknown[] }).activities);
+    expect(cards).toHaveLength(1);
+    const card = JSON.stringify(cards[0]);
+    expect(card).toContain('"title":"help"');
+    expect(card).toContain('"title":"campaign status"');
+    for (const personal of ['status', 'setup', 'talk to a person', 'tap request <upn>', 'campaign export']) expect(card, personal).not.toContain(`"title":"${personal}"`);
+    const inPersonalChat = JSON.stringify(cardsIn(((await bot.post(expectReplies('message-personal', { text: 'help' }))).body as { activities: unknown[] }).activities)[0]);
+    expect(inPersonalChat).toContain('"title":"status"');
   });
 
   it("answers a person's own matters only in the personal chat: status, set-up, concerns and the results' download asked in a channel are sent there", async () => {
