@@ -9,6 +9,11 @@ export interface UserProfile {
   /** Whether an enabled plan of the user's licences includes Teams. */
   teamsLicensed: boolean;
   mailbox?: { timeZone?: string; userPurpose?: string; language?: string };
+  /**
+   * Graph refused the mailbox settings (an access policy, a permission missing), as opposed to there being no mailbox
+   * (a 404, which says nothing): what the account is for cannot be told.
+   */
+  mailboxUnreadable?: true;
   /** Whether the Teams app asked about is installed for the user; undefined when not asked, or Graph would not say. */
   appInstalled?: boolean;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { readAdminRoles, type RoleSummary } from './admin-roles.js';
 import type { Directory, InstallOutcome, RegistrationPage, TapRequest, UserProfile } from './directory-port.js';
-import { batchGet } from './graph-batch.js';
+import { batchGet, UNREADABLE } from './graph-batch.js';
 import { toAppError } from './graph-errors.js';
 import {
   type AuthenticationMethod,
@@ -84,8 +84,10 @@ export class GraphDirectory implements Directory {
       const userAnswer = answers[perUser * index];
       if (userAnswer === undefined) return;
       const user = profileUserSchema.parse(userAnswer);
-      const mailbox = mailboxSchema.safeParse(answers[perUser * index + 1]);
-      const installs = catalogAppId ? pageSchema.safeParse(answers[perUser * index + 2]) : undefined;
+      const mailboxAnswer = answers[perUser * index + 1];
+      const mailbox = mailboxSchema.safeParse(mailboxAnswer);
+      const installAnswer = catalogAppId ? answers[perUser * index + 2] : undefined;
+      const installs = catalogAppId && installAnswer !== UNREADABLE ? pageSchema.safeParse(installAnswer) : undefined;
       const teamsLicensed = (user.assignedPlans ?? []).some(
         (plan) => (plan.servicePlanId?.toLowerCase() === TEAMS_SERVICE_PLAN_ID || plan.service === 'TeamsForBusiness') && plan.capabilityStatus === 'Enabled',
       );
@@ -94,6 +96,7 @@ export class GraphDirectory implements Directory {
         user: plain,
         teamsLicensed,
         mailbox: mailbox.success ? { timeZone: mailbox.data.timeZone ?? undefined, userPurpose: mailbox.data.userPurpose ?? undefined, language: mailbox.data.language?.locale ?? undefined } : undefined,
+        ...(mailboxAnswer === UNREADABLE ? { mailboxUnreadable: true as const } : {}),
         ...(installs?.success ? { appInstalled: installs.data.value.length > 0 } : {}),
       });
     });

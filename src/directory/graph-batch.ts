@@ -31,6 +31,9 @@ export interface BatchOptions {
  * GETs through `$batch`, 20 a call: the answers' bodies in the order asked, undefined for a 404 (and for any
  * failure of a request `optional` accepts). Requests a batch answers 429 or 5xx for are asked again.
  */
+/** In batchGet's answers: an optional read Graph refused (not a 404: it exists, but we may not see it). */
+export const UNREADABLE: unique symbol = Symbol('unreadable');
+
 export async function batchGet(post: BatchPost, urls: readonly string[], options: BatchOptions): Promise<unknown[]> {
   const bodies: unknown[] = new Array(urls.length).fill(undefined);
   for (let start = 0; start < urls.length; start += BATCH_SIZE) {
@@ -47,8 +50,9 @@ export async function batchGet(post: BatchPost, urls: readonly string[], options
         else if (response.status === 429 || response.status >= 500) {
           retry.push(item);
           waitMs = Math.max(waitMs, retryAfterOfItem(response.headers) ?? 1_000 * 2 ** round);
-        } else if (response.status !== 404 && !options.optional?.(item.url)) {
-          throw toAppError({ statusCode: response.status, code: 'batchItemFailed', message: `a read in a batch answered ${response.status}` });
+        } else if (response.status !== 404) {
+          if (!options.optional?.(item.url)) throw toAppError({ statusCode: response.status, code: 'batchItemFailed', message: `a read in a batch answered ${response.status}` });
+          bodies[item.index] = UNREADABLE;
         }
       }
       pending = retry;

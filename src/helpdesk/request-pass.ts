@@ -62,6 +62,11 @@ export async function requestPass(tap: TapContext, requester: Person, upn: strin
     await tap.audit('tap.request.refused', requester, target.id, { why: notAPerson });
     return { message: say(NOT_A_PERSON_ANSWERS[notAPerson], { name }) };
   }
+  // A shared or room mailbox cannot be ruled out when Graph would not show the mailbox: no pass, rather than a guess.
+  if (profile.mailboxUnreadable) {
+    await tap.audit('tap.request.refused', requester, target.id, { why: 'mailbox-unreadable' });
+    return { message: say('requests.mailboxUnreadable', { name }) };
+  }
   const privileged = await privilegedReasons(tap, target);
   if (privileged.length > 0 && !settings.allowPrivileged) {
     await tap.audit('tap.request.refused', requester, target.id, { why: 'privileged', privileged });

@@ -78,6 +78,28 @@ describe('accounts that are not a person’s', () => {
     }
   });
 
+  it("refuses, and says why, when Graph will not show the target's mailbox settings: a shared mailbox cannot be ruled out", async () => {
+    const agent = person('Marek Dąbrowski');
+    const target = demo().seed.users.filter((user) => user.userType === 'Member' && user.accountKind === 'person' && user.accountEnabled !== false && !mayBePrivileged(user.id)).at(-3);
+    if (!target) throw new Error('no person to ask a pass for');
+    const mark = await auditMark();
+    // What an application access policy makes Exchange answer for this one mailbox.
+    // The pass request looks the target up by UPN (or id): either way, only this person's mailbox settings.
+    const upnLocal = target.userPrincipalName.split('@')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const fault = demo().graph.faults.add({ method: 'GET', path: new RegExp(`/users/(${target.id}|${upnLocal}[^/]*)/mailboxSettings`, 'i'), status: 403 });
+    try {
+      const { id, reply } = await requestPass(chat, people, agent, target.displayName);
+      expect(id).toBeUndefined();
+      expect(reply).toMatch(/can't tell whether .* belongs to a person or is a shared, room or equipment mailbox/);
+      expect(fault.hits).toBeGreaterThan(0);
+      expect((await audited('tap.request.refused', mark)).map((entry) => entry.details?.why)).toEqual(['mailbox-unreadable']);
+    } finally {
+      demo().graph.faults.remove(fault.id);
+    }
+    // Readable again: the same request goes ahead.
+    expect((await requestPass(chat, people, agent, target.displayName)).id).toMatch(REQUEST_ID);
+  });
+
   it('still serves a person whose account has no mailbox at all', async () => {
     const target = demo().graph.state.user(people.user('Noah Kim').id);
     if (!target) throw new Error('no Noah Kim');

@@ -2,7 +2,7 @@
 
 import { GraphHttpError } from './graph-errors.js';
 
-export type FaultStatus = 412 | 429 | 500 | 503 | 504;
+export type FaultStatus = 403 | 412 | 429 | 500 | 503 | 504;
 
 export interface FaultSpec {
   /** Only requests with this method (any when absent). */
@@ -26,6 +26,8 @@ export interface Fault extends FaultSpec {
 }
 
 const STATUS_CODES: Record<FaultStatus, { code: string; message: string }> = {
+  // What Exchange answers for mailbox settings an application access policy keeps from the app.
+  403: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' },
   412: { code: 'PreconditionFailed', message: 'The precondition given in one or more of the request headers evaluated to false.' },
   429: { code: 'TooManyRequests', message: 'Too many requests. Retry after the number of seconds in the Retry-After header.' },
   500: { code: 'generalException', message: 'An internal server error occurred.' },
