@@ -4,6 +4,7 @@
 // caught by the external anchors (anchor-check.ts), which the trail must reach whatever the checkpoint says.
 
 import { z } from 'zod';
+import { isAppError } from '../errors/app-error.js';
 import type { Store } from '../store/store-port.js';
 import { type AuditKeyring, checkpointMac, entryHash, sameDigest } from './audit-crypto.js';
 import { AUDIT_ENTRIES, AUDIT_META, seqKey } from './audit-entry.js';
@@ -44,15 +45,26 @@ export async function readCheckpoint(store: Store, keys: ReadonlyMap<string, str
 
 /**
  * Moves the checkpoint forward to `head`, sealed with the current key: never back over a genuine one, but over one
- * that does not verify (a walk that found nothing wrong knows better).
+ * that does not verify (a walk that found nothing wrong knows better). Compared-and-swapped: two walks finishing at
+ * once (two people opening the tab) leave the later head, whichever writes last.
  */
 export async function writeCheckpoint(store: Store, keyring: AuditKeyring, head: { seq: number; hash: string }, at: Date): Promise<void> {
   const key = keyring.keys.get(keyring.keyId);
   if (key === undefined || head.seq < 1) return;
-  const stored = checkpointSchema.safeParse((await store.get<unknown>(AUDIT_META, AUDIT_CHECKPOINT_KEY))?.value);
-  if (stored.success && isSealed(stored.data, keyring.keys) && stored.data.seq >= head.seq) return;
   const unsealed = { seq: head.seq, hash: head.hash, keyId: keyring.keyId, at: at.toISOString() };
-  await store.put(AUDIT_META, AUDIT_CHECKPOINT_KEY, { ...unsealed, mac: checkpointMac(key, unsealed) });
+  const value = { ...unsealed, mac: checkpointMac(key, unsealed) };
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const record = await store.get<unknown>(AUDIT_META, AUDIT_CHECKPOINT_KEY);
+    const stored = checkpointSchema.safeParse(record?.value);
+    if (stored.success && isSealed(stored.data, keyring.keys) && stored.data.seq >= head.seq) return;
+    try {
+      await (record ? store.update(AUDIT_META, AUDIT_CHECKPOINT_KEY, value, record.etag) : store.insert(AUDIT_META, AUDIT_CHECKPOINT_KEY, value));
+      return;
+    } catch (error) {
+      // Another walk moved it meanwhile: look again.
+      if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.already-exists') && !isAppError(error, 'store.not-found')) throw error;
+    }
+  }
 }
 
 /** The checkpoint's MAC verifies under the key it names (false when that key is not configured). */

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAnchorBook } from '../../src/audit/anchor-check.js';
 import { FileAnchorSink } from '../../src/audit/anchor-file-sink.js';
 import { makeAnchor } from '../../src/audit/audit-anchor.js';
-import { AUDIT_CHECKPOINT_KEY } from '../../src/audit/audit-checkpoint.js';
+import { AUDIT_CHECKPOINT_KEY, writeCheckpoint } from '../../src/audit/audit-checkpoint.js';
 import { AUDIT_ENTRIES, AUDIT_HEAD_KEY, AUDIT_META } from '../../src/audit/audit-entry.js';
 import { verifyAuditChain } from '../../src/audit/audit-verify.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -62,6 +62,17 @@ describe('the audit checkpoint', () => {
     expect(reads() - before).toBeLessThanOrEqual(2);
     // --full still walks everything.
     expect(await verifyAuditChain(store, K1_ONLY)).toMatchObject({ ok: true, entries: 45 });
+  });
+
+  it('two walks finishing at once leave the later head, whichever writes last', async () => {
+    const hash = (n: number) => n.toString(16).padStart(64, '0');
+    for (const order of [[150, 120], [120, 150]]) {
+      await store.delete(AUDIT_META, AUDIT_CHECKPOINT_KEY);
+      await writeCheckpoint(store, keyring, { seq: 100, hash: hash(100) }, new Date());
+      // Both read the checkpoint at 100 before either writes (two people opening the tab).
+      await Promise.all(order.map((seq) => writeCheckpoint(store, keyring, { seq, hash: hash(seq) }, new Date())));
+      expect((await checkpoint())?.seq, `written in the order ${order.join(', ')}`).toBe(150);
+    }
   });
 
   it('an entry changed after the checkpoint is caught, and the checkpoint does not move past it', async () => {
