@@ -55,7 +55,11 @@ export async function cancelRequest(tap: TapContext, requester: Person, rawId: s
   const current = await tap.records.get(id);
   if (!current || current.value.requester.id !== requester.id) return { message: say('requests.noSuchRequest', { id: rawId || say('requests.noIdGiven') }) };
   const updated = await tap.records.update(id, (latest) => (OPEN_STATES.has(latest.state) && latest.state !== 'revealing' ? { ...latest, state: 'cancelled', refusal: { by: requester, at: now.toISOString(), why: 'cancelled by the requester' } } : undefined));
-  if (!updated) return { message: say('requests.nothingToCancel', { id, state: words.state(current.value.state) }) };
+  if (!updated) {
+    // Not open any more: said as it is now (a decision or a cancel that came first), not as it was when first read.
+    const state = (await tap.records.get(id))?.value.state ?? current.value.state;
+    return { message: say('requests.nothingToCancel', { id, state: words.state(state) }) };
+  }
   await settled(tap, updated.value);
   await updateCards(tap, updated.value, now);
   await tap.audit('tap.request.cancelled', requester, updated.value.target.id, { requestId: id });

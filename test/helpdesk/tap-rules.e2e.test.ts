@@ -107,6 +107,8 @@ describe('who may ask', () => {
     expect(text(list.cards)).toMatch(/Waiting to talk to a person \(1\): Lena Hoffmann/);
     expect((await chat.say(person('Marek Dąbrowski'), `tap cancel ${first.id}`)).texts.join(' ')).toContain('You have no request');
     expect((await chat.say(agent, `tap cancel ${first.id?.toLowerCase()}`)).texts.join(' ')).toContain('is cancelled');
+    // Twice: said as it stands now.
+    expect((await chat.say(agent, `tap cancel ${first.id}`)).texts.join(' ')).toMatch(/is cancelled: there is nothing to cancel/);
     expect((await requestFor(person('Marek Dąbrowski'), 'Noah Kim')).id).toMatch(REQUEST_ID);
   });
 
