@@ -5,6 +5,7 @@
 //
 // Usage: npm run bench:outreach [-- --users 10000 --tenant-rps R --install-rps I --kill-every S --latency-ms 0
 //                                   --concurrency 32 --store sqlite|azure-table --instances 1 --timeout 900
+//                                   --reserve-share 0.05
 //                                   --skip-build --profile
 //                                   --outage-503 S --unauthorized S --graph-outage S --graph-timeouts S
 //                                   --resets N --graph-resets N --fault-at S]
@@ -46,6 +47,8 @@ const { values: options } = parseArgs({
     'install-rps': { type: 'string' },
     'kill-every': { type: 'string' },
     'latency-ms': { type: 'string', default: '0' },
+    // OUTREACH_RESERVE_SHARE, the share of Teams' rate the sender leaves for replies (the service's default: 0.05).
+    'reserve-share': { type: 'string' },
     concurrency: { type: 'string', default: '32' },
     store: { type: 'string', default: 'sqlite' },
     instances: { type: 'string', default: '1' },
@@ -62,6 +65,11 @@ const tenantRps = wholeNumber('tenant-rps', 1, 1000);
 const installRps = options['install-rps'] === undefined ? tenantRps : wholeNumber('install-rps', 1, 1000);
 const killEverySeconds = options['kill-every'] === undefined ? undefined : wholeNumber('kill-every', 1, 3600);
 const latencyMs = wholeNumber('latency-ms', 0, 10_000);
+const reserveShare = options['reserve-share'];
+if (reserveShare !== undefined && !(Number(reserveShare) >= 0 && Number(reserveShare) <= 0.5)) {
+  process.stderr.write(`bench:outreach: --reserve-share takes 0 to 0.5 (got "${reserveShare}")\n`);
+  process.exit(2);
+}
 // The bot's own bounds (OUTREACH_CONCURRENCY): outside them it would refuse to start.
 const concurrency = wholeNumber('concurrency', 1, 64);
 const timeoutSeconds = wholeNumber('timeout', 10, 24 * 3600);
@@ -248,6 +256,7 @@ function botEnv({ demo, files, dataDir, port, instanceId, azurite }) {
     DEMO_CAMPAIGN: 'true',
     CAMPAIGN_RESPECT_WORKING_HOURS: 'false',
     TEAMS_RATE_PER_SECOND: String(tenantRps),
+    ...(reserveShare !== undefined ? { OUTREACH_RESERVE_SHARE: reserveShare } : {}),
     GRAPH_INSTALLS_PER_SECOND: String(installRps),
     OUTREACH_CONCURRENCY: String(concurrency),
     INSTANCE_ID: instanceId,
@@ -591,6 +600,7 @@ async function main() {
     store: storeKind,
     instances: instanceCount,
     tenant_rps: tenantRps,
+    reserve_share: reserveShare === undefined ? 0.05 : Number(reserveShare),
     install_rps: installRps,
     latency_ms: latencyMs,
     seconds: round(seconds, 1),
