@@ -185,8 +185,12 @@ export class CampaignRecords {
   async addMembers(campaignId: string, members: readonly CampaignMember[]): Promise<boolean[]> {
     const partition = membersPartition(campaignId);
     const added = new Map<string, boolean>();
-    for (let start = 0; start < members.length; start += MAX_TRANSACTION_WRITES - 1) {
-      let chunk = members.slice(start, start + MAX_TRANSACTION_WRITES - 1);
+    // A person listed twice is added once (a transaction cannot insert one key twice); the second answer is false.
+    const firsts = new Map<string, CampaignMember>();
+    for (const member of members) if (!firsts.has(member.userId)) firsts.set(member.userId, member);
+    const unique = [...firsts.values()];
+    for (let start = 0; start < unique.length; start += MAX_TRANSACTION_WRITES - 1) {
+      let chunk = unique.slice(start, start + MAX_TRANSACTION_WRITES - 1);
       for (let attempt = 0; chunk.length > 0; attempt++) {
         const delta: Counts = {};
         for (const member of chunk) sum(delta, change(undefined, member));
@@ -206,7 +210,12 @@ export class CampaignRecords {
         }
       }
     }
-    return members.map((member) => added.get(member.userId) ?? false);
+    const answered = new Set<string>();
+    return members.map((member) => {
+      const first = !answered.has(member.userId);
+      answered.add(member.userId);
+      return first && (added.get(member.userId) ?? false);
+    });
   }
 
   /**

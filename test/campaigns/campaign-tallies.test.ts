@@ -141,6 +141,15 @@ describe('campaign tallies', () => {
     expect(shape(await campaignStatus(records, CAMPAIGN, NOW))).toEqual(await counted(store));
   });
 
+  it('add a person listed twice in one page once, and count them once', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const records = new CampaignRecords(store);
+    const twice = { ...member(7), displayName: 'listed again' };
+    expect(await records.addMembers(CAMPAIGN.id, [member(6), member(7), twice, member(8)])).toEqual([true, true, false, true]);
+    expect((await records.member(CAMPAIGN.id, member(7).userId))?.value.displayName).toBe('User 7');
+    expect((await campaignStatus(records, CAMPAIGN, NOW)).total.targeted).toBe(3);
+  });
+
   it('leave the members list as it was: the tally rows are not people', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
     const records = new CampaignRecords(store);
