@@ -10,7 +10,7 @@ import { userMessageText } from '../shared/strings.js';
 import type { Logger } from '../logging/logger.js';
 import type { Download } from '../shared/download.js';
 import { inboundActivitySchema } from './activity-schema.js';
-import { registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
+import { browserLanguage, registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
 import type { LegalPage, LegalPages } from './legal-pages.js';
 import { DEFAULT_LOCALE, type Strings } from '../shared/strings.js';
 
@@ -140,7 +140,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     for (const page of ['privacy', 'terms'] as const satisfies readonly LegalPage[]) {
       server.get(`/${page}`, async (req: Request, res: Response) => {
         // ?lang= first (a link can name the language), else the browser's.
-        const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? firstLanguage(req.headers['accept-language']);
+        const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? browserLanguage(req);
         const { html, language } = legalPages.render(page, asked);
         res.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
@@ -287,9 +287,4 @@ export function compressedCoding(header: string | string[] | undefined): string 
 function headerText(req: Request, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** The first language of an Accept-Language header. */
-function firstLanguage(header: string | string[] | undefined): string | undefined {
-  return (typeof header === 'string' ? header : undefined)?.split(',')[0]?.split(';')[0]?.trim() || undefined;
 }

@@ -250,7 +250,7 @@ function replyWithError(req: Request, res: Response, error: unknown, { logger, s
 
 
 /** The first language of the request's Accept-Language: the tab's page sends its reader's, other callers the browser's. */
-function browserLanguage(req: Request): string | undefined {
+export function browserLanguage(req: Request): string | undefined {
   const header = req.headers['accept-language'];
   return (typeof header === 'string' ? header : undefined)?.split(',')[0]?.split(';')[0]?.trim() || undefined;
 }
