@@ -4,7 +4,7 @@
 // caught by the external anchors (anchor-check.ts), which the trail must reach whatever the checkpoint says.
 
 import { z } from 'zod';
-import { isAppError } from '../errors/app-error.js';
+import { lostRace } from '../store/cas-update.js';
 import type { Store } from '../store/store-port.js';
 import { type AuditKeyring, checkpointMac, entryHash, sameDigest } from './audit-crypto.js';
 import { AUDIT_ENTRIES, AUDIT_META, seqKey } from './audit-entry.js';
@@ -62,7 +62,7 @@ export async function writeCheckpoint(store: Store, keyring: AuditKeyring, head:
       return;
     } catch (error) {
       // Another walk moved it meanwhile: look again.
-      if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.already-exists') && !isAppError(error, 'store.not-found')) throw error;
+      if (!lostRace(error)) throw error;
     }
   }
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { Redactor } from '../logging/redact.js';
 import type { Store, StoredRecord } from '../store/store-port.js';
+import { lostRace } from '../store/cas-update.js';
 import { type AuditKeyring, auditMac, entryHash, GENESIS_HASH, headMac, personNamesSeal, personRef, sameDigest } from './audit-crypto.js';
 import {
   AUDIT_ENTRIES,
@@ -244,9 +245,7 @@ export class StoreAuditLog implements AuditLog {
       else await this.#store.update(AUDIT_META, AUDIT_HEAD_KEY, head, headRecord.etag);
       return true;
     } catch (error) {
-      if (isAppError(error, 'store.conflict') || isAppError(error, 'store.already-exists') || isAppError(error, 'store.not-found')) {
-        return false;
-      }
+      if (lostRace(error)) return false;
       throw error;
     }
   }

@@ -7,6 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
+import { lostRace } from '../store/cas-update.js';
 import type { Store, StoredRecord, StoreWrite } from '../store/store-port.js';
 import { MAX_TRANSACTION_WRITES } from '../store/store-port.js';
 import { FIGURES, type FigureId, type Figures, figuresOf, noFigures } from './campaign-figures.js';
@@ -133,7 +134,7 @@ export class CampaignTallies {
     if (!(await this.store.get(partition, COUNTED_KEY))) await this.#countEarlierMembers(partition);
     const base = await this.store.get<Tally>(partition, BASE_KEY);
     const deltas = await this.#deltas(partition);
-    const counts = sum({ ...(base?.value.counts ?? {}) }, {});
+    const counts: Counts = { ...base?.value.counts };
     for (const delta of deltas) sum(counts, delta.value.counts);
     if (deltas.length >= FOLD_AT) await this.#fold(partition, base, deltas, now);
     return counts;
@@ -147,7 +148,7 @@ export class CampaignTallies {
     let current = base;
     for (let start = 0; start < deltas.length; start += MAX_TRANSACTION_WRITES - 1) {
       const folded = deltas.slice(start, start + MAX_TRANSACTION_WRITES - 1);
-      const next = sum({ ...(current?.value.counts ?? {}) }, {});
+      const next: Counts = { ...current?.value.counts };
       for (const delta of folded) sum(next, delta.value.counts);
       // Never later than this clock: a reader asking about a future moment must not drop snoozes still running.
       pruneEndedSnoozes(next, Math.min(now, Date.now()));
@@ -156,7 +157,7 @@ export class CampaignTallies {
         const [written] = await this.store.transact<unknown>(partition, writes);
         current = written as StoredRecord<Tally>;
       } catch (error) {
-        if (isAppError(error, 'store.conflict') || isAppError(error, 'store.already-exists') || isAppError(error, 'store.not-found')) return;
+        if (lostRace(error)) return;
         throw error;
       }
     }

@@ -6,7 +6,7 @@
 // of that row), never past events a few minutes old, so an event another instance is writing right now (its clock a
 // little behind) still sorts after K. The purge takes what it deletes off the count in the same transaction.
 
-import { isAppError } from '../errors/app-error.js';
+import { lostRace } from '../store/cas-update.js';
 import type { Store, StoredRecord, StoreWrite } from '../store/store-port.js';
 import { MAX_TRANSACTION_WRITES } from '../store/store-port.js';
 import type { IntentId } from './catalog-schema.js';
@@ -167,5 +167,5 @@ export class ObjectionLog {
 }
 
 function ignoreConflict(error: unknown): void {
-  if (!isAppError(error, 'store.conflict') && !isAppError(error, 'store.already-exists') && !isAppError(error, 'store.not-found')) throw error;
+  if (!lostRace(error)) throw error;
 }

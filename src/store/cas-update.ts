@@ -18,3 +18,11 @@ export async function casUpdate<T>(store: Store, partition: string, key: string,
   }
   throw new Error(`${partition}/${key} kept changing under 20 attempts to update it`);
 }
+
+/**
+ * A conditional write someone else's write got to first: the row changed (conflict), appeared (already exists) or
+ * went (not found) since it was read. The caller reads again, or leaves it to the writer that won.
+ */
+export function lostRace(error: unknown): boolean {
+  return isAppError(error, 'store.conflict') || isAppError(error, 'store.already-exists') || isAppError(error, 'store.not-found');
+}
