@@ -2,8 +2,10 @@
 // user-assigned managed identity the app uses for Microsoft Graph, Table Storage, the audit anchors and Key Vault (no
 // keys or Graph secrets anywhere); the Storage account whose Table service holds the instances' shared state; a
 // second Storage account whose write-once container keeps the audit trail's anchors; a Key Vault holding the secrets
-// the app settings reference; and a single-tenant Azure Bot. The identity's Graph permissions are granted once by an
-// admin (infra/grant-graph-permissions.sh), not here: granting app roles on Graph needs a directory role, not an Azure one.
+// the app settings reference; a single-tenant Azure Bot; and monitoring: Application Insights on a Log Analytics
+// workspace, which the service's metrics go to, and a log alert per condition an operator must act on, notifying an
+// action group (docs/runbook.md). The identity's Graph permissions are granted once by an admin
+// (infra/grant-graph-permissions.sh), not here: granting app roles on Graph needs a directory role, not an Azure one.
 @maxLength(20)
 @minLength(4)
 @description('Prefix of every resource name; a hash of the resource group is appended so names are unique.')
@@ -111,6 +113,58 @@ param tapReceiver string = 'requester'
 
 @description('LOG_LEVEL: trace, debug, info, warn, error, fatal or silent.')
 param logLevel string = 'info'
+
+// Alerts (docs/runbook.md says what each means and what to do). The action group's name and e-mail addresses come from
+// env/.env.<env>; the thresholds have defaults here: to change one, add it to infra/azure.parameters.json.
+@description('ALERT_ACTION_GROUP_NAME: the action group the alerts notify; empty: <resourceBaseName>-alerts.')
+param alertActionGroupName string = ''
+
+@description('ALERT_EMAILS: comma-separated addresses the action group e-mails; empty: the subscription\'s Owners.')
+param alertEmails string = ''
+
+@minValue(30)
+@maxValue(730)
+@description('Days the Log Analytics workspace keeps the service\'s telemetry.')
+param logRetentionDays int = 30
+
+@minValue(1)
+@description('Outbox not draining: minutes a due message may wait unsent.')
+param alertOutboxOldestDueMinutes int = 30
+
+@minValue(1)
+@maxValue(25) // the rule looks back 30 minutes for the run of paused minutes
+@description('Sending paused: minutes Teams may refuse the tenant before the alert.')
+param alertSendingPausedMinutes int = 15
+
+@minValue(1)
+@description('Give-ups: more than this many in an hour alert, whatever their share.')
+param alertGiveUpsPerHour int = 25
+
+@minValue(1)
+@description('Give-ups: at least this many in an hour, and more than alertGiveUpsPercent of the messages that ended.')
+param alertGiveUpsMinCount int = 5
+
+@minValue(0)
+@maxValue(100)
+@description('Give-ups: share of the messages that ended (delivered or given up), in percent.')
+param alertGiveUpsPercent int = 5
+
+@minValue(1)
+@description('Audit anchor stale: minutes an instance may go without anchoring the head (three of AUDIT_ANCHOR_INTERVAL_MINUTES).')
+param alertAuditAnchorStaleMinutes int = 15
+
+@minValue(1)
+@description('Server errors: more than this many 5xx responses in 15 minutes alert, whatever their share.')
+param alertHttp5xxMaxCount int = 100
+
+@minValue(1)
+@description('Server errors: at least this many 5xx in 15 minutes, and more than alertHttp5xxPercent of the responses.')
+param alertHttp5xxMinCount int = 10
+
+@minValue(0)
+@maxValue(100)
+@description('Server errors: share of the responses, in percent.')
+param alertHttp5xxPercent int = 5
 
 param location string = resourceGroup().location
 
@@ -374,6 +428,13 @@ var appSettings = [
     name: 'LOG_LEVEL'
     value: logLevel
   }
+  // Read by @azure/monitor-opentelemetry, not by the service's configuration. A plain setting, not a Key Vault
+  // reference: the instrumentation key in it only lets a sender add telemetry to this component (it reads nothing back),
+  // and Microsoft documents connection strings as not secret. Someone holding it could only send this component noise.
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsights.properties.ConnectionString
+  }
 ]
 
 // Only after a rotation: a reference to a secret that does not exist would leave the setting unresolved.
@@ -507,6 +568,143 @@ resource anchorAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Where the service's telemetry goes: a workspace-based Application Insights component (classic components are
+// retired). The service exports its metrics itself (@azure/monitor-opentelemetry); App Service's own agent stays off,
+// since ApplicationInsightsAgent_EXTENSION_VERSION is not set.
+resource logWorkspace 'Microsoft.OperationalInsights/workspaces@2022-10-01' = {
+  name: uniqueName
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: logRetentionDays
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: uniqueName
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logWorkspace.id
+    IngestionMode: 'LogAnalytics'
+  }
+}
+
+// Who hears of an alert. With no address given the subscription's Owners are e-mailed, so an alert never fires
+// unheard; name the people who run the coach in ALERT_EMAILS instead (no trailing comma: an empty address is refused).
+var actionGroupName = empty(alertActionGroupName) ? '${resourceBaseName}-alerts' : alertActionGroupName
+var alertEmailList = empty(alertEmails) ? [] : split(alertEmails, ',')
+// Built-in role "Owner": an ARM role receiver e-mails the users holding it on the subscription.
+var subscriptionOwnerRole = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635'
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: actionGroupName
+  location: 'Global'
+  properties: {
+    groupShortName: take(actionGroupName, 12) // shown as the sender of SMS and e-mail; 12 characters at most
+    enabled: true
+    emailReceivers: [for (address, i) in alertEmailList: {
+      name: 'email-${i + 1}'
+      emailAddress: trim(address)
+      useCommonAlertSchema: true
+    }]
+    armRoleReceivers: empty(alertEmailList) ? [
+      {
+        name: 'subscription-owners'
+        roleId: subscriptionOwnerRole
+        useCommonAlertSchema: true
+      }
+    ] : []
+  }
+}
+
+// The rules are data (alert-rules.json: a query shape, its metrics, how it compares; test/deploy/alert-rules.test.ts
+// runs a model of each shape over sample metric rows). loadTextContent rather than loadJsonContent: the Toolkit pins
+// Bicep 0.9.1 (teamsapp.yml). The numbers each rule compares against, from the parameters above; `threshold` is what
+// the query's value must exceed (or reach, for sending-paused), and the give-up and 5xx queries weigh count and share
+// themselves and return 1 or 0.
+var alertFile = json(loadTextContent('alert-rules.json'))
+var alertSettings = {
+  'outbox-not-draining': {
+    threshold: alertOutboxOldestDueMinutes * 60 // coach.outbox.oldest_age is in seconds
+  }
+  'sending-paused': {
+    threshold: alertSendingPausedMinutes
+  }
+  'give-ups': {
+    threshold: 0
+    maxCount: alertGiveUpsPerHour
+    minCount: alertGiveUpsMinCount
+    maxPercent: alertGiveUpsPercent
+  }
+  'pass-request-expiring': {
+    threshold: 0
+  }
+  'audit-anchor-stale': {
+    threshold: alertAuditAnchorStaleMinutes * 60 // coach.audit.anchor_age is in seconds
+  }
+  'http-5xx': {
+    threshold: 0
+    maxCount: alertHttp5xxMaxCount
+    minCount: alertHttp5xxMinCount
+    maxPercent: alertHttp5xxPercent
+  }
+}
+// Every placeholder a shape may hold, so each rule's query can be filled the same way.
+var alertPlaceholderDefaults = {
+  otherMetric: ''
+  dimension: ''
+  dimensionValue: ''
+  minCount: 0
+  maxCount: 0
+  maxPercent: 0
+}
+var alertRuleList = [for rule in alertFile.rules: union(alertPlaceholderDefaults, rule, alertSettings[rule.name])]
+var alertQueries = [for rule in alertRuleList: replace(replace(replace(replace(replace(replace(replace(alertFile.shapes[rule.shape], '{metric}', rule.metric), '{otherMetric}', rule.otherMetric), '{dimension}', rule.dimension), '{dimensionValue}', rule.dimensionValue), '{minCount}', string(rule.minCount)), '{maxCount}', string(rule.maxCount)), '{maxPercent}', string(rule.maxPercent))]
+
+// One log alert per rule on the component's customMetrics. Each query returns at most one row whose `value` is compared
+// (one row: Maximum is that value), over one window; no row, no alert. Resolved automatically once the condition clears.
+resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for (rule, i) in alertRuleList: {
+  name: '${uniqueName}-${rule.name}'
+  location: location
+  kind: 'LogAlert'
+  properties: {
+    displayName: rule.displayName
+    description: rule.description
+    severity: rule.severity
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: rule.evaluationFrequency
+    windowSize: rule.windowSize
+    criteria: {
+      allOf: [
+        {
+          query: alertQueries[i]
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'value'
+          operator: rule.operator
+          threshold: rule.threshold
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}]
+
 // Registers the web app with the Bot Framework and connects it to Teams.
 module azureBotRegistration './botRegistration/azurebot.bicep' = {
   name: 'Azure-Bot-registration'
@@ -530,3 +728,5 @@ output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
 output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId
 output KEY_VAULT_NAME string = keyVault.name
+// For the runbook's queries (`az monitor app-insights query --app <name> --resource-group <rg>`).
+output APPLICATION_INSIGHTS_NAME string = appInsights.name

@@ -38,6 +38,8 @@ const NOT_SET_ON_APP_SERVICE: Record<string, string> = {
 };
 /** App Service's own settings (not the service's). */
 const PLATFORM_SETTINGS = new Set(['WEBSITE_RUN_FROM_PACKAGE', 'SCM_DO_BUILD_DURING_DEPLOYMENT']);
+/** Settings a library reads from the environment itself, outside the configuration schema. */
+const LIBRARY_SETTINGS = new Set(['APPLICATIONINSIGHTS_CONNECTION_STRING']); // @azure/monitor-opentelemetry
 
 interface Param {
   name: string;
@@ -77,7 +79,7 @@ describe('the web app the Bicep provisions', () => {
   });
 
   it('sets nothing the service does not read', () => {
-    const unknown = [...settings.keys()].filter((name) => !schema.has(name) && !PLATFORM_SETTINGS.has(name));
+    const unknown = [...settings.keys()].filter((name) => !schema.has(name) && !PLATFORM_SETTINGS.has(name) && !LIBRARY_SETTINGS.has(name));
     expect(unknown).toEqual([]);
   });
 
@@ -171,7 +173,7 @@ describe('the web app the Bicep provisions', () => {
     const vault: Record<string, string> = { 'bot-password': 'resolved-bot-password', 'audit-hmac-key': 'k'.repeat(48) };
     const env: Record<string, string> = {};
     for (const [name, value] of settings) {
-      if (PLATFORM_SETTINGS.has(name) || name === 'AUDIT_PREVIOUS_KEYS') continue;
+      if (PLATFORM_SETTINGS.has(name) || LIBRARY_SETTINGS.has(name) || name === 'AUDIT_PREVIOUS_KEYS') continue;
       const literal = /^'([^'$]*)'$/.exec(value);
       const reference = /^'\$\{secretReference\}([a-z0-9-]+)\/\)'$/.exec(value);
       const param = declared.get(value);
