@@ -40,6 +40,7 @@ const read = (...parts: string[]) => readFileSync(path.join(root, ...parts), 'ut
 const bicep = read('infra', 'azure.bicep');
 const parameterFile = JSON.parse(read('infra', 'azure.parameters.json')) as { parameters: Record<string, { value: unknown }> };
 const devEnv = read('env', '.env.dev');
+const runbook = read('docs', 'runbook.md');
 
 interface RuleData {
   name: string;
@@ -491,5 +492,14 @@ describe('the alerts wiring', () => {
       expect(parameterFile.parameters[param]?.value, param).toBe(`\${{${key}}}`);
       expect(devEnv, key).toMatch(new RegExp(`^${key}=$`, 'm'));
     }
+  });
+
+  it('gives every alert a section in the runbook, and the README points at it', () => {
+    for (const candidate of rules) {
+      const title = candidate.displayName.replace(/^Passkey Coach: /, '');
+      expect(runbook, candidate.name).toContain(`### ${title[0]!.toUpperCase()}${title.slice(1)}`);
+    }
+    expect(runbook).not.toMatch(/not defined yet/);
+    expect(read('README.md')).toMatch(/ALERT_EMAILS/);
   });
 });
