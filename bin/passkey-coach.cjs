@@ -20,6 +20,21 @@ process.emitWarning = (warning, ...args) => {
   emitWarning(warning, ...args);
 };
 
+// Telemetry first, when it is configured: Azure Monitor's distribution must be set up before the service loads
+// (src/telemetry/bootstrap.ts). Unconfigured, nothing of it is loaded at all.
+const command = process.argv[2] ?? 'start';
+const wantsTelemetry = Boolean(process.env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || ['azure-monitor', 'console'].includes(process.env.TELEMETRY_EXPORTER?.trim()));
+if ((command === 'start' || command === 'demo') && wantsTelemetry) {
+  try {
+    globalThis.__passkeyCoachTelemetry = require(path.join(__dirname, '..', 'dist', 'telemetry.cjs')).startTelemetry(process.env, command);
+  } catch (error) {
+    // The service still starts (and says telemetry is not running); a broken exporter must not take the bot down.
+    const secret = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim();
+    const message = String(error?.message);
+    process.stderr.write(`passkey-coach: telemetry could not be set up: ${secret ? message.split(secret).join('[redacted]') : message}\n`);
+  }
+}
+
 let source;
 try {
   source = fs.readFileSync(bundle, 'utf8');

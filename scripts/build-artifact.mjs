@@ -17,8 +17,8 @@ const out = path.resolve(values.out);
 
 /** What the service reads at run time, beside the bundle (each path relative to the checkout). */
 export const RUNTIME_FILES = ['bin/passkey-coach.cjs', 'cards', 'catalog', 'guides', 'models', 'strings'];
-/** From dist/: the bundle, its start-up code cache, the trained intent models and the tab. Not the 40 MB source map. */
-const DIST_FILE = /^(passkey-coach\.cjs|passkey-coach\.cjs\.v8-.*\.cache|intent-model-[a-z]{2,3}\.json|tab)$/;
+/** From dist/: the bundle, its start-up code cache, telemetry's set-up, the trained intent models and the tab. Not the 40 MB source map. */
+const DIST_FILE = /^(passkey-coach\.cjs|passkey-coach\.cjs\.v8-.*\.cache|telemetry\.cjs|intent-model-[a-z]{2,3}\.json|tab)$/;
 
 /** Packages the service resolves by name while running (src/objections/text/stemmers.ts), not bundled. */
 const LOADED_BY_NAME = /^@nlpjs\/lang-/;

@@ -28,6 +28,20 @@ await build({
   banner: { js: "const __passkeyCoachModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
+// Telemetry's set-up, apart: the launcher loads it before the service, and only when telemetry is configured
+// (src/telemetry/bootstrap.ts), so an ordinary start does not pay for Azure Monitor's OpenTelemetry distribution.
+await build({
+  entryPoints: [path.join(root, 'src', 'telemetry', 'bootstrap.ts')],
+  outfile: path.join(root, 'dist', 'telemetry.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+  define: { 'import.meta.url': '__telemetryModuleUrl' },
+  banner: { js: "const __telemetryModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
 // The admins' and helpdesk's tab (static files the server serves under /tab/).
 await buildTab({ configFile: path.join(root, 'tab', 'vite.config.ts'), logLevel: 'warn' });
 

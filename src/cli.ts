@@ -27,6 +27,7 @@ import { loadUnderstanding } from './objections/load-objections.js';
 import { databaseFile, SHUTDOWN_BUDGET_MS, startService } from './main.js';
 import { packageRoot } from './shared/package-root.js';
 import { openStore } from './store/open-store.js';
+import type { TelemetryHandle } from './telemetry/bootstrap.js';
 
 const USAGE = `Usage: passkey-coach <command>
 
@@ -66,6 +67,11 @@ function localeOption(args: readonly string[]): string | undefined | Error {
   if (flag !== '--locale' || extra.length > 0) return new Error(`expected only --locale xx, not "${args.join(' ')}".`);
   if (!value || !/^[a-z]{2}$/.test(value)) return new Error('--locale takes a two-letter language code, such as en.');
   return value;
+}
+
+/** Set by the launcher (bin/passkey-coach.cjs) when it started telemetry before loading the service (src/telemetry/bootstrap.ts). */
+function startedTelemetry(): TelemetryHandle | undefined {
+  return (globalThis as { __passkeyCoachTelemetry?: TelemetryHandle }).__passkeyCoachTelemetry;
 }
 
 /** Set by the launcher (bin/passkey-coach.cjs): called once start-up work is done, so it can save the code cache. */
@@ -137,6 +143,10 @@ export async function runCli(argv: string[]): Promise<number> {
 async function serve(config: AppConfig, extra: string[]): Promise<number> {
   if (extra.length > 0) return fail(`start takes no arguments (got "${extra.join(' ')}"); configure it with environment variables.`);
   const service = await startService(config, { demo: demoWiring() });
+  const telemetry = startedTelemetry();
+  const started = telemetry?.exporter ?? 'none';
+  if (started !== config.telemetry.exporter) service.logger.warn('telemetry is not what the configuration asks for: start the service through bin/passkey-coach.cjs, which sets it up first', { configured: config.telemetry.exporter, running: started });
+  else if (started !== 'none') service.logger.info('telemetry on', { exporter: started });
   readyHook?.();
   return new Promise<number>((resolve) => {
     let signals = 0;
@@ -153,7 +163,11 @@ async function serve(config: AppConfig, extra: string[]): Promise<number> {
         resolve(1);
       }, SHUTDOWN_BUDGET_MS).unref();
       service.stop(signal).then(
-        () => resolve(0),
+        // What the exporter still holds goes out last, so the stop itself is in it.
+        async () => {
+          await telemetry?.shutdown().catch((error: unknown) => service.logger.warn('telemetry not flushed at stop', { error }));
+          resolve(0);
+        },
         (error: unknown) => {
           service.logger.error('shutdown failed', { error });
           resolve(1);

@@ -48,6 +48,7 @@ import { showDemoProgress } from './campaigns/demo-progress.js';
 import { purgeExpiredLinks } from './campaigns/export-links.js';
 import { purgeClosedHelpRequests } from './helpdesk/help-requests.js';
 import type { Store } from './store/store-port.js';
+import { watchServiceState } from './app/service-gauges.js';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
 /** How often records past their retention period are deleted (and once at start). */
@@ -123,6 +124,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   let features: Features | undefined;
   let serverUrl: string | undefined;
   let tabService: TabService | undefined;
+  let unwatch: (() => void) | undefined;
   try {
     if (config.store.kind === 'sqlite' && databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
     const opened = await openStoreAndMarker(config.store, databasePath);
@@ -225,6 +227,14 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       languageOf: (userId, teamsLocale) => language.forProactive(userId, teamsLocale),
       privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText },
     });
+    unwatch = watchServiceState({
+      outbox: features.outbox,
+      health: features.health,
+      openPassRequests: () => features!.temporaryAccess.records.openRequests(),
+      openEscalations: () => features!.escalations.records.openOnes(),
+      anchorer: anchoring.anchorer,
+      logger: logger.child({ component: 'telemetry' }),
+    });
     const handleTurn = createTurnHandler({ app, config, conversations, audit, strings, languageOf: (userId, teamsLocale) => language.forClick(userId, teamsLocale) });
 
     const processActivity = (authHeader: string, activity: Activity, requestLogger: Logger): Promise<InvokeResponse | undefined> => {
@@ -272,6 +282,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     });
     serverUrl = http.url;
   } catch (error) {
+    unwatch?.();
     retention?.stop();
     anchoring?.halt();
     await features?.stop(Date.now() + 1_000);
@@ -320,6 +331,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
         if (!(await background.drain(deadline))) logger.warn('background work still running at shutdown', { running: background.size });
         await runningAnchoring.stop(deadline);
         await http.close(deadline);
+        unwatch?.();
         try {
           await openStore.close();
         } finally {

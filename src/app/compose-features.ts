@@ -22,7 +22,7 @@ import { OutboxSender } from '../outbox/outbox-sender.js';
 import { routeByKind } from '../outbox/outbox-router.js';
 import { AdminNotices } from '../outbox/admin-notices.js';
 import { groupFanOut } from '../outbox/group-fan-out.js';
-import { sendingHealth } from './sending-health.js';
+import { type SendingHealth, sendingHealth } from './sending-health.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
 import type { CadencePolicy } from '../campaigns/cadence.js';
@@ -70,6 +70,8 @@ export interface Features {
   membership: GroupMembership;
   outbox: Outbox;
   sender: OutboxSender;
+  /** The circuit breakers and the tenant's pause, as the sender obeys them. */
+  health: SendingHealth;
   scheduler: CampaignScheduler;
   messenger: ProactiveMessenger;
   /** The tenant's Bot Connector rate as this instance shares it: campaign sends wait, replies in a turn are counted. */
@@ -244,6 +246,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     commands,
     outbox,
     sender,
+    health,
     scheduler,
     messenger,
     limiter,

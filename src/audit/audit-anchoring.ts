@@ -26,12 +26,20 @@ export class AuditAnchorer {
   /** What each sink last took, so an unmoved head is not written again and a failed sink is retried. */
   readonly #written = new Map<string, { seq: number; hash: string }>();
   #highest = 0;
+  /** When every sink last held the head (or there was nothing to anchor): how stale the anchors may be. */
+  #confirmedAt: Date;
   /** One checkpoint at a time: the periodic one and the one at stop must not interleave. */
   #running: Promise<void> = Promise.resolve();
 
   constructor(options: AuditAnchorerOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#confirmedAt = this.#now();
+  }
+
+  /** Seconds since every sink last held the trail's head: about the interval at most while anchoring works. */
+  anchorAgeSeconds(): number {
+    return Math.max(0, Math.round((this.#now().getTime() - this.#confirmedAt.getTime()) / 1000));
   }
 
   /** Writes the head to every sink that does not hold it yet. Never throws. */
@@ -56,7 +64,11 @@ export class AuditAnchorer {
       return;
     }
     const head = read.head;
-    if (head === undefined || head.seq === 0) return;
+    const checkedAt = this.#now();
+    if (head === undefined || head.seq === 0) {
+      this.#confirmedAt = checkedAt;
+      return;
+    }
     if (head.seq < this.#highest) {
       logger.error('audit trail is shorter than this service anchored it: it was rolled back', { headSeq: head.seq, anchoredSeq: this.#highest });
     }
@@ -72,6 +84,7 @@ export class AuditAnchorer {
         logger.error('audit anchor not written; trying again at the next checkpoint', { sink: sink.name, seq: head.seq, error });
       }
     }
+    if (sinks.every((sink) => this.#written.get(sink.name)?.seq === head.seq)) this.#confirmedAt = checkedAt;
   }
 }
 

@@ -1,6 +1,6 @@
 // One turn, end to end after authentication: refuse traffic that is not ours, remember the conversation, run the app.
 
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -9,6 +9,7 @@ import { userMessageText } from '../shared/strings.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';
 import type { Strings } from '../shared/strings.js';
+import { coachMeter, inSpan, METRIC, SPAN, SpanKind, wordsOf } from '../telemetry/telemetry.js';
 import { actorOf } from './app.js';
 import { assertServedTurn, tenantOf } from './turn-guard.js';
 
@@ -23,6 +24,43 @@ export interface TurnHandlerDeps {
 }
 
 export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext, logger: Logger) => Promise<void> {
+  const meter = coachMeter();
+  const turns = meter.createCounter(METRIC.turns, { description: 'Turns handled, by activity type and outcome (ok, refused, failed)' });
+  const duration = meter.createHistogram(METRIC.turnDuration, { description: 'Time to handle a turn, by activity type', unit: 'ms' });
+  const replies = meter.createCounter(METRIC.replies, { description: 'Activities the bot sent within turns, by kind (text, card, typing, other)' });
+  const handle = turnSteps(deps);
+  return async (context, logger) => {
+    const kind = context.activity.type?.toLowerCase() ?? 'none';
+    const startedAt = performance.now();
+    let outcome = 'failed';
+    context.onSendActivities(async (_context, activities, next) => {
+      for (const activity of activities) replies.add(1, wordsOf({ kind: replyKind(activity) }));
+      return next();
+    });
+    try {
+      await inSpan(SPAN.turn, SpanKind.SERVER, { 'coach.activity.type': kind, 'coach.conversation.type': context.activity.conversation?.conversationType }, async (span) => {
+        outcome = await handle(context, logger);
+        span.setAttribute('coach.turn.outcome', outcome);
+      });
+    } catch (error) {
+      if (isAppError(error, 'request.forbidden')) outcome = 'refused';
+      throw error;
+    } finally {
+      turns.add(1, wordsOf({ kind, outcome }));
+      duration.record(performance.now() - startedAt, wordsOf({ kind }));
+    }
+  };
+}
+
+/** What a reply is, for counting: words, a card, a typing indicator. */
+function replyKind(activity: Partial<Activity>): string {
+  if (activity.type === ActivityTypes.Typing) return 'typing';
+  if (activity.type !== ActivityTypes.Message) return 'other';
+  return (activity.attachments?.length ?? 0) > 0 ? 'card' : 'text';
+}
+
+/** The turn itself; `ok`, or `failed` when the app threw and the person was told (an invoke's failure is thrown). */
+function turnSteps(deps: TurnHandlerDeps): (context: TurnContext, logger: Logger) => Promise<'ok' | 'failed'> {
   return async (context, logger) => {
     try {
       assertServedTurn(context, deps.config);
@@ -43,8 +81,10 @@ export function createTurnHandler(deps: TurnHandlerDeps): (context: TurnContext,
     await deps.conversations.remember(context.activity, tenantOf(context));
     try {
       await deps.app.run(context);
+      return 'ok';
     } catch (error) {
       await replyToTurnError(context, error, logger, deps.strings, deps.languageOf);
+      return 'failed';
     }
   };
 }

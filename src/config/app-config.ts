@@ -4,6 +4,7 @@
 import type { LogLevel } from '../logging/logger.js';
 import type { AuditAnchorSettings } from './anchor-settings.js';
 import type { BotType } from './config-schema.js';
+import type { TelemetryExporter } from '../telemetry/exporter-choice.js';
 
 export type GraphCredential =
   | { kind: 'client-secret'; tenantId: string; clientId: string; secret: string }
@@ -54,6 +55,8 @@ export interface AppConfig {
   };
   dataDir: string;
   logLevel: LogLevel;
+  /** Where metrics and traces go (src/telemetry/bootstrap.ts sets the exporter up before the service loads). */
+  telemetry: { exporter: TelemetryExporter; connectionString?: string };
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean; anchors: AuditAnchorSettings };
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string; timeoutMs: number };
   campaign: CampaignSettings;

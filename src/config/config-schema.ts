@@ -16,6 +16,8 @@ export interface ConfigKey {
   secret?: boolean;
 }
 
+export const TELEMETRY_EXPORTERS = ['auto', 'azure-monitor', 'console', 'none'] as const;
+
 export const BOT_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMsi'] as const;
 export type BotType = (typeof BOT_TYPES)[number];
 
@@ -41,6 +43,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'HOST', description: 'Interface to listen on. Defaults to 0.0.0.0 with authentication on; demo mode always uses 127.0.0.1.' },
   { name: 'DATA_DIR', default: './.data', description: 'Folder for the SQLite database and other local state.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'trace, debug, info, warn, error, fatal or silent.' },
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', description: "Application Insights' connection string: metrics and traces go there through OpenTelemetry (README, \"Telemetry\"). Refused in demo mode, which sends nothing off the machine." },
+  { name: 'TELEMETRY_EXPORTER', default: 'auto', description: 'Where metrics and traces go: azure-monitor (needs APPLICATIONINSIGHTS_CONNECTION_STRING), console (the terminal, for a look while developing), none, or auto (azure-monitor when the connection string is set, else none).' },
   { name: 'PRIVACY_PAGE_FILE', description: 'An HTML file served at /privacy (the app package\'s privacy link) instead of the coach\'s own notice, which states this deployment\'s retention in the reader\'s language.' },
   { name: 'TERMS_PAGE_FILE', description: 'An HTML file served at /terms (the app package\'s terms-of-use link) instead of the coach\'s own terms.' },
   { name: 'CATALOG_DIR', description: "A folder of objection-catalog JSON files that replace (same id) or extend the shipped catalog/en/ entries." },
@@ -159,6 +163,8 @@ export const envSchema = z.object({
   HOST: optionalText,
   DATA_DIR: z.string().trim().min(1).default('./.data'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+  TELEMETRY_EXPORTER: z.enum(TELEMETRY_EXPORTERS).default('auto'),
   CATALOG_DIR: optionalText,
   PRIVACY_PAGE_FILE: optionalText,
   TERMS_PAGE_FILE: optionalText,

@@ -8,6 +8,7 @@ import { anchorSecrets, auditAnchorSettings } from './anchor-settings.js';
 import { describeIssue } from './config-issues.js';
 import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, CONFIG_KEYS, type EnvSettings, envSchema } from './config-schema.js';
 import type { AppConfig, BotFrameworkEndpoints, CampaignSettings, GraphCredential, StoreSettings, TapSettings } from './app-config.js';
+import { chooseExporter } from '../telemetry/exporter-choice.js';
 
 /** Deliberately public: demo mode protects nothing, and says so. */
 export const DEMO_AUDIT_KEY = 'passkey-coach-demo-audit-key--not-a-secret--do-not-use';
@@ -74,6 +75,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     coach: coachSettings(s, env, problems),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
+    telemetry: telemetrySettings(s, problems, true),
     audit: { ...auditKeys(s, problems, true), anchors: auditAnchorSettings(s, problems, true, isLoopbackUrl) },
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
@@ -122,6 +124,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     coach: coachSettings(s, env, problems),
     dataDir: s.DATA_DIR,
     logLevel: s.LOG_LEVEL,
+    telemetry: telemetrySettings(s, problems, false),
     audit: { ...auditKeys(s, problems, false), anchors: auditAnchorSettings(s, problems, false, isLoopbackUrl) },
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
@@ -315,8 +318,18 @@ function configError(problems: string[]): AppError {
 }
 
 /** Every secret value in the config, for registering with the log redactor at start-up. */
+/** The exporter as chosen, with what it needs; demo mode sends nothing off the machine. */
+function telemetrySettings(s: EnvSettings, problems: string[], demo: boolean): AppConfig['telemetry'] {
+  const connectionString = s.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (demo && connectionString !== undefined) problems.push('Demo mode sends nothing off this machine: unset APPLICATIONINSIGHTS_CONNECTION_STRING (TELEMETRY_EXPORTER=console shows the telemetry on the terminal).');
+  if (s.TELEMETRY_EXPORTER === 'azure-monitor' && connectionString === undefined) problems.push('TELEMETRY_EXPORTER=azure-monitor needs APPLICATIONINSIGHTS_CONNECTION_STRING: set it to the Application Insights resource\'s connection string.');
+  if (connectionString !== undefined && !/(^|;)\s*InstrumentationKey=[^;]+/i.test(connectionString)) problems.push('APPLICATIONINSIGHTS_CONNECTION_STRING does not look like a connection string: copy it from the Application Insights resource (it holds InstrumentationKey=…).');
+  return { exporter: chooseExporter(s.TELEMETRY_EXPORTER, connectionString, demo), ...(connectionString !== undefined ? { connectionString } : {}) };
+}
+
 export function configSecrets(config: AppConfig): string[] {
   const secrets = [...config.audit.keys.values(), ...anchorSecrets(config.audit.anchors)];
+  if (config.telemetry.connectionString) secrets.push(config.telemetry.connectionString);
   if (config.bot.password) secrets.push(config.bot.password);
   if (config.graph.credential.kind === 'client-secret') secrets.push(config.graph.credential.secret);
   if (config.store.kind === 'azure-table' && 'connectionString' in config.store) {

@@ -3,6 +3,7 @@
 
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.js';
+import { coachMeter, inSpan, METRIC, SPAN, SpanKind, statusClass, wordsOf } from '../telemetry/telemetry.js';
 import { type Clock, monotonicClock, SlidingWindowLimiter } from './rate-limiter.js';
 
 /**
@@ -63,6 +64,8 @@ export class GraphRetryHandler implements Middleware {
   readonly #retry: RetryOptions;
   readonly #random: () => number;
   readonly #limiters: Record<ThrottleBucket, SlidingWindowLimiter>;
+  readonly #calls = coachMeter().createCounter(METRIC.graphCalls, { description: 'Microsoft Graph calls, by throttle bucket and the class of their final status' });
+  readonly #throttles = coachMeter().createCounter(METRIC.graphThrottles, { description: 'Graph answers 429 (throttled), by throttle bucket' });
 
   constructor(options: GraphRetryHandlerOptions) {
     this.#log = options.logger;
@@ -81,11 +84,30 @@ export class GraphRetryHandler implements Middleware {
     this.#next = next;
   }
 
+  /** One call as the caller sees it (every retry inside it): one span, one count with the status it ended on. */
   async execute(context: Context): Promise<void> {
-    if (!this.#next) throw new Error('GraphRetryHandler has no next middleware');
+    const next = this.#next;
+    if (!next) throw new Error('GraphRetryHandler has no next middleware');
     const method = (context.options?.method ?? 'GET').toUpperCase();
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const buckets = bucketsOf(method, url, context.options?.body);
+    const bucket = buckets.length === 0 ? 'none' : [...new Set(buckets)].join('+');
+    const route = routeOf(url).toLowerCase();
+    let status: number | undefined;
+    try {
+      await inSpan(SPAN.graph, SpanKind.CLIENT, { 'http.request.method': method, 'url.template': route, 'coach.graph.bucket': bucket }, async (span) => {
+        await this.#attempts(context, next, method, url, buckets, (attempt, answered) => {
+          status = answered;
+          span.setAttributes({ 'http.response.status_code': answered ?? 0, 'coach.graph.attempts': attempt });
+          if (answered === 429) this.#throttles.add(1, wordsOf({ bucket }));
+        });
+      });
+    } finally {
+      this.#calls.add(1, wordsOf({ bucket, status_class: statusClass(status) }));
+    }
+  }
+
+  async #attempts(context: Context, next: Middleware, method: string, url: string, buckets: ThrottleBucket[], answered: (attempt: number, status: number | undefined) => void): Promise<void> {
     const replayable = isReplayable(method, url, context.options?.body);
     for (let attempt = 1; ; attempt++) {
       for (const bucket of buckets) await this.#limiters[bucket].acquire();
@@ -93,8 +115,9 @@ export class GraphRetryHandler implements Middleware {
       // The SDK's auth handler (next in the chain) appends its header: a retry must not carry two tokens.
       withoutAuthorization(context);
       try {
-        await this.#next.execute(context);
+        await next.execute(context);
       } catch (error) {
+        answered(attempt, undefined);
         // No answer at all (the attempt's time limit, a reset, a refused connection): a read is asked again, a create
         // never (its caller decides, since it may have been done).
         if (!replayable || !isLostAnswer(error) || attempt >= this.#retry.maxAttempts) throw error;
@@ -104,6 +127,7 @@ export class GraphRetryHandler implements Middleware {
         continue;
       }
       const response = context.response;
+      answered(attempt, response?.status);
       if (!response || !RETRY_STATUSES.has(response.status)) return;
       // An HTTP-date Retry-After is wall-clock time: compared with Date.now(), never with the limiters' elapsed-time clock.
       const delay = retryAfterMs(response, this.#wallNow()) ?? this.#backoff(attempt);

@@ -13,6 +13,7 @@ import { inboundActivitySchema } from './activity-schema.js';
 import { browserLanguage, registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
 import type { LegalPage, LegalPages } from './legal-pages.js';
 import { DEFAULT_LOCALE, type Strings } from '../shared/strings.js';
+import { coachMeter, METRIC, statusClass, wordsOf } from '../telemetry/telemetry.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -53,6 +54,15 @@ export interface HttpServerHandle {
   close(deadline: number): Promise<void>;
 }
 
+/** Which part of the service a request was for, by the start of its path (never the path: downloads carry a token). */
+function areaOf(url: string | undefined): string {
+  const first = (url ?? '').split(/[/?#]/)[1] ?? '';
+  if (first === 'api') return 'messages';
+  if (first === 'tab' || first === 'downloads' || first === 'privacy' || first === 'terms') return first === 'privacy' || first === 'terms' ? 'legal' : first;
+  if (first === 'healthz' || first === 'readyz') return 'health';
+  return 'other';
+}
+
 /** Seconds a caller is told to wait before trying again while this instance stops (Teams retries; so does the tab). */
 const RETRY_AFTER_SECONDS = '5';
 
@@ -64,8 +74,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // a stop waits for these, not only for the turns being handled, so none is cut off half-way.
   let open = 0;
   const idle: (() => void)[] = [];
-  server.server.on('request', (_req: unknown, res: NodeJS.EventEmitter) => {
+  const responses = coachMeter().createCounter(METRIC.httpResponses, { description: 'HTTP answers, by area (messages, tab, downloads, health, legal, other) and status class' });
+  server.server.on('request', (req: { url?: string }, res: NodeJS.EventEmitter & { statusCode?: number }) => {
     open += 1;
+    res.once('finish', () => responses.add(1, wordsOf({ route: areaOf(req.url), status_class: statusClass(res.statusCode) })));
     res.once('close', () => {
       open -= 1;
       if (open === 0) for (const wake of idle.splice(0)) wake();

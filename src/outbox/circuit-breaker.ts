@@ -144,6 +144,11 @@ export class EndpointBreakers implements EndpointGuard {
     return this.of(endpoint).nextPermitAt();
   }
 
+  /** Every endpoint this process has sent to, with its breaker's state (for telemetry). */
+  states(): { endpoint: string; state: BreakerState }[] {
+    return [...this.#breakers.values()].map((breaker) => ({ endpoint: breaker.endpoint, state: breaker.state() }));
+  }
+
   /** Endpoints whose breaker is open now (for status and logs). */
   openEndpoints(): string[] {
     return [...this.#breakers.values()].filter((breaker) => breaker.state() !== 'closed').map((breaker) => breaker.endpoint);

@@ -14,6 +14,7 @@ import type { Outbox, OutboxRow } from './outbox.js';
 import { afterFailure } from './retry-policy.js';
 import type { TenantPause } from './tenant-pause.js';
 import { UnsettledOutcomes } from './unsettled-outcomes.js';
+import { SendMetrics } from './send-metrics.js';
 
 export { backoffMs } from './retry-policy.js';
 
@@ -89,6 +90,7 @@ export class OutboxSender {
   readonly #unsettled = new UnsettledOutcomes<Exclude<DeliveryResult, { outcome: 'deferred' }>>();
   readonly #backoff = new Backoff(1_000, 60_000);
   readonly #gate = new SettleGate(SETTLE_GATHER_MS);
+  readonly #metrics = new SendMetrics();
 
   constructor(options: SenderOptions) {
     this.#options = { leaseMs: SENDER_LEASE_MS, maxAttempts: 8, idleMs: 5_000, ...options };
@@ -223,6 +225,10 @@ export class OutboxSender {
   }
 
   async #process(record: StoredRecord<OutboxRow>): Promise<void> {
+    await this.#metrics.around(record.value, () => this.#deliver(record));
+  }
+
+  async #deliver(record: StoredRecord<OutboxRow>): Promise<void> {
     const { outbox, handler, logger } = this.#options;
     const row = record.value;
     let result: DeliveryResult;
@@ -244,7 +250,10 @@ export class OutboxSender {
           await outbox.retryLater(record, new Date(next.at), message);
         }
         if (next.action === 'requeue' && next.tried === false) this.#stats.held += 1;
-        else this.#stats.retried += 1;
+        else {
+          this.#stats.retried += 1;
+          this.#metrics.retried(row, error);
+        }
         return;
       }
     }
@@ -274,6 +283,7 @@ export class OutboxSender {
       ...(result.outcome === 'sent' ? { conversationId: result.conversationId, activityId: result.activityId } : { reason: result.reason }),
     });
     this.#stats[result.outcome] += 1;
+    this.#metrics.settled(row, result);
     try {
       await handler.settled(row, result);
     } catch (error) {

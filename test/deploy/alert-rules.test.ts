@@ -8,10 +8,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { METRIC } from '../../src/telemetry/telemetry.js';
 
 /**
- * The metric contract the service exports (customMetrics.name; attributes land in customDimensions). Kept here until
- * the service's own list exists (not exported: biome refuses exports from a test file); the rules may name nothing else.
+ * The metric contract the service exports (customMetrics.name; attributes land in customDimensions), with each one's
+ * kind; the rules may name nothing else, and every name here is one the service reports (src/telemetry/telemetry.ts).
  */
 const COACH_METRICS = {
   'coach.outbox.depth': 'gauge',
@@ -302,6 +303,10 @@ describe('the alert rules the Bicep provisions', () => {
   it("keep each shape's KQL and the model these tests run in step", () => {
     expect(Object.keys(ruleFile.shapes).sort()).toEqual(Object.keys(SHAPES).sort());
     for (const [name, shape] of Object.entries(SHAPES)) expect(ruleFile.shapes[name], name).toBe(shape.kql.join('\n'));
+  });
+
+  it('name only metrics the service reports', () => {
+    expect(Object.values(METRIC)).toEqual(expect.arrayContaining(Object.keys(COACH_METRICS)));
   });
 
   it('read only metrics of the contract: gauges for readings, counters for sums', () => {
