@@ -15,6 +15,7 @@ import { errorBody, GraphHttpError } from './graph-errors.js';
 import { GraphService, type InboundRequest, JSON_CONTENT_TYPE } from './graph-service.js';
 import { AppThrottle, type WindowLimit } from './rate-limiter.js';
 import type { ThrottleBucket } from './router.js';
+import { deletedItemsRoutes } from './routes/deleted-items-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { methodRoutes } from './routes/method-routes.js';
 import { pimGroupRoutes } from './routes/pim-group-routes.js';
@@ -146,7 +147,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     reportPageSize: options.reportPageSize ?? 1000,
     events: { installed: (event) => notify(installedListeners, event), uninstalled: (event) => notify(uninstalledListeners, event) },
   };
-  const routes = [...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context)];
+  const routes = [...deletedItemsRoutes(context), ...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context)];
 
   let graphUrl = '';
   const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });
