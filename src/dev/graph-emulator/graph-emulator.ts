@@ -54,6 +54,10 @@ export interface EmulatorState {
   addGroupMember(groupId: string, userId: string): void;
   /** Changes who the user's manager is (undefined: nobody), as an admin would in Entra. */
   setManager(userId: string, managerId: string | undefined): void;
+  /** Disables the account (or enables it again), as an admin would in Entra: `accountEnabled` changes, nothing else. */
+  setAccountEnabled(userId: string, enabled: boolean): void;
+  /** Deletes the user as Entra does: a 404 at `/users/{id}`, in the recycle bin at `/directory/deletedItems`. */
+  deleteUser(userId: string): void;
   /** The user's methods as `/authentication/methods` shows them now. */
   methods(userId: string): Record<string, unknown>[];
   /** The report's methodsRegistered for the user now (as of now minus the lag), before enum masking. */
@@ -198,6 +202,8 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
     assignRole: (userId, roleDefinitionId) => state.assignRole(need(userId).id, roleDefinitionId),
     addGroupMember: (groupId, userId) => state.addGroupMember(groupId.toLowerCase(), need(userId).id),
     setManager: (userId, managerId) => state.setManager(need(userId).id, managerId === undefined ? undefined : need(managerId).id),
+    setAccountEnabled: (userId, enabled) => state.setAccountEnabled(need(userId).id, enabled),
+    deleteUser: (userId) => state.deleteUser(need(userId).id),
     methods: (userId) => state.methodResources(need(userId)),
     reportedMethods: (userId) => [...new Set(state.methodsAt(need(userId).id, context.now() - context.reportLagMinutes * 60_000).map((method) => method.kind))],
     enrolMethod: (userId, input) => {
