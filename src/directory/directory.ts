@@ -80,7 +80,9 @@ export class GraphDirectory implements Directory {
     });
     // Not in /users: deleted (the recycle bin has them for 30 days) or gone for good.
     const deleted = await this.#batchGet(missing.map((id) => `/directory/deletedItems/${encodeURIComponent(id)}?$select=id`), {});
-    missing.forEach((id, index) => states.set(id, deleted[index] === undefined ? 'gone' : 'deleted'));
+    missing.forEach((id, index) => {
+      states.set(id, deleted[index] === undefined ? 'gone' : 'deleted');
+    });
     return states;
   }
 
