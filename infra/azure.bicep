@@ -105,6 +105,9 @@ param rolloutDeadline string = ''
 @description('RETENTION_DAYS: days objection records and closed "talk to a person" requests are kept.')
 param retentionDays string = '180'
 
+@description('ERASE_AFTER_DISABLED_DAYS: days an account is disabled in Entra before its personal data is erased.')
+param eraseAfterDisabledDays string = '30'
+
 @description('STORE_OBJECTION_TEXT: true keeps people\'s own words with each objection (off: topic and time only).')
 param storeObjectionText string = 'false'
 
@@ -415,6 +418,10 @@ var appSettings = [
   {
     name: 'RETENTION_DAYS'
     value: retentionDays
+  }
+  {
+    name: 'ERASE_AFTER_DISABLED_DAYS'
+    value: eraseAfterDisabledDays
   }
   {
     name: 'STORE_OBJECTION_TEXT'

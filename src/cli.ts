@@ -12,7 +12,10 @@ import { updateReadme } from './app/config-docs.js';
 import { runConnectorEmulatorCommand } from './dev/connector-emulator/cli.js';
 import { demoWiring } from './dev/demo-wiring.js';
 import { startDemoEnvironment } from './dev/demo-environment.js';
-import { configuredPermissionReport, graphPermissionReport } from './app/compose-directory.js';
+import { configuredDirectory, configuredPermissionReport, graphPermissionReport } from './app/compose-directory.js';
+import type { Directory } from './directory/directory-port.js';
+import { Redactor } from './logging/redact.js';
+import { runEraseCommand } from './privacy/erase-command.js';
 import { describePermissionReport, type PermissionReport } from './directory/permission-check.js';
 import { createLogger } from './logging/logger.js';
 import { runGraphEmulatorCommand } from './dev/graph-emulator/cli.js';
@@ -54,6 +57,10 @@ Commands:
                         detected when --locale is not given).
   train-model FILE [--locale xx]
                         Train the intent model of a catalog (default en) and write it (the build does this).
+  erase <upn|objectId> [--request REF]
+                        Erase everything the coach keeps about one person now (a data subject's request), and
+                        audit it; REF (a ticket number) is kept in the audit entry. A person already deleted from
+                        Entra is found by UPN for 30 days, then only by object id. Prints counts, never names.
   docs                  Regenerate the README's configuration and permission tables.
   warm-cache            Start and stop once in memory (used by the build).
   help                  Show this text.
@@ -100,6 +107,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return checkPermissions();
     case 'audit':
       return audit(subcommand, rest);
+    case 'erase':
+      return erase(subcommand === undefined ? [] : [subcommand, ...rest]);
     case 'warm-cache':
       return warmCache();
     case 'graph-emulator':
@@ -205,6 +214,26 @@ async function audit(subcommand: string | undefined, args: string[]): Promise<nu
     return fail(`Unknown audit command "${subcommand ?? ''}": use "audit verify [--from-checkpoint] [--anchors FILE]" or "audit export [--since DATE] [--anchors FILE]".`);
   } finally {
     await store.close();
+  }
+}
+
+async function erase(args: string[]): Promise<number> {
+  const config = loadConfig();
+  const { values, positionals } = parseArgs({ args, options: { request: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) return fail('erase takes one person: their UPN or Entra object id (erase <upn|objectId> [--request REF]).');
+  if (config.store.kind === 'sqlite' && !existsSync(databaseFile(config))) return fail(`no database at ${databaseFile(config)}: check DATA_DIR.`);
+  const logger = createLogger({ level: 'warn', sink: process.stderr });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const run = (directory: Directory | undefined) =>
+    runEraseCommand({ config, databasePath: databaseFile(config), directory, who: positionals[0] as string, reference: values.request, out, logger });
+  if (config.mode !== 'demo') return run(configuredDirectory(config, logger, new Redactor()));
+  // Demo mode: the demo tenant's Graph, started for the command.
+  const wiring = demoWiring();
+  const demo = await wiring.start(config, logger);
+  try {
+    return await run(demo?.directory(config, logger, new Redactor()));
+  } finally {
+    await demo?.close();
   }
 }
 

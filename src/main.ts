@@ -49,6 +49,7 @@ import { purgeExpiredLinks } from './campaigns/export-links.js';
 import { purgeClosedHelpRequests } from './helpdesk/help-requests.js';
 import type { Store } from './store/store-port.js';
 import { watchServiceState } from './app/service-gauges.js';
+import { createPrivacy, type Privacy } from './privacy/privacy.js';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
 /** How often records past their retention period are deleted (and once at start). */
@@ -85,6 +86,8 @@ export interface ServiceHandle {
   anchorAudit(): Promise<void>;
   /** What the tab's views show, behind its SSO check (tests read the figures through it). */
   tab: TabService;
+  /** Erasure of one person, and the daily check for people who left Entra (tests run it by hand). */
+  privacy: Privacy;
   /**
    * Graceful stop: requests not yet handled are answered 503 with Retry-After, turns in flight finish, the sender and
    * the scheduler stop alongside (all within the budget), then the store closes.
@@ -117,6 +120,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   const databasePath = options.databasePath ?? databaseFile(config);
   const background = new BackgroundWork(logger.child({ component: 'background' }));
   let retention: PeriodicJob | undefined;
+  let privacy: Privacy | undefined;
   let anchoring: AuditAnchoring | undefined;
   let store: Store | undefined;
   let storeRequests: (() => Readonly<Record<string, number>>) | undefined;
@@ -169,6 +173,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       if (links > 0) logger.info('deleted expired export links', { links });
     }, background);
     retention.start();
+    privacy = createPrivacy({ store: openStore, audit, objections, directory, afterDisabledDays: config.coach.eraseAfterDisabledDays, instanceId: config.instanceId, logger: logger.child({ component: 'privacy' }), background });
+    privacy.start();
     const conversations = new ConversationReferences(openStore, {
       logger: logger.child({ component: 'conversations' }),
       acceptsAddress: config.mode === 'demo' ? demoAddressCheck(demoTenant?.serviceUrl) : undefined,
@@ -284,6 +290,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
   } catch (error) {
     unwatch?.();
     retention?.stop();
+    privacy?.stop();
     anchoring?.halt();
     await features?.stop(Date.now() + 1_000);
     // A failed start (port in use, unreadable database, broken card) must not leave emulators or the store open.
@@ -319,12 +326,14 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     features: runningFeatures,
     anchorAudit: () => runningAnchoring.anchorer.checkpoint(),
     tab: tabService!,
+    privacy: privacy!,
     stop(reason: string) {
       stopping ??= (async () => {
         const deadline = Date.now() + SHUTDOWN_BUDGET_MS - 1_000;
         stopProgress?.();
         logger.info('stopping', { reason });
         retention?.stop();
+        privacy?.stop();
         // Side by side, each within the deadline: a message stuck on its way to Teams must not eat the time the
         // requests already here need to be answered. The server listens (answering 503) until the end of the stop.
         const [result] = await Promise.all([http.drain(deadline), runningFeatures.stop(deadline)]);

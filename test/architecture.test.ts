@@ -15,7 +15,7 @@ const LAYERS = {
   infrastructure: ['store', 'directory', 'messaging', 'outbox', 'audit', 'cards'],
   features: ['objections', 'enrollment', 'campaigns', 'escalation', 'helpdesk', 'onboarding'],
   interaction: ['conversation', 'bot', 'http', 'tab'],
-  composition: ['app', 'entry'],
+  composition: ['app', 'privacy', 'entry'],
   dev: ['dev'],
 } as const;
 type Layer = keyof typeof LAYERS;

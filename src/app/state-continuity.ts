@@ -16,7 +16,7 @@ import type { Store } from '../store/store-port.js';
 
 /** The store's own name for itself, written once when it is new. */
 export const IDENTITY_PARTITION = 'service-meta';
-const IDENTITY_KEY = 'identity';
+export const IDENTITY_KEY = 'identity';
 
 interface StoreIdentity {
   id: string;

@@ -4,12 +4,14 @@ import { AppError } from '../errors/app-error.js';
 import type { Store } from '../store/store-port.js';
 import { normalizeObjectId } from './audit-crypto.js';
 import {
+  AUDIT_ENTRIES,
   AUDIT_PERSON_INDEX,
   AUDIT_PERSONAL,
   type PartyRole,
   type PersonalRecord,
   personalKey,
   personalRecordSchema,
+  seqKey,
 } from './audit-entry.js';
 
 const INDEX_TAIL = /^\.(\d{12})\.(actor|subject)$/;
@@ -40,6 +42,30 @@ export async function erasePersonalRecords(
     }
   }
   return erased;
+}
+
+/** A person's personal records not erased yet, with the action of the entry each belongs to (read, never changed). */
+export async function personalRecordsOf(store: Store, aadObjectId: string, refs: readonly string[]): Promise<{ seq: number; action: string | undefined; names: string[] }[]> {
+  const person = normalizeObjectId(aadObjectId);
+  const found: { seq: number; action: string | undefined; names: string[] }[] = [];
+  for (const ref of refs) {
+    let continuationToken: string | undefined;
+    do {
+      const page = await store.list<unknown>(AUDIT_PERSON_INDEX, { keyPrefix: `${ref}.`, limit: 500, continuationToken });
+      continuationToken = page.continuationToken;
+      for (const record of page.records) {
+        const match = INDEX_TAIL.exec(record.key.slice(ref.length));
+        if (match === null) continue;
+        const seq = Number(match[1]);
+        const personal = personalRecordSchema.safeParse((await store.get<unknown>(AUDIT_PERSONAL, personalKey(seq, roleOf(match[2]))))?.value);
+        if (!personal.success || !('aadObjectId' in personal.data) || normalizeObjectId(personal.data.aadObjectId) !== person) continue;
+        const entry = (await store.get<{ action?: unknown }>(AUDIT_ENTRIES, seqKey(seq)))?.value;
+        const names = [personal.data.displayName, personal.data.upn].filter((name): name is string => typeof name === 'string' && name !== '');
+        found.push({ seq, action: typeof entry?.action === 'string' ? entry.action : undefined, names });
+      }
+    } while (continuationToken);
+  }
+  return found;
 }
 
 function roleOf(text: string | undefined): PartyRole {

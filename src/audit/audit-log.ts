@@ -24,7 +24,7 @@ import {
   personIndexKey,
   seqKey,
 } from './audit-entry.js';
-import { erasePersonalRecords } from './audit-erasure.js';
+import { erasePersonalRecords, personalRecordsOf } from './audit-erasure.js';
 import { cleanDetails } from './audit-details.js';
 
 export type { AuditEntry, AuditInput, AuditParty, AuditOutcome } from './audit-entry.js';
@@ -117,9 +117,18 @@ export class StoreAuditLog implements AuditLog {
    * pseudonymous refs, so the chain still verifies; exports show those parties as erased.
    */
   async erasePerson(aadObjectId: string): Promise<{ personalRecordsErased: number }> {
-    const refs = [...this.#keyring.keys.values()].map((key) => personRef(key, aadObjectId));
-    const erased = await erasePersonalRecords(this.#store, aadObjectId, [...new Set(refs)], this.#now);
+    const erased = await erasePersonalRecords(this.#store, aadObjectId, this.#refsOf(aadObjectId), this.#now);
     return { personalRecordsErased: erased };
+  }
+
+  /** The person's personal records still holding their names, and the action of each one's entry (what erasure reads first). */
+  async personalRecordsOf(aadObjectId: string): Promise<{ seq: number; action: string | undefined; names: string[] }[]> {
+    return personalRecordsOf(this.#store, aadObjectId, this.#refsOf(aadObjectId));
+  }
+
+  /** One ref per audit key: refs change when the key rotates. */
+  #refsOf(aadObjectId: string): string[] {
+    return [...new Set([...this.#keyring.keys.values()].map((key) => personRef(key, aadObjectId)))];
   }
 
   #draft(input: AuditInput): Draft {

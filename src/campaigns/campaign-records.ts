@@ -100,6 +100,8 @@ export interface CampaignMember {
   exceptionGrantedAt?: string;
   /** Counted in the campaign's tallies (every write since tallies exist; older rows are counted at the first read). */
   tallied?: true;
+  /** Being taken out of the campaign (right to erasure): emptied and counted in nothing, deleted next. */
+  erased?: true;
 }
 
 export function membersPartition(campaignId: string): string {
@@ -244,10 +246,24 @@ export class CampaignRecords {
     throw new Error(`${partition}/${userId} kept changing under 20 attempts to update it`);
   }
 
+  /**
+   * Takes a person out of the campaign for good (right to erasure), in two steps that each leave the figures exact: the
+   * row is emptied and uncounted in one transaction (its negative delta beside it), then deleted. A crash between
+   * leaves an empty row counted in nothing, which the next call deletes. True when there was a row.
+   */
+  async removeMember(campaignId: string, userId: string): Promise<boolean> {
+    const partition = membersPartition(campaignId);
+    await this.updateMember(campaignId, userId, (member) => (member.erased ? undefined : erasedMember(member)));
+    if (!(await this.store.get(partition, userId))) return false;
+    // Without an etag: whatever a feature wrote to the empty row meanwhile counts in nothing either.
+    await this.store.delete(partition, userId);
+    return true;
+  }
+
   /** Every member, a page at a time (never all of them in memory). */
   async *members(campaignId: string, pageSize = 500): AsyncIterable<StoredRecord<CampaignMember>[]> {
     for await (const page of pagesOf<CampaignMember>(this.store, membersPartition(campaignId), pageSize)) {
-      const members = page.filter((record) => !record.key.startsWith(TALLY_PREFIX));
+      const members = page.filter((record) => !record.key.startsWith(TALLY_PREFIX) && !record.value.erased);
       if (members.length > 0) yield members;
     }
   }
@@ -256,6 +272,11 @@ export class CampaignRecords {
   counts(campaignId: string, now = Date.now()): Promise<Counts> {
     return new CampaignTallies(this.store).counts(membersPartition(campaignId), now);
   }
+}
+
+/** A member row with nothing of the person left but the key it is deleted by. */
+function erasedMember(member: CampaignMember): CampaignMember {
+  return { userId: member.userId, upn: '', displayName: '', department: '', timeZone: 'UTC', wave: member.wave, state: member.state, nudges: 0, snoozes: 0, erased: true };
 }
 
 function ignoreConflict(error: unknown): void {

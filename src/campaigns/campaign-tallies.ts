@@ -37,6 +37,8 @@ const key = (...parts: string[]) => JSON.stringify(parts);
 /** The keys one member counts in, as it is now. */
 export function contribution(member: CampaignMember): Counts {
   const counts: Counts = {};
+  // A person being erased has left the campaign: their row counts in nothing until it is deleted.
+  if (member.erased) return counts;
   const add = (name: string) => {
     counts[name] = (counts[name] ?? 0) + 1;
   };

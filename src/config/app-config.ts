@@ -45,6 +45,8 @@ export interface AppConfig {
     confidenceThreshold: number;
     keepObjectionText: boolean;
     retentionDays: number;
+    /** Days an account is seen disabled in Entra before its personal data is erased (deleted ones: at once). */
+    eraseAfterDisabledDays: number;
     /**
      * The organisation's own reason for the roll-out, by language ("en" from ROLLOUT_REASON, "de" from ROLLOUT_REASON_DE…);
      * a language without one says the coach's own ("to protect every work account from phishing").

@@ -218,6 +218,7 @@ function coachSettings(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[
     confidenceThreshold: s.OBJECTION_CONFIDENCE_THRESHOLD,
     keepObjectionText: s.STORE_OBJECTION_TEXT,
     retentionDays: s.RETENTION_DAYS,
+    eraseAfterDisabledDays: s.ERASE_AFTER_DISABLED_DAYS,
     rolloutReasons: { ...(s.ROLLOUT_REASON ? { en: s.ROLLOUT_REASON } : {}), ...reasonsByLanguage(env, problems) },
     rolloutDeadline: s.ROLLOUT_DEADLINE,
   };

@@ -77,6 +77,8 @@ export const seedUserSchema = z.object({
   methods: z.array(seedMethodSchema).default([]),
   passwordless: z.boolean().default(false),
   createdDateTime: isoDateTime.optional(),
+  /** Deleted in Entra at this instant: only in the recycle bin (`/directory/deletedItems`), a 404 at `/users/{id}`. */
+  deletedDateTime: isoDateTime.optional(),
 });
 export type SeedUser = z.infer<typeof seedUserSchema>;
 

@@ -20,6 +20,19 @@ export interface UserProfile {
 
 export type InstallOutcome = 'installed' | 'already-installed';
 
+/**
+ * What Entra says of an account: enabled, disabled, deleted (in the recycle bin, where it stays 30 days), or gone (no
+ * such object: deleted and purged, or never there). Graph does not say since when an account is disabled.
+ */
+export type AccountState = 'enabled' | 'disabled' | 'deleted' | 'gone';
+
+/** A deleted user as the recycle bin shows them (Entra prefixes the UPN of a deleted user with its object id). */
+export interface DeletedUser {
+  id: string;
+  userPrincipalName: string;
+  deletedDateTime?: string;
+}
+
 export interface TapRequest {
   lifetimeInMinutes: number;
   isUsableOnce: boolean;
@@ -33,6 +46,10 @@ export interface Directory {
   /** Many people at once, 20 per Graph `$batch` call; ids that do not exist are absent from the map. */
   getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>>;
   listUsers(options?: { filter?: string; pageSize?: number }): AsyncIterable<DirectoryUser[]>;
+  /** Each account's state, 20 reads per `$batch` call; an id not in `/users` is looked for in the recycle bin. */
+  accountStates(ids: readonly string[]): Promise<Map<string, AccountState>>;
+  /** The deleted user (still in the recycle bin) who had this UPN, if any. */
+  deletedUserByUpn(upn: string): Promise<DeletedUser | undefined>;
   transitiveGroupIds(userId: string): Promise<Set<string>>;
   /** Members of the group and of the groups nested in it (users only). */
   groupMemberIds(groupId: string): Promise<string[]>;
@@ -86,6 +103,8 @@ export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string | readonly st
   getManager: 'User.Read.All',
   getUsers: 'User.Read.All',
   listUsers: 'User.Read.All',
+  accountStates: 'User.Read.All',
+  deletedUserByUpn: 'User.Read.All',
   transitiveGroupIds: 'GroupMember.Read.All',
   groupMemberIds: 'GroupMember.Read.All',
   userProfiles: 'MailboxSettings.Read',

@@ -5,7 +5,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { readAdminRoles, type RoleSummary } from './admin-roles.js';
-import type { Directory, InstallOutcome, RegistrationPage, TapRequest, UserProfile } from './directory-port.js';
+import type { AccountState, DeletedUser, Directory, InstallOutcome, RegistrationPage, TapRequest, UserProfile } from './directory-port.js';
 import { batchGet, UNREADABLE } from './graph-batch.js';
 import { toAppError } from './graph-errors.js';
 import {
@@ -65,6 +65,36 @@ export class GraphDirectory implements Directory {
       if (answer !== undefined) found.set(id, userSchema.parse(answer));
     });
     return found;
+  }
+
+  async accountStates(ids: readonly string[]): Promise<Map<string, AccountState>> {
+    const unique = [...new Set(ids)];
+    const states = new Map<string, AccountState>();
+    const answers = await this.#batchGet(unique.map((id) => `/users/${encodeURIComponent(id)}?$select=id,accountEnabled`), {});
+    const missing: string[] = [];
+    unique.forEach((id, index) => {
+      const answer = accountSchema.safeParse(answers[index]);
+      if (answer.success) states.set(id, answer.data.accountEnabled === false ? 'disabled' : 'enabled');
+      else if (answers[index] === undefined) missing.push(id);
+      else throw new AppError('directory.failed', `Graph answered a user read with something that is not a user (${id})`);
+    });
+    // Not in /users: deleted (the recycle bin has them for 30 days) or gone for good.
+    const deleted = await this.#batchGet(missing.map((id) => `/directory/deletedItems/${encodeURIComponent(id)}?$select=id`), {});
+    missing.forEach((id, index) => {
+      states.set(id, deleted[index] === undefined ? 'gone' : 'deleted');
+    });
+    return states;
+  }
+
+  async deletedUserByUpn(upn: string): Promise<DeletedUser | undefined> {
+    const wanted = upn.trim().toLowerCase();
+    const first = await this.#call(() => this.#client.api('/directory/deletedItems/microsoft.graph.user').select('id,userPrincipalName,deletedDateTime').top(999).get());
+    // Entra renames a deleted user to `<object id without dashes><UPN>`: the UPN they had is what follows the id.
+    for await (const page of this.#pages(first, deletedUserSchema)) {
+      const found = page.find((user) => user.userPrincipalName.toLowerCase() === `${user.id.replace(/-/g, '').toLowerCase()}${wanted}`);
+      if (found) return { id: found.id, userPrincipalName: found.userPrincipalName, ...(found.deletedDateTime ? { deletedDateTime: found.deletedDateTime } : {}) };
+    }
+    return undefined;
   }
 
   async userProfiles(ids: readonly string[], options: { catalogAppId?: string } = {}): Promise<Map<string, UserProfile>> {
@@ -264,6 +294,9 @@ export class GraphDirectory implements Directory {
     }
   }
 }
+
+const accountSchema = z.object({ id: z.string(), accountEnabled: z.boolean().nullable().optional() }).passthrough();
+const deletedUserSchema = z.object({ id: z.string(), userPrincipalName: z.string(), deletedDateTime: z.string().nullable().optional() }).passthrough();
 
 function odataString(value: string): string {
   return value.replace(/'/g, "''");

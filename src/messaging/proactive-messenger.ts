@@ -16,7 +16,7 @@ import { setBounded } from '../shared/bounded-map.js';
 /** Rows of people who removed or blocked the app: never reinstalled, never messaged by a campaign again. */
 export const UNREACHABLE_PARTITION = 'unreachable';
 /** person → when the coach installed the app for them to send a message (see messageUnderway). */
-const INSTALLED_FOR_PARTITION = 'installed-for-message';
+export const INSTALLED_FOR_PARTITION = 'installed-for-message';
 /** How long after such an install Teams' notice of it still needs no welcome of its own. */
 const MESSAGE_GREETS_MS = 60 * 60_000;
 

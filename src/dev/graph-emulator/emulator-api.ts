@@ -58,6 +58,8 @@ const HELP = {
     'GET    /_emulator/revocations                           revoked sign-in sessions',
     'GET    /_emulator/faults | POST {path|pathRegex, method?, status?, reset?, times?, retryAfterSeconds?, delayMs?} | DELETE (clears faults and latency)',
     'DELETE /_emulator/faults/{id}',
+    'PATCH  /_emulator/users/{id} {"accountEnabled": false}   disables (or enables) the account, as an admin in Entra',
+    'DELETE /_emulator/users/{id}                             deletes the user: 404 at /users/{id}, in /directory/deletedItems',
     'GET    /_emulator/latency | PUT {"ms": 200}            the delay added to every Graph request',
     'GET    /_emulator/throttles                             each throttle\'s limit and window',
     'DELETE /_emulator/throttles                             forgets requests counted by the throttles',
@@ -95,6 +97,17 @@ export async function handleEmulatorApi(req: IncomingMessage, res: ServerRespons
     if (!input.success) return send(res, 400, { error: 'the body must be {"temporaryAccessPass": "..."}' });
     const result = deps.state.redeemTemporaryAccessPass(second, input.data.temporaryAccessPass);
     return send(res, result.redeemed ? 200 : 400, result);
+  }
+  if (first === 'users' && second && segments.length === 2 && (method === 'PATCH' || method === 'DELETE')) {
+    if (!deps.state.user(second)) return send(res, 404, { error: `no user ${second}` });
+    if (method === 'DELETE') {
+      deps.state.deleteUser(second);
+      return send(res, 204);
+    }
+    const enabled = typeof body === 'object' && body !== null ? (body as { accountEnabled?: unknown }).accountEnabled : undefined;
+    if (typeof enabled !== 'boolean') return send(res, 400, { error: 'the body must be {"accountEnabled": true|false}' });
+    deps.state.setAccountEnabled(second, enabled);
+    return send(res, 204);
   }
   if (first === 'installations' && segments.length === 1 && method === 'GET') return send(res, 200, { value: deps.state.installations() });
   if (first === 'revocations' && segments.length === 1 && method === 'GET') return send(res, 200, { value: deps.state.revocations() });

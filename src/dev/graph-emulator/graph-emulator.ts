@@ -15,6 +15,7 @@ import { errorBody, GraphHttpError } from './graph-errors.js';
 import { GraphService, type InboundRequest, JSON_CONTENT_TYPE } from './graph-service.js';
 import { AppThrottle, type WindowLimit } from './rate-limiter.js';
 import type { ThrottleBucket } from './router.js';
+import { deletedItemsRoutes } from './routes/deleted-items-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { methodRoutes } from './routes/method-routes.js';
 import { pimGroupRoutes } from './routes/pim-group-routes.js';
@@ -53,6 +54,10 @@ export interface EmulatorState {
   addGroupMember(groupId: string, userId: string): void;
   /** Changes who the user's manager is (undefined: nobody), as an admin would in Entra. */
   setManager(userId: string, managerId: string | undefined): void;
+  /** Disables the account (or enables it again), as an admin would in Entra: `accountEnabled` changes, nothing else. */
+  setAccountEnabled(userId: string, enabled: boolean): void;
+  /** Deletes the user as Entra does: a 404 at `/users/{id}`, in the recycle bin at `/directory/deletedItems`. */
+  deleteUser(userId: string): void;
   /** The user's methods as `/authentication/methods` shows them now. */
   methods(userId: string): Record<string, unknown>[];
   /** The report's methodsRegistered for the user now (as of now minus the lag), before enum masking. */
@@ -146,7 +151,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     reportPageSize: options.reportPageSize ?? 1000,
     events: { installed: (event) => notify(installedListeners, event), uninstalled: (event) => notify(uninstalledListeners, event) },
   };
-  const routes = [...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context)];
+  const routes = [...deletedItemsRoutes(context), ...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context)];
 
   let graphUrl = '';
   const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });
@@ -197,6 +202,8 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
     assignRole: (userId, roleDefinitionId) => state.assignRole(need(userId).id, roleDefinitionId),
     addGroupMember: (groupId, userId) => state.addGroupMember(groupId.toLowerCase(), need(userId).id),
     setManager: (userId, managerId) => state.setManager(need(userId).id, managerId === undefined ? undefined : need(managerId).id),
+    setAccountEnabled: (userId, enabled) => state.setAccountEnabled(need(userId).id, enabled),
+    deleteUser: (userId) => state.deleteUser(need(userId).id),
     methods: (userId) => state.methodResources(need(userId)),
     reportedMethods: (userId) => [...new Set(state.methodsAt(need(userId).id, context.now() - context.reportLagMinutes * 60_000).map((method) => method.kind))],
     enrolMethod: (userId, input) => {

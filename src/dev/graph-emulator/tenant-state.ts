@@ -76,6 +76,10 @@ export class TenantState {
   private readonly collator = new Intl.Collator();
   private lastIso: { ms: number; text: string } | undefined;
   private readonly memberLists = new Map<string, ReadonlyArray<DirectoryMember>>();
+  /** Users deleted in Entra (soft-deleted: in the recycle bin), by id, with when. */
+  private readonly deletedById = new Map<string, SeedUser & { deletedDateTime: string }>();
+  /** Goes up with every change to users, so what routes remember about listings (counts) is asked again. */
+  directoryVersion = 0;
 
   constructor(
     readonly seed: TenantSeed,
@@ -83,6 +87,10 @@ export class TenantState {
     readonly botId: string,
   ) {
     const startedAt = now();
+    // A seed may hold people already deleted: they live in the recycle bin only, as in Entra.
+    for (const user of seed.users) if (user.deletedDateTime) this.deletedById.set(user.id, { ...user, deletedDateTime: user.deletedDateTime });
+    if (this.deletedById.size > 0) seed.users = seed.users.filter((user) => !user.deletedDateTime);
+    for (const group of seed.groups) group.members = group.members.filter((member) => !this.deletedById.has(member));
     for (const user of seed.users) {
       this.usersById.set(user.id, user);
       const upn = user.userPrincipalName.toLowerCase();
@@ -184,6 +192,47 @@ export class TenantState {
     if (managerId !== undefined && !this.usersById.has(managerId)) throw new Error(`The emulated tenant has no user ${managerId}.`);
     user.managerId = managerId;
     this.lazy.reportsOf = undefined;
+  }
+
+  /** A change in the directory: the account is disabled (or enabled again), as an admin would in Entra. */
+  setAccountEnabled(userId: string, enabled: boolean): void {
+    const user = this.usersById.get(userId.toLowerCase());
+    if (!user) throw new Error(`The emulated tenant has no user ${userId}.`);
+    user.accountEnabled = enabled;
+    this.directoryVersion += 1;
+  }
+
+  /**
+   * A change in the directory: the user is deleted, as in Entra: gone from `/users` and from every group, kept in the
+   * recycle bin (`/directory/deletedItems`) with `deletedDateTime`. Their reports keep no manager.
+   */
+  deleteUser(userId: string): void {
+    const user = this.usersById.get(userId.toLowerCase());
+    if (!user) throw new Error(`The emulated tenant has no user ${userId}.`);
+    this.deletedById.set(user.id, { ...user, deletedDateTime: this.isoTime(this.now()) });
+    this.seed.users.splice(this.seed.users.indexOf(user), 1);
+    this.usersById.delete(user.id);
+    this.usersByUpn.delete(user.userPrincipalName.toLowerCase());
+    for (const group of this.directGroupsOf.get(user.id) ?? []) group.members = group.members.filter((member) => member !== user.id);
+    this.directGroupsOf.delete(user.id);
+    for (const report of this.seed.users) if (report.managerId === user.id) report.managerId = undefined;
+    this.installed.delete(user.id);
+    this.lazy.positions = undefined;
+    this.lazy.usersByMail = undefined;
+    this.lazy.reportsOf = undefined;
+    this.sorted.clear();
+    this.memberLists.clear();
+    this.adminMemo.clear();
+    this.directoryVersion += 1;
+  }
+
+  /** Users in the recycle bin, in the order they were deleted. */
+  deletedUsers(): ReadonlyArray<SeedUser & { deletedDateTime: string }> {
+    return [...this.deletedById.values()];
+  }
+
+  deletedUser(id: string): (SeedUser & { deletedDateTime: string }) | undefined {
+    return this.deletedById.get(id.toLowerCase());
   }
 
   directReports(user: SeedUser): readonly SeedUser[] {

@@ -85,7 +85,7 @@ export function userEntity(user: SeedUser, companyName: string): Record<string, 
   };
 }
 
-const USER_SELECTABLE = new Set([
+export const USER_SELECTABLE = new Set([
   ...USER_DEFAULT_PROPERTIES,
   'accountEnabled',
   'department',
@@ -101,7 +101,7 @@ const USER_SELECTABLE = new Set([
   'assignedLicenses',
   'manager',
 ]);
-const USER_FILTERABLE = new Set([
+export const USER_FILTERABLE = new Set([
   'id',
   'userPrincipalName',
   'displayName',
@@ -172,10 +172,11 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
       ? { '@odata.type': '#microsoft.graph.user', ...project(userEntity(object.user, company), select, USER_DEFAULT_PROPERTIES) }
       : { '@odata.type': '#microsoft.graph.group', ...project(groupEntity(object.group), select, Object.keys(groupEntity(object.group))) };
 
-  // The directory never changes, so how many users a filter matches never does either: counted once per filter.
+  // How many users a filter matches changes only with the directory (a user disabled or deleted): counted once per
+  // filter and version.
   const counts = new Map<string, number>();
   const countOf = (request: ODataRequest, users: readonly SeedUser[], matches: (user: SeedUser) => boolean): number => {
-    const key = request.query.get('$filter') ?? '';
+    const key = `${context.state.directoryVersion} ${request.query.get('$filter') ?? ''}`;
     let total = counts.get(key);
     if (total === undefined) {
       total = users.reduce((sum, user) => sum + (matches(user) ? 1 : 0), 0);
