@@ -66,7 +66,7 @@ describe('telemetry of a running coach', () => {
     expect(await value(METRIC.httpResponses, { route: 'messages', status_class: '2xx' })).toBeGreaterThan(0);
   });
 
-  it('counts sends, retries by reason and give-ups by reason, with a span per delivery', async () => {
+  it('counts sends, retries by reason, give-ups and expiries by reason, with a span per delivery', async () => {
     const targets = campaignTargets();
     const blocked = targets[1]!;
     demo().connector.blockUser(blocked.id);
@@ -85,7 +85,12 @@ describe('telemetry of a running coach', () => {
     const sends = telemetry.spans().filter((span) => span.name === SPAN.send);
     expect(sends.length).toBeGreaterThanOrEqual(invited);
     expect(sends.every((span) => span.kind === SpanKind.CONSUMER && span.attributes['coach.send.kind'] !== undefined)).toBe(true);
+
+    // A reminder still queued when the campaign ends is not sent: it expires, counted with its reason.
     await features().campaigns.finish({ id: 'test-admin' });
+    const expired = await value(METRIC.expiries, { kind: 'campaign', reason: 'the-campaign-had-ended' });
+    await features().outbox.enqueue({ subjectId: started.started.id, userId: targets[0]!.id, step: 'reminder-1', dueAt: new Date().toISOString() });
+    await until(async () => (await value(METRIC.expiries, { kind: 'campaign', reason: 'the-campaign-had-ended' })) === expired + 1, 30_000);
   });
 
   it('shows the outbox not draining: its depth and the age of its oldest due row, back to 0 once sent', async () => {
