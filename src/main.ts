@@ -173,7 +173,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       if (links > 0) logger.info('deleted expired export links', { links });
     }, background);
     retention.start();
-    privacy = createPrivacy({ store: openStore, audit, objections, directory, afterDisabledDays: config.coach.eraseAfterDisabledDays, instanceId: config.instanceId, logger: logger.child({ component: 'privacy' }), background });
+    privacy = createPrivacy({ store: openStore, audit, objections, directory, afterDisabledDays: config.coach.eraseAfterDisabledDays, instanceId: config.instanceId, logger: logger.child({ component: 'privacy' }), background, production: config.mode === 'production' });
     privacy.start();
     const conversations = new ConversationReferences(openStore, {
       logger: logger.child({ component: 'conversations' }),

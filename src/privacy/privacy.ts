@@ -27,6 +27,8 @@ export interface PrivacyDeps {
   instanceId: string;
   logger: Logger;
   background: BackgroundWork;
+  /** A deployment for real says loudly that it cannot erase on schedule; demo mode without its tenant only notes it. */
+  production: boolean;
   now?: () => Date;
 }
 
@@ -71,7 +73,8 @@ export function createPrivacy(deps: PrivacyDeps): Privacy {
     check,
     start() {
       if (!scheduled) {
-        logger.warn('no Graph credential: people who leave Entra are not erased on a schedule (`passkey-coach erase` still works)');
+        const say = deps.production ? logger.warn.bind(logger) : logger.info.bind(logger);
+        say('no Graph credential: people who leave Entra are not erased on a schedule (`passkey-coach erase` still works)');
         return;
       }
       first = setTimeout(() => job.start(), FIRST_CHECK_AFTER_MS);
