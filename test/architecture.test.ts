@@ -13,7 +13,7 @@ const SRC = path.resolve(import.meta.dirname, '..', 'src');
 const LAYERS = {
   kernel: ['errors', 'logging', 'shared', 'config'],
   infrastructure: ['store', 'directory', 'messaging', 'outbox', 'audit', 'cards'],
-  features: ['objections', 'enrollment', 'campaigns', 'escalation', 'helpdesk', 'onboarding'],
+  features: ['objections', 'enrollment', 'campaigns', 'escalation', 'helpdesk', 'onboarding', 'managers'],
   interaction: ['conversation', 'bot', 'http', 'tab'],
   composition: ['app', 'privacy', 'entry'],
   dev: ['dev'],

@@ -124,6 +124,7 @@ export function syntheticTenant(options: SyntheticTenantOptions): TenantSeed {
     reportLagMinutes: 180,
     users: [...people.map((person) => person.user), ...guestUsers, ...resourceUsers, ...breakGlass],
     groups,
+    contacts: [],
     directoryRoles: roles,
     pimForGroups: { eligibilities: [], assignments: [] },
     breakGlassUserIds: breakGlass.map((user) => user.id),

@@ -82,6 +82,18 @@ export const seedUserSchema = z.object({
 });
 export type SeedUser = z.infer<typeof seedUserSchema>;
 
+/** An organisational contact (someone outside the tenant, often synced from on-premises): no account, but a manager. */
+export const seedContactSchema = z.object({
+  id: guid,
+  displayName: z.string().min(1).max(256),
+  mail: z.string().email().optional(),
+  companyName: z.string().max(64).optional(),
+  jobTitle: z.string().max(128).optional(),
+  /** Id of the user they report to: Graph lists them among that user's direct reports. */
+  managerId: guid.optional(),
+});
+export type SeedContact = z.infer<typeof seedContactSchema>;
+
 export const seedGroupSchema = z.object({
   id: guid,
   displayName: z.string().min(1).max(256),
@@ -187,6 +199,7 @@ export const seedSchema = z.object({
   reportLagMinutes: z.number().int().min(0).max(24 * 60).default(180),
   users: z.array(seedUserSchema).min(1),
   groups: z.array(seedGroupSchema).default([]),
+  contacts: z.array(seedContactSchema).default([]),
   directoryRoles: z
     .object({
       /** roleDefinitionId → display name, e.g. 62e90394-69f5-4237-9190-012177145e10 → Global Administrator. */
@@ -240,6 +253,12 @@ export function parseTenantSeed(json: unknown): TenantSeed {
   }
   for (const user of seed.users) {
     if (user.managerId && !users.has(user.managerId)) problems.push(`${user.userPrincipalName}: manager ${user.managerId} is not a user`);
+  }
+  const contacts = new Set<string>();
+  for (const contact of seed.contacts) {
+    if (users.has(contact.id) || groups.has(contact.id) || contacts.has(contact.id)) problems.push(`duplicate id ${contact.id} (contact ${contact.displayName})`);
+    contacts.add(contact.id);
+    if (contact.managerId && !users.has(contact.managerId)) problems.push(`contact ${contact.displayName}: manager ${contact.managerId} is not a user`);
   }
   for (const group of seed.groups) {
     for (const member of group.members) if (!users.has(member) && !groups.has(member)) problems.push(`${group.displayName}: member ${member} is unknown`);

@@ -43,6 +43,11 @@ export interface TapRequest {
 export interface Directory {
   getUser(idOrUpn: string): Promise<DirectoryUser | undefined>;
   getManager(userId: string): Promise<DirectoryUser | undefined>;
+  /**
+   * The people whose manager is this user: users only (an organisational contact can have a manager too), disabled
+   * accounts included, every page. An id not in the directory fails with `directory.not-found`.
+   */
+  directReports(userId: string, options?: { pageSize?: number }): Promise<DirectoryUser[]>;
   /** Many people at once, 20 per Graph `$batch` call; ids that do not exist are absent from the map. */
   getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>>;
   listUsers(options?: { filter?: string; pageSize?: number }): AsyncIterable<DirectoryUser[]>;
@@ -101,6 +106,7 @@ export interface RegistrationPage {
 export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string | readonly string[]> = {
   getUser: 'User.Read.All',
   getManager: 'User.Read.All',
+  directReports: 'User.Read.All',
   getUsers: 'User.Read.All',
   listUsers: 'User.Read.All',
   accountStates: 'User.Read.All',

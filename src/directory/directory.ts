@@ -57,6 +57,19 @@ export class GraphDirectory implements Directory {
     return this.#maybe(async () => userSchema.parse(await this.#client.api(`/users/${encodeURIComponent(userId)}/manager`).select(USER_FIELDS).get()));
   }
 
+  async directReports(userId: string, options: { pageSize?: number } = {}): Promise<DirectoryUser[]> {
+    // The cast leaves out the organisational contacts Graph lists among a manager's reports; the type check below
+    // holds if a Graph ever answers the cast with other objects all the same.
+    const request = this.#client.api(`/users/${encodeURIComponent(userId)}/directReports/microsoft.graph.user`).select(USER_FIELDS).top(options.pageSize ?? 999);
+    return this.#call(async () => {
+      const reports: DirectoryUser[] = [];
+      for await (const page of this.#pages(await request.get(), idOnlySchema)) {
+        for (const item of page) if (item['@odata.type'] === undefined || item['@odata.type'] === '#microsoft.graph.user') reports.push(userSchema.parse(item));
+      }
+      return reports;
+    });
+  }
+
   async getUsers(ids: readonly string[]): Promise<Map<string, DirectoryUser>> {
     const found = new Map<string, DirectoryUser>();
     const answers = await this.#batchGet([...new Set(ids)].map((id) => `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS}`), {});

@@ -11,7 +11,7 @@ export interface GraphPermission {
 }
 
 export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
-  { name: 'User.Read.All', type: 'Application', why: "Read people's names, departments, account state and managers: whom to coach, and whom to ask when someone refuses." },
+  { name: 'User.Read.All', type: 'Application', why: "Read people's names, departments, account state, managers and direct reports: whom to coach, whom to ask when someone refuses, and who is in a manager's team." },
   { name: 'GroupMember.Read.All', type: 'Application', why: 'Read group membership: the helpdesk, approver, security and admin groups that decide who may do what, and pilot or excluded groups.' },
   { name: 'AuditLog.Read.All', type: 'Application', why: 'Read the authentication-methods registration report: who has no passkey yet (needs Entra ID P1/P2).' },
   {

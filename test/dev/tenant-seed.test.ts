@@ -32,6 +32,16 @@ describe('parseTenantSeed cross-checks', () => {
     expect(() => parseTenantSeed(seed)).toThrow(/duplicate user id[\s\S]*manager 00000000-0000-4000-8000-000000000000 is not a user[\s\S]*member 00000000-0000-4000-8000-000000000001 is unknown/);
   });
 
+  it('refuses a contact whose id is already taken or whose manager is not a user', () => {
+    const seed = seedJson();
+    const user = seed.users[0] as (typeof seed.users)[number];
+    const contact = { id: '2f9e8d7c-6b5a-4e3d-9c2b-1a0f9e8d7c6b', displayName: 'A Vendor', managerId: user.id };
+    seed.contacts.push(contact, { ...contact, displayName: 'The same vendor again' }, { id: user.id, displayName: 'Not a user', managerId: '00000000-0000-4000-8000-000000000000' });
+    expect(() => parseTenantSeed(seed)).toThrow(/duplicate id 2f9e8d7c[\s\S]*duplicate id [\s\S]*contact Not a user: manager 00000000-0000-4000-8000-000000000000 is not a user/);
+    seed.contacts.splice(1);
+    expect(parseTenantSeed(seed).contacts).toEqual([contact]);
+  });
+
   it('holds role-assignable groups to Entra’s rules: only they take roles, and they contain no groups', () => {
     const seed = seedJson();
     const [plain, assignable] = seed.groups as [(typeof seed.groups)[number], (typeof seed.groups)[number]];

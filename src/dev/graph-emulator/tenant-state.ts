@@ -2,7 +2,7 @@
 // of authentication methods (so the registration report can lag), passes, app installs and revocations.
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { RegisteredMethod, SeedGroup, SeedUser, TenantSeed } from '../tenant-seed.js';
+import type { RegisteredMethod, SeedContact, SeedGroup, SeedUser, TenantSeed } from '../tenant-seed.js';
 import { FIXED_METHOD_IDS, fixedIdFor, type MethodDetails, methodResource } from './method-resources.js';
 import { generatePass, type PassDigest, PassHasher, type PassTerms, usability } from './temporary-access-pass.js';
 
@@ -17,6 +17,8 @@ export interface MethodRecord extends MethodDetails {
 
 /** A member of a group as the directory lists it. */
 export type DirectoryMember = { user: SeedUser } | { group: SeedGroup };
+/** Someone reporting to a manager as the directory lists them: a user or an organisational contact. */
+export type DirectReport = { user: SeedUser } | { contact: SeedContact };
 
 export interface EnrolInput extends Partial<MethodDetails> {
   kind: RegisteredMethod;
@@ -69,7 +71,7 @@ export class TenantState {
   private readonly usersByUpn = new Map<string, SeedUser>();
   private readonly groupsById = new Map<string, SeedGroup>();
   private readonly directGroupsOf = new Map<string, SeedGroup[]>();
-  private readonly lazy: { positions?: Map<string, number>; usersByMail?: Map<string, SeedUser[]>; reportsOf?: Map<string, SeedUser[]> } = {};
+  private readonly lazy: { positions?: Map<string, number>; usersByMail?: Map<string, SeedUser[]>; reportsOf?: Map<string, DirectReport[]> } = {};
   private readonly activeRolePrincipals: Set<string>;
   private readonly adminMemo = new Map<string, boolean>();
   private readonly sorted = new Map<string, readonly SeedUser[]>();
@@ -215,7 +217,7 @@ export class TenantState {
     this.usersByUpn.delete(user.userPrincipalName.toLowerCase());
     for (const group of this.directGroupsOf.get(user.id) ?? []) group.members = group.members.filter((member) => member !== user.id);
     this.directGroupsOf.delete(user.id);
-    for (const report of this.seed.users) if (report.managerId === user.id) report.managerId = undefined;
+    for (const report of [...this.seed.users, ...this.seed.contacts]) if (report.managerId === user.id) report.managerId = undefined;
     this.installed.delete(user.id);
     this.lazy.positions = undefined;
     this.lazy.usersByMail = undefined;
@@ -235,8 +237,11 @@ export class TenantState {
     return this.deletedById.get(id.toLowerCase());
   }
 
-  directReports(user: SeedUser): readonly SeedUser[] {
-    this.lazy.reportsOf ??= groupBy(this.seed.users, (candidate) => candidate.managerId);
+  /** The users reporting to this user, then the contacts (Graph lists both under directReports). */
+  directReports(user: SeedUser): readonly DirectReport[] {
+    this.lazy.reportsOf ??= groupBy<DirectReport>([...this.seed.users.map((report) => ({ user: report })), ...this.seed.contacts.map((contact) => ({ contact }))], (report) =>
+      'user' in report ? report.user.managerId : report.contact.managerId,
+    );
     return this.lazy.reportsOf.get(user.id) ?? [];
   }
 

@@ -5,6 +5,8 @@ import type { TenantSeed } from '../../../src/dev/tenant-seed.js';
 import { failure, graphClient, GROUPS, PEOPLE, testSeed } from './graph-test-client.js';
 
 type User = { id: string; displayName: string; [key: string]: unknown };
+/** An organisational contact who reports to Tom, added to the seed below. */
+const CONTACT = '5d0f3c8e-2a41-4b7e-9c55-0e6f7a1b2c3d';
 
 
 describe('directory reads through the Graph SDK', () => {
@@ -14,6 +16,7 @@ describe('directory reads through the Graph SDK', () => {
 
   beforeAll(async () => {
     seed = testSeed();
+    seed.contacts.push({ id: CONTACT, displayName: 'Rita Vendor (Contoso Temps)', mail: 'rita@contoso.example', companyName: 'Contoso Temps', managerId: PEOPLE.tom });
     emulator = await startGraphEmulator({ seed });
     client = graphClient(emulator, seed);
   });
@@ -129,6 +132,33 @@ describe('directory reads through the Graph SDK', () => {
     const none = await failure(client.api(`/users/${PEOPLE.dana}/manager`).get());
     expect(none.statusCode).toBe(404);
     expect(none.code).toBe('Request_ResourceNotFound');
+  });
+
+  it("pages a manager's direct reports, users and contacts each with its @odata.type and the $select asked for", async () => {
+    const first = await client.api(`/users/${PEOPLE.tom}/directReports`).select('id,displayName,accountEnabled').top(2).get();
+    expect(first['@odata.context']).toBe(`${emulator.graphUrl}/v1.0/$metadata#directoryObjects`);
+    expect(first.value).toHaveLength(2);
+    const rest = await client.api(first['@odata.nextLink']).get();
+    expect(rest['@odata.nextLink']).toBeUndefined();
+    expect([...first.value, ...rest.value]).toEqual([
+      { '@odata.type': '#microsoft.graph.user', id: PEOPLE.sofia, displayName: 'Sofia Rossi', accountEnabled: true },
+      { '@odata.type': '#microsoft.graph.user', id: PEOPLE.jin, displayName: 'Jin Park', accountEnabled: true },
+      { '@odata.type': '#microsoft.graph.user', id: PEOPLE.ben, displayName: 'Ben Carter', accountEnabled: false },
+      // A contact has no account: of the selected properties it shows those it has.
+      { '@odata.type': '#microsoft.graph.orgContact', id: CONTACT, displayName: 'Rita Vendor (Contoso Temps)' },
+    ]);
+  });
+
+  it('leaves contacts out of directReports cast to users, 404s an unknown user and 400s an unknown property', async () => {
+    const users = await client.api(`/users/${PEOPLE.tom}/directReports/microsoft.graph.user`).select('id,userPrincipalName').get();
+    expect(users['@odata.context']).toBe(`${emulator.graphUrl}/v1.0/$metadata#directoryObjects/microsoft.graph.user`);
+    expect(users.value.map((user: User) => user.id)).toEqual([PEOPLE.sofia, PEOPLE.jin, PEOPLE.ben]);
+    expect(Object.keys(users.value[0]).sort()).toEqual(['@odata.type', 'id', 'userPrincipalName']);
+    expect((await client.api(`/users/${PEOPLE.sofia}/directReports`).get()).value).toEqual([]);
+    const unknown = await failure(client.api('/users/00000000-0000-4000-8000-000000000000/directReports/microsoft.graph.user').get());
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.code).toBe('Request_ResourceNotFound');
+    expect((await failure(client.api(`/users/${PEOPLE.tom}/directReports/microsoft.graph.user`).select('nickname').get())).statusCode).toBe(400);
   });
 
   it('resolves nested groups in transitiveMemberOf but not in memberOf', async () => {

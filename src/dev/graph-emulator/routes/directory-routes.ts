@@ -1,6 +1,6 @@
 // Users, managers, groups and membership, and mailbox settings: the directory reads Passkey Coach makes.
 
-import type { SeedGroup, SeedUser } from '../../tenant-seed.js';
+import type { SeedContact, SeedGroup, SeedUser } from '../../tenant-seed.js';
 import { type EmulatorContext, requireUser } from '../emulator-context.js';
 import { GraphHttpError, notFound } from '../graph-errors.js';
 import { evaluateFilter, requiredEqualities } from '../odata-filter.js';
@@ -19,7 +19,7 @@ import {
 } from '../odata-query.js';
 import { PERMISSIONS } from '../permissions.js';
 import type { Route, RouteResult } from '../router.js';
-import type { DirectoryMember, UserSortKey } from '../tenant-state.js';
+import type { DirectoryMember, DirectReport, UserSortKey } from '../tenant-state.js';
 
 const DIRECTORY_PAGING = { defaultTop: 100, maxTop: 999 };
 
@@ -142,6 +142,23 @@ export function groupEntity(group: SeedGroup): Record<string, unknown> {
 }
 
 const GROUP_SELECTABLE = new Set(Object.keys(groupEntity({ id: '', displayName: '', mailNickname: '', securityEnabled: true, members: [] })));
+
+export function contactEntity(contact: SeedContact): Record<string, unknown> {
+  return {
+    id: contact.id,
+    deletedDateTime: null,
+    companyName: contact.companyName ?? null,
+    department: null,
+    displayName: contact.displayName,
+    givenName: null,
+    jobTitle: contact.jobTitle ?? null,
+    mail: contact.mail ?? null,
+    mailNickname: null,
+    surname: null,
+  };
+}
+
+const CONTACT_PROPERTIES = Object.keys(contactEntity({ id: '', displayName: '' }));
 const GROUP_FILTERABLE = new Set(['id', 'displayName', 'mailNickname', 'securityEnabled', 'mailEnabled', 'description', 'isAssignableToRole']);
 
 export function directoryRoutes(context: EmulatorContext): Route[] {
@@ -158,19 +175,21 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
     return entity;
   };
 
-  const directoryObjects = (request: ODataRequest, objects: ReadonlyArray<DirectoryMember>, cast?: 'user' | 'group'): RouteResult => {
+  const directoryObjects = (request: ODataRequest, objects: ReadonlyArray<DirectoryMember | DirectReport>, cast?: 'user' | 'group'): RouteResult => {
     const filtered = cast === undefined ? objects : objects.filter((object) => (cast === 'user' ? 'user' in object : 'group' in object));
-    const selectable = cast === 'group' ? GROUP_SELECTABLE : cast === 'user' ? USER_SELECTABLE : new Set([...USER_SELECTABLE, ...GROUP_SELECTABLE]);
+    const selectable = cast === 'group' ? GROUP_SELECTABLE : cast === 'user' ? USER_SELECTABLE : new Set([...USER_SELECTABLE, ...GROUP_SELECTABLE, ...CONTACT_PROPERTIES]);
     const select = parseSelect(request, cast ?? 'directoryObject', selectable);
     const { value, nextLink } = page(filtered, request, DIRECTORY_PAGING);
     const fragment = cast ? `directoryObjects/microsoft.graph.${cast}` : 'directoryObjects';
     return collection(request, fragment, nextLink, undefined, value.map((object) => directoryObject(object, select)));
   };
 
-  const directoryObject = (object: { user: SeedUser } | { group: SeedGroup }, select: string[] | undefined): Record<string, unknown> =>
-    'user' in object
-      ? { '@odata.type': '#microsoft.graph.user', ...project(userEntity(object.user, company), select, USER_DEFAULT_PROPERTIES) }
-      : { '@odata.type': '#microsoft.graph.group', ...project(groupEntity(object.group), select, Object.keys(groupEntity(object.group))) };
+  // A contact shows only the selected properties it has (it has no userPrincipalName or accountEnabled).
+  const directoryObject = (object: DirectoryMember | DirectReport, select: string[] | undefined): Record<string, unknown> => {
+    if ('user' in object) return { '@odata.type': '#microsoft.graph.user', ...project(userEntity(object.user, company), select, USER_DEFAULT_PROPERTIES) };
+    if ('group' in object) return { '@odata.type': '#microsoft.graph.group', ...project(groupEntity(object.group), select, Object.keys(groupEntity(object.group))) };
+    return { '@odata.type': '#microsoft.graph.orgContact', ...project(contactEntity(object.contact), select?.filter((name) => CONTACT_PROPERTIES.includes(name)), CONTACT_PROPERTIES) };
+  };
 
   // How many users a filter matches changes only with the directory (a user disabled or deleted): counted once per
   // filter and version.
@@ -239,18 +258,15 @@ export function directoryRoutes(context: EmulatorContext): Route[] {
         };
       },
     },
-    {
-      method: 'GET',
-      pattern: '/users/{user}/directReports',
-      permissions: PERMISSIONS.readUserManager,
-      handle: ({ request, params }) => {
-        const user = requireUser(context, params.user as string);
-        return directoryObjects(
-          request,
-          context.state.directReports(user).map((report) => ({ user: report })),
-        );
-      },
-    },
+    // Graph lists users and organisational contacts among a manager's reports; the cast to users leaves contacts out.
+    ...([undefined, 'user'] as const).map(
+      (cast): Route => ({
+        method: 'GET',
+        pattern: cast ? '/users/{user}/directReports/microsoft.graph.user' : '/users/{user}/directReports',
+        permissions: PERMISSIONS.readUserManager,
+        handle: ({ request, params }) => directoryObjects(request, context.state.directReports(requireUser(context, params.user as string)), cast),
+      }),
+    ),
     ...(['transitiveMemberOf', 'memberOf'] as const).flatMap((relation): Route[] => {
       const groupsOf = (userId: string): readonly SeedGroup[] => (relation === 'memberOf' ? context.state.directGroups(userId) : context.state.transitiveGroups(userId));
       return [
