@@ -228,6 +228,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       campaigns: { commands: features.commands, service: features.campaigns },
       escalations: features.escalations,
       temporaryAccess: features.temporaryAccess,
+      team: features.team,
       invitationUnderway: (userId) => features!.invitationUnderway(userId),
       installationChanged: (userId, change) => features!.installationChanged(userId, change),
       languageOf: (userId, teamsLocale) => language.forProactive(userId, teamsLocale),

@@ -11,7 +11,7 @@ const SRC = path.resolve(import.meta.dirname, '..', 'src');
 
 /** Each folder of src/ (files at its top are `entry`) in its layer; lower layers never import higher ones. */
 const LAYERS = {
-  kernel: ['errors', 'logging', 'shared', 'config'],
+  kernel: ['errors', 'logging', 'shared', 'config', 'telemetry'],
   infrastructure: ['store', 'directory', 'messaging', 'outbox', 'audit', 'cards'],
   features: ['objections', 'enrollment', 'campaigns', 'escalation', 'helpdesk', 'onboarding', 'managers'],
   interaction: ['conversation', 'bot', 'http', 'tab'],

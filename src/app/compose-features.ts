@@ -23,6 +23,11 @@ import { routeByKind } from '../outbox/outbox-router.js';
 import { AdminNotices } from '../outbox/admin-notices.js';
 import { groupFanOut } from '../outbox/group-fan-out.js';
 import { type SendingHealth, sendingHealth } from './sending-health.js';
+import { ENROLMENTS_PARTITION } from '../enrollment/enrolments.js';
+import { nudgeDelivery } from '../managers/nudge-delivery.js';
+import { ReportTree } from '../managers/report-tree.js';
+import { Team } from '../managers/team.js';
+import { personFacts } from './person-facts.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
 import type { CadencePolicy } from '../campaigns/cadence.js';
@@ -65,6 +70,8 @@ export interface Features {
   escalations: Escalations;
   /** Helpdesk Temporary Access Passes; their messages go through the same outbox and sender. */
   temporaryAccess: TemporaryAccess;
+  /** Managers' view of their team and their nudges; absent without a directory (who reports to whom is Entra's). */
+  team: Team | undefined;
   commands: CampaignCommands;
   /** Who is in which group, cached a minute per person; shared by the features and the tab. */
   membership: GroupMembership;
@@ -176,10 +183,36 @@ export function composeFeatures(deps: FeatureDeps): Features {
     breakGlass: settings.breakGlass,
     timeZone,
   });
+  const team = directory
+    ? new Team({
+        store,
+        facts: personFacts(store, campaigns.records, escalations.records),
+        reports: new ReportTree(directory),
+        directory,
+        outbox,
+        audit,
+        cards,
+        settings: settings.managers,
+        hours: cadence.hours,
+        respectWorkingHours: cadence.respectWorkingHours,
+        defaultTimeZone: timeZone,
+        logger: logger.child({ component: 'team' }),
+      })
+    : undefined;
+  const nudges = nudgeDelivery({
+    store,
+    isEnrolled: async (userId) => (await store.get(ENROLMENTS_PARTITION, userId)) !== undefined,
+    messenger,
+    cards,
+    languages: deps.languages,
+    hours: cadence.hours,
+    respectWorkingHours: cadence.respectWorkingHours,
+    timeZoneOf: (userId) => team?.timeZoneOf(userId) ?? Promise.resolve(timeZone),
+  });
   const sender = new OutboxSender({
     outbox,
     store,
-    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess, notice: notices }, groupFanOut({ outbox, directory, guard: health.breakers })),
+    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess, notice: notices, nudge: nudges }, groupFanOut({ outbox, directory, guard: health.breakers })),
     logger: logger.child({ component: 'sender' }),
     instanceId: config.instanceId,
     concurrency: settings.concurrency,
@@ -242,6 +275,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     campaigns,
     escalations,
     temporaryAccess,
+    team,
     membership,
     commands,
     outbox,

@@ -8,6 +8,7 @@ import type { CardRenderer } from '../cards/card-renderer.js';
 import type { EmployeeCoach } from '../conversation/employee-coach.js';
 import type { Escalations } from '../escalation/escalations.js';
 import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
+import type { Team } from '../managers/team.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface BotDeps {
@@ -24,6 +25,8 @@ export interface BotDeps {
   escalations?: Escalations;
   /** Helpdesk Temporary Access Passes; absent when campaigns are off. */
   temporaryAccess?: TemporaryAccess;
+  /** Managers' view of their team and their nudges; absent without a directory. */
+  team?: Team;
   /** Whether a first message from the coach (an invitation, a card, a notice) is on its way or just arrived: it is the welcome. */
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** Teams told the bot that a person added or removed the app in their personal scope. */

@@ -9,6 +9,9 @@ import { COACH_VERBS } from '../cards/card-verbs.js';
 import { ESCALATION_VERBS } from '../escalation/escalation-cards.js';
 import { actorFrom, TAP_VERBS, type TapAnswer, type TemporaryAccess } from '../helpdesk/temporary-access.js';
 import { helpCardJson } from '../onboarding/help.js';
+import { TEAM_VERBS } from '../managers/team-card.js';
+import type { Team, TeamAnswer } from '../managers/team.js';
+import { managesATeam } from './message-routes.js';
 import { actorOf, type BotDeps, noteReply, sayInTurn, turnLocale } from './bot-deps.js';
 
 export const CARD_VERBS = {
@@ -16,7 +19,24 @@ export const CARD_VERBS = {
 } as const;
 
 export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): void {
-  app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async (context) => helpCardJson(deps, await turnLocale(deps, context)));
+  app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async (context) => helpCardJson(deps, await turnLocale(deps, context), 'personal', await managesATeam(context, deps)));
+
+  // A manager's team: who clicks is the manager (from the authenticated activity); the card's data names only the
+  // report, and the team checks with Entra that it is the clicker's own.
+  const teamAction = (verb: string, act: (team: Team, manager: { id: string; name: string }, data: unknown, locale: string) => Promise<TeamAnswer>) => {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const userId = context.activity.from?.aadObjectId;
+      if (!userId) return sayInTurn(deps, context, 'noIdentity');
+      const locale = await turnLocale(deps, context);
+      if (!deps.team) return deps.cards.strings.text(locale, 'team.answers.directoryOff');
+      const answer = await act(deps.team, { id: userId, name: context.activity.from?.name ?? '' }, data, locale);
+      return 'card' in answer ? answer.card : answer.message;
+    });
+  };
+  teamAction(TEAM_VERBS.nudge, (team, manager, data, locale) => team.nudge(manager, data, locale));
+  teamAction(TEAM_VERBS.nudgeAll, (team, manager, _data, locale) => team.nudgeAll(manager, locale));
+  teamAction(TEAM_VERBS.refresh, (team, manager, _data, locale) => team.show(manager, locale));
+  teamAction(TEAM_VERBS.refreshAll, (team, manager, _data, locale) => team.showAll(manager, locale));
 
   for (const verb of Object.values(CAMPAIGN_ADMIN_VERBS)) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {

@@ -27,6 +27,16 @@ const passCommand =
     await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
   };
 
+const teamCommand =
+  (scope: 'direct' | 'all'): CommandHandler =>
+  async (context, deps, userId) => {
+    const locale = await turnLocale(deps, context);
+    if (!deps.team) return void (await context.sendActivity(deps.cards.strings.text(locale, 'team.answers.directoryOff')));
+    const manager = { id: userId, name: context.activity.from?.name ?? '' };
+    const answer = scope === 'all' ? await deps.team.showAll(manager, locale) : await deps.team.show(manager, locale);
+    await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
+  };
+
 /** Commands answered only in the personal chat (COMMANDS says which), with what the coach says in a channel instead. */
 export const PERSONAL_ONLY_COMMANDS: ReadonlySet<CommandId> = new Set((Object.entries(COMMANDS) as [CommandId, CommandSpec][]).filter(([, spec]) => spec.personalOnly).map(([id]) => id));
 const notHere = (id: CommandId): string => (COMMANDS[id].audience === 'helpdesk' ? 'passesPersonalOnly' : 'personalOnly');
@@ -48,6 +58,8 @@ const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
   status: (context, deps, userId) => deps.coach.statusCommand(context, userId),
   setup: (context, deps, userId) => deps.coach.setupCommand(context, userId),
   talkToPerson: (context, deps, userId) => deps.coach.talkToPersonCommand(context, userId),
+  team: teamCommand('direct'),
+  teamAll: teamCommand('all'),
 };
 
 /** Each route asks which command a message is: parsed once per activity, not once per route. */
@@ -63,7 +75,8 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
   const commandIs = (id: CommandId) => async (context: TurnContext) => context.activity.type === 'message' && commandOf(context)?.id === id;
 
   app.message(commandIs('help'), async (context) => {
-    await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context), isPersonal(context) ? 'personal' : 'channel')));
+    const personal = isPersonal(context);
+    await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context), personal ? 'personal' : 'channel', personal && (await managesATeam(context, deps)))));
   });
 
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
@@ -86,6 +99,12 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
     }
     await deps.coach.answerText(context, userId, text);
   });
+}
+
+/** Whether the sender has direct reports (the help card then lists `team`); false when Entra cannot say. */
+export async function managesATeam(context: TurnContext, deps: BotDeps): Promise<boolean> {
+  const userId = context.activity.from?.aadObjectId;
+  return userId !== undefined && deps.team !== undefined && (await deps.team.isManager(userId));
 }
 
 /** The sender's Entra object id, after noting their reply for the campaign; undefined (and told why) without one. */

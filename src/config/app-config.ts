@@ -102,6 +102,15 @@ export interface CampaignSettings {
   /** Seconds of sending targeting keeps queued ahead of the sender before it waits (0: never waits). */
   targetingLeadSeconds: number;
   escalation: EscalationSettings;
+  managers: ManagerSettings;
+}
+
+/** What managers see of their team and how often they may nudge one person (README, "Managers and their team"). */
+export interface ManagerSettings {
+  view: 'individual' | 'aggregate';
+  nudgeDays: number;
+  /** People `team all` shows at most. */
+  allLimit: number;
 }
 
 /** Where state lives: one SQLite file, or Azure Table Storage shared by several instances. */

@@ -172,6 +172,7 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
       remindersBeforeUp: s.ESCALATION_REMINDERS_BEFORE_UP,
       talkWorkingDays: s.ESCALATION_TALK_WORKING_DAYS,
     },
+    managers: { view: s.MANAGER_VIEW, nudgeDays: s.MANAGER_NUDGE_DAYS, allLimit: s.MANAGER_TEAM_ALL_LIMIT },
   };
 }
 

@@ -20,31 +20,33 @@ export type HelpPlace = 'personal' | 'channel';
 
 const AUDIENCES: Record<HelpPlace, readonly Audience[]> = { personal: ['everyone', 'employee'], channel: ['everyone', 'admin'] };
 
-export function helpCard(deps: HelpDeps, locale: string, where: HelpPlace = 'personal'): Attachment {
-  return CardFactory.adaptiveCard(helpCardJson(deps, locale, where));
+/** `manager`: the person has direct reports, so their own chat's card lists the manager's commands too. */
+export function helpCard(deps: HelpDeps, locale: string, where: HelpPlace = 'personal', manager = false): Attachment {
+  return CardFactory.adaptiveCard(helpCardJson(deps, locale, where, manager));
 }
 
 /** The card depends only on the settings, the language and the place: made once each, then shared (frozen). */
 const made = new WeakMap<HelpDeps, Map<string, CardJson>>();
 
-export function helpCardJson(deps: HelpDeps, locale: string, where: HelpPlace = 'personal'): CardJson {
+export function helpCardJson(deps: HelpDeps, locale: string, where: HelpPlace = 'personal', manager = false): CardJson {
   let cards = made.get(deps);
   if (!cards) {
     cards = new Map();
     made.set(deps, cards);
   }
-  const key = `${locale}\n${where}`;
+  const forManager = manager && where === 'personal';
+  const key = `${locale}\n${where}\n${forManager}`;
   let card = cards.get(key);
   if (!card) {
     // Frozen by the renderer already.
-    card = makeHelpCard(deps, locale, where);
+    card = makeHelpCard(deps, locale, where, forManager);
     cards.set(key, card);
   }
   return card;
 }
 
-function makeHelpCard(deps: HelpDeps, locale: string, where: HelpPlace): CardJson {
-  const audiences = AUDIENCES[where];
+function makeHelpCard(deps: HelpDeps, locale: string, where: HelpPlace, manager: boolean): CardJson {
+  const audiences: readonly Audience[] = manager ? [...AUDIENCES[where], 'manager'] : AUDIENCES[where];
   const say = (key: string, params?: Record<string, number>) => deps.cards.strings.text(locale, `onboarding.${key}`, params);
   const commands = (Object.entries(COMMANDS) as [CommandId, CommandSpec][])
     .filter(([, spec]) => spec.available && audiences.includes(spec.audience) && (where === 'personal' || !spec.personalOnly))
