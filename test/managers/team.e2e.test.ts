@@ -77,7 +77,7 @@ describe('team: a manager sees where each report stands', () => {
     expect(everything).not.toMatch(/photos|employer|privacy|tracking/i);
   });
 
-  it('shows exceptions, people who cannot be reached, invitations and those left out of the roll-out', async () => {
+  it('shows exceptions, security keys, people who cannot be reached, invitations and those left out of the roll-out', async () => {
     const [mia, noah] = [people.user('Mia Rodriguez'), people.user('Noah Kim')];
     const campaignId = (await features().campaigns.records.latest())?.value.id ?? '';
     await features().messenger.markUnreachable(mia.id, 'blocked-app');
@@ -89,8 +89,10 @@ describe('team: a manager sees where each report stands', () => {
     expect(byName.get('Ava Patel')?.state).toBe('Invited, not set up yet');
     expect(listed.map((row) => row.name)).toEqual(['Mia Rodriguez', 'Ava Patel', 'Noah Kim']);
     expect(listed.filter((row) => row.nudge).map((row) => row.name)).toEqual(['Ava Patel']);
-    // Someone the campaign did not target (Helena's report Priya has a passkey): left out of the roll-out.
+    // Marcus gets a security key; someone the campaign did not target (Priya has a passkey) is left out of the roll-out.
+    await features().campaigns.onDecided(people.user('Marcus Lindqvist').id, campaignId, { choice: 'security-key' });
     const helena = rows((await chat.say(chat.person(people.user('Helena Brandt').id), 'team')).cards[0] as Record<string, unknown>);
+    expect(helena.find((row) => row.name === 'Marcus Lindqvist')?.state).toBe('Getting a security key');
     expect(helena.find((row) => row.name === 'Priya Raman')?.state).toBe('Not in the roll-out: had a passkey already, or is left out of it');
   });
 
