@@ -262,6 +262,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       campaigns: features.campaigns.records,
       escalations: features.escalations.records,
       passes: features.temporaryAccess,
+      team: features.team,
       objections,
       concernTitle,
       platformLabel: (platform, locale) => guidesFor(locale).platforms.find((guide) => guide.id === platform)?.label,

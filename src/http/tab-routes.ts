@@ -5,6 +5,7 @@ import { visibleText } from '../shared/visible-text.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
 import { isAppError } from '../errors/app-error.js';
 import { userMessageText } from '../shared/strings.js';
 import type { Strings } from '../shared/strings.js';
@@ -37,6 +38,9 @@ export interface TabRoutesOptions {
   /** What the API and its errors say, in the language the page asks for (its Accept-Language, the reader's). */
   strings: Strings;
 }
+
+/** `POST team/nudge`: one direct report by object id, or "all" (TeamNudgeRequest). */
+const nudgeBody = z.object({ personId: z.string() });
 
 const OUTCOME_STATUS = { done: 200, refused: 403, 'not-found': 404, unchanged: 409, unavailable: 503 } as const;
 
@@ -160,6 +164,18 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
     const result = isGuid(user)
       ? await options.service.closeHelp(viewer, user, locale)
       : ({ outcome: 'not-found', message: options.strings.text(locale, 'tab.actions.notInQueue') } as const);
+    sendJson(res, OUTCOME_STATUS[result.outcome], result);
+    return undefined;
+  });
+  api('get', 'team', (viewer, locale) => options.service.team(viewer, locale));
+  api('post', 'team/nudge', async (viewer, locale, req, res) => {
+    const body = nudgeBody.safeParse(req.body);
+    if (!body.success) {
+      sendJson(res, 400, { error: 'bad-request', message: options.strings.text(locale, 'tab.api.nudgeWhom') });
+      return undefined;
+    }
+    // Any other string goes to the team's own check, which refuses (and audits) whoever is not the asker's report.
+    const result = await options.service.nudge(viewer, body.data.personId, locale);
     sendJson(res, OUTCOME_STATUS[result.outcome], result);
     return undefined;
   });

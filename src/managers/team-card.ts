@@ -1,11 +1,13 @@
 // The manager's card, in their language: their direct reports who need something first, each with their state and a
 // Nudge where one helps (MANAGER_VIEW=individual), or counts per state only (aggregate); and for `team all`, the
-// teams below them by manager, with counts. States only: nothing anyone told the coach is on it.
+// teams below them by manager, with counts. States only: nothing anyone told the coach is on it. The card is drawn
+// from the team's view (plain data), which the tab's "My team" shows too, so the two cannot disagree.
 
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
 import { formatDeadline } from '../shared/formatting.js';
 import type { Params } from '../shared/strings.js';
 import { byNeed, NUDGEABLE_STATES, type ReportState, stateCounts, TEAM_STATES } from './team-states.js';
+import type { TeamView } from './team-views.js';
 
 export const TEAM_VERBS = {
   nudge: 'team.nudge',
@@ -24,14 +26,12 @@ export interface CardSettings {
   nudgeDays: number;
 }
 
-export interface TeamCardInput {
+export interface TeamViewInput {
   managerId: string;
   states: readonly ReportState[];
-  /** People nudged within MANAGER_NUDGE_DAYS: no Nudge button for them. */
+  /** People nudged within MANAGER_NUDGE_DAYS: no Nudge for them. */
   recentlyNudged: ReadonlySet<string>;
   locale: string;
-  /** A line at the top: what the last click did. */
-  notice?: string;
 }
 
 export interface TeamGroup {
@@ -54,35 +54,47 @@ export class TeamCards {
     return this.text(locale, `team.${key}`, params);
   }
 
-  team({ managerId, states, recentlyNudged, locale, notice }: TeamCardInput): CardJson {
+  /**
+   * The team as plain data in the reader's words: the one place that says who is listed, in what order, who a nudge
+   * helps, what is counted and which notes apply. The card below and the tab's "My team" both show this.
+   */
+  view({ managerId, states, recentlyNudged, locale }: TeamViewInput): TeamView {
     const say = (key: string, params?: Params) => this.say(locale, key, params);
     const counts = stateCounts(states);
-    const nudgeable = states.filter((person) => NUDGEABLE_STATES.has(person.state) && !recentlyNudged.has(person.id));
     const individual = this.settings.view === 'individual';
-    const listed = individual ? [...states].sort(byNeed).slice(0, MAX_LISTED) : [];
-    const people = listed.map((person) => ({
-      id: person.id,
-      name: person.name,
-      state: this.stateText(person, managerId, locale),
-      nudge: nudgeable.includes(person) ? say('nudge') : '',
-      // Every button says "Nudge": a screen reader says whom.
-      nudgeWho: say('nudgeWho', { name: person.name }),
-    }));
-    const footnotes = [
-      ...(states.length > listed.length && individual ? [say('more', { count: states.length - listed.length })] : []),
-      say('privacyNote'),
-      ...(individual ? [] : [say('aggregateNote')]),
-      say('nudgeLimit', { count: this.settings.nudgeDays }),
-    ];
+    const helps = (person: ReportState) => NUDGEABLE_STATES.has(person.state) && !recentlyNudged.has(person.id);
+    return {
+      mode: this.settings.view,
+      summary: say('summary', { enrolled: counts.enrolled, count: states.length }),
+      total: states.length,
+      enrolled: counts.enrolled,
+      people: individual ? [...states].sort(byNeed).map((person) => ({ id: person.id, name: person.name, state: person.state, stateText: this.stateText(person, managerId, locale), nudge: helps(person) })) : [],
+      counts: TEAM_STATES.filter((state) => counts[state] > 0).map((state) => ({ state, label: say(`counts.${state}`), count: counts[state] })),
+      nudgeable: states.filter(helps).length,
+      footnotes: [say('privacyNote'), ...(individual ? [] : [say('aggregateNote')]), say('nudgeLimit', { count: this.settings.nudgeDays })],
+    };
+  }
+
+  /** The `team` card of a view: the first MAX_LISTED people with a Nudge where one helps, or the counts in aggregate mode. */
+  team(view: TeamView, locale: string, notice?: string): CardJson {
+    const say = (key: string, params?: Params) => this.say(locale, key, params);
+    const listed = view.people.slice(0, MAX_LISTED);
     return this.cards.render('team', {
       title: say('title'),
       notice: notice ?? '',
-      summary: say('summary', { enrolled: counts.enrolled, count: states.length }),
-      people,
-      counts: individual ? [] : TEAM_STATES.filter((state) => counts[state] > 0).map((state) => ({ title: say(`counts.${state}`), value: String(counts[state]) })),
-      footnotes,
+      summary: view.summary,
+      people: listed.map((person) => ({
+        id: person.id,
+        name: person.name,
+        state: person.stateText,
+        nudge: person.nudge ? say('nudge') : '',
+        // Every button says "Nudge": a screen reader says whom.
+        nudgeWho: say('nudgeWho', { name: person.name }),
+      })),
+      counts: view.mode === 'aggregate' ? view.counts.map((count) => ({ title: count.label, value: String(count.count) })) : [],
+      footnotes: [...(view.people.length > listed.length ? [say('more', { count: view.people.length - listed.length })] : []), ...view.footnotes],
       actions: [
-        ...(nudgeable.length > 0 ? [{ title: say('nudgeAll', { count: nudgeable.length }), verb: TEAM_VERBS.nudgeAll, data: {} }] : []),
+        ...(view.nudgeable > 0 ? [{ title: say('nudgeAll', { count: view.nudgeable }), verb: TEAM_VERBS.nudgeAll, data: {} }] : []),
         { title: say('refresh'), verb: TEAM_VERBS.refresh, data: {} },
       ],
     });

@@ -2,16 +2,10 @@
 // helpdesk queue and the coach's own records say, never what anyone told the coach (concerns and words stay theirs).
 
 import type { DirectoryUser } from '../directory/graph-shapes.js';
+import { TEAM_STATES, type TeamState } from './team-views.js';
 
-/**
- * A report's state, most in need of something first: a refusal waiting for a decision, a request for a person, a
- * message that cannot reach them, a "not now", an invitation not acted on, nobody invited them yet; then those the
- * campaign left out (it targets everyone the registration report shows without a passkey, so mostly people who had one
- * already: the coach does not read each person's methods for this view), and the settled ones (a security key on its
- * way, an exception, enrolled).
- */
-export const TEAM_STATES = ['refused', 'asked-for-person', 'unreachable', 'snoozed', 'invited', 'not-invited', 'not-targeted', 'security-key', 'exception', 'enrolled'] as const;
-export type TeamState = (typeof TEAM_STATES)[number];
+// The list lives with the view's types, which the tab's page reads without this module's imports.
+export { TEAM_STATES, type TeamState } from './team-views.js';
 
 /** States in which a nudge from the manager makes sense: not done, not decided, and reachable. */
 export const NUDGEABLE_STATES: ReadonlySet<TeamState> = new Set(['snoozed', 'invited', 'not-invited']);

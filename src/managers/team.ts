@@ -1,6 +1,7 @@
-// Managers and their team: `team` (direct reports and their states, a nudge per person or for everyone not set up),
-// `team all` (the teams below, by manager, with counts). Who is whose report comes from Entra on every action: a card's
-// data names only who is acted on, and a nudge goes only to the clicker's own direct report.
+// Managers and their team: `team` (direct reports and their states, a nudge per person or for everyone not set up;
+// the same as plain data for the tab), `team all` (the teams below, by manager, with counts). Who is whose report
+// comes from Entra on every action: a card's data or the tab's request names only who is acted on, and a nudge goes
+// only to the asker's own direct report.
 
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CardJson, CardRenderer } from '../cards/card-renderer.js';
@@ -17,6 +18,7 @@ import { claimNudge, MANAGER_NUDGES_PARTITION, type NudgeRecord, nudgeRow } from
 import type { ReportTree, ReportWalk } from './report-tree.js';
 import { TeamCards, type TeamGroup } from './team-card.js';
 import { type FactsOf, NUDGEABLE_STATES, type PersonFacts, type ReportState, reportStates } from './team-states.js';
+import type { NudgeResult, TeamView } from './team-views.js';
 
 /** Who reports to whom, from Entra: ReportTree (cached, bounded), or anything that answers the same. */
 export type ReportsSource = Pick<ReportTree, 'direct' | 'isManager' | 'all'>;
@@ -46,6 +48,12 @@ export interface Manager {
 /** What a click or a command gets back: a card (the team again, with what happened on top) or a sentence. */
 export type TeamAnswer = { card: CardJson } | { message: string };
 
+/** No team to show: Entra lists no enabled direct reports, or could not be read; the sentence says which. */
+export interface NoTeam {
+  why: 'no-reports' | 'directory-off';
+  message: string;
+}
+
 export class Team {
   readonly #deps: TeamDeps;
   readonly #cards: TeamCards;
@@ -66,9 +74,15 @@ export class Team {
   }
 
   async show(manager: Manager, locale: string, notice?: string): Promise<TeamAnswer> {
+    const view = await this.view(manager, locale);
+    return 'message' in view ? { message: view.message } : { card: this.#cards.team(view, locale, notice) };
+  }
+
+  /** The team as plain data (the tab's "My team"); a sentence instead when there is no team or Entra fails. */
+  async view(manager: Manager, locale: string): Promise<TeamView | NoTeam> {
     const team = await this.#team(manager, locale);
     if ('message' in team) return team;
-    return { card: this.#cards.team({ managerId: manager.id, states: team.states, recentlyNudged: await this.#recentlyNudged(team.states), locale, notice }) };
+    return this.#cards.view({ managerId: manager.id, states: team.states, recentlyNudged: await this.#recentlyNudged(team.states), locale });
   }
 
   async showAll(manager: Manager, locale: string): Promise<TeamAnswer> {
@@ -91,34 +105,47 @@ export class Team {
     return { card: this.#cards.all(groups, locale, cut && (cut.by === 'size' ? { by: 'size', limit: cut.maxPeople } : { by: 'depth', limit: cut.maxDepth })) };
   }
 
-  /** One report, named by the card's data; only the clicker's own direct report, and never in aggregate mode. */
+  /** One report, named by the card's data: the team again with what happened on top, or why not. */
   async nudge(manager: Manager, data: unknown, locale: string): Promise<TeamAnswer> {
+    return this.#answer(manager, locale, await this.nudgeOne(manager, (data as { personId?: unknown } | undefined)?.personId, locale));
+  }
+
+  async nudgeAll(manager: Manager, locale: string): Promise<TeamAnswer> {
+    return this.#answer(manager, locale, await this.nudgeEveryone(manager, locale));
+  }
+
+  /** A refusal stands alone; anything else is said on top of the team. */
+  async #answer(manager: Manager, locale: string, result: NudgeResult): Promise<TeamAnswer> {
+    return result.outcome === 'refused' || result.outcome === 'unavailable' ? { message: result.message } : this.show(manager, locale, result.message);
+  }
+
+  /** One report: only the asker's own direct report, never in aggregate mode, at most once per MANAGER_NUDGE_DAYS. */
+  async nudgeOne(manager: Manager, personId: unknown, locale: string): Promise<NudgeResult> {
     const say = (key: string, params?: Record<string, string | number>) => this.#cards.say(locale, key, params);
-    if (this.#deps.settings.view === 'aggregate') return { message: say('answers.individualOff') };
-    const personId = (data as { personId?: unknown } | undefined)?.personId;
-    if (typeof personId !== 'string' || personId.length === 0 || personId.length > 64) return { message: say('answers.notYours') };
+    if (this.#deps.settings.view === 'aggregate') return { outcome: 'refused', message: say('answers.individualOff') };
+    if (typeof personId !== 'string' || personId.length === 0 || personId.length > 64) return { outcome: 'refused', message: say('answers.notYours') };
     const team = await this.#team(manager, locale);
-    if ('message' in team) return team;
+    if ('message' in team) return unanswered(team);
     const person = team.states.find((state) => state.id === personId);
     if (!person) {
       await this.#deps.audit.record({ action: 'team.nudge.refused', outcome: 'denied', actor: { kind: 'user', aadObjectId: manager.id, displayName: manager.name }, details: { why: 'not-a-direct-report' } });
-      return { message: say('answers.notYours') };
+      return { outcome: 'refused', message: say('answers.notYours') };
     }
-    if (!NUDGEABLE_STATES.has(person.state)) return this.show(manager, locale, say('answers.notNeeded', { name: person.name }));
+    if (!NUDGEABLE_STATES.has(person.state)) return { outcome: 'unchanged', message: say('answers.notNeeded', { name: person.name }) };
     const claim = await claimNudge(this.#deps.store, person.id, manager, this.#deps.settings.nudgeDays, this.#now());
     if ('recent' in claim) {
       const next = formatDeadline(claim.againFrom.toISOString().slice(0, 10), locale);
-      return this.show(manager, locale, say('answers.recent', { name: person.name, date: formatDeadline(claim.recent.at.slice(0, 10), locale), next }));
+      return { outcome: 'unchanged', message: say('answers.recent', { name: person.name, date: formatDeadline(claim.recent.at.slice(0, 10), locale), next }) };
     }
     await this.#queue(manager, [person], [claim.claimed], team.facts);
-    return this.show(manager, locale, say('answers.nudged', { name: person.name }));
+    return { outcome: 'done', message: say('answers.nudged', { name: person.name }) };
   }
 
   /** Everyone on the team a nudge helps, but those nudged within MANAGER_NUDGE_DAYS. */
-  async nudgeAll(manager: Manager, locale: string): Promise<TeamAnswer> {
+  async nudgeEveryone(manager: Manager, locale: string): Promise<NudgeResult> {
     const say = (key: string, params?: Record<string, string | number>) => this.#cards.say(locale, key, params);
     const team = await this.#team(manager, locale);
-    if ('message' in team) return team;
+    if ('message' in team) return unanswered(team);
     const candidates = team.states.filter((state) => NUDGEABLE_STATES.has(state.state));
     const claimed: ReportState[] = [];
     const records: NudgeRecord[] = [];
@@ -131,22 +158,21 @@ export class Team {
         records.push(claim.claimed);
       }
     }
-    if (claimed.length === 0) return this.show(manager, locale, say('answers.nobody'));
+    if (claimed.length === 0) return { outcome: 'unchanged', message: say('answers.nobody') };
     await this.#queue(manager, claimed, records, team.facts);
-    const notice = [say('answers.nudgedAll', { count: claimed.length }), ...(skipped > 0 ? [say('answers.skipped', { count: skipped })] : [])].join(' ');
-    return this.show(manager, locale, notice);
+    return { outcome: 'done', message: [say('answers.nudgedAll', { count: claimed.length }), ...(skipped > 0 ? [say('answers.skipped', { count: skipped })] : [])].join(' ') };
   }
 
   /** The manager's enabled direct reports and their states; a sentence instead when there are none or Entra fails. */
-  async #team(manager: Manager, locale: string): Promise<{ states: ReportState[]; facts: Map<string, PersonFacts> } | { message: string }> {
+  async #team(manager: Manager, locale: string): Promise<{ states: ReportState[]; facts: Map<string, PersonFacts> } | NoTeam> {
     let reports: DirectoryUser[];
     try {
       reports = (await this.#deps.reports.direct(manager.id)).filter(isActive);
     } catch (error) {
       this.#deps.logger.warn('could not read a manager’s direct reports', { error });
-      return { message: this.#cards.text(locale, 'team.answers.directoryOff') };
+      return { why: 'directory-off', message: this.#cards.text(locale, 'team.answers.directoryOff') };
     }
-    if (reports.length === 0) return { message: this.#cards.text(locale, 'team.answers.noReports') };
+    if (reports.length === 0) return { why: 'no-reports', message: this.#cards.text(locale, 'team.answers.noReports') };
     const facts = await this.#deps.facts(reports.map((report) => report.id));
     return { states: reportStates(facts, reports, this.#now()), facts };
   }
@@ -203,6 +229,10 @@ export class Team {
   #now(): Date {
     return this.#deps.now?.() ?? new Date();
   }
+}
+
+function unanswered(team: NoTeam): NudgeResult {
+  return { outcome: team.why === 'no-reports' ? 'refused' : 'unavailable', message: team.message };
 }
 
 /** Accounts that are switched off (leave, departure) are not shown or nudged. */

@@ -6,8 +6,10 @@
 import type { HelpQueueEntry, PassQueue, PassSummary } from '../helpdesk/pass-views.js';
 
 export type { HelpQueueEntry, PassQueue, PassSummary, TapState } from '../helpdesk/pass-views.js';
+export type { TeamMember, TeamState, TeamView } from '../managers/team-views.js';
 
-export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security'] as const;
+/** `manager`: Entra lists enabled direct reports for them (not a group); the others are groups. */
+export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security', 'manager'] as const;
 export type TabRole = (typeof TAB_ROLES)[number];
 
 export interface Me {
@@ -58,6 +60,11 @@ export interface ActionResult {
   outcome: 'done' | 'refused' | 'not-found' | 'unchanged' | 'unavailable';
   message: string;
   request?: PassSummary;
+}
+
+/** Whom `POST team/nudge` nudges: one direct report by object id, or everyone on the team a nudge helps. */
+export interface TeamNudgeRequest {
+  personId: string | 'all';
 }
 
 /** The queue as the tab shows it: the topics by their catalog titles instead of intent ids. */

@@ -1,6 +1,7 @@
-// What the admins' and helpdesk's tab shows and does, for a viewer whose Teams SSO token was checked. Every view is
-// gated on group membership read through the directory (fail closed); every action calls the same use-case function
-// as the chat (TemporaryAccess.decide / cancel), so the rules, the audit entries and the cards in the chat are one.
+// What the admins', helpdesk's and managers' tab shows and does, for a viewer whose Teams SSO token was checked. Every
+// view is gated on group membership, or for "My team" on having direct reports, read through the directory (fail
+// closed); every action calls the same use-case function as the chat (TemporaryAccess.decide / cancel, Team.nudgeOne /
+// nudgeEveryone), so the rules, the audit entries and the cards in the chat are one.
 // What the views say comes in the reader's language (`locale`, the page's): the figures, states, checks, concerns and
 // devices in the chat's own words for them, the rest from `tab.json`; the page words its own interface.
 
@@ -18,7 +19,8 @@ import type { GroupMembership } from '../directory/group-membership.js';
 import { AppError } from '../errors/app-error.js';
 import type { EscalationRecords } from '../escalation/escalation-records.js';
 import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
-import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole } from './api-contract.js';
+import type { Team } from '../managers/team.js';
+import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole, type TeamView } from './api-contract.js';
 import type { IntentId } from '../shared/intents.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import { DEFAULT_LOCALE, type Params, Strings } from '../shared/strings.js';
@@ -27,8 +29,8 @@ import type { PeopleNames } from './people-names.js';
 import type { Viewer } from './tab-sso.js';
 import { setBounded } from '../shared/bounded-map.js';
 
-/** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say. */
-export type TabGroups = Record<Exclude<TabRole, 'approver'>, string | undefined>;
+/** The group behind each role (what the chat commands use too); a role without a group has no members. Approvers are the pass feature's to say, managers the team's. */
+export type TabGroups = Record<Exclude<TabRole, 'approver' | 'manager'>, string | undefined>;
 
 export interface TabServiceDeps {
   store: Store;
@@ -43,6 +45,8 @@ export interface TabServiceDeps {
   campaigns: CampaignRecords;
   escalations: EscalationRecords;
   passes: TemporaryAccess;
+  /** Managers' view of their team; absent without a directory, and then nobody is a manager here. */
+  team?: Pick<Team, 'isManager' | 'view' | 'nudgeOne' | 'nudgeEveryone'>;
   objections: ObjectionLog;
   /** A concern as people read it in a language (the catalog's title). */
   concernTitle: (intent: string, locale: string) => string;
@@ -225,6 +229,28 @@ export class TabService {
     return this.deps.passes.closeHelp(personOf(viewer), userId, { reader: locale });
   }
 
+  /** The viewer's direct reports and where each stands: the view the chat's `team` card is drawn from. */
+  async team(viewer: Viewer, locale = DEFAULT_LOCALE): Promise<TeamView> {
+    const team = await this.#manager(viewer, 'team');
+    const view = await team.view(personOf(viewer), locale);
+    if (!('message' in view)) return view;
+    // Entra listed reports a moment ago (the role), or cannot be read now.
+    if (view.why === 'no-reports') throw forbidden('team');
+    throw new AppError('service.unavailable', 'cannot read the manager’s direct reports', { userMessage: { key: 'team.answers.directoryOff' } });
+  }
+
+  /** A nudge from the tab: Team.nudgeOne / nudgeEveryone, the chat's own rules (own direct reports only), limit and audit. */
+  async nudge(viewer: Viewer, personId: string | 'all', locale = DEFAULT_LOCALE): Promise<ActionResult> {
+    const team = await this.#manager(viewer, 'team nudge');
+    return personId === 'all' ? team.nudgeEveryone(personOf(viewer), locale) : team.nudgeOne(personOf(viewer), personId, locale);
+  }
+
+  async #manager(viewer: Viewer, what: string): Promise<NonNullable<TabServiceDeps['team']>> {
+    await this.#require(viewer, ['manager'], what);
+    if (!this.deps.team) throw forbidden(what);
+    return this.deps.team;
+  }
+
   /** A sentence of one part of `tab.json` in `locale`. */
   #say(locale: string, part: 'escalations' | 'actions'): (key: string, params?: Params) => string {
     return (key, params) => this.#strings.text(locale, `tab.${part}.${key}`, params);
@@ -264,18 +290,25 @@ export class TabService {
     return report;
   }
 
-  async #roles(viewer: Viewer): Promise<TabRole[]> {
+  /** Which of `asked` the viewer holds (each read costs a directory call, cached: a view asks only for its own). */
+  async #roles(viewer: Viewer, asked: readonly TabRole[] = TAB_ROLES): Promise<TabRole[]> {
     const roles: TabRole[] = [];
-    for (const role of TAB_ROLES) {
-      // Approving is the pass feature's own rule (security approves too when privileged passes are allowed).
-      const member = role === 'approver' ? await this.deps.passes.mayApprove(personOf(viewer)) : await this.deps.membership.isMember(viewer.id, this.deps.groups[role], `the tab's ${role} view`);
-      if (member) roles.push(role);
+    for (const role of asked) {
+      if (await this.#holds(viewer, role)) roles.push(role);
     }
     return roles;
   }
 
+  async #holds(viewer: Viewer, role: TabRole): Promise<boolean> {
+    // Approving is the pass feature's own rule (security approves too when privileged passes are allowed).
+    if (role === 'approver') return this.deps.passes.mayApprove(personOf(viewer));
+    // A manager is whoever Entra lists enabled direct reports for (false when it cannot say), as the chat's help card.
+    if (role === 'manager') return (await this.deps.team?.isManager(viewer.id)) ?? false;
+    return this.deps.membership.isMember(viewer.id, this.deps.groups[role], `the tab's ${role} view`);
+  }
+
   async #require(viewer: Viewer, anyOf: TabRole[], what: string): Promise<void> {
-    const roles = await this.#roles(viewer);
+    const roles = await this.#roles(viewer, anyOf);
     if (anyOf.some((role) => roles.includes(role))) return;
     await this.#denied(viewer, what);
     throw forbidden(what);

@@ -1,5 +1,5 @@
-// Passkey Coach's tab for admins, helpdesk and security: who sees which view is decided by the server from the
-// person's groups; this page only asks and shows.
+// Passkey Coach's tab for admins, helpdesk, security and managers: who sees which view is decided by the server from
+// the person's groups and direct reports; this page only asks and shows.
 
 import './styles.css';
 import { Api, ApiError, type Me, problemText, type Role } from './api';
@@ -11,6 +11,7 @@ import { auditView } from './views/audit';
 import { escalationsView } from './views/escalations';
 import { helpdeskView } from './views/helpdesk';
 import { progressView } from './views/progress';
+import { teamView } from './views/team';
 
 interface View {
   id: string;
@@ -24,6 +25,7 @@ const VIEWS: View[] = [
   { id: 'escalations', label: 'views.escalations', roles: ['admin', 'security'], render: (api) => escalationsView(api) },
   { id: 'helpdesk', label: 'views.helpdesk', roles: ['helpdesk', 'approver'], render: (api, redraw) => helpdeskView(api, redraw) },
   { id: 'audit', label: 'views.audit', roles: ['security'], render: (api) => auditView(api) },
+  { id: 'team', label: 'views.team', roles: ['manager'], render: (api, redraw) => teamView(api, redraw) },
 ];
 
 const root = document.getElementById('app') as HTMLElement;

@@ -48,12 +48,13 @@ describe('the tab API', () => {
     expect((await call('admin', 'progress')).body.asOf).toBe(first.body.asOf);
   });
 
-  it('tells each persona their roles, from their groups', async () => {
+  it('tells each persona their roles, from their groups and whether Entra lists direct reports for them', async () => {
     expect((await call('admin', 'me')).body.roles).toEqual(['admin']);
     expect((await call('helpdesk', 'me')).body.roles).toEqual(['helpdesk']);
-    expect((await call('approver', 'me')).body.roles).toEqual(['approver']);
-    // Security's persona approves passes too.
-    expect((await call('security', 'me')).body.roles).toEqual(['approver', 'security']);
+    // The approver and security personas each have direct reports in the demo tenant; security approves passes too.
+    expect((await call('approver', 'me')).body.roles).toEqual(['approver', 'manager']);
+    expect((await call('security', 'me')).body.roles).toEqual(['approver', 'security', 'manager']);
+    expect((await call('manager', 'me')).body.roles).toEqual(['manager']);
     expect((await call('employee', 'me')).body.roles).toEqual([]);
   });
 

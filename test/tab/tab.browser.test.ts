@@ -344,7 +344,10 @@ describe('the tab in a Teams host', () => {
       await page.selectOption('#theme', 'contrast');
       await tab.waitForFunction(() => document.documentElement.dataset.theme === 'contrast');
       await tab.focus('[role="tab"][aria-selected="true"]');
+      // The security persona has direct reports: My team is the last view, the audit trail the one before it.
       await tab.press('[role="tab"][aria-selected="true"]', 'End');
+      await tab.waitForFunction(() => document.activeElement?.getAttribute('data-view') === 'team' && document.querySelector('#view')?.getAttribute('aria-busy') === 'false');
+      await tab.press('[data-view="team"]', 'ArrowLeft');
       await tab.waitForFunction(() => document.activeElement?.getAttribute('data-view') === 'audit' && document.querySelector('#view')?.getAttribute('aria-busy') === 'false');
       expect(await tab.textContent('#view')).toContain('Verified');
       await tab.press('[data-view="audit"]', 'Home');
