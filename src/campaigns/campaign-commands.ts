@@ -128,7 +128,12 @@ export class CampaignCommands {
     const today = localParts(now, this.deps.timeZone).dateKey;
     const deadline = localParts(new Date(now.getTime() + DEFAULT_CAMPAIGN_DAYS * 86_400_000), this.deps.timeZone).dateKey;
     const month = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today}T12:00:00Z`));
-    return this.deps.cards.render('campaign-start', { intro: say('startIntro'), name: say('defaultName', { month }), minDate: addDateKeyDays(today, 1), deadline }, locale);
+    const firstWave = this.deps.targeting.firstWaveGroupId ? [say('startFirstWave')] : [];
+    return this.deps.cards.render(
+      'campaign-start',
+      { intro: say('startIntro'), firstWave, name: say('defaultName', { month }), minDate: addDateKeyDays(today, 1), deadline },
+      locale,
+    );
   }
 
   async statusCard(locale: string): Promise<CardJson> {
@@ -147,8 +152,9 @@ export class CampaignCommands {
     if ('refused' in result) return result.refused;
     this.deps.kick();
     const say = this.#say(request.locale);
-    const { name, waves } = result.started;
-    return [say('started', { name }), ...(waves > 1 ? [say('startedWaves', { count: waves })] : []), say('follow')].join(' ');
+    const { name, waves, firstWaveGroupId } = result.started;
+    const spread = firstWaveGroupId ? [say('startedFirstWave', { count: waves })] : waves > 1 ? [say('startedWaves', { count: waves })] : [];
+    return [say('started', { name }), ...spread, say('follow')].join(' ');
   }
 
   async #preview(context: TurnContext, locale: string): Promise<void> {

@@ -31,6 +31,7 @@ export async function startCampaign(ctx: CampaignContext, request: StartRequest,
     name: request.name,
     deadline: request.deadline,
     waves: request.waves,
+    ...(ctx.deps.targeting.firstWaveGroupId ? { firstWaveGroupId: ctx.deps.targeting.firstWaveGroupId } : {}),
     state: 'targeting',
     createdAt: now.toISOString(),
     createdBy: request.by,
@@ -47,7 +48,12 @@ export async function startCampaign(ctx: CampaignContext, request: StartRequest,
     action: 'campaign.started',
     outcome: 'success',
     actor: { kind: 'user', aadObjectId: request.by.id, displayName: request.by.name },
-    details: { campaignId: campaign.id, deadline: campaign.deadline, waves: campaign.waves },
+    details: {
+      campaignId: campaign.id,
+      deadline: campaign.deadline,
+      waves: campaign.waves,
+      ...(campaign.firstWaveGroupId ? { firstWaveGroupId: campaign.firstWaveGroupId } : {}),
+    },
   });
   return { started: created.value };
 }
