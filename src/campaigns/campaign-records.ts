@@ -28,6 +28,8 @@ export interface Campaign {
    * others from the next. Kept with the campaign, so people who join later are placed by the rule it started with.
    */
   firstWaveGroupId?: string;
+  /** A leader's short word that opens every invitation, as the admin gave it (shown as written, never translated). */
+  sponsor?: CampaignSponsor;
   state: CampaignState;
   /** The state before a pause, so resume returns to targeting or running. */
   resumeTo?: 'targeting' | 'running';
@@ -47,6 +49,12 @@ export interface Campaign {
   lastWaveDate?: string;
   lastWaveAt?: string;
   finishedAt?: string;
+}
+
+export interface CampaignSponsor {
+  /** Who says it, as the invitation names them ("Helena Brandt, CEO"). */
+  name: string;
+  message: string;
 }
 
 /**
