@@ -69,6 +69,9 @@ param campaignIncludedGroupIds string = ''
 @description('CAMPAIGN_EXCLUDED_GROUP_IDS: comma-separated groups never targeted.')
 param campaignExcludedGroupIds string = ''
 
+@description('CAMPAIGN_FIRST_WAVE_GROUP_ID: a group (e.g. the leadership team) invited first, on a campaign\'s first working day; empty: no first wave.')
+param campaignFirstWaveGroupId string = ''
+
 @description('CAMPAIGN_BREAK_GLASS_ACCOUNTS: emergency-access accounts (object ids or UPNs), never targeted.')
 param campaignBreakGlassAccounts string = ''
 
@@ -370,6 +373,10 @@ var appSettings = [
   {
     name: 'CAMPAIGN_EXCLUDED_GROUP_IDS'
     value: campaignExcludedGroupIds
+  }
+  {
+    name: 'CAMPAIGN_FIRST_WAVE_GROUP_ID'
+    value: campaignFirstWaveGroupId
   }
   {
     name: 'CAMPAIGN_BREAK_GLASS_ACCOUNTS'

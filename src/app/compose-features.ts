@@ -107,6 +107,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     breakGlass: settings.breakGlass,
     excludedGroupIds: settings.excludedGroupIds,
     includedGroupIds: settings.includedGroupIds,
+    firstWaveGroupId: settings.firstWaveGroupId,
     defaultTimeZone: timeZone,
     catalogAppId: settings.catalogAppId,
   };

@@ -19,6 +19,7 @@ import { campaignPreview, campaignStatus, previewCardData, statusCardData, waiti
 import type { Campaigns } from './campaigns.js';
 import type { ExportLinks } from './export-links.js';
 import { reportWords } from './report-words.js';
+import { SPONSOR_MESSAGE_MAX, SPONSOR_NAME_MAX, sponsorFrom } from './sponsor.js';
 import type { TargetingPolicy } from './targeting.js';
 import { addDateKeyDays, localParts } from '../shared/wall-clock.js';
 
@@ -57,6 +58,9 @@ const startFormSchema = z.object({
   name: z.string().trim().min(1).max(80),
   deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   waves: z.coerce.number().int().min(1).max(20).default(1),
+  // Checked by sponsorFrom, which says what is wrong; the schema only bounds what is read.
+  sponsorName: z.string().max(10_000).optional(),
+  sponsorMessage: z.string().max(10_000).optional(),
 });
 
 export class CampaignCommands {
@@ -118,7 +122,10 @@ export class CampaignCommands {
     if (verb === CAMPAIGN_ADMIN_VERBS.start) {
       const parsed = startFormSchema.safeParse(data);
       if (!parsed.success) return say('formIncomplete');
-      return this.#start({ ...parsed.data, by: { id: userId, name: context.activity.from?.name }, locale });
+      const { sponsorName, sponsorMessage, ...campaign } = parsed.data;
+      const sponsor = sponsorFrom(sponsorName, sponsorMessage);
+      if ('problem' in sponsor) return say(sponsor.problem, sponsor.params);
+      return this.#start({ ...campaign, ...sponsor, by: { id: userId, name: context.activity.from?.name }, locale });
     }
     return say('staleButton');
   }
@@ -128,7 +135,12 @@ export class CampaignCommands {
     const today = localParts(now, this.deps.timeZone).dateKey;
     const deadline = localParts(new Date(now.getTime() + DEFAULT_CAMPAIGN_DAYS * 86_400_000), this.deps.timeZone).dateKey;
     const month = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today}T12:00:00Z`));
-    return this.deps.cards.render('campaign-start', { intro: say('startIntro'), name: say('defaultName', { month }), minDate: addDateKeyDays(today, 1), deadline }, locale);
+    const firstWave = this.deps.targeting.firstWaveGroupId ? [say('startFirstWave')] : [];
+    return this.deps.cards.render(
+      'campaign-start',
+      { intro: say('startIntro'), firstWave, name: say('defaultName', { month }), minDate: addDateKeyDays(today, 1), deadline, sponsorNameMax: SPONSOR_NAME_MAX, sponsorMax: SPONSOR_MESSAGE_MAX },
+      locale,
+    );
   }
 
   async statusCard(locale: string): Promise<CardJson> {
@@ -147,8 +159,9 @@ export class CampaignCommands {
     if ('refused' in result) return result.refused;
     this.deps.kick();
     const say = this.#say(request.locale);
-    const { name, waves } = result.started;
-    return [say('started', { name }), ...(waves > 1 ? [say('startedWaves', { count: waves })] : []), say('follow')].join(' ');
+    const { name, waves, firstWaveGroupId, sponsor } = result.started;
+    const spread = firstWaveGroupId ? [say('startedFirstWave', { count: waves })] : waves > 1 ? [say('startedWaves', { count: waves })] : [];
+    return [say('started', { name }), ...spread, ...(sponsor ? [say('startedSponsor', { sponsor: sponsor.name })] : []), say('follow')].join(' ');
   }
 
   async #preview(context: TurnContext, locale: string): Promise<void> {

@@ -2,6 +2,7 @@
 // for a decision, in the employee's language. Friendly, short, honest about the deadline; every button leads into the
 // employee conversation.
 
+import { PersonText } from '../cards/card-renderer.js';
 import { COACH_VERBS } from '../cards/card-verbs.js';
 import { firstName, formatDeadline } from '../shared/formatting.js';
 import { organisationIn, type Params, type Strings } from '../shared/strings.js';
@@ -18,10 +19,23 @@ export interface NudgeCard {
   paragraphs: string[];
   facts: { title: string; value: string }[];
   actions: { title: string; verb: string; data: Record<string, string> }[];
+  /** The sponsor's word at the top (the invitation only): none or one. */
+  sponsor: SponsorLines[];
+}
+
+/**
+ * The framing in the reader's language around the sponsor's name, and the sponsor's own words: the name and the words
+ * are the leader's, shown as written (PersonText: a TextRun, never markdown, never translated).
+ */
+export interface SponsorLines {
+  before: string;
+  name: PersonText;
+  after: string;
+  message: PersonText;
 }
 
 export interface NudgeContext {
-  campaign: Pick<Campaign, 'id' | 'deadline'>;
+  campaign: Pick<Campaign, 'id' | 'deadline' | 'sponsor'>;
   member: Pick<CampaignMember, 'displayName' | 'snoozes' | 'timeZone'>;
   step: string;
   /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
@@ -53,6 +67,8 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
       paragraphs: [say('invite.why', { organisation: organisationIn(strings, locale, organisationName) }), say('invite.how')],
       facts,
       actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [])],
+      // The leader's word opens the campaign; repeated on every reminder it would wear thin, so only here.
+      sponsor: campaign.sponsor ? [sponsorLines(campaign.sponsor, say)] : [],
     };
   }
   if (step === 'decision') {
@@ -61,6 +77,7 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
       paragraphs: [say('decision.ask', { deadline }), say('decision.choices')],
       facts,
       actions: [showMeHow, person, { title: say('dontWant'), verb: COACH_VERBS.stillNo, data: {} }],
+      sponsor: [],
     };
   }
   return {
@@ -68,5 +85,14 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
     paragraphs: [say('reminder.notYet', { organisation: organisationIn(strings, locale, organisationName), deadline }), say('reminder.help')],
     facts,
     actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [person])],
+    sponsor: [],
   };
+}
+
+const NAME_MARK = '\u0000';
+
+/** The language's sentence split where the name goes, so the name can be a text run of its own wherever it stands. */
+function sponsorLines(sponsor: NonNullable<Campaign['sponsor']>, say: (key: string, params?: Params) => string): SponsorLines {
+  const [before = '', after = ''] = say('invite.sponsor', { sponsor: NAME_MARK }).split(NAME_MARK);
+  return { before, name: new PersonText(sponsor.name), after, message: new PersonText(sponsor.message) };
 }

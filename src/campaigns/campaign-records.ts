@@ -21,8 +21,15 @@ export interface Campaign {
   name: string;
   /** Local date (YYYY-MM-DD) by which people should have enrolled. */
   deadline: string;
-  /** The invitations are spread over this many working days (1: everyone at once). */
+  /** The invitations are spread over this many working days (1: everyone at once), after the first wave if there is one. */
   waves: number;
+  /**
+   * CAMPAIGN_FIRST_WAVE_GROUP_ID when the campaign started: its members are invited on the first working day, the
+   * others from the next. Kept with the campaign, so people who join later are placed by the rule it started with.
+   */
+  firstWaveGroupId?: string;
+  /** A leader's short word that opens every invitation, as the admin gave it (shown as written, never translated). */
+  sponsor?: CampaignSponsor;
   state: CampaignState;
   /** The state before a pause, so resume returns to targeting or running. */
   resumeTo?: 'targeting' | 'running';
@@ -42,6 +49,12 @@ export interface Campaign {
   lastWaveDate?: string;
   lastWaveAt?: string;
   finishedAt?: string;
+}
+
+export interface CampaignSponsor {
+  /** Who says it, as the invitation names them ("Helena Brandt, CEO"). */
+  name: string;
+  message: string;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface CampaignPreview {
   excluded: Partial<Record<ExclusionReason, number>>;
   byDepartment: { department: string; count: number }[];
   sample: string[];
+  /** How many of them the first-wave group holds; undefined without one. */
+  firstWave?: number;
 }
 
 export async function campaignStatus(records: CampaignRecords, campaign: Campaign, now = new Date()): Promise<CampaignStatus> {
@@ -46,16 +48,18 @@ export async function campaignPreview(directory: Directory, policy: TargetingPol
   const departments = new Map<string, number>();
   const sample: string[] = [];
   let targeted = 0;
+  let firstWave = 0;
   for await (const page of findTargets(directory, policy)) {
     for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
     for (const target of page.targets) {
       targeted += 1;
+      if (target.firstWave) firstWave += 1;
       departments.set(target.department, (departments.get(target.department) ?? 0) + 1);
       if (sample.length < sampleSize) sample.push(`${target.displayName} (${target.department})`);
     }
   }
   const byDepartment = [...departments].map(([department, count]) => ({ department, count })).sort((a, b) => b.count - a.count || a.department.localeCompare(b.department));
-  return { targeted, excluded, byDepartment, sample };
+  return { targeted, excluded, byDepartment, sample, ...(policy.firstWaveGroupId ? { firstWave } : {}) };
 }
 
 /** `sendingProblem`: what holds sending back now (an endpoint down, Teams refusing the tenant), shown first. */
@@ -112,7 +116,7 @@ export function previewCardData(preview: CampaignPreview, words: ReportWords): R
   return {
     title: say('previewTitle'),
     subtitle: say('previewSubtitle'),
-    summary: [{ title: say('wouldBeReached'), value: number(preview.targeted) }],
+    summary: [{ title: say('wouldBeReached'), value: number(preview.targeted) }, ...(preview.firstWave === undefined ? [] : [{ title: say('firstWave'), value: number(preview.firstWave) }])],
     sections: [
       { heading: say('byDepartment'), rows: preview.byDepartment.slice(0, 15).map(({ department, count }) => ({ label: department, value: number(count) })) },
       { heading: say('leftOut'), rows: excludedRows.length > 0 ? excludedRows : [{ label: say('nobody'), value: number(0) }] },

@@ -2,7 +2,7 @@
 // campaign, audited with who made it.
 
 import type { CampaignContext } from './campaign-context.js';
-import { type Campaign, newCampaignId } from './campaign-records.js';
+import { type Campaign, type CampaignSponsor, newCampaignId } from './campaign-records.js';
 import { formatDeadline } from '../shared/formatting.js';
 import { DEFAULT_LOCALE, type Params } from '../shared/strings.js';
 import { localParts } from '../shared/wall-clock.js';
@@ -11,6 +11,8 @@ export interface StartRequest {
   name: string;
   deadline: string;
   waves: number;
+  /** A leader's word for the top of every invitation (validated by the form that took it). */
+  sponsor?: CampaignSponsor;
   by: { id: string; name?: string };
   /** The admin's language, for a refusal (English when none is given: a start by the demo or a script). */
   locale?: string;
@@ -31,6 +33,8 @@ export async function startCampaign(ctx: CampaignContext, request: StartRequest,
     name: request.name,
     deadline: request.deadline,
     waves: request.waves,
+    ...(ctx.deps.targeting.firstWaveGroupId ? { firstWaveGroupId: ctx.deps.targeting.firstWaveGroupId } : {}),
+    ...(request.sponsor ? { sponsor: request.sponsor } : {}),
     state: 'targeting',
     createdAt: now.toISOString(),
     createdBy: request.by,
@@ -47,7 +51,15 @@ export async function startCampaign(ctx: CampaignContext, request: StartRequest,
     action: 'campaign.started',
     outcome: 'success',
     actor: { kind: 'user', aadObjectId: request.by.id, displayName: request.by.name },
-    details: { campaignId: campaign.id, deadline: campaign.deadline, waves: campaign.waves },
+    // That a leader's word opens the invitations, not the word itself or whose it is: details are sealed for good and
+    // cannot be erased, and the campaign keeps both.
+    details: {
+      campaignId: campaign.id,
+      deadline: campaign.deadline,
+      waves: campaign.waves,
+      ...(campaign.firstWaveGroupId ? { firstWaveGroupId: campaign.firstWaveGroupId } : {}),
+      ...(campaign.sponsor ? { sponsorMessage: true, sponsorMessageChars: campaign.sponsor.message.length } : {}),
+    },
   });
   return { started: created.value };
 }

@@ -16,6 +16,8 @@ export interface TargetingPolicy {
   excludedGroupIds: readonly string[];
   /** When not empty, only members of these groups are targeted. */
   includedGroupIds: readonly string[];
+  /** Members of this group who are targeted go first (`Target.firstWave`); it adds nobody the rules leave out. */
+  firstWaveGroupId?: string;
   /** IANA or Windows zone for people whose mailbox settings cannot be read. */
   defaultTimeZone: string;
   /** The app's id in the org catalog: targeting notes who has it installed already (no install call needed). */
@@ -33,6 +35,8 @@ export interface Target {
   appInstalled?: boolean;
   /** Their languages as the directory gave them while targeting: the invitation is written in them without asking again. */
   languages?: KnownLanguages;
+  /** A member (direct or nested) of the policy's first-wave group. */
+  firstWave?: true;
 }
 
 /** Why someone in the report is not targeted, in the order the rules are checked. */
@@ -115,6 +119,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
         timeZone: resolveTimeZone(profile.mailbox?.timeZone, policy.defaultTimeZone),
         ...(profile.appInstalled === undefined ? {} : { appInstalled: profile.appInstalled }),
         languages: knownLanguages(profile, readAt),
+        ...(groups.firstWave?.has(row.id) ? { firstWave: true as const } : {}),
       });
     }
     yield { targets, excluded, enrolledIds: enrolled, known, nextLink };
@@ -129,6 +134,8 @@ interface GroupRules {
   excluded: ReadonlySet<string>;
   /** Undefined: no pilot restriction. */
   included?: ReadonlySet<string>;
+  /** Undefined: no first wave. */
+  firstWave?: ReadonlySet<string>;
 }
 
 async function groupRules(directory: Directory, policy: TargetingPolicy): Promise<GroupRules> {
@@ -140,6 +147,7 @@ async function groupRules(directory: Directory, policy: TargetingPolicy): Promis
   return {
     excluded: await members(policy.excludedGroupIds),
     included: policy.includedGroupIds.length > 0 ? await members(policy.includedGroupIds) : undefined,
+    firstWave: policy.firstWaveGroupId ? await members([policy.firstWaveGroupId]) : undefined,
   };
 }
 

@@ -72,7 +72,9 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
     if (member?.state === 'pending' && member.nudges === 0) await queueInvitation(ctx, campaign, member);
     return member !== undefined;
   };
-  for await (const page of findTargets(directory, ctx.deps.targeting, { known, from: cursor?.nextLink })) {
+  // The first-wave group the campaign started with, whatever the setting says now.
+  const policy = { ...ctx.deps.targeting, firstWaveGroupId: campaign.firstWaveGroupId };
+  for await (const page of findTargets(directory, policy, { known, from: cursor?.nextLink })) {
     options.signal?.throwIfAborted();
     for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
     // Each step for the whole page at once, so the store takes its reads and writes together.
@@ -81,7 +83,8 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
     targeted += page.known + page.targets.length;
     const members: CampaignMember[] = await inStoreBatches(page.targets, async (target) => {
       const unreachable = await ctx.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
-      return { ...target, wave: waveOf(target.userId, campaign.waves), state: unreachable ? 'unreachable' : 'pending', reason: unreachable?.value.reason, nudges: 0, snoozes: 0 };
+      const { firstWave, ...person } = target;
+      return { ...person, wave: waveFor(campaign, target.userId, firstWave === true), state: unreachable ? 'unreachable' : 'pending', reason: unreachable?.value.reason, nudges: 0, snoozes: 0 };
     });
     // The page's members in one batch; then each one's invitation. A crash in between leaves members without an
     // invitation, which the next pass queues (see `known`).
@@ -126,6 +129,12 @@ async function letSenderCatchUp(ctx: CampaignContext, campaignId: string, signal
 async function queueInvitation(ctx: CampaignContext, campaign: Campaign, member: CampaignMember): Promise<void> {
   const dueAt = invitationDueAt(campaign, member, ctx.deps.cadence);
   await ctx.deps.outbox.enqueue({ subjectId: campaign.id, userId: member.userId, step: 'invite', dueAt: dueAt.toISOString() });
+}
+
+/** The first-wave group's members are wave 0; with a first wave, everyone else's waves come after it. */
+export function waveFor(campaign: Pick<Campaign, 'waves' | 'firstWaveGroupId'>, userId: string, inFirstWave: boolean): number {
+  if (!campaign.firstWaveGroupId) return waveOf(userId, campaign.waves);
+  return inFirstWave ? 0 : 1 + waveOf(userId, campaign.waves);
 }
 
 /** A stable wave for a person: the same on every run, spread evenly. */

@@ -89,6 +89,8 @@ export interface CampaignSettings {
   breakGlass: readonly string[];
   excludedGroupIds: readonly string[];
   includedGroupIds: readonly string[];
+  /** Members of this group are invited first, on the campaign's first working day. */
+  firstWaveGroupId?: string;
   reminderDays: readonly number[];
   snoozeDays: number;
   maxSnoozes: number;

@@ -153,6 +153,7 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
     breakGlass: (splitList(s.CAMPAIGN_BREAK_GLASS_ACCOUNTS) ?? []).map((id) => id.toLowerCase()),
     excludedGroupIds: splitList(s.CAMPAIGN_EXCLUDED_GROUP_IDS) ?? [],
     includedGroupIds: splitList(s.CAMPAIGN_INCLUDED_GROUP_IDS) ?? [],
+    firstWaveGroupId: s.CAMPAIGN_FIRST_WAVE_GROUP_ID?.toLowerCase(),
     reminderDays,
     snoozeDays: s.CAMPAIGN_SNOOZE_DAYS,
     maxSnoozes: s.CAMPAIGN_MAX_SNOOZES,

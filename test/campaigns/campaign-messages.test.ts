@@ -3,11 +3,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { nudgeCard } from '../../src/campaigns/campaign-messages.js';
+import { CardRenderer } from '../../src/cards/card-renderer.js';
 import { Strings } from '../../src/shared/strings.js';
 
 const strings = new Strings();
-const card = (step: string, organisationName: string | undefined, locale: string) =>
-  nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15' }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC' }, step, organisationName, snoozeDays: 3, maxSnoozes: 2, locale, strings });
+const card = (step: string, organisationName: string | undefined, locale: string, sponsor?: { name: string; message: string }) =>
+  nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15', sponsor }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC' }, step, organisationName, snoozeDays: 3, maxSnoozes: 2, locale, strings });
 
 describe('campaign messages', () => {
   it.each(strings.locales)('in %s, start every title and paragraph with a capital, whatever the organisation is called', (locale) => {
@@ -41,5 +42,19 @@ describe('campaign messages', () => {
     expect(german.facts).toEqual([{ title: 'Frist', value: 'Freitag, 15. Januar 2027' }]);
     expect(german.actions.map((action) => action.title)).toContain('Später: in 3 Tagen erinnern');
     expect(card('reminder-1', 'Northwind Pharma', 'en').facts).toEqual([{ title: 'Deadline', value: 'Friday, 15 January 2027' }]);
+  });
+
+  it.each(strings.locales)('in %s, opens the invitation with the sponsor’s name and words as written, framed in the language, and no reminder', (locale) => {
+    const sponsor = { name: 'Helena *Brandt*, CEO', message: 'Please do it [today](https://example.com): it takes _two_ minutes.' };
+    const [lines] = card('invite', undefined, locale, sponsor).sponsor;
+    expect(`${lines?.before}${lines?.name.text}${lines?.after}`).toBe(strings.text(locale, 'campaigns.nudge.invite.sponsor', { sponsor: sponsor.name }));
+    expect(lines?.message.text).toBe(sponsor.message);
+    const rendered = JSON.stringify(CardRenderer.load(undefined, strings).render('campaign-nudge', card('invite', undefined, locale, sponsor) as unknown as Record<string, unknown>, locale));
+    // The renderer refuses a person's words outside a TextRun; here they are, unescaped, first in the card.
+    expect(rendered).toContain(`{"type":"TextRun","text":"${sponsor.name}","weight":"Bolder"}`);
+    expect(rendered).toContain(`{"type":"TextRun","text":"${sponsor.message}","italic":true}`);
+    expect(rendered.indexOf(sponsor.message)).toBeLessThan(rendered.indexOf('"style":"heading"'));
+    for (const step of ['reminder-1', 'decision']) expect(card(step, undefined, locale, sponsor).sponsor, step).toEqual([]);
+    expect(card('invite', undefined, locale).sponsor).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Who a campaign targets, rule by rule, against the Graph emulator through the real Graph SDK: everyone the report
 // shows without a strong method, minus guests, disabled, unlicensed, shared and room accounts, break-glass accounts
-// (by id or UPN), members of excluded groups (nested too), and, for a pilot, everyone outside the included groups.
+// (by id or UPN), members of excluded groups (nested too), and, for a pilot, everyone outside the included groups; and
+// who of them goes first (the first-wave group's members the rules still target).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTargets, type TargetingPolicy, type TargetPage } from '../../src/campaigns/targeting.js';
@@ -116,6 +117,42 @@ describe('targeting', () => {
     const expected = unenrolledPeople(seed).filter((user) => members.has(user.id));
     expect(ids).toEqual(new Set(expected.map((user) => user.id)));
     expect(excluded['not-in-included-group']).toBeGreaterThan(0);
+  });
+
+  it('marks the first-wave group’s targeted members (nested groups followed) and nobody the other rules leave out', async () => {
+    const leadership = seed.groups.find((group) => group.role === 'leadership');
+    const pilot = seed.groups.find((group) => group.role === 'pilot');
+    const executive = seed.groups.find((group) => group.displayName === 'Dept - Executive');
+    if (!leadership || !pilot || !executive) throw new Error('the demo tenant lacks the leadership, pilot or executive group');
+    const leaders = transitiveMembers(leadership.id);
+    const firstWave = async (overrides: Partial<TargetingPolicy>) => {
+      const { pages } = await run(policy({ firstWaveGroupId: leadership.id, ...overrides }));
+      const targets = pages.flatMap((page) => page.targets);
+      return { ids: new Set(targets.map((target) => target.userId)), first: new Set(targets.filter((target) => target.firstWave).map((target) => target.userId)) };
+    };
+    const all = await firstWave({});
+    const expected = unenrolledPeople(seed).filter((user) => leaders.has(user.id));
+    expect(all.first).toEqual(new Set(expected.map((user) => user.id)));
+    // Never larger than the group: enrolled leaders are not targets, so not in it.
+    expect(all.first.size).toBeLessThan(leaders.size);
+    const nestedOnly = expected.find((user) => !leadership.members.includes(user.id));
+    expect(nestedOnly && all.first.has(nestedOnly.id)).toBe(true);
+    // Everyone else is targeted as before, just not first.
+    expect(all.ids).toEqual(new Set(unenrolledPeople(seed).map((user) => user.id)));
+
+    // A leader who is a break-glass account, or in an excluded group, is not targeted at all, so not first either.
+    const [someLeader] = expected;
+    const withBreakGlass = await firstWave({ breakGlass: [someLeader?.userPrincipalName.toLowerCase() ?? ''] });
+    expect(withBreakGlass.ids.has(someLeader?.id ?? '')).toBe(false);
+    expect(withBreakGlass.first).toEqual(new Set(expected.filter((user) => user !== someLeader).map((user) => user.id)));
+    const withoutExecutives = await firstWave({ excludedGroupIds: [executive.id] });
+    expect(withoutExecutives.first).toEqual(new Set(expected.filter((user) => !transitiveMembers(executive.id).has(user.id)).map((user) => user.id)));
+    // A pilot bounds the whole campaign, the first wave included.
+    const inPilot = await firstWave({ includedGroupIds: [pilot.id] });
+    for (const id of inPilot.first) expect(transitiveMembers(pilot.id).has(id)).toBe(true);
+    expect(inPilot.first.size).toBeLessThan(all.first.size);
+    // Without the setting nobody is first.
+    expect((await run(policy())).pages.flatMap((page) => page.targets).some((target) => target.firstWave)).toBe(false);
   });
 
   it('skips people the campaign already has (the daily refresh adds only joiners) and reports who enrolled', async () => {

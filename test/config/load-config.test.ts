@@ -195,6 +195,13 @@ describe('says what a value must be', () => {
     expect(loadConfig({ ...production, BOT_ID: production.BOT_ID.toUpperCase() }).mode).toBe('production');
   });
 
+  it('refuses a first-wave group that is not a group id, and takes one written in capitals', () => {
+    expect(refusal({ ...production, CAMPAIGN_FIRST_WAVE_GROUP_ID: 'Leadership Team' })).toContain("CAMPAIGN_FIRST_WAVE_GROUP_ID: must be a group's object id, a GUID");
+    const group = '78409995-3E4C-426D-AF6C-7AF83F838546';
+    expect(loadConfig({ ...production, CAMPAIGN_FIRST_WAVE_GROUP_ID: group }).campaign.firstWaveGroupId).toBe(group.toLowerCase());
+    expect(loadConfig({ ...production, CAMPAIGN_FIRST_WAVE_GROUP_ID: ' ' }).campaign.firstWaveGroupId).toBeUndefined();
+  });
+
   it('never repeats the value of a secret', () => {
     const message = refusal({ ...production, AUDIT_HMAC_KEY: 'too-short-secret', BOT_PASSWORD: '' });
     expect(message).toContain('AUDIT_HMAC_KEY: must be at least 32 characters');

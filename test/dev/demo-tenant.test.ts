@@ -39,7 +39,7 @@ const PHISHING_RESISTANT: readonly RegisteredMethod[] = [
   'passKeySynced',
   'windowsHelloForBusiness',
 ];
-const GROUP_ROLES = ['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'privileged', 'department'] as const;
+const GROUP_ROLES = ['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'leadership', 'privileged', 'department'] as const;
 
 const kinds = (user: SeedUser): Set<RegisteredMethod> => new Set(user.methods.map((m) => m.kind));
 const isEnrolled = (user: SeedUser): boolean => user.methods.some((m) => PHISHING_RESISTANT.includes(m.kind));
@@ -281,6 +281,17 @@ describe('groups', () => {
     expect(groupWithRole('campaign-admins').size).toBe(2);
     for (const id of groupWithRole('escalation')) expect(['Human Resources', 'IT']).toContain(userById(id).department);
     for (const id of groupWithRole('security-key-requests')) expect(userById(id).department).toBe('IT');
+  });
+
+  it('have a leadership group for a first wave: the CEO, her direct reports and the site leaders (nested), some still without a passkey', () => {
+    const leadership = groupWithRole('leadership');
+    const ceo = seed().users.find((u) => !u.managerId && u.userType === 'Member' && u.accountKind === 'person' && !seed().breakGlassUserIds.includes(u.id));
+    expect(ceo && leadership.has(ceo.id)).toBe(true);
+    for (const report of seed().users.filter((u) => u.managerId === ceo?.id)) expect(leadership.has(report.id), report.displayName).toBe(true);
+    // Reached through a nested group, so resolving the first wave must follow nesting.
+    const direct = new Set(seed().groups.filter((g) => g.role === 'leadership').flatMap((g) => g.members));
+    expect([...leadership].some((id) => !direct.has(id))).toBe(true);
+    expect([...leadership].map(userById).filter((u) => !isEnrolled(u)).length).toBeGreaterThanOrEqual(3);
   });
 
   it('nest at least one group in another', () => {
