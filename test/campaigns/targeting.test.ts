@@ -4,6 +4,7 @@
 // who of them goes first (the first-wave group's members the rules still target).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transitiveMembers } from '../support/seed-targets.js';
 import { findTargets, type TargetingPolicy, type TargetPage } from '../../src/campaigns/targeting.js';
 import { loadSeed } from '../../src/dev/demo-environment.js';
 import { type GraphEmulator, startGraphEmulator } from '../../src/dev/graph-emulator/index.js';
@@ -58,18 +59,6 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-/** A group's members with nested groups expanded, worked out from the seed. */
-function transitiveMembers(groupId: string, seen = new Set<string>()): Set<string> {
-  const members = new Set<string>();
-  if (seen.has(groupId)) return members;
-  seen.add(groupId);
-  for (const member of seed.groups.find((group) => group.id === groupId)?.members ?? []) {
-    if (seed.groups.some((group) => group.id === member)) for (const nested of transitiveMembers(member, seen)) members.add(nested);
-    else members.add(member);
-  }
-  return members;
-}
-
 function policy(overrides: Partial<TargetingPolicy> = {}): TargetingPolicy {
   return { strongMethods: STRONG, breakGlass: [], excludedGroupIds: [], includedGroupIds: [], defaultTimeZone: 'Europe/Berlin', ...overrides };
 }
@@ -113,7 +102,7 @@ describe('targeting', () => {
     const pilot = seed.groups.find((group) => group.role === 'pilot');
     if (!pilot) throw new Error('the demo tenant has no pilot group');
     const { ids, excluded } = await run(policy({ includedGroupIds: [pilot.id] }));
-    const members = transitiveMembers(pilot.id);
+    const members = transitiveMembers(seed, pilot.id);
     const expected = unenrolledPeople(seed).filter((user) => members.has(user.id));
     expect(ids).toEqual(new Set(expected.map((user) => user.id)));
     expect(excluded['not-in-included-group']).toBeGreaterThan(0);
@@ -124,7 +113,7 @@ describe('targeting', () => {
     const pilot = seed.groups.find((group) => group.role === 'pilot');
     const executive = seed.groups.find((group) => group.displayName === 'Dept - Executive');
     if (!leadership || !pilot || !executive) throw new Error('the demo tenant lacks the leadership, pilot or executive group');
-    const leaders = transitiveMembers(leadership.id);
+    const leaders = transitiveMembers(seed, leadership.id);
     const firstWave = async (overrides: Partial<TargetingPolicy>) => {
       const { pages } = await run(policy({ firstWaveGroupId: leadership.id, ...overrides }));
       const targets = pages.flatMap((page) => page.targets);
@@ -146,10 +135,10 @@ describe('targeting', () => {
     expect(withBreakGlass.ids.has(someLeader?.id ?? '')).toBe(false);
     expect(withBreakGlass.first).toEqual(new Set(expected.filter((user) => user !== someLeader).map((user) => user.id)));
     const withoutExecutives = await firstWave({ excludedGroupIds: [executive.id] });
-    expect(withoutExecutives.first).toEqual(new Set(expected.filter((user) => !transitiveMembers(executive.id).has(user.id)).map((user) => user.id)));
+    expect(withoutExecutives.first).toEqual(new Set(expected.filter((user) => !transitiveMembers(seed, executive.id).has(user.id)).map((user) => user.id)));
     // A pilot bounds the whole campaign, the first wave included.
     const inPilot = await firstWave({ includedGroupIds: [pilot.id] });
-    for (const id of inPilot.first) expect(transitiveMembers(pilot.id).has(id)).toBe(true);
+    for (const id of inPilot.first) expect(transitiveMembers(seed, pilot.id).has(id)).toBe(true);
     expect(inPilot.first.size).toBeLessThan(all.first.size);
     // Without the setting nobody is first.
     expect((await run(policy())).pages.flatMap((page) => page.targets).some((target) => target.firstWave)).toBe(false);

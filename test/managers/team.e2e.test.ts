@@ -11,6 +11,7 @@ import { TEAM_VERBS } from '../../src/managers/team-card.js';
 import type { OutboxRow } from '../../src/outbox/outbox.js';
 import { isWithinWorkingHours, parseWorkingHours } from '../../src/shared/working-hours.js';
 import { demoBotSuite } from '../support/demo-suite.js';
+import { teamCardRows } from '../support/team-cards.js';
 import { outboxDrained, until } from '../support/waiting.js';
 
 const { bot, demo, chat, people } = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', MANAGER_NUDGE_DAYS: '7', MANAGER_TEAM_ALL_LIMIT: '10' }, { inMemory: true });
@@ -31,16 +32,6 @@ function textsOf(card: unknown): string[] {
   };
   walk(card);
   return out;
-}
-
-/** Each person on the card with their state line, and whether they have a Nudge button. */
-function rows(card: Record<string, unknown>): { name: string; state: string; nudge: boolean }[] {
-  const containers = (card.body as Record<string, unknown>[]).filter((item) => item.type === 'Container');
-  return containers.map((container) => {
-    const [text, action] = ((container.items as Record<string, unknown>[])[0]?.columns ?? []) as Record<string, unknown>[];
-    const [name, state] = ((text?.items ?? []) as { text: string }[]).map((item) => item.text);
-    return { name: name ?? '', state: state ?? '', nudge: ((action?.items as unknown[]) ?? []).length > 0 };
-  });
 }
 
 describe('team: a manager sees where each report stands', () => {
@@ -65,7 +56,7 @@ describe('team: a manager sees where each report stands', () => {
 
     const reply = await chat.say(anna, 'team');
     const card = reply.cards[0] as Record<string, unknown>;
-    const listed = rows(card);
+    const listed = teamCardRows(card);
     expect(listed.map((row) => row.name)).toEqual(['Jonas Meier', 'Emily Carter', 'Lukas Schmid', 'Nadia Haddad']);
     expect(listed[0]?.state).toBe('Said no; the decision is with you');
     expect(listed[1]?.state).toBe('Asked to talk to someone from the helpdesk');
@@ -82,7 +73,7 @@ describe('team: a manager sees where each report stands', () => {
     const campaignId = (await features().campaigns.records.latest())?.value.id ?? '';
     await features().messenger.markUnreachable(mia.id, 'blocked-app');
     await features().campaigns.onDecided(noah.id, campaignId, { choice: 'exception', until: inTwentyDays() });
-    const listed = rows((await chat.say(chat.person(people.user('Ethan Brooks').id), 'team')).cards[0] as Record<string, unknown>);
+    const listed = teamCardRows((await chat.say(chat.person(people.user('Ethan Brooks').id), 'team')).cards[0] as Record<string, unknown>);
     const byName = new Map(listed.map((row) => [row.name, row]));
     expect(byName.get('Mia Rodriguez')?.state).toBe('The coach cannot reach them in Teams');
     expect(byName.get('Noah Kim')?.state).toMatch(/^Exception until /);
@@ -91,7 +82,7 @@ describe('team: a manager sees where each report stands', () => {
     expect(listed.filter((row) => row.nudge).map((row) => row.name)).toEqual(['Ava Patel']);
     // Marcus gets a security key; someone the campaign did not target (Priya has a passkey) is left out of the roll-out.
     await features().campaigns.onDecided(people.user('Marcus Lindqvist').id, campaignId, { choice: 'security-key' });
-    const helena = rows((await chat.say(chat.person(people.user('Helena Brandt').id), 'team')).cards[0] as Record<string, unknown>);
+    const helena = teamCardRows((await chat.say(chat.person(people.user('Helena Brandt').id), 'team')).cards[0] as Record<string, unknown>);
     expect(helena.find((row) => row.name === 'Marcus Lindqvist')?.state).toBe('Getting a security key');
     expect(helena.find((row) => row.name === 'Priya Raman')?.state).toBe('Not in the roll-out: had a passkey already, or is left out of it');
   });

@@ -18,3 +18,15 @@ export function expectedTargets(seed: TenantSeed): SeedUser[] {
       !user.methods.some((method) => STRONG.has(method.kind)),
   );
 }
+
+/** A group's people with nested groups expanded, worked out from the seed (not with the product's code). */
+export function transitiveMembers(seed: TenantSeed, groupId: string, seen = new Set<string>()): Set<string> {
+  const members = new Set<string>();
+  if (seen.has(groupId)) return members;
+  seen.add(groupId);
+  for (const member of seed.groups.find((group) => group.id === groupId)?.members ?? []) {
+    if (seed.groups.some((group) => group.id === member)) for (const nested of transitiveMembers(seed, member, seen)) members.add(nested);
+    else members.add(member);
+  }
+  return members;
+}

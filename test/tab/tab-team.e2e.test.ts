@@ -12,6 +12,7 @@ import { TEAM_VERBS } from '../../src/managers/team-card.js';
 import { Strings } from '../../src/shared/strings.js';
 import type { TeamView } from '../../src/tab/api-contract.js';
 import { type DemoSuite, demoBotSuite } from '../support/demo-suite.js';
+import { teamCardRows } from '../support/team-cards.js';
 import { outboxDrained, until } from '../support/waiting.js';
 
 const strings = new Strings();
@@ -34,16 +35,6 @@ function tabApi(suite: DemoSuite) {
     const text = await response.text();
     return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, text };
   };
-}
-
-/** Each person on a team card with their state line and whether they have a Nudge button (as team.e2e reads it). */
-function cardRows(card: Record<string, unknown>): { name: string; stateText: string; nudge: boolean }[] {
-  const containers = (card.body as Record<string, unknown>[]).filter((item) => item.type === 'Container');
-  return containers.map((container) => {
-    const [text, action] = ((container.items as Record<string, unknown>[])[0]?.columns ?? []) as Record<string, unknown>[];
-    const [name, state] = ((text?.items ?? []) as { text: string }[]).map((item) => item.text);
-    return { name: name ?? '', stateText: state ?? '', nudge: ((action?.items as unknown[]) ?? []).length > 0 };
-  });
 }
 
 const suite = demoBotSuite({ CAMPAIGN_RESPECT_WORKING_HOURS: 'false', MANAGER_NUDGE_DAYS: '7' }, { inMemory: true });
@@ -96,7 +87,7 @@ describe('the tab for managers', () => {
 
     // The chat's card at the same moment: the same people in the same order, the same sentences, the same buttons.
     const card = (await chat.say(chat.person(anna.id), 'team')).cards[0] as Record<string, unknown>;
-    expect(view.people.map(({ name, stateText, nudge }) => ({ name, stateText, nudge }))).toEqual(cardRows(card));
+    expect(view.people.map(({ name, stateText, nudge }) => ({ name, stateText, nudge }))).toEqual(teamCardRows(card).map(({ name, state, nudge }) => ({ name, stateText: state, nudge })));
     expect(JSON.stringify(card)).toContain(JSON.stringify(strings.text('en', 'team.nudgeAll', { count: view.nudgeable })));
 
     // In the reader's language, from the chat's own strings.
