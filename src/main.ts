@@ -195,6 +195,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
       concernTitle,
       organisationName,
+      objections,
       languages: { ofRecipient: (userId, known) => language.forProactive(userId, undefined, known), inTurn: (userId, teamsLocale) => language.forClick(userId, teamsLocale) },
     });
     const coach = new EmployeeCoach({
@@ -229,6 +230,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       escalations: features.escalations,
       temporaryAccess: features.temporaryAccess,
       team: features.team,
+      digest: features.digest,
       invitationUnderway: (userId) => features!.invitationUnderway(userId),
       installationChanged: (userId, change) => features!.installationChanged(userId, change),
       languageOf: (userId, teamsLocale) => language.forProactive(userId, teamsLocale),
