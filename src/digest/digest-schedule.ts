@@ -15,8 +15,13 @@ import { type DigestMoment, dateInWeek, digestWeekAt, dueAt } from './digest-wee
 
 /** The outbox subject of every digest (its log partition says what became of each reader's copy, by week). */
 export const DIGEST_SUBJECT = 'leadership-digest';
-/** A copy that could not go out for this long after it was due is no longer sent: next week's is nearer. */
-export const DIGEST_STALE_MS = 2 * 86_400_000;
+/** A copy that could not go out for this long after it was due (an outage) is no longer sent: it would read as news. */
+export const DIGEST_STALE_MS = 86_400_000;
+/**
+ * A week is queued only until this long after its last copy was due: a service down over the digest's hour catches up
+ * when it is back that day, but one started (or back) days later waits for the next week instead of sending old news.
+ */
+const CATCH_UP_MS = 6 * 3600_000;
 const LEASE = 'leadership-digest';
 const LEASE_MS = 5 * 60_000;
 /** Who reads the digest and their time zones, kept this long while the week's first copy is not due yet. */
@@ -63,9 +68,9 @@ export class DigestSchedule {
     const week = digestWeekAt(now, deps.moment);
     const existing = await deps.records.snapshot(week);
     if (existing?.queuedAt) return { outcome: 'done', week };
-    // The last copy anywhere is due 12 hours after the moment in UTC (UTC-12): a week missed by days is skipped.
+    // The last copy anywhere is due 12 hours after the moment in UTC (UTC-12).
     const last = Date.parse(`${dateInWeek(week, deps.moment.day)}T00:00:00Z`) + (deps.moment.hour + 12) * 3600_000;
-    if (now.getTime() > last + DIGEST_STALE_MS) return { outcome: 'too-late', week };
+    if (now.getTime() > last + CATCH_UP_MS) return { outcome: 'too-late', week };
     const lease = await HeldLease.take({ store: deps.store, name: LEASE, holder: deps.instanceId, durationMs: LEASE_MS, logger: deps.logger });
     if (!lease) return { outcome: 'held-elsewhere', week };
     try {
