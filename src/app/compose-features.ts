@@ -80,6 +80,8 @@ export interface Features {
   team: Team | undefined;
   /** The weekly leadership digest, `digest`, and the figures of the tab's Leadership view. */
   digest: LeadershipDigest;
+  /** Who reports to whom, read from Entra and kept a while; absent without a directory. */
+  reports: ReportTree | undefined;
   commands: CampaignCommands;
   /** Who is in which group, cached a minute per person; shared by the features and the tab. */
   membership: GroupMembership;
@@ -191,11 +193,14 @@ export function composeFeatures(deps: FeatureDeps): Features {
     breakGlass: settings.breakGlass,
     timeZone,
   });
-  const team = directory
+  // One cache of who reports to whom, for the managers' commands and the tab's Leadership view.
+  const reports = directory ? new ReportTree(directory) : undefined;
+  const team =
+    directory && reports
     ? new Team({
         store,
         facts: personFacts(store, campaigns.records, escalations.records),
-        reports: new ReportTree(directory),
+        reports,
         directory,
         outbox,
         audit,
@@ -298,6 +303,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     temporaryAccess,
     team,
     digest,
+    reports,
     membership,
     commands,
     outbox,

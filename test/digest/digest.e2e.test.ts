@@ -81,7 +81,7 @@ async function recount(campaignId: string, now: Date) {
 /** A concern's title as the tab shows it in English (from the concerns people raised). */
 async function concernTitles(): Promise<Map<string, string>> {
   const admin = people.user('Lucas Almeida');
-  const progress = await bot().service.tab.progress({ id: admin.id, name: admin.name }, 'en', performance.now() + 1e9);
+  const progress = await bot().service.tab.progress({ id: admin.id, name: admin.displayName }, 'en', performance.now() + 1e9);
   return new Map(progress.objections.map((objection) => [objection.intent, objection.title]));
 }
 
@@ -231,5 +231,29 @@ describe('the leadership digest, week by week', () => {
     expect(JSON.stringify((await chat.say(marcus, 'help')).cards[0])).toContain('"digest"');
     expect(JSON.stringify((await chat.say(ava, 'help')).cards[0])).not.toContain('"digest"');
     expect(demo().seed.groups.find((group) => group.role === 'leadership-digest')?.members).not.toContain(marcus.id);
+  });
+
+  it("shows the same lines in the tab's Leadership view, and by manager with small teams folded, only within the viewer's organisation", async () => {
+    const marcus = people.user('Marcus Lindqvist');
+    const card = sectionsOf((await chat.say(chat.person(marcus.id), 'digest')).cards[0] as Record<string, unknown>);
+    const view = await bot().service.tab.leadership({ id: marcus.id, name: marcus.displayName }, 'en');
+    expect([view.overall, ...view.rows].map((row) => [row.label, row.words.enrolled, row.words.change, row.words.refusedNow, row.words.exceptionEver, row.words.concerns])).toEqual(card.map((section) => [section.heading, ...section.facts]));
+
+    const helena = people.user('Helena Brandt');
+    const top = await bot().service.tab.leadership({ id: helena.id, name: helena.displayName }, 'en');
+    const daniel = people.user('Daniel Okafor');
+    expect(top.byManager.lines[0]).toMatchObject({ managerId: daniel.id, label: 'Daniel Okafor and their organisation', targeted: view.rows.find((row) => row.key === 'Sales')?.targeted, drill: true });
+    for (const line of top.byManager.lines) expect(line.targeted).toBeGreaterThanOrEqual(MIN);
+    expect(top.byManager.lines.reduce((sum, line) => sum + line.targeted, 0)).toBe(view.overall.targeted);
+    expect(top.byManager.lines.at(-1)?.managerId).toBeUndefined();
+    // One level down: Olivia's and Lena's organisations are each under the minimum, so they are shown together.
+    const sales = await bot().service.tab.leadership({ id: helena.id, name: helena.displayName }, 'en', daniel.id);
+    expect(sales.byManager.manager.name).toBe('Daniel Okafor');
+    expect(sales.byManager.lines.map((line) => line.label)).toEqual(['Smaller teams (2)']);
+    // Marcus leads Finance, not Sales: he cannot look into Daniel's organisation; Ava sees no Leadership view at all.
+    await expect(bot().service.tab.leadership({ id: marcus.id, name: marcus.displayName }, 'en', daniel.id)).rejects.toMatchObject({ code: 'request.not-found' });
+    const ava = people.user('Ava Patel');
+    await expect(bot().service.tab.leadership({ id: ava.id, name: ava.displayName }, 'en')).rejects.toMatchObject({ code: 'request.forbidden' });
+    expect((await bot().service.tab.me({ id: marcus.id, name: marcus.displayName })).roles).toContain('leadership');
   });
 });
