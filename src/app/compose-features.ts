@@ -228,6 +228,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     logger: logger.child({ component: 'digest' }),
     background,
     settings: resolveDigestSettings(config, deps.demo),
+    scheduled: deps.demo === undefined || config.demo?.campaign === true,
     adminsGroupId: settings.adminsGroupId,
     defaultTimeZone: timeZone,
     instanceId: config.instanceId,

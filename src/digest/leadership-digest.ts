@@ -41,6 +41,11 @@ export interface DigestDeps {
   logger: Logger;
   background: BackgroundWork;
   settings: DigestSettings;
+  /**
+   * Whether the weekly run starts with the service. Demo mode runs it only for the demo itself (DEMO_CAMPAIGN): the
+   * tests' and benchmarks' demo bots keep their own clocks and outboxes, and call `run` when they mean to.
+   */
+  scheduled: boolean;
   /** The campaign admins may read it too: they run the roll-out the digest reports on. */
   adminsGroupId: string | undefined;
   defaultTimeZone: string;
@@ -128,7 +133,7 @@ export class LeadershipDigest implements OutboxHandler {
   }
 
   start(): void {
-    if (this.#deps.settings.leadershipGroupId) this.#job.start();
+    if (this.#deps.scheduled && this.#deps.settings.leadershipGroupId) this.#job.start();
   }
 
   stop(): void {
