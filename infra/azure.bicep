@@ -93,6 +93,9 @@ param escalationGroupId string = ''
 @description('SECURITY_KEY_GROUP_ID: Entra group (IT) told when a manager offers someone a security key.')
 param securityKeyGroupId string = ''
 
+@description('LEADERSHIP_GROUP_ID: Entra group whose members get the weekly leadership digest.')
+param leadershipGroupId string = ''
+
 @description('DEFAULT_TIME_ZONE: for people whose mailbox settings cannot be read (IANA or Windows name).')
 param defaultTimeZone string = 'UTC'
 
@@ -405,6 +408,10 @@ var appSettings = [
   {
     name: 'SECURITY_KEY_GROUP_ID'
     value: securityKeyGroupId
+  }
+  {
+    name: 'LEADERSHIP_GROUP_ID'
+    value: leadershipGroupId
   }
   {
     name: 'DEFAULT_TIME_ZONE'

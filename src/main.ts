@@ -40,9 +40,10 @@ import { StoreReadiness } from './store/store-readiness.js';
 import { configuredDirectory } from './app/compose-directory.js';
 import { composeFeatures, type Features } from './app/compose-features.js';
 import type { DemoRuntime, DemoWiring } from './app/demo-tenant.js';
-import { resolveOutreachSettings, resolveTapSettings } from './app/settings.js';
+import { resolveDigestSettings, resolveOutreachSettings, resolveTapSettings } from './app/settings.js';
 import { PeopleNames } from './tab/people-names.js';
 import { TabService } from './tab/tab-service.js';
+import { LeadershipView } from './tab/leadership-view.js';
 import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
 import { purgeExpiredLinks } from './campaigns/export-links.js';
@@ -195,6 +196,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
       concernTitle,
       organisationName,
+      objections,
       languages: { ofRecipient: (userId, known) => language.forProactive(userId, undefined, known), inTurn: (userId, teamsLocale) => language.forClick(userId, teamsLocale) },
     });
     const coach = new EmployeeCoach({
@@ -229,6 +231,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       escalations: features.escalations,
       temporaryAccess: features.temporaryAccess,
       team: features.team,
+      digest: features.digest,
       invitationUnderway: (userId) => features!.invitationUnderway(userId),
       installationChanged: (userId, change) => features!.installationChanged(userId, change),
       languageOf: (userId, teamsLocale) => language.forProactive(userId, teamsLocale),
@@ -251,6 +254,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
 
     lap('coach');
     const tap = resolveTapSettings(config, demoTenant);
+    const digestSettings = resolveDigestSettings(config, demoTenant);
     tabService = new TabService({
       store: openStore,
       audit,
@@ -258,7 +262,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       auditKeyId: config.audit.keyId,
       auditAnchors: anchoring.sources,
       membership: features.membership,
-      groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId },
+      groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId, leadership: digestSettings.leadershipGroupId },
       campaigns: features.campaigns.records,
       escalations: features.escalations.records,
       passes: features.temporaryAccess,
@@ -268,6 +272,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       platformLabel: (platform, locale) => guidesFor(locale).platforms.find((guide) => guide.id === platform)?.label,
       strings,
       names: new PeopleNames(directory, logger.child({ component: 'tab' })),
+      leadership: new LeadershipView({ digest: features.digest, reports: features.reports, store: openStore, campaigns: features.campaigns.records, strings, minDepartment: digestSettings.minDepartment }),
     });
     const demoSignIn = demo?.tabSignIn();
     const tab = {

@@ -13,7 +13,7 @@ const SRC = path.resolve(import.meta.dirname, '..', 'src');
 const LAYERS = {
   kernel: ['errors', 'logging', 'shared', 'config', 'telemetry'],
   infrastructure: ['store', 'directory', 'messaging', 'outbox', 'audit', 'cards'],
-  features: ['objections', 'enrollment', 'campaigns', 'escalation', 'helpdesk', 'onboarding', 'managers'],
+  features: ['objections', 'enrollment', 'campaigns', 'escalation', 'helpdesk', 'onboarding', 'managers', 'digest'],
   interaction: ['conversation', 'bot', 'http', 'tab'],
   composition: ['app', 'privacy', 'entry'],
   dev: ['dev'],

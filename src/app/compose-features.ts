@@ -28,6 +28,10 @@ import { nudgeDelivery } from '../managers/nudge-delivery.js';
 import { ReportTree } from '../managers/report-tree.js';
 import { Team } from '../managers/team.js';
 import { personFacts } from './person-facts.js';
+import { LeadershipDigest } from '../digest/leadership-digest.js';
+import type { ObjectionLog } from '../objections/objection-log.js';
+import { digestSource } from './digest-source.js';
+import { tabLink } from './tab-link.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
 import type { CadencePolicy } from '../campaigns/cadence.js';
@@ -41,7 +45,7 @@ import { demoDeadline } from '../campaigns/demo-deadline.js';
 import { parseWorkingHours } from '../shared/working-hours.js';
 import { resolveTimeZone } from '../shared/time-zones.js';
 import type { DemoTenant } from './demo-tenant.js';
-import { resolveOutreachSettings, resolveTapSettings } from './settings.js';
+import { resolveDigestSettings, resolveOutreachSettings, resolveTapSettings } from './settings.js';
 
 export interface FeatureDeps {
   config: AppConfig;
@@ -62,6 +66,8 @@ export interface FeatureDeps {
   languages: PersonLanguage;
   /** How the messages name the organisation: ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
   organisationName: string | undefined;
+  /** The concerns people raised (the leadership digest counts them by department). */
+  objections: ObjectionLog;
 }
 
 export interface Features {
@@ -72,6 +78,10 @@ export interface Features {
   temporaryAccess: TemporaryAccess;
   /** Managers' view of their team and their nudges; absent without a directory (who reports to whom is Entra's). */
   team: Team | undefined;
+  /** The weekly leadership digest, `digest`, and the figures of the tab's Leadership view. */
+  digest: LeadershipDigest;
+  /** Who reports to whom, read from Entra and kept a while; absent without a directory. */
+  reports: ReportTree | undefined;
   commands: CampaignCommands;
   /** Who is in which group, cached a minute per person; shared by the features and the tab. */
   membership: GroupMembership;
@@ -184,11 +194,14 @@ export function composeFeatures(deps: FeatureDeps): Features {
     breakGlass: settings.breakGlass,
     timeZone,
   });
-  const team = directory
+  // One cache of who reports to whom, for the managers' commands and the tab's Leadership view.
+  const reports = directory ? new ReportTree(directory) : undefined;
+  const team =
+    directory && reports
     ? new Team({
         store,
         facts: personFacts(store, campaigns.records, escalations.records),
-        reports: new ReportTree(directory),
+        reports,
         directory,
         outbox,
         audit,
@@ -210,10 +223,24 @@ export function composeFeatures(deps: FeatureDeps): Features {
     respectWorkingHours: cadence.respectWorkingHours,
     timeZoneOf: (userId) => team?.timeZoneOf(userId) ?? Promise.resolve(timeZone),
   });
+  const digest = new LeadershipDigest({
+    ...shared,
+    membership,
+    logger: logger.child({ component: 'digest' }),
+    background,
+    settings: resolveDigestSettings(config, deps.demo),
+    scheduled: deps.demo === undefined || config.demo?.campaign === true,
+    adminsGroupId: settings.adminsGroupId,
+    defaultTimeZone: timeZone,
+    instanceId: config.instanceId,
+    count: digestSource(store, campaigns.records, deps.objections),
+    concernTitle: deps.concernTitle,
+    tabUrl: () => tabLink({ publicBaseUrl: deps.publicBaseUrl(), catalogAppId: settings.catalogAppId, demo: deps.demo !== undefined }, 'leadership'),
+  });
   const sender = new OutboxSender({
     outbox,
     store,
-    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess, notice: notices, nudge: nudges }, groupFanOut({ outbox, directory, guard: health.breakers })),
+    handler: routeByKind({ campaign: campaigns, escalation: escalations, tap: temporaryAccess, notice: notices, nudge: nudges, digest }, groupFanOut({ outbox, directory, guard: health.breakers })),
     logger: logger.child({ component: 'sender' }),
     instanceId: config.instanceId,
     concurrency: settings.concurrency,
@@ -277,6 +304,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
     escalations,
     temporaryAccess,
     team,
+    digest,
+    reports,
     membership,
     commands,
     outbox,
@@ -296,6 +325,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     start() {
       sender.start();
       scheduler.start();
+      digest.start();
     },
     async startDemoCampaign() {
       const now = new Date();
@@ -305,6 +335,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
       scheduler.kick();
     },
     async stop(deadline) {
+      digest.stop();
       await Promise.all([scheduler.stop(deadline), sender.stop(deadline)]);
     },
   };

@@ -1,7 +1,7 @@
 // The settings in force: configuration, with demo mode's tenant supplying what a real deployment configures by id.
 
 import { resolveTimeZone } from '../shared/time-zones.js';
-import type { AppConfig, CampaignSettings, TapSettings } from '../config/app-config.js';
+import type { AppConfig, CampaignSettings, DigestSettings, TapSettings } from '../config/app-config.js';
 import type { DemoTenant } from './demo-tenant.js';
 
 export interface ResolvedOutreachSettings extends CampaignSettings {
@@ -43,4 +43,11 @@ export function resolveTapSettings(config: AppConfig, demo: DemoTenant | undefin
     securityGroupId: settings.securityGroupId ?? groupWithRole('security')[0],
     privilegedGroupIds: settings.privilegedGroupIds.length > 0 ? settings.privilegedGroupIds : groupWithRole('privileged'),
   };
+}
+
+/** The digest's settings in force: configuration, with demo mode's tenant supplying the leadership group. */
+export function resolveDigestSettings(config: AppConfig, demo: DemoTenant | undefined): DigestSettings {
+  const settings = config.digest;
+  if (!demo || settings.leadershipGroupId) return settings;
+  return { ...settings, leadershipGroupId: demo.groupsWithRole('leadership-digest')[0] };
 }

@@ -9,6 +9,7 @@ import type { EmployeeCoach } from '../conversation/employee-coach.js';
 import type { Escalations } from '../escalation/escalations.js';
 import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
 import type { Team } from '../managers/team.js';
+import type { LeadershipDigest } from '../digest/leadership-digest.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface BotDeps {
@@ -27,6 +28,8 @@ export interface BotDeps {
   temporaryAccess?: TemporaryAccess;
   /** Managers' view of their team and their nudges; absent without a directory. */
   team?: Team;
+  /** The leadership digest on demand (`digest`), for members of the leadership group and the campaign admins. */
+  digest?: LeadershipDigest;
   /** Whether a first message from the coach (an invitation, a card, a notice) is on its way or just arrived: it is the welcome. */
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** Teams told the bot that a person added or removed the app in their personal scope. */

@@ -11,7 +11,7 @@ import { actorFrom, TAP_VERBS, type TapAnswer, type TemporaryAccess } from '../h
 import { helpCardJson } from '../onboarding/help.js';
 import { TEAM_VERBS } from '../managers/team-card.js';
 import type { Team, TeamAnswer } from '../managers/team.js';
-import { managesATeam } from './message-routes.js';
+import { managesATeam, readsTheDigest } from './message-routes.js';
 import { actorOf, type BotDeps, noteReply, sayInTurn, turnLocale } from './bot-deps.js';
 
 export const CARD_VERBS = {
@@ -19,7 +19,7 @@ export const CARD_VERBS = {
 } as const;
 
 export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): void {
-  app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async (context) => helpCardJson(deps, await turnLocale(deps, context), 'personal', await managesATeam(context, deps)));
+  app.adaptiveCards.actionExecute(CARD_VERBS.showHelp, async (context) => helpCardJson(deps, await turnLocale(deps, context), 'personal', await managesATeam(context, deps), await readsTheDigest(context, deps)));
 
   // A manager's team: who clicks is the manager (from the authenticated activity); the card's data names only the
   // report, and the team checks with Entra that it is the clicker's own.

@@ -60,6 +60,12 @@ const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
   talkToPerson: (context, deps, userId) => deps.coach.talkToPersonCommand(context, userId),
   team: teamCommand('direct'),
   teamAll: teamCommand('all'),
+  digest: async (context, deps, userId) => {
+    const locale = await turnLocale(deps, context);
+    if (!deps.digest) return void (await context.sendActivity(await sayInTurn(deps, context, 'campaignsOff')));
+    const answer = await deps.digest.onDemand({ id: userId, name: context.activity.from?.name ?? '' }, locale);
+    await context.sendActivity('card' in answer ? MessageFactory.attachment(CardFactory.adaptiveCard(answer.card)) : answer.message);
+  },
 };
 
 /** Each route asks which command a message is: parsed once per activity, not once per route. */
@@ -76,7 +82,7 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
 
   app.message(commandIs('help'), async (context) => {
     const personal = isPersonal(context);
-    await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context), personal ? 'personal' : 'channel', personal && (await managesATeam(context, deps)))));
+    await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context), personal ? 'personal' : 'channel', personal && (await managesATeam(context, deps)), personal && (await readsTheDigest(context, deps)))));
   });
 
   for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
@@ -105,6 +111,12 @@ export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps
 export async function managesATeam(context: TurnContext, deps: BotDeps): Promise<boolean> {
   const userId = context.activity.from?.aadObjectId;
   return userId !== undefined && deps.team !== undefined && (await deps.team.isManager(userId));
+}
+
+/** Whether the sender may read the leadership digest (the help card then lists `digest`); false when Entra cannot say. */
+export async function readsTheDigest(context: TurnContext, deps: BotDeps): Promise<boolean> {
+  const userId = context.activity.from?.aadObjectId;
+  return userId !== undefined && deps.digest !== undefined && (await deps.digest.mayRead(userId));
 }
 
 /** The sender's Entra object id, after noting their reply for the campaign; undefined (and told why) without one. */

@@ -63,6 +63,8 @@ export interface AppConfig {
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string; timeoutMs: number };
   campaign: CampaignSettings;
   tap: TapSettings;
+  /** The weekly leadership digest (README, "Leadership digest"). */
+  digest: DigestSettings;
   store: StoreSettings;
   /** START_FRESH: the code of a lost store's state the operator accepts starting without. */
   startFresh?: string;
@@ -105,6 +107,16 @@ export interface CampaignSettings {
   targetingLeadSeconds: number;
   escalation: EscalationSettings;
   managers: ManagerSettings;
+}
+
+/** Who gets the leadership digest, when in their week, and the smallest department it shows on its own. */
+export interface DigestSettings {
+  leadershipGroupId?: string;
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  day: number;
+  /** Local hour, 0-23. */
+  hour: number;
+  minDepartment: number;
 }
 
 /** What managers see of their team and how often they may nudge one person (README, "Managers and their team"). */

@@ -18,6 +18,9 @@ export interface ConfigKey {
 
 export const TELEMETRY_EXPORTERS = ['auto', 'azure-monitor', 'console', 'none'] as const;
 
+/** DIGEST_DAY's values, Monday first (their index + 1 is the ISO weekday). */
+export const DIGEST_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 export const BOT_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMsi'] as const;
 export type BotType = (typeof BOT_TYPES)[number];
 
@@ -108,6 +111,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'MANAGER_VIEW', default: 'individual', description: "What `team` shows a manager: individual (each direct report's state, a Nudge per person) or aggregate (counts per state and one \"nudge everyone not enrolled\", no names), to match a works-council agreement. Never anyone's concerns or words either way." },
   { name: 'MANAGER_NUDGE_DAYS', default: '7', description: 'A manager nudges the same person at most once in this many days (1 to 90); the nudge arrives in that person\'s working hours and language.' },
   { name: 'MANAGER_TEAM_ALL_LIMIT', default: '1000', description: '`team all` shows at most this many people below a manager (10 to 10000), four levels down at most; past either it says it stopped and points to an admin\'s full report. Graph has no transitive form of direct reports, so each level is read manager by manager.' },
+  { name: 'LEADERSHIP_GROUP_ID', description: "Entra group (a GUID) whose members (direct or nested) get the weekly leadership digest, may ask for it with `digest`, and see the tab's Leadership view. Without it nobody gets a digest. Demo mode takes it from the demo tenant." },
+  { name: 'DIGEST_DAY', default: 'mon', description: 'The day of the week the leadership digest arrives (mon, tue, wed, thu, fri, sat or sun), in each reader\'s own time zone.' },
+  { name: 'DIGEST_HOUR', default: '8', description: 'The hour (0 to 23, local) the leadership digest arrives on DIGEST_DAY, in each reader\'s mailbox time zone (DEFAULT_TIME_ZONE when it cannot be read).' },
+  { name: 'DIGEST_MIN_DEPARTMENT', default: '5', description: 'Departments with fewer people than this in the campaign (2 to 100) are counted together as "Other" in the digest and the Leadership view, and smaller ones join them until "Other" has this many too, so no figure points at a few people.' },
   { name: 'ESCALATION_TALK_WORKING_DAYS', default: '3', description: 'Working days "I\'ll talk to them" waits before the decider is asked again.' },
   { name: 'HELPDESK_GROUP_ID', description: 'Entra group whose members (direct or nested) may request Temporary Access Passes (`tap request`) and see the "talk to a person" queue. Without it nobody can. Demo mode takes it from the demo tenant.' },
   { name: 'TAP_APPROVERS_GROUP_ID', description: 'Entra group whose members approve pass requests (never their own, never for themselves). Demo mode takes it from the demo tenant.' },
@@ -230,6 +237,15 @@ export const envSchema = z.object({
   MANAGER_VIEW: z.enum(['individual', 'aggregate']).default('individual'),
   MANAGER_NUDGE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   MANAGER_TEAM_ALL_LIMIT: z.coerce.number().int().min(10).max(10_000).default(1000),
+  LEADERSHIP_GROUP_ID: optionalText.pipe(z.string().refine(isGuid, "must be the group's object id, a GUID such as 9c5e1b42-1f1e-4d0b-9a52-5d3a2a0b7f11").optional()),
+  DIGEST_DAY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(DIGEST_DAYS, { errorMap: () => ({ message: `must be one of ${DIGEST_DAYS.join(', ')}` }) }))
+    .default('mon'),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  DIGEST_MIN_DEPARTMENT: z.coerce.number().int().min(2).max(100).default(5),
   ESCALATION_TALK_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
   HELPDESK_GROUP_ID: optionalText,
   TAP_APPROVERS_GROUP_ID: optionalText,

@@ -6,8 +6,8 @@ import { isKnownTimeZone } from '../shared/time-zones.js';
 import { AppError } from '../errors/app-error.js';
 import { anchorSecrets, auditAnchorSettings } from './anchor-settings.js';
 import { describeIssue } from './config-issues.js';
-import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, CONFIG_KEYS, type EnvSettings, envSchema } from './config-schema.js';
-import type { AppConfig, BotFrameworkEndpoints, CampaignSettings, GraphCredential, StoreSettings, TapSettings } from './app-config.js';
+import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, CONFIG_KEYS, DIGEST_DAYS, type EnvSettings, envSchema } from './config-schema.js';
+import type { AppConfig, BotFrameworkEndpoints, CampaignSettings, DigestSettings, GraphCredential, StoreSettings, TapSettings } from './app-config.js';
 import { chooseExporter } from '../telemetry/exporter-choice.js';
 
 /** Deliberately public: demo mode protects nothing, and says so. */
@@ -80,6 +80,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
+    digest: digestSettings(s),
     store: storeSettings(s, problems, true),
     startFresh: s.START_FRESH,
     instanceId: instanceId(s, env),
@@ -129,6 +130,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tap: tapSettings(s),
+    digest: digestSettings(s),
     store: storeSettings(s, problems, false),
     startFresh: s.START_FRESH,
     instanceId: instanceId(s, env),
@@ -193,6 +195,10 @@ function storeSettings(s: EnvSettings, problems: string[], demo: boolean): Store
   if (s.AZURE_STORAGE_TABLE_URL) return { kind: 'azure-table', table, accountUrl: s.AZURE_STORAGE_TABLE_URL, managedIdentityClientId: s.STORAGE_CLIENT_ID };
   problems.push('STORE=azure-table needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_URL.');
   return { kind: 'sqlite' };
+}
+
+function digestSettings(s: EnvSettings): DigestSettings {
+  return { leadershipGroupId: s.LEADERSHIP_GROUP_ID, day: DIGEST_DAYS.indexOf(s.DIGEST_DAY) + 1, hour: s.DIGEST_HOUR, minDepartment: s.DIGEST_MIN_DEPARTMENT };
 }
 
 function tapSettings(s: EnvSettings): TapSettings {

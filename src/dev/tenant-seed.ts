@@ -101,7 +101,7 @@ export const seedGroupSchema = z.object({
   description: z.string().max(1024).optional(),
   securityEnabled: z.boolean().default(true),
   /** A short name the product's configuration refers to (e.g. HELPDESK_GROUP_ID in demo mode). */
-  role: z.enum(['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'leadership', 'privileged', 'department']).optional(),
+  role: z.enum(['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'leadership', 'privileged', 'department', 'leadership-digest']).optional(),
   /** User ids and group ids (nested groups are resolved by transitiveMemberOf). */
   members: z.array(guid).default([]),
   /** Whether admin roles can be granted to the group (Entra's isAssignableToRole); such a group holds users only. */

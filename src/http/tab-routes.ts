@@ -142,6 +142,10 @@ export function registerTabRoutes(server: Server, options: TabRoutesOptions, lif
   api('get', 'me', (viewer) => options.service.me(viewer));
   api('get', 'progress', (viewer, locale) => options.service.progress(viewer, locale));
   api('get', 'escalations', (viewer, locale) => options.service.escalations(viewer, locale));
+  api('get', 'leadership', (viewer, locale, req) => {
+    const manager = new URL(req.url ?? '/', 'http://localhost').searchParams.get('manager') ?? undefined;
+    return options.service.leadership(viewer, locale, manager && isGuid(manager) ? manager : undefined);
+  });
   api('get', 'passes', (viewer, locale) => options.service.passes(viewer, locale));
   api('post', 'passes/:id/:action', async (viewer, locale, req, res) => {
     const params = req.params as Record<string, string | undefined>;

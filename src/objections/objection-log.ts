@@ -75,6 +75,22 @@ export class ObjectionLog {
     return counts;
   }
 
+  /**
+   * Every event kept (within the retention period), oldest first, a page at a time: whose and which topic, never the
+   * words. The leadership digest counts topics by department from these, through the campaign's member records.
+   */
+  async *topics(): AsyncIterable<{ userId: string; intent: IntentId }[]> {
+    let page: { userId: string; intent: IntentId }[] = [];
+    for await (const event of this.#eventsAfter('')) {
+      page.push({ userId: event.value.userId, intent: event.value.intent });
+      if (page.length === 1000) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
   /** Deletes events older than the retention period, and takes them off the count; returns how many. */
   async purge(): Promise<number> {
     const cutoff = new Date(this.#now() - this.options.retentionDays * 24 * 3600_000).toISOString();

@@ -1,6 +1,6 @@
 // The commands people type, as constants matched exactly after normalisation: never routed by splitting strings.
 
-export type Audience = 'everyone' | 'employee' | 'manager' | 'helpdesk' | 'admin';
+export type Audience = 'everyone' | 'employee' | 'manager' | 'leadership' | 'helpdesk' | 'admin';
 
 export interface CommandSpec {
   /** Exactly what a person types (also the manifest's command title). */
@@ -26,6 +26,7 @@ export const COMMANDS = {
   talkToPerson: { text: 'talk to a person', audience: 'employee', description: 'Ask the helpdesk to contact you', available: true, personalOnly: true },
   team: { text: 'team', audience: 'manager', description: 'Where your direct reports stand with their passkeys, and nudge them', available: true, personalOnly: true },
   teamAll: { text: 'team all', audience: 'manager', description: 'The teams below you, by manager, with counts', available: true, personalOnly: true },
+  digest: { text: 'digest', audience: 'leadership', description: "The leadership digest: the roll-out's progress by department, now", available: true, personalOnly: true },
   tapRequest: { text: 'tap request', audience: 'helpdesk', argument: '<upn>', description: 'Request a Temporary Access Pass for someone', available: true, personalOnly: true },
   tapList: { text: 'tap list', audience: 'helpdesk', description: 'Your open pass requests, and those waiting for your approval', available: true, personalOnly: true },
   tapCancel: { text: 'tap cancel', audience: 'helpdesk', argument: '<id>', description: 'Cancel one of your pass requests', available: true, personalOnly: true },

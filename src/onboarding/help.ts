@@ -20,33 +20,36 @@ export type HelpPlace = 'personal' | 'channel';
 
 const AUDIENCES: Record<HelpPlace, readonly Audience[]> = { personal: ['everyone', 'employee'], channel: ['everyone', 'admin'] };
 
-/** `manager`: the person has direct reports, so their own chat's card lists the manager's commands too. */
-export function helpCard(deps: HelpDeps, locale: string, where: HelpPlace = 'personal', manager = false): Attachment {
-  return CardFactory.adaptiveCard(helpCardJson(deps, locale, where, manager));
+/**
+ * `manager`: the person has direct reports; `leadership`: they may read the leadership digest. Their own chat's card
+ * then lists those commands too.
+ */
+export function helpCard(deps: HelpDeps, locale: string, where: HelpPlace = 'personal', manager = false, leadership = false): Attachment {
+  return CardFactory.adaptiveCard(helpCardJson(deps, locale, where, manager, leadership));
 }
 
 /** The card depends only on the settings, the language and the place: made once each, then shared (frozen). */
 const made = new WeakMap<HelpDeps, Map<string, CardJson>>();
 
-export function helpCardJson(deps: HelpDeps, locale: string, where: HelpPlace = 'personal', manager = false): CardJson {
+export function helpCardJson(deps: HelpDeps, locale: string, where: HelpPlace = 'personal', manager = false, leadership = false): CardJson {
   let cards = made.get(deps);
   if (!cards) {
     cards = new Map();
     made.set(deps, cards);
   }
-  const forManager = manager && where === 'personal';
-  const key = `${locale}\n${where}\n${forManager}`;
+  const extra: Audience[] = where === 'personal' ? [...(manager ? ['manager' as const] : []), ...(leadership ? ['leadership' as const] : [])] : [];
+  const key = `${locale}\n${where}\n${extra.join(',')}`;
   let card = cards.get(key);
   if (!card) {
     // Frozen by the renderer already.
-    card = makeHelpCard(deps, locale, where, forManager);
+    card = makeHelpCard(deps, locale, where, extra);
     cards.set(key, card);
   }
   return card;
 }
 
-function makeHelpCard(deps: HelpDeps, locale: string, where: HelpPlace, manager: boolean): CardJson {
-  const audiences: readonly Audience[] = manager ? [...AUDIENCES[where], 'manager'] : AUDIENCES[where];
+function makeHelpCard(deps: HelpDeps, locale: string, where: HelpPlace, extra: readonly Audience[]): CardJson {
+  const audiences: readonly Audience[] = [...AUDIENCES[where], ...extra];
   const say = (key: string, params?: Record<string, number>) => deps.cards.strings.text(locale, `onboarding.${key}`, params);
   const commands = (Object.entries(COMMANDS) as [CommandId, CommandSpec][])
     .filter(([, spec]) => spec.available && audiences.includes(spec.audience) && (where === 'personal' || !spec.personalOnly))

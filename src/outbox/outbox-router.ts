@@ -25,7 +25,7 @@ export interface OutboxFeatureDeps {
   languages: PersonLanguage;
 }
 
-export type OutboxHandlers = Record<Exclude<OutboxKind, 'notice' | 'nudge'>, OutboxHandler> & Partial<Record<OutboxKind, OutboxHandler>>;
+export type OutboxHandlers = Record<Exclude<OutboxKind, 'notice' | 'nudge' | 'digest'>, OutboxHandler> & Partial<Record<OutboxKind, OutboxHandler>>;
 
 /** `fanOut` queues a group row's message for each member (group-fan-out.ts); the kind's own handler says when it expires. */
 export function routeByKind(handlers: OutboxHandlers, fanOut?: (row: OutboxRow) => Promise<DeliveryResult>): OutboxHandler {

@@ -17,7 +17,7 @@ export function outboxLogPartition(subjectId: string): string {
 }
 
 /** What a row belongs to; absent on campaign rows (every row before escalations existed was one). */
-export type OutboxKind = 'campaign' | 'escalation' | 'tap' | 'notice' | 'nudge';
+export type OutboxKind = 'campaign' | 'escalation' | 'tap' | 'notice' | 'nudge' | 'digest';
 
 /** `userId` of a row for every member of a group (looked up when it is sent): `group:<group id>`. */
 export const GROUP_PREFIX = 'group:';

@@ -16,7 +16,7 @@ export class SendMetrics {
 
   constructor() {
     const meter = coachMeter();
-    this.#sends = meter.createCounter(METRIC.sends, { description: 'Proactive messages delivered, by kind (campaign, escalation, tap, notice) and step' });
+    this.#sends = meter.createCounter(METRIC.sends, { description: 'Proactive messages delivered, by kind (campaign, escalation, tap, notice, nudge, digest) and step' });
     this.#retries = meter.createCounter(METRIC.retries, { description: 'Deliveries tried again later, by reason (throttled, endpoint-down, tenant, transient)' });
     this.#ended = {
       failed: meter.createCounter(METRIC.giveUps, { description: 'Messages given up, by kind and reason code' }),
@@ -45,7 +45,8 @@ function kindOf(row: OutboxRow): string {
   return row.kind ?? 'campaign';
 }
 
-/** The step without its number or card (`reminder-2` → `reminder`, `update-<activity>` → `update`): a handful of values. */
+/** The step without its number, card or week (`reminder-2` → `reminder`, `update-<activity>` → `update`, `digest-2027-W02` → `digest`): a handful of values. */
 function stepOf(row: OutboxRow): string {
+  if (row.kind === 'digest') return 'digest';
   return row.step.startsWith('update-') ? 'update' : row.step.replace(/-\d+$/, '').toLowerCase();
 }

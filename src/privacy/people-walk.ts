@@ -13,6 +13,7 @@ import { TAP_OPEN_PARTITION, TAP_REQUESTS_PARTITION, type TapRequest } from '../
 import { CONVERSATIONS_PARTITION, PERSONAL_CHATS_PARTITION, type StoredConversation } from '../messaging/conversation-references.js';
 import { INSTALLED_FOR_PARTITION, UNREACHABLE_PARTITION } from '../messaging/proactive-messenger.js';
 import { OBJECTION_EVENTS_PARTITION } from '../objections/objection-log.js';
+import { DIGEST_DELIVERIES_PARTITION } from '../digest/digest-records.js';
 import { pagesOf } from '../store/pages.js';
 import type { Store, StoredRecord } from '../store/store-port.js';
 import { isObjectId } from './erasure.js';
@@ -36,6 +37,7 @@ async function sources(store: Store): Promise<Source[]> {
   list.push(
     { partition: HELP_REQUESTS_PARTITION, idsOf: (record) => [record.key, (record.value as HelpRequest).closed?.by.id] },
     { partition: OBJECTION_EVENTS_PARTITION, idsOf: (record) => [(record.value as { userId?: string }).userId] },
+    { partition: DIGEST_DELIVERIES_PARTITION, idsOf: (record) => [record.key.split('|')[0]] },
     { partition: CONVERSATIONS_PARTITION, idsOf: (record) => [(record.value as StoredConversation).reference.user?.aadObjectId] },
     {
       partition: ESCALATIONS_PARTITION,

@@ -115,7 +115,7 @@ export function instantsShowing(wallMs: number, zone: string): number[] {
  * (its first occurrence when the hour repeats), the moment the clock jumps forward when it was
  * skipped (02:30 on a spring-forward night becomes 03:00 in Europe/Berlin).
  */
-function firstInstantShowing(wallMs: number, zone: string): number {
+export function firstInstantShowing(wallMs: number, zone: string): number {
   const exact = instantsShowing(wallMs, zone)[0];
   if (exact !== undefined) return exact;
   // Offsets lie within UTC-12..UTC+14, so the wall clock is before the reading at the lower end and past it at the upper.

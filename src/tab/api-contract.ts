@@ -9,7 +9,7 @@ export type { HelpQueueEntry, PassQueue, PassSummary, TapState } from '../helpde
 export type { TeamMember, TeamState, TeamView } from '../managers/team-views.js';
 
 /** `manager`: Entra lists enabled direct reports for them (not a group); the others are groups. */
-export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security', 'manager'] as const;
+export const TAB_ROLES = ['admin', 'helpdesk', 'approver', 'security', 'manager', 'leadership'] as const;
 export type TabRole = (typeof TAB_ROLES)[number];
 
 export interface Me {
@@ -105,3 +105,48 @@ export interface AuditView {
   entries: { seq: number; at: string; action: string; outcome: string; actor?: AuditParty; subject?: AuditParty; verified: boolean }[];
 }
 
+
+/** One line of the leadership view: the digest's figures for everyone, a department, or the small ones together. */
+export interface LeadershipLine {
+  key: string;
+  label: string;
+  targeted: number;
+  enrolled: number;
+  refusedNow: number;
+  exceptionEver: number;
+  /** Percentage points since the last weekly digest; absent when there is nothing like it to compare with. */
+  changePoints?: number;
+  concerns: { intent: string; title: string; count: number }[];
+  /** The same as the digest's card words them. */
+  words: { enrolled: string; change: string; refusedNow: string; exceptionEver: string; concerns: string };
+}
+
+/** A manager's organisation (them and everyone below them), or the small ones together. */
+export interface ManagerLine {
+  /** Whose organisation, and their name; absent for the line of teams too small to show. */
+  managerId?: string;
+  name?: string;
+  label: string;
+  /** People of it in the campaign, and the same figures as the digest's. */
+  targeted: number;
+  enrolled: number;
+  refusedNow: number;
+  exceptionEver: number;
+  enrolledWords: string;
+  /** Someone reports to them: the view can go one level down. */
+  drill: boolean;
+}
+
+export interface Leadership {
+  /** When the figures were counted. */
+  asOf: string;
+  title: string;
+  subtitle: string;
+  labels: { enrolled: string; change: string; refusedNow: string; exceptionEver: string; concerns: string };
+  overall: LeadershipLine;
+  /** By department, small ones folded into Other (the digest's own lines). */
+  rows: LeadershipLine[];
+  notes: string[];
+  /** By manager, from the person the view is about down (the viewer unless they went down a level). */
+  byManager: { manager: { id: string; name: string }; lines: ManagerLine[]; notes: string[] };
+}

@@ -20,7 +20,8 @@ import { AppError } from '../errors/app-error.js';
 import type { EscalationRecords } from '../escalation/escalation-records.js';
 import type { TemporaryAccess } from '../helpdesk/temporary-access.js';
 import type { Team } from '../managers/team.js';
-import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole, type TeamView } from './api-contract.js';
+import { type ActionResult, type AuditView, type Escalations, type EscalationItem, type Leadership, type Me, type Progress, TAB_ROLES, type TabPassQueue, type TabRole, type TeamView } from './api-contract.js';
+import type { LeadershipView } from './leadership-view.js';
 import type { IntentId } from '../shared/intents.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import { DEFAULT_LOCALE, type Params, Strings } from '../shared/strings.js';
@@ -56,6 +57,8 @@ export interface TabServiceDeps {
   strings?: Strings;
   /** Names for people the audit trail knows only by id. */
   names?: PeopleNames;
+  /** The leadership digest's figures and the drill-down by manager. */
+  leadership?: LeadershipView;
   /** People waiting longest to talk to someone are shown first; the audit view shows this many recent entries. */
   auditEntriesShown?: number;
 }
@@ -145,6 +148,13 @@ export class TabService {
       byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
       objections: titled,
     };
+  }
+
+  /** The leadership digest as of now, by department and by manager: for the leadership group and the campaign admins. */
+  async leadership(viewer: Viewer, locale = DEFAULT_LOCALE, managerId?: string): Promise<Leadership> {
+    await this.#require(viewer, ['leadership', 'admin'], 'leadership');
+    if (!this.deps.leadership) throw forbidden('leadership');
+    return this.deps.leadership.view(viewer, locale, managerId);
   }
 
   /** Refusals taken to a decider, newest first: the topics and the reason chosen, never the person's own words. */

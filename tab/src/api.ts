@@ -1,10 +1,10 @@
 // The tab's API client: every call carries the Teams SSO token; the server checks it and decides what we may see.
 // Every call also says the reader's language, so what the server words (figures, states, messages) matches the page.
 
-import type { ActionResult, AuditView, Escalations, Me, Progress, TabPassQueue, TeamNudgeRequest, TeamView } from '../../src/tab/api-contract';
+import type { ActionResult, AuditView, Escalations, Leadership, Me, Progress, TabPassQueue, TeamNudgeRequest, TeamView } from '../../src/tab/api-contract';
 import { currentLanguage, t } from './words';
 
-export type { AuditParty, Me, PassSummary, Progress, TabRole as Role, TeamMember, TeamView } from '../../src/tab/api-contract';
+export type { AuditParty, Leadership, Me, PassSummary, Progress, TabRole as Role, TeamMember, TeamView } from '../../src/tab/api-contract';
 export type AuditVerification = AuditView['verification'];
 export type AuditEntry = AuditView['entries'][number];
 
@@ -23,6 +23,7 @@ export class Api {
   me = () => this.#json<Me>('GET', 'me');
   progress = () => this.#json<Progress>('GET', 'progress');
   escalations = () => this.#json<Escalations>('GET', 'escalations');
+  leadership = (manager?: string) => this.#json<Leadership>('GET', manager ? `leadership?manager=${encodeURIComponent(manager)}` : 'leadership');
   passes = () => this.#json<TabPassQueue>('GET', 'passes');
   decide = (id: string, action: 'approve' | 'deny' | 'cancel') => this.#json<ActionResult>('POST', `passes/${encodeURIComponent(id)}/${action}`);
   helped = (userId: string) => this.#json<ActionResult>('POST', `help/${encodeURIComponent(userId)}/done`);

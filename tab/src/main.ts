@@ -10,6 +10,7 @@ import { currentLanguage, type Key, sentence, t, useLanguage } from './words';
 import { auditView } from './views/audit';
 import { escalationsView } from './views/escalations';
 import { helpdeskView } from './views/helpdesk';
+import { leadershipView } from './views/leadership';
 import { progressView } from './views/progress';
 import { teamView } from './views/team';
 
@@ -23,6 +24,7 @@ interface View {
 const VIEWS: View[] = [
   { id: 'progress', label: 'views.progress', roles: ['admin', 'security'], render: (api) => progressView(api) },
   { id: 'escalations', label: 'views.escalations', roles: ['admin', 'security'], render: (api) => escalationsView(api) },
+  { id: 'leadership', label: 'views.leadership', roles: ['leadership', 'admin'], render: (api) => leadershipView(api) },
   { id: 'helpdesk', label: 'views.helpdesk', roles: ['helpdesk', 'approver'], render: (api, redraw) => helpdeskView(api, redraw) },
   { id: 'audit', label: 'views.audit', roles: ['security'], render: (api) => auditView(api) },
   { id: 'team', label: 'views.team', roles: ['manager'], render: (api, redraw) => teamView(api, redraw) },

@@ -39,7 +39,7 @@ const PHISHING_RESISTANT: readonly RegisteredMethod[] = [
   'passKeySynced',
   'windowsHelloForBusiness',
 ];
-const GROUP_ROLES = ['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'leadership', 'privileged', 'department'] as const;
+const GROUP_ROLES = ['helpdesk', 'tap-approvers', 'security', 'campaign-admins', 'escalation', 'security-key-requests', 'excluded', 'pilot', 'leadership', 'privileged', 'department', 'leadership-digest'] as const;
 
 const kinds = (user: SeedUser): Set<RegisteredMethod> => new Set(user.methods.map((m) => m.kind));
 const isEnrolled = (user: SeedUser): boolean => user.methods.some((m) => PHISHING_RESISTANT.includes(m.kind));

@@ -20,7 +20,7 @@ function serviceCounting(answers: (() => Promise<Record<string, number>>)[]): { 
     audit: { record: async () => undefined } as unknown as AuditLog,
     auditKeys: new Map(),
     membership: { isMember: async () => true } as unknown as GroupMembership,
-    groups: { admin: 'admins', helpdesk: 'helpdesk', security: 'security' },
+    groups: { admin: 'admins', helpdesk: 'helpdesk', security: 'security', leadership: 'leadership' },
     campaigns: { latest: async () => undefined } as unknown as CampaignRecords,
     escalations: {} as EscalationRecords,
     passes: { mayApprove: async () => false } as unknown as TemporaryAccess,
