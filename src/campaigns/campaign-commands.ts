@@ -15,6 +15,8 @@ import type { PersonLanguage } from '../shared/person-language.js';
 import type { Params } from '../shared/strings.js';
 import type { LaterReply } from '../messaging/later-reply.js';
 import { CAMPAIGN_VERBS } from './campaign-messages.js';
+import { STOP_VARIANT_VERB, variantLabel } from './campaign-variants.js';
+import { INVITATION_VARIANTS, MAX_VARIANTS, STANDARD_VARIANT, type VariantId, activeVariants, isVariantId } from './invitation-variants.js';
 import { campaignPreview, campaignStatus, previewCardData, statusCardData, waitingInOutbox } from './campaign-report.js';
 import type { Campaigns } from './campaigns.js';
 import type { ExportLinks } from './export-links.js';
@@ -25,7 +27,7 @@ import { addDateKeyDays, localParts } from '../shared/wall-clock.js';
 
 export type CampaignCommandId = 'campaignPreview' | 'campaignStart' | 'campaignPause' | 'campaignResume' | 'campaignStatus' | 'campaignExport';
 
-export const CAMPAIGN_ADMIN_VERBS = { startForm: 'campaign.start-form', start: CAMPAIGN_VERBS.startForm, status: CAMPAIGN_VERBS.status } as const;
+export const CAMPAIGN_ADMIN_VERBS = { startForm: 'campaign.start-form', start: CAMPAIGN_VERBS.startForm, status: CAMPAIGN_VERBS.status, stopVariant: STOP_VARIANT_VERB } as const;
 
 export interface CampaignCommandsDeps {
   campaigns: Campaigns;
@@ -61,7 +63,11 @@ const startFormSchema = z.object({
   // Checked by sponsorFrom, which says what is wrong; the schema only bounds what is read.
   sponsorName: z.string().max(10_000).optional(),
   sponsorMessage: z.string().max(10_000).optional(),
+  // The ticked invitation texts, as Teams sends a multi-select: ids joined by commas (checked by variantsFrom).
+  variants: z.string().max(500).optional(),
 });
+
+const stopVariantSchema = z.object({ campaignId: z.string().min(1).max(64), variant: z.string().min(1).max(40) });
 
 export class CampaignCommands {
   readonly #membership: GroupMembership;
@@ -122,11 +128,14 @@ export class CampaignCommands {
     if (verb === CAMPAIGN_ADMIN_VERBS.start) {
       const parsed = startFormSchema.safeParse(data);
       if (!parsed.success) return say('formIncomplete');
-      const { sponsorName, sponsorMessage, ...campaign } = parsed.data;
+      const { sponsorName, sponsorMessage, variants: ticked, ...campaign } = parsed.data;
       const sponsor = sponsorFrom(sponsorName, sponsorMessage);
       if ('problem' in sponsor) return say(sponsor.problem, sponsor.params);
-      return this.#start({ ...campaign, ...sponsor, by: { id: userId, name: context.activity.from?.name }, locale });
+      const variants = variantsFrom(ticked);
+      if (!variants) return say('variantsTooMany', { max: MAX_VARIANTS });
+      return this.#start({ ...campaign, ...sponsor, variants, by: { id: userId, name: context.activity.from?.name }, locale });
     }
+    if (verb === CAMPAIGN_ADMIN_VERBS.stopVariant) return this.#stopVariant(context, userId, data, locale);
     return say('staleButton');
   }
 
@@ -136,9 +145,12 @@ export class CampaignCommands {
     const deadline = localParts(new Date(now.getTime() + DEFAULT_CAMPAIGN_DAYS * 86_400_000), this.deps.timeZone).dateKey;
     const month = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today}T12:00:00Z`));
     const firstWave = this.deps.targeting.firstWaveGroupId ? [say('startFirstWave')] : [];
+    const words = reportWords(this.deps.cards.strings, locale);
+    // Each text by its name and what it leads with, so the admin chooses knowingly; the usual one is ticked.
+    const variants = INVITATION_VARIANTS.map((id) => ({ id, title: say('variantChoice', { label: variantLabel(words, id), about: this.deps.cards.strings.text(locale, `campaigns.variants.${id}.about`) }) }));
     return this.deps.cards.render(
       'campaign-start',
-      { intro: say('startIntro'), firstWave, name: say('defaultName', { month }), minDate: addDateKeyDays(today, 1), deadline, sponsorNameMax: SPONSOR_NAME_MAX, sponsorMax: SPONSOR_MESSAGE_MAX },
+      { intro: say('startIntro'), firstWave, name: say('defaultName', { month }), minDate: addDateKeyDays(today, 1), deadline, sponsorNameMax: SPONSOR_NAME_MAX, sponsorMax: SPONSOR_MESSAGE_MAX, variants, defaultVariant: STANDARD_VARIANT },
       locale,
     );
   }
@@ -161,7 +173,27 @@ export class CampaignCommands {
     const say = this.#say(request.locale);
     const { name, waves, firstWaveGroupId, sponsor } = result.started;
     const spread = firstWaveGroupId ? [say('startedFirstWave', { count: waves })] : waves > 1 ? [say('startedWaves', { count: waves })] : [];
-    return [say('started', { name }), ...spread, ...(sponsor ? [say('startedSponsor', { sponsor: sponsor.name })] : []), say('follow')].join(' ');
+    const texts = activeVariants(result.started);
+    const compared = texts.length > 1 ? [say('startedVariants', { list: this.#textList(texts, request.locale) })] : [];
+    return [say('started', { name }), ...spread, ...(sponsor ? [say('startedSponsor', { sponsor: sponsor.name })] : []), ...compared, say('follow')].join(' ');
+  }
+
+  /** "Stop …" on the status card: the campaign and the text come from the button, who stops it from the activity. */
+  async #stopVariant(context: TurnContext, userId: string, data: unknown, locale: string): Promise<string> {
+    const say = this.#say(locale);
+    const parsed = stopVariantSchema.safeParse(data);
+    if (!parsed.success || !isVariantId(parsed.data.variant)) return say('staleButton');
+    const { campaignId, variant } = parsed.data;
+    const result = await this.deps.campaigns.stopVariant({ id: userId, name: context.activity.from?.name }, campaignId, variant);
+    const label = variantLabel(reportWords(this.deps.cards.strings, locale), variant);
+    if ('refused' in result) return say(result.refused, { variant: label });
+    return say('variantStopped', { variant: label, remaining: this.#textList(activeVariants(result.stopped), locale) });
+  }
+
+  /** Texts by their names, quoted and listed as the language lists ("“Standard” and “Quick and easy”"). */
+  #textList(ids: readonly VariantId[], locale: string): string {
+    const words = reportWords(this.deps.cards.strings, locale);
+    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(ids.map((id) => words.say('variants.quoted', { variant: variantLabel(words, id) })));
   }
 
   async #preview(context: TurnContext, locale: string): Promise<void> {
@@ -223,6 +255,14 @@ export class CampaignCommands {
 }
 
 type Say = (key: string, params?: Params) => string;
+
+/** The form's ticked texts, known ones once each in the registry's order; none ticked is the usual one; undefined: too many. */
+export function variantsFrom(ticked: string | undefined): VariantId[] | undefined {
+  const chosen = new Set((ticked ?? '').split(',').map((id) => id.trim()));
+  const variants = INVITATION_VARIANTS.filter((id) => chosen.has(id));
+  if (variants.length > MAX_VARIANTS) return undefined;
+  return variants.length > 0 ? variants : [STANDARD_VARIANT];
+}
 
 /** `campaign start <name> [deadline|by YYYY-MM-DD] [waves N]`; a problem names its sentence (`campaigns.start.*`). */
 export function parseStartArgument(argument: string): { name: string; deadline: string; waves: number } | { problem: 'needDeadline' | 'needName' | 'wavesRange' } {

@@ -8,7 +8,8 @@ import { UnreachableError } from '../messaging/proactive-messenger.js';
 import type { OutboxHandler } from '../outbox/outbox-sender.js';
 import { isPastDeadline, sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
-import { NUDGEABLE } from './campaign-records.js';
+import { type Campaign, type CampaignMember, NUDGEABLE } from './campaign-records.js';
+import { activeVariants, assignVariant } from './invitation-variants.js';
 
 /** Why an invitation or reminder expires unsent (the status card, the tab and the CSV show these words). */
 export const CAMPAIGN_EXPIRY = { ended: 'the campaign had ended', deadline: 'the deadline had passed' } as const;
@@ -33,7 +34,8 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       if (!campaign) return { outcome: 'cancelled', reason: 'the campaign no longer exists' };
       if (campaign.state === 'finished') return { outcome: 'expired', reason: CAMPAIGN_EXPIRY.ended };
       if (campaign.state === 'paused') return { outcome: 'deferred' };
-      const member = (await ctx.records.member(row.subjectId, row.userId))?.value;
+      const stored = (await ctx.records.member(row.subjectId, row.userId))?.value;
+      const member = stored && row.step === 'invite' ? await textStillSent(ctx, campaign, stored) : stored;
       if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
       if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
       // Snoozed (or a decision moved the date) after this reminder was planned: the new date wins. The row waits for it
@@ -75,4 +77,17 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       }
     },
   };
+}
+
+/**
+ * A person whose text was stopped before anything reached them gets one still sent, chosen by the same rule among
+ * those; written before the card is made, so the member row always names the text they read. Once a message has
+ * reached them their text is theirs for good: reminders go on in the voice the invitation started.
+ */
+async function textStillSent(ctx: CampaignContext, campaign: Campaign, member: CampaignMember): Promise<CampaignMember | undefined> {
+  const active = activeVariants(campaign);
+  if (member.variant === undefined || member.nudges > 0 || active.length === 0 || active.some((id) => id === member.variant)) return member;
+  const variant = assignVariant(campaign.id, member.userId, active);
+  const moved = await ctx.records.updateMember(campaign.id, member.userId, (current) => (current.nudges > 0 || current.variant !== member.variant ? undefined : { ...current, variant }));
+  return moved?.value ?? (await ctx.records.member(campaign.id, member.userId))?.value;
 }

@@ -7,6 +7,7 @@ import { COACH_VERBS } from '../cards/card-verbs.js';
 import { firstName, formatDeadline } from '../shared/formatting.js';
 import { organisationIn, type Params, type Strings } from '../shared/strings.js';
 import type { Campaign, CampaignMember } from './campaign-records.js';
+import { variantOfMember } from './invitation-variants.js';
 
 export const CAMPAIGN_VERBS = {
   snooze: 'campaign.snooze',
@@ -36,7 +37,8 @@ export interface SponsorLines {
 
 export interface NudgeContext {
   campaign: Pick<Campaign, 'id' | 'deadline' | 'sponsor'>;
-  member: Pick<CampaignMember, 'displayName' | 'snoozes' | 'timeZone'>;
+  /** `variant`: the invitation text they were given, which their reminders keep (invitation-variants.ts). */
+  member: Pick<CampaignMember, 'displayName' | 'snoozes' | 'timeZone' | 'variant'>;
   step: string;
   /** ORGANISATION_NAME (or the demo tenant's); unset, each language's own words for "your organisation". */
   organisationName: string | undefined;
@@ -49,6 +51,8 @@ export interface NudgeContext {
 
 export function nudgeCard({ campaign, member, step, organisationName, snoozeDays, maxSnoozes, locale, strings }: NudgeContext): NudgeCard {
   const say = (key: string, params?: Params) => strings.text(locale, `campaigns.nudge.${key}`, params);
+  // The person's own text for the invitation and the reminders' opening line: one person reads one voice throughout.
+  const text = (key: 'title' | 'why' | 'how' | 'reminder', params?: Params) => strings.text(locale, `campaigns.variants.${variantOfMember(member)}.${key}`, params);
   const name = firstName(member.displayName);
   const deadline = formatDeadline(campaign.deadline, locale);
   const facts = [{ title: say('deadline'), value: deadline }];
@@ -61,10 +65,10 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
 
   if (step === 'invite') {
     return {
-      title: say('invite.title', { name }),
+      title: text('title', { name }),
       // A sentence starts with {organisation} only where the language's own "your organisation" has a capital (German
       // "Ihre Organisation"); a name is written as its owner writes it.
-      paragraphs: [say('invite.why', { organisation: organisationIn(strings, locale, organisationName) }), say('invite.how')],
+      paragraphs: [text('why', { organisation: organisationIn(strings, locale, organisationName) }), text('how')],
       facts,
       actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [])],
       // The leader's word opens the campaign; repeated on every reminder it would wear thin, so only here.
@@ -82,7 +86,7 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
   }
   return {
     title: say('reminder.title', { name }),
-    paragraphs: [say('reminder.notYet', { organisation: organisationIn(strings, locale, organisationName), deadline }), say('reminder.help')],
+    paragraphs: [text('reminder', { organisation: organisationIn(strings, locale, organisationName), deadline }), say('reminder.help')],
     facts,
     actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [person])],
     sponsor: [],

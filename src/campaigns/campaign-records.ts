@@ -30,6 +30,10 @@ export interface Campaign {
   firstWaveGroupId?: string;
   /** A leader's short word that opens every invitation, as the admin gave it (shown as written, never translated). */
   sponsor?: CampaignSponsor;
+  /** The invitation texts compared (invitation-variants.ts ids, up to three); absent: the usual one alone. */
+  variants?: string[];
+  /** Texts an admin stopped (id → when): new invitations use the others, people who got one keep it. */
+  stoppedVariants?: Record<string, string>;
   state: CampaignState;
   /** The state before a pause, so resume returns to targeting or running. */
   resumeTo?: 'targeting' | 'running';
@@ -79,6 +83,11 @@ export interface CampaignMember {
   appInstalled?: boolean;
   /** 0-based invitation wave. */
   wave: number;
+  /**
+   * The invitation text they get (invitation-variants.ts): assigned when targeted, moved only while they have had no
+   * message and the text was stopped, then kept for every reminder. Absent on rows from before variants (the usual text).
+   */
+  variant?: string;
   state: MemberState;
   /** Number of nudges delivered (the invitation is the first). */
   nudges: number;

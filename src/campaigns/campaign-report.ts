@@ -6,9 +6,12 @@ import type { Outbox } from '../outbox/outbox.js';
 import { formatDeadline } from '../shared/formatting.js';
 import { FIGURES, type FigureId, type Figures, figureLabels, figuresOf, OUTCOMES, STAGES } from './campaign-figures.js';
 import { CAMPAIGN_EXPIRY } from './campaign-delivery.js';
+import { variantCardParts } from './campaign-variants.js';
 import type { ReportWords } from './report-words.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
 import { figuresFrom } from './campaign-tallies.js';
+import { variantsOf } from './invitation-variants.js';
+import { noVariantCounts, type VariantCounts, variantMarks } from './variant-figures.js';
 import { EXCLUSION_REASONS, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
 
 export interface CampaignStatus {
@@ -23,6 +26,8 @@ export interface CampaignStatus {
   expired: Record<string, number>;
   /** Enrolments per UTC day (YYYY-MM-DD, oldest first), for the progress chart. */
   enrolledByDay: { date: string; count: number }[];
+  /** Each invitation text's figures: the campaign's texts in its order (stopped ones too), then any other a member holds. */
+  variants: { id: string; stoppedAt?: string; counts: VariantCounts }[];
 }
 
 export interface CampaignPreview {
@@ -36,10 +41,12 @@ export interface CampaignPreview {
 
 export async function campaignStatus(records: CampaignRecords, campaign: Campaign, now = new Date()): Promise<CampaignStatus> {
   // The tallies the member writes keep (campaign-tallies.ts): the same figures as counting every member, from a few rows.
-  const { total, byDepartment: departments, unreachable, expired, enrolledOn } = figuresFrom(await records.counts(campaign.id, now.getTime()), now);
+  const { total, byDepartment: departments, unreachable, expired, enrolledOn, variants: texts } = figuresFrom(await records.counts(campaign.id, now.getTime()), now);
   const byDepartment = [...departments].map(([department, figures]) => ({ department, figures })).sort((a, b) => b.figures.targeted - a.figures.targeted || a.department.localeCompare(b.department));
   const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
-  return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay };
+  const ids = [...new Set([...variantsOf(campaign), ...texts.keys()])];
+  const variants = ids.map((id) => ({ id, ...(campaign.stoppedVariants?.[id] ? { stoppedAt: campaign.stoppedVariants[id] } : {}), counts: texts.get(id) ?? noVariantCounts() }));
+  return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay, variants };
 }
 
 /** Runs the targeting rules without changing anything: who a campaign started now would reach. */
@@ -77,6 +84,8 @@ export function statusCardData(status: CampaignStatus, outboxWaiting: number | u
   const unreachableRows = Object.entries(status.unreachable).map(([reason, count]) => ({ label: words.label('unreachable', reason), value: number(count) }));
   const expiredRows = Object.entries(status.expired).map(([reason, count]) => ({ label: expiryLabel(reason, words), value: number(count) }));
   const summaryIds: FigureId[] = [...STAGES, 'unreachable', 'expired'];
+  // Only a campaign that compares texts: with one, the card is as it always was.
+  const variants = variantCardParts(status, words);
   return {
     title: say('title', { name: campaign.name }),
     subtitle: say('subtitle', { state: say(`state.${campaign.state}`), started: words.date(campaign.createdAt.slice(0, 10)), deadline: formatDeadline(campaign.deadline, locale) }),
@@ -92,9 +101,10 @@ export function statusCardData(status: CampaignStatus, outboxWaiting: number | u
       },
       ...(unreachableRows.length > 0 ? [{ heading: say('unreachableHeading'), rows: unreachableRows }] : []),
       ...(expiredRows.length > 0 ? [{ heading: say('expiredHeading'), rows: expiredRows }] : []),
+      ...variants.sections,
     ],
-    notes: [...notes, ...(status.byDepartment.length > 15 ? [say('largestDepartments', { count: status.byDepartment.length })] : [])],
-    actions: [{ title: say('refresh'), verb: 'campaign.status', data: {} }],
+    notes: [...notes, ...(status.byDepartment.length > 15 ? [say('largestDepartments', { count: status.byDepartment.length })] : []), ...variants.notes],
+    actions: [{ title: say('refresh'), verb: 'campaign.status', data: {} }, ...variants.actions],
   };
 }
 
@@ -147,23 +157,35 @@ const CSV_FIELDS = [
   'reason',
   'expiredAt',
   'expiredReason',
+  'variant',
 ] as const;
 
+/** With two texts or more: each person's marks for the comparison, 1 or 0, each adding up to the status card's figure. */
+const VARIANT_MARKS = ['reachedWeekAgo', 'repliedWithin7Days', 'enrolledWithin7Days'] as const;
+
 function csvValues(m: CampaignMember): (string | number | undefined)[] {
-  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason];
+  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason, m.variant];
+}
+
+function markValues(m: CampaignMember, now: Date): number[] {
+  const marks = variantMarks(m, now);
+  return [marks.weekOver, marks.replied, marks.enrolled].map((mark) => (mark ? 1 : 0));
 }
 
 /**
- * The campaign's people as CSV lines, a page at a time (the first is the header). After the person's fields, one
- * column per figure of the status card, 1 or 0 as of `now`: each column adds up to the card's number.
+ * The campaign's people as CSV lines, a page at a time (the first is the header). After the person's fields (their
+ * invitation text among them), one column per figure of the status card, 1 or 0 as of `now`: each column adds up to the
+ * card's number; a campaign comparing texts adds the comparison's marks, which add up per text the same way.
  */
 export async function* campaignCsv(records: CampaignRecords, campaignId: string, now = new Date()): AsyncIterable<string> {
-  yield `${[...CSV_FIELDS, ...FIGURES].join(',')}\r\n`;
+  const campaign = (await records.get(campaignId))?.value;
+  const compared = campaign !== undefined && variantsOf(campaign).length > 1;
+  yield `${[...CSV_FIELDS, ...FIGURES, ...(compared ? VARIANT_MARKS : [])].join(',')}\r\n`;
   for await (const page of records.members(campaignId, 1000)) {
     yield page
       .map(({ value: m }) => {
         const counted = new Set(figuresOf(m, now));
-        return [...csvValues(m), ...FIGURES.map((id) => (counted.has(id) ? 1 : 0))].map(csvField).join(',');
+        return [...csvValues(m), ...FIGURES.map((id) => (counted.has(id) ? 1 : 0)), ...(compared ? markValues(m, now) : [])].map(csvField).join(',');
       })
       .map((line) => `${line}\r\n`)
       .join('');

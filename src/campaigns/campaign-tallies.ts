@@ -1,6 +1,7 @@
 // The campaign's figures kept as counts, so the status card, the tab's progress view and the demo's line read a few
 // rows instead of every member. Each member counts in some keys (its figures overall and in its department, why it
-// could not be reached, why a message expired, the day it enrolled, until when it snoozed); every write of a member
+// could not be reached, why a message expired, the day it enrolled, until when it snoozed, its invitation text's figures
+// by the day it was reached); every write of a member
 // inserts, in the same transaction, a delta row of what its keys changed by. Deltas never conflict (each has its own
 // key); reading sums the base row and the deltas, and folds them into the base from time to time (one transaction:
 // the base compared-and-swapped, the folded deltas deleted), so the counts are exact after any crash.
@@ -12,6 +13,7 @@ import type { Store, StoredRecord, StoreWrite } from '../store/store-port.js';
 import { MAX_TRANSACTION_WRITES } from '../store/store-port.js';
 import { FIGURES, type FigureId, type Figures, figuresOf, noFigures } from './campaign-figures.js';
 import { type CampaignMember, NUDGEABLE } from './campaign-records.js';
+import { firstWeekOf, noVariantCounts, type VariantCounts, weekIsOver } from './variant-figures.js';
 
 /** Count key → how many members count in it. */
 export type Counts = Record<string, number>;
@@ -55,6 +57,16 @@ export function contribution(member: CampaignMember): Counts {
   if (member.state === 'unreachable' || member.state === 'failed') add(key('u', member.reason?.split(':')[0] ?? 'unknown'));
   if (member.expiredAt) add(key('x', member.expiredReason ?? 'unknown'));
   if (member.state === 'enrolled' && member.enrolledAt) add(key('e', member.enrolledAt.slice(0, 10)));
+  // Each invitation text's figures, by the day people were reached: "reached a week ago" is then read at any moment.
+  const week = firstWeekOf(member);
+  if (week) {
+    add(key('va', week.variant));
+    if (week.reachedDay !== undefined) {
+      add(key('vr', week.variant, week.reachedDay));
+      if (week.replied) add(key('vp', week.variant, week.reachedDay));
+      if (week.enrolled) add(key('ve', week.variant, week.reachedDay));
+    }
+  }
   return counts;
 }
 
@@ -89,6 +101,8 @@ export interface TalliedFigures {
   unreachable: Record<string, number>;
   expired: Record<string, number>;
   enrolledOn: Map<string, number>;
+  /** Each invitation text's figures at `now` (variant-figures.ts); texts nobody was given are absent. */
+  variants: Map<string, VariantCounts>;
 }
 
 export function figuresFrom(counts: Counts, now: Date): TalliedFigures {
@@ -102,7 +116,15 @@ export function figuresFrom(counts: Counts, now: Date): TalliedFigures {
     }
     return figures;
   };
-  const result: TalliedFigures = { total, byDepartment, unreachable: {}, expired: {}, enrolledOn: new Map() };
+  const result: TalliedFigures = { total, byDepartment, unreachable: {}, expired: {}, enrolledOn: new Map(), variants: new Map() };
+  const variant = (id: string) => {
+    let figures = result.variants.get(id);
+    if (!figures) {
+      figures = noVariantCounts();
+      result.variants.set(id, figures);
+    }
+    return figures;
+  };
   for (const [name, count] of Object.entries(counts)) {
     if (count === 0) continue;
     const [kind, a = '', b = ''] = JSON.parse(name) as string[];
@@ -113,6 +135,12 @@ export function figuresFrom(counts: Counts, now: Date): TalliedFigures {
     else if (kind === 'u') result.unreachable[a] = (result.unreachable[a] ?? 0) + count;
     else if (kind === 'x') result.expired[a] = (result.expired[a] ?? 0) + count;
     else if (kind === 'e') result.enrolledOn.set(a, (result.enrolledOn.get(a) ?? 0) + count);
+    else if (kind === 'va') variant(a).assigned += count;
+    else if (kind === 'vr') {
+      variant(a).reached += count;
+      if (weekIsOver(b, now)) variant(a).weekOver += count;
+    } else if (kind === 'vp' && weekIsOver(b, now)) variant(a).replied += count;
+    else if (kind === 've' && weekIsOver(b, now)) variant(a).enrolled += count;
   }
   // A department whose every member left it (moved by a later targeting) counts in nothing.
   for (const [name, figures] of byDepartment) if (figures.targeted === 0) byDepartment.delete(name);

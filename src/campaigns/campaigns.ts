@@ -9,14 +9,19 @@ import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { CampaignContext, type CampaignsDeps } from './campaign-context.js';
 import { campaignDelivery } from './campaign-delivery.js';
+import { campaignStatus } from './campaign-report.js';
+import { type VariantSummary, variantSummary } from './campaign-variants.js';
 import type { Campaign, CampaignRecords } from './campaign-records.js';
 import * as people from './people-events.js';
 import { campaignTick } from './reminder-wave.js';
+import { reportWords } from './report-words.js';
 import { finishCampaign, pauseCampaign, resumeCampaign, type StartRequest, type StartResult, startCampaign } from './run-campaign.js';
+import { type StopVariantResult, stopVariant } from './stop-variant.js';
 
 export type { CampaignsDeps } from './campaign-context.js';
 export type { SnoozeResult } from './people-events.js';
 export type { StartRequest, StartResult } from './run-campaign.js';
+export type { VariantRow, VariantSummary } from './campaign-variants.js';
 export { waveOf } from './walk-report.js';
 
 type Admin = { id: string; name?: string };
@@ -39,6 +44,20 @@ export class Campaigns implements OutboxHandler {
   resume = (by: Admin): Promise<Campaign | undefined> => resumeCampaign(this.#ctx, by);
   /** Ends the active campaign now (also done by the scheduler the day after the deadline). */
   finish = (by: Admin | undefined, now = new Date()): Promise<Campaign | undefined> => finishCampaign(this.#ctx, by, now);
+  /** Stops one invitation text of the campaign: new invitations use the others (refused for the last one). */
+  stopVariant = (by: Admin, campaignId: string, variant: string, now = new Date()): Promise<StopVariantResult> => stopVariant(this.#ctx, by, campaignId, variant, now);
+
+  /**
+   * The latest campaign's invitation texts compared, in `locale`: each text's figures with their 95% intervals, how far
+   * each is behind the best, and the sentence that says whether the difference is clear. Undefined without a campaign,
+   * or for one that sends a single text. The status card and the tab show the same; the leadership digest reads it here.
+   */
+  variantSummary = async (locale: string, now = new Date()): Promise<VariantSummary | undefined> => {
+    const latest = await this.#ctx.records.latest();
+    if (!latest) return undefined;
+    return variantSummary(await campaignStatus(this.#ctx.records, latest.value, now), reportWords(this.#ctx.deps.cards.strings, locale));
+  };
+
   /** One run of the campaign's scheduled work: targeting, the day's reminder wave, the end after the deadline. */
   tick = (now = new Date(), signal?: AbortSignal): Promise<void> => campaignTick(this.#ctx, now, signal);
 

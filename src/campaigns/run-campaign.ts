@@ -4,6 +4,7 @@
 import type { CampaignContext } from './campaign-context.js';
 import { type Campaign, type CampaignSponsor, newCampaignId } from './campaign-records.js';
 import { formatDeadline } from '../shared/formatting.js';
+import type { VariantId } from './invitation-variants.js';
 import { DEFAULT_LOCALE, type Params } from '../shared/strings.js';
 import { localParts } from '../shared/wall-clock.js';
 
@@ -13,6 +14,8 @@ export interface StartRequest {
   waves: number;
   /** A leader's word for the top of every invitation (validated by the form that took it). */
   sponsor?: CampaignSponsor;
+  /** The invitation texts to compare (up to MAX_VARIANTS, checked by the form); absent or empty: the usual one. */
+  variants?: readonly VariantId[];
   by: { id: string; name?: string };
   /** The admin's language, for a refusal (English when none is given: a start by the demo or a script). */
   locale?: string;
@@ -35,6 +38,7 @@ export async function startCampaign(ctx: CampaignContext, request: StartRequest,
     waves: request.waves,
     ...(ctx.deps.targeting.firstWaveGroupId ? { firstWaveGroupId: ctx.deps.targeting.firstWaveGroupId } : {}),
     ...(request.sponsor ? { sponsor: request.sponsor } : {}),
+    ...(request.variants && request.variants.length > 0 ? { variants: [...request.variants] } : {}),
     state: 'targeting',
     createdAt: now.toISOString(),
     createdBy: request.by,
@@ -59,6 +63,7 @@ export async function startCampaign(ctx: CampaignContext, request: StartRequest,
       waves: campaign.waves,
       ...(campaign.firstWaveGroupId ? { firstWaveGroupId: campaign.firstWaveGroupId } : {}),
       ...(campaign.sponsor ? { sponsorMessage: true, sponsorMessageChars: campaign.sponsor.message.length } : {}),
+      ...(campaign.variants ? { variants: campaign.variants } : {}),
     },
   });
   return { started: created.value };

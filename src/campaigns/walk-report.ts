@@ -9,6 +9,7 @@ import { UNREACHABLE_PARTITION, type UnreachableReason } from '../messaging/proa
 import { invitationDueAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
 import type { Campaign, CampaignMember } from './campaign-records.js';
+import { activeVariants, assignVariant } from './invitation-variants.js';
 import { inStoreBatches } from './let-io-through.js';
 import { type ExclusionReason, findTargets } from './targeting.js';
 import { localParts } from '../shared/wall-clock.js';
@@ -74,6 +75,8 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
   };
   // The first-wave group the campaign started with, whatever the setting says now.
   const policy = { ...ctx.deps.targeting, firstWaveGroupId: campaign.firstWaveGroupId };
+  // A text stopped since this run read the campaign is caught when the invitation is sent (campaign-delivery.ts).
+  const texts = activeVariants(campaign);
   for await (const page of findTargets(directory, policy, { known, from: cursor?.nextLink })) {
     options.signal?.throwIfAborted();
     for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
@@ -84,7 +87,15 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
     const members: CampaignMember[] = await inStoreBatches(page.targets, async (target) => {
       const unreachable = await ctx.deps.store.get<{ reason: UnreachableReason }>(UNREACHABLE_PARTITION, target.userId);
       const { firstWave, ...person } = target;
-      return { ...person, wave: waveFor(campaign, target.userId, firstWave === true), state: unreachable ? 'unreachable' : 'pending', reason: unreachable?.value.reason, nudges: 0, snoozes: 0 };
+      return {
+        ...person,
+        wave: waveFor(campaign, target.userId, firstWave === true),
+        variant: assignVariant(campaign.id, target.userId, texts),
+        state: unreachable ? 'unreachable' : 'pending',
+        reason: unreachable?.value.reason,
+        nudges: 0,
+        snoozes: 0,
+      };
     });
     // The page's members in one batch; then each one's invitation. A crash in between leaves members without an
     // invitation, which the next pass queues (see `known`).

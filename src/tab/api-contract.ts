@@ -29,7 +29,38 @@ export interface Progress {
   expired?: { reason: string; count: number }[];
   enrolledByDay?: { date: string; count: number }[];
   byDepartment?: { department: string; targeted: number; reached: number; replied: number; enrolled: number }[];
+  /** A campaign comparing invitation texts: each text's figures, as on the status card (src/campaigns/campaign-variants.ts). */
+  variants?: VariantComparison;
   objections: { intent: string; title: string; count: number }[];
+}
+
+/** A share of 1 with its 95% interval. */
+export interface SharedRate {
+  share: number;
+  lower: number;
+  upper: number;
+}
+
+export interface VariantComparison {
+  /** Whether a text gets more people enrolled, or that it is too early to tell, in the reader's language. */
+  verdict: string;
+  howToRead: string;
+  rows: {
+    id: string;
+    label: string;
+    stopped: boolean;
+    best: boolean;
+    assigned: number;
+    reached: number;
+    /** Reached at least 7 days ago: the rates' people. */
+    weekOver: number;
+    replied: number;
+    enrolled: number;
+    repliedRate: SharedRate;
+    enrolledRate: SharedRate;
+    /** The best text's lead over this one (best − this), shares of 1 with its 95% interval. */
+    behindBest?: { difference: number; lower: number; upper: number };
+  }[];
 }
 
 export interface EscalationItem {

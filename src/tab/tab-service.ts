@@ -13,6 +13,7 @@ import { auditOverview } from '../audit/audit-overview.js';
 import type { VerifyReport } from '../audit/audit-verify.js';
 import { figureLabels, OUTCOMES, STAGES } from '../campaigns/campaign-figures.js';
 import { type CampaignStatus, campaignStatus, expiryLabel } from '../campaigns/campaign-report.js';
+import { variantSummary } from '../campaigns/campaign-variants.js';
 import type { CampaignRecords } from '../campaigns/campaign-records.js';
 import { reportWords } from '../campaigns/report-words.js';
 import type { GroupMembership } from '../directory/group-membership.js';
@@ -146,6 +147,8 @@ export class TabService {
       expired: Object.entries(status.expired).map(([reason, count]) => ({ reason: expiryLabel(reason, words), count })),
       enrolledByDay: status.enrolledByDay,
       byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
+      // The status card's rows and sentence, from the same count: only for a campaign comparing texts.
+      variants: variantSummary(status, words),
       objections: titled,
     };
   }

@@ -37,7 +37,7 @@ describe('a campaign in each person’s language', () => {
     await until(() => [german, askedForEnglish, french].every((user) => invitationTo(user.id) !== undefined));
 
     const inGerman = invitationTo(german.id);
-    expect(nudgeOf(inGerman)).toEqual({ step: 'invite', locale: 'de' });
+    expect(nudgeOf(inGerman)).toEqual({ step: 'invite', locale: 'de', variant: 'standard' });
     expect(JSON.stringify(inGerman)).toContain('Northwind Pharma stellt die Anmeldung für alle auf Passkeys um');
     expect(JSON.stringify(inGerman)).toContain(`"title":"Frist","value":"${formatDeadline(DEADLINE, 'de')}"`);
     expect(JSON.stringify(inGerman)).toContain('Später: in 3 Tagen erinnern');
@@ -48,11 +48,11 @@ describe('a campaign in each person’s language', () => {
     expect(mailboxReads(french.id)).toBe(1);
 
     const inFrench = invitationTo(french.id);
-    expect(nudgeOf(inFrench)).toEqual({ step: 'invite', locale: 'fr' });
+    expect(nudgeOf(inFrench)).toEqual({ step: 'invite', locale: 'fr', variant: 'standard' });
     expect(JSON.stringify(inFrench)).toContain(formatDeadline(DEADLINE, 'fr'));
 
     const inEnglish = invitationTo(askedForEnglish.id);
-    expect(nudgeOf(inEnglish)).toEqual({ step: 'invite', locale: 'en' });
+    expect(nudgeOf(inEnglish)).toEqual({ step: 'invite', locale: 'en', variant: 'standard' });
     expect(JSON.stringify(inEnglish)).toContain('Everyone at Northwind Pharma is moving to passkeys');
 
     // The German speaker's "Not now" is answered in German; the campaign's records are the same in every language.

@@ -3,22 +3,38 @@
 
 import { describe, expect, it } from 'vitest';
 import { nudgeCard } from '../../src/campaigns/campaign-messages.js';
+import { INVITATION_VARIANTS } from '../../src/campaigns/invitation-variants.js';
 import { CardRenderer } from '../../src/cards/card-renderer.js';
 import { Strings } from '../../src/shared/strings.js';
 
 const strings = new Strings();
-const card = (step: string, organisationName: string | undefined, locale: string, sponsor?: { name: string; message: string }) =>
-  nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15', sponsor }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC' }, step, organisationName, snoozeDays: 3, maxSnoozes: 2, locale, strings });
+const card = (step: string, organisationName: string | undefined, locale: string, sponsor?: { name: string; message: string }, variant?: string) =>
+  nudgeCard({ campaign: { id: 'c1', deadline: '2027-01-15', sponsor }, member: { displayName: 'Ava Patel', snoozes: 0, timeZone: 'UTC', variant }, step, organisationName, snoozeDays: 3, maxSnoozes: 2, locale, strings });
 
 describe('campaign messages', () => {
-  it.each(strings.locales)('in %s, start every title and paragraph with a capital, whatever the organisation is called', (locale) => {
+  it.each(strings.locales)('in %s, start every title and paragraph with a capital, whatever the organisation is called, in every invitation text', (locale) => {
     for (const organisationName of [undefined, 'Northwind Pharma']) {
-      for (const step of ['invite', 'reminder-1', 'decision']) {
-        const { title, paragraphs } = card(step, organisationName, locale);
-        for (const text of [title, ...paragraphs]) expect(text.charAt(0), `${step}: ${text}`).toMatch(/\p{Lu}/u);
-        expect(title).toMatch(/^Ava\b/);
+      for (const variant of INVITATION_VARIANTS) {
+        for (const step of ['invite', 'reminder-1', 'decision']) {
+          const { title, paragraphs } = card(step, organisationName, locale, undefined, variant);
+          for (const text of [title, ...paragraphs]) expect(text.charAt(0), `${variant} ${step}: ${text}`).toMatch(/\p{Lu}/u);
+          expect(title).toMatch(/^Ava\b/);
+          // Every text names the organisation where the invitation and the reminder give the reason.
+          if (step !== 'decision' && organisationName) expect(paragraphs.join(' '), `${variant} ${step}`).toContain(organisationName);
+        }
       }
     }
+  });
+
+  it.each(strings.locales)('in %s, words the invitation and the reminders in the person’s own text, and the usual one for a member from before variants', (locale) => {
+    const invitations = INVITATION_VARIANTS.map((variant) => card('invite', undefined, locale, undefined, variant));
+    expect(new Set(invitations.map((invitation) => invitation.title)).size).toBe(INVITATION_VARIANTS.length);
+    for (const [index, variant] of INVITATION_VARIANTS.entries()) {
+      expect(invitations[index]?.title).toBe(strings.text(locale, `campaigns.variants.${variant}.title`, { name: 'Ava' }));
+      const reminder = card('reminder-1', 'Northwind Pharma', locale, undefined, variant);
+      expect(reminder.paragraphs[0]).toBe(strings.text(locale, `campaigns.variants.${variant}.reminder`, { organisation: 'Northwind Pharma', deadline: reminder.facts[0]?.value ?? '' }));
+    }
+    expect(card('invite', undefined, locale)).toEqual(card('invite', undefined, locale, undefined, 'standard'));
   });
 
   it('names the organisation in the invitation, as configured or in the language\'s own words', () => {
@@ -31,9 +47,11 @@ describe('campaign messages', () => {
   });
 
   it.each(strings.locales.filter((locale) => locale !== 'en'))('in %s, never says "your organisation" in English', (locale) => {
-    for (const step of ['invite', 'reminder-1', 'decision']) {
-      const { title, paragraphs } = card(step, undefined, locale);
-      expect([title, ...paragraphs].join(' ')).not.toMatch(/your organi[sz]ation/i);
+    for (const variant of INVITATION_VARIANTS) {
+      for (const step of ['invite', 'reminder-1', 'decision']) {
+        const { title, paragraphs } = card(step, undefined, locale, undefined, variant);
+        expect([title, ...paragraphs].join(' ')).not.toMatch(/your organi[sz]ation/i);
+      }
     }
   });
 

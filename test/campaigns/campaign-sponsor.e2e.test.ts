@@ -94,7 +94,7 @@ describe('a sponsor’s message on the invitation', () => {
       expect(sponsor?.nameRun, locale).toMatchObject({ type: 'TextRun', text: SPONSOR, weight: 'Bolder' });
       expect(sponsor?.message, locale).toMatchObject({ type: 'TextRun', text: MESSAGE, italic: true });
       // Then the invitation as ever, its title in the reader's language.
-      expect(invitation?.body[1]?.text, locale).toBe(strings.text(locale, 'campaigns.nudge.invite.title', { name: firstName(user.displayName) }));
+      expect(invitation?.body[1]?.text, locale).toBe(strings.text(locale, 'campaigns.variants.standard.title', { name: firstName(user.displayName) }));
     }
 
     // The audit says a sponsor's message was set, and how long; the leader's name and words are not sealed into it.
@@ -129,6 +129,6 @@ describe('a sponsor’s message on the invitation', () => {
     await until(() => cardsTo(german.id, 'invite').length > before);
     const invitation = cardsTo(german.id, 'invite').at(-1);
     expect(sponsorLines(invitation?.body ?? [])).toBeUndefined();
-    expect(invitation?.body[0]?.text).toBe(strings.text('de', 'campaigns.nudge.invite.title', { name: firstName(german.displayName) }));
+    expect(invitation?.body[0]?.text).toBe(strings.text('de', 'campaigns.variants.standard.title', { name: firstName(german.displayName) }));
   });
 });

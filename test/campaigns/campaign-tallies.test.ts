@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { figuresOf, noFigures, type Figures } from '../../src/campaigns/campaign-figures.js';
 import { type Campaign, type CampaignMember, CampaignRecords, membersPartition } from '../../src/campaigns/campaign-records.js';
 import { campaignStatus } from '../../src/campaigns/campaign-report.js';
+import { firstWeekOf, noVariantCounts, type VariantCounts, variantMarks } from '../../src/campaigns/variant-figures.js';
 import { AzureTableStore } from '../../src/store/azure-table-store.js';
 import { BatchingStore } from '../../src/store/batching-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -26,8 +27,11 @@ function random(seed: number): () => number {
   };
 }
 
+/** Every seventh person has no text: a row from before variants, counted in no text's figures. */
+const VARIANTS = ['standard', 'security', 'convenience'];
 function member(n: number): CampaignMember {
-  return { userId: `user-${String(n).padStart(4, '0')}`, upn: `u${n}@contoso.example`, displayName: `User ${n}`, department: DEPARTMENTS[n % DEPARTMENTS.length]!, timeZone: 'UTC', wave: 0, state: 'pending', nudges: 0, snoozes: 0 };
+  const variant = n % 7 === 0 ? {} : { variant: VARIANTS[n % VARIANTS.length]! };
+  return { userId: `user-${String(n).padStart(4, '0')}`, upn: `u${n}@contoso.example`, displayName: `User ${n}`, department: DEPARTMENTS[n % DEPARTMENTS.length]!, timeZone: 'UTC', wave: 0, state: 'pending', nudges: 0, snoozes: 0, ...variant };
 }
 
 /** What happens to people in a campaign, each a change a feature makes (any order: the tallies must not care). */
@@ -43,11 +47,14 @@ const STEPS: ((m: CampaignMember, pick: () => number) => CampaignMember)[] = [
   (m) => ({ ...m, state: m.reachedAt ? 'replied' : 'pending', decision: 'require', snoozedUntil: undefined }),
   (m, pick) => ({ ...m, department: DEPARTMENTS[Math.floor(pick() * DEPARTMENTS.length)]! }),
   (m) => ({ ...m, nextNudgeAt: '2026-03-02T09:00:00.000Z', lastNudgeLocalDate: '2026-03-01' }),
+  // Reached on another day (a week before NOW or less), so some texts' weeks are over and some are not.
+  (m, pick) => ({ ...m, reachedAt: `2026-02-${String(3 + Math.floor(pick() * 24)).padStart(2, '0')}T${String(Math.floor(pick() * 24)).padStart(2, '0')}:00:00.000Z` }),
 ];
 
 /** The figures as the coach counted them before tallies: every member, read one by one. */
-async function counted(store: Store): Promise<ReturnType<typeof shape>> {
+async function counted(store: Store, now = NOW): Promise<ReturnType<typeof shape>> {
   const total = noFigures();
+  const variants: Record<string, VariantCounts> = {};
   const departments = new Map<string, Figures>();
   const unreachable: Record<string, number> = {};
   const expired: Record<string, number> = {};
@@ -63,13 +70,31 @@ async function counted(store: Store): Promise<ReturnType<typeof shape>> {
       if (m.state === 'unreachable' || m.state === 'failed') unreachable[m.reason?.split(':')[0] ?? 'unknown'] = (unreachable[m.reason?.split(':')[0] ?? 'unknown'] ?? 0) + 1;
       if (m.expiredAt) expired[m.expiredReason ?? 'unknown'] = (expired[m.expiredReason ?? 'unknown'] ?? 0) + 1;
       if (m.state === 'enrolled' && m.enrolledAt) enrolledOn[m.enrolledAt.slice(0, 10)] = (enrolledOn[m.enrolledAt.slice(0, 10)] ?? 0) + 1;
+      const week = firstWeekOf(m);
+      if (week) {
+        const figures = variants[week.variant] ?? noVariantCounts();
+        variants[week.variant] = figures;
+        const marks = variantMarks(m, now);
+        figures.assigned += 1;
+        figures.reached += m.reachedAt ? 1 : 0;
+        figures.weekOver += marks.weekOver ? 1 : 0;
+        figures.replied += marks.replied ? 1 : 0;
+        figures.enrolled += marks.enrolled ? 1 : 0;
+      }
     }
   }
-  return { total, byDepartment: Object.fromEntries(departments), unreachable, expired, enrolledByDay: Object.entries(enrolledOn).sort().map(([date, count]) => ({ date, count })) };
+  return { total, byDepartment: Object.fromEntries(departments), unreachable, expired, enrolledByDay: Object.entries(enrolledOn).sort().map(([date, count]) => ({ date, count })), variants };
 }
 
 function shape(status: Awaited<ReturnType<typeof campaignStatus>>) {
-  return { total: status.total, byDepartment: Object.fromEntries(status.byDepartment.map(({ department, figures }) => [department, figures])), unreachable: status.unreachable, expired: status.expired, enrolledByDay: status.enrolledByDay };
+  return {
+    total: status.total,
+    byDepartment: Object.fromEntries(status.byDepartment.map(({ department, figures }) => [department, figures])),
+    unreachable: status.unreachable,
+    expired: status.expired,
+    enrolledByDay: status.enrolledByDay,
+    variants: Object.fromEntries(status.variants.filter((variant) => variant.counts.assigned > 0).map((variant) => [variant.id, variant.counts])),
+  };
 }
 
 async function play(stores: Store[], people: number, steps: number, seed: number): Promise<void> {
@@ -112,6 +137,9 @@ describe('campaign tallies', () => {
     // Snoozes end as time passes, without a write: a week later nobody is snoozed.
     const later = new Date('2026-03-08T12:00:00.000Z');
     expect((await campaignStatus(records, CAMPAIGN, later)).total.snoozedNow).toBe(0);
+    // And more people's first week is over, again without a write: the texts' figures are still a recount's.
+    expect(shape(await campaignStatus(records, CAMPAIGN, later)).variants).toEqual((await counted(inner, later)).variants);
+    expect(Object.values((await counted(inner, later)).variants).reduce((sum, figures) => sum + figures.weekOver, 0)).toBeGreaterThan(Object.values((await counted(inner)).variants).reduce((sum, figures) => sum + figures.weekOver, 0));
   });
 
   it('count members written before tallies existed once, at the first read, with changes made meanwhile', async () => {

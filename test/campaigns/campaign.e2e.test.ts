@@ -166,7 +166,7 @@ describe('a campaign over the demo tenant', () => {
     expect(response.headers.get('content-type')).toContain('text/csv');
     const [header = [], ...rows] = parseCsv(await response.text());
     expect(header.join(',')).toBe(
-      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,expiredAt,expiredReason,' +
+      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,expiredAt,expiredReason,variant,' +
         'targeted,reached,replied,enrolled,refusedEver,refusedNow,escalatedEver,escalatedNow,exceptionEver,exceptionNow,snoozedEver,snoozedNow,unreachable,expired',
     );
     // One row per member, each in the state the campaign holds for them.
@@ -175,6 +175,8 @@ describe('a campaign over the demo tenant', () => {
     expect(held.size).toBe(expectedTargets().length);
     const exported = new Map(rows.map((fields) => [fields[0] ?? '', fields[4] ?? '']));
     expect(exported).toEqual(held);
+    // A campaign with the usual text alone: everyone has it, and the comparison's columns are not there.
+    expect(new Set(rows.map((fields) => fields[header.indexOf('variant')]))).toEqual(new Set(['standard']));
     expect((await fetch(link)).status).toBe(404);
   });
 });

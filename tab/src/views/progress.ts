@@ -5,7 +5,7 @@ import type { Scale } from 'chart.js';
 import type { Api, Progress } from '../api';
 import { chartFigure, seriesColours } from '../charts';
 import { h, table } from '../dom';
-import { day, number, percent, t, when } from '../words';
+import { currentLocale, day, number, percent, t, when } from '../words';
 
 export async function progressView(api: Api): Promise<HTMLElement> {
   const data = await api.progress();
@@ -37,12 +37,55 @@ export async function progressView(api: Api): Promise<HTMLElement> {
       h('h3', {}, t('progress.outcomes')),
       h('p', {}, t('progress.everAndNow')),
       h('ul', { class: 'tiles', attrs: { 'aria-label': t('progress.outcomes') } }, ...outcomes.filter((step) => !totals.has(step.stage)).map((step) => tile(step, true))),
+      ...variantPart(data),
       h('div', { class: 'charts' }, funnelChart(data), overTimeChart(data), departmentChart(data), objectionChart(data)),
     );
     return section;
   }
   section.append(h('div', { class: 'charts' }, objectionChart(data)));
   return section;
+}
+
+/** A campaign comparing invitation texts: each text's figures with their 95% intervals, and the server's plain verdict. */
+function variantPart(data: Progress): HTMLElement[] {
+  const comparison = data.variants;
+  if (!comparison) return [];
+  const points = (share: number) => new Intl.NumberFormat(currentLocale(), { signDisplay: 'exceptZero' }).format(Math.round(share * 100) || 0);
+  const rate = (value: { share: number; lower: number; upper: number }, people: number) =>
+    people === 0 ? t('progress.variants.notYet') : t('progress.variants.rate', { rate: percent(value.share), lower: percent(value.lower), upper: percent(value.upper) });
+  const difference = (row: (typeof comparison.rows)[number]) =>
+    row.best
+      ? t('progress.variants.best')
+      : row.behindBest
+        ? t('progress.variants.points', { difference: points(-row.behindBest.difference), lower: points(-row.behindBest.upper), upper: points(-row.behindBest.lower) })
+        : t('progress.variants.notYet');
+  return [
+    h('h3', {}, t('progress.variants.title')),
+    h('p', {}, comparison.howToRead),
+    table(
+      t('progress.variants.title'),
+      [
+        t('progress.variants.variant'),
+        t('progress.variants.assigned'),
+        t('progress.variants.reached'),
+        t('progress.variants.weekOver'),
+        t('progress.variants.replied'),
+        t('progress.variants.enrolled'),
+        t('progress.variants.difference'),
+      ],
+      comparison.rows.map((row) => [
+        row.stopped ? t('progress.variants.stopped', { variant: row.label }) : row.label,
+        number(row.assigned),
+        number(row.reached),
+        number(row.weekOver),
+        `${number(row.replied)} · ${rate(row.repliedRate, row.weekOver)}`,
+        `${number(row.enrolled)} · ${rate(row.enrolledRate, row.weekOver)}`,
+        difference(row),
+      ]),
+      { hiddenCaption: true },
+    ),
+    h('p', { class: 'lead', attrs: { 'data-verdict': '' } }, comparison.verdict),
+  ];
 }
 
 function funnelChart(data: Progress): HTMLElement {
