@@ -30,7 +30,7 @@ import { Team } from '../managers/team.js';
 import { personFacts } from './person-facts.js';
 import { LeadershipDigest } from '../digest/leadership-digest.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
-import { digestSource } from './digest-source.js';
+import { digestExperimentWords, digestSource } from './digest-source.js';
 import { tabLink } from './tab-link.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { Store } from '../store/store-port.js';
@@ -234,6 +234,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     defaultTimeZone: timeZone,
     instanceId: config.instanceId,
     count: digestSource(store, campaigns.records, deps.objections),
+    experiment: digestExperimentWords(cards.strings),
     concernTitle: deps.concernTitle,
     tabUrl: () => tabLink({ publicBaseUrl: deps.publicBaseUrl(), catalogAppId: settings.catalogAppId, demo: deps.demo !== undefined }, 'leadership'),
   });

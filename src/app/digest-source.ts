@@ -4,8 +4,13 @@
 // in the campaign count in everyone's concerns only (the coach does not know their department).
 
 import { campaignStatus } from '../campaigns/campaign-report.js';
+import { variantSummary } from '../campaigns/campaign-variants.js';
+import { isExperiment } from '../campaigns/invitation-variants.js';
+import { reportWords } from '../campaigns/report-words.js';
 import { type CampaignMember, type CampaignRecords, membersPartition } from '../campaigns/campaign-records.js';
-import type { DepartmentCount, DigestCount } from '../digest/digest-figures.js';
+import type { DepartmentCount, DigestCount, ExperimentCount } from '../digest/digest-figures.js';
+import type { WordedExperiment } from '../digest/digest-words.js';
+import type { Strings } from '../shared/strings.js';
 import type { ObjectionLog } from '../objections/objection-log.js';
 import type { Store } from '../store/store-port.js';
 
@@ -35,6 +40,31 @@ export function digestSource(store: Store, campaigns: CampaignRecords, objection
       total: { targeted: total.targeted, enrolled: total.enrolled, refusedNow: total.refusedNow, exceptionEver: total.exceptionEver },
       concerns,
       departments: [...departments.values()],
+      // The invitation texts compared (counts only), when the campaign compares them: worded per reader below.
+      ...(isExperiment(latest)
+        ? { experiment: { ...(latest.variants ? { variants: [...latest.variants] } : {}), ...(latest.stoppedVariants ? { stoppedVariants: { ...latest.stoppedVariants } } : {}), rows: status.variants.map((row) => ({ ...row, counts: { ...row.counts } })) } }
+        : {}),
+    };
+  };
+}
+
+/** The digest's lines on the invitation texts: each text's enrolment rate within 7 days as the status card words it, and the verdict. */
+export function digestExperimentWords(strings: Strings): (count: ExperimentCount, locale: string) => WordedExperiment | undefined {
+  return (count, locale) => {
+    const words = reportWords(strings, locale);
+    const summary = variantSummary({ campaign: count, variants: count.rows }, words);
+    if (!summary) return undefined;
+    const percent = (share: number) => new Intl.NumberFormat(locale, { style: 'percent' }).format(share);
+    return {
+      heading: strings.text(locale, 'digest.experimentHeading'),
+      lines: summary.rows.map((row) => ({
+        label: words.say(row.stopped ? 'variants.headingStopped' : 'variants.heading', { variant: row.label }),
+        value:
+          row.weekOver === 0
+            ? words.say('variants.noneYet')
+            : words.say('variants.rate', { count: words.number(row.enrolled), of: words.number(row.weekOver), rate: percent(row.enrolledRate.share), lower: percent(row.enrolledRate.lower), upper: percent(row.enrolledRate.upper) }),
+      })),
+      notes: [summary.verdict],
     };
   };
 }

@@ -34,7 +34,7 @@ export interface VariantSummary {
 }
 
 /** The texts' rows and verdict; undefined for a campaign with one text (nothing is compared). */
-export function variantSummary(status: Pick<CampaignStatus, 'campaign' | 'variants'>, words: ReportWords): VariantSummary | undefined {
+export function variantSummary(status: { campaign: Pick<Campaign, 'variants' | 'stoppedVariants'>; variants: CampaignStatus['variants'] }, words: ReportWords): VariantSummary | undefined {
   if (!isExperiment(status.campaign)) return undefined;
   const label = (id: string) => variantLabel(words, id);
   const shown = status.variants.filter((variant) => variant.counts.assigned > 0 || !variant.stoppedAt);

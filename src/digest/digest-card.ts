@@ -1,5 +1,6 @@
 // The digest's card: everyone first, then each department large enough to show and the small ones together, each with
-// the same five lines; the notes on how the figures are made; and a link to the tab's Leadership view.
+// the same five lines; the invitation texts compared, when they are; the notes on how the figures are made; and a link
+// to the tab's Leadership view.
 
 import type { WordedDigest, WordedRow } from './digest-words.js';
 
@@ -16,8 +17,11 @@ export function digestCardData(digest: WordedDigest, link: { title: string; url:
   return {
     title: digest.title,
     subtitle: digest.subtitle,
-    sections: [digest.overall, ...digest.rows].map((row) => ({ heading: row.label, facts: facts(row) })),
-    notes: digest.notes,
+    sections: [
+      ...[digest.overall, ...digest.rows].map((row) => ({ heading: row.label, facts: facts(row) })),
+      ...(digest.experiment ? [{ heading: digest.experiment.heading, facts: digest.experiment.lines.map(({ label, value }) => ({ title: label, value })) }] : []),
+    ],
+    notes: [...(digest.experiment?.notes ?? []), ...digest.notes],
     links: link ? [link] : [],
   };
 }

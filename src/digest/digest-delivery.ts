@@ -10,7 +10,7 @@ import { DIGEST_CARD, digestCardData } from './digest-card.js';
 import type { DigestRecords } from './digest-records.js';
 import { DIGEST_STALE_MS, weekOfStep } from './digest-schedule.js';
 import { weekBefore } from './digest-week.js';
-import { wordDigest } from './digest-words.js';
+import { type DigestLanguage, wordDigest } from './digest-words.js';
 
 export interface DigestDeliveryDeps {
   records: DigestRecords;
@@ -18,6 +18,8 @@ export interface DigestDeliveryDeps {
   cards: CardRenderer;
   languages: PersonLanguage;
   concernTitle(intent: string, locale: string): string;
+  /** The invitation texts compared, worded (from the composition root). */
+  experiment?: DigestLanguage['experiment'];
   /** The tab's Leadership view, for the card's link (its title in the reader's language). */
   link(locale: string): { title: string; url: string } | undefined;
 }
@@ -33,7 +35,7 @@ export function digestDelivery(deps: DigestDeliveryDeps): OutboxHandler {
       if (!week || !snapshot) return { outcome: 'cancelled', reason: 'no figures for that week' };
       const baseline = await deps.records.snapshot(weekBefore(week));
       const locale = await deps.languages.ofRecipient(row.userId);
-      const worded = wordDigest(snapshot.figures, baseline?.figures, { strings: deps.cards.strings, locale, concernTitle: deps.concernTitle });
+      const worded = wordDigest(snapshot.figures, baseline?.figures, { strings: deps.cards.strings, locale, concernTitle: deps.concernTitle, experiment: deps.experiment });
       try {
         const delivered = await deps.messenger.send(row.userId, { type: 'message', attachments: [deps.cards.attachment(DIGEST_CARD, digestCardData(worded, deps.link(locale)), locale)] });
         return { outcome: 'sent', ...delivered };

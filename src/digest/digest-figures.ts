@@ -21,6 +21,16 @@ export interface DepartmentCount extends DigestNumbers {
   concerns: Record<string, number>;
 }
 
+/**
+ * The invitation texts a campaign compares, as counted (no person in it): which texts, which were stopped, and each
+ * one's counts. The composition root words it (the campaign feature's statistics); absent when one text is sent.
+ */
+export interface ExperimentCount {
+  variants?: string[];
+  stoppedVariants?: Record<string, string>;
+  rows: { id: string; stoppedAt?: string; counts: { assigned: number; reached: number; weekOver: number; replied: number; enrolled: number } }[];
+}
+
 /** What one count of the store gives (src/app/digest-source.ts). */
 export interface DigestCount {
   asOf: string;
@@ -30,6 +40,7 @@ export interface DigestCount {
   /** Intent → times raised by anyone, as the tab's concern chart counts them. */
   concerns: Record<string, number>;
   departments: DepartmentCount[];
+  experiment?: ExperimentCount;
 }
 
 export interface TopConcern {
@@ -57,6 +68,7 @@ export interface DigestFigures {
   rows: DigestRow[];
   /** The whole campaign is smaller than minDepartment: no breakdown is shown at all. */
   breakdownHidden: boolean;
+  experiment?: ExperimentCount;
 }
 
 export const ALL = '~all';
@@ -78,7 +90,7 @@ export function foldDepartments(count: DigestCount, min: number): DigestFigures 
   const rows = breakdownHidden ? [] : shown.map((department) => rowOf(department.department, [department]));
   if (!breakdownHidden && size() > 0) rows.push(rowOf(OTHER, folded));
   const overall: DigestRow = { key: ALL, departments: [], ...pick(count.total), topConcerns: top(count.concerns) };
-  return { asOf: count.asOf, ...(count.campaign ? { campaign: count.campaign } : {}), minDepartment: min, overall, rows, breakdownHidden };
+  return { asOf: count.asOf, ...(count.campaign ? { campaign: count.campaign } : {}), minDepartment: min, overall, rows, breakdownHidden, ...(count.experiment ? { experiment: count.experiment } : {}) };
 }
 
 function rowOf(key: string, departments: DepartmentCount[]): DigestRow {

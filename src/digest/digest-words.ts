@@ -3,7 +3,7 @@
 // that say how the figures are made. The card (digest-card.ts) and the tab's Leadership view show the same words.
 
 import type { Strings } from '../shared/strings.js';
-import { ALL, changeSince, type DigestFigures, type DigestRow, enrolledShare, OTHER } from './digest-figures.js';
+import { ALL, changeSince, type DigestFigures, type DigestRow, enrolledShare, type ExperimentCount, OTHER } from './digest-figures.js';
 
 /** One line as a reader sees it, with its numbers beside the words (the tab charts them, tests recount them). */
 export interface WordedRow {
@@ -27,6 +27,14 @@ export interface WordedDigest {
   labels: { enrolled: string; change: string; refusedNow: string; exceptionEver: string; concerns: string };
   overall: WordedRow;
   rows: WordedRow[];
+  /** The invitation texts compared, when the campaign compares them: a line per text and the verdict. */
+  experiment?: WordedExperiment;
+  notes: string[];
+}
+
+export interface WordedExperiment {
+  heading: string;
+  lines: { label: string; value: string }[];
   notes: string[];
 }
 
@@ -35,6 +43,8 @@ export interface DigestLanguage {
   locale: string;
   /** A concern's title in the catalog of the language. */
   concernTitle(intent: string, locale: string): string;
+  /** The invitation texts compared, in the language (the campaign feature's words and statistics). */
+  experiment?(count: ExperimentCount, locale: string): WordedExperiment | undefined;
 }
 
 /** `baseline`: the snapshot the figures are compared with (its week's counted date is named). */
@@ -69,6 +79,7 @@ export function wordDigest(figures: DigestFigures, baseline: DigestFigures | und
     };
   };
   const figure = (id: string) => strings.text(locale, `campaigns.figures.${id}`);
+  const experiment = figures.experiment ? language.experiment?.(figures.experiment, locale) : undefined;
   const notes = [
     figures.breakdownHidden ? say('breakdownHidden', { min: figures.minDepartment }) : say('folding', { min: figures.minDepartment }),
     say('definitions'),
@@ -80,6 +91,7 @@ export function wordDigest(figures: DigestFigures, baseline: DigestFigures | und
     labels: { enrolled: figure('enrolled'), change: say('changeLabel'), refusedNow: figure('refusedNow'), exceptionEver: figure('exceptionEver'), concerns: say('concernsLabel') },
     overall: word(figures.overall, say('everyone')),
     rows: figures.rows.map((row) => word(row, row.key === OTHER ? say('other', { count: row.departments.length }) : row.key === ALL ? say('everyone') : row.key)),
+    ...(experiment ? { experiment } : {}),
     notes,
   };
 }

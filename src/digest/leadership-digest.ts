@@ -24,7 +24,7 @@ import { type DigestCount, type DigestFigures, foldDepartments } from './digest-
 import { DigestRecords } from './digest-records.js';
 import { type DigestRun, DigestSchedule } from './digest-schedule.js';
 import { digestWeekAt } from './digest-week.js';
-import { type WordedDigest, wordDigest } from './digest-words.js';
+import { type DigestLanguage, type WordedDigest, wordDigest } from './digest-words.js';
 
 /** How often the weekly run looks whether a copy is due (it does nothing most of the week). */
 export const DIGEST_CHECK_MS = 5 * 60_000;
@@ -53,6 +53,8 @@ export interface DigestDeps {
   /** One count of the store (src/app/digest-source.ts). */
   count(now: Date): Promise<DigestCount>;
   concernTitle(intent: string, locale: string): string;
+  /** The invitation texts compared, worded (from the composition root). */
+  experiment?: DigestLanguage['experiment'];
   /** Where the card's link opens the tab's Leadership view; undefined when the service has no address for it. */
   tabUrl(): string | undefined;
   now?: () => Date;
@@ -93,7 +95,7 @@ export class LeadershipDigest implements OutboxHandler {
       logger: deps.logger,
       count: deps.count,
     });
-    this.#delivery = digestDelivery({ records: this.records, messenger: deps.messenger, cards: deps.cards, languages: deps.languages, concernTitle: deps.concernTitle, link: (locale) => this.#link(locale) });
+    this.#delivery = digestDelivery({ records: this.records, messenger: deps.messenger, cards: deps.cards, languages: deps.languages, concernTitle: deps.concernTitle, experiment: deps.experiment, link: (locale) => this.#link(locale) });
     this.#job = new PeriodicJob('leadership-digest', DIGEST_CHECK_MS, async () => {
       await this.run();
     }, deps.background);
@@ -124,7 +126,7 @@ export class LeadershipDigest implements OutboxHandler {
   }
 
   word(digest: CurrentDigest, locale: string): WordedDigest {
-    return wordDigest(digest.figures, digest.baseline, { strings: this.#deps.cards.strings, locale, concernTitle: this.#deps.concernTitle });
+    return wordDigest(digest.figures, digest.baseline, { strings: this.#deps.cards.strings, locale, concernTitle: this.#deps.concernTitle, experiment: this.#deps.experiment });
   }
 
   /** One weekly run now (the job's, and tests'). */

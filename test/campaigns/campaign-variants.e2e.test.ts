@@ -175,5 +175,14 @@ describe('a campaign comparing two invitation texts', () => {
     const card = JSON.stringify((await chat.say(admin(), 'campaign status', { locale: 'en-US' })).cards[0]);
     expect(card).toMatch(/Too early to tell the invitations apart: each needs at least 30 people/);
     expect(card).not.toContain('"verb":"campaign.stop-variant"');
+    // The leadership digest compares the texts too, with the status card's verdict and each text's enrolment rate.
+    const digest = JSON.stringify((await chat.say(admin(), 'digest', { locale: 'en-US' })).cards[0]);
+    expect(digest).toContain('Invitation texts compared (enrolled within 7 days)');
+    expect(digest).toMatch(/Too early to tell the invitations apart: each needs at least 30 people/);
+    for (const [text, figures] of Object.entries(expected)) {
+      const label = strings.text('en', `campaigns.variants.${text}.label`);
+      expect(digest, text).toContain(`Invitation “${label}”`);
+      if (figures.weekOver > 0) expect(digest, text).toContain(`${figures.enrolled} of ${figures.weekOver}: `);
+    }
   });
 });
