@@ -4,6 +4,7 @@
 import type { LogLevel } from '../logging/logger.js';
 import type { AuditAnchorSettings } from './anchor-settings.js';
 import type { BotType } from './config-schema.js';
+import type { EnrolmentTier } from './enrolment-tiers.js';
 import type { TelemetryExporter } from '../telemetry/exporter-choice.js';
 
 export type GraphCredential =
@@ -62,6 +63,8 @@ export interface AppConfig {
   audit: { keyId: string; keys: ReadonlyMap<string, string>; isDemoKey: boolean; anchors: AuditAnchorSettings };
   graph: { baseUrl: string; credential: GraphCredential; authorityHost?: string; timeoutMs: number };
   campaign: CampaignSettings;
+  /** ENROLMENT_TIERS: what counts as enrolled for whom, first matching tier first. */
+  tiers: readonly EnrolmentTier[];
   tap: TapSettings;
   /** The weekly leadership digest (README, "Leadership digest"). */
   digest: DigestSettings;

@@ -87,6 +87,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'TEAMS_SERVICE_URL', default: 'https://smba.trafficmanager.net/teams/', description: 'Bot Connector endpoint for people the bot has never talked to (campaign invitations); known chats use the serviceUrl Teams gave them.' },
   { name: 'CAMPAIGN_ADMINS_GROUP_ID', description: 'Entra group whose members (direct or nested) may run campaign commands. Without it nobody can. Demo mode takes it from the demo tenant.' },
   { name: 'CAMPAIGN_STRONG_METHODS', default: 'passKeyDeviceBound,passKeyDeviceBoundAuthenticator,passKeyDeviceBoundWindowsHello,passKeySynced,fido2SecurityKey,windowsHelloForBusiness', description: 'Registration-report method names that count as enrolled; people with none of them are targeted.' },
+  {
+    name: 'ENROLMENT_TIERS',
+    description: 'JSON: an ordered list of tiers, each {"id", "groups": [group ids, direct or nested members], "adminRoles": true or [role names] (active or eligible, through groups and PIM too), "rule": {"anyOf": [kinds], "allOf": [kinds], "deviceBound": true|false, "aaguids": [FIDO2 key models allowed], "minimumMethods": n}}; a person gets the first tier they are in, and the last tier (no groups, no roles) is everyone else\'s. Kinds: authenticator-passkey, windows-hello, security-key, device-passkey, synced-passkey. Unset: one tier, any passkey (README, "Enrolment tiers").',
+  },
   { name: 'CAMPAIGN_BREAK_GLASS_ACCOUNTS', description: 'Comma-separated object ids or user principal names of emergency-access accounts: never targeted. Demo mode adds the demo tenant\'s.' },
   { name: 'CAMPAIGN_EXCLUDED_GROUP_IDS', description: 'Comma-separated group ids whose members (direct or nested) are never targeted.' },
   { name: 'CAMPAIGN_INCLUDED_GROUP_IDS', description: 'Comma-separated group ids: when set, only their members are targeted (pilot waves).' },
@@ -213,6 +217,7 @@ export const envSchema = z.object({
   TEAMS_SERVICE_URL: urlText.default('https://smba.trafficmanager.net/teams/'),
   CAMPAIGN_ADMINS_GROUP_ID: optionalText,
   CAMPAIGN_STRONG_METHODS: z.string().trim().min(1).default('passKeyDeviceBound,passKeyDeviceBoundAuthenticator,passKeyDeviceBoundWindowsHello,passKeySynced,fido2SecurityKey,windowsHelloForBusiness'),
+  ENROLMENT_TIERS: optionalText,
   CAMPAIGN_BREAK_GLASS_ACCOUNTS: optionalText,
   CAMPAIGN_EXCLUDED_GROUP_IDS: optionalText,
   CAMPAIGN_INCLUDED_GROUP_IDS: optionalText,

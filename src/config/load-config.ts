@@ -8,6 +8,7 @@ import { anchorSecrets, auditAnchorSettings } from './anchor-settings.js';
 import { describeIssue } from './config-issues.js';
 import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, CONFIG_KEYS, DIGEST_DAYS, type EnvSettings, envSchema } from './config-schema.js';
 import type { AppConfig, BotFrameworkEndpoints, CampaignSettings, DigestSettings, GraphCredential, StoreSettings, TapSettings } from './app-config.js';
+import { DEFAULT_TIERS, type EnrolmentTier, parseEnrolmentTiers } from './enrolment-tiers.js';
 import { chooseExporter } from '../telemetry/exporter-choice.js';
 
 /** Deliberately public: demo mode protects nothing, and says so. */
@@ -79,6 +80,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     audit: { ...auditKeys(s, problems, true), anchors: auditAnchorSettings(s, problems, true, isLoopbackUrl) },
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: { kind: 'none' }, authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
+    tiers: tierSettings(s, problems),
     tap: tapSettings(s),
     digest: digestSettings(s),
     store: storeSettings(s, problems, true),
@@ -129,6 +131,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     audit: { ...auditKeys(s, problems, false), anchors: auditAnchorSettings(s, problems, false, isLoopbackUrl) },
     graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
+    tiers: tierSettings(s, problems),
     tap: tapSettings(s),
     digest: digestSettings(s),
     store: storeSettings(s, problems, false),
@@ -177,6 +180,15 @@ function campaignSettings(s: EnvSettings, problems: string[]): CampaignSettings 
     },
     managers: { view: s.MANAGER_VIEW, nudgeDays: s.MANAGER_NUDGE_DAYS, allLimit: s.MANAGER_TEAM_ALL_LIMIT },
   };
+}
+
+function tierSettings(s: EnvSettings, problems: string[]): readonly EnrolmentTier[] {
+  const parsed = parseEnrolmentTiers(s.ENROLMENT_TIERS);
+  if ('problems' in parsed) {
+    problems.push(...parsed.problems);
+    return DEFAULT_TIERS;
+  }
+  return parsed.tiers;
 }
 
 function storeSettings(s: EnvSettings, problems: string[], demo: boolean): StoreSettings {

@@ -208,3 +208,14 @@ describe('says what a value must be', () => {
     expect(message).not.toContain('too-short-secret');
   });
 });
+
+describe('ENROLMENT_TIERS', () => {
+  it('unset, keeps one tier in which any passkey counts', () => {
+    expect(loadConfig(production).tiers).toEqual([{ id: 'everyone', rule: { anyOf: ['authenticator-passkey', 'windows-hello', 'security-key', 'device-passkey', 'synced-passkey'], deviceBound: false, minimumMethods: 1 } }]);
+  });
+
+  it('refuses to start on a tier it cannot apply, naming the field', () => {
+    expect(refusal({ ...production, ENROLMENT_TIERS: '[{"id":"admins","adminRoles":true,"rule":{"anyOf":["yubikey"]}},{"id":"everyone","rule":{"anyOf":["synced-passkey"]}}]' })).toContain('ENROLMENT_TIERS[0].rule.anyOf[0]: must be one of authenticator-passkey');
+    expect(refusal({ ...production, ENROLMENT_TIERS: 'privileged' })).toContain('ENROLMENT_TIERS: must be JSON');
+  });
+});
