@@ -2,6 +2,7 @@
 // and one proactive messenger with the shared Teams rate limiter; the scheduler; the admin commands; and the events
 // by which one feature hears what happened in another (features never import each other: they meet here).
 
+import type { EnrolmentTierResolver } from '../directory/enrolment-tier-resolver.js';
 import type { PersonLanguage } from '../shared/person-language.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CoachAdapter } from '../messaging/teams-adapter.js';
@@ -54,6 +55,8 @@ export interface FeatureDeps {
   store: Store;
   adapter: CoachAdapter;
   directory: Directory | undefined;
+  /** ENROLMENT_TIERS per person. */
+  tiers?: EnrolmentTierResolver;
   cards: CardRenderer;
   audit: AuditLog;
   logger: Logger;
@@ -120,6 +123,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     firstWaveGroupId: settings.firstWaveGroupId,
     defaultTimeZone: timeZone,
     catalogAppId: settings.catalogAppId,
+    tiers: deps.tiers,
   };
   const cadence: CadencePolicy = {
     reminderDays: settings.reminderDays,

@@ -10,7 +10,8 @@ export type WeakKind = 'authenticator-app' | 'phone' | 'email' | 'one-time-code'
 const AUTHENTICATOR_AAGUIDS = new Set(['90a3ccdf-635c-4729-a248-9b709135078f', 'de1e552d-db1d-4423-a619-566b625cdc84']);
 
 export interface PasskeyStatus {
-  strong: { kind: StrongKind; name?: string; createdDateTime?: string }[];
+  /** `aaGuid`: a FIDO2 method's authenticator model, which a tier's allow-list may check. */
+  strong: { kind: StrongKind; name?: string; createdDateTime?: string; aaGuid?: string }[];
   weak: WeakKind[];
   enrolled: boolean;
 }
@@ -21,7 +22,7 @@ export function passkeyStatus(methods: readonly AuthenticationMethod[]): Passkey
   for (const method of methods) {
     const type = method['@odata.type'];
     const described = { name: method.displayName ?? method.model ?? undefined, createdDateTime: method.createdDateTime ?? undefined };
-    if (type === '#microsoft.graph.fido2AuthenticationMethod') strong.push({ kind: fido2Kind(method), ...described });
+    if (type === '#microsoft.graph.fido2AuthenticationMethod') strong.push({ kind: fido2Kind(method), ...described, ...(method.aaGuid ? { aaGuid: method.aaGuid.toLowerCase() } : {}) });
     else if (type === '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod') strong.push({ kind: 'windows-hello', ...described });
     else if (type === '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod') weak.add('authenticator-app');
     else if (type === '#microsoft.graph.phoneAuthenticationMethod') weak.add('phone');

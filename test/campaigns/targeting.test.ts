@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitiveMembers } from '../support/seed-targets.js';
 import { findTargets, type TargetingPolicy, type TargetPage } from '../../src/campaigns/targeting.js';
+import { parseEnrolmentTiers } from '../../src/config/enrolment-tiers.js';
+import { EnrolmentTierResolver } from '../../src/directory/enrolment-tier-resolver.js';
 import { loadSeed } from '../../src/dev/demo-environment.js';
 import { type GraphEmulator, startGraphEmulator } from '../../src/dev/graph-emulator/index.js';
 import type { SeedUser, TenantSeed } from '../../src/dev/tenant-seed.js';
@@ -24,6 +26,8 @@ let nestedExcluded: SeedUser;
 
 const NESTED_GROUP = '0f9b9d7e-1111-4c2a-9e61-5b1f7a3c0001';
 const OUTER_EXCLUDED = '0f9b9d7e-1111-4c2a-9e61-5b1f7a3c0002';
+/** A group whose members' keys must be on an allow-list (enrolment tiers). */
+const FINANCE_KEYS = '0f9b9d7e-1111-4c2a-9e61-5b1f7a3c0003';
 
 function unenrolledPeople(s: TenantSeed): SeedUser[] {
   return s.users.filter((user) => user.accountKind === 'person' && user.userType === 'Member' && user.accountEnabled && user.teamsLicensed && !user.methods.some((method) => STRONG.includes(method.kind)));
@@ -36,6 +40,7 @@ beforeAll(async () => {
   // An excluded group that contains another group: its members are excluded too.
   seed.groups.push({ id: NESTED_GROUP, displayName: 'Contractors (nested)', members: [nestedExcluded.id] } as TenantSeed['groups'][number]);
   seed.groups.push({ id: OUTER_EXCLUDED, displayName: 'Campaign exclusions (outer)', members: [NESTED_GROUP] } as TenantSeed['groups'][number]);
+  seed.groups.push({ id: FINANCE_KEYS, displayName: 'Listed keys only', members: [seed.users.find((user) => user.displayName === 'Lena Hoffmann')!.id] } as TenantSeed['groups'][number]);
   // Small report pages, so every rule is also checked on the pages after the first (each page is its own request).
   emulator = await startGraphEmulator({ seed, reportPageSize: 9, reportsThrottle: { limit: 1_000, windowMs: 10_000 } });
   const app = seed.apps[0]!;
@@ -177,5 +182,40 @@ describe('targeting', () => {
       if (user.mailboxTimeZone === 'W. Europe Standard Time') expect(zone).toBe('Europe/Berlin');
       if (user.mailboxTimeZone === 'Europe/Warsaw') expect(zone).toBe('Europe/Warsaw');
     }
+  });
+});
+
+describe('with enrolment tiers', () => {
+  const YUBIKEY = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
+  const named = (name: string) => seed.users.find((user) => user.displayName === name)!.id;
+  const tiered = (tiers: unknown) => {
+    const parsed = parseEnrolmentTiers(JSON.stringify(tiers));
+    if (!('tiers' in parsed)) throw new Error(parsed.problems.join('\n'));
+    return policy({ tiers: new EnrolmentTierResolver(parsed.tiers, directory) });
+  };
+  const methodReads = () => emulator.calls.list().filter((call) => /\/authentication\/methods$/.test(call.path)).map((call) => call.path);
+
+  it('still targets an admin whose only passkey is synced, and not someone with no role who has the same', async () => {
+    const p = tiered([{ id: 'privileged', adminRoles: true, rule: { anyOf: ['authenticator-passkey', 'windows-hello', 'security-key'], deviceBound: true } }, { id: 'everyone', rule: { anyOf: ['synced-passkey', 'authenticator-passkey', 'windows-hello', 'security-key', 'device-passkey'] } }]);
+    emulator.calls.clear();
+    const { ids } = await run(p);
+    // Stefan Novak may take up User Administrator through PIM and has only a synced passkey.
+    expect(ids.has(named('Stefan Novak'))).toBe(true);
+    expect(ids.has(named('Daniel Okafor'))).toBe(false);
+    expect(ids.has(named('Katarzyna Zielińska'))).toBe(false);
+    // The report tells device-bound from synced: no one's methods were read.
+    expect(methodReads()).toEqual([]);
+  });
+
+  it('reads the methods of only the people whose key models the report cannot judge', async () => {
+    // Lena Hoffmann's only passkey is a security key; the tier takes YubiKeys only, and hers is another model.
+    const p = tiered([{ id: 'listed-keys', groups: [FINANCE_KEYS], rule: { anyOf: ['security-key'], deviceBound: true, aaguids: [YUBIKEY] } }, { id: 'everyone', rule: { anyOf: ['synced-passkey', 'authenticator-passkey', 'windows-hello', 'security-key', 'device-passkey'] } }]);
+    emulator.calls.clear();
+    const { ids } = await run(p);
+    expect(ids.has(named('Lena Hoffmann'))).toBe(true);
+    expect(methodReads()).toEqual([`/v1.0/users/${named('Lena Hoffmann')}/authentication/methods`]);
+    const lenasKey = seed.users.find((user) => user.id === named('Lena Hoffmann'))!.methods.find((method) => method.kind === 'fido2SecurityKey')!.aaGuid!;
+    const { ids: allowed } = await run(tiered([{ id: 'listed-keys', groups: [FINANCE_KEYS], rule: { anyOf: ['security-key'], deviceBound: true, aaguids: [YUBIKEY, lenasKey] } }, { id: 'everyone', rule: { anyOf: ['security-key'] } }]));
+    expect(allowed.has(named('Lena Hoffmann'))).toBe(false);
   });
 });
