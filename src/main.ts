@@ -24,6 +24,7 @@ import { DIALOG_TTL_MS, DialogStore } from './conversation/dialog-store.js';
 import { EmployeeCoach } from './conversation/employee-coach.js';
 import { DeviceModels } from './enrollment/device-models.js';
 import { PasskeyRulesReader } from './enrollment/passkey-rules.js';
+import { EnrolmentTierResolver } from './directory/enrolment-tier-resolver.js';
 import { guidesFor } from './enrollment/guides.js';
 import { loadUnderstanding } from './objections/load-objections.js';
 import { LanguageChooser } from './conversation/language.js';
@@ -182,8 +183,10 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     });
     const dialogs = new DialogStore(openStore);
     const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });
+    const tiers = new EnrolmentTierResolver(config.tiers, directory);
     features = composeFeatures({
       config,
+      tiers,
       demo: demoTenant,
       store: openStore,
       adapter,
@@ -217,6 +220,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ feature: 'coach' }),
       devices: DeviceModels.load(),
       passkeyRules: new PasskeyRulesReader(directory, logger.child({ component: 'passkey-policy' })),
+      tiers,
       help: { cards, organisationName, privacy: { retentionDays: config.coach.retentionDays, keepsObjectionText: config.coach.keepObjectionText } },
       rollout: { organisation: organisationName, reasons: config.coach.rolloutReasons, deadline: config.coach.rolloutDeadline },
       campaignDeadline: async (userId) => (await features!.campaigns.contextOf(userId))?.deadline,

@@ -7,6 +7,7 @@ import { COACH_VERBS } from '../cards/card-verbs.js';
 import type { Directory } from '../directory/directory-port.js';
 import type { DeviceModels } from '../enrollment/device-models.js';
 import type { Guides } from '../enrollment/guides.js';
+import type { EnrolmentTierResolver } from '../directory/enrolment-tier-resolver.js';
 import type { PasskeyRulesReader } from '../enrollment/passkey-rules.js';
 import type { Logger } from '../logging/logger.js';
 import type { LaterReply } from '../messaging/later-reply.js';
@@ -64,6 +65,8 @@ export interface CoachDeps {
   logger: Logger;
   devices: DeviceModels;
   passkeyRules: PasskeyRulesReader;
+  /** ENROLMENT_TIERS per person: what the status check holds their methods against. */
+  tiers?: EnrolmentTierResolver;
   /** The help card's words: the organisation, and what the coach keeps. */
   help: HelpDeps;
   /** The organisation's own reason for the roll-out by language (a language without one says the coach's own), and its deadline for people in no campaign. */

@@ -39,7 +39,7 @@ export class StatusReplies {
       const outcome = await checkStatus(deps, userId);
       if (outcome.kind === 'enrolled') await this.coach.tell('enrolled', userId);
       const described = describeStatus(this.coach, locale, outcome);
-      const actions = outcome.kind === 'not-enrolled' ? [this.coach.button(locale, 'set-up'), this.coach.button(locale, 'check-status'), this.coach.button(locale, 'talk-to-person')] : [];
+      const actions = outcome.kind === 'not-enrolled' || outcome.kind === 'below-tier' ? [this.coach.button(locale, 'set-up'), this.coach.button(locale, 'check-status'), this.coach.button(locale, 'talk-to-person')] : [];
       card = deps.cards.render('notice', { title: described.title, paragraphs: described.paragraphs.map((p) => new TrustedMarkdown(p)), actions }, locale);
     } catch (error) {
       deps.logger.error('status check failed', { error });
@@ -62,6 +62,11 @@ export function describeStatus(coach: CoachContext, locale: string, outcome: Sta
       title: say(outcome.firstTime ? 'enrolledFirstTitle' : 'enrolledTitle'),
       paragraphs: [say('enrolled', { methods: list(kinds) }), ...(outcome.firstTime ? [say('thanks')] : [])],
     };
+  }
+  if (outcome.kind === 'below-tier') {
+    const kinds = [...new Set(outcome.status.strong.map((method) => say(`strong.${method.kind}`)))];
+    const missing = outcome.missing.map((code) => (code.startsWith('kind:') ? say('tierMissing.kind', { method: say(`strong.${code.slice('kind:'.length)}`) }) : say(`tierMissing.${code}`)));
+    return { title: say('belowTierTitle'), paragraphs: [say('belowTierHave', { methods: list(kinds) }), say(`tierBecause.${outcome.because}`), ...missing, say('belowTierNext')] };
   }
   const weak = outcome.status.weak.map((kind) => say(`weak.${kind}`));
   return {
