@@ -124,6 +124,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     defaultTimeZone: timeZone,
     catalogAppId: settings.catalogAppId,
     tiers: deps.tiers,
+    logger,
   };
   const cadence: CadencePolicy = {
     reminderDays: settings.reminderDays,

@@ -5,6 +5,7 @@ import type { RegistrationDetails } from '../directory/graph-shapes.js';
 import type { Directory, UserProfile } from '../directory/directory-port.js';
 import type { EnrolmentTierResolver } from '../directory/enrolment-tier-resolver.js';
 import { meetsTierFromReport } from '../directory/tier-from-report.js';
+import type { Logger } from '../logging/logger.js';
 import { notAPersonsAccount } from '../directory/person-account.js';
 import { inStoreBatches } from './let-io-through.js';
 import type { KnownLanguages } from '../shared/person-language.js';
@@ -26,6 +27,8 @@ export interface TargetingPolicy {
   catalogAppId?: string;
   /** ENROLMENT_TIERS: someone with a passkey that does not meet their tier's rule is still targeted. */
   tiers?: EnrolmentTierResolver;
+  /** Told when a person's tier cannot be read (they are targeted). */
+  logger?: Logger;
 }
 
 export interface Target {
@@ -94,7 +97,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
     };
     const unexcluded: RegistrationDetails[] = [];
     const enrolled: string[] = [];
-    const belowTier = await rowsBelowTier(directory, policy.tiers, rows.filter((row) => hasStrongMethod(row, strong)));
+    const belowTier = await rowsBelowTier(directory, policy, rows.filter((row) => hasStrongMethod(row, strong)));
     for (const row of rows) {
       const reason = reportExclusion(row, belowTier.has(row.id) ? new Set() : strong, breakGlass, groups);
       if (reason === 'enrolled') enrolled.push(row.id);
@@ -136,11 +139,14 @@ export function hasStrongMethod(row: Pick<RegistrationDetails, 'methodsRegistere
 }
 
 /** People whose passkey does not meet their tier; one whose tier Graph cannot tell is counted in (better asked twice). */
-async function rowsBelowTier(directory: Directory, tiers: EnrolmentTierResolver | undefined, withPasskey: RegistrationDetails[]): Promise<Set<string>> {
+async function rowsBelowTier(directory: Directory, { tiers, logger }: TargetingPolicy, withPasskey: RegistrationDetails[]): Promise<Set<string>> {
   const below = new Set<string>();
   if (!tiers?.tiered) return below;
   for (const row of withPasskey) {
-    const meets = await meetsTierFromReport(directory, tiers, row).catch(() => false);
+    const meets = await meetsTierFromReport(directory, tiers, row).catch((error: unknown) => {
+      logger?.warn("could not tell a person's enrolment tier; targeting them", { error });
+      return false;
+    });
     if (!meets) below.add(row.id);
   }
   return below;
