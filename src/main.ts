@@ -41,10 +41,8 @@ import { StoreReadiness } from './store/store-readiness.js';
 import { configuredDirectory } from './app/compose-directory.js';
 import { composeFeatures, type Features } from './app/compose-features.js';
 import type { DemoRuntime, DemoWiring } from './app/demo-tenant.js';
-import { resolveDigestSettings, resolveOutreachSettings, resolveTapSettings } from './app/settings.js';
-import { PeopleNames } from './tab/people-names.js';
-import { TabService } from './tab/tab-service.js';
-import { LeadershipView } from './tab/leadership-view.js';
+import type { TabService } from './tab/tab-service.js';
+import { composeTabService } from './app/compose-tab.js';
 import { resolveSsoSettings, TabSso } from './tab/tab-sso.js';
 import { showDemoProgress } from './campaigns/demo-progress.js';
 import { purgeExpiredLinks } from './campaigns/export-links.js';
@@ -257,27 +255,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     };
 
     lap('coach');
-    const tap = resolveTapSettings(config, demoTenant);
-    const digestSettings = resolveDigestSettings(config, demoTenant);
-    tabService = new TabService({
-      store: openStore,
-      audit,
-      auditKeys: config.audit.keys,
-      auditKeyId: config.audit.keyId,
-      auditAnchors: anchoring.sources,
-      membership: features.membership,
-      groups: { admin: resolveOutreachSettings(config, demoTenant).adminsGroupId, helpdesk: tap.helpdeskGroupId, security: tap.securityGroupId, leadership: digestSettings.leadershipGroupId },
-      campaigns: features.campaigns.records,
-      escalations: features.escalations.records,
-      passes: features.temporaryAccess,
-      team: features.team,
-      objections,
-      concernTitle,
-      platformLabel: (platform, locale) => guidesFor(locale).platforms.find((guide) => guide.id === platform)?.label,
-      strings,
-      names: new PeopleNames(directory, logger.child({ component: 'tab' })),
-      leadership: new LeadershipView({ digest: features.digest, reports: features.reports, store: openStore, campaigns: features.campaigns.records, strings, minDepartment: digestSettings.minDepartment }),
-    });
+    tabService = composeTabService({ config, demoTenant, store: openStore, audit, anchorSources: anchoring.sources, features, objections, concernTitle, strings, directory, logger });
     const demoSignIn = demo?.tabSignIn();
     const tab = {
       assetsDir: path.join(packageRoot(), 'dist', 'tab'),
