@@ -2,6 +2,7 @@
 // the helpdesk, pass approvers): transitive membership from the directory, kept for a minute per person so a burst
 // of clicks costs one Graph call, and false whenever it cannot be read (fail closed).
 
+import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { Directory } from './directory-port.js';
 import { setBounded } from '../shared/bounded-map.js';
@@ -28,6 +29,12 @@ export class GroupMembership {
       setBounded(this.#groupsOf, userId, { at: Date.now(), ids }, MAX_PEOPLE);
       return ids.has(groupId);
     } catch (error) {
+      // Someone Entra does not know is in no group: an answer, kept like any other (every help card asks whether the
+      // person reads the digest, and a burst from an unknown sender must not become a burst of Graph calls and warnings).
+      if (isAppError(error, 'directory.not-found')) {
+        setBounded(this.#groupsOf, userId, { at: Date.now(), ids: new Set() }, MAX_PEOPLE);
+        return false;
+      }
       this.logger.warn(`could not read group membership; refusing ${what}`, { error });
       return false;
     }

@@ -3,11 +3,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Directory } from '../../src/directory/directory-port.js';
 import { GroupMembership } from '../../src/directory/group-membership.js';
+import { AppError } from '../../src/errors/app-error.js';
 import { createLogger, MemorySink } from '../../src/logging/logger.js';
 
-function directoryWith(groups: Record<string, string[]>, failing = new Set<string>()) {
+function directoryWith(groups: Record<string, string[]>, failing = new Set<string>(), unknown = new Set<string>()) {
   const transitiveGroupIds = vi.fn(async (userId: string) => {
     if (failing.has(userId)) throw new Error('Graph unavailable');
+    if (unknown.has(userId)) throw new AppError('directory.not-found', 'Graph: 404 Request_ResourceNotFound');
     return new Set(groups[userId] ?? []);
   });
   return { directory: { transitiveGroupIds } as unknown as Directory, transitiveGroupIds };
@@ -37,5 +39,15 @@ describe('GroupMembership', () => {
     expect(sink.text()).toContain('refusing the pass command');
     expect(await membership.isMember('bob', undefined, 'x')).toBe(false);
     expect(await new GroupMembership(undefined, createLogger({ level: 'error', sink })).isMember('bob', 'helpdesk', 'x')).toBe(false);
+  });
+
+  it('keeps "no group" for someone Entra does not know, without a warning, like any other answer', async () => {
+    const sink = new MemorySink();
+    const { directory, transitiveGroupIds } = directoryWith({}, new Set(), new Set(['ghost']));
+    const membership = new GroupMembership(directory, createLogger({ level: 'warn', sink }));
+    expect(await membership.isMember('ghost', 'leadership', 'the digest')).toBe(false);
+    expect(await membership.isMember('ghost', 'admins', 'the digest')).toBe(false);
+    expect(transitiveGroupIds).toHaveBeenCalledTimes(1);
+    expect(sink.text()).toBe('');
   });
 });
