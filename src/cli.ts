@@ -14,6 +14,8 @@ import { demoWiring } from './dev/demo-wiring.js';
 import { startDemoEnvironment } from './dev/demo-environment.js';
 import { configuredDirectory, configuredPermissionReport, graphPermissionReport } from './app/compose-directory.js';
 import type { Directory } from './directory/directory-port.js';
+import { tierPolicyWarnings } from './directory/tier-policy-check.js';
+import { DEFAULT_TIERS } from './config/enrolment-tiers.js';
 import { Redactor } from './logging/redact.js';
 import { runEraseCommand } from './privacy/erase-command.js';
 import { describePermissionReport, type PermissionReport } from './directory/permission-check.js';
@@ -38,7 +40,7 @@ Commands:
   start                 Run the bot (demo mode when BOT_ID is empty).
   demo [--no-campaign]  Run the bot in demo mode (refuses if BOT_ID is set); a campaign over the demo tenant
                         starts at launch, with its progress on the terminal, unless --no-campaign.
-  check-config          Validate the configuration and exit.
+  check-config          Validate the configuration (and ENROLMENT_TIERS against the passkey policy) and exit.
   check-permissions     Report which Microsoft Graph permissions the service's identity has and which are missing
                         (exit 1 when any is); in demo mode, those of the demo tenant's app.
   audit verify [--from-checkpoint] [--anchors FILE]
@@ -101,6 +103,7 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'check-config': {
       const config = loadConfig();
       process.stdout.write(`Configuration is valid (${config.mode} mode, ${config.bot.type}, listening on ${config.http.host}:${config.http.port}).\n`);
+      for (const line of await tierPolicyCheck(config)) process.stdout.write(`Warning: ${line}\n`);
       return 0;
     }
     case 'check-permissions':
@@ -232,6 +235,27 @@ async function erase(args: string[]): Promise<number> {
   const demo = await wiring.start(config, logger);
   try {
     return await run(demo?.directory(config, logger, new Redactor()));
+  } finally {
+    await demo?.close();
+  }
+}
+
+/** ENROLMENT_TIERS, when set, against the tenant's passkey policy (the demo tenant's in demo mode): warnings only. */
+async function tierPolicyCheck(config: AppConfig): Promise<string[]> {
+  if (config.tiers === DEFAULT_TIERS) return [];
+  const logger = createLogger({ level: 'warn', sink: process.stderr });
+  const check = async (directory: Directory | undefined) => {
+    if (!directory) return ['ENROLMENT_TIERS was not compared with the passkey policy: no Graph credential is configured.'];
+    try {
+      return tierPolicyWarnings(config.tiers, await directory.passkeyPolicy());
+    } catch (error) {
+      return [`ENROLMENT_TIERS was not compared with the passkey policy: it could not be read (${error instanceof Error ? error.message : String(error)}).`];
+    }
+  };
+  if (config.mode !== 'demo') return check(configuredDirectory(config, logger, new Redactor()));
+  const demo = await demoWiring().start(config, logger);
+  try {
+    return await check(demo?.directory(config, logger, new Redactor()));
   } finally {
     await demo?.close();
   }

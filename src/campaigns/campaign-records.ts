@@ -81,6 +81,8 @@ export interface CampaignMember {
   languages?: KnownLanguages;
   /** The app was installed for them when targeted: the invitation opens the chat without installing first. */
   appInstalled?: boolean;
+  /** Their enrolment tier's id when targeted (ENROLMENT_TIERS with more than one tier; absent when Graph could not tell). */
+  tier?: string;
   /** 0-based invitation wave. */
   wave: number;
   /**

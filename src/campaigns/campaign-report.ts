@@ -9,7 +9,7 @@ import { CAMPAIGN_EXPIRY } from './campaign-delivery.js';
 import { variantCardParts } from './campaign-variants.js';
 import type { ReportWords } from './report-words.js';
 import type { Campaign, CampaignMember, CampaignRecords } from './campaign-records.js';
-import { figuresFrom } from './campaign-tallies.js';
+import { figuresFrom, type TierCounts } from './campaign-tallies.js';
 import { variantsOf } from './invitation-variants.js';
 import { noVariantCounts, type VariantCounts, variantMarks } from './variant-figures.js';
 import { EXCLUSION_REASONS, type ExclusionReason, findTargets, type TargetingPolicy } from './targeting.js';
@@ -28,6 +28,8 @@ export interface CampaignStatus {
   enrolledByDay: { date: string; count: number }[];
   /** Each invitation text's figures: the campaign's texts in its order (stopped ones too), then any other a member holds. */
   variants: { id: string; stoppedAt?: string; counts: VariantCounts }[];
+  /** People targeted and enrolled per enrolment tier, most targeted first; empty unless more than one tier is configured. */
+  byTier: ({ tier: string } & TierCounts)[];
 }
 
 export interface CampaignPreview {
@@ -41,12 +43,13 @@ export interface CampaignPreview {
 
 export async function campaignStatus(records: CampaignRecords, campaign: Campaign, now = new Date()): Promise<CampaignStatus> {
   // The tallies the member writes keep (campaign-tallies.ts): the same figures as counting every member, from a few rows.
-  const { total, byDepartment: departments, unreachable, expired, enrolledOn, variants: texts } = figuresFrom(await records.counts(campaign.id, now.getTime()), now);
+  const { total, byDepartment: departments, unreachable, expired, enrolledOn, variants: texts, byTier: tiers } = figuresFrom(await records.counts(campaign.id, now.getTime()), now);
   const byDepartment = [...departments].map(([department, figures]) => ({ department, figures })).sort((a, b) => b.figures.targeted - a.figures.targeted || a.department.localeCompare(b.department));
   const enrolledByDay = [...enrolledOn].map(([date, count]) => ({ date, count })).sort((a, b) => a.date.localeCompare(b.date));
   const ids = [...new Set([...variantsOf(campaign), ...texts.keys()])];
   const variants = ids.map((id) => ({ id, ...(campaign.stoppedVariants?.[id] ? { stoppedAt: campaign.stoppedVariants[id] } : {}), counts: texts.get(id) ?? noVariantCounts() }));
-  return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay, variants };
+  const byTier = [...tiers].map(([tier, counts]) => ({ tier, ...counts })).sort((a, b) => b.targeted - a.targeted || a.tier.localeCompare(b.tier));
+  return { campaign, asOf: now, total, byDepartment, unreachable, expired, enrolledByDay, variants, byTier };
 }
 
 /** Runs the targeting rules without changing anything: who a campaign started now would reach. */
@@ -99,6 +102,8 @@ export function statusCardData(status: CampaignStatus, outboxWaiting: number | u
           value: say('departmentRow', { targeted: number(figures.targeted), reached: number(figures.reached), enrolled: number(figures.enrolled), refused: number(figures.refusedEver) }),
         })),
       },
+      // Members carry a tier only when more than one is configured: with ENROLMENT_TIERS unset, the card is as it was.
+      ...(status.byTier.length > 0 ? [{ heading: say('byTier'), rows: status.byTier.map(({ tier, targeted, enrolled }) => ({ label: tier, value: say('tierRow', { targeted: number(targeted), enrolled: number(enrolled) }) })) }] : []),
       ...(unreachableRows.length > 0 ? [{ heading: say('unreachableHeading'), rows: unreachableRows }] : []),
       ...(expiredRows.length > 0 ? [{ heading: say('expiredHeading'), rows: expiredRows }] : []),
       ...variants.sections,
@@ -158,13 +163,14 @@ const CSV_FIELDS = [
   'expiredAt',
   'expiredReason',
   'variant',
+  'tier',
 ] as const;
 
 /** With two texts or more: each person's marks for the comparison, 1 or 0, each adding up to the status card's figure. */
 const VARIANT_MARKS = ['reachedWeekAgo', 'repliedWithin7Days', 'enrolledWithin7Days'] as const;
 
 function csvValues(m: CampaignMember): (string | number | undefined)[] {
-  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason, m.variant];
+  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason, m.variant, m.tier];
 }
 
 function markValues(m: CampaignMember, now: Date): number[] {

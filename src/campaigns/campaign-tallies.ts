@@ -1,7 +1,7 @@
 // The campaign's figures kept as counts, so the status card, the tab's progress view and the demo's line read a few
 // rows instead of every member. Each member counts in some keys (its figures overall and in its department, why it
 // could not be reached, why a message expired, the day it enrolled, until when it snoozed, its invitation text's figures
-// by the day it was reached); every write of a member
+// by the day it was reached, its enrolment tier's targeted and enrolled); every write of a member
 // inserts, in the same transaction, a delta row of what its keys changed by. Deltas never conflict (each has its own
 // key); reading sums the base row and the deltas, and folds them into the base from time to time (one transaction:
 // the base compared-and-swapped, the folded deltas deleted), so the counts are exact after any crash.
@@ -57,6 +57,11 @@ export function contribution(member: CampaignMember): Counts {
   if (member.state === 'unreachable' || member.state === 'failed') add(key('u', member.reason?.split(':')[0] ?? 'unknown'));
   if (member.expiredAt) add(key('x', member.expiredReason ?? 'unknown'));
   if (member.state === 'enrolled' && member.enrolledAt) add(key('e', member.enrolledAt.slice(0, 10)));
+  // Targeted and enrolled by enrolment tier (members targeted with one tier, or before tiers, have none).
+  if (member.tier !== undefined) {
+    add(key('r', member.tier, 'targeted'));
+    if (member.state === 'enrolled') add(key('r', member.tier, 'enrolled'));
+  }
   // Each invitation text's figures, by the day people were reached: "reached a week ago" is then read at any moment.
   const week = firstWeekOf(member);
   if (week) {
@@ -103,6 +108,13 @@ export interface TalliedFigures {
   enrolledOn: Map<string, number>;
   /** Each invitation text's figures at `now` (variant-figures.ts); texts nobody was given are absent. */
   variants: Map<string, VariantCounts>;
+  /** People targeted and enrolled per enrolment tier id; tiers nobody is in are absent. */
+  byTier: Map<string, TierCounts>;
+}
+
+export interface TierCounts {
+  targeted: number;
+  enrolled: number;
 }
 
 export function figuresFrom(counts: Counts, now: Date): TalliedFigures {
@@ -116,7 +128,7 @@ export function figuresFrom(counts: Counts, now: Date): TalliedFigures {
     }
     return figures;
   };
-  const result: TalliedFigures = { total, byDepartment, unreachable: {}, expired: {}, enrolledOn: new Map(), variants: new Map() };
+  const result: TalliedFigures = { total, byDepartment, unreachable: {}, expired: {}, enrolledOn: new Map(), variants: new Map(), byTier: new Map() };
   const variant = (id: string) => {
     let figures = result.variants.get(id);
     if (!figures) {
@@ -135,13 +147,18 @@ export function figuresFrom(counts: Counts, now: Date): TalliedFigures {
     else if (kind === 'u') result.unreachable[a] = (result.unreachable[a] ?? 0) + count;
     else if (kind === 'x') result.expired[a] = (result.expired[a] ?? 0) + count;
     else if (kind === 'e') result.enrolledOn.set(a, (result.enrolledOn.get(a) ?? 0) + count);
-    else if (kind === 'va') variant(a).assigned += count;
+    else if (kind === 'r' && (b === 'targeted' || b === 'enrolled')) {
+      const tier = result.byTier.get(a) ?? { targeted: 0, enrolled: 0 };
+      tier[b] += count;
+      result.byTier.set(a, tier);
+    } else if (kind === 'va') variant(a).assigned += count;
     else if (kind === 'vr') {
       variant(a).reached += count;
       if (weekIsOver(b, now)) variant(a).weekOver += count;
     } else if (kind === 'vp' && weekIsOver(b, now)) variant(a).replied += count;
     else if (kind === 've' && weekIsOver(b, now)) variant(a).enrolled += count;
   }
+  for (const [id, tier] of result.byTier) if (tier.targeted === 0) result.byTier.delete(id);
   // A department whose every member left it (moved by a later targeting) counts in nothing.
   for (const [name, figures] of byDepartment) if (figures.targeted === 0) byDepartment.delete(name);
   return result;

@@ -44,6 +44,8 @@ export interface Target {
   languages?: KnownLanguages;
   /** A member (direct or nested) of the policy's first-wave group. */
   firstWave?: true;
+  /** Their enrolment tier's id, with more than one tier configured (absent when Graph could not tell). */
+  tier?: string;
 }
 
 /** Why someone in the report is not targeted, in the order the rules are checked. */
@@ -130,6 +132,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
         ...(groups.firstWave?.has(row.id) ? { firstWave: true as const } : {}),
       });
     }
+    await noteTiers(targets, policy);
     yield { targets, excluded, enrolledIds: enrolled, known, nextLink };
   }
 }
@@ -150,6 +153,18 @@ async function rowsBelowTier(directory: Directory, { tiers, logger }: TargetingP
     if (!meets) below.add(row.id);
   }
   return below;
+}
+
+/** Each target's tier, for the figures per tier and the CSV; one Graph cannot place is targeted without one (logged). */
+async function noteTiers(targets: Target[], { tiers, logger }: TargetingPolicy): Promise<void> {
+  if (!tiers?.tiered) return;
+  for (const target of targets) {
+    const placed = await tiers.tierOf(target.userId).catch((error: unknown) => {
+      logger?.warn("could not tell a targeted person's enrolment tier; their tier is left blank", { error });
+      return undefined;
+    });
+    if (placed) target.tier = placed.tier.id;
+  }
 }
 
 interface GroupRules {

@@ -29,6 +29,8 @@ export interface Progress {
   expired?: { reason: string; count: number }[];
   enrolledByDay?: { date: string; count: number }[];
   byDepartment?: { department: string; targeted: number; reached: number; replied: number; enrolled: number }[];
+  /** People targeted and enrolled per enrolment tier id; absent unless more than one tier is configured (README, "Enrolment tiers"). */
+  byTier?: { tier: string; targeted: number; enrolled: number }[];
   /** A campaign comparing invitation texts: each text's figures, as on the status card (src/campaigns/campaign-variants.ts). */
   variants?: VariantComparison;
   objections: { intent: string; title: string; count: number }[];

@@ -147,6 +147,7 @@ export class TabService {
       expired: Object.entries(status.expired).map(([reason, count]) => ({ reason: expiryLabel(reason, words), count })),
       enrolledByDay: status.enrolledByDay,
       byDepartment: status.byDepartment.map(({ department, figures }) => ({ department, targeted: figures.targeted, reached: figures.reached, replied: figures.replied, enrolled: figures.enrolled })),
+      ...(status.byTier.length > 0 ? { byTier: status.byTier } : {}),
       // The status card's rows and sentence, from the same count: only for a campaign comparing texts.
       variants: variantSummary(status, words),
       objections: titled,

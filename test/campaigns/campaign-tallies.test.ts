@@ -31,7 +31,9 @@ function random(seed: number): () => number {
 const VARIANTS = ['standard', 'security', 'convenience'];
 function member(n: number): CampaignMember {
   const variant = n % 7 === 0 ? {} : { variant: VARIANTS[n % VARIANTS.length]! };
-  return { userId: `user-${String(n).padStart(4, '0')}`, upn: `u${n}@contoso.example`, displayName: `User ${n}`, department: DEPARTMENTS[n % DEPARTMENTS.length]!, timeZone: 'UTC', wave: 0, state: 'pending', nudges: 0, snoozes: 0, ...variant };
+  // Every fifth person has no enrolment tier: targeted with one tier configured (or before tiers), counted in no tier.
+  const tier = n % 5 === 0 ? {} : { tier: n % 3 === 0 ? 'privileged' : 'everyone' };
+  return { userId: `user-${String(n).padStart(4, '0')}`, upn: `u${n}@contoso.example`, displayName: `User ${n}`, department: DEPARTMENTS[n % DEPARTMENTS.length]!, timeZone: 'UTC', wave: 0, state: 'pending', nudges: 0, snoozes: 0, ...variant, ...tier };
 }
 
 /** What happens to people in a campaign, each a change a feature makes (any order: the tallies must not care). */
@@ -59,6 +61,7 @@ async function counted(store: Store, now = NOW): Promise<ReturnType<typeof shape
   const unreachable: Record<string, number> = {};
   const expired: Record<string, number> = {};
   const enrolledOn: Record<string, number> = {};
+  const tiers: Record<string, { targeted: number; enrolled: number }> = {};
   for await (const page of new CampaignRecords(store).members(CAMPAIGN.id, 1000)) {
     for (const { value: m } of page) {
       const figures = departments.get(m.department) ?? noFigures();
@@ -70,6 +73,12 @@ async function counted(store: Store, now = NOW): Promise<ReturnType<typeof shape
       if (m.state === 'unreachable' || m.state === 'failed') unreachable[m.reason?.split(':')[0] ?? 'unknown'] = (unreachable[m.reason?.split(':')[0] ?? 'unknown'] ?? 0) + 1;
       if (m.expiredAt) expired[m.expiredReason ?? 'unknown'] = (expired[m.expiredReason ?? 'unknown'] ?? 0) + 1;
       if (m.state === 'enrolled' && m.enrolledAt) enrolledOn[m.enrolledAt.slice(0, 10)] = (enrolledOn[m.enrolledAt.slice(0, 10)] ?? 0) + 1;
+      if (m.tier) {
+        const inTier = tiers[m.tier] ?? { targeted: 0, enrolled: 0 };
+        tiers[m.tier] = inTier;
+        inTier.targeted += 1;
+        inTier.enrolled += m.state === 'enrolled' ? 1 : 0;
+      }
       const week = firstWeekOf(m);
       if (week) {
         const figures = variants[week.variant] ?? noVariantCounts();
@@ -83,7 +92,7 @@ async function counted(store: Store, now = NOW): Promise<ReturnType<typeof shape
       }
     }
   }
-  return { total, byDepartment: Object.fromEntries(departments), unreachable, expired, enrolledByDay: Object.entries(enrolledOn).sort().map(([date, count]) => ({ date, count })), variants };
+  return { total, byDepartment: Object.fromEntries(departments), unreachable, expired, enrolledByDay: Object.entries(enrolledOn).sort().map(([date, count]) => ({ date, count })), variants, tiers };
 }
 
 function shape(status: Awaited<ReturnType<typeof campaignStatus>>) {
@@ -94,6 +103,7 @@ function shape(status: Awaited<ReturnType<typeof campaignStatus>>) {
     expired: status.expired,
     enrolledByDay: status.enrolledByDay,
     variants: Object.fromEntries(status.variants.filter((variant) => variant.counts.assigned > 0).map((variant) => [variant.id, variant.counts])),
+    tiers: Object.fromEntries(status.byTier.map(({ tier, targeted, enrolled }) => [tier, { targeted, enrolled }])),
   };
 }
 

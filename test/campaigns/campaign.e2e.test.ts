@@ -154,6 +154,9 @@ describe('a campaign over the demo tenant', () => {
     expect(demo().graph.calls.list({ method: 'POST' }).filter((call) => call.path.includes(leaverId))).toHaveLength(installsBefore);
     const status = JSON.stringify((await say(admin(), 'campaign status')).cards[0]);
     expect(status).toContain('"Removed the app","value":"1"');
+    // ENROLMENT_TIERS unset: no tier on anyone, so no per-tier figures on the card or the tab.
+    expect(status).not.toContain('By enrolment tier');
+    expect((await bot().service.tab.progress({ id: admin().id, name: admin().name }, 'en', 3e12)).byTier).toBeUndefined();
   });
 
   it('exports the campaign as CSV through a link that works once', async () => {
@@ -166,7 +169,7 @@ describe('a campaign over the demo tenant', () => {
     expect(response.headers.get('content-type')).toContain('text/csv');
     const [header = [], ...rows] = parseCsv(await response.text());
     expect(header.join(',')).toBe(
-      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,expiredAt,expiredReason,variant,' +
+      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,expiredAt,expiredReason,variant,tier,' +
         'targeted,reached,replied,enrolled,refusedEver,refusedNow,escalatedEver,escalatedNow,exceptionEver,exceptionNow,snoozedEver,snoozedNow,unreachable,expired',
     );
     // One row per member, each in the state the campaign holds for them.
@@ -177,6 +180,8 @@ describe('a campaign over the demo tenant', () => {
     expect(exported).toEqual(held);
     // A campaign with the usual text alone: everyone has it, and the comparison's columns are not there.
     expect(new Set(rows.map((fields) => fields[header.indexOf('variant')]))).toEqual(new Set(['standard']));
+    // ENROLMENT_TIERS unset: the tier column is there, blank.
+    expect(new Set(rows.map((fields) => fields[header.indexOf('tier')]))).toEqual(new Set(['']));
     expect((await fetch(link)).status).toBe(404);
   });
 });

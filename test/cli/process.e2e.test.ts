@@ -45,6 +45,23 @@ describe('refuses to start on inconsistent configuration', () => {
     expect(result.stderr).not.toMatch(/nan|Expected|received|Invalid enum|short-secret-value/);
   });
 
+  it("check-config warns, and still passes, when an enrolment tier asks for what the tenant's passkey policy does not allow its group", async () => {
+    // The demo tenant's "Field sales" group may register synced passkeys (its passkey profile allows them).
+    const tiers = [
+      { id: 'field-sales', groups: ['4bdf27ab-d5f7-41b4-8a6a-1bb505ebb8d0'], rule: { anyOf: ['authenticator-passkey', 'security-key'], deviceBound: true } },
+      { id: 'everyone', rule: { anyOf: ['authenticator-passkey', 'windows-hello', 'security-key', 'device-passkey', 'synced-passkey'] } },
+    ];
+    const result = await runCommand(['check-config'], { ENROLMENT_TIERS: JSON.stringify(tiers), DATA_DIR: tempDir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Configuration is valid');
+    expect(result.stdout).toMatch(/Warning: ENROLMENT_TIERS tier field-sales: only device-bound passkeys count, but passkey profile "Field sales: synced passkeys too" lets members of group 4bdf27ab-d5f7-41b4-8a6a-1bb505ebb8d0 register synced passkeys/);
+    expect(result.stdout).not.toContain('tier everyone');
+    // Unset, check-config reads no policy and says nothing about tiers.
+    const unset = await runCommand(['check-config'], { DATA_DIR: tempDir() });
+    expect(unset.code).toBe(0);
+    expect(unset.stdout).not.toContain('ENROLMENT_TIERS');
+  });
+
   it('says which variable to set when the port is taken, without a stack trace', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -39,6 +39,7 @@ export async function progressView(api: Api): Promise<HTMLElement> {
       h('ul', { class: 'tiles', attrs: { 'aria-label': t('progress.outcomes') } }, ...outcomes.filter((step) => !totals.has(step.stage)).map((step) => tile(step, true))),
       ...variantPart(data),
       h('div', { class: 'charts' }, funnelChart(data), overTimeChart(data), departmentChart(data), objectionChart(data)),
+      ...tierPart(data),
     );
     return section;
   }
@@ -153,6 +154,21 @@ function departmentChart(data: Progress): HTMLElement {
       { hiddenCaption: true },
     ),
   );
+}
+
+/** Targeted and enrolled per enrolment tier: only when more than one tier is configured (the members carry one then). */
+function tierPart(data: Progress): HTMLElement[] {
+  if (!data.byTier || data.byTier.length === 0) return [];
+  const figure = (stage: string) => data.funnel?.find((step) => step.stage === stage)?.label ?? stage;
+  return [
+    h('h3', {}, t('progress.byTier')),
+    table(
+      t('progress.byTier'),
+      [t('progress.tier'), figure('targeted'), figure('enrolled')],
+      data.byTier.map((entry) => [entry.tier, number(entry.targeted), number(entry.enrolled)]),
+      { hiddenCaption: true },
+    ),
+  ];
 }
 
 function objectionChart(data: Progress): HTMLElement {
