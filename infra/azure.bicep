@@ -66,6 +66,9 @@ param campaignAdminsGroupId string = ''
 @description('CAMPAIGN_INCLUDED_GROUP_IDS: comma-separated groups; when set, only their members are targeted.')
 param campaignIncludedGroupIds string = ''
 
+@description('ENROLMENT_TIERS: the tiers\' JSON, base64-encoded so it survives the env file and this parameter file (README, "Enrolment tiers"); empty: any passkey counts for everyone.')
+param enrolmentTiers string = ''
+
 @description('CAMPAIGN_EXCLUDED_GROUP_IDS: comma-separated groups never targeted.')
 param campaignExcludedGroupIds string = ''
 
@@ -372,6 +375,10 @@ var appSettings = [
   {
     name: 'CAMPAIGN_INCLUDED_GROUP_IDS'
     value: campaignIncludedGroupIds
+  }
+  {
+    name: 'ENROLMENT_TIERS'
+    value: enrolmentTiers
   }
   {
     name: 'CAMPAIGN_EXCLUDED_GROUP_IDS'

@@ -67,14 +67,20 @@ export type TierRule = EnrolmentTier['rule'];
 /** Unset: one tier, any passkey, as before tiers existed. */
 export const DEFAULT_TIERS: readonly EnrolmentTier[] = [{ id: 'everyone', rule: { anyOf: [...PASSKEY_KINDS], deviceBound: false, minimumMethods: 1 } }];
 
-/** The tiers from the variable's JSON text, or the problems in words that say what to fix. */
+/**
+ * The tiers from the variable: JSON, or the same JSON base64-encoded (`base64 -w0 tiers.json`), which survives being
+ * written into env/.env.<env> and from there into the Bicep parameter file (quotes would not); or the problems in
+ * words that say what to fix.
+ */
 export function parseEnrolmentTiers(text: string | undefined): { tiers: readonly EnrolmentTier[] } | { problems: string[] } {
   if (text === undefined || text.trim() === '') return { tiers: DEFAULT_TIERS };
+  const trimmed = text.trim();
+  const source = /^[[{]/.test(trimmed) ? trimmed : Buffer.from(trimmed, 'base64').toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(source);
   } catch (error) {
-    return { problems: [`ENROLMENT_TIERS: must be JSON, a list of tiers (${error instanceof Error ? error.message : String(error)}).`] };
+    return { problems: [`ENROLMENT_TIERS: must be JSON (a list of tiers), or that JSON base64-encoded (${error instanceof Error ? error.message : String(error)}).`] };
   }
   const parsed = enrolmentTiersSchema.safeParse(json);
   if (parsed.success) return { tiers: parsed.data };

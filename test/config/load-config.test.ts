@@ -218,4 +218,11 @@ describe('ENROLMENT_TIERS', () => {
     expect(refusal({ ...production, ENROLMENT_TIERS: '[{"id":"admins","adminRoles":true,"rule":{"anyOf":["yubikey"]}},{"id":"everyone","rule":{"anyOf":["synced-passkey"]}}]' })).toContain('ENROLMENT_TIERS[0].rule.anyOf[0]: must be one of authenticator-passkey');
     expect(refusal({ ...production, ENROLMENT_TIERS: 'privileged' })).toContain('ENROLMENT_TIERS: must be JSON');
   });
+
+  it('reads the same tiers from their JSON base64-encoded (what survives the env file and the Bicep parameters)', () => {
+    const json = '[{"id":"admins","adminRoles":true,"rule":{"anyOf":["security-key"],"deviceBound":true}},{"id":"everyone","rule":{"anyOf":["synced-passkey"]}}]';
+    const encoded = Buffer.from(json, 'utf8').toString('base64');
+    expect(loadConfig({ ...production, ENROLMENT_TIERS: encoded }).tiers).toEqual(loadConfig({ ...production, ENROLMENT_TIERS: json }).tiers);
+    expect(loadConfig({ ...production, ENROLMENT_TIERS: encoded }).tiers).toHaveLength(2);
+  });
 });
