@@ -4,7 +4,7 @@
 // row learns what happened.
 
 import { CardFactory, MessageFactory } from 'botbuilder';
-import { UnreachableError } from '../messaging/proactive-messenger.js';
+import { deliverToPerson } from '../outbox/deliver-to-person.js';
 import type { OutboxHandler } from '../outbox/outbox-sender.js';
 import { isPastDeadline, sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
@@ -49,14 +49,7 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       const sendable = sendableAt(now, member, deps.cadence);
       if (sendable.getTime() > now.getTime()) return { outcome: 'deferred', until: sendable };
       const card = await ctx.nudgeFor(campaign, member, row.step);
-      try {
-        const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { appInstalled: member.appInstalled });
-        return { outcome: 'sent', ...delivered };
-      } catch (error) {
-        if (!(error instanceof UnreachableError)) throw error;
-        if (error.reason === 'removed-app' || error.reason === 'blocked-app') await deps.messenger.markUnreachable(row.userId, error.reason);
-        return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
-      }
+      return deliverToPerson(deps.messenger, row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { appInstalled: member.appInstalled });
     },
     async settled(row, result) {
       if (result.outcome === 'sent') {

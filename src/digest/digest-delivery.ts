@@ -2,7 +2,8 @@
 // week before's, worded in the reader's language as it is when the copy is sent.
 
 import type { CardRenderer } from '../cards/card-renderer.js';
-import { type ProactiveMessenger, UnreachableError } from '../messaging/proactive-messenger.js';
+import type { ProactiveMessenger } from '../messaging/proactive-messenger.js';
+import { deliverToPerson } from '../outbox/deliver-to-person.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import type { PersonLanguage } from '../shared/person-language.js';
@@ -36,14 +37,7 @@ export function digestDelivery(deps: DigestDeliveryDeps): OutboxHandler {
       const baseline = await deps.records.snapshot(weekBefore(week));
       const locale = await deps.languages.ofRecipient(row.userId);
       const worded = wordDigest(snapshot.figures, baseline?.figures, { strings: deps.cards.strings, locale, concernTitle: deps.concernTitle, experiment: deps.experiment });
-      try {
-        const delivered = await deps.messenger.send(row.userId, { type: 'message', attachments: [deps.cards.attachment(DIGEST_CARD, digestCardData(worded, deps.link(locale)), locale)] });
-        return { outcome: 'sent', ...delivered };
-      } catch (error) {
-        if (!(error instanceof UnreachableError)) throw error;
-        if (error.reason === 'removed-app' || error.reason === 'blocked-app') await deps.messenger.markUnreachable(row.userId, error.reason);
-        return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
-      }
+      return deliverToPerson(deps.messenger, row.userId, { type: 'message', attachments: [deps.cards.attachment(DIGEST_CARD, digestCardData(worded, deps.link(locale)), locale)] });
     },
     async settled() {
       // Nothing to keep: the outbox log says what became of each reader's copy, by week.

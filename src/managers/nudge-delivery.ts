@@ -5,7 +5,8 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { CardRenderer } from '../cards/card-renderer.js';
 import { COACH_VERBS } from '../cards/card-verbs.js';
-import { type ProactiveMessenger, UnreachableError } from '../messaging/proactive-messenger.js';
+import type { ProactiveMessenger } from '../messaging/proactive-messenger.js';
+import { deliverToPerson } from '../outbox/deliver-to-person.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { PersonLanguage } from '../shared/person-language.js';
@@ -60,14 +61,7 @@ export function nudgeDelivery(deps: NudgeDeliveryDeps): OutboxHandler {
           { title: say('campaigns.nudge.doneCheck'), verb: COACH_VERBS.checkStatus, data: {} },
         ],
       }, locale);
-      try {
-        const delivered = await deps.messenger.send(row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-        return { outcome: 'sent', ...delivered };
-      } catch (error) {
-        if (!(error instanceof UnreachableError)) throw error;
-        if (error.reason === 'removed-app' || error.reason === 'blocked-app') await deps.messenger.markUnreachable(row.userId, error.reason);
-        return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
-      }
+      return deliverToPerson(deps.messenger, row.userId, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     },
     async settled() {
       // Nothing to keep: the nudge record says when it was asked for, the outbox log what became of it.

@@ -3,6 +3,7 @@
 // Labels, titles, reasons and messages are in the language the page asked for (its Accept-Language); codes (`state`,
 // `stage`, roles, audit outcomes) are the page's to word.
 
+import type { WordedRow } from '../digest/digest-words.js';
 import type { HelpQueueEntry, PassQueue, PassSummary } from '../helpdesk/pass-views.js';
 
 export type { HelpQueueEntry, PassQueue, PassSummary, TapState } from '../helpdesk/pass-views.js';
@@ -139,20 +140,9 @@ export interface AuditView {
 }
 
 
-/** One line of the leadership view: the digest's figures for everyone, a department, or the small ones together. */
-export interface LeadershipLine {
-  key: string;
-  label: string;
-  targeted: number;
-  enrolled: number;
-  refusedNow: number;
-  exceptionEver: number;
-  /** Percentage points since the last weekly digest; absent when there is nothing like it to compare with. */
-  changePoints?: number;
-  concerns: { intent: string; title: string; count: number }[];
-  /** The same as the digest's card words them. */
-  words: { enrolled: string; change: string; refusedNow: string; exceptionEver: string; concerns: string };
-}
+/** One line of the leadership view: the digest's figures for everyone, a department, or the small ones together, as
+ * the digest's card words them (the same type: the two cannot drift apart). */
+export type LeadershipLine = WordedRow;
 
 /** A manager's organisation (them and everyone below them), or the small ones together. */
 export interface ManagerLine {
