@@ -95,13 +95,15 @@ const STRONG_METHODS = new Set([
   'windowsHelloForBusiness',
 ]);
 /**
- * The invitation card's title in every language the coach speaks (strings/<locale>/campaigns.json, nudge.invite.title),
- * without the person's name: reminders and welcomes do not have these words, and people get invitations in their own
- * language, so one English phrase would miss everyone else.
+ * The invitation card's titles in every language the coach speaks (strings/<locale>/campaigns.json, each invitation
+ * text's `variants.<id>.title`), without the person's name: reminders and welcomes do not have these words, and people
+ * get invitations in their own language (and a campaign may compare texts), so one English phrase would miss most.
  */
 const INVITATION_MARKS = readdirSync(path.join(root, 'strings'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
-  .map((entry) => JSON.parse(readFileSync(path.join(root, 'strings', entry.name, 'campaigns.json'), 'utf8')).nudge.invite.title.replace('{name}', ''));
+  .flatMap((entry) => Object.values(JSON.parse(readFileSync(path.join(root, 'strings', entry.name, 'campaigns.json'), 'utf8')).variants))
+  .filter((variant) => typeof variant?.title === 'string')
+  .map((variant) => variant.title.replace('{name}', ''));
 const PROGRESS_EVERY_MS = 5_000;
 const POLL_EVERY_MS = 200;
 /** Setting up (build, a 100 000-user seed, emulators) and shutting down, on top of --timeout. */
