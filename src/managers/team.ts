@@ -15,7 +15,7 @@ import { resolveTimeZone } from '../shared/time-zones.js';
 import { nextWorkingInstant, type WorkingHours } from '../shared/working-hours.js';
 import type { Store } from '../store/store-port.js';
 import { claimNudge, MANAGER_NUDGES_PARTITION, type NudgeRecord, nudgeRow } from './manager-nudges.js';
-import type { ReportTree, ReportWalk } from './report-tree.js';
+import { isDisabled, type ReportTree, type ReportWalk } from './report-tree.js';
 import { TeamCards, type TeamGroup } from './team-card.js';
 import { type FactsOf, NUDGEABLE_STATES, type PersonFacts, type ReportState, reportStates } from './team-states.js';
 import type { NudgeResult, TeamView } from './team-views.js';
@@ -235,7 +235,5 @@ function unanswered(team: NoTeam): NudgeResult {
   return { outcome: team.why === 'no-reports' ? 'refused' : 'unavailable', message: team.message };
 }
 
-/** Accounts that are switched off (leave, departure) are not shown or nudged. */
-function isActive(user: DirectoryUser): boolean {
-  return user.accountEnabled !== false;
-}
+/** Accounts that are switched off (leave, departure) are not shown or nudged: the report tree's own test of it. */
+const isActive = (user: DirectoryUser): boolean => !isDisabled(user);

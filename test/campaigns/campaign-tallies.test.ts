@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { figuresOf, noFigures, type Figures } from '../../src/campaigns/campaign-figures.js';
 import { type Campaign, type CampaignMember, CampaignRecords, membersPartition } from '../../src/campaigns/campaign-records.js';
 import { campaignStatus } from '../../src/campaigns/campaign-report.js';
-import { firstWeekOf, noVariantCounts, type VariantCounts, variantMarks } from '../../src/campaigns/variant-figures.js';
+import { firstWeekOf, noVariantCounts, type VariantCounts } from '../../src/campaigns/variant-figures.js';
 import { AzureTableStore } from '../../src/store/azure-table-store.js';
 import { BatchingStore } from '../../src/store/batching-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store-port.js';
 import { useAzurite } from '../support/azurite.js';
+import { countIntoVariant } from '../support/campaign-figures.js';
 
 const azurite = useAzurite();
 
@@ -83,12 +84,7 @@ async function counted(store: Store, now = NOW): Promise<ReturnType<typeof shape
       if (week) {
         const figures = variants[week.variant] ?? noVariantCounts();
         variants[week.variant] = figures;
-        const marks = variantMarks(m, now);
-        figures.assigned += 1;
-        figures.reached += m.reachedAt ? 1 : 0;
-        figures.weekOver += marks.weekOver ? 1 : 0;
-        figures.replied += marks.replied ? 1 : 0;
-        figures.enrolled += marks.enrolled ? 1 : 0;
+        countIntoVariant(figures, m, now);
       }
     }
   }

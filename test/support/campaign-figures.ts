@@ -4,6 +4,8 @@
 
 import { expect } from 'vitest';
 import { FIGURE_LABELS, FIGURES, type FigureId, type Figures } from '../../src/campaigns/campaign-figures.js';
+import type { CampaignMember } from '../../src/campaigns/campaign-records.js';
+import { type VariantCounts, variantMarks } from '../../src/campaigns/variant-figures.js';
 import type { RunningBot } from './bot-harness.js';
 import type { Person, TeamsChat } from './teams-chat.js';
 
@@ -97,4 +99,14 @@ export function parseCsv(text: string): string[][] {
   }
   if (field !== '' || row.length > 0) rows.push([...row, field]);
   return rows;
+}
+
+/** Counts one member into their invitation text's figures, from the member record alone (the recount tests compare with). */
+export function countIntoVariant(figures: VariantCounts, member: CampaignMember, now: Date): void {
+  const marks = variantMarks(member, now);
+  figures.assigned += 1;
+  figures.reached += member.reachedAt ? 1 : 0;
+  figures.weekOver += marks.weekOver ? 1 : 0;
+  figures.replied += marks.replied ? 1 : 0;
+  figures.enrolled += marks.enrolled ? 1 : 0;
 }
