@@ -4,7 +4,7 @@
 // hands the decision to the escalation group.
 
 import { CardFactory, MessageFactory } from 'botbuilder';
-import { UnreachableError } from '../messaging/proactive-messenger.js';
+import { givenUpWhenUnreachable } from '../outbox/deliver-to-person.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { isWithinWorkingHours, nextWorkingInstant } from '../shared/working-hours.js';
@@ -77,9 +77,7 @@ export function escalationDelivery(esc: EscalationContext): OutboxHandler {
         if (row.step === 'outcome' || row.step === 'key-request') return await deliverNews(escalation, row);
         return { outcome: 'failed', reason: `unknown escalation step ${row.step}` };
       } catch (error) {
-        if (!(error instanceof UnreachableError)) throw error;
-        if (error.reason === 'removed-app' || error.reason === 'blocked-app') await deps.messenger.markUnreachable(row.userId, error.reason);
-        return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
+        return givenUpWhenUnreachable(deps.messenger, row.userId, error);
       }
     },
     async settled(row, result) {

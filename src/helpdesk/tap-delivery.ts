@@ -4,7 +4,7 @@
 // it can be updated once the request is settled. Notices to security and to the person never expire.
 
 import { type Attachment, CardFactory, MessageFactory } from 'botbuilder';
-import { UnreachableError } from '../messaging/proactive-messenger.js';
+import { givenUpWhenUnreachable } from '../outbox/deliver-to-person.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { alertNotice, approvalCard, createdNotice, managerCard, revealCard, stoppedNotice } from './tap-cards.js';
@@ -57,9 +57,7 @@ export function tapDelivery(tap: TapContext): OutboxHandler {
       try {
         return await deliverStep(row);
       } catch (error) {
-        if (!(error instanceof UnreachableError)) throw error;
-        if (error.reason === 'removed-app' || error.reason === 'blocked-app') await tap.deps.messenger.markUnreachable(row.userId, error.reason);
-        return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
+        return givenUpWhenUnreachable(tap.deps.messenger, row.userId, error);
       }
     },
     async settled(row, result) {

@@ -9,8 +9,17 @@ export async function deliverToPerson(messenger: ProactiveMessenger, userId: str
   try {
     return { outcome: 'sent', ...(await messenger.send(userId, activity, hint)) };
   } catch (error) {
-    if (!(error instanceof UnreachableError)) throw error;
-    if (error.reason === 'removed-app' || error.reason === 'blocked-app') await messenger.markUnreachable(userId, error.reason);
-    return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
+    return givenUpWhenUnreachable(messenger, userId, error);
   }
+}
+
+/**
+ * What a delivery that threw comes to: given up (and the person marked unreachable when they removed or blocked the
+ * app) for an UnreachableError; anything else is thrown again, for the sender to retry. For handlers whose step sends
+ * or updates several activities.
+ */
+export async function givenUpWhenUnreachable(messenger: ProactiveMessenger, userId: string, error: unknown): Promise<DeliveryResult> {
+  if (!(error instanceof UnreachableError)) throw error;
+  if (error.reason === 'removed-app' || error.reason === 'blocked-app') await messenger.markUnreachable(userId, error.reason);
+  return { outcome: 'failed', reason: `${error.reason}: ${error.message}` };
 }
