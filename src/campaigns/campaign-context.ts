@@ -2,6 +2,7 @@
 // campaign (the sender asks for it on every row), the rendered nudge cards, and the member changes they share.
 
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
+import { queueBackupNudge } from './backup-nudge.js';
 import { type CadencePolicy, nextReminderAt } from './cadence.js';
 import { type NudgeCard, nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE } from './campaign-records.js';
@@ -82,10 +83,12 @@ export class CampaignContext {
     return card;
   }
 
+  /** No more reminders; a backup nudge is planned (it stands down at delivery if they have two methods by then). */
   async markEnrolled(campaignId: string, userId: string, now: Date): Promise<boolean> {
     const updated = await this.records.updateMember(campaignId, userId, (member) =>
       member.state === 'enrolled' ? undefined : { ...member, state: 'enrolled', enrolledAt: now.toISOString(), nextNudgeAt: undefined },
     );
+    if (updated) await queueBackupNudge(this, { id: campaignId }, updated.value, 0);
     return updated !== undefined;
   }
 

@@ -6,6 +6,7 @@
 // case, in its own file.
 
 import type { OutboxRow } from '../outbox/outbox.js';
+import { type BackupAnswer, declineBackup } from './backup-nudge.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { CampaignContext, type CampaignsDeps } from './campaign-context.js';
 import { campaignDelivery } from './campaign-delivery.js';
@@ -69,6 +70,8 @@ export class Campaigns implements OutboxHandler {
   onReplied = (userId: string, now = new Date()): Promise<void> => people.onReplied(this.#ctx, userId, now);
   /** "Not now", answered in `locale` (the click's language). */
   snooze = (userId: string, campaignId: string, locale: string, now = new Date()): Promise<people.SnoozeResult> => people.snooze(this.#ctx, userId, campaignId, locale, now);
+  /** "No thanks" to a backup nudge, answered in `locale` (the click's language). */
+  declineBackup = (userId: string, campaignId: string, locale: string, now = new Date()): Promise<BackupAnswer> => declineBackup(this.#ctx, userId, campaignId, locale, now);
   contextOf = (userId: string): Promise<{ campaignId: string; deadline: string } | undefined> => people.campaignContextOf(this.#ctx, userId);
   invitationUnderway = (userId: string, now = new Date()): Promise<boolean> => people.invitationUnderway(this.#ctx, userId, now);
 
