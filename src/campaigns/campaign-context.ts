@@ -83,13 +83,21 @@ export class CampaignContext {
     return card;
   }
 
-  /** No more reminders; a backup nudge is planned (it stands down at delivery if they have two methods by then). */
-  async markEnrolled(campaignId: string, userId: string, now: Date): Promise<boolean> {
-    const updated = await this.records.updateMember(campaignId, userId, (member) =>
-      member.state === 'enrolled' ? undefined : { ...member, state: 'enrolled', enrolledAt: now.toISOString(), nextNudgeAt: undefined },
-    );
-    if (updated) await queueBackupNudge(this, { id: campaignId }, updated.value, 0);
-    return updated !== undefined;
+  /**
+   * No more reminders; a backup nudge is planned (it stands down at delivery if they have two methods by then).
+   * `backedUp`: the report shows a second method, noted once (the funnel's "enrolled with a backup"). True when they
+   * were newly marked enrolled.
+   */
+  async markEnrolled(campaignId: string, userId: string, now: Date, backedUp = false): Promise<boolean> {
+    let newly = false;
+    const updated = await this.records.updateMember(campaignId, userId, (member) => {
+      newly = member.state !== 'enrolled';
+      const backup = backedUp && !member.backupAt ? { backupAt: now.toISOString() } : {};
+      if (!newly) return 'backupAt' in backup ? { ...member, ...backup } : undefined;
+      return { ...member, state: 'enrolled', enrolledAt: now.toISOString(), nextNudgeAt: undefined, ...backup };
+    });
+    if (updated && newly) await queueBackupNudge(this, { id: campaignId }, updated.value, 0);
+    return updated !== undefined && newly;
   }
 
   async updateActiveMember(userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<void> {
