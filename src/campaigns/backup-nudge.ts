@@ -23,19 +23,48 @@ export async function queueBackupNudge(ctx: CampaignContext, campaign: Pick<Camp
 }
 
 /**
- * Why a backup nudge due now is not sent (the words the outbox log keeps), or undefined to send it. Checked live: the
- * person may have added a second method since they enrolled (then it is recorded, which stops the next one too).
+ * Why a backup nudge due now is not sent (the words the outbox log keeps), or undefined to send it. Goes by the
+ * member row only: whether they have a second method was settled off the send path (the day's report, the wave's
+ * live check of the unclear cases, their own status check), so a send never waits on Graph's reports bucket.
  */
-export async function backupNotWanted(ctx: CampaignContext, campaignId: string, member: CampaignMember, now = new Date()): Promise<string | undefined> {
+export function backupNotWanted(member: CampaignMember): string | undefined {
   if (member.state !== 'enrolled') return `the person has ${member.state}`;
   if (member.backupDeclinedAt) return 'the person said no thanks to a backup';
   if (member.backupAt) return 'the person has a backup';
+  return undefined;
+}
+
+/** When their next backup nudge is planned for (before working hours move it); undefined when none is left. */
+export function nextBackupAt(member: CampaignMember): Date | undefined {
+  const days = BACKUP_DAYS[member.backupNudges ?? 0];
+  if (days === undefined || !member.enrolledAt || backupNotWanted(member)) return undefined;
+  return addLocalDays(new Date(member.enrolledAt), member.timeZone, days);
+}
+
+/**
+ * The report names kinds of method, not devices: one kind may be two passkeys (two phones, two keys). For the people
+ * whose next backup nudge is due before the next wave and whose report row could not tell, their methods are read
+ * live, one at a time through the directory's limiter (Graph's reports bucket), after the wave's reminders are queued.
+ * Two or more: noted (`backupAt`), and the nudge stands down at delivery. A read that fails leaves the nudge as planned.
+ */
+export async function confirmBackups(ctx: CampaignContext, campaignId: string, userIds: readonly string[], now: Date, signal?: AbortSignal): Promise<number> {
   const directory = ctx.deps.directory;
-  if (!directory) return 'sign-in methods cannot be read';
-  const strong = passkeyStatus(await directory.authenticationMethods(member.userId)).strong.length;
-  if (strong < 2) return undefined;
-  await ctx.records.updateMember(campaignId, member.userId, (current) => (current.backupAt ? undefined : { ...current, backupAt: now.toISOString() }));
-  return 'the person has a backup';
+  if (!directory) return 0;
+  let found = 0;
+  for (const userId of userIds) {
+    signal?.throwIfAborted();
+    let strong: number;
+    try {
+      strong = passkeyStatus(await directory.authenticationMethods(userId)).strong.length;
+    } catch (error) {
+      ctx.deps.logger.warn("could not read a person's sign-in methods before their backup nudge; nudging as planned", { error });
+      continue;
+    }
+    if (strong < 2) continue;
+    const noted = await ctx.records.updateMember(campaignId, userId, (member) => (member.backupAt || member.state !== 'enrolled' ? undefined : { ...member, backupAt: now.toISOString() }));
+    if (noted) found += 1;
+  }
+  return found;
 }
 
 /** A backup nudge reached the person: counted (once per local day), and the next one queued if one is left. */

@@ -39,7 +39,7 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       const member = stored && row.step === 'invite' ? await textStillSent(ctx, campaign, stored) : stored;
       if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
       if (isBackupStep(row.step)) {
-        const notWanted = await backupNotWanted(ctx, campaign.id, member);
+        const notWanted = backupNotWanted(member);
         if (notWanted) return { outcome: 'cancelled', reason: notWanted };
       } else if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
       // Snoozed (or a decision moved the date) after this reminder was planned: the new date wins. The row waits for it

@@ -62,7 +62,8 @@ export class Campaigns implements OutboxHandler {
   /** One run of the campaign's scheduled work: targeting, the day's reminder wave, the end after the deadline. */
   tick = (now = new Date(), signal?: AbortSignal): Promise<void> => campaignTick(this.#ctx, now, signal);
 
-  onEnrolled = (userId: string, now = new Date()): Promise<void> => people.onEnrolled(this.#ctx, userId, now);
+  /** `backedUp`: they have a second phishing-resistant method too (no backup nudge; the funnel counts it). */
+  onEnrolled = (userId: string, backedUp = false, now = new Date()): Promise<void> => people.onEnrolled(this.#ctx, userId, backedUp, now);
   onSaidEnrolled = (userId: string, now = new Date()): Promise<void> => people.onSaidEnrolled(this.#ctx, userId, now);
   onRefused = (userId: string, now = new Date()): Promise<void> => people.onRefused(this.#ctx, userId, now);
   onEscalated = (userId: string, now = new Date()): Promise<void> => people.onEscalated(this.#ctx, userId, now);

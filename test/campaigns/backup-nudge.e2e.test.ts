@@ -138,4 +138,43 @@ describe('the backup nudge', () => {
     expect((await figuresOnTab(bot, admin)).enrolledWithBackup).toBe(recount);
     expect((await figuresInCsv(chat, admin)).enrolledWithBackup).toBe(recount);
   });
+
+  it('someone with two passkeys of one kind (the report shows one) is read live before the first backup nudge, and not asked', async () => {
+    const { on, targets, nudgesTo, member } = await invitedCampaign();
+    const enrolled = targets[3] ?? '';
+    vi.setSystemTime(new Date(on(1, 10)));
+    demo().graph.state.enrolMethod(enrolled, ONE_PASSKEY);
+    demo().graph.state.enrolMethod(enrolled, { ...ONE_PASSKEY, displayName: 'iPhone 15', aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f' });
+    const reads = () => demo().graph.calls.list({ method: 'GET', path: new RegExp(`/users/${enrolled}/authentication/methods$`) }).length;
+    const before = reads();
+    await twoWeeks(on);
+    expect(nudgesTo(enrolled).map((record) => nudgeOf(record.activity)?.step)).toEqual(['invite']);
+    expect((await member(enrolled))?.backupAt).toBeDefined();
+    // Read once, by the wave before the nudge was due: not by the sender, not again.
+    expect(reads() - before).toBe(1);
+  });
+
+  it('"I have added one" (the status check on the nudge) records the backup, and the second nudge is not sent', async () => {
+    const { on, targets, nudgesTo, member } = await invitedCampaign();
+    const enrolled = targets[4] ?? targets[0] ?? '';
+    vi.setSystemTime(new Date(on(1, 10)));
+    demo().graph.state.enrolMethod(enrolled, ONE_PASSKEY);
+    await at(on(3, 0.5));
+    await at(on(7, 12), { schedule: false });
+    await at(on(7, 18), { schedule: false });
+    expect(nudgesTo(enrolled).map((record) => nudgeOf(record.activity)?.step)).toEqual(['invite', 'backup']);
+
+    demo().graph.state.enrolMethod(enrolled, { kind: 'fido2SecurityKey', displayName: 'YubiKey 5 NFC', model: 'YubiKey 5 Series with NFC', aaGuid: 'a25342c0-3cdc-4414-8e46-f4807fca511c', attestationLevel: 'attested' });
+    const person = chat.person(enrolled);
+    await chat.click(person, 'status.check', {});
+    const status = await demo().connector.waitFor((sent) => sent.conversationId === person.conversationId && /You're all set/.test(JSON.stringify(sent.activity)), 15_000);
+    expect(JSON.stringify(status.activity)).toContain('a security key');
+    expect((await member(enrolled))?.backupAt).toBeDefined();
+
+    await at(on(14, 0.5));
+    await at(on(14, 12), { schedule: false });
+    await at(on(14, 18), { schedule: false });
+    expect(nudgesTo(enrolled)).toHaveLength(2);
+    expect((await member(enrolled))?.state).toBe('enrolled');
+  });
 });
