@@ -12,6 +12,12 @@ export const BACKUP_DAYS = [3, 10] as const;
 
 const STEP_PREFIX = 'backup-';
 
+/**
+ * Live reads one wave makes for backup nudges at most: each waits its turn in Graph's reports bucket (5 per 10 s, about
+ * 10 minutes for 300). Beyond it, a nudge goes out unchecked; its "I added one: check" settles it for the person.
+ */
+export const BACKUP_READS_PER_WAVE = 300;
+
 export const isBackupStep = (step: string): boolean => step.startsWith(STEP_PREFIX);
 
 /** Queues the `index`th backup nudge (0-based), counted from when they enrolled; false when there is none left. */
@@ -44,14 +50,15 @@ export function nextBackupAt(member: CampaignMember): Date | undefined {
 /**
  * The report names kinds of method, not devices: one kind may be two passkeys (two phones, two keys). For the people
  * whose next backup nudge is due before the next wave and whose report row could not tell, their methods are read
- * live, one at a time through the directory's limiter (Graph's reports bucket), after the wave's reminders are queued.
+ * live, one at a time through the directory's limiter (Graph's reports bucket), after the wave's reminders are queued,
+ * `BACKUP_READS_PER_WAVE` at most.
  * Two or more: noted (`backupAt`), and the nudge stands down at delivery. A read that fails leaves the nudge as planned.
  */
 export async function confirmBackups(ctx: CampaignContext, campaignId: string, userIds: readonly string[], now: Date, signal?: AbortSignal): Promise<number> {
   const directory = ctx.deps.directory;
   if (!directory) return 0;
   let found = 0;
-  for (const userId of userIds) {
+  for (const userId of userIds.slice(0, BACKUP_READS_PER_WAVE)) {
     signal?.throwIfAborted();
     let strong: number;
     try {
