@@ -287,8 +287,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
     sendingProblem: (locale) => health.problem(locale),
   });
   const events: CoachEvents = {
-    enrolled: async (userId) => {
-      await campaigns.onEnrolled(userId);
+    enrolled: async (userId, strongMethods) => {
+      await campaigns.onEnrolled(userId, strongMethods >= 2);
       await escalations.withdraw(userId);
     },
     saidEnrolled: (userId) => campaigns.onSaidEnrolled(userId),

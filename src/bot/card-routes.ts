@@ -55,6 +55,14 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
     // The campaign id only says which campaign; whose reminder moves comes from the authenticated sender.
     return (await deps.campaigns.service.snooze(userId, campaignId, await turnLocale(deps, context))).message;
   });
+  app.adaptiveCards.actionExecute(CAMPAIGN_VERBS.declineBackup, async (context, _state, data) => {
+    const userId = context.activity.from?.aadObjectId;
+    if (!userId) return sayInTurn(deps, context, 'noIdentity');
+    const campaignId = (data as { campaignId?: unknown } | undefined)?.campaignId;
+    if (!deps.campaigns || typeof campaignId !== 'string' || campaignId.length > 64) return sayInTurn(deps, context, 'staleButton');
+    // Whose "no thanks" it is comes from the authenticated sender, never from the card.
+    return (await deps.campaigns.service.declineBackup(userId, campaignId, await turnLocale(deps, context))).message;
+  });
 
   app.adaptiveCards.actionExecute(ESCALATION_VERBS.decide, async (context, _state, data) => {
     const userId = context.activity.from?.aadObjectId;

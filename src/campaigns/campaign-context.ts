@@ -2,6 +2,7 @@
 // campaign (the sender asks for it on every row), the rendered nudge cards, and the member changes they share.
 
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
+import { queueBackupNudge } from './backup-nudge.js';
 import { type CadencePolicy, nextReminderAt } from './cadence.js';
 import { type NudgeCard, nudgeCard } from './campaign-messages.js';
 import { type Campaign, type CampaignMember, CampaignRecords, NUDGEABLE } from './campaign-records.js';
@@ -82,11 +83,21 @@ export class CampaignContext {
     return card;
   }
 
-  async markEnrolled(campaignId: string, userId: string, now: Date): Promise<boolean> {
-    const updated = await this.records.updateMember(campaignId, userId, (member) =>
-      member.state === 'enrolled' ? undefined : { ...member, state: 'enrolled', enrolledAt: now.toISOString(), nextNudgeAt: undefined },
-    );
-    return updated !== undefined;
+  /**
+   * No more reminders; a backup nudge is planned (it stands down at delivery if they have two methods by then).
+   * `backedUp`: the report shows a second method, noted once (the funnel's "enrolled with a backup"). True when they
+   * were newly marked enrolled.
+   */
+  async markEnrolled(campaignId: string, userId: string, now: Date, backedUp = false): Promise<boolean> {
+    let newly = false;
+    const updated = await this.records.updateMember(campaignId, userId, (member) => {
+      newly = member.state !== 'enrolled';
+      const backup = backedUp && !member.backupAt ? { backupAt: now.toISOString() } : {};
+      if (!newly) return 'backupAt' in backup ? { ...member, ...backup } : undefined;
+      return { ...member, state: 'enrolled', enrolledAt: now.toISOString(), nextNudgeAt: undefined, ...backup };
+    });
+    if (updated && newly) await queueBackupNudge(this, { id: campaignId }, updated.value, 0);
+    return updated !== undefined && newly;
   }
 
   async updateActiveMember(userId: string, change: (member: CampaignMember) => CampaignMember | undefined): Promise<void> {

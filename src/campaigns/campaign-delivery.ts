@@ -6,6 +6,7 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { deliverToPerson } from '../outbox/deliver-to-person.js';
 import type { OutboxHandler } from '../outbox/outbox-sender.js';
+import { afterBackupSent, backupNotWanted, isBackupStep } from './backup-nudge.js';
 import { isPastDeadline, sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
 import { type Campaign, type CampaignMember, NUDGEABLE } from './campaign-records.js';
@@ -37,10 +38,13 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
       const stored = (await ctx.records.member(row.subjectId, row.userId))?.value;
       const member = stored && row.step === 'invite' ? await textStillSent(ctx, campaign, stored) : stored;
       if (!member) return { outcome: 'cancelled', reason: 'not a member of the campaign' };
-      if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
+      if (isBackupStep(row.step)) {
+        const notWanted = backupNotWanted(member);
+        if (notWanted) return { outcome: 'cancelled', reason: notWanted };
+      } else if (!NUDGEABLE.has(member.state)) return { outcome: 'cancelled', reason: `the person has ${member.state === 'enrolled' ? 'enrolled' : member.state}` };
       // Snoozed (or a decision moved the date) after this reminder was planned: the new date wins. The row waits for it
       // rather than being settled as cancelled: the step is still to come, and a settled step is never queued again.
-      if (row.step !== 'invite' && member.nextNudgeAt && member.nextNudgeAt > row.dueAt) {
+      if (row.step !== 'invite' && !isBackupStep(row.step) && member.nextNudgeAt && member.nextNudgeAt > row.dueAt) {
         const later = sendableAt(new Date(member.nextNudgeAt), member, deps.cadence);
         if (later.getTime() > Date.now()) return { outcome: 'deferred', until: later };
       }
@@ -54,9 +58,12 @@ export function campaignDelivery(ctx: CampaignContext): OutboxHandler {
     async settled(row, result) {
       if (result.outcome === 'sent') {
         const campaign = await ctx.campaign(row.subjectId);
-        if (campaign) await ctx.afterSent(campaign, row.userId, row.step, new Date());
+        if (campaign && isBackupStep(row.step)) await afterBackupSent(ctx, campaign, row.userId, row.step, new Date());
+        else if (campaign) await ctx.afterSent(campaign, row.userId, row.step, new Date());
         return;
       }
+      // A backup nudge that missed its moment is no message about enrolling: the funnel's "expired" is not theirs.
+      if (isBackupStep(row.step)) return;
       if (result.outcome === 'expired') {
         const at = new Date().toISOString();
         await ctx.records.updateMember(row.subjectId, row.userId, (member) => (member.expiredAt ? undefined : { ...member, expiredAt: at, expiredReason: result.reason }));

@@ -7,7 +7,7 @@ import { type CampaignMember, NUDGEABLE } from './campaign-records.js';
 import { DEFAULT_LOCALE, Strings } from '../shared/strings.js';
 
 /** Stages a person moves through; each includes the later ones (someone who enrolled was also reached). */
-export const STAGES = ['targeted', 'reached', 'replied', 'enrolled'] as const;
+export const STAGES = ['targeted', 'reached', 'replied', 'enrolled', 'enrolledWithBackup'] as const;
 
 /**
  * What happened along the way: "ever" counts everyone it applied to at some point and never goes down; "now" counts
@@ -21,7 +21,7 @@ export type Figures = Record<FigureId, number>;
 
 type Member = Pick<
   CampaignMember,
-  'state' | 'reachedAt' | 'repliedAt' | 'refusedAt' | 'escalatedAt' | 'decision' | 'exceptionGrantedAt' | 'snoozes' | 'snoozedUntil' | 'expiredAt'
+  'state' | 'reachedAt' | 'repliedAt' | 'refusedAt' | 'escalatedAt' | 'decision' | 'exceptionGrantedAt' | 'snoozes' | 'snoozedUntil' | 'expiredAt' | 'backupAt'
 >;
 
 interface Figure {
@@ -35,6 +35,8 @@ const DEFINITIONS: Record<FigureId, Figure> = {
   reached: { counts: (member) => member.reachedAt !== undefined },
   replied: { counts: (member) => member.repliedAt !== undefined },
   enrolled: { counts: (member) => member.state === 'enrolled' },
+  // A second phishing-resistant method seen (the daily report, or the live check before a backup nudge).
+  enrolledWithBackup: { counts: (member) => member.state === 'enrolled' && member.backupAt !== undefined },
   refusedEver: { counts: (member) => member.refusedAt !== undefined },
   // Said no, and nothing has settled it yet: not taken to a manager yet, or waiting for their decision.
   refusedNow: { counts: (member) => member.state === 'refused' || waitingForDecision(member) },

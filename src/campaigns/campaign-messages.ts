@@ -11,6 +11,8 @@ import { variantOfMember } from './invitation-variants.js';
 
 export const CAMPAIGN_VERBS = {
   snooze: 'campaign.snooze',
+  /** "No thanks" to a second way to sign in. */
+  declineBackup: 'campaign.backup-no',
   startForm: 'campaign.start',
   status: 'campaign.status',
 } as const;
@@ -73,6 +75,19 @@ export function nudgeCard({ campaign, member, step, organisationName, snoozeDays
       actions: [showMeHow, concern, done, ...(canSnooze ? [snooze] : [])],
       // The leader's word opens the campaign; repeated on every reminder it would wear thin, so only here.
       sponsor: campaign.sponsor ? [sponsorLines(campaign.sponsor, say)] : [],
+    };
+  }
+  if (step.startsWith('backup-')) {
+    return {
+      title: say('backup.title', { name }),
+      paragraphs: [say('backup.why'), say('backup.how')],
+      facts: [],
+      actions: [
+        showMeHow,
+        { title: say('backup.addedOne'), verb: COACH_VERBS.checkStatus, data: {} },
+        { title: say('backup.noThanks'), verb: CAMPAIGN_VERBS.declineBackup, data: { campaignId: campaign.id } },
+      ],
+      sponsor: [],
     };
   }
   if (step === 'decision') {

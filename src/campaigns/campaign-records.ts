@@ -122,6 +122,12 @@ export interface CampaignMember {
   exceptionUntil?: string;
   /** When a decider last granted them an exception (kept after it ends). */
   exceptionGrantedAt?: string;
+  /** Backup nudges ("add a second way to sign in") delivered after they enrolled. */
+  backupNudges?: number;
+  /** They said "No thanks" to a second way to sign in: recorded, never escalated, no more backup nudges. */
+  backupDeclinedAt?: string;
+  /** When the coach saw a second phishing-resistant method (a backup nudge found it and stood down). */
+  backupAt?: string;
   /** Counted in the campaign's tallies (every write since tallies exist; older rows are counted at the first read). */
   tallied?: true;
   /** Being taken out of the campaign (right to erasure): emptied and counted in nothing, deleted next. */

@@ -164,13 +164,15 @@ const CSV_FIELDS = [
   'expiredReason',
   'variant',
   'tier',
+  'backupAt',
+  'backupDeclinedAt',
 ] as const;
 
 /** With two texts or more: each person's marks for the comparison, 1 or 0, each adding up to the status card's figure. */
 const VARIANT_MARKS = ['reachedWeekAgo', 'repliedWithin7Days', 'enrolledWithin7Days'] as const;
 
 function csvValues(m: CampaignMember): (string | number | undefined)[] {
-  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason, m.variant, m.tier];
+  return [m.userId, m.upn, m.displayName, m.department, m.state, m.nudges, m.snoozes, m.reachedAt, m.repliedAt, m.enrolledAt, m.refusedAt, m.escalatedAt, m.decision, m.exceptionUntil, m.exceptionGrantedAt, m.snoozedUntil, m.reason, m.expiredAt, m.expiredReason, m.variant, m.tier, m.backupAt, m.backupDeclinedAt];
 }
 
 function markValues(m: CampaignMember, now: Date): number[] {

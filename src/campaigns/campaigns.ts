@@ -6,6 +6,7 @@
 // case, in its own file.
 
 import type { OutboxRow } from '../outbox/outbox.js';
+import { type BackupAnswer, declineBackup } from './backup-nudge.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
 import { CampaignContext, type CampaignsDeps } from './campaign-context.js';
 import { campaignDelivery } from './campaign-delivery.js';
@@ -61,7 +62,8 @@ export class Campaigns implements OutboxHandler {
   /** One run of the campaign's scheduled work: targeting, the day's reminder wave, the end after the deadline. */
   tick = (now = new Date(), signal?: AbortSignal): Promise<void> => campaignTick(this.#ctx, now, signal);
 
-  onEnrolled = (userId: string, now = new Date()): Promise<void> => people.onEnrolled(this.#ctx, userId, now);
+  /** `backedUp`: they have a second phishing-resistant method too (no backup nudge; the funnel counts it). */
+  onEnrolled = (userId: string, backedUp = false, now = new Date()): Promise<void> => people.onEnrolled(this.#ctx, userId, backedUp, now);
   onSaidEnrolled = (userId: string, now = new Date()): Promise<void> => people.onSaidEnrolled(this.#ctx, userId, now);
   onRefused = (userId: string, now = new Date()): Promise<void> => people.onRefused(this.#ctx, userId, now);
   onEscalated = (userId: string, now = new Date()): Promise<void> => people.onEscalated(this.#ctx, userId, now);
@@ -69,6 +71,8 @@ export class Campaigns implements OutboxHandler {
   onReplied = (userId: string, now = new Date()): Promise<void> => people.onReplied(this.#ctx, userId, now);
   /** "Not now", answered in `locale` (the click's language). */
   snooze = (userId: string, campaignId: string, locale: string, now = new Date()): Promise<people.SnoozeResult> => people.snooze(this.#ctx, userId, campaignId, locale, now);
+  /** "No thanks" to a backup nudge, answered in `locale` (the click's language). */
+  declineBackup = (userId: string, campaignId: string, locale: string, now = new Date()): Promise<BackupAnswer> => declineBackup(this.#ctx, userId, campaignId, locale, now);
   contextOf = (userId: string): Promise<{ campaignId: string; deadline: string } | undefined> => people.campaignContextOf(this.#ctx, userId);
   invitationUnderway = (userId: string, now = new Date()): Promise<boolean> => people.invitationUnderway(this.#ctx, userId, now);
 

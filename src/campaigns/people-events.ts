@@ -16,10 +16,10 @@ export type Decided = { choice: 'security-key' | 'exception' | 'require'; until?
 /** How long after the invitation arrived an install notice for the person still needs no welcome of its own. */
 const INVITATION_GREETS_MS = 3600_000;
 
-/** Graph shows a passkey (a status check, or the report): no more nudges. */
-export async function onEnrolled(ctx: CampaignContext, userId: string, now = new Date()): Promise<void> {
+/** Graph shows a passkey (a status check, or the report): no more nudges; with a second method, no backup nudge either. */
+export async function onEnrolled(ctx: CampaignContext, userId: string, backedUp: boolean, now = new Date()): Promise<void> {
   const active = await ctx.activeCampaign();
-  if (active) await ctx.markEnrolled(active.id, userId, now);
+  if (active) await ctx.markEnrolled(active.id, userId, now, backedUp);
 }
 
 export async function onSaidEnrolled(ctx: CampaignContext, userId: string, now = new Date()): Promise<void> {

@@ -1,7 +1,9 @@
 // The campaign's scheduled run: targeting until everyone is in, then once a day a wave (refresh from the report, then
-// queue the reminders due in the coming day), and the end the day after the deadline.
+// queue the reminders due in the coming day, then check the backup nudges the report cannot decide), and the end the
+// day after the deadline.
 
 import { passkeyStatus } from '../directory/passkey-status.js';
+import { BACKUP_READS_PER_WAVE, confirmBackups, nextBackupAt } from './backup-nudge.js';
 import { isPastDeadline, nextStep, sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
 import { type Campaign, type CampaignMember, NUDGEABLE } from './campaign-records.js';
@@ -39,11 +41,14 @@ async function reminderWave(ctx: CampaignContext, campaign: Campaign, now: Date,
   let enrolledNow = walked?.enrolledNow ?? 0;
   const horizon = now.getTime() + WAVE_LOOKAHEAD_MS;
   let queued = 0;
+  const unclearBackups: string[] = [];
   for await (const page of ctx.records.members(campaign.id)) {
     signal?.throwIfAborted();
     await letIoThrough();
     for (const { value: stored } of page) {
       const member = await endedException(ctx, campaign, stored, now);
+      const backupAt = member && nextBackupAt(member);
+      if (backupAt && backupAt.getTime() <= horizon) unclearBackups.push(member.userId);
       if (!member || !NUDGEABLE.has(member.state) || member.nudges === 0 || !member.nextNudgeAt) continue;
       if (Date.parse(member.nextNudgeAt) > horizon) continue;
       if (member.saidEnrolledAt && (await enrolledLive(ctx, member.userId))) {
@@ -63,6 +68,12 @@ async function reminderWave(ctx: CampaignContext, campaign: Campaign, now: Date,
   );
   ctx.forget(campaign.id);
   ctx.deps.logger.info('campaign reminder wave planned', { campaignId: campaign.id, date: today, queued, enrolledNow, joined: walked?.joined ?? 0 });
+  // Last: the reminders are queued already, and these reads wait their turn in Graph's reports bucket.
+  if (unclearBackups.length > 0) {
+    const backedUp = await confirmBackups(ctx, campaign.id, unclearBackups, now, signal);
+    const checked = Math.min(unclearBackups.length, BACKUP_READS_PER_WAVE);
+    ctx.deps.logger.info('backup nudges checked against live sign-in methods', { campaignId: campaign.id, checked, unchecked: unclearBackups.length - checked, backedUp });
+  }
 }
 
 /** An exception has ended: the person is back in the campaign, and the next nudge goes out today. Undefined: changed meanwhile. */

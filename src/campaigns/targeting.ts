@@ -67,6 +67,8 @@ export interface TargetPage {
   excluded: Partial<Record<ExclusionReason, number>>;
   /** Ids on this page that have a strong method (the refresh before a reminder wave marks them enrolled). */
   enrolledIds: string[];
+  /** Of those, the ones the report shows with two kinds of strong method or more (a backup: campaign-figures.ts). */
+  backedUpIds: string[];
   /** Candidates `known` said are already handled: not looked up again, not counted. */
   known: number;
   /** Where the report goes on after this page (absent after the last): a walk that stops here resumes from it. */
@@ -99,10 +101,12 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
     };
     const unexcluded: RegistrationDetails[] = [];
     const enrolled: string[] = [];
+    const backedUp: string[] = [];
     const belowTier = await rowsBelowTier(directory, policy, rows.filter((row) => hasStrongMethod(row, strong)));
     for (const row of rows) {
       const reason = reportExclusion(row, belowTier.has(row.id) ? new Set() : strong, breakGlass, groups);
       if (reason === 'enrolled') enrolled.push(row.id);
+      if (reason === 'enrolled' && strongKinds(row, strong) >= 2) backedUp.push(row.id);
       if (reason) count(reason);
       else unexcluded.push(row);
     }
@@ -133,8 +137,13 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
       });
     }
     await noteTiers(targets, policy);
-    yield { targets, excluded, enrolledIds: enrolled, known, nextLink };
+    yield { targets, excluded, enrolledIds: enrolled, backedUpIds: backedUp, known, nextLink };
   }
+}
+
+/** The report names kinds, not devices: two passkeys of one kind count once here (the live check sees both). */
+function strongKinds(row: Pick<RegistrationDetails, 'methodsRegistered'>, strong: ReadonlySet<string>): number {
+  return new Set(row.methodsRegistered.map((method) => method.toLowerCase()).filter((method) => strong.has(method))).size;
 }
 
 export function hasStrongMethod(row: Pick<RegistrationDetails, 'methodsRegistered'>, strong: ReadonlySet<string>): boolean {

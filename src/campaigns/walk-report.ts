@@ -81,7 +81,8 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
     options.signal?.throwIfAborted();
     for (const [reason, count] of Object.entries(page.excluded) as [ExclusionReason, number][]) excluded[reason] = (excluded[reason] ?? 0) + count;
     // Each step for the whole page at once, so the store takes its reads and writes together.
-    const marked = await inStoreBatches(page.enrolledIds, (userId) => ctx.markEnrolled(campaign.id, userId, now));
+    const backedUp = new Set(page.backedUpIds);
+    const marked = await inStoreBatches(page.enrolledIds, (userId) => ctx.markEnrolled(campaign.id, userId, now, backedUp.has(userId)));
     enrolledNow += marked.filter(Boolean).length;
     targeted += page.known + page.targets.length;
     const members: CampaignMember[] = await inStoreBatches(page.targets, async (target) => {

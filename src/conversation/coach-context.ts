@@ -38,8 +38,8 @@ export interface IntentClassifier {
 }
 
 export interface CoachEvents {
-  /** Graph shows a passkey: confirmed by a live status check. */
-  enrolled(userId: string): Promise<void>;
+  /** Graph shows a passkey: confirmed by a live status check (`strongMethods`: how many phishing-resistant ones). */
+  enrolled(userId: string, strongMethods: number): Promise<void>;
   /** The person said they have done it; checked live before they are nudged again. */
   saidEnrolled(userId: string): Promise<void>;
   /** A refusal was recorded. */
@@ -111,9 +111,12 @@ export class CoachContext {
   }
 
   /** Tells the campaign what the person decided; the conversation goes on if that fails (the next wave checks the report). */
-  async tell(event: keyof CoachEvents, userId: string): Promise<void> {
+  async tell(event: Exclude<keyof CoachEvents, 'enrolled'>, userId: string): Promise<void>;
+  async tell(event: 'enrolled', userId: string, strongMethods: number): Promise<void>;
+  async tell(event: keyof CoachEvents, userId: string, strongMethods = 0): Promise<void> {
     try {
-      await this.deps.events?.[event](userId);
+      if (event === 'enrolled') await this.deps.events?.enrolled(userId, strongMethods);
+      else await this.deps.events?.[event](userId);
     } catch (error) {
       this.deps.logger.error('telling the campaign failed', { event, error });
     }

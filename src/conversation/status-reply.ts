@@ -37,7 +37,7 @@ export class StatusReplies {
     let card: CardJson;
     try {
       const outcome = await checkStatus(deps, userId);
-      if (outcome.kind === 'enrolled') await this.coach.tell('enrolled', userId);
+      if (outcome.kind === 'enrolled') await this.coach.tell('enrolled', userId, outcome.status.strong.length);
       const described = describeStatus(this.coach, locale, outcome);
       const actions = outcome.kind === 'not-enrolled' || outcome.kind === 'below-tier' ? [this.coach.button(locale, 'set-up'), this.coach.button(locale, 'check-status'), this.coach.button(locale, 'talk-to-person')] : [];
       card = deps.cards.render('notice', { title: described.title, paragraphs: described.paragraphs.map((p) => new TrustedMarkdown(p)), actions }, locale);

@@ -169,8 +169,8 @@ describe('a campaign over the demo tenant', () => {
     expect(response.headers.get('content-type')).toContain('text/csv');
     const [header = [], ...rows] = parseCsv(await response.text());
     expect(header.join(',')).toBe(
-      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,expiredAt,expiredReason,variant,tier,' +
-        'targeted,reached,replied,enrolled,refusedEver,refusedNow,escalatedEver,escalatedNow,exceptionEver,exceptionNow,snoozedEver,snoozedNow,unreachable,expired',
+      'userId,userPrincipalName,displayName,department,state,nudges,snoozes,reachedAt,repliedAt,enrolledAt,refusedAt,escalatedAt,decision,exceptionUntil,exceptionGrantedAt,snoozedUntil,reason,expiredAt,expiredReason,variant,tier,backupAt,backupDeclinedAt,' +
+        'targeted,reached,replied,enrolled,enrolledWithBackup,refusedEver,refusedNow,escalatedEver,escalatedNow,exceptionEver,exceptionNow,snoozedEver,snoozedNow,unreachable,expired',
     );
     // One row per member, each in the state the campaign holds for them.
     const held = new Map<string, string>();

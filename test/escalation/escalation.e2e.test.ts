@@ -384,7 +384,7 @@ describe('reminders and the way up the chain (fake time)', () => {
     await refuse(employee);
     const card = decisionCards(manager.id, 'Mia Rodriguez')[0];
     const escalationId = escalationIdOn(card);
-    await outreach().events.enrolled(employee.id);
+    await outreach().events.enrolled(employee.id, 1);
     await drain();
     expect((await outreach().escalations.records.get(escalationId))?.value.state).toBe('withdrawn');
     expect(currentText(card)).toContain('No decision needed any more');

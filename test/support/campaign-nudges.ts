@@ -1,14 +1,14 @@
 // Which campaign message an activity the bot sent is, in whatever language it went out: the invitation (in any of its
-// texts, named by `variant`), a reminder or the question that asks for a decision, told by the card's title as every
+// texts, named by `variant`), a reminder, the question that asks for a decision or the backup nudge, told by the card's title as every
 // language's strings write it.
 
 import { INVITATION_VARIANTS, type VariantId } from '../../src/campaigns/invitation-variants.js';
 import { Strings } from '../../src/shared/strings.js';
 
-export type NudgeStep = 'invite' | 'reminder' | 'decision';
+export type NudgeStep = 'invite' | 'reminder' | 'decision' | 'backup';
 
 const strings = new Strings();
-const STEPS: NudgeStep[] = ['invite', 'reminder', 'decision'];
+const STEPS: NudgeStep[] = ['invite', 'reminder', 'decision', 'backup'];
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const titled = (text: string) => new RegExp(`^${literal(text).replace('\u0000', '.+')}$`);
 const TITLES: { step: NudgeStep; pattern: RegExp; locale: string; variant?: VariantId }[] = strings.locales.flatMap((locale) => [
