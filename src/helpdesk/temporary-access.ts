@@ -14,6 +14,7 @@ import { mayApprove } from './approvers.js';
 import { type CloseHelpOutcome, closeHelp } from './close-help.js';
 import { listQueue, passQueue, passSummary } from './pass-queue.js';
 import type { PassQueue, PassSummary } from './pass-views.js';
+import { type CallbackOutcome, presentationCallback } from './presentation-callback.js';
 import { reportNotMe } from './report-not-me.js';
 import { requestPass } from './request-pass.js';
 import { expireDue } from './request-lifecycle.js';
@@ -27,7 +28,8 @@ import { type ReplyLanguage, TapWords } from './tap-words.js';
 import { DEFAULT_LOCALE } from '../shared/strings.js';
 
 export { TAP_VERBS } from './tap-cards.js';
-export type { TapAnswer, TemporaryAccessDeps } from './tap-context.js';
+export type { TapAnswer, TemporaryAccessDeps, VerifiedIdDeps } from './tap-context.js';
+export type { CallbackOutcome } from './presentation-callback.js';
 export type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
 
 export class TemporaryAccess implements OutboxHandler {
@@ -54,6 +56,8 @@ export class TemporaryAccess implements OutboxHandler {
   reveal = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TaskModuleTaskInfo | string> => revealPass(this.#tap, clicker, data, teamsLocale);
   notMe = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => reportNotMe(this.#tap, clicker, data, teamsLocale);
   list = (requester: Person, teamsLocale?: string): Promise<TapAnswer> => listQueue(this.#tap, requester, teamsLocale);
+  /** Verified ID's Request Service calls back (POST /api/verifiedid/callback): its secret header and body, nothing else. */
+  presentationCallback = (secretHeader: string | undefined, body: unknown): Promise<CallbackOutcome> => presentationCallback(this.#tap, secretHeader, body);
   closeHelp = (agent: Person, who: string, language?: ReplyLanguage): Promise<{ outcome: CloseHelpOutcome; message: string }> => closeHelp(this.#tap, agent, who, language);
 
   // The tab's lists: their states, checks and privileged reasons in the tab reader's `locale`.
