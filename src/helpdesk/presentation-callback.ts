@@ -73,6 +73,18 @@ export async function presentationCallback(tap: TapContext, secretHeader: string
   return next.status === 'verified' ? 'accepted' : 'refused-evidence';
 }
 
+/**
+ * The scheduler's sweep: a presentation whose request lapsed without any answer (the person never opened the link) is
+ * recorded as expired, so the approvers' cards say so and the agent hears it (and may send a new link).
+ */
+export async function lapsePresentations(tap: TapContext, now: Date): Promise<number> {
+  const lapsed: TapRequest[] = [];
+  for await (const page of tap.records.openRequests()) for (const { value } of page) if (value.presentation && value.state === 'awaiting-approval' && presentationLapsed(value.presentation, now)) lapsed.push(value);
+  let settled = 0;
+  for (const request of lapsed) if (request.presentation && (await settle(tap, request, { ...request.presentation, status: 'failed', failure: 'expired', at: now.toISOString() }))) settled += 1;
+  return settled;
+}
+
 type Judgement = { issuer: string; score: number } | { failure: PresentationFailure; score?: number };
 
 /** The service verified a presentation; whether it is the one asked for, checked again here. */
@@ -101,7 +113,7 @@ async function settle(tap: TapContext, request: TapRequest, next: PresentationEv
   await tap.audit(next.status === 'verified' ? 'tap.verifiedid.verified' : 'tap.verifiedid.failed', SYSTEM, request.target.id, details);
   // The approvers' cards show the evidence (and the Approve button, where policy waited for it); the agent hears too.
   await updateCards(tap, updated.value, new Date(), undefined, `presentation-${next.state}`);
-  await tap.send(request.id, request.requester.id, `presentation-${next.status}`, new Date());
+  await tap.send(request.id, request.requester.id, `presentation-${next.status}@${next.state}`, new Date());
   return true;
 }
 

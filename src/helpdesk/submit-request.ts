@@ -51,7 +51,7 @@ export async function submitRequest(tap: TapContext, clicker: Person, data: unkn
   );
   if (!updated) return { card: requestCard(tap, words, (await tap.records.get(request.id))?.value ?? request, now) };
   await tap.audit('tap.request.submitted', clicker, request.target.id, { requestId: request.id, check, lifetime, oneTime });
-  if (presentation) await tap.send(request.id, request.target.id, 'verify-link', now);
+  if (presentation) await tap.send(request.id, request.target.id, `verify-link@${presentation.state}`, now);
   if (next === 'awaiting-manager' && request.manager) await tap.send(request.id, request.manager.id, 'manager-check', now);
   else await askApprovers(tap, updated.value, now);
   return { card: requestCard(tap, words, updated.value, now, undefined, presentation && (await tap.presentations.get(presentation.state))?.qrCode) };

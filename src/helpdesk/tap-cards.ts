@@ -17,6 +17,7 @@ export const TAP_VERBS = {
   deny: 'tap.deny',
   reveal: 'tap.reveal',
   notMe: 'tap.not-me',
+  verifyAgain: 'tap.verify-again',
 } as const;
 
 /**

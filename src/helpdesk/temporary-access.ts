@@ -14,7 +14,8 @@ import { mayApprove } from './approvers.js';
 import { type CloseHelpOutcome, closeHelp } from './close-help.js';
 import { listQueue, passQueue, passSummary } from './pass-queue.js';
 import type { PassQueue, PassSummary } from './pass-views.js';
-import { type CallbackOutcome, presentationCallback } from './presentation-callback.js';
+import { type CallbackOutcome, lapsePresentations, presentationCallback } from './presentation-callback.js';
+import { verifyAgain } from './verify-again.js';
 import { reportNotMe } from './report-not-me.js';
 import { requestPass } from './request-pass.js';
 import { expireDue } from './request-lifecycle.js';
@@ -54,6 +55,7 @@ export class TemporaryAccess implements OutboxHandler {
     decideRequest(this.#tap, clicker, approve, data, clickedActivityId, language);
   cancel = (requester: Person, rawId: string, language?: ReplyLanguage): Promise<TapAnswer> => cancelRequest(this.#tap, requester, rawId, language);
   reveal = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TaskModuleTaskInfo | string> => revealPass(this.#tap, clicker, data, teamsLocale);
+  verifyAgain = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => verifyAgain(this.#tap, clicker, data, teamsLocale);
   notMe = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => reportNotMe(this.#tap, clicker, data, teamsLocale);
   list = (requester: Person, teamsLocale?: string): Promise<TapAnswer> => listQueue(this.#tap, requester, teamsLocale);
   /** Verified ID's Request Service calls back (POST /api/verifiedid/callback): its secret header and body, nothing else. */
@@ -67,8 +69,11 @@ export class TemporaryAccess implements OutboxHandler {
 
   /** The scheduler's sweep (see request-lifecycle.ts). */
   /** Expires what is due: the open requests every run, every request once a day per instance (and at its first run). */
-  expireDue = (now = new Date()): Promise<number> => {
-    return expireDue(this.#tap, now, { everything: this.#sweep.due(now) });
+  expireDue = async (now = new Date()): Promise<number> => {
+    const expired = await expireDue(this.#tap, now, { everything: this.#sweep.due(now) });
+    // Presentations of requests still open whose link lapsed unanswered.
+    await lapsePresentations(this.#tap, now);
+    return expired;
   };
   readonly #sweep = new FullSweep();
 
