@@ -197,7 +197,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       background,
       conversations,
       publicBaseUrl,
-      verifiedId: composeVerifiedId(config, demo, publicBaseUrl, organisationName ?? 'Passkey Coach'),
+      verifiedId: composeVerifiedId(config, demo, demo ? () => serverUrl ?? '' : publicBaseUrl, organisationName ?? 'Passkey Coach'),
       concernTitle,
       organisationName,
       objections,

@@ -10,6 +10,7 @@ import type { DemoRuntime } from './demo-tenant.js';
 /** Where the service calls back, under the service's public URL. */
 export const VERIFIED_ID_CALLBACK_PATH = '/api/verifiedid/callback';
 
+/** `publicBaseUrl`: where the service can reach the coach (demo mode's emulator: the local server, whatever BOT_DOMAIN says). */
 export function composeVerifiedId(config: AppConfig, demo: DemoRuntime | undefined, publicBaseUrl: () => string, clientName: string): VerifiedIdDeps | undefined {
   const settings = config.verifiedId;
   const local = demo?.verifiedId();
@@ -18,7 +19,8 @@ export function composeVerifiedId(config: AppConfig, demo: DemoRuntime | undefin
   const credential = local?.credential ?? createGraphCredential(config.graph.credential, { authorityHost: config.graph.authorityHost });
   if (!endpoint || !authorityDid || !credential) return undefined;
   return {
-    service: new VerifiedIdClient({ endpoint, credential, timeoutMs: config.graph.timeoutMs }),
+    // Asked inside the agent's click, which Teams answers within seconds: a slow service is said to be unavailable.
+    service: new VerifiedIdClient({ endpoint, credential, timeoutMs: Math.min(config.graph.timeoutMs, 10_000) }),
     authorityDid,
     faceMatchThreshold: settings.faceMatchThreshold,
     callbackUrl: () => `${publicBaseUrl()}${VERIFIED_ID_CALLBACK_PATH}`,

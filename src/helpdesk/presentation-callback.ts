@@ -17,6 +17,8 @@ export type CallbackOutcome = 'accepted' | 'refused-evidence' | 'unauthenticated
 
 const credentialSchema = z.object({
   issuer: z.string().max(500).optional(),
+  /** What some of Microsoft's samples read the issuer from. */
+  authority: z.string().max(500).optional(),
   type: z.union([z.array(z.string().max(200)).max(20), z.string().max(200)]).optional(),
   claims: z.record(z.unknown()).optional(),
   credentialState: z.object({ revocationStatus: z.string().max(50).optional() }).passthrough().optional(),
@@ -35,12 +37,14 @@ const SYSTEM = { id: 'system', name: 'system' };
 
 export async function presentationCallback(tap: TapContext, secretHeader: string | undefined, body: unknown, now = new Date()): Promise<CallbackOutcome> {
   const verifiedId = tap.deps.verifiedId;
+  if (!verifiedId) return 'unknown';
   const parsed = callbackSchema.safeParse(body);
-  if (!verifiedId || !parsed.success) return refuse(tap, 'malformed', undefined, {});
+  // Anyone can post here: what names no presentation is answered (and logged by the HTTP layer), not audited, so
+  // strangers cannot fill the audit trail. What names one is audited, a wrong secret included.
+  if (!parsed.success) return 'malformed';
   const callback = parsed.data;
   const pending = await tap.presentations.get(callback.state);
-  // Unknown state and a wrong secret read the same to the sender: nothing about which presentations exist.
-  if (!pending) return refuse(tap, 'unknown', undefined, { serviceRequestId: callback.requestId.slice(0, 100) });
+  if (!pending) return 'unknown';
   if (!secretMatches(secretHeader, pending.secretHash)) return refuse(tap, 'unauthenticated', pending.tapRequestId, { header: secretHeader ? 'wrong' : 'missing' });
   if (callback.requestId !== pending.serviceRequestId) return refuse(tap, 'unknown', pending.tapRequestId, { why: 'requestId does not match the state' });
   const request = (await tap.records.get(pending.tapRequestId))?.value;
@@ -92,7 +96,7 @@ function judge(credentials: z.infer<typeof credentialSchema>[], request: TapRequ
   const credential = credentials.find((candidate) => (Array.isArray(candidate.type) ? candidate.type : [candidate.type]).includes(VERIFIED_EMPLOYEE));
   if (!credential) return { failure: 'wrong-credential' };
   const score = credential.faceCheck?.matchConfidenceScore;
-  if (credential.issuer !== authorityDid) return { failure: 'wrong-issuer', score };
+  if ((credential.issuer ?? credential.authority) !== authorityDid) return { failure: 'wrong-issuer', score };
   const revocationId = credential.claims?.revocationId;
   if (typeof revocationId !== 'string' || revocationId.toLowerCase() !== request.target.upn.toLowerCase()) return { failure: 'wrong-person', score };
   const revocation = credential.credentialState?.revocationStatus;
