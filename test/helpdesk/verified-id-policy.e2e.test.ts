@@ -57,6 +57,9 @@ describe('when policy requires a verified presentation for every pass', { timeou
     await demo().verifiedId.present(held?.requestId ?? '', { holder: target.userPrincipalName, faceMatch: 84 });
     await drain();
     expect(approvalCards(id).at(-1)).toContain('tap.approve');
+    // The tab's queue says the same.
+    const summary = await bot().service.features.temporaryAccess.summary({ id: approver().id, name: 'Katarzyna Zielińska' }, id);
+    expect(summary?.checks.join('\n')).toMatch(/Verified ID with Face Check: verified at .*84%/);
     const approved = await chat.click(approver(), 'tap.approve', { requestId: id });
     expect(text(approved.value)).toContain('Approved by');
     expect((await records().get(id))?.value.state).toBe('approved');
