@@ -22,6 +22,7 @@ PERMISSIONS=(
   PrivilegedEligibilitySchedule.Read.AzureADGroup
   MailboxSettings.Read
   TeamsAppInstallation.ReadWriteSelfForUser.All
+  PeopleSettings.Read.All
 )
 
 GRAPH_APP_ID=00000003-0000-0000-c000-000000000000

@@ -15,6 +15,7 @@ import { startDemoEnvironment } from './dev/demo-environment.js';
 import { configuredDirectory, configuredPermissionReport, graphPermissionReport } from './app/compose-directory.js';
 import type { Directory } from './directory/directory-port.js';
 import { tierPolicyWarnings } from './directory/tier-policy-check.js';
+import { photoSettingsWarnings } from './directory/photo-settings-check.js';
 import { DEFAULT_TIERS } from './config/enrolment-tiers.js';
 import { Redactor } from './logging/redact.js';
 import { runEraseCommand } from './privacy/erase-command.js';
@@ -104,6 +105,7 @@ export async function runCli(argv: string[]): Promise<number> {
       const config = loadConfig();
       process.stdout.write(`Configuration is valid (${config.mode} mode, ${config.bot.type}, listening on ${config.http.host}:${config.http.port}).\n`);
       for (const line of await tierPolicyCheck(config)) process.stdout.write(`Warning: ${line}\n`);
+      for (const line of await photoSettingsCheck(config)) process.stdout.write(`Warning: ${line}\n`);
       return 0;
     }
     case 'check-permissions':
@@ -243,15 +245,32 @@ async function erase(args: string[]): Promise<number> {
 /** ENROLMENT_TIERS, when set, against the tenant's passkey policy (the demo tenant's in demo mode): warnings only. */
 async function tierPolicyCheck(config: AppConfig): Promise<string[]> {
   if (config.tiers === DEFAULT_TIERS) return [];
-  const logger = createLogger({ level: 'warn', sink: process.stderr });
-  const check = async (directory: Directory | undefined) => {
+  return withDirectory(config, async (directory) => {
     if (!directory) return ['ENROLMENT_TIERS was not compared with the passkey policy: no Graph credential is configured.'];
     try {
       return tierPolicyWarnings(config.tiers, await directory.passkeyPolicy());
     } catch (error) {
       return [`ENROLMENT_TIERS was not compared with the passkey policy: it could not be read (${error instanceof Error ? error.message : String(error)}).`];
     }
-  };
+  });
+}
+
+/** With Verified ID in use (demo mode runs its emulator): whether people may change the photo Face Check compares with. */
+async function photoSettingsCheck(config: AppConfig): Promise<string[]> {
+  if (!config.verifiedId.endpoint && !(config.mode === 'demo' && config.demo?.startEmulators)) return [];
+  return withDirectory(config, async (directory) => {
+    if (!directory) return ['Who may change profile photos was not checked (Verified ID Face Check compares with them): no Graph credential is configured.'];
+    try {
+      return photoSettingsWarnings(await directory.photoUpdateSettings());
+    } catch (error) {
+      return [`Who may change profile photos was not checked (Verified ID Face Check compares with them): the setting could not be read (${error instanceof Error ? error.message : String(error)}); it needs PeopleSettings.Read.All.`];
+    }
+  });
+}
+
+/** A check against the tenant's Graph (the demo tenant's, started for it, in demo mode). */
+async function withDirectory(config: AppConfig, check: (directory: Directory | undefined) => Promise<string[]>): Promise<string[]> {
+  const logger = createLogger({ level: 'warn', sink: process.stderr });
   if (config.mode !== 'demo') return check(configuredDirectory(config, logger, new Redactor()));
   const demo = await demoWiring().start(config, logger);
   try {

@@ -40,6 +40,7 @@ import { requireStateContinuity } from './app/state-continuity.js';
 import { StoreReadiness } from './store/store-readiness.js';
 import { configuredDirectory } from './app/compose-directory.js';
 import { composeFeatures, type Features } from './app/compose-features.js';
+import { composeVerifiedId } from './app/compose-verified-id.js';
 import type { DemoRuntime, DemoWiring } from './app/demo-tenant.js';
 import type { TabService } from './tab/tab-service.js';
 import { composeTabService } from './app/compose-tab.js';
@@ -182,6 +183,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const dialogs = new DialogStore(openStore);
     const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });
     const tiers = new EnrolmentTierResolver(config.tiers, directory);
+    const publicBaseUrl = () => (config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''));
     features = composeFeatures({
       config,
       tiers,
@@ -194,7 +196,8 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       logger: logger.child({ feature: 'campaigns' }),
       background,
       conversations,
-      publicBaseUrl: () => config.bot.domain ? `https://${config.bot.domain}` : (serverUrl ?? ''),
+      publicBaseUrl,
+      verifiedId: composeVerifiedId(config, demo, demo ? () => serverUrl ?? '' : publicBaseUrl, organisationName ?? 'Passkey Coach'),
       concernTitle,
       organisationName,
       objections,
@@ -270,6 +273,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       processActivity,
       isReady: async () => (await readiness.check()).ready,
       takeDownload: (token) => features!.exports.take(token),
+      verifiedIdCallback: (secretHeader, body) => features!.temporaryAccess.presentationCallback(secretHeader, body),
       tab,
       strings,
       legalPages,

@@ -12,7 +12,7 @@ import type { CoachEvents } from '../conversation/employee-coach.js';
 import type { Directory } from '../directory/directory-port.js';
 import { GroupMembership } from '../directory/group-membership.js';
 import { Escalations } from '../escalation/escalations.js';
-import { TemporaryAccess } from '../helpdesk/temporary-access.js';
+import { TemporaryAccess, type VerifiedIdDeps } from '../helpdesk/temporary-access.js';
 import type { IntentId } from '../shared/intents.js';
 import { monotonicClock, SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
@@ -71,6 +71,8 @@ export interface FeatureDeps {
   organisationName: string | undefined;
   /** The concerns people raised (the leadership digest counts them by department). */
   objections: ObjectionLog;
+  /** Verified ID with Face Check for pass requests; absent where it is not set up. */
+  verifiedId?: VerifiedIdDeps;
 }
 
 export interface Features {
@@ -198,6 +200,9 @@ export function composeFeatures(deps: FeatureDeps): Features {
     settings: resolveTapSettings(config, deps.demo),
     breakGlass: settings.breakGlass,
     timeZone,
+    verifiedId: deps.verifiedId,
+    verifiedIdRequired: config.verifiedId.required,
+    accountRecoveryUrl: config.verifiedId.recoveryUrl,
   });
   // One cache of who reports to whom, for the managers' commands and the tab's Leadership view.
   const reports = directory ? new ReportTree(directory) : undefined;

@@ -2,6 +2,7 @@
 // (the emulators, or emulators in another process for a benchmark), and only the entry point that runs demo mode
 // passes one in, so nothing in production imports the local Microsoft 365.
 
+import type { TokenCredential } from '@azure/identity';
 import type { Activity } from 'botbuilder';
 import type { AppConfig } from '../config/app-config.js';
 import type { Directory } from '../directory/directory-port.js';
@@ -38,6 +39,8 @@ export interface DemoRuntime {
   /** The demo tenant's Graph (an emulator), or undefined when demo mode runs without one. */
   directory(config: AppConfig, logger: Logger, redactor: Redactor): Directory | undefined;
   tabSignIn(): { sso: SsoSettings | { missing: string }; sessions: TabDemoSessions } | undefined;
+  /** The demo tenant's Verified ID Request Service (an emulator), or undefined when demo mode runs without one. */
+  verifiedId(): { endpoint: string; authorityDid: string; credential: TokenCredential } | undefined;
   /** An activity reached the bot endpoint (the emulator learns the chat, as Teams would). */
   chatSeen(activity: Activity): void;
   /** The service listens here: an install through Graph reaches it as Teams' conversationUpdate. */

@@ -88,6 +88,7 @@ export function registerCardRoutes(app: Application<TurnState>, deps: BotDeps): 
   tapAction(TAP_VERBS.approve, (tap, actor, data, context) => tap.decide(actor, true, data, context.activity.replyToId, context.activity.locale));
   tapAction(TAP_VERBS.deny, (tap, actor, data, context) => tap.decide(actor, false, data, context.activity.replyToId, context.activity.locale));
   tapAction(TAP_VERBS.notMe, (tap, actor, data, context) => tap.notMe(actor, data, context.activity.locale));
+  tapAction(TAP_VERBS.verifyAgain, (tap, actor, data, context) => tap.verifyAgain(actor, data, context.activity.locale));
   // The pass is shown in a dialog (task module) only: its content is not kept in the chat.
   app.taskModules.fetch(TAP_VERBS.reveal, async (context, _state, data) => {
     const actor = actorFrom(context);

@@ -6,6 +6,7 @@ import type { AuditAnchorSettings } from './anchor-settings.js';
 import type { BotType } from './config-schema.js';
 import type { EnrolmentTier } from './enrolment-tiers.js';
 import type { TelemetryExporter } from '../telemetry/exporter-choice.js';
+import type { VerifiedIdSettings } from './verified-id-settings.js';
 
 export type GraphCredential =
   | { kind: 'client-secret'; tenantId: string; clientId: string; secret: string }
@@ -66,6 +67,8 @@ export interface AppConfig {
   /** ENROLMENT_TIERS: what counts as enrolled for whom, first matching tier first. */
   tiers: readonly EnrolmentTier[];
   tap: TapSettings;
+  /** Verified ID with Face Check as a pass request's identity check (README, "Verified ID with Face Check"). */
+  verifiedId: VerifiedIdSettings;
   /** The weekly leadership digest (README, "Leadership digest"). */
   digest: DigestSettings;
   store: StoreSettings;

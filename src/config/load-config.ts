@@ -10,6 +10,7 @@ import { BOT_FRAMEWORK_ENDPOINT_KEYS, type BotType, CONFIG_KEYS, DIGEST_DAYS, ty
 import type { AppConfig, BotFrameworkEndpoints, CampaignSettings, DigestSettings, GraphCredential, StoreSettings, TapSettings } from './app-config.js';
 import { DEFAULT_TIERS, type EnrolmentTier, parseEnrolmentTiers } from './enrolment-tiers.js';
 import { chooseExporter } from '../telemetry/exporter-choice.js';
+import { verifiedIdSettings } from './verified-id-settings.js';
 
 /** Deliberately public: demo mode protects nothing, and says so. */
 export const DEMO_AUDIT_KEY = 'passkey-coach-demo-audit-key--not-a-secret--do-not-use';
@@ -82,6 +83,7 @@ function demoConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: string[]):
     campaign: campaignSettings(s, problems),
     tiers: tierSettings(s, problems),
     tap: tapSettings(s),
+    verifiedId: verifiedIdSettings(s, problems, { demo: true, demoEmulators: !env.GRAPH_BASE_URL, hasGraphCredential: false, botDomain: s.BOT_DOMAIN, isLoopbackUrl }),
     digest: digestSettings(s),
     store: storeSettings(s, problems, true),
     startFresh: s.START_FRESH,
@@ -110,6 +112,7 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
   if (allowedTenantIds.length === 0) problems.push('No tenant would be served: set ALLOWED_TENANT_IDS (or BOT_TENANT_ID).');
   const endpoints = endpointSettings(s, problems);
   if (!s.BOT_VALIDATE_AUTHORITY && !endpoints) problems.push('BOT_VALIDATE_AUTHORITY=false is only for a local token service: set the BOT_* endpoint keys too, or remove it.');
+  const credential = graphCredential(s, problems);
   return {
     mode: 'production',
     bot: {
@@ -129,10 +132,11 @@ function productionConfig(s: EnvSettings, env: NodeJS.ProcessEnv, problems: stri
     logLevel: s.LOG_LEVEL,
     telemetry: telemetrySettings(s, problems, false),
     audit: { ...auditKeys(s, problems, false), anchors: auditAnchorSettings(s, problems, false, isLoopbackUrl) },
-    graph: { baseUrl: s.GRAPH_BASE_URL, credential: graphCredential(s, problems), authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
+    graph: { baseUrl: s.GRAPH_BASE_URL, credential, authorityHost: s.AZURE_AUTHORITY_HOST, timeoutMs: s.GRAPH_TIMEOUT_SECONDS * 1000 },
     campaign: campaignSettings(s, problems),
     tiers: tierSettings(s, problems),
     tap: tapSettings(s),
+    verifiedId: verifiedIdSettings(s, problems, { demo: false, demoEmulators: false, hasGraphCredential: credential.kind !== 'none', botDomain: s.BOT_DOMAIN, isLoopbackUrl }),
     digest: digestSettings(s),
     store: storeSettings(s, problems, false),
     startFresh: s.START_FRESH,

@@ -10,6 +10,7 @@ import { packageRoot } from '../shared/package-root.js';
 import { type ConnectorEmulator, type ConnectorEmulatorOptions, startConnectorEmulator, type UserInput } from './connector-emulator/index.js';
 import { type GraphEmulator, type GraphEmulatorOptions, startGraphEmulator } from './graph-emulator/index.js';
 import { parseTenantSeed, type TenantSeed } from './tenant-seed.js';
+import { startVerifiedIdEmulator, type VerifiedIdEmulator } from './verified-id-emulator/index.js';
 
 export const DEFAULT_DEMO_TENANT = 'demo/tenant.json';
 
@@ -17,6 +18,8 @@ export interface DemoEnvironment {
   seed: TenantSeed;
   graph: GraphEmulator;
   connector: ConnectorEmulator;
+  /** Verified ID's Request Service, with a VerifiedEmployee credential in every person's wallet. */
+  verifiedId: VerifiedIdEmulator;
   /** A real @azure/identity credential for the seed's app, against the emulator's token service. */
   credential: TokenCredential;
   /** Tells the environment where the bot listens, so app installs reach it as Teams' conversationUpdate. */
@@ -72,6 +75,15 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     { authorityHost: graph.authorityHost, caCertificate: graph.caCertificate },
   );
   if (!credential) throw new Error('unreachable: a client-secret credential always exists');
+  // Every person of the demo tenant holds a VerifiedEmployee credential (accounts nobody uses as a person do not).
+  const verifiedId = await startVerifiedIdEmulator({
+    tenantId: seed.tenant.id,
+    domain: seed.tenant.defaultDomain,
+    people: seed.users
+      .filter((user) => user.accountKind === 'person' && user.accountEnabled && user.userType === 'Member')
+      .map((user) => ({ id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, givenName: user.givenName, surname: user.surname, jobTitle: user.jobTitle, mail: user.mail, preferredLanguage: user.preferredLanguage })),
+    verifyToken: (authorization, audience) => graph.verifyAppToken(authorization, audience),
+  });
 
   let messagesUrl: string | undefined;
   const log = options.logger.child({ component: 'demo' });
@@ -105,6 +117,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     seed,
     graph,
     connector,
+    verifiedId,
     credential,
     attachBot(url) {
       messagesUrl = url;
@@ -121,7 +134,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
       }
     },
     async close() {
-      await Promise.all([graph.close(), connector.close()]);
+      await Promise.all([graph.close(), connector.close(), verifiedId.close()]);
     },
   };
 }

@@ -59,6 +59,7 @@ function localRuntime(demo: DemoEnvironment, config: AppConfig): DemoRuntime {
     tenant: tenantOf(demo.seed, demo.connector.serviceUrl),
     directory: (_config, logger, redactor) => graphDirectory(config, { baseUrl: demo.graph.graphUrl, credential: demo.credential, caCertificate: demo.graph.caCertificate }, logger, redactor),
     tabSignIn: () => ({ sso: demoSso(identity), sessions: new DemoSessions(identity) }),
+    verifiedId: () => ({ endpoint: demo.verifiedId.endpoint, authorityDid: demo.verifiedId.authorityDid, credential: demo.credential }),
     chatSeen: (activity) => demo.chatSeen(activity),
     attachBot: (url) => demo.attachBot(url),
     bannerLines: (url) => bannerLines(url, config, demo),
@@ -81,6 +82,7 @@ function externalRuntime(config: AppConfig): DemoRuntime {
       return credential ? graphDirectory(config, { baseUrl: config.graph.baseUrl, credential, caCertificate }, logger, redactor) : undefined;
     },
     tabSignIn: () => undefined,
+    verifiedId: () => undefined,
     chatSeen: () => undefined,
     attachBot: () => undefined,
     bannerLines: () => [],
@@ -110,6 +112,7 @@ function bannerLines(url: string, config: AppConfig, demo: DemoEnvironment): str
     `  Demo tenant:        ${demo.seed.tenant.displayName} (${demo.seed.users.length} accounts, ${config.demo?.tenantFile})`,
     `  Graph emulator:     ${demo.graph.graphUrl}/v1.0   (not Microsoft Graph)`,
     `  Connector emulator: ${demo.connector.serviceUrl}   (what the bot sent: ${demo.connector.serviceUrl}_emulator/activities)`,
+    `  Verified ID:        ${demo.verifiedId.endpoint}   (present as a person: POST ${demo.verifiedId.endpoint}/_emulator/requests/<id>/present)`,
     `  Chat with it:       ${new URL(url).port === '3978' ? '' : `PORT=${new URL(url).port} `}npm run playground   (Microsoft 365 Agents Playground, on loopback)`,
     `  The admins' tab:    ${url}/tab/demo-host/?as=admin   (a local page playing Teams; pick the persona there)`,
   ];

@@ -121,6 +121,8 @@ export function syntheticTenant(options: SyntheticTenantOptions): TenantSeed {
       includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
       excludeTargets: [],
     },
+    // Only Global Administrators change profile photos: the photo Face Check compares with is not the person's to replace.
+    photoUpdateSettings: { source: 'cloud', allowedRoles: ['62e90394-69f5-4237-9190-012177145e10'] },
     reportLagMinutes: 180,
     users: [...people.map((person) => person.user), ...guestUsers, ...resourceUsers, ...breakGlass],
     groups,

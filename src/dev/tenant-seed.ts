@@ -195,6 +195,13 @@ export const seedSchema = z.object({
       defaultPasskeyProfile: z.string().optional(),
     })
     .default({}),
+  /**
+   * Who may change profile photos (Graph beta's photoUpdateSettings). Default: only Global Administrators, so Face
+   * Check's photo is one people cannot replace themselves; `allowedRoles: []` lets everyone change their own.
+   */
+  photoUpdateSettings: z
+    .object({ source: z.enum(['cloud', 'onPremises']).default('cloud'), allowedRoles: z.array(z.string()).default(['62e90394-69f5-4237-9190-012177145e10']) })
+    .default({}),
   /** How far the registration-details report lags behind real-time method changes. */
   reportLagMinutes: z.number().int().min(0).max(24 * 60).default(180),
   users: z.array(seedUserSchema).min(1),

@@ -1,6 +1,7 @@
 // The directory port: what features need from the people directory, and the Graph permission each operation needs.
 
 import type { PasskeyPolicy } from './passkey-policy.js';
+import type { PhotoUpdateSettings } from './photo-settings-check.js';
 import type { RoleSummary } from './admin-roles.js';
 import type { AuthenticationMethod, DirectoryUser, RegistrationDetails, TemporaryAccessPassMethod, TemporaryAccessPassPolicy } from './graph-shapes.js';
 
@@ -82,6 +83,8 @@ export interface Directory {
   temporaryAccessPassPolicy(): Promise<TemporaryAccessPassPolicy>;
   /** The tenant's passkey (FIDO2) method policy, profiles and targets included. */
   passkeyPolicy(): Promise<PasskeyPolicy>;
+  /** Who may change people's profile photos (Graph beta's photoUpdateSettings): the source of Face Check's photo. */
+  photoUpdateSettings(): Promise<PhotoUpdateSettings>;
   /**
    * The person's admin roles, active and eligible: their own, and those of the role-assignable groups they are in or
    * may join through PIM for Groups, tenant-wide or for an administrative unit. Rejects when any read fails.
@@ -123,6 +126,7 @@ export const DIRECTORY_PERMISSIONS: Record<keyof Directory, string | readonly st
   deleteAuthenticationMethod: 'UserAuthenticationMethod.ReadWrite.All',
   temporaryAccessPassPolicy: 'Policy.Read.AuthenticationMethod',
   passkeyPolicy: 'Policy.Read.AuthenticationMethod',
+  photoUpdateSettings: 'PeopleSettings.Read.All',
   directoryRoles: ['RoleManagement.Read.Directory', 'GroupMember.Read.All', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', 'PrivilegedEligibilitySchedule.Read.AzureADGroup'],
   mailboxTimeZone: 'MailboxSettings.Read',
   installAppForUser: 'TeamsAppInstallation.ReadWriteSelfForUser.All',

@@ -1,6 +1,7 @@
 // The directory's Microsoft Graph adapter: the only code in the product that calls Graph.
 
 import { PASSKEY_POLICY_PATH, type PasskeyPolicy, passkeyPolicySchema } from './passkey-policy.js';
+import { PHOTO_UPDATE_SETTINGS_PATH, type PhotoUpdateSettings, photoUpdateSettingsSchema } from './photo-settings-check.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
@@ -224,6 +225,10 @@ export class GraphDirectory implements Directory {
 
   async passkeyPolicy(): Promise<PasskeyPolicy> {
     return passkeyPolicySchema.parse(await this.#call(() => this.#client.api(PASSKEY_POLICY_PATH).get()));
+  }
+
+  async photoUpdateSettings(): Promise<PhotoUpdateSettings> {
+    return photoUpdateSettingsSchema.parse(await this.#call(() => this.#client.api(PHOTO_UPDATE_SETTINGS_PATH).version('beta').get()));
   }
 
   async directoryRoles(userId: string): Promise<RoleSummary> {

@@ -42,6 +42,11 @@ export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
   },
   { name: 'MailboxSettings.Read', type: 'Application', why: "Read a person's time zone so campaign messages arrive in working hours, and whether a mailbox is a person's or a shared or room one (never targeted)." },
   {
+    name: 'PeopleSettings.Read.All',
+    type: 'Application',
+    why: "Read whether people may change their own profile photo (`check-config`): Verified ID's Face Check compares a face with that photo, so it proves little when anyone can replace it.",
+  },
+  {
     name: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
     type: 'Application',
     why: 'Install Passkey Coach (and only it) for a person so it can start the personal chat, and find that chat.',

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'directory.throttled'
   | 'directory.unavailable'
   | 'directory.failed'
+  | 'verifiedid.unavailable'
+  | 'verifiedid.refused'
   | 'internal';
 
 /** What a person may read, by key (`errors.store.conflict`) and the values it needs; never secrets. */

@@ -6,6 +6,7 @@
 import { approverProblem } from './approvers.js';
 import { expireIfDue, settled, updateCards } from './request-lifecycle.js';
 import { requestIdSchema } from './submit-request.js';
+import { presentationRequired, presentationVerified } from './start-presentation.js';
 import { approvalCard } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import { OPEN_STATES, type Person } from './tap-records.js';
@@ -27,8 +28,14 @@ export async function decideRequest(tap: TapContext, clicker: Person, approve: b
     if (request.state !== 'approved' || !approve) await tap.audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: `request ${request.state}` });
     return { card: approvalCard(tap, words, request) };
   }
+  // Policy's "required": no approval without a verified presentation (checked again on the record that is swapped).
+  const blocked = (latest: typeof request) => approve && presentationRequired(tap, latest) && !presentationVerified(latest);
+  if (blocked(request)) {
+    await tap.audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: 'no verified presentation' });
+    return { message: words.say('approvers.needsPresentation', { name: request.target.name }) };
+  }
   const updated = await tap.records.update(request.id, (latest) =>
-    latest.state === 'awaiting-approval' && latest.expiresAt > now.toISOString()
+    latest.state === 'awaiting-approval' && latest.expiresAt > now.toISOString() && !blocked(latest)
       ? approve
         ? { ...latest, state: 'approved', approval: { by: clicker, at: now.toISOString() } }
         : { ...latest, state: 'refused', refusal: { by: clicker, at: now.toISOString(), why: 'refused by an approver' } }

@@ -8,6 +8,7 @@ import type { Store } from '../store/store-port.js';
 import { casUpdate } from '../store/cas-update.js';
 import { ERASED, ERASED_PERSON, type ErasureCounts, type ErasureSubject, isPerson, namesPerson, withoutPerson } from '../shared/erased.js';
 import { HELP_REQUESTS_PARTITION, type HelpRequest } from './help-requests.js';
+import { PresentationRecords } from './presentation-records.js';
 import { OPEN_STATES, type Person, TAP_ALERTS_PARTITION, TAP_ATTEMPTS_PARTITION, TAP_OPEN_PARTITION, type TapAlert, TapRecords, type TapRequest } from './tap-records.js';
 
 /** What was erased, and the ids of every pass request and alert (their outbox logs may hold messages to the person). */
@@ -31,11 +32,19 @@ export async function eraseFromHelpdesk(store: Store, subject: ErasureSubject, n
   }
   const subjects: string[] = [];
   const records = new TapRecords(store);
+  const presentations = new PresentationRecords(store);
   for await (const page of records.all()) {
     for (const row of page) {
       subjects.push(row.key);
       if (!mentions(subject, row.value)) continue;
       if (await records.update(row.key, (request) => (mentions(subject, request) ? depersonalised(subject, request, now) : undefined))) add('passRequests');
+      // A Verified ID presentation for them: its pending record (the callback's secret hash, the QR code) goes; the
+      // request keeps only the evidence (issuer, score, time), which names nobody.
+      const presentation = row.value.presentation;
+      if (presentation && isPerson(subject, row.value.target.id) && (await presentations.get(presentation.state))) {
+        await presentations.delete(presentation.state);
+        add('verifiedIdPresentations');
+      }
     }
   }
   // After the requests: a slot whose request no longer holds it is freed by the sweep anyway.

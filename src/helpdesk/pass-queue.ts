@@ -1,6 +1,7 @@
 // What is waiting for someone on the helpdesk, for `tap list` and the tab alike: their own open requests, the requests
 // they may approve now, and the people who asked to talk to a person. A request is shown only to those involved in it.
 
+import { presentationLine } from './presentation-views.js';
 import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { pagesOf } from '../store/pages.js';
 import { approverProblem, mayApprove } from './approvers.js';
@@ -102,6 +103,8 @@ function summarise(words: TapWords, request: TapRequest, mayDecide: boolean): Pa
     checks: [
       ...(request.check ? [say('queue.checkStated', { check: words.check(request.check.kind), name: request.check.by.name })] : []),
       ...(managerCheck ? [say(managerCheck.confirmed ? 'queue.managerConfirmed' : 'queue.managerDidNotConfirm', { name: managerCheck.by.name })] : []),
+      // Verified ID's result (waiting, verified with its evidence, failed and why), as the approval card says it.
+      ...[presentationLine(words, request, new Date())].filter((line): line is string => line !== undefined),
     ],
     replacesExistingPass: request.replacesExistingPass,
     // Kept as codes (privileged-accounts.ts); a list shows each reason in its reader's words.

@@ -46,9 +46,13 @@ export async function settled(tap: TapContext, request: TapRequest): Promise<voi
   await tap.records.releaseTarget(request.target.id, request.id);
 }
 
-/** Every approval card posted for the request shows where it stands now (but the one just clicked, which did). */
-export async function updateCards(tap: TapContext, request: TapRequest, now: Date, exceptActivityId?: string): Promise<void> {
-  for (const copy of request.copies) if (copy.activityId !== exceptActivityId) await tap.send(request.id, copy.recipientId, `update-${copy.activityId}`, now);
+/**
+ * Every approval card posted for the request shows where it stands now (but the one just clicked, which did). A step is
+ * sent once per name: an update on the way to a decision (a Verified ID result) is `update-<activity>@<tag>`, so the
+ * update that settles the card is still to come.
+ */
+export async function updateCards(tap: TapContext, request: TapRequest, now: Date, exceptActivityId?: string, tag?: string): Promise<void> {
+  for (const copy of request.copies) if (copy.activityId !== exceptActivityId) await tap.send(request.id, copy.recipientId, `update-${copy.activityId}${tag ? `@${tag}` : ''}`, now);
 }
 
 /**

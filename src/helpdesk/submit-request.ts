@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { visibleText } from '../shared/visible-text.js';
 import { askApprovers } from './approvers.js';
 import { liveRequest, settled } from './request-lifecycle.js';
-import { managerCard, requestCard } from './tap-cards.js';
+import { presentationRequired, startPresentation } from './start-presentation.js';
+import { managerCard, offeredChecks, requestCard } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import { CHECK_KINDS, type Person } from './tap-records.js';
 import { wordsInTurn } from './tap-words.js';
@@ -35,18 +36,25 @@ export async function submitRequest(tap: TapContext, clicker: Person, data: unkn
   if (lifetime < min || lifetime > max) return form('lifetimeRange');
   if (check === 'manager' && !request.manager) return form('noManager');
   if (check === 'manager' && request.manager?.id === clicker.id) return form('youAreTheManager');
+  // Policy may ask for Verified ID; a check the form does not offer here (the ticked credential where the real one runs) is not taken.
+  if (check !== 'verified-id' && presentationRequired(tap, request)) return form('verifiedIdRequired');
+  if (!offeredChecks(tap, request).includes(check)) return form('incomplete');
   const oneTime = parsed.data.oneTime === undefined ? true : parsed.data.oneTime === true || parsed.data.oneTime === 'true';
   const next = check === 'manager' ? 'awaiting-manager' : 'awaiting-approval';
+  // Asked before the request moves on: a service that does not answer leaves the form as it was, to try again.
+  const presentation = check === 'verified-id' ? await startPresentation(tap, words, request, now) : undefined;
+  if (check === 'verified-id' && !presentation) return form('verifiedIdUnavailable');
   const updated = await tap.records.update(request.id, (latest) =>
     latest.state === 'draft'
-      ? { ...latest, state: next, check: { kind: check, note: note?.trim() || undefined, by: clicker, at: now.toISOString() }, reason, lifetimeInMinutes: lifetime, isUsableOnce: oneTime }
+      ? { ...latest, state: next, check: { kind: check, note: note?.trim() || undefined, by: clicker, at: now.toISOString() }, reason, lifetimeInMinutes: lifetime, isUsableOnce: oneTime, ...(presentation ? { presentation } : {}) }
       : undefined,
   );
   if (!updated) return { card: requestCard(tap, words, (await tap.records.get(request.id))?.value ?? request, now) };
   await tap.audit('tap.request.submitted', clicker, request.target.id, { requestId: request.id, check, lifetime, oneTime });
+  if (presentation) await tap.send(request.id, request.target.id, `verify-link@${presentation.state}`, now);
   if (next === 'awaiting-manager' && request.manager) await tap.send(request.id, request.manager.id, 'manager-check', now);
   else await askApprovers(tap, updated.value, now);
-  return { card: requestCard(tap, words, updated.value, now) };
+  return { card: requestCard(tap, words, updated.value, now, undefined, presentation && (await tap.presentations.get(presentation.state))?.qrCode) };
 }
 
 /** The target's manager answers "is this them?". */

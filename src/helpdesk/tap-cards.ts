@@ -5,7 +5,9 @@ import { type Attachment, CardFactory, type TaskModuleTaskInfo } from 'botbuilde
 import { type CardJson, PersonText, TrustedMarkdown } from '../cards/card-renderer.js';
 import type { TemporaryAccessPassMethod } from '../directory/graph-shapes.js';
 import type { TapContext } from './tap-context.js';
-import { CHECK_KINDS, type TapAlert, type TapRequest } from './tap-records.js';
+import { presentationLine } from './presentation-views.js';
+import { presentationRequired, presentationVerified } from './start-presentation.js';
+import { CHECK_KINDS, type CheckKind, type TapAlert, type TapRequest } from './tap-records.js';
 import { REASONS_SEPARATOR, type TapWords } from './tap-words.js';
 
 export const TAP_VERBS = {
@@ -15,10 +17,21 @@ export const TAP_VERBS = {
   deny: 'tap.deny',
   reveal: 'tap.reveal',
   notMe: 'tap.not-me',
+  verifyAgain: 'tap.verify-again',
 } as const;
 
+/**
+ * The checks an agent may choose for this request: the manager only when there is one; Verified ID where it is set up
+ * (and then not the older check an agent only ticked), and nothing else where policy requires it.
+ */
+export function offeredChecks(tap: TapContext, request: TapRequest): CheckKind[] {
+  const verifiedId = tap.deps.verifiedId !== undefined;
+  if (presentationRequired(tap, request)) return verifiedId ? ['verified-id'] : [];
+  return CHECK_KINDS.filter((kind) => (kind !== 'manager' || request.manager) && (kind === 'verified-id' ? verifiedId : kind === 'verified-credential' ? !verifiedId : true));
+}
+
 /** The agent's form (a draft only its requester can send), or where the request stands once sent. */
-export function requestCard(tap: TapContext, words: TapWords, request: TapRequest, now: Date, error?: string): CardJson {
+export function requestCard(tap: TapContext, words: TapWords, request: TapRequest, now: Date, error?: string, qrCode?: string): CardJson {
   const { say } = words;
   const name = request.target.name;
   const open = request.state === 'draft' && request.expiresAt > now.toISOString();
@@ -32,6 +45,8 @@ export function requestCard(tap: TapContext, words: TapWords, request: TapReques
     ...(request.replacesExistingPass ? [say('form.replacesPass', { name })] : []),
     ...(request.privileged ? [say('form.privileged', { reasons: words.reasons(request.privileged) })] : []),
   ];
+  const recoveryUrl = tap.deps.accountRecoveryUrl;
+  const verifying = !open && request.presentation && request.check?.kind === 'verified-id';
   return tap.deps.cards.render(
     'tap-request',
     {
@@ -45,7 +60,12 @@ export function requestCard(tap: TapContext, words: TapWords, request: TapReques
       warning: warnings.join(' '),
       error: error ?? '',
       open,
-      checks: CHECK_KINDS.filter((kind) => kind !== 'manager' || request.manager).map((kind) => ({ title: words.check(kind), value: kind })),
+      checks: offeredChecks(tap, request).map((kind) => ({ title: words.check(kind), value: kind })),
+      // A person whose wallet went with their phone cannot present: Microsoft's route is a new credential through account recovery.
+      recovery: open && recoveryUrl && tap.deps.verifiedId ? say('form.lostWallet', { name, url: recoveryUrl }) : '',
+      verify: verifying ? say('form.verifyLinkSent', { name, time: words.time(request.presentation?.expiresAt ?? request.expiresAt) }) : '',
+      verifyUrl: new TrustedMarkdown(verifying ? (request.presentation?.url ?? '') : ''),
+      qrCode: new TrustedMarkdown(verifying ? (qrCode ?? '') : ''),
       minLifetime: request.policy.minimumLifetimeInMinutes,
       maxLifetime: request.policy.maximumLifetimeInMinutes,
       defaultLifetime: Math.min(request.policy.maximumLifetimeInMinutes, Math.max(request.policy.minimumLifetimeInMinutes, request.policy.defaultLifetimeInMinutes)),
@@ -56,13 +76,17 @@ export function requestCard(tap: TapContext, words: TapWords, request: TapReques
 }
 
 /** The approver's card: who asks, for whom, why, the checks and who made them; buttons while it waits. */
-export function approvalCard(tap: TapContext, words: TapWords, request: TapRequest): CardJson {
+export function approvalCard(tap: TapContext, words: TapWords, request: TapRequest, now = new Date()): CardJson {
   const { say } = words;
   const name = request.target.name;
   const open = request.state === 'awaiting-approval';
+  // Policy's "required": no Approve button until the presentation is verified (and a click is refused anyway).
+  const blocked = presentationRequired(tap, request) && !presentationVerified(request);
   const managerCheck = request.managerCheck;
+  const presentation = presentationLine(words, request, now);
   const checks = [
-    ...(request.check ? [say('approval.checkStated', { check: words.check(request.check.kind), name: request.check.by.name, time: words.time(request.check.at) })] : []),
+    ...(request.check && request.check.kind !== 'verified-id' ? [say('approval.checkStated', { check: words.check(request.check.kind), name: request.check.by.name, time: words.time(request.check.at) })] : []),
+    ...(presentation ? [presentation] : []),
     ...(managerCheck ? [say(managerCheck.confirmed ? 'approval.managerConfirmed' : 'approval.managerDidNotConfirm', { name: managerCheck.by.name, time: words.time(managerCheck.at) })] : []),
   ];
   const status =
@@ -93,9 +117,11 @@ export function approvalCard(tap: TapContext, words: TapWords, request: TapReque
       warning: [
         ...(request.replacesExistingPass ? [say('approval.replacesPass', { name })] : []),
         ...(request.privileged ? [say('approval.privileged', { reasons: words.reasons(request.privileged) })] : []),
+        ...(open && blocked ? [say('approval.needsPresentation', { name })] : []),
       ].join(' '),
       status,
       open,
+      approvable: open && !blocked,
       approveTitle: say(request.replacesExistingPass ? 'approval.approveAndReplace' : 'approval.approve'),
       requestId: request.id,
     },

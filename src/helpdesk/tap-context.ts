@@ -4,7 +4,10 @@
 import type { CardJson } from '../cards/card-renderer.js';
 import type { TapSettings } from '../config/app-config.js';
 import type { GroupMembership } from '../directory/group-membership.js';
+import type { VerifiedIdRequirement } from '../config/verified-id-settings.js';
+import type { VerifiedIdService } from '../directory/verified-id-client.js';
 import type { OutboxFeatureDeps } from '../outbox/outbox-router.js';
+import { PresentationRecords } from './presentation-records.js';
 import { newTapRequestId, type Person, type TapAlert, TapRecords } from './tap-records.js';
 import type { TapWords } from './tap-words.js';
 
@@ -15,6 +18,23 @@ export interface TemporaryAccessDeps extends OutboxFeatureDeps {
   /** Emergency-access accounts (object ids and UPNs, lower-case): always privileged. */
   breakGlass: readonly string[];
   timeZone: string;
+  /** Verified ID with Face Check (README, "Verified ID with Face Check"); absent where it is not set up. */
+  verifiedId?: VerifiedIdDeps;
+  /** Which requests need a verified presentation before approval; read even where Verified ID is absent (then none can be approved: fail closed). */
+  verifiedIdRequired: VerifiedIdRequirement;
+  /** Where Entra account recovery starts, offered for a person whose wallet is lost. */
+  accountRecoveryUrl?: string;
+}
+
+export interface VerifiedIdDeps {
+  service: VerifiedIdService;
+  /** The tenant's DID: the verifier, and the one issuer accepted. */
+  authorityDid: string;
+  faceMatchThreshold: number;
+  /** Where the service calls back (the public URL of POST /api/verifiedid/callback). */
+  callbackUrl: () => string;
+  /** How the wallet names who asks. */
+  clientName: string;
 }
 
 /** What a command or click answers; `acted` when this very call changed the request (not someone quicker). */
@@ -22,9 +42,11 @@ export type TapAnswer = ({ card: CardJson } | { message: string }) & { acted?: b
 
 export class TapContext {
   readonly records: TapRecords;
+  readonly presentations: PresentationRecords;
 
   constructor(readonly deps: TemporaryAccessDeps) {
     this.records = new TapRecords(deps.store);
+    this.presentations = new PresentationRecords(deps.store);
   }
 
   get settings(): TapSettings {

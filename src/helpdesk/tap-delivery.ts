@@ -7,7 +7,8 @@ import { type Attachment, CardFactory, MessageFactory } from 'botbuilder';
 import { givenUpWhenUnreachable } from '../outbox/deliver-to-person.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import type { DeliveryResult, OutboxHandler } from '../outbox/outbox-sender.js';
-import { alertNotice, approvalCard, createdNotice, managerCard, revealCard, stoppedNotice } from './tap-cards.js';
+import { presentationLapsed, presentationLine, verifyCard } from './presentation-views.js';
+import { alertNotice, approvalCard, createdNotice, managerCard, revealCard, stoppedNotice, TAP_VERBS } from './tap-cards.js';
 import type { TapContext } from './tap-context.js';
 import { wordsFor } from './tap-words.js';
 
@@ -36,9 +37,22 @@ export function tapDelivery(tap: TapContext): OutboxHandler {
     if (row.step === 'approve-ask') return waitingFor('awaiting-approval') ?? post(row.userId, CardFactory.adaptiveCard(approvalCard(tap, words, request)));
     if (row.step === 'reveal') return waitingFor('approved') ?? post(row.userId, revealCard(tap, words, request));
     if (row.step === 'outcome-requester') return post(row.userId, stoppedNotice(tap, words, request));
+    if (row.step.startsWith('verify-link@')) {
+      // The link of the presentation it was queued for: a newer one (asked again) has its own row.
+      const evidence = request.presentation;
+      if (evidence?.state !== row.step.slice('verify-link@'.length) || evidence.status !== 'waiting' || presentationLapsed(evidence, new Date())) return { outcome: 'cancelled', reason: 'the presentation is no longer waiting' };
+      return waitingFor('awaiting-approval') ?? post(row.userId, verifyCard(tap, words, request, (await tap.presentations.get(evidence.state))?.qrCode));
+    }
+    if (row.step.startsWith('presentation-')) {
+      const line = presentationLine(words, request, new Date()) ?? '';
+      // A failed one can be asked for again while the request waits.
+      const again = request.presentation?.status === 'failed' && request.state === 'awaiting-approval' ? [{ title: words.say('verify.again'), verb: TAP_VERBS.verifyAgain, data: { requestId: request.id } }] : [];
+      return post(row.userId, tap.deps.cards.attachment('notice', { title: words.say('verify.resultTitle', { name: request.target.name, id: request.id }), paragraphs: [line], actions: again }, words.locale));
+    }
     if (row.step.startsWith('notice-')) return post(row.userId, createdNotice(tap, words, request, row.step));
     if (row.step.startsWith('update-')) {
-      const copy = request.copies.find((candidate) => candidate.activityId === row.step.slice('update-'.length));
+      const activityId = row.step.slice('update-'.length).split('@')[0];
+      const copy = request.copies.find((candidate) => candidate.activityId === activityId);
       if (!copy) return { outcome: 'cancelled', reason: 'no such card' };
       const done = await tap.deps.messenger.update(row.userId, copy.conversationId, copy.activityId, MessageFactory.attachment(CardFactory.adaptiveCard(approvalCard(tap, words, request))));
       return done ? { outcome: 'sent', conversationId: copy.conversationId, activityId: copy.activityId } : { outcome: 'cancelled', reason: 'Teams no longer has the card' };
@@ -48,9 +62,11 @@ export function tapDelivery(tap: TapContext): OutboxHandler {
 
   return {
     async expiry(row, now) {
-      if (!ACTION_STEPS.has(row.step)) return undefined;
+      const link = row.step.startsWith('verify-link@');
+      if (!ACTION_STEPS.has(row.step) && !link) return undefined;
       const request = (await tap.records.get(row.subjectId))?.value;
       if (!request) return undefined;
+      if (link && request.presentation && presentationLapsed(request.presentation, now)) return TAP_EXPIRY;
       return request.state === 'expired' || (request.expiresAt <= now.toISOString() && (request.state === 'awaiting-manager' || request.state === 'awaiting-approval' || request.state === 'approved')) ? TAP_EXPIRY : undefined;
     },
     async deliver(row) {

@@ -18,7 +18,14 @@ export const TAP_ATTEMPTS_PARTITION = 'tap-attempts';
 /** Security alerts not tied to a request (a refused privileged attempt, a burst): the card is made from these. */
 export const TAP_ALERTS_PARTITION = 'tap-alerts';
 
-export const CHECK_KINDS = ['video-id', 'manager', 'in-person', 'verified-credential'] as const;
+/** Where a pending Verified ID presentation is found when its callback comes: by its `state` (see presentation-records.ts). */
+export const TAP_PRESENTATIONS_PARTITION = 'tap-presentations';
+
+/**
+ * 'verified-id' is Verified ID with Face Check, run by the coach; 'verified-credential' is the older check an agent
+ * only ticked, kept so requests that chose it still read, and offered only where Verified ID is not set up.
+ */
+export const CHECK_KINDS = ['video-id', 'manager', 'in-person', 'verified-id', 'verified-credential'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 export type { TapState } from './pass-views.js';
@@ -49,6 +56,8 @@ export interface TapRequest {
   privileged?: string[];
   /** The agent's identity check. */
   check?: { kind: CheckKind; note?: string; by: Person; at: string };
+  /** Verified ID with Face Check, when that is the check: where the presentation stands, and its evidence. */
+  presentation?: PresentationEvidence;
   /** The manager's own answer, collected by the bot. */
   managerCheck?: { confirmed: boolean; by: Person; at: string };
   reason?: string;
@@ -60,6 +69,30 @@ export interface TapRequest {
   notMe?: { by: Person; at: string; removedMethods: number };
   /** Approval cards posted (updated once the request is settled). */
   copies: { recipientId: string; conversationId: string; activityId: string }[];
+}
+
+export const PRESENTATION_FAILURES = ['wrong-person', 'low-confidence', 'wrong-issuer', 'revoked', 'no-face-check', 'wrong-credential', 'declined', 'service-error', 'expired'] as const;
+export type PresentationFailure = (typeof PRESENTATION_FAILURES)[number];
+
+/** What the approvers see of a Verified ID presentation; never the person's claims, never the callback's secret. */
+export interface PresentationEvidence {
+  /** Our `state` of the presentation request (the key of its pending record). */
+  state: string;
+  status: 'waiting' | 'retrieved' | 'verified' | 'failed';
+  /** The `openid-vc://` link the wallet opens. */
+  url: string;
+  createdAt: string;
+  /** When the service stops accepting a presentation for it. */
+  expiresAt: string;
+  /** When it was verified or failed. */
+  at?: string;
+  /** The DID of the credential's issuer, as verified by the service and checked by the coach. */
+  issuer?: string;
+  /** Face Check's match confidence, 0-100. */
+  matchConfidence?: number;
+  failure?: PresentationFailure;
+  /** The service's own error code, when it reported one. */
+  serviceCode?: string;
 }
 
 export interface TapAlert {

@@ -14,6 +14,8 @@ import { mayApprove } from './approvers.js';
 import { type CloseHelpOutcome, closeHelp } from './close-help.js';
 import { listQueue, passQueue, passSummary } from './pass-queue.js';
 import type { PassQueue, PassSummary } from './pass-views.js';
+import { type CallbackOutcome, lapsePresentations, presentationCallback } from './presentation-callback.js';
+import { verifyAgain } from './verify-again.js';
 import { reportNotMe } from './report-not-me.js';
 import { requestPass } from './request-pass.js';
 import { expireDue } from './request-lifecycle.js';
@@ -27,7 +29,8 @@ import { type ReplyLanguage, TapWords } from './tap-words.js';
 import { DEFAULT_LOCALE } from '../shared/strings.js';
 
 export { TAP_VERBS } from './tap-cards.js';
-export type { TapAnswer, TemporaryAccessDeps } from './tap-context.js';
+export type { TapAnswer, TemporaryAccessDeps, VerifiedIdDeps } from './tap-context.js';
+export type { CallbackOutcome } from './presentation-callback.js';
 export type { HelpQueueEntry, PassQueue, PassSummary } from './pass-views.js';
 
 export class TemporaryAccess implements OutboxHandler {
@@ -52,8 +55,11 @@ export class TemporaryAccess implements OutboxHandler {
     decideRequest(this.#tap, clicker, approve, data, clickedActivityId, language);
   cancel = (requester: Person, rawId: string, language?: ReplyLanguage): Promise<TapAnswer> => cancelRequest(this.#tap, requester, rawId, language);
   reveal = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TaskModuleTaskInfo | string> => revealPass(this.#tap, clicker, data, teamsLocale);
+  verifyAgain = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => verifyAgain(this.#tap, clicker, data, teamsLocale);
   notMe = (clicker: Person, data: unknown, teamsLocale?: string): Promise<TapAnswer> => reportNotMe(this.#tap, clicker, data, teamsLocale);
   list = (requester: Person, teamsLocale?: string): Promise<TapAnswer> => listQueue(this.#tap, requester, teamsLocale);
+  /** Verified ID's Request Service calls back (POST /api/verifiedid/callback): its secret header and body, nothing else. */
+  presentationCallback = (secretHeader: string | undefined, body: unknown): Promise<CallbackOutcome> => presentationCallback(this.#tap, secretHeader, body);
   closeHelp = (agent: Person, who: string, language?: ReplyLanguage): Promise<{ outcome: CloseHelpOutcome; message: string }> => closeHelp(this.#tap, agent, who, language);
 
   // The tab's lists: their states, checks and privileged reasons in the tab reader's `locale`.
@@ -63,8 +69,11 @@ export class TemporaryAccess implements OutboxHandler {
 
   /** The scheduler's sweep (see request-lifecycle.ts). */
   /** Expires what is due: the open requests every run, every request once a day per instance (and at its first run). */
-  expireDue = (now = new Date()): Promise<number> => {
-    return expireDue(this.#tap, now, { everything: this.#sweep.due(now) });
+  expireDue = async (now = new Date()): Promise<number> => {
+    const expired = await expireDue(this.#tap, now, { everything: this.#sweep.due(now) });
+    // Presentations of requests still open whose link lapsed unanswered.
+    await lapsePresentations(this.#tap, now);
+    return expired;
   };
   readonly #sweep = new FullSweep();
 

@@ -10,6 +10,8 @@ import { userMessageText } from '../shared/strings.js';
 import type { Logger } from '../logging/logger.js';
 import type { Download } from '../shared/download.js';
 import { inboundActivitySchema } from './activity-schema.js';
+import type { CallbackOutcome } from '../helpdesk/temporary-access.js';
+import { CALLBACK_SECRET_HEADER } from '../helpdesk/presentation-records.js';
 import { browserLanguage, registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
 import type { LegalPage, LegalPages } from './legal-pages.js';
 import { DEFAULT_LOCALE, type Strings } from '../shared/strings.js';
@@ -27,6 +29,11 @@ export interface HttpServerOptions {
   isReady: () => Promise<boolean> | boolean;
   /** One-time downloads (campaign exports): the file for a token, or undefined when it is unknown, used or expired. */
   takeDownload?: (token: string) => Promise<Download | undefined>;
+  /**
+   * Verified ID's Request Service calls back about a presentation: the secret header it was given (CALLBACK_SECRET_HEADER)
+   * and the body; the answer says how it went, which becomes the status.
+   */
+  verifiedIdCallback?: (secretHeader: string | undefined, body: unknown) => Promise<CallbackOutcome>;
   /** The admins' and helpdesk's tab: its pages under /tab/ and its API under /tab/api/. */
   tab?: Omit<TabRoutesOptions, 'logger' | 'strings'>;
   /** The privacy notice and terms of use the app package links to. */
@@ -62,6 +69,13 @@ function areaOf(url: string | undefined): string {
   if (first === 'healthz' || first === 'readyz') return 'health';
   return 'other';
 }
+
+/**
+ * A Verified ID callback's answer: a result taken (200), one authentic but refused as evidence (422: wrong person, low
+ * Face Check score…), no or a wrong secret (401), an unknown presentation (404), one already settled (409), one past
+ * its expiry (410), a body that is not a callback (400).
+ */
+const CALLBACK_STATUS: Readonly<Record<CallbackOutcome, number>> = { accepted: 200, 'refused-evidence': 422, unauthenticated: 401, unknown: 404, replayed: 409, expired: 410, malformed: 400 };
 
 /** Seconds a caller is told to wait before trying again while this instance stops (Teams retries; so does the tab). */
 const RETRY_AFTER_SECONDS = '5';
@@ -200,6 +214,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       replyWithError(res, error, log, options.strings);
     }
   });
+
+  const verifiedIdCallback = options.verifiedIdCallback;
+  if (verifiedIdCallback) {
+    server.post('/api/verifiedid/callback', async (req: Request, res: Response) => {
+      const log = logger.child({ route: 'verifiedid-callback' });
+      try {
+        // The header is the callback's only credential: it is handed on, never logged.
+        const outcome = await verifiedIdCallback(headerText(req, CALLBACK_SECRET_HEADER), req.body);
+        const status = CALLBACK_STATUS[outcome];
+        if (status >= 400) log.warn('refused a Verified ID callback', { outcome, status });
+        res.header('Cache-Control', 'no-store');
+        res.send(status, { outcome });
+      } catch (error) {
+        log.error('a Verified ID callback failed', { error });
+        res.send(500, { error: 'internal' });
+      }
+    });
+  }
 
   // The tab's API calls are requests like any other: a stop waits for an approval being recorded.
   const lifecycle = {

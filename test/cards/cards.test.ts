@@ -13,7 +13,7 @@ const sampleData = (name: string) =>
 
 describe('card templates', () => {
   it('are all loaded', () => {
-    expect(cards.names().sort()).toEqual(['campaign-nudge', 'campaign-report', 'campaign-start', 'digest', 'escalation', 'help', 'notice', 'objection-answer', 'platform-picker', 'platform-steps', 'refusal-reason', 'tap-approval', 'tap-manager-check', 'tap-pass', 'tap-request', 'tap-reveal', 'team', 'welcome', 'welcome-team']);
+    expect(cards.names().sort()).toEqual(['campaign-nudge', 'campaign-report', 'campaign-start', 'digest', 'escalation', 'help', 'notice', 'objection-answer', 'platform-picker', 'platform-steps', 'refusal-reason', 'tap-approval', 'tap-manager-check', 'tap-pass', 'tap-request', 'tap-reveal', 'tap-verify', 'team', 'welcome', 'welcome-team']);
   });
 
   it.each(cards.names())('%s expands to a card with no parser events, no unknown properties and no accessibility problems', (name) => {

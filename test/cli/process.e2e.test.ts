@@ -1,6 +1,6 @@
 // The built command as a process: refusing bad configuration, graceful shutdown, and the audit tools.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,21 @@ describe('refuses to start on inconsistent configuration', () => {
     const unset = await runCommand(['check-config'], { DATA_DIR: tempDir() });
     expect(unset.code).toBe(0);
     expect(unset.stdout).not.toContain('ENROLMENT_TIERS');
+  });
+
+  it('check-config warns, and still passes, when people may change the profile photo Verified ID Face Check compares with', async () => {
+    // The demo tenant lets only Global Administrators change photos: nothing to say.
+    const restricted = await runCommand(['check-config'], { DATA_DIR: tempDir() });
+    expect(restricted.code).toBe(0);
+    expect(restricted.stdout).not.toContain('profile photo');
+    // The same tenant where everyone may change their own.
+    const dir = tempDir();
+    const seed = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'demo', 'tenant.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(dir, 'tenant.json'), JSON.stringify({ ...seed, photoUpdateSettings: { source: 'cloud', allowedRoles: [] } }));
+    const open = await runCommand(['check-config'], { DATA_DIR: dir, DEMO_TENANT_FILE: path.join(dir, 'tenant.json') });
+    expect(open.code).toBe(0);
+    expect(open.stdout).toContain('Configuration is valid');
+    expect(open.stdout).toMatch(/Warning: Verified ID's Face Check compares a face with the person's profile photo, and this tenant lets people change their own photo.*Restrict photo changes to administrators/);
   });
 
   it('says which variable to set when the port is taken, without a stack trace', async () => {

@@ -18,13 +18,14 @@ import type { ThrottleBucket } from './router.js';
 import { deletedItemsRoutes } from './routes/deleted-items-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { methodRoutes } from './routes/method-routes.js';
+import { peopleSettingsRoutes } from './routes/people-settings-routes.js';
 import { pimGroupRoutes } from './routes/pim-group-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
 import { servicePrincipalRoutes } from './routes/service-principal-routes.js';
 import { teamworkRoutes } from './routes/teamwork-routes.js';
 import { type EnrolInput, type Installation, type RedeemResult, type Revocation, TenantState } from './tenant-state.js';
-import { TokenService } from './token-service.js';
+import { type AppIdentity, TokenService } from './token-service.js';
 
 export interface GraphEmulatorOptions {
   seed: TenantSeed;
@@ -76,6 +77,8 @@ export interface EmulatorState {
   resetThrottles(): void;
   /** Replaces the tenant's passkey (FIDO2) policy (parsed as the seed's, so defaults apply). */
   setPasskeyPolicy(policy: unknown): void;
+  /** Who may change profile photos, as an admin would set it (parsed as the seed's). */
+  setPhotoUpdateSettings(settings: unknown): void;
 }
 
 export interface EmulatorFaults {
@@ -107,6 +110,8 @@ export interface GraphEmulator {
   state: EmulatorState;
   faults: EmulatorFaults;
   calls: EmulatorCalls;
+  /** Checks an app token of the emulated tenant for another resource (Verified ID's emulator uses it); rejects otherwise. */
+  verifyAppToken(authorization: string | undefined, audience: string): Promise<AppIdentity>;
   /** Called when the app is installed for a user through Graph (Teams would send the bot a conversationUpdate). */
   onAppInstalled(listener: Listener<AppInstalledEvent>): () => void;
   onAppUninstalled(listener: Listener<AppUninstalledEvent>): () => void;
@@ -151,7 +156,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     reportPageSize: options.reportPageSize ?? 1000,
     events: { installed: (event) => notify(installedListeners, event), uninstalled: (event) => notify(uninstalledListeners, event) },
   };
-  const routes = [...deletedItemsRoutes(context), ...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context)];
+  const routes = [...deletedItemsRoutes(context), ...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context), ...peopleSettingsRoutes(context)];
 
   let graphUrl = '';
   const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });
@@ -176,6 +181,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     state: emulatorState,
     faults,
     calls,
+    verifyAppToken: (authorization, audience) => tokens.verify(authorization, [audience]),
     onAppInstalled(listener) {
       installedListeners.add(listener);
       return () => installedListeners.delete(listener);
@@ -222,6 +228,9 @@ function publicState(state: TenantState, context: EmulatorContext, limiters: Rec
     throttles: () => ({ identityReports: { ...limiters.identityReports.rule }, appInstalls: { ...limiters.appInstalls.rule } }),
     setPasskeyPolicy: (policy) => {
       state.seed.passkeyPolicy = seedSchema.shape.passkeyPolicy.parse(policy);
+    },
+    setPhotoUpdateSettings: (settings) => {
+      state.seed.photoUpdateSettings = seedSchema.shape.photoUpdateSettings.parse(settings);
     },
     resetThrottles: () => {
       for (const limiter of Object.values(limiters)) limiter.reset();

@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   readGroupAssignments: ['PrivilegedAssignmentSchedule.Read.AzureADGroup', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup'],
   readAppInstalls: ['TeamsAppInstallation.ReadForUser.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsAppInstallation.ReadWriteForUser.All'],
   writeAppInstalls: ['TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsAppInstallation.ReadWriteForUser.All'],
+  readPeopleSettings: ['PeopleSettings.Read.All', 'PeopleSettings.ReadWrite.All'],
   readServicePrincipals: ['Application.Read.All', 'Application.ReadWrite.All', ...DIRECTORY_READ],
 } as const satisfies Record<string, readonly string[]>;
 

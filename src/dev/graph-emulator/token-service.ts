@@ -7,10 +7,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as joseErrors, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
 import type { TenantSeed } from '../tenant-seed.js';
 import { invalidToken } from './graph-errors.js';
+import { VERIFIED_ID_RESOURCE } from '../../directory/verified-id-client.js';
 import { ALL_APPLICATION_PERMISSIONS, GRAPH_APP_ID } from './permissions.js';
 import { stableGuid } from './tenant-state.js';
 
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
+/** The app role the Verifiable Credentials Service Request API grants (Verified ID's Request Service). */
+export const VERIFIED_ID_ROLE = 'VerifiableCredential.Create.All';
 const TOKEN_LIFETIME_SECONDS = 3599;
 /**
  * Emulator-only grant: what Teams' SSO hands a tab (a v2 user token for the app's own API, scope access_as_user).
@@ -75,8 +78,8 @@ export class TokenService {
     json(res, 404, { error: 'not_found', error_description: `No such endpoint on the local token service: ${req.method} ${url.pathname}` });
   }
 
-  /** Checks signature, lifetime, issuer, audience, tenant and app; throws Graph's 401 otherwise. */
-  async verify(authorization: string | undefined): Promise<AppIdentity> {
+  /** Checks signature, lifetime, issuer, audience (Graph's unless told), tenant and app; throws Graph's 401 otherwise. */
+  async verify(authorization: string | undefined, audiences: string[] = [GRAPH_AUDIENCE, GRAPH_APP_ID]): Promise<AppIdentity> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
     if (!match) throw invalidToken('Access token is empty.');
     let payload: Record<string, unknown>;
@@ -84,7 +87,7 @@ export class TokenService {
       ({ payload } = await jwtVerify(match[1] as string, (await this.signingKey).keys.publicKey, {
         algorithms: ['RS256'],
         issuer: this.issuer,
-        audience: [GRAPH_AUDIENCE, GRAPH_APP_ID],
+        audience: audiences,
         currentDate: new Date(this.now()),
       }));
     } catch (error) {
@@ -161,7 +164,9 @@ export class TokenService {
       return aadError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
     }
     const scope = form.get('scope') ?? '';
-    if (!scope.split(' ').some((s) => s === `${GRAPH_AUDIENCE}/.default` || s === `${GRAPH_APP_ID}/.default`)) {
+    // Graph, or Verified ID's Request Service (which the app reaches with the same registration).
+    const verifiedId = scope.split(' ').includes(`${VERIFIED_ID_RESOURCE}/.default`);
+    if (!verifiedId && !scope.split(' ').some((s) => s === `${GRAPH_AUDIENCE}/.default` || s === `${GRAPH_APP_ID}/.default`)) {
       return aadError(res, 400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
     }
     const issuedAt = Math.floor(this.now() / 1000);
@@ -175,14 +180,14 @@ export class TokenService {
       idp: this.issuer,
       idtyp: 'app',
       oid: servicePrincipalId,
-      roles: app.roles ?? ALL_APPLICATION_PERMISSIONS,
+      roles: verifiedId ? [VERIFIED_ID_ROLE] : (app.roles ?? ALL_APPLICATION_PERMISSIONS),
       tid: this.seed.tenant.id,
       uti: randomUUID().replace(/-/g, ''),
       ver: '1.0',
     })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: jwk.kid as string })
       .setIssuer(this.issuer)
-      .setAudience(GRAPH_AUDIENCE)
+      .setAudience(verifiedId ? VERIFIED_ID_RESOURCE : GRAPH_AUDIENCE)
       .setSubject(servicePrincipalId)
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)
