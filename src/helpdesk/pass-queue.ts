@@ -2,6 +2,7 @@
 // they may approve now, and the people who asked to talk to a person. A request is shown only to those involved in it.
 
 import { presentationLine } from './presentation-views.js';
+import { presentationRequired, presentationVerified } from './start-presentation.js';
 import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { pagesOf } from '../store/pages.js';
 import { approverProblem, mayApprove } from './approvers.js';
@@ -24,8 +25,8 @@ export async function passQueue(tap: TapContext, viewer: Person, words: TapWords
   for await (const page of tap.records.all()) {
     for (const { value } of page) {
       if (!OPEN_STATES.has(value.state) || value.expiresAt <= now.toISOString()) continue;
-      if (helpdesk && value.requester.id === viewer.id) mine.push(summarise(words, value, false));
-      else if (approver && value.state === 'awaiting-approval' && !(await approverProblem(tap, value, viewer))) toApprove.push(summarise(words, value, true));
+      if (helpdesk && value.requester.id === viewer.id) mine.push(summarise(tap, words, value, false));
+      else if (approver && value.state === 'awaiting-approval' && !(await approverProblem(tap, value, viewer))) toApprove.push(summarise(tap, words, value, true));
     }
   }
   const byExpiry = (a: PassSummary, b: PassSummary) => a.expiresAt.localeCompare(b.expiresAt);
@@ -83,10 +84,10 @@ export async function passSummary(tap: TapContext, viewer: Person, id: string, w
   const request = await expireIfDue(tap, current.value, now);
   const involved = request.requester.id === viewer.id || request.approval?.by.id === viewer.id || request.refusal?.by?.id === viewer.id;
   if (!involved && (await approverProblem(tap, request, viewer))) return undefined;
-  return summarise(words, request, request.state === 'awaiting-approval' && !(await approverProblem(tap, request, viewer)));
+  return summarise(tap, words, request, request.state === 'awaiting-approval' && !(await approverProblem(tap, request, viewer)));
 }
 
-function summarise(words: TapWords, request: TapRequest, mayDecide: boolean): PassSummary {
+function summarise(tap: TapContext, words: TapWords, request: TapRequest, mayDecide: boolean): PassSummary {
   const { say } = words;
   const managerCheck = request.managerCheck;
   return {
@@ -110,5 +111,6 @@ function summarise(words: TapWords, request: TapRequest, mayDecide: boolean): Pa
     // Kept as codes (privileged-accounts.ts); a list shows each reason in its reader's words.
     privileged: (request.privileged ?? []).map((reason) => words.reasons([reason])),
     mayDecide,
+    awaitsPresentation: presentationRequired(tap, request) && !presentationVerified(request),
   };
 }

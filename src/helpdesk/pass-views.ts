@@ -23,6 +23,8 @@ export interface PassSummary {
   privileged: string[];
   /** The viewer may approve or refuse it now. */
   mayDecide: boolean;
+  /** Policy (VERIFIED_ID_REQUIRED) holds its approval until Verified ID's presentation is verified: refusing is possible. */
+  awaitsPresentation: boolean;
 }
 
 /** Someone waiting to talk to a person, with the topics they raised with the coach (intent ids). */

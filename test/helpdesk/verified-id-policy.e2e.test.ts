@@ -51,6 +51,9 @@ describe('when policy requires a verified presentation for every pass', { timeou
     expect((await records().get(id))?.value.state).toBe('awaiting-approval');
     const denied = (await bot().service.store.list<{ action: string; details?: Record<string, unknown> }>(AUDIT_ENTRIES, { limit: 1000 })).records.filter((record) => record.value.action === 'tap.approval.denied' && record.value.details?.requestId === id);
     expect(denied.map((record) => record.value.details?.why)).toEqual(['no verified presentation']);
+    // The tab's queue holds its Approve button back too (refusing stays possible).
+    const before = await bot().service.features.temporaryAccess.summary({ id: approver().id, name: 'Katarzyna Zielińska' }, id);
+    expect(before).toMatchObject({ mayDecide: true, awaitsPresentation: true });
 
     const state = (await records().get(id))?.value.presentation?.state;
     const held = demo().verifiedId.requests().find((candidate) => candidate.state === state);
@@ -60,6 +63,7 @@ describe('when policy requires a verified presentation for every pass', { timeou
     // The tab's queue says the same.
     const summary = await bot().service.features.temporaryAccess.summary({ id: approver().id, name: 'Katarzyna Zielińska' }, id);
     expect(summary?.checks.join('\n')).toMatch(/Verified ID with Face Check: verified at .*84%/);
+    expect(summary?.awaitsPresentation).toBe(false);
     const approved = await chat.click(approver(), 'tap.approve', { requestId: id });
     expect(text(approved.value)).toContain('Approved by');
     expect((await records().get(id))?.value.state).toBe('approved');

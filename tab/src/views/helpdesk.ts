@@ -55,7 +55,14 @@ export async function helpdeskView(api: Api, redraw: (notice?: string) => void):
                 request.replacesExistingPass ? h('p', { class: 'warning' }, t('helpdesk.replacesPass')) : false,
                 request.privileged.length > 0 ? h('p', { class: 'warning' }, t('helpdesk.privileged', { reasons: request.privileged.join('; ') })) : false,
                 facts(request),
-                h('div', { class: 'actions' }, button(t('helpdesk.approve'), request.id, 'approve', 'primary'), button(t('helpdesk.refuse'), request.id, 'deny', 'secondary')),
+                // Policy waits for a verified Verified ID presentation: no Approve until then (the server refuses it too).
+                request.awaitsPresentation ? h('p', { class: 'warning' }, t('helpdesk.awaitsPresentation')) : false,
+                h(
+                  'div',
+                  { class: 'actions' },
+                  request.awaitsPresentation ? false : button(t('helpdesk.approve'), request.id, 'approve', 'primary'),
+                  button(t('helpdesk.refuse'), request.id, 'deny', request.awaitsPresentation ? 'primary' : 'secondary'),
+                ),
               ),
             ),
           ),
