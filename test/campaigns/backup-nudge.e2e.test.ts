@@ -4,12 +4,11 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import { localParts } from '../../src/shared/wall-clock.js';
-import { resolveTimeZone } from '../../src/shared/time-zones.js';
 import { CAMPAIGN_VERBS } from '../../src/campaigns/campaign-messages.js';
-import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at as atTime } from '../support/outreach-helpers.js';
-import { isNudge, nudgeOf } from '../support/campaign-nudges.js';
+import { nudgeOf } from '../support/campaign-nudges.js';
+import { campaignWeek, demoZoneOf } from '../support/campaign-week.js';
 import { teamsChat } from '../support/teams-chat.js';
 import { figuresInCsv, figuresOnCard, figuresOnTab } from '../support/campaign-figures.js';
 
@@ -20,38 +19,31 @@ const at = (iso: string, options: { schedule?: boolean } = {}) => atTime(bot, is
 
 const ONE_PASSKEY = { kind: 'passKeyDeviceBoundAuthenticator', displayName: 'Pixel 8', aaGuid: 'de1e552d-db1d-4423-a619-566b625cdc84', attestationLevel: 'attested' } as const;
 
-function zoneOf(userId: string): string {
-  const user = demo().seed.users.find((candidate) => candidate.id === userId);
-  return resolveTimeZone(user?.mailboxTimeZone, resolveTimeZone(demo().seed.tenant.defaultTimeZone, 'UTC'));
+const zoneOf = (userId: string) => demoZoneOf(demo, userId);
+
+/** A campaign of its own (campaign-week.ts) whose invitations have all gone out on its Monday. */
+async function invitedCampaign() {
+  const week = await campaignWeek(bot, demo, 'Backup');
+  await at(week.on(0, 15.5));
+  await at(week.on(0, 17.5), { schedule: false });
+  const targets = await week.members();
+  expect(targets.length).toBeGreaterThan(3);
+  const member = async (userId: string) => (await outreach().campaigns.records.member(week.campaignId, userId))?.value;
+  return { ...week, targets, member };
 }
 
-/**
- * A campaign of its own, started at 07:00 UTC on a Monday at least a week after the clock stands, whose invitations
- * have all gone out that day; `on(days, hour)` is `days` after that Monday at `hour` UTC.
- */
-async function invitedCampaign() {
-  await outreach().campaigns.finish({ id: 'test-admin' });
-  const now = new Date();
-  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 7, 7));
-  while (monday.getUTCDay() !== 1) monday.setUTCDate(monday.getUTCDate() + 1);
-  vi.setSystemTime(monday);
-  const deadline = new Date(monday.getTime() + 31 * 86_400_000).toISOString().slice(0, 10);
-  const started = await outreach().campaigns.start({ name: 'Backup', deadline, waves: 1, by: { id: 'test-admin' } });
-  if (!('started' in started)) throw new Error(started.refused);
-  const campaignId = started.started.id;
-  const since = monday.getTime();
-  const on = (days: number, hour: number) => new Date(since + days * 86_400_000 + (hour - 7) * 3_600_000).toISOString();
-  const nudgesTo = (userId: string): RecordedActivity[] =>
-    demo()
-      .connector.activities({ userId, kind: 'send' })
-      .filter((record) => record.time >= since && isNudge(record.activity));
-  await at(on(0, 15.5));
-  await at(on(0, 17.5), { schedule: false });
-  const targets: string[] = [];
-  for await (const page of outreach().campaigns.records.members(campaignId)) targets.push(...page.map((record) => record.value.userId));
-  expect(targets.length).toBeGreaterThan(3);
-  const member = async (userId: string) => (await outreach().campaigns.records.member(campaignId, userId))?.value;
-  return { campaignId, on, nudgesTo, targets, member };
+/** Someone who enrolled on the Tuesday with one passkey, and has had the first backup nudge (the Monday after). */
+async function nudgedOnce(index: number) {
+  const campaign = await invitedCampaign();
+  const { on, targets, nudgesTo } = campaign;
+  const enrolled = targets[index] ?? '';
+  vi.setSystemTime(new Date(on(1, 10)));
+  demo().graph.state.enrolMethod(enrolled, ONE_PASSKEY);
+  await at(on(3, 0.5));
+  await at(on(7, 12), { schedule: false });
+  await at(on(7, 18), { schedule: false });
+  expect(nudgesTo(enrolled).map((record) => nudgeOf(record.activity)?.step)).toEqual(['invite', 'backup']);
+  return { ...campaign, enrolled };
 }
 
 /**
@@ -96,14 +88,7 @@ describe('the backup nudge', () => {
   });
 
   it('"No thanks" is recorded on the person, escalates nothing, and ends the backup nudges', async () => {
-    const { campaignId, on, targets, nudgesTo, member } = await invitedCampaign();
-    const enrolled = targets[1] ?? '';
-    vi.setSystemTime(new Date(on(1, 10)));
-    demo().graph.state.enrolMethod(enrolled, ONE_PASSKEY);
-    await at(on(3, 0.5));
-    await at(on(7, 12), { schedule: false });
-    await at(on(7, 18), { schedule: false });
-    expect(nudgesTo(enrolled).map((record) => nudgeOf(record.activity)?.step)).toEqual(['invite', 'backup']);
+    const { campaignId, on, nudgesTo, member, enrolled } = await nudgedOnce(1);
 
     const answer = await chat.click(chat.person(enrolled), CAMPAIGN_VERBS.declineBackup, { campaignId });
     expect(JSON.stringify(answer.value)).toContain('won');
@@ -155,14 +140,7 @@ describe('the backup nudge', () => {
   });
 
   it('"I have added one" (the status check on the nudge) records the backup, and the second nudge is not sent', async () => {
-    const { on, targets, nudgesTo, member } = await invitedCampaign();
-    const enrolled = targets[4] ?? targets[0] ?? '';
-    vi.setSystemTime(new Date(on(1, 10)));
-    demo().graph.state.enrolMethod(enrolled, ONE_PASSKEY);
-    await at(on(3, 0.5));
-    await at(on(7, 12), { schedule: false });
-    await at(on(7, 18), { schedule: false });
-    expect(nudgesTo(enrolled).map((record) => nudgeOf(record.activity)?.step)).toEqual(['invite', 'backup']);
+    const { on, nudgesTo, member, enrolled } = await nudgedOnce(4);
 
     demo().graph.state.enrolMethod(enrolled, { kind: 'fido2SecurityKey', displayName: 'YubiKey 5 NFC', model: 'YubiKey 5 Series with NFC', aaGuid: 'a25342c0-3cdc-4414-8e46-f4807fca511c', attestationLevel: 'attested' });
     const person = chat.person(enrolled);

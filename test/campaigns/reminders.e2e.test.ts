@@ -3,11 +3,10 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import { localParts } from '../../src/shared/wall-clock.js';
-import { resolveTimeZone } from '../../src/shared/time-zones.js';
-import type { RecordedActivity } from '../../src/dev/connector-emulator/state.js';
 import { demoBotSuite } from '../support/demo-suite.js';
 import { at as atTime } from '../support/outreach-helpers.js';
-import { isNudge, nudgeOf } from '../support/campaign-nudges.js';
+import { nudgeOf } from '../support/campaign-nudges.js';
+import { type CampaignWeek, campaignWeek, demoZoneOf } from '../support/campaign-week.js';
 
 // Monday 30 November 2026, 07:00 UTC: 08:00 in Berlin and Paris, 02:00 in New York.
 const { bot, demo } = demoBotSuite({ WORKING_HOURS: '09:00-17:00', WORKING_DAYS: 'mon-fri', CAMPAIGN_REMINDER_DAYS: '3,7' }, { startAt: '2026-11-30T07:00:00.000Z', inMemory: true });
@@ -17,51 +16,9 @@ const outreach = () => bot().service.features;
 /** Moves the clock, lets the scheduler run once (unless told not to), and waits for the sender. */
 const at = (iso: string, options: { schedule?: boolean } = {}) => atTime(bot, iso, options);
 
-function zoneOf(userId: string): string {
-  const user = demo().seed.users.find((candidate) => candidate.id === userId);
-  return resolveTimeZone(user?.mailboxTimeZone, resolveTimeZone(demo().seed.tenant.defaultTimeZone, 'UTC'));
-}
-
-interface Week {
-  campaignId: string;
-  /** `days` after the campaign's Monday, at `hour` UTC (8.5 is 08:30). */
-  on(days: number, hour: number): string;
-  /** The campaign's members (targeting runs at the first step). */
-  members(): Promise<string[]>;
-  /** The invitation and reminders the person got from this campaign. */
-  nudgesTo(userId: string): RecordedActivity[];
-}
-
-/**
- * Each test runs its own campaign in a week of its own: a campaign left running is ended, the clock is set to 07:00
- * UTC on a Monday at least a week after it stands (time only moves forward, whichever test ran before), and the
- * campaign starts then, with its deadline a month on.
- */
-async function freshCampaign(): Promise<Week> {
-  await outreach().campaigns.finish({ id: 'test-admin' });
-  const now = new Date();
-  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 7, 7));
-  while (monday.getUTCDay() !== 1) monday.setUTCDate(monday.getUTCDate() + 1);
-  vi.setSystemTime(monday);
-  const deadline = new Date(monday.getTime() + 31 * 86_400_000).toISOString().slice(0, 10);
-  const started = await outreach().campaigns.start({ name: 'Winter', deadline, waves: 1, by: { id: 'test-admin' } });
-  if (!('started' in started)) throw new Error(started.refused);
-  const campaignId = started.started.id;
-  const since = monday.getTime();
-  return {
-    campaignId,
-    on: (days, hour) => new Date(since + days * 86_400_000 + (hour - 7) * 3_600_000).toISOString(),
-    async members() {
-      const ids: string[] = [];
-      for await (const page of outreach().campaigns.records.members(campaignId)) ids.push(...page.map((record) => record.value.userId));
-      return ids;
-    },
-    nudgesTo: (userId) =>
-      demo()
-        .connector.activities({ userId, kind: 'send' })
-        .filter((record) => record.time >= since && isNudge(record.activity)),
-  };
-}
+const zoneOf = (userId: string) => demoZoneOf(demo, userId);
+const freshCampaign = () => campaignWeek(bot, demo, 'Winter');
+type Week = CampaignWeek;
 
 /** A fresh campaign whose invitations have all gone out on its Monday (in Europe by 15:30 UTC, in America by 17:30). */
 async function invitedCampaign(): Promise<Week & { targets: string[] }> {
