@@ -123,6 +123,21 @@ param storeObjectionText string = 'false'
 @description('TAP_RECEIVER: who reveals an approved pass, requester or manager.')
 param tapReceiver string = 'requester'
 
+@description('VERIFIED_ID_ENDPOINT: Microsoft Entra Verified ID\'s Request Service (https://verifiedid.did.msidentity.com); empty: no "Verified ID with Face Check" for passes.')
+param verifiedIdEndpoint string = ''
+
+@description('VERIFIED_ID_AUTHORITY_DID: the tenant\'s DID, the verifier and the only accepted issuer; required with the endpoint.')
+param verifiedIdAuthorityDid string = ''
+
+@description('VERIFIED_ID_FACE_MATCH_THRESHOLD: how closely (50 to 100) the face must match the credential\'s photo.')
+param verifiedIdFaceMatchThreshold string = '70'
+
+@description('VERIFIED_ID_REQUIRED: when a verified presentation is needed before a pass is approved: none, privileged or all.')
+param verifiedIdRequired string = 'none'
+
+@description('VERIFIED_ID_RECOVERY_URL: where the tenant\'s Entra account recovery starts, offered for a lost wallet; empty: not offered.')
+param verifiedIdRecoveryUrl string = ''
+
 @description('LOG_LEVEL: trace, debug, info, warn, error, fatal or silent.')
 param logLevel string = 'info'
 
@@ -451,6 +466,26 @@ var appSettings = [
   {
     name: 'TAP_RECEIVER'
     value: tapReceiver
+  }
+  {
+    name: 'VERIFIED_ID_ENDPOINT'
+    value: verifiedIdEndpoint
+  }
+  {
+    name: 'VERIFIED_ID_AUTHORITY_DID'
+    value: verifiedIdAuthorityDid
+  }
+  {
+    name: 'VERIFIED_ID_FACE_MATCH_THRESHOLD'
+    value: verifiedIdFaceMatchThreshold
+  }
+  {
+    name: 'VERIFIED_ID_REQUIRED'
+    value: verifiedIdRequired
+  }
+  {
+    name: 'VERIFIED_ID_RECOVERY_URL'
+    value: verifiedIdRecoveryUrl
   }
   {
     name: 'LOG_LEVEL'
