@@ -213,8 +213,9 @@ export class ConversationReferences {
   }
 }
 
-/** Teams telling the bot it was added to a person's 1:1 chat: the app was installed for them. */
+/** Teams telling the bot the app was installed for the person: the bot added to their 1:1 chat, or the install itself. */
 function isInstallNotice(activity: Partial<Activity>): boolean {
+  if (activity.type === 'installationUpdate') return (activity.action ?? '').startsWith('add');
   const botId = activity.recipient?.id;
   return activity.type === 'conversationUpdate' && Boolean(botId) && (activity.membersAdded ?? []).some((member) => member.id === botId);
 }
