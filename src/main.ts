@@ -179,6 +179,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
     const conversations = new ConversationReferences(openStore, {
       logger: logger.child({ component: 'conversations' }),
       acceptsAddress: config.mode === 'demo' ? demoAddressCheck(demoTenant?.serviceUrl) : undefined,
+      chatBeingOpened: async (userId) => (await features?.messenger.messageUnderway(userId)) ?? false,
     });
     const dialogs = new DialogStore(openStore);
     const language = new LanguageChooser({ strings, dialogs, directory, logger: logger.child({ component: 'language' }), understood: () => understanding.locales });

@@ -168,6 +168,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
     catalogAppId: settings.catalogAppId,
     guard: health.breakers,
     logger: logger.child({ component: 'messenger' }),
+    // The sender below writes them with its outcomes.
+    storeChatsWithOutcomes: true,
   });
   const notices = new AdminNotices({ store, outbox, messenger, cards, languages: deps.languages, adminsGroupId: settings.adminsGroupId });
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
@@ -257,6 +259,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
     concurrency: settings.concurrency,
     breakers: health.breakers,
     tenant: health.tenant,
+    alongsideOutcomes: () => deps.conversations.storeOpenedChats(),
   });
   // One scheduled run does every job; a failure in one does not hold up the others. A run that lost its lease stops
   // between pages (targeting saves its place), and says so once rather than as three failures.

@@ -25,6 +25,13 @@ export interface ConversationReferencesOptions {
   logger?: Logger;
   /** Demo mode: which service URLs may be kept (see demo-address-check.ts). Without it every one is kept. */
   acceptsAddress?: AddressCheck;
+  /**
+   * True while the coach is opening the person's 1:1 chat itself, for a message (it installed the app for them): Teams'
+   * notice of that install then leaves the chat to the sender, which stores the chat it opens. Asked on install notices
+   * only; on another instance than the installing one it costs the install marker's read, instead of the chat's read
+   * and write.
+   */
+  chatBeingOpened?: (userId: string) => Promise<boolean>;
 }
 
 /** In the destinations cache: the row was read and is not there. */
@@ -43,12 +50,16 @@ export class ConversationReferences {
   readonly #logger: Logger | undefined;
   readonly #acceptsAddress: AddressCheck | undefined;
   readonly #refusalLoggedAt = new Map<string, number>();
+  /** 1:1 chats the sender opened, to be written with its next outcomes (storeOpenedChats): person → row. */
+  readonly #opened = new Map<string, StoredConversation>();
+  readonly #chatBeingOpened: ((userId: string) => Promise<boolean>) | undefined;
 
   constructor(store: Store, options: ConversationReferencesOptions = {}) {
     this.#store = store;
     this.#maxCached = options.maxCached ?? 10_000;
     this.#logger = options.logger;
     this.#acceptsAddress = options.acceptsAddress;
+    this.#chatBeingOpened = options.chatBeingOpened;
   }
 
   async remember(activity: Partial<Activity>, tenantId: string | undefined): Promise<void> {
@@ -75,6 +86,9 @@ export class ConversationReferences {
         this.#remember(cacheKey, fingerprint);
         continue;
       }
+      // Teams announcing an install the coach made to send a message: the sender stores the chat it opens, so the
+      // notice needs neither the chat's read nor its write (half of them reach the instance that did not install).
+      if (partition === PERSONAL_CHATS_PARTITION && userId && isInstallNotice(activity) && (await this.#chatBeingOpened?.(userId))) continue;
       // A read costs a fraction of a write: a row that already leads to the same place is left as it is. A row this
       // instance just found missing (the chat of an invitation on its way) is not looked for again.
       const stored = known === NO_ROW ? undefined : (await this.#store.get<StoredConversation>(partition, key))?.value;
@@ -93,6 +107,8 @@ export class ConversationReferences {
           continue;
         }
       }
+      // What Teams just said about the chat is newer than a chat the sender opened and has not written yet.
+      if (partition === PERSONAL_CHATS_PARTITION) this.#opened.delete(key);
       await this.#store.put(partition, key, value);
       this.#noteDestination(cacheKey, value);
       this.#remember(cacheKey, fingerprint);
@@ -120,8 +136,13 @@ export class ConversationReferences {
     });
   }
 
-  /** Stores the 1:1 chat the bot opened itself (a campaign invitation), so later messages go straight into it. */
-  async rememberPersonalChat(userId: string, chat: { conversationId: string; serviceUrl: string; tenantId: string; botId: string }): Promise<void> {
+  /**
+   * Stores the 1:1 chat the bot opened itself (a campaign invitation), so later messages go straight into it. With
+   * `withOutcomes` the row is written by the next storeOpenedChats (the sender's, with the outcomes it settles), in one
+   * transaction with the other chats opened meanwhile; this instance knows the chat from memory until then. A crash
+   * before that loses the row only: the next message opens the chat again (Teams gives back the same 1:1 chat).
+   */
+  async rememberPersonalChat(userId: string, chat: { conversationId: string; serviceUrl: string; tenantId: string; botId: string }, options: { withOutcomes?: boolean } = {}): Promise<void> {
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
       serviceUrl: chat.serviceUrl,
@@ -134,6 +155,11 @@ export class ConversationReferences {
     const cacheKey = `${PERSONAL_CHATS_PARTITION}\u0000${userId}`;
     const known = this.#destinations.get(cacheKey);
     if (known === destinationOf(value)) return;
+    if (options.withOutcomes) {
+      this.#opened.set(userId, value);
+      this.#noteDestination(cacheKey, value);
+      return;
+    }
     const stored = known === NO_ROW ? undefined : (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, userId))?.value;
     if (stored && sameDestination(stored, value)) {
       this.#noteDestination(cacheKey, stored);
@@ -148,7 +174,30 @@ export class ConversationReferences {
     return (await this.#store.get<StoredConversation>(CONVERSATIONS_PARTITION, conversationId))?.value;
   }
 
+  /**
+   * Writes the chats opened since the last call (rememberPersonalChat with `withOutcomes`), all in the same turn of the
+   * event loop, so the batching store sends them as one transaction. Never throws: a chat it could not write is kept
+   * for the next call (and said), unless a newer one replaced it meanwhile.
+   */
+  async storeOpenedChats(): Promise<void> {
+    if (this.#opened.size === 0) return;
+    const chats = [...this.#opened];
+    this.#opened.clear();
+    await Promise.all(
+      chats.map(async ([userId, value]) => {
+        try {
+          await this.#store.put(PERSONAL_CHATS_PARTITION, userId, value);
+        } catch (error) {
+          if (!this.#opened.has(userId)) this.#opened.set(userId, value);
+          this.#logger?.warn('could not store a 1:1 chat the coach opened; trying again with the next outcomes', { error });
+        }
+      }),
+    );
+  }
+
   async personalChatOf(aadObjectId: string): Promise<StoredConversation | undefined> {
+    const opened = this.#opened.get(aadObjectId);
+    if (opened) return opened;
     const chat = (await this.#store.get<StoredConversation>(PERSONAL_CHATS_PARTITION, aadObjectId))?.value;
     this.#noteDestination(`${PERSONAL_CHATS_PARTITION}\u0000${aadObjectId}`, chat);
     return chat;
@@ -162,6 +211,13 @@ export class ConversationReferences {
   #remember(cacheKey: string, fingerprint: string): void {
     setBounded(this.#written, cacheKey, fingerprint, this.#maxCached);
   }
+}
+
+/** Teams telling the bot the app was installed for the person: the bot added to their 1:1 chat, or the install itself. */
+function isInstallNotice(activity: Partial<Activity>): boolean {
+  if (activity.type === 'installationUpdate') return (activity.action ?? '').startsWith('add');
+  const botId = activity.recipient?.id;
+  return activity.type === 'conversationUpdate' && Boolean(botId) && (activity.membersAdded ?? []).some((member) => member.id === botId);
 }
 
 /** Both rows lead to the same chat: the same conversation, at the same service URL, with the same bot and tenant. */

@@ -58,6 +58,11 @@ export interface ProactiveMessengerOptions {
   guard?: EndpointGuard;
   /** One Bot Connector call's limit: a connection that hangs counts as no answer. */
   callTimeoutMs?: number;
+  /**
+   * The chats this messenger opens are written with the sender's outcomes (ConversationReferences.storeOpenedChats,
+   * which the sender then calls), a few to a transaction, instead of one write each right after opening.
+   */
+  storeChatsWithOutcomes?: boolean;
   logger: Logger;
 }
 
@@ -77,7 +82,7 @@ interface ConnectorFailure {
 const INSTALLS_REMEMBERED = 10_000;
 
 export class ProactiveMessenger {
-  /** person → when this instance installed the app for them to message them. */
+  /** person → when the app was installed for them to message them (by this instance, or as its marker said). */
   readonly #installedHere = new Map<string, number>();
 
   constructor(private readonly options: ProactiveMessengerOptions) {}
@@ -118,7 +123,11 @@ export class ProactiveMessenger {
     const here = this.#installedHere.get(userId);
     if (here !== undefined && now.getTime() - here < MESSAGE_GREETS_MS) return true;
     const noted = await this.options.store.get<{ at: string }>(INSTALLED_FOR_PARTITION, userId);
-    return noted !== undefined && now.getTime() - Date.parse(noted.value.at) < MESSAGE_GREETS_MS;
+    if (noted === undefined) return false;
+    const at = Date.parse(noted.value.at);
+    // Known from now on: an install notice asks twice (for the chat, and for the welcome).
+    setBounded(this.#installedHere, userId, at, INSTALLS_REMEMBERED);
+    return now.getTime() - at < MESSAGE_GREETS_MS;
   }
 
   /**
@@ -184,7 +193,7 @@ export class ProactiveMessenger {
         serviceUrl: this.options.serviceUrl,
         tenantId,
         botId,
-      });
+      }, { withOutcomes: this.options.storeChatsWithOutcomes });
       return { conversationId: response.id, activityId: response.activityId };
     } catch (error) {
       if (error instanceof RetryableDeliveryError) throw error;

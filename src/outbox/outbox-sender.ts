@@ -15,6 +15,7 @@ import { afterFailure } from './retry-policy.js';
 import type { TenantPause } from './tenant-pause.js';
 import { UnsettledOutcomes } from './unsettled-outcomes.js';
 import { SendMetrics } from './send-metrics.js';
+import { SETTLE_GATHER_MS, SETTLE_TOGETHER, SettleGate } from './settle-gate.js';
 
 export { backoffMs } from './retry-policy.js';
 
@@ -56,6 +57,11 @@ export interface SenderOptions {
   breakers?: EndpointBreakers;
   /** Refusals of the whole tenant pause sending. */
   tenant?: TenantPause;
+  /**
+   * Writes that go with the outcomes settled together (the chats the messenger opened for them): started in the same
+   * turn as the outcomes, so the batching store sends them in the same round trips. Must not throw.
+   */
+  alongsideOutcomes?: () => Promise<void>;
 }
 
 export const SENDER_LEASE = 'outbox-sender';
@@ -76,8 +82,8 @@ export interface SenderStats {
 }
 
 export class OutboxSender {
-  readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant'>> &
-    Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant'>;
+  readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes'>> &
+    Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes'>;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #stats = { sent: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, held: 0 };
   readonly #expiries: ExpiryLog;
@@ -113,6 +119,7 @@ export class OutboxSender {
     await Promise.race([this.#loop, sleep(Math.max(0, deadline - Date.now()))]);
     await Promise.race([Promise.allSettled([...this.#inFlight.values()]), sleep(Math.max(0, deadline - Date.now()))]);
     this.#expiries.flush();
+    await this.#alongside();
     // Messages still in flight: the lease is left to lapse, so another sender does not take their rows for a crash's.
     if (this.#inFlight.size === 0) await this.#lease?.release(deadline);
     else this.#lease?.stop('the service is stopping');
@@ -277,11 +284,13 @@ export class OutboxSender {
   async #finish(record: StoredRecord<OutboxRow>, result: Exclude<DeliveryResult, { outcome: 'deferred' }>): Promise<void> {
     const { outbox, handler, logger } = this.#options;
     const row = record.value;
+    const alongside = this.#alongside();
     await outbox.finish(record, {
       outcome: result.outcome,
       attempts: row.attempts + 1,
       ...(result.outcome === 'sent' ? { conversationId: result.conversationId, activityId: result.activityId } : { reason: result.reason }),
     });
+    await alongside;
     this.#stats[result.outcome] += 1;
     this.#metrics.settled(row, result);
     try {
@@ -289,6 +298,11 @@ export class OutboxSender {
     } catch (error) {
       logger.error('bookkeeping after a delivery failed; the next wave repairs it', { step: row.step, subjectId: row.subjectId, error });
     }
+  }
+
+  /** The writes that go with outcomes; a failure is logged here, never the outcome's. */
+  #alongside(): Promise<void> {
+    return (this.#options.alongsideOutcomes?.() ?? Promise.resolve()).catch((error: unknown) => this.#options.logger.warn('writes that go with the outcomes failed', { error }));
   }
 
   /** What may be taken now: every row, one at a time (an endpoint or the tenant is being probed), or nothing. */
@@ -343,41 +357,6 @@ export class OutboxSender {
       const timer = setTimeout(done, ms);
       this.#waiters.add(done);
     });
-  }
-}
-
-/** Longest an outcome waits for others to be written with it, and how many are written together at most. */
-const SETTLE_GATHER_MS = 250;
-const SETTLE_TOGETHER = 4;
-// Real time, taken before any test fakes the clock: the gate is about batching writes, not about the service's time.
-const realSetTimeout = globalThis.setTimeout.bind(globalThis);
-const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
-
-/**
- * Where finished rows wait a moment for one another, so that their bookkeeping starts in one turn of the event loop
- * (and the batching store sends it as one round trip per partition). It opens when `enough` rows wait, when every row
- * in flight waits, or `gatherMs` after the first one came, whichever is first.
- */
-class SettleGate {
-  #waiting: (() => void)[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(private readonly gatherMs: number) {}
-
-  pass(inFlight: number, enough: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.#waiting.push(resolve);
-      if (this.#waiting.length >= Math.min(enough, inFlight)) this.#open();
-      else this.#timer ??= realSetTimeout(() => this.#open(), this.gatherMs);
-    });
-  }
-
-  #open(): void {
-    if (this.#timer) realClearTimeout(this.#timer);
-    this.#timer = undefined;
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const resolve of waiting) resolve();
   }
 }
 

@@ -146,3 +146,80 @@ describe('a chat whose address changes', () => {
     });
   });
 });
+
+describe('chats the sender opens and the install notices it causes', () => {
+  const opened = { conversationId: 'a:chat-1', serviceUrl: SERVICE_URL, tenantId: TENANT, botId: BOT };
+  const botAdded = (conversationId: string): Partial<Activity> => ({ ...installNotice(conversationId), membersAdded: [{ id: BOT, name: '' }] });
+  const requests = (): number => Object.values(store.requestCounts()).reduce((sum, count) => sum + count, 0);
+
+  it('on another instance, leaves the chat of an install the coach made for a message to the sender: no read, no write', async () => {
+    const asked: string[] = [];
+    const other = new ConversationReferences(store, {
+      chatBeingOpened: async (userId) => {
+        asked.push(userId);
+        return true;
+      },
+    });
+    const before = requests();
+    await other.remember(botAdded('a:chat-1'), TENANT);
+    // Teams sends both: the bot added to the chat, and the install itself.
+    await other.remember({ ...installNotice('a:chat-1'), type: 'installationUpdate', action: 'add' }, TENANT);
+    expect(asked).toEqual([USER, USER]);
+    expect(requests()).toBe(before);
+    expect(await store.get(PERSONAL_CHATS_PARTITION, USER)).toBeUndefined();
+  });
+
+  it('stores the chat of an install nobody is sending a message for, and asks only about install notices', async () => {
+    const asked: string[] = [];
+    const other = new ConversationReferences(store, {
+      chatBeingOpened: async (userId) => {
+        asked.push(userId);
+        return false;
+      },
+    });
+    await other.remember(botAdded('a:chat-1'), TENANT);
+    expect((await store.get<{ reference: { conversation: { id: string } } }>(PERSONAL_CHATS_PARTITION, USER))?.value.reference.conversation.id).toBe('a:chat-1');
+    await new ConversationReferences(store, { chatBeingOpened: async () => true }).remember(installNotice('a:chat-2'), TENANT);
+    expect(asked).toEqual([USER]);
+    expect((await store.get<{ reference: { conversation: { id: string } } }>(PERSONAL_CHATS_PARTITION, USER))?.value.reference.conversation.id).toBe('a:chat-2');
+  });
+
+  it('writes chats opened with the outcomes when the sender says, together, and knows them from memory before', async () => {
+    const second = '7d1e2f3a-0000-4000-8000-000000000004';
+    await references.rememberPersonalChat(USER, opened, { withOutcomes: true });
+    await references.rememberPersonalChat(second, { ...opened, conversationId: 'a:chat-2' }, { withOutcomes: true });
+    expect(await store.get(PERSONAL_CHATS_PARTITION, USER)).toBeUndefined();
+    const before = requests();
+    expect((await references.personalChatOf(USER))?.reference.conversation?.id).toBe('a:chat-1');
+    // The instance's own install notice, arriving after the chat was opened: nothing to read or write either.
+    await references.remember(botAdded('a:chat-1'), TENANT);
+    expect(requests()).toBe(before);
+
+    await references.storeOpenedChats();
+    expect((await store.get<{ reference: { conversation: { id: string } } }>(PERSONAL_CHATS_PARTITION, USER))?.value.reference.conversation.id).toBe('a:chat-1');
+    expect((await store.get<{ reference: { conversation: { id: string } } }>(PERSONAL_CHATS_PARTITION, second))?.value.reference.conversation.id).toBe('a:chat-2');
+    const written = requests();
+    await references.storeOpenedChats();
+    expect(requests()).toBe(written);
+  });
+
+  it('keeps a chat it could not write for the next time, and lets a newer chat from Teams win over one not written yet', async () => {
+    const sink = new MemorySink();
+    const failing = new ConversationReferences(store, { logger: createLogger({ sink, level: 'warn' }) });
+    await failing.rememberPersonalChat(USER, opened, { withOutcomes: true });
+    const put = store.put.bind(store);
+    store.put = async () => {
+      throw new Error('the store is down');
+    };
+    await failing.storeOpenedChats();
+    store.put = put;
+    expect(sink.text()).toContain('could not store a 1:1 chat');
+    await failing.storeOpenedChats();
+    expect((await store.get<{ reference: { conversation: { id: string } } }>(PERSONAL_CHATS_PARTITION, USER))?.value.reference.conversation.id).toBe('a:chat-1');
+
+    await references.rememberPersonalChat(USER, { ...opened, conversationId: 'a:chat-5' }, { withOutcomes: true });
+    await references.remember(installNotice('a:chat-6'), TENANT);
+    await references.storeOpenedChats();
+    expect((await store.get<{ reference: { conversation: { id: string } } }>(PERSONAL_CHATS_PARTITION, USER))?.value.reference.conversation.id).toBe('a:chat-6');
+  });
+});
