@@ -47,8 +47,10 @@ async function reminderWave(ctx: CampaignContext, campaign: Campaign, now: Date,
     await letIoThrough();
     for (const { value: stored } of page) {
       const member = await endedException(ctx, campaign, stored, now);
+      // Planned within a day either side of this wave: the day's wave before it reads, and at most once more after a
+      // weekend. Long past (someone who enrolled before backup nudges existed, or whose nudge was given up): not read.
       const backupAt = member && nextBackupAt(member);
-      if (backupAt && backupAt.getTime() <= horizon) unclearBackups.push(member.userId);
+      if (backupAt && Math.abs(backupAt.getTime() - now.getTime()) <= WAVE_LOOKAHEAD_MS) unclearBackups.push(member.userId);
       if (!member || !NUDGEABLE.has(member.state) || member.nudges === 0 || !member.nextNudgeAt) continue;
       if (Date.parse(member.nextNudgeAt) > horizon) continue;
       if (member.saidEnrolledAt && (await enrolledLive(ctx, member.userId))) {
