@@ -44,7 +44,8 @@ export interface VerifiedIdService {
 
 const createdSchema = z.object({
   requestId: z.string().min(1).max(200),
-  url: z.string().min(1).max(2000),
+  // What the wallet opens; anything else is not shown to anyone (it goes into cards as a link).
+  url: z.string().max(2000).regex(/^openid-vc:\/\/[^\s()<>[\]"'`]+$/),
   expiry: z.number().int().positive(),
   qrCode: z.string().max(60_000).startsWith('data:image/').optional(),
 });
