@@ -60,6 +60,8 @@ export async function presentationCallback(tap: TapContext, secretHeader: string
     const moved = await tap.records.update(request.id, (latest) => (latest.presentation?.state === evidence.state && latest.presentation.status === 'waiting' ? { ...latest, presentation: { ...latest.presentation, status: 'retrieved' } } : undefined));
     if (!moved) return refuse(tap, 'replayed', request.id, { requestStatus: callback.requestStatus });
     await tap.audit('tap.verifiedid.retrieved', SYSTEM, request.target.id, { requestId: request.id });
+    // The approvers see that the person opened the link (the result is on its way).
+    await updateCards(tap, moved.value, now, undefined, `presentation-${evidence.state}-opened`);
     return 'accepted';
   }
   if (callback.requestStatus === 'presentation_error') {

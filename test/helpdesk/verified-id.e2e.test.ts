@@ -86,6 +86,19 @@ describe('Verified ID with Face Check on a pass request', { timeout: 60_000 }, (
     expect((await records().get(id))?.value.state).toBe('approved');
   });
 
+  it('shows the approvers when the person has opened the link, before the result', async () => {
+    const { id, serviceId } = await verifying(person('Piotr Kowalski'), 'Sophie Laurent');
+    const state = (await records().get(id))?.value.presentation?.state;
+    const opened = people.said(user(APPROVER).id, 'helpdesk.approval.presentationOpened', { name: 'Sophie Laurent', time: '\u0000' }).split('\u0000')[0] ?? '';
+    expect(approverCard(user(APPROVER).id, id)).not.toContain(opened);
+    expect(await vid().sendCallback(serviceId, { requestId: serviceId, requestStatus: 'request_retrieved', state })).toBe(200);
+    await drain();
+    expect((await records().get(id))?.value.presentation?.status).toBe('retrieved');
+    expect(approverCard(user(APPROVER).id, id)).toContain(opened);
+    // The same notice again changes nothing.
+    expect(await vid().sendCallback(serviceId, { requestId: serviceId, requestStatus: 'request_retrieved', state })).toBe(409);
+  });
+
   it("refuses another person's credential even when the service passes it (wrong person), and records the failure", async () => {
     const { id, serviceId } = await verifying(person('Jordan Reyes'), 'Noah Kim');
     // Authenticator offers only a credential that meets the constraint: another person's wallet has none to present.
