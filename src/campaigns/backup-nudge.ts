@@ -22,10 +22,17 @@ export const isBackupStep = (step: string): boolean => step.startsWith(STEP_PREF
 
 /** Queues the `index`th backup nudge (0-based), counted from when they enrolled; false when there is none left. */
 export async function queueBackupNudge(ctx: CampaignContext, campaign: Pick<Campaign, 'id'>, member: CampaignMember, index: number): Promise<boolean> {
-  const days = BACKUP_DAYS[index];
-  if (days === undefined || !member.enrolledAt || member.backupDeclinedAt || member.backupAt) return false;
-  const dueAt = sendableAt(addLocalDays(new Date(member.enrolledAt), member.timeZone, days), member, ctx.deps.cadence);
+  const planned = plannedBackupAt(member, index);
+  if (!planned) return false;
+  const dueAt = sendableAt(planned, member, ctx.deps.cadence);
   return ctx.deps.outbox.enqueue({ subjectId: campaign.id, userId: member.userId, step: `${STEP_PREFIX}${index + 1}`, dueAt: dueAt.toISOString() });
+}
+
+/** When the `index`th backup nudge is planned for, counted from their enrolment (before working hours move it). */
+function plannedBackupAt(member: CampaignMember, index: number): Date | undefined {
+  const days = BACKUP_DAYS[index];
+  if (days === undefined || !member.enrolledAt || member.backupDeclinedAt || member.backupAt) return undefined;
+  return addLocalDays(new Date(member.enrolledAt), member.timeZone, days);
 }
 
 /**
@@ -42,23 +49,22 @@ export function backupNotWanted(member: CampaignMember): string | undefined {
 
 /** When their next backup nudge is planned for (before working hours move it); undefined when none is left. */
 export function nextBackupAt(member: CampaignMember): Date | undefined {
-  const days = BACKUP_DAYS[member.backupNudges ?? 0];
-  if (days === undefined || !member.enrolledAt || backupNotWanted(member)) return undefined;
-  return addLocalDays(new Date(member.enrolledAt), member.timeZone, days);
+  return member.state === 'enrolled' ? plannedBackupAt(member, member.backupNudges ?? 0) : undefined;
 }
 
 /**
  * The report names kinds of method, not devices: one kind may be two passkeys (two phones, two keys). For the people
- * whose next backup nudge is due before the next wave and whose report row could not tell, their methods are read
- * live, one at a time through the directory's limiter (Graph's reports bucket), after the wave's reminders are queued,
- * `BACKUP_READS_PER_WAVE` at most.
- * Two or more: noted (`backupAt`), and the nudge stands down at delivery. A read that fails leaves the nudge as planned.
+ * whose next backup nudge is planned within a day of the wave and whose report row could not tell, their methods are
+ * read live, one at a time through the directory's limiter (Graph's reports bucket), after the wave's reminders are
+ * queued, `BACKUP_READS_PER_WAVE` at most. Two or more: noted (`backupAt`), and the nudge stands down at delivery. A
+ * read that fails leaves the nudge as planned. Says how many were read and how many had a backup.
  */
-export async function confirmBackups(ctx: CampaignContext, campaignId: string, userIds: readonly string[], now: Date, signal?: AbortSignal): Promise<number> {
+export async function confirmBackups(ctx: CampaignContext, campaignId: string, userIds: readonly string[], now: Date, signal?: AbortSignal): Promise<{ checked: number; backedUp: number }> {
   const directory = ctx.deps.directory;
-  if (!directory) return 0;
-  let found = 0;
-  for (const userId of userIds.slice(0, BACKUP_READS_PER_WAVE)) {
+  if (!directory) return { checked: 0, backedUp: 0 };
+  const checked = userIds.slice(0, BACKUP_READS_PER_WAVE);
+  let backedUp = 0;
+  for (const userId of checked) {
     signal?.throwIfAborted();
     let strong: number;
     try {
@@ -69,9 +75,9 @@ export async function confirmBackups(ctx: CampaignContext, campaignId: string, u
     }
     if (strong < 2) continue;
     const noted = await ctx.records.updateMember(campaignId, userId, (member) => (member.backupAt || member.state !== 'enrolled' ? undefined : { ...member, backupAt: now.toISOString() }));
-    if (noted) found += 1;
+    if (noted) backedUp += 1;
   }
-  return found;
+  return { checked: checked.length, backedUp };
 }
 
 /** A backup nudge reached the person: counted (once per local day), and the next one queued if one is left. */

@@ -3,7 +3,7 @@
 // day after the deadline.
 
 import { passkeyStatus } from '../directory/passkey-status.js';
-import { BACKUP_READS_PER_WAVE, confirmBackups, nextBackupAt } from './backup-nudge.js';
+import { confirmBackups, nextBackupAt } from './backup-nudge.js';
 import { isPastDeadline, nextStep, sendableAt } from './cadence.js';
 import type { CampaignContext } from './campaign-context.js';
 import { type Campaign, type CampaignMember, NUDGEABLE } from './campaign-records.js';
@@ -72,8 +72,7 @@ async function reminderWave(ctx: CampaignContext, campaign: Campaign, now: Date,
   ctx.deps.logger.info('campaign reminder wave planned', { campaignId: campaign.id, date: today, queued, enrolledNow, joined: walked?.joined ?? 0 });
   // Last: the reminders are queued already, and these reads wait their turn in Graph's reports bucket.
   if (unclearBackups.length > 0) {
-    const backedUp = await confirmBackups(ctx, campaign.id, unclearBackups, now, signal);
-    const checked = Math.min(unclearBackups.length, BACKUP_READS_PER_WAVE);
+    const { checked, backedUp } = await confirmBackups(ctx, campaign.id, unclearBackups, now, signal);
     ctx.deps.logger.info('backup nudges checked against live sign-in methods', { campaignId: campaign.id, checked, unchecked: unclearBackups.length - checked, backedUp });
   }
 }
