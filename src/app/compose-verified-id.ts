@@ -16,8 +16,10 @@ export function composeVerifiedId(config: AppConfig, demo: DemoRuntime | undefin
   const local = demo?.verifiedId();
   const endpoint = settings.endpoint ?? local?.endpoint;
   const authorityDid = settings.authorityDid ?? local?.authorityDid;
+  if (!endpoint || !authorityDid) return undefined;
+  // Made only when the check is on: a start without Verified ID builds no credential for it.
   const credential = local?.credential ?? createGraphCredential(config.graph.credential, { authorityHost: config.graph.authorityHost });
-  if (!endpoint || !authorityDid || !credential) return undefined;
+  if (!credential) return undefined;
   return {
     // Asked inside the agent's click, which Teams answers within seconds: a slow service is said to be unavailable.
     service: new VerifiedIdClient({ endpoint, credential, timeoutMs: Math.min(config.graph.timeoutMs, 10_000) }),

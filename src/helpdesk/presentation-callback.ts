@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { VERIFIED_EMPLOYEE } from '../directory/verified-id-client.js';
 import { secretMatches } from './presentation-records.js';
-import { presentationLapsed } from './presentation-views.js';
+import { presentationLapsed, presentationOpen } from './presentation-views.js';
 import { updateCards } from './request-lifecycle.js';
 import type { TapContext } from './tap-context.js';
 import type { PresentationEvidence, PresentationFailure, TapRequest } from './tap-records.js';
@@ -50,7 +50,7 @@ export async function presentationCallback(tap: TapContext, secretHeader: string
   const request = (await tap.records.get(pending.tapRequestId))?.value;
   const evidence = request?.presentation;
   if (!request || !evidence || evidence.state !== callback.state) return refuse(tap, 'replayed', pending.tapRequestId, { why: 'superseded' });
-  if (evidence.status === 'verified' || evidence.status === 'failed') return refuse(tap, 'replayed', request.id, { requestStatus: callback.requestStatus });
+  if (!presentationOpen(evidence)) return refuse(tap, 'replayed', request.id, { requestStatus: callback.requestStatus });
   if (presentationLapsed(evidence, now)) {
     await settle(tap, request, { ...evidence, status: 'failed', failure: 'expired', at: now.toISOString() });
     return refuse(tap, 'expired', request.id, { requestStatus: callback.requestStatus });
@@ -111,7 +111,7 @@ function judge(credentials: z.infer<typeof credentialSchema>[], request: TapRequ
 /** The presentation's final word, once: false when another callback settled it first. */
 async function settle(tap: TapContext, request: TapRequest, next: PresentationEvidence): Promise<boolean> {
   const updated = await tap.records.update(request.id, (latest) =>
-    latest.presentation?.state === next.state && (latest.presentation.status === 'waiting' || latest.presentation.status === 'retrieved') ? { ...latest, presentation: next } : undefined,
+    latest.presentation?.state === next.state && presentationOpen(latest.presentation) ? { ...latest, presentation: next } : undefined,
   );
   if (!updated) return false;
   await tap.presentations.settle(next.state);

@@ -7,9 +7,14 @@ import type { TapContext } from './tap-context.js';
 import type { PresentationEvidence, TapRequest } from './tap-records.js';
 import type { TapWords } from './tap-words.js';
 
+/** Not settled yet: waiting for the person, or opened by them (a callback may still settle it). */
+export function presentationOpen(evidence: PresentationEvidence): boolean {
+  return evidence.status === 'waiting' || evidence.status === 'retrieved';
+}
+
 /** A waiting presentation past its expiry: no callback came, and none will be accepted. */
 export function presentationLapsed(evidence: PresentationEvidence, now: Date): boolean {
-  return (evidence.status === 'waiting' || evidence.status === 'retrieved') && evidence.expiresAt <= now.toISOString();
+  return presentationOpen(evidence) && evidence.expiresAt <= now.toISOString();
 }
 
 /** The approval card's line about the presentation, in the reader's words. */
