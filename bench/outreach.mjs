@@ -5,7 +5,7 @@
 //
 // Usage: npm run bench:outreach [-- --users 10000 --tenant-rps R --install-rps I --kill-every S --latency-ms 0
 //                                   --concurrency 32 --store sqlite|azure-table --instances 1 --timeout 900
-//                                   --reserve-share 0.05
+//                                   --reserve-share 0.035
 //                                   --skip-build --profile
 //                                   --outage-503 S --unauthorized S --graph-outage S --graph-timeouts S
 //                                   --resets N --graph-resets N --fault-at S]
@@ -47,7 +47,7 @@ const { values: options } = parseArgs({
     'install-rps': { type: 'string' },
     'kill-every': { type: 'string' },
     'latency-ms': { type: 'string', default: '0' },
-    // OUTREACH_RESERVE_SHARE, the share of Teams' rate the sender leaves for replies (the service's default: 0.05).
+    // OUTREACH_RESERVE_SHARE, the share of Teams' rate the sender leaves for replies (the service's default: 0.035).
     'reserve-share': { type: 'string' },
     concurrency: { type: 'string', default: '32' },
     store: { type: 'string', default: 'sqlite' },
@@ -489,6 +489,8 @@ async function main() {
   let nextProgress = Date.now() + PROGRESS_EVERY_MS;
   let lastDelivered = 0;
   let lastProgressAt = Date.now();
+  /** At each progress line: invitations so far and the bots' CPU (for the sender's own cost, `sendingCpu`). */
+  const ticks = [{ at: readyAt, delivered: 0, cpu: botCpu() }];
   for (;;) {
     counter.read();
     connectorCalls.read();
@@ -517,6 +519,7 @@ async function main() {
     if (Date.now() >= nextProgress) {
       for (const instance of instances) notePeak(instance);
       const now = Date.now();
+      if (kills === 0) ticks.push({ at: now, delivered: counter.delivered, cpu: botCpu() });
       const rate = ((counter.delivered - lastDelivered) * 1000) / (now - lastProgressAt);
       const inside = botDatabase?.counts();
       log(
@@ -586,6 +589,7 @@ async function main() {
       log(`invited against expectations: ${JSON.stringify({ ...user, methods: methods.map((method) => method.kind) })}`);
     }
   }
+  const sending = sendingCpu(ticks, graphCalls);
   const targeted = targets.size;
   // Unfinished (a timeout), the job took at least the whole wait: efficiency is then an upper bound.
   const seconds = (counter.delivered === targeted ? counter.lastFirstAt - readyAt : waitEndedAt - readyAt) / 1000;
@@ -602,7 +606,7 @@ async function main() {
     store: storeKind,
     instances: instanceCount,
     tenant_rps: tenantRps,
-    reserve_share: reserveShare === undefined ? 0.05 : Number(reserveShare),
+    reserve_share: reserveShare === undefined ? 0.035 : Number(reserveShare),
     install_rps: installRps,
     latency_ms: latencyMs,
     seconds: round(seconds, 1),
@@ -631,6 +635,10 @@ async function main() {
     install_throttled: installCalls.filter((call) => call.status === 429).length,
     connector_throttled: connectorCalls.throttled,
     bot_cpu_seconds: round(botCpu(), 1),
+    // The sender's own cost: the bots' CPU per invitation over the stretches where targeting was idle (see sendingCpu),
+    // and how many invitations those stretches held. Null with kills or when targeting never paused.
+    sending_cpu_ms_per_invitation: sending ? round(sending.msPerInvitation, 2) : null,
+    sending_cpu_invitations: sending?.invitations ?? null,
     emulators_cpu_seconds: round(emulatorCpu, 1),
     unexpected: counter.unexpected,
     kill_every_s: killEverySeconds ?? null,
@@ -730,4 +738,38 @@ try {
   await demo?.close().catch((error) => log(`closing the emulators failed: ${error.message}`));
   cleanup();
   clearTimeout(watchdog);
+}
+
+/**
+ * What sending alone costs the bots, apart from targeting: their CPU between progress lines in which targeting was idle
+ * (it waits while the outbox holds enough; no Graph call but the sender's installs and chats during the stretch and the
+ * 5 s before it, so a page's member writes are over), divided by the invitations sent in them. The sender's share
+ * includes installing the app, opening the chat, Teams' install notice as an incoming turn and the outcomes; periodic
+ * jobs running meanwhile are counted too (so it errs high).
+ */
+function sendingCpu(ticks, graphCalls) {
+  const targetingAt = graphCalls
+    .filter((call) => !/\/teamwork\/installedApps/i.test(call.path))
+    .map((call) => Date.parse(call.time))
+    .sort((a, b) => a - b);
+  const busyBetween = (from, to) => {
+    let low = 0;
+    let high = targetingAt.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (targetingAt[middle] < from) low = middle + 1;
+      else high = middle;
+    }
+    return low < targetingAt.length && targetingAt[low] <= to;
+  };
+  let cpuSeconds = 0;
+  let invitations = 0;
+  for (let index = 1; index < ticks.length; index++) {
+    const before = ticks[index - 1];
+    const after = ticks[index];
+    if (busyBetween(before.at - PROGRESS_EVERY_MS, after.at)) continue;
+    cpuSeconds += after.cpu - before.cpu;
+    invitations += after.delivered - before.delivered;
+  }
+  return invitations > 0 ? { msPerInvitation: (cpuSeconds * 1000) / invitations, invitations } : null;
 }

@@ -14,7 +14,7 @@ import { GroupMembership } from '../directory/group-membership.js';
 import { Escalations } from '../escalation/escalations.js';
 import { TemporaryAccess, type VerifiedIdDeps } from '../helpdesk/temporary-access.js';
 import type { IntentId } from '../shared/intents.js';
-import { monotonicClock, SlidingWindowLimiter } from '../directory/rate-limiter.js';
+import { monotonicClock, reservedWindow, SlidingWindowLimiter } from '../directory/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationReferences } from '../messaging/conversation-references.js';
 import { ProactiveMessenger } from '../messaging/proactive-messenger.js';
@@ -137,8 +137,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
   };
   // Proactive sends take the tenant's rate less a reserve, so people chatting with the bot are never starved; replies
   // to them are counted in the same limiter (the middleware below). Paced: an even stream, never a second's worth at once.
-  const perSecond = Math.max(1, settings.teamsRatePerSecond * (1 - settings.reserveShare));
-  const limiter = new SlidingWindowLimiter([{ limit: perSecond, windowMs: 1_000 }], monotonicClock, { burst: 2 });
+  const sendWindow = reservedWindow(settings.teamsRatePerSecond, settings.reserveShare);
+  const limiter = new SlidingWindowLimiter([sendWindow], monotonicClock, { burst: 2 });
   // Every message the bot sends in a turn (a reply, a status answer posted later) is one more Bot Connector call in
   // the tenant's rate: counted here, it is never delayed, and the campaign's sends wait for what is left.
   deps.adapter.use({
@@ -173,7 +173,7 @@ export function composeFeatures(deps: FeatureDeps): Features {
   });
   const notices = new AdminNotices({ store, outbox, messenger, cards, languages: deps.languages, adminsGroupId: settings.adminsGroupId });
   // Targeting stays a few seconds of sending ahead of the sender, so the two do not fight over the process.
-  const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(perSecond * settings.targetingLeadSeconds) : undefined;
+  const targetingBacklog = settings.targetingLeadSeconds > 0 ? Math.ceil(((sendWindow.limit * 1_000) / sendWindow.windowMs) * settings.targetingLeadSeconds) : undefined;
   // Campaigns, escalations and passes: one outbox, one sender, one messenger and its rate limiter.
   const shared = { store, outbox, directory, messenger, cards, audit, languages: deps.languages };
   // One cache of who is in which group, for every feature that gates on a group (and the tab).

@@ -28,6 +28,18 @@ export interface PacingOptions {
   burst: number;
 }
 
+/**
+ * The window for callers that must leave `reserveShare` of a service's `perSecond` limit free: the service's own count
+ * over a second lengthened by the reserve (30 a second less 3.5 % is 30 in any 1 036 ms), not a smaller count over a
+ * second. Both pace at the same rate, but this one keeps R + 1 grants more than the margin apart, so a send that
+ * lingers on the way cannot land a 31st request in Teams' second; and it keeps the fraction (28.95 a second is not
+ * rounded down to 28).
+ */
+export function reservedWindow(perSecond: number, reserveShare: number): RateWindow {
+  if (!(perSecond >= 1) || !(reserveShare >= 0 && reserveShare < 1)) throw new Error('reservedWindow needs a rate of at least 1 and a reserve from 0 to below 1');
+  return { limit: Math.floor(perSecond), windowMs: 1_000 / (1 - reserveShare) };
+}
+
 export class SlidingWindowLimiter {
   /** One bucket: this limiter's grants against all its windows (a limit of 2.5 lets 2 through). */
   readonly #grants: readonly WindowBucket[];

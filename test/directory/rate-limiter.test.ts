@@ -1,16 +1,27 @@
 // The queueing sliding-window limiter as a pure unit, on a virtual clock: window caps, pacing, calls that do not wait.
 
 import { describe, expect, it } from 'vitest';
-import { type Clock, SlidingWindowLimiter } from '../../src/directory/rate-limiter.js';
+import { type Clock, reservedWindow, SlidingWindowLimiter } from '../../src/directory/rate-limiter.js';
 
 class VirtualClock implements Clock {
   time = 5_000_000;
+  /** How late each wake-up is (a busy event loop): none unless a test says. */
+  lateness: () => number = () => 0;
   now(): number {
     return this.time;
   }
   async sleep(ms: number): Promise<void> {
-    this.time += ms;
+    this.time += ms + this.lateness();
   }
+}
+
+/** A repeatable 0..1 sequence (a test that failed can be run again with the same draws). */
+function draws(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
 }
 
 /** Grant times of `count` callers queued at once. */
@@ -82,5 +93,31 @@ describe('SlidingWindowLimiter', () => {
     expect(() => new SlidingWindowLimiter([])).toThrow();
     expect(() => new SlidingWindowLimiter([{ limit: 0, windowMs: 1_000 }])).toThrow();
     expect(() => new SlidingWindowLimiter([{ limit: 5, windowMs: 1_000 }], undefined, { burst: 0 })).toThrow();
+  });
+
+  it('a reserved window keeps the reserve as a margin in time: R + 1 grants never inside a second and the margin, even with late wake-ups', async () => {
+    const clock = new VirtualClock();
+    const random = draws(7);
+    // Most wake-ups on time, one in ten up to 40 ms late (a garbage collection, a page of targeting).
+    clock.lateness = () => (random() < 0.1 ? random() * 40 : random());
+    const window = reservedWindow(30, 0.035);
+    expect(window.limit).toBe(30);
+    expect(window.windowMs).toBeCloseTo(1_036.27, 1);
+    const limiter = new SlidingWindowLimiter([window], clock, { burst: 2 });
+    const start = clock.now();
+    const times = await grants(limiter, clock, 600);
+    // Teams counts 30 in a second: a 31st request needs 31 grants squeezed into 1 s, more than 36 ms closer than sent.
+    expect(busiestWindow(times, window.windowMs)).toBeLessThanOrEqual(30);
+    // The rate is the reserved one, fraction kept (28.95 a second, not rounded down to 28), late wake-ups caught up.
+    const perSecond = ((times.length - 1) * 1_000) / ((times.at(-1) ?? start) - start);
+    expect(perSecond).toBeGreaterThan(28.5);
+    expect(perSecond).toBeLessThanOrEqual(28.95 + 0.01);
+  });
+
+  it('reservedWindow refuses a rate or reserve that makes no sense', () => {
+    expect(reservedWindow(30, 0)).toEqual({ limit: 30, windowMs: 1_000 });
+    expect(() => reservedWindow(0, 0.05)).toThrow();
+    expect(() => reservedWindow(30, 1)).toThrow();
+    expect(() => reservedWindow(30, -0.1)).toThrow();
   });
 });
