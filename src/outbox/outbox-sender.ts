@@ -51,7 +51,11 @@ export interface SenderOptions {
   concurrency: number;
   leaseMs?: number;
   maxAttempts?: number;
-  /** Longest sleep when nothing is due (an enqueue wakes the sender earlier). */
+  /**
+   * Longest sleep when nothing is due. An enqueue on this instance wakes the sender at once; one on another instance
+   * (a campaign started there, its targeting queueing rows) is seen at the next look, so this is how long the first
+   * message of such a campaign may wait: a second by default (two small reads a second while idle).
+   */
   idleMs?: number;
   /** The endpoints' circuit breakers (the messenger reports to them); without them an outage is retried row by row. */
   breakers?: EndpointBreakers;
@@ -67,6 +71,8 @@ export interface SenderOptions {
 export const SENDER_LEASE = 'outbox-sender';
 /** Renewed every third of it while sending: when the sending instance dies, another one sends within about 20 s. */
 export const SENDER_LEASE_MS = 15_000;
+/** How often an instance that does not send looks whether the sender's lease is free. */
+const LEASE_RETRY_MS = 5_000;
 
 export interface SenderStats {
   sent: number;
@@ -99,7 +105,7 @@ export class OutboxSender {
   readonly #metrics = new SendMetrics();
 
   constructor(options: SenderOptions) {
-    this.#options = { leaseMs: SENDER_LEASE_MS, maxAttempts: 8, idleMs: 5_000, ...options };
+    this.#options = { leaseMs: SENDER_LEASE_MS, maxAttempts: 8, idleMs: 1_000, ...options };
     this.#expiries = new ExpiryLog(options.logger);
   }
 
@@ -153,7 +159,8 @@ export class OutboxSender {
   async #pass(): Promise<void> {
     const { outbox } = this.#options;
     if (!(await this.#holdLease())) {
-      await this.#wait(Math.min(this.#options.leaseMs / 3, this.#options.idleMs));
+      // Another instance sends: look again at its lease now and then (it lapses only after leaseMs anyway).
+      await this.#wait(Math.min(this.#options.leaseMs / 3, LEASE_RETRY_MS));
       return;
     }
     // Outcomes a failing store could not take first: until they are written, their rows are not sent again.
