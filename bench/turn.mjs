@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { rssMb, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
+import { cpuSeconds, rssMb, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
 import { buildTurnBodies, percentile, runClosedLoop } from './lib/load.mjs';
 
 const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -124,7 +124,9 @@ async function measureTarget(name, start) {
     }
     const bodies = buildTurnBodies(turns, { users, seed: 2 });
     log(`${name}: measuring ${turns} turns at concurrency ${concurrency}`);
+    const cpuBefore = cpuSeconds(server.pid);
     const run = await runClosedLoop({ port, bodies, concurrency, agent });
+    const cpuAfter = cpuSeconds(server.pid);
     const rss = rssMb(server.pid);
     const sorted = Float64Array.from(run.latenciesMs).sort();
     const result = {
@@ -133,6 +135,8 @@ async function measureTarget(name, start) {
       p99Ms: round(percentile(sorted, 0.99), 2),
       errors: run.errors,
       rssMb: rss,
+      // The server's own CPU (user + system) per measured turn: what it costs, whatever else the machine is doing.
+      cpuMsPerTurn: cpuBefore === null || cpuAfter === null ? null : round(((cpuAfter - cpuBefore) * 1000) / run.turns, 3),
     };
     if (run.errors > 0) {
       result.errorKinds = run.errorKinds;
@@ -220,6 +224,9 @@ async function main() {
     ratio: {
       throughput: round(passkeyCoach.turnsPerSec / echoBot.turnsPerSec, 3),
       p99: round(passkeyCoach.p99Ms / echoBot.p99Ms, 3),
+      // CPU per turn, the echo bot's over Passkey Coach's: the throughput ratio without the noise of the load generator
+      // sharing the machine (the turn path is single-threaded, so this is the ratio a quiet machine would approach).
+      cpu: passkeyCoach.cpuMsPerTurn && echoBot.cpuMsPerTurn ? round(echoBot.cpuMsPerTurn / passkeyCoach.cpuMsPerTurn, 3) : null,
     },
     coldStart,
     node: process.version,

@@ -60,7 +60,12 @@ export class EmployeeCoach {
     if (switched) return void (await context.sendActivity(this.#coach.say(locale, 'language.switched')));
     // Read in the language it is written in; answered in the language of the conversation.
     const understood = await this.deps.classifier.classify(text.slice(0, MAX_CLASSIFIED_CHARS), { locale: readAs });
-    await this.deps.objections.record({ userId, intent: understood.intent, confidence: understood.confidence, text });
+    const recorded = this.deps.objections.record({ userId, intent: understood.intent, confidence: understood.confidence, text });
+    const concerns = (understood.intents?.length ? understood.intents.map((candidate) => candidate.intent) : [understood.intent]).slice(0, MAX_ANSWERS);
+    const raised = understood.command || understood.fallback === 'not-understood' ? [] : concerns.filter((intent) => CONCERNS.has(intent));
+    // The event and the concerns raised are written at once (one flush of the batching store, not one after the
+    // other; they live in two partitions, so two writes), and before any answer.
+    await Promise.all([recorded, raised.length > 0 ? this.deps.dialogs.update(userId, (state) => ({ ...state, intentsRaised: raised.reduce(addOnce, state.intentsRaised) })) : undefined]);
     const device = this.deps.devices.mentionIn(text);
     if (understood.command === 'status') return this.#status.command(context, userId, locale);
     if (understood.command === 'help') return this.#send(context, helpCardJson(this.deps.help, locale));
@@ -69,9 +74,6 @@ export class EmployeeCoach {
       // A phone or a platform is something to go on: the steps for it.
       return this.#send(context, device ? await this.setup(userId, device, locale) : this.#notUnderstood(locale));
     }
-    const concerns = (understood.intents?.length ? understood.intents.map((candidate) => candidate.intent) : [understood.intent]).slice(0, MAX_ANSWERS);
-    const raised = concerns.filter((intent) => CONCERNS.has(intent));
-    if (raised.length > 0) await this.deps.dialogs.update(userId, (state) => ({ ...state, intentsRaised: raised.reduce(addOnce, state.intentsRaised) }));
     // The refusal form comes last: whatever else they asked is answered first.
     const ordered = [...concerns.filter((concern) => concern !== 'refusal'), ...concerns.filter((concern) => concern === 'refusal')];
     for (const intent of ordered) await this.#answer(context, userId, intent, device, locale);

@@ -104,14 +104,31 @@ export class LanguageChooser {
 export function switchRequest(strings: Strings, text: string): string | undefined {
   const words = text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').match(/\p{L}+/gu) ?? [];
   if (words.length === 0 || words.length > SWITCH_MAX_WORDS) return undefined;
-  for (const locale of strings.locales) {
-    const names = strings.text(locale, 'language.names').split(',').map((name) => name.trim().normalize('NFKD').replace(/\p{M}/gu, ''));
-    const polite = strings.text(locale, 'language.switchWords').split(',').map((word) => word.trim());
-    if (!words.some((word) => names.includes(word))) continue;
+  for (const { locale, names, polite } of switchWordsOf(strings)) {
+    if (!words.some((word) => names.has(word))) continue;
     // Only the language's name and a few words of asking: "english please", "auf deutsch bitte", "in het nederlands".
-    if (words.every((word) => names.includes(word) || polite.includes(word) || SWITCH_FILLERS.has(word))) return locale;
+    if (words.every((word) => names.has(word) || polite.has(word) || SWITCH_FILLERS.has(word))) return locale;
   }
   return undefined;
+}
+
+interface SwitchWords {
+  locale: string;
+  names: ReadonlySet<string>;
+  polite: ReadonlySet<string>;
+}
+
+/** Each language's names and words of asking, read from the strings once (every message is looked at). */
+const switchWords = new WeakMap<Strings, readonly SwitchWords[]>();
+
+function switchWordsOf(strings: Strings): readonly SwitchWords[] {
+  let known = switchWords.get(strings);
+  if (!known) {
+    const list = (locale: string, key: string) => strings.text(locale, key).split(',').map((word) => word.trim().toLowerCase().normalize('NFKD').replace(/\p{M}/gu, ''));
+    known = strings.locales.map((locale) => ({ locale, names: new Set(list(locale, 'language.names')), polite: new Set(list(locale, 'language.switchWords')) }));
+    switchWords.set(strings, known);
+  }
+  return known;
 }
 
 /** Words that ask for a language in any of the coach's languages. */

@@ -65,14 +65,17 @@ export class ConversationReferences {
   async remember(activity: Partial<Activity>, tenantId: string | undefined): Promise<void> {
     const conversationId = activity.conversation?.id;
     if (!conversationId) return;
-    const reference = TurnContext.getConversationReference(activity);
-    // The activity id points at one message; the reference is about the conversation.
-    delete reference.activityId;
     const conversationType = activity.conversation?.conversationType ?? 'personal';
-    const fingerprint = JSON.stringify([reference, conversationType, tenantId]);
     const userId = activity.from?.aadObjectId;
     // A 1:1 chat is found by its person; one without a person to file it under is not kept at all.
     const rows: [string, string][] = conversationType === 'personal' ? (userId ? [[PERSONAL_CHATS_PARTITION, userId]] : []) : [[CONVERSATIONS_PARTITION, conversationId]];
+    // Everything the reference is made of (TurnContext.getConversationReference, the message's id aside): most turns
+    // come from a chat this instance has seen exactly so, and end here without building anything.
+    const fingerprint = JSON.stringify([activity.from, activity.recipient, activity.conversation, activity.channelId, activity.locale, activity.serviceUrl, conversationType, tenantId]);
+    if (rows.every(([partition, key]) => this.#written.get(`${partition}\u0000${key}`) === fingerprint)) return;
+    const reference = TurnContext.getConversationReference(activity);
+    // The activity id points at one message; the reference is about the conversation.
+    delete reference.activityId;
     const value: StoredConversation = { reference, conversationType, tenantId, storedAt: new Date().toISOString() };
     const serviceUrl = reference.serviceUrl ?? '';
     let refused: string | undefined;
