@@ -528,7 +528,7 @@ async function main() {
           `${counter.duplicates} duplicates, ${kills} kills, ${faults.active ? 'a fault on, ' : ''}` +
           `graph ${demo.graph.calls.list().length} calls, connector ${connectorCalls.total} calls (${connectorCalls.throttled} 429s), bot peak ${peakMb} MB, ` +
           `bot cpu ${botCpu().toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s ` +
-          `(event loop lag p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`,
+          `(event loop lag p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms)`,
       );
       loopDelay.reset();
       lastDelivered = counter.delivered;

@@ -82,9 +82,30 @@ export class TokenService {
   async verify(authorization: string | undefined, audiences: string[] = [GRAPH_AUDIENCE, GRAPH_APP_ID]): Promise<AppIdentity> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
     if (!match) throw invalidToken('Access token is empty.');
+    const token = match[1] as string;
+    const cacheKey = `${audiences.join(' ')}\n${token}`;
+    let payload: Record<string, unknown> | undefined = this.verified.get(cacheKey);
+    // A token checked before needs only its lifetime checked again: one RSA verification per token, not per request
+    // (a campaign's targeting sends thousands, and the emulator's own pauses would show as the bot's).
+    if (payload && typeof payload.exp === 'number' && payload.exp <= Math.floor(this.now() / 1000)) {
+      this.verified.delete(cacheKey);
+      throw invalidToken('Lifetime validation failed, the token is expired.');
+    }
+    if (!payload) payload = await this.verifySignature(token, audiences, cacheKey);
+    if (payload.tid !== this.seed.tenant.id) throw invalidToken('Access token validation failure. Invalid tenant.');
+    const app = this.seed.apps.find((candidate) => candidate.clientId === payload.appid);
+    if (!app) throw invalidToken('Access token validation failure. Unknown application.');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+    return { appId: app.clientId, roles };
+  }
+
+  /** Tokens whose signature, issuer and audience held, by audiences and token (a handful live at a time). */
+  private readonly verified = new Map<string, Record<string, unknown>>();
+
+  private async verifySignature(token: string, audiences: string[], cacheKey: string): Promise<Record<string, unknown>> {
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(match[1] as string, (await this.signingKey).keys.publicKey, {
+      ({ payload } = await jwtVerify(token, (await this.signingKey).keys.publicKey, {
         algorithms: ['RS256'],
         issuer: this.issuer,
         audience: audiences,
@@ -96,11 +117,9 @@ export class TokenService {
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iss') throw invalidToken('Access token validation failure. Invalid issuer.');
       throw invalidToken('Access token validation failure.');
     }
-    if (payload.tid !== this.seed.tenant.id) throw invalidToken('Access token validation failure. Invalid tenant.');
-    const app = this.seed.apps.find((candidate) => candidate.clientId === payload.appid);
-    if (!app) throw invalidToken('Access token validation failure. Unknown application.');
-    const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
-    return { appId: app.clientId, roles };
+    if (this.verified.size >= 100) this.verified.clear();
+    this.verified.set(cacheKey, payload);
+    return payload;
   }
 
   private resolveTenant(segment: string): boolean {
