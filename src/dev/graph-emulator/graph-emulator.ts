@@ -162,8 +162,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });
   const emulatorState = publicState(state, context, limiters);
 
+  const turns = oneAtATime();
   const graphServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    serveGraph(req, res, graphUrl, service, { state: emulatorState, calls, faults }, now).catch((error: unknown) => writeCrash(res, error, now));
+    serveGraph(req, res, graphUrl, service, { state: emulatorState, calls, faults }, now, turns).catch((error: unknown) => writeCrash(res, error, now));
   });
   const authorityServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     tokens.handle(req, res, authorityHost).catch((error: unknown) => writeCrash(res, error, now));
@@ -245,6 +246,7 @@ async function serveGraph(
   service: GraphService,
   api: Parameters<typeof handleEmulatorApi>[4],
   now: () => number,
+  myTurn: () => Promise<void>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', graphUrl);
   const raw = await readBody(req);
@@ -268,6 +270,7 @@ async function serveGraph(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const request: InboundRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, body, bodyUnreadable };
+  await myTurn();
   const response = await service.handle(request);
   if (response.reset) {
     req.socket.destroy();
@@ -343,3 +346,32 @@ function stop(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/**
+ * Requests take turns, one per turn of the event loop: a burst of them (targeting's dozens of `$batch` calls at once)
+ * would otherwise be answered back to back in one stretch of tens of milliseconds, during which nothing else in the
+ * process is heard. The connector emulator beside it counts Teams' rate by when it hears a request: such a stretch
+ * squeezed the arrivals it saw and answered 429 to sends that had left evenly.
+ */
+function oneAtATime(): () => Promise<void> {
+  const waiting: (() => void)[] = [];
+  let draining = false;
+  const next = (): void => {
+    const go = waiting.shift();
+    if (!go) {
+      draining = false;
+      return;
+    }
+    go();
+    // Queued from inside an immediate: runs on the next turn of the loop, after the I/O that came in meanwhile.
+    setImmediate(next);
+  };
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (draining) return;
+      draining = true;
+      setImmediate(next);
+    });
+}
+
