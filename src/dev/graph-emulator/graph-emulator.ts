@@ -162,7 +162,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });
   const emulatorState = publicState(state, context, limiters);
 
-  const turns = oneAtATime();
+  const turns = takingTurns();
   const graphServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     serveGraph(req, res, graphUrl, service, { state: emulatorState, calls, faults }, now, turns).catch((error: unknown) => writeCrash(res, error, now));
   });
@@ -348,30 +348,39 @@ function stop(server: Server): Promise<void> {
 }
 
 /**
- * Requests take turns, one per turn of the event loop: a burst of them (targeting's dozens of `$batch` calls at once)
- * would otherwise be answered back to back in one stretch of tens of milliseconds, during which nothing else in the
- * process is heard. The connector emulator beside it counts Teams' rate by when it hears a request: such a stretch
- * squeezed the arrivals it saw and answered 429 to sends that had left evenly.
+ * Requests take turns in slices of a few milliseconds of the event loop: a burst of them (targeting's dozens of
+ * `$batch` calls at once) would otherwise be answered back to back in one stretch of tens of milliseconds, during
+ * which nothing else in the process is heard. The connector emulator beside it counts Teams' rate by when it hears a
+ * request: such a stretch squeezed the arrivals it saw and answered 429 to sends that had left evenly. A request
+ * alone waits for nothing but the next check of the loop.
  */
-function oneAtATime(): () => Promise<void> {
+function takingTurns(sliceMs = 4): () => Promise<void> {
   const waiting: (() => void)[] = [];
   let draining = false;
-  const next = (): void => {
-    const go = waiting.shift();
-    if (!go) {
-      draining = false;
-      return;
-    }
-    go();
-    // Queued from inside an immediate: runs on the next turn of the loop, after the I/O that came in meanwhile.
-    setImmediate(next);
+  const slice = (): void => {
+    const endsAt = performance.now() + sliceMs;
+    const step = (): void => {
+      if (performance.now() >= endsAt) {
+        // Queued from inside an immediate: runs on the next turn of the loop, after the I/O that came in meanwhile.
+        setImmediate(slice);
+        return;
+      }
+      const go = waiting.shift();
+      if (!go) {
+        draining = false;
+        return;
+      }
+      go();
+      // After the request just let go has run up to its first wait (microtasks run in the order they were queued).
+      queueMicrotask(step);
+    };
+    step();
   };
   return () =>
     new Promise<void>((resolve) => {
       waiting.push(resolve);
       if (draining) return;
       draining = true;
-      setImmediate(next);
+      setImmediate(slice);
     });
 }
-
