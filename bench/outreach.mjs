@@ -490,6 +490,7 @@ async function main() {
   let lastDelivered = 0;
   let lastProgressAt = Date.now();
   /** At each progress line: invitations so far and the bots' CPU (for the sender's own cost, `sendingCpu`). */
+  for (const instance of instances) notePeak(instance);
   const ticks = [{ at: readyAt, delivered: 0, cpu: botCpu() }];
   for (;;) {
     counter.read();
@@ -589,7 +590,7 @@ async function main() {
       log(`invited against expectations: ${JSON.stringify({ ...user, methods: methods.map((method) => method.kind) })}`);
     }
   }
-  const sending = sendingCpu(ticks, graphCalls);
+  const sending = kills === 0 ? sendingCpu(ticks, graphCalls) : null;
   const targeted = targets.size;
   // Unfinished (a timeout), the job took at least the whole wait: efficiency is then an upper bound.
   const seconds = (counter.delivered === targeted ? counter.lastFirstAt - readyAt : waitEndedAt - readyAt) / 1000;

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import selfsigned from 'selfsigned';
 import { type RegisteredMethod, type SeedUser, seedSchema, type TenantSeed } from '../tenant-seed.js';
+import { takingTurns } from './taking-turns.js';
 import { type CallFilter, CallLog, type GraphCall } from './call-log.js';
 import { handleEmulatorApi } from './emulator-api.js';
 import type { AppInstalledEvent, AppUninstalledEvent, EmulatorContext } from './emulator-context.js';
@@ -159,12 +160,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const routes = [...deletedItemsRoutes(context), ...directoryRoutes(context), ...reportRoutes(context), ...methodRoutes(context), ...roleRoutes(context), ...pimGroupRoutes(context), ...teamworkRoutes(context), ...servicePrincipalRoutes(context), ...peopleSettingsRoutes(context)];
 
   let graphUrl = '';
-  const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl });
+  const service = new GraphService({ routes, tokens, faults, calls, limiters, now, baseUrl: () => graphUrl, takeTurn: takingTurns() });
   const emulatorState = publicState(state, context, limiters);
 
-  const turns = takingTurns();
   const graphServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    serveGraph(req, res, graphUrl, service, { state: emulatorState, calls, faults }, now, turns).catch((error: unknown) => writeCrash(res, error, now));
+    serveGraph(req, res, graphUrl, service, { state: emulatorState, calls, faults }, now).catch((error: unknown) => writeCrash(res, error, now));
   });
   const authorityServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     tokens.handle(req, res, authorityHost).catch((error: unknown) => writeCrash(res, error, now));
@@ -246,7 +246,6 @@ async function serveGraph(
   service: GraphService,
   api: Parameters<typeof handleEmulatorApi>[4],
   now: () => number,
-  myTurn: () => Promise<void>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', graphUrl);
   const raw = await readBody(req);
@@ -270,7 +269,6 @@ async function serveGraph(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const request: InboundRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, body, bodyUnreadable };
-  await myTurn();
   const response = await service.handle(request);
   if (response.reset) {
     req.socket.destroy();
@@ -345,42 +343,4 @@ function stop(server: Server): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeAllConnections();
   });
-}
-
-/**
- * Requests take turns in slices of a few milliseconds of the event loop: a burst of them (targeting's dozens of
- * `$batch` calls at once) would otherwise be answered back to back in one stretch of tens of milliseconds, during
- * which nothing else in the process is heard. The connector emulator beside it counts Teams' rate by when it hears a
- * request: such a stretch squeezed the arrivals it saw and answered 429 to sends that had left evenly. A request
- * alone waits for nothing but the next check of the loop.
- */
-function takingTurns(sliceMs = 4): () => Promise<void> {
-  const waiting: (() => void)[] = [];
-  let draining = false;
-  const slice = (): void => {
-    const endsAt = performance.now() + sliceMs;
-    const step = (): void => {
-      if (performance.now() >= endsAt) {
-        // Queued from inside an immediate: runs on the next turn of the loop, after the I/O that came in meanwhile.
-        setImmediate(slice);
-        return;
-      }
-      const go = waiting.shift();
-      if (!go) {
-        draining = false;
-        return;
-      }
-      go();
-      // After the request just let go has run up to its first wait (microtasks run in the order they were queued).
-      queueMicrotask(step);
-    };
-    step();
-  };
-  return () =>
-    new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      if (draining) return;
-      draining = true;
-      setImmediate(slice);
-    });
 }

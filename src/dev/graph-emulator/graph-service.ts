@@ -9,6 +9,7 @@ import { ConnectionResetFault, type FaultInjector } from './faults.js';
 import type { ODataRequest } from './odata-query.js';
 import type { AppThrottle } from './rate-limiter.js';
 import { matchRoute, type Route, type ThrottleBucket } from './router.js';
+import type { TakeTurn } from './taking-turns.js';
 import type { AppIdentity, TokenService } from './token-service.js';
 
 export interface InboundRequest {
@@ -42,6 +43,8 @@ export interface GraphServiceDeps {
   limiters: Record<ThrottleBucket, AppThrottle>;
   now: () => number;
   baseUrl: () => string;
+  /** Requests take turns at the work itself (after any latency they were given), so a burst cannot hog the process. */
+  takeTurn?: TakeTurn;
 }
 
 interface RequestIds {
@@ -80,7 +83,16 @@ export class GraphService {
     await this.deps.faults.hold(delayMs);
     if (fault.error) throw fault.error;
     if (fault.reset) throw inBatch ? new GraphHttpError(500, 'generalException', 'The connection to the service was reset.') : new ConnectionResetFault();
+    // A $batch's steps run inside their batch's turn.
+    const done = inBatch ? undefined : await this.deps.takeTurn?.();
+    try {
+      return await this.run(request, app, ids, version, resourcePath);
+    } finally {
+      done?.();
+    }
+  }
 
+  private async run(request: InboundRequest, app: AppIdentity, ids: RequestIds, version: string, resourcePath: string): Promise<OutboundResponse> {
     const odata: ODataRequest = { baseUrl: this.deps.baseUrl(), version, resourcePath, query: request.query, headers: request.headers };
     if (resourcePath.toLowerCase() === '/$batch') {
       if (request.method !== 'POST') throw methodNotAllowed();
