@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store-port.js';
 import type { AddressCheck } from './demo-address-check.js';
 import { setBounded } from '../shared/bounded-map.js';
+import { botAddedIn } from '../shared/bot-added.js';
 
 /** Team channels and group chats by conversation id (a 1:1 chat is kept by its person only). */
 export const CONVERSATIONS_PARTITION = 'conversation-refs';
@@ -219,8 +220,7 @@ export class ConversationReferences {
 /** Teams telling the bot the app was installed for the person: the bot added to their 1:1 chat, or the install itself. */
 function isInstallNotice(activity: Partial<Activity>): boolean {
   if (activity.type === 'installationUpdate') return (activity.action ?? '').startsWith('add');
-  const botId = activity.recipient?.id;
-  return activity.type === 'conversationUpdate' && Boolean(botId) && (activity.membersAdded ?? []).some((member) => member.id === botId);
+  return activity.type === 'conversationUpdate' && botAddedIn(activity);
 }
 
 /** Both rows lead to the same chat: the same conversation, at the same service URL, with the same bot and tenant. */

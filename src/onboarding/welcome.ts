@@ -2,6 +2,7 @@
 
 import { type Attachment, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CardRenderer } from '../cards/card-renderer.js';
+import { botAddedIn } from '../shared/bot-added.js';
 import { organisationIn } from '../shared/strings.js';
 
 export interface WelcomeDeps {
@@ -12,12 +13,6 @@ export interface WelcomeDeps {
   invitationUnderway?: (userId: string) => Promise<boolean>;
   /** The language of a message the coach starts for this person (see conversation/language.ts); Teams' locale without it. */
   languageOf?: (userId: string, teamsLocale: string | undefined) => Promise<string>;
-}
-
-/** True when this conversationUpdate says the bot itself was added (not another member). */
-export function botWasAdded(context: TurnContext): boolean {
-  const botId = context.activity.recipient?.id;
-  return Boolean(botId) && (context.activity.membersAdded ?? []).some((member) => member.id === botId);
 }
 
 export function welcomeCard(context: TurnContext, deps: WelcomeDeps, locale: string): Attachment {
@@ -32,7 +27,7 @@ export function welcomeCard(context: TurnContext, deps: WelcomeDeps, locale: str
 }
 
 export async function welcomeOnInstall(context: TurnContext, deps: WelcomeDeps): Promise<void> {
-  if (!botWasAdded(context)) return;
+  if (!botAddedIn(context.activity)) return;
   const userId = context.activity.from?.aadObjectId;
   const personal = context.activity.conversation?.conversationType === 'personal' || context.activity.conversation?.conversationType === undefined;
   // One message, not two: the coach's first message says hello in its own words.

@@ -151,15 +151,20 @@ describe('chats the sender opens and the install notices it causes', () => {
   const opened = { conversationId: 'a:chat-1', serviceUrl: SERVICE_URL, tenantId: TENANT, botId: BOT };
   const botAdded = (conversationId: string): Partial<Activity> => ({ ...installNotice(conversationId), membersAdded: [{ id: BOT, name: '' }] });
   const requests = (): number => Object.values(store.requestCounts()).reduce((sum, count) => sum + count, 0);
-
-  it('on another instance, leaves the chat of an install the coach made for a message to the sender: no read, no write', async () => {
+  /** An instance whose sender is (or is not) opening the person's chat, and whom it was asked about. */
+  const anotherInstance = (opening: boolean) => {
     const asked: string[] = [];
     const other = new ConversationReferences(store, {
       chatBeingOpened: async (userId) => {
         asked.push(userId);
-        return true;
+        return opening;
       },
     });
+    return { other, asked };
+  };
+
+  it('on another instance, leaves the chat of an install the coach made for a message to the sender: no read, no write', async () => {
+    const { other, asked } = anotherInstance(true);
     const before = requests();
     await other.remember(botAdded('a:chat-1'), TENANT);
     // Teams sends both: the bot added to the chat, and the install itself.
@@ -170,13 +175,7 @@ describe('chats the sender opens and the install notices it causes', () => {
   });
 
   it('stores the chat of an install nobody is sending a message for, and asks only about install notices', async () => {
-    const asked: string[] = [];
-    const other = new ConversationReferences(store, {
-      chatBeingOpened: async (userId) => {
-        asked.push(userId);
-        return false;
-      },
-    });
+    const { other, asked } = anotherInstance(false);
     await other.remember(botAdded('a:chat-1'), TENANT);
     expect((await store.get<{ reference: { conversation: { id: string } } }>(PERSONAL_CHATS_PARTITION, USER))?.value.reference.conversation.id).toBe('a:chat-1');
     await new ConversationReferences(store, { chatBeingOpened: async () => true }).remember(installNotice('a:chat-2'), TENANT);
