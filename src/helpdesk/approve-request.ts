@@ -6,7 +6,7 @@
 import { approverProblem } from './approvers.js';
 import { expireIfDue, settled, updateCards } from './request-lifecycle.js';
 import { requestIdSchema } from './submit-request.js';
-import { presentationRequired, presentationVerified } from './start-presentation.js';
+import { approvalAwaitsPresentation } from './start-presentation.js';
 import { approvalCard } from './tap-cards.js';
 import type { TapAnswer, TapContext } from './tap-context.js';
 import { OPEN_STATES, type Person } from './tap-records.js';
@@ -29,7 +29,7 @@ export async function decideRequest(tap: TapContext, clicker: Person, approve: b
     return { card: approvalCard(tap, words, request) };
   }
   // Policy's "required": no approval without a verified presentation (checked again on the record that is swapped).
-  const blocked = (latest: typeof request) => approve && presentationRequired(tap, latest) && !presentationVerified(latest);
+  const blocked = (latest: typeof request) => approve && approvalAwaitsPresentation(tap, latest);
   if (blocked(request)) {
     await tap.audit('tap.approval.denied', clicker, request.target.id, { requestId: request.id, why: 'no verified presentation' });
     return { message: words.say('approvers.needsPresentation', { name: request.target.name }) };

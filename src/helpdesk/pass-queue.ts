@@ -2,7 +2,7 @@
 // they may approve now, and the people who asked to talk to a person. A request is shown only to those involved in it.
 
 import { presentationLine } from './presentation-views.js';
-import { presentationRequired, presentationVerified } from './start-presentation.js';
+import { approvalAwaitsPresentation } from './start-presentation.js';
 import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { pagesOf } from '../store/pages.js';
 import { approverProblem, mayApprove } from './approvers.js';
@@ -111,6 +111,6 @@ function summarise(tap: TapContext, words: TapWords, request: TapRequest, mayDec
     // Kept as codes (privileged-accounts.ts); a list shows each reason in its reader's words.
     privileged: (request.privileged ?? []).map((reason) => words.reasons([reason])),
     mayDecide,
-    awaitsPresentation: presentationRequired(tap, request) && !presentationVerified(request),
+    awaitsPresentation: approvalAwaitsPresentation(tap, request),
   };
 }

@@ -19,6 +19,11 @@ export function presentationVerified(request: TapRequest): boolean {
   return request.check?.kind === 'verified-id' && request.presentation?.status === 'verified';
 }
 
+/** Policy holds this request's approval until its presentation is verified: no Approve shown, a click refused. */
+export function approvalAwaitsPresentation(tap: TapContext, request: TapRequest): boolean {
+  return presentationRequired(tap, request) && !presentationVerified(request);
+}
+
 /**
  * Asks the service for a presentation for the request's person; the evidence to keep on the request (waiting), or
  * undefined when Verified ID is not set up or the service refused or did not answer (logged and audited).

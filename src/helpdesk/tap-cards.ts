@@ -6,7 +6,7 @@ import { type CardJson, PersonText, TrustedMarkdown } from '../cards/card-render
 import type { TemporaryAccessPassMethod } from '../directory/graph-shapes.js';
 import type { TapContext } from './tap-context.js';
 import { presentationLine } from './presentation-views.js';
-import { presentationRequired, presentationVerified } from './start-presentation.js';
+import { approvalAwaitsPresentation, presentationRequired } from './start-presentation.js';
 import { CHECK_KINDS, type CheckKind, type TapAlert, type TapRequest } from './tap-records.js';
 import { REASONS_SEPARATOR, type TapWords } from './tap-words.js';
 
@@ -81,7 +81,7 @@ export function approvalCard(tap: TapContext, words: TapWords, request: TapReque
   const name = request.target.name;
   const open = request.state === 'awaiting-approval';
   // Policy's "required": no Approve button until the presentation is verified (and a click is refused anyway).
-  const blocked = presentationRequired(tap, request) && !presentationVerified(request);
+  const blocked = approvalAwaitsPresentation(tap, request);
   const managerCheck = request.managerCheck;
   const presentation = presentationLine(words, request, now);
   const checks = [
