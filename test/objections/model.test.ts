@@ -67,6 +67,57 @@ it('a saved form of the wrong shape is refused, not trusted', () => {
   expect(NeuralModel.fromJson(neural, 1)).toBeUndefined();
 });
 
+/** Random sparse unit vectors over `features` features (mulberry32, so every run sees the same data). */
+function randomData(seed: number, count: number, features: number, classes: number): { label: number; vector: Encoded }[] {
+  let state = seed;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: count }, () => {
+    const ids = [...new Set(Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * features)))];
+    const values = ids.map(() => 0.1 + random());
+    const norm = Math.hypot(...values);
+    return { label: Math.floor(random() * classes), vector: { ids: Int32Array.from(ids), values: Float64Array.from(values, (value) => value / norm) } };
+  });
+}
+
+it('the neural forward pass gives NLP.js\'s own numbers to the last bit, for features it never saw too', () => {
+  const model = NeuralModel.train(randomData(1, 300, 200, 6), 6);
+  const again = NeuralModel.fromJson(JSON.parse(JSON.stringify(model.toJson())), 6)!;
+  // Queries reach past the trained features (ids 200-259 were never seen) and come in any order.
+  for (const { vector } of randomData(2, 400, 260, 1)) {
+    expect([...model.predict(vector)]).toEqual([...model.predictThroughLibrary(vector)]);
+    expect([...again.predict(vector)]).toEqual([...again.predictThroughLibrary(vector)]);
+  }
+});
+
+it('the example index visits only the examples a query reaches, with the same result as comparing every example', () => {
+  const classes = 7;
+  const examples = randomData(3, 500, 120, classes);
+  // The reference: every example's dot, then the k best of each class (zeros included) averaged.
+  const everyExample = (query: Encoded, k: number) => {
+    const dots = examples.map(({ vector }) => [...query.ids].reduce((sum, id, q) => sum + query.values[q]! * (vector.values[[...vector.ids].indexOf(id)] ?? 0), 0));
+    const byClass = Array.from({ length: classes }, (_, c) => {
+      const best = dots.filter((_dot, i) => examples[i]!.label === c).sort((a, b) => b - a).slice(0, k);
+      return best.length === 0 ? 0 : best.reduce((sum, dot) => sum + dot, 0) / best.length;
+    });
+    return { byClass, best: Math.max(0, ...dots) };
+  };
+  for (const k of [1, 3, 200]) {
+    const index = new ExampleIndex(examples, 120, classes + 1, k);
+    for (const { vector: query } of randomData(4, 60, 120, 1)) {
+      const { byClass, best } = index.similarity(query);
+      const expected = everyExample(query, k);
+      expect(best).toBeCloseTo(expected.best, 12);
+      expected.byClass.forEach((value, c) => expect(byClass[c]).toBeCloseTo(value, 12));
+      expect(byClass[classes]).toBe(0); // a class without examples
+    }
+  }
+});
+
 describe('decide', () => {
   const classes = ['compensation', 'out-of-scope', 'command:help'];
   const analysis = (overrides: Partial<Analysis>): Analysis => ({ words: ['pay', 'me'], stems: ['pay', 'me'], concepts: [], contentWords: 1, unknownContent: [], question: false, ...overrides });

@@ -20,6 +20,12 @@ export class ExampleIndex {
   private readonly starts: Int32Array;
   private readonly postingExamples: Int32Array;
   private readonly postingValues: Float64Array;
+  /** How many examples each class has. */
+  private readonly classSizes: Int32Array;
+  /** Scratch for one query (similarity is synchronous): each example's dot, and the examples it reached. */
+  private readonly dots: Float64Array;
+  private readonly seen: Uint8Array;
+  private readonly reached: Int32Array;
 
   constructor(
     private readonly examples: readonly IndexedExample[],
@@ -41,43 +47,65 @@ export class ExampleIndex {
         counts[id] = at + 1;
       });
     });
+    this.classSizes = new Int32Array(classCount);
+    for (const { label } of examples) this.classSizes[label] = this.classSizes[label]! + 1;
+    this.dots = new Float64Array(examples.length);
+    this.seen = new Uint8Array(examples.length);
+    this.reached = new Int32Array(examples.length);
   }
 
   similarity(query: Encoded): Similarity {
-    const dots = new Float64Array(this.examples.length);
-    query.ids.forEach((id, k) => {
-      const weight = query.values[k]!;
+    // Only the examples sharing a feature with the query are visited; every other example's dot is exactly 0.
+    const { dots, seen, reached } = this;
+    let reachedCount = 0;
+    for (let q = 0; q < query.ids.length; q += 1) {
+      const id = query.ids[q]!;
+      const weight = query.values[q]!;
       for (let at = this.starts[id]!; at < this.starts[id + 1]!; at += 1) {
         const example = this.postingExamples[at]!;
+        if (seen[example] === 0) {
+          seen[example] = 1;
+          reached[reachedCount++] = example;
+        }
         dots[example] = dots[example]! + weight * this.postingValues[at]!;
       }
-    });
-    // The `neighbours` best dots of each class, kept sorted in place in one pass (no per-class arrays to sort).
+    }
+    // The `neighbours` best dots of each class, kept sorted in place (no per-class arrays to sort): first the examples
+    // reached, then as many zeros as the class has examples left unreached (up to `neighbours`).
     const k = this.neighbours;
     const top = new Float64Array(this.classCount * k).fill(-1);
-    const counts = new Int32Array(this.classCount);
+    const reachedOf = new Int32Array(this.classCount);
     let best = 0;
-    for (let i = 0; i < dots.length; i += 1) {
-      const dot = dots[i]!;
+    for (let i = 0; i < reachedCount; i += 1) {
+      const example = reached[i]!;
+      const dot = dots[example]!;
+      dots[example] = 0;
+      seen[example] = 0;
       if (dot > best) best = dot;
-      const label = this.examples[i]!.label;
-      counts[label] = counts[label]! + 1;
-      const base = label * k;
-      if (dot <= top[base + k - 1]!) continue;
-      let at = base + k - 1;
-      while (at > base && top[at - 1]! < dot) {
-        top[at] = top[at - 1]!;
-        at -= 1;
-      }
-      top[at] = dot;
+      const label = this.examples[example]!.label;
+      reachedOf[label] = reachedOf[label]! + 1;
+      keepBest(top, label * k, k, dot);
     }
     const byClass = new Float64Array(this.classCount);
     for (let c = 0; c < this.classCount; c += 1) {
-      const n = Math.min(k, counts[c]!);
+      const size = this.classSizes[c]!;
+      for (let zeros = Math.min(k, size - reachedOf[c]!); zeros > 0; zeros -= 1) keepBest(top, c * k, k, 0);
+      const n = Math.min(k, size);
       let sum = 0;
       for (let j = 0; j < n; j += 1) sum += top[c * k + j]!;
       byClass[c] = n === 0 ? 0 : sum / n;
     }
     return { byClass, best };
   }
+}
+
+/** Puts `value` among the `k` best values kept sorted (largest first) at top[base..base+k), if it is one of them. */
+function keepBest(top: Float64Array, base: number, k: number, value: number): void {
+  if (value <= top[base + k - 1]!) return;
+  let at = base + k - 1;
+  while (at > base && top[at - 1]! < value) {
+    top[at] = top[at - 1]!;
+    at -= 1;
+  }
+  top[at] = value;
 }
