@@ -1,5 +1,5 @@
-// Messages: each command (a constant of onboarding/commands.ts, matched exactly) has its own teams-ai route; anything
-// else goes to the employee coach. Handlers parse and check who is asking, then call one use case.
+// Messages: a command (a constant of onboarding/commands.ts, matched exactly) goes to its handler; anything else goes
+// to the employee coach. Handlers parse and check who is asking, then call one use case.
 
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
@@ -78,20 +78,23 @@ function commandOf(context: TurnContext): ParsedCommand | undefined {
 }
 
 export function registerMessageRoutes(app: Application<TurnState>, deps: BotDeps): void {
-  const commandIs = (id: CommandId) => async (context: TurnContext) => context.activity.type === 'message' && commandOf(context)?.id === id;
-
-  app.message(commandIs('help'), async (context) => {
+  const answerHelp = async (context: TurnContext) => {
     const personal = isPersonal(context);
     await context.sendActivity(MessageFactory.attachment(helpCard(deps, await turnLocale(deps, context), personal ? 'personal' : 'channel', personal && (await managesATeam(context, deps)), personal && (await readsTheDigest(context, deps)))));
-  });
+  };
 
-  for (const [id, handle] of Object.entries(HANDLERS) as [Exclude<CommandId, 'help'>, CommandHandler][]) {
-    app.message(commandIs(id), async (context) => {
-      if (PERSONAL_ONLY_COMMANDS.has(id) && !isPersonal(context)) return void (await context.sendActivity(await sayInTurn(deps, context, notHere(id))));
+  // One route for every command, dispatched by its id (teams-ai would otherwise await one selector per command on
+  // every message, free text included, before reaching the last route).
+  app.message(
+    async (context) => context.activity.type === 'message' && commandOf(context) !== undefined,
+    async (context) => {
+      const command = commandOf(context)!;
+      if (command.id === 'help') return answerHelp(context);
+      if (PERSONAL_ONLY_COMMANDS.has(command.id) && !isPersonal(context)) return void (await context.sendActivity(await sayInTurn(deps, context, notHere(command.id))));
       const userId = await identified(context, deps);
-      if (userId) await handle(context, deps, userId, commandOf(context)?.argument ?? '');
-    });
-  }
+      if (userId) await HANDLERS[command.id](context, deps, userId, command.argument);
+    },
+  );
 
   // Registered last: free text is the conversation, which is a person's own (their concerns, their phone).
   app.message(async (context) => context.activity.type === 'message', async (context) => {

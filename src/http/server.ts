@@ -9,7 +9,7 @@ import { isAppError } from '../errors/app-error.js';
 import { userMessageText } from '../shared/strings.js';
 import type { Logger } from '../logging/logger.js';
 import type { Download } from '../shared/download.js';
-import { inboundActivitySchema } from './activity-schema.js';
+import { checkActivity } from './activity-schema.js';
 import type { CallbackOutcome } from '../helpdesk/temporary-access.js';
 import { CALLBACK_SECRET_HEADER } from '../helpdesk/presentation-records.js';
 import { browserLanguage, registerTabRoutes, type TabRoutesOptions } from './tab-routes.js';
@@ -198,15 +198,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       res.send(503, { error: 'stopping', message: 'The bot is restarting; Teams will retry.' });
       return;
     }
-    const parsed = inboundActivitySchema.safeParse(req.body);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    const checked = checkActivity(req.body);
+    if (!checked.ok) {
+      const { issues } = checked;
       log.warn('rejected a body that is not an activity', { issues });
       res.send(400, { error: 'not-an-activity', message: 'The body must be a Bot Framework activity.', issues });
       return;
     }
     try {
-      const activity = parsed.data as unknown as Activity;
+      const activity = checked.activity as unknown as Activity;
       const response = await options.processActivity(headerText(req, 'authorization') ?? '', activity, log);
       if (response) res.send(response.status, response.body ?? undefined);
       else res.send(200);

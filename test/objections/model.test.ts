@@ -112,7 +112,7 @@ it('the example index visits only the examples a query reaches, with the same re
       const { byClass, best } = index.similarity(query);
       const expected = everyExample(query, k);
       expect(best).toBeCloseTo(expected.best, 12);
-      expected.byClass.forEach((value, c) => expect(byClass[c]).toBeCloseTo(value, 12));
+      for (const [c, value] of expected.byClass.entries()) expect(byClass[c]).toBeCloseTo(value, 12);
       expect(byClass[classes]).toBe(0); // a class without examples
     }
   }
