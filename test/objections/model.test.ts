@@ -94,7 +94,7 @@ it('the neural forward pass gives NLP.js\'s own numbers to the last bit, for fea
   }
 });
 
-it('the example index visits only the examples a query reaches, with the same result as comparing every example', () => {
+it('the example index gives what comparing the query with every example gives, for any number of neighbours', () => {
   const classes = 7;
   const examples = randomData(3, 500, 120, classes);
   // The reference: every example's dot, then the k best of each class (zeros included) averaged.

@@ -1,5 +1,7 @@
 // Nearest training examples: the mean cosine of the closest few examples of each class, through an inverted index
-// (feature -> examples), so a message costs a pass over the examples that share a feature with it.
+// (feature -> examples): a message costs its features' postings and one scan of the examples' dots. Common features
+// (concepts, frequent stems) reach most examples, so a typical English message walks 1 000-5 000 postings over the
+// 2 063 examples; the dots live in one array reused by every message (no 16 KB allocated per message).
 
 import type { Encoded } from './features.js';
 
@@ -22,10 +24,10 @@ export class ExampleIndex {
   private readonly postingValues: Float64Array;
   /** How many examples each class has. */
   private readonly classSizes: Int32Array;
-  /** Scratch for one query (similarity is synchronous): each example's dot, and the examples it reached. */
+  /** Each example's class, as a typed array the scan reads fast. */
+  private readonly labels: Int32Array;
+  /** Scratch for one query (similarity is synchronous): each example's dot. */
   private readonly dots: Float64Array;
-  private readonly seen: Uint8Array;
-  private readonly reached: Int32Array;
 
   constructor(
     private readonly examples: readonly IndexedExample[],
@@ -49,48 +51,37 @@ export class ExampleIndex {
     });
     this.classSizes = new Int32Array(classCount);
     for (const { label } of examples) this.classSizes[label] = this.classSizes[label]! + 1;
+    this.labels = Int32Array.from(examples, ({ label }) => label);
     this.dots = new Float64Array(examples.length);
-    this.seen = new Uint8Array(examples.length);
-    this.reached = new Int32Array(examples.length);
   }
 
   similarity(query: Encoded): Similarity {
-    // Only the examples sharing a feature with the query are visited; every other example's dot is exactly 0.
-    const { dots, seen, reached } = this;
-    let reachedCount = 0;
-    for (let q = 0; q < query.ids.length; q += 1) {
-      const id = query.ids[q]!;
-      const weight = query.values[q]!;
-      for (let at = this.starts[id]!; at < this.starts[id + 1]!; at += 1) {
-        const example = this.postingExamples[at]!;
-        if (seen[example] === 0) {
-          seen[example] = 1;
-          reached[reachedCount++] = example;
-        }
-        dots[example] = dots[example]! + weight * this.postingValues[at]!;
+    const { dots, starts, postingExamples, postingValues } = this;
+    dots.fill(0);
+    const { ids, values } = query;
+    for (let q = 0; q < ids.length; q += 1) {
+      const id = ids[q]!;
+      const weight = values[q]!;
+      const end = starts[id + 1]!;
+      for (let at = starts[id]!; at < end; at += 1) {
+        const example = postingExamples[at]!;
+        dots[example] = dots[example]! + weight * postingValues[at]!;
       }
     }
-    // The `neighbours` best dots of each class, kept sorted in place (no per-class arrays to sort): first the examples
-    // reached, then as many zeros as the class has examples left unreached (up to `neighbours`).
+    // The `neighbours` best dots of each class, kept sorted in place in one pass (no per-class arrays to sort).
     const k = this.neighbours;
     const top = new Float64Array(this.classCount * k).fill(-1);
-    const reachedOf = new Int32Array(this.classCount);
+    const { labels } = this;
     let best = 0;
-    for (let i = 0; i < reachedCount; i += 1) {
-      const example = reached[i]!;
-      const dot = dots[example]!;
-      dots[example] = 0;
-      seen[example] = 0;
+    for (let i = 0; i < dots.length; i += 1) {
+      const dot = dots[i]!;
       if (dot > best) best = dot;
-      const label = this.examples[example]!.label;
-      reachedOf[label] = reachedOf[label]! + 1;
-      keepBest(top, label * k, k, dot);
+      const base = labels[i]! * k;
+      if (dot > top[base + k - 1]!) keepBest(top, base, k, dot);
     }
     const byClass = new Float64Array(this.classCount);
     for (let c = 0; c < this.classCount; c += 1) {
-      const size = this.classSizes[c]!;
-      for (let zeros = Math.min(k, size - reachedOf[c]!); zeros > 0; zeros -= 1) keepBest(top, c * k, k, 0);
-      const n = Math.min(k, size);
+      const n = Math.min(k, this.classSizes[c]!);
       let sum = 0;
       for (let j = 0; j < n; j += 1) sum += top[c * k + j]!;
       byClass[c] = n === 0 ? 0 : sum / n;
