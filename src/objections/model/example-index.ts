@@ -30,7 +30,7 @@ export class ExampleIndex {
   private readonly dots: Float64Array;
 
   constructor(
-    private readonly examples: readonly IndexedExample[],
+    examples: readonly IndexedExample[],
     featureCount: number,
     private readonly classCount: number,
     private readonly neighbours: number,
