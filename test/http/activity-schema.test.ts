@@ -1,19 +1,13 @@
 // The activity check's fast path says yes only where the schema says yes, and hands a Teams body on without copying it.
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkActivity, inboundActivitySchema } from '../../src/http/activity-schema.js';
 
-const teamsBody = () => ({
-  type: 'message',
-  id: '1700000000000',
-  channelId: 'msteams',
-  serviceUrl: 'https://smba.trafficmanager.net/emea/',
-  from: { id: '29:1user', aadObjectId: '00000000-0000-0000-0000-000000000001', name: 'Ava' },
-  recipient: { id: '28:bot', name: 'Passkey Coach' },
-  conversation: { id: 'a:1chat', conversationType: 'personal', tenantId: 't' },
-  channelData: { tenant: { id: 't' } },
-  text: 'help',
-});
+/** A Teams message as Teams sends it (the recorded fixture the bot's end-to-end tests use too). */
+const teamsBody = (): Record<string, unknown> => JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'activities', 'message-personal.json'), 'utf8'));
 
 const long = (n: number) => 'x'.repeat(n);
 const variants: [string, (body: Record<string, unknown>) => unknown][] = [
