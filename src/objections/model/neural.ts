@@ -121,10 +121,15 @@ function ascending(ids: Int32Array): Int32Array {
 
 function forwardPassOf(network: NlpNetwork): ForwardPass {
   const { features = [], intents = [], perceptrons = [] } = network.toJSON() as Partial<ReturnType<NlpNetwork['toJSON']>>;
-  const known = features.map(Number);
+  // Our feature ids, as the network names its inputs; a name that is not one can never match a message (NLP.js's
+  // own lookup would not find it either).
+  const known = features.map((name) => {
+    const id = Number(name);
+    return Number.isSafeInteger(id) && id >= 0 && String(id) === name ? id : -1;
+  });
   const inputOf = new Int32Array(known.reduce((most, id) => Math.max(most, id + 1), 0)).fill(-1);
   known.forEach((id, input) => {
-    if (Number.isInteger(id) && id >= 0) inputOf[id] = input;
+    if (id >= 0 && inputOf[id] === -1) inputOf[id] = input;
   });
   return {
     inputOf,
