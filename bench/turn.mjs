@@ -1,7 +1,7 @@
 // Turn benchmark: Passkey Coach against a bare echo bot on the same stack, plus Passkey Coach's cold start.
 // Prints ONE JSON line on stdout; progress goes to stderr. Everything stays on 127.0.0.1.
 //
-// Usage: npm run bench:turn [-- --concurrency 32 --turns 5000 --warmup 10000 --cold-runs 5 --users 200
+// Usage: npm run bench:turn [-- --concurrency 32 --turns 5000 --warmup 10000 --rounds 5 --cold-runs 5 --users 200
 //                              --skip-build --profile --timeout 900 --coach-root DIR]
 // --coach-root measures another checkout/copy of Passkey Coach (its bin/ and dist/), e.g. a patched build; never rebuilt.
 // Targets: throughput ratio ≥ 0.8, p99 ratio ≤ 2, cold start median ≤ 1.5 s (issue 23; the first round asked 0.5 and 2.5).
@@ -28,6 +28,7 @@ const { values: options } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     turns: { type: 'string', default: '5000' },
     warmup: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '5' },
     'cold-runs': { type: 'string', default: '5' },
     users: { type: 'string', default: '200' },
     'log-level': { type: 'string', default: 'info' },
@@ -46,6 +47,7 @@ const concurrency = positiveInt('concurrency', 1, 1024);
 const turns = positiveInt('turns', 1, 1_000_000);
 const warmup = positiveInt('warmup', 0, 1_000_000);
 const coldRuns = positiveInt('cold-runs', 0, 100);
+const rounds = positiveInt('rounds', 1, 100);
 const users = positiveInt('users', 1, 9999);
 const timeoutSeconds = positiveInt('timeout', 10, 3600);
 
@@ -113,11 +115,21 @@ function buildIfStale() {
 }
 
 /**
- * Starts one target, warms it up, measures `turns` turns, reads its RSS, stops it.
+ * @typedef {object} Target
+ * @property {string} name
+ * @property {import('./lib/child.mjs').ServerChild} server
+ * @property {http.Agent} agent
+ * @property {number} port
+ * @property {{ turns: number, elapsedMs: number, latenciesMs: Float64Array, cpuSeconds: number | null, errors: number, errorKinds: Record<string, number>, errorSamples: string[] }[]} rounds
+ */
+
+/**
+ * Starts one target and warms it up (left running: the targets are measured in alternating rounds).
  * @param {string} name
  * @param {() => import('./lib/child.mjs').ServerChild} start
+ * @returns {Promise<Target>}
  */
-async function measureTarget(name, start) {
+async function startTarget(name, start) {
   const server = start();
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   try {
@@ -127,33 +139,53 @@ async function measureTarget(name, start) {
       const warm = await runClosedLoop({ port, bodies: buildTurnBodies(warmup, { users, seed: 1 }), concurrency, agent });
       if (warm.errors > 0) log(`${name}: warm-up had ${warm.errors} errors: ${warm.errorSamples.join(' | ')}`);
     }
-    const bodies = buildTurnBodies(turns, { users, seed: 2 });
-    log(`${name}: measuring ${turns} turns at concurrency ${concurrency}`);
-    const cpuBefore = cpuSeconds(server.pid);
-    const run = await runClosedLoop({ port, bodies, concurrency, agent });
-    const cpuAfter = cpuSeconds(server.pid);
-    const rss = rssMb(server.pid);
-    const sorted = Float64Array.from(run.latenciesMs).sort();
-    const result = {
-      turnsPerSec: round((run.turns * 1000) / run.elapsedMs, 1),
-      p50Ms: round(percentile(sorted, 0.5), 2),
-      p99Ms: round(percentile(sorted, 0.99), 2),
-      errors: run.errors,
-      rssMb: rss,
-      // The server's own CPU (user + system) per measured turn: what it costs, whatever else the machine is doing.
-      cpuMsPerTurn: cpuBefore === null || cpuAfter === null ? null : round(((cpuAfter - cpuBefore) * 1000) / run.turns, 3),
-    };
-    if (run.errors > 0) {
-      result.errorKinds = run.errorKinds;
-      log(`${name}: ${run.errors} errors, e.g. ${run.errorSamples.join(' | ')}`);
-    }
-    log(`${name}: ${JSON.stringify(result)}`);
-    return result;
-  } finally {
+    return { name, server, agent, port, rounds: [] };
+  } catch (error) {
     agent.destroy();
-    const exit = await stopServer(server);
-    if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`${name}: exited with ${exit.code ?? exit.signal}; stderr: ${server.stderrTail().trim()}`);
+    await stopServer(server);
+    throw error;
   }
+}
+
+/** One measured round of `bodies` against a target. @param {Target} target @param {string[]} bodies */
+async function measureRound(target, bodies) {
+  const cpuBefore = cpuSeconds(target.server.pid);
+  const run = await runClosedLoop({ port: target.port, bodies, concurrency, agent: target.agent });
+  const cpuAfter = cpuSeconds(target.server.pid);
+  target.rounds.push({ ...run, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore });
+  return run;
+}
+
+/** A target's rounds together, and its RSS now. @param {Target} target */
+function resultOf(target) {
+  const turnsDone = target.rounds.reduce((sum, round) => sum + round.turns, 0);
+  const elapsedMs = target.rounds.reduce((sum, round) => sum + round.elapsedMs, 0);
+  const cpu = target.rounds.every((round) => round.cpuSeconds !== null) ? target.rounds.reduce((sum, round) => sum + round.cpuSeconds, 0) : null;
+  const sorted = Float64Array.from(target.rounds.flatMap((round) => [...round.latenciesMs])).sort();
+  const errors = target.rounds.reduce((sum, round) => sum + round.errors, 0);
+  const result = {
+    turnsPerSec: round((turnsDone * 1000) / elapsedMs, 1),
+    p50Ms: round(percentile(sorted, 0.5), 2),
+    p99Ms: round(percentile(sorted, 0.99), 2),
+    errors,
+    rssMb: rssMb(target.server.pid),
+    // The server's own CPU (user + system) per measured turn: what it costs, whatever else the machine is doing.
+    cpuMsPerTurn: cpu === null ? null : round((cpu * 1000) / turnsDone, 3),
+  };
+  if (errors > 0) {
+    result.errorKinds = {};
+    for (const { errorKinds } of target.rounds) for (const [kind, count] of Object.entries(errorKinds)) result.errorKinds[kind] = (result.errorKinds[kind] ?? 0) + count;
+    log(`${target.name}: ${errors} errors, e.g. ${target.rounds.flatMap((round) => round.errorSamples).slice(0, 5).join(' | ')}`);
+  }
+  log(`${target.name}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** @param {Target} target */
+async function stopTarget(target) {
+  target.agent.destroy();
+  const exit = await stopServer(target.server);
+  if (exit.code !== 0 && exit.signal !== 'SIGTERM') log(`${target.name}: exited with ${exit.code ?? exit.signal}; stderr: ${target.server.stderrTail().trim()}`);
 }
 
 async function measureColdStart() {
@@ -200,16 +232,41 @@ async function main() {
   const profileDir = path.join(os.tmpdir(), `passkey-coach-cpu-profile-${process.pid}`);
   const coachData = path.join(scratch, 'coach-data');
   mkdirSync(coachData);
-  const passkeyCoach = await measureTarget('passkey-coach', () =>
-    spawnServer([path.join(root, 'bin', 'passkey-coach.cjs'), 'demo'], {
-      cwd: root,
-      env: coachEnv(coachData),
-      execArgv: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    }),
-  );
-  const echoBot = await measureTarget('echo-bot', () =>
-    spawnServer([path.join(benchRoot, 'bench', 'echo-bot.mjs')], { cwd: benchRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } }),
-  );
+  /** @type {Target[]} */
+  const targets = [];
+  let passkeyCoach;
+  let echoBot;
+  try {
+    targets.push(
+      await startTarget('passkey-coach', () =>
+        spawnServer([path.join(root, 'bin', 'passkey-coach.cjs'), 'demo'], {
+          cwd: root,
+          env: coachEnv(coachData),
+          execArgv: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        }),
+      ),
+    );
+    targets.push(await startTarget('echo-bot', () => spawnServer([path.join(benchRoot, 'bench', 'echo-bot.mjs')], { cwd: benchRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } })));
+    // The same turns for both, in rounds that alternate which goes first: a machine that slows or speeds up during the
+    // run (this one moves by a fifth between minutes) weighs on both alike. The one not measured idles meanwhile (the
+    // coach's background loops take well under 1 % of a core).
+    for (let index = 0; index < rounds; index += 1) {
+      const bodies = buildTurnBodies(Math.ceil(turns / rounds), { users, seed: 2 + index });
+      for (const target of index % 2 === 0 ? targets : [...targets].reverse()) {
+        log(`${target.name}: round ${index + 1} of ${rounds}, ${bodies.length} turns at concurrency ${concurrency}`);
+        await measureRound(target, bodies);
+      }
+    }
+    // Read while both still run (each one's RSS after its rounds).
+    passkeyCoach = resultOf(targets[0]);
+    echoBot = resultOf(targets[1]);
+  } finally {
+    for (const target of targets) await stopTarget(target);
+  }
+  const roundRatios = targets[0].rounds.map((coachRound, index) => {
+    const echoRound = targets[1].rounds[index];
+    return round(coachRound.turns / coachRound.elapsedMs / (echoRound.turns / echoRound.elapsedMs), 3);
+  });
 
   if (options.profile) {
     const { summarise } = await import('./cpu-profile-top.mjs');
@@ -227,8 +284,11 @@ async function main() {
     turns,
     passkeyCoach,
     echoBot,
+    rounds,
     ratio: {
       throughput: round(passkeyCoach.turnsPerSec / echoBot.turnsPerSec, 3),
+      // Each round's own ratio (the two ran one after the other in it): how steady the comparison was.
+      throughputByRound: roundRatios,
       p99: round(passkeyCoach.p99Ms / echoBot.p99Ms, 3),
       // CPU per turn, the echo bot's over Passkey Coach's: the throughput ratio without the noise of the load generator
       // sharing the machine (the turn path is single-threaded). Errs against the coach: in demo mode its process also
