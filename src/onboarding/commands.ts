@@ -65,11 +65,12 @@ export function normaliseText(text: string): string {
 export function parseCommand(text: string): ParsedCommand | undefined {
   const normalised = normaliseText(text);
   if (HELP_ALIASES.includes(normalised)) return { id: 'help', argument: '' };
+  // The original text (NFKC only), for matching the command words, so the argument keeps its case and every character.
+  const original = text.normalize('NFKC');
   for (const [id, spec] of COMMAND_ORDER) {
     if (normalised === spec.text) return { id, argument: '' };
     if (spec.argument) {
-      // Match the command words on the original text, so the argument keeps its case and every character.
-      const match = commandPattern(spec.text).exec(text.normalize('NFKC'));
+      const match = commandPattern(spec.text).exec(original);
       if (match) return { id, argument: (match[1] ?? '').trim().replace(/[.!?…,;]+$/u, '').trim() };
     }
   }
