@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DIALOG_TTL_MS, DialogStore } from '../../src/conversation/dialog-store.js';
+import { DIALOG_TTL_MS, DIALOGS_PARTITION, DialogStore } from '../../src/conversation/dialog-store.js';
 import { isObjectionEventKey, ObjectionLog } from '../../src/objections/objection-log.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
@@ -47,6 +47,60 @@ describe('dialog state', () => {
       dialogs.update('u1', (s) => ({ ...s, intentsRaised: [...s.intentsRaised, 'lost-phone'] })),
     ]);
     expect((await dialogs.get('u1')).intentsRaised.sort()).toEqual(['biometrics', 'lost-phone']);
+  });
+});
+
+describe('dialog state read then updated in one turn', () => {
+  it('is updated from the row just read, without reading it again', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const dialogs = new DialogStore(store);
+    await dialogs.update('u1', (state) => ({ ...state, lastLanguage: 'en' }));
+    const before = { ...store.requestCounts() };
+    await dialogs.get('u1');
+    await dialogs.update('u1', (state) => ({ ...state, intentsRaised: ['biometrics'] }));
+    await dialogs.update('u1', (state) => ({ ...state, platform: 'android' }));
+    const after = store.requestCounts();
+    expect((after.get ?? 0) - (before.get ?? 0)).toBe(1);
+    expect((after.update ?? 0) - (before.update ?? 0)).toBe(2);
+    expect(await dialogs.get('u1')).toMatchObject({ lastLanguage: 'en', intentsRaised: ['biometrics'], platform: 'android' });
+    await store.close();
+  });
+
+  it('loses nothing another instance wrote in between: the stale row fails the swap and is read again', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const here = new DialogStore(store);
+    const there = new DialogStore(store);
+    await here.update('u1', (state) => ({ ...state, intentsRaised: ['biometrics'] }));
+    await here.get('u1');
+    await there.update('u1', (state) => ({ ...state, language: 'de' }));
+    await here.update('u1', (state) => ({ ...state, intentsRaised: [...state.intentsRaised, 'lost-phone'] }));
+    expect(await there.get('u1')).toMatchObject({ language: 'de', intentsRaised: ['biometrics', 'lost-phone'] });
+    await store.close();
+  });
+
+  it('starts afresh when the row was erased after it was read', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const dialogs = new DialogStore(store);
+    await dialogs.update('u1', (state) => ({ ...state, intentsRaised: ['biometrics'], language: 'fr' }));
+    await dialogs.get('u1');
+    await store.delete(DIALOGS_PARTITION, 'u1');
+    await dialogs.update('u1', (state) => ({ ...state, platform: 'iphone' }));
+    const state = await dialogs.get('u1');
+    expect(state).toMatchObject({ intentsRaised: [], platform: 'iphone' });
+    expect(state.language).toBeUndefined();
+    await store.close();
+  });
+
+  it('reads again once two seconds have passed since the row was read', async () => {
+    let now = Date.parse('2026-12-07T10:00:00Z');
+    const store = SqliteStore.open({ path: ':memory:' });
+    const dialogs = new DialogStore(store, () => now);
+    await dialogs.update('u1', (state) => ({ ...state, lastLanguage: 'en' }));
+    now += 2_001;
+    const before = store.requestCounts().get ?? 0;
+    await dialogs.update('u1', (state) => ({ ...state, platform: 'iphone' }));
+    expect((store.requestCounts().get ?? 0) - before).toBe(1);
+    await store.close();
   });
 });
 
