@@ -27,6 +27,10 @@ export interface CampaignsDeps extends OutboxFeatureDeps {
 const CAMPAIGN_CACHE_MS = 2_000;
 const RENDERED_CARDS_KEPT = 2_000;
 
+/** How long a noted reply is trusted before the member is read again (see CampaignContext.replyNoted). */
+const REPLY_NOTED_MS = 10 * 60_000;
+const REPLIES_NOTED_KEPT = 10_000;
+
 export class CampaignContext {
   readonly records: CampaignRecords;
   readonly #cache = new Map<string, { campaign: Campaign | undefined; at: number }>();
@@ -57,6 +61,24 @@ export class CampaignContext {
     this.#active = { campaign, at: Date.now() };
     if (campaign) this.#cache.set(campaign.id, { campaign, at: Date.now() });
     return campaign;
+  }
+
+  /**
+   * Campaign members whose reply needs no more noting, by `campaign id \0 person`, with when that was seen: a member
+   * reached once (reachedAt set) and no longer in state `reached` never returns to it (`reached` follows only
+   * `pending`, which only a member never reached returns to). Kept a while, so that a member erased and targeted again
+   * (a new row, without reachedAt) has its reply noted again from then on.
+   */
+  readonly #repliesNoted = new Map<string, number>();
+
+  /** Whether the person's reply to this campaign is known to need no more noting (see #repliesNoted). */
+  replyNoted(campaignId: string, userId: string, now = Date.now()): boolean {
+    const at = this.#repliesNoted.get(`${campaignId}\u0000${userId}`);
+    return at !== undefined && now - at < REPLY_NOTED_MS;
+  }
+
+  noteReplied(campaignId: string, userId: string, now = Date.now()): void {
+    setBounded(this.#repliesNoted, `${campaignId}\u0000${userId}`, now, REPLIES_NOTED_KEPT);
   }
 
   /** The campaign changed here: the next read goes to the store. */

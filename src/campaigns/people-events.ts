@@ -92,7 +92,15 @@ export async function invitationUnderway(ctx: CampaignContext, userId: string, n
 
 /** Any message or click from a person the campaign reached. */
 export async function onReplied(ctx: CampaignContext, userId: string, now = new Date()): Promise<void> {
-  await ctx.updateActiveMember(userId, (member) => (member.state === 'reached' ? { ...member, state: 'replied', repliedAt: now.toISOString() } : undefined));
+  const active = await ctx.activeCampaign();
+  // Every message and click asks: a member whose reply is noted for good is not read again.
+  if (!active || ctx.replyNoted(active.id, userId)) return;
+  const updated = await ctx.records.updateMember(active.id, userId, (member) => {
+    if (member.state === 'reached') return { ...member, state: 'replied', repliedAt: now.toISOString() };
+    if (member.reachedAt !== undefined) ctx.noteReplied(active.id, userId);
+    return undefined;
+  });
+  if (updated) ctx.noteReplied(active.id, userId);
 }
 
 /**
