@@ -489,8 +489,9 @@ async function main() {
   let nextProgress = Date.now() + PROGRESS_EVERY_MS;
   let lastDelivered = 0;
   let lastProgressAt = Date.now();
-  /** At each progress line: invitations so far and the bots' CPU (for the sender's own cost, `sendingCpu`). */
+  // The bots' CPU as of now, so the first stretch of `ticks` starts from it.
   for (const instance of instances) notePeak(instance);
+  /** At each progress line: invitations so far and the bots' CPU (for the sender's own cost, `sendingCpu`). */
   const ticks = [{ at: readyAt, delivered: 0, cpu: botCpu() }];
   for (;;) {
     counter.read();
