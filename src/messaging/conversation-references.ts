@@ -33,6 +33,8 @@ export interface ConversationReferencesOptions {
    * and write.
    */
   chatBeingOpened?: (userId: string) => Promise<boolean>;
+  /** The clock, in milliseconds (tests move it). */
+  now?: () => number;
 }
 
 /** In the destinations cache: the row was read and is not there. */
@@ -40,6 +42,12 @@ const NO_ROW = '';
 
 /** A refused address is logged once per this long per connector, not on every turn that brings it. */
 const REFUSAL_LOG_EVERY_MS = 10 * 60_000;
+/**
+ * A row's refused address is not checked again, for the same activity, for this long (demo mode's address check
+ * trusts its own verdicts as long): a curl or benchmark posting from an address it refused costs one check a minute,
+ * not a reference built and checked on every turn.
+ */
+const REFUSAL_TRUSTED_MS = 60_000;
 
 export class ConversationReferences {
   readonly #store: Store;
@@ -51,6 +59,9 @@ export class ConversationReferences {
   readonly #logger: Logger | undefined;
   readonly #acceptsAddress: AddressCheck | undefined;
   readonly #refusalLoggedAt = new Map<string, number>();
+  /** Rows whose new address was refused: the activity's fingerprint, and when. */
+  readonly #refused = new Map<string, { fingerprint: string; at: number }>();
+  readonly #now: () => number;
   /** 1:1 chats the sender opened, to be written with its next outcomes (storeOpenedChats): person → row. */
   readonly #opened = new Map<string, StoredConversation>();
   readonly #chatBeingOpened: ((userId: string) => Promise<boolean>) | undefined;
@@ -61,6 +72,7 @@ export class ConversationReferences {
     this.#logger = options.logger;
     this.#acceptsAddress = options.acceptsAddress;
     this.#chatBeingOpened = options.chatBeingOpened;
+    this.#now = options.now ?? Date.now;
   }
 
   async remember(activity: Partial<Activity>, tenantId: string | undefined): Promise<void> {
@@ -73,7 +85,8 @@ export class ConversationReferences {
     // Everything the reference is made of (TurnContext.getConversationReference, the message's id aside): most turns
     // come from a chat this instance has seen exactly so, and end here without building anything.
     const fingerprint = JSON.stringify([activity.from, activity.recipient, activity.conversation, activity.channelId, activity.locale, activity.serviceUrl, conversationType, tenantId]);
-    if (rows.every(([partition, key]) => this.#written.get(`${partition}\u0000${key}`) === fingerprint)) return;
+    const now = this.#now();
+    if (rows.every(([partition, key]) => this.#settled(`${partition}\u0000${key}`, fingerprint, now))) return;
     const reference = TurnContext.getConversationReference(activity);
     // The activity id points at one message; the reference is about the conversation.
     delete reference.activityId;
@@ -83,7 +96,7 @@ export class ConversationReferences {
     let checked = false;
     for (const [partition, key] of rows) {
       const cacheKey = `${partition}\u0000${key}`;
-      if (this.#written.get(cacheKey) === fingerprint) continue;
+      if (this.#settled(cacheKey, fingerprint, now)) continue;
       // Known to lead there already (this instance wrote or read it): nothing to read or write.
       const known = this.#destinations.get(cacheKey);
       if (known === destinationOf(value)) {
@@ -106,6 +119,7 @@ export class ConversationReferences {
         if (!checked) refused = await this.#acceptsAddress?.(serviceUrl);
         checked = true;
         if (refused) {
+          setBounded(this.#refused, cacheKey, { fingerprint, at: now }, this.#maxCached);
           // The person's own chat is the address that matters: say where it stays.
           if (partition === PERSONAL_CHATS_PARTITION || rows.length === 1) this.#logRefusal(serviceUrl, stored, refused);
           continue;
@@ -131,9 +145,9 @@ export class ConversationReferences {
   #logRefusal(serviceUrl: string, stored: StoredConversation | undefined, why: string): void {
     const host = hostOf(serviceUrl);
     const last = this.#refusalLoggedAt.get(host);
-    if (last !== undefined && Date.now() - last < REFUSAL_LOG_EVERY_MS) return;
+    if (last !== undefined && this.#now() - last < REFUSAL_LOG_EVERY_MS) return;
     if (this.#refusalLoggedAt.size >= 1_000) this.#refusalLoggedAt.clear();
-    this.#refusalLoggedAt.set(host, Date.now());
+    this.#refusalLoggedAt.set(host, this.#now());
     this.#logger?.warn(`not keeping an activity's serviceUrl as its chat's address for later messages: ${why}`, {
       serviceUrl,
       keptHost: stored ? hostOf(stored.reference.serviceUrl) : undefined,
@@ -210,6 +224,13 @@ export class ConversationReferences {
   /** What the row leads to, as just read or written (NO_ROW: there is none). */
   #noteDestination(cacheKey: string, conversation: StoredConversation | undefined): void {
     setBounded(this.#destinations, cacheKey, conversation ? destinationOf(conversation) : NO_ROW, this.#maxCached);
+  }
+
+  /** Nothing to do for the row: written with exactly this, or its address refused for exactly this a moment ago. */
+  #settled(cacheKey: string, fingerprint: string, now: number): boolean {
+    if (this.#written.get(cacheKey) === fingerprint) return true;
+    const refused = this.#refused.get(cacheKey);
+    return refused !== undefined && refused.fingerprint === fingerprint && now - refused.at < REFUSAL_TRUSTED_MS;
   }
 
   #remember(cacheKey: string, fingerprint: string): void {

@@ -144,6 +144,37 @@ describe('a chat whose address changes', () => {
       expect(String(warnings[0]?.msg)).toContain(`nothing answers at ${new URL(nowhere).host}`);
       expect(String(warnings[1]?.msg)).toContain('demo mode sends only to the connector emulator and other connectors on this machine');
     });
+
+    it('checks a refused address once a minute for the same activity, not on every turn that brings it', async () => {
+      let clock = 1_000_000;
+      const checked: string[] = [];
+      const check = demoAddressCheck(emulator);
+      const references = new ConversationReferences(store, {
+        logger: logger(),
+        now: () => clock,
+        acceptsAddress: async (serviceUrl) => {
+          checked.push(serviceUrl);
+          return check(serviceUrl);
+        },
+      });
+      await references.remember(installNotice('a:chat-1', 'Ava Patel', emulator), TENANT);
+      await references.remember(installNotice('a:remote', 'Ava Patel', SERVICE_URL), TENANT);
+      expect(checked).toEqual([emulator, SERVICE_URL]);
+      // The turns after it neither check the address again nor read the row.
+      const reads = () => store.requestCounts().get ?? 0;
+      const readsBefore = reads();
+      for (let turn = 0; turn < 4; turn++) await references.remember(installNotice('a:remote', 'Ava Patel', SERVICE_URL), TENANT);
+      expect(checked).toEqual([emulator, SERVICE_URL]);
+      expect(reads()).toBe(readsBefore);
+      // Another activity from there (a new conversation) is checked on its own.
+      await references.remember(installNotice('a:remote-2', 'Ava Patel', SERVICE_URL), TENANT);
+      expect(checked).toHaveLength(3);
+      // A minute on, the same activity is checked again, and still kept out.
+      clock += 60_000;
+      await references.remember(installNotice('a:remote', 'Ava Patel', SERVICE_URL), TENANT);
+      expect(checked).toHaveLength(4);
+      expect((await references.personalChatOf(USER))?.reference).toMatchObject({ serviceUrl: emulator, conversation: { id: 'a:chat-1' } });
+    });
   });
 });
 
