@@ -65,12 +65,12 @@ export function normaliseText(text: string): string {
 export function parseCommand(text: string): ParsedCommand | undefined {
   const normalised = normaliseText(text);
   if (HELP_ALIASES.includes(normalised)) return { id: 'help', argument: '' };
-  // The original text (NFKC only), for matching the command words, so the argument keeps its case and every character.
-  const original = text.normalize('NFKC');
   for (const [id, spec] of COMMAND_ORDER) {
     if (normalised === spec.text) return { id, argument: '' };
-    if (spec.argument) {
-      const match = commandPattern(spec.text).exec(original);
+    // The words, then an argument: the normalised text starts with them and a space (a quick test before the pattern).
+    if (spec.argument && normalised.startsWith(spec.text) && normalised[spec.text.length] === ' ') {
+      // On the original text (NFKC only), so the argument keeps its case and every character.
+      const match = commandPattern(spec.text).exec(text.normalize('NFKC'));
       if (match) return { id, argument: (match[1] ?? '').trim().replace(/[.!?…,;]+$/u, '').trim() };
     }
   }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, parseCommand } from '../../src/onboarding/commands.js';
+import { COMMANDS, normaliseText, parseCommand } from '../../src/onboarding/commands.js';
 
 describe('parseCommand', () => {
   it.each(['help', 'HELP', ' Help! ', 'help.', '?', 'menu', 'Hi', 'what can you do?'])('reads %j as help', (text) => {
@@ -22,6 +22,35 @@ describe('parseCommand', () => {
     ['  tap request   a.b@c.example  ', 'a.b@c.example'],
   ])('keeps the whole argument of %j', (text, argument) => {
     expect(parseCommand(text)?.argument).toBe(argument);
+  });
+
+  it('reads every message as trying each pattern in turn would: the quick test before it drops nothing', () => {
+    // The reading without the quick test: each command's words, then an argument, tried on the message itself.
+    const byLength = Object.entries(COMMANDS).sort((a, b) => b[1].text.length - a[1].text.length);
+    const reference = (message: string) => {
+      const normalised = normaliseText(message);
+      if (['?', 'menu', 'commands', 'what can you do', 'hi', 'hello', 'hey', 'start'].includes(normalised)) return { id: 'help', argument: '' };
+      for (const [id, spec] of byLength) {
+        if (normalised === spec.text) return { id, argument: '' };
+        if ('argument' in spec) {
+          const match = new RegExp(`^\\s*${spec.text.split(' ').join('\\s+')}\\s+(\\S[\\s\\S]*)$`, 'iu').exec(message.normalize('NFKC'));
+          if (match) return { id, argument: (match[1] ?? '').trim().replace(/[.!?…,;]+$/u, '').trim() };
+        }
+      }
+      return undefined;
+    };
+    const forms = (text: string) => [text, text.toUpperCase(), text.replace(' ', '\u00a0'), text.replace(' ', ' \t '), `\u3000${text}`, text.replace('a', '\uff41'), text.replace(' ', '')];
+    const tails = [' x', ' x.', ' .', ' ?!', '\u2003Élodie', '\n\nbody', ' ＡＢＣ', 'x', '', ' ', '!', ' all', ' 12?'];
+    let compared = 0;
+    for (const { text } of Object.values(COMMANDS)) {
+      for (const form of forms(text)) {
+        for (const tail of tails) {
+          expect(parseCommand(form + tail), JSON.stringify(form + tail)).toEqual(reference(form + tail));
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 
   it('does not treat a sentence that starts like a command as that command', () => {
