@@ -1,7 +1,7 @@
 // Language detection (eld): among the loaded languages, with the caller's hints for text too short to tell.
 
 import { describe, expect, it } from 'vitest';
-import { detectLanguage, isOtherLanguage } from '../../src/objections/language/detect-language.js';
+import { detectLanguage, hasLetters, isOtherLanguage } from '../../src/objections/language/detect-language.js';
 
 describe('detectLanguage', () => {
   it('answers the only loaded language without asking the detector', async () => {
@@ -35,5 +35,15 @@ describe('isOtherLanguage', () => {
   it('knows only the languages it is given (those with a catalog)', async () => {
     expect(await isOtherLanguage('Kann mein Chef meine Fotos auf dem Handy sehen?', 'en', ['en', 'fr'])).toBe(false);
     expect(await isOtherLanguage('Kann mein Chef meine Fotos auf dem Handy sehen?', 'en', ['en'])).toBe(false);
+  });
+});
+
+describe('hasLetters', () => {
+  it('counts letters as the threshold always has: code points of category L, not digits, marks or emoji', () => {
+    const texts = ['', 'ok?', '12345678901234', 'Ça va très bien', 'e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301', '𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜', '𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜𝒜', '😀😀😀😀😀😀😀😀😀😀😀😀 hi', '我的老板能看到我的照片吗', 'مرحبا بكم في', '   a b c d e f g h i j k l   ', 'abcdefghijk!'];
+    for (const text of texts) {
+      const letters = text.match(/\p{L}/gu)?.length ?? 0;
+      for (const count of [0, 1, 11, 12, 13]) expect(hasLetters(text, count), `${JSON.stringify(text)} >= ${count}`).toBe(letters >= count);
+    }
   });
 });

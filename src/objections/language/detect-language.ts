@@ -29,6 +29,7 @@ interface Eld {
 
 /** Fewer letters than this and the detector is not asked: the hints decide. */
 const MIN_LETTERS = 12;
+const LETTER = /\p{L}/u;
 export const DEFAULT_LOCALE = 'en';
 
 
@@ -54,7 +55,7 @@ async function eld(languages: readonly string[]): Promise<Eld> {
  * instead of "that is not what I do").
  */
 export async function isOtherLanguage(text: string, locale: string, known: readonly string[]): Promise<boolean> {
-  if (known.length < 2 || (text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return false;
+  if (known.length < 2 || !hasLetters(text, MIN_LETTERS)) return false;
   const result = (await eld(known)).detect(text);
   return result.language !== locale && known.includes(result.language) && result.isReliable();
 }
@@ -64,7 +65,15 @@ export async function detectLanguage(text: string, available: readonly string[],
   const hinted = hints.map((hint) => hint?.slice(0, 2).toLowerCase()).find((hint) => hint !== undefined && available.includes(hint));
   const fallback = (): Detection => (hinted ? { locale: hinted, by: 'hint' } : { locale: available.includes(DEFAULT_LOCALE) ? DEFAULT_LOCALE : available[0]!, by: 'default' });
   if (available.length === 1) return { locale: available[0]!, by: 'only-one' };
-  if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return fallback();
+  if (!hasLetters(text, MIN_LETTERS)) return fallback();
   const result = (await eld(available)).detect(text);
   return available.includes(result.language) && result.isReliable() ? { locale: result.language, by: 'detected' } : fallback();
+}
+
+/** Whether `text` has at least `count` letters (code points of Unicode category L), counting no further than that. */
+export function hasLetters(text: string, count: number): boolean {
+  if (count <= 0) return true;
+  let found = 0;
+  for (const char of text) if (LETTER.test(char) && ++found >= count) return true;
+  return false;
 }
