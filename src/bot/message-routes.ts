@@ -68,7 +68,7 @@ const HANDLERS: Record<Exclude<CommandId, 'help'>, CommandHandler> = {
   },
 };
 
-/** Each route asks which command a message is: parsed once per activity, not once per route. */
+/** The command route's selector and its handler both ask which command a message is: parsed once per activity. */
 const parsed = new WeakMap<object, ParsedCommand | undefined>();
 
 function commandOf(context: TurnContext): ParsedCommand | undefined {

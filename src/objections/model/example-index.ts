@@ -77,7 +77,7 @@ export class ExampleIndex {
       const dot = dots[i]!;
       if (dot > best) best = dot;
       const base = labels[i]! * k;
-      if (dot > top[base + k - 1]!) keepBest(top, base, k, dot);
+      keepBest(top, base, k, dot);
     }
     const byClass = new Float64Array(this.classCount);
     for (let c = 0; c < this.classCount; c += 1) {

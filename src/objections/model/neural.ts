@@ -78,15 +78,22 @@ export class NeuralModel {
     const out = new Float64Array(this.classCount);
     const { inputOf, classes, biases, weights, alpha } = this.#forward;
     if (classes.length === 0) return out;
+    // The message's features the network knows, in ascending feature order: found once, read by every perceptron.
     const order = ascending(vector.ids);
+    const inputs = new Int32Array(order.length);
+    const values = new Float64Array(order.length);
+    let known = 0;
+    for (const at of order) {
+      const input = inputOf[vector.ids[at]!] ?? -1;
+      if (input < 0) continue;
+      inputs[known] = input;
+      values[known] = vector.values[at]!;
+      known += 1;
+    }
     for (let p = 0; p < classes.length; p += 1) {
       const row = weights[p]!;
       let sum = biases[p]!;
-      for (let k = 0; k < order.length; k += 1) {
-        const at = order[k]!;
-        const input = inputOf[vector.ids[at]!] ?? -1;
-        if (input >= 0) sum += vector.values[at]! * row[input]!;
-      }
+      for (let k = 0; k < known; k += 1) sum += values[k]! * row[inputs[k]!]!;
       const score = sum <= 0 ? 0 : alpha * sum;
       if (score > 0) out[classes[p]!] = score;
     }
