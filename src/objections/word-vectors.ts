@@ -19,6 +19,7 @@ export class WordVectors {
   readonly id: string;
   readonly dims: number;
   readonly size: number;
+  private readonly rows = new Map<string, number>();
 
   private constructor(
     id: string,
@@ -118,8 +119,21 @@ export class WordVectors {
     return sum;
   }
 
-  /** The word's row, by binary search over the sorted list; -1 if absent (the table holds only a-z words). */
+  /**
+   * The word's row, -1 if absent. A message asks for each of its words three times (its form, its weight, its vector),
+   * and the same words come back message after message: each is searched once, then remembered (up to ROW_MEMO_SIZE
+   * words, so text nobody writes twice cannot grow it without bound; past that, words are searched every time).
+   */
   private find(word: string): number {
+    const known = this.rows.get(word);
+    if (known !== undefined) return known;
+    const row = this.search(word);
+    if (this.rows.size < ROW_MEMO_SIZE) this.rows.set(word, row);
+    return row;
+  }
+
+  /** Binary search over the sorted list (the table holds only a-z words). */
+  private search(word: string): number {
     if (word.length === 0 || word.length > 40 || !/^[a-z]+$/.test(word)) return -1;
     let low = 0;
     let high = this.size - 1;
@@ -144,6 +158,9 @@ export class WordVectors {
     return word.length - length;
   }
 }
+
+/** Words whose row find() remembers: the catalogs' vocabulary and what people write fit many times over (~1 MB full). */
+const ROW_MEMO_SIZE = 20_000;
 
 /** Harmonic number of the source's ~340 000 words: Zipf's law p(rank) = 1 / (rank * H). */
 const ZIPF_HARMONIC = 13.3;

@@ -40,6 +40,17 @@ describe('the shipped word-vector table', () => {
     expect([...table.sentenceVector(['smartfone', 'xyzzy'])].every((value) => value === 0)).toBe(true);
   });
 
+  it('answers a word asked again as the first time, also after a flood of words nobody writes twice', () => {
+    const fresh = WordVectors.fromBuffer(wordVectorsFile(), readFileSync(wordVectorsFile()));
+    const words = ['boss', 'fingerprint', 'smartfone', 'passkeys', 'the'];
+    const first = words.map((word) => [fresh.has(word), fresh.rank(word), fresh.weight(word), fresh.vector(word)]);
+    // More distinct strings than the table remembers rows for: past its bound it searches instead of growing.
+    for (let i = 0; i < 30_000; i += 1) fresh.has(`zz${i.toString(36)}q`);
+    for (const word of ['fingerprints', 'boss']) expect(fresh.has(word), word).toBe(true);
+    expect(words.map((word) => [fresh.has(word), fresh.rank(word), fresh.weight(word), fresh.vector(word)])).toEqual(first);
+    expect(fresh.sentenceVector(['will', 'my', 'boss', 'see', 'my', 'photos'])).toEqual(table.sentenceVector(['will', 'my', 'boss', 'see', 'my', 'photos']));
+  });
+
   it('tells how close a word comes to a set of words', () => {
     const set = new WordSet(table, ['outdated', 'phone', 'notaword']);
     expect(set.closeness('obsolete')).toBeGreaterThan(0.6);
