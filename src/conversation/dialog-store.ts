@@ -21,6 +21,11 @@ export interface DialogState {
   updatedAt: string;
 }
 
+/**
+ * An update that changes nothing writes nothing, unless the row was last written this long ago: the time-to-live
+ * counts from the last write, so a conversation that goes on without changing its state is kept alive at most a day late.
+ */
+const REFRESH_MS = 24 * 3600_000;
 /** How long a row this instance read or wrote is the first guess of an update (a turn reads, then updates). */
 const KEPT_MS = 2_000;
 /** People whose last row is kept at once; the oldest go first. */
@@ -55,6 +60,14 @@ export class DialogStore {
       const record = kept ?? (await this.#store.get<DialogState>(DIALOGS_PARTITION, userId));
       const current = record && this.#now() - Date.parse(record.value.updatedAt) <= DIALOG_TTL_MS ? record.value : fresh(this.#now());
       const next = { ...change(current), updatedAt: new Date(this.#now()).toISOString() };
+      if (record && current === record.value && sameBesidesTime(current, next) && this.#now() - Date.parse(current.updatedAt) < REFRESH_MS) {
+        // Nothing to write. Decided on a fresh read only: the kept row may be two seconds old, and another instance
+        // may have changed it since (the person picked another phone there); a fresh read that the change leaves as it
+        // is, is what a swap would have written.
+        if (kept) continue;
+        this.#keep(userId, record);
+        return current;
+      }
       try {
         this.#keep(userId, record ? await this.#store.update(DIALOGS_PARTITION, userId, next, record.etag) : await this.#store.insert(DIALOGS_PARTITION, userId, next));
         return next;
@@ -83,6 +96,10 @@ export class DialogStore {
     if (record) setBounded(this.#kept, userId, { record, at: now }, MAX_KEPT);
     else this.#kept.delete(userId);
   }
+}
+
+function sameBesidesTime({ updatedAt: _left, ...left }: DialogState, { updatedAt: _right, ...right }: DialogState): boolean {
+  return JSON.stringify(left) === JSON.stringify(right);
 }
 
 function fresh(now: number): DialogState {

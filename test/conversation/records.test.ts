@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DIALOG_TTL_MS, DIALOGS_PARTITION, DialogStore } from '../../src/conversation/dialog-store.js';
+import { DIALOG_TTL_MS, DIALOGS_PARTITION, type DialogState, DialogStore } from '../../src/conversation/dialog-store.js';
 import { isObjectionEventKey, ObjectionLog } from '../../src/objections/objection-log.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
@@ -88,6 +88,48 @@ describe('dialog state read then updated in one turn', () => {
     const state = await dialogs.get('u1');
     expect(state).toMatchObject({ intentsRaised: [], platform: 'iphone' });
     expect(state.language).toBeUndefined();
+    await store.close();
+  });
+
+  it('writes nothing when the change leaves the state as it is, decided on a fresh read', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const dialogs = new DialogStore(store);
+    await dialogs.update('u1', (state) => ({ ...state, intentsRaised: ['biometrics'], platform: 'android' }));
+    await dialogs.get('u1');
+    const before = { ...store.requestCounts() };
+    const raise = (state: DialogState) => ({ ...state, intentsRaised: [...new Set([...state.intentsRaised, 'biometrics' as const])] });
+    expect(await dialogs.update('u1', raise)).toMatchObject({ intentsRaised: ['biometrics'], platform: 'android' });
+    await dialogs.update('u1', (state) => ({ ...state, platform: 'android' }));
+    const after = store.requestCounts();
+    expect((after.update ?? 0) - (before.update ?? 0)).toBe(0);
+    // The row kept from the turn's read is not trusted to be unchanged: each no-op read it once more.
+    expect((after.get ?? 0) - (before.get ?? 0)).toBe(2);
+    await store.close();
+  });
+
+  it("does not take a row another instance changed for unchanged: the person's latest choice lands", async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const here = new DialogStore(store);
+    const there = new DialogStore(store);
+    await here.update('u1', (state) => ({ ...state, platform: 'android' }));
+    await here.get('u1');
+    await there.update('u1', (state) => ({ ...state, platform: 'iphone' }));
+    await here.update('u1', (state) => ({ ...state, platform: 'android' }));
+    expect((await there.get('u1')).platform).toBe('android');
+    await store.close();
+  });
+
+  it('a conversation that goes on without changing its state is still kept alive (written again after a day)', async () => {
+    let now = Date.parse('2026-12-07T10:00:00Z');
+    const store = SqliteStore.open({ path: ':memory:' });
+    const dialogs = new DialogStore(store, () => now);
+    await dialogs.update('u1', (state) => ({ ...state, intentsRaised: ['lost-phone'], platform: 'android' }));
+    // Every 20 hours for 20 days (past the 14-day time-to-live) a turn that changes nothing: the worry raised first stays.
+    for (let turn = 0; turn < 24; turn += 1) {
+      now += 20 * 3600_000;
+      await dialogs.update('u1', (state) => ({ ...state, platform: 'android' }));
+    }
+    expect(await dialogs.get('u1')).toMatchObject({ intentsRaised: ['lost-phone'], platform: 'android' });
     await store.close();
   });
 
