@@ -94,9 +94,13 @@ it('the neural forward pass gives NLP.js\'s own numbers to the last bit, for fea
   }
 });
 
-it('the example index gives what comparing the query with every example gives, for any number of neighbours', () => {
+it.each([
+  ['in any order', false],
+  ['listed class by class, as a catalog lists them', true],
+])('the example index gives what comparing the query with every example gives, for any number of neighbours: examples %s', (_order, byClassOrder) => {
   const classes = 7;
-  const examples = randomData(3, 500, 120, classes);
+  const shuffled = randomData(3, 500, 120, classes);
+  const examples = byClassOrder ? [...shuffled].sort((a, b) => a.label - b.label) : shuffled;
   // The reference: every example's dot, then the k best of each class (zeros included) averaged.
   const everyExample = (query: Encoded, k: number) => {
     const dots = examples.map(({ vector }) => [...query.ids].reduce((sum, id, q) => sum + query.values[q]! * (vector.values[[...vector.ids].indexOf(id)] ?? 0), 0));

@@ -24,8 +24,9 @@ export class ExampleIndex {
   private readonly postingValues: Float64Array;
   /** How many examples each class has. */
   private readonly classSizes: Int32Array;
-  /** Each example's class, as a typed array the scan reads fast. */
-  private readonly labels: Int32Array;
+  /** The examples as runs of one class (a catalog lists each intent's examples together, so one run per class): run r is examples runStarts[r] to runStarts[r + 1] - 1, of class runLabels[r]. */
+  private readonly runStarts: Int32Array;
+  private readonly runLabels: Int32Array;
   /** Scratch for one query (similarity is synchronous): each example's dot. */
   private readonly dots: Float64Array;
 
@@ -51,7 +52,12 @@ export class ExampleIndex {
     });
     this.classSizes = new Int32Array(classCount);
     for (const { label } of examples) this.classSizes[label] = this.classSizes[label]! + 1;
-    this.labels = Int32Array.from(examples, ({ label }) => label);
+    const starts: number[] = [];
+    examples.forEach(({ label }, i) => {
+      if (i === 0 || examples[i - 1]!.label !== label) starts.push(i);
+    });
+    this.runLabels = Int32Array.from(starts, (start) => examples[start]!.label);
+    this.runStarts = Int32Array.from([...starts, examples.length]);
     this.dots = new Float64Array(examples.length);
   }
 
@@ -68,16 +74,25 @@ export class ExampleIndex {
         dots[example] = dots[example]! + weight * postingValues[at]!;
       }
     }
-    // The `neighbours` best dots of each class, kept sorted in place in one pass (no per-class arrays to sort).
+    // The `neighbours` best dots of each class, kept sorted in place in one pass (no per-class arrays to sort), run by
+    // run of examples of one class: the class's current k-th best stays in a local, and most dots fall below it.
     const k = this.neighbours;
     const top = new Float64Array(this.classCount * k).fill(-1);
-    const { labels } = this;
+    const { runStarts, runLabels } = this;
     let best = 0;
-    for (let i = 0; i < dots.length; i += 1) {
-      const dot = dots[i]!;
-      if (dot > best) best = dot;
-      const base = labels[i]! * k;
-      keepBest(top, base, k, dot);
+    for (let run = 0; run < runLabels.length; run += 1) {
+      const base = runLabels[run]! * k;
+      const last = base + k - 1;
+      let floor = top[last]!;
+      const end = runStarts[run + 1]!;
+      for (let i = runStarts[run]!; i < end; i += 1) {
+        const dot = dots[i]!;
+        // A dot at or below the class's k-th best is not among its best, nor above `best` (which is at least that).
+        if (dot <= floor) continue;
+        if (dot > best) best = dot;
+        insertAmongBest(top, base, k, dot);
+        floor = top[last]!;
+      }
     }
     const byClass = new Float64Array(this.classCount);
     for (let c = 0; c < this.classCount; c += 1) {
@@ -90,9 +105,8 @@ export class ExampleIndex {
   }
 }
 
-/** Puts `value` among the `k` best values kept sorted (largest first) at top[base..base+k), if it is one of them. */
-function keepBest(top: Float64Array, base: number, k: number, value: number): void {
-  if (value <= top[base + k - 1]!) return;
+/** Puts `value`, larger than the k-th, among the `k` best values kept sorted (largest first) at top[base..base+k). */
+function insertAmongBest(top: Float64Array, base: number, k: number, value: number): void {
   let at = base + k - 1;
   while (at > base && top[at - 1]! < value) {
     top[at] = top[at - 1]!;
