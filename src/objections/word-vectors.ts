@@ -120,11 +120,13 @@ export class WordVectors {
   }
 
   /**
-   * The word's row, -1 if absent. A message asks for each of its words three times (its form, its weight, its vector),
-   * and the same words come back message after message: each is searched once, then remembered (up to ROW_MEMO_SIZE
-   * words, so text nobody writes twice cannot grow it without bound; past that, words are searched every time).
+   * The word's row, -1 if absent (the table holds only a-z words of at most 40 letters). A message asks for each of its
+   * words three times (its form, its weight, its vector), and the same words come back message after message: each is
+   * searched once, then remembered (up to ROW_MEMO_SIZE words of at most 40 letters, so text nobody writes twice
+   * cannot grow it past a couple of megabytes; beyond that, words are searched every time).
    */
   private find(word: string): number {
+    if (word.length === 0 || word.length > MAX_WORD_LENGTH || !/^[a-z]+$/.test(word)) return -1;
     const known = this.rows.get(word);
     if (known !== undefined) return known;
     const row = this.search(word);
@@ -132,9 +134,8 @@ export class WordVectors {
     return row;
   }
 
-  /** Binary search over the sorted list (the table holds only a-z words). */
+  /** Binary search over the sorted list. */
   private search(word: string): number {
-    if (word.length === 0 || word.length > 40 || !/^[a-z]+$/.test(word)) return -1;
     let low = 0;
     let high = this.size - 1;
     while (low <= high) {
@@ -159,8 +160,10 @@ export class WordVectors {
   }
 }
 
-/** Words whose row find() remembers: the catalogs' vocabulary and what people write fit many times over (~1 MB full). */
+/** Words whose row find() remembers: the catalogs' vocabulary and what people write fit many times over. */
 const ROW_MEMO_SIZE = 20_000;
+/** Longer words are not looked up (the shipped table's longest has 22 letters). */
+const MAX_WORD_LENGTH = 40;
 
 /** Harmonic number of the source's ~340 000 words: Zipf's law p(rank) = 1 / (rank * H). */
 const ZIPF_HARMONIC = 13.3;
