@@ -51,6 +51,11 @@ function filesOf(id: StemmerId): { stemmer: string; stopWords: string | undefine
 /** Words this short are left as they are: stemming them only folds unrelated words together. */
 const MIN_STEMMED_LENGTH = 4;
 const MEMO_SIZE = 50_000;
+/**
+ * Longer words are stemmed every time, not remembered: a message may hold a thousand-letter "word", and 50 000 of those
+ * would hold megabytes for nothing (no language's real words come near this length).
+ */
+const MEMO_WORD_LENGTH = 40;
 
 const loaded = new Map<StemmerId, Stemming>();
 
@@ -73,7 +78,7 @@ export function stemmerFor(id: StemmerId): Stemming {
       let stemmed = memo.get(word);
       if (stemmed === undefined) {
         stemmed = stemmer.stemWord(word);
-        if (memo.size < MEMO_SIZE) memo.set(word, stemmed);
+        if (memo.size < MEMO_SIZE && word.length <= MEMO_WORD_LENGTH) memo.set(word, stemmed);
       }
       return stemmed;
     },
