@@ -44,8 +44,10 @@ describe('the shipped word-vector table', () => {
     const fresh = WordVectors.fromBuffer(wordVectorsFile(), readFileSync(wordVectorsFile()));
     const words = ['boss', 'fingerprint', 'smartfone', 'passkeys', 'the'];
     const first = words.map((word) => [fresh.has(word), fresh.rank(word), fresh.weight(word), fresh.vector(word)]);
-    // More distinct strings than the table remembers rows for: past its bound it searches instead of growing.
-    for (let i = 0; i < 30_000; i += 1) fresh.has(`zz${i.toString(36)}q`);
+    // More distinct words (a-z, as a table word would be) than the table remembers rows for: past its bound it
+    // searches instead of growing.
+    const letters = (n: number) => [...n.toString(26)].map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 26))).join('');
+    for (let i = 0; i < 30_000; i += 1) fresh.has(`zz${letters(i)}q`);
     for (const word of ['fingerprints', 'boss']) expect(fresh.has(word), word).toBe(true);
     expect(words.map((word) => [fresh.has(word), fresh.rank(word), fresh.weight(word), fresh.vector(word)])).toEqual(first);
     expect(fresh.sentenceVector(['will', 'my', 'boss', 'see', 'my', 'photos'])).toEqual(table.sentenceVector(['will', 'my', 'boss', 'see', 'my', 'photos']));
