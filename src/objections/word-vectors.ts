@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors/app-error.js';
 import { packageRoot } from '../shared/package-root.js';
+import { rememberWord } from './text/word-memo.js';
 
 const MAGIC = 'PKWV';
 const VERSION = 1;
@@ -122,15 +123,14 @@ export class WordVectors {
   /**
    * The word's row, -1 if absent (the table holds only a-z words of at most 40 letters). A message asks for each of its
    * words three times (its form, its weight, its vector), and the same words come back message after message: each is
-   * searched once, then remembered (up to ROW_MEMO_SIZE words of at most 40 letters, so text nobody writes twice
-   * cannot grow it past a couple of megabytes; beyond that, words are searched every time).
+   * searched once, then remembered (see word-memo.ts: up to ROW_MEMO_SIZE words, then searched every time).
    */
   private find(word: string): number {
     if (word.length === 0 || word.length > MAX_WORD_LENGTH || !/^[a-z]+$/.test(word)) return -1;
     const known = this.rows.get(word);
     if (known !== undefined) return known;
     const row = this.search(word);
-    if (this.rows.size < ROW_MEMO_SIZE) this.rows.set(word, row);
+    rememberWord(this.rows, word, row, ROW_MEMO_SIZE);
     return row;
   }
 

@@ -9,6 +9,7 @@ import { cleanText, prepareInput } from '../../src/objections/text/clean.js';
 import { splitClauses } from '../../src/objections/text/clauses.js';
 import { languageData } from '../../src/objections/text/language-data.js';
 import { stemmerFor } from '../../src/objections/text/stemmers.js';
+import { MEMO_WORD_LENGTH, rememberWord } from '../../src/objections/text/word-memo.js';
 
 const english = () => languageData('en');
 
@@ -105,5 +106,19 @@ describe('stemmers of the five languages', () => {
     ['nl', 'controleren', 'controler'],
   ])('%s: %s -> %s', (locale, word, stem) => {
     expect(stemmerFor(locale as 'en').stem(word)).toBe(stem);
+  });
+});
+
+describe('a word memo', () => {
+  it('fills up to its size and then stays as it is, and never keeps a word longer than real words are', () => {
+    const memo = new Map<string, number>();
+    rememberWord(memo, 'x'.repeat(MEMO_WORD_LENGTH + 1), 1, 3);
+    rememberWord(memo, 'x'.repeat(1000), 2, 3);
+    for (const [i, word] of ['boss', 'phone', 'x'.repeat(MEMO_WORD_LENGTH), 'privacy'].entries()) rememberWord(memo, word, i, 3);
+    expect([...memo]).toEqual([
+      ['boss', 0],
+      ['phone', 1],
+      ['x'.repeat(MEMO_WORD_LENGTH), 2],
+    ]);
   });
 });

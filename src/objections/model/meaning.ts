@@ -2,6 +2,7 @@
 // models/README.md): an unknown word close in meaning to a known one is read as that word, and counts as partly known.
 
 import { WordSet, type WordVectors } from '../word-vectors.js';
+import { rememberWord } from '../text/word-memo.js';
 import { vectorForm } from './features.js';
 
 /**
@@ -12,8 +13,6 @@ const GENERIC_RANK = 1000;
 
 /** Words remembered with their nearest known word (the same unknown words come back, in clauses and messages). */
 const MEMO_SIZE = 20_000;
-/** Longer words are looked up every time, not remembered: none has a vector, and a crafted thousand-letter one would stay in memory. */
-const MEMO_WORD_LENGTH = 40;
 
 /** The known words' less common ones as a WordSet, built on the first unknown word (most messages have none). */
 export class RelatedWords {
@@ -30,7 +29,7 @@ export class RelatedWords {
     const known = this.memo.get(word);
     if (known) return known;
     const found = this.search(word);
-    if (this.memo.size < MEMO_SIZE && word.length <= MEMO_WORD_LENGTH) this.memo.set(word, found);
+    rememberWord(this.memo, word, found, MEMO_SIZE);
     return found;
   }
 

@@ -7,6 +7,7 @@
 
 import { createRequire } from 'node:module';
 import { AppError } from '../../errors/app-error.js';
+import { rememberWord } from './word-memo.js';
 
 /** A language code with an NLP.js stemmer (en, de, it, pt, sv…), or "none". */
 export type StemmerId = string;
@@ -51,11 +52,6 @@ function filesOf(id: StemmerId): { stemmer: string; stopWords: string | undefine
 /** Words this short are left as they are: stemming them only folds unrelated words together. */
 const MIN_STEMMED_LENGTH = 4;
 const MEMO_SIZE = 50_000;
-/**
- * Longer words are stemmed every time, not remembered: a message may hold a thousand-letter "word", and 50 000 of those
- * would hold megabytes for nothing (no language's real words come near this length).
- */
-const MEMO_WORD_LENGTH = 40;
 
 const loaded = new Map<StemmerId, Stemming>();
 
@@ -78,7 +74,7 @@ export function stemmerFor(id: StemmerId): Stemming {
       let stemmed = memo.get(word);
       if (stemmed === undefined) {
         stemmed = stemmer.stemWord(word);
-        if (memo.size < MEMO_SIZE && word.length <= MEMO_WORD_LENGTH) memo.set(word, stemmed);
+        rememberWord(memo, word, stemmed, MEMO_SIZE);
       }
       return stemmed;
     },
