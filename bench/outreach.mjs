@@ -493,6 +493,10 @@ async function main() {
   for (const instance of instances) notePeak(instance);
   /** At each progress line: invitations so far and the bots' CPU (for the sender's own cost, `sendingCpu`). */
   const ticks = [{ at: readyAt, delivered: 0, cpu: botCpu() }];
+  // Azurite's CPU (one single-threaded process serving every instance), sampled with the progress lines: its share of
+  // a core minute by minute shows whether the table service, not the bots, set the pace.
+  const azuriteCpu = () => (azurite?.pid === undefined ? null : cpuSeconds(azurite.pid));
+  const azuriteTicks = azurite ? [{ at: readyAt, cpu: azuriteCpu() ?? 0 }] : [];
   for (;;) {
     counter.read();
     connectorCalls.read();
@@ -522,6 +526,8 @@ async function main() {
       for (const instance of instances) notePeak(instance);
       const now = Date.now();
       if (kills === 0) ticks.push({ at: now, delivered: counter.delivered, cpu: botCpu() });
+      const azuriteSeconds = azuriteCpu();
+      if (azuriteSeconds !== null) azuriteTicks.push({ at: now, cpu: azuriteSeconds });
       const rate = ((counter.delivered - lastDelivered) * 1000) / (now - lastProgressAt);
       const inside = botDatabase?.counts();
       log(
@@ -529,8 +535,9 @@ async function main() {
           (inside ? `${inside.members} targeted so far, ${inside.queued} queued, ` : '') +
           `${counter.duplicates} duplicates, ${kills} kills, ${faults.active ? 'a fault on, ' : ''}` +
           `graph ${demo.graph.calls.list().length} calls, connector ${connectorCalls.total} calls (${connectorCalls.throttled} 429s), bot peak ${peakMb} MB, ` +
-          `bot cpu ${botCpu().toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s ` +
-          `(event loop lag p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms)`,
+          `bot cpu ${botCpu().toFixed(1)} s, emulators cpu ${(cpuTotal(process.cpuUsage()) - benchCpuAtStart).toFixed(1)} s` +
+          (azuriteSeconds === null ? '' : `, Azurite cpu ${azuriteSeconds.toFixed(1)} s`) +
+          ` (event loop lag p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms)`,
       );
       loopDelay.reset();
       lastDelivered = counter.delivered;
@@ -546,6 +553,8 @@ async function main() {
   // What the bots asked of their store, counted by each store adapter (/_demo/store-requests, demo mode only), read
   // before they stop; a SIGKILLed life's count is lost with it, so runs with kills report none.
   const storeRequests = kills === 0 ? await readStoreRequests(instances) : null;
+  const azuriteAtEnd = azuriteCpu();
+  if (azuriteAtEnd !== null) azuriteTicks.push({ at: Date.now(), cpu: azuriteAtEnd });
   for (const instance of instances) {
     notePeak(instance);
     const exit = await stopServer(instance.bot);
@@ -642,6 +651,10 @@ async function main() {
     sending_cpu_ms_per_invitation: sending ? round(sending.msPerInvitation, 2) : null,
     sending_cpu_invitations: sending?.invitations ?? null,
     emulators_cpu_seconds: round(emulatorCpu, 1),
+    // Azure Table only: Azurite's CPU from the bots' start to their stop, and its share of one core in each minute of
+    // the run (1 is a core fully busy: Azurite serves every request on one thread). Null on SQLite.
+    azurite_cpu_seconds: azuriteTicks.length > 1 ? round(azuriteTicks.at(-1).cpu - azuriteTicks[0].cpu, 1) : null,
+    azurite_core_share_by_minute: azuriteTicks.length > 1 ? sharePerMinute(azuriteTicks) : null,
     unexpected: counter.unexpected,
     kill_every_s: killEverySeconds ?? null,
     // Messages that ended unsent because their moment passed (read from the bot's SQLite store; null on Azure Table).
@@ -740,6 +753,19 @@ try {
   await demo?.close().catch((error) => log(`closing the emulators failed: ${error.message}`));
   cleanup();
   clearTimeout(watchdog);
+}
+
+/** A CPU counter's share of one core in each minute of its samples (a last stretch of 5 s or more counts too). */
+function sharePerMinute(samples) {
+  const shares = [];
+  let from = samples[0];
+  for (const sample of samples.slice(1)) {
+    const span = sample.at - from.at;
+    if (span < 60_000 && !(sample === samples.at(-1) && span >= 5_000)) continue;
+    shares.push(round((sample.cpu - from.cpu) / (span / 1000), 2));
+    from = sample;
+  }
+  return shares;
 }
 
 /**

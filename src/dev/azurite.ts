@@ -13,6 +13,8 @@ const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 
 export interface RunningAzurite {
   connectionString: string;
+  /** Its process, for benchmarks that report what it spent (its CPU: Azurite is one single-threaded process). */
+  pid: number | undefined;
   /** Stops answering without going away (SIGSTOP): connections stay open, requests hang, as a frozen service's do. */
   freeze(): void;
   /** Answers again (SIGCONT). */
@@ -63,6 +65,7 @@ export async function startAzurite(service: 'table' | 'blob' = 'table'): Promise
       process.once('exit', reap);
       child.once('exit', () => process.removeListener('exit', reap));
       return {
+        pid: child.pid,
         connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};${service === 'blob' ? 'BlobEndpoint' : 'TableEndpoint'}=http://127.0.0.1:${port}/${ACCOUNT};`,
         freeze: () => child.kill('SIGSTOP'),
         thaw: () => child.kill('SIGCONT'),
