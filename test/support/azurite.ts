@@ -1,15 +1,15 @@
 // Tests start Azurite through the same helper as the benchmark.
 
 import { afterAll, beforeAll } from 'vitest';
-import { type RunningAzurite, startAzurite } from '../../src/dev/azurite.js';
+import { type AzuriteOptions, type RunningAzurite, startAzurite } from '../../src/dev/azurite.js';
 
 export { type RunningAzurite, startAzurite };
 
 /** An Azurite for the surrounding suite (or file): started before its first test, stopped after its last. */
-export function useAzurite(): () => RunningAzurite {
+export function useAzurite(options: AzuriteOptions = {}): () => RunningAzurite {
   let azurite: RunningAzurite | undefined;
   beforeAll(async () => {
-    azurite = await startAzurite();
+    azurite = await startAzurite('table', options);
   }, 30_000);
   afterAll(async () => {
     await azurite?.stop();
