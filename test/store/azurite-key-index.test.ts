@@ -18,6 +18,8 @@ describeStoreContract('Azure Table (Azurite with its key index) behind the batch
 
 describe('the key index on LokiJS', () => {
   const require = createRequire(import.meta.url);
+  // Azurite's own LokiJS, as the preload finds it.
+  const fromAzurite = createRequire(require.resolve('azurite/package.json'));
   type Doc = { PartitionKey: string; RowKey: string; n: number };
   type Collection = {
     data: Doc[];
@@ -28,7 +30,7 @@ describe('the key index on LokiJS', () => {
     removeWhere(query: object): void;
     update(doc: Doc): void;
   };
-  const Loki = require('lokijs') as new (name: string) => { addCollection(name: string, options: object): Collection };
+  const Loki = fromAzurite('lokijs') as new (name: string) => { addCollection(name: string, options: object): Collection };
 
   it('answers every key lookup as LokiJS does, through inserts, removes, updates and bulk removes', () => {
     const plain = new Loki('plain.db').addCollection('entities', { indices: ['PartitionKey', 'RowKey'] });
