@@ -126,16 +126,17 @@ export class WordVectors {
    * searched once, then remembered (see word-memo.ts: up to ROW_MEMO_SIZE words, then searched every time).
    */
   private find(word: string): number {
-    if (word.length === 0 || word.length > MAX_WORD_LENGTH || !/^[a-z]+$/.test(word)) return -1;
     const known = this.rows.get(word);
     if (known !== undefined) return known;
     const row = this.search(word);
+    // Over-long words are not kept (rememberWord): only words of real length fill the memo, at most its size.
     rememberWord(this.rows, word, row, ROW_MEMO_SIZE);
     return row;
   }
 
-  /** Binary search over the sorted list. */
+  /** Binary search over the sorted list; the shape check runs only here, for words not yet remembered. */
   private search(word: string): number {
+    if (word.length === 0 || word.length > MAX_WORD_LENGTH || !/^[a-z]+$/.test(word)) return -1;
     let low = 0;
     let high = this.size - 1;
     while (low <= high) {
