@@ -8,8 +8,8 @@
 // (PartitionKey, RowKey) to the document beside each collection and answers exactly those lookups from it; every other
 // query goes to LokiJS as before. The Map follows every insert and remove (Azurite's update is a remove and an insert
 // of a new document, and so are its batches' rollbacks); any other way of changing a collection (its merge updates in
-// place) drops the Map, and the next lookup builds it again from the collection. Only for measuring: tests and `bench:outreach` start Azurite without it
-// unless asked.
+// place) drops the Map, and the next lookup builds it again from the collection. Only for measuring: tests and
+// `bench:outreach` start Azurite without it unless asked.
 
 const path = require('node:path');
 
