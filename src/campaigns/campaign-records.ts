@@ -8,6 +8,7 @@ import { isAppError } from '../errors/app-error.js';
 import { pagesOf } from '../store/pages.js';
 import { MAX_TRANSACTION_WRITES, type StoredRecord, type Store, type StoreWrite } from '../store/store-port.js';
 import { CampaignTallies, type Counts, change, deltaWrite, sum, TALLY_PREFIX } from './campaign-tallies.js';
+import { memberWritesOf } from './member-writes.js';
 import type { KnownLanguages } from '../shared/person-language.js';
 
 export const CAMPAIGNS_PARTITION = 'campaigns';
@@ -264,11 +265,10 @@ export class CampaignRecords {
       // A row from before tallies was never counted: its whole new self is (and the first read counts no row twice).
       const delta = change(current.value.tallied ? current.value : undefined, next);
       const value: CampaignMember = { ...next, tallied: true };
-      const counted = deltaWrite(delta);
       try {
-        if (!counted) return await this.store.update(partition, userId, value, current.etag);
-        const [written] = await this.store.transact<unknown>(partition, [{ op: 'update', key: userId, value, etag: current.etag }, counted]);
-        return written as StoredRecord<CampaignMember>;
+        if (Object.keys(delta).length === 0) return await this.store.update(partition, userId, value, current.etag);
+        // With the other members' updates of this turn, under one delta row (member-writes.ts).
+        return await memberWritesOf(this.store).update(partition, userId, value, current.etag, delta);
       } catch (error) {
         if (!isAppError(error, 'store.conflict')) throw error;
       }
