@@ -28,16 +28,17 @@
 // Exit status 1 when someone targeted was not invited by --timeout, or someone not targeted was invited.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { importSources } from '../scripts/import-sources.mjs';
 import { cpuSeconds, peakRssMb, sleep, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
+import { freePort, LeaseReader, startSplitter } from './lib/instances.mjs';
+import { cpuTotal, sendingCpu, sharePerMinute } from './lib/outreach-cpu.mjs';
+import { BotDatabase, ConnectorCalls, DeliveryCounter, expectedTargets, invitationMarks, isInvitation, readStoreRequests } from './lib/outreach-records.mjs';
 import { anyFault, FAULT_OPTIONS, FaultRunner, faultPlan, GRAPH_TIMEOUT_SECONDS } from './lib/faults.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,25 +94,8 @@ if (options['azurite-key-index'] && storeKind !== 'azure-table') {
   process.exit(2);
 }
 
-/** Report method names that count as enrolled: the product's default CAMPAIGN_STRONG_METHODS, restated here on purpose. */
-const STRONG_METHODS = new Set([
-  'passKeyDeviceBound',
-  'passKeyDeviceBoundAuthenticator',
-  'passKeyDeviceBoundWindowsHello',
-  'passKeySynced',
-  'fido2SecurityKey',
-  'windowsHelloForBusiness',
-]);
-/**
- * The invitation card's titles in every language the coach speaks (strings/<locale>/campaigns.json, each invitation
- * text's `variants.<id>.title`), without the person's name: reminders and welcomes do not have these words, and people
- * get invitations in their own language (and a campaign may compare texts), so one English phrase would miss most.
- */
-const INVITATION_MARKS = readdirSync(path.join(root, 'strings'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .flatMap((entry) => Object.values(JSON.parse(readFileSync(path.join(root, 'strings', entry.name, 'campaigns.json'), 'utf8')).variants))
-  .filter((variant) => typeof variant?.title === 'string')
-  .map((variant) => variant.title.replace('{name}', ''));
+/** The invitation card's titles in every language (how the benchmark tells an invitation from other messages). */
+const INVITATION_MARKS = invitationMarks(root);
 const PROGRESS_EVERY_MS = 5_000;
 const POLL_EVERY_MS = 200;
 /** Setting up (build, a 100 000-user seed, emulators) and shutting down, on top of --timeout. */
@@ -211,47 +195,6 @@ async function loadDevKit() {
   ]);
 }
 
-/**
- * Who the campaign must reach, worked out from the seed alone (not with the product's code): enabled member people
- * with a Teams licence and no strong method, who are neither break-glass accounts nor in a group with role
- * 'excluded' (nested groups resolved).
- */
-function expectedTargets(seed) {
-  const groupsById = new Map(seed.groups.map((group) => [group.id, group]));
-  const excluded = new Set();
-  const visit = (groupId, seen) => {
-    if (seen.has(groupId)) return;
-    seen.add(groupId);
-    for (const member of groupsById.get(groupId)?.members ?? []) {
-      if (groupsById.has(member)) visit(member, seen);
-      else excluded.add(member);
-    }
-  };
-  const seenGroups = new Set();
-  for (const group of seed.groups) if (group.role === 'excluded') visit(group.id, seenGroups);
-  const breakGlass = new Set(seed.breakGlassUserIds);
-  const targets = new Map();
-  for (const user of seed.users) {
-    if (user.accountKind !== 'person' || user.userType !== 'Member' || !user.accountEnabled || !user.teamsLicensed) continue;
-    if (breakGlass.has(user.id) || excluded.has(user.id)) continue;
-    if (user.methods.some((method) => STRONG_METHODS.has(method.kind))) continue;
-    targets.set(user.id, { appInstalled: user.appInstalled });
-  }
-  return targets;
-}
-
-/** A free loopback port: listen on 0, read it, close. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Environment of the bot: demo mode against the emulators of this process, nothing inherited that could switch it to real auth. */
 function botEnv({ demo, files, dataDir, port, instanceId, azurite }) {
   return {
@@ -278,131 +221,12 @@ function botEnv({ demo, files, dataDir, port, instanceId, azurite }) {
   };
 }
 
-/**
- * The bots' store request counts, summed over the instances.
- * @param {{ port: number, id: string }[]} instances
- * @returns {Promise<{ total: number, byKind: Record<string, number> } | null>}
- */
-async function readStoreRequests(instances) {
-  const byKind = {};
-  let total = 0;
-  for (const instance of instances) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${instance.port}/_demo/store-requests`, { signal: AbortSignal.timeout(5_000) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const counts = await response.json();
-      total += counts.total;
-      for (const [kind, count] of Object.entries(counts.byKind)) byKind[kind] = (byKind[kind] ?? 0) + count;
-    } catch (error) {
-      log(`${instance.id}: could not read its store requests (${error.message}); store_requests_per_user is left out`);
-      return null;
-    }
-  }
-  return { total, byKind };
-}
-
-/** @param {unknown} activity */
-function isInvitation(activity) {
-  const text = JSON.stringify(activity);
-  return INVITATION_MARKS.some((mark) => text.includes(mark));
-}
-
-/** Invitations the connector emulator recorded, read incrementally: first delivery per person, and duplicates. */
-class DeliveryCounter {
-  /** person → { first: ms of the first invitation, count } */
-  #byPerson = new Map();
-  #seen = 0;
-  delivered = 0;
-  duplicates = 0;
-  /** Emulator time of the latest first invitation to someone expected. */
-  lastFirstAt = 0;
-  /** Emulator time of the first invitation of all. */
-  firstAt = 0;
-  unexpected = 0;
-  /** A few people invited whom the seed says not to invite, to look up. */
-  unexpectedSamples = [];
-  /** People invited twice, to look up (their emulator records and the bots' warnings are printed at the end). */
-  duplicateSamples = [];
-
-  constructor(connector, targets) {
-    this.connector = connector;
-    this.targets = targets;
-  }
-
-  read() {
-    // The emulator's own list, not a filtered copy: read every 200 ms, it grows to one record per person.
-    const records = this.connector.allActivities();
-    for (; this.#seen < records.length; this.#seen += 1) {
-      const record = records[this.#seen];
-      if (record.kind !== 'send' || !isInvitation(record.activity)) continue;
-      const person = this.#byPerson.get(record.userId);
-      if (person) {
-        person.count += 1;
-        this.duplicates += 1;
-        if (this.duplicateSamples.length < 5 && !this.duplicateSamples.includes(record.userId)) this.duplicateSamples.push(record.userId);
-        continue;
-      }
-      this.#byPerson.set(record.userId, { first: record.time, count: 1 });
-      if (this.targets.has(record.userId)) {
-        this.delivered += 1;
-        this.lastFirstAt = Math.max(this.lastFirstAt, record.time);
-        this.firstAt = this.firstAt === 0 ? record.time : Math.min(this.firstAt, record.time);
-      } else {
-        this.unexpected += 1;
-        if (this.unexpectedSamples.length < 5) this.unexpectedSamples.push(record.userId);
-      }
-    }
-  }
-}
-
 /** Open until the end, and closed on every way out, so a failure cannot leave the run hanging. */
 let demo;
 /** Every bot process alive. */
 const bots = new Set();
 /** The splitter in front of several instances. */
 let splitter;
-
-/** Teams' calls alternated between the instances that are up, as a load balancer in front of App Service would. */
-async function startSplitter(instances) {
-  const { default: http } = await import('node:http');
-  let turn = 0;
-  const server = http.createServer((request, response) => {
-    const up = instances.filter((instance) => instance.bot && instance.bot.process.exitCode === null && instance.bot.process.signalCode === null);
-    const target = up[turn++ % Math.max(1, up.length)];
-    if (!target) {
-      response.writeHead(503).end();
-      return;
-    }
-    const forward = http.request({ host: '127.0.0.1', port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    forward.on('error', () => response.writeHead(502).end());
-    request.pipe(forward);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  splitter = { close: () => new Promise((resolve) => server.close(resolve)) };
-  return `http://127.0.0.1:${server.address().port}/api/messages`;
-}
-
-/** Who holds a store lease (the sender's), read from the bots' Azure table. */
-class LeaseReader {
-  constructor(kit, azurite) {
-    this.kit = kit;
-    this.azurite = azurite;
-  }
-
-  async holder(name) {
-    try {
-      const { TableClient } = await import('@azure/data-tables');
-      this.client ??= TableClient.fromConnectionString(this.azurite.connectionString, 'benchoutreach', { allowInsecureConnection: true });
-      const lease = await this.client.getEntity('~leases', this.kit.encodeName(name));
-      return lease.expiresAt > Date.now() ? lease.holder : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-}
 
 async function main() {
   buildIfStale();
@@ -435,10 +259,10 @@ async function main() {
   // Azure Table Storage: an Azurite of this process's own, shared by every instance.
   const azurite = storeKind === 'azure-table' ? await kit.startAzurite('table', { keyIndex: options['azurite-key-index'] }) : undefined;
   if (azurite) log(`Azurite up${options['azurite-key-index'] ? ', point operations by key' : ''}: the bots keep their state in Azure Table Storage`);
-  const counter = new DeliveryCounter(demo.connector, targets);
+  const counter = new DeliveryCounter(demo.connector, targets, INVITATION_MARKS);
   /** The connector's records of one person: kind, time, conversation, activity id and the row's channel data. */
   const connectorRecordsOf = (userId) =>
-    demo.connector.allActivities().filter((record) => record.userId === userId).map((record) => ({ seq: record.seq, kind: record.kind, at: record.timestamp, conversation: record.conversationId, id: record.activityId, invitation: isInvitation(record.activity) }));
+    demo.connector.allActivities().filter((record) => record.userId === userId).map((record) => ({ seq: record.seq, kind: record.kind, at: record.timestamp, conversation: record.conversationId, id: record.activityId, invitation: isInvitation(record.activity, INVITATION_MARKS) }));
   const faults = new FaultRunner(demo, plan);
   const connectorCalls = new ConnectorCalls(demo.connector);
   /** One per bot process: its environment, and its CPU over its lives. */
@@ -451,7 +275,8 @@ async function main() {
     instances.push({ id: instanceId, port, dataDir, env: botEnv({ demo, files, dataDir, port, instanceId, azurite }), bot: undefined, cpuEarlier: 0, cpuThis: 0, logTail: '' });
   }
   // Teams' calls to the bot (install notices): straight to the one bot, or alternated between the live ones.
-  demo.attachBot(instanceCount === 1 ? `http://127.0.0.1:${instances[0].port}/api/messages` : await startSplitter(instances));
+  if (instanceCount > 1) splitter = await startSplitter(instances);
+  demo.attachBot(splitter?.url ?? `http://127.0.0.1:${instances[0].port}/api/messages`);
   const botDatabase = storeKind === 'sqlite' ? new BotDatabase(path.join(instances[0].dataDir, 'passkey-coach.db')) : undefined;
   const leaseReader = azurite ? new LeaseReader(kit, azurite) : undefined;
 
@@ -560,7 +385,7 @@ async function main() {
 
   // What the bots asked of their store, counted by each store adapter (/_demo/store-requests, demo mode only), read
   // before they stop; a SIGKILLed life's count is lost with it, so runs with kills report none.
-  const storeRequests = kills === 0 ? await readStoreRequests(instances) : null;
+  const storeRequests = kills === 0 ? await readStoreRequests(instances, log) : null;
   const azuriteAtEnd = azuriteCpu();
   if (azuriteAtEnd !== null) azuriteTicks.push({ at: Date.now(), cpu: azuriteAtEnd });
   for (const instance of instances) {
@@ -608,7 +433,7 @@ async function main() {
       log(`invited against expectations: ${JSON.stringify({ ...user, methods: methods.map((method) => method.kind) })}`);
     }
   }
-  const sending = kills === 0 ? sendingCpu(ticks, graphCalls) : null;
+  const sending = kills === 0 ? sendingCpu(ticks, graphCalls, PROGRESS_EVERY_MS) : null;
   const targeted = targets.size;
   // Unfinished (a timeout), the job took at least the whole wait: efficiency is then an upper bound.
   const seconds = (counter.delivered === targeted ? counter.lastFirstAt - readyAt : waitEndedAt - readyAt) / 1000;
@@ -679,78 +504,6 @@ async function main() {
   if (report.lost > 0 || report.unexpected > 0) process.exitCode = 1;
 }
 
-/**
- * Connector calls by answer, read as they come: the emulator keeps only its latest 10 000 calls, so a long run is
- * counted a poll at a time (by sequence number) rather than from that log at the end.
- */
-class ConnectorCalls {
-  #lastSeq = 0;
-  total = 0;
-  throttled = 0;
-  /** Answered by an injected fault (an outage, a reset). */
-  faulted = 0;
-
-  constructor(connector) {
-    this.connector = connector;
-  }
-
-  read() {
-    const recent = this.connector.requests();
-    for (let index = recent.length - 1; index >= 0 && recent[index].seq > this.#lastSeq; index -= 1) {
-      if (recent[index].status === 429) this.throttled += 1;
-      if (recent[index].faulted) this.faulted += 1;
-    }
-    const last = recent.at(-1)?.seq ?? 0;
-    this.total = last;
-    this.#lastSeq = last;
-  }
-}
-
-/**
- * How far the campaign has got inside the bot, for the progress line only: people added by targeting and invitations
- * waiting in the outbox, read from the bot's SQLite file (WAL lets a reader in beside the writer).
- */
-class BotDatabase {
-  #db;
-
-  constructor(file) {
-    this.file = file;
-  }
-
-  counts() {
-    try {
-      this.#db ??= new Database(this.file, { readonly: true, fileMustExist: true });
-      const count = (sql, ...values) => this.#db.prepare(`SELECT count(*) AS n FROM records WHERE ${sql}`).get(...values).n;
-      // Members live in one partition per campaign: campaign-members:<id>, all sorting before 'campaign-members;'
-      // (with the campaign's tallies, keys from '~', which are not people).
-      return { members: count("partition >= ? AND partition < ? AND key < '~'", 'campaign-members:', 'campaign-members;'), queued: count('partition = ?', 'outbox') };
-    } catch {
-      return undefined; // not created yet, or busy: the next progress line will tell
-    }
-  }
-
-  /** Outbox log entries that ended expired (their moment passed), every subject; null when unreadable. */
-  expired() {
-    try {
-      this.#db ??= new Database(this.file, { readonly: true, fileMustExist: true });
-      return this.#db
-        .prepare("SELECT count(*) AS n FROM records WHERE partition >= 'outbox-log:' AND partition < 'outbox-log;' AND json_extract(value, '$.outcome') = 'expired'")
-        .get().n;
-    } catch {
-      return null;
-    }
-  }
-
-  close() {
-    this.#db?.close();
-  }
-}
-
-/** process.cpuUsage() in seconds. */
-function cpuTotal({ user, system }) {
-  return (user + system) / 1e6;
-}
-
 
 try {
   await main();
@@ -764,49 +517,3 @@ try {
   clearTimeout(watchdog);
 }
 
-/** A CPU counter's share of one core in each minute of its samples (a last stretch of 5 s or more counts too). */
-function sharePerMinute(samples) {
-  const shares = [];
-  let from = samples[0];
-  for (const sample of samples.slice(1)) {
-    const span = sample.at - from.at;
-    if (span < 60_000 && !(sample === samples.at(-1) && span >= 5_000)) continue;
-    shares.push(round((sample.cpu - from.cpu) / (span / 1000), 2));
-    from = sample;
-  }
-  return shares;
-}
-
-/**
- * What sending alone costs the bots, apart from targeting: their CPU between progress lines in which targeting was idle
- * (it waits while the outbox holds enough; no Graph call but the sender's installs and chats during the stretch and the
- * 5 s before it, so a page's member writes are over), divided by the invitations sent in them. The sender's share
- * includes installing the app, opening the chat, Teams' install notice as an incoming turn and the outcomes; periodic
- * jobs running meanwhile are counted too (so it errs high).
- */
-function sendingCpu(ticks, graphCalls) {
-  const targetingAt = graphCalls
-    .filter((call) => !/\/teamwork\/installedApps/i.test(call.path))
-    .map((call) => Date.parse(call.time))
-    .sort((a, b) => a - b);
-  const busyBetween = (from, to) => {
-    let low = 0;
-    let high = targetingAt.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (targetingAt[middle] < from) low = middle + 1;
-      else high = middle;
-    }
-    return low < targetingAt.length && targetingAt[low] <= to;
-  };
-  let cpuSeconds = 0;
-  let invitations = 0;
-  for (let index = 1; index < ticks.length; index++) {
-    const before = ticks[index - 1];
-    const after = ticks[index];
-    if (busyBetween(before.at - PROGRESS_EVERY_MS, after.at)) continue;
-    cpuSeconds += after.cpu - before.cpu;
-    invitations += after.delivered - before.delivered;
-  }
-  return invitations > 0 ? { msPerInvitation: (cpuSeconds * 1000) / invitations, invitations } : null;
-}
