@@ -302,6 +302,14 @@ async function main() {
       if (instance.warnings.length > 2000) instance.warnings.splice(0, instance.warnings.length - 2000);
     });
     bots.add(instance.bot);
+    // Ready once its /readyz answers: the splitter sends it nothing before (a restarted bot is not listening at first).
+    const bot = instance.bot;
+    instance.ready = false;
+    instance.readiness = waitUntilReady(bot, { timeoutMs: 60_000 }).then(() => {
+      if (instance.bot === bot) instance.ready = true;
+    });
+    // A restart that never comes up is reported by the loop below (the bot exited); the first start is awaited.
+    instance.readiness.catch(() => undefined);
   };
 
   const benchCpuAtStart = cpuTotal(process.cpuUsage());
@@ -310,7 +318,7 @@ async function main() {
   loopDelay.enable();
   const firstStart = Date.now();
   for (const instance of instances) startInstance(instance);
-  for (const instance of instances) await waitUntilReady(instance.bot, { timeoutMs: 60_000 });
+  for (const instance of instances) await instance.readiness;
   // The job's clock starts when the bots are up and have started their campaign (demo mode starts one at launch), as
   // an admin's "campaign start" would on a running bot; the processes' own start is reported apart (startup_seconds).
   const readyAt = Date.now();
@@ -495,7 +503,7 @@ async function main() {
     expired,
     faults: faultSummary,
     recovery_seconds: faults.lastEndedAt && counter.delivered === targeted ? round(Math.max(0, counter.lastFirstAt - faults.lastEndedAt) / 1000, 1) : null,
-    install_notices_lost: undeliveredInstallNotices,
+    install_notices_lost: undeliveredInstallNotices + (splitter?.failed() ?? 0),
     node: process.version,
     cpus: os.cpus().length,
     load_avg_1m: round(os.loadavg()[0], 2),

@@ -17,15 +17,20 @@ export function freePort() {
 }
 
 /**
- * Teams' calls alternated between the instances that are up, as a load balancer in front of App Service would.
- * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ * Teams' calls alternated between the instances that are up and ready (a restarted one joins once its /readyz
+ * answers), as a load balancer with a health check in front of App Service would. `failed()`: calls it could not
+ * deliver (no instance ready, or the chosen one went down under it), answered 503 or 502.
+ * @param {{ bot?: { process: import('node:child_process').ChildProcess }, ready?: boolean, port: number }[]} instances
+ * @returns {Promise<{ url: string, close: () => Promise<void>, failed: () => number }>}
  */
 export async function startSplitter(instances) {
   let turn = 0;
+  let failed = 0;
   const server = http.createServer((request, response) => {
-    const up = instances.filter((instance) => instance.bot && instance.bot.process.exitCode === null && instance.bot.process.signalCode === null);
+    const up = instances.filter((instance) => instance.ready && instance.bot && instance.bot.process.exitCode === null && instance.bot.process.signalCode === null);
     const target = up[turn++ % Math.max(1, up.length)];
     if (!target) {
+      failed += 1;
       response.writeHead(503).end();
       return;
     }
@@ -33,11 +38,14 @@ export async function startSplitter(instances) {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
     });
-    forward.on('error', () => response.writeHead(502).end());
+    forward.on('error', () => {
+      failed += 1;
+      response.writeHead(502).end();
+    });
     request.pipe(forward);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/api/messages`, close: () => new Promise((resolve) => server.close(resolve)) };
+  return { url: `http://127.0.0.1:${server.address().port}/api/messages`, close: () => new Promise((resolve) => server.close(resolve)), failed: () => failed };
 }
 
 /** Who holds a store lease (the sender's), read from the bots' Azure table. */
