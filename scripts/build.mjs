@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { build as buildTab } from 'vite';
+import { lazyModules } from './lazy-modules.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(root, 'dist', 'passkey-coach.cjs');
@@ -26,6 +27,8 @@ await build({
   external: ['better-sqlite3', 'dtrace-provider'],
   define: { 'import.meta.url': '__passkeyCoachModuleUrl' },
   banner: { js: "const __passkeyCoachModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // What a dependency loads at start-up and the coach never uses (teams-ai's GPT encodings) loads on first use.
+  plugins: [lazyModules],
 });
 
 // Telemetry's set-up, apart: the launcher loads it before the service, and only when telemetry is configured
