@@ -1,10 +1,11 @@
 // The campaign's figures kept as counts, so the status card, the tab's progress view and the demo's line read a few
 // rows instead of every member. Each member counts in some keys (its figures overall and in its department, why it
 // could not be reached, why a message expired, the day it enrolled, until when it snoozed, its invitation text's figures
-// by the day it was reached, its enrolment tier's targeted and enrolled); every write of a member
-// inserts, in the same transaction, a delta row of what its keys changed by. Deltas never conflict (each has its own
-// key); reading sums the base row and the deltas, and folds them into the base from time to time (one transaction:
-// the base compared-and-swapped, the folded deltas deleted), so the counts are exact after any crash.
+// by the day it was reached, its enrolment tier's targeted and enrolled); every write of a member (or of the members
+// updated in one turn, member-writes.ts) inserts, in the same transaction, a delta row of what their keys changed by.
+// Deltas never conflict (each has its own key); reading sums the base row and the deltas, and folds them into the base
+// from time to time (one transaction: the base compared-and-swapped, the folded deltas deleted), so the counts are
+// exact after any crash.
 
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../errors/app-error.js';
