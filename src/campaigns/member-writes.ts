@@ -8,12 +8,9 @@
 // each write is tried on its own with its own delta, so each caller gets its own outcome (a conflict sends that caller
 // back to re-read) and the others are applied. A storage fault fails every write of the group, as it would each alone.
 
-import { isAppError } from '../errors/app-error.js';
+import { failsEveryCall, nextTurn } from '../store/gathered-calls.js';
 import { MAX_TRANSACTION_WRITES, type Store, type StoredRecord, type StoreWrite } from '../store/store-port.js';
 import { type Counts, deltaWrite, sum } from './campaign-tallies.js';
-
-// The event loop's own turn boundary, taken before any test installs fake timers: gathering writes is not a timer.
-const nextTurn: (callback: () => void) => void = globalThis.setImmediate.bind(globalThis);
 
 interface MemberWrite {
   key: string;
@@ -75,7 +72,7 @@ export class MemberWrites {
     try {
       written = await this.store.transact(partition, writes);
     } catch (error) {
-      if (!isAppError(error) || isAppError(error, 'internal')) {
+      if (failsEveryCall(error)) {
         for (const write of group) write.reject(error);
         return;
       }

@@ -9,11 +9,9 @@
 // gone) is replayed call by call, so each caller gets its own outcome and the others are applied. A storage fault
 // (`internal`: the disk, the network) fails every call of that transaction, as it would have failed each of them.
 
-import { isAppError } from '../errors/app-error.js';
+import { failsEveryCall, nextTurn } from './gathered-calls.js';
 import { type Lease, type ListOptions, MAX_TRANSACTION_WRITES, type RecordPage, type Store, type StoredRecord, type StoreWrite } from './store-port.js';
 
-// The event loop's own turn boundary, taken before any test installs fake timers: combining calls is not a timer.
-const nextTurn: (callback: () => void) => void = globalThis.setImmediate.bind(globalThis);
 
 type Settle<R> = { resolve: (value: R) => void; reject: (error: unknown) => void };
 
@@ -171,7 +169,7 @@ export class BatchingStore implements Store {
       const found = await this.inner.getMany(partition, calls.map((call) => call.key));
       for (const call of calls) call.resolve(found.get(call.key));
     } catch (error) {
-      if (!isAppError(error) || isAppError(error, 'internal')) {
+      if (failsEveryCall(error)) {
         for (const call of calls) call.reject(error);
         return;
       }
@@ -196,7 +194,7 @@ export class BatchingStore implements Store {
       }
     } catch (error) {
       // One write could not be applied (or the batch was refused as a whole): each call on its own, for its own answer.
-      if (!isAppError(error) || isAppError(error, 'internal')) {
+      if (failsEveryCall(error)) {
         for (const call of calls) call.reject(error);
         return;
       }
