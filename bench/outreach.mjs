@@ -40,6 +40,7 @@ import { freePort, LeaseReader, startSplitter } from './lib/instances.mjs';
 import { cpuTotal, sendingCpu, sharePerMinute } from './lib/outreach-cpu.mjs';
 import { BotDatabase, ConnectorCalls, DeliveryCounter, expectedTargets, invitationMarks, isInvitation, readStoreRequests } from './lib/outreach-records.mjs';
 import { anyFault, FAULT_OPTIONS, FaultRunner, faultPlan, GRAPH_TIMEOUT_SECONDS } from './lib/faults.mjs';
+import { round } from './lib/numbers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = path.join(root, 'dist', 'passkey-coach.cjs');
@@ -141,11 +142,6 @@ function wholeNumber(name, min, max) {
   return value;
 }
 
-function round(value, digits) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return null;
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-}
 
 function newestMtime(folder) {
   let newest = 0;

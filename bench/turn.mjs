@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuSeconds, rssMb, spawnServer, stopServer, waitUntilReady } from './lib/child.mjs';
 import { buildTurnBodies, percentile, runClosedLoop } from './lib/load.mjs';
+import { round } from './lib/numbers.mjs';
 
 const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -215,11 +216,6 @@ function median(sorted) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function round(value, digits) {
-  if (value === null || !Number.isFinite(value)) return null;
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-}
 
 async function main() {
   buildIfStale();

@@ -1,6 +1,8 @@
 // CPU figures of an outreach run: a process's own CPU in seconds, a CPU counter's share of a core minute by minute, and
 // what sending alone costs the bots (their CPU over the stretches in which targeting was idle).
 
+import { round } from './numbers.mjs';
+
 /** process.cpuUsage() in seconds. */
 export function cpuTotal({ user, system }) {
   return (user + system) / 1e6;
@@ -53,8 +55,3 @@ export function sendingCpu(ticks, graphCalls, stretchMs) {
   return invitations > 0 ? { msPerInvitation: (cpuSeconds * 1000) / invitations, invitations } : null;
 }
 
-function round(value, digits) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return null;
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-}
