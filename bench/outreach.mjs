@@ -4,7 +4,7 @@
 // Prints ONE JSON line on stdout; progress goes to stderr. Everything stays on 127.0.0.1.
 //
 // Usage: npm run bench:outreach [-- --users 10000 --tenant-rps R --install-rps I --kill-every S --latency-ms 0
-//                                   --concurrency 32 --store sqlite|azure-table --instances 1 --timeout 900
+//                                   --concurrency 64 --store sqlite|azure-table --instances 1 --timeout 900
 //                                   --reserve-share 0.035
 //                                   --skip-build --profile --azurite-key-index
 //                                   --outage-503 S --unauthorized S --graph-outage S --graph-timeouts S
@@ -54,7 +54,7 @@ const { values: options } = parseArgs({
     'latency-ms': { type: 'string', default: '0' },
     // OUTREACH_RESERVE_SHARE, the share of Teams' rate the sender leaves for replies (the service's default: 0.035).
     'reserve-share': { type: 'string' },
-    concurrency: { type: 'string', default: '32' },
+    concurrency: { type: 'string', default: '64' },
     store: { type: 'string', default: 'sqlite' },
     instances: { type: 'string', default: '1' },
     timeout: { type: 'string', default: '900' },
@@ -77,7 +77,7 @@ if (reserveShare !== undefined && !(Number(reserveShare) >= 0 && Number(reserveS
   process.exit(2);
 }
 // The bot's own bounds (OUTREACH_CONCURRENCY): outside them it would refuse to start.
-const concurrency = wholeNumber('concurrency', 1, 64);
+const concurrency = wholeNumber('concurrency', 1, 256);
 const timeoutSeconds = wholeNumber('timeout', 10, 24 * 3600);
 const storeKind = options.store;
 if (storeKind !== 'sqlite' && storeKind !== 'azure-table') {

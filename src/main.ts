@@ -249,6 +249,7 @@ export async function startService(config: AppConfig, options: ServiceOptions = 
       openPassRequests: () => features!.temporaryAccess.records.openRequests(),
       openEscalations: () => features!.escalations.records.openOnes(),
       anchorer: anchoring.anchorer,
+      sending: () => features!.sender.stats(),
       logger: logger.child({ component: 'telemetry' }),
     });
     const handleTurn = createTurnHandler({ app, config, conversations, audit, strings, languageOf: (userId, teamsLocale) => language.forClick(userId, teamsLocale) });

@@ -257,6 +257,8 @@ export function composeFeatures(deps: FeatureDeps): Features {
     logger: logger.child({ component: 'sender' }),
     instanceId: config.instanceId,
     concurrency: settings.concurrency,
+    // As many messages in flight as the tenant's rate needs at the time each takes (send-window.ts).
+    pressure: limiter,
     breakers: health.breakers,
     tenant: health.tenant,
     alongsideOutcomes: () => deps.conversations.storeOpenedChats(),

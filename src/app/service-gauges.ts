@@ -1,7 +1,8 @@
 // The service's state as gauges, read when the metrics are collected (every minute under Application Insights, never
 // when nobody collects): the outbox's depth and the age of its oldest due row, sending paused, each circuit breaker,
-// open pass requests and escalations by state, and how long the audit trail's head has gone without an anchor.
-// Store-wide figures are the same from every instance: alerts take the largest.
+// this instance's messages in flight and its window, open pass requests and escalations by state, and how long the
+// audit trail's head has gone without an anchor. Store-wide figures are the same from every instance: alerts take the
+// largest.
 
 import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import type { AuditAnchorer } from '../audit/audit-anchoring.js';
@@ -27,6 +28,8 @@ export interface GaugeSources {
   openPassRequests: () => AsyncIterable<StoredRecord<TapRequest>[]>;
   openEscalations: () => AsyncIterable<StoredRecord<Escalation>[]>;
   anchorer: AuditAnchorer;
+  /** This instance's sender: its messages in flight and how many it keeps (0 and its start while another sends). */
+  sending?: () => { inFlight: number; window: number };
   logger: Logger;
   now?: () => Date;
 }
@@ -43,6 +46,8 @@ export function watchServiceState(sources: GaugeSources, meter: Meter = coachMet
   const expiring = gauge(METRIC.passRequestsExpiring, 'Pass requests awaiting a manager or an approver that expire within 10 minutes (store-wide)');
   const escalations = gauge(METRIC.escalations, 'Open escalations by state (store-wide)');
   const anchorAge = gauge(METRIC.anchorAge, "Seconds since every anchor sink last held the audit trail's head", 's');
+  const window = gauge(METRIC.sendWindow, "Messages this instance's sender keeps in flight: what Teams' rate needs at the time each takes, at most OUTREACH_CONCURRENCY");
+  const inFlight = gauge(METRIC.sendInFlight, "Messages this instance's sender has in flight now");
   let complained = false;
 
   const observe: BatchObservableCallback = async (result) => {
@@ -50,6 +55,11 @@ export function watchServiceState(sources: GaugeSources, meter: Meter = coachMet
     result.observe(paused, sources.health.tenant.current() ? 1 : 0);
     for (const [endpoint, level] of breakerLevels(sources.health)) result.observe(circuits, level, wordsOf({ endpoint }));
     result.observe(anchorAge, sources.anchorer.anchorAgeSeconds());
+    const sending = sources.sending?.();
+    if (sending) {
+      result.observe(window, sending.window);
+      result.observe(inFlight, sending.inFlight);
+    }
     try {
       const outbox = await outboxFigures(sources.outbox, at);
       result.observe(depth, outbox.depth);
@@ -65,7 +75,7 @@ export function watchServiceState(sources: GaugeSources, meter: Meter = coachMet
       complained = true;
     }
   };
-  const observables: Observable[] = [depth, oldest, paused, circuits, passes, expiring, escalations, anchorAge];
+  const observables: Observable[] = [depth, oldest, paused, circuits, passes, expiring, escalations, anchorAge, window, inFlight];
   meter.addBatchObservableCallback(observe, observables);
   return () => meter.removeBatchObservableCallback(observe, observables);
 }

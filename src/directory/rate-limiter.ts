@@ -40,6 +40,17 @@ export function reservedWindow(perSecond: number, reserveShare: number): RateWin
   return { limit: Math.floor(perSecond), windowMs: 1_000 / (1 - reserveShare) };
 }
 
+/**
+ * How busy a limiter has been since it was made, in its clock's milliseconds: the area under its queue (callers
+ * waiting × time) and the time it could have granted but nobody asked. Two readings apart give the average queue and
+ * the share of its rate left unused in between (what a sender needs to size the work it keeps in flight).
+ */
+export interface LimiterPressure {
+  at: number;
+  queuedMs: number;
+  idleMs: number;
+}
+
 export class SlidingWindowLimiter {
   /** One bucket: this limiter's grants against all its windows (a limit of 2.5 lets 2 through). */
   readonly #grants: readonly WindowBucket[];
@@ -53,6 +64,13 @@ export class SlidingWindowLimiter {
   /** Callers wait on one chain, so grants come out in arrival order. */
   #tail: Promise<void> = Promise.resolve();
   #blockedUntil = 0;
+  /** Callers waiting now, the area under that count, when it last changed, and grants that could have gone unasked. */
+  #waiting = 0;
+  #queuedMs = 0;
+  #countedTo: number;
+  #idleMs = 0;
+  /** Since when nobody waits; idle time counts from here or from when the next grant was due, whichever is later. */
+  #emptySince: number;
 
   constructor(limits: readonly RateWindow[], clock: Clock = systemClock, pacing?: PacingOptions) {
     if (limits.length === 0 || limits.some((l) => l.limit < 1 || l.windowMs < 1)) throw new Error('SlidingWindowLimiter needs positive limits');
@@ -62,10 +80,17 @@ export class SlidingWindowLimiter {
     this.#clock = clock;
     this.#spacingMs = pacing ? Math.max(...limits.map((l) => l.windowMs / l.limit)) : 0;
     this.#toleranceMs = pacing ? this.#spacingMs * (pacing.burst - 1) : 0;
+    this.#countedTo = this.#emptySince = clock.now();
+  }
+
+  /** Milliseconds between grants at the tightest limit's full rate. */
+  get grantSpacingMs(): number {
+    return this.#spacingMs > 0 ? this.#spacingMs : Math.max(...(this.#grants[0] as WindowBucket).windows.map((w) => w.windowMs / w.limit));
   }
 
   /** Waits for a slot in every window, then records the grant. */
   acquire(): Promise<void> {
+    this.#arrive(this.#clock.now());
     const turn = this.#tail.then(() => this.#waitForSlot());
     this.#tail = turn.catch(() => undefined);
     return turn;
@@ -73,7 +98,24 @@ export class SlidingWindowLimiter {
 
   /** A call made without waiting (a reply to someone chatting): counted, so the callers that wait leave room for it. */
   record(): void {
-    this.#grant(this.#clock.now());
+    const now = this.#clock.now();
+    // It used capacity that would otherwise have gone unused: the idle stretch ends here, as if a caller came.
+    if (this.#waiting === 0) {
+      this.#arrive(now);
+      this.#leave(now);
+    }
+    this.#grant(now);
+  }
+
+  /** The queue's area and the unused capacity up to now (see LimiterPressure). */
+  pressure(): LimiterPressure {
+    const now = this.#clock.now();
+    this.#count(now);
+    if (this.#waiting === 0) {
+      this.#idleMs += Math.max(0, now - this.#idleFrom());
+      this.#emptySince = now;
+    }
+    return { at: now, queuedMs: this.#queuedMs, idleMs: this.#idleMs };
   }
 
   /** The server said "not before": every caller waits at least `ms` from now (a 429's Retry-After). */
@@ -87,17 +129,50 @@ export class SlidingWindowLimiter {
   }
 
   async #waitForSlot(): Promise<void> {
-    for (;;) {
-      const now = this.#clock.now();
-      const paced = this.#spacingMs > 0 ? this.#nextDue - this.#toleranceMs - now : 0;
-      const room = this.#counter.waitMs(this.#grants, now);
-      // A millisecond past the window's edge, so the grant lands after the one it replaces has left.
-      const wait = Math.max(this.#blockedUntil - now, paced, room > 0 ? room + 1 : 0);
-      if (wait <= 0) {
-        this.#grant(now);
-        return;
+    try {
+      for (;;) {
+        const now = this.#clock.now();
+        const paced = this.#spacingMs > 0 ? this.#nextDue - this.#toleranceMs - now : 0;
+        const room = this.#counter.waitMs(this.#grants, now);
+        // A millisecond past the window's edge, so the grant lands after the one it replaces has left.
+        const wait = Math.max(this.#blockedUntil - now, paced, room > 0 ? room + 1 : 0);
+        if (wait <= 0) {
+          this.#grant(now);
+          return;
+        }
+        await this.#clock.sleep(wait);
       }
-      await this.#clock.sleep(wait);
+    } finally {
+      this.#leave(this.#clock.now());
+    }
+  }
+
+  /** A caller starts waiting: if nobody was, the capacity since the next grant was due went unused. */
+  #arrive(now: number): void {
+    this.#count(now);
+    if (this.#waiting === 0) this.#idleMs += Math.max(0, now - this.#idleFrom());
+    this.#waiting += 1;
+  }
+
+  #leave(now: number): void {
+    this.#count(now);
+    this.#waiting -= 1;
+    if (this.#waiting === 0) this.#emptySince = now;
+  }
+
+  /**
+   * From when an empty queue wastes capacity: not before the next paced grant is due (until then, pacing would have
+   * held a caller anyway; the burst allowance catches up a little beyond it, so this errs towards "unused") nor while
+   * the service said to wait.
+   */
+  #idleFrom(): number {
+    return Math.max(this.#emptySince, this.#nextDue, this.#blockedUntil);
+  }
+
+  #count(now: number): void {
+    if (now > this.#countedTo) {
+      this.#queuedMs += this.#waiting * (now - this.#countedTo);
+      this.#countedTo = now;
     }
   }
 

@@ -1,6 +1,6 @@
-// Drains the outbox: one sender at a time across instances (a store lease), a bounded number of messages in flight,
-// nothing taken past an open circuit breaker or a paused tenant but one probe, rows whose moment has passed expired,
-// failed ones put back or retried as retry-policy.ts says. The store failing never stops it: a pass that fails is
+// Drains the outbox: one sender at a time across instances (a store lease), as many messages in flight as Teams' rate
+// needs (send-window.ts) up to a bound, nothing taken past an open circuit breaker or a paused tenant but one probe,
+// rows whose moment has passed expired, failed ones put back or retried as retry-policy.ts says. The store failing never stops it: a pass that fails is
 // tried again after a back-off, and an outcome it could not write is kept and written later (unsettled-outcomes.ts)
 // rather than sent twice.
 
@@ -15,6 +15,7 @@ import { afterFailure } from './retry-policy.js';
 import type { TenantPause } from './tenant-pause.js';
 import { UnsettledOutcomes } from './unsettled-outcomes.js';
 import { SendMetrics } from './send-metrics.js';
+import { type RatePressure, SendWindow, takeTogether } from './send-window.js';
 import { SETTLE_GATHER_MS, SETTLE_TOGETHER, SettleGate } from './settle-gate.js';
 
 export { backoffMs } from './retry-policy.js';
@@ -47,8 +48,13 @@ export interface SenderOptions {
   logger: Logger;
   /** Names this instance in the lease; a restarted instance with the same id takes its lease back at once. */
   instanceId: string;
-  /** Messages in flight at once: also the most that one crash can send twice. */
+  /**
+   * The most messages in flight at once: also the most that one crash can send twice. With `pressure`, the sender keeps
+   * only as many as the rate needs (send-window.ts); without it, always this many.
+   */
   concurrency: number;
+  /** The tenant's rate limiter, read to size the messages in flight. */
+  pressure?: RatePressure;
   leaseMs?: number;
   maxAttempts?: number;
   /**
@@ -84,12 +90,15 @@ export interface SenderStats {
   /** Rows an open circuit breaker held back before they reached the endpoint (not failures: put back for its probe). */
   held: number;
   inFlight: number;
+  /** Messages it keeps in flight now (its window). */
+  window: number;
   holdsLease: boolean;
 }
 
 export class OutboxSender {
-  readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes'>> &
+  readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes' | 'pressure'>> &
     Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes'>;
+  readonly #window: SendWindow | undefined;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #stats = { sent: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, held: 0 };
   readonly #expiries: ExpiryLog;
@@ -107,6 +116,7 @@ export class OutboxSender {
   constructor(options: SenderOptions) {
     this.#options = { leaseMs: SENDER_LEASE_MS, maxAttempts: 8, idleMs: 1_000, ...options };
     this.#expiries = new ExpiryLog(options.logger);
+    this.#window = options.pressure ? new SendWindow({ pressure: options.pressure, max: options.concurrency }) : undefined;
   }
 
   start(): void {
@@ -138,7 +148,7 @@ export class OutboxSender {
   }
 
   stats(): SenderStats {
-    return { ...this.#stats, inFlight: this.#inFlight.size, holdsLease: this.#lease?.held === true };
+    return { ...this.#stats, inFlight: this.#inFlight.size, window: this.#slots(), holdsLease: this.#lease?.held === true };
   }
 
   /** The loop: nothing it meets (the store down, a bug in a pass) ends it; it logs, backs off and goes on. */
@@ -155,7 +165,7 @@ export class OutboxSender {
     }
   }
 
-  /** One look at the outbox: take what is due (up to `concurrency` in flight), or sleep until something may be. */
+  /** One look at the outbox: take what is due (as many as the window holds), or sleep until something may be. */
   async #pass(): Promise<void> {
     const { outbox } = this.#options;
     if (!(await this.#holdLease())) {
@@ -212,9 +222,11 @@ export class OutboxSender {
             .catch((error: unknown) => this.#bookkeepingFailed(id, record, error))
             .finally(() => {
               this.#inFlight.delete(id);
+              this.#window?.moved(this.#inFlight.size);
               this.#signal();
             });
           this.#inFlight.set(id, work);
+          this.#window?.moved(this.#inFlight.size);
         }
       }
       if (stopped || !this.#running || !this.#lease?.held || this.#dispatch().mode === 'none') break;
@@ -320,19 +332,30 @@ export class OutboxSender {
 
   /**
    * Waits for free slots and says how many to fill (at most `wanted`); `until` when nothing may be taken before then.
-   * While probing, one at a time; otherwise it waits for half the slots to be free (or all it wants), so rows are taken
-   * in batches while the other half keeps the tenant's rate busy.
+   * While probing, one at a time; otherwise it waits for half the slots to be free (at most TAKE_TOGETHER, or all it
+   * wants), so rows are taken in batches while the rest keep the tenant's rate busy.
    */
   async #admit(wanted: number): Promise<number | { until: number }> {
     for (;;) {
       const dispatch = this.#dispatch();
-      if (dispatch.mode === 'none') return { until: dispatch.until };
-      const slots = dispatch.mode === 'one' ? 1 : this.#options.concurrency;
+      if (dispatch.mode === 'none') {
+        this.#window?.restart();
+        return { until: dispatch.until };
+      }
+      if (dispatch.mode === 'one') this.#window?.restart();
+      else this.#window?.check();
+      const slots = dispatch.mode === 'one' ? 1 : this.#slots();
       const free = slots - this.#inFlight.size;
       if (!this.#running) return Math.max(1, Math.min(wanted, free));
-      if (free >= Math.min(wanted, Math.ceil(slots / 2))) return Math.min(wanted, free);
+      if (wanted > free) this.#window?.full();
+      if (free >= Math.min(wanted, takeTogether(slots))) return Math.min(wanted, free);
       await this.#wait(1_000);
     }
+  }
+
+  /** Messages to keep in flight: the window's, or the fixed bound without one. */
+  #slots(): number {
+    return this.#window?.size ?? this.#options.concurrency;
   }
 
   /** True while this instance holds the sender lease (taking it when it is free). */

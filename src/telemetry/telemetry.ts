@@ -20,6 +20,8 @@ export const METRIC = {
   expiries: 'coach.send.expiries',
   cancellations: 'coach.send.cancellations',
   sendingPaused: 'coach.sending.paused',
+  sendWindow: 'coach.send.window',
+  sendInFlight: 'coach.send.in_flight',
   circuitState: 'coach.circuit.state',
   graphCalls: 'coach.graph.calls',
   graphThrottles: 'coach.graph.throttles',

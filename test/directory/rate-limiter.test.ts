@@ -121,3 +121,54 @@ describe('SlidingWindowLimiter', () => {
     expect(() => reservedWindow(30, -0.1)).toThrow();
   });
 });
+
+describe('SlidingWindowLimiter pressure (what a sender sizes its messages in flight by)', () => {
+  /** Paced at 10 a second, one at a time: a grant every 100 ms. */
+  function paced(clock: VirtualClock): SlidingWindowLimiter {
+    return new SlidingWindowLimiter([{ limit: 10, windowMs: 1_000 }], clock, { burst: 1 });
+  }
+
+  it('adds up the queue: callers waiting × the time they wait', async () => {
+    const clock = new VirtualClock();
+    const limiter = paced(clock);
+    expect(limiter.grantSpacingMs).toBe(100);
+    const before = limiter.pressure();
+    await grants(limiter, clock, 5);
+    const after = limiter.pressure();
+    // Five at once: four wait 100 ms, three another 100, two, one.
+    expect(after.queuedMs - before.queuedMs).toBe((4 + 3 + 2 + 1) * 100);
+    expect(after.at - before.at).toBe(400);
+    expect(after.idleMs - before.idleMs).toBe(0);
+  });
+
+  it('counts capacity unused only from when the next grant was due, never while it holds callers back', async () => {
+    const clock = new VirtualClock();
+    const limiter = paced(clock);
+    await grants(limiter, clock, 3);
+    const busy = limiter.pressure();
+    // The last grant went at +200 ms; the next was due at +300: the 1 000 ms that follow waste 900.
+    clock.time += 1_000;
+    expect(limiter.pressure().idleMs - busy.idleMs).toBe(900);
+    // Read twice, not counted twice.
+    expect(limiter.pressure().idleMs - busy.idleMs).toBe(900);
+    await grants(limiter, clock, 1);
+    expect(limiter.pressure().idleMs - busy.idleMs).toBe(900);
+  });
+
+  it('a call that did not wait (a reply) uses the capacity it took; a Retry-After is no unused capacity', async () => {
+    const clock = new VirtualClock();
+    const limiter = paced(clock);
+    const start = limiter.pressure();
+    clock.time += 500;
+    limiter.record();
+    // Idle from the start to the reply; after it, the next grant is not due for 100 ms.
+    expect(limiter.pressure().idleMs - start.idleMs).toBe(500);
+    clock.time += 50;
+    expect(limiter.pressure().idleMs - start.idleMs).toBe(500);
+    limiter.blockFor(2_000);
+    clock.time += 1_000;
+    expect(limiter.pressure().idleMs - start.idleMs).toBe(500);
+    clock.time += 1_500;
+    expect(limiter.pressure().idleMs - start.idleMs).toBe(1_000);
+  });
+});

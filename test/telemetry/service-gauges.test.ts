@@ -71,7 +71,8 @@ describe('the service gauges', () => {
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
     const provider = new MeterProvider({ readers: [reader] });
     const health = sendingHealth({ logger, strings: new Strings(), notify: async () => undefined });
-    const stop = watchServiceState({ outbox: new Outbox(store), health, openPassRequests: async function* () {}, openEscalations: async function* () {}, anchorer, logger, now }, provider.getMeter('test'));
+    const sending = { inFlight: 5, window: 12 };
+    const stop = watchServiceState({ outbox: new Outbox(store), health, openPassRequests: async function* () {}, openEscalations: async function* () {}, anchorer, sending: () => sending, logger, now }, provider.getMeter('test'));
     const read = async () => {
       exporter.reset();
       await reader.forceFlush();
@@ -87,6 +88,11 @@ describe('the service gauges', () => {
       clock += 20 * 60_000;
       await anchorer.checkpoint();
       expect((await read()).get(METRIC.anchorAge)).toBe(20 * 60);
+      // The sender's figures as they are when collected.
+      sending.inFlight = 9;
+      sending.window = 20;
+      const sent = await read();
+      expect([sent.get(METRIC.sendInFlight), sent.get(METRIC.sendWindow)]).toEqual([9, 20]);
       failing = false;
       clock += 60_000;
       await anchorer.checkpoint();
@@ -99,6 +105,7 @@ describe('the service gauges', () => {
       // What does not need the store is still reported.
       expect(figures.get(METRIC.sendingPaused)).toBe(0);
       expect(figures.get(METRIC.anchorAge)).toBe(4 * 60);
+      expect(figures.get(METRIC.sendWindow)).toBe(20);
       expect(logs.entries().filter((entry) => entry.msg === 'could not read the store for the service gauges')).toHaveLength(1);
       store.heal();
       expect((await read()).get(METRIC.outboxDepth)).toBe(0);
