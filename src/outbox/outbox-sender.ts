@@ -1,8 +1,8 @@
 // Drains the outbox: one sender at a time across instances (a store lease), as many messages in flight as Teams' rate
 // needs (send-window.ts) up to a bound, nothing taken past an open circuit breaker or a paused tenant but one probe,
-// rows whose moment has passed expired, failed ones put back or retried as retry-policy.ts says. The store failing never stops it: a pass that fails is
-// tried again after a back-off, and an outcome it could not write is kept and written later (unsettled-outcomes.ts)
-// rather than sent twice.
+// rows whose moment has passed expired, failed ones put back or retried as retry-policy.ts says. The store failing
+// never stops it: a pass that fails is tried again after a back-off, and an outcome it could not write is kept and
+// written later (unsettled-outcomes.ts) rather than sent twice.
 
 import type { Logger } from '../logging/logger.js';
 import { Backoff } from '../shared/backoff.js';
