@@ -1,5 +1,7 @@
 // Who a campaign reaches: everyone the registration report shows without a strong method, minus the people a
-// passkey campaign must leave alone. Streams the report a page at a time, so 100 000 people never sit in memory.
+// passkey campaign must leave alone. Streams the report a page at a time, so 100 000 people never sit in memory, and
+// hands each page's targets on slice by slice as their profiles come, so the first invitations need not wait for a
+// whole page of look-ups (seconds when Graph answers slowly).
 
 import type { RegistrationDetails } from '../directory/graph-shapes.js';
 import type { Directory, UserProfile } from '../directory/directory-port.js';
@@ -62,6 +64,10 @@ export const EXCLUSION_REASONS = [
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
+/**
+ * A part of a report page: its first part carries what the report itself says (exclusions by report, the enrolled,
+ * `known`), each part the targets of one slice of profiles and their exclusions, and the last part the `nextLink`.
+ */
 export interface TargetPage {
   targets: Target[];
   excluded: Partial<Record<ExclusionReason, number>>;
@@ -71,7 +77,10 @@ export interface TargetPage {
   backedUpIds: string[];
   /** Candidates `known` said are already handled: not looked up again, not counted. */
   known: number;
-  /** Where the report goes on after this page (absent after the last): a walk that stops here resumes from it. */
+  /**
+   * On a page's last part: where the report goes on after it (absent after the report's last page). A walk that stops
+   * here resumes from it; one that stops before a page's last part walks that page again (its people are `known`).
+   */
   nextLink?: string;
 }
 
@@ -83,7 +92,7 @@ export interface FindTargetsOptions {
 }
 
 export const UNKNOWN_DEPARTMENT = '(no department)';
-/** Profiles are read in slices this big, a few batches at once. */
+/** Profiles are read in slices this big, a few batches at once; each slice's targets are handed on as it comes. */
 const PROFILE_SLICE = 50;
 // Targeting shares the process with the sender: with 4 slices in flight it fell behind a sender at full rate and left
 // the outbox empty (bench:outreach). The report's own throttle (5 pages of 1000 per 10 s) still bounds the reads overall.
@@ -115,30 +124,44 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
     const alreadyKnown = isKnown ? await inStoreBatches(unexcluded, (row) => isKnown(row.id)) : [];
     const candidates = unexcluded.filter((_, index) => alreadyKnown[index] !== true);
     const known = unexcluded.length - candidates.length;
-    const profiles = await readProfiles(directory, candidates.map((row) => row.id), policy.catalogAppId);
-    const readAt = new Date().toISOString();
-    const targets: Target[] = [];
-    for (const row of candidates) {
-      const profile = profiles.get(row.id);
-      const reason = profileExclusion(profile, breakGlass);
-      if (reason || !profile) {
-        count(reason ?? 'not-found');
-        continue;
+    // The page's own findings go with its first part; its targets follow slice by slice; its nextLink with the last.
+    let part: TargetPage = { targets: [], excluded, enrolledIds: enrolled, backedUpIds: backedUp, known };
+    const slices = sliced(candidates);
+    for await (const profiles of readProfiles(directory, slices.map((slice) => slice.map((row) => row.id)), policy.catalogAppId)) {
+      const slice = slices.shift() ?? [];
+      const readAt = new Date().toISOString();
+      for (const row of slice) {
+        const profile = profiles.get(row.id);
+        const reason = profileExclusion(profile, breakGlass);
+        if (reason || !profile) {
+          const why = reason ?? 'not-found';
+          part.excluded[why] = (part.excluded[why] ?? 0) + 1;
+          continue;
+        }
+        part.targets.push({
+          userId: row.id,
+          upn: profile.user.userPrincipalName,
+          displayName: profile.user.displayName ?? row.userDisplayName ?? profile.user.userPrincipalName,
+          department: profile.user.department?.trim() || UNKNOWN_DEPARTMENT,
+          timeZone: resolveTimeZone(profile.mailbox?.timeZone, policy.defaultTimeZone),
+          ...(profile.appInstalled === undefined ? {} : { appInstalled: profile.appInstalled }),
+          languages: knownLanguages(profile, readAt),
+          ...(groups.firstWave?.has(row.id) ? { firstWave: true as const } : {}),
+        });
       }
-      targets.push({
-        userId: row.id,
-        upn: profile.user.userPrincipalName,
-        displayName: profile.user.displayName ?? row.userDisplayName ?? profile.user.userPrincipalName,
-        department: profile.user.department?.trim() || UNKNOWN_DEPARTMENT,
-        timeZone: resolveTimeZone(profile.mailbox?.timeZone, policy.defaultTimeZone),
-        ...(profile.appInstalled === undefined ? {} : { appInstalled: profile.appInstalled }),
-        languages: knownLanguages(profile, readAt),
-        ...(groups.firstWave?.has(row.id) ? { firstWave: true as const } : {}),
-      });
+      await noteTiers(part.targets, policy);
+      if (slices.length === 0) break;
+      yield part;
+      part = { targets: [], excluded: {}, enrolledIds: [], backedUpIds: [], known: 0 };
     }
-    await noteTiers(targets, policy);
-    yield { targets, excluded, enrolledIds: enrolled, backedUpIds: backedUp, known, nextLink };
+    yield { ...part, ...(nextLink ? { nextLink } : {}) };
   }
+}
+
+function sliced<T>(rows: readonly T[]): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < rows.length; start += PROFILE_SLICE) slices.push(rows.slice(start, start + PROFILE_SLICE));
+  return slices;
 }
 
 /** The report names kinds, not devices: two passkeys of one kind count once here (the live check sees both). */
@@ -222,17 +245,43 @@ function knownLanguages(profile: UserProfile, readAt: string): KnownLanguages {
   return { ...(preferred ? { preferred } : {}), ...(mailbox ? { mailbox } : {}), readAt };
 }
 
-async function readProfiles(directory: Directory, ids: readonly string[], catalogAppId: string | undefined): Promise<Map<string, UserProfile>> {
-  const profiles = new Map<string, UserProfile>();
-  const slices: string[][] = [];
-  for (let start = 0; start < ids.length; start += PROFILE_SLICE) slices.push(ids.slice(start, start + PROFILE_SLICE));
+/**
+ * Each slice's profiles, in the slices' order, as soon as that slice and the ones before it are read: up to
+ * PROFILE_CONCURRENCY slices are read at once, ahead of the one being handed on. A failed read fails the walk at its
+ * slice at once, and a walk left early stops too: no read starts after either (those under way end on their own,
+ * their answers dropped).
+ */
+async function* readProfiles(directory: Directory, slices: readonly string[][], catalogAppId: string | undefined): AsyncIterable<Map<string, UserProfile>> {
+  const reads = slices.map(() => deferred<Map<string, UserProfile>>());
+  // A read nobody awaits (after a failure, or a walk left early) is not an unhandled rejection.
+  for (const read of reads) read.promise.catch(() => undefined);
+  let stopped = false;
   let next = 0;
   const worker = async () => {
-    while (next < slices.length) {
-      const slice = slices[next++]!;
-      for (const [id, profile] of await directory.userProfiles(slice, { catalogAppId })) profiles.set(id, profile);
+    while (!stopped && next < slices.length) {
+      const index = next++;
+      const read = reads[index]!;
+      await directory.userProfiles(slices[index]!, { catalogAppId }).then(read.resolve, (error: unknown) => {
+        stopped = true;
+        read.reject(error);
+      });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PROFILE_CONCURRENCY, slices.length) }, worker));
-  return profiles;
+  // Workers never reject: each read's failure goes to its slice.
+  for (let i = 0; i < Math.min(PROFILE_CONCURRENCY, slices.length); i += 1) void worker();
+  try {
+    for (const read of reads) yield await read.promise;
+  } finally {
+    stopped = true;
+  }
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
 }
