@@ -94,6 +94,11 @@ export interface FindTargetsOptions {
 export const UNKNOWN_DEPARTMENT = '(no department)';
 /** Profiles are read in slices this big, a few batches at once; each slice's targets are handed on as it comes. */
 const PROFILE_SLICE = 50;
+/**
+ * A page's first slices are smaller (one `$batch` call, then two, then four, at three reads a person): the sender
+ * starts after one round trip to Graph instead of eight while the full slices are read beside them.
+ */
+const FIRST_SLICES = [6, 13, 26] as const;
 // Targeting shares the process with the sender: with 4 slices in flight it fell behind a sender at full rate and left
 // the outbox empty (bench:outreach). The report's own throttle (5 pages of 1000 per 10 s) still bounds the reads overall.
 const PROFILE_CONCURRENCY = 8;
@@ -160,7 +165,11 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
 
 function sliced<T>(rows: readonly T[]): T[][] {
   const slices: T[][] = [];
-  for (let start = 0; start < rows.length; start += PROFILE_SLICE) slices.push(rows.slice(start, start + PROFILE_SLICE));
+  for (let start = 0; start < rows.length; ) {
+    const size = FIRST_SLICES[slices.length] ?? PROFILE_SLICE;
+    slices.push(rows.slice(start, start + size));
+    start += size;
+  }
   return slices;
 }
 
