@@ -13,7 +13,7 @@ import { ExpiryLog } from './expiry.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 import { afterFailure } from './retry-policy.js';
 import type { TenantPause } from './tenant-pause.js';
-import { UnsettledOutcomes } from './unsettled-outcomes.js';
+import { OutcomeNotWritten, UnsettledOutcomes } from './unsettled-outcomes.js';
 import { SendMetrics } from './send-metrics.js';
 import { type RatePressure, SendWindow, takeTogether } from './send-window.js';
 import { SETTLE_GATHER_MS, SETTLE_TOGETHER, SettleGate } from './settle-gate.js';
@@ -28,7 +28,8 @@ export type DeliveryResult =
   | { outcome: 'expired'; reason: string }
   /** Not now: put back (the campaign is paused), or not before `until` (outside the person's working hours). */
   | { outcome: 'deferred'; until?: Date };
-
+/** What a delivery came to, once it is not put off. */
+type Settled = Exclude<DeliveryResult, { outcome: 'deferred' }>;
 
 export interface OutboxHandler {
   /** Rows to leave alone for now without claiming them (a paused campaign); checked on every pass, so keep it cheap. */
@@ -108,7 +109,7 @@ export class OutboxSender {
   /** Whoever waits (an idle sleep, a full set of workers) wakes on the next signal. */
   readonly #waiters = new Set<() => void>();
   #unsubscribe: (() => void) | undefined;
-  readonly #unsettled = new UnsettledOutcomes<Exclude<DeliveryResult, { outcome: 'deferred' }>>();
+  readonly #unsettled = new UnsettledOutcomes<Settled>();
   readonly #backoff = new Backoff(1_000, 60_000);
   readonly #gate = new SettleGate(SETTLE_GATHER_MS);
   readonly #metrics = new SendMetrics();
@@ -245,9 +246,9 @@ export class OutboxSender {
    * after the store recovers tries it again.
    */
   #bookkeepingFailed(id: string, record: StoredRecord<OutboxRow>, error: unknown): void {
-    const result = error instanceof OutcomeNotWritten ? error.result : undefined;
-    if (result) this.#unsettled.add(id, { record, result });
-    this.#options.logger.error('could not write what became of a message; trying again', { step: record.value.step, subjectId: record.value.subjectId, outcome: result?.outcome, error: result ? (error as OutcomeNotWritten).cause : error });
+    const known = error instanceof OutcomeNotWritten ? (error as OutcomeNotWritten<Settled>) : undefined;
+    if (known) this.#unsettled.add(id, { record, result: known.result });
+    this.#options.logger.error('could not write what became of a message; trying again', { step: record.value.step, subjectId: record.value.subjectId, outcome: known?.result.outcome, error: known ? known.cause : error });
   }
 
   async #process(record: StoredRecord<OutboxRow>): Promise<void> {
@@ -300,7 +301,7 @@ export class OutboxSender {
   }
 
   /** Logs the outcome and removes the row, then the feature's own bookkeeping (whose failure a later run repairs). */
-  async #finish(record: StoredRecord<OutboxRow>, result: Exclude<DeliveryResult, { outcome: 'deferred' }>): Promise<void> {
+  async #finish(record: StoredRecord<OutboxRow>, result: Settled): Promise<void> {
     const { outbox, handler, logger } = this.#options;
     const row = record.value;
     const alongside = this.#alongside();
@@ -338,12 +339,10 @@ export class OutboxSender {
   async #admit(wanted: number): Promise<number | { until: number }> {
     for (;;) {
       const dispatch = this.#dispatch();
-      if (dispatch.mode === 'none') {
-        this.#window?.restart();
-        return { until: dispatch.until };
-      }
-      if (dispatch.mode === 'one') this.#window?.restart();
-      else this.#window?.check();
+      // The window measures only while rows may be taken freely: a probe or a paused tenant starts its measure afresh.
+      if (dispatch.mode === 'all') this.#window?.check();
+      else this.#window?.restart();
+      if (dispatch.mode === 'none') return { until: dispatch.until };
       const slots = dispatch.mode === 'one' ? 1 : this.#slots();
       const free = slots - this.#inFlight.size;
       if (!this.#running) return Math.max(1, Math.min(wanted, free));
@@ -387,16 +386,6 @@ export class OutboxSender {
       const timer = setTimeout(done, ms);
       this.#waiters.add(done);
     });
-  }
-}
-
-/** An outcome known (Teams answered) but not written: the store failed. */
-class OutcomeNotWritten extends Error {
-  constructor(
-    readonly result: Exclude<DeliveryResult, { outcome: 'deferred' }>,
-    override readonly cause: unknown,
-  ) {
-    super('the outcome of a delivery could not be written');
   }
 }
 

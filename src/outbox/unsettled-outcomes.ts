@@ -33,3 +33,13 @@ export class UnsettledOutcomes<R> {
     }
   }
 }
+
+/** An outcome known (Teams answered) but not written: the store failed. */
+export class OutcomeNotWritten<R> extends Error {
+  constructor(
+    readonly result: R,
+    override readonly cause: unknown,
+  ) {
+    super('the outcome of a delivery could not be written');
+  }
+}
