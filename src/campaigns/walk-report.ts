@@ -108,13 +108,14 @@ export async function walkReport(ctx: CampaignContext, campaign: Campaign, now: 
       if (stored?.state === 'pending' && stored.nudges === 0) await queueInvitation(ctx, campaign, stored);
     });
     if (options.targeting) {
-      // Everyone on this page is in and queued: save the place. A pause (or the end) stops targeting between pages;
-      // a resume, like a restart, goes on from the saved place.
+      // Everyone on this part of a page is in and queued. With a page's last part, save the place; between parts (and
+      // after the report's last page) only look. A pause (or the end) stops targeting there; a resume, like a restart,
+      // goes on from the saved place (a half-done page is walked again, its people known).
       const { nextLink } = page;
-      const saved = await ctx.records.update(campaign.id, (current) =>
-        current.state !== 'targeting' ? undefined : nextLink ? { ...current, targetingCursor: { nextLink, targeted, excluded: { ...excluded } } } : current,
-      );
-      if (!saved) return undefined;
+      const targeting = nextLink
+        ? await ctx.records.update(campaign.id, (current) => (current.state !== 'targeting' ? undefined : { ...current, targetingCursor: { nextLink, targeted, excluded: { ...excluded } } }))
+        : (await ctx.records.get(campaign.id))?.value.state === 'targeting';
+      if (!targeting) return undefined;
       if (nextLink && !(await letSenderCatchUp(ctx, campaign.id, options.signal))) return undefined;
     }
   }
