@@ -110,9 +110,6 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
   const breakGlass = new Set(policy.breakGlass.map((id) => id.toLowerCase()));
   for await (const { rows, nextLink } of directory.registrationDetails({ from: options.from })) {
     const excluded: Partial<Record<ExclusionReason, number>> = {};
-    const count = (reason: ExclusionReason) => {
-      excluded[reason] = (excluded[reason] ?? 0) + 1;
-    };
     const unexcluded: RegistrationDetails[] = [];
     const enrolled: string[] = [];
     const backedUp: string[] = [];
@@ -121,7 +118,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
       const reason = reportExclusion(row, belowTier.has(row.id) ? new Set() : strong, breakGlass, groups);
       if (reason === 'enrolled') enrolled.push(row.id);
       if (reason === 'enrolled' && strongKinds(row, strong) >= 2) backedUp.push(row.id);
-      if (reason) count(reason);
+      if (reason) countIn(excluded, reason);
       else unexcluded.push(row);
     }
     // Asked for the whole page at once: the store reads them together.
@@ -139,8 +136,7 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
         const profile = profiles.get(row.id);
         const reason = profileExclusion(profile, breakGlass);
         if (reason || !profile) {
-          const why = reason ?? 'not-found';
-          part.excluded[why] = (part.excluded[why] ?? 0) + 1;
+          countIn(part.excluded, reason ?? 'not-found');
           continue;
         }
         part.targets.push({
@@ -161,6 +157,10 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
     }
     yield { ...part, ...(nextLink ? { nextLink } : {}) };
   }
+}
+
+function countIn(excluded: TargetPage['excluded'], reason: ExclusionReason): void {
+  excluded[reason] = (excluded[reason] ?? 0) + 1;
 }
 
 function sliced<T>(rows: readonly T[]): T[][] {

@@ -56,7 +56,11 @@ export class SlidingWindowLimiter {
   readonly #grants: readonly WindowBucket[];
   readonly #counter: SlidingWindowCounter;
   readonly #clock: Clock;
-  /** Milliseconds between paced grants (0: not paced) and how far ahead of that a grant may go. */
+  /**
+   * Milliseconds between grants at the tightest limit's full rate; between paced grants (0: not paced); how far ahead
+   * of that a grant may go.
+   */
+  readonly #fullRateSpacingMs: number;
   readonly #spacingMs: number;
   readonly #toleranceMs: number;
   /** Paced: when the next grant is due ("theoretical arrival time"). */
@@ -78,14 +82,15 @@ export class SlidingWindowLimiter {
     this.#grants = [{ key: 'grants', windows: limits.map((l) => ({ limit: Math.floor(l.limit), windowMs: l.windowMs })) }];
     this.#counter = new SlidingWindowCounter(() => clock.now());
     this.#clock = clock;
-    this.#spacingMs = pacing ? Math.max(...limits.map((l) => l.windowMs / l.limit)) : 0;
+    this.#fullRateSpacingMs = Math.max(...limits.map((l) => l.windowMs / l.limit));
+    this.#spacingMs = pacing ? this.#fullRateSpacingMs : 0;
     this.#toleranceMs = pacing ? this.#spacingMs * (pacing.burst - 1) : 0;
     this.#countedTo = this.#emptySince = clock.now();
   }
 
   /** Milliseconds between grants at the tightest limit's full rate. */
   get grantSpacingMs(): number {
-    return this.#spacingMs > 0 ? this.#spacingMs : Math.max(...(this.#grants[0] as WindowBucket).windows.map((w) => w.windowMs / w.limit));
+    return this.#fullRateSpacingMs;
   }
 
   /** Waits for a slot in every window, then records the grant. */
