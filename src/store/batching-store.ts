@@ -12,7 +12,6 @@
 import { failsEveryCall, nextTurn } from './gathered-calls.js';
 import { type Lease, type ListOptions, MAX_TRANSACTION_WRITES, type RecordPage, type Store, type StoredRecord, type StoreWrite } from './store-port.js';
 
-
 type Settle<R> = { resolve: (value: R) => void; reject: (error: unknown) => void };
 
 interface PendingRead extends Settle<StoredRecord<unknown> | undefined> {
