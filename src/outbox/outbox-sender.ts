@@ -1,46 +1,22 @@
 // Drains the outbox: one sender at a time across instances (a store lease), as many messages in flight as Teams' rate
-// needs (send-window.ts) up to a bound, nothing taken past an open circuit breaker or a paused tenant but one probe,
-// rows whose moment has passed expired, failed ones put back or retried as retry-policy.ts says. The store failing
-// never stops it: a pass that fails is tried again after a back-off, and an outcome it could not write is kept and
-// written later (unsettled-outcomes.ts) rather than sent twice.
+// needs (send-window.ts) up to a bound, nothing taken past an open circuit breaker or a paused tenant but one probe.
+// What becomes of each row it takes (sent, expired, put back, retried; the outcome logged) is row-delivery.ts's. The
+// store failing never stops it: a pass that fails is tried again after a back-off, and an outcome it could not write
+// is kept and written before the next pass rather than sent twice.
 
 import type { Logger } from '../logging/logger.js';
 import { Backoff } from '../shared/backoff.js';
 import { HeldLease } from '../store/held-lease.js';
 import type { StoredRecord, Store } from '../store/store-port.js';
 import { type Dispatch, type EndpointBreakers, stricter } from './circuit-breaker.js';
-import { ExpiryLog } from './expiry.js';
 import type { Outbox, OutboxRow } from './outbox.js';
-import { afterFailure } from './retry-policy.js';
-import type { TenantPause } from './tenant-pause.js';
-import { OutcomeNotWritten, UnsettledOutcomes } from './unsettled-outcomes.js';
-import { SendMetrics } from './send-metrics.js';
+import { type DeliveryCounts, type OutboxHandler, RowDelivery } from './row-delivery.js';
 import { type RatePressure, SendWindow, takeTogether } from './send-window.js';
-import { SETTLE_GATHER_MS, SETTLE_TOGETHER, SettleGate } from './settle-gate.js';
+import type { TenantPause } from './tenant-pause.js';
 
 export { backoffMs } from './retry-policy.js';
 
-export type DeliveryResult =
-  | { outcome: 'sent'; conversationId?: string; activityId?: string }
-  /** Not sent and never will be (the person enrolled, Teams said the chat is gone). */
-  | { outcome: 'cancelled' | 'failed'; reason: string }
-  /** Not sent because its moment had passed (the campaign ended, the pass request lapsed): counted apart from lost. */
-  | { outcome: 'expired'; reason: string }
-  /** Not now: put back (the campaign is paused), or not before `until` (outside the person's working hours). */
-  | { outcome: 'deferred'; until?: Date };
-/** What a delivery came to, once it is not put off. */
-type Settled = Exclude<DeliveryResult, { outcome: 'deferred' }>;
-
-export interface OutboxHandler {
-  /** Rows to leave alone for now without claiming them (a paused campaign); checked on every pass, so keep it cheap. */
-  isHeld?(row: OutboxRow): Promise<boolean>;
-  /** Why the row's moment has passed (it then ends as expired without being sent), or undefined while it still counts. */
-  expiry?(row: OutboxRow, now: Date): Promise<string | undefined>;
-  /** Sends one message. Throws RetryableDeliveryError to try again later; anything else thrown is retried too. */
-  deliver(row: OutboxRow): Promise<DeliveryResult>;
-  /** After the outcome is logged: the feature's own bookkeeping (a crash before it is repaired by the feature). */
-  settled(row: OutboxRow, result: DeliveryResult): Promise<void>;
-}
+export type { DeliveryResult, OutboxHandler } from './row-delivery.js';
 
 export interface SenderOptions {
   outbox: Outbox;
@@ -81,15 +57,7 @@ export const SENDER_LEASE_MS = 15_000;
 /** How often an instance that does not send looks whether the sender's lease is free. */
 const LEASE_RETRY_MS = 5_000;
 
-export interface SenderStats {
-  sent: number;
-  failed: number;
-  cancelled: number;
-  expired: number;
-  /** Failures retried: attempts spent, and rows put back without spending one. */
-  retried: number;
-  /** Rows an open circuit breaker held back before they reached the endpoint (not failures: put back for its probe). */
-  held: number;
+export interface SenderStats extends DeliveryCounts {
   inFlight: number;
   /** Messages it keeps in flight now (its window). */
   window: number;
@@ -101,22 +69,22 @@ export class OutboxSender {
     Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes'>;
   readonly #window: SendWindow | undefined;
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #stats = { sent: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, held: 0 };
-  readonly #expiries: ExpiryLog;
+  readonly #rows: RowDelivery;
   #lease: HeldLease | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
   /** Whoever waits (an idle sleep, a full set of workers) wakes on the next signal. */
   readonly #waiters = new Set<() => void>();
   #unsubscribe: (() => void) | undefined;
-  readonly #unsettled = new UnsettledOutcomes<Settled>();
   readonly #backoff = new Backoff(1_000, 60_000);
-  readonly #gate = new SettleGate(SETTLE_GATHER_MS);
-  readonly #metrics = new SendMetrics();
 
   constructor(options: SenderOptions) {
     this.#options = { leaseMs: SENDER_LEASE_MS, maxAttempts: 8, idleMs: 1_000, ...options };
-    this.#expiries = new ExpiryLog(options.logger);
+    const { outbox, handler, logger, breakers, tenant, alongsideOutcomes } = options;
+    this.#rows = new RowDelivery(
+      { outbox, handler, logger, breakers, tenant, alongsideOutcomes, maxAttempts: this.#options.maxAttempts },
+      { inFlight: () => this.#inFlight.size, running: () => this.#running },
+    );
     this.#window = options.pressure ? new SendWindow({ pressure: options.pressure, max: options.concurrency }) : undefined;
   }
 
@@ -135,8 +103,7 @@ export class OutboxSender {
     this.#signal();
     await Promise.race([this.#loop, sleep(Math.max(0, deadline - Date.now()))]);
     await Promise.race([Promise.allSettled([...this.#inFlight.values()]), sleep(Math.max(0, deadline - Date.now()))]);
-    this.#expiries.flush();
-    await this.#alongside();
+    await this.#rows.flush();
     // Messages still in flight: the lease is left to lapse, so another sender does not take their rows for a crash's.
     if (this.#inFlight.size === 0) await this.#lease?.release(deadline);
     else this.#lease?.stop('the service is stopping');
@@ -149,7 +116,7 @@ export class OutboxSender {
   }
 
   stats(): SenderStats {
-    return { ...this.#stats, inFlight: this.#inFlight.size, window: this.#slots(), holdsLease: this.#lease?.held === true };
+    return { ...this.#rows.counts(), inFlight: this.#inFlight.size, window: this.#slots(), holdsLease: this.#lease?.held === true };
   }
 
   /** The loop: nothing it meets (the store down, a bug in a pass) ends it; it logs, backs off and goes on. */
@@ -175,7 +142,7 @@ export class OutboxSender {
       return;
     }
     // Outcomes a failing store could not take first: until they are written, their rows are not sent again.
-    await this.#unsettled.writeAll(({ record, result }) => this.#finish(record, result));
+    await this.#rows.writeUnsettled();
     let dispatched = 0;
     let nextRetry = Number.POSITIVE_INFINITY;
     const now = new Date();
@@ -188,7 +155,7 @@ export class OutboxSender {
         if (!this.#running || !this.#lease?.held) break;
         const row = record.value;
         const id = logicalId(row);
-        if (seen.has(id) || this.#inFlight.has(id) || this.#unsettled.has(id)) continue;
+        if (seen.has(id) || this.#inFlight.has(id) || this.#rows.unsettled(id)) continue;
         if (row.notBefore && row.notBefore > now.toISOString()) {
           nextRetry = Math.min(nextRetry, Date.parse(row.notBefore));
           continue;
@@ -219,13 +186,11 @@ export class OutboxSender {
           if (!record) continue;
           const id = logicalId(record.value);
           dispatched += 1;
-          const work = this.#process(record)
-            .catch((error: unknown) => this.#bookkeepingFailed(id, record, error))
-            .finally(() => {
-              this.#inFlight.delete(id);
-              this.#window?.moved(this.#inFlight.size);
-              this.#signal();
-            });
+          const work = this.#rows.process(id, record).finally(() => {
+            this.#inFlight.delete(id);
+            this.#window?.moved(this.#inFlight.size);
+            this.#signal();
+          });
           this.#inFlight.set(id, work);
           this.#window?.moved(this.#inFlight.size);
         }
@@ -238,91 +203,6 @@ export class OutboxSender {
     const until = Math.min(nextRetry, nextDue ? Date.parse(nextDue) : Number.POSITIVE_INFINITY, Date.now() + this.#options.idleMs);
     // A row settling also ends the wait: it may have left a retry behind.
     await this.#wait(Math.max(50, until - Date.now()));
-  }
-
-  /**
-   * The store failed while a row's outcome was being written. A known outcome is kept and written again before the
-   * next pass (its row is not sent twice); a row that was only to be tried again stays claimed, and the next pass
-   * after the store recovers tries it again.
-   */
-  #bookkeepingFailed(id: string, record: StoredRecord<OutboxRow>, error: unknown): void {
-    const known = error instanceof OutcomeNotWritten ? (error as OutcomeNotWritten<Settled>) : undefined;
-    if (known) this.#unsettled.add(id, { record, result: known.result });
-    this.#options.logger.error('could not write what became of a message; trying again', { step: record.value.step, subjectId: record.value.subjectId, outcome: known?.result.outcome, error: known ? known.cause : error });
-  }
-
-  async #process(record: StoredRecord<OutboxRow>): Promise<void> {
-    await this.#metrics.around(record.value, () => this.#deliver(record));
-  }
-
-  async #deliver(record: StoredRecord<OutboxRow>): Promise<void> {
-    const { outbox, handler, logger } = this.#options;
-    const row = record.value;
-    let result: DeliveryResult;
-    try {
-      if (await outbox.logEntry(row.subjectId, row.userId, row.step)) {
-        await outbox.discard(record);
-        return;
-      }
-      const expired = await handler.expiry?.(row, new Date());
-      result = expired ? { outcome: 'expired', reason: expired } : await handler.deliver(row);
-    } catch (error) {
-      const next = afterFailure(row, error, { breakers: this.#options.breakers, tenant: this.#options.tenant, maxAttempts: this.#options.maxAttempts, now: Date.now() });
-      const message = error instanceof Error ? error.message : String(error);
-      if (next.action === 'end') result = { outcome: 'failed', reason: next.reason };
-      else {
-        if (next.action === 'requeue') await outbox.requeue(record, new Date(next.at), { error: message, code: next.code, tried: next.tried });
-        else {
-          logger.warn('outbox delivery failed; will retry', { step: row.step, subjectId: row.subjectId, attempt: row.attempts + 1, error });
-          await outbox.retryLater(record, new Date(next.at), message);
-        }
-        if (next.action === 'requeue' && next.tried === false) this.#stats.held += 1;
-        else {
-          this.#stats.retried += 1;
-          this.#metrics.retried(row, error);
-        }
-        return;
-      }
-    }
-    if (result.outcome === 'deferred') {
-      await (result.until ? outbox.postpone(record, result.until) : outbox.release(record));
-      return;
-    }
-    if (result.outcome === 'sent') this.#options.tenant?.delivered();
-    if (result.outcome === 'expired') this.#expiries.note(row, result.reason);
-    // Outcomes are written in small batches: the rows settled together log, leave the outbox and update their people
-    // together. Small, because a message sent whose outcome is not written yet is sent again after a crash.
-    await this.#gate.pass(this.#inFlight.size, this.#running ? SETTLE_TOGETHER : 1);
-    try {
-      await this.#finish(record, result);
-    } catch (error) {
-      throw new OutcomeNotWritten(result, error);
-    }
-  }
-
-  /** Logs the outcome and removes the row, then the feature's own bookkeeping (whose failure a later run repairs). */
-  async #finish(record: StoredRecord<OutboxRow>, result: Settled): Promise<void> {
-    const { outbox, handler, logger } = this.#options;
-    const row = record.value;
-    const alongside = this.#alongside();
-    await outbox.finish(record, {
-      outcome: result.outcome,
-      attempts: row.attempts + 1,
-      ...(result.outcome === 'sent' ? { conversationId: result.conversationId, activityId: result.activityId } : { reason: result.reason }),
-    });
-    await alongside;
-    this.#stats[result.outcome] += 1;
-    this.#metrics.settled(row, result);
-    try {
-      await handler.settled(row, result);
-    } catch (error) {
-      logger.error('bookkeeping after a delivery failed; the next wave repairs it', { step: row.step, subjectId: row.subjectId, error });
-    }
-  }
-
-  /** The writes that go with outcomes; a failure is logged here, never the outcome's. */
-  #alongside(): Promise<void> {
-    return (this.#options.alongsideOutcomes?.() ?? Promise.resolve()).catch((error: unknown) => this.#options.logger.warn('writes that go with the outcomes failed', { error }));
   }
 
   /** What may be taken now: every row, one at a time (an endpoint or the tenant is being probed), or nothing. */
