@@ -102,6 +102,40 @@ describe('resumable targeting', () => {
     await outreach().campaigns.finish({ id: 'test-admin' });
   });
 
+  it('writes the campaign once per report page, however many parts the page is handed on in', async () => {
+    const started = await outreach().campaigns.start({ name: 'One write a page', deadline: deadline(), waves: 1, by: { id: 'test-admin' } });
+    if (!('started' in started)) throw new Error(started.refused);
+    const campaignId = started.started.id;
+    // Every write of the campaign during the walk, and the place each one saved (if it saved one).
+    const records = outreach().campaigns.records;
+    const original = records.update.bind(records);
+    const writes: (string | undefined)[] = [];
+    const spy = vi.spyOn(records, 'update').mockImplementation(async (id, change) => {
+      let saved: string | undefined;
+      const written = await original(id, (current) => {
+        const next = change(current);
+        saved = next?.targetingCursor?.nextLink;
+        return next;
+      });
+      if (written) writes.push(saved);
+      return written;
+    });
+    try {
+      await outreach().campaigns.tick();
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await outreach().campaigns.records.get(campaignId))?.value.state).toBe('running');
+    // Four pages of 16, each handed on in two parts (6 people, then the rest): one write with the place after each of
+    // the first three pages, and the one that ends targeting; none between the parts of a page.
+    const places = writes.filter((link) => link !== undefined);
+    expect(places).toHaveLength(3);
+    expect(new Set(places).size).toBe(3);
+    expect(writes).toHaveLength(4);
+    expect(writes.at(-1)).toBeUndefined();
+    await outreach().campaigns.finish({ id: 'test-admin' });
+  });
+
   it('drops a saved place Graph refuses, and the next run starts over and adds everyone once', async () => {
     const started = await outreach().campaigns.start({ name: 'Stale link', deadline: deadline(), waves: 1, by: { id: 'test-admin' } });
     if (!('started' in started)) throw new Error(started.refused);
