@@ -4,12 +4,13 @@
 // whole page of look-ups (seconds when Graph answers slowly).
 
 import type { RegistrationDetails } from '../directory/graph-shapes.js';
-import type { Directory, UserProfile } from '../directory/directory-port.js';
+import { type Directory, profilesPerCall, type UserProfile } from '../directory/directory-port.js';
 import type { EnrolmentTierResolver } from '../directory/enrolment-tier-resolver.js';
 import { meetsTierFromReport } from '../directory/tier-from-report.js';
 import type { Logger } from '../logging/logger.js';
 import { notAPersonsAccount } from '../directory/person-account.js';
 import { inStoreBatches } from './let-io-through.js';
+import { mapLimited } from '../shared/map-limited.js';
 import type { KnownLanguages } from '../shared/person-language.js';
 import { resolveTimeZone } from '../shared/time-zones.js';
 
@@ -92,16 +93,26 @@ export interface FindTargetsOptions {
 }
 
 export const UNKNOWN_DEPARTMENT = '(no department)';
-/** Profiles are read in slices this big, a few batches at once; each slice's targets are handed on as it comes. */
-const PROFILE_SLICE = 50;
 /**
- * A page's first slices are smaller (one `$batch` call, then two, then four, at three reads a person): the sender
- * starts after one round trip to Graph instead of eight while the full slices are read beside them.
+ * Targets are handed on in slices of this many profile calls (one `$batch` call each, 6 people at three reads a
+ * person): each slice becomes one part of the page (its members written together, its invitations queued).
  */
-const FIRST_SLICES = [6, 13, 26] as const;
-// Targeting shares the process with the sender: with 4 slices in flight it fell behind a sender at full rate and left
-// the outbox empty (bench:outreach). The report's own throttle (5 pages of 1000 per 10 s) still bounds the reads overall.
+const CALLS_PER_SLICE = 8;
+/**
+ * A page's first slices are smaller (one call, then two, then four): the sender starts after one round trip to Graph
+ * instead of eight while the full slices are read beside them.
+ */
+const FIRST_SLICES = [1, 2, 4] as const;
+/**
+ * Profile calls under way at once, taken in the page's order, so each slice is read in about one round trip after the
+ * one before it (a slice's calls one after another made a slow Graph hand on eight slices at once, then nothing for
+ * eight round trips). Targeting shares the process with the sender: with 4 in flight it fell behind a sender at full
+ * rate and left the outbox empty (bench:outreach). The report's own throttle (5 pages of 1000 per 10 s) still bounds
+ * the reads overall.
+ */
 const PROFILE_CONCURRENCY = 8;
+/** Graph look-ups for people's enrolment tiers under way at once (group and role reads, one person each). */
+const TIER_CONCURRENCY = 8;
 
 /** The report's rows as they come, turned into targets page by page (the report is refreshed by reading it again). */
 export async function* findTargets(directory: Directory, policy: TargetingPolicy, options: FindTargetsOptions = {}): AsyncIterable<TargetPage> {
@@ -128,8 +139,9 @@ export async function* findTargets(directory: Directory, policy: TargetingPolicy
     const known = unexcluded.length - candidates.length;
     // The page's own findings go with its first part; its targets follow slice by slice; its nextLink with the last.
     let part: TargetPage = { targets: [], excluded, enrolledIds: enrolled, backedUpIds: backedUp, known };
-    const slices = sliced(candidates);
-    for await (const profiles of readProfiles(directory, slices.map((slice) => slice.map((row) => row.id)), policy.catalogAppId)) {
+    const perCall = profilesPerCall({ catalogAppId: policy.catalogAppId });
+    const slices = sliced(candidates, perCall);
+    for await (const profiles of readProfiles(directory, slices.map((slice) => slice.map((row) => row.id)), perCall, policy.catalogAppId)) {
       const slice = slices.shift() ?? [];
       const readAt = new Date().toISOString();
       for (const row of slice) {
@@ -163,10 +175,11 @@ function countIn(excluded: TargetPage['excluded'], reason: ExclusionReason): voi
   excluded[reason] = (excluded[reason] ?? 0) + 1;
 }
 
-function sliced<T>(rows: readonly T[]): T[][] {
+/** The page's candidates in slices of whole profile calls (`perCall` people each): small ones first. */
+function sliced<T>(rows: readonly T[], perCall: number): T[][] {
   const slices: T[][] = [];
   for (let start = 0; start < rows.length; ) {
-    const size = FIRST_SLICES[slices.length] ?? PROFILE_SLICE;
+    const size = (FIRST_SLICES[slices.length] ?? CALLS_PER_SLICE) * perCall;
     slices.push(rows.slice(start, start + size));
     start += size;
   }
@@ -186,26 +199,31 @@ export function hasStrongMethod(row: Pick<RegistrationDetails, 'methodsRegistere
 async function rowsBelowTier(directory: Directory, { tiers, logger }: TargetingPolicy, withPasskey: RegistrationDetails[]): Promise<Set<string>> {
   const below = new Set<string>();
   if (!tiers?.tiered) return below;
-  for (const row of withPasskey) {
-    const meets = await meetsTierFromReport(directory, tiers, row).catch((error: unknown) => {
+  const meets = await mapLimited(withPasskey, TIER_CONCURRENCY, (row) =>
+    meetsTierFromReport(directory, tiers, row).catch((error: unknown) => {
       logger?.warn("could not tell a person's enrolment tier; targeting them", { error });
       return false;
-    });
-    if (!meets) below.add(row.id);
-  }
+    }),
+  );
+  withPasskey.forEach((row, index) => {
+    if (!meets[index]) below.add(row.id);
+  });
   return below;
 }
 
 /** Each target's tier, for the figures per tier and the CSV; one Graph cannot place is targeted without one (logged). */
 async function noteTiers(targets: Target[], { tiers, logger }: TargetingPolicy): Promise<void> {
   if (!tiers?.tiered) return;
-  for (const target of targets) {
-    const placed = await tiers.tierOf(target.userId).catch((error: unknown) => {
+  const placed = await mapLimited(targets, TIER_CONCURRENCY, (target) =>
+    tiers.tierOf(target.userId).catch((error: unknown) => {
       logger?.warn("could not tell a targeted person's enrolment tier; their tier is left blank", { error });
       return undefined;
-    });
-    if (placed) target.tier = placed.tier.id;
-  }
+    }),
+  );
+  targets.forEach((target, index) => {
+    const tier = placed[index]?.tier.id;
+    if (tier) target.tier = tier;
+  });
 }
 
 interface GroupRules {
@@ -255,31 +273,40 @@ function knownLanguages(profile: UserProfile, readAt: string): KnownLanguages {
 }
 
 /**
- * Each slice's profiles, in the slices' order, as soon as that slice and the ones before it are read: up to
- * PROFILE_CONCURRENCY slices are read at once, ahead of the one being handed on. A failed read fails the walk at its
- * slice at once, and a walk left early stops too: no read starts after either (those under way end on their own,
- * their answers dropped).
+ * Each slice's profiles, in the slices' order, as soon as that slice and the ones before it are read. The slices are
+ * read a call (`perCall` people) at a time, up to PROFILE_CONCURRENCY calls at once in the page's order, so the
+ * slice to hand on next always has the first calls. A failed call fails the walk at its slice at once, and a walk
+ * left early stops too: no call starts after either (those under way end on their own, their answers dropped).
  */
-async function* readProfiles(directory: Directory, slices: readonly string[][], catalogAppId: string | undefined): AsyncIterable<Map<string, UserProfile>> {
-  const reads = slices.map(() => deferred<Map<string, UserProfile>>());
+async function* readProfiles(directory: Directory, slices: readonly string[][], perCall: number, catalogAppId: string | undefined): AsyncIterable<Map<string, UserProfile>> {
+  const calls: { ids: string[]; read: ReturnType<typeof deferred<Map<string, UserProfile>>> }[] = [];
+  const callsOf = slices.map((slice) => {
+    const own: typeof calls = [];
+    for (let start = 0; start < slice.length; start += perCall) own.push({ ids: slice.slice(start, start + perCall), read: deferred() });
+    calls.push(...own);
+    return own;
+  });
   // A read nobody awaits (after a failure, or a walk left early) is not an unhandled rejection.
-  for (const read of reads) read.promise.catch(() => undefined);
+  for (const call of calls) call.read.promise.catch(() => undefined);
   let stopped = false;
   let next = 0;
   const worker = async () => {
-    while (!stopped && next < slices.length) {
-      const index = next++;
-      const read = reads[index]!;
-      await directory.userProfiles(slices[index]!, { catalogAppId }).then(read.resolve, (error: unknown) => {
+    while (!stopped && next < calls.length) {
+      const call = calls[next++]!;
+      await directory.userProfiles(call.ids, { catalogAppId }).then(call.read.resolve, (error: unknown) => {
         stopped = true;
-        read.reject(error);
+        call.read.reject(error);
       });
     }
   };
-  // Workers never reject: each read's failure goes to its slice.
-  for (let i = 0; i < Math.min(PROFILE_CONCURRENCY, slices.length); i += 1) void worker();
+  // Workers never reject: each call's failure goes to its slice.
+  for (let i = 0; i < Math.min(PROFILE_CONCURRENCY, calls.length); i += 1) void worker();
   try {
-    for (const read of reads) yield await read.promise;
+    for (const own of callsOf) {
+      const profiles = new Map<string, UserProfile>();
+      for (const call of own) for (const [id, profile] of await call.read.promise) profiles.set(id, profile);
+      yield profiles;
+    }
   } finally {
     stopped = true;
   }

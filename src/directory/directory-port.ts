@@ -96,6 +96,19 @@ export interface Directory {
   installedAppChatId(userId: string, catalogAppId: string): Promise<string | undefined>;
 }
 
+/** Reads one Graph `$batch` call carries (Graph's limit). */
+export const GRAPH_BATCH_READS = 20;
+
+/** Graph reads behind one person's profile (userProfiles): the user and their mailbox settings, with a catalog app its install too. */
+export function readsPerProfile(catalogAppId: string | undefined): number {
+  return catalogAppId ? 3 : 2;
+}
+
+/** How many people's profiles one round trip to Graph reads: userProfiles with more ids makes more calls, one after another. */
+export function profilesPerCall(options: { catalogAppId?: string } = {}): number {
+  return Math.floor(GRAPH_BATCH_READS / readsPerProfile(options.catalogAppId));
+}
+
 /** One page of the registration report and the link to the next (absent on the last page). */
 export interface RegistrationPage {
   rows: RegistrationDetails[];

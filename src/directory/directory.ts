@@ -6,7 +6,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { readAdminRoles, type RoleSummary } from './admin-roles.js';
-import type { AccountState, DeletedUser, Directory, InstallOutcome, RegistrationPage, TapRequest, UserProfile } from './directory-port.js';
+import { type AccountState, type DeletedUser, type Directory, type InstallOutcome, type RegistrationPage, readsPerProfile, type TapRequest, type UserProfile } from './directory-port.js';
 import { batchGet, UNREADABLE } from './graph-batch.js';
 import { toAppError } from './graph-errors.js';
 import {
@@ -114,7 +114,7 @@ export class GraphDirectory implements Directory {
   async userProfiles(ids: readonly string[], options: { catalogAppId?: string } = {}): Promise<Map<string, UserProfile>> {
     const unique = [...new Set(ids)];
     const { catalogAppId } = options;
-    const perUser = catalogAppId ? 3 : 2;
+    const perUser = readsPerProfile(catalogAppId);
     const urls = unique.flatMap((id) => [
       `/users/${encodeURIComponent(id)}?$select=${USER_FIELDS},assignedPlans`,
       `/users/${encodeURIComponent(id)}/mailboxSettings?$select=timeZone,userPurpose,language`,

@@ -2,9 +2,10 @@
 
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
+import { GRAPH_BATCH_READS } from './directory-port.js';
 import { toAppError } from './graph-errors.js';
 
-const BATCH_SIZE = 20;
+const BATCH_SIZE = GRAPH_BATCH_READS;
 const batchSchema = z
   .object({
     responses: z.array(z.object({ id: z.string(), status: z.number(), headers: z.record(z.string()).optional(), body: z.unknown().optional() }).passthrough()),

@@ -4,6 +4,7 @@ import type { Directory } from '../directory/directory-port.js';
 import type { DirectoryUser } from '../directory/graph-shapes.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { setBounded } from '../shared/bounded-map.js';
+import { mapLimited } from '../shared/map-limited.js';
 
 export interface ReportTreeOptions {
   /** How long an answer is kept once it arrived (default 15 minutes): reporting lines change rarely. */
@@ -156,26 +157,6 @@ function withGroup(walk: ReportWalk, manager: { id: string; user?: DirectoryUser
   if (reports.length > 0) walk.groups.push({ managerId: manager.id, ...(manager.user ? { manager: manager.user } : {}), depth, reports });
   if (truncated) walk.truncated = truncated;
   return walk;
-}
-
-/** `each` over the items, at most `limit` at a time, answers in the items' order; after a failure nothing new starts. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, each: (item: T) => Promise<R>): Promise<R[]> {
-  const answers: R[] = [];
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        answers[index] = await each(items[index] as T);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return answers;
 }
 
 function positive(value: number, name: string): number {

@@ -4,9 +4,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { findTargets, type TargetingPolicy, type TargetPage } from '../../src/campaigns/targeting.js';
+import { parseEnrolmentTiers } from '../../src/config/enrolment-tiers.js';
+import { EnrolmentTierResolver } from '../../src/directory/enrolment-tier-resolver.js';
 import type { Directory, UserProfile } from '../../src/directory/directory-port.js';
 import type { RegistrationDetails } from '../../src/directory/graph-shapes.js';
 
+const ADMINS = '6d2f6a52-3c7e-4a59-9d57-2b1f0c8e4a11';
 const POLICY: TargetingPolicy = { strongMethods: ['passKeyDeviceBound'], breakGlass: [], excludedGroupIds: [], includedGroupIds: [], defaultTimeZone: 'UTC' };
 
 /** One report page of `people` (every tenth has a passkey), and look-ups that wait until the test answers them. */
@@ -40,15 +43,15 @@ async function settle(): Promise<void> {
 
 describe('targets handed on as their profiles come', () => {
   it('the first slice goes on while the others are still looked up, in order, the page’s findings first and its nextLink last', async () => {
-    // 500 on the page, 50 with a passkey: 450 to look up, 8 slices looked up at once: small ones first (one \$batch
-    // call, two, four), then slices of 50.
+    // 500 on the page, 50 with a passkey: 450 to look up, 10 a call (two reads a person, 20 reads a \$batch call), 8
+    // calls at once in the page's order; slices of one call, two, four, then eight.
     const directory = new SlowDirectory(500);
     const walk = findTargets(directory as unknown as Directory, POLICY)[Symbol.asyncIterator]();
     const first = walk.next();
     await settle();
-    expect(directory.lookups.map((lookup) => lookup.ids.length)).toEqual([6, 13, 26, 50, 50, 50, 50, 50]);
-    // The second slice answers first: its reader takes the ninth slice at once, but nothing goes on until the first
-    // slice has answered.
+    expect(directory.lookups.map((lookup) => lookup.ids.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10]);
+    // The second call answers first: its worker takes the ninth call at once, but nothing goes on until the first
+    // slice (the first call) has answered.
     directory.lookups[1]!.answer();
     await settle();
     expect(directory.lookups).toHaveLength(9);
@@ -64,18 +67,56 @@ describe('targets handed on as their profiles come', () => {
     expect(part.excluded).toEqual({ enrolled: 50, disabled: 1 });
     expect(part.enrolledIds).toHaveLength(50);
     expect(part.nextLink).toBeUndefined();
-    const second = (await walk.next()).value as TargetPage;
-    expect(second.targets.map((target) => target.userId)).toEqual([...directory.lookups[1]!.ids]);
+    // The second slice is the second and third calls: it waits for the third.
+    const secondPart = walk.next();
+    let secondHandedOn = false;
+    void secondPart.then(() => {
+      secondHandedOn = true;
+    });
+    await settle();
+    expect(secondHandedOn).toBe(false);
+    directory.lookups[2]!.answer();
+    const second = (await secondPart).value as TargetPage;
+    expect(second.targets.map((target) => target.userId)).toEqual([...directory.lookups[1]!.ids, ...directory.lookups[2]!.ids]);
     expect(second.enrolledIds).toEqual([]);
     expect(second.excluded).toEqual({});
     directory.answerAll();
     const rest: TargetPage[] = [];
     for (let next = await walk.next(); !next.done; next = await walk.next()) rest.push(next.value);
-    // 6 + 13 + 26 + 8 × 50 + the 5 left: 12 slices, 12 parts.
-    expect(rest).toHaveLength(10);
+    // 45 calls: slices of 1, 2, 4, 8, 8, 8, 8 and the 6 left: 8 parts.
+    expect(rest).toHaveLength(6);
     expect(rest.at(-1)?.nextLink).toBe('https://graph.test/next-page');
     expect(rest.slice(0, -1).every((page) => page.nextLink === undefined)).toBe(true);
     expect([part, second, ...rest].flatMap((page) => page.targets)).toHaveLength(449);
+    expect(directory.lookups.every((lookup) => lookup.ids.length <= 10)).toBe(true);
+  });
+
+  it('reads the calls in the page’s order, so each round trip to Graph hands a slice on (not eight slices every eight)', async () => {
+    // 1 000 people, 900 to look up: 90 calls. Each round answers every call under way, as a slow Graph would.
+    const directory = new SlowDirectory(1_000);
+    const walk = findTargets(directory as unknown as Directory, POLICY)[Symbol.asyncIterator]();
+    const parts: TargetPage[] = [];
+    const reading = (async () => {
+      for (let next = await walk.next(); !next.done; next = await walk.next()) parts.push(next.value);
+    })();
+    const handedOnPerRound: number[] = [];
+    let answered = 0;
+    while (answered < directory.lookups.length || parts.at(-1)?.nextLink === undefined) {
+      await settle();
+      const underWay = directory.lookups.slice(answered);
+      if (underWay.length === 0) break;
+      expect(underWay.length).toBeLessThanOrEqual(8);
+      const before = parts.length;
+      for (const lookup of underWay) lookup.answer();
+      answered += underWay.length;
+      await settle();
+      handedOnPerRound.push(parts.length - before);
+    }
+    await reading;
+    // The first round reads the first three slices (1 + 2 + 4 calls) and one call of the fourth; from then on each
+    // round completes the next slice of eight calls.
+    expect(handedOnPerRound.slice(0, 6)).toEqual([3, 1, 1, 1, 1, 1]);
+    expect(parts.flatMap((page) => page.targets)).toHaveLength(899);
   });
 
   it('a look-up that fails fails the walk at its slice, and no look-up starts after it', async () => {
@@ -103,5 +144,34 @@ describe('targets handed on as their profiles come', () => {
     for (const lookup of directory.lookups.slice(1)) lookup.answer();
     await settle();
     expect(directory.lookups).toHaveLength(9);
+  });
+
+  it('looks up several targets’ enrolment tiers at once, at most eight, each person getting their own', async () => {
+    const directory = new SlowDirectory(200);
+    directory.answerAll();
+    let underWay = 0;
+    let most = 0;
+    const groupReads: string[] = [];
+    // Group reads that take a moment each; every third person is in the admins' group.
+    const transitiveGroupIds = async (userId: string) => {
+      groupReads.push(userId);
+      underWay += 1;
+      most = Math.max(most, underWay);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      underWay -= 1;
+      return new Set(Number(userId.slice(1)) % 3 === 0 ? [ADMINS] : []);
+    };
+    const parsed = parseEnrolmentTiers(JSON.stringify([{ id: 'admins', groups: [ADMINS], rule: { anyOf: ['security-key'], deviceBound: true } }, { id: 'everyone', rule: { anyOf: ['security-key', 'synced-passkey'] } }]));
+    if (!('tiers' in parsed)) throw new Error(parsed.problems.join('\n'));
+    const tiered = { ...POLICY, tiers: new EnrolmentTierResolver(parsed.tiers, Object.assign(directory, { transitiveGroupIds }) as unknown as Directory) };
+    const targets: TargetPage['targets'] = [];
+    for await (const page of findTargets(directory as unknown as Directory, tiered)) targets.push(...page.targets);
+    // Everyone but the disabled u1: the report's device-bound passkeys (every tenth person) are no security key, so
+    // they meet neither tier and are targeted too (their groups read once, for both the check and the tier).
+    expect(targets).toHaveLength(199);
+    for (const target of targets) expect(target.tier).toBe(Number(target.userId.slice(1)) % 3 === 0 ? 'admins' : 'everyone');
+    expect(new Set(groupReads).size).toBe(groupReads.length);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
   });
 });

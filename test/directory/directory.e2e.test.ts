@@ -2,6 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphDirectory } from '../../src/directory/directory.js';
+import { profilesPerCall } from '../../src/directory/directory-port.js';
 import { createGraphClient } from '../../src/directory/graph-client.js';
 import type { DemoEnvironment } from '../../src/dev/demo-environment.js';
 import { isAppError } from '../../src/errors/app-error.js';
@@ -61,6 +62,20 @@ describe('reading the directory', () => {
     const found = await directory.getUsers([...ids, '00000000-0000-4000-8000-000000000000']);
     expect(found.size).toBe(45);
     expect(demo.graph.calls.list().filter((c) => c.path.endsWith('/$batch'))).toHaveLength(3);
+  });
+
+  it('reads profilesPerCall people’s profiles in one $batch call, with and without the install check', async () => {
+    for (const catalogAppId of [undefined, 'catalog-app-id']) {
+      const perCall = profilesPerCall({ catalogAppId });
+      const ids = demo.seed.users.slice(0, perCall + 1).map((u) => u.id);
+      demo.graph.calls.clear();
+      expect((await directory.userProfiles(ids.slice(0, perCall), { catalogAppId })).size).toBe(perCall);
+      expect(demo.graph.calls.list().filter((c) => c.path.endsWith('/$batch'))).toHaveLength(1);
+      // One more person takes a second call: perCall is the most one call holds.
+      demo.graph.calls.clear();
+      expect((await directory.userProfiles(ids, { catalogAppId })).size).toBe(perCall + 1);
+      expect(demo.graph.calls.list().filter((c) => c.path.endsWith('/$batch'))).toHaveLength(2);
+    }
   });
 
   it('pages through every user', async () => {
