@@ -21,11 +21,23 @@ class SlowDirectory {
     for (const lookup of this.lookups) lookup.answer();
   }
   #answering = false;
-  constructor(private readonly people: number) {}
+  /** The report pages read so far, by number, in the order they were read. */
+  readonly reportReads: number[] = [];
+  constructor(
+    private readonly people: number,
+    private readonly pages = 1,
+  ) {}
 
+  /** `pages` pages of `people` each (ids numbered on from page to page); every page but the last has a nextLink. */
   async *registrationDetails(): AsyncIterable<{ rows: RegistrationDetails[]; nextLink?: string }> {
-    const rows = Array.from({ length: this.people }, (_, i) => ({ id: `u${i}`, userPrincipalName: `u${i}@contoso.test`, userType: 'Member', methodsRegistered: i % 10 === 0 ? ['passKeyDeviceBound'] : [] }));
-    yield { rows, nextLink: 'https://graph.test/next-page' };
+    for (let page = 0; page < this.pages; page += 1) {
+      this.reportReads.push(page);
+      const rows = Array.from({ length: this.people }, (_, n) => {
+        const i = page * this.people + n;
+        return { id: `u${i}`, userPrincipalName: `u${i}@contoso.test`, userType: 'Member', methodsRegistered: i % 10 === 0 ? ['passKeyDeviceBound'] : [] };
+      });
+      yield { rows, ...(page < this.pages - 1 || this.pages === 1 ? { nextLink: `https://graph.test/page-${page + 1}` } : {}) };
+    }
   }
 
   userProfiles(ids: readonly string[]): Promise<Map<string, UserProfile>> {
@@ -43,18 +55,18 @@ async function settle(): Promise<void> {
 
 describe('targets handed on as their profiles come', () => {
   it('the first slice goes on while the others are still looked up, in order, the page’s findings first and its nextLink last', async () => {
-    // 500 on the page, 50 with a passkey: 450 to look up, 10 a call (two reads a person, 20 reads a \$batch call), 8
+    // 500 on the page, 50 with a passkey: 450 to look up, 10 a call (two reads a person, 20 reads a \$batch call), 12
     // calls at once in the page's order; slices of one call, two, four, then eight.
     const directory = new SlowDirectory(500);
     const walk = findTargets(directory as unknown as Directory, POLICY)[Symbol.asyncIterator]();
     const first = walk.next();
     await settle();
-    expect(directory.lookups.map((lookup) => lookup.ids.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10]);
-    // The second call answers first: its worker takes the ninth call at once, but nothing goes on until the first
+    expect(directory.lookups.map((lookup) => lookup.ids.length)).toEqual(Array(12).fill(10));
+    // The second call answers first: its worker takes the thirteenth call at once, but nothing goes on until the first
     // slice (the first call) has answered.
     directory.lookups[1]!.answer();
     await settle();
-    expect(directory.lookups).toHaveLength(9);
+    expect(directory.lookups).toHaveLength(13);
     let handedOn: TargetPage | undefined;
     void first.then((result) => {
       handedOn = result.value as TargetPage;
@@ -85,13 +97,13 @@ describe('targets handed on as their profiles come', () => {
     for (let next = await walk.next(); !next.done; next = await walk.next()) rest.push(next.value);
     // 45 calls: slices of 1, 2, 4, 8, 8, 8, 8 and the 6 left: 8 parts.
     expect(rest).toHaveLength(6);
-    expect(rest.at(-1)?.nextLink).toBe('https://graph.test/next-page');
+    expect(rest.at(-1)?.nextLink).toBe('https://graph.test/page-1');
     expect(rest.slice(0, -1).every((page) => page.nextLink === undefined)).toBe(true);
     expect([part, second, ...rest].flatMap((page) => page.targets)).toHaveLength(449);
     expect(directory.lookups.every((lookup) => lookup.ids.length <= 10)).toBe(true);
   });
 
-  it('reads the calls in the page’s order, so each round trip to Graph hands a slice on (not eight slices every eight)', async () => {
+  it('reads the calls in the page’s order, so every round trip to Graph hands slices on (not eight slices every eighth)', async () => {
     // 1 000 people, 900 to look up: 90 calls. Each round answers every call under way, as a slow Graph would.
     const directory = new SlowDirectory(1_000);
     const walk = findTargets(directory as unknown as Directory, POLICY)[Symbol.asyncIterator]();
@@ -105,7 +117,7 @@ describe('targets handed on as their profiles come', () => {
       await settle();
       const underWay = directory.lookups.slice(answered);
       if (underWay.length === 0) break;
-      expect(underWay.length).toBeLessThanOrEqual(8);
+      expect(underWay.length).toBeLessThanOrEqual(12);
       const before = parts.length;
       for (const lookup of underWay) lookup.answer();
       answered += underWay.length;
@@ -113,9 +125,10 @@ describe('targets handed on as their profiles come', () => {
       handedOnPerRound.push(parts.length - before);
     }
     await reading;
-    // The first round reads the first three slices (1 + 2 + 4 calls) and one call of the fourth; from then on each
-    // round completes the next slice of eight calls.
-    expect(handedOnPerRound.slice(0, 6)).toEqual([3, 1, 1, 1, 1, 1]);
+    // 12 calls a round, in the page's order. The first round reads the first three slices (1 + 2 + 4 calls) and five
+    // calls of the fourth; from then on each round reads a slice and a half of eight calls: 2, 1, 2, 1, ... slices.
+    expect(handedOnPerRound.slice(0, 6)).toEqual([3, 2, 1, 2, 1, 2]);
+    expect(handedOnPerRound.slice(1, -1).every((handed) => handed >= 1)).toBe(true);
     expect(parts.flatMap((page) => page.targets)).toHaveLength(899);
   });
 
@@ -124,12 +137,12 @@ describe('targets handed on as their profiles come', () => {
     const walk = findTargets(directory as unknown as Directory, POLICY)[Symbol.asyncIterator]();
     const first = walk.next();
     await settle();
-    expect(directory.lookups).toHaveLength(8);
+    expect(directory.lookups).toHaveLength(12);
     directory.lookups[0]!.fail(new Error('Graph answered 500'));
     await expect(first).rejects.toThrow('Graph answered 500');
     for (const lookup of directory.lookups.slice(1)) lookup.answer();
     await settle();
-    expect(directory.lookups).toHaveLength(8);
+    expect(directory.lookups).toHaveLength(12);
   });
 
   it('a walk left early stops looking up', async () => {
@@ -143,7 +156,7 @@ describe('targets handed on as their profiles come', () => {
     await walk.return?.(undefined);
     for (const lookup of directory.lookups.slice(1)) lookup.answer();
     await settle();
-    expect(directory.lookups).toHaveLength(9);
+    expect(directory.lookups).toHaveLength(13);
   });
 
   it('looks up several targets’ enrolment tiers at once, at most eight, each person getting their own', async () => {
@@ -173,5 +186,28 @@ describe('targets handed on as their profiles come', () => {
     expect(new Set(groupReads).size).toBe(groupReads.length);
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(8);
+  });
+
+  it('asks for the next report page as soon as a page arrives, and reads no further when the walk is left', async () => {
+    const directory = new SlowDirectory(100, 3);
+    directory.answerAll();
+    const walk = findTargets(directory as unknown as Directory, POLICY)[Symbol.asyncIterator]();
+    const first = (await walk.next()).value as TargetPage;
+    // The first page's first part is handed on: the second page is on its way already, the third is not.
+    expect(first.targets.length).toBeGreaterThan(0);
+    await settle();
+    expect(directory.reportReads).toEqual([0, 1]);
+    // The rest of the first page, then the second page's first part: the third page is asked for.
+    let part = first;
+    while (part.nextLink === undefined) part = (await walk.next()).value as TargetPage;
+    expect(part.nextLink).toBe('https://graph.test/page-1');
+    const secondPage = (await walk.next()).value as TargetPage;
+    expect(secondPage.targets[0]?.userId).toBe('u101');
+    await settle();
+    expect(directory.reportReads).toEqual([0, 1, 2]);
+    // Left there: nothing more is read, and the walk ends cleanly.
+    await walk.return?.(undefined);
+    await settle();
+    expect(directory.reportReads).toEqual([0, 1, 2]);
   });
 });
