@@ -313,19 +313,18 @@ async function* readProfiles(directory: Directory, slices: readonly string[][], 
   });
   // A read nobody awaits (after a failure, or a walk left early) is not an unhandled rejection.
   for (const call of calls) call.read.promise.catch(() => undefined);
-  let stopped = false;
-  let next = 0;
-  const worker = async () => {
-    while (!stopped && next < calls.length) {
-      const call = calls[next++]!;
-      await directory.userProfiles(call.ids, { catalogAppId }).then(call.read.resolve, (error: unknown) => {
-        stopped = true;
+  const left = new AbortController();
+  // Each call's answer or failure goes to its slice; the run's own rejection (the first failure) is handled there.
+  mapLimited(
+    calls,
+    PROFILE_CONCURRENCY,
+    (call) =>
+      directory.userProfiles(call.ids, { catalogAppId }).then(call.read.resolve, (error: unknown) => {
         call.read.reject(error);
-      });
-    }
-  };
-  // Workers never reject: each call's failure goes to its slice.
-  for (let i = 0; i < Math.min(PROFILE_CONCURRENCY, calls.length); i += 1) void worker();
+        throw error;
+      }),
+    { signal: left.signal },
+  ).catch(() => undefined);
   try {
     for (const own of callsOf) {
       const profiles = new Map<string, UserProfile>();
@@ -333,7 +332,7 @@ async function* readProfiles(directory: Directory, slices: readonly string[][], 
       yield profiles;
     }
   } finally {
-    stopped = true;
+    left.abort();
   }
 }
 

@@ -38,6 +38,24 @@ describe('mapLimited', () => {
     expect(started.length).toBeLessThanOrEqual(3);
   });
 
+  it('starts nothing new once its signal is aborted, and lets the calls under way end', async () => {
+    const left = new AbortController();
+    const started: number[] = [];
+    const answers = await mapLimited(
+      [0, 1, 2, 3, 4, 5],
+      2,
+      async (item) => {
+        started.push(item);
+        if (item === 1) left.abort();
+        await tick(1);
+        return item * 10;
+      },
+      { signal: left.signal },
+    );
+    expect(started).toEqual([0, 1]);
+    expect(answers.slice(0, 2)).toEqual([0, 10]);
+  });
+
   it('handles no items and a limit above their number', async () => {
     expect(await mapLimited([], 4, async () => 1)).toEqual([]);
     expect(await mapLimited(['a'], 4, async (item) => item.toUpperCase())).toEqual(['A']);
