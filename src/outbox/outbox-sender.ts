@@ -66,7 +66,7 @@ export interface SenderStats extends DeliveryCounts {
 
 export class OutboxSender {
   readonly #options: Required<Omit<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes' | 'pressure'>> &
-    Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant' | 'alongsideOutcomes'>;
+    Pick<SenderOptions, 'outbox' | 'store' | 'handler' | 'logger' | 'breakers' | 'tenant'>;
   readonly #window: SendWindow | undefined;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #rows: RowDelivery;
